@@ -1,0 +1,203 @@
+//! Server functions for accounts: thin wrappers that check who is asking and call the service.
+
+use leptos::prelude::*;
+
+use crate::auth::Viewer;
+use crate::error::AppError;
+
+/// The signed-in person, if any (the header and every page ask this once per load).
+#[server(prefix = "/api", endpoint = "account/me")]
+pub async fn get_viewer() -> Result<Option<Viewer>, AppError> {
+    crate::auth::ctx::viewer()
+}
+
+#[server(prefix = "/api", endpoint = "account/register")]
+pub async fn register(email: String, display_name: String, password: String) -> Result<(), AppError> {
+    use crate::auth::ctx;
+    let auth = ctx::request_auth()?;
+    let email = super::service::register(
+        &ctx::db()?,
+        super::service::Registration { email, display_name, password, locale: auth.locale },
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/verify?email={}", url_encode(&email)));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "account/verify")]
+pub async fn verify_email(email: String, code: String) -> Result<(), AppError> {
+    use crate::auth::ctx;
+    let db = ctx::db()?;
+    let account = super::service::verify_email(&db, &email, &code).await?;
+    crate::audit::service::record(&db, crate::audit::service::Record {
+        actor: None,
+        action: "account.verify",
+        target_kind: "user",
+        target_id: Some(account.id),
+        reason: None,
+        details: serde_json::json!({}),
+        public: false,
+        ip: Some(&ctx::request_auth()?.ip),
+    })
+    .await?;
+    leptos_axum::redirect(&format!("/sign-in?verified=1&email={}", url_encode(&account.email)));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "account/resend")]
+pub async fn resend_code(email: String) -> Result<(), AppError> {
+    use super::service::{CodePurpose, resend_code};
+    resend_code(&crate::auth::ctx::db()?, &email, CodePurpose::Verify).await
+}
+
+#[server(prefix = "/api", endpoint = "account/sign-in")]
+pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::auth::{ctx, session};
+    let auth = ctx::request_auth()?;
+    let db = ctx::db()?;
+    let account = super::service::check_credentials(&db, &email, password, &auth.ip).await?;
+    if account.email_verified_at.is_none() {
+        return Err(AppError::conflict("error.not_verified"));
+    }
+    let token = session::start(&db, account.id, &auth.ip, auth.user_agent.as_deref()).await?;
+    ctx::set_cookie(ctx::cookie(session::SESSION_COOKIE, &token, session::SESSION_DAYS * 86_400, true));
+    ctx::set_cookie(ctx::cookie(crate::i18n::LANG_COOKIE, &account.locale, 365 * 86_400, false));
+    leptos_axum::redirect(&safe_next(next.as_deref()));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "account/sign-out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use crate::auth::{ctx, session};
+    let auth = ctx::request_auth()?;
+    if let Some(id) = auth.session_id {
+        session::end(&ctx::db()?, &id).await?;
+    }
+    ctx::set_cookie(ctx::cookie(session::SESSION_COOKIE, "", 0, true));
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "account/forgot")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    use super::service::{CodePurpose, resend_code};
+    let email = super::rules::normalise_email(&email);
+    super::rules::check_email(&email).map_err(|e| AppError::Invalid(vec![e]))?;
+    resend_code(&crate::auth::ctx::db()?, &email, CodePurpose::Reset).await?;
+    leptos_axum::redirect(&format!("/reset-password?email={}", url_encode(&email)));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "account/reset")]
+pub async fn reset_password(email: String, code: String, password: String) -> Result<(), AppError> {
+    use super::service::{CodePurpose, consume_code, set_password};
+    use crate::auth::{ctx, session};
+    use sea_orm::TransactionTrait;
+    let db = ctx::db()?;
+    let email = super::rules::normalise_email(&email);
+    super::rules::check_new_password("password", &password, &email).map_err(|e| AppError::Invalid(vec![e]))?;
+    let txn = db.begin().await?;
+    let account = consume_code(&txn, &email, CodePurpose::Reset, &code).await?;
+    let mut account = set_password(&txn, account, password).await?;
+    if account.email_verified_at.is_none() {
+        // Reading the code proved the address is theirs.
+        let mut active: super::entity::user::ActiveModel = account.into();
+        active.email_verified_at = sea_orm::Set(Some(chrono::Utc::now()));
+        account = sea_orm::ActiveModelTrait::update(active, &txn).await?;
+    }
+    session::end_all_for(&txn, account.id, None).await?;
+    txn.commit().await?;
+    after_password_change(&db, account.id, "account.password_reset").await?;
+    leptos_axum::redirect(&format!("/sign-in?reset=1&email={}", url_encode(&account.email)));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "account/password")]
+pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+    use crate::auth::{ctx, password, session};
+    let viewer = ctx::require_user()?;
+    let auth = ctx::request_auth()?;
+    let db = ctx::db()?;
+    let account = super::service::find_by_email(&db, &viewer.email).await?.ok_or(AppError::Unauthenticated)?;
+    if !password::verify(current_password, Some(account.password_hash.clone())).await? {
+        return Err(AppError::invalid("current_password", "error.password_current_wrong"));
+    }
+    super::rules::check_new_password("new_password", &new_password, &account.email)
+        .map_err(|e| AppError::Invalid(vec![e]))?;
+    super::service::set_password(&db, account, new_password).await?;
+    session::end_all_for(&db, viewer.id, auth.session_id.as_deref()).await?;
+    after_password_change(&db, viewer.id, "account.password_change").await
+}
+
+#[cfg(feature = "ssr")]
+async fn after_password_change(db: &sea_orm::DatabaseConnection, user_id: i64, action: &str) -> Result<(), AppError> {
+    crate::audit::service::record(db, crate::audit::service::Record {
+        actor: crate::auth::ctx::viewer()?.as_ref(),
+        action,
+        target_kind: "user",
+        target_id: Some(user_id),
+        reason: None,
+        details: serde_json::json!({}),
+        public: false,
+        ip: Some(&crate::auth::ctx::request_auth()?.ip),
+    })
+    .await?;
+    crate::notify::service::notify(db, user_id, crate::notify::model::NotificationKind::PasswordChanged, &[], "/account").await
+}
+
+#[server(prefix = "/api", endpoint = "account/profile")]
+pub async fn update_profile(display_name: String, locale: String) -> Result<(), AppError> {
+    use crate::auth::ctx;
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    let viewer = ctx::require_user()?;
+    let display_name = display_name.trim().to_owned();
+    super::rules::check_display_name(&display_name).map_err(|e| AppError::Invalid(vec![e]))?;
+    let locale = crate::i18n::Locale::from_code(&locale);
+    let db = ctx::db()?;
+    let account = super::entity::user::Entity::find_by_id(viewer.id).one(&db).await?.ok_or(AppError::NotFound)?;
+    let mut active: super::entity::user::ActiveModel = account.into();
+    active.display_name = Set(display_name);
+    active.locale = Set(locale.code().to_owned());
+    active.update(&db).await?;
+    ctx::set_cookie(ctx::cookie(crate::i18n::LANG_COOKIE, locale.code(), 365 * 86_400, false));
+    leptos_axum::redirect("/account?saved=1");
+    Ok(())
+}
+
+/// Where to go after signing in: only a path on this site, never another site.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+pub fn url_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_in_only_returns_to_paths_on_this_site() {
+        assert_eq!(safe_next(Some("/account")), "/account");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn emails_are_encoded_for_query_strings() {
+        assert_eq!(url_encode("lan+test@example.vn"), "lan%2Btest%40example.vn");
+    }
+}

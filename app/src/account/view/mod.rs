@@ -1,0 +1,20 @@
+//! Pages for accounts.
+
+mod profile;
+mod register;
+mod reset;
+mod sign_in;
+
+pub use profile::AccountPage;
+pub use register::{RegisterPage, VerifyPage};
+pub use reset::{ForgotPasswordPage, ResetPasswordPage};
+pub use sign_in::SignInPage;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// A query parameter of the current URL (e.g. the email a link carries).
+pub(crate) fn query(name: &'static str) -> Memo<Option<String>> {
+    let query = use_query_map();
+    Memo::new(move |_| query.read().get(name))
+}

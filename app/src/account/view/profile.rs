@@ -1,0 +1,113 @@
+//! A person's account page: name and language, password, email preferences and roles.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::query;
+use crate::account::api::{ChangePassword, UpdateProfile};
+use crate::auth::Viewer;
+use crate::i18n::{Locale, k, t, use_locale};
+use crate::layout::{FieldInput, FormAlert, SignInPrompt, SubmitButton, error_signal, field_error};
+use crate::notify::api::{SaveEmailPreferences, email_preferences};
+use crate::viewer_resource;
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let viewer = viewer_resource();
+    view! {
+        <Title text=t(k::ACCOUNT_TITLE)/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match viewer.await.ok().flatten() {
+                    Some(v) => view! { <AccountForms viewer=v/> }.into_any(),
+                    None => view! { <SignInPrompt/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AccountForms(viewer: Viewer) -> impl IntoView {
+    let locale = use_locale();
+    let profile = ServerAction::<UpdateProfile>::new();
+    let profile_error = error_signal(move || profile.value().get());
+    let saved = query("saved");
+    let password = ServerAction::<ChangePassword>::new();
+    let password_error = error_signal(move || password.value().get());
+    let password_done = move || matches!(password.value().get(), Some(Ok(())));
+    let roles: Vec<String> = viewer.staff.iter().map(|s| s.organisation_name.clone()).collect();
+    view! {
+        <h1>{t(k::ACCOUNT_TITLE)}</h1>
+        <p class="muted">{viewer.email.clone()}</p>
+        <div class="grid-2">
+            <section class="card" aria-labelledby="profile-heading">
+                <h2 id="profile-heading">{t(k::ACCOUNT_PROFILE)}</h2>
+                <p class="alert alert-success" role="status" hidden=move || saved.get().is_none()>{t(k::ACCOUNT_SAVED)}</p>
+                <ActionForm action=profile>
+                    <FormAlert error=profile_error/>
+                    <FieldInput name="display_name" label=k::FIELD_DISPLAY_NAME autocomplete="name" value=viewer.display_name.clone() error=field_error(profile_error, "display_name")/>
+                    <div class="field">
+                        <label for="field-locale">{t(k::FIELD_LANGUAGE)}</label>
+                        <select id="field-locale" name="locale">
+                            {Locale::ALL.into_iter().map(|l| {
+                                let name = match l { Locale::Vi => "Tiếng Việt", Locale::En => "English" };
+                                view! { <option value=l.code() selected=l == locale>{name}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <SubmitButton label=k::ACCOUNT_SAVE pending=profile.pending()/>
+                </ActionForm>
+            </section>
+            <section class="card" aria-labelledby="password-heading">
+                <h2 id="password-heading">{t(k::ACCOUNT_PASSWORD)}</h2>
+                <p class="alert alert-success" role="status" hidden=move || !password_done()>{t(k::ACCOUNT_PASSWORD_CHANGED)}</p>
+                <ActionForm action=password>
+                    <FormAlert error=password_error/>
+                    <FieldInput name="current_password" label=k::FIELD_CURRENT_PASSWORD kind="password" autocomplete="current-password" error=field_error(password_error, "current_password")/>
+                    <FieldInput name="new_password" label=k::FIELD_NEW_PASSWORD kind="password" autocomplete="new-password" hint=k::FIELD_PASSWORD_HINT error=field_error(password_error, "new_password")/>
+                    <SubmitButton label=k::ACCOUNT_PASSWORD_SUBMIT pending=password.pending()/>
+                </ActionForm>
+            </section>
+            <EmailPreferences/>
+            <section class="card" aria-labelledby="roles-heading">
+                <h2 id="roles-heading">{t(k::ACCOUNT_ROLES)}</h2>
+                <ul class="plain-list">
+                    {viewer.is_admin.then(|| view! { <li>{t(k::ROLE_ADMIN)}</li> })}
+                    {roles.into_iter().map(|name| view! { <li>{t(k::ROLE_STAFF_OF)}" "{name}</li> }).collect_view()}
+                    <li>{if viewer.verified { t(k::ROLE_CITIZEN) } else { t(k::ROLE_UNVERIFIED) }}</li>
+                </ul>
+            </section>
+        </div>
+    }
+}
+
+#[component]
+fn EmailPreferences() -> impl IntoView {
+    let save = ServerAction::<SaveEmailPreferences>::new();
+    let prefs = Resource::new(move || save.version().get(), |_| email_preferences());
+    let saved = move || matches!(save.value().get(), Some(Ok(())));
+    view! {
+        <section class="card" aria-labelledby="prefs-heading">
+            <h2 id="prefs-heading">{t(k::PREFS_TITLE)}</h2>
+            <p class="muted">{t(k::PREFS_INTRO)}</p>
+            <p class="alert alert-success" role="status" hidden=move || !saved()>{t(k::ACCOUNT_SAVED)}</p>
+            <ActionForm action=save>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        prefs.await.unwrap_or_default().into_iter().map(|p| {
+                            let id = format!("pref-{}", p.kind.code());
+                            view! {
+                                <div class="check">
+                                    <input type="checkbox" id=id.clone() name="email_on[]" value=p.kind.code() checked=p.email/>
+                                    <label for=id>{t(p.kind.preference_label())}</label>
+                                </div>
+                            }
+                        }).collect_view()
+                    })}
+                </Transition>
+                <SubmitButton label=k::ACCOUNT_SAVE pending=save.pending()/>
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,82 @@
+//! The one helper every state change calls to leave its trace.
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, ColumnTrait};
+
+use super::entity as audit_log;
+use super::model::{AuditEntry, AuditPage};
+use crate::auth::Viewer;
+use crate::error::AppError;
+
+/// One decision or change, as it goes into the log.
+pub struct Record<'a> {
+    /// Who acted; `None` for the system itself (start-up, scheduled work).
+    pub actor: Option<&'a Viewer>,
+    pub action: &'a str,
+    pub target_kind: &'a str,
+    pub target_id: Option<i64>,
+    pub reason: Option<&'a str>,
+    pub details: serde_json::Value,
+    /// Citizens may see this entry on the public history of what it concerns.
+    pub public: bool,
+    pub ip: Option<&'a str>,
+}
+
+pub async fn record(db: &impl ConnectionTrait, entry: Record<'_>) -> Result<(), AppError> {
+    let (actor_id, actor_name, actor_role) = match entry.actor {
+        Some(v) => (Some(v.id), v.display_name.clone(), v.role_code().to_owned()),
+        None => (None, "Vì Dân".to_owned(), "system".to_owned()),
+    };
+    audit_log::ActiveModel {
+        actor_id: Set(actor_id),
+        actor_name: Set(actor_name),
+        actor_role: Set(actor_role),
+        action: Set(entry.action.to_owned()),
+        target_kind: Set(entry.target_kind.to_owned()),
+        target_id: Set(entry.target_id),
+        reason: Set(entry.reason.map(str::to_owned)),
+        details: Set(entry.details.to_string()),
+        is_public: Set(entry.public),
+        ip: Set(entry.ip.map(str::to_owned)),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+pub const PAGE_SIZE: u64 = 50;
+
+/// A page of the log, newest first, optionally for one action.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    action: Option<String>,
+    page: u64,
+) -> Result<AuditPage, AppError> {
+    let mut query = audit_log::Entity::find().order_by_desc(audit_log::Column::Id);
+    if let Some(action) = action.filter(|a| !a.is_empty()) {
+        query = query.filter(audit_log::Column::Action.eq(action));
+    }
+    let paginator = query.paginate(db, PAGE_SIZE);
+    let pages = paginator.num_pages().await?.max(1);
+    let page = page.min(pages - 1);
+    let entries = paginator
+        .fetch_page(page)
+        .await?
+        .into_iter()
+        .map(|m| AuditEntry {
+            id: m.id,
+            actor_name: m.actor_name,
+            actor_role: m.actor_role,
+            action: m.action,
+            target_kind: m.target_kind,
+            target_id: m.target_id,
+            reason: m.reason,
+            details: m.details,
+            is_public: m.is_public,
+            created_at: m.created_at,
+        })
+        .collect();
+    Ok(AuditPage { entries, page, pages })
+}

@@ -1,0 +1,101 @@
+//! What a server function knows about its request: the database, the settings, the viewer
+//! resolved by the session middleware, and the caller's address.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use sea_orm::DatabaseConnection;
+
+use super::Viewer;
+use crate::error::AppError;
+use crate::i18n::Locale;
+
+/// Settings the app needs at request time (the server reads them from the environment).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The site's public address, used in links sent by email.
+    pub base_url: String,
+    /// Cookies carry `Secure` (the site is served over https).
+    pub secure_cookies: bool,
+    /// No SMTP server is configured: the development mailbox page shows the outbox.
+    pub dev_mailbox: bool,
+}
+
+/// Provided to every server function and page render by the server's context closure.
+#[derive(Clone)]
+pub struct ServerCtx {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+}
+
+/// Put into each request's extensions by the session middleware, before Leptos sees it.
+#[derive(Clone, Debug)]
+pub struct RequestAuth {
+    pub viewer: Option<Viewer>,
+    /// SHA-256 of the session token, to end this session on sign-out.
+    pub session_id: Option<String>,
+    pub ip: String,
+    pub user_agent: Option<String>,
+    pub locale: Locale,
+}
+
+pub fn server_ctx() -> Result<ServerCtx, AppError> {
+    use_context::<ServerCtx>().ok_or_else(|| crate::error::internal("server context missing"))
+}
+
+pub fn db() -> Result<DatabaseConnection, AppError> {
+    Ok(server_ctx()?.db)
+}
+
+pub fn request_auth() -> Result<RequestAuth, AppError> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<RequestAuth>().cloned())
+        .ok_or_else(|| crate::error::internal("session middleware did not run"))
+}
+
+pub fn viewer() -> Result<Option<Viewer>, AppError> {
+    Ok(request_auth()?.viewer)
+}
+
+/// Any signed-in account.
+pub fn require_user() -> Result<Viewer, AppError> {
+    viewer()?.ok_or(AppError::Unauthenticated)
+}
+
+/// A citizen: a signed-in account whose email is verified.
+pub fn require_verified() -> Result<Viewer, AppError> {
+    let viewer = require_user()?;
+    if viewer.verified { Ok(viewer) } else { Err(AppError::Forbidden) }
+}
+
+pub fn require_admin() -> Result<Viewer, AppError> {
+    let viewer = require_user()?;
+    if viewer.is_admin { Ok(viewer) } else { Err(AppError::Forbidden) }
+}
+
+pub fn require_staff_of(organisation_id: i64) -> Result<Viewer, AppError> {
+    let viewer = require_user()?;
+    if viewer.is_staff_of(organisation_id) { Ok(viewer) } else { Err(AppError::Forbidden) }
+}
+
+/// Adds a `Set-Cookie` header to the response of this server function or page.
+pub fn set_cookie(value: String) {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(value) = http::HeaderValue::from_str(&value)
+    {
+        response.append_header(http::header::SET_COOKIE, value);
+    }
+}
+
+/// Builds a cookie string with the attributes every cookie of ours carries.
+pub fn cookie(name: &str, value: &str, max_age_secs: i64, http_only: bool) -> String {
+    let secure = server_ctx().map(|c| c.settings.secure_cookies).unwrap_or(false);
+    let mut out = format!("{name}={value}; Path=/; Max-Age={max_age_secs}; SameSite=Lax");
+    if http_only {
+        out.push_str("; HttpOnly");
+    }
+    if secure {
+        out.push_str("; Secure");
+    }
+    out
+}

@@ -1,0 +1,13 @@
+//! Who is asking: sessions kept in the database, the signed-in viewer and the roles they hold.
+
+pub mod model;
+#[cfg(feature = "ssr")]
+pub mod ctx;
+#[cfg(feature = "ssr")]
+pub mod password;
+#[cfg(feature = "ssr")]
+pub mod session;
+#[cfg(feature = "ssr")]
+pub mod token;
+
+pub use model::Viewer;

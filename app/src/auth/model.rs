@@ -1,0 +1,90 @@
+//! The signed-in person as the pages see them, and the roles they hold.
+
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Locale;
+
+/// A staff role: this person acts for this organisation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffRole {
+    pub organisation_id: i64,
+    pub organisation_name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub id: i64,
+    pub display_name: String,
+    pub email: String,
+    pub is_admin: bool,
+    pub verified: bool,
+    pub staff: Vec<StaffRole>,
+    pub unread_notifications: u64,
+    /// The language chosen on the account (a language cookie overrides it).
+    pub locale: Locale,
+}
+
+impl Viewer {
+    /// Admins act for every organisation; staff only for their own.
+    pub fn is_staff_of(&self, organisation_id: i64) -> bool {
+        self.is_admin || self.staff.iter().any(|s| s.organisation_id == organisation_id)
+    }
+
+    pub fn is_staff(&self) -> bool {
+        self.is_admin || !self.staff.is_empty()
+    }
+
+    /// The role shown beside this person's name in the audit log.
+    pub fn role_code(&self) -> &'static str {
+        if self.is_admin {
+            "admin"
+        } else if !self.staff.is_empty() {
+            "staff"
+        } else if self.verified {
+            "citizen"
+        } else {
+            "unverified"
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn citizen() -> Viewer {
+        Viewer {
+            id: 1,
+            display_name: "Lan".into(),
+            email: "lan@example.vn".into(),
+            is_admin: false,
+            verified: true,
+            staff: vec![],
+            unread_notifications: 0,
+            locale: Locale::Vi,
+        }
+    }
+
+    #[test]
+    fn staff_act_only_for_their_own_organisation() {
+        let mut v = citizen();
+        v.staff.push(StaffRole { organisation_id: 2, organisation_name: "Phường 1".into() });
+        assert!(v.is_staff_of(2));
+        assert!(!v.is_staff_of(3));
+        assert_eq!(v.role_code(), "staff");
+    }
+
+    #[test]
+    fn admins_act_for_every_organisation() {
+        let mut v = citizen();
+        v.is_admin = true;
+        assert!(v.is_staff_of(42));
+        assert_eq!(v.role_code(), "admin");
+    }
+
+    #[test]
+    fn a_verified_account_without_other_roles_is_a_citizen() {
+        assert_eq!(citizen().role_code(), "citizen");
+        assert!(!citizen().is_staff());
+    }
+}

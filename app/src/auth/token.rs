@@ -1,0 +1,42 @@
+//! Random tokens and their hashes: what goes into a cookie or an email, and what the database keeps.
+
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+/// `bytes` random bytes as lowercase hex.
+pub fn random_token(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut buf);
+    hex::encode(buf)
+}
+
+/// A six-digit one-time code, as people type it from an email.
+pub fn six_digit_code() -> String {
+    let n = rand::rng().next_u32() % 1_000_000;
+    format!("{n:06}")
+}
+
+pub fn sha256_hex(value: &str) -> String {
+    hex::encode(Sha256::digest(value.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_long_and_differ() {
+        let a = random_token(32);
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, random_token(32));
+    }
+
+    #[test]
+    fn codes_have_six_digits() {
+        for _ in 0..100 {
+            let code = six_digit_code();
+            assert_eq!(code.len(), 6);
+            assert!(code.chars().all(|c| c.is_ascii_digit()));
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! Demo data for a first start: a city with wards and departments, and an account for each role,
+//! so a newcomer can sign in and look around. Runs only on an empty database.
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set};
+
+use crate::account::entity::user;
+use crate::auth::password;
+use crate::error::AppError;
+use crate::notify::model::NotificationKind;
+use crate::org::service::{NewOrganisation, create, grant_staff};
+
+/// The password of every demo account (documented in the README).
+pub const DEMO_PASSWORD: &str = "vidan-demo-2026";
+
+pub struct DemoAccount {
+    pub email: &'static str,
+    pub name: &'static str,
+    pub admin: bool,
+}
+
+pub const DEMO_ACCOUNTS: [DemoAccount; 5] = [
+    DemoAccount { email: "admin@vidan.local", name: "Quản trị Vì Dân", admin: true },
+    DemoAccount { email: "canbo@vidan.local", name: "Nguyễn Thị Hoa", admin: false },
+    DemoAccount { email: "giamkhao@vidan.local", name: "TS. Trần Minh Khoa", admin: false },
+    DemoAccount { email: "doi@vidan.local", name: "Phạm Quốc Bảo", admin: false },
+    DemoAccount { email: "dan@vidan.local", name: "Lê Văn An", admin: false },
+];
+
+/// Fills an empty database; does nothing when any account or organisation exists.
+pub async fn seed_if_empty(db: &impl ConnectionTrait) -> Result<bool, AppError> {
+    if user::Entity::find().count(db).await? > 0
+        || crate::org::entity::organisation::Entity::find().count(db).await? > 0
+    {
+        return Ok(false);
+    }
+    let city = create(db, org("Thành phố Tây Ninh", "Tay Ninh City", "city", None)).await?;
+    let ward1 = create(db, org("Phường 1", "Ward 1", "ward", Some(city.id))).await?;
+    for (vi, en, kind) in [
+        ("Phường 3", "Ward 3", "ward"),
+        ("Phường Ninh Sơn", "Ninh Son Ward", "ward"),
+        ("Xã Tân Bình", "Tan Binh Commune", "commune"),
+        ("Trung tâm Phục vụ hành chính công", "Public Administration Service Centre", "department"),
+        ("Sở Khoa học và Công nghệ", "Department of Science and Technology", "department"),
+    ] {
+        create(db, org(vi, en, kind, Some(city.id))).await?;
+    }
+    let hash = password::hash(DEMO_PASSWORD.to_owned()).await?;
+    let now = Utc::now();
+    for account in DEMO_ACCOUNTS {
+        user::ActiveModel {
+            email: Set(account.email.to_owned()),
+            display_name: Set(account.name.to_owned()),
+            password_hash: Set(hash.clone()),
+            email_verified_at: Set(Some(now)),
+            is_admin: Set(account.admin),
+            locale: Set("vi".to_owned()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    let staff_id = grant_staff(db, ward1.id, "canbo@vidan.local", Some("Phó Chủ tịch UBND phường".into())).await?;
+    crate::notify::service::notify(db, staff_id, NotificationKind::StaffRoleGranted, &[("organisation", &ward1.name_vi)], "/account").await?;
+    crate::audit::service::record(db, crate::audit::service::Record {
+        actor: None,
+        action: "demo.seed",
+        target_kind: "site",
+        target_id: None,
+        reason: Some("Dữ liệu mẫu cho lần chạy đầu tiên"),
+        details: serde_json::json!({ "organisations": 7, "accounts": DEMO_ACCOUNTS.len() }),
+        public: false,
+        ip: None,
+    })
+    .await?;
+    Ok(true)
+}
+
+fn org(vi: &str, en: &str, kind: &str, parent_id: Option<i64>) -> NewOrganisation {
+    NewOrganisation { name_vi: vi.into(), name_en: en.into(), kind: kind.into(), parent_id }
+}

@@ -1,0 +1,165 @@
+//! The one error type of every server function: a handful of cases a user can act on, each with
+//! a translated message, and an opaque internal case that carries only a request id.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::JsonEncoding;
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::{Locale, k, lookup};
+
+/// A message about one form field: the field's name and the translation key of the message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub key: String,
+    pub params: Vec<(String, String)>,
+}
+
+impl FieldError {
+    pub fn new(field: &str, key: &str) -> Self {
+        Self { field: field.into(), key: key.into(), params: Vec::new() }
+    }
+
+    pub fn with(mut self, name: &str, value: impl ToString) -> Self {
+        self.params.push((name.into(), value.to_string()));
+        self
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("sign in required")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldError>),
+    /// The request is well formed but the state of things refuses it (a deadline passed, already
+    /// taken): `key` says why, in the user's language.
+    #[error("conflict: {key}")]
+    Conflict { key: String, params: Vec<(String, String)> },
+    #[error("too many attempts, retry in {retry_after_secs}s")]
+    RateLimited { retry_after_secs: i64 },
+    #[error("internal error (request {request_id})")]
+    Internal { request_id: String },
+    /// The request never reached the function, or its answer never reached the page.
+    #[error("transport: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn invalid(field: &str, key: &str) -> Self {
+        AppError::Invalid(vec![FieldError::new(field, key)])
+    }
+
+    pub fn conflict(key: &str) -> Self {
+        AppError::Conflict { key: key.into(), params: Vec::new() }
+    }
+
+    /// The HTTP status that an API client should see for this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotFound => 404,
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
+            AppError::Invalid(_) => 422,
+            AppError::Conflict { .. } => 409,
+            AppError::RateLimited { .. } => 429,
+            AppError::Internal { .. } | AppError::Transport(_) => 500,
+        }
+    }
+
+    /// The message for one field, if this error is about it.
+    pub fn field_message(&self, field: &str, locale: Locale) -> Option<String> {
+        match self {
+            AppError::Invalid(errors) => errors
+                .iter()
+                .find(|e| e.field == field)
+                .map(|e| translate(&e.key, &e.params, locale)),
+            _ => None,
+        }
+    }
+
+    /// A message for the whole form (field errors excepted: they stand next to their field).
+    pub fn message(&self, locale: Locale) -> String {
+        match self {
+            AppError::NotFound => locale.t(k::ERROR_NOT_FOUND).into(),
+            AppError::Unauthenticated => locale.t(k::ERROR_SIGN_IN_REQUIRED).into(),
+            AppError::Forbidden => locale.t(k::ERROR_FORBIDDEN).into(),
+            AppError::Invalid(_) => locale.t(k::ERROR_INVALID).into(),
+            AppError::Conflict { key, params } => translate(key, params, locale),
+            AppError::RateLimited { retry_after_secs } => {
+                let minutes = (retry_after_secs + 59) / 60;
+                locale.tf(k::ERROR_RATE_LIMITED, &[("minutes", &minutes.max(1).to_string())])
+            }
+            AppError::Internal { request_id } => {
+                locale.tf(k::ERROR_INTERNAL, &[("id", request_id)])
+            }
+            AppError::Transport(_) => locale.t(k::ERROR_NETWORK).into(),
+        }
+    }
+}
+
+fn translate(key: &str, params: &[(String, String)], locale: Locale) -> String {
+    let params: Vec<(&str, &str)> = params.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    match lookup(key) {
+        Some(text) => locale.tf(text, &params),
+        None => key.to_owned(),
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+impl From<ServerFnErrorErr> for AppError {
+    fn from(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sea_orm::DbErr> for AppError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        internal(err)
+    }
+}
+
+/// Logs an internal failure with its detail and returns the opaque error the user sees.
+#[cfg(feature = "ssr")]
+pub fn internal(err: impl std::fmt::Display) -> AppError {
+    let request_id = crate::auth::token::random_token(6);
+    tracing::error!(%request_id, error = %err, "internal error");
+    AppError::Internal { request_id }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_errors_are_found_by_field_and_translated() {
+        let err = AppError::Invalid(vec![
+            FieldError::new("email", "error.email_invalid"),
+            FieldError::new("password", "error.password_too_short").with("min", 10),
+        ]);
+        assert!(err.field_message("password", Locale::En).unwrap().contains("10"));
+        assert!(err.field_message("email", Locale::Vi).is_some());
+        assert_eq!(err.field_message("display_name", Locale::Vi), None);
+    }
+
+    #[test]
+    fn each_error_has_the_status_an_api_client_expects() {
+        assert_eq!(AppError::Forbidden.status(), 403);
+        assert_eq!(AppError::invalid("x", "y").status(), 422);
+        assert_eq!(AppError::RateLimited { retry_after_secs: 5 }.status(), 429);
+    }
+}

@@ -1,0 +1,96 @@
+//! Form pieces: a labelled field with its error next to it, a form-level alert, a submit button.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::i18n::{Text, t, use_locale};
+
+/// The error of the last submission of an action, if it failed.
+pub fn error_signal<T: Clone + Send + Sync + 'static>(
+    value: impl Fn() -> Option<Result<T, AppError>> + Send + Sync + 'static,
+) -> Signal<Option<AppError>> {
+    Signal::derive(move || value().and_then(|r| r.err()))
+}
+
+/// The translated message for one field from an action's error.
+pub fn field_error(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
+    let locale = use_locale();
+    Signal::derive(move || error.get().and_then(|e| e.field_message(field, locale)))
+}
+
+#[component]
+pub fn FieldInput(
+    name: &'static str,
+    label: Text,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] hint: Option<Text>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(default = true)] required: bool,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = {
+        let hint_id = hint_id.clone();
+        let error_id = error_id.clone();
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:has-error=move || error.get().is_some()>
+            <label for=id.clone()>{t(label)}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{t(h)}</p> })}
+            <input
+                id=id.clone()
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                inputmode=inputmode
+                required=required
+                value=value
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=described
+            />
+            <p class="field-error" id=error_id.clone() role="alert" hidden=move || error.get().is_none()>
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}
+
+/// The message of a failed submission that is not about one field.
+#[component]
+pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let locale = use_locale();
+    let message = move || {
+        error.get().and_then(|e| match e {
+            AppError::Invalid(_) => None,
+            other => Some(other.message(locale)),
+        })
+    };
+    view! {
+        <div class="alert alert-error" role="alert" hidden=move || message().is_none()>
+            {message}
+        </div>
+    }
+}
+
+#[component]
+pub fn SubmitButton(label: Text, #[prop(into)] pending: Signal<bool>) -> impl IntoView {
+    view! {
+        <button type="submit" class="button" disabled=move || pending.get() aria-busy=move || pending.get().then_some("true")>
+            {t(label)}
+        </button>
+    }
+}

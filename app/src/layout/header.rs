@@ -1,0 +1,92 @@
+//! The site header: brand, navigation, language switch, notifications bell and account links.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use crate::account::api::SignOut;
+use crate::auth::Viewer;
+use crate::i18n::{Locale, k, t, tf, use_locale};
+
+#[component]
+pub fn Header(viewer: Option<Viewer>) -> impl IntoView {
+    let is_admin = viewer.as_ref().is_some_and(|v| v.is_admin);
+    view! {
+        <header class="site-header">
+            <div class="container header-top">
+                <a class="brand" href="/">
+                    <span class="brand-mark" aria-hidden="true">"VD"</span>
+                    <span class="brand-text">
+                        <span class="brand-name">"Vì Dân"</span>
+                        <span class="brand-tagline">{t(k::BRAND_TAGLINE)}</span>
+                    </span>
+                </a>
+                <div class="header-actions">
+                    <LanguageSwitch/>
+                    {match viewer {
+                        Some(v) => view! { <AccountLinks viewer=v/> }.into_any(),
+                        None => view! {
+                            <a class="header-link" href="/sign-in">{t(k::NAV_SIGN_IN)}</a>
+                            <a class="button button-small" href="/register">{t(k::NAV_REGISTER)}</a>
+                        }.into_any(),
+                    }}
+                </div>
+            </div>
+            <nav class="container main-nav" aria-label=t(k::NAV_LABEL)>
+                <a href="/" aria-current=move || (use_location().pathname.get() == "/").then_some("page")>{t(k::NAV_HOME)}</a>
+                <a href="/organisations">{t(k::NAV_ORGANISATIONS)}</a>
+                {is_admin.then(|| view! {
+                    <a href="/admin">{t(k::NAV_ADMIN)}</a>
+                    <a href="/admin/audit">{t(k::NAV_AUDIT)}</a>
+                })}
+            </nav>
+        </header>
+    }
+}
+
+/// A plain form to `/lang`: it works before the wasm loads, and reloads the page in the new language.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let current = use_locale();
+    let other = match current {
+        Locale::Vi => Locale::En,
+        Locale::En => Locale::Vi,
+    };
+    let location = use_location();
+    let back = move || {
+        let search = location.search.get();
+        let path = location.pathname.get();
+        if search.is_empty() { path } else { format!("{path}?{search}") }
+    };
+    let (label, name) = match other {
+        Locale::En => ("EN", "English"),
+        Locale::Vi => ("VI", "Tiếng Việt"),
+    };
+    view! {
+        <form method="post" action="/lang" class="lang-switch">
+            <input type="hidden" name="lang" value=other.code()/>
+            <input type="hidden" name="back" value=back/>
+            <button type="submit" class="button-ghost" lang=other.code() aria-label=name title=name>
+                <span aria-hidden="true">{label}</span>
+            </button>
+        </form>
+    }
+}
+
+#[component]
+fn AccountLinks(viewer: Viewer) -> impl IntoView {
+    let sign_out = ServerAction::<SignOut>::new();
+    let unread = viewer.unread_notifications;
+    let bell_label = tf(k::NAV_NOTIFICATIONS_COUNT, &[("n", &unread.to_string())]);
+    view! {
+        <a class="bell" href="/notifications" aria-label=bell_label.clone() title=bell_label>
+            <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
+                <path d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z" fill="currentColor"/>
+            </svg>
+            {(unread > 0).then(|| view! { <span class="badge" aria-hidden="true">{unread.min(99)}</span> })}
+        </a>
+        <a class="header-link account-link" href="/account">{viewer.display_name}</a>
+        <ActionForm action=sign_out attr:class="inline-form">
+            <button type="submit" class="button-ghost">{t(k::NAV_SIGN_OUT)}</button>
+        </ActionForm>
+    }
+}

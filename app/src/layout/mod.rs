@@ -1,0 +1,48 @@
+//! The frame of every page: skip link, header with navigation and the signed-in person, main
+//! landmark, footer; and the small form pieces every page uses.
+
+mod form;
+mod header;
+
+pub use form::{FieldInput, FormAlert, SubmitButton, error_signal, field_error};
+pub use header::Header;
+
+use leptos::prelude::*;
+
+use crate::i18n::{k, t};
+
+#[component]
+pub fn Footer() -> impl IntoView {
+    view! {
+        <footer class="site-footer">
+            <div class="container footer-inner">
+                <p class="footer-brand">"Vì Dân"</p>
+                <p>{t(k::FOOTER_TAGLINE)}</p>
+                <p class="muted">{t(k::FOOTER_OPEN_SOURCE)}</p>
+            </div>
+        </footer>
+    }
+}
+
+/// Shown where a page needs a signed-in person and there is none.
+#[component]
+pub fn SignInPrompt() -> impl IntoView {
+    view! {
+        <section class="card narrow">
+            <h1>{t(k::AUTH_REQUIRED_TITLE)}</h1>
+            <p>{t(k::AUTH_REQUIRED_BODY)}</p>
+            <a class="button" href="/sign-in">{t(k::NAV_SIGN_IN)}</a>
+        </section>
+    }
+}
+
+/// Shown where a page needs a role the person does not hold.
+#[component]
+pub fn ForbiddenNotice() -> impl IntoView {
+    view! {
+        <section class="card narrow">
+            <h1>{t(k::ERROR_FORBIDDEN_TITLE)}</h1>
+            <p>{t(k::ERROR_FORBIDDEN)}</p>
+        </section>
+    }
+}

@@ -1,0 +1,142 @@
+//! Vì Dân: a city's innovation challenges for its public services, from the problem to the pilot.
+//!
+//! One folder per noun of the product; each has `model.rs` (types shared with the browser),
+//! `api.rs` (server functions), `view.rs` (pages) and, on the server only, `service.rs` and
+//! `entity.rs`.
+
+pub mod account;
+pub mod audit;
+pub mod auth;
+pub mod error;
+pub mod i18n;
+pub mod layout;
+pub mod mail;
+pub mod notify;
+pub mod org;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod demo;
+
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, MetaTags, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::auth::Viewer;
+use crate::error::AppError;
+use crate::i18n::{Locale, k, t};
+use crate::layout::{Footer, Header};
+
+/// The signed-in person, loaded once per page load.
+pub type ViewerResource = Resource<Result<Option<Viewer>, AppError>>;
+
+pub fn viewer_resource() -> ViewerResource {
+    expect_context::<ViewerResource>()
+}
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let locale = request_locale();
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The page's Content-Security-Policy: scripts only from this site or carrying this render's
+/// nonce (the hydration bootstrap does), WebAssembly allowed, no framing.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else { return };
+    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string()).unwrap_or_default();
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
+         base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// The page's language: on the server from the request, in the browser from `<html lang>`.
+fn request_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        crate::auth::ctx::request_auth().map(|a| a.locale).unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        use_context::<Locale>().unwrap_or_else(|| {
+            document()
+                .document_element()
+                .and_then(|e| e.get_attribute("lang"))
+                .map(|code| Locale::from_code(&code))
+                .unwrap_or_default()
+        })
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let locale = request_locale();
+    provide_context(locale);
+    let viewer: ViewerResource = Resource::new_blocking(|| (), |_| account::api::get_viewer());
+    provide_context(viewer);
+    view! {
+        <Link rel="stylesheet" id="leptos" href="/pkg/vidan.css"/>
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Meta name="description" content=t(k::META_DESCRIPTION)/>
+        <Meta name="theme-color" content="#0b5d4b"/>
+        <Title formatter=|title: String| format!("{title} · Vì Dân")/>
+        <Router>
+            <a class="skip-link" href="#main">{t(k::SKIP_TO_CONTENT)}</a>
+            <Suspense fallback=|| view! { <Header viewer=None/> }>
+                {move || Suspend::new(async move { view! { <Header viewer=viewer.await.ok().flatten()/> } })}
+            </Suspense>
+            <main id="main" class="container main" tabindex="-1">
+                <Routes fallback=|| view! { <pages::NotFound/> }>
+                    <Route path=path!("/") view=pages::HomePage/>
+                    <Route path=path!("/organisations") view=org::view::OrganisationsPage/>
+                    <Route path=path!("/register") view=account::view::RegisterPage/>
+                    <Route path=path!("/verify") view=account::view::VerifyPage/>
+                    <Route path=path!("/sign-in") view=account::view::SignInPage/>
+                    <Route path=path!("/forgot-password") view=account::view::ForgotPasswordPage/>
+                    <Route path=path!("/reset-password") view=account::view::ResetPasswordPage/>
+                    <Route path=path!("/account") view=account::view::AccountPage/>
+                    <Route path=path!("/notifications") view=notify::view::NotificationsPage/>
+                    <Route path=path!("/admin") view=org::view::AdminPage/>
+                    <Route path=path!("/admin/audit") view=audit::view::AuditPage/>
+                    <Route path=path!("/dev/mailbox") view=mail::view::MailboxPage/>
+                </Routes>
+            </main>
+            <Footer/>
+        </Router>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    // A server function that redirects (sign in, sign out, …) reloads the whole page, so every
+    // part of it sees the new session; set before the router sets its own hook.
+    let _ = server_fn::redirect::set_redirect_hook(|location: &str| {
+        let _ = window().location().set_href(location);
+    });
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,15 @@
+//! The development mailbox: what would have been emailed, when no SMTP server is configured.
+
+use leptos::prelude::*;
+
+use super::model::MailboxMessage;
+use crate::error::AppError;
+
+#[server(prefix = "/api", endpoint = "dev/mailbox")]
+pub async fn list_mailbox() -> Result<Vec<MailboxMessage>, AppError> {
+    let ctx = crate::auth::ctx::server_ctx()?;
+    if !ctx.settings.dev_mailbox {
+        return Err(AppError::NotFound);
+    }
+    super::service::recent(&ctx.db, 50).await
+}

@@ -1,0 +1,127 @@
+//! Sending a notification, listing them, and each person's email preferences.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, sea_query::Expr,
+};
+
+use super::entity::{email_opt_out, notification};
+use super::model::{EmailPreference, NotificationItem, NotificationKind};
+use crate::account::entity::user;
+use crate::error::AppError;
+use crate::i18n::{Locale, fill, k};
+
+/// Tells `user_id` about an event: always in the app, by email unless they opted out of `kind`.
+pub async fn notify(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    kind: NotificationKind,
+    params: &[(&str, &str)],
+    link: &str,
+) -> Result<(), AppError> {
+    let Some(account) = user::Entity::find_by_id(user_id).one(db).await? else {
+        return Err(AppError::NotFound);
+    };
+    let params_json: serde_json::Map<String, serde_json::Value> = params
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), serde_json::Value::String((*v).to_owned())))
+        .collect();
+    notification::ActiveModel {
+        user_id: Set(user_id),
+        kind: Set(kind.code().to_owned()),
+        params: Set(serde_json::Value::Object(params_json).to_string()),
+        link: Set(link.chars().take(255).collect()),
+        read_at: Set(None),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+
+    let opted_out = email_opt_out::Entity::find_by_id((user_id, kind.code().to_owned()))
+        .one(db)
+        .await?
+        .is_some();
+    if !opted_out && account.email_verified_at.is_some() {
+        let locale = Locale::from_code(&account.locale);
+        let subject = fill(kind.text().get(locale), params);
+        let base = crate::auth::ctx::server_ctx().map(|c| c.settings.base_url.clone()).unwrap_or_default();
+        let body = locale.tf(
+            k::MAIL_NOTIFICATION_BODY,
+            &[("name", &account.display_name), ("message", &subject), ("link", &format!("{base}{link}"))],
+        );
+        crate::mail::service::enqueue(db, &account.email, kind.code(), &subject, &body).await?;
+    }
+    Ok(())
+}
+
+pub async fn list(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<NotificationItem>, AppError> {
+    let rows = notification::Entity::find()
+        .filter(notification::Column::UserId.eq(user_id))
+        .order_by_desc(notification::Column::Id)
+        .limit(100)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let kind = NotificationKind::from_code(&row.kind)?;
+            let params = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&row.params)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(k, v)| (k, v.as_str().unwrap_or_default().to_owned()))
+                .collect();
+            Some(NotificationItem {
+                id: row.id,
+                kind,
+                params,
+                link: row.link,
+                read: row.read_at.is_some(),
+                created_at: row.created_at,
+            })
+        })
+        .collect())
+}
+
+pub async fn mark_all_read(db: &impl ConnectionTrait, user_id: i64) -> Result<(), AppError> {
+    notification::Entity::update_many()
+        .col_expr(notification::Column::ReadAt, Expr::value(Utc::now()))
+        .filter(notification::Column::UserId.eq(user_id))
+        .filter(notification::Column::ReadAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn preferences(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<EmailPreference>, AppError> {
+    let off: Vec<String> = email_opt_out::Entity::find()
+        .filter(email_opt_out::Column::UserId.eq(user_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| o.kind)
+        .collect();
+    Ok(NotificationKind::ALL
+        .into_iter()
+        .map(|kind| EmailPreference { kind, email: !off.iter().any(|c| c == kind.code()) })
+        .collect())
+}
+
+/// Replaces the person's opt-outs: email is on exactly for the kinds in `email_on`.
+pub async fn set_preferences(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    email_on: &[NotificationKind],
+) -> Result<(), AppError> {
+    email_opt_out::Entity::delete_many()
+        .filter(email_opt_out::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    for kind in NotificationKind::ALL.into_iter().filter(|k| !email_on.contains(k)) {
+        email_opt_out::ActiveModel { user_id: Set(user_id), kind: Set(kind.code().to_owned()) }
+            .insert(db)
+            .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,104 @@
+//! Organisations: anyone may list them; only admins create them and manage their staff.
+
+use leptos::prelude::*;
+
+use super::model::{Organisation, OrganisationAdmin};
+use crate::error::AppError;
+
+#[server(prefix = "/api", endpoint = "organisations")]
+pub async fn list_organisations() -> Result<Vec<Organisation>, AppError> {
+    super::service::list(&crate::auth::ctx::db()?).await
+}
+
+#[server(prefix = "/api", endpoint = "admin/organisations")]
+pub async fn admin_organisations() -> Result<Vec<OrganisationAdmin>, AppError> {
+    crate::auth::ctx::require_admin()?;
+    super::service::list_with_staff(&crate::auth::ctx::db()?).await
+}
+
+#[server(prefix = "/api", endpoint = "admin/organisations/create")]
+pub async fn create_organisation(
+    name_vi: String,
+    name_en: String,
+    kind: String,
+    parent_id: Option<i64>,
+) -> Result<Organisation, AppError> {
+    use crate::audit::service::{Record, record};
+    use crate::auth::ctx;
+    let admin = ctx::require_admin()?;
+    let auth = ctx::request_auth()?;
+    let db = ctx::db()?;
+    let created = super::service::create(
+        &db,
+        super::service::NewOrganisation { name_vi, name_en, kind, parent_id },
+    )
+    .await?;
+    record(&db, Record {
+        actor: Some(&admin),
+        action: "organisation.create",
+        target_kind: "organisation",
+        target_id: Some(created.id),
+        reason: None,
+        details: serde_json::json!({ "name_vi": created.name_vi, "kind": created.kind.code() }),
+        public: true,
+        ip: Some(&auth.ip),
+    })
+    .await?;
+    Ok(created)
+}
+
+#[server(prefix = "/api", endpoint = "admin/organisations/staff/add")]
+pub async fn add_staff(
+    organisation_id: i64,
+    email: String,
+    title: Option<String>,
+) -> Result<(), AppError> {
+    use crate::audit::service::{Record, record};
+    use crate::auth::ctx;
+    use crate::notify::model::NotificationKind;
+    let admin = ctx::require_admin()?;
+    let auth = ctx::request_auth()?;
+    let db = ctx::db()?;
+    let organisation = super::service::find(&db, organisation_id).await?;
+    let user_id = super::service::grant_staff(&db, organisation_id, &email, title).await?;
+    record(&db, Record {
+        actor: Some(&admin),
+        action: "staff.grant",
+        target_kind: "organisation",
+        target_id: Some(organisation_id),
+        reason: None,
+        details: serde_json::json!({ "user_id": user_id }),
+        public: false,
+        ip: Some(&auth.ip),
+    })
+    .await?;
+    crate::notify::service::notify(
+        &db,
+        user_id,
+        NotificationKind::StaffRoleGranted,
+        &[("organisation", &organisation.name_vi)],
+        "/account",
+    )
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "admin/organisations/staff/remove")]
+pub async fn remove_staff(organisation_id: i64, user_id: i64) -> Result<(), AppError> {
+    use crate::audit::service::{Record, record};
+    use crate::auth::ctx;
+    let admin = ctx::require_admin()?;
+    let auth = ctx::request_auth()?;
+    let db = ctx::db()?;
+    super::service::revoke_staff(&db, organisation_id, user_id).await?;
+    record(&db, Record {
+        actor: Some(&admin),
+        action: "staff.revoke",
+        target_kind: "organisation",
+        target_id: Some(organisation_id),
+        reason: None,
+        details: serde_json::json!({ "user_id": user_id }),
+        public: false,
+        ip: Some(&auth.ip),
+    })
+    .await
+}

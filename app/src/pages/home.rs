@@ -1,0 +1,80 @@
+//! The home page: what Vì Dân is for, the chain from a citizen's problem to a working pilot,
+//! and the organisations that take part.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::i18n::{Text, k, t, use_locale};
+use crate::org::api::list_organisations;
+use crate::viewer_resource;
+
+const CHAIN: [(Text, Text); 5] = [
+    (k::HOME_STEP_REPORT, k::HOME_STEP_REPORT_BODY),
+    (k::HOME_STEP_CHALLENGE, k::HOME_STEP_CHALLENGE_BODY),
+    (k::HOME_STEP_ENTRIES, k::HOME_STEP_ENTRIES_BODY),
+    (k::HOME_STEP_JUDGING, k::HOME_STEP_JUDGING_BODY),
+    (k::HOME_STEP_PILOT, k::HOME_STEP_PILOT_BODY),
+];
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let locale = use_locale();
+    let orgs = Resource::new(|| (), |_| list_organisations());
+    let viewer = viewer_resource();
+    view! {
+        <Title text=t(k::HOME_TITLE)/>
+        <section class="hero">
+            <p class="eyebrow">{t(k::HOME_EYEBROW)}</p>
+            <h1>{t(k::HOME_HEADLINE)}</h1>
+            <p class="lead">{t(k::HOME_LEAD)}</p>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match viewer.await.ok().flatten() {
+                        Some(v) => view! {
+                            <p class="welcome">{crate::i18n::tf(k::HOME_WELCOME, &[("name", &v.display_name)])}</p>
+                        }.into_any(),
+                        None => view! {
+                            <div class="hero-actions">
+                                <a class="button" href="/register">{t(k::HOME_CTA_REGISTER)}</a>
+                                <a class="button-secondary" href="/sign-in">{t(k::NAV_SIGN_IN)}</a>
+                            </div>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+        <section aria-labelledby="chain-heading" class="section">
+            <h2 id="chain-heading">{t(k::HOME_CHAIN_TITLE)}</h2>
+            <ol class="chain">
+                {CHAIN.into_iter().enumerate().map(|(i, (title, body))| view! {
+                    <li class="chain-step">
+                        <span class="chain-number" aria-hidden="true">{i + 1}</span>
+                        <h3>{t(title)}</h3>
+                        <p>{t(body)}</p>
+                    </li>
+                }).collect_view()}
+            </ol>
+        </section>
+        <section aria-labelledby="orgs-heading" class="section">
+            <h2 id="orgs-heading">{t(k::HOME_ORGS_TITLE)}</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let list = orgs.await.unwrap_or_default();
+                    if list.is_empty() {
+                        view! { <p class="empty">{t(k::HOME_ORGS_EMPTY)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="chip-list">
+                                {list.into_iter().map(|o| view! { <li class="chip">{o.name(locale).to_owned()}</li> }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
+                })}
+            </Suspense>
+        </section>
+        <section class="section promise">
+            <h2>{t(k::HOME_PROMISE_TITLE)}</h2>
+            <p>{t(k::HOME_PROMISE_BODY)}</p>
+        </section>
+    }
+}

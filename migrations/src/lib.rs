@@ -1,0 +1,20 @@
+//! Database schema of Vì Dân, one step per file, run at start-up on SQLite and PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_accounts;
+mod m20261122_000002_organisations;
+mod m20261122_000003_records;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_accounts::Migration),
+            Box::new(m20261122_000002_organisations::Migration),
+            Box::new(m20261122_000003_records::Migration),
+        ]
+    }
+}

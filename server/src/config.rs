@@ -1,0 +1,181 @@
+//! Typed configuration from the environment, validated at start with messages that say what to fix.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// A value that must never be printed (passwords, keys).
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: String) -> Self {
+        Secret(value)
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// Plain SMTP, for a relay on the same host or network.
+    None,
+    /// STARTTLS upgrade (usually port 587).
+    StartTls,
+    /// TLS from the first byte (usually port 465).
+    Tls,
+}
+
+#[derive(Clone, Debug)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+    pub from: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct FirstAdmin {
+    pub email: String,
+    pub name: String,
+    pub password: Secret,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: String,
+    pub addr: SocketAddr,
+    pub base_url: String,
+    pub development: bool,
+    pub site_root: PathBuf,
+    pub smtp: Option<SmtpConfig>,
+    pub first_admin: Option<FirstAdmin>,
+    pub demo_data: bool,
+    pub trust_proxy: bool,
+    pub outbox_interval_secs: u64,
+    /// Database pool size (SQLite: readers share it; writes queue on the busy timeout).
+    pub max_connections: u32,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {0}")]
+pub struct ConfigError(String);
+
+/// Reads a variable; empty counts as unset.
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+fn parse<T: std::str::FromStr>(name: &str, default: T) -> Result<T, ConfigError> {
+    match var(name) {
+        None => Ok(default),
+        Some(raw) => raw
+            .parse()
+            .map_err(|_| ConfigError(format!("{name}={raw:?} is not valid"))),
+    }
+}
+
+fn flag(name: &str, default: bool) -> Result<bool, ConfigError> {
+    match var(name).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "no" | "off") => Ok(false),
+        Some(other) => Err(ConfigError(format!("{name}={other:?}: use true or false"))),
+    }
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        let development = match var("VIDAN_ENV").as_deref() {
+            None | Some("development") => true,
+            Some("production") => false,
+            Some(other) => {
+                return Err(ConfigError(format!("VIDAN_ENV={other:?}: use development or production")));
+            }
+        };
+        let addr: SocketAddr = match var("VIDAN_ADDR").or_else(|| var("LEPTOS_SITE_ADDR")) {
+            None => SocketAddr::from(([127, 0, 0, 1], 3000)),
+            Some(raw) => raw
+                .parse()
+                .map_err(|_| ConfigError(format!("VIDAN_ADDR={raw:?} is not an address like 127.0.0.1:3000")))?,
+        };
+        let base_url = var("VIDAN_BASE_URL")
+            .unwrap_or_else(|| format!("http://{addr}"))
+            .trim_end_matches('/')
+            .to_owned();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(ConfigError(format!("VIDAN_BASE_URL={base_url:?} must start with http:// or https://")));
+        }
+        let database_url = var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/vidan.db?mode=rwc".into());
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+            return Err(ConfigError("DATABASE_URL must be sqlite://… or postgres://…".into()));
+        }
+        let smtp = match var("VIDAN_SMTP_HOST") {
+            None => None,
+            Some(host) => Some(SmtpConfig {
+                host,
+                port: parse("VIDAN_SMTP_PORT", 587)?,
+                security: match var("VIDAN_SMTP_SECURITY").as_deref() {
+                    None | Some("starttls") => SmtpSecurity::StartTls,
+                    Some("tls") => SmtpSecurity::Tls,
+                    Some("none") => SmtpSecurity::None,
+                    Some(other) => {
+                        return Err(ConfigError(format!("VIDAN_SMTP_SECURITY={other:?}: use starttls, tls or none")));
+                    }
+                },
+                username: var("VIDAN_SMTP_USERNAME"),
+                password: var("VIDAN_SMTP_PASSWORD").map(Secret::new),
+                from: var("VIDAN_SMTP_FROM").unwrap_or_else(|| "Vì Dân <no-reply@vidan.local>".into()),
+            }),
+        };
+        if !development && smtp.is_none() {
+            return Err(ConfigError("production needs VIDAN_SMTP_HOST: without it no email would ever leave".into()));
+        }
+        let first_admin = match (var("VIDAN_ADMIN_EMAIL"), var("VIDAN_ADMIN_PASSWORD")) {
+            (Some(email), Some(password)) => Some(FirstAdmin {
+                email,
+                name: var("VIDAN_ADMIN_NAME").unwrap_or_else(|| "Quản trị".into()),
+                password: Secret::new(password),
+            }),
+            (None, None) => None,
+            _ => return Err(ConfigError("set both VIDAN_ADMIN_EMAIL and VIDAN_ADMIN_PASSWORD, or neither".into())),
+        };
+        Ok(Config {
+            database_url,
+            addr,
+            base_url,
+            development,
+            site_root: PathBuf::from(var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into())),
+            smtp,
+            first_admin,
+            demo_data: flag("VIDAN_DEMO_DATA", development)?,
+            trust_proxy: flag("VIDAN_TRUST_PROXY", false)?,
+            outbox_interval_secs: parse("VIDAN_OUTBOX_INTERVAL_SECS", 5)?,
+            max_connections: parse("VIDAN_DB_MAX_CONNECTIONS", 8)?,
+        })
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_do_not_print() {
+        let s = Secret::new("hunter2-hunter2".into());
+        assert_eq!(format!("{s:?}"), "Secret(…)");
+    }
+}

@@ -1,0 +1,138 @@
+//! The Vì Dân server: configuration, database, router, middleware and background work.
+//! `Application::build` binds and prepares everything, so tests start the real app on port 0.
+
+pub mod config;
+pub mod db;
+pub mod mailer;
+pub mod middleware;
+mod routes;
+mod workers;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use app::auth::ctx::{ServerCtx, Settings};
+use app::{App, shell};
+use axum::Router;
+use axum::extract::FromRef;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+
+pub use config::Config;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    pub ctx: ServerCtx,
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects and migrates the database, seeds what a first start needs, binds the address.
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let db = db::connect(&config).await?;
+        db::migrate(&db).await?;
+        if let Some(admin) = &config.first_admin
+            && !app::account::service::has_admin(&db).await?
+        {
+            app::account::service::create_admin(&db, &admin.email, &admin.name, admin.password.expose().to_owned())
+                .await
+                .map_err(|e| anyhow::anyhow!("VIDAN_ADMIN_*: {e}"))?;
+            tracing::info!(email = %admin.email, "created the first admin");
+        }
+        if config.demo_data && app::demo::seed_if_empty(&db).await? {
+            tracing::info!("filled the empty database with demo data");
+        }
+        let listener = TcpListener::bind(config.addr).await?;
+        let addr = listener.local_addr()?;
+        let base_url = if config.base_url == format!("http://{}", config.addr) {
+            format!("http://{addr}")
+        } else {
+            config.base_url.clone()
+        };
+        let settings = Settings {
+            secure_cookies: base_url.starts_with("https://"),
+            base_url,
+            dev_mailbox: config.development && config.smtp.is_none(),
+        };
+        let mut leptos_options = get_configuration(None)?.leptos_options;
+        if leptos_options.output_name.is_empty() {
+            leptos_options.output_name = "vidan".into();
+        }
+        leptos_options.site_root = config.site_root.to_string_lossy().into_owned().into();
+        leptos_options.site_addr = addr;
+        let state = AppState {
+            leptos_options,
+            ctx: ServerCtx { db: db.clone(), settings: Arc::new(settings) },
+            db,
+            config: Arc::new(config),
+        };
+        let router = router(state.clone());
+        Ok(Application { listener, router, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub fn db(&self) -> DatabaseConnection {
+        self.state.db.clone()
+    }
+
+    /// Serves until the process is told to stop; background workers run alongside.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        workers::spawn(self.state.clone());
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        Ok(())
+    }
+}
+
+fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let ctx = state.ctx.clone();
+    let provide = move || provide_context(ctx.clone());
+    let options = state.leptos_options.clone();
+    Router::new()
+        .merge(routes::router())
+        .leptos_routes_with_context(&state, routes, provide.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide, shell))
+        .layer(axum::middleware::from_fn(middleware::error_status))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::resolve_session))
+        .layer(axum::middleware::from_fn(middleware::forbid_cross_site))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,50 @@
+//! `vidan`: serve the site (default), run migrations, or create an admin.
+
+use server::{Application, Config};
+
+const USAGE: &str = "usage: vidan [serve | migrate | create-admin EMAIL NAME]\n\
+  create-admin reads the password from VIDAN_ADMIN_PASSWORD or, failing that, standard input.";
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .init();
+    let config = Config::from_env()?;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        [] | ["serve"] => {
+            let app = Application::build(config).await?;
+            tracing::info!("Vì Dân is listening on http://127.0.0.1:{}", app.port());
+            app.run_until_stopped().await
+        }
+        ["migrate"] => {
+            let db = server::db::connect(&config).await?;
+            server::db::migrate(&db).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        ["create-admin", email, name] => {
+            let password = match std::env::var("VIDAN_ADMIN_PASSWORD") {
+                Ok(p) if !p.is_empty() => p,
+                _ => {
+                    eprintln!("password for {email}:");
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            let db = server::db::connect(&config).await?;
+            server::db::migrate(&db).await?;
+            app::account::service::create_admin(&db, email, name, password)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{email} is an admin");
+            Ok(())
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            std::process::exit(2);
+        }
+    }
+}

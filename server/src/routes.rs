@@ -1,0 +1,57 @@
+//! Plain HTTP routes beside the pages: the language switch and the health check.
+
+use app::i18n::{LANG_COOKIE, Locale};
+use axum::extract::{Extension, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use http::{HeaderValue, StatusCode, header};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/lang", post(switch_language)).route("/health", get(health))
+}
+
+#[derive(serde::Deserialize)]
+struct LanguageForm {
+    lang: String,
+    back: Option<String>,
+}
+
+/// Keeps the chosen language in a cookie (and on the account), then goes back to the page.
+async fn switch_language(
+    State(state): State<AppState>,
+    Extension(auth): Extension<app::auth::ctx::RequestAuth>,
+    Form(form): Form<LanguageForm>,
+) -> Response {
+    let locale = Locale::from_code(&form.lang);
+    if let Some(viewer) = &auth.viewer
+        && let Ok(Some(account)) = app::account::entity::user::Entity::find_by_id(viewer.id).one(&state.db).await
+    {
+        let mut active: app::account::entity::user::ActiveModel = account.into();
+        active.locale = Set(locale.code().to_owned());
+        if let Err(err) = active.update(&state.db).await {
+            tracing::error!(?err, "could not save the account's language");
+        }
+    }
+    let secure = if state.ctx.settings.secure_cookies { "; Secure" } else { "" };
+    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}", locale.code());
+    let back = app::account::api::safe_next(form.back.as_deref());
+    let mut response = Redirect::to(&back).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+async fn health(State(state): State<AppState>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(err) => {
+            tracing::error!(?err, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+        }
+    }
+}

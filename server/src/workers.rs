@@ -1,0 +1,55 @@
+//! Background work: the outbox worker (when SMTP is configured) and periodic clean-up of expired
+//! sessions, codes and old sign-in attempts. Safe to run on several instances at once.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use sea_orm::{ConnectionTrait, Statement};
+
+use crate::AppState;
+use crate::mailer::Mailer;
+
+pub fn spawn(state: AppState) {
+    if let Some(smtp) = state.config.smtp.clone() {
+        let db = state.db.clone();
+        let every = Duration::from_secs(state.config.outbox_interval_secs.max(1));
+        tokio::spawn(async move {
+            let mailer = match Mailer::new(&smtp) {
+                Ok(m) => m,
+                Err(err) => {
+                    tracing::error!(%err, "SMTP settings are unusable; emails stay in the outbox");
+                    return;
+                }
+            };
+            loop {
+                if let Err(err) = mailer.deliver_due(&db).await {
+                    tracing::error!(%err, "outbox delivery failed");
+                }
+                tokio::time::sleep(every).await;
+            }
+        });
+    }
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        loop {
+            if let Err(err) = clean_up(&db).await {
+                tracing::error!(%err, "clean-up failed");
+            }
+            tokio::time::sleep(Duration::from_secs(600)).await;
+        }
+    });
+}
+
+async fn clean_up(db: &impl ConnectionTrait) -> anyhow::Result<()> {
+    let backend = db.get_database_backend();
+    let now = Utc::now();
+    let day_ago = now - chrono::Duration::days(1);
+    for (sql, at) in [
+        ("DELETE FROM sessions WHERE expires_at < $1", now),
+        ("DELETE FROM sign_in_attempts WHERE created_at < $1", day_ago),
+        ("DELETE FROM email_codes WHERE expires_at < $1", day_ago),
+    ] {
+        db.execute_raw(Statement::from_sql_and_values(backend, sql, [at.into()])).await?;
+    }
+    Ok(())
+}
