@@ -96,8 +96,9 @@ pub async fn reset_password(email: String, code: String, password: String) -> Re
     let db = ctx::db()?;
     let email = super::rules::normalise_email(&email);
     super::rules::check_new_password("password", &password, &email).map_err(|e| AppError::Invalid(vec![e]))?;
+    // The code is checked outside the transaction, so a wrong one counts against it.
+    let account = consume_code(&db, &email, CodePurpose::Reset, &code).await?;
     let txn = db.begin().await?;
-    let account = consume_code(&txn, &email, CodePurpose::Reset, &code).await?;
     let mut account = set_password(&txn, account, password).await?;
     if account.email_verified_at.is_none() {
         // Reading the code proved the address is theirs.

@@ -183,20 +183,18 @@ pub async fn consume_code(db: &impl ConnectionTrait, email: &str, purpose: CodeP
     Ok(account)
 }
 
-pub async fn verify_email(db: &(impl ConnectionTrait + TransactionTrait), email: &str, code: &str) -> Result<user::Model, AppError> {
+pub async fn verify_email(db: &impl ConnectionTrait, email: &str, code: &str) -> Result<user::Model, AppError> {
     let email = rules::normalise_email(email);
     if let Some(account) = find_by_email(db, &email).await?
         && account.email_verified_at.is_some()
     {
         return Ok(account);
     }
-    let txn = db.begin().await?;
-    let account = consume_code(&txn, &email, CodePurpose::Verify, code).await?;
+    // Outside a transaction: a wrong code must count against the code even though we refuse.
+    let account = consume_code(db, &email, CodePurpose::Verify, code).await?;
     let mut active: user::ActiveModel = account.into();
     active.email_verified_at = Set(Some(Utc::now()));
-    let account = active.update(&txn).await?;
-    txn.commit().await?;
-    Ok(account)
+    Ok(active.update(db).await?)
 }
 
 async fn attempts_for(db: &impl ConnectionTrait, column: sign_in_attempt::Column, value: &str) -> Result<Vec<Attempt>, AppError> {

@@ -1,0 +1,241 @@
+//! Starts the real app on port 0 against a fresh database (a temporary SQLite file, or a new
+//! PostgreSQL database that is dropped afterwards) and talks to it over HTTP like a browser would.
+
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use app::error::AppError;
+use reqwest::{Client, StatusCode, redirect};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use server::config::{Config, FirstAdmin, Secret, SmtpConfig};
+
+pub const ADMIN_EMAIL: &str = "admin@test.vidan";
+pub const PASSWORD: &str = "một câu dài đủ mạnh";
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Generates each listed test twice: `on_sqlite::name` and `on_postgres::name`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() { super::$name($crate::common::Backend::Sqlite).await } )*
+        }
+        mod on_postgres {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() { super::$name($crate::common::Backend::Postgres).await } )*
+        }
+    };
+}
+
+pub fn postgres_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+pub struct TestApp {
+    pub base: String,
+    pub db: DatabaseConnection,
+    pub port: u16,
+    _dir: tempfile::TempDir,
+    pg_name: Option<String>,
+}
+
+pub struct Options {
+    pub smtp: Option<SmtpConfig>,
+    pub demo_data: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { smtp: None, demo_data: false }
+    }
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, Options::default()).await
+}
+
+pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (database_url, pg_name) = match backend {
+        Backend::Sqlite => (format!("sqlite://{}/test.db?mode=rwc", dir.path().display()), None),
+        Backend::Postgres => {
+            let name = format!(
+                "vidan_test_{}_{}_{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::SeqCst),
+                rand_suffix()
+            );
+            let admin = Database::connect(postgres_admin_url())
+                .await
+                .expect("PostgreSQL reachable at TEST_POSTGRES_URL (or 127.0.0.1:5432)");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create test database");
+            let base = postgres_admin_url();
+            let root = base.rsplit_once('/').map(|(r, _)| r).unwrap_or(&base).to_owned();
+            (format!("{root}/{name}"), Some(name))
+        }
+    };
+    let config = Config {
+        database_url,
+        addr: "127.0.0.1:0".parse().unwrap(),
+        base_url: "http://127.0.0.1:0".into(),
+        development: true,
+        site_root: dir.path().join("site"),
+        smtp: options.smtp,
+        first_admin: Some(FirstAdmin { email: ADMIN_EMAIL.into(), name: "Quản trị".into(), password: Secret::new(PASSWORD.into()) }),
+        demo_data: options.demo_data,
+        trust_proxy: false,
+        outbox_interval_secs: 1,
+        max_connections: 8,
+    };
+    let app = server::Application::build(config).await.expect("app builds");
+    let port = app.port();
+    let db = app.db();
+    tokio::spawn(app.run_until_stopped());
+    TestApp { base: format!("http://127.0.0.1:{port}"), db, port, _dir: dir, pg_name }
+}
+
+fn rand_suffix() -> u32 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0)
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(name) = self.pg_name.take() {
+            // Drop runs outside async; a small runtime of its own removes the database.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                rt.block_on(async move {
+                    if let Ok(admin) = Database::connect(postgres_admin_url()).await {
+                        let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// A browser-like client: its own cookie jar, no automatic redirects (tests look at them).
+pub struct Visitor {
+    pub client: Client,
+    pub base: String,
+}
+
+/// What a server function answered.
+pub struct Answer {
+    pub status: StatusCode,
+    pub body: String,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Answer {
+    pub fn error(&self) -> AppError {
+        serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("not an AppError ({}): {}", self.status, self.body))
+    }
+
+    pub fn ok(&self) -> &Self {
+        assert!(self.status.is_success(), "expected success, got {}: {}", self.status, self.body);
+        self
+    }
+
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> T {
+        self.ok();
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+}
+
+impl TestApp {
+    pub fn visitor(&self) -> Visitor {
+        let client = Client::builder()
+            .cookie_store(true)
+            .redirect(redirect::Policy::none())
+            .build()
+            .expect("client");
+        Visitor { client, base: self.base.clone() }
+    }
+
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        let row = self
+            .db
+            .query_one_raw(Statement::from_string(self.db.get_database_backend(), sql))
+            .await
+            .expect("query")
+            .expect("a row");
+        row.try_get_by_index::<i64>(0).expect("an integer")
+    }
+
+    /// Registers, verifies with the emailed code and signs in a new citizen.
+    pub async fn citizen(&self, email: &str) -> Visitor {
+        let v = self.visitor();
+        v.call("account/register", &[("email", email), ("display_name", "Người dân"), ("password", PASSWORD)]).await.ok();
+        let code = v.last_code_for(email).await;
+        v.call("account/verify", &[("email", email), ("code", &code)]).await.ok();
+        v.sign_in(email, PASSWORD).await.ok();
+        v
+    }
+
+    pub async fn admin(&self) -> Visitor {
+        let v = self.visitor();
+        v.sign_in(ADMIN_EMAIL, PASSWORD).await.ok();
+        v
+    }
+}
+
+impl Visitor {
+    /// Calls a server function as the browser's script does (form-encoded POST, JSON answer).
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> Answer {
+        let response = self
+            .client
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header("accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("request");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.text().await.expect("body");
+        Answer { status, body, headers }
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> Answer {
+        self.call("account/sign-in", &[("email", email), ("password", password)]).await
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.base)).send().await.expect("request")
+    }
+
+    pub async fn page(&self, path: &str) -> (StatusCode, String) {
+        let r = self.get(path).await;
+        let status = r.status();
+        (status, r.text().await.expect("body"))
+    }
+
+    pub async fn viewer(&self) -> Option<app::auth::Viewer> {
+        self.call("account/me", &[]).await.json()
+    }
+
+    /// The newest six-digit code emailed to `email`, read from the development mailbox.
+    pub async fn last_code_for(&self, email: &str) -> String {
+        let messages: Vec<app::mail::model::MailboxMessage> = self.call("dev/mailbox", &[]).await.json();
+        let message = messages.iter().find(|m| m.to_email == email).unwrap_or_else(|| panic!("no email to {email}"));
+        six_digits(&message.body_text).unwrap_or_else(|| panic!("no code in: {}", message.body_text))
+    }
+}
+
+pub fn six_digits(text: &str) -> Option<String> {
+    text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).map(str::to_owned)
+}
