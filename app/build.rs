@@ -24,10 +24,15 @@ fn main() {
     );
     let keys: std::collections::BTreeSet<&String> = vi.keys().chain(en.keys()).collect();
     for key in keys {
-        let v = vi.get(key).or_else(|| en.get(key)).expect("key from one of the maps");
+        let v = vi
+            .get(key)
+            .or_else(|| en.get(key))
+            .expect("key from one of the maps");
         let e = en.get(key).unwrap_or(v);
         let name = const_name(key);
-        out.push_str(&format!("    pub const {name}: Text = Text([{v:?}, {e:?}]);\n"));
+        out.push_str(&format!(
+            "    pub const {name}: Text = Text([{v:?}, {e:?}]);\n"
+        ));
         lookup.push_str(&format!("        {key:?} => Some(k::{name}),\n"));
     }
     out.push_str("}\n\n");

@@ -20,17 +20,40 @@ pub struct DemoAccount {
 }
 
 pub const DEMO_ACCOUNTS: [DemoAccount; 5] = [
-    DemoAccount { email: "admin@vidan.local", name: "Quản trị Vì Dân", admin: true },
-    DemoAccount { email: "canbo@vidan.local", name: "Nguyễn Thị Hoa", admin: false },
-    DemoAccount { email: "giamkhao@vidan.local", name: "TS. Trần Minh Khoa", admin: false },
-    DemoAccount { email: "doi@vidan.local", name: "Phạm Quốc Bảo", admin: false },
-    DemoAccount { email: "dan@vidan.local", name: "Lê Văn An", admin: false },
+    DemoAccount {
+        email: "admin@vidan.local",
+        name: "Quản trị Vì Dân",
+        admin: true,
+    },
+    DemoAccount {
+        email: "canbo@vidan.local",
+        name: "Nguyễn Thị Hoa",
+        admin: false,
+    },
+    DemoAccount {
+        email: "giamkhao@vidan.local",
+        name: "TS. Trần Minh Khoa",
+        admin: false,
+    },
+    DemoAccount {
+        email: "doi@vidan.local",
+        name: "Phạm Quốc Bảo",
+        admin: false,
+    },
+    DemoAccount {
+        email: "dan@vidan.local",
+        name: "Lê Văn An",
+        admin: false,
+    },
 ];
 
 /// Fills an empty database; does nothing when any account or organisation exists.
 pub async fn seed_if_empty(db: &impl ConnectionTrait) -> Result<bool, AppError> {
     if user::Entity::find().count(db).await? > 0
-        || crate::org::entity::organisation::Entity::find().count(db).await? > 0
+        || crate::org::entity::organisation::Entity::find()
+            .count(db)
+            .await?
+            > 0
     {
         return Ok(false);
     }
@@ -40,8 +63,16 @@ pub async fn seed_if_empty(db: &impl ConnectionTrait) -> Result<bool, AppError> 
         ("Phường 3", "Ward 3", "ward"),
         ("Phường Ninh Sơn", "Ninh Son Ward", "ward"),
         ("Xã Tân Bình", "Tan Binh Commune", "commune"),
-        ("Trung tâm Phục vụ hành chính công", "Public Administration Service Centre", "department"),
-        ("Sở Khoa học và Công nghệ", "Department of Science and Technology", "department"),
+        (
+            "Trung tâm Phục vụ hành chính công",
+            "Public Administration Service Centre",
+            "department",
+        ),
+        (
+            "Sở Khoa học và Công nghệ",
+            "Department of Science and Technology",
+            "department",
+        ),
     ] {
         create(db, org(vi, en, kind, Some(city.id))).await?;
     }
@@ -61,22 +92,43 @@ pub async fn seed_if_empty(db: &impl ConnectionTrait) -> Result<bool, AppError> 
         .insert(db)
         .await?;
     }
-    let staff_id = grant_staff(db, ward1.id, "canbo@vidan.local", Some("Phó Chủ tịch UBND phường".into())).await?;
-    crate::notify::service::notify(db, staff_id, NotificationKind::StaffRoleGranted, &[("organisation", &ward1.name_vi)], "/account").await?;
-    crate::audit::service::record(db, crate::audit::service::Record {
-        actor: None,
-        action: "demo.seed",
-        target_kind: "site",
-        target_id: None,
-        reason: Some("Dữ liệu mẫu cho lần chạy đầu tiên"),
-        details: serde_json::json!({ "organisations": 7, "accounts": DEMO_ACCOUNTS.len() }),
-        public: false,
-        ip: None,
-    })
+    let staff_id = grant_staff(
+        db,
+        ward1.id,
+        "canbo@vidan.local",
+        Some("Phó Chủ tịch UBND phường".into()),
+    )
+    .await?;
+    crate::notify::service::notify(
+        db,
+        staff_id,
+        NotificationKind::StaffRoleGranted,
+        &[("organisation", &ward1.name_vi)],
+        "/account",
+    )
+    .await?;
+    crate::audit::service::record(
+        db,
+        crate::audit::service::Record {
+            actor: None,
+            action: "demo.seed",
+            target_kind: "site",
+            target_id: None,
+            reason: Some("Dữ liệu mẫu cho lần chạy đầu tiên"),
+            details: serde_json::json!({ "organisations": 7, "accounts": DEMO_ACCOUNTS.len() }),
+            public: false,
+            ip: None,
+        },
+    )
     .await?;
     Ok(true)
 }
 
 fn org(vi: &str, en: &str, kind: &str, parent_id: Option<i64>) -> NewOrganisation {
-    NewOrganisation { name_vi: vi.into(), name_en: en.into(), kind: kind.into(), parent_id }
+    NewOrganisation {
+        name_vi: vi.into(),
+        name_en: en.into(),
+        kind: kind.into(),
+        parent_id,
+    }
 }

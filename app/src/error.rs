@@ -17,7 +17,11 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &str, key: &str) -> Self {
-        Self { field: field.into(), key: key.into(), params: Vec::new() }
+        Self {
+            field: field.into(),
+            key: key.into(),
+            params: Vec::new(),
+        }
     }
 
     pub fn with(mut self, name: &str, value: impl ToString) -> Self {
@@ -39,7 +43,10 @@ pub enum AppError {
     /// The request is well formed but the state of things refuses it (a deadline passed, already
     /// taken): `key` says why, in the user's language.
     #[error("conflict: {key}")]
-    Conflict { key: String, params: Vec<(String, String)> },
+    Conflict {
+        key: String,
+        params: Vec<(String, String)>,
+    },
     #[error("too many attempts, retry in {retry_after_secs}s")]
     RateLimited { retry_after_secs: i64 },
     #[error("internal error (request {request_id})")]
@@ -55,7 +62,10 @@ impl AppError {
     }
 
     pub fn conflict(key: &str) -> Self {
-        AppError::Conflict { key: key.into(), params: Vec::new() }
+        AppError::Conflict {
+            key: key.into(),
+            params: Vec::new(),
+        }
     }
 
     /// The HTTP status that an API client should see for this error.
@@ -92,7 +102,10 @@ impl AppError {
             AppError::Conflict { key, params } => translate(key, params, locale),
             AppError::RateLimited { retry_after_secs } => {
                 let minutes = (retry_after_secs + 59) / 60;
-                locale.tf(k::ERROR_RATE_LIMITED, &[("minutes", &minutes.max(1).to_string())])
+                locale.tf(
+                    k::ERROR_RATE_LIMITED,
+                    &[("minutes", &minutes.max(1).to_string())],
+                )
             }
             AppError::Internal { request_id } => {
                 locale.tf(k::ERROR_INTERNAL, &[("id", request_id)])
@@ -103,7 +116,10 @@ impl AppError {
 }
 
 fn translate(key: &str, params: &[(String, String)], locale: Locale) -> String {
-    let params: Vec<(&str, &str)> = params.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let params: Vec<(&str, &str)> = params
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
     match lookup(key) {
         Some(text) => locale.tf(text, &params),
         None => key.to_owned(),
@@ -151,7 +167,11 @@ mod tests {
             FieldError::new("email", "error.email_invalid"),
             FieldError::new("password", "error.password_too_short").with("min", 10),
         ]);
-        assert!(err.field_message("password", Locale::En).unwrap().contains("10"));
+        assert!(
+            err.field_message("password", Locale::En)
+                .unwrap()
+                .contains("10")
+        );
         assert!(err.field_message("email", Locale::Vi).is_some());
         assert_eq!(err.field_message("display_name", Locale::Vi), None);
     }
@@ -160,6 +180,12 @@ mod tests {
     fn each_error_has_the_status_an_api_client_expects() {
         assert_eq!(AppError::Forbidden.status(), 403);
         assert_eq!(AppError::invalid("x", "y").status(), 422);
-        assert_eq!(AppError::RateLimited { retry_after_secs: 5 }.status(), 429);
+        assert_eq!(
+            AppError::RateLimited {
+                retry_after_secs: 5
+            }
+            .status(),
+            429
+        );
     }
 }

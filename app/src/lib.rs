@@ -7,6 +7,8 @@
 pub mod account;
 pub mod audit;
 pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod demo;
 pub mod error;
 pub mod i18n;
 pub mod layout;
@@ -14,8 +16,6 @@ pub mod mail;
 pub mod notify;
 pub mod org;
 pub mod pages;
-#[cfg(feature = "ssr")]
-pub mod demo;
 
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Title, provide_meta_context};
@@ -60,8 +60,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// nonce (the hydration bootstrap does), WebAssembly allowed, no framing.
 #[cfg(feature = "ssr")]
 fn set_content_security_policy() {
-    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else { return };
-    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string()).unwrap_or_default();
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    let nonce = leptos::nonce::use_nonce()
+        .map(|n| n.to_string())
+        .unwrap_or_default();
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
@@ -76,7 +80,9 @@ fn set_content_security_policy() {
 fn request_locale() -> Locale {
     #[cfg(feature = "ssr")]
     {
-        crate::auth::ctx::request_auth().map(|a| a.locale).unwrap_or_default()
+        crate::auth::ctx::request_auth()
+            .map(|a| a.locale)
+            .unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]
     {

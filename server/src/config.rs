@@ -72,7 +72,10 @@ pub struct ConfigError(String);
 
 /// Reads a variable; empty counts as unset.
 fn var(name: &str) -> Option<String> {
-    std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
 }
 
 fn parse<T: std::str::FromStr>(name: &str, default: T) -> Result<T, ConfigError> {
@@ -99,25 +102,37 @@ impl Config {
             None | Some("development") => true,
             Some("production") => false,
             Some(other) => {
-                return Err(ConfigError(format!("VIDAN_ENV={other:?}: use development or production")));
+                return Err(ConfigError(format!(
+                    "VIDAN_ENV={other:?}: use development or production"
+                )));
             }
         };
         let addr: SocketAddr = match var("VIDAN_ADDR").or_else(|| var("LEPTOS_SITE_ADDR")) {
             None => SocketAddr::from(([127, 0, 0, 1], 3000)),
-            Some(raw) => raw
-                .parse()
-                .map_err(|_| ConfigError(format!("VIDAN_ADDR={raw:?} is not an address like 127.0.0.1:3000")))?,
+            Some(raw) => raw.parse().map_err(|_| {
+                ConfigError(format!(
+                    "VIDAN_ADDR={raw:?} is not an address like 127.0.0.1:3000"
+                ))
+            })?,
         };
         let base_url = var("VIDAN_BASE_URL")
             .unwrap_or_else(|| format!("http://{addr}"))
             .trim_end_matches('/')
             .to_owned();
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-            return Err(ConfigError(format!("VIDAN_BASE_URL={base_url:?} must start with http:// or https://")));
+            return Err(ConfigError(format!(
+                "VIDAN_BASE_URL={base_url:?} must start with http:// or https://"
+            )));
         }
-        let database_url = var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/vidan.db?mode=rwc".into());
-        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
-            return Err(ConfigError("DATABASE_URL must be sqlite://… or postgres://…".into()));
+        let database_url =
+            var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/vidan.db?mode=rwc".into());
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(ConfigError(
+                "DATABASE_URL must be sqlite://… or postgres://…".into(),
+            ));
         }
         let smtp = match var("VIDAN_SMTP_HOST") {
             None => None,
@@ -129,16 +144,21 @@ impl Config {
                     Some("tls") => SmtpSecurity::Tls,
                     Some("none") => SmtpSecurity::None,
                     Some(other) => {
-                        return Err(ConfigError(format!("VIDAN_SMTP_SECURITY={other:?}: use starttls, tls or none")));
+                        return Err(ConfigError(format!(
+                            "VIDAN_SMTP_SECURITY={other:?}: use starttls, tls or none"
+                        )));
                     }
                 },
                 username: var("VIDAN_SMTP_USERNAME"),
                 password: var("VIDAN_SMTP_PASSWORD").map(Secret::new),
-                from: var("VIDAN_SMTP_FROM").unwrap_or_else(|| "Vì Dân <no-reply@vidan.local>".into()),
+                from: var("VIDAN_SMTP_FROM")
+                    .unwrap_or_else(|| "Vì Dân <no-reply@vidan.local>".into()),
             }),
         };
         if !development && smtp.is_none() {
-            return Err(ConfigError("production needs VIDAN_SMTP_HOST: without it no email would ever leave".into()));
+            return Err(ConfigError(
+                "production needs VIDAN_SMTP_HOST: without it no email would ever leave".into(),
+            ));
         }
         let first_admin = match (var("VIDAN_ADMIN_EMAIL"), var("VIDAN_ADMIN_PASSWORD")) {
             (Some(email), Some(password)) => Some(FirstAdmin {
@@ -147,14 +167,20 @@ impl Config {
                 password: Secret::new(password),
             }),
             (None, None) => None,
-            _ => return Err(ConfigError("set both VIDAN_ADMIN_EMAIL and VIDAN_ADMIN_PASSWORD, or neither".into())),
+            _ => {
+                return Err(ConfigError(
+                    "set both VIDAN_ADMIN_EMAIL and VIDAN_ADMIN_PASSWORD, or neither".into(),
+                ));
+            }
         };
         Ok(Config {
             database_url,
             addr,
             base_url,
             development,
-            site_root: PathBuf::from(var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into())),
+            site_root: PathBuf::from(
+                var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            ),
             smtp,
             first_admin,
             demo_data: flag("VIDAN_DEMO_DATA", development)?,

@@ -42,16 +42,21 @@ impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Application> {
         let db = db::connect(&config).await?;
         db::migrate(&db).await?;
+        if config.demo_data && app::demo::seed_if_empty(&db).await? {
+            tracing::info!("filled the empty database with demo data");
+        }
         if let Some(admin) = &config.first_admin
             && !app::account::service::has_admin(&db).await?
         {
-            app::account::service::create_admin(&db, &admin.email, &admin.name, admin.password.expose().to_owned())
-                .await
-                .map_err(|e| anyhow::anyhow!("VIDAN_ADMIN_*: {e}"))?;
+            app::account::service::create_admin(
+                &db,
+                &admin.email,
+                &admin.name,
+                admin.password.expose().to_owned(),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("VIDAN_ADMIN_*: {e}"))?;
             tracing::info!(email = %admin.email, "created the first admin");
-        }
-        if config.demo_data && app::demo::seed_if_empty(&db).await? {
-            tracing::info!("filled the empty database with demo data");
         }
         let listener = TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
@@ -73,12 +78,19 @@ impl Application {
         leptos_options.site_addr = addr;
         let state = AppState {
             leptos_options,
-            ctx: ServerCtx { db: db.clone(), settings: Arc::new(settings) },
+            ctx: ServerCtx {
+                db: db.clone(),
+                settings: Arc::new(settings),
+            },
             db,
             config: Arc::new(config),
         };
         let router = router(state.clone());
-        Ok(Application { listener, router, state })
+        Ok(Application {
+            listener,
+            router,
+            state,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -92,9 +104,13 @@ impl Application {
     /// Serves until the process is told to stop; background workers run alongside.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         workers::spawn(self.state.clone());
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
         Ok(())
     }
 }
@@ -110,9 +126,15 @@ fn router(state: AppState) -> Router {
             let options = options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide, shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(provide, shell))
         .layer(axum::middleware::from_fn(middleware::error_status))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::resolve_session))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::resolve_session,
+        ))
         .layer(axum::middleware::from_fn(middleware::forbid_cross_site))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(CompressionLayer::new())
@@ -125,7 +147,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

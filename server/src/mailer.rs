@@ -15,26 +15,38 @@ pub struct Mailer {
 impl Mailer {
     pub fn new(config: &SmtpConfig) -> anyhow::Result<Mailer> {
         let mut builder = match config.security {
-            SmtpSecurity::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host),
-            SmtpSecurity::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&config.host)?,
+            SmtpSecurity::None => {
+                AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host)
+            }
+            SmtpSecurity::StartTls => {
+                AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&config.host)?
+            }
             SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&config.host)?,
         }
         .port(config.port)
         .timeout(Some(std::time::Duration::from_secs(20)));
         if let (Some(user), Some(password)) = (&config.username, &config.password) {
-            builder = builder.credentials(Credentials::new(user.clone(), password.expose().to_owned()));
+            builder =
+                builder.credentials(Credentials::new(user.clone(), password.expose().to_owned()));
         }
-        Ok(Mailer { transport: builder.build(), from: config.from.parse()? })
+        Ok(Mailer {
+            transport: builder.build(),
+            from: config.from.parse()?,
+        })
     }
 
     /// Sends what is due; returns how many were delivered.
     pub async fn deliver_due(&self, db: &DatabaseConnection) -> anyhow::Result<usize> {
-        let due = app::mail::service::claim_due(db, 20).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let due = app::mail::service::claim_due(db, 20)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         let mut sent = 0;
         for message in due {
             match self.send(&message).await {
                 Ok(()) => {
-                    app::mail::service::mark_sent(db, message).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                    app::mail::service::mark_sent(db, message)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
                     sent += 1;
                 }
                 Err(err) => {

@@ -30,7 +30,10 @@ pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
 
 fn client_ip(request: &Request, trust_proxy: bool) -> String {
     if trust_proxy
-        && let Some(forwarded) = request.headers().get("x-forwarded-for").and_then(|h| h.to_str().ok())
+        && let Some(forwarded) = request
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|h| h.to_str().ok())
         && let Some(last) = forwarded.split(',').next_back()
     {
         return last.trim().to_owned();
@@ -43,15 +46,28 @@ fn client_ip(request: &Request, trust_proxy: bool) -> String {
 }
 
 /// Resolves the session cookie once per request and hands the result to pages and server functions.
-pub async fn resolve_session(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn resolve_session(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let ip = client_ip(&request, state.config.trust_proxy);
     let headers = request.headers();
-    let user_agent = headers.get(header::USER_AGENT).and_then(|h| h.to_str().ok()).map(str::to_owned);
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_owned);
     let cookie_locale = headers
         .get(header::COOKIE)
         .and_then(|h| h.to_str().ok())
         .and_then(Locale::from_cookie_header);
-    let mut auth = RequestAuth { viewer: None, session_id: None, ip, user_agent, locale: cookie_locale.unwrap_or_default() };
+    let mut auth = RequestAuth {
+        viewer: None,
+        session_id: None,
+        ip,
+        user_agent,
+        locale: cookie_locale.unwrap_or_default(),
+    };
     if let Some(token) = cookie_value(headers, SESSION_COOKIE) {
         match session::resolve(&state.db, &token).await {
             Ok(Some((id, viewer))) => {
@@ -75,7 +91,10 @@ pub async fn resolve_session(State(state): State<AppState>, mut request: Request
 /// request with `Sec-Fetch-Site` and cross-origin POSTs with `Origin`; clients that are not
 /// browsers send neither and cannot carry a victim's cookies anyway.
 pub async fn forbid_cross_site(request: Request, next: Next) -> Response {
-    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     if !safe && is_cross_site(request.headers()) {
         return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
     }
@@ -91,7 +110,10 @@ pub fn is_cross_site(headers: &HeaderMap) -> bool {
         headers.get(header::HOST).and_then(|h| h.to_str().ok()),
     ) {
         (Some(origin), Some(host)) => {
-            let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or(origin);
+            let origin_host = origin
+                .split_once("://")
+                .map(|(_, rest)| rest)
+                .unwrap_or(origin);
             origin_host != host
         }
         (Some(_), None) => true,
@@ -104,12 +126,20 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
-    headers.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+    );
     headers
         .entry(header::CONTENT_SECURITY_POLICY)
-        .or_insert(HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"));
+        .or_insert(HeaderValue::from_static(
+            "default-src 'none'; frame-ancestors 'none'",
+        ));
     response
 }
 
@@ -117,7 +147,9 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
 /// happened (401, 403, 404, 409, 422, 429). The body stays the same JSON error.
 pub async fn error_status(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
-    if response.status() != StatusCode::INTERNAL_SERVER_ERROR || !response.headers().contains_key("serverfnerror") {
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key("serverfnerror")
+    {
         return response;
     }
     let (mut parts, body) = response.into_parts();
@@ -153,13 +185,22 @@ mod tests {
     fn a_post_from_another_site_is_cross_site() {
         assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
         assert!(is_cross_site(&headers(&[("sec-fetch-site", "same-site")])));
-        assert!(is_cross_site(&headers(&[("origin", "https://evil.example"), ("host", "vidan.vn")])));
+        assert!(is_cross_site(&headers(&[
+            ("origin", "https://evil.example"),
+            ("host", "vidan.vn")
+        ])));
     }
 
     #[test]
     fn same_origin_and_non_browser_requests_pass() {
-        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "same-origin")])));
-        assert!(!is_cross_site(&headers(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")])));
+        assert!(!is_cross_site(&headers(&[(
+            "sec-fetch-site",
+            "same-origin"
+        )])));
+        assert!(!is_cross_site(&headers(&[
+            ("origin", "http://127.0.0.1:3000"),
+            ("host", "127.0.0.1:3000")
+        ])));
         assert!(!is_cross_site(&headers(&[])));
     }
 

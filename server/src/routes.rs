@@ -11,7 +11,9 @@ use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/lang", post(switch_language)).route("/health", get(health))
+    Router::new()
+        .route("/lang", post(switch_language))
+        .route("/health", get(health))
 }
 
 #[derive(serde::Deserialize)]
@@ -28,7 +30,9 @@ async fn switch_language(
 ) -> Response {
     let locale = Locale::from_code(&form.lang);
     if let Some(viewer) = &auth.viewer
-        && let Ok(Some(account)) = app::account::entity::user::Entity::find_by_id(viewer.id).one(&state.db).await
+        && let Ok(Some(account)) = app::account::entity::user::Entity::find_by_id(viewer.id)
+            .one(&state.db)
+            .await
     {
         let mut active: app::account::entity::user::ActiveModel = account.into();
         active.locale = Set(locale.code().to_owned());
@@ -36,8 +40,15 @@ async fn switch_language(
             tracing::error!(?err, "could not save the account's language");
         }
     }
-    let secure = if state.ctx.settings.secure_cookies { "; Secure" } else { "" };
-    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}", locale.code());
+    let secure = if state.ctx.settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
+        locale.code()
+    );
     let back = app::account::api::safe_next(form.back.as_deref());
     let mut response = Redirect::to(&back).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {

@@ -46,10 +46,14 @@ async fn clean_up(db: &impl ConnectionTrait) -> anyhow::Result<()> {
     let day_ago = now - chrono::Duration::days(1);
     for (sql, at) in [
         ("DELETE FROM sessions WHERE expires_at < $1", now),
-        ("DELETE FROM sign_in_attempts WHERE created_at < $1", day_ago),
+        (
+            "DELETE FROM sign_in_attempts WHERE created_at < $1",
+            day_ago,
+        ),
         ("DELETE FROM email_codes WHERE expires_at < $1", day_ago),
     ] {
-        db.execute_raw(Statement::from_sql_and_values(backend, sql, [at.into()])).await?;
+        db.execute_raw(Statement::from_sql_and_values(backend, sql, [at.into()]))
+            .await?;
     }
     Ok(())
 }

@@ -12,12 +12,21 @@ pub async fn get_viewer() -> Result<Option<Viewer>, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "account/register")]
-pub async fn register(email: String, display_name: String, password: String) -> Result<(), AppError> {
+pub async fn register(
+    email: String,
+    display_name: String,
+    password: String,
+) -> Result<(), AppError> {
     use crate::auth::ctx;
     let auth = ctx::request_auth()?;
     let email = super::service::register(
         &ctx::db()?,
-        super::service::Registration { email, display_name, password, locale: auth.locale },
+        super::service::Registration {
+            email,
+            display_name,
+            password,
+            locale: auth.locale,
+        },
     )
     .await?;
     leptos_axum::redirect(&format!("/verify?email={}", url_encode(&email)));
@@ -29,18 +38,24 @@ pub async fn verify_email(email: String, code: String) -> Result<(), AppError> {
     use crate::auth::ctx;
     let db = ctx::db()?;
     let account = super::service::verify_email(&db, &email, &code).await?;
-    crate::audit::service::record(&db, crate::audit::service::Record {
-        actor: None,
-        action: "account.verify",
-        target_kind: "user",
-        target_id: Some(account.id),
-        reason: None,
-        details: serde_json::json!({}),
-        public: false,
-        ip: Some(&ctx::request_auth()?.ip),
-    })
+    crate::audit::service::record(
+        &db,
+        crate::audit::service::Record {
+            actor: None,
+            action: "account.verify",
+            target_kind: "user",
+            target_id: Some(account.id),
+            reason: None,
+            details: serde_json::json!({}),
+            public: false,
+            ip: Some(&ctx::request_auth()?.ip),
+        },
+    )
     .await?;
-    leptos_axum::redirect(&format!("/sign-in?verified=1&email={}", url_encode(&account.email)));
+    leptos_axum::redirect(&format!(
+        "/sign-in?verified=1&email={}",
+        url_encode(&account.email)
+    ));
     Ok(())
 }
 
@@ -51,7 +66,11 @@ pub async fn resend_code(email: String) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "account/sign-in")]
-pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
     use crate::auth::{ctx, session};
     let auth = ctx::request_auth()?;
     let db = ctx::db()?;
@@ -60,8 +79,18 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
         return Err(AppError::conflict("error.not_verified"));
     }
     let token = session::start(&db, account.id, &auth.ip, auth.user_agent.as_deref()).await?;
-    ctx::set_cookie(ctx::cookie(session::SESSION_COOKIE, &token, session::SESSION_DAYS * 86_400, true));
-    ctx::set_cookie(ctx::cookie(crate::i18n::LANG_COOKIE, &account.locale, 365 * 86_400, false));
+    ctx::set_cookie(ctx::cookie(
+        session::SESSION_COOKIE,
+        &token,
+        session::SESSION_DAYS * 86_400,
+        true,
+    ));
+    ctx::set_cookie(ctx::cookie(
+        crate::i18n::LANG_COOKIE,
+        &account.locale,
+        365 * 86_400,
+        false,
+    ));
     leptos_axum::redirect(&safe_next(next.as_deref()));
     Ok(())
 }
@@ -95,7 +124,8 @@ pub async fn reset_password(email: String, code: String, password: String) -> Re
     use sea_orm::TransactionTrait;
     let db = ctx::db()?;
     let email = super::rules::normalise_email(&email);
-    super::rules::check_new_password("password", &password, &email).map_err(|e| AppError::Invalid(vec![e]))?;
+    super::rules::check_new_password("password", &password, &email)
+        .map_err(|e| AppError::Invalid(vec![e]))?;
     // The code is checked outside the transaction, so a wrong one counts against it.
     let account = consume_code(&db, &email, CodePurpose::Reset, &code).await?;
     let txn = db.begin().await?;
@@ -109,19 +139,30 @@ pub async fn reset_password(email: String, code: String, password: String) -> Re
     session::end_all_for(&txn, account.id, None).await?;
     txn.commit().await?;
     after_password_change(&db, account.id, "account.password_reset").await?;
-    leptos_axum::redirect(&format!("/sign-in?reset=1&email={}", url_encode(&account.email)));
+    leptos_axum::redirect(&format!(
+        "/sign-in?reset=1&email={}",
+        url_encode(&account.email)
+    ));
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "account/password")]
-pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
     use crate::auth::{ctx, password, session};
     let viewer = ctx::require_user()?;
     let auth = ctx::request_auth()?;
     let db = ctx::db()?;
-    let account = super::service::find_by_email(&db, &viewer.email).await?.ok_or(AppError::Unauthenticated)?;
+    let account = super::service::find_by_email(&db, &viewer.email)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
     if !password::verify(current_password, Some(account.password_hash.clone())).await? {
-        return Err(AppError::invalid("current_password", "error.password_current_wrong"));
+        return Err(AppError::invalid(
+            "current_password",
+            "error.password_current_wrong",
+        ));
     }
     super::rules::check_new_password("new_password", &new_password, &account.email)
         .map_err(|e| AppError::Invalid(vec![e]))?;
@@ -131,19 +172,33 @@ pub async fn change_password(current_password: String, new_password: String) -> 
 }
 
 #[cfg(feature = "ssr")]
-async fn after_password_change(db: &sea_orm::DatabaseConnection, user_id: i64, action: &str) -> Result<(), AppError> {
-    crate::audit::service::record(db, crate::audit::service::Record {
-        actor: crate::auth::ctx::viewer()?.as_ref(),
-        action,
-        target_kind: "user",
-        target_id: Some(user_id),
-        reason: None,
-        details: serde_json::json!({}),
-        public: false,
-        ip: Some(&crate::auth::ctx::request_auth()?.ip),
-    })
+async fn after_password_change(
+    db: &sea_orm::DatabaseConnection,
+    user_id: i64,
+    action: &str,
+) -> Result<(), AppError> {
+    crate::audit::service::record(
+        db,
+        crate::audit::service::Record {
+            actor: crate::auth::ctx::viewer()?.as_ref(),
+            action,
+            target_kind: "user",
+            target_id: Some(user_id),
+            reason: None,
+            details: serde_json::json!({}),
+            public: false,
+            ip: Some(&crate::auth::ctx::request_auth()?.ip),
+        },
+    )
     .await?;
-    crate::notify::service::notify(db, user_id, crate::notify::model::NotificationKind::PasswordChanged, &[], "/account").await
+    crate::notify::service::notify(
+        db,
+        user_id,
+        crate::notify::model::NotificationKind::PasswordChanged,
+        &[],
+        "/account",
+    )
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "account/profile")]
@@ -155,12 +210,20 @@ pub async fn update_profile(display_name: String, locale: String) -> Result<(), 
     super::rules::check_display_name(&display_name).map_err(|e| AppError::Invalid(vec![e]))?;
     let locale = crate::i18n::Locale::from_code(&locale);
     let db = ctx::db()?;
-    let account = super::entity::user::Entity::find_by_id(viewer.id).one(&db).await?.ok_or(AppError::NotFound)?;
+    let account = super::entity::user::Entity::find_by_id(viewer.id)
+        .one(&db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut active: super::entity::user::ActiveModel = account.into();
     active.display_name = Set(display_name);
     active.locale = Set(locale.code().to_owned());
     active.update(&db).await?;
-    ctx::set_cookie(ctx::cookie(crate::i18n::LANG_COOKIE, locale.code(), 365 * 86_400, false));
+    ctx::set_cookie(ctx::cookie(
+        crate::i18n::LANG_COOKIE,
+        locale.code(),
+        365 * 86_400,
+        false,
+    ));
     leptos_axum::redirect("/account?saved=1");
     Ok(())
 }
@@ -168,7 +231,9 @@ pub async fn update_profile(display_name: String, locale: String) -> Result<(), 
 /// Where to go after signing in: only a path on this site, never another site.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_owned(),
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }
@@ -177,7 +242,9 @@ pub fn url_encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
             _ => out.push_str(&format!("%{byte:02X}")),
         }
     }

@@ -52,13 +52,21 @@ pub fn check_display_name(name: &str) -> Result<(), FieldError> {
 pub fn check_new_password(field: &str, password: &str, email: &str) -> Result<(), FieldError> {
     let count = password.chars().count();
     if count < PASSWORD_MIN_CHARS {
-        return Err(FieldError::new(field, "error.password_too_short").with("min", PASSWORD_MIN_CHARS));
+        return Err(
+            FieldError::new(field, "error.password_too_short").with("min", PASSWORD_MIN_CHARS)
+        );
     }
     if count > PASSWORD_MAX_CHARS {
-        return Err(FieldError::new(field, "error.password_too_long").with("max", PASSWORD_MAX_CHARS));
+        return Err(
+            FieldError::new(field, "error.password_too_long").with("max", PASSWORD_MAX_CHARS)
+        );
     }
     let lowered = password.trim().to_lowercase();
-    if lowered == email || COMMON_PASSWORDS.lines().any(|common| common.trim() == lowered) {
+    if lowered == email
+        || COMMON_PASSWORDS
+            .lines()
+            .any(|common| common.trim() == lowered)
+    {
         return Err(FieldError::new(field, "error.password_common"));
     }
     Ok(())
@@ -85,7 +93,11 @@ fn recent_failures(attempts: &[Attempt], now: DateTime<Utc>) -> Vec<DateTime<Utc
 }
 
 /// Until when sign-in is refused, given the attempts on one account or from one address.
-pub fn locked_until(attempts: &[Attempt], limit: usize, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+pub fn locked_until(
+    attempts: &[Attempt],
+    limit: usize,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
     let failures = recent_failures(attempts, now);
     if failures.len() < limit {
         return None;
@@ -107,23 +119,52 @@ mod tests {
     use super::*;
 
     fn fail(minutes_ago: i64, now: DateTime<Utc>) -> Attempt {
-        Attempt { at: now - Duration::minutes(minutes_ago), succeeded: false }
+        Attempt {
+            at: now - Duration::minutes(minutes_ago),
+            succeeded: false,
+        }
     }
 
     #[test]
     fn emails_are_trimmed_and_lowered_and_must_look_like_emails() {
-        assert_eq!(normalise_email("  Lan.Nguyen@Example.VN "), "lan.nguyen@example.vn");
+        assert_eq!(
+            normalise_email("  Lan.Nguyen@Example.VN "),
+            "lan.nguyen@example.vn"
+        );
         assert!(check_email("lan@example.vn").is_ok());
-        for bad in ["", "lan", "lan@", "@example.vn", "lan@example", "lan @example.vn", "a@b@c.vn"] {
+        for bad in [
+            "",
+            "lan",
+            "lan@",
+            "@example.vn",
+            "lan@example",
+            "lan @example.vn",
+            "a@b@c.vn",
+        ] {
             assert!(check_email(bad).is_err(), "{bad} should be refused");
         }
     }
 
     #[test]
     fn a_short_or_common_password_is_refused() {
-        assert_eq!(check_new_password("password", "ngắn", "a@b.vn").unwrap_err().key, "error.password_too_short");
-        assert_eq!(check_new_password("password", "1234567890", "a@b.vn").unwrap_err().key, "error.password_common");
-        assert_eq!(check_new_password("password", "Password123", "a@b.vn").unwrap_err().key, "error.password_common");
+        assert_eq!(
+            check_new_password("password", "ngắn", "a@b.vn")
+                .unwrap_err()
+                .key,
+            "error.password_too_short"
+        );
+        assert_eq!(
+            check_new_password("password", "1234567890", "a@b.vn")
+                .unwrap_err()
+                .key,
+            "error.password_common"
+        );
+        assert_eq!(
+            check_new_password("password", "Password123", "a@b.vn")
+                .unwrap_err()
+                .key,
+            "error.password_common"
+        );
         assert!(check_new_password("password", "sông Hương chiều thu", "a@b.vn").is_ok());
     }
 
@@ -147,7 +188,10 @@ mod tests {
         let mut five = four.clone();
         five.push(fail(5, now));
         let until = locked_until(&five, ACCOUNT_LOCK_AFTER, now).expect("locked");
-        assert_eq!(until, now - Duration::minutes(5) + Duration::minutes(LOCKOUT_WINDOW_MINUTES));
+        assert_eq!(
+            until,
+            now - Duration::minutes(5) + Duration::minutes(LOCKOUT_WINDOW_MINUTES)
+        );
     }
 
     #[test]
@@ -156,7 +200,10 @@ mod tests {
         let mut attempts: Vec<_> = (20..25).map(|m| fail(m, now)).collect();
         assert_eq!(locked_until(&attempts, ACCOUNT_LOCK_AFTER, now), None);
         attempts = (2..7).map(|m| fail(m, now)).collect();
-        attempts.push(Attempt { at: now - Duration::minutes(1), succeeded: true });
+        attempts.push(Attempt {
+            at: now - Duration::minutes(1),
+            succeeded: true,
+        });
         assert_eq!(locked_until(&attempts, ACCOUNT_LOCK_AFTER, now), None);
     }
 

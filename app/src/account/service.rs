@@ -30,8 +30,14 @@ impl CodePurpose {
     }
 }
 
-pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> Result<Option<user::Model>, AppError> {
-    Ok(user::Entity::find().filter(user::Column::Email.eq(email)).one(db).await?)
+pub async fn find_by_email(
+    db: &impl ConnectionTrait,
+    email: &str,
+) -> Result<Option<user::Model>, AppError> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(db)
+        .await?)
 }
 
 pub struct Registration {
@@ -43,7 +49,10 @@ pub struct Registration {
 
 /// Creates an unverified account and emails it a code. An email that already has an account gets
 /// a notice instead, and the caller sees the same answer either way (no one learns who is here).
-pub async fn register(db: &(impl ConnectionTrait + TransactionTrait), form: Registration) -> Result<String, AppError> {
+pub async fn register(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    form: Registration,
+) -> Result<String, AppError> {
     let email = rules::normalise_email(&form.email);
     let display_name = form.display_name.trim().to_owned();
     let errors: Vec<FieldError> = [
@@ -63,8 +72,21 @@ pub async fn register(db: &(impl ConnectionTrait + TransactionTrait), form: Regi
     if let Some(existing) = find_by_email(&txn, &email).await? {
         let locale = Locale::from_code(&existing.locale);
         let base = base_url();
-        let body = locale.tf(k::MAIL_ALREADY_REGISTERED_BODY, &[("name", &existing.display_name), ("link", &format!("{base}/sign-in"))]);
-        crate::mail::service::enqueue(&txn, &email, "already_registered", locale.t(k::MAIL_ALREADY_REGISTERED_SUBJECT), &body).await?;
+        let body = locale.tf(
+            k::MAIL_ALREADY_REGISTERED_BODY,
+            &[
+                ("name", &existing.display_name),
+                ("link", &format!("{base}/sign-in")),
+            ],
+        );
+        crate::mail::service::enqueue(
+            &txn,
+            &email,
+            "already_registered",
+            locale.t(k::MAIL_ALREADY_REGISTERED_SUBJECT),
+            &body,
+        )
+        .await?;
         txn.commit().await?;
         return Ok(email);
     }
@@ -81,27 +103,36 @@ pub async fn register(db: &(impl ConnectionTrait + TransactionTrait), form: Regi
     .insert(&txn)
     .await?;
     send_code(&txn, &account, CodePurpose::Verify).await?;
-    crate::audit::service::record(&txn, crate::audit::service::Record {
-        actor: None,
-        action: "account.register",
-        target_kind: "user",
-        target_id: Some(account.id),
-        reason: None,
-        details: serde_json::json!({}),
-        public: false,
-        ip: None,
-    })
+    crate::audit::service::record(
+        &txn,
+        crate::audit::service::Record {
+            actor: None,
+            action: "account.register",
+            target_kind: "user",
+            target_id: Some(account.id),
+            reason: None,
+            details: serde_json::json!({}),
+            public: false,
+            ip: None,
+        },
+    )
     .await?;
     txn.commit().await?;
     Ok(email)
 }
 
 fn base_url() -> String {
-    crate::auth::ctx::server_ctx().map(|c| c.settings.base_url.clone()).unwrap_or_default()
+    crate::auth::ctx::server_ctx()
+        .map(|c| c.settings.base_url.clone())
+        .unwrap_or_default()
 }
 
 /// Replaces any open code of this purpose with a new one and emails it.
-pub async fn send_code(db: &impl ConnectionTrait, account: &user::Model, purpose: CodePurpose) -> Result<(), AppError> {
+pub async fn send_code(
+    db: &impl ConnectionTrait,
+    account: &user::Model,
+    purpose: CodePurpose,
+) -> Result<(), AppError> {
     let code = token::six_digit_code();
     let now = Utc::now();
     email_code::Entity::delete_many()
@@ -130,15 +161,36 @@ pub async fn send_code(db: &impl ConnectionTrait, account: &user::Model, purpose
     };
     let link = format!("{}/{path}?email={email_q}&code={code}", base_url());
     let minutes = CODE_MINUTES.to_string();
-    let body = locale.tf(body_text, &[("name", &account.display_name), ("code", &code), ("link", &link), ("minutes", &minutes)]);
-    crate::mail::service::enqueue(db, &account.email, purpose.code(), &locale.tf(subject, &[("code", &code)]), &body).await
+    let body = locale.tf(
+        body_text,
+        &[
+            ("name", &account.display_name),
+            ("code", &code),
+            ("link", &link),
+            ("minutes", &minutes),
+        ],
+    );
+    crate::mail::service::enqueue(
+        db,
+        &account.email,
+        purpose.code(),
+        &locale.tf(subject, &[("code", &code)]),
+        &body,
+    )
+    .await
 }
 
 /// Sends a fresh code if the last one is more than a minute old (a resend button cannot flood a
 /// mailbox); says nothing about whether the account exists.
-pub async fn resend_code(db: &impl ConnectionTrait, email: &str, purpose: CodePurpose) -> Result<(), AppError> {
+pub async fn resend_code(
+    db: &impl ConnectionTrait,
+    email: &str,
+    purpose: CodePurpose,
+) -> Result<(), AppError> {
     let email = rules::normalise_email(email);
-    let Some(account) = find_by_email(db, &email).await? else { return Ok(()) };
+    let Some(account) = find_by_email(db, &email).await? else {
+        return Ok(());
+    };
     if purpose == CodePurpose::Verify && account.email_verified_at.is_some() {
         return Ok(());
     }
@@ -155,7 +207,12 @@ pub async fn resend_code(db: &impl ConnectionTrait, email: &str, purpose: CodePu
 }
 
 /// Checks a code and marks it used; a wrong code counts against the code's attempts.
-pub async fn consume_code(db: &impl ConnectionTrait, email: &str, purpose: CodePurpose, code: &str) -> Result<user::Model, AppError> {
+pub async fn consume_code(
+    db: &impl ConnectionTrait,
+    email: &str,
+    purpose: CodePurpose,
+    code: &str,
+) -> Result<user::Model, AppError> {
     let invalid = || AppError::invalid("code", "error.code_invalid");
     let email = rules::normalise_email(email);
     let account = find_by_email(db, &email).await?.ok_or_else(invalid)?;
@@ -183,7 +240,11 @@ pub async fn consume_code(db: &impl ConnectionTrait, email: &str, purpose: CodeP
     Ok(account)
 }
 
-pub async fn verify_email(db: &impl ConnectionTrait, email: &str, code: &str) -> Result<user::Model, AppError> {
+pub async fn verify_email(
+    db: &impl ConnectionTrait,
+    email: &str,
+    code: &str,
+) -> Result<user::Model, AppError> {
     let email = rules::normalise_email(email);
     if let Some(account) = find_by_email(db, &email).await?
         && account.email_verified_at.is_some()
@@ -197,7 +258,11 @@ pub async fn verify_email(db: &impl ConnectionTrait, email: &str, code: &str) ->
     Ok(active.update(db).await?)
 }
 
-async fn attempts_for(db: &impl ConnectionTrait, column: sign_in_attempt::Column, value: &str) -> Result<Vec<Attempt>, AppError> {
+async fn attempts_for(
+    db: &impl ConnectionTrait,
+    column: sign_in_attempt::Column,
+    value: &str,
+) -> Result<Vec<Attempt>, AppError> {
     let since = Utc::now() - Duration::minutes(rules::LOCKOUT_WINDOW_MINUTES);
     Ok(sign_in_attempt::Entity::find()
         .filter(column.eq(value))
@@ -205,18 +270,27 @@ async fn attempts_for(db: &impl ConnectionTrait, column: sign_in_attempt::Column
         .all(db)
         .await?
         .into_iter()
-        .map(|a| Attempt { at: a.created_at, succeeded: a.succeeded })
+        .map(|a| Attempt {
+            at: a.created_at,
+            succeeded: a.succeeded,
+        })
         .collect())
 }
 
 /// Checks the credentials, slowing down and then locking repeated failures per account and per
 /// address. Returns the account when the password is right (verified or not).
-pub async fn check_credentials(db: &impl ConnectionTrait, email: &str, password_given: String, ip: &str) -> Result<user::Model, AppError> {
+pub async fn check_credentials(
+    db: &impl ConnectionTrait,
+    email: &str,
+    password_given: String,
+    ip: &str,
+) -> Result<user::Model, AppError> {
     let email = rules::normalise_email(email);
     let now = Utc::now();
     let by_account = attempts_for(db, sign_in_attempt::Column::EmailKey, &email).await?;
     let by_address = attempts_for(db, sign_in_attempt::Column::Ip, ip).await?;
-    let by_address_failures: Vec<Attempt> = by_address.into_iter().filter(|a| !a.succeeded).collect();
+    let by_address_failures: Vec<Attempt> =
+        by_address.into_iter().filter(|a| !a.succeeded).collect();
     let locked = [
         rules::locked_until(&by_account, rules::ACCOUNT_LOCK_AFTER, now),
         rules::locked_until(&by_address_failures, rules::ADDRESS_LOCK_AFTER, now),
@@ -225,14 +299,20 @@ pub async fn check_credentials(db: &impl ConnectionTrait, email: &str, password_
     .flatten()
     .max();
     if let Some(until) = locked {
-        return Err(AppError::RateLimited { retry_after_secs: (until - now).num_seconds().max(1) });
+        return Err(AppError::RateLimited {
+            retry_after_secs: (until - now).num_seconds().max(1),
+        });
     }
     let delay = rules::slowdown_ms(&by_account, now);
     if delay > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
     }
     let account = find_by_email(db, &email).await?;
-    let ok = password::verify(password_given, account.as_ref().map(|a| a.password_hash.clone())).await?;
+    let ok = password::verify(
+        password_given,
+        account.as_ref().map(|a| a.password_hash.clone()),
+    )
+    .await?;
     sign_in_attempt::ActiveModel {
         email_key: Set(email.chars().take(254).collect()),
         ip: Set(ip.chars().take(64).collect()),
@@ -248,7 +328,11 @@ pub async fn check_credentials(db: &impl ConnectionTrait, email: &str, password_
     }
 }
 
-pub async fn set_password(db: &impl ConnectionTrait, account: user::Model, new_password: String) -> Result<user::Model, AppError> {
+pub async fn set_password(
+    db: &impl ConnectionTrait,
+    account: user::Model,
+    new_password: String,
+) -> Result<user::Model, AppError> {
     let hash = password::hash(new_password).await?;
     let mut active: user::ActiveModel = account.into();
     active.password_hash = Set(hash);
@@ -299,21 +383,28 @@ pub async fn create_admin(
             .await?
         }
     };
-    crate::audit::service::record(db, crate::audit::service::Record {
-        actor: None,
-        action: "account.admin_granted",
-        target_kind: "user",
-        target_id: Some(account.id),
-        reason: None,
-        details: serde_json::json!({}),
-        public: false,
-        ip: None,
-    })
+    crate::audit::service::record(
+        db,
+        crate::audit::service::Record {
+            actor: None,
+            action: "account.admin_granted",
+            target_kind: "user",
+            target_id: Some(account.id),
+            reason: None,
+            details: serde_json::json!({}),
+            public: false,
+            ip: None,
+        },
+    )
     .await?;
     Ok(account)
 }
 
 /// Whether any admin exists yet.
 pub async fn has_admin(db: &impl ConnectionTrait) -> Result<bool, AppError> {
-    Ok(user::Entity::find().filter(user::Column::IsAdmin.eq(true)).one(db).await?.is_some())
+    Ok(user::Entity::find()
+        .filter(user::Column::IsAdmin.eq(true))
+        .one(db)
+        .await?
+        .is_some())
 }

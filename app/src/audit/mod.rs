@@ -2,9 +2,9 @@
 //! in full; later features show its public entries on challenge and pilot pages.
 
 pub mod api;
-pub mod model;
-pub mod view;
 #[cfg(feature = "ssr")]
 pub mod entity;
+pub mod model;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod view;

@@ -1,7 +1,10 @@
 //! The one helper every state change calls to leave its trace.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, ColumnTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
 
 use super::entity as audit_log;
 use super::model::{AuditEntry, AuditPage};
@@ -78,5 +81,9 @@ pub async fn page(
             created_at: m.created_at,
         })
         .collect();
-    Ok(AuditPage { entries, page, pages })
+    Ok(AuditPage {
+        entries,
+        page,
+        pages,
+    })
 }

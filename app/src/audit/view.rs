@@ -15,9 +15,17 @@ pub fn AuditPage() -> impl IntoView {
     let query = use_query_map();
     let filter = Memo::new(move |_| {
         let q = query.read();
-        (q.get("action").filter(|a| !a.is_empty()), q.get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(0))
+        (
+            q.get("action").filter(|a| !a.is_empty()),
+            q.get("page")
+                .and_then(|p| p.parse::<u64>().ok())
+                .unwrap_or(0),
+        )
     });
-    let entries = Resource::new(move || filter.get(), |(action, page)| list_audit(action, Some(page)));
+    let entries = Resource::new(
+        move || filter.get(),
+        |(action, page)| list_audit(action, Some(page)),
+    );
     view! {
         <Title text=t(k::AUDIT_TITLE)/>
         <h1>{t(k::AUDIT_TITLE)}</h1>

@@ -65,17 +65,29 @@ pub fn require_user() -> Result<Viewer, AppError> {
 /// A citizen: a signed-in account whose email is verified.
 pub fn require_verified() -> Result<Viewer, AppError> {
     let viewer = require_user()?;
-    if viewer.verified { Ok(viewer) } else { Err(AppError::Forbidden) }
+    if viewer.verified {
+        Ok(viewer)
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 pub fn require_admin() -> Result<Viewer, AppError> {
     let viewer = require_user()?;
-    if viewer.is_admin { Ok(viewer) } else { Err(AppError::Forbidden) }
+    if viewer.is_admin {
+        Ok(viewer)
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 pub fn require_staff_of(organisation_id: i64) -> Result<Viewer, AppError> {
     let viewer = require_user()?;
-    if viewer.is_staff_of(organisation_id) { Ok(viewer) } else { Err(AppError::Forbidden) }
+    if viewer.is_staff_of(organisation_id) {
+        Ok(viewer)
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 /// Adds a `Set-Cookie` header to the response of this server function or page.
@@ -89,7 +101,9 @@ pub fn set_cookie(value: String) {
 
 /// Builds a cookie string with the attributes every cookie of ours carries.
 pub fn cookie(name: &str, value: &str, max_age_secs: i64, http_only: bool) -> String {
-    let secure = server_ctx().map(|c| c.settings.secure_cookies).unwrap_or(false);
+    let secure = server_ctx()
+        .map(|c| c.settings.secure_cookies)
+        .unwrap_or(false);
     let mut out = format!("{name}={value}; Path=/; Max-Age={max_age_secs}; SameSite=Lax");
     if http_only {
         out.push_str("; HttpOnly");

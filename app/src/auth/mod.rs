@@ -1,8 +1,8 @@
 //! Who is asking: sessions kept in the database, the signed-in viewer and the roles they hold.
 
-pub mod model;
 #[cfg(feature = "ssr")]
 pub mod ctx;
+pub mod model;
 #[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]

@@ -27,7 +27,11 @@ pub struct Viewer {
 impl Viewer {
     /// Admins act for every organisation; staff only for their own.
     pub fn is_staff_of(&self, organisation_id: i64) -> bool {
-        self.is_admin || self.staff.iter().any(|s| s.organisation_id == organisation_id)
+        self.is_admin
+            || self
+                .staff
+                .iter()
+                .any(|s| s.organisation_id == organisation_id)
     }
 
     pub fn is_staff(&self) -> bool {
@@ -68,7 +72,10 @@ mod tests {
     #[test]
     fn staff_act_only_for_their_own_organisation() {
         let mut v = citizen();
-        v.staff.push(StaffRole { organisation_id: 2, organisation_name: "Phường 1".into() });
+        v.staff.push(StaffRole {
+            organisation_id: 2,
+            organisation_name: "Phường 1".into(),
+        });
         assert!(v.is_staff_of(2));
         assert!(!v.is_staff_of(3));
         assert_eq!(v.role_code(), "staff");

@@ -2,8 +2,8 @@
 
 use std::sync::LazyLock;
 
-use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
 use argon2::password_hash::SaltString;
+use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
 
 use crate::error::{AppError, internal};
 
@@ -41,7 +41,9 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
         let known = stored.is_some();
         let stored = stored.unwrap_or_else(|| DUMMY_HASH.clone());
         let parsed = PasswordHash::new(&stored).map_err(internal)?;
-        let matches = hasher().verify_password(password.as_bytes(), &parsed).is_ok();
+        let matches = hasher()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok();
         Ok(known && matches)
     })
     .await
@@ -56,12 +58,24 @@ mod tests {
     async fn a_hash_verifies_its_password_and_no_other() {
         let stored = hash("trăng rằm tháng tám".into()).await.unwrap();
         assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(verify("trăng rằm tháng tám".into(), Some(stored.clone())).await.unwrap());
-        assert!(!verify("trang ram thang tam".into(), Some(stored)).await.unwrap());
+        assert!(
+            verify("trăng rằm tháng tám".into(), Some(stored.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify("trang ram thang tam".into(), Some(stored))
+                .await
+                .unwrap()
+        );
     }
 
     #[tokio::test]
     async fn an_unknown_account_never_verifies() {
-        assert!(!verify("not a password anyone has".into(), None).await.unwrap());
+        assert!(
+            !verify("not a password anyone has".into(), None)
+                .await
+                .unwrap()
+        );
     }
 }

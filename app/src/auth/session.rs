@@ -67,7 +67,10 @@ pub async fn resolve(
 }
 
 /// The viewer for an account: its roles and unread notifications.
-pub async fn load_viewer(db: &impl ConnectionTrait, account: user::Model) -> Result<Viewer, AppError> {
+pub async fn load_viewer(
+    db: &impl ConnectionTrait,
+    account: user::Model,
+) -> Result<Viewer, AppError> {
     let staff = org_staff::Entity::find()
         .filter(org_staff::Column::UserId.eq(account.id))
         .all(db)
@@ -98,7 +101,10 @@ pub async fn load_viewer(db: &impl ConnectionTrait, account: user::Model) -> Res
         verified: account.email_verified_at.is_some(),
         staff: orgs
             .into_iter()
-            .map(|o| StaffRole { organisation_id: o.id, organisation_name: o.name_vi })
+            .map(|o| StaffRole {
+                organisation_id: o.id,
+                organisation_name: o.name_vi,
+            })
             .collect(),
         unread_notifications: unread.max(0) as u64,
         locale: crate::i18n::Locale::from_code(&account.locale),
@@ -106,7 +112,9 @@ pub async fn load_viewer(db: &impl ConnectionTrait, account: user::Model) -> Res
 }
 
 pub async fn end(db: &impl ConnectionTrait, session_id: &str) -> Result<(), AppError> {
-    session::Entity::delete_by_id(session_id.to_owned()).exec(db).await?;
+    session::Entity::delete_by_id(session_id.to_owned())
+        .exec(db)
+        .await?;
     Ok(())
 }
 

@@ -8,11 +8,15 @@ pub fn city_offset() -> FixedOffset {
 }
 
 pub fn format_date(at: DateTime<Utc>) -> String {
-    at.with_timezone(&city_offset()).format("%d/%m/%Y").to_string()
+    at.with_timezone(&city_offset())
+        .format("%d/%m/%Y")
+        .to_string()
 }
 
 pub fn format_datetime(at: DateTime<Utc>) -> String {
-    at.with_timezone(&city_offset()).format("%H:%M %d/%m/%Y").to_string()
+    at.with_timezone(&city_offset())
+        .format("%H:%M %d/%m/%Y")
+        .to_string()
 }
 
 /// 10350000 → "10.350.000 ₫"

@@ -126,15 +126,25 @@ mod tests {
             assert!(!v.trim().is_empty(), "empty Vietnamese text for {key}");
             if let Some(e) = en.get(key) {
                 assert!(!e.trim().is_empty(), "empty English text for {key}");
-                assert_eq!(placeholders(v), placeholders(e), "placeholders differ for {key}");
+                assert_eq!(
+                    placeholders(v),
+                    placeholders(e),
+                    "placeholders differ for {key}"
+                );
             }
         }
     }
 
     #[test]
     fn the_language_cookie_is_read_and_unknown_codes_mean_vietnamese() {
-        assert_eq!(Locale::from_cookie_header("a=1; vidan_lang=en"), Some(Locale::En));
-        assert_eq!(Locale::from_cookie_header("vidan_lang=fr"), Some(Locale::Vi));
+        assert_eq!(
+            Locale::from_cookie_header("a=1; vidan_lang=en"),
+            Some(Locale::En)
+        );
+        assert_eq!(
+            Locale::from_cookie_header("vidan_lang=fr"),
+            Some(Locale::Vi)
+        );
         assert_eq!(Locale::from_cookie_header("other=en"), None);
     }
 

@@ -55,7 +55,11 @@ fn LanguageSwitch() -> impl IntoView {
     let back = move || {
         let search = location.search.get();
         let path = location.pathname.get();
-        if search.is_empty() { path } else { format!("{path}?{search}") }
+        if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        }
     };
     let (label, name) = match other {
         Locale::En => ("EN", "English"),

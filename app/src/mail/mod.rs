@@ -2,9 +2,9 @@
 //! mailbox page shows it). A failed delivery is retried later and never lost.
 
 pub mod api;
-pub mod model;
-pub mod view;
 #[cfg(feature = "ssr")]
 pub mod entity;
+pub mod model;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod view;

@@ -38,7 +38,10 @@ pub async fn enqueue(
 
 /// Takes up to `limit` due messages for this worker: each is locked for five minutes, so another
 /// instance does not send it too, and a worker that dies lets it go again.
-pub async fn claim_due(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<outbox::Model>, AppError> {
+pub async fn claim_due(
+    db: &impl ConnectionTrait,
+    limit: u64,
+) -> Result<Vec<outbox::Model>, AppError> {
     let now = Utc::now();
     let due = outbox::Entity::find()
         .filter(outbox::Column::SentAt.is_null())
@@ -105,7 +108,10 @@ pub async fn mark_failed(
 }
 
 /// The newest messages, for the development mailbox page.
-pub async fn recent(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<MailboxMessage>, AppError> {
+pub async fn recent(
+    db: &impl ConnectionTrait,
+    limit: u64,
+) -> Result<Vec<MailboxMessage>, AppError> {
     Ok(outbox::Entity::find()
         .order_by_desc(outbox::Column::Id)
         .limit(limit)

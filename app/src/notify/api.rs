@@ -25,10 +25,14 @@ pub async fn email_preferences() -> Result<Vec<EmailPreference>, AppError> {
 
 /// `email_on` lists the codes of the kinds that should also come by email (checked boxes).
 #[server(prefix = "/api", endpoint = "notifications/preferences/save")]
-pub async fn save_email_preferences(#[server(default)] email_on: Vec<String>) -> Result<(), AppError> {
+pub async fn save_email_preferences(
+    #[server(default)] email_on: Vec<String>,
+) -> Result<(), AppError> {
     use super::model::NotificationKind;
     let viewer = crate::auth::ctx::require_user()?;
-    let kinds: Vec<NotificationKind> =
-        email_on.iter().filter_map(|code| NotificationKind::from_code(code)).collect();
+    let kinds: Vec<NotificationKind> = email_on
+        .iter()
+        .filter_map(|code| NotificationKind::from_code(code))
+        .collect();
     super::service::set_preferences(&crate::auth::ctx::db()?, viewer.id, &kinds).await
 }

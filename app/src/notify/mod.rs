@@ -2,9 +2,9 @@
 //! list and, unless they turned email off for that kind, in the outbox.
 
 pub mod api;
-pub mod model;
-pub mod view;
 #[cfg(feature = "ssr")]
 pub mod entity;
+pub mod model;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod view;

@@ -16,8 +16,10 @@ pub enum NotificationKind {
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 2] =
-        [NotificationKind::StaffRoleGranted, NotificationKind::PasswordChanged];
+    pub const ALL: [NotificationKind; 2] = [
+        NotificationKind::StaffRoleGranted,
+        NotificationKind::PasswordChanged,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {

@@ -46,17 +46,26 @@ pub async fn notify(
     if !opted_out && account.email_verified_at.is_some() {
         let locale = Locale::from_code(&account.locale);
         let subject = fill(kind.text().get(locale), params);
-        let base = crate::auth::ctx::server_ctx().map(|c| c.settings.base_url.clone()).unwrap_or_default();
+        let base = crate::auth::ctx::server_ctx()
+            .map(|c| c.settings.base_url.clone())
+            .unwrap_or_default();
         let body = locale.tf(
             k::MAIL_NOTIFICATION_BODY,
-            &[("name", &account.display_name), ("message", &subject), ("link", &format!("{base}{link}"))],
+            &[
+                ("name", &account.display_name),
+                ("message", &subject),
+                ("link", &format!("{base}{link}")),
+            ],
         );
         crate::mail::service::enqueue(db, &account.email, kind.code(), &subject, &body).await?;
     }
     Ok(())
 }
 
-pub async fn list(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<NotificationItem>, AppError> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Vec<NotificationItem>, AppError> {
     let rows = notification::Entity::find()
         .filter(notification::Column::UserId.eq(user_id))
         .order_by_desc(notification::Column::Id)
@@ -67,11 +76,12 @@ pub async fn list(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<Notific
         .into_iter()
         .filter_map(|row| {
             let kind = NotificationKind::from_code(&row.kind)?;
-            let params = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&row.params)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(k, v)| (k, v.as_str().unwrap_or_default().to_owned()))
-                .collect();
+            let params =
+                serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&row.params)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(k, v)| (k, v.as_str().unwrap_or_default().to_owned()))
+                    .collect();
             Some(NotificationItem {
                 id: row.id,
                 kind,
@@ -94,7 +104,10 @@ pub async fn mark_all_read(db: &impl ConnectionTrait, user_id: i64) -> Result<()
     Ok(())
 }
 
-pub async fn preferences(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<EmailPreference>, AppError> {
+pub async fn preferences(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Vec<EmailPreference>, AppError> {
     let off: Vec<String> = email_opt_out::Entity::find()
         .filter(email_opt_out::Column::UserId.eq(user_id))
         .all(db)
@@ -104,7 +117,10 @@ pub async fn preferences(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<
         .collect();
     Ok(NotificationKind::ALL
         .into_iter()
-        .map(|kind| EmailPreference { kind, email: !off.iter().any(|c| c == kind.code()) })
+        .map(|kind| EmailPreference {
+            kind,
+            email: !off.iter().any(|c| c == kind.code()),
+        })
         .collect())
 }
 
@@ -118,10 +134,16 @@ pub async fn set_preferences(
         .filter(email_opt_out::Column::UserId.eq(user_id))
         .exec(db)
         .await?;
-    for kind in NotificationKind::ALL.into_iter().filter(|k| !email_on.contains(k)) {
-        email_opt_out::ActiveModel { user_id: Set(user_id), kind: Set(kind.code().to_owned()) }
-            .insert(db)
-            .await?;
+    for kind in NotificationKind::ALL
+        .into_iter()
+        .filter(|k| !email_on.contains(k))
+    {
+        email_opt_out::ActiveModel {
+            user_id: Set(user_id),
+            kind: Set(kind.code().to_owned()),
+        }
+        .insert(db)
+        .await?;
     }
     Ok(())
 }

@@ -4,9 +4,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::api::{MarkNotificationsRead, list_notifications};
+use crate::error::AppError;
 use crate::i18n::{format_datetime, k, t, use_locale};
 use crate::layout::SignInPrompt;
-use crate::error::AppError;
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {

@@ -30,19 +30,27 @@ pub async fn create_organisation(
     let db = ctx::db()?;
     let created = super::service::create(
         &db,
-        super::service::NewOrganisation { name_vi, name_en, kind, parent_id },
+        super::service::NewOrganisation {
+            name_vi,
+            name_en,
+            kind,
+            parent_id,
+        },
     )
     .await?;
-    record(&db, Record {
-        actor: Some(&admin),
-        action: "organisation.create",
-        target_kind: "organisation",
-        target_id: Some(created.id),
-        reason: None,
-        details: serde_json::json!({ "name_vi": created.name_vi, "kind": created.kind.code() }),
-        public: true,
-        ip: Some(&auth.ip),
-    })
+    record(
+        &db,
+        Record {
+            actor: Some(&admin),
+            action: "organisation.create",
+            target_kind: "organisation",
+            target_id: Some(created.id),
+            reason: None,
+            details: serde_json::json!({ "name_vi": created.name_vi, "kind": created.kind.code() }),
+            public: true,
+            ip: Some(&auth.ip),
+        },
+    )
     .await?;
     Ok(created)
 }
@@ -61,16 +69,19 @@ pub async fn add_staff(
     let db = ctx::db()?;
     let organisation = super::service::find(&db, organisation_id).await?;
     let user_id = super::service::grant_staff(&db, organisation_id, &email, title).await?;
-    record(&db, Record {
-        actor: Some(&admin),
-        action: "staff.grant",
-        target_kind: "organisation",
-        target_id: Some(organisation_id),
-        reason: None,
-        details: serde_json::json!({ "user_id": user_id }),
-        public: false,
-        ip: Some(&auth.ip),
-    })
+    record(
+        &db,
+        Record {
+            actor: Some(&admin),
+            action: "staff.grant",
+            target_kind: "organisation",
+            target_id: Some(organisation_id),
+            reason: None,
+            details: serde_json::json!({ "user_id": user_id }),
+            public: false,
+            ip: Some(&auth.ip),
+        },
+    )
     .await?;
     crate::notify::service::notify(
         &db,
@@ -90,15 +101,18 @@ pub async fn remove_staff(organisation_id: i64, user_id: i64) -> Result<(), AppE
     let auth = ctx::request_auth()?;
     let db = ctx::db()?;
     super::service::revoke_staff(&db, organisation_id, user_id).await?;
-    record(&db, Record {
-        actor: Some(&admin),
-        action: "staff.revoke",
-        target_kind: "organisation",
-        target_id: Some(organisation_id),
-        reason: None,
-        details: serde_json::json!({ "user_id": user_id }),
-        public: false,
-        ip: Some(&auth.ip),
-    })
+    record(
+        &db,
+        Record {
+            actor: Some(&admin),
+            action: "staff.revoke",
+            target_kind: "organisation",
+            target_id: Some(organisation_id),
+            reason: None,
+            details: serde_json::json!({ "user_id": user_id }),
+            public: false,
+            ip: Some(&auth.ip),
+        },
+    )
     .await
 }

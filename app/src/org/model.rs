@@ -14,7 +14,12 @@ pub enum OrgKind {
 }
 
 impl OrgKind {
-    pub const ALL: [OrgKind; 4] = [OrgKind::City, OrgKind::Ward, OrgKind::Commune, OrgKind::Department];
+    pub const ALL: [OrgKind; 4] = [
+        OrgKind::City,
+        OrgKind::Ward,
+        OrgKind::Commune,
+        OrgKind::Department,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -114,7 +119,11 @@ pub fn check_names(name_vi: &str, name_en: &str) -> Result<(), Vec<FieldError>> 
             errors.push(FieldError::new(field, "error.org_name_length").with("max", 160));
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
 }
 
 #[cfg(test)]
@@ -124,7 +133,10 @@ mod tests {
     #[test]
     fn slugs_drop_vietnamese_marks() {
         assert_eq!(slugify("Phường Bến Thành"), "phuong-ben-thanh");
-        assert_eq!(slugify("  Sở Thông tin & Truyền thông "), "so-thong-tin-truyen-thong");
+        assert_eq!(
+            slugify("  Sở Thông tin & Truyền thông "),
+            "so-thong-tin-truyen-thong"
+        );
         assert_eq!(slugify("Xã Quảng Trực"), "xa-quang-truc");
     }
 

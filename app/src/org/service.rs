@@ -32,7 +32,9 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Organisation>, AppErr
         .collect())
 }
 
-pub async fn list_with_staff(db: &impl ConnectionTrait) -> Result<Vec<OrganisationAdmin>, AppError> {
+pub async fn list_with_staff(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<OrganisationAdmin>, AppError> {
     let orgs = list(db).await?;
     let staff = org_staff::Entity::find()
         .find_also_related(user::Entity)
@@ -53,7 +55,10 @@ pub async fn list_with_staff(db: &impl ConnectionTrait) -> Result<Vec<Organisati
                     })
                 })
                 .collect();
-            OrganisationAdmin { organisation, staff }
+            OrganisationAdmin {
+                organisation,
+                staff,
+            }
         })
         .collect())
 }
@@ -65,14 +70,22 @@ pub struct NewOrganisation {
     pub parent_id: Option<i64>,
 }
 
-pub async fn create(db: &impl ConnectionTrait, new: NewOrganisation) -> Result<Organisation, AppError> {
-    let mut errors = check_names(&new.name_vi, &new.name_en).err().unwrap_or_default();
+pub async fn create(
+    db: &impl ConnectionTrait,
+    new: NewOrganisation,
+) -> Result<Organisation, AppError> {
+    let mut errors = check_names(&new.name_vi, &new.name_en)
+        .err()
+        .unwrap_or_default();
     let kind = OrgKind::from_code(&new.kind);
     if kind.is_none() {
         errors.push(FieldError::new("kind", "error.org_kind"));
     }
     if let Some(parent) = new.parent_id
-        && organisation::Entity::find_by_id(parent).one(db).await?.is_none()
+        && organisation::Entity::find_by_id(parent)
+            .one(db)
+            .await?
+            .is_none()
     {
         errors.push(FieldError::new("parent_id", "error.org_parent"));
     }
@@ -112,7 +125,11 @@ pub async fn grant_staff(
     email: &str,
     title: Option<String>,
 ) -> Result<i64, AppError> {
-    if organisation::Entity::find_by_id(organisation_id).one(db).await?.is_none() {
+    if organisation::Entity::find_by_id(organisation_id)
+        .one(db)
+        .await?
+        .is_none()
+    {
         return Err(AppError::NotFound);
     }
     let email = crate::account::rules::normalise_email(email);
@@ -123,13 +140,19 @@ pub async fn grant_staff(
     else {
         return Err(AppError::invalid("email", "error.no_such_account"));
     };
-    if org_staff::Entity::find_by_id((organisation_id, account.id)).one(db).await?.is_some() {
+    if org_staff::Entity::find_by_id((organisation_id, account.id))
+        .one(db)
+        .await?
+        .is_some()
+    {
         return Err(AppError::invalid("email", "error.already_staff"));
     }
     org_staff::ActiveModel {
         organisation_id: Set(organisation_id),
         user_id: Set(account.id),
-        title: Set(title.map(|t| t.trim().chars().take(120).collect()).filter(|t: &String| !t.is_empty())),
+        title: Set(title
+            .map(|t| t.trim().chars().take(120).collect())
+            .filter(|t: &String| !t.is_empty())),
         created_at: Set(Utc::now()),
     }
     .insert(db)
@@ -137,8 +160,14 @@ pub async fn grant_staff(
     Ok(account.id)
 }
 
-pub async fn revoke_staff(db: &impl ConnectionTrait, organisation_id: i64, user_id: i64) -> Result<(), AppError> {
-    let removed = org_staff::Entity::delete_by_id((organisation_id, user_id)).exec(db).await?;
+pub async fn revoke_staff(
+    db: &impl ConnectionTrait,
+    organisation_id: i64,
+    user_id: i64,
+) -> Result<(), AppError> {
+    let removed = org_staff::Entity::delete_by_id((organisation_id, user_id))
+        .exec(db)
+        .await?;
     if removed.rows_affected == 0 {
         return Err(AppError::NotFound);
     }

@@ -3,11 +3,15 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::api::{AddStaff, CreateOrganisation, RemoveStaff, admin_organisations, list_organisations};
+use super::api::{
+    AddStaff, CreateOrganisation, RemoveStaff, admin_organisations, list_organisations,
+};
 use super::model::{OrgKind, OrganisationAdmin};
 use crate::error::AppError;
 use crate::i18n::{k, t, use_locale};
-use crate::layout::{FieldInput, ForbiddenNotice, FormAlert, SignInPrompt, SubmitButton, error_signal, field_error};
+use crate::layout::{
+    FieldInput, ForbiddenNotice, FormAlert, SignInPrompt, SubmitButton, error_signal, field_error,
+};
 
 #[component]
 pub fn OrganisationsPage() -> impl IntoView {
@@ -42,7 +46,13 @@ pub fn AdminPage() -> impl IntoView {
     let add = ServerAction::<AddStaff>::new();
     let remove = ServerAction::<RemoveStaff>::new();
     let orgs = Resource::new(
-        move || (create.version().get(), add.version().get(), remove.version().get()),
+        move || {
+            (
+                create.version().get(),
+                add.version().get(),
+                remove.version().get(),
+            )
+        },
         |_| admin_organisations(),
     );
     let create_error = error_signal(move || create.value().get());

@@ -35,7 +35,8 @@ macro_rules! on_both_databases {
 }
 
 pub fn postgres_admin_url() -> String {
-    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -55,7 +56,10 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { smtp: None, demo_data: false }
+        Options {
+            smtp: None,
+            demo_data: false,
+        }
     }
 }
 
@@ -66,7 +70,10 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let (database_url, pg_name) = match backend {
-        Backend::Sqlite => (format!("sqlite://{}/test.db?mode=rwc", dir.path().display()), None),
+        Backend::Sqlite => (
+            format!("sqlite://{}/test.db?mode=rwc", dir.path().display()),
+            None,
+        ),
         Backend::Postgres => {
             let name = format!(
                 "vidan_test_{}_{}_{}",
@@ -82,7 +89,11 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
                 .await
                 .expect("create test database");
             let base = postgres_admin_url();
-            let root = base.rsplit_once('/').map(|(r, _)| r).unwrap_or(&base).to_owned();
+            let root = base
+                .rsplit_once('/')
+                .map(|(r, _)| r)
+                .unwrap_or(&base)
+                .to_owned();
             (format!("{root}/{name}"), Some(name))
         }
     };
@@ -93,21 +104,36 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         development: true,
         site_root: dir.path().join("site"),
         smtp: options.smtp,
-        first_admin: Some(FirstAdmin { email: ADMIN_EMAIL.into(), name: "Quản trị".into(), password: Secret::new(PASSWORD.into()) }),
+        first_admin: Some(FirstAdmin {
+            email: ADMIN_EMAIL.into(),
+            name: "Quản trị".into(),
+            password: Secret::new(PASSWORD.into()),
+        }),
         demo_data: options.demo_data,
         trust_proxy: false,
         outbox_interval_secs: 1,
         max_connections: 8,
     };
-    let app = server::Application::build(config).await.expect("app builds");
+    let app = server::Application::build(config)
+        .await
+        .expect("app builds");
     let port = app.port();
     let db = app.db();
     tokio::spawn(app.run_until_stopped());
-    TestApp { base: format!("http://127.0.0.1:{port}"), db, port, _dir: dir, pg_name }
+    TestApp {
+        base: format!("http://127.0.0.1:{port}"),
+        db,
+        port,
+        _dir: dir,
+        pg_name,
+    }
 }
 
 fn rand_suffix() -> u32 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0)
 }
 
 impl Drop for TestApp {
@@ -115,10 +141,17 @@ impl Drop for TestApp {
         if let Some(name) = self.pg_name.take() {
             // Drop runs outside async; a small runtime of its own removes the database.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
                 rt.block_on(async move {
                     if let Ok(admin) = Database::connect(postgres_admin_url()).await {
-                        let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                        let _ = admin
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
+                            .await;
                     }
                 });
             })
@@ -142,11 +175,17 @@ pub struct Answer {
 
 impl Answer {
     pub fn error(&self) -> AppError {
-        serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("not an AppError ({}): {}", self.status, self.body))
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|_| panic!("not an AppError ({}): {}", self.status, self.body))
     }
 
     pub fn ok(&self) -> &Self {
-        assert!(self.status.is_success(), "expected success, got {}: {}", self.status, self.body);
+        assert!(
+            self.status.is_success(),
+            "expected success, got {}: {}",
+            self.status,
+            self.body
+        );
         self
     }
 
@@ -163,7 +202,10 @@ impl TestApp {
             .redirect(redirect::Policy::none())
             .build()
             .expect("client");
-        Visitor { client, base: self.base.clone() }
+        Visitor {
+            client,
+            base: self.base.clone(),
+        }
     }
 
     pub async fn scalar(&self, sql: &str) -> i64 {
@@ -179,9 +221,20 @@ impl TestApp {
     /// Registers, verifies with the emailed code and signs in a new citizen.
     pub async fn citizen(&self, email: &str) -> Visitor {
         let v = self.visitor();
-        v.call("account/register", &[("email", email), ("display_name", "Người dân"), ("password", PASSWORD)]).await.ok();
+        v.call(
+            "account/register",
+            &[
+                ("email", email),
+                ("display_name", "Người dân"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await
+        .ok();
         let code = v.last_code_for(email).await;
-        v.call("account/verify", &[("email", email), ("code", &code)]).await.ok();
+        v.call("account/verify", &[("email", email), ("code", &code)])
+            .await
+            .ok();
         v.sign_in(email, PASSWORD).await.ok();
         v
     }
@@ -207,15 +260,27 @@ impl Visitor {
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.text().await.expect("body");
-        Answer { status, body, headers }
+        Answer {
+            status,
+            body,
+            headers,
+        }
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> Answer {
-        self.call("account/sign-in", &[("email", email), ("password", password)]).await
+        self.call(
+            "account/sign-in",
+            &[("email", email), ("password", password)],
+        )
+        .await
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(format!("{}{path}", self.base)).send().await.expect("request")
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request")
     }
 
     pub async fn page(&self, path: &str) -> (StatusCode, String) {
@@ -230,12 +295,19 @@ impl Visitor {
 
     /// The newest six-digit code emailed to `email`, read from the development mailbox.
     pub async fn last_code_for(&self, email: &str) -> String {
-        let messages: Vec<app::mail::model::MailboxMessage> = self.call("dev/mailbox", &[]).await.json();
-        let message = messages.iter().find(|m| m.to_email == email).unwrap_or_else(|| panic!("no email to {email}"));
-        six_digits(&message.body_text).unwrap_or_else(|| panic!("no code in: {}", message.body_text))
+        let messages: Vec<app::mail::model::MailboxMessage> =
+            self.call("dev/mailbox", &[]).await.json();
+        let message = messages
+            .iter()
+            .find(|m| m.to_email == email)
+            .unwrap_or_else(|| panic!("no email to {email}"));
+        six_digits(&message.body_text)
+            .unwrap_or_else(|| panic!("no code in: {}", message.body_text))
     }
 }
 
 pub fn six_digits(text: &str) -> Option<String> {
-    text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).map(str::to_owned)
+    text.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .map(str::to_owned)
 }

@@ -36,7 +36,11 @@ fn AccountForms(viewer: Viewer) -> impl IntoView {
     let password = ServerAction::<ChangePassword>::new();
     let password_error = error_signal(move || password.value().get());
     let password_done = move || matches!(password.value().get(), Some(Ok(())));
-    let roles: Vec<String> = viewer.staff.iter().map(|s| s.organisation_name.clone()).collect();
+    let roles: Vec<String> = viewer
+        .staff
+        .iter()
+        .map(|s| s.organisation_name.clone())
+        .collect();
     view! {
         <h1>{t(k::ACCOUNT_TITLE)}</h1>
         <p class="muted">{viewer.email.clone()}</p>

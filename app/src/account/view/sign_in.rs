@@ -17,9 +17,7 @@ pub fn SignInPage() -> impl IntoView {
     let next = query("next");
     let verified = query("verified");
     let reset = query("reset");
-    let not_verified = move || {
-        matches!(error.get(), Some(AppError::Conflict { ref key, .. }) if key == "error.not_verified")
-    };
+    let not_verified = move || matches!(error.get(), Some(AppError::Conflict { ref key, .. }) if key == "error.not_verified");
     view! {
         <Title text=t(k::SIGN_IN_TITLE)/>
         <section class="card narrow">

@@ -1,0 +1,26 @@
+# Vì Dân: two commands for a newcomer.
+#   make run    set everything up and serve http://127.0.0.1:3000 with demo data on SQLite
+#   make test   set everything up and run every check and test, browser included
+
+.PHONY: run test setup build release clean-data
+
+run:
+	scripts/setup.sh build
+	cargo leptos serve
+
+test:
+	scripts/test.sh
+
+setup:
+	scripts/setup.sh test
+
+build:
+	scripts/setup.sh build
+	cargo leptos build
+
+release:
+	scripts/setup.sh build
+	cargo leptos build --release
+
+clean-data:
+	rm -rf data

@@ -1,0 +1,43 @@
+import { defineConfig, devices } from '@playwright/test';
+
+// The server cargo-leptos built, on a fresh SQLite file with demo data, on its own port.
+const target = process.env.CARGO_TARGET_DIR || '../target';
+const port = Number(process.env.E2E_PORT || 3100);
+
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
+};
+
+export default defineConfig({
+  testDir: './tests',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    locale: 'vi-VN',
+    timezoneId: 'Asia/Ho_Chi_Minh',
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    { name: 'desktop', use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 900 }, launchOptions: chromium } },
+    { name: 'phone', use: { ...devices['Pixel 5'], viewport: { width: 360, height: 740 }, launchOptions: chromium } },
+  ],
+  webServer: {
+    command: `rm -rf ${target}/e2e && mkdir -p ${target}/e2e && exec ${target}/debug/vidan`,
+    url: `http://127.0.0.1:${port}/health`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    env: {
+      VIDAN_ADDR: `127.0.0.1:${port}`,
+      DATABASE_URL: `sqlite://${target}/e2e/vidan.db?mode=rwc`,
+      LEPTOS_SITE_ROOT: `${target}/site`,
+      VIDAN_DEMO_DATA: 'true',
+      RUST_LOG: 'warn',
+    },
+  },
+});

@@ -1,0 +1,95 @@
+import { expect, test } from '@playwright/test';
+import { codeFor, expectAccessible, PASSWORD, snap } from './helpers';
+
+test('a new citizen registers, verifies by email, signs in, switches language and signs out', async ({ page }, info) => {
+  const email = `lan.${info.project.name}.${Date.now()}@example.vn`;
+
+  await page.goto('/');
+  await expect(page).toHaveTitle(/Vì Dân/);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Cùng chính quyền');
+  await expectAccessible(page);
+  await snap(page, info, 'home');
+
+  await page.getByRole('link', { name: 'Đăng ký' }).first().click();
+  await expect(page.getByRole('heading', { name: 'Tạo tài khoản' })).toBeVisible();
+  await expectAccessible(page);
+
+  // A bad submission shows errors next to the fields and keeps the page.
+  await page.getByLabel('Họ và tên').fill('Lan');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Mật khẩu').fill('1234567890');
+  await page.getByRole('button', { name: 'Tạo tài khoản' }).click();
+  await expect(page.getByText('Mật khẩu này quá phổ biến')).toBeVisible();
+  await expectAccessible(page);
+  await snap(page, info, 'register-error');
+
+  await page.getByLabel('Họ và tên').fill('Nguyễn Thị Lan');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Mật khẩu').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Tạo tài khoản' }).click();
+  await expect(page).toHaveURL(/\/verify\?email=/);
+  await expect(page.getByRole('heading', { name: 'Xác thực email' })).toBeVisible();
+  await expectAccessible(page);
+
+  const code = await codeFor(page, email);
+  await expectAccessible(page);
+  await page.goto(`/verify?email=${encodeURIComponent(email)}`);
+  await page.getByLabel('Mã xác thực (6 chữ số)').fill(code);
+  await page.getByRole('button', { name: 'Xác thực' }).click();
+  await expect(page).toHaveURL(/\/sign-in\?verified=1/);
+  await expect(page.getByText('Email đã được xác thực')).toBeVisible();
+  await expectAccessible(page);
+
+  await page.getByLabel('Mật khẩu').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByText('Chào Nguyễn Thị Lan')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Nguyễn Thị Lan' })).toBeVisible();
+  await snap(page, info, 'home-signed-in');
+
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page.getByText('Welcome back, Nguyễn Thị Lan.')).toBeVisible();
+  await expectAccessible(page);
+  await snap(page, info, 'home-english');
+
+  await page.getByRole('link', { name: 'Nguyễn Thị Lan' }).click();
+  await expect(page.getByRole('heading', { name: 'My account' })).toBeVisible();
+  await expectAccessible(page);
+  await snap(page, info, 'account-english');
+
+  await page.getByRole('button', { name: 'Tiếng Việt' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'vi');
+  await expect(page.getByRole('heading', { name: 'Tài khoản của tôi' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('link', { name: 'Đăng nhập' }).first()).toBeVisible();
+});
+
+test('an admin reads the audit log and manages staff', async ({ page }, info) => {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill('admin@vidan.local');
+  await page.getByLabel('Mật khẩu').fill('vidan-demo-2026');
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page).toHaveURL(/\/$/);
+
+  await page.getByRole('link', { name: 'Quản trị' }).click();
+  await expect(page.getByRole('heading', { name: 'Quản trị', level: 1 })).toBeVisible();
+  await expect(page.getByText('Nguyễn Thị Hoa')).toBeVisible();
+  await expectAccessible(page);
+  await snap(page, info, 'admin');
+
+  await page.getByRole('link', { name: 'Nhật ký hoạt động' }).click();
+  await expect(page.getByRole('table')).toContainText('demo.seed');
+  await expectAccessible(page);
+  await snap(page, info, 'audit');
+});
+
+test('an unknown address shows the 404 page', async ({ page }, info) => {
+  const response = await page.goto('/khong-co-trang-nay');
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Không tìm thấy trang' })).toBeVisible();
+  await expectAccessible(page);
+  await snap(page, info, '404');
+});

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs what building and testing Vì Dân needs, skipping what is already there.
+#   scripts/setup.sh build   toolchain for building and serving the site
+#   scripts/setup.sh test    the above, plus browser, Playwright and the SMTP test server
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1;32m==>\033[0m %s\n' "$*"; }
+warn() { printf '\033[1;33m==> %s\033[0m\n' "$*"; }
+
+CARGO_LEPTOS_VERSION=0.3.10
+what=${1:-build}
+
+if ! rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 20 minutes, once)"
+  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+fi
+
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+wbg_lock=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+wbg_have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$wbg_have" != "$wbg_lock" ]; then
+  say "installing wasm-bindgen-cli $wbg_lock (Cargo.lock has $wbg_lock, found '${wbg_have:-none}')"
+  cargo install wasm-bindgen-cli --version "$wbg_lock" --force
+fi
+scripts/check-wasm-bindgen.sh
+
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing Debian packages: ${missing[*]}"
+    local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    $sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+if [ "$what" = "test" ]; then
+  apt_install chromium
+  if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+    say "installing aiosmtpd (the SMTP server the mail tests talk to)"
+    python3 -m pip install --quiet aiosmtpd
+  fi
+  if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/@axe-core/playwright ]; then
+    say "installing Playwright and axe-core for the browser tests (no browser download)"
+    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+say "setup done"

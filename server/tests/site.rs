@@ -1,0 +1,175 @@
+//! The site as a browser sees it: language, pages and their statuses, security headers,
+//! forgery protection, forms that work without JavaScript, health.
+
+mod common;
+
+use common::{Backend, PASSWORD, spawn_app, spawn_app_with};
+use reqwest::StatusCode;
+
+async fn pages_are_vietnamese_first_and_english_one_click_away(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        common::Options {
+            demo_data: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    let v = app.visitor();
+    let (status, html) = v.page("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<html lang=\"vi\""));
+    assert!(html.contains("Từ phản ánh đến thí điểm"));
+    assert!(
+        html.contains("Phường Ninh Sơn"),
+        "demo organisations are listed"
+    );
+
+    let answer = v
+        .client
+        .post(format!("{}/lang", v.base))
+        .form(&[("lang", "en"), ("back", "/organisations")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    assert_eq!(answer.headers()["location"], "/organisations");
+    let (_, html) = v.page("/organisations").await;
+    assert!(html.contains("<html lang=\"en\""));
+    assert!(html.contains("Participating organisations"));
+    assert!(html.contains("Ninh Son Ward"));
+
+    // The switch never sends anyone to another site.
+    let answer = v
+        .client
+        .post(format!("{}/lang", v.base))
+        .form(&[("lang", "vi"), ("back", "//evil.example")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.headers()["location"], "/");
+}
+
+async fn an_unknown_address_is_a_404_page_in_the_visitors_language(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let v = app.visitor();
+    let (status, html) = v.page("/khong-co-trang-nay").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("Không tìm thấy trang"));
+    v.client
+        .post(format!("{}/lang", v.base))
+        .form(&[("lang", "en")])
+        .send()
+        .await
+        .unwrap();
+    let (status, html) = v.page("/no-such-page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("Page not found"));
+}
+
+async fn pages_carry_security_headers_and_a_nonce_policy(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let response = app.visitor().get("/sign-in").await;
+    let headers = response.headers();
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    let csp = headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("script-src 'self' 'nonce-"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"));
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap()
+        .to_owned();
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries the nonce"
+    );
+}
+
+async fn a_cross_site_post_is_refused_and_changes_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let v = app.visitor();
+    let answer = v
+        .client
+        .post(format!("{}/api/account/register", v.base))
+        .header("origin", "https://evil.example")
+        .header("sec-fetch-site", "cross-site")
+        .form(&[
+            ("email", "x@example.vn"),
+            ("display_name", "X Y"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM users").await, 1);
+    // GET never changes state: a server function reached by GET is refused.
+    let get = v.get("/api/account/sign-out").await;
+    assert!(
+        get.status().is_client_error(),
+        "GET to a server function: {}",
+        get.status()
+    );
+}
+
+async fn forms_work_without_javascript_and_errors_come_back_to_the_page(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let v = app.visitor();
+    let post = |form: Vec<(&'static str, String)>| {
+        v.client
+            .post(format!("{}/api/account/sign-in", v.base))
+            .header("accept", "text/html")
+            .header("referer", format!("{}/sign-in", v.base))
+            .form(&form)
+            .send()
+    };
+    let failed = post(vec![
+        ("email", common::ADMIN_EMAIL.into()),
+        ("password", "sai mật khẩu rồi".into()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(failed.status(), StatusCode::FOUND);
+    let location = failed.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.contains("__err="), "{location}");
+    let (_, html) = v.page(location.trim_start_matches(&v.base)).await;
+    assert!(
+        html.contains("Email hoặc mật khẩu không đúng."),
+        "the error is shown on the page"
+    );
+
+    let ok = post(vec![
+        ("email", common::ADMIN_EMAIL.into()),
+        ("password", PASSWORD.into()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(ok.status(), StatusCode::FOUND);
+    assert_eq!(ok.headers()["location"], "/");
+    assert!(v.viewer().await.unwrap().is_admin);
+}
+
+async fn the_health_check_answers(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (status, body) = app.visitor().page("/health").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, "ok");
+}
+
+on_both_databases!(
+    pages_are_vietnamese_first_and_english_one_click_away,
+    an_unknown_address_is_a_404_page_in_the_visitors_language,
+    pages_carry_security_headers_and_a_nonce_policy,
+    a_cross_site_post_is_refused_and_changes_nothing,
+    forms_work_without_javascript_and_errors_come_back_to_the_page,
+    the_health_check_answers,
+);
