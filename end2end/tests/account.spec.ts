@@ -74,7 +74,7 @@ test('an admin reads the audit log and manages staff', async ({ page }, info) =>
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
   await expect(page).toHaveURL(/\/$/);
 
-  await page.getByRole('link', { name: 'Quản trị' }).click();
+  await page.getByRole('link', { name: 'Quản trị', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Quản trị', level: 1 })).toBeVisible();
   await expect(page.getByText('Nguyễn Thị Hoa')).toBeVisible();
   await expectAccessible(page);

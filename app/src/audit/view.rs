@@ -44,7 +44,7 @@ pub fn AuditPage() -> impl IntoView {
                         let action = filter.get_untracked().0.unwrap_or_default();
                         let link = move |p: u64| format!("/admin/audit?action={}&page={p}", crate::account::api::url_encode(&action));
                         view! {
-                            <div class="table-wrap">
+                            <div class="table-wrap" tabindex="0" role="region" aria-label=t(k::AUDIT_TITLE)>
                                 <table class="data-table">
                                     <caption class="visually-hidden">{t(k::AUDIT_TITLE)}</caption>
                                     <thead><tr>

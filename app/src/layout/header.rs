@@ -61,16 +61,20 @@ fn LanguageSwitch() -> impl IntoView {
             format!("{path}?{search}")
         }
     };
-    let (label, name) = match other {
-        Locale::En => ("EN", "English"),
-        Locale::Vi => ("VI", "Tiếng Việt"),
+    // Each language is named in itself, so a reader of either can find it.
+    let name = match other {
+        Locale::En => "English",
+        Locale::Vi => "Tiếng Việt",
     };
     view! {
         <form method="post" action="/lang" class="lang-switch">
             <input type="hidden" name="lang" value=other.code()/>
             <input type="hidden" name="back" value=back/>
-            <button type="submit" class="button-ghost" lang=other.code() aria-label=name title=name>
-                <span aria-hidden="true">{label}</span>
+            <button type="submit" class="button-ghost lang-button" lang=other.code()>
+                <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
+                    <path d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20Zm6.9 6h-3a15.7 15.7 0 0 0-1.3-3.9A8 8 0 0 1 18.9 8ZM12 4c.8 1.2 1.5 2.5 1.9 4h-3.8c.4-1.5 1.1-2.8 1.9-4ZM4.3 14a8.2 8.2 0 0 1 0-4h3.4a16.5 16.5 0 0 0 0 4H4.3Zm.8 2h3a15.7 15.7 0 0 0 1.3 3.9A8 8 0 0 1 5.1 16Zm3-8h-3a8 8 0 0 1 4.3-3.9C8.9 5.3 8.4 6.6 8.1 8ZM12 20c-.8-1.2-1.5-2.5-1.9-4h3.8c-.4 1.5-1.1 2.8-1.9 4Zm2.3-6H9.7a14.7 14.7 0 0 1 0-4h4.6a14.7 14.7 0 0 1 0 4Zm.3 5.9c.6-1.2 1-2.5 1.3-3.9h3a8 8 0 0 1-4.3 3.9Zm1.7-5.9a16.5 16.5 0 0 0 0-4h3.4a8.2 8.2 0 0 1 0 4h-3.4Z" fill="currentColor"/>
+                </svg>
+                {name}
             </button>
         </form>
     }

@@ -43,6 +43,7 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 pub struct TestApp {
     pub base: String,
+    pub database_url: String,
     pub db: DatabaseConnection,
     pub port: u16,
     _dir: tempfile::TempDir,
@@ -98,7 +99,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         }
     };
     let config = Config {
-        database_url,
+        database_url: database_url.clone(),
         addr: "127.0.0.1:0".parse().unwrap(),
         base_url: "http://127.0.0.1:0".into(),
         development: true,
@@ -247,6 +248,11 @@ impl TestApp {
 }
 
 impl Visitor {
+    /// The same browser (same cookies) talking to another instance.
+    pub fn with_base(&self, base: &str) -> Visitor {
+        Visitor { client: self.client.clone(), base: base.to_owned() }
+    }
+
     /// Calls a server function as the browser's script does (form-encoded POST, JSON answer).
     pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> Answer {
         let response = self
