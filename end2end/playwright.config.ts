@@ -1,7 +1,9 @@
 import { defineConfig, devices } from '@playwright/test';
 
 // The server cargo-leptos built, on a fresh SQLite file with demo data, on its own port.
+// The binary lives in cargo's target dir (which may be shared); the site files in ../target/site.
 const target = process.env.CARGO_TARGET_DIR || '../target';
+const site = '../target';
 const port = Number(process.env.E2E_PORT || 3100);
 
 const chromium = {
@@ -28,14 +30,14 @@ export default defineConfig({
     { name: 'phone', use: { ...devices['Pixel 5'], viewport: { width: 360, height: 740 }, launchOptions: chromium } },
   ],
   webServer: {
-    command: `rm -rf ${target}/e2e && mkdir -p ${target}/e2e && exec ${target}/debug/vidan`,
+    command: `rm -rf ${site}/e2e && mkdir -p ${site}/e2e && exec ${target}/debug/vidan`,
     url: `http://127.0.0.1:${port}/health`,
     reuseExistingServer: false,
     timeout: 120_000,
     env: {
       VIDAN_ADDR: `127.0.0.1:${port}`,
-      DATABASE_URL: `sqlite://${target}/e2e/vidan.db?mode=rwc`,
-      LEPTOS_SITE_ROOT: `${target}/site`,
+      DATABASE_URL: `sqlite://${site}/e2e/vidan.db?mode=rwc`,
+      LEPTOS_SITE_ROOT: `${site}/site`,
       VIDAN_DEMO_DATA: 'true',
       RUST_LOG: 'warn',
     },

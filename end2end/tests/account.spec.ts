@@ -62,7 +62,7 @@ test('a new citizen registers, verifies by email, signs in, switches language an
   await expect(page.locator('html')).toHaveAttribute('lang', 'vi');
   await expect(page.getByRole('heading', { name: 'Tài khoản của tôi' })).toBeVisible();
 
-  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+  await page.getByRole('button', { name: 'Đăng xuất' }).last().click();
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByRole('link', { name: 'Đăng nhập' }).first()).toBeVisible();
 });

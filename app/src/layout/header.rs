@@ -1,6 +1,7 @@
 //! The site header: brand, navigation, language switch, notifications bell and account links.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
 use crate::account::api::SignOut;
@@ -32,11 +33,11 @@ pub fn Header(viewer: Option<Viewer>) -> impl IntoView {
                 </div>
             </div>
             <nav class="container main-nav" aria-label=t(k::NAV_LABEL)>
-                <a href="/" aria-current=move || (use_location().pathname.get() == "/").then_some("page")>{t(k::NAV_HOME)}</a>
-                <a href="/organisations">{t(k::NAV_ORGANISATIONS)}</a>
+                <A href="/" exact=true>{t(k::NAV_HOME)}</A>
+                <A href="/organisations" exact=true>{t(k::NAV_ORGANISATIONS)}</A>
                 {is_admin.then(|| view! {
-                    <a href="/admin">{t(k::NAV_ADMIN)}</a>
-                    <a href="/admin/audit">{t(k::NAV_AUDIT)}</a>
+                    <A href="/admin" exact=true>{t(k::NAV_ADMIN)}</A>
+                    <A href="/admin/audit" exact=true>{t(k::NAV_AUDIT)}</A>
                 })}
             </nav>
         </header>
@@ -93,7 +94,8 @@ fn AccountLinks(viewer: Viewer) -> impl IntoView {
             {(unread > 0).then(|| view! { <span class="badge" aria-hidden="true">{unread.min(99)}</span> })}
         </a>
         <a class="header-link account-link" href="/account">{viewer.display_name}</a>
-        <ActionForm action=sign_out attr:class="inline-form">
+        // On a phone the account page has the sign-out button; the header keeps to one row.
+        <ActionForm action=sign_out attr:class="inline-form hide-on-phone">
             <button type="submit" class="button-ghost">{t(k::NAV_SIGN_OUT)}</button>
         </ActionForm>
     }

@@ -50,18 +50,10 @@ pub struct TestApp {
     pg_name: Option<String>,
 }
 
+#[derive(Default)]
 pub struct Options {
     pub smtp: Option<SmtpConfig>,
     pub demo_data: bool,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            smtp: None,
-            demo_data: false,
-        }
-    }
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
@@ -123,11 +115,35 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
     tokio::spawn(app.run_until_stopped());
     TestApp {
         base: format!("http://127.0.0.1:{port}"),
+        database_url,
         db,
         port,
         _dir: dir,
         pg_name,
     }
+}
+
+/// A second server on the same database, as behind a load balancer (it owns nothing to drop).
+pub async fn spawn_second_instance(first: &TestApp) -> String {
+    let config = Config {
+        database_url: first.database_url.clone(),
+        addr: "127.0.0.1:0".parse().unwrap(),
+        base_url: "http://127.0.0.1:0".into(),
+        development: true,
+        site_root: first._dir.path().join("site"),
+        smtp: None,
+        first_admin: None,
+        demo_data: false,
+        trust_proxy: false,
+        outbox_interval_secs: 1,
+        max_connections: 8,
+    };
+    let app = server::Application::build(config)
+        .await
+        .expect("second instance builds");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    base
 }
 
 fn rand_suffix() -> u32 {
@@ -250,7 +266,10 @@ impl TestApp {
 impl Visitor {
     /// The same browser (same cookies) talking to another instance.
     pub fn with_base(&self, base: &str) -> Visitor {
-        Visitor { client: self.client.clone(), base: base.to_owned() }
+        Visitor {
+            client: self.client.clone(),
+            base: base.to_owned(),
+        }
     }
 
     /// Calls a server function as the browser's script does (form-encoded POST, JSON answer).

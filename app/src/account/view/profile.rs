@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::query;
-use crate::account::api::{ChangePassword, UpdateProfile};
+use crate::account::api::{ChangePassword, SignOut, UpdateProfile};
 use crate::auth::Viewer;
 use crate::i18n::{Locale, k, t, use_locale};
 use crate::layout::{FieldInput, FormAlert, SignInPrompt, SubmitButton, error_signal, field_error};
@@ -41,9 +41,17 @@ fn AccountForms(viewer: Viewer) -> impl IntoView {
         .iter()
         .map(|s| s.organisation_name.clone())
         .collect();
+    let sign_out = ServerAction::<SignOut>::new();
     view! {
-        <h1>{t(k::ACCOUNT_TITLE)}</h1>
-        <p class="muted">{viewer.email.clone()}</p>
+        <div class="page-head">
+            <div>
+                <h1>{t(k::ACCOUNT_TITLE)}</h1>
+                <p class="muted">{viewer.email.clone()}</p>
+            </div>
+            <ActionForm action=sign_out>
+                <button type="submit" class="button-secondary">{t(k::NAV_SIGN_OUT)}</button>
+            </ActionForm>
+        </div>
         <div class="grid-2">
             <section class="card" aria-labelledby="profile-heading">
                 <h2 id="profile-heading">{t(k::ACCOUNT_PROFILE)}</h2>
