@@ -107,20 +107,11 @@ pub async fn seed_if_empty(db: &impl ConnectionTrait) -> Result<bool, AppError> 
         "/account",
     )
     .await?;
-    crate::audit::service::record(
-        db,
-        crate::audit::service::Record {
-            actor: None,
-            action: "demo.seed",
-            target_kind: "site",
-            target_id: None,
-            reason: Some("Dữ liệu mẫu cho lần chạy đầu tiên"),
-            details: serde_json::json!({ "organisations": 7, "accounts": DEMO_ACCOUNTS.len() }),
-            public: false,
-            ip: None,
-        },
-    )
-    .await?;
+    crate::audit::service::Record::new("demo.seed", "site", None)
+        .reason("Dữ liệu mẫu cho lần chạy đầu tiên")
+        .details(serde_json::json!({ "organisations": 7, "accounts": DEMO_ACCOUNTS.len() }))
+        .save(db)
+        .await?;
     Ok(true)
 }
 

@@ -7,6 +7,7 @@
 pub mod account;
 pub mod audit;
 pub mod auth;
+pub mod challenge;
 #[cfg(feature = "ssr")]
 pub mod demo;
 pub mod error;

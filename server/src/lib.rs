@@ -14,12 +14,17 @@ use std::sync::Arc;
 use app::auth::ctx::{ServerCtx, Settings};
 use app::{App, shell};
 use axum::Router;
+use axum::body::Body;
 use axum::extract::FromRef;
+use http::{Request, Response};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
+use std::convert::Infallible;
 use tokio::net::TcpListener;
+use tower::Service;
 use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
 
 pub use config::Config;
 
@@ -126,10 +131,7 @@ fn router(state: AppState) -> Router {
             let options = options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(provide, shell))
+        .fallback_service(site_files(state.leptos_options.clone(), provide))
         .layer(axum::middleware::from_fn(middleware::error_status))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -139,6 +141,25 @@ fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(CompressionLayer::new())
         .with_state(state)
+}
+
+/// Files of the built site (wasm, JS, CSS, fonts); any other unknown address renders the app,
+/// whose router answers with the bilingual 404 page and its status.
+fn site_files(
+    options: LeptosOptions,
+    provide: impl Fn() + Clone + Send + Sync + 'static,
+) -> ServeDir<
+    impl Service<Request<Body>, Response = Response<Body>, Error = Infallible, Future = impl Send>
+    + Clone,
+> {
+    let site_root = options.site_root.to_string();
+    let render =
+        leptos_axum::render_app_to_stream_with_context(provide, move || shell(options.clone()));
+    let not_found = tower::service_fn(move |request: Request<Body>| {
+        let render = render.clone();
+        async move { Ok::<_, Infallible>(render(request).await) }
+    });
+    ServeDir::new(site_root).fallback(not_found)
 }
 
 async fn shutdown_signal() {

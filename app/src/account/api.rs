@@ -38,20 +38,10 @@ pub async fn verify_email(email: String, code: String) -> Result<(), AppError> {
     use crate::auth::ctx;
     let db = ctx::db()?;
     let account = super::service::verify_email(&db, &email, &code).await?;
-    crate::audit::service::record(
-        &db,
-        crate::audit::service::Record {
-            actor: None,
-            action: "account.verify",
-            target_kind: "user",
-            target_id: Some(account.id),
-            reason: None,
-            details: serde_json::json!({}),
-            public: false,
-            ip: Some(&ctx::request_auth()?.ip),
-        },
-    )
-    .await?;
+    crate::audit::service::Record::new("account.verify", "user", Some(account.id))
+        .by_requester()
+        .save(&db)
+        .await?;
     leptos_axum::redirect(&format!(
         "/sign-in?verified=1&email={}",
         url_encode(&account.email)
@@ -177,20 +167,10 @@ async fn after_password_change(
     user_id: i64,
     action: &str,
 ) -> Result<(), AppError> {
-    crate::audit::service::record(
-        db,
-        crate::audit::service::Record {
-            actor: crate::auth::ctx::viewer()?.as_ref(),
-            action,
-            target_kind: "user",
-            target_id: Some(user_id),
-            reason: None,
-            details: serde_json::json!({}),
-            public: false,
-            ip: Some(&crate::auth::ctx::request_auth()?.ip),
-        },
-    )
-    .await?;
+    crate::audit::service::Record::new(action, "user", Some(user_id))
+        .by_requester()
+        .save(db)
+        .await?;
     crate::notify::service::notify(
         db,
         user_id,

@@ -103,20 +103,10 @@ pub async fn register(
     .insert(&txn)
     .await?;
     send_code(&txn, &account, CodePurpose::Verify).await?;
-    crate::audit::service::record(
-        &txn,
-        crate::audit::service::Record {
-            actor: None,
-            action: "account.register",
-            target_kind: "user",
-            target_id: Some(account.id),
-            reason: None,
-            details: serde_json::json!({}),
-            public: false,
-            ip: None,
-        },
-    )
-    .await?;
+    crate::audit::service::Record::new("account.register", "user", Some(account.id))
+        .by_requester()
+        .save(&txn)
+        .await?;
     txn.commit().await?;
     Ok(email)
 }
@@ -383,20 +373,9 @@ pub async fn create_admin(
             .await?
         }
     };
-    crate::audit::service::record(
-        db,
-        crate::audit::service::Record {
-            actor: None,
-            action: "account.admin_granted",
-            target_kind: "user",
-            target_id: Some(account.id),
-            reason: None,
-            details: serde_json::json!({}),
-            public: false,
-            ip: None,
-        },
-    )
-    .await?;
+    crate::audit::service::Record::new("account.admin_granted", "user", Some(account.id))
+        .save(db)
+        .await?;
     Ok(account)
 }
 

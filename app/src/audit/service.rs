@@ -11,42 +11,82 @@ use super::model::{AuditEntry, AuditPage};
 use crate::auth::Viewer;
 use crate::error::AppError;
 
-/// One decision or change, as it goes into the log.
-pub struct Record<'a> {
-    /// Who acted; `None` for the system itself (start-up, scheduled work).
-    pub actor: Option<&'a Viewer>,
-    pub action: &'a str,
-    pub target_kind: &'a str,
-    pub target_id: Option<i64>,
-    pub reason: Option<&'a str>,
-    pub details: serde_json::Value,
+/// One decision or change, as it goes into the log:
+/// `Record::new("staff.grant", "organisation", Some(id)).by_requester().details(…).save(&db)`.
+pub struct Record {
+    /// Who acted; `None` for the system itself (start-up, scheduled work, an anonymous visitor).
+    actor: Option<Viewer>,
+    action: String,
+    target_kind: String,
+    target_id: Option<i64>,
+    reason: Option<String>,
+    details: serde_json::Value,
     /// Citizens may see this entry on the public history of what it concerns.
-    pub public: bool,
-    pub ip: Option<&'a str>,
+    public: bool,
+    ip: Option<String>,
 }
 
-pub async fn record(db: &impl ConnectionTrait, entry: Record<'_>) -> Result<(), AppError> {
-    let (actor_id, actor_name, actor_role) = match entry.actor {
-        Some(v) => (Some(v.id), v.display_name.clone(), v.role_code().to_owned()),
-        None => (None, "Vì Dân".to_owned(), "system".to_owned()),
-    };
-    audit_log::ActiveModel {
-        actor_id: Set(actor_id),
-        actor_name: Set(actor_name),
-        actor_role: Set(actor_role),
-        action: Set(entry.action.to_owned()),
-        target_kind: Set(entry.target_kind.to_owned()),
-        target_id: Set(entry.target_id),
-        reason: Set(entry.reason.map(str::to_owned)),
-        details: Set(entry.details.to_string()),
-        is_public: Set(entry.public),
-        ip: Set(entry.ip.map(str::to_owned)),
-        created_at: Set(Utc::now()),
-        ..Default::default()
+impl Record {
+    pub fn new(action: &str, target_kind: &str, target_id: Option<i64>) -> Self {
+        Record {
+            actor: None,
+            action: action.to_owned(),
+            target_kind: target_kind.to_owned(),
+            target_id,
+            reason: None,
+            details: serde_json::json!({}),
+            public: false,
+            ip: None,
+        }
     }
-    .insert(db)
-    .await?;
-    Ok(())
+
+    /// The person making the current request, and their address.
+    pub fn by_requester(mut self) -> Self {
+        if let Ok(auth) = crate::auth::ctx::request_auth() {
+            self.actor = auth.viewer;
+            self.ip = Some(auth.ip);
+        }
+        self
+    }
+
+    pub fn reason(mut self, reason: &str) -> Self {
+        self.reason = Some(reason.to_owned());
+        self
+    }
+
+    pub fn details(mut self, details: serde_json::Value) -> Self {
+        self.details = details;
+        self
+    }
+
+    pub fn public(mut self) -> Self {
+        self.public = true;
+        self
+    }
+
+    pub async fn save(self, db: &impl ConnectionTrait) -> Result<(), AppError> {
+        let (actor_id, actor_name, actor_role) = match &self.actor {
+            Some(v) => (Some(v.id), v.display_name.clone(), v.role_code().to_owned()),
+            None => (None, "Vì Dân".to_owned(), "system".to_owned()),
+        };
+        audit_log::ActiveModel {
+            actor_id: Set(actor_id),
+            actor_name: Set(actor_name),
+            actor_role: Set(actor_role),
+            action: Set(self.action),
+            target_kind: Set(self.target_kind),
+            target_id: Set(self.target_id),
+            reason: Set(self.reason),
+            details: Set(self.details.to_string()),
+            is_public: Set(self.public),
+            ip: Set(self.ip),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        Ok(())
+    }
 }
 
 pub const PAGE_SIZE: u64 = 50;

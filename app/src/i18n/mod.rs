@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-mod format;
+pub mod format;
 pub use format::{format_date, format_datetime, format_vnd};
 
 include!(concat!(env!("OUT_DIR"), "/i18n_keys.rs"));

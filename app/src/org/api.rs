@@ -23,10 +23,9 @@ pub async fn create_organisation(
     kind: String,
     parent_id: Option<i64>,
 ) -> Result<Organisation, AppError> {
-    use crate::audit::service::{Record, record};
+    use crate::audit::service::Record;
     use crate::auth::ctx;
-    let admin = ctx::require_admin()?;
-    let auth = ctx::request_auth()?;
+    ctx::require_admin()?;
     let db = ctx::db()?;
     let created = super::service::create(
         &db,
@@ -38,20 +37,12 @@ pub async fn create_organisation(
         },
     )
     .await?;
-    record(
-        &db,
-        Record {
-            actor: Some(&admin),
-            action: "organisation.create",
-            target_kind: "organisation",
-            target_id: Some(created.id),
-            reason: None,
-            details: serde_json::json!({ "name_vi": created.name_vi, "kind": created.kind.code() }),
-            public: true,
-            ip: Some(&auth.ip),
-        },
-    )
-    .await?;
+    Record::new("organisation.create", "organisation", Some(created.id))
+        .by_requester()
+        .details(serde_json::json!({ "name_vi": created.name_vi, "kind": created.kind.code() }))
+        .public()
+        .save(&db)
+        .await?;
     Ok(created)
 }
 
@@ -61,28 +52,18 @@ pub async fn add_staff(
     email: String,
     title: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::audit::service::{Record, record};
+    use crate::audit::service::Record;
     use crate::auth::ctx;
     use crate::notify::model::NotificationKind;
-    let admin = ctx::require_admin()?;
-    let auth = ctx::request_auth()?;
+    ctx::require_admin()?;
     let db = ctx::db()?;
     let organisation = super::service::find(&db, organisation_id).await?;
     let user_id = super::service::grant_staff(&db, organisation_id, &email, title).await?;
-    record(
-        &db,
-        Record {
-            actor: Some(&admin),
-            action: "staff.grant",
-            target_kind: "organisation",
-            target_id: Some(organisation_id),
-            reason: None,
-            details: serde_json::json!({ "user_id": user_id }),
-            public: false,
-            ip: Some(&auth.ip),
-        },
-    )
-    .await?;
+    Record::new("staff.grant", "organisation", Some(organisation_id))
+        .by_requester()
+        .details(serde_json::json!({ "user_id": user_id }))
+        .save(&db)
+        .await?;
     crate::notify::service::notify(
         &db,
         user_id,
@@ -95,24 +76,14 @@ pub async fn add_staff(
 
 #[server(prefix = "/api", endpoint = "admin/organisations/staff/remove")]
 pub async fn remove_staff(organisation_id: i64, user_id: i64) -> Result<(), AppError> {
-    use crate::audit::service::{Record, record};
+    use crate::audit::service::Record;
     use crate::auth::ctx;
-    let admin = ctx::require_admin()?;
-    let auth = ctx::request_auth()?;
+    ctx::require_admin()?;
     let db = ctx::db()?;
     super::service::revoke_staff(&db, organisation_id, user_id).await?;
-    record(
-        &db,
-        Record {
-            actor: Some(&admin),
-            action: "staff.revoke",
-            target_kind: "organisation",
-            target_id: Some(organisation_id),
-            reason: None,
-            details: serde_json::json!({ "user_id": user_id }),
-            public: false,
-            ip: Some(&auth.ip),
-        },
-    )
-    .await
+    Record::new("staff.revoke", "organisation", Some(organisation_id))
+        .by_requester()
+        .details(serde_json::json!({ "user_id": user_id }))
+        .save(&db)
+        .await
 }

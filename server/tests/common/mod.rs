@@ -19,19 +19,30 @@ pub enum Backend {
     Postgres,
 }
 
-/// Generates each listed test twice: `on_sqlite::name` and `on_postgres::name`.
+/// Generates each listed test twice: `on_sqlite::name` and `on_postgres::name`. A test that
+/// hangs fails after two minutes with its name, instead of stalling the whole run.
 #[macro_export]
 macro_rules! on_both_databases {
     ($($name:ident),* $(,)?) => {
         mod on_sqlite {
             $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() { super::$name($crate::common::Backend::Sqlite).await } )*
+               async fn $name() {
+                   $crate::common::within_limit(super::$name($crate::common::Backend::Sqlite)).await
+               } )*
         }
         mod on_postgres {
             $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() { super::$name($crate::common::Backend::Postgres).await } )*
+               async fn $name() {
+                   $crate::common::within_limit(super::$name($crate::common::Backend::Postgres)).await
+               } )*
         }
     };
+}
+
+pub async fn within_limit(test: impl std::future::Future<Output = ()>) {
+    tokio::time::timeout(std::time::Duration::from_secs(120), test)
+        .await
+        .expect("the test did not finish within two minutes");
 }
 
 pub fn postgres_admin_url() -> String {
@@ -217,6 +228,7 @@ impl TestApp {
         let client = Client::builder()
             .cookie_store(true)
             .redirect(redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(30))
             .build()
             .expect("client");
         Visitor {
@@ -281,7 +293,7 @@ impl Visitor {
             .form(form)
             .send()
             .await
-            .expect("request");
+            .unwrap_or_else(|e| panic!("POST /api/{endpoint}: {e}"));
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.text().await.expect("body");
@@ -305,13 +317,18 @@ impl Visitor {
             .get(format!("{}{path}", self.base))
             .send()
             .await
-            .expect("request")
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
     }
 
     pub async fn page(&self, path: &str) -> (StatusCode, String) {
         let r = self.get(path).await;
         let status = r.status();
-        (status, r.text().await.expect("body"))
+        (
+            status,
+            r.text()
+                .await
+                .unwrap_or_else(|e| panic!("GET {path} body: {e}")),
+        )
     }
 
     pub async fn viewer(&self) -> Option<app::auth::Viewer> {

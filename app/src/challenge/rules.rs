@@ -1,0 +1,331 @@
+//! The rules of a challenge's timetable as plain functions: which phase it is in at a given
+//! moment, which dates must follow which, the next deadline, and deadlines in working days.
+
+use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc, Weekday};
+use serde::{Deserialize, Serialize};
+
+use crate::error::FieldError;
+use crate::i18n::format::city_offset;
+
+/// Where a challenge stands. Drafts and cancelled challenges stay where they are; a published
+/// one moves through its phases by the clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Phase {
+    Draft,
+    /// Published, entries not open yet.
+    Upcoming,
+    Open,
+    Judging,
+    /// The public vote runs (alone, or alongside judging when the challenge says so).
+    Voting,
+    /// Judging and the vote are over; results are being prepared or published.
+    Results,
+    Cancelled,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Status {
+    Draft,
+    Published,
+    Cancelled,
+}
+
+/// The dates of a challenge, in UTC (shown in the city's time zone).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timetable {
+    pub opens_at: DateTime<Utc>,
+    pub entries_close_at: DateTime<Utc>,
+    pub judging_closes_at: DateTime<Utc>,
+    /// `None` when the challenge has no people's-choice vote.
+    pub vote: Option<VoteWindow>,
+    pub results_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoteWindow {
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+}
+
+impl Timetable {
+    /// Every date must follow the one before it; each refusal names the field that is wrong.
+    pub fn check(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        if self.entries_close_at <= self.opens_at {
+            errors.push(FieldError::new(
+                "entries_close_at",
+                "error.date_after_opening",
+            ));
+        }
+        if self.judging_closes_at <= self.entries_close_at {
+            errors.push(FieldError::new(
+                "judging_closes_at",
+                "error.date_after_entries_close",
+            ));
+        }
+        let mut last = self.judging_closes_at;
+        if let Some(vote) = &self.vote {
+            // Entries become public when the vote opens, so it cannot open before they close.
+            if vote.opens_at < self.entries_close_at {
+                errors.push(FieldError::new(
+                    "vote_opens_at",
+                    "error.date_after_entries_close",
+                ));
+            }
+            if vote.closes_at <= vote.opens_at {
+                errors.push(FieldError::new(
+                    "vote_closes_at",
+                    "error.date_after_vote_opens",
+                ));
+            }
+            last = last.max(vote.closes_at);
+        }
+        if self.results_at < last {
+            errors.push(FieldError::new(
+                "results_at",
+                "error.date_after_judging_and_vote",
+            ));
+        }
+        errors
+    }
+
+    /// The phase at `now` of a challenge with this status.
+    pub fn phase_at(&self, status: Status, now: DateTime<Utc>) -> Phase {
+        match status {
+            Status::Draft => return Phase::Draft,
+            Status::Cancelled => return Phase::Cancelled,
+            Status::Published => {}
+        }
+        let voting = self
+            .vote
+            .as_ref()
+            .is_some_and(|v| v.opens_at <= now && now < v.closes_at);
+        if now < self.opens_at {
+            Phase::Upcoming
+        } else if now < self.entries_close_at {
+            Phase::Open
+        } else if voting {
+            Phase::Voting
+        } else if now < self.judging_closes_at {
+            Phase::Judging
+        } else if self.vote.as_ref().is_some_and(|v| now < v.opens_at) {
+            // Judging is over and the vote has not started yet: the challenge waits for it.
+            Phase::Judging
+        } else {
+            Phase::Results
+        }
+    }
+
+    /// The next moment something changes after `now`, and what it is.
+    pub fn next_deadline(&self, now: DateTime<Utc>) -> Option<(Milestone, DateTime<Utc>)> {
+        let mut moments = vec![
+            (Milestone::Opens, self.opens_at),
+            (Milestone::EntriesClose, self.entries_close_at),
+            (Milestone::JudgingCloses, self.judging_closes_at),
+            (Milestone::Results, self.results_at),
+        ];
+        if let Some(vote) = &self.vote {
+            moments.push((Milestone::VoteOpens, vote.opens_at));
+            moments.push((Milestone::VoteCloses, vote.closes_at));
+        }
+        moments
+            .into_iter()
+            .filter(|(_, at)| *at > now)
+            .min_by_key(|(_, at)| *at)
+    }
+}
+
+/// The moments of a timetable, for "what comes next" and countdowns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Milestone {
+    Opens,
+    EntriesClose,
+    JudgingCloses,
+    VoteOpens,
+    VoteCloses,
+    Results,
+}
+
+/// Fixed-date public holidays in Vietnam (month, day). Tết and Hùng Kings' day follow the lunar
+/// calendar; an organisation adds those dates itself each year.
+const FIXED_HOLIDAYS: [(u32, u32); 5] = [(1, 1), (4, 30), (5, 1), (9, 1), (9, 2)];
+
+/// A working day in the city: Monday to Friday, not a fixed public holiday nor in `extra`.
+pub fn is_working_day(date: NaiveDate, extra: &[NaiveDate]) -> bool {
+    !matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+        && !FIXED_HOLIDAYS.contains(&(date.month(), date.day()))
+        && !extra.contains(&date)
+}
+
+/// The end (23:59:59 city time) of the `days`-th working day after the day of `from`, as a
+/// citizen reads "answered within 5 working days".
+pub fn working_days_after(from: DateTime<Utc>, days: u32, extra: &[NaiveDate]) -> DateTime<Utc> {
+    let offset = city_offset();
+    let mut date = from.with_timezone(&offset).date_naive();
+    let mut left = days;
+    while left > 0 {
+        date = date
+            .checked_add_days(Days::new(1))
+            .expect("date within range");
+        if is_working_day(date, extra) {
+            left -= 1;
+        }
+    }
+    let end = date.and_hms_opt(23, 59, 59).expect("valid time");
+    offset
+        .from_local_datetime(&end)
+        .single()
+        .expect("fixed offset")
+        .with_timezone(&Utc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+        // Hours given in city time (UTC+7).
+        city_offset()
+            .with_ymd_and_hms(y, m, d, h, 0, 0)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn timetable(vote: Option<VoteWindow>) -> Timetable {
+        Timetable {
+            opens_at: at(2026, 3, 1, 8),
+            entries_close_at: at(2026, 4, 1, 17),
+            judging_closes_at: at(2026, 4, 20, 17),
+            vote,
+            results_at: at(2026, 4, 25, 9),
+        }
+    }
+
+    #[test]
+    fn a_published_challenge_moves_through_its_phases_by_the_clock() {
+        let t = timetable(Some(VoteWindow {
+            opens_at: at(2026, 4, 21, 8),
+            closes_at: at(2026, 4, 24, 20),
+        }));
+        let p = |d| t.phase_at(Status::Published, d);
+        assert_eq!(p(at(2026, 2, 28, 12)), Phase::Upcoming);
+        assert_eq!(p(at(2026, 3, 1, 8)), Phase::Open);
+        assert_eq!(p(at(2026, 4, 1, 16)), Phase::Open);
+        assert_eq!(
+            p(at(2026, 4, 1, 17)),
+            Phase::Judging,
+            "entries close at the minute"
+        );
+        assert_eq!(
+            p(at(2026, 4, 20, 18)),
+            Phase::Judging,
+            "waiting for the vote to open"
+        );
+        assert_eq!(p(at(2026, 4, 22, 12)), Phase::Voting);
+        assert_eq!(p(at(2026, 4, 25, 9)), Phase::Results);
+    }
+
+    #[test]
+    fn a_vote_may_run_alongside_judging() {
+        let t = timetable(Some(VoteWindow {
+            opens_at: at(2026, 4, 2, 8),
+            closes_at: at(2026, 4, 10, 20),
+        }));
+        assert!(t.check().is_empty());
+        assert_eq!(
+            t.phase_at(Status::Published, at(2026, 4, 5, 12)),
+            Phase::Voting
+        );
+        assert_eq!(
+            t.phase_at(Status::Published, at(2026, 4, 15, 12)),
+            Phase::Judging
+        );
+    }
+
+    #[test]
+    fn drafts_and_cancelled_challenges_ignore_the_clock() {
+        let t = timetable(None);
+        assert_eq!(t.phase_at(Status::Draft, at(2026, 3, 15, 12)), Phase::Draft);
+        assert_eq!(
+            t.phase_at(Status::Cancelled, at(2026, 3, 15, 12)),
+            Phase::Cancelled
+        );
+    }
+
+    #[test]
+    fn dates_out_of_order_are_refused_field_by_field() {
+        let mut t = timetable(Some(VoteWindow {
+            opens_at: at(2026, 3, 20, 8),
+            closes_at: at(2026, 3, 19, 8),
+        }));
+        t.judging_closes_at = at(2026, 3, 31, 8);
+        t.results_at = at(2026, 3, 1, 9);
+        let fields: Vec<String> = t.check().into_iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            [
+                "judging_closes_at",
+                "vote_opens_at",
+                "vote_closes_at",
+                "results_at"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_next_deadline_is_the_nearest_future_moment() {
+        let t = timetable(None);
+        assert_eq!(
+            t.next_deadline(at(2026, 3, 10, 8)),
+            Some((Milestone::EntriesClose, at(2026, 4, 1, 17)))
+        );
+        assert_eq!(t.next_deadline(at(2026, 5, 1, 8)), None);
+    }
+
+    #[test]
+    fn working_days_skip_weekends_and_public_holidays() {
+        // Friday 24/04/2026 + 5 working days: 27, 28, 29 (30/4 and 1/5 are holidays), 4, 5 May.
+        let due = working_days_after(at(2026, 4, 24, 10), 5, &[]);
+        assert_eq!(
+            due,
+            city_offset()
+                .with_ymd_and_hms(2026, 5, 5, 23, 59, 59)
+                .unwrap()
+                .with_timezone(&Utc)
+        );
+        // An extra holiday the organisation declared moves it one more day.
+        let extra = [NaiveDate::from_ymd_opt(2026, 5, 4).unwrap()];
+        let due = working_days_after(at(2026, 4, 24, 10), 5, &extra);
+        assert_eq!(
+            due.with_timezone(&city_offset()).date_naive(),
+            NaiveDate::from_ymd_opt(2026, 5, 6).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_report_late_at_night_counts_from_its_city_date() {
+        // 23:30 on Friday in the city is still Friday, though UTC says 16:30 Friday too;
+        // 00:30 on Saturday city time is Friday 17:30 UTC, and counts from Saturday.
+        let friday_night = at(2026, 3, 6, 23);
+        let saturday_early = city_offset()
+            .with_ymd_and_hms(2026, 3, 7, 0, 30, 0)
+            .unwrap()
+            .with_timezone(&Utc);
+        let a = working_days_after(friday_night, 1, &[])
+            .with_timezone(&city_offset())
+            .date_naive();
+        let b = working_days_after(saturday_early, 1, &[])
+            .with_timezone(&city_offset())
+            .date_naive();
+        assert_eq!(
+            a,
+            NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
+            "Friday + 1 working day = Monday"
+        );
+        assert_eq!(
+            b,
+            NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
+            "Saturday + 1 working day = Monday"
+        );
+    }
+}
