@@ -16,15 +16,13 @@ use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::FromRef;
-use http::{Request, Response};
+use http::Request;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
-use std::convert::Infallible;
 use tokio::net::TcpListener;
-use tower::Service;
 use tower_http::compression::CompressionLayer;
-use tower_http::services::ServeDir;
+use tower_http::services::{ServeDir, ServeFile};
 
 pub use config::Config;
 
@@ -125,13 +123,13 @@ fn router(state: AppState) -> Router {
     let ctx = state.ctx.clone();
     let provide = move || provide_context(ctx.clone());
     let options = state.leptos_options.clone();
-    Router::new()
+    let pages = Router::new()
         .merge(routes::router())
         .leptos_routes_with_context(&state, routes, provide.clone(), {
             let options = options.clone();
             move || shell(options.clone())
-        })
-        .fallback_service(site_files(state.leptos_options.clone(), provide))
+        });
+    with_site_files(pages, options, provide)
         .layer(axum::middleware::from_fn(middleware::error_status))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -143,23 +141,23 @@ fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Files of the built site (wasm, JS, CSS, fonts); any other unknown address renders the app,
-/// whose router answers with the bilingual 404 page and its status.
-fn site_files(
+/// The built site's files (wasm, JS, CSS, fonts, icon) under their own paths, so an unknown
+/// address never touches the file system: it renders the app, whose router answers with the
+/// bilingual 404 page and its status.
+fn with_site_files(
+    router: Router<AppState>,
     options: LeptosOptions,
     provide: impl Fn() + Clone + Send + Sync + 'static,
-) -> ServeDir<
-    impl Service<Request<Body>, Response = Response<Body>, Error = Infallible, Future = impl Send>
-    + Clone,
-> {
-    let site_root = options.site_root.to_string();
+) -> Router<AppState> {
+    let root = std::path::PathBuf::from(options.site_root.as_ref());
+    let pkg = root.join(options.site_pkg_dir.as_ref());
     let render =
         leptos_axum::render_app_to_stream_with_context(provide, move || shell(options.clone()));
-    let not_found = tower::service_fn(move |request: Request<Body>| {
-        let render = render.clone();
-        async move { Ok::<_, Infallible>(render(request).await) }
-    });
-    ServeDir::new(site_root).fallback(not_found)
+    router
+        .nest_service("/pkg", ServeDir::new(pkg))
+        .nest_service("/fonts", ServeDir::new(root.join("fonts")))
+        .route_service("/favicon.svg", ServeFile::new(root.join("favicon.svg")))
+        .fallback(move |request: Request<Body>| render(request))
 }
 
 async fn shutdown_signal() {

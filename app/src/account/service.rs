@@ -71,7 +71,7 @@ pub async fn register(
     let txn = db.begin().await?;
     if let Some(existing) = find_by_email(&txn, &email).await? {
         let locale = Locale::from_code(&existing.locale);
-        let base = base_url();
+        let base = crate::auth::ctx::base_url();
         let body = locale.tf(
             k::MAIL_ALREADY_REGISTERED_BODY,
             &[
@@ -111,12 +111,6 @@ pub async fn register(
     Ok(email)
 }
 
-fn base_url() -> String {
-    crate::auth::ctx::server_ctx()
-        .map(|c| c.settings.base_url.clone())
-        .unwrap_or_default()
-}
-
 /// Replaces any open code of this purpose with a new one and emails it.
 pub async fn send_code(
     db: &impl ConnectionTrait,
@@ -149,7 +143,10 @@ pub async fn send_code(
         CodePurpose::Verify => (k::MAIL_VERIFY_SUBJECT, k::MAIL_VERIFY_BODY, "verify"),
         CodePurpose::Reset => (k::MAIL_RESET_SUBJECT, k::MAIL_RESET_BODY, "reset-password"),
     };
-    let link = format!("{}/{path}?email={email_q}&code={code}", base_url());
+    let link = format!(
+        "{}/{path}?email={email_q}&code={code}",
+        crate::auth::ctx::base_url()
+    );
     let minutes = CODE_MINUTES.to_string();
     let body = locale.tf(
         body_text,

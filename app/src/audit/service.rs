@@ -42,7 +42,7 @@ impl Record {
 
     /// The person making the current request, and their address.
     pub fn by_requester(mut self) -> Self {
-        if let Ok(auth) = crate::auth::ctx::request_auth() {
+        if let Some(auth) = crate::auth::ctx::try_request_auth() {
             self.actor = auth.viewer;
             self.ip = Some(auth.ip);
         }

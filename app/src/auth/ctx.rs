@@ -48,9 +48,20 @@ pub fn db() -> Result<DatabaseConnection, AppError> {
 }
 
 pub fn request_auth() -> Result<RequestAuth, AppError> {
+    try_request_auth().ok_or_else(|| crate::error::internal("session middleware did not run"))
+}
+
+/// The request's auth, or `None` outside a request (start-up, background work).
+pub fn try_request_auth() -> Option<RequestAuth> {
     use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<RequestAuth>().cloned())
-        .ok_or_else(|| crate::error::internal("session middleware did not run"))
+}
+
+/// The site's public address for links in emails; empty outside a request.
+pub fn base_url() -> String {
+    use_context::<ServerCtx>()
+        .map(|c| c.settings.base_url.clone())
+        .unwrap_or_default()
 }
 
 pub fn viewer() -> Result<Option<Viewer>, AppError> {

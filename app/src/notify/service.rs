@@ -46,9 +46,7 @@ pub async fn notify(
     if !opted_out && account.email_verified_at.is_some() {
         let locale = Locale::from_code(&account.locale);
         let subject = fill(kind.text().get(locale), params);
-        let base = crate::auth::ctx::server_ctx()
-            .map(|c| c.settings.base_url.clone())
-            .unwrap_or_default();
+        let base = crate::auth::ctx::base_url();
         let body = locale.tf(
             k::MAIL_NOTIFICATION_BODY,
             &[
