@@ -13,6 +13,8 @@ test('a new citizen registers, verifies by email, signs in, switches language an
   await page.getByRole('link', { name: 'Đăng ký' }).first().click();
   await expect(page.getByRole('heading', { name: 'Tạo tài khoản' })).toBeVisible();
   await expectAccessible(page);
+  // Let the wasm load and hydrate (the Content-Security-Policy must allow it).
+  await page.waitForLoadState('networkidle');
 
   // A bad submission shows errors next to the fields and keeps the page.
   await page.getByLabel('Họ và tên').fill('Lan');
@@ -20,6 +22,8 @@ test('a new citizen registers, verifies by email, signs in, switches language an
   await page.getByLabel('Mật khẩu').fill('1234567890');
   await page.getByRole('button', { name: 'Tạo tài khoản' }).click();
   await expect(page.getByText('Mật khẩu này quá phổ biến')).toBeVisible();
+  // Hydrated: the error came back without a page load, so the address carries no error.
+  await expect(page).not.toHaveURL(/__err=/);
   await expectAccessible(page);
   await snap(page, info, 'register-error');
 
