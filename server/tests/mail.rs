@@ -5,7 +5,6 @@ mod common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
 use common::{Backend, PASSWORD, spawn_app_with};
 use server::config::{SmtpConfig, SmtpSecurity};
@@ -93,16 +92,11 @@ async fn a_refused_delivery_is_retried_and_the_email_arrives(backend: Backend) {
     .ok();
 
     // The first try is refused: the message stays, with its error and a later retry.
-    let mut waited = 0;
-    while app
-        .scalar("SELECT COUNT(*) FROM outbox WHERE attempts >= 1")
-        .await
-        == 0
-    {
-        assert!(waited < 100, "the worker never tried");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        waited += 1;
-    }
+    app.wait_until(
+        "SELECT COUNT(*) FROM outbox WHERE attempts >= 1",
+        "the worker never tried",
+    )
+    .await;
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND last_error IS NOT NULL")
             .await,
@@ -121,16 +115,11 @@ async fn a_refused_delivery_is_retried_and_the_email_arrives(backend: Backend) {
         ))
         .await
         .unwrap();
-    let mut waited = 0;
-    while app
-        .scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL")
-        .await
-        == 0
-    {
-        assert!(waited < 100, "the retry never delivered");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        waited += 1;
-    }
+    app.wait_until(
+        "SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL",
+        "the retry never delivered",
+    )
+    .await;
     assert_eq!(
         app.scalar("SELECT CAST(attempts AS BIGINT) FROM outbox")
             .await,

@@ -25,13 +25,7 @@ async fn pages_are_vietnamese_first_and_english_one_click_away(backend: Backend)
         "demo organisations are listed"
     );
 
-    let answer = v
-        .client
-        .post(format!("{}/lang", v.base))
-        .form(&[("lang", "en"), ("back", "/organisations")])
-        .send()
-        .await
-        .unwrap();
+    let answer = v.switch_language("en", Some("/organisations")).await;
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
     assert_eq!(answer.headers()["location"], "/organisations");
     let (_, html) = v.page("/organisations").await;
@@ -40,13 +34,7 @@ async fn pages_are_vietnamese_first_and_english_one_click_away(backend: Backend)
     assert!(html.contains("Ninh Son Ward"));
 
     // The switch never sends anyone to another site.
-    let answer = v
-        .client
-        .post(format!("{}/lang", v.base))
-        .form(&[("lang", "vi"), ("back", "//evil.example")])
-        .send()
-        .await
-        .unwrap();
+    let answer = v.switch_language("vi", Some("//evil.example")).await;
     assert_eq!(answer.headers()["location"], "/");
 }
 
@@ -56,12 +44,7 @@ async fn an_unknown_address_is_a_404_page_in_the_visitors_language(backend: Back
     let (status, html) = v.page("/khong-co-trang-nay").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("Không tìm thấy trang"));
-    v.client
-        .post(format!("{}/lang", v.base))
-        .form(&[("lang", "en")])
-        .send()
-        .await
-        .unwrap();
+    v.switch_language("en", None).await;
     let (status, html) = v.page("/no-such-page").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("Page not found"));

@@ -71,19 +71,12 @@ pub async fn load_viewer(
     db: &impl ConnectionTrait,
     account: user::Model,
 ) -> Result<Viewer, AppError> {
+    // One query for the roles and their organisations: this runs on every signed-in request.
     let staff = org_staff::Entity::find()
         .filter(org_staff::Column::UserId.eq(account.id))
+        .find_also_related(organisation::Entity)
         .all(db)
         .await?;
-    let org_ids: Vec<i64> = staff.iter().map(|s| s.organisation_id).collect();
-    let orgs = if org_ids.is_empty() {
-        Vec::new()
-    } else {
-        organisation::Entity::find()
-            .filter(organisation::Column::Id.is_in(org_ids))
-            .all(db)
-            .await?
-    };
     let unread = notification::Entity::find()
         .select_only()
         .column_as(notification::Column::Id.count(), "n")
@@ -99,8 +92,9 @@ pub async fn load_viewer(
         email: account.email,
         is_admin: account.is_admin,
         verified: account.email_verified_at.is_some(),
-        staff: orgs
+        staff: staff
             .into_iter()
+            .filter_map(|(_, org)| org)
             .map(|o| StaffRole {
                 organisation_id: o.id,
                 organisation_name: o.name_vi,

@@ -51,7 +51,7 @@ impl Locale {
         text.get(self)
     }
 
-    /// A text with `{name}` placeholders filled in.
+    /// A text with its `{name}` parameters filled in.
     pub fn tf(self, text: Text, params: &[(&str, &str)]) -> String {
         fill(text.get(self), params)
     }
@@ -110,10 +110,10 @@ mod tests {
     }
 
     #[test]
-    fn no_text_is_empty_and_placeholders_match_across_languages() {
+    fn no_text_is_empty_and_parameters_match_across_languages() {
         let vi = keys(include_str!("../../locales/vi.json"));
         let en = keys(include_str!("../../locales/en.json"));
-        let placeholders = |s: &str| {
+        let parameter_names = |s: &str| {
             let mut found: Vec<String> = s
                 .split('{')
                 .skip(1)
@@ -127,9 +127,9 @@ mod tests {
             if let Some(e) = en.get(key) {
                 assert!(!e.trim().is_empty(), "empty English text for {key}");
                 assert_eq!(
-                    placeholders(v),
-                    placeholders(e),
-                    "placeholders differ for {key}"
+                    parameter_names(v),
+                    parameter_names(e),
+                    "parameters differ for {key}"
                 );
             }
         }
@@ -149,7 +149,7 @@ mod tests {
     }
 
     #[test]
-    fn placeholders_are_filled() {
+    fn parameters_are_filled() {
         assert_eq!(fill("{n} of {m}", &[("n", "7"), ("m", "12")]), "7 of 12");
     }
 }

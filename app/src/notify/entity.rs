@@ -10,7 +10,7 @@ pub mod notification {
         pub id: i64,
         pub user_id: i64,
         pub kind: String,
-        /// JSON object of the placeholders the kind's text uses.
+        /// JSON object of the parameters the kind's text uses.
         pub params: String,
         pub link: String,
         pub read_at: Option<DateTimeUtc>,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::i18n::{Text, k};
 
-/// Every kind of event a person can be told about. Each has a text with placeholders and can be
+/// Every kind of event a person can be told about. Each has a text with parameters and can be
 /// switched off for email (never in the app: the list is the record).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NotificationKind {

@@ -47,6 +47,19 @@ pub mod org_staff {
             on_delete = "Cascade"
         )]
         User,
+        #[sea_orm(
+            belongs_to = "super::organisation::Entity",
+            from = "Column::OrganisationId",
+            to = "super::organisation::Column::Id",
+            on_delete = "Cascade"
+        )]
+        Organisation,
+    }
+
+    impl Related<super::organisation::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::Organisation.def()
+        }
     }
 
     impl Related<crate::account::entity::user::Entity> for Entity {

@@ -247,6 +247,17 @@ impl TestApp {
         row.try_get_by_index::<i64>(0).expect("an integer")
     }
 
+    /// Waits (up to ten seconds) until `sql` counts at least one row; `what` names what is awaited.
+    pub async fn wait_until(&self, sql: &str, what: &str) {
+        for _ in 0..100 {
+            if self.scalar(sql).await > 0 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("{what}");
+    }
+
     /// Registers, verifies with the emailed code and signs in a new citizen.
     pub async fn citizen(&self, email: &str) -> Visitor {
         let v = self.visitor();
@@ -310,6 +321,18 @@ impl Visitor {
             &[("email", email), ("password", password)],
         )
         .await
+    }
+
+    /// Posts the language switch as the header's form does.
+    pub async fn switch_language(&self, lang: &str, back: Option<&str>) -> reqwest::Response {
+        let mut form = vec![("lang", lang)];
+        form.extend(back.map(|b| ("back", b)));
+        self.client
+            .post(format!("{}/lang", self.base))
+            .form(&form)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST /lang: {e}"))
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
