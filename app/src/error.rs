@@ -28,6 +28,20 @@ impl FieldError {
         self.params.push((name.into(), value.to_string()));
         self
     }
+
+    /// A refusal when the trimmed `value` is not between `min` and `max` characters long.
+    pub fn length(field: &str, value: &str, min: usize, max: usize) -> Option<Self> {
+        let n = value.trim().chars().count();
+        if n > max {
+            Some(FieldError::new(field, "error.text_too_long").with("max", max))
+        } else if n < min && min <= 1 {
+            Some(FieldError::new(field, "error.required"))
+        } else if n < min {
+            Some(FieldError::new(field, "error.text_too_short").with("min", min))
+        } else {
+            None
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

@@ -14,9 +14,13 @@ pub mod error;
 pub mod i18n;
 pub mod layout;
 pub mod mail;
+#[cfg(feature = "ssr")]
+pub mod markdown;
 pub mod notify;
 pub mod org;
 pub mod pages;
+pub mod report;
+pub mod upload;
 
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Title, provide_meta_context};
@@ -119,6 +123,14 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <pages::NotFound/> }>
                     <Route path=path!("/") view=pages::HomePage/>
                     <Route path=path!("/organisations") view=org::view::OrganisationsPage/>
+                    <Route path=path!("/challenges") view=challenge::view::ChallengeListPage/>
+                    <Route path=path!("/challenges/:slug") view=challenge::view::ChallengePage/>
+                    <Route path=path!("/reports") view=report::view::ReportListPage/>
+                    <Route path=path!("/reports/new") view=report::view::ReportNewPage/>
+                    <Route path=path!("/reports/:id") view=report::view::ReportPage/>
+                    <Route path=path!("/staff") view=challenge::view::StaffDashboard/>
+                    <Route path=path!("/staff/challenges/new") view=challenge::view::ChallengeCreatePage/>
+                    <Route path=path!("/staff/challenges/:id") view=challenge::view::ChallengeEditPage/>
                     <Route path=path!("/register") view=account::view::RegisterPage/>
                     <Route path=path!("/verify") view=account::view::VerifyPage/>
                     <Route path=path!("/sign-in") view=account::view::SignInPage/>

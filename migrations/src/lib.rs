@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_accounts;
 mod m20261122_000002_organisations;
 mod m20261122_000003_records;
+mod m20261122_000004_challenges;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_accounts::Migration),
             Box::new(m20261122_000002_organisations::Migration),
             Box::new(m20261122_000003_records::Migration),
+            Box::new(m20261122_000004_challenges::Migration),
         ]
     }
 }

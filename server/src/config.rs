@@ -62,6 +62,8 @@ pub struct Config {
     pub demo_data: bool,
     pub trust_proxy: bool,
     pub outbox_interval_secs: u64,
+    /// How often scheduled work runs (followers told of a challenge's new phase).
+    pub scheduler_interval_secs: u64,
     /// Database pool size (SQLite: readers share it; writes queue on the busy timeout).
     pub max_connections: u32,
 }
@@ -186,6 +188,7 @@ impl Config {
             demo_data: flag("VIDAN_DEMO_DATA", development)?,
             trust_proxy: flag("VIDAN_TRUST_PROXY", false)?,
             outbox_interval_secs: parse("VIDAN_OUTBOX_INTERVAL_SECS", 5)?,
+            scheduler_interval_secs: parse("VIDAN_SCHEDULER_INTERVAL_SECS", 60)?,
             max_connections: parse("VIDAN_DB_MAX_CONNECTIONS", 8)?,
         })
     }

@@ -1,7 +1,7 @@
-//! Plain HTTP routes beside the pages: the language switch and the health check.
+//! Plain HTTP routes beside the pages: the language switch, stored files and the health check.
 
 use app::i18n::{LANG_COOKIE, Locale};
-use axum::extract::{Extension, State};
+use axum::extract::{Extension, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -14,6 +14,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/lang", post(switch_language))
         .route("/health", get(health))
+        .route("/files/{id}/{name}", get(file))
 }
 
 #[derive(serde::Deserialize)]
@@ -65,4 +66,38 @@ async fn health(State(state): State<AppState>) -> Response {
             (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
         }
     }
+}
+
+/// A stored file. Its bytes never change under an id, so it may be cached for a year. Images are
+/// shown inline; anything else downloads. Nothing in a file can run on this site.
+async fn file(State(state): State<AppState>, Path((id, _name)): Path<(i64, String)>) -> Response {
+    let stored = match app::upload::service::find(&state.db, id).await {
+        Ok(Some(stored)) => stored,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(err) => {
+            tracing::error!(?err, "reading a stored file");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let disposition = if stored.content_type.starts_with("image/") {
+        "inline"
+    } else {
+        "attachment"
+    };
+    let headers = [
+        (header::CONTENT_TYPE, stored.content_type),
+        (
+            header::CONTENT_DISPOSITION,
+            format!("{disposition}; filename=\"{}\"", stored.file_name),
+        ),
+        (
+            header::CACHE_CONTROL,
+            "public, max-age=31536000, immutable".to_owned(),
+        ),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; sandbox".to_owned(),
+        ),
+    ];
+    (headers, stored.data).into_response()
 }

@@ -1,5 +1,6 @@
-//! Background work: the outbox worker (when SMTP is configured) and periodic clean-up of expired
-//! sessions, codes and old sign-in attempts. Safe to run on several instances at once.
+//! Background work: the outbox worker (when SMTP is configured), telling followers when a
+//! challenge enters a new phase, and periodic clean-up of expired sessions, codes and old sign-in
+//! attempts. Safe to run on several instances at once.
 
 use std::time::Duration;
 
@@ -29,6 +30,18 @@ pub fn spawn(state: AppState) {
             }
         });
     }
+    let db = state.db.clone();
+    let every = Duration::from_secs(state.config.scheduler_interval_secs.max(1));
+    tokio::spawn(async move {
+        loop {
+            match app::challenge::service::notify_phase_changes(&db, Utc::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(notified = n, "followers told of new phases"),
+                Err(err) => tracing::error!(%err, "phase notifications failed"),
+            }
+            tokio::time::sleep(every).await;
+        }
+    });
     let db = state.db.clone();
     tokio::spawn(async move {
         loop {

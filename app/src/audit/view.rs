@@ -69,7 +69,7 @@ pub fn AuditPage() -> impl IntoView {
                             </div>
                             <nav class="pager" aria-label=t(k::PAGER_LABEL)>
                                 {(page.page > 0).then(|| view! { <a href=link(page.page - 1)>{t(k::PAGER_PREV)}</a> })}
-                                <span>{tf(k::PAGER_POSITION, &[("n", &(page.page + 1).to_string()), ("m", &page.pages.to_string())])}</span>
+                                <span>{tf(k::PAGER_POSITION, &[("page", &(page.page + 1).to_string()), ("pages", &page.pages.to_string())])}</span>
                                 {(page.page + 1 < page.pages).then(|| view! { <a href=link(page.page + 1)>{t(k::PAGER_NEXT)}</a> })}
                             </nav>
                         }.into_any()

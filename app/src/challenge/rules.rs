@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::FieldError;
 use crate::i18n::format::city_offset;
+use crate::i18n::{Text, k};
 
 /// Where a challenge stands. Drafts and cancelled challenges stay where they are; a published
 /// one moves through its phases by the clock.
@@ -144,6 +145,195 @@ pub enum Milestone {
     VoteOpens,
     VoteCloses,
     Results,
+}
+
+impl Phase {
+    pub const PUBLIC: [Phase; 5] = [
+        Phase::Upcoming,
+        Phase::Open,
+        Phase::Judging,
+        Phase::Voting,
+        Phase::Results,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Phase::Draft => "draft",
+            Phase::Upcoming => "upcoming",
+            Phase::Open => "open",
+            Phase::Judging => "judging",
+            Phase::Voting => "voting",
+            Phase::Results => "results",
+            Phase::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::PUBLIC
+            .into_iter()
+            .chain([Phase::Draft, Phase::Cancelled])
+            .find(|p| p.code() == code)
+    }
+
+    pub fn label(self) -> Text {
+        match self {
+            Phase::Draft => k::PHASE_DRAFT,
+            Phase::Upcoming => k::PHASE_UPCOMING,
+            Phase::Open => k::PHASE_OPEN,
+            Phase::Judging => k::PHASE_JUDGING,
+            Phase::Voting => k::PHASE_VOTING,
+            Phase::Results => k::PHASE_RESULTS,
+            Phase::Cancelled => k::PHASE_CANCELLED,
+        }
+    }
+}
+
+impl Status {
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Published => "published",
+            Status::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Status::Draft, Status::Published, Status::Cancelled]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+}
+
+impl Milestone {
+    pub const ALL: [Milestone; 6] = [
+        Milestone::Opens,
+        Milestone::EntriesClose,
+        Milestone::JudgingCloses,
+        Milestone::VoteOpens,
+        Milestone::VoteCloses,
+        Milestone::Results,
+    ];
+
+    /// The name of its form field.
+    pub fn field(self) -> &'static str {
+        match self {
+            Milestone::Opens => "opens_at",
+            Milestone::EntriesClose => "entries_close_at",
+            Milestone::JudgingCloses => "judging_closes_at",
+            Milestone::VoteOpens => "vote_opens_at",
+            Milestone::VoteCloses => "vote_closes_at",
+            Milestone::Results => "results_at",
+        }
+    }
+
+    /// The last part of its translation key (`milestone.entries_close`).
+    pub fn key(self) -> &'static str {
+        self.field().trim_end_matches("_at")
+    }
+
+    pub fn from_field(field: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.field() == field)
+    }
+
+    pub fn label(self) -> Text {
+        match self {
+            Milestone::Opens => k::MILESTONE_OPENS,
+            Milestone::EntriesClose => k::MILESTONE_ENTRIES_CLOSE,
+            Milestone::JudgingCloses => k::MILESTONE_JUDGING_CLOSES,
+            Milestone::VoteOpens => k::MILESTONE_VOTE_OPENS,
+            Milestone::VoteCloses => k::MILESTONE_VOTE_CLOSES,
+            Milestone::Results => k::MILESTONE_RESULTS,
+        }
+    }
+}
+
+impl Timetable {
+    /// The moments in the order they happen (vote moments only when there is a vote).
+    pub fn moments(&self) -> Vec<(Milestone, DateTime<Utc>)> {
+        let mut moments = vec![
+            (Milestone::Opens, self.opens_at),
+            (Milestone::EntriesClose, self.entries_close_at),
+            (Milestone::JudgingCloses, self.judging_closes_at),
+            (Milestone::Results, self.results_at),
+        ];
+        if let Some(vote) = &self.vote {
+            moments.push((Milestone::VoteOpens, vote.opens_at));
+            moments.push((Milestone::VoteCloses, vote.closes_at));
+        }
+        moments.sort_by_key(|(_, at)| *at);
+        moments
+    }
+
+    pub fn moment(&self, milestone: Milestone) -> Option<DateTime<Utc>> {
+        self.moments()
+            .into_iter()
+            .find(|(m, _)| *m == milestone)
+            .map(|(_, at)| at)
+    }
+
+    /// Moves one deadline of a published challenge. A moment that has passed stays where it is
+    /// (what happened, happened), the new moment must be ahead, and the dates must still follow
+    /// each other.
+    pub fn moved(
+        &self,
+        milestone: Milestone,
+        to: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Timetable, Vec<FieldError>> {
+        let Some(current) = self.moment(milestone) else {
+            return Err(vec![FieldError::new(
+                "milestone",
+                "error.milestone_unknown",
+            )]);
+        };
+        if current <= now {
+            return Err(vec![
+                FieldError::new("milestone", "error.milestone_passed")
+                    .with("at", crate::i18n::format_datetime(current)),
+            ]);
+        }
+        if to <= now {
+            return Err(vec![FieldError::new("new_at", "error.date_in_past")]);
+        }
+        if to == current {
+            return Err(vec![FieldError::new("new_at", "error.date_unchanged")]);
+        }
+        let mut moved = self.clone();
+        match milestone {
+            Milestone::Opens => moved.opens_at = to,
+            Milestone::EntriesClose => moved.entries_close_at = to,
+            Milestone::JudgingCloses => moved.judging_closes_at = to,
+            Milestone::Results => moved.results_at = to,
+            Milestone::VoteOpens => {
+                if let Some(v) = moved.vote.as_mut() {
+                    v.opens_at = to
+                }
+            }
+            Milestone::VoteCloses => {
+                if let Some(v) = moved.vote.as_mut() {
+                    v.closes_at = to
+                }
+            }
+        }
+        let errors: Vec<FieldError> = moved
+            .check()
+            .into_iter()
+            .map(|e| FieldError {
+                field: "new_at".into(),
+                ..e
+            })
+            .collect();
+        if errors.is_empty() {
+            Ok(moved)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Questions about a challenge are asked until entries close.
+pub fn questions_open(phase: Phase) -> bool {
+    matches!(phase, Phase::Upcoming | Phase::Open)
 }
 
 /// Fixed-date public holidays in Vietnam (month, day). Tết and Hùng Kings' day follow the lunar
@@ -327,5 +517,50 @@ mod tests {
             NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
             "Saturday + 1 working day = Monday"
         );
+    }
+
+    #[test]
+    fn a_deadline_ahead_can_move_and_one_that_passed_cannot() {
+        let t = timetable(None);
+        let now = at(2026, 3, 10, 12);
+        let moved = t
+            .moved(Milestone::EntriesClose, at(2026, 4, 8, 17), now)
+            .unwrap();
+        assert_eq!(moved.entries_close_at, at(2026, 4, 8, 17));
+        let passed = t
+            .moved(Milestone::Opens, at(2026, 3, 20, 8), now)
+            .unwrap_err();
+        assert_eq!(passed[0].key, "error.milestone_passed");
+        let past = t
+            .moved(Milestone::EntriesClose, at(2026, 3, 9, 8), now)
+            .unwrap_err();
+        assert_eq!(past[0].key, "error.date_in_past");
+    }
+
+    #[test]
+    fn a_moved_deadline_must_still_come_before_the_next_one() {
+        let t = timetable(None);
+        let errors = t
+            .moved(
+                Milestone::EntriesClose,
+                at(2026, 4, 22, 17),
+                at(2026, 3, 10, 12),
+            )
+            .unwrap_err();
+        assert_eq!(errors[0].field, "new_at");
+        assert_eq!(errors[0].key, "error.date_after_entries_close");
+    }
+
+    #[test]
+    fn phase_codes_round_trip() {
+        for phase in Phase::PUBLIC
+            .into_iter()
+            .chain([Phase::Draft, Phase::Cancelled])
+        {
+            assert_eq!(Phase::from_code(phase.code()), Some(phase));
+        }
+        for m in Milestone::ALL {
+            assert_eq!(Milestone::from_field(m.field()), Some(m));
+        }
     }
 }

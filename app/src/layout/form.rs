@@ -94,3 +94,91 @@ pub fn SubmitButton(label: Text, #[prop(into)] pending: Signal<bool>) -> impl In
         </button>
     }
 }
+
+/// A labelled multi-line field with its error next to it.
+#[component]
+pub fn FieldTextarea(
+    name: &'static str,
+    /// Tells apart two fields of the same name on one page.
+    #[prop(optional)]
+    id: Option<&'static str>,
+    label: Text,
+    #[prop(optional)] hint: Option<Text>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(default = true)] required: bool,
+    #[prop(default = 5)] rows: u32,
+    #[prop(optional)] maxlength: Option<usize>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("field-{}", id.unwrap_or(name));
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:has-error=move || error.get().is_some()>
+            <label for=id.clone()>{t(label)}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{t(h)}</p> })}
+            <textarea
+                id=id.clone()
+                name=name
+                rows=rows
+                required=required
+                maxlength=maxlength
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=described
+            >{value}</textarea>
+            <p class="field-error" id=error_id.clone() role="alert" hidden=move || error.get().is_none()>
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}
+
+/// A labelled choice among options given as (value, label) pairs.
+#[component]
+pub fn FieldSelect(
+    name: &'static str,
+    label: Text,
+    options: Vec<(String, String)>,
+    #[prop(optional, into)] selected: Option<String>,
+    /// A first, empty option ("Choose…") when set.
+    #[prop(optional)]
+    placeholder: Option<Text>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let selected = selected.unwrap_or_default();
+    view! {
+        <div class="field" class:has-error=move || error.get().is_some()>
+            <label for=id.clone()>{t(label)}</label>
+            <select
+                id=id.clone()
+                name=name
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=move || error.get().is_some().then(|| error_id.clone())
+            >
+                {placeholder.map(|p| view! { <option value="">{t(p)}</option> })}
+                {options.into_iter().map(|(value, text)| {
+                    let is_selected = value == selected;
+                    view! { <option value=value selected=is_selected>{text}</option> }
+                }).collect_view()}
+            </select>
+            <p class="field-error" id=format!("{id}-error") role="alert" hidden=move || error.get().is_none()>
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}

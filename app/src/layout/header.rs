@@ -11,6 +11,7 @@ use crate::i18n::{Locale, k, t, tf, use_locale};
 #[component]
 pub fn Header(viewer: Option<Viewer>) -> impl IntoView {
     let is_admin = viewer.as_ref().is_some_and(|v| v.is_admin);
+    let is_staff = viewer.as_ref().is_some_and(|v| v.is_staff());
     view! {
         <header class="site-header">
             <div class="container header-top">
@@ -34,7 +35,10 @@ pub fn Header(viewer: Option<Viewer>) -> impl IntoView {
             </div>
             <nav class="container main-nav" aria-label=t(k::NAV_LABEL)>
                 <A href="/" exact=true>{t(k::NAV_HOME)}</A>
+                <A href="/challenges">{t(k::NAV_CHALLENGES)}</A>
+                <A href="/reports">{t(k::NAV_REPORTS)}</A>
                 <A href="/organisations" exact=true>{t(k::NAV_ORGANISATIONS)}</A>
+                {is_staff.then(|| view! { <A href="/staff">{t(k::NAV_STAFF)}</A> })}
                 {is_admin.then(|| view! {
                     <A href="/admin" exact=true>{t(k::NAV_ADMIN)}</A>
                     <A href="/admin/audit" exact=true>{t(k::NAV_AUDIT)}</A>

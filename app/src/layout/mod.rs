@@ -3,9 +3,13 @@
 
 mod form;
 mod header;
+mod parts;
 
-pub use form::{FieldInput, FormAlert, SubmitButton, error_signal, field_error};
+pub use form::{
+    FieldInput, FieldSelect, FieldTextarea, FormAlert, SubmitButton, error_signal, field_error,
+};
 pub use header::Header;
+pub use parts::{Countdown, MultipartForm, Pager, PhaseBadge, query_string, time_left, url_error};
 
 use leptos::prelude::*;
 

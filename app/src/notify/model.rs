@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::{Text, k};
+use crate::i18n::{Locale, Text, k};
 
 /// Every kind of event a person can be told about. Each has a text with parameters and can be
 /// switched off for email (never in the app: the list is the record).
@@ -13,18 +13,42 @@ pub enum NotificationKind {
     StaffRoleGranted,
     /// Your password was changed or reset.
     PasswordChanged,
+    /// Staff answered your report, found it out of scope, or merged it into another.
+    ReportResponded,
+    /// Your report became (part of) a challenge.
+    ReportBecameChallenge,
+    /// A challenge you follow entered a new phase.
+    ChallengePhaseChanged,
+    /// A deadline of a challenge you follow moved.
+    ChallengeDeadlineMoved,
+    /// A challenge you follow was cancelled.
+    ChallengeCancelled,
+    /// Staff answered the question you asked about a challenge.
+    QuestionAnswered,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 2] = [
+    pub const ALL: [NotificationKind; 8] = [
         NotificationKind::StaffRoleGranted,
         NotificationKind::PasswordChanged,
+        NotificationKind::ReportResponded,
+        NotificationKind::ReportBecameChallenge,
+        NotificationKind::ChallengePhaseChanged,
+        NotificationKind::ChallengeDeadlineMoved,
+        NotificationKind::ChallengeCancelled,
+        NotificationKind::QuestionAnswered,
     ];
 
     pub fn code(self) -> &'static str {
         match self {
             NotificationKind::StaffRoleGranted => "staff_role_granted",
             NotificationKind::PasswordChanged => "password_changed",
+            NotificationKind::ReportResponded => "report_responded",
+            NotificationKind::ReportBecameChallenge => "report_became_challenge",
+            NotificationKind::ChallengePhaseChanged => "challenge_phase_changed",
+            NotificationKind::ChallengeDeadlineMoved => "challenge_deadline_moved",
+            NotificationKind::ChallengeCancelled => "challenge_cancelled",
+            NotificationKind::QuestionAnswered => "question_answered",
         }
     }
 
@@ -37,6 +61,12 @@ impl NotificationKind {
         match self {
             NotificationKind::StaffRoleGranted => k::NOTIFY_STAFF_ROLE_GRANTED,
             NotificationKind::PasswordChanged => k::NOTIFY_PASSWORD_CHANGED,
+            NotificationKind::ReportResponded => k::NOTIFY_REPORT_RESPONDED,
+            NotificationKind::ReportBecameChallenge => k::NOTIFY_REPORT_BECAME_CHALLENGE,
+            NotificationKind::ChallengePhaseChanged => k::NOTIFY_CHALLENGE_PHASE_CHANGED,
+            NotificationKind::ChallengeDeadlineMoved => k::NOTIFY_CHALLENGE_DEADLINE_MOVED,
+            NotificationKind::ChallengeCancelled => k::NOTIFY_CHALLENGE_CANCELLED,
+            NotificationKind::QuestionAnswered => k::NOTIFY_QUESTION_ANSWERED,
         }
     }
 
@@ -45,8 +75,30 @@ impl NotificationKind {
         match self {
             NotificationKind::StaffRoleGranted => k::PREFS_STAFF_ROLE_GRANTED,
             NotificationKind::PasswordChanged => k::PREFS_PASSWORD_CHANGED,
+            NotificationKind::ReportResponded => k::PREFS_REPORT_RESPONDED,
+            NotificationKind::ReportBecameChallenge => k::PREFS_REPORT_BECAME_CHALLENGE,
+            NotificationKind::ChallengePhaseChanged => k::PREFS_CHALLENGE_PHASE_CHANGED,
+            NotificationKind::ChallengeDeadlineMoved => k::PREFS_CHALLENGE_DEADLINE_MOVED,
+            NotificationKind::ChallengeCancelled => k::PREFS_CHALLENGE_CANCELLED,
+            NotificationKind::QuestionAnswered => k::PREFS_QUESTION_ANSWERED,
         }
     }
+}
+
+/// Parameters as the reader sees them: a value written `t:some.key` is a text to translate into
+/// the reader's language (a phase, a status), anything else is shown as it is (a title, a name).
+pub fn localise_params(params: &[(String, String)], locale: Locale) -> Vec<(String, String)> {
+    params
+        .iter()
+        .map(|(name, value)| {
+            let shown = value
+                .strip_prefix("t:")
+                .and_then(crate::i18n::lookup)
+                .map(|text| locale.t(text).to_owned())
+                .unwrap_or_else(|| value.clone());
+            (name.clone(), shown)
+        })
+        .collect()
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

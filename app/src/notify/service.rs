@@ -45,7 +45,16 @@ pub async fn notify(
         .is_some();
     if !opted_out && account.email_verified_at.is_some() {
         let locale = Locale::from_code(&account.locale);
-        let subject = fill(kind.text().get(locale), params);
+        let owned: Vec<(String, String)> = params
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect();
+        let shown = super::model::localise_params(&owned, locale);
+        let shown: Vec<(&str, &str)> = shown
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let subject = fill(kind.text().get(locale), &shown);
         let base = crate::auth::ctx::base_url();
         let body = locale.tf(
             k::MAIL_NOTIFICATION_BODY,

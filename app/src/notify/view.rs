@@ -30,7 +30,8 @@ pub fn NotificationsPage() -> impl IntoView {
                     Ok(list) => view! {
                         <ul class="notification-list">
                             {list.into_iter().map(|n| {
-                                let params: Vec<(&str, &str)> = n.params.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+                                let params = super::model::localise_params(&n.params, locale);
+                                let params: Vec<(&str, &str)> = params.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
                                 let text = locale.tf(n.kind.text(), &params);
                                 view! {
                                     <li class:unread=!n.read>

@@ -87,3 +87,30 @@ pub async fn remove_staff(organisation_id: i64, user_id: i64) -> Result<(), AppE
         .save(&db)
         .await
 }
+
+/// Staff set how many working days their organisation gives itself to answer a report.
+#[server(prefix = "/api", endpoint = "organisations/settings")]
+pub async fn save_org_settings(
+    organisation_id: i64,
+    response_days: String,
+) -> Result<(), AppError> {
+    use crate::audit::service::Record;
+    use crate::auth::ctx;
+    ctx::require_staff_of(organisation_id)?;
+    let db = ctx::db()?;
+    let days = match response_days.trim().parse::<i32>() {
+        Ok(d) if (1..=30).contains(&d) => d,
+        _ => return Err(AppError::invalid("response_days", "error.response_days")),
+    };
+    super::service::set_response_days(&db, organisation_id, days).await?;
+    Record::new(
+        "organisation.response_days",
+        "organisation",
+        Some(organisation_id),
+    )
+    .by_requester()
+    .details(serde_json::json!({ "response_days": days }))
+    .public()
+    .save(&db)
+    .await
+}

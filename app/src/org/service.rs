@@ -181,3 +181,18 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Organisation, Ap
         .map(to_dto)
         .ok_or(AppError::NotFound)
 }
+
+pub async fn set_response_days(
+    db: &impl ConnectionTrait,
+    organisation_id: i64,
+    days: i32,
+) -> Result<(), AppError> {
+    let org = organisation::Entity::find_by_id(organisation_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut active: organisation::ActiveModel = org.into();
+    active.response_days = Set(days);
+    active.update(db).await?;
+    Ok(())
+}

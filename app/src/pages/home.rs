@@ -1,11 +1,14 @@
-//! The home page: what Vì Dân is for, the chain from a citizen's problem to a working pilot,
-//! and the organisations that take part.
+//! The home page: what is open now and what is coming, the latest citizens' reports, the chain
+//! from a citizen's problem to a working pilot, and the organisations that take part.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::challenge::api::load_home;
+use crate::challenge::view::ChallengeCardView;
 use crate::i18n::{Text, k, t, use_locale};
 use crate::org::api::list_organisations;
+use crate::report::view::ReportItem;
 use crate::viewer_resource;
 
 const CHAIN: [(Text, Text); 5] = [
@@ -20,6 +23,7 @@ const CHAIN: [(Text, Text); 5] = [
 pub fn HomePage() -> impl IntoView {
     let locale = use_locale();
     let orgs = Resource::new(|| (), |_| list_organisations());
+    let home = Resource::new(|| (), |_| load_home());
     let viewer = viewer_resource();
     view! {
         <Title text=t(k::HOME_TITLE)/>
@@ -42,7 +46,44 @@ pub fn HomePage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <div class="hero-actions">
+                <a class="button-secondary" href="/challenges">{t(k::HOME_CTA_CHALLENGES)}</a>
+                <a class="button-secondary" href="/reports/new">{t(k::HOME_CTA_REPORT)}</a>
+            </div>
         </section>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let Ok(data) = home.await else { return ().into_any() };
+                view! {
+                    <section aria-labelledby="open-heading" class="section">
+                        <div class="section-head">
+                            <h2 id="open-heading">{t(k::HOME_OPEN_NOW)}</h2>
+                            <a href="/challenges?phase=open">{t(k::HOME_SEE_ALL)}</a>
+                        </div>
+                        {if data.open.is_empty() {
+                            view! { <p class="empty">{t(k::HOME_NOTHING_OPEN)}</p> }.into_any()
+                        } else {
+                            view! { <ul class="challenge-grid">{data.open.into_iter().map(|c| view! { <ChallengeCardView card=c/> }).collect_view()}</ul> }.into_any()
+                        }}
+                    </section>
+                    {(!data.upcoming.is_empty()).then(|| view! {
+                        <section aria-labelledby="upcoming-heading" class="section">
+                            <h2 id="upcoming-heading">{t(k::HOME_COMING)}</h2>
+                            <ul class="challenge-grid">{data.upcoming.into_iter().map(|c| view! { <ChallengeCardView card=c/> }).collect_view()}</ul>
+                        </section>
+                    })}
+                    {(!data.reports.is_empty()).then(|| view! {
+                        <section aria-labelledby="reports-heading" class="section">
+                            <div class="section-head">
+                                <h2 id="reports-heading">{t(k::HOME_LATEST_REPORTS)}</h2>
+                                <a href="/reports">{t(k::HOME_SEE_ALL)}</a>
+                            </div>
+                            <ul class="report-list">{data.reports.into_iter().map(|r| view! { <ReportItem report=r/> }).collect_view()}</ul>
+                        </section>
+                    })}
+                }.into_any()
+            })}
+        </Suspense>
         <section aria-labelledby="chain-heading" class="section">
             <h2 id="chain-heading">{t(k::HOME_CHAIN_TITLE)}</h2>
             <ol class="chain">

@@ -116,6 +116,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         demo_data: options.demo_data,
         trust_proxy: false,
         outbox_interval_secs: 1,
+        scheduler_interval_secs: 1,
         max_connections: 8,
     };
     let app = server::Application::build(config)
@@ -147,6 +148,7 @@ pub async fn spawn_second_instance(first: &TestApp) -> String {
         demo_data: false,
         trust_proxy: false,
         outbox_interval_secs: 1,
+        scheduler_interval_secs: 1,
         max_connections: 8,
     };
     let app = server::Application::build(config)

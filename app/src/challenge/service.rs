@@ -1,0 +1,554 @@
+//! Changing challenges: drafts, publishing, moving deadlines, cancelling, files, questions and
+//! followers. Reading them for pages is in `query.rs`.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QuerySelect, Set, TransactionSession, TransactionTrait,
+};
+
+use super::draft::{ChallengeFields, check_publishable, read_form};
+use super::entity::{attachment, challenge, follow, question, source_report};
+use super::model::{ChallengeForm, Prize};
+use super::rules::{Milestone, Phase, Status, Timetable, VoteWindow};
+use crate::auth::Viewer;
+use crate::error::{AppError, FieldError};
+use crate::i18n::format::fold_for_search;
+use crate::org::entity::organisation;
+use crate::report::entity::report;
+use crate::report::model::{Category, Linked, ReportStatus};
+use crate::upload::form::Incoming;
+use crate::upload::model::FileLink;
+use crate::upload::service::Purpose;
+
+pub(crate) fn timetable_of(m: &challenge::Model) -> Timetable {
+    Timetable {
+        opens_at: m.opens_at,
+        entries_close_at: m.entries_close_at,
+        judging_closes_at: m.judging_closes_at,
+        vote: m
+            .vote_opens_at
+            .zip(m.vote_closes_at)
+            .filter(|_| m.vote_enabled)
+            .map(|(opens_at, closes_at)| VoteWindow {
+                opens_at,
+                closes_at,
+            }),
+        results_at: m.results_at,
+    }
+}
+
+pub(crate) fn status_of(m: &challenge::Model) -> Status {
+    Status::from_code(&m.status).unwrap_or(Status::Draft)
+}
+
+pub(crate) fn phase_of(m: &challenge::Model, now: DateTime<Utc>) -> Phase {
+    timetable_of(m).phase_at(status_of(m), now)
+}
+
+pub(crate) fn prizes_of(m: &challenge::Model) -> Vec<Prize> {
+    serde_json::from_str::<Vec<(String, i64)>>(&m.prizes)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(label, amount_vnd)| Prize { label, amount_vnd })
+        .collect()
+}
+
+pub(crate) fn fields_of(m: &challenge::Model) -> ChallengeFields {
+    ChallengeFields {
+        title: m.title.clone(),
+        summary: m.summary.clone(),
+        brief_md: m.brief_md.clone(),
+        eligibility: m.eligibility.clone(),
+        team_min: m.team_min,
+        team_max: m.team_max,
+        category: Category::from_code(&m.category).unwrap_or(Category::Other),
+        prizes: prizes_of(m),
+        pilot_budget_vnd: m.pilot_budget_vnd,
+        timetable: timetable_of(m),
+    }
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<challenge::Model, AppError> {
+    challenge::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The challenge, if `staff` may manage it: staff of its organisation, or an admin.
+pub async fn find_managed(
+    db: &impl ConnectionTrait,
+    id: i64,
+    staff: &Viewer,
+) -> Result<challenge::Model, AppError> {
+    let m = find(db, id).await?;
+    if staff.is_staff_of(m.organisation_id) {
+        Ok(m)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+fn search_key(fields: &ChallengeFields, org: &organisation::Model) -> String {
+    fold_for_search(&format!(
+        "{} {} {} {}",
+        fields.title, fields.summary, org.name_vi, org.name_en
+    ))
+}
+
+/// Writes the form's fields onto a row (new or existing).
+fn apply(active: &mut challenge::ActiveModel, fields: &ChallengeFields, org: &organisation::Model) {
+    let t = &fields.timetable;
+    let prizes: Vec<(&str, i64)> = fields
+        .prizes
+        .iter()
+        .map(|p| (p.label.as_str(), p.amount_vnd))
+        .collect();
+    active.title = Set(fields.title.clone());
+    active.summary = Set(fields.summary.clone());
+    active.brief_md = Set(fields.brief_md.clone());
+    active.brief_html = Set(crate::markdown::to_safe_html(&fields.brief_md));
+    active.eligibility = Set(fields.eligibility.clone());
+    active.team_min = Set(fields.team_min);
+    active.team_max = Set(fields.team_max);
+    active.prizes = Set(serde_json::json!(prizes).to_string());
+    active.pilot_budget_vnd = Set(fields.pilot_budget_vnd);
+    active.category = Set(fields.category.code().to_owned());
+    active.vote_enabled = Set(t.vote.is_some());
+    active.opens_at = Set(t.opens_at);
+    active.entries_close_at = Set(t.entries_close_at);
+    active.judging_closes_at = Set(t.judging_closes_at);
+    active.vote_opens_at = Set(t.vote.as_ref().map(|v| v.opens_at));
+    active.vote_closes_at = Set(t.vote.as_ref().map(|v| v.closes_at));
+    active.results_at = Set(t.results_at);
+    active.search_key = Set(search_key(fields, org));
+    active.updated_at = Set(Utc::now());
+}
+
+async fn unique_slug(db: &impl ConnectionTrait, title: &str) -> Result<String, AppError> {
+    let base: String = crate::org::model::slugify(title).chars().take(70).collect();
+    let base = if base.is_empty() {
+        "thu-thach".to_owned()
+    } else {
+        base
+    };
+    let taken: Vec<String> = challenge::Entity::find()
+        .select_only()
+        .column(challenge::Column::Slug)
+        .filter(challenge::Column::Slug.starts_with(&base))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut slug = base.clone();
+    let mut n = 2;
+    while taken.contains(&slug) {
+        slug = format!("{base}-{n}");
+        n += 1;
+    }
+    Ok(slug)
+}
+
+/// A new draft. Reports it was made from are linked, marked, and returned so their authors can
+/// be told.
+pub async fn create(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    staff: &Viewer,
+    organisation_id: i64,
+    form: &ChallengeForm,
+    report_ids: &[i64],
+) -> Result<(challenge::Model, Vec<report::Model>), AppError> {
+    let org = organisation::Entity::find_by_id(organisation_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let fields = read_form(form).map_err(AppError::Invalid)?;
+    let sources = report::Entity::find()
+        .filter(report::Column::Id.is_in(report_ids.to_vec()))
+        .all(db)
+        .await?;
+    if sources.len() != report_ids.len()
+        || sources.iter().any(|r| {
+            r.organisation_id != organisation_id
+                || !ReportStatus::from_code(&r.status).is_some_and(ReportStatus::is_open)
+        })
+    {
+        return Err(AppError::invalid("report_ids", "error.source_reports"));
+    }
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let mut active = challenge::ActiveModel {
+        organisation_id: Set(organisation_id),
+        slug: Set(unique_slug(&txn, &fields.title).await?),
+        status: Set(Status::Draft.code().to_owned()),
+        cover_id: Set(None),
+        notified_phase: Set(None),
+        created_by: Set(Some(staff.id)),
+        published_at: Set(None),
+        cancelled_at: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    };
+    apply(&mut active, &fields, &org);
+    let created = active.insert(&txn).await?;
+    for r in &sources {
+        source_report::ActiveModel {
+            challenge_id: Set(created.id),
+            report_id: Set(r.id),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    let marked = crate::report::service::mark_became_challenge(&txn, report_ids, staff.id).await?;
+    txn.commit().await?;
+    Ok((created, marked))
+}
+
+/// Saves the form. A published challenge keeps its timetable: dates move one at a time, with a
+/// public reason, through [`move_deadline`].
+pub async fn update(
+    db: &impl ConnectionTrait,
+    m: challenge::Model,
+    form: &ChallengeForm,
+) -> Result<challenge::Model, AppError> {
+    let status = status_of(&m);
+    if status == Status::Cancelled {
+        return Err(AppError::conflict("error.challenge_cancelled"));
+    }
+    let fields = read_form(form).map_err(AppError::Invalid)?;
+    if status == Status::Published && fields.timetable != timetable_of(&m) {
+        return Err(AppError::conflict("error.challenge_dates_move"));
+    }
+    let org = organisation::Entity::find_by_id(m.organisation_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut active = m.into_active_model();
+    apply(&mut active, &fields, &org);
+    Ok(active.update(db).await?)
+}
+
+pub async fn publish(
+    db: &impl ConnectionTrait,
+    m: challenge::Model,
+    now: DateTime<Utc>,
+) -> Result<challenge::Model, AppError> {
+    if status_of(&m) != Status::Draft {
+        return Err(AppError::conflict("error.challenge_not_draft"));
+    }
+    let errors = check_publishable(&fields_of(&m), now);
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let phase = timetable_of(&m).phase_at(Status::Published, now);
+    let mut active = m.into_active_model();
+    active.status = Set(Status::Published.code().to_owned());
+    active.published_at = Set(Some(now));
+    active.notified_phase = Set(Some(phase.code().to_owned()));
+    active.updated_at = Set(now);
+    Ok(active.update(db).await?)
+}
+
+pub fn check_reason(reason: &str) -> Result<(), AppError> {
+    match FieldError::length("reason", reason, 10, 500) {
+        Some(e) => Err(AppError::Invalid(vec![e])),
+        None => Ok(()),
+    }
+}
+
+/// Moves one deadline; returns the moment before and after.
+pub async fn move_deadline(
+    db: &impl ConnectionTrait,
+    m: challenge::Model,
+    milestone: Milestone,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(DateTime<Utc>, challenge::Model), AppError> {
+    if status_of(&m) != Status::Published {
+        return Err(AppError::conflict("error.challenge_not_published"));
+    }
+    let before = timetable_of(&m);
+    let moved = before
+        .moved(milestone, to, now)
+        .map_err(AppError::Invalid)?;
+    let old = before.moment(milestone).unwrap_or(to);
+    let mut active = m.into_active_model();
+    active.opens_at = Set(moved.opens_at);
+    active.entries_close_at = Set(moved.entries_close_at);
+    active.judging_closes_at = Set(moved.judging_closes_at);
+    active.vote_opens_at = Set(moved.vote.as_ref().map(|v| v.opens_at));
+    active.vote_closes_at = Set(moved.vote.as_ref().map(|v| v.closes_at));
+    active.results_at = Set(moved.results_at);
+    active.updated_at = Set(now);
+    Ok((old, active.update(db).await?))
+}
+
+/// Cancels a draft or a published challenge whose results are not out yet.
+pub async fn cancel(
+    db: &impl ConnectionTrait,
+    m: challenge::Model,
+    now: DateTime<Utc>,
+) -> Result<challenge::Model, AppError> {
+    match phase_of(&m, now) {
+        Phase::Cancelled => return Err(AppError::conflict("error.challenge_cancelled")),
+        Phase::Results => return Err(AppError::conflict("error.challenge_finished")),
+        _ => {}
+    }
+    let mut active = m.into_active_model();
+    active.status = Set(Status::Cancelled.code().to_owned());
+    active.cancelled_at = Set(Some(now));
+    active.updated_at = Set(now);
+    Ok(active.update(db).await?)
+}
+
+/// Adds a cover (replacing the old one) or an attachment.
+pub async fn add_file(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    m: &challenge::Model,
+    owner: &Viewer,
+    purpose: Purpose,
+    file: Incoming,
+) -> Result<FileLink, AppError> {
+    if status_of(m) == Status::Cancelled {
+        return Err(AppError::conflict("error.challenge_cancelled"));
+    }
+    let txn = db.begin().await?;
+    let link = crate::upload::service::store(&txn, owner.id, purpose, "file", file)
+        .await
+        .map_err(AppError::Invalid)?;
+    match purpose {
+        Purpose::Cover => {
+            let mut active = m.clone().into_active_model();
+            active.cover_id = Set(Some(link.id));
+            active.updated_at = Set(Utc::now());
+            active.update(&txn).await?;
+        }
+        _ => {
+            attachment::ActiveModel {
+                challenge_id: Set(m.id),
+                upload_id: Set(link.id),
+                created_at: Set(Utc::now()),
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(link)
+}
+
+pub async fn remove_attachment(
+    db: &impl ConnectionTrait,
+    m: &challenge::Model,
+    upload_id: i64,
+) -> Result<(), AppError> {
+    if m.cover_id == Some(upload_id) {
+        let mut active = m.clone().into_active_model();
+        active.cover_id = Set(None);
+        active.update(db).await?;
+        return Ok(());
+    }
+    let removed = attachment::Entity::delete_by_id((m.id, upload_id))
+        .exec(db)
+        .await?;
+    if removed.rows_affected == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+pub async fn set_follow(
+    db: &impl ConnectionTrait,
+    m: &challenge::Model,
+    user_id: i64,
+    on: bool,
+) -> Result<(), AppError> {
+    if status_of(m) == Status::Draft {
+        return Err(AppError::NotFound);
+    }
+    if on {
+        follow::Entity::insert(follow::ActiveModel {
+            challenge_id: Set(m.id),
+            user_id: Set(user_id),
+            created_at: Set(Utc::now()),
+        })
+        .on_conflict_do_nothing()
+        .exec(db)
+        .await?;
+    } else {
+        follow::Entity::delete_by_id((m.id, user_id))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn followers(db: &impl ConnectionTrait, challenge_id: i64) -> Result<Vec<i64>, AppError> {
+    Ok(follow::Entity::find()
+        .select_only()
+        .column(follow::Column::UserId)
+        .filter(follow::Column::ChallengeId.eq(challenge_id))
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// A public question, while entries are open; refused after with the moment it closed.
+pub async fn ask(
+    db: &impl ConnectionTrait,
+    m: &challenge::Model,
+    author_id: i64,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let phase = phase_of(m, now);
+    if phase == Phase::Draft {
+        return Err(AppError::NotFound);
+    }
+    if !super::rules::questions_open(phase) {
+        return Err(AppError::Conflict {
+            key: "error.questions_closed".into(),
+            params: vec![(
+                "at".into(),
+                crate::i18n::format_datetime(m.entries_close_at),
+            )],
+        });
+    }
+    if let Some(e) = FieldError::length("question", text, 10, 1000) {
+        return Err(AppError::Invalid(vec![e]));
+    }
+    let q = question::ActiveModel {
+        challenge_id: Set(m.id),
+        author_id: Set(Some(author_id)),
+        question: Set(text.trim().to_owned()),
+        answer: Set(None),
+        answered_by: Set(None),
+        answered_at: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(q.id)
+}
+
+/// Answers (or corrects the answer to) a question; returns the question and its challenge.
+pub async fn answer(
+    db: &impl ConnectionTrait,
+    question_id: i64,
+    staff: &Viewer,
+    text: &str,
+) -> Result<(question::Model, challenge::Model), AppError> {
+    let q = question::Entity::find_by_id(question_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let m = find_managed(db, q.challenge_id, staff).await?;
+    if let Some(e) = FieldError::length("answer", text, 2, 3000) {
+        return Err(AppError::Invalid(vec![e]));
+    }
+    let mut active = q.clone().into_active_model();
+    active.answer = Set(Some(text.trim().to_owned()));
+    active.answered_by = Set(Some(staff.id));
+    active.answered_at = Set(Some(Utc::now()));
+    active.update(db).await?;
+    Ok((q, m))
+}
+
+/// The challenges a report became, for the report's page.
+pub async fn linked_to_report(
+    db: &impl ConnectionTrait,
+    report_id: i64,
+) -> Result<Vec<Linked>, AppError> {
+    let ids: Vec<i64> = source_report::Entity::find()
+        .select_only()
+        .column(source_report::Column::ChallengeId)
+        .filter(source_report::Column::ReportId.eq(report_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(challenge::Entity::find()
+        .filter(challenge::Column::Id.is_in(ids))
+        .filter(challenge::Column::Status.ne(Status::Draft.code()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| Linked {
+            href: format!("/challenges/{}", c.slug),
+            title: c.title,
+        })
+        .collect())
+}
+
+/// Tells followers when a published challenge enters a new phase. Each change is claimed with a
+/// conditional update, so with several server instances only one sends it.
+pub async fn notify_phase_changes(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    use crate::notify::model::NotificationKind;
+    let published = challenge::Entity::find()
+        .filter(challenge::Column::Status.eq(Status::Published.code()))
+        .filter(challenge::Column::ResultsAt.gt(now - chrono::Duration::days(30)))
+        .all(db)
+        .await?;
+    let mut sent = 0;
+    for m in published {
+        let phase = phase_of(&m, now);
+        if m.notified_phase.as_deref() == Some(phase.code()) {
+            continue;
+        }
+        let mut claim = challenge::Entity::update_many()
+            .col_expr(
+                challenge::Column::NotifiedPhase,
+                sea_orm::sea_query::Expr::value(phase.code()),
+            )
+            .filter(challenge::Column::Id.eq(m.id));
+        claim = match &m.notified_phase {
+            Some(old) => claim.filter(challenge::Column::NotifiedPhase.eq(old.as_str())),
+            None => claim.filter(challenge::Column::NotifiedPhase.is_null()),
+        };
+        if claim.exec(db).await?.rows_affected != 1 {
+            continue;
+        }
+        for user_id in followers(db, m.id).await? {
+            crate::notify::service::notify(
+                db,
+                user_id,
+                NotificationKind::ChallengePhaseChanged,
+                &[
+                    ("challenge", &m.title),
+                    ("phase", &format!("t:phase.{}", phase.code())),
+                ],
+                &format!("/challenges/{}", m.slug),
+            )
+            .await?;
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
+/// The reports a challenge was made from: id and title.
+pub async fn source_reports(
+    db: &impl ConnectionTrait,
+    challenge_id: i64,
+) -> Result<Vec<(i64, String)>, AppError> {
+    let ids: Vec<i64> = source_report::Entity::find()
+        .select_only()
+        .column(source_report::Column::ReportId)
+        .filter(source_report::Column::ChallengeId.eq(challenge_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(report::Entity::find()
+        .filter(report::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.title))
+        .collect())
+}

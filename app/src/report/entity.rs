@@ -1,0 +1,66 @@
+//! Tables behind reports and the people they affect.
+
+pub mod report {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "reports")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub organisation_id: i64,
+        pub author_id: Option<i64>,
+        pub title: String,
+        pub description: String,
+        pub category: String,
+        pub status: String,
+        pub search_key: String,
+        pub photo_id: Option<i64>,
+        pub supporters: i32,
+        pub response_due_at: DateTimeUtc,
+        pub responded_at: Option<DateTimeUtc>,
+        pub acknowledged_at: Option<DateTimeUtc>,
+        pub response: Option<String>,
+        pub responder_id: Option<i64>,
+        pub merged_into_id: Option<i64>,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {
+        #[sea_orm(
+            belongs_to = "crate::org::entity::organisation::Entity",
+            from = "Column::OrganisationId",
+            to = "crate::org::entity::organisation::Column::Id"
+        )]
+        Organisation,
+    }
+
+    impl Related<crate::org::entity::organisation::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::Organisation.def()
+        }
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod report_support {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "report_supports")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub report_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: i64,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

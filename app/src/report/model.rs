@@ -1,0 +1,190 @@
+//! Reports as pages show them, their categories and their states.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::rules::Timeliness;
+use crate::i18n::{Text, k};
+use crate::upload::model::FileLink;
+
+/// The public service a report or a challenge is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Category {
+    AdminProcedures,
+    LandHousing,
+    Health,
+    Transport,
+    Environment,
+    Other,
+}
+
+impl Category {
+    pub const ALL: [Category; 6] = [
+        Category::AdminProcedures,
+        Category::LandHousing,
+        Category::Health,
+        Category::Transport,
+        Category::Environment,
+        Category::Other,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Category::AdminProcedures => "admin_procedures",
+            Category::LandHousing => "land_housing",
+            Category::Health => "health",
+            Category::Transport => "transport",
+            Category::Environment => "environment",
+            Category::Other => "other",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.code() == code)
+    }
+
+    pub fn label(self) -> Text {
+        match self {
+            Category::AdminProcedures => k::CATEGORY_ADMIN_PROCEDURES,
+            Category::LandHousing => k::CATEGORY_LAND_HOUSING,
+            Category::Health => k::CATEGORY_HEALTH,
+            Category::Transport => k::CATEGORY_TRANSPORT,
+            Category::Environment => k::CATEGORY_ENVIRONMENT,
+            Category::Other => k::CATEGORY_OTHER,
+        }
+    }
+}
+
+/// Where a report stands in the hands of the organisation concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReportStatus {
+    /// Sent, not yet looked at.
+    New,
+    /// Staff have seen it and are on it.
+    Acknowledged,
+    /// Staff answered in public.
+    Answered,
+    /// The same problem as an earlier report; supporters moved there.
+    Merged,
+    /// Not something the organisation can act on; the reason is public.
+    OutOfScope,
+    /// It became (part of) a challenge.
+    BecameChallenge,
+}
+
+impl ReportStatus {
+    pub const ALL: [ReportStatus; 6] = [
+        ReportStatus::New,
+        ReportStatus::Acknowledged,
+        ReportStatus::Answered,
+        ReportStatus::Merged,
+        ReportStatus::OutOfScope,
+        ReportStatus::BecameChallenge,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ReportStatus::New => "new",
+            ReportStatus::Acknowledged => "acknowledged",
+            ReportStatus::Answered => "answered",
+            ReportStatus::Merged => "merged",
+            ReportStatus::OutOfScope => "out_of_scope",
+            ReportStatus::BecameChallenge => "challenge",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn label(self) -> Text {
+        match self {
+            ReportStatus::New => k::REPORT_STATUS_NEW,
+            ReportStatus::Acknowledged => k::REPORT_STATUS_ACKNOWLEDGED,
+            ReportStatus::Answered => k::REPORT_STATUS_ANSWERED,
+            ReportStatus::Merged => k::REPORT_STATUS_MERGED,
+            ReportStatus::OutOfScope => k::REPORT_STATUS_OUT_OF_SCOPE,
+            ReportStatus::BecameChallenge => k::REPORT_STATUS_CHALLENGE,
+        }
+    }
+
+    /// Staff can still act on it: answer, merge, refuse or make a challenge of it.
+    pub fn is_open(self) -> bool {
+        matches!(self, ReportStatus::New | ReportStatus::Acknowledged)
+    }
+}
+
+/// An organisation as a report or challenge names it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgName {
+    pub id: i64,
+    pub name_vi: String,
+    pub name_en: String,
+}
+
+impl OrgName {
+    pub fn name(&self, locale: crate::i18n::Locale) -> &str {
+        match locale {
+            crate::i18n::Locale::Vi => &self.name_vi,
+            crate::i18n::Locale::En => &self.name_en,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportSummary {
+    pub id: i64,
+    pub title: String,
+    pub category: Category,
+    pub status: ReportStatus,
+    pub organisation: OrgName,
+    pub supporters: i32,
+    pub created_at: DateTime<Utc>,
+    pub response_due_at: DateTime<Utc>,
+    pub timeliness: Timeliness,
+}
+
+/// A link to another thing a report points at (the report it was merged into, its challenge).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Linked {
+    pub href: String,
+    pub title: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportDetail {
+    pub summary: ReportSummary,
+    pub description: String,
+    pub photo: Option<FileLink>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    pub responded_at: Option<DateTime<Utc>>,
+    /// The public answer, or the reason it is out of scope.
+    pub response: Option<String>,
+    pub responder: Option<String>,
+    pub merged_into: Option<Linked>,
+    pub challenges: Vec<Linked>,
+    /// The viewer said it affects them too.
+    pub supported: bool,
+    pub is_author: bool,
+    /// The viewer is staff of the organisation concerned.
+    pub can_triage: bool,
+}
+
+/// What the public list shows: filters and one page of results.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportQuery {
+    pub organisation_id: Option<i64>,
+    pub category: Option<String>,
+    pub status: Option<String>,
+    /// "newest" (default) or "supported".
+    pub sort: Option<String>,
+    pub page: Option<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportPage {
+    pub items: Vec<ReportSummary>,
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+}

@@ -1,0 +1,124 @@
+//! The rules of a report as plain functions: what a new report must say, and whether its answer
+//! came on time.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::FieldError;
+use crate::i18n::{Text, k};
+
+pub const TITLE_MAX: usize = 160;
+pub const DESCRIPTION_MAX: usize = 5000;
+
+/// How a report's response deadline stands, as the public sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Timeliness {
+    /// Not answered yet, deadline still ahead.
+    Waiting,
+    AnsweredOnTime,
+    AnsweredLate,
+    /// Not answered and the deadline has passed.
+    Overdue,
+}
+
+impl Timeliness {
+    pub fn label(self) -> Text {
+        match self {
+            Timeliness::Waiting => k::REPORT_TIMELINESS_WAITING,
+            Timeliness::AnsweredOnTime => k::REPORT_TIMELINESS_ON_TIME,
+            Timeliness::AnsweredLate => k::REPORT_TIMELINESS_LATE,
+            Timeliness::Overdue => k::REPORT_TIMELINESS_OVERDUE,
+        }
+    }
+
+    /// The CSS modifier of its badge.
+    pub fn tone(self) -> &'static str {
+        match self {
+            Timeliness::Waiting => "neutral",
+            Timeliness::AnsweredOnTime => "good",
+            Timeliness::AnsweredLate => "warn",
+            Timeliness::Overdue => "bad",
+        }
+    }
+}
+
+pub fn timeliness(
+    due_at: DateTime<Utc>,
+    responded_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Timeliness {
+    match responded_at {
+        Some(at) if at <= due_at => Timeliness::AnsweredOnTime,
+        Some(_) => Timeliness::AnsweredLate,
+        None if now > due_at => Timeliness::Overdue,
+        None => Timeliness::Waiting,
+    }
+}
+
+pub fn check_report(title: &str, description: &str) -> Vec<FieldError> {
+    [
+        FieldError::length("title", title, 10, TITLE_MAX),
+        FieldError::length("description", description, 30, DESCRIPTION_MAX),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// A staff answer or a reason: long enough to say something, short enough to read.
+pub fn check_response(field: &str, text: &str) -> Vec<FieldError> {
+    FieldError::length(field, text, 10, 3000)
+        .into_iter()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn day(d: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 5, d, 10, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn an_answer_before_the_deadline_is_on_time_and_after_it_late() {
+        assert_eq!(
+            timeliness(day(10), Some(day(9)), day(20)),
+            Timeliness::AnsweredOnTime
+        );
+        assert_eq!(
+            timeliness(day(10), Some(day(10)), day(20)),
+            Timeliness::AnsweredOnTime
+        );
+        assert_eq!(
+            timeliness(day(10), Some(day(11)), day(20)),
+            Timeliness::AnsweredLate
+        );
+    }
+
+    #[test]
+    fn an_unanswered_report_is_overdue_only_once_the_deadline_passed() {
+        assert_eq!(timeliness(day(10), None, day(9)), Timeliness::Waiting);
+        assert_eq!(timeliness(day(10), None, day(11)), Timeliness::Overdue);
+    }
+
+    #[test]
+    fn a_report_needs_a_real_title_and_description() {
+        let errors = check_report("Xếp hàng", "ngắn");
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["title", "description"]);
+        assert!(
+            check_report(
+                "Xếp hàng hai tiếng ở bộ phận một cửa",
+                "Sáng nào cũng phải đến từ 6 giờ để lấy số, trưa mới tới lượt."
+            )
+            .is_empty()
+        );
+        let long = "a".repeat(TITLE_MAX + 1);
+        assert_eq!(
+            check_report(&long, &"b".repeat(40))[0].key,
+            "error.text_too_long"
+        );
+    }
+}

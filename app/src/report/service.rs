@@ -1,0 +1,445 @@
+//! Storing reports, listing them in public, and staff triage.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
+};
+
+use super::entity::{report, report_support};
+use super::model::{
+    Category, Linked, OrgName, ReportDetail, ReportPage, ReportQuery, ReportStatus, ReportSummary,
+};
+use super::rules::{check_report, check_response, timeliness};
+use crate::auth::Viewer;
+use crate::error::{AppError, FieldError};
+use crate::i18n::format::fold_for_search;
+use crate::org::entity::organisation;
+use crate::upload::form::Incoming;
+use crate::upload::service::Purpose;
+
+pub const PER_PAGE: u64 = 20;
+
+pub(crate) fn org_name(o: &organisation::Model) -> OrgName {
+    OrgName {
+        id: o.id,
+        name_vi: o.name_vi.clone(),
+        name_en: o.name_en.clone(),
+    }
+}
+
+fn summary(r: &report::Model, org: &organisation::Model, now: DateTime<Utc>) -> ReportSummary {
+    ReportSummary {
+        id: r.id,
+        title: r.title.clone(),
+        category: Category::from_code(&r.category).unwrap_or(Category::Other),
+        status: ReportStatus::from_code(&r.status).unwrap_or(ReportStatus::New),
+        organisation: org_name(org),
+        supporters: r.supporters,
+        created_at: r.created_at,
+        response_due_at: r.response_due_at,
+        timeliness: timeliness(r.response_due_at, r.responded_at, now),
+    }
+}
+
+pub struct NewReport {
+    pub organisation_id: Option<i64>,
+    pub title: String,
+    pub description: String,
+    pub category: String,
+    pub photo: Result<Option<Incoming>, FieldError>,
+}
+
+/// Files a report; its response deadline counts the organisation's working days from today.
+pub async fn create(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    author: &Viewer,
+    new: NewReport,
+) -> Result<i64, AppError> {
+    let mut errors = check_report(&new.title, &new.description);
+    let category = Category::from_code(&new.category);
+    if category.is_none() {
+        errors.push(FieldError::new("category", "error.category"));
+    }
+    let org = match new.organisation_id {
+        Some(id) => organisation::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    };
+    if org.is_none() {
+        errors.push(FieldError::new(
+            "organisation_id",
+            "error.organisation_choose",
+        ));
+    }
+    let photo = new.photo.unwrap_or_else(|e| {
+        errors.push(e);
+        None
+    });
+    let (Some(org), Some(category), true) = (org, category, errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
+    };
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let photo_id = match photo {
+        Some(file) => Some(
+            crate::upload::service::store(&txn, author.id, Purpose::ReportPhoto, "photo", file)
+                .await
+                .map_err(AppError::Invalid)?
+                .id,
+        ),
+        None => None,
+    };
+    let title = new.title.trim().to_owned();
+    let description = new.description.trim().to_owned();
+    let due =
+        crate::challenge::rules::working_days_after(now, org.response_days.max(1) as u32, &[]);
+    let model = report::ActiveModel {
+        organisation_id: Set(org.id),
+        author_id: Set(Some(author.id)),
+        search_key: Set(fold_for_search(&format!("{title} {description}"))),
+        title: Set(title),
+        description: Set(description),
+        category: Set(category.code().to_owned()),
+        status: Set(ReportStatus::New.code().to_owned()),
+        photo_id: Set(photo_id),
+        supporters: Set(0),
+        response_due_at: Set(due),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(model.id)
+}
+
+pub async fn list(
+    db: &impl ConnectionTrait,
+    query: &ReportQuery,
+    now: DateTime<Utc>,
+) -> Result<ReportPage, AppError> {
+    let mut select = report::Entity::find();
+    if let Some(id) = query.organisation_id {
+        select = select.filter(report::Column::OrganisationId.eq(id));
+    }
+    if let Some(category) = query.category.as_deref().and_then(Category::from_code) {
+        select = select.filter(report::Column::Category.eq(category.code()));
+    }
+    if let Some(status) = query.status.as_deref().and_then(ReportStatus::from_code) {
+        select = select.filter(report::Column::Status.eq(status.code()));
+    }
+    select = if query.sort.as_deref() == Some("supported") {
+        select
+            .order_by_desc(report::Column::Supporters)
+            .order_by_desc(report::Column::Id)
+    } else {
+        select.order_by_desc(report::Column::Id)
+    };
+    let total = select.clone().count(db).await?;
+    let pages = total.div_ceil(PER_PAGE).max(1);
+    let page = query.page.unwrap_or(1).clamp(1, pages);
+    let rows = select
+        .find_also_related(organisation::Entity)
+        .offset((page - 1) * PER_PAGE)
+        .limit(PER_PAGE)
+        .all(db)
+        .await?;
+    let items = rows
+        .iter()
+        .filter_map(|(r, o)| o.as_ref().map(|o| summary(r, o, now)))
+        .collect();
+    Ok(ReportPage {
+        items,
+        total,
+        page,
+        pages,
+    })
+}
+
+async fn find(db: &impl ConnectionTrait, id: i64) -> Result<report::Model, AppError> {
+    report::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn detail(
+    db: &impl ConnectionTrait,
+    id: i64,
+    viewer: Option<&Viewer>,
+    now: DateTime<Utc>,
+) -> Result<ReportDetail, AppError> {
+    let (r, org) = report::Entity::find_by_id(id)
+        .find_also_related(organisation::Entity)
+        .one(db)
+        .await?
+        .and_then(|(r, o)| o.map(|o| (r, o)))
+        .ok_or(AppError::NotFound)?;
+    let photo = match r.photo_id {
+        Some(pid) => crate::upload::service::links(db, vec![pid])
+            .await?
+            .into_iter()
+            .next(),
+        None => None,
+    };
+    let responder = match r.responder_id {
+        Some(uid) => crate::account::entity::user::Entity::find_by_id(uid)
+            .one(db)
+            .await?
+            .map(|u| u.display_name),
+        None => None,
+    };
+    let merged_into = match r.merged_into_id {
+        Some(mid) => report::Entity::find_by_id(mid)
+            .one(db)
+            .await?
+            .map(|m| Linked {
+                href: format!("/reports/{}", m.id),
+                title: m.title,
+            }),
+        None => None,
+    };
+    let challenges = crate::challenge::service::linked_to_report(db, r.id).await?;
+    let supported = match viewer {
+        Some(v) => report_support::Entity::find_by_id((r.id, v.id))
+            .one(db)
+            .await?
+            .is_some(),
+        None => false,
+    };
+    Ok(ReportDetail {
+        summary: summary(&r, &org, now),
+        description: r.description.clone(),
+        photo,
+        acknowledged_at: r.acknowledged_at,
+        responded_at: r.responded_at,
+        response: r.response.clone(),
+        responder,
+        merged_into,
+        challenges,
+        supported,
+        is_author: viewer.is_some_and(|v| Some(v.id) == r.author_id),
+        can_triage: viewer.is_some_and(|v| v.is_staff_of(r.organisation_id)),
+    })
+}
+
+/// Recounts a report's supporters from the table of supports, so the count never drifts.
+async fn recount(db: &impl ConnectionTrait, report_id: i64) -> Result<(), AppError> {
+    use sea_orm::sea_query::ExprTrait;
+    let count = Query::select()
+        .expr(Expr::col(report_support::Column::UserId).count())
+        .from(report_support::Entity)
+        .and_where(Expr::col(report_support::Column::ReportId).eq(report_id))
+        .to_owned();
+    report::Entity::update_many()
+        .col_expr(
+            report::Column::Supporters,
+            Expr::SubQuery(None, Box::new(count.into())),
+        )
+        .filter(report::Column::Id.eq(report_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// "This affects me too", or taking it back. The author is counted by their report already.
+pub async fn support(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    report_id: i64,
+    viewer: &Viewer,
+    on: bool,
+) -> Result<i32, AppError> {
+    let r = find(db, report_id).await?;
+    if r.author_id == Some(viewer.id) {
+        return Err(AppError::conflict("error.support_own_report"));
+    }
+    let txn = db.begin().await?;
+    if on {
+        let insert = report_support::Entity::insert(report_support::ActiveModel {
+            report_id: Set(report_id),
+            user_id: Set(viewer.id),
+            created_at: Set(Utc::now()),
+        })
+        .on_conflict_do_nothing()
+        .exec(&txn)
+        .await;
+        insert?;
+    } else {
+        report_support::Entity::delete_by_id((report_id, viewer.id))
+            .exec(&txn)
+            .await?;
+    }
+    recount(&txn, report_id).await?;
+    txn.commit().await?;
+    Ok(find(db, report_id).await?.supporters)
+}
+
+/// What staff do with a report.
+pub enum Triage {
+    Acknowledge,
+    Answer(String),
+    OutOfScope(String),
+    MergeInto(i64),
+}
+
+/// Applies a staff decision; returns the report as it was before, for the audit and the author.
+pub async fn triage(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    report_id: i64,
+    staff: &Viewer,
+    decision: Triage,
+) -> Result<report::Model, AppError> {
+    let before = find(db, report_id).await?;
+    if !staff.is_staff_of(before.organisation_id) {
+        return Err(AppError::Forbidden);
+    }
+    let status = ReportStatus::from_code(&before.status).unwrap_or(ReportStatus::New);
+    if !status.is_open() {
+        return Err(AppError::Conflict {
+            key: "error.report_closed".into(),
+            params: vec![("status".into(), status.code().into())],
+        });
+    }
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let mut active = before.clone().into_active_model();
+    active.updated_at = Set(now);
+    let mut responded = || {
+        if before.responded_at.is_none() {
+            active.responded_at = Set(Some(now));
+        }
+        active.responder_id = Set(Some(staff.id));
+    };
+    match decision {
+        Triage::Acknowledge => {
+            if status == ReportStatus::Acknowledged {
+                return Err(AppError::conflict("error.report_already_acknowledged"));
+            }
+            active.acknowledged_at = Set(Some(now));
+            active.status = Set(ReportStatus::Acknowledged.code().into());
+        }
+        Triage::Answer(text) => {
+            let errors = check_response("answer", &text);
+            if !errors.is_empty() {
+                return Err(AppError::Invalid(errors));
+            }
+            responded();
+            active.response = Set(Some(text.trim().to_owned()));
+            active.status = Set(ReportStatus::Answered.code().into());
+        }
+        Triage::OutOfScope(reason) => {
+            let errors = check_response("reason", &reason);
+            if !errors.is_empty() {
+                return Err(AppError::Invalid(errors));
+            }
+            responded();
+            active.response = Set(Some(reason.trim().to_owned()));
+            active.status = Set(ReportStatus::OutOfScope.code().into());
+        }
+        Triage::MergeInto(target_id) => {
+            let target = report::Entity::find_by_id(target_id).one(&txn).await?;
+            let target = match target {
+                Some(t)
+                    if t.id != before.id
+                        && t.organisation_id == before.organisation_id
+                        && t.merged_into_id.is_none() =>
+                {
+                    t
+                }
+                _ => return Err(AppError::invalid("into_id", "error.merge_target")),
+            };
+            responded();
+            active.merged_into_id = Set(Some(target.id));
+            active.status = Set(ReportStatus::Merged.code().into());
+            move_supporters(&txn, &before, target.id).await?;
+        }
+    }
+    active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(before)
+}
+
+/// The people a duplicate affected are affected by the original too: its author and supporters
+/// become the original's supporters (its own author excepted).
+async fn move_supporters(
+    db: &impl ConnectionTrait,
+    duplicate: &report::Model,
+    target_id: i64,
+) -> Result<(), AppError> {
+    let target_author = report::Entity::find_by_id(target_id)
+        .one(db)
+        .await?
+        .and_then(|t| t.author_id);
+    let mut people: Vec<i64> = report_support::Entity::find()
+        .filter(report_support::Column::ReportId.eq(duplicate.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.user_id)
+        .collect();
+    people.extend(duplicate.author_id);
+    for user_id in people.into_iter().filter(|u| Some(*u) != target_author) {
+        report_support::Entity::insert(report_support::ActiveModel {
+            report_id: Set(target_id),
+            user_id: Set(user_id),
+            created_at: Set(Utc::now()),
+        })
+        .on_conflict_do_nothing()
+        .exec(db)
+        .await?;
+    }
+    recount(db, target_id).await
+}
+
+/// Marks reports as having become a challenge (they count as answered now).
+pub async fn mark_became_challenge(
+    db: &impl ConnectionTrait,
+    report_ids: &[i64],
+    staff_id: i64,
+) -> Result<Vec<report::Model>, AppError> {
+    let now = Utc::now();
+    let mut changed = Vec::new();
+    for id in report_ids {
+        let r = find(db, *id).await?;
+        let mut active = r.clone().into_active_model();
+        if r.responded_at.is_none() {
+            active.responded_at = Set(Some(now));
+        }
+        active.responder_id = Set(Some(staff_id));
+        active.status = Set(ReportStatus::BecameChallenge.code().into());
+        active.updated_at = Set(now);
+        active.update(db).await?;
+        changed.push(r);
+    }
+    Ok(changed)
+}
+
+/// Open reports of some organisations, most urgent first, for the staff dashboard and the
+/// "made from reports" choice when creating a challenge.
+pub async fn open_for(
+    db: &impl ConnectionTrait,
+    organisation_ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<Vec<ReportSummary>, AppError> {
+    let rows = report::Entity::find()
+        .filter(report::Column::OrganisationId.is_in(organisation_ids.to_vec()))
+        .filter(
+            report::Column::Status
+                .is_in([ReportStatus::New.code(), ReportStatus::Acknowledged.code()]),
+        )
+        .find_also_related(organisation::Entity)
+        .order_by_asc(report::Column::ResponseDueAt)
+        .limit(200)
+        .all(db)
+        .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|(r, o)| o.as_ref().map(|o| summary(r, o, now)))
+        .collect())
+}
+
+pub async fn author_of(db: &impl ConnectionTrait, id: i64) -> Result<Option<i64>, AppError> {
+    Ok(find(db, id).await?.author_id)
+}

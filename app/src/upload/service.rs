@@ -1,0 +1,168 @@
+//! Checking and storing files, and reading them back for `/files/{id}/{name}`.
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use sha2::{Digest, Sha256};
+
+use super::entity as upload;
+use super::file_type::{FileKind, sniff, strip_metadata};
+use super::form::Incoming;
+use super::model::FileLink;
+use crate::error::FieldError;
+
+/// What a file is for: each purpose has its own types and size limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    ReportPhoto,
+    Cover,
+    Attachment,
+}
+
+impl Purpose {
+    pub fn code(self) -> &'static str {
+        match self {
+            Purpose::ReportPhoto => "report_photo",
+            Purpose::Cover => "cover",
+            Purpose::Attachment => "attachment",
+        }
+    }
+
+    pub fn max_bytes(self) -> usize {
+        match self {
+            Purpose::ReportPhoto | Purpose::Cover => 5_000_000,
+            Purpose::Attachment => 10_000_000,
+        }
+    }
+
+    fn accepts(self, kind: FileKind) -> bool {
+        match self {
+            Purpose::ReportPhoto | Purpose::Cover => kind.is_image(),
+            Purpose::Attachment => true,
+        }
+    }
+
+    /// The translation key that lists the accepted types, for the refusal message.
+    fn accepted_key(self) -> &'static str {
+        match self {
+            Purpose::ReportPhoto | Purpose::Cover => "error.file_type_image",
+            Purpose::Attachment => "error.file_type_attachment",
+        }
+    }
+}
+
+pub(crate) fn to_link(m: &upload::Model) -> FileLink {
+    FileLink {
+        id: m.id,
+        name: m.file_name.clone(),
+        content_type: m.content_type.clone(),
+        byte_size: m.byte_size,
+    }
+}
+
+/// A file name safe in a URL and a header: the device's name without its path or extension,
+/// folded to ASCII, with the extension of what the file really is.
+fn clean_name(original: &str, kind: FileKind) -> String {
+    let base = original.rsplit(['/', '\\']).next().unwrap_or_default();
+    let stem = base.rsplit_once('.').map(|(s, _)| s).unwrap_or(base);
+    let mut slug = crate::org::model::slugify(stem);
+    if slug.is_empty() {
+        slug = "tep".into();
+    }
+    format!("{slug}.{}", kind.extension())
+}
+
+/// Checks a file against its purpose, strips location metadata from images, and stores it.
+pub async fn store(
+    db: &impl ConnectionTrait,
+    owner_id: i64,
+    purpose: Purpose,
+    field: &str,
+    file: Incoming,
+) -> Result<FileLink, Vec<FieldError>> {
+    let refuse = |key: &str| vec![FieldError::new(field, key)];
+    if file.bytes.is_empty() {
+        return Err(refuse("error.file_empty"));
+    }
+    if file.bytes.len() > purpose.max_bytes() {
+        return Err(vec![
+            FieldError::new(field, "error.file_too_large")
+                .with("max_mb", purpose.max_bytes() / 1_000_000),
+        ]);
+    }
+    let Some(kind) = sniff(&file.bytes).filter(|k| purpose.accepts(*k)) else {
+        return Err(refuse(purpose.accepted_key()));
+    };
+    let data = strip_metadata(kind, &file.bytes).map_err(|_| refuse("error.file_unreadable"))?;
+    let model = upload::ActiveModel {
+        owner_id: Set(Some(owner_id)),
+        purpose: Set(purpose.code().to_owned()),
+        content_type: Set(kind.content_type().to_owned()),
+        file_name: Set(clean_name(&file.file_name, kind)),
+        byte_size: Set(data.len() as i64),
+        sha256: Set(hex::encode(Sha256::digest(&data))),
+        data: Set(data),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(|e| {
+        let _ = crate::error::internal(e);
+        refuse("error.file_unreadable")
+    })?;
+    Ok(to_link(&model))
+}
+
+pub async fn find(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<upload::Model>, sea_orm::DbErr> {
+    upload::Entity::find_by_id(id).one(db).await
+}
+
+/// The links of several files at once, without their bytes.
+pub async fn links(
+    db: &impl ConnectionTrait,
+    ids: Vec<i64>,
+) -> Result<Vec<FileLink>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(i64, String, String, i64)> = upload::Entity::find()
+        .select_only()
+        .columns([
+            upload::Column::Id,
+            upload::Column::FileName,
+            upload::Column::ContentType,
+            upload::Column::ByteSize,
+        ])
+        .filter(upload::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, content_type, byte_size)| FileLink {
+            id,
+            name,
+            content_type,
+            byte_size,
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_keep_the_stem_and_take_the_real_extension() {
+        assert_eq!(
+            clean_name("C:\\Users\\Hoa\\Ảnh hàng chờ.PNG", FileKind::Jpeg),
+            "anh-hang-cho.jpg"
+        );
+        assert_eq!(clean_name("../../etc/passwd", FileKind::Pdf), "passwd.pdf");
+        assert_eq!(clean_name("", FileKind::Png), "tep.png");
+    }
+}
