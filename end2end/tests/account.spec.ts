@@ -80,7 +80,7 @@ test('an admin reads the audit log and manages staff', async ({ page }, info) =>
 
   await page.getByRole('link', { name: 'Quản trị', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Quản trị', level: 1 })).toBeVisible();
-  await expect(page.getByText('Nguyễn Thị Hoa')).toBeVisible();
+  await expect(page.getByText('Nguyễn Thị Hoa').first()).toBeVisible();
   await expectAccessible(page);
   await snap(page, info, 'admin');
 

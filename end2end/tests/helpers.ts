@@ -25,3 +25,20 @@ export async function codeFor(page: Page, email: string): Promise<string> {
 }
 
 export const PASSWORD = 'hoa sen nở giữa hè';
+
+export const DEMO_PASSWORD = 'vidan-demo-2026';
+
+/** Signs in a demo account (after clearing any other session). */
+export async function signInAs(page: Page, email: string) {
+  await page.context().clearCookies();
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Mật khẩu').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page).toHaveURL(/\/$/);
+}
+
+/** A `datetime-local` value `days` from now, in city time (UTC+7). */
+export function cityDate(days: number): string {
+  return new Date(Date.now() + 7 * 3600_000 + days * 86_400_000).toISOString().slice(0, 16);
+}

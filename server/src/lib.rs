@@ -1,5 +1,7 @@
 //! The Vì Dân server: configuration, database, router, middleware and background work.
 //! `Application::build` binds and prepares everything, so tests start the real app on port 0.
+// Page views nest deeply as types; the whole app is rendered from this crate.
+#![recursion_limit = "256"]
 
 pub mod config;
 pub mod db;

@@ -49,6 +49,12 @@ impl Record {
         self
     }
 
+    /// Someone acting outside a request (demo data, an import).
+    pub fn by(mut self, actor: &Viewer) -> Self {
+        self.actor = Some(actor.clone());
+        self
+    }
+
     pub fn reason(mut self, reason: &str) -> Self {
         self.reason = Some(reason.to_owned());
         self

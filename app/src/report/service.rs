@@ -76,6 +76,11 @@ pub async fn create(
         errors.push(e);
         None
     });
+    if let Some(file) = &photo
+        && let Err(e) = crate::upload::service::check(Purpose::ReportPhoto, "photo", file)
+    {
+        errors.extend(e);
+    }
     let (Some(org), Some(category), true) = (org, category, errors.is_empty()) else {
         return Err(AppError::Invalid(errors));
     };

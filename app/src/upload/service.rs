@@ -71,6 +71,22 @@ fn clean_name(original: &str, kind: FileKind) -> String {
     format!("{slug}.{}", kind.extension())
 }
 
+/// Whether a file suits its purpose: not empty, not too large, of an accepted type by its bytes.
+pub fn check(purpose: Purpose, field: &str, file: &Incoming) -> Result<FileKind, Vec<FieldError>> {
+    if file.bytes.is_empty() {
+        return Err(vec![FieldError::new(field, "error.file_empty")]);
+    }
+    if file.bytes.len() > purpose.max_bytes() {
+        return Err(vec![
+            FieldError::new(field, "error.file_too_large")
+                .with("max_mb", purpose.max_bytes() / 1_000_000),
+        ]);
+    }
+    sniff(&file.bytes)
+        .filter(|k| purpose.accepts(*k))
+        .ok_or_else(|| vec![FieldError::new(field, purpose.accepted_key())])
+}
+
 /// Checks a file against its purpose, strips location metadata from images, and stores it.
 pub async fn store(
     db: &impl ConnectionTrait,
@@ -80,18 +96,7 @@ pub async fn store(
     file: Incoming,
 ) -> Result<FileLink, Vec<FieldError>> {
     let refuse = |key: &str| vec![FieldError::new(field, key)];
-    if file.bytes.is_empty() {
-        return Err(refuse("error.file_empty"));
-    }
-    if file.bytes.len() > purpose.max_bytes() {
-        return Err(vec![
-            FieldError::new(field, "error.file_too_large")
-                .with("max_mb", purpose.max_bytes() / 1_000_000),
-        ]);
-    }
-    let Some(kind) = sniff(&file.bytes).filter(|k| purpose.accepts(*k)) else {
-        return Err(refuse(purpose.accepted_key()));
-    };
+    let kind = check(purpose, field, &file)?;
     let data = strip_metadata(kind, &file.bytes).map_err(|_| refuse("error.file_unreadable"))?;
     let model = upload::ActiveModel {
         owner_id: Set(Some(owner_id)),

@@ -204,6 +204,24 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// Where a server function that redirects sends the browser.
+    pub fn location(&self) -> String {
+        self.ok();
+        self.headers
+            .get("location")
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or_else(|| panic!("no redirect: {}", self.body))
+            .to_owned()
+    }
+
+    /// The field names of a refusal of invalid input.
+    pub fn invalid_fields(&self) -> Vec<String> {
+        match self.error() {
+            AppError::Invalid(errors) => errors.into_iter().map(|e| e.field).collect(),
+            other => panic!("expected invalid input, got {other:?}"),
+        }
+    }
+
     pub fn error(&self) -> AppError {
         serde_json::from_str(&self.body)
             .unwrap_or_else(|_| panic!("not an AppError ({}): {}", self.status, self.body))
@@ -281,6 +299,31 @@ impl TestApp {
         v
     }
 
+    /// An organisation created by the admin, with a new staff member signed in.
+    pub async fn org_with_staff(&self, name: &str, staff_email: &str) -> (i64, Visitor) {
+        let admin = self.admin().await;
+        let org: app::org::model::Organisation = admin
+            .call(
+                "admin/organisations/create",
+                &[("name_vi", name), ("name_en", name), ("kind", "ward")],
+            )
+            .await
+            .json();
+        let staff = self.citizen(staff_email).await;
+        admin
+            .call(
+                "admin/organisations/staff/add",
+                &[
+                    ("organisation_id", &org.id.to_string()),
+                    ("email", staff_email),
+                    ("title", "Phó Chủ tịch"),
+                ],
+            )
+            .await
+            .ok();
+        (org.id, staff)
+    }
+
     pub async fn admin(&self) -> Visitor {
         let v = self.visitor();
         v.sign_in(ADMIN_EMAIL, PASSWORD).await.ok();
@@ -304,6 +347,41 @@ impl Visitor {
             .post(format!("{}/api/{endpoint}", self.base))
             .header("accept", "application/json")
             .form(form)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST /api/{endpoint}: {e}"));
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.text().await.expect("body");
+        Answer {
+            status,
+            body,
+            headers,
+        }
+    }
+
+    /// Calls a server function with a file, as a form with `enctype="multipart/form-data"`.
+    pub async fn call_multipart(
+        &self,
+        endpoint: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &str, Vec<u8>)>,
+    ) -> Answer {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, value) in fields {
+            form = form.text(name.to_string(), value.to_string());
+        }
+        if let Some((name, file_name, bytes)) = file {
+            form = form.part(
+                name.to_owned(),
+                reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()),
+            );
+        }
+        let response = self
+            .client
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header("accept", "application/json")
+            .multipart(form)
             .send()
             .await
             .unwrap_or_else(|e| panic!("POST /api/{endpoint}: {e}"));

@@ -1,6 +1,8 @@
 //! Demo data for a first start: a city with wards and departments, and an account for each role,
 //! so a newcomer can sign in and look around. Runs only on an empty database.
 
+mod challenges;
+
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set};
 
@@ -48,7 +50,9 @@ pub const DEMO_ACCOUNTS: [DemoAccount; 5] = [
 ];
 
 /// Fills an empty database; does nothing when any account or organisation exists.
-pub async fn seed_if_empty(db: &impl ConnectionTrait) -> Result<bool, AppError> {
+pub async fn seed_if_empty(
+    db: &(impl ConnectionTrait + sea_orm::TransactionTrait),
+) -> Result<bool, AppError> {
     if user::Entity::find().count(db).await? > 0
         || crate::org::entity::organisation::Entity::find()
             .count(db)
@@ -107,6 +111,7 @@ pub async fn seed_if_empty(db: &impl ConnectionTrait) -> Result<bool, AppError> 
         "/account",
     )
     .await?;
+    challenges::seed(db).await?;
     crate::audit::service::Record::new("demo.seed", "site", None)
         .reason("Dữ liệu mẫu cho lần chạy đầu tiên")
         .details(serde_json::json!({ "organisations": 7, "accounts": DEMO_ACCOUNTS.len() }))

@@ -1,0 +1,105 @@
+import { expect, test } from '@playwright/test';
+import { cityDate, expectAccessible, signInAs, snap } from './helpers';
+
+test('a citizen reports a problem, staff make it a challenge, a visitor finds it without diacritics and follows it', async ({ page }, info) => {
+  const tag = `${info.project.name} ${Date.now() % 100000}`;
+  const title = `Hàng chờ thủ tục chứng thực quá lâu ${tag}`;
+
+  // A citizen reports the problem.
+  await signInAs(page, 'dan@vidan.local');
+  await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Phản ánh' }).click();
+  await expect(page.getByRole('heading', { name: 'Phản ánh của người dân', level: 1 })).toBeVisible();
+  await expectAccessible(page);
+  await snap(page, info, 'reports');
+  await page.getByRole('link', { name: 'Gửi phản ánh' }).first().click();
+  await expect(page.getByRole('heading', { name: 'Gửi phản ánh', level: 1 })).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  // Too short: refused next to the fields, and what was typed stays.
+  await page.getByLabel('Phường, xã, đơn vị').selectOption({ label: 'Phường 1' });
+  await page.getByLabel('Lĩnh vực').selectOption({ label: 'Thủ tục hành chính' });
+  await page.getByLabel('Vấn đề bạn gặp').fill(title);
+  await page.getByLabel('Mô tả').fill('Quá lâu.');
+  await page.getByRole('button', { name: 'Gửi phản ánh' }).click();
+  await expect(page.getByText('Cần ít nhất 30 ký tự.')).toBeVisible();
+  await expect(page.getByLabel('Vấn đề bạn gặp')).toHaveValue(title);
+  await expectAccessible(page);
+  await snap(page, info, 'report-error');
+  await page.getByLabel('Mô tả').fill('Sáng thứ Hai phải chờ gần ba tiếng mới được chứng thực một bản sao giấy khai sinh.');
+  await page.getByRole('button', { name: 'Gửi phản ánh' }).click();
+  await expect(page).toHaveURL(/\/reports\/\d+$/);
+  const reportUrl = page.url();
+  await expect(page.getByRole('heading', { name: title })).toBeVisible();
+  await expect(page.getByText('Mới gửi')).toBeVisible();
+  await expectAccessible(page);
+  await snap(page, info, 'report');
+
+  // Staff of Phường 1 turn it into a challenge and publish it.
+  await signInAs(page, 'canbo@vidan.local');
+  await page.goto(reportUrl);
+  await page.getByRole('link', { name: 'Tạo thử thách từ phản ánh này' }).click();
+  await expect(page.getByRole('heading', { name: 'Tạo thử thách mới' })).toBeVisible();
+  await expect(page.getByLabel('Tên thử thách')).toHaveValue(title);
+  await expect(page.getByRole('checkbox', { name: new RegExp(tag) })).toBeChecked();
+  await page.getByLabel('Tóm tắt').fill('Người dân chờ gần ba tiếng để chứng thực giấy tờ; tìm cách để không ai phải chờ quá 30 phút.');
+  await page.getByLabel('Mô tả chi tiết vấn đề').fill('## Bối cảnh\n\nMỗi sáng thứ Hai có **hơn 150 lượt** chứng thực. Chỉ có một quầy.');
+  await page.getByLabel('Giải 1').fill('Giải nhất');
+  await page.getByRole('textbox', { name: 'Số tiền (đồng)' }).first().fill('50.000.000');
+  await page.getByLabel('Mở nhận bài').fill(cityDate(-1));
+  await page.getByLabel('Hết hạn nộp bài').fill(cityDate(20));
+  await page.getByLabel('Kết thúc chấm điểm').fill(cityDate(30));
+  await page.getByLabel('Công bố kết quả').fill(cityDate(35));
+  await expectAccessible(page);
+  await snap(page, info, 'challenge-new');
+  await page.getByRole('button', { name: 'Lưu bản nháp' }).click();
+  await expect(page).toHaveURL(/\/staff\/challenges\/\d+$/);
+  await expect(page.getByText('Bản nháp')).toBeVisible();
+  await page.getByRole('button', { name: 'Công bố' }).click();
+  await expect(page.getByText('Đang nhận bài').first()).toBeVisible();
+  await expectAccessible(page);
+  await snap(page, info, 'challenge-edit');
+
+  // A visitor searches without diacritics, finds it, signs in and follows it.
+  await page.context().clearCookies();
+  await page.goto('/challenges');
+  await page.getByRole('searchbox', { name: 'Tìm kiếm' }).fill(`hang cho thu tuc chung thuc ${tag}`);
+  await page.getByRole('button', { name: 'Tìm', exact: true }).click();
+  await expect(page.getByText('1 kết quả')).toBeVisible();
+  await expectAccessible(page);
+  await snap(page, info, 'challenges-search');
+  await page.getByRole('link', { name: title }).click();
+  await expect(page.getByRole('heading', { name: title, level: 1 })).toBeVisible();
+  await expect(page.getByText('50.000.000 ₫')).toBeVisible();
+  await expect(page.getByRole('link', { name: title }).last()).toHaveAttribute('href', new URL(reportUrl).pathname);
+  await expect(page.getByText('Công bố thử thách')).toBeVisible();
+  await expectAccessible(page);
+  await snap(page, info, 'challenge');
+  const challengeUrl = page.url();
+  await signInAs(page, 'doi@vidan.local');
+  await page.goto(challengeUrl);
+  await page.waitForLoadState('networkidle');
+  await page.getByRole('button', { name: 'Theo dõi' }).click();
+  await expect(page.getByRole('button', { name: 'Bỏ theo dõi' })).toBeVisible();
+  await expect(page.getByText('1 người theo dõi')).toBeVisible();
+
+  // The citizen who reported it sees where it went.
+  await signInAs(page, 'dan@vidan.local');
+  await page.goto(reportUrl);
+  await expect(page.getByText('Đã thành thử thách').first()).toBeVisible();
+  await expect(page.getByRole('link', { name: title })).toBeVisible();
+});
+
+test('the home page shows what is open and a staff member sees their desk', async ({ page }, info) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Đang nhận bài dự thi' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Rút ngắn thời gian chờ ở bộ phận một cửa' })).toBeVisible();
+  await expectAccessible(page);
+  await snap(page, info, 'home-challenges');
+
+  await signInAs(page, 'canbo@vidan.local');
+  await page.getByRole('link', { name: 'Bàn làm việc' }).click();
+  await expect(page.getByRole('heading', { name: 'Bàn làm việc của cán bộ' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Phường 1', level: 2 })).toBeVisible();
+  await expect(page.getByText('Số hoá sổ hộ tịch cũ của phường')).toBeVisible();
+  await expectAccessible(page);
+  await snap(page, info, 'staff-desk');
+});

@@ -1,0 +1,366 @@
+//! Problem reports through the real HTTP stack: filing with a photo, the limits, "affects me too",
+//! staff triage and its deadline, the public list.
+
+mod common;
+
+use app::error::AppError;
+use app::report::model::{ReportDetail, ReportPage, ReportStatus};
+use app::report::rules::Timeliness;
+use common::{Backend, Visitor, spawn_app};
+use reqwest::StatusCode;
+
+/// A JPEG as a phone sends it: with an EXIF block that says where it was taken.
+pub fn jpeg_with_gps() -> Vec<u8> {
+    let segment = |marker: u8, data: &[u8]| {
+        let mut s = vec![0xFF, marker];
+        s.extend_from_slice(&((data.len() + 2) as u16).to_be_bytes());
+        s.extend_from_slice(data);
+        s
+    };
+    let mut jpeg = vec![0xFF, 0xD8];
+    jpeg.extend(segment(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0"));
+    jpeg.extend(segment(
+        0xE1,
+        b"Exif\0\0GPSLatitude=11.3101;GPSLongitude=106.0983",
+    ));
+    jpeg.extend(segment(0xDB, &[0; 65]));
+    jpeg.extend([0xFF, 0xDA, 0, 8, 1, 1, 0, 0, 63, 0, 0x12, 0x34, 0xFF, 0xD9]);
+    jpeg
+}
+
+const TITLE: &str = "Phải xếp hàng hai tiếng ở bộ phận một cửa";
+const DESCRIPTION: &str =
+    "Sáng nào cũng phải đến từ 6 giờ để lấy số, gần trưa mới tới lượt nộp hồ sơ.";
+
+async fn file_report(citizen: &Visitor, org: i64, photo: Option<Vec<u8>>) -> i64 {
+    let org = org.to_string();
+    let answer = citizen
+        .call_multipart(
+            "reports/create",
+            &[
+                ("organisation_id", &org),
+                ("category", "admin_procedures"),
+                ("title", TITLE),
+                ("description", DESCRIPTION),
+            ],
+            photo.map(|p| ("photo", "IMG_2041.JPG", p)),
+        )
+        .await;
+    let location = answer.location();
+    location
+        .trim_start_matches("/reports/")
+        .parse()
+        .unwrap_or_else(|_| panic!("redirect to the report: {location}"))
+}
+
+async fn get(v: &Visitor, id: i64) -> ReportDetail {
+    v.call("reports/get", &[("id", &id.to_string())])
+        .await
+        .json()
+}
+
+async fn a_citizen_reports_a_problem_and_the_photo_loses_its_location(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (org, _staff) = app.org_with_staff("Phường 1", "canbo@p1.vn").await;
+    let citizen = app.citizen("lan@example.vn").await;
+
+    let id = file_report(&citizen, org, Some(jpeg_with_gps())).await;
+
+    let report = get(&app.visitor(), id).await;
+    assert_eq!(report.summary.title, TITLE);
+    assert_eq!(report.summary.status, ReportStatus::New);
+    assert_eq!(report.summary.timeliness, Timeliness::Waiting);
+    assert!(report.summary.response_due_at > report.summary.created_at + chrono::Duration::days(5));
+    let photo = report.photo.expect("the photo is kept");
+    assert_eq!(photo.name, "img-2041.jpg");
+    let served = app.visitor().get(&photo.url()).await;
+    assert_eq!(served.status(), StatusCode::OK);
+    assert_eq!(served.headers()["content-type"], "image/jpeg");
+    let bytes = served.bytes().await.unwrap();
+    assert!(bytes.starts_with(&[0xFF, 0xD8]));
+    assert!(
+        !String::from_utf8_lossy(&bytes).contains("GPS"),
+        "the location is gone"
+    );
+    let page: ReportPage = app.visitor().call("reports/list", &[]).await.json();
+    assert_eq!(page.items.len(), 1);
+    let (status, html) = app.visitor().page(&format!("/reports/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(TITLE));
+    assert!(!html.contains("lan@example.vn"), "reporters stay anonymous");
+}
+
+async fn bad_reports_are_refused_field_by_field_and_nothing_is_saved(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (org, _) = app.org_with_staff("Phường 1", "canbo@p1.vn").await;
+    let org = org.to_string();
+    let anonymous = app
+        .visitor()
+        .call_multipart("reports/create", &[], None)
+        .await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+
+    let citizen = app.citizen("lan@example.vn").await;
+    let short = citizen
+        .call_multipart(
+            "reports/create",
+            &[
+                ("organisation_id", &org),
+                ("category", "nonsense"),
+                ("title", "Hàng"),
+                ("description", ""),
+            ],
+            Some(("photo", "virus.jpg", b"<script>alert(1)</script>".to_vec())),
+        )
+        .await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        short.invalid_fields(),
+        ["title", "description", "category", "photo"]
+    );
+
+    let mut huge = jpeg_with_gps();
+    huge.resize(5_200_000, 0);
+    let too_big = citizen
+        .call_multipart(
+            "reports/create",
+            &[
+                ("organisation_id", &org),
+                ("category", "health"),
+                ("title", TITLE),
+                ("description", DESCRIPTION),
+            ],
+            Some(("photo", "big.jpg", huge)),
+        )
+        .await;
+    assert_eq!(too_big.invalid_fields(), ["photo"]);
+    match too_big.error() {
+        AppError::Invalid(e) => assert_eq!(e[0].key, "error.file_too_large"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM reports").await, 0);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM uploads").await, 0);
+}
+
+async fn others_say_it_affects_them_too_once_each(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (org, _) = app.org_with_staff("Phường 1", "canbo@p1.vn").await;
+    let author = app.citizen("lan@example.vn").await;
+    let id = file_report(&author, org, None).await.to_string();
+    let neighbour = app.citizen("binh@example.vn").await;
+
+    for _ in 0..2 {
+        let count: i32 = neighbour
+            .call("reports/support", &[("id", &id), ("support", "true")])
+            .await
+            .json();
+        assert_eq!(count, 1, "a second click does not count twice");
+    }
+    let own = author
+        .call("reports/support", &[("id", &id), ("support", "true")])
+        .await;
+    assert_eq!(own.status, StatusCode::CONFLICT);
+    let count: i32 = neighbour
+        .call("reports/support", &[("id", &id), ("support", "false")])
+        .await
+        .json();
+    assert_eq!(count, 0);
+    let anonymous = app
+        .visitor()
+        .call("reports/support", &[("id", &id), ("support", "true")])
+        .await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+}
+
+async fn staff_of_the_ward_answer_in_public_and_the_author_is_told(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (org, staff) = app.org_with_staff("Phường 1", "canbo@p1.vn").await;
+    let (_, other_ward) = app.org_with_staff("Phường 3", "canbo@p3.vn").await;
+    let author = app.citizen("lan@example.vn").await;
+    let id = file_report(&author, org, None).await;
+    let ids = id.to_string();
+
+    for (who, status) in [
+        (&other_ward, StatusCode::FORBIDDEN),
+        (&author, StatusCode::FORBIDDEN),
+        (&app.visitor(), StatusCode::UNAUTHORIZED),
+    ] {
+        let refused = who
+            .call(
+                "reports/triage",
+                &[
+                    ("id", &ids),
+                    ("decision", "answer"),
+                    ("text", "Chúng tôi sẽ mở thêm quầy."),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, status);
+    }
+    staff
+        .call(
+            "reports/triage",
+            &[("id", &ids), ("decision", "acknowledge")],
+        )
+        .await
+        .ok();
+    assert_eq!(
+        get(&author, id).await.summary.status,
+        ReportStatus::Acknowledged
+    );
+    let too_short = staff
+        .call(
+            "reports/triage",
+            &[("id", &ids), ("decision", "answer"), ("text", "Ừ")],
+        )
+        .await;
+    assert_eq!(too_short.invalid_fields(), ["answer"]);
+    staff
+        .call(
+            "reports/triage",
+            &[
+                ("id", &ids),
+                ("decision", "answer"),
+                (
+                    "text",
+                    "Từ thứ Hai tới phường mở thêm một quầy chứng thực buổi sáng.",
+                ),
+            ],
+        )
+        .await
+        .ok();
+
+    let report = get(&app.visitor(), id).await;
+    assert_eq!(report.summary.status, ReportStatus::Answered);
+    assert_eq!(report.summary.timeliness, Timeliness::AnsweredOnTime);
+    assert_eq!(report.responder.as_deref(), Some("Người dân"));
+    assert!(report.response.unwrap().contains("thêm một quầy"));
+    let again = staff
+        .call(
+            "reports/triage",
+            &[("id", &ids), ("decision", "acknowledge")],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM notifications WHERE kind = 'report_responded'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'report.answered' AND is_public = true"
+        )
+        .await,
+        1
+    );
+}
+
+async fn a_duplicate_is_merged_and_its_people_count_on_the_original(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (org, staff) = app.org_with_staff("Phường 1", "canbo@p1.vn").await;
+    let (other_org, _) = app.org_with_staff("Phường 3", "canbo@p3.vn").await;
+    let first = app.citizen("lan@example.vn").await;
+    let original = file_report(&first, org, None).await;
+    let second = app.citizen("binh@example.vn").await;
+    let duplicate = file_report(&second, org, None).await;
+    let elsewhere = file_report(&second, other_org, None).await;
+    let third = app.citizen("chi@example.vn").await;
+    third
+        .call(
+            "reports/support",
+            &[("id", &duplicate.to_string()), ("support", "true")],
+        )
+        .await
+        .ok();
+
+    let across = staff
+        .call(
+            "reports/triage",
+            &[
+                ("id", &duplicate.to_string()),
+                ("decision", "merge"),
+                ("into_id", &elsewhere.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(across.invalid_fields(), ["into_id"]);
+    staff
+        .call(
+            "reports/triage",
+            &[
+                ("id", &duplicate.to_string()),
+                ("decision", "merge"),
+                ("into_id", &original.to_string()),
+            ],
+        )
+        .await
+        .ok();
+    let merged = get(&second, duplicate).await;
+    assert_eq!(merged.summary.status, ReportStatus::Merged);
+    assert_eq!(
+        merged.merged_into.unwrap().href,
+        format!("/reports/{original}")
+    );
+    assert_eq!(
+        get(&first, original).await.summary.supporters,
+        2,
+        "the duplicate's author and supporter"
+    );
+}
+
+async fn the_public_list_filters_and_sorts(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (ward1, staff) = app.org_with_staff("Phường 1", "canbo@p1.vn").await;
+    let (ward3, _) = app.org_with_staff("Phường 3", "canbo@p3.vn").await;
+    let citizen = app.citizen("lan@example.vn").await;
+    let a = file_report(&citizen, ward1, None).await;
+    let b = file_report(&citizen, ward3, None).await;
+    let fan = app.citizen("binh@example.vn").await;
+    fan.call(
+        "reports/support",
+        &[("id", &a.to_string()), ("support", "true")],
+    )
+    .await
+    .ok();
+    staff
+        .call(
+            "reports/triage",
+            &[
+                ("id", &a.to_string()),
+                ("decision", "out_of_scope"),
+                ("text", "Việc này do Điện lực phụ trách."),
+            ],
+        )
+        .await
+        .ok();
+
+    let list = |form: Vec<(&'static str, String)>| {
+        let v = app.visitor();
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let page: ReportPage = v.call("reports/list", &form).await.json();
+            page.items.into_iter().map(|r| r.id).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(list(vec![]).await, [b, a], "newest first");
+    assert_eq!(list(vec![("sort", "supported".into())]).await, [a, b]);
+    assert_eq!(
+        list(vec![("organisation_id", ward3.to_string())]).await,
+        [b]
+    );
+    assert_eq!(list(vec![("status", "out_of_scope".into())]).await, [a]);
+    assert_eq!(
+        list(vec![("category", "health".into())]).await,
+        Vec::<i64>::new()
+    );
+}
+
+on_both_databases!(
+    a_citizen_reports_a_problem_and_the_photo_loses_its_location,
+    bad_reports_are_refused_field_by_field_and_nothing_is_saved,
+    others_say_it_affects_them_too_once_each,
+    staff_of_the_ward_answer_in_public_and_the_author_is_told,
+    a_duplicate_is_merged_and_its_people_count_on_the_original,
+    the_public_list_filters_and_sorts,
+);
