@@ -91,7 +91,10 @@ fn AccountLinks(viewer: Viewer) -> impl IntoView {
     let unread = viewer.unread_notifications;
     let bell_label = tf(k::NAV_NOTIFICATIONS_COUNT, &[("n", &unread.to_string())]);
     view! {
-        <a class="bell" href="/notifications" aria-label=bell_label.clone() title=bell_label>
+        // The name is in the link's text, not an aria-label, so that what is seen (the count) is
+        // part of what is heard.
+        <a class="bell" href="/notifications" title=bell_label.clone()>
+            <span class="visually-hidden">{bell_label.clone()}</span>
             <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
                 <path d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z" fill="currentColor"/>
             </svg>

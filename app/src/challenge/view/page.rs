@@ -65,6 +65,7 @@ fn ChallengeBody(
     view! {
         <Title text=c.title.clone()/>
         <article class="challenge">
+            {view! {
             <header class="challenge-head">
                 <div>
                     <p class="eyebrow">{c.organisation.name(locale).to_owned()}" · "{t(c.category.label())}</p>
@@ -98,6 +99,7 @@ fn ChallengeBody(
                     })}
                 </aside>
             </header>
+            }.into_any()}
             {c.cover.clone().map(|cover| view! { <img class="challenge-cover" src=cover.url() alt=""/> })}
             <nav class="section-nav" aria-label=t(k::CHALLENGE_SECTIONS)>
                 <a href="#brief">{t(k::CHALLENGE_BRIEF)}</a>
@@ -107,6 +109,7 @@ fn ChallengeBody(
                 <a href="#history">{t(k::CHALLENGE_HISTORY)}</a>
             </nav>
             <div class="challenge-layout">
+                {view! {
                 <div class="challenge-main">
                     <section id="brief" class="section">
                         <h2>{t(k::CHALLENGE_BRIEF)}</h2>
@@ -169,6 +172,8 @@ fn ChallengeBody(
                         }}
                     </section>
                 </div>
+                }.into_any()}
+                {view! {
                 <div class="challenge-side">
                     <section id="timetable" class="section card">
                         <h2>{t(k::CHALLENGE_TIMETABLE)}</h2>
@@ -201,6 +206,7 @@ fn ChallengeBody(
                         })}
                     </section>
                 </div>
+                }.into_any()}
             </div>
             <section id="history" class="section">
                 <h2>{t(k::CHALLENGE_HISTORY)}</h2>
