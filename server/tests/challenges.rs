@@ -571,10 +571,7 @@ async fn a_report_becomes_a_challenge_and_its_author_is_told_when_it_is_out(back
     assert_eq!(linked.challenges.len(), 1);
     let c = public(
         &author,
-        &linked.challenges[0]
-            .href
-            .trim_start_matches("/challenges/")
-            .to_owned(),
+        linked.challenges[0].href.trim_start_matches("/challenges/"),
     )
     .await;
     assert_eq!(c.reports.len(), 1, "the challenge links back to its report");

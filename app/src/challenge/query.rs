@@ -165,6 +165,20 @@ pub async fn home(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<HomeD
     })
 }
 
+async fn attachments(
+    db: &impl ConnectionTrait,
+    challenge_id: i64,
+) -> Result<Vec<crate::upload::model::FileLink>, AppError> {
+    let ids: Vec<i64> = attachment::Entity::find()
+        .select_only()
+        .column(attachment::Column::UploadId)
+        .filter(attachment::Column::ChallengeId.eq(challenge_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(crate::upload::service::links(db, ids).await?)
+}
+
 async fn questions(
     db: &impl ConnectionTrait,
     challenge_id: i64,
@@ -266,13 +280,6 @@ pub async fn detail(
         .await?
         .pop()
         .ok_or(AppError::NotFound)?;
-    let attachment_ids: Vec<i64> = attachment::Entity::find()
-        .select_only()
-        .column(attachment::Column::UploadId)
-        .filter(attachment::Column::ChallengeId.eq(m.id))
-        .into_tuple()
-        .all(db)
-        .await?;
     let report_ids: Vec<i64> = source_report::Entity::find()
         .select_only()
         .column(source_report::Column::ReportId)
@@ -311,7 +318,7 @@ pub async fn detail(
         prizes: prizes_of(&m),
         pilot_budget_vnd: m.pilot_budget_vnd,
         timetable: timetable_of(&m),
-        attachments: crate::upload::service::links(db, attachment_ids).await?,
+        attachments: attachments(db, m.id).await?,
         reports,
         questions: questions(db, m.id, !can_manage).await?,
         history: history(db, &m).await?,
@@ -331,13 +338,6 @@ pub async fn editor(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let attachment_ids: Vec<i64> = attachment::Entity::find()
-        .select_only()
-        .column(attachment::Column::UploadId)
-        .filter(attachment::Column::ChallengeId.eq(m.id))
-        .into_tuple()
-        .all(db)
-        .await?;
     let cover = match m.cover_id {
         Some(id) => crate::upload::service::links(db, vec![id]).await?.pop(),
         None => None,
@@ -350,7 +350,7 @@ pub async fn editor(
         form: to_form(&fields_of(&m)),
         timetable: timetable_of(&m),
         cover,
-        attachments: crate::upload::service::links(db, attachment_ids).await?,
+        attachments: attachments(db, m.id).await?,
         questions: questions(db, m.id, false).await?,
     })
 }

@@ -119,17 +119,7 @@ impl Timetable {
 
     /// The next moment something changes after `now`, and what it is.
     pub fn next_deadline(&self, now: DateTime<Utc>) -> Option<(Milestone, DateTime<Utc>)> {
-        let mut moments = vec![
-            (Milestone::Opens, self.opens_at),
-            (Milestone::EntriesClose, self.entries_close_at),
-            (Milestone::JudgingCloses, self.judging_closes_at),
-            (Milestone::Results, self.results_at),
-        ];
-        if let Some(vote) = &self.vote {
-            moments.push((Milestone::VoteOpens, vote.opens_at));
-            moments.push((Milestone::VoteCloses, vote.closes_at));
-        }
-        moments
+        self.moments()
             .into_iter()
             .filter(|(_, at)| *at > now)
             .min_by_key(|(_, at)| *at)

@@ -33,21 +33,13 @@ pub fn HomePage() -> impl IntoView {
             <p class="lead">{t(k::HOME_LEAD)}</p>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    match viewer.await.ok().flatten() {
-                        Some(v) => view! {
-                            <p class="welcome">{crate::i18n::tf(k::HOME_WELCOME, &[("name", &v.display_name)])}</p>
-                        }.into_any(),
-                        None => view! {
-                            <div class="hero-actions">
-                                <a class="button" href="/register">{t(k::HOME_CTA_REGISTER)}</a>
-                                <a class="button-secondary" href="/sign-in">{t(k::NAV_SIGN_IN)}</a>
-                            </div>
-                        }.into_any(),
-                    }
+                    viewer.await.ok().flatten().map(|v| view! {
+                        <p class="welcome">{crate::i18n::tf(k::HOME_WELCOME, &[("name", &v.display_name)])}</p>
+                    })
                 })}
             </Suspense>
             <div class="hero-actions">
-                <a class="button-secondary" href="/challenges">{t(k::HOME_CTA_CHALLENGES)}</a>
+                <a class="button" href="/challenges">{t(k::HOME_CTA_CHALLENGES)}</a>
                 <a class="button-secondary" href="/reports/new">{t(k::HOME_CTA_REPORT)}</a>
             </div>
         </section>

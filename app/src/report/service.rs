@@ -317,6 +317,7 @@ pub async fn triage(
         }
         active.responder_id = Set(Some(staff.id));
     };
+    let answered = matches!(decision, Triage::Answer(_));
     match decision {
         Triage::Acknowledge => {
             if status == ReportStatus::Acknowledged {
@@ -325,23 +326,19 @@ pub async fn triage(
             active.acknowledged_at = Set(Some(now));
             active.status = Set(ReportStatus::Acknowledged.code().into());
         }
-        Triage::Answer(text) => {
-            let errors = check_response("answer", &text);
+        Triage::Answer(text) | Triage::OutOfScope(text) => {
+            let (field, status) = if answered {
+                ("answer", ReportStatus::Answered)
+            } else {
+                ("reason", ReportStatus::OutOfScope)
+            };
+            let errors = check_response(field, &text);
             if !errors.is_empty() {
                 return Err(AppError::Invalid(errors));
             }
             responded();
             active.response = Set(Some(text.trim().to_owned()));
-            active.status = Set(ReportStatus::Answered.code().into());
-        }
-        Triage::OutOfScope(reason) => {
-            let errors = check_response("reason", &reason);
-            if !errors.is_empty() {
-                return Err(AppError::Invalid(errors));
-            }
-            responded();
-            active.response = Set(Some(reason.trim().to_owned()));
-            active.status = Set(ReportStatus::OutOfScope.code().into());
+            active.status = Set(status.code().into());
         }
         Triage::MergeInto(target_id) => {
             let target = report::Entity::find_by_id(target_id).one(&txn).await?;

@@ -40,7 +40,9 @@ pub fn ReportItem(report: ReportSummary) -> impl IntoView {
             <p class="muted">
                 {report.organisation.name(locale).to_owned()}" · "{t(report.category.label())}" · "{format_date(report.created_at)}
             </p>
-            <p class="supporters">{tf(k::REPORT_SUPPORTERS, &[("n", &report.supporters.to_string())])}</p>
+            {(report.supporters > 0).then(|| view! {
+                <p class="supporters">{tf(k::REPORT_SUPPORTERS, &[("n", &report.supporters.to_string())])}</p>
+            })}
         </li>
     }
 }

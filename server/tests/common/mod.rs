@@ -204,6 +204,17 @@ pub struct Answer {
 }
 
 impl Answer {
+    async fn read(response: reqwest::Response) -> Self {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.text().await.expect("body");
+        Answer {
+            status,
+            body,
+            headers,
+        }
+    }
+
     /// Where a server function that redirects sends the browser.
     pub fn location(&self) -> String {
         self.ok();
@@ -350,14 +361,7 @@ impl Visitor {
             .send()
             .await
             .unwrap_or_else(|e| panic!("POST /api/{endpoint}: {e}"));
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.text().await.expect("body");
-        Answer {
-            status,
-            body,
-            headers,
-        }
+        Answer::read(response).await
     }
 
     /// Calls a server function with a file, as a form with `enctype="multipart/form-data"`.
@@ -385,14 +389,7 @@ impl Visitor {
             .send()
             .await
             .unwrap_or_else(|e| panic!("POST /api/{endpoint}: {e}"));
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.text().await.expect("body");
-        Answer {
-            status,
-            body,
-            headers,
-        }
+        Answer::read(response).await
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> Answer {
