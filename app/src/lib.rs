@@ -20,6 +20,7 @@ pub mod notify;
 pub mod org;
 pub mod pages;
 pub mod report;
+pub mod team;
 pub mod upload;
 
 use leptos::prelude::*;
@@ -128,6 +129,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reports") view=report::view::ReportListPage/>
                     <Route path=path!("/reports/new") view=report::view::ReportNewPage/>
                     <Route path=path!("/reports/:id") view=report::view::ReportPage/>
+                    <Route path=path!("/teams") view=team::view::MyTeamsPage/>
+                    <Route path=path!("/teams/new") view=team::view::TeamNewPage/>
+                    <Route path=path!("/teams/invitations/:token") view=team::view::InvitationPage/>
+                    <Route path=path!("/teams/:id") view=team::view::TeamPage/>
                     <Route path=path!("/staff") view=challenge::view::StaffDashboard/>
                     <Route path=path!("/staff/challenges/new") view=challenge::view::ChallengeCreatePage/>
                     <Route path=path!("/staff/challenges/:id") view=challenge::view::ChallengeEditPage/>

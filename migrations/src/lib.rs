@@ -6,6 +6,7 @@ mod m20261122_000001_accounts;
 mod m20261122_000002_organisations;
 mod m20261122_000003_records;
 mod m20261122_000004_challenges;
+mod m20261122_000005_teams;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_organisations::Migration),
             Box::new(m20261122_000003_records::Migration),
             Box::new(m20261122_000004_challenges::Migration),
+            Box::new(m20261122_000005_teams::Migration),
         ]
     }
 }

@@ -68,10 +68,15 @@ async fn health(State(state): State<AppState>) -> Response {
     }
 }
 
-/// A stored file. Its bytes never change under an id, so it may be cached for a year. Images are
+/// A stored file, to those who may see it. Its bytes never change under an id, so it may be cached for a year. Images are
 /// shown inline; anything else downloads. Nothing in a file can run on this site.
-async fn file(State(state): State<AppState>, Path((id, _name)): Path<(i64, String)>) -> Response {
-    let stored = match app::upload::service::find(&state.db, id).await {
+async fn file(
+    State(state): State<AppState>,
+    Extension(auth): Extension<app::auth::ctx::RequestAuth>,
+    Path((id, _name)): Path<(i64, String)>,
+) -> Response {
+    let stored = match app::upload::service::find_visible(&state.db, id, auth.viewer.as_ref()).await
+    {
         Ok(Some(stored)) => stored,
         Ok(None) => return StatusCode::NOT_FOUND.into_response(),
         Err(err) => {

@@ -625,7 +625,13 @@ async fn covers_and_attachments_are_checked_and_listed(backend: Backend) {
     let e = editor(&staff, id.parse().unwrap()).await;
     assert_eq!(e.cover.unwrap().name, "anh-bia.png");
     assert_eq!(e.attachments[0].name, "de-bai-chi-tiet.pdf");
-    let download = app.visitor().get(&e.attachments[0].url()).await;
+    let hidden = app.visitor().get(&e.attachments[0].url()).await;
+    assert_eq!(
+        hidden.status(),
+        StatusCode::NOT_FOUND,
+        "a draft's files wait for it"
+    );
+    let download = staff.get(&e.attachments[0].url()).await;
     assert_eq!(download.headers()["content-type"], "application/pdf");
     assert!(
         download.headers()["content-disposition"]

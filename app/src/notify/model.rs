@@ -25,10 +25,14 @@ pub enum NotificationKind {
     ChallengeCancelled,
     /// Staff answered the question you asked about a challenge.
     QuestionAnswered,
+    /// Someone invited you to their team.
+    TeamInvitation,
+    /// Someone joined the team you own.
+    TeamMemberJoined,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 8] = [
+    pub const ALL: [NotificationKind; 10] = [
         NotificationKind::StaffRoleGranted,
         NotificationKind::PasswordChanged,
         NotificationKind::ReportResponded,
@@ -37,6 +41,8 @@ impl NotificationKind {
         NotificationKind::ChallengeDeadlineMoved,
         NotificationKind::ChallengeCancelled,
         NotificationKind::QuestionAnswered,
+        NotificationKind::TeamInvitation,
+        NotificationKind::TeamMemberJoined,
     ];
 
     pub fn code(self) -> &'static str {
@@ -49,6 +55,8 @@ impl NotificationKind {
             NotificationKind::ChallengeDeadlineMoved => "challenge_deadline_moved",
             NotificationKind::ChallengeCancelled => "challenge_cancelled",
             NotificationKind::QuestionAnswered => "question_answered",
+            NotificationKind::TeamInvitation => "team_invitation",
+            NotificationKind::TeamMemberJoined => "team_member_joined",
         }
     }
 
@@ -67,6 +75,8 @@ impl NotificationKind {
             NotificationKind::ChallengeDeadlineMoved => k::NOTIFY_CHALLENGE_DEADLINE_MOVED,
             NotificationKind::ChallengeCancelled => k::NOTIFY_CHALLENGE_CANCELLED,
             NotificationKind::QuestionAnswered => k::NOTIFY_QUESTION_ANSWERED,
+            NotificationKind::TeamInvitation => k::NOTIFY_TEAM_INVITATION,
+            NotificationKind::TeamMemberJoined => k::NOTIFY_TEAM_MEMBER_JOINED,
         }
     }
 
@@ -81,6 +91,8 @@ impl NotificationKind {
             NotificationKind::ChallengeDeadlineMoved => k::PREFS_CHALLENGE_DEADLINE_MOVED,
             NotificationKind::ChallengeCancelled => k::PREFS_CHALLENGE_CANCELLED,
             NotificationKind::QuestionAnswered => k::PREFS_QUESTION_ANSWERED,
+            NotificationKind::TeamInvitation => k::PREFS_TEAM_INVITATION,
+            NotificationKind::TeamMemberJoined => k::PREFS_TEAM_MEMBER_JOINED,
         }
     }
 }

@@ -118,11 +118,43 @@ pub async fn store(
     Ok(to_link(&model))
 }
 
-pub async fn find(
+/// A stored file, if `viewer` may see it: a report's photo is public; a challenge's cover or
+/// attachment is public once the challenge is, and before that only its staff see it; a file no
+/// longer attached to anything is gone.
+pub async fn find_visible(
     db: &impl ConnectionTrait,
     id: i64,
+    viewer: Option<&crate::auth::Viewer>,
 ) -> Result<Option<upload::Model>, sea_orm::DbErr> {
-    upload::Entity::find_by_id(id).one(db).await
+    use crate::challenge::entity::{attachment, challenge};
+    use sea_orm::{ColumnTrait, Condition, QueryFilter};
+    let Some(file) = upload::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    if file.purpose == Purpose::ReportPhoto.code() {
+        return Ok(Some(file));
+    }
+    let attached_to: Vec<i64> = attachment::Entity::find()
+        .filter(attachment::Column::UploadId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| a.challenge_id)
+        .collect();
+    let owner = challenge::Entity::find()
+        .filter(
+            Condition::any()
+                .add(challenge::Column::CoverId.eq(id))
+                .add(challenge::Column::Id.is_in(attached_to)),
+        )
+        .one(db)
+        .await?;
+    Ok(owner
+        .filter(|c| {
+            c.status != crate::challenge::rules::Status::Draft.code()
+                || viewer.is_some_and(|v| v.is_staff_of(c.organisation_id))
+        })
+        .map(|_| file))
 }
 
 /// The links of several files at once, without their bytes.

@@ -175,6 +175,14 @@ fn ChallengeBody(
                 }.into_any()}
                 {view! {
                 <div class="challenge-side">
+                    {matches!(c.phase, Phase::Upcoming | Phase::Open).then(|| view! {
+                        <section class="section card take-part" aria-labelledby="take-part-heading">
+                            <h2 id="take-part-heading">{t(k::CHALLENGE_TAKE_PART)}</h2>
+                            <p>{t(k::CHALLENGE_TAKE_PART_INTRO)}</p>
+                            <a class="button" href=format!("/teams/new?challenge={id}")>{t(k::CHALLENGE_FORM_TEAM)}</a>
+                            <p class="muted small">{t(k::CHALLENGE_HAVE_CODE)}" "<a href="/teams#join-heading">{t(k::TEAMS_JOIN_TITLE)}</a></p>
+                        </section>
+                    })}
                     <section id="timetable" class="section card">
                         <h2>{t(k::CHALLENGE_TIMETABLE)}</h2>
                         <ol class="timeline">

@@ -1,0 +1,218 @@
+//! Server functions for teams: signed-in people form and join teams; owners invite, hand over and
+//! remove; members read and leave. Nobody else reads a team's page.
+
+use leptos::prelude::*;
+
+use super::model::{MyTeams, PendingInvitation, TeamDetail};
+use crate::error::AppError;
+
+#[server(prefix = "/api", endpoint = "teams/create")]
+pub async fn create_team(
+    challenge_id: i64,
+    name: String,
+    organisation_name: Option<String>,
+    description: Option<String>,
+    contact: String,
+) -> Result<(), AppError> {
+    use crate::audit::service::Record;
+    use crate::auth::ctx;
+    let viewer = ctx::require_verified()?;
+    let db = ctx::db()?;
+    let form = super::service::TeamForm {
+        name,
+        organisation_name: organisation_name.unwrap_or_default(),
+        description: description.unwrap_or_default(),
+        contact,
+    };
+    let team = super::service::create(&db, &viewer, challenge_id, form).await?;
+    Record::new("team.create", "team", Some(team.id))
+        .by_requester()
+        .details(serde_json::json!({ "challenge_id": challenge_id, "name": team.name }))
+        .save(&db)
+        .await?;
+    leptos_axum::redirect(&format!("/teams/{}", team.id));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "teams/mine")]
+pub async fn load_my_teams() -> Result<MyTeams, AppError> {
+    use crate::auth::ctx;
+    let viewer = ctx::require_user()?;
+    super::service::mine(&ctx::db()?, &viewer).await
+}
+
+#[server(prefix = "/api", endpoint = "teams/get")]
+pub async fn get_team(id: i64) -> Result<TeamDetail, AppError> {
+    use crate::auth::ctx;
+    let viewer = ctx::require_user()?;
+    super::service::detail(&ctx::db()?, &viewer, id).await
+}
+
+#[server(prefix = "/api", endpoint = "teams/invite")]
+pub async fn invite_member(team_id: i64, email: String) -> Result<(), AppError> {
+    use crate::audit::service::Record;
+    use crate::auth::ctx;
+    use crate::i18n::{Locale, k};
+    use crate::notify::model::NotificationKind;
+    let owner = ctx::require_verified()?;
+    let db = ctx::db()?;
+    let (token, account, team, challenge) =
+        super::service::invite(&db, &owner, team_id, &email).await?;
+    let link = format!("/teams/invitations/{token}");
+    let params = [
+        ("team", team.name.as_str()),
+        ("challenge", challenge.title.as_str()),
+        ("name", owner.display_name.as_str()),
+    ];
+    match account {
+        Some(user_id) => {
+            crate::notify::service::notify(
+                &db,
+                user_id,
+                NotificationKind::TeamInvitation,
+                &params,
+                &link,
+            )
+            .await?
+        }
+        None => {
+            // No account yet: the email itself carries the link; registering with this address
+            // and opening it joins the team.
+            let locale = Locale::Vi;
+            let subject = locale.tf(k::NOTIFY_TEAM_INVITATION, &params);
+            let body = locale.tf(
+                k::MAIL_TEAM_INVITATION_BODY,
+                &[
+                    ("name", &owner.display_name),
+                    ("team", &team.name),
+                    ("challenge", &challenge.title),
+                    ("link", &format!("{}{link}", ctx::base_url())),
+                ],
+            );
+            crate::mail::service::enqueue(&db, &email, "team_invitation", &subject, &body).await?
+        }
+    }
+    Record::new("team.invite", "team", Some(team.id))
+        .by_requester()
+        .details(serde_json::json!({ "email": crate::account::rules::normalise_email(&email) }))
+        .save(&db)
+        .await
+}
+
+#[server(prefix = "/api", endpoint = "teams/invitation")]
+pub async fn invitation_preview(token: String) -> Result<PendingInvitation, AppError> {
+    super::service::preview(&crate::auth::ctx::db()?, &token).await
+}
+
+/// Accepts or declines an invitation, by the emailed link's `token` or by `id` from one's own list.
+#[server(prefix = "/api", endpoint = "teams/respond")]
+pub async fn respond_invitation(
+    token: Option<String>,
+    id: Option<i64>,
+    accept: bool,
+) -> Result<(), AppError> {
+    use crate::audit::service::Record;
+    use crate::auth::ctx;
+    let viewer = ctx::require_verified()?;
+    let db = ctx::db()?;
+    let team = super::service::respond(&db, &viewer, token.as_deref(), id, accept).await?;
+    Record::new(
+        if accept { "team.join" } else { "team.decline" },
+        "team",
+        Some(team.id),
+    )
+    .by_requester()
+    .save(&db)
+    .await?;
+    if accept {
+        tell_owner_of_new_member(&db, &team, &viewer.display_name).await?;
+        leptos_axum::redirect(&format!("/teams/{}", team.id));
+    } else {
+        leptos_axum::redirect("/teams");
+    }
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+async fn tell_owner_of_new_member(
+    db: &impl sea_orm::ConnectionTrait,
+    team: &super::entity::team::Model,
+    name: &str,
+) -> Result<(), AppError> {
+    crate::notify::service::notify(
+        db,
+        team.owner_id,
+        crate::notify::model::NotificationKind::TeamMemberJoined,
+        &[("name", name), ("team", &team.name)],
+        &format!("/teams/{}", team.id),
+    )
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "teams/join")]
+pub async fn join_team(code: String) -> Result<(), AppError> {
+    use crate::audit::service::Record;
+    use crate::auth::ctx;
+    let viewer = ctx::require_verified()?;
+    let db = ctx::db()?;
+    let team = super::service::join_by_code(&db, &viewer, &code).await?;
+    Record::new("team.join", "team", Some(team.id))
+        .by_requester()
+        .details(serde_json::json!({ "by": "code" }))
+        .save(&db)
+        .await?;
+    tell_owner_of_new_member(&db, &team, &viewer.display_name).await?;
+    leptos_axum::redirect(&format!("/teams/{}", team.id));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "teams/hand-over")]
+pub async fn hand_over(team_id: i64, user_id: i64) -> Result<(), AppError> {
+    use crate::audit::service::Record;
+    use crate::auth::ctx;
+    let owner = ctx::require_user()?;
+    let db = ctx::db()?;
+    let team = super::service::hand_over(&db, &owner, team_id, user_id).await?;
+    Record::new("team.hand_over", "team", Some(team.id))
+        .by_requester()
+        .details(serde_json::json!({ "new_owner": user_id }))
+        .save(&db)
+        .await
+}
+
+#[server(prefix = "/api", endpoint = "teams/remove")]
+pub async fn remove_member(team_id: i64, user_id: i64) -> Result<(), AppError> {
+    use crate::audit::service::Record;
+    use crate::auth::ctx;
+    let owner = ctx::require_user()?;
+    let db = ctx::db()?;
+    let team = super::service::remove(&db, &owner, team_id, user_id).await?;
+    Record::new("team.remove", "team", Some(team.id))
+        .by_requester()
+        .details(serde_json::json!({ "user_id": user_id }))
+        .save(&db)
+        .await
+}
+
+#[server(prefix = "/api", endpoint = "teams/leave")]
+pub async fn leave_team(team_id: i64) -> Result<(), AppError> {
+    use crate::audit::service::Record;
+    use crate::auth::ctx;
+    let viewer = ctx::require_user()?;
+    let db = ctx::db()?;
+    let dissolved = super::service::leave(&db, &viewer, team_id).await?;
+    Record::new(
+        if dissolved {
+            "team.dissolve"
+        } else {
+            "team.leave"
+        },
+        "team",
+        Some(team_id),
+    )
+    .by_requester()
+    .save(&db)
+    .await?;
+    leptos_axum::redirect("/teams");
+    Ok(())
+}

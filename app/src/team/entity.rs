@@ -1,0 +1,86 @@
+//! Tables behind teams, their members and invitations.
+
+pub mod team {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "teams")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub challenge_id: i64,
+        pub name: String,
+        pub organisation_name: Option<String>,
+        pub description: String,
+        pub contact: String,
+        #[sea_orm(unique)]
+        pub join_code: String,
+        pub owner_id: i64,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod member {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "team_members")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub team_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: i64,
+        /// Copied from the team so that the database keeps one team per person per challenge.
+        pub challenge_id: i64,
+        pub joined_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {
+        #[sea_orm(
+            belongs_to = "crate::account::entity::user::Entity",
+            from = "Column::UserId",
+            to = "crate::account::entity::user::Column::Id"
+        )]
+        User,
+    }
+
+    impl Related<crate::account::entity::user::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::User.def()
+        }
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod invitation {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "team_invitations")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub team_id: i64,
+        pub email: String,
+        #[sea_orm(unique)]
+        pub token_hash: String,
+        pub invited_by: Option<i64>,
+        /// `pending`, `accepted`, `declined` or `revoked`.
+        pub status: String,
+        pub created_at: DateTimeUtc,
+        pub responded_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -1,0 +1,469 @@
+//! Forming teams: creating one, inviting by email, joining by invitation or code, handing over
+//! ownership, removing members, leaving; and reading a person's teams.
+
+use chrono::Utc;
+use rand::Rng;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr, TransactionSession, TransactionTrait,
+};
+
+use super::entity::{invitation, member, team};
+use super::model::{Member, MyTeams, PendingInvitation, TeamChallenge, TeamDetail};
+use super::rules::{
+    CODE_ALPHABET, CODE_LENGTH, check_can_change, check_room, check_team, normalise_code,
+};
+use crate::account::entity::user;
+use crate::auth::Viewer;
+use crate::auth::token::{random_token, sha256_hex};
+use crate::challenge::entity::challenge;
+use crate::challenge::service::{phase_of, timetable_of};
+use crate::error::{AppError, FieldError};
+
+pub struct TeamForm {
+    pub name: String,
+    pub organisation_name: String,
+    pub description: String,
+    pub contact: String,
+}
+
+fn join_code() -> String {
+    let mut rng = rand::rng();
+    (0..CODE_LENGTH)
+        .map(|_| CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())] as char)
+        .collect()
+}
+
+/// The challenge, if teams may still form or change in it.
+async fn open_challenge(db: &impl ConnectionTrait, id: i64) -> Result<challenge::Model, AppError> {
+    let c = challenge::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    check_can_change(phase_of(&c, Utc::now()), c.entries_close_at)?;
+    Ok(c)
+}
+
+async fn find(db: &impl ConnectionTrait, id: i64) -> Result<team::Model, AppError> {
+    team::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The team, if `viewer` owns it.
+async fn owned(
+    db: &impl ConnectionTrait,
+    id: i64,
+    viewer: &Viewer,
+) -> Result<team::Model, AppError> {
+    let t = find(db, id).await?;
+    if t.owner_id == viewer.id {
+        Ok(t)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+async fn is_member(
+    db: &impl ConnectionTrait,
+    team_id: i64,
+    user_id: i64,
+) -> Result<bool, AppError> {
+    Ok(member::Entity::find_by_id((team_id, user_id))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// The database's own refusal of a second team in one challenge, said in words.
+fn one_team_per_challenge(err: DbErr) -> AppError {
+    match err.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => AppError::conflict("error.already_in_a_team"),
+        _ => crate::error::internal(err),
+    }
+}
+
+/// Adds a person to a team, within the challenge's size limit.
+async fn add_member(
+    db: &impl ConnectionTrait,
+    t: &team::Model,
+    c: &challenge::Model,
+    user_id: i64,
+) -> Result<(), AppError> {
+    let size = member::Entity::find()
+        .filter(member::Column::TeamId.eq(t.id))
+        .count(db)
+        .await?;
+    check_room(size, c.team_max)?;
+    member::ActiveModel {
+        team_id: Set(t.id),
+        user_id: Set(user_id),
+        challenge_id: Set(t.challenge_id),
+        joined_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await
+    .map_err(one_team_per_challenge)?;
+    Ok(())
+}
+
+pub async fn create(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    owner: &Viewer,
+    challenge_id: i64,
+    form: TeamForm,
+) -> Result<team::Model, AppError> {
+    let c = open_challenge(db, challenge_id).await?;
+    let mut errors = check_team(
+        &form.name,
+        &form.organisation_name,
+        &form.description,
+        &form.contact,
+    );
+    let name = form.name.trim().to_owned();
+    if team::Entity::find()
+        .filter(team::Column::ChallengeId.eq(c.id))
+        .filter(team::Column::Name.eq(&name))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        errors.push(FieldError::new("name", "error.team_name_taken"));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let created = team::ActiveModel {
+        challenge_id: Set(c.id),
+        name: Set(name),
+        organisation_name: Set(
+            Some(form.organisation_name.trim().to_owned()).filter(|o| !o.is_empty())
+        ),
+        description: Set(form.description.trim().to_owned()),
+        contact: Set(form.contact.trim().to_owned()),
+        join_code: Set(join_code()),
+        owner_id: Set(owner.id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    add_member(&txn, &created, &c, owner.id).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// An invitation by email; returns the token for the link and whether the address has an account.
+pub async fn invite(
+    db: &impl ConnectionTrait,
+    owner: &Viewer,
+    team_id: i64,
+    email: &str,
+) -> Result<(String, Option<i64>, team::Model, challenge::Model), AppError> {
+    let t = owned(db, team_id, owner).await?;
+    let c = open_challenge(db, t.challenge_id).await?;
+    let email = crate::account::rules::normalise_email(email);
+    crate::account::rules::check_email(&email).map_err(|e| AppError::Invalid(vec![e]))?;
+    let account = user::Entity::find()
+        .filter(user::Column::Email.eq(&email))
+        .one(db)
+        .await?;
+    if let Some(a) = &account
+        && is_member(db, t.id, a.id).await?
+    {
+        return Err(AppError::invalid("email", "error.already_member"));
+    }
+    let pending = invitation::Entity::find()
+        .filter(invitation::Column::TeamId.eq(t.id))
+        .filter(invitation::Column::Email.eq(&email))
+        .filter(invitation::Column::Status.eq("pending"))
+        .count(db)
+        .await?;
+    if pending > 0 {
+        return Err(AppError::invalid("email", "error.already_invited"));
+    }
+    let size = member::Entity::find()
+        .filter(member::Column::TeamId.eq(t.id))
+        .count(db)
+        .await?;
+    check_room(size, c.team_max)?;
+    let token = random_token(24);
+    invitation::ActiveModel {
+        team_id: Set(t.id),
+        email: Set(email),
+        token_hash: Set(sha256_hex(&token)),
+        invited_by: Set(Some(owner.id)),
+        status: Set("pending".into()),
+        created_at: Set(Utc::now()),
+        responded_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok((token, account.map(|a| a.id), t, c))
+}
+
+async fn pending_by_token(
+    db: &impl ConnectionTrait,
+    token: &str,
+) -> Result<invitation::Model, AppError> {
+    invitation::Entity::find()
+        .filter(invitation::Column::TokenHash.eq(sha256_hex(token.trim())))
+        .one(db)
+        .await?
+        .filter(|i| i.status == "pending")
+        .ok_or(AppError::NotFound)
+}
+
+async fn describe(
+    db: &impl ConnectionTrait,
+    i: &invitation::Model,
+) -> Result<PendingInvitation, AppError> {
+    let t = find(db, i.team_id).await?;
+    let c = challenge::Entity::find_by_id(t.challenge_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let inviter = match i.invited_by {
+        Some(id) => user::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|u| u.display_name),
+        None => None,
+    };
+    Ok(PendingInvitation {
+        id: i.id,
+        team_name: t.name,
+        challenge_title: c.title,
+        invited_by: inviter.unwrap_or_default(),
+    })
+}
+
+pub async fn preview(
+    db: &impl ConnectionTrait,
+    token: &str,
+) -> Result<PendingInvitation, AppError> {
+    let i = pending_by_token(db, token).await?;
+    describe(db, &i).await
+}
+
+/// Accepts or declines: by the link's token, or by id when the invitation was sent to the
+/// viewer's own address.
+pub async fn respond(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    viewer: &Viewer,
+    token: Option<&str>,
+    id: Option<i64>,
+    accept: bool,
+) -> Result<team::Model, AppError> {
+    let i = match (token.filter(|t| !t.trim().is_empty()), id) {
+        (Some(token), _) => pending_by_token(db, token).await?,
+        (None, Some(id)) => invitation::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .filter(|i| i.status == "pending" && i.email == viewer.email)
+            .ok_or(AppError::NotFound)?,
+        (None, None) => return Err(AppError::NotFound),
+    };
+    let t = find(db, i.team_id).await?;
+    let txn = db.begin().await?;
+    if accept {
+        let c = open_challenge(&txn, t.challenge_id).await?;
+        add_member(&txn, &t, &c, viewer.id).await?;
+    }
+    let mut active = i.into_active_model();
+    active.status = Set(if accept { "accepted" } else { "declined" }.into());
+    active.responded_at = Set(Some(Utc::now()));
+    active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(t)
+}
+
+pub async fn join_by_code(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    code: &str,
+) -> Result<team::Model, AppError> {
+    let t = team::Entity::find()
+        .filter(team::Column::JoinCode.eq(normalise_code(code)))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::invalid("code", "error.join_code"))?;
+    let c = open_challenge(db, t.challenge_id).await?;
+    add_member(db, &t, &c, viewer.id).await?;
+    Ok(t)
+}
+
+pub async fn hand_over(
+    db: &impl ConnectionTrait,
+    owner: &Viewer,
+    team_id: i64,
+    new_owner: i64,
+) -> Result<team::Model, AppError> {
+    let t = owned(db, team_id, owner).await?;
+    if !is_member(db, t.id, new_owner).await? || new_owner == owner.id {
+        return Err(AppError::invalid("user_id", "error.not_a_member"));
+    }
+    let mut active = t.into_active_model();
+    active.owner_id = Set(new_owner);
+    active.updated_at = Set(Utc::now());
+    Ok(active.update(db).await?)
+}
+
+pub async fn remove(
+    db: &impl ConnectionTrait,
+    owner: &Viewer,
+    team_id: i64,
+    user_id: i64,
+) -> Result<team::Model, AppError> {
+    let t = owned(db, team_id, owner).await?;
+    if user_id == owner.id {
+        return Err(AppError::conflict("error.owner_cannot_be_removed"));
+    }
+    open_challenge(db, t.challenge_id).await?;
+    let removed = member::Entity::delete_by_id((t.id, user_id))
+        .exec(db)
+        .await?;
+    if removed.rows_affected == 0 {
+        return Err(AppError::invalid("user_id", "error.not_a_member"));
+    }
+    Ok(t)
+}
+
+/// Leaves a team. An owner hands over first; an owner alone dissolves the team.
+pub async fn leave(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    team_id: i64,
+) -> Result<bool, AppError> {
+    let t = find(db, team_id).await?;
+    if !is_member(db, t.id, viewer.id).await? {
+        return Err(AppError::Forbidden);
+    }
+    open_challenge(db, t.challenge_id).await?;
+    let size = member::Entity::find()
+        .filter(member::Column::TeamId.eq(t.id))
+        .count(db)
+        .await?;
+    if t.owner_id == viewer.id {
+        if size > 1 {
+            return Err(AppError::conflict("error.owner_hands_over_first"));
+        }
+        team::Entity::delete_by_id(t.id).exec(db).await?;
+        return Ok(true);
+    }
+    member::Entity::delete_by_id((t.id, viewer.id))
+        .exec(db)
+        .await?;
+    Ok(false)
+}
+
+async fn detail_of(
+    db: &impl ConnectionTrait,
+    t: team::Model,
+    viewer: &Viewer,
+) -> Result<TeamDetail, AppError> {
+    let c = challenge::Entity::find_by_id(t.challenge_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rows = member::Entity::find()
+        .filter(member::Column::TeamId.eq(t.id))
+        .order_by_asc(member::Column::JoinedAt)
+        .find_also_related(user::Entity)
+        .all(db)
+        .await?;
+    let pending_invitations = invitation::Entity::find()
+        .filter(invitation::Column::TeamId.eq(t.id))
+        .filter(invitation::Column::Status.eq("pending"))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| i.email)
+        .collect();
+    let now = Utc::now();
+    Ok(TeamDetail {
+        id: t.id,
+        name: t.name,
+        organisation_name: t.organisation_name,
+        description: t.description,
+        contact: t.contact,
+        join_code: t.join_code,
+        challenge: TeamChallenge {
+            id: c.id,
+            slug: c.slug.clone(),
+            title: c.title.clone(),
+            phase: phase_of(&c, now),
+            team_max: c.team_max,
+            next: timetable_of(&c).next_deadline(now),
+        },
+        members: rows
+            .into_iter()
+            .filter_map(|(m, u)| {
+                u.map(|u| Member {
+                    user_id: u.id,
+                    display_name: u.display_name,
+                    is_owner: u.id == t.owner_id,
+                    joined_at: m.joined_at,
+                })
+            })
+            .collect(),
+        pending_invitations: if t.owner_id == viewer.id {
+            pending_invitations
+        } else {
+            Vec::new()
+        },
+        is_owner: t.owner_id == viewer.id,
+        viewer_id: viewer.id,
+    })
+}
+
+/// A team, to its members only (a guessed id gets forbidden).
+pub async fn detail(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    team_id: i64,
+) -> Result<TeamDetail, AppError> {
+    let t = find(db, team_id).await?;
+    if !is_member(db, t.id, viewer.id).await? {
+        return Err(AppError::Forbidden);
+    }
+    detail_of(db, t, viewer).await
+}
+
+pub async fn mine(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<MyTeams, AppError> {
+    let memberships = member::Entity::find()
+        .filter(member::Column::UserId.eq(viewer.id))
+        .order_by_desc(member::Column::JoinedAt)
+        .all(db)
+        .await?;
+    let mut teams = Vec::new();
+    for m in memberships {
+        teams.push(detail_of(db, find(db, m.team_id).await?, viewer).await?);
+    }
+    let mut invitations = Vec::new();
+    for i in invitation::Entity::find()
+        .filter(invitation::Column::Email.eq(&viewer.email))
+        .filter(invitation::Column::Status.eq("pending"))
+        .all(db)
+        .await?
+    {
+        invitations.push(describe(db, &i).await?);
+    }
+    Ok(MyTeams { teams, invitations })
+}
+
+/// The members of a team, to tell them things.
+pub async fn member_ids(db: &impl ConnectionTrait, team_id: i64) -> Result<Vec<i64>, AppError> {
+    Ok(member::Entity::find()
+        .filter(member::Column::TeamId.eq(team_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect())
+}

@@ -1,0 +1,355 @@
+//! Teams through the real HTTP stack: forming one, inviting by email, joining by code, the size
+//! limit, one team per person per challenge, handing over, removing, leaving, and privacy.
+
+mod common;
+
+use app::error::AppError;
+use app::team::model::{MyTeams, TeamDetail};
+use chrono::{Duration, Utc};
+use common::{Backend, TestApp, Visitor, spawn_app};
+use reqwest::StatusCode;
+
+fn city(at: chrono::DateTime<Utc>) -> String {
+    at.with_timezone(&app::i18n::format::city_offset())
+        .format("%Y-%m-%dT%H:%M:%S")
+        .to_string()
+}
+
+/// A published challenge of a new ward, open for entries, with teams of at most `team_max`.
+async fn open_challenge(app: &TestApp, team_max: u32, close: Duration) -> i64 {
+    let (org, staff) = app.org_with_staff("Phường 1", "canbo@p1.vn").await;
+    let now = Utc::now();
+    let form = [
+        ("organisation_id", org.to_string()),
+        ("form[title]", "Giảm thời gian chờ ở bộ phận một cửa".into()),
+        (
+            "form[summary]",
+            "Người dân đang chờ trung bình hai giờ để nộp hồ sơ.".into(),
+        ),
+        (
+            "form[brief]",
+            "Mỗi sáng hơn 200 người đến bộ phận một cửa của phường, chỉ có hai quầy.".into(),
+        ),
+        ("form[eligibility]", String::new()),
+        ("form[team_min]", "1".into()),
+        ("form[team_max]", team_max.to_string()),
+        ("form[category]", "admin_procedures".into()),
+        ("form[pilot_budget]", String::new()),
+        ("form[opens_at]", city(now - Duration::days(1))),
+        ("form[entries_close_at]", city(now + close)),
+        (
+            "form[judging_closes_at]",
+            city(now + close + Duration::days(10)),
+        ),
+        ("form[results_at]", city(now + close + Duration::days(20))),
+        ("form[vote_opens_at]", String::new()),
+        ("form[vote_closes_at]", String::new()),
+    ];
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let location = staff.call("challenges/create", &pairs).await.location();
+    let id = location.trim_start_matches("/staff/challenges/").to_owned();
+    staff.call("challenges/publish", &[("id", &id)]).await.ok();
+    id.parse().unwrap()
+}
+
+async fn form_team(v: &Visitor, challenge: i64, name: &str) -> i64 {
+    let location = v
+        .call(
+            "teams/create",
+            &[
+                ("challenge_id", &challenge.to_string()),
+                ("name", name),
+                ("organisation_name", "Trường ĐH Tây Ninh"),
+                ("description", "Sinh viên công nghệ thông tin"),
+                ("contact", "0909 123 456"),
+            ],
+        )
+        .await
+        .location();
+    location.trim_start_matches("/teams/").parse().unwrap()
+}
+
+async fn team(v: &Visitor, id: i64) -> TeamDetail {
+    v.call("teams/get", &[("id", &id.to_string())]).await.json()
+}
+
+async fn a_team_forms_invites_by_email_and_the_invitee_joins(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let challenge = open_challenge(&app, 3, Duration::days(20)).await;
+    let owner = app.citizen("bao@example.vn").await;
+    let id = form_team(&owner, challenge, "Nhóm Sen Hồng").await;
+    let ids = id.to_string();
+
+    // Someone with an account is told in the app; someone without gets an email with the link.
+    let member = app.citizen("lan@example.vn").await;
+    owner
+        .call(
+            "teams/invite",
+            &[("team_id", &ids), ("email", "LAN@example.vn")],
+        )
+        .await
+        .ok();
+    owner
+        .call(
+            "teams/invite",
+            &[("team_id", &ids), ("email", "moi@example.vn")],
+        )
+        .await
+        .ok();
+    let twice = owner
+        .call(
+            "teams/invite",
+            &[("team_id", &ids), ("email", "lan@example.vn")],
+        )
+        .await;
+    assert_eq!(twice.invalid_fields(), ["email"]);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM notifications WHERE kind = 'team_invitation'")
+            .await,
+        1
+    );
+    app.wait_until(
+        "SELECT COUNT(*) FROM outbox WHERE to_email = 'moi@example.vn' AND body_text LIKE '%/teams/invitations/%'",
+        "an email with the invitation link",
+    )
+    .await;
+
+    let mine: MyTeams = member.call("teams/mine", &[]).await.json();
+    assert_eq!(mine.invitations.len(), 1);
+    assert_eq!(mine.invitations[0].team_name, "Nhóm Sen Hồng");
+    member
+        .call(
+            "teams/respond",
+            &[
+                ("id", &mine.invitations[0].id.to_string()),
+                ("accept", "true"),
+            ],
+        )
+        .await
+        .ok();
+    let t = team(&member, id).await;
+    assert_eq!(t.members.len(), 2);
+    assert!(!t.is_owner);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM notifications WHERE kind = 'team_member_joined'")
+            .await,
+        1
+    );
+
+    // The emailed link works for whoever registers and opens it.
+    let body: String = {
+        use sea_orm::{ConnectionTrait, Statement};
+        let row = app
+            .db
+            .query_one_raw(Statement::from_string(
+                app.db.get_database_backend(),
+                "SELECT body_text FROM outbox WHERE to_email = 'moi@example.vn'",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get_by_index(0).unwrap()
+    };
+    let token = body
+        .split("/teams/invitations/")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    let newcomer = app.citizen("moi@example.vn").await;
+    let preview: app::team::model::PendingInvitation = app
+        .visitor()
+        .call("teams/invitation", &[("token", &token)])
+        .await
+        .json();
+    assert_eq!(
+        preview.challenge_title,
+        "Giảm thời gian chờ ở bộ phận một cửa"
+    );
+    newcomer
+        .call("teams/respond", &[("token", &token), ("accept", "true")])
+        .await
+        .ok();
+    assert_eq!(team(&owner, id).await.members.len(), 3);
+    let used = newcomer
+        .call("teams/respond", &[("token", &token), ("accept", "true")])
+        .await;
+    assert_eq!(
+        used.status,
+        StatusCode::NOT_FOUND,
+        "an invitation answers once"
+    );
+}
+
+async fn the_size_limit_and_one_team_per_challenge_hold(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let challenge = open_challenge(&app, 2, Duration::days(20)).await;
+    let owner = app.citizen("bao@example.vn").await;
+    let id = form_team(&owner, challenge, "Nhóm Sen Hồng").await;
+    let code = team(&owner, id).await.join_code;
+
+    let second = app.citizen("lan@example.vn").await;
+    second
+        .call("teams/join", &[("code", &code.to_lowercase())])
+        .await
+        .ok();
+    let third = app.citizen("chi@example.vn").await;
+    let full = third.call("teams/join", &[("code", &code)]).await;
+    assert!(matches!(full.error(), AppError::Conflict { key, .. } if key == "error.team_full"));
+    let invite = owner
+        .call(
+            "teams/invite",
+            &[("team_id", &id.to_string()), ("email", "chi@example.vn")],
+        )
+        .await;
+    assert_eq!(invite.status, StatusCode::CONFLICT);
+
+    // Already in a team of this challenge: neither a second team nor joining another.
+    let again = second
+        .call(
+            "teams/create",
+            &[
+                ("challenge_id", &challenge.to_string()),
+                ("name", "Nhóm Khác"),
+                ("contact", "0909 000 111"),
+            ],
+        )
+        .await;
+    assert!(
+        matches!(again.error(), AppError::Conflict { key, .. } if key == "error.already_in_a_team")
+    );
+    let other = form_team(&third, challenge, "Nhóm Thứ Ba").await;
+    let other_code = team(&third, other).await.join_code;
+    let switch = second.call("teams/join", &[("code", &other_code)]).await;
+    assert!(
+        matches!(switch.error(), AppError::Conflict { key, .. } if key == "error.already_in_a_team")
+    );
+    let same_name = app
+        .citizen("dung@example.vn")
+        .await
+        .call(
+            "teams/create",
+            &[
+                ("challenge_id", &challenge.to_string()),
+                ("name", "Nhóm Sen Hồng"),
+                ("contact", "0909 000 222"),
+            ],
+        )
+        .await;
+    assert_eq!(same_name.invalid_fields(), ["name"]);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM team_members").await, 3);
+}
+
+async fn owners_hand_over_remove_and_a_team_always_has_an_owner(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let challenge = open_challenge(&app, 5, Duration::days(20)).await;
+    let owner = app.citizen("bao@example.vn").await;
+    let id = form_team(&owner, challenge, "Nhóm Sen Hồng").await;
+    let ids = id.to_string();
+    let code = team(&owner, id).await.join_code;
+    let lan = app.citizen("lan@example.vn").await;
+    lan.call("teams/join", &[("code", &code)]).await.ok();
+    let chi = app.citizen("chi@example.vn").await;
+    chi.call("teams/join", &[("code", &code)]).await.ok();
+    let lan_id = lan.viewer().await.unwrap().id.to_string();
+    let chi_id = chi.viewer().await.unwrap().id.to_string();
+
+    let not_owner = lan
+        .call("teams/remove", &[("team_id", &ids), ("user_id", &chi_id)])
+        .await;
+    assert_eq!(not_owner.status, StatusCode::FORBIDDEN);
+    let leave_first = owner.call("teams/leave", &[("team_id", &ids)]).await;
+    assert!(
+        matches!(leave_first.error(), AppError::Conflict { key, .. } if key == "error.owner_hands_over_first")
+    );
+    owner
+        .call("teams/remove", &[("team_id", &ids), ("user_id", &chi_id)])
+        .await
+        .ok();
+    assert_eq!(
+        chi.call("teams/get", &[("id", &ids)]).await.status,
+        StatusCode::FORBIDDEN,
+        "a removed member reads no more"
+    );
+    owner
+        .call(
+            "teams/hand-over",
+            &[("team_id", &ids), ("user_id", &lan_id)],
+        )
+        .await
+        .ok();
+    assert!(team(&lan, id).await.is_owner);
+    owner.call("teams/leave", &[("team_id", &ids)]).await.ok();
+    let t = team(&lan, id).await;
+    assert_eq!(t.members.len(), 1);
+    assert!(t.members[0].is_owner);
+    lan.call("teams/leave", &[("team_id", &ids)]).await.ok();
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM teams").await,
+        0,
+        "the last owner leaving dissolves the team"
+    );
+}
+
+async fn outsiders_cannot_read_a_team_even_by_guessing_its_id(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let challenge = open_challenge(&app, 5, Duration::days(20)).await;
+    let owner = app.citizen("bao@example.vn").await;
+    let id = form_team(&owner, challenge, "Nhóm Sen Hồng")
+        .await
+        .to_string();
+    let rival = app.citizen("lan@example.vn").await;
+    form_team(&rival, challenge, "Nhóm Đối Thủ").await;
+    for (endpoint, form) in [
+        ("teams/get", vec![("id", id.as_str())]),
+        (
+            "teams/invite",
+            vec![("team_id", id.as_str()), ("email", "x@example.vn")],
+        ),
+        ("teams/leave", vec![("team_id", id.as_str())]),
+    ] {
+        assert_eq!(
+            rival.call(endpoint, &form).await.status,
+            StatusCode::FORBIDDEN,
+            "{endpoint}"
+        );
+    }
+    assert_eq!(
+        app.visitor().call("teams/get", &[("id", &id)]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let (status, html) = rival.page(&format!("/teams/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        !html.contains(&team(&owner, id.parse().unwrap()).await.join_code),
+        "the code stays in the team"
+    );
+}
+
+async fn teams_stop_changing_when_entries_close(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let challenge = open_challenge(&app, 5, Duration::seconds(3)).await;
+    let owner = app.citizen("bao@example.vn").await;
+    let id = form_team(&owner, challenge, "Nhóm Sen Hồng").await;
+    let code = team(&owner, id).await.join_code;
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    let late = app
+        .citizen("lan@example.vn")
+        .await
+        .call("teams/join", &[("code", &code)])
+        .await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+    assert!(
+        matches!(late.error(), AppError::Conflict { key, params } if key == "error.teams_closed" && !params.is_empty())
+    );
+}
+
+on_both_databases!(
+    a_team_forms_invites_by_email_and_the_invitee_joins,
+    the_size_limit_and_one_team_per_challenge_hold,
+    owners_hand_over_remove_and_a_team_always_has_an_owner,
+    outsiders_cannot_read_a_team_even_by_guessing_its_id,
+    teams_stop_changing_when_entries_close,
+);
