@@ -10,6 +10,7 @@ pub mod auth;
 pub mod challenge;
 #[cfg(feature = "ssr")]
 pub mod demo;
+pub mod entry;
 pub mod error;
 pub mod i18n;
 pub mod layout;

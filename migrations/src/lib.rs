@@ -7,6 +7,7 @@ mod m20261122_000002_organisations;
 mod m20261122_000003_records;
 mod m20261122_000004_challenges;
 mod m20261122_000005_teams;
+mod m20261122_000006_entries;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_records::Migration),
             Box::new(m20261122_000004_challenges::Migration),
             Box::new(m20261122_000005_teams::Migration),
+            Box::new(m20261122_000006_entries::Migration),
         ]
     }
 }

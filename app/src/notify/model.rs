@@ -29,10 +29,12 @@ pub enum NotificationKind {
     TeamInvitation,
     /// Someone joined the team you own.
     TeamMemberJoined,
+    /// Your team's entry was submitted.
+    EntrySubmitted,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 10] = [
+    pub const ALL: [NotificationKind; 11] = [
         NotificationKind::StaffRoleGranted,
         NotificationKind::PasswordChanged,
         NotificationKind::ReportResponded,
@@ -43,6 +45,7 @@ impl NotificationKind {
         NotificationKind::QuestionAnswered,
         NotificationKind::TeamInvitation,
         NotificationKind::TeamMemberJoined,
+        NotificationKind::EntrySubmitted,
     ];
 
     pub fn code(self) -> &'static str {
@@ -57,6 +60,7 @@ impl NotificationKind {
             NotificationKind::QuestionAnswered => "question_answered",
             NotificationKind::TeamInvitation => "team_invitation",
             NotificationKind::TeamMemberJoined => "team_member_joined",
+            NotificationKind::EntrySubmitted => "entry_submitted",
         }
     }
 
@@ -77,6 +81,7 @@ impl NotificationKind {
             NotificationKind::QuestionAnswered => k::NOTIFY_QUESTION_ANSWERED,
             NotificationKind::TeamInvitation => k::NOTIFY_TEAM_INVITATION,
             NotificationKind::TeamMemberJoined => k::NOTIFY_TEAM_MEMBER_JOINED,
+            NotificationKind::EntrySubmitted => k::NOTIFY_ENTRY_SUBMITTED,
         }
     }
 
@@ -93,6 +98,7 @@ impl NotificationKind {
             NotificationKind::QuestionAnswered => k::PREFS_QUESTION_ANSWERED,
             NotificationKind::TeamInvitation => k::PREFS_TEAM_INVITATION,
             NotificationKind::TeamMemberJoined => k::PREFS_TEAM_MEMBER_JOINED,
+            NotificationKind::EntrySubmitted => k::PREFS_ENTRY_SUBMITTED,
         }
     }
 }

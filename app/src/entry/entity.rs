@@ -1,0 +1,59 @@
+//! Tables behind entries and their submitted versions.
+
+pub mod entry {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "entries")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(unique)]
+        pub team_id: i64,
+        pub challenge_id: i64,
+        pub title: String,
+        pub summary: String,
+        pub solution_md: String,
+        pub solution_html: String,
+        pub pilot_plan: String,
+        pub cost_vnd: i64,
+        pub experience: String,
+        pub demo_url: String,
+        pub acknowledged: bool,
+        pub status: String,
+        pub version: i32,
+        pub submitted_version: Option<i32>,
+        pub submitted_at: Option<DateTimeUtc>,
+        pub ineligible_reason: Option<String>,
+        pub updated_by: Option<i64>,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod version {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "entry_versions")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub entry_id: i64,
+        pub number: i32,
+        /// The submitted fields, as JSON.
+        pub content: String,
+        pub submitted_by: Option<i64>,
+        pub submitted_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

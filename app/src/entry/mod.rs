@@ -1,0 +1,11 @@
+//! Entries (bài dự thi): what a team proposes. Drafts any member edits, saved without losing
+//! another member's work; explicit submissions, each kept; nothing changes after the deadline.
+
+pub mod api;
+pub mod model;
+pub mod rules;
+
+#[cfg(feature = "ssr")]
+pub mod entity;
+#[cfg(feature = "ssr")]
+pub mod service;

@@ -1,0 +1,304 @@
+//! Writing entries: drafts saved against the version they started from, explicit submissions kept
+//! as numbered versions, and the deadline checked when a change is written.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    TransactionSession, TransactionTrait,
+};
+
+use super::entity::{entry, version};
+use super::model::{EntryFields, EntryStatus, EntryView};
+use super::rules::{check_draft, check_open, check_submission};
+use crate::account::entity::user;
+use crate::auth::Viewer;
+use crate::challenge::entity::challenge;
+use crate::error::AppError;
+use crate::team::entity::{member, team};
+
+/// The team and its challenge, if `viewer` is one of its members.
+async fn team_of(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    team_id: i64,
+) -> Result<(team::Model, challenge::Model), AppError> {
+    let t = team::Entity::find_by_id(team_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if member::Entity::find_by_id((t.id, viewer.id))
+        .one(db)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::Forbidden);
+    }
+    let c = challenge::Entity::find_by_id(t.challenge_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((t, c))
+}
+
+async fn load_or_create(
+    db: &impl ConnectionTrait,
+    t: &team::Model,
+) -> Result<entry::Model, AppError> {
+    if let Some(e) = entry::Entity::find()
+        .filter(entry::Column::TeamId.eq(t.id))
+        .one(db)
+        .await?
+    {
+        return Ok(e);
+    }
+    let now = Utc::now();
+    let created = entry::ActiveModel {
+        team_id: Set(t.id),
+        challenge_id: Set(t.challenge_id),
+        title: Set(String::new()),
+        summary: Set(String::new()),
+        solution_md: Set(String::new()),
+        solution_html: Set(String::new()),
+        pilot_plan: Set(String::new()),
+        cost_vnd: Set(0),
+        experience: Set(String::new()),
+        demo_url: Set(String::new()),
+        acknowledged: Set(false),
+        status: Set(EntryStatus::Draft.code().into()),
+        version: Set(0),
+        submitted_version: Set(None),
+        submitted_at: Set(None),
+        ineligible_reason: Set(None),
+        updated_by: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await;
+    match created {
+        Ok(e) => Ok(e),
+        // Two members opened it at once: the other one created it.
+        Err(_) => entry::Entity::find()
+            .filter(entry::Column::TeamId.eq(t.id))
+            .one(db)
+            .await?
+            .ok_or(AppError::NotFound),
+    }
+}
+
+fn fields_of(e: &entry::Model) -> EntryFields {
+    EntryFields {
+        title: e.title.clone(),
+        summary: e.summary.clone(),
+        solution: e.solution_md.clone(),
+        pilot_plan: e.pilot_plan.clone(),
+        cost: if e.cost_vnd == 0 {
+            String::new()
+        } else {
+            e.cost_vnd.to_string()
+        },
+        experience: e.experience.clone(),
+        demo_url: e.demo_url.clone(),
+        acknowledged: e.acknowledged.then(|| "on".to_owned()),
+    }
+}
+
+async fn view_of(
+    db: &impl ConnectionTrait,
+    e: entry::Model,
+    closes_at: DateTime<Utc>,
+) -> Result<EntryView, AppError> {
+    let submissions = version::Entity::find()
+        .filter(version::Column::EntryId.eq(e.id))
+        .count(db)
+        .await?;
+    let updated_by = match e.updated_by {
+        Some(id) => user::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|u| u.display_name),
+        None => None,
+    };
+    Ok(EntryView {
+        team_id: e.team_id,
+        fields: fields_of(&e),
+        status: EntryStatus::from_code(&e.status),
+        version: e.version,
+        unsubmitted_changes: e.submitted_version.is_some_and(|v| v != e.version),
+        submitted_at: e.submitted_at,
+        submissions,
+        ineligible_reason: e.ineligible_reason,
+        updated_by,
+        updated_at: e.updated_at,
+        closes_at,
+    })
+}
+
+pub async fn get(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    team_id: i64,
+) -> Result<EntryView, AppError> {
+    let (t, c) = team_of(db, viewer, team_id).await?;
+    let e = load_or_create(db, &t).await?;
+    view_of(db, e, c.entries_close_at).await
+}
+
+/// The fields that differ between what is saved and what a save brought, to say what changed.
+fn changed_fields(saved: &EntryFields, incoming: &EntryFields) -> Vec<&'static str> {
+    [
+        ("title", saved.title != incoming.title),
+        ("summary", saved.summary != incoming.summary),
+        ("solution", saved.solution != incoming.solution),
+        ("pilot_plan", saved.pilot_plan != incoming.pilot_plan),
+        ("cost", saved.cost != incoming.cost),
+        ("experience", saved.experience != incoming.experience),
+        ("demo_url", saved.demo_url != incoming.demo_url),
+    ]
+    .into_iter()
+    .filter_map(|(name, differs)| differs.then_some(name))
+    .collect()
+}
+
+async fn changed_since(
+    db: &impl ConnectionTrait,
+    current: &entry::Model,
+    incoming: &EntryFields,
+) -> Result<AppError, AppError> {
+    let by = match current.updated_by {
+        Some(id) => user::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|u| u.display_name),
+        None => None,
+    };
+    let locale = crate::auth::ctx::try_request_auth()
+        .map(|a| a.locale)
+        .unwrap_or_default();
+    let fields: Vec<String> = changed_fields(&fields_of(current), incoming)
+        .into_iter()
+        .map(|f| {
+            crate::i18n::lookup(&format!("field.entry_{f}"))
+                .map(|text| locale.t(text).to_owned())
+                .unwrap_or_else(|| f.to_owned())
+        })
+        .collect();
+    Ok(AppError::Conflict {
+        key: "error.entry_changed".into(),
+        params: vec![
+            ("by".into(), by.unwrap_or_default()),
+            ("fields".into(), fields.join(", ")),
+            ("version".into(), current.version.to_string()),
+        ],
+    })
+}
+
+/// Saves a draft over `base_version`. If someone saved since, nothing is overwritten: the save is
+/// refused with who changed what.
+pub async fn save(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    team_id: i64,
+    base_version: i32,
+    fields: EntryFields,
+) -> Result<EntryView, AppError> {
+    let (t, c) = team_of(db, viewer, team_id).await?;
+    check_open(c.entries_close_at, Utc::now())?;
+    let errors = check_draft(&fields);
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let current = load_or_create(db, &t).await?;
+    if EntryStatus::from_code(&current.status) == EntryStatus::Ineligible {
+        return Err(AppError::conflict("error.entry_ineligible"));
+    }
+    let now = Utc::now();
+    check_open(c.entries_close_at, now)?;
+    let updated = entry::Entity::update_many()
+        .set(entry::ActiveModel {
+            title: Set(fields.title.trim().to_owned()),
+            summary: Set(fields.summary.trim().to_owned()),
+            solution_md: Set(fields.solution.clone()),
+            solution_html: Set(crate::markdown::to_safe_html(&fields.solution)),
+            pilot_plan: Set(fields.pilot_plan.clone()),
+            cost_vnd: Set(crate::i18n::format::parse_vnd(&fields.cost).unwrap_or(0)),
+            experience: Set(fields.experience.clone()),
+            demo_url: Set(fields.demo_url.trim().to_owned()),
+            acknowledged: Set(fields.acknowledged.is_some()),
+            version: Set(base_version + 1),
+            updated_by: Set(Some(viewer.id)),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .filter(entry::Column::Id.eq(current.id))
+        .filter(entry::Column::Version.eq(base_version))
+        .exec(db)
+        .await?;
+    if updated.rows_affected != 1 {
+        let latest = load_or_create(db, &t).await?;
+        return Err(changed_since(db, &latest, &fields).await?);
+    }
+    let saved = load_or_create(db, &t).await?;
+    view_of(db, saved, c.entries_close_at).await
+}
+
+/// Submits what is saved (at `base_version`) as a new numbered version.
+pub async fn submit(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    viewer: &Viewer,
+    team_id: i64,
+    base_version: i32,
+) -> Result<(EntryView, team::Model), AppError> {
+    let (t, c) = team_of(db, viewer, team_id).await?;
+    check_open(c.entries_close_at, Utc::now())?;
+    let txn = db.begin().await?;
+    let current = load_or_create(&txn, &t).await?;
+    if current.version != base_version {
+        return Err(changed_since(&txn, &current, &fields_of(&current)).await?);
+    }
+    if EntryStatus::from_code(&current.status) == EntryStatus::Ineligible {
+        return Err(AppError::conflict("error.entry_ineligible"));
+    }
+    let fields = fields_of(&current);
+    let errors = check_submission(&fields);
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    // Checked again as the submission is written: a request that started before the deadline
+    // and arrives after it is too late.
+    let now = Utc::now();
+    check_open(c.entries_close_at, now)?;
+    let number = version::Entity::find()
+        .filter(version::Column::EntryId.eq(current.id))
+        .count(&txn)
+        .await? as i32
+        + 1;
+    version::ActiveModel {
+        entry_id: Set(current.id),
+        number: Set(number),
+        content: Set(serde_json::to_string(&fields).map_err(crate::error::internal)?),
+        submitted_by: Set(Some(viewer.id)),
+        submitted_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let submitted = entry::Entity::update_many()
+        .set(entry::ActiveModel {
+            status: Set(EntryStatus::Submitted.code().into()),
+            submitted_version: Set(Some(current.version)),
+            submitted_at: Set(Some(now)),
+            ..Default::default()
+        })
+        .filter(entry::Column::Id.eq(current.id))
+        .filter(entry::Column::Version.eq(base_version))
+        .exec(&txn)
+        .await?;
+    if submitted.rows_affected != 1 {
+        return Err(AppError::conflict("error.entry_changed"));
+    }
+    txn.commit().await?;
+    let saved = load_or_create(db, &t).await?;
+    Ok((view_of(db, saved, c.entries_close_at).await?, t))
+}

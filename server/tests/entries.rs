@@ -1,0 +1,356 @@
+//! Entries through the real HTTP stack: drafts any member saves, submissions kept as versions, two
+//! members saving at once, outsiders, and the deadline to the second.
+
+mod common;
+
+use app::entry::model::{EntryStatus, EntryView};
+use app::error::AppError;
+use chrono::{Duration, Utc};
+use common::{Backend, TestApp, Visitor, spawn_app};
+use reqwest::StatusCode;
+
+fn city(at: chrono::DateTime<Utc>) -> String {
+    at.with_timezone(&app::i18n::format::city_offset())
+        .format("%Y-%m-%dT%H:%M:%S")
+        .to_string()
+}
+
+/// An open challenge and a team of two (owner and member) in it; returns the team id.
+async fn team_of_two(app: &TestApp, close: Duration) -> (i64, Visitor, Visitor) {
+    let (org, staff) = app.org_with_staff("Phường 1", "canbo@p1.vn").await;
+    let now = Utc::now();
+    let form = [
+        ("organisation_id", org.to_string()),
+        ("form[title]", "Giảm thời gian chờ ở bộ phận một cửa".into()),
+        (
+            "form[summary]",
+            "Người dân đang chờ trung bình hai giờ để nộp hồ sơ.".into(),
+        ),
+        (
+            "form[brief]",
+            "Mỗi sáng hơn 200 người đến bộ phận một cửa của phường, chỉ có hai quầy.".into(),
+        ),
+        ("form[eligibility]", String::new()),
+        ("form[team_min]", "1".into()),
+        ("form[team_max]", "5".into()),
+        ("form[category]", "admin_procedures".into()),
+        ("form[pilot_budget]", String::new()),
+        ("form[opens_at]", city(now - Duration::days(1))),
+        ("form[entries_close_at]", city(now + close)),
+        (
+            "form[judging_closes_at]",
+            city(now + close + Duration::days(10)),
+        ),
+        ("form[results_at]", city(now + close + Duration::days(20))),
+        ("form[vote_opens_at]", String::new()),
+        ("form[vote_closes_at]", String::new()),
+    ];
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let challenge = staff
+        .call("challenges/create", &pairs)
+        .await
+        .location()
+        .trim_start_matches("/staff/challenges/")
+        .to_owned();
+    staff
+        .call("challenges/publish", &[("id", &challenge)])
+        .await
+        .ok();
+    let owner = app.citizen("bao@example.vn").await;
+    let team: i64 = owner
+        .call(
+            "teams/create",
+            &[
+                ("challenge_id", &challenge),
+                ("name", "Nhóm Sen Hồng"),
+                ("contact", "0909 123 456"),
+            ],
+        )
+        .await
+        .location()
+        .trim_start_matches("/teams/")
+        .parse()
+        .unwrap();
+    let detail: app::team::model::TeamDetail = owner
+        .call("teams/get", &[("id", &team.to_string())])
+        .await
+        .json();
+    let member = app.citizen("lan@example.vn").await;
+    member
+        .call("teams/join", &[("code", &detail.join_code)])
+        .await
+        .ok();
+    (team, owner, member)
+}
+
+fn complete(title: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("entry[title]", title.to_owned()),
+        ("entry[summary]", "Người dân lấy số và nhận tin nhắn khi sắp đến lượt.".into()),
+        (
+            "entry[solution]",
+            "Một máy lấy số nối với tổng đài tin nhắn; bảng điện tử ở sảnh; không cần điện thoại thông minh.".into(),
+        ),
+        ("entry[pilot_plan]", "Ba tháng ở bộ phận một cửa Phường 1, hai quầy.".into()),
+        ("entry[cost]", "120.000.000".into()),
+        ("entry[experience]", "Đã làm ở hai bệnh viện.".into()),
+        ("entry[demo_url]", "https://github.com/sen-hong/xep-hang".into()),
+        ("entry[acknowledged]", "on".into()),
+    ]
+}
+
+async fn save(
+    v: &Visitor,
+    team: i64,
+    version: i32,
+    fields: &[(&'static str, String)],
+) -> common::Answer {
+    let team = team.to_string();
+    let version = version.to_string();
+    let mut form: Vec<(&str, &str)> = vec![("team_id", &team), ("version", &version)];
+    form.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
+    v.call("entries/save", &form).await
+}
+
+async fn get(v: &Visitor, team: i64) -> EntryView {
+    v.call("entries/get", &[("team_id", &team.to_string())])
+        .await
+        .json()
+}
+
+async fn members_draft_and_submit_and_every_submission_is_kept(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (team, owner, member) = team_of_two(&app, Duration::days(10)).await;
+    let draft = get(&owner, team).await;
+    assert_eq!((draft.status, draft.version), (EntryStatus::Draft, 0));
+
+    let first: EntryView = save(
+        &owner,
+        team,
+        0,
+        &[("entry[title]", "Số thứ tự qua tin nhắn".into())],
+    )
+    .await
+    .json();
+    assert_eq!(first.version, 1);
+    assert_eq!(
+        get(&member, team).await.fields.title,
+        "Số thứ tự qua tin nhắn",
+        "any member sees the draft"
+    );
+    let incomplete = member
+        .call(
+            "entries/submit",
+            &[("team_id", &team.to_string()), ("version", "1")],
+        )
+        .await;
+    assert_eq!(
+        incomplete.invalid_fields(),
+        ["summary", "solution", "pilot_plan", "acknowledged"]
+    );
+    let bad_link = save(
+        &member,
+        team,
+        1,
+        &[("entry[demo_url]", "javascript:alert(1)".into())],
+    )
+    .await;
+    assert_eq!(bad_link.invalid_fields(), ["demo_url"]);
+
+    let saved: EntryView = save(&member, team, 1, &complete("Số thứ tự qua tin nhắn"))
+        .await
+        .json();
+    let submitted: EntryView = member
+        .call(
+            "entries/submit",
+            &[
+                ("team_id", &team.to_string()),
+                ("version", &saved.version.to_string()),
+            ],
+        )
+        .await
+        .json();
+    assert_eq!(submitted.status, EntryStatus::Submitted);
+    assert_eq!(submitted.submissions, 1);
+    assert!(!submitted.unsubmitted_changes);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM notifications WHERE kind = 'entry_submitted'")
+            .await,
+        2
+    );
+
+    let edited: EntryView = save(
+        &owner,
+        team,
+        submitted.version,
+        &complete("Số thứ tự và tin nhắn nhắc lượt"),
+    )
+    .await
+    .json();
+    assert!(edited.unsubmitted_changes, "saved, not yet resubmitted");
+    let again: EntryView = owner
+        .call(
+            "entries/submit",
+            &[
+                ("team_id", &team.to_string()),
+                ("version", &edited.version.to_string()),
+            ],
+        )
+        .await
+        .json();
+    assert_eq!(again.submissions, 2);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM entry_versions").await,
+        2,
+        "every submission is kept"
+    );
+}
+
+async fn two_members_saving_at_once_never_lose_work_silently(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (team, owner, member) = team_of_two(&app, Duration::days(10)).await;
+    let start = get(&owner, team).await.version;
+    save(
+        &owner,
+        team,
+        start,
+        &[("entry[title]", "Bản của Bảo".into())],
+    )
+    .await
+    .ok();
+    let late = save(
+        &member,
+        team,
+        start,
+        &[("entry[title]", "Bản của Lan".into())],
+    )
+    .await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+    match late.error() {
+        AppError::Conflict { key, params } => {
+            assert_eq!(key, "error.entry_changed");
+            assert!(params.iter().any(|(k, v)| k == "by" && v == "Người dân"));
+            assert!(
+                params
+                    .iter()
+                    .any(|(k, v)| k == "fields" && v.contains("Tên giải pháp"))
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        get(&member, team).await.fields.title,
+        "Bản của Bảo",
+        "nothing was overwritten"
+    );
+    let latest = get(&member, team).await.version;
+    save(
+        &member,
+        team,
+        latest,
+        &[("entry[title]", "Bản chung".into())],
+    )
+    .await
+    .ok();
+    assert_eq!(get(&owner, team).await.fields.title, "Bản chung");
+}
+
+async fn another_team_cannot_read_or_write_this_entry(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (team, _, _) = team_of_two(&app, Duration::days(10)).await;
+    let outsider = app.citizen("chi@example.vn").await;
+    let t = team.to_string();
+    assert_eq!(
+        outsider
+            .call("entries/get", &[("team_id", &t)])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        save(&outsider, team, 0, &complete("Chiếm bài"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        outsider
+            .call("entries/submit", &[("team_id", &t), ("version", "0")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.visitor()
+            .call("entries/get", &[("team_id", &t)])
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM entries WHERE title = 'Chiếm bài'")
+            .await,
+        0
+    );
+}
+
+async fn at_the_deadline_changes_are_refused_with_the_time_it_closed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (team, owner, _) = team_of_two(&app, Duration::seconds(4)).await;
+    let mut version = get(&owner, team).await.version;
+    let closes_at = get(&owner, team).await.closes_at;
+    // Saves keep arriving across the deadline: each is accepted before it and refused after.
+    let mut refused = 0;
+    for i in 0..12 {
+        let answer = save(
+            &owner,
+            team,
+            version,
+            &[("entry[title]", format!("Bản {i}"))],
+        )
+        .await;
+        let now = Utc::now();
+        if answer.status.is_success() {
+            let v: EntryView = answer.json();
+            assert!(
+                v.updated_at < closes_at,
+                "saved after the deadline: {}",
+                v.updated_at
+            );
+            version = v.version;
+        } else {
+            assert!(
+                now >= closes_at - Duration::milliseconds(50),
+                "refused before the deadline"
+            );
+            assert!(
+                matches!(answer.error(), AppError::Conflict { key, params } if key == "error.entries_closed" && !params.is_empty())
+            );
+            refused += 1;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    assert!(refused >= 2, "the deadline passed during the test");
+    let submit = owner
+        .call(
+            "entries/submit",
+            &[
+                ("team_id", &team.to_string()),
+                ("version", &version.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(submit.status, StatusCode::CONFLICT);
+    assert_eq!(
+        get(&owner, team).await.status,
+        EntryStatus::Draft,
+        "a draft never submitted stays a draft"
+    );
+}
+
+on_both_databases!(
+    members_draft_and_submit_and_every_submission_is_kept,
+    two_members_saving_at_once_never_lose_work_silently,
+    another_team_cannot_read_or_write_this_entry,
+    at_the_deadline_changes_are_refused_with_the_time_it_closed,
+);
