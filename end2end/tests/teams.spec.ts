@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { expectAccessible, signInAs, snap } from './helpers';
 
-test('a team owner forms a team from the challenge page and a member joins with its code', async ({ page }, info) => {
+test('a team forms from the challenge page, a member joins with its code, they write, submit and resubmit their entry', async ({ page }, info) => {
   // Each project enters a different demo challenge: one person is in one team per challenge.
   const challenge = info.project.name === 'desktop'
     ? 'Rút ngắn thời gian chờ ở bộ phận một cửa'
@@ -36,8 +36,39 @@ test('a team owner forms a team from the challenge page and a member joins with 
   await page.getByRole('button', { name: 'Vào đội' }).click();
   await expect(page).toHaveURL(/\/teams\/\d+$/);
   await expect(page.getByText('2/5 thành viên')).toBeVisible();
+  const teamUrl = page.url();
   await page.goto('/teams');
   await expect(page.getByRole('link', { name })).toBeVisible();
   await expectAccessible(page);
   await snap(page, info, 'my-teams');
+
+  // The member writes the entry: it saves itself and survives a reload.
+  await page.goto(teamUrl);
+  await page.waitForLoadState('networkidle');
+  await page.getByLabel('Tên giải pháp').fill('Số thứ tự qua tin nhắn');
+  await expect(page.getByText(/Đã lưu lúc/)).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel('Tên giải pháp')).toHaveValue('Số thứ tự qua tin nhắn');
+  await page.waitForLoadState('networkidle');
+  await page.getByRole('button', { name: 'Nộp bài' }).click();
+  await expect(page.getByText('Bài chưa đủ để nộp')).toBeVisible();
+  await page.getByLabel('Tóm tắt một đoạn').fill('Người dân lấy số và nhận tin nhắn khi sắp đến lượt, không phải đứng chờ.');
+  await page.getByLabel('Giải pháp chi tiết').fill('Một máy lấy số nối với tổng đài tin nhắn; bảng điện tử ở sảnh; không cần điện thoại thông minh.');
+  await page.getByLabel('Kế hoạch thí điểm').fill('Ba tháng ở bộ phận một cửa, hai quầy, đo thời gian chờ mỗi tuần.');
+  await page.getByLabel('Đội đã đọc và đáp ứng điều kiện tham gia, đồng ý với thể lệ.').check();
+  await expect(page.getByText(/Đã lưu lúc/)).toBeVisible();
+  await page.getByRole('button', { name: 'Nộp bài' }).click();
+  await expect(page.getByText('Đã nộp (1 lần)', { exact: false })).toBeVisible();
+  await expectAccessible(page);
+  await snap(page, info, 'entry-submitted');
+
+  // The owner, in another session, edits and resubmits before the deadline.
+  await signInAs(page, 'doi@vidan.local');
+  await page.goto(teamUrl);
+  await page.waitForLoadState('networkidle');
+  await expect(page.getByLabel('Tên giải pháp')).toHaveValue('Số thứ tự qua tin nhắn');
+  await page.getByLabel('Tên giải pháp').fill('Số thứ tự và tin nhắn nhắc lượt');
+  await expect(page.getByText('có thay đổi chưa nộp lại')).toBeVisible();
+  await page.getByRole('button', { name: 'Nộp bài' }).click();
+  await expect(page.getByText('Đã nộp (2 lần)', { exact: false })).toBeVisible();
 });

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod model;
 pub mod rules;
+pub mod view;
 
 #[cfg(feature = "ssr")]
 pub mod entity;

@@ -253,6 +253,7 @@ fn TeamBody(
                 })}
             </section>
         </div>
+        <crate::entry::view::EntryEditor team_id=id/>
     }
 }
 
