@@ -2,6 +2,7 @@
 //! so a newcomer can sign in and look around. Runs only on an empty database.
 
 mod challenges;
+mod teams;
 
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set};
@@ -21,7 +22,7 @@ pub struct DemoAccount {
     pub admin: bool,
 }
 
-pub const DEMO_ACCOUNTS: [DemoAccount; 5] = [
+pub const DEMO_ACCOUNTS: [DemoAccount; 7] = [
     DemoAccount {
         email: "admin@vidan.local",
         name: "Quản trị Vì Dân",
@@ -45,6 +46,16 @@ pub const DEMO_ACCOUNTS: [DemoAccount; 5] = [
     DemoAccount {
         email: "dan@vidan.local",
         name: "Lê Văn An",
+        admin: false,
+    },
+    DemoAccount {
+        email: "mai@vidan.local",
+        name: "Võ Thị Mai",
+        admin: false,
+    },
+    DemoAccount {
+        email: "tuan@vidan.local",
+        name: "Đặng Minh Tuấn",
         admin: false,
     },
 ];
@@ -112,6 +123,7 @@ pub async fn seed_if_empty(
     )
     .await?;
     challenges::seed(db).await?;
+    teams::seed(db).await?;
     crate::audit::service::Record::new("demo.seed", "site", None)
         .reason("Dữ liệu mẫu cho lần chạy đầu tiên")
         .details(serde_json::json!({ "organisations": 7, "accounts": DEMO_ACCOUNTS.len() }))
