@@ -8,6 +8,7 @@ mod m20261122_000003_records;
 mod m20261122_000004_challenges;
 mod m20261122_000005_teams;
 mod m20261122_000006_entries;
+mod m20261122_000007_entry_extensions;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_challenges::Migration),
             Box::new(m20261122_000005_teams::Migration),
             Box::new(m20261122_000006_entries::Migration),
+            Box::new(m20261122_000007_entry_extensions::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@ pub fn router() -> Router<AppState> {
         .route("/lang", post(switch_language))
         .route("/health", get(health))
         .route("/files/{id}/{name}", get(file))
+        .route("/staff/challenges/{id}/entries.csv", get(entries_csv))
 }
 
 #[derive(serde::Deserialize)]
@@ -105,4 +106,47 @@ async fn file(
         ),
     ];
     (headers, stored.data).into_response()
+}
+
+/// The entries of a challenge as a spreadsheet, for its staff.
+async fn entries_csv(
+    State(state): State<AppState>,
+    Extension(auth): Extension<app::auth::ctx::RequestAuth>,
+    Path(id): Path<i64>,
+) -> Response {
+    use app::error::AppError;
+    use app::i18n::k;
+    let Some(viewer) = auth.viewer.as_ref() else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let rows = match app::entry::staff::for_challenge(&state.db, viewer, id).await {
+        Ok(rows) => rows,
+        Err(AppError::Forbidden) => return StatusCode::FORBIDDEN.into_response(),
+        Err(AppError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let l = auth.locale;
+    let header = [
+        l.t(k::FIELD_TEAM_NAME),
+        l.t(k::FIELD_TEAM_ORGANISATION),
+        l.t(k::CSV_MEMBERS),
+        l.t(k::FIELD_ENTRY_TITLE),
+        l.t(k::FIELD_STATUS),
+        l.t(k::CSV_SUBMISSIONS),
+        l.t(k::CSV_SUBMITTED_AT),
+        l.t(k::CSV_INELIGIBLE_REASON),
+    ];
+    let csv = app::entry::model::to_csv(&rows, header, |s| l.t(s.label()).to_owned());
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"entries-{id}.csv\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        csv,
+    )
+        .into_response()
 }

@@ -348,9 +348,127 @@ async fn at_the_deadline_changes_are_refused_with_the_time_it_closed(backend: Ba
     );
 }
 
+async fn staff_list_entries_mark_one_ineligible_and_extend_one_team(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (team, owner, member) = team_of_two(&app, Duration::seconds(6)).await;
+    let staff = app.visitor();
+    staff.sign_in("canbo@p1.vn", common::PASSWORD).await.ok();
+    let v = get(&owner, team).await.version;
+    save(&owner, team, v, &complete("Số thứ tự qua tin nhắn"))
+        .await
+        .ok();
+    let challenge = app
+        .scalar("SELECT challenge_id FROM teams")
+        .await
+        .to_string();
+
+    let rows: Vec<app::entry::model::StaffEntryRow> = staff
+        .call("entries/for-challenge", &[("challenge_id", &challenge)])
+        .await
+        .json();
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].members, rows[0].status), (2, EntryStatus::Draft));
+    assert_eq!(
+        member
+            .call("entries/for-challenge", &[("challenge_id", &challenge)])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let csv = staff
+        .get(&format!("/staff/challenges/{challenge}/entries.csv"))
+        .await;
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let body = csv.text().await.unwrap();
+    assert!(
+        body.starts_with('\u{feff}')
+            && body.contains("Nhóm Sen Hồng,,2,Số thứ tự qua tin nhắn,Bản nháp"),
+        "{body}"
+    );
+    assert_eq!(
+        member
+            .get(&format!("/staff/challenges/{challenge}/entries.csv"))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+
+    // One team gets one more day, on the public record; after the common deadline it still saves.
+    let until = city(Utc::now() + Duration::days(1));
+    let not_member = member
+        .call(
+            "entries/extend",
+            &[
+                ("team_id", &team.to_string()),
+                ("until", &until),
+                ("reason", "Mất điện cả khu vực chiều nay."),
+            ],
+        )
+        .await;
+    assert_eq!(not_member.status, StatusCode::FORBIDDEN);
+    staff
+        .call(
+            "entries/extend",
+            &[
+                ("team_id", &team.to_string()),
+                ("until", &until),
+                ("reason", "Mất điện cả khu vực chiều nay."),
+            ],
+        )
+        .await
+        .ok();
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'challenge.extension' AND is_public = true").await,
+        1
+    );
+    tokio::time::sleep(std::time::Duration::from_secs(7)).await;
+    let v = get(&owner, team).await.version;
+    let late: EntryView = save(&owner, team, v, &complete("Sau hạn chung, trong hạn riêng"))
+        .await
+        .json();
+    owner
+        .call(
+            "entries/submit",
+            &[
+                ("team_id", &team.to_string()),
+                ("version", &late.version.to_string()),
+            ],
+        )
+        .await
+        .ok();
+
+    staff
+        .call(
+            "entries/ineligible",
+            &[
+                ("team_id", &team.to_string()),
+                (
+                    "reason",
+                    "Giải pháp đã được bán cho phường khác, trái thể lệ.",
+                ),
+            ],
+        )
+        .await
+        .ok();
+    let seen = get(&member, team).await;
+    assert_eq!(seen.status, EntryStatus::Ineligible);
+    assert_eq!(
+        seen.ineligible_reason.as_deref(),
+        Some("Giải pháp đã được bán cho phường khác, trái thể lệ.")
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM notifications WHERE kind = 'entry_ineligible'")
+            .await,
+        2
+    );
+    let refused = save(&owner, team, seen.version, &complete("Sửa lại")).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+}
+
 on_both_databases!(
     members_draft_and_submit_and_every_submission_is_kept,
     two_members_saving_at_once_never_lose_work_silently,
     another_team_cannot_read_or_write_this_entry,
     at_the_deadline_changes_are_refused_with_the_time_it_closed,
+    staff_list_entries_mark_one_ineligible_and_extend_one_team,
 );

@@ -28,6 +28,9 @@ pub mod entry {
         pub updated_by: Option<i64>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// This team's own deadline, when staff granted it more time.
+        pub extended_until: Option<DateTimeUtc>,
+        pub extension_reason: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

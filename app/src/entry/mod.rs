@@ -4,9 +4,12 @@
 pub mod api;
 pub mod model;
 pub mod rules;
+pub mod staff_view;
 pub mod view;
 
 #[cfg(feature = "ssr")]
 pub mod entity;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod staff;

@@ -34,6 +34,15 @@ impl EntryStatus {
         }
     }
 
+    pub fn label(self) -> crate::i18n::Text {
+        use crate::i18n::k;
+        match self {
+            EntryStatus::Draft => k::ENTRY_STATE_DRAFT,
+            EntryStatus::Submitted => k::ENTRY_STATE_SUBMITTED,
+            EntryStatus::Ineligible => k::ENTRY_STATE_INELIGIBLE,
+        }
+    }
+
     pub fn from_code(code: &str) -> Self {
         match code {
             "submitted" => EntryStatus::Submitted,
@@ -59,4 +68,85 @@ pub struct EntryView {
     pub updated_by: Option<String>,
     pub updated_at: DateTime<Utc>,
     pub closes_at: DateTime<Utc>,
+}
+
+/// One team's entry on the staff list of a challenge.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffEntryRow {
+    pub team_id: i64,
+    pub team_name: String,
+    pub organisation_name: Option<String>,
+    pub members: u64,
+    pub title: String,
+    pub status: EntryStatus,
+    pub submissions: u64,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub ineligible_reason: Option<String>,
+    pub extended_until: Option<DateTime<Utc>>,
+}
+
+/// The staff list as CSV: UTF-8 with a byte-order mark, so a spreadsheet shows Vietnamese right.
+pub fn to_csv(
+    rows: &[StaffEntryRow],
+    header: [&str; 8],
+    status: impl Fn(EntryStatus) -> String,
+) -> String {
+    fn cell(value: &str) -> String {
+        if value.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", value.replace('"', "\"\""))
+        } else {
+            value.to_owned()
+        }
+    }
+    let mut out = String::from("\u{feff}");
+    out.push_str(&header.map(cell).join(","));
+    out.push_str("\r\n");
+    for r in rows {
+        let line = [
+            r.team_name.clone(),
+            r.organisation_name.clone().unwrap_or_default(),
+            r.members.to_string(),
+            r.title.clone(),
+            status(r.status),
+            r.submissions.to_string(),
+            r.submitted_at
+                .map(crate::i18n::format_datetime)
+                .unwrap_or_default(),
+            r.ineligible_reason.clone().unwrap_or_default(),
+        ];
+        out.push_str(&line.iter().map(|v| cell(v)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_csv_starts_with_a_bom_and_quotes_what_needs_it() {
+        let row = StaffEntryRow {
+            team_id: 1,
+            team_name: "Nhóm \"Sen\", Hồng".into(),
+            organisation_name: None,
+            members: 3,
+            title: "Số thứ tự\nqua tin nhắn".into(),
+            status: EntryStatus::Submitted,
+            submissions: 2,
+            submitted_at: None,
+            ineligible_reason: None,
+            extended_until: None,
+        };
+        let csv = to_csv(&[row], ["a", "b", "c", "d", "e", "f", "g", "h"], |s| {
+            s.code().into()
+        });
+        assert!(csv.starts_with('\u{feff}'));
+        let line = csv.lines().nth(1).unwrap();
+        assert!(
+            line.starts_with("\"Nhóm \"\"Sen\"\", Hồng\",,3,\"Số thứ tự"),
+            "{line}"
+        );
+        assert!(csv.contains("qua tin nhắn\",submitted,2,,\r\n"));
+    }
 }

@@ -87,6 +87,12 @@ async fn load_or_create(
     }
 }
 
+/// The team's own deadline: the challenge's, or later when staff extended it for this team.
+fn closes_at(c: &challenge::Model, e: &entry::Model) -> DateTime<Utc> {
+    e.extended_until
+        .map_or(c.entries_close_at, |until| until.max(c.entries_close_at))
+}
+
 fn fields_of(e: &entry::Model) -> EntryFields {
     EntryFields {
         title: e.title.clone(),
@@ -142,7 +148,8 @@ pub async fn get(
 ) -> Result<EntryView, AppError> {
     let (t, c) = team_of(db, viewer, team_id).await?;
     let e = load_or_create(db, &t).await?;
-    view_of(db, e, c.entries_close_at).await
+    let deadline = closes_at(&c, &e);
+    view_of(db, e, deadline).await
 }
 
 /// The fields that differ between what is saved and what a save brought, to say what changed.
@@ -204,17 +211,18 @@ pub async fn save(
     fields: EntryFields,
 ) -> Result<EntryView, AppError> {
     let (t, c) = team_of(db, viewer, team_id).await?;
-    check_open(c.entries_close_at, Utc::now())?;
+    let current = load_or_create(db, &t).await?;
+    let deadline = closes_at(&c, &current);
+    check_open(deadline, Utc::now())?;
     let errors = check_draft(&fields);
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let current = load_or_create(db, &t).await?;
     if EntryStatus::from_code(&current.status) == EntryStatus::Ineligible {
         return Err(AppError::conflict("error.entry_ineligible"));
     }
     let now = Utc::now();
-    check_open(c.entries_close_at, now)?;
+    check_open(deadline, now)?;
     let updated = entry::Entity::update_many()
         .set(entry::ActiveModel {
             title: Set(fields.title.trim().to_owned()),
@@ -240,7 +248,7 @@ pub async fn save(
         return Err(changed_since(db, &latest, &fields).await?);
     }
     let saved = load_or_create(db, &t).await?;
-    view_of(db, saved, c.entries_close_at).await
+    view_of(db, saved, deadline).await
 }
 
 /// Submits what is saved (at `base_version`) as a new numbered version.
@@ -251,7 +259,8 @@ pub async fn submit(
     base_version: i32,
 ) -> Result<(EntryView, team::Model), AppError> {
     let (t, c) = team_of(db, viewer, team_id).await?;
-    check_open(c.entries_close_at, Utc::now())?;
+    let deadline = closes_at(&c, &load_or_create(db, &t).await?);
+    check_open(deadline, Utc::now())?;
     let txn = db.begin().await?;
     let current = load_or_create(&txn, &t).await?;
     if current.version != base_version {
@@ -268,7 +277,7 @@ pub async fn submit(
     // Checked again as the submission is written: a request that started before the deadline
     // and arrives after it is too late.
     let now = Utc::now();
-    check_open(c.entries_close_at, now)?;
+    check_open(deadline, now)?;
     let number = version::Entity::find()
         .filter(version::Column::EntryId.eq(current.id))
         .count(&txn)
@@ -300,5 +309,5 @@ pub async fn submit(
     }
     txn.commit().await?;
     let saved = load_or_create(db, &t).await?;
-    Ok((view_of(db, saved, c.entries_close_at).await?, t))
+    Ok((view_of(db, saved, deadline).await?, t))
 }

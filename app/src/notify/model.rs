@@ -31,10 +31,12 @@ pub enum NotificationKind {
     TeamMemberJoined,
     /// Your team's entry was submitted.
     EntrySubmitted,
+    /// Staff found your team's entry ineligible.
+    EntryIneligible,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 11] = [
+    pub const ALL: [NotificationKind; 12] = [
         NotificationKind::StaffRoleGranted,
         NotificationKind::PasswordChanged,
         NotificationKind::ReportResponded,
@@ -46,6 +48,7 @@ impl NotificationKind {
         NotificationKind::TeamInvitation,
         NotificationKind::TeamMemberJoined,
         NotificationKind::EntrySubmitted,
+        NotificationKind::EntryIneligible,
     ];
 
     pub fn code(self) -> &'static str {
@@ -61,6 +64,7 @@ impl NotificationKind {
             NotificationKind::TeamInvitation => "team_invitation",
             NotificationKind::TeamMemberJoined => "team_member_joined",
             NotificationKind::EntrySubmitted => "entry_submitted",
+            NotificationKind::EntryIneligible => "entry_ineligible",
         }
     }
 
@@ -82,6 +86,7 @@ impl NotificationKind {
             NotificationKind::TeamInvitation => k::NOTIFY_TEAM_INVITATION,
             NotificationKind::TeamMemberJoined => k::NOTIFY_TEAM_MEMBER_JOINED,
             NotificationKind::EntrySubmitted => k::NOTIFY_ENTRY_SUBMITTED,
+            NotificationKind::EntryIneligible => k::NOTIFY_ENTRY_INELIGIBLE,
         }
     }
 
@@ -99,6 +104,7 @@ impl NotificationKind {
             NotificationKind::TeamInvitation => k::PREFS_TEAM_INVITATION,
             NotificationKind::TeamMemberJoined => k::PREFS_TEAM_MEMBER_JOINED,
             NotificationKind::EntrySubmitted => k::PREFS_ENTRY_SUBMITTED,
+            NotificationKind::EntryIneligible => k::PREFS_ENTRY_INELIGIBLE,
         }
     }
 }

@@ -457,13 +457,20 @@ pub async fn mine(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<MyTeams,
     Ok(MyTeams { teams, invitations })
 }
 
-/// The members of a team, to tell them things.
-pub async fn member_ids(db: &impl ConnectionTrait, team_id: i64) -> Result<Vec<i64>, AppError> {
-    Ok(member::Entity::find()
-        .filter(member::Column::TeamId.eq(team_id))
+/// Tells every member of a team, with a link to the team's page.
+pub async fn notify_members(
+    db: &impl ConnectionTrait,
+    t: &team::Model,
+    kind: crate::notify::model::NotificationKind,
+    params: &[(&str, &str)],
+) -> Result<(), AppError> {
+    let members = member::Entity::find()
+        .filter(member::Column::TeamId.eq(t.id))
         .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.user_id)
-        .collect())
+        .await?;
+    for m in members {
+        crate::notify::service::notify(db, m.user_id, kind, params, &format!("/teams/{}", t.id))
+            .await?;
+    }
+    Ok(())
 }

@@ -129,6 +129,7 @@ fn Editor(editor: ChallengeEditor, actions: Actions) -> impl IntoView {
                         </ActionForm>
                     }.into_any()
                 }}
+                {(phase != Phase::Draft).then(|| view! { <crate::entry::staff_view::StaffEntries challenge_id=id/> })}
                 <Questions editor=editor.clone() answer=actions.answer/>
             </div>
             <div class="challenge-side">

@@ -248,6 +248,9 @@ fn HistoryItem(entry: HistoryEntry, locale: Locale) -> impl IntoView {
                 detail("to").unwrap_or_default()
             )
         });
+    let moved = moved.or_else(|| {
+        detail("team").map(|team| format!("{team} → {}", detail("to").unwrap_or_default()))
+    });
     let who = match entry.actor_title {
         Some(title) => format!("{} ({title})", entry.actor_name),
         None => entry.actor_name,
