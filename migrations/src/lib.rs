@@ -9,6 +9,7 @@ mod m20261122_000004_challenges;
 mod m20261122_000005_teams;
 mod m20261122_000006_entries;
 mod m20261122_000007_entry_extensions;
+mod m20261122_000008_entry_reminders;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_teams::Migration),
             Box::new(m20261122_000006_entries::Migration),
             Box::new(m20261122_000007_entry_extensions::Migration),
+            Box::new(m20261122_000008_entry_reminders::Migration),
         ]
     }
 }

@@ -1,5 +1,5 @@
 //! Background work: the outbox worker (when SMTP is configured), telling followers when a
-//! challenge enters a new phase, and periodic clean-up of expired sessions, codes and old sign-in
+//! challenge enters a new phase, reminding teams of drafts due within a day, and periodic clean-up of expired sessions, codes and old sign-in
 //! attempts. Safe to run on several instances at once.
 
 use std::time::Duration;
@@ -38,6 +38,11 @@ pub fn spawn(state: AppState) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(notified = n, "followers told of new phases"),
                 Err(err) => tracing::error!(%err, "phase notifications failed"),
+            }
+            match app::entry::service::remind_drafts(&db, Utc::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(reminded = n, "teams reminded of drafts due within a day"),
+                Err(err) => tracing::error!(%err, "draft reminders failed"),
             }
             tokio::time::sleep(every).await;
         }

@@ -465,10 +465,43 @@ async fn staff_list_entries_mark_one_ineligible_and_extend_one_team(backend: Bac
     assert_eq!(refused.status, StatusCode::CONFLICT);
 }
 
+async fn members_of_a_draft_hear_a_day_before_and_when_entries_close(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (team, owner, _) = team_of_two(&app, Duration::seconds(5)).await;
+    let v = get(&owner, team).await.version;
+    save(&owner, team, v, &complete("Số thứ tự qua tin nhắn"))
+        .await
+        .ok();
+    app.wait_until(
+        "SELECT COUNT(*) FROM notifications WHERE kind = 'entry_deadline_soon'",
+        "members of the draft are reminded",
+    )
+    .await;
+    // Members hear when judging starts though they never followed the challenge.
+    app.wait_until(
+        "SELECT COUNT(*) FROM notifications WHERE kind = 'challenge_phase_changed'",
+        "members hear that entries closed",
+    )
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM notifications WHERE kind = 'entry_deadline_soon'")
+            .await,
+        2,
+        "each member once"
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM notifications WHERE kind = 'challenge_phase_changed'")
+            .await,
+        2
+    );
+}
+
 on_both_databases!(
     members_draft_and_submit_and_every_submission_is_kept,
     two_members_saving_at_once_never_lose_work_silently,
     another_team_cannot_read_or_write_this_entry,
     at_the_deadline_changes_are_refused_with_the_time_it_closed,
     staff_list_entries_mark_one_ineligible_and_extend_one_team,
+    members_of_a_draft_hear_a_day_before_and_when_entries_close,
 );

@@ -483,7 +483,7 @@ pub async fn linked_to_report(
         .collect())
 }
 
-/// Tells followers when a published challenge enters a new phase. Each change is claimed with a
+/// Tells followers and team members when a published challenge enters a new phase. Each change is claimed with a
 /// conditional update, so with several server instances only one sends it.
 pub async fn notify_phase_changes(
     db: &impl ConnectionTrait,
@@ -514,7 +514,19 @@ pub async fn notify_phase_changes(
         if claim.exec(db).await?.rows_affected != 1 {
             continue;
         }
-        for user_id in followers(db, m.id).await? {
+        // Followers, and the members of its teams, whether or not they follow it.
+        let mut people = followers(db, m.id).await?;
+        people.extend(
+            crate::team::entity::member::Entity::find()
+                .filter(crate::team::entity::member::Column::ChallengeId.eq(m.id))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|member| member.user_id),
+        );
+        people.sort_unstable();
+        people.dedup();
+        for user_id in people {
             crate::notify::service::notify(
                 db,
                 user_id,

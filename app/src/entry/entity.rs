@@ -31,6 +31,8 @@ pub mod entry {
         /// This team's own deadline, when staff granted it more time.
         pub extended_until: Option<DateTimeUtc>,
         pub extension_reason: Option<String>,
+        /// When the members of this draft were told the deadline is a day away.
+        pub reminded_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -311,3 +311,61 @@ pub async fn submit(
     let saved = load_or_create(db, &t).await?;
     Ok((view_of(db, saved, deadline).await?, t))
 }
+
+/// Tells the members of each draft, once, when their deadline is less than a day away. Each
+/// reminder is claimed with a conditional update, so several server instances send it once.
+pub async fn remind_drafts(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    use crate::notify::model::NotificationKind;
+    let drafts = entry::Entity::find()
+        .filter(entry::Column::Status.eq(EntryStatus::Draft.code()))
+        .filter(entry::Column::RemindedAt.is_null())
+        .all(db)
+        .await?;
+    let mut sent = 0;
+    for e in drafts {
+        let Some(c) = challenge::Entity::find_by_id(e.challenge_id)
+            .one(db)
+            .await?
+        else {
+            continue;
+        };
+        let deadline = closes_at(&c, &e);
+        if c.status != "published"
+            || deadline <= now
+            || deadline > now + chrono::Duration::hours(24)
+        {
+            continue;
+        }
+        let claimed = entry::Entity::update_many()
+            .set(entry::ActiveModel {
+                reminded_at: Set(Some(now)),
+                ..Default::default()
+            })
+            .filter(entry::Column::Id.eq(e.id))
+            .filter(entry::Column::RemindedAt.is_null())
+            .exec(db)
+            .await?;
+        if claimed.rows_affected != 1 {
+            continue;
+        }
+        let Some(t) = team::Entity::find_by_id(e.team_id).one(db).await? else {
+            continue;
+        };
+        crate::team::service::notify_members(
+            db,
+            &t,
+            NotificationKind::EntryDeadlineSoon,
+            &[
+                ("team", &t.name),
+                ("challenge", &c.title),
+                ("at", &crate::i18n::format_datetime(deadline)),
+            ],
+        )
+        .await?;
+        sent += 1;
+    }
+    Ok(sent)
+}

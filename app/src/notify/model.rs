@@ -33,10 +33,12 @@ pub enum NotificationKind {
     EntrySubmitted,
     /// Staff found your team's entry ineligible.
     EntryIneligible,
+    /// Your team's entry is still a draft and the deadline is less than a day away.
+    EntryDeadlineSoon,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 12] = [
+    pub const ALL: [NotificationKind; 13] = [
         NotificationKind::StaffRoleGranted,
         NotificationKind::PasswordChanged,
         NotificationKind::ReportResponded,
@@ -49,6 +51,7 @@ impl NotificationKind {
         NotificationKind::TeamMemberJoined,
         NotificationKind::EntrySubmitted,
         NotificationKind::EntryIneligible,
+        NotificationKind::EntryDeadlineSoon,
     ];
 
     pub fn code(self) -> &'static str {
@@ -65,6 +68,7 @@ impl NotificationKind {
             NotificationKind::TeamMemberJoined => "team_member_joined",
             NotificationKind::EntrySubmitted => "entry_submitted",
             NotificationKind::EntryIneligible => "entry_ineligible",
+            NotificationKind::EntryDeadlineSoon => "entry_deadline_soon",
         }
     }
 
@@ -87,6 +91,7 @@ impl NotificationKind {
             NotificationKind::TeamMemberJoined => k::NOTIFY_TEAM_MEMBER_JOINED,
             NotificationKind::EntrySubmitted => k::NOTIFY_ENTRY_SUBMITTED,
             NotificationKind::EntryIneligible => k::NOTIFY_ENTRY_INELIGIBLE,
+            NotificationKind::EntryDeadlineSoon => k::NOTIFY_ENTRY_DEADLINE_SOON,
         }
     }
 
@@ -105,6 +110,7 @@ impl NotificationKind {
             NotificationKind::TeamMemberJoined => k::PREFS_TEAM_MEMBER_JOINED,
             NotificationKind::EntrySubmitted => k::PREFS_ENTRY_SUBMITTED,
             NotificationKind::EntryIneligible => k::PREFS_ENTRY_INELIGIBLE,
+            NotificationKind::EntryDeadlineSoon => k::PREFS_ENTRY_DEADLINE_SOON,
         }
     }
 }
