@@ -204,6 +204,12 @@ async fn members_draft_and_submit_and_every_submission_is_kept(backend: Backend)
         2,
         "every submission is kept"
     );
+    let mine: app::team::model::MyTeams = member.call("teams/mine", &[]).await.json();
+    assert_eq!(
+        mine.teams[0].entry_status,
+        Some(EntryStatus::Submitted),
+        "my page shows the entry's status"
+    );
 }
 
 async fn two_members_saving_at_once_never_lose_work_silently(backend: Backend) {

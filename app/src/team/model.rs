@@ -39,6 +39,8 @@ pub struct TeamDetail {
     /// The viewer owns the team.
     pub is_owner: bool,
     pub viewer_id: i64,
+    /// Where the team's entry stands, once someone opened it.
+    pub entry_status: Option<crate::entry::model::EntryStatus>,
 }
 
 /// Everything of a person's participation: their teams and the invitations waiting for them.

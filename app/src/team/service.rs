@@ -385,6 +385,11 @@ async fn detail_of(
         .into_iter()
         .map(|i| i.email)
         .collect();
+    let entry_status = crate::entry::entity::entry::Entity::find()
+        .filter(crate::entry::entity::entry::Column::TeamId.eq(t.id))
+        .one(db)
+        .await?
+        .map(|e| crate::entry::model::EntryStatus::from_code(&e.status));
     let now = Utc::now();
     Ok(TeamDetail {
         id: t.id,
@@ -419,6 +424,7 @@ async fn detail_of(
         },
         is_owner: t.owner_id == viewer.id,
         viewer_id: viewer.id,
+        entry_status,
     })
 }
 

@@ -83,6 +83,10 @@ fn TeamCard(team: TeamDetail) -> impl IntoView {
             <h3><a href=format!("/teams/{}", team.id)>{team.name.clone()}</a></h3>
             <p class="muted"><a href=format!("/challenges/{}", team.challenge.slug)>{team.challenge.title.clone()}</a></p>
             <p>{tf(k::TEAMS_MEMBER_COUNT, &[("n", &team.members.len().to_string()), ("max", &team.challenge.team_max.to_string())])}</p>
+            {
+                let status = team.entry_status.unwrap_or(crate::entry::model::EntryStatus::Draft);
+                view! { <p>{t(k::STAFF_ENTRIES)}": "<span class=format!("status status-{}", status.code())>{t(status.label())}</span></p> }
+            }
             {team.challenge.next.map(|(m, at)| view! { <p class="next-deadline"><span>{t(m.label())}</span>": "<Countdown at/></p> })}
         </li>
     }
