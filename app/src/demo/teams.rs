@@ -103,7 +103,7 @@ pub async fn seed(db: &(impl ConnectionTrait + TransactionTrait)) -> Result<(), 
         pilot_plan: "Hai tháng ở Sở Khoa học và Công nghệ, một số tổng đài, hai cán bộ trực.".into(),
         cost: "85000000".into(),
         experience: "Đã vận hành tổng đài cho hai bệnh viện tuyến huyện.".into(),
-        demo_url: "https://example.vn/tong-dai-xanh".into(),
+        demo_url: String::new(),
         acknowledged: Some("on".into()),
     };
     let e = entry::ActiveModel {

@@ -2,9 +2,7 @@
 //! reason the team sees, and more time for one team on the public record.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::entity::{entry, version};
 use super::model::{EntryStatus, StaffEntryRow};
@@ -24,40 +22,40 @@ pub async fn for_challenge(
         .order_by_asc(team::Column::Name)
         .all(db)
         .await?;
-    let mut rows = Vec::with_capacity(teams.len());
-    for t in teams {
-        let e = entry::Entity::find()
-            .filter(entry::Column::TeamId.eq(t.id))
-            .one(db)
-            .await?;
-        let members = member::Entity::find()
-            .filter(member::Column::TeamId.eq(t.id))
-            .count(db)
-            .await?;
-        let submissions = match &e {
-            Some(e) => {
-                version::Entity::find()
-                    .filter(version::Column::EntryId.eq(e.id))
-                    .count(db)
-                    .await?
+    // Three queries for the whole list, whatever the number of teams.
+    let entries = entry::Entity::find()
+        .filter(entry::Column::ChallengeId.eq(c.id))
+        .all(db)
+        .await?;
+    let members = member::Entity::find()
+        .filter(member::Column::ChallengeId.eq(c.id))
+        .all(db)
+        .await?;
+    let entry_ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
+    let versions = version::Entity::find()
+        .filter(version::Column::EntryId.is_in(entry_ids))
+        .all(db)
+        .await?;
+    let rows = teams
+        .into_iter()
+        .map(|t| {
+            let e = entries.iter().find(|e| e.team_id == t.id);
+            StaffEntryRow {
+                team_id: t.id,
+                members: members.iter().filter(|m| m.team_id == t.id).count() as u64,
+                team_name: t.name,
+                organisation_name: t.organisation_name,
+                title: e.map(|e| e.title.clone()).unwrap_or_default(),
+                status: e.map_or(EntryStatus::Draft, |e| EntryStatus::from_code(&e.status)),
+                submissions: e.map_or(0, |e| {
+                    versions.iter().filter(|v| v.entry_id == e.id).count() as u64
+                }),
+                submitted_at: e.and_then(|e| e.submitted_at),
+                ineligible_reason: e.and_then(|e| e.ineligible_reason.clone()),
+                extended_until: e.and_then(|e| e.extended_until),
             }
-            None => 0,
-        };
-        rows.push(StaffEntryRow {
-            team_id: t.id,
-            team_name: t.name,
-            organisation_name: t.organisation_name,
-            members,
-            title: e.as_ref().map(|e| e.title.clone()).unwrap_or_default(),
-            status: e
-                .as_ref()
-                .map_or(EntryStatus::Draft, |e| EntryStatus::from_code(&e.status)),
-            submissions,
-            submitted_at: e.as_ref().and_then(|e| e.submitted_at),
-            ineligible_reason: e.as_ref().and_then(|e| e.ineligible_reason.clone()),
-            extended_until: e.as_ref().and_then(|e| e.extended_until),
-        });
-    }
+        })
+        .collect();
     Ok(rows)
 }
 

@@ -148,9 +148,9 @@ pub fn FieldSelect(
     label: Text,
     options: Vec<(String, String)>,
     #[prop(optional, into)] selected: Option<String>,
-    /// A first, empty option ("Choose…") when set.
+    /// A first option with no value ("Choose…", "All") when set.
     #[prop(optional)]
-    placeholder: Option<Text>,
+    empty_option: Option<Text>,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
@@ -165,7 +165,7 @@ pub fn FieldSelect(
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=move || error.get().is_some().then(|| error_id.clone())
             >
-                {placeholder.map(|p| view! { <option value="">{t(p)}</option> })}
+                {empty_option.map(|text| view! { <option value="">{t(text)}</option> })}
                 {options.into_iter().map(|(value, text)| {
                     let is_selected = value == selected;
                     view! { <option value=value selected=is_selected>{text}</option> }

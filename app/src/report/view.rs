@@ -94,9 +94,9 @@ pub fn ReportListPage() -> impl IntoView {
                 let none = Signal::derive(|| None::<String>);
                 view! {
                     <form method="get" action="/reports" class="filter-bar card" role="search">
-                        <FieldSelect name="organisation_id" label=k::FIELD_WARD options=org_options selected=param("organisation_id").unwrap_or_default() placeholder=k::FILTER_ALL error=none/>
-                        <FieldSelect name="category" label=k::FIELD_CATEGORY options=category_options() selected=param("category").unwrap_or_default() placeholder=k::FILTER_ALL error=none/>
-                        <FieldSelect name="status" label=k::FIELD_STATUS options=status_options selected=param("status").unwrap_or_default() placeholder=k::FILTER_ALL error=none/>
+                        <FieldSelect name="organisation_id" label=k::FIELD_WARD options=org_options selected=param("organisation_id").unwrap_or_default() empty_option=k::FILTER_ALL error=none/>
+                        <FieldSelect name="category" label=k::FIELD_CATEGORY options=category_options() selected=param("category").unwrap_or_default() empty_option=k::FILTER_ALL error=none/>
+                        <FieldSelect name="status" label=k::FIELD_STATUS options=status_options selected=param("status").unwrap_or_default() empty_option=k::FILTER_ALL error=none/>
                         <FieldSelect name="sort" label=k::FIELD_SORT options=sort_options selected=param("sort").unwrap_or_default() error=none/>
                         <button type="submit" class="button-secondary">{t(k::FILTER_APPLY)}</button>
                     </form>
@@ -155,8 +155,8 @@ pub fn ReportNewPage() -> impl IntoView {
                                 <p class="lead">{t(k::REPORT_NEW_INTRO)}</p>
                                 <MultipartForm action=CreateReport::PATH send=create_report error pending>
                                     <FormAlert error=error_signal/>
-                                    <FieldSelect name="organisation_id" label=k::FIELD_WARD options=org_options placeholder=k::FIELD_CHOOSE error=field_error(error_signal, "organisation_id")/>
-                                    <FieldSelect name="category" label=k::FIELD_CATEGORY options=category_options() placeholder=k::FIELD_CHOOSE error=field_error(error_signal, "category")/>
+                                    <FieldSelect name="organisation_id" label=k::FIELD_WARD options=org_options empty_option=k::FIELD_CHOOSE error=field_error(error_signal, "organisation_id")/>
+                                    <FieldSelect name="category" label=k::FIELD_CATEGORY options=category_options() empty_option=k::FIELD_CHOOSE error=field_error(error_signal, "category")/>
                                     <FieldInput name="title" label=k::FIELD_REPORT_TITLE hint=k::HINT_REPORT_TITLE error=field_error(error_signal, "title")/>
                                     <FieldTextarea name="description" label=k::FIELD_DESCRIPTION hint=k::HINT_REPORT_DESCRIPTION rows=7 maxlength=super::rules::DESCRIPTION_MAX error=field_error(error_signal, "description")/>
                                     <div class="field" class:has-error=move || field_error(error_signal, "photo").get().is_some()>

@@ -43,7 +43,7 @@ pub fn ChallengeFields(
             <FieldInput name="form[title]" label=k::FIELD_CHALLENGE_TITLE value=form.title.clone() hint=k::HINT_CHALLENGE_TITLE error=field_error(error, "title")/>
             <FieldTextarea name="form[summary]" id="summary" label=k::FIELD_SUMMARY rows=3 maxlength=SUMMARY_MAX value=form.summary.clone() error=field_error(error, "summary")/>
             <FieldTextarea name="form[brief]" id="brief" label=k::FIELD_BRIEF hint=k::HINT_BRIEF rows=12 required=false value=form.brief.clone() error=field_error(error, "brief")/>
-            <FieldSelect name="form[category]" label=k::FIELD_CATEGORY options=categories selected=form.category.clone() placeholder=k::FIELD_CHOOSE error=field_error(error, "category")/>
+            <FieldSelect name="form[category]" label=k::FIELD_CATEGORY options=categories selected=form.category.clone() empty_option=k::FIELD_CHOOSE error=field_error(error, "category")/>
         </fieldset>
         <fieldset>
             <legend>{t(k::CHALLENGE_FORM_WHO)}</legend>

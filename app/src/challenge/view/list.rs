@@ -53,11 +53,12 @@ pub fn ChallengeListPage() -> impl IntoView {
                     <form method="get" action="/challenges" class="filter-bar card" role="search">
                         <div class="field search-field">
                             <label for="field-q">{t(k::FIELD_SEARCH)}</label>
-                            <input id="field-q" type="search" name="q" value=param("q").unwrap_or_default() placeholder=t(k::HINT_SEARCH)/>
+                            <p class="hint" id="field-q-hint">{t(k::HINT_SEARCH)}</p>
+                            <input id="field-q" type="search" name="q" value=param("q").unwrap_or_default() aria-describedby="field-q-hint"/>
                         </div>
-                        <FieldSelect name="organisation_id" label=k::FIELD_ORGANISATION options=org_options selected=param("organisation_id").unwrap_or_default() placeholder=k::FILTER_ALL error=none/>
-                        <FieldSelect name="phase" label=k::FIELD_PHASE options=phase_options selected=param("phase").unwrap_or_default() placeholder=k::FILTER_ALL error=none/>
-                        <FieldSelect name="category" label=k::FIELD_CATEGORY options=category_options selected=param("category").unwrap_or_default() placeholder=k::FILTER_ALL error=none/>
+                        <FieldSelect name="organisation_id" label=k::FIELD_ORGANISATION options=org_options selected=param("organisation_id").unwrap_or_default() empty_option=k::FILTER_ALL error=none/>
+                        <FieldSelect name="phase" label=k::FIELD_PHASE options=phase_options selected=param("phase").unwrap_or_default() empty_option=k::FILTER_ALL error=none/>
+                        <FieldSelect name="category" label=k::FIELD_CATEGORY options=category_options selected=param("category").unwrap_or_default() empty_option=k::FILTER_ALL error=none/>
                         <button type="submit" class="button">{t(k::FILTER_SEARCH)}</button>
                     </form>
                 }
