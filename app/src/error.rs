@@ -171,6 +171,16 @@ pub fn internal(err: impl std::fmt::Display) -> AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// The database refused a row because a unique index already holds its key: two requests raced
+/// for the same thing, and the other one won.
+#[cfg(feature = "ssr")]
+pub fn is_unique_violation(e: &sea_orm::DbErr) -> bool {
+    matches!(
+        e.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,11 +8,15 @@ pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod challenge;
+pub mod csv;
 #[cfg(feature = "ssr")]
 pub mod demo;
 pub mod entry;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod feed;
 pub mod i18n;
+pub mod judging;
 pub mod layout;
 pub mod mail;
 #[cfg(feature = "ssr")]
@@ -20,9 +24,11 @@ pub mod markdown;
 pub mod notify;
 pub mod org;
 pub mod pages;
+pub mod pilot;
 pub mod report;
 pub mod team;
 pub mod upload;
+pub mod vote;
 
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Title, provide_meta_context};
@@ -84,10 +90,12 @@ fn set_content_security_policy() {
 }
 
 /// The page's language: on the server from the request, in the browser from `<html lang>`.
+/// Outside a request (the router rendering the app once at start-up to list its routes) it is
+/// Vietnamese, without logging an error.
 fn request_locale() -> Locale {
     #[cfg(feature = "ssr")]
     {
-        crate::auth::ctx::request_auth()
+        crate::auth::ctx::try_request_auth()
             .map(|a| a.locale)
             .unwrap_or_default()
     }
@@ -127,6 +135,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organisations") view=org::view::OrganisationsPage/>
                     <Route path=path!("/challenges") view=challenge::view::ChallengeListPage/>
                     <Route path=path!("/challenges/:slug") view=challenge::view::ChallengePage/>
+                    <Route path=path!("/challenges/:slug/entries") view=entry::public_view::PublicEntriesPage/>
+                    <Route path=path!("/challenges/:slug/results") view=judging::view::ResultsPage/>
+                    <Route path=path!("/judging") view=judging::view::JudgingHomePage/>
+                    <Route path=path!("/judging/invitations/:token") view=judging::view::PanelInvitationPage/>
+                    <Route path=path!("/judging/entries/:id") view=judging::view::ScoreSheetPage/>
+                    <Route path=path!("/judging/:id") view=judging::view::JudgeQueuePage/>
+                    <Route path=path!("/pilots") view=pilot::view::PilotListPage/>
+                    <Route path=path!("/pilots/:id") view=pilot::view::PilotPage/>
+                    <Route path=path!("/pilots/:id/manage") view=pilot::view::PilotManagePage/>
+                    <Route path=path!("/dashboard") view=pilot::view::DashboardPage/>
                     <Route path=path!("/reports") view=report::view::ReportListPage/>
                     <Route path=path!("/reports/new") view=report::view::ReportNewPage/>
                     <Route path=path!("/reports/:id") view=report::view::ReportPage/>
@@ -137,6 +155,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff") view=challenge::view::StaffDashboard/>
                     <Route path=path!("/staff/challenges/new") view=challenge::view::ChallengeCreatePage/>
                     <Route path=path!("/staff/challenges/:id") view=challenge::view::ChallengeEditPage/>
+                    <Route path=path!("/staff/challenges/:id/judging") view=judging::view::JudgingSetupPage/>
+                    <Route path=path!("/staff/challenges/:id/votes") view=vote::view::VoteReviewPage/>
+                    <Route path=path!("/staff/pilots/new") view=pilot::view::PilotNewPage/>
                     <Route path=path!("/register") view=account::view::RegisterPage/>
                     <Route path=path!("/verify") view=account::view::VerifyPage/>
                     <Route path=path!("/sign-in") view=account::view::SignInPage/>

@@ -59,6 +59,19 @@ test('a team forms from the challenge page, a member joins with its code, they w
   await expect(page.getByText(/Đã lưu lúc/)).toBeVisible();
   await page.getByRole('button', { name: 'Nộp bài' }).click();
   await expect(page.getByText('Đã nộp (1 lần)', { exact: false })).toBeVisible();
+
+  // A pitch deck, attached after the submission, is a change the team has yet to resubmit.
+  await page.getByLabel('Thêm tệp').setInputFiles({
+    name: 'Thuyết trình.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n'),
+  });
+  await page.getByLabel('Cho công khai tệp này cùng bài dự thi').check();
+  await page.getByRole('button', { name: 'Đính kèm' }).click();
+  const files = page.getByRole('region', { name: 'Tệp đính kèm' });
+  await expect(files.getByRole('link', { name: 'thuyet-trinh.pdf' })).toBeVisible();
+  await expect(files.getByText('Công khai', { exact: true })).toBeVisible();
+  await expect(page.getByText('có thay đổi chưa nộp lại')).toBeVisible();
   await expectAccessible(page);
   await snap(page, info, 'entry-submitted');
 
@@ -71,4 +84,16 @@ test('a team forms from the challenge page, a member joins with its code, they w
   await expect(page.getByText('có thay đổi chưa nộp lại')).toBeVisible();
   await page.getByRole('button', { name: 'Nộp bài' }).click();
   await expect(page.getByText('Đã nộp (2 lần)', { exact: false })).toBeVisible();
+});
+
+test('after the deadline an entry can no longer change', async ({ page }, info) => {
+  await signInAs(page, 'tuan@vidan.local');
+  await page.goto('/teams');
+  await page.getByRole('link', { name: 'Tổng Đài Xanh' }).click();
+  await expect(page.getByText(/Đã hết hạn nộp bài lúc .*ban giám khảo chấm bản nộp sau cùng trước hạn/)).toBeVisible();
+  await expect(page.getByLabel('Tên giải pháp')).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Nộp bài' })).toBeDisabled();
+  await expect(page.getByText('Đã hết hạn nộp bài: không thể thêm hay gỡ tệp nữa.')).toBeVisible();
+  await expect(page.getByLabel('Thêm tệp')).toHaveCount(0);
+  await snap(page, info, 'entry-closed');
 });

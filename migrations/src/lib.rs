@@ -10,6 +10,11 @@ mod m20261122_000005_teams;
 mod m20261122_000006_entries;
 mod m20261122_000007_entry_extensions;
 mod m20261122_000008_entry_reminders;
+mod m20261122_000009_entry_attachments;
+mod m20261122_000010_judging;
+mod m20261122_000011_votes;
+mod m20261122_000012_vote_attempts;
+mod m20261122_000013_pilots;
 
 pub struct Migrator;
 
@@ -25,6 +30,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_entries::Migration),
             Box::new(m20261122_000007_entry_extensions::Migration),
             Box::new(m20261122_000008_entry_reminders::Migration),
+            Box::new(m20261122_000009_entry_attachments::Migration),
+            Box::new(m20261122_000010_judging::Migration),
+            Box::new(m20261122_000011_votes::Migration),
+            Box::new(m20261122_000012_vote_attempts::Migration),
+            Box::new(m20261122_000013_pilots::Migration),
         ]
     }
 }

@@ -86,6 +86,7 @@ impl Application {
             ctx: ServerCtx {
                 db: db.clone(),
                 settings: Arc::new(settings),
+                votes: app::vote::live::Hub::default(),
             },
             db,
             config: Arc::new(config),
@@ -109,6 +110,7 @@ impl Application {
     /// Serves until the process is told to stop; background workers run alongside.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         workers::spawn(self.state.clone());
+        app::vote::live::listen(self.state.db.clone(), self.state.ctx.votes.clone());
         axum::serve(
             self.listener,
             self.router

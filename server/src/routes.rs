@@ -16,6 +16,11 @@ pub fn router() -> Router<AppState> {
         .route("/health", get(health))
         .route("/files/{id}/{name}", get(file))
         .route("/staff/challenges/{id}/entries.csv", get(entries_csv))
+        .route("/challenges/{slug}/ballots.csv", get(ballots_csv))
+        .route("/feed.atom", get(city_feed))
+        .route("/challenges/{slug}/feed.atom", get(challenge_feed))
+        .route("/pilots/{id}/feed.atom", get(pilot_feed))
+        .route("/challenges/{slug}/votes/live", get(live_totals))
 }
 
 #[derive(serde::Deserialize)]
@@ -74,7 +79,7 @@ async fn health(State(state): State<AppState>) -> Response {
 async fn file(
     State(state): State<AppState>,
     Extension(auth): Extension<app::auth::ctx::RequestAuth>,
-    Path((id, _name)): Path<(i64, String)>,
+    Path((id, name)): Path<(i64, String)>,
 ) -> Response {
     let stored = match app::upload::service::find_visible(&state.db, id, auth.viewer.as_ref()).await
     {
@@ -90,22 +95,135 @@ async fn file(
     } else {
         "attachment"
     };
+    // The name the link gave (a judge's link names the entry code, not the team), if it is one
+    // of ours: lowercase letters, digits, dashes and one extension.
+    let ours = !name.is_empty()
+        && name.len() <= 160
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
+    let file_name = if ours { name } else { stored.file_name };
     let headers = [
         (header::CONTENT_TYPE, stored.content_type),
         (
             header::CONTENT_DISPOSITION,
-            format!("{disposition}; filename=\"{}\"", stored.file_name),
+            format!("{disposition}; filename=\"{file_name}\""),
         ),
-        (
-            header::CACHE_CONTROL,
-            "public, max-age=31536000, immutable".to_owned(),
-        ),
+        // Many files are not for everyone (drafts, a team's files): no shared cache keeps them.
+        (header::CACHE_CONTROL, "private, max-age=3600".to_owned()),
         (
             header::CONTENT_SECURITY_POLICY,
             "default-src 'none'; sandbox".to_owned(),
         ),
     ];
     (headers, stored.data).into_response()
+}
+
+/// Running totals of a challenge's vote as server-sent events: one `totals` event at once, then
+/// one each time votes change on any instance. Each event's data is JSON
+/// `{"totals": [[entry_id, votes], ...], "voters": n}`.
+async fn live_totals(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    let challenge = match app::vote::service::followable(&state.db, &slug).await {
+        Ok(c) => c,
+        Err(app::error::AppError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let changes = state.ctx.votes.subscribe();
+    let db = state.db.clone();
+    let event = move |db: sea_orm::DatabaseConnection,
+                      c: app::challenge::entity::challenge::Model| async move {
+        let (totals, voters) = app::vote::service::current_totals(&db, &c).await.ok()?;
+        Event::default()
+            .event("totals")
+            .json_data(app::vote::model::LiveTotals { totals, voters })
+            .ok()
+    };
+    let stream = futures_util::stream::unfold(
+        (true, changes, db, challenge),
+        move |(first, mut changes, db, c)| async move {
+            if !first {
+                loop {
+                    match changes.recv().await {
+                        Ok(id) if id == c.id => break,
+                        Ok(_) => continue,
+                        // Missed some: send the totals as they are now.
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => break,
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                    }
+                }
+            }
+            let next = event(db.clone(), c.clone()).await?;
+            Some((
+                Ok::<_, std::convert::Infallible>(next),
+                (false, changes, db, c),
+            ))
+        },
+    );
+    Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}
+
+/// An Atom feed as the response, or the status its error calls for.
+fn atom(feed: Result<String, app::error::AppError>) -> Response {
+    match feed {
+        Ok(xml) => (
+            [
+                (header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"),
+                (header::CACHE_CONTROL, "public, max-age=60"),
+            ],
+            xml,
+        )
+            .into_response(),
+        Err(app::error::AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// The city's public decisions on every challenge and pilot.
+async fn city_feed(
+    State(state): State<AppState>,
+    Extension(auth): Extension<app::auth::ctx::RequestAuth>,
+) -> Response {
+    atom(app::feed::city(&state.db, &state.config.base_url, auth.locale).await)
+}
+
+async fn challenge_feed(
+    State(state): State<AppState>,
+    Extension(auth): Extension<app::auth::ctx::RequestAuth>,
+    Path(slug): Path<String>,
+) -> Response {
+    atom(app::feed::challenge(&state.db, &slug, &state.config.base_url, auth.locale).await)
+}
+
+async fn pilot_feed(
+    State(state): State<AppState>,
+    Extension(auth): Extension<app::auth::ctx::RequestAuth>,
+    Path(id): Path<i64>,
+) -> Response {
+    atom(app::feed::pilot(&state.db, id, &state.config.base_url, auth.locale).await)
+}
+
+/// The ballots of a closed vote, for anyone to recount (the same as `/api/votes/ballots` in JSON).
+async fn ballots_csv(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+    use app::error::AppError;
+    match app::vote::service::ballots(&state.db, &slug).await {
+        Ok(ballots) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"ballots-{slug}.csv\""),
+                ),
+            ],
+            ballots.to_csv(),
+        )
+            .into_response(),
+        Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(AppError::Conflict { .. }) => StatusCode::CONFLICT.into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
 }
 
 /// The entries of a challenge as a spreadsheet, for its staff.

@@ -1,5 +1,5 @@
 //! Background work: the outbox worker (when SMTP is configured), telling followers when a
-//! challenge enters a new phase, reminding teams of drafts due within a day, and periodic clean-up of expired sessions, codes and old sign-in
+//! challenge enters a new phase, reminding teams of drafts due within a day and milestone owners of due dates, and periodic clean-up of expired sessions, codes and old sign-in
 //! attempts. Safe to run on several instances at once.
 
 use std::time::Duration;
@@ -43,6 +43,16 @@ pub fn spawn(state: AppState) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(reminded = n, "teams reminded of drafts due within a day"),
                 Err(err) => tracing::error!(%err, "draft reminders failed"),
+            }
+            match app::pilot::service::remind_milestones(&db, Utc::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(milestones = n, "milestone owners reminded"),
+                Err(err) => tracing::error!(%err, "milestone reminders failed"),
+            }
+            match app::judging::service::notify_results(&db, Utc::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(challenges = n, "teams told their results are out"),
+                Err(err) => tracing::error!(%err, "results notifications failed"),
             }
             tokio::time::sleep(every).await;
         }

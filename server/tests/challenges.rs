@@ -587,17 +587,8 @@ async fn covers_and_attachments_are_checked_and_listed(backend: Backend) {
     )
     .await
     .to_string();
-    let pdf = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF".to_vec();
-    let png = {
-        let mut p = b"\x89PNG\r\n\x1a\n".to_vec();
-        for (kind, data) in [(b"IHDR", vec![0u8; 13]), (b"IEND", vec![])] {
-            p.extend((data.len() as u32).to_be_bytes());
-            p.extend(kind);
-            p.extend(&data);
-            p.extend([0, 0, 0, 0]);
-        }
-        p
-    };
+    let pdf = common::tiny_pdf();
+    let png = common::tiny_png();
     let pdf_cover = staff
         .call_multipart(
             "challenges/files/add",

@@ -9,53 +9,17 @@ use chrono::{Duration, Utc};
 use common::{Backend, TestApp, Visitor, spawn_app};
 use reqwest::StatusCode;
 
-fn city(at: chrono::DateTime<Utc>) -> String {
-    at.with_timezone(&app::i18n::format::city_offset())
-        .format("%Y-%m-%dT%H:%M:%S")
-        .to_string()
-}
-
 /// An open challenge and a team of two (owner and member) in it; returns the team id.
 async fn team_of_two(app: &TestApp, close: Duration) -> (i64, Visitor, Visitor) {
+    team_of_two_with(app, close, false).await
+}
+
+/// As [`team_of_two`]; with `vote`, the public vote opens the moment entries close.
+async fn team_of_two_with(app: &TestApp, close: Duration, vote: bool) -> (i64, Visitor, Visitor) {
     let (org, staff) = app.org_with_staff("Phường 1", "canbo@p1.vn").await;
-    let now = Utc::now();
-    let form = [
-        ("organisation_id", org.to_string()),
-        ("form[title]", "Giảm thời gian chờ ở bộ phận một cửa".into()),
-        (
-            "form[summary]",
-            "Người dân đang chờ trung bình hai giờ để nộp hồ sơ.".into(),
-        ),
-        (
-            "form[brief]",
-            "Mỗi sáng hơn 200 người đến bộ phận một cửa của phường, chỉ có hai quầy.".into(),
-        ),
-        ("form[eligibility]", String::new()),
-        ("form[team_min]", "1".into()),
-        ("form[team_max]", "5".into()),
-        ("form[category]", "admin_procedures".into()),
-        ("form[pilot_budget]", String::new()),
-        ("form[opens_at]", city(now - Duration::days(1))),
-        ("form[entries_close_at]", city(now + close)),
-        (
-            "form[judging_closes_at]",
-            city(now + close + Duration::days(10)),
-        ),
-        ("form[results_at]", city(now + close + Duration::days(20))),
-        ("form[vote_opens_at]", String::new()),
-        ("form[vote_closes_at]", String::new()),
-    ];
-    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let challenge = staff
-        .call("challenges/create", &pairs)
-        .await
-        .location()
-        .trim_start_matches("/staff/challenges/")
-        .to_owned();
-    staff
-        .call("challenges/publish", &[("id", &challenge)])
-        .await
-        .ok();
+    let challenge = app
+        .open_challenge(&staff, org, close, vote.then(|| Duration::days(5)))
+        .await;
     let owner = app.citizen("bao@example.vn").await;
     let team: i64 = owner
         .call(
@@ -400,7 +364,7 @@ async fn staff_list_entries_mark_one_ineligible_and_extend_one_team(backend: Bac
     );
 
     // One team gets one more day, on the public record; after the common deadline it still saves.
-    let until = city(Utc::now() + Duration::days(1));
+    let until = common::city(Utc::now() + Duration::days(1));
     let not_member = member
         .call(
             "entries/extend",
@@ -503,7 +467,175 @@ async fn members_of_a_draft_hear_a_day_before_and_when_entries_close(backend: Ba
     );
 }
 
+async fn files(v: &Visitor, team: i64) -> app::entry::model::EntryFiles {
+    v.call("entries/files", &[("team_id", &team.to_string())])
+        .await
+        .json()
+}
+
+async fn attach(
+    v: &Visitor,
+    team: i64,
+    public: bool,
+    name: &str,
+    bytes: Vec<u8>,
+) -> common::Answer {
+    let team = team.to_string();
+    let mut fields = vec![("team_id", team.as_str())];
+    if public {
+        fields.push(("public", "on"));
+    }
+    v.call_multipart("entries/files/add", &fields, Some(("file", name, bytes)))
+        .await
+}
+
+async fn files_are_kept_with_each_submission_and_shown_in_public_only_from_the_vote(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let (team, owner, member) = team_of_two_with(&app, Duration::seconds(8), true).await;
+    let t = team.to_string();
+    let slug = owner
+        .call("teams/get", &[("id", &t)])
+        .await
+        .json::<app::team::model::TeamDetail>()
+        .challenge
+        .slug;
+    assert_eq!(
+        attach(&owner, team, false, "ghi-chu.txt", b"just text".to_vec())
+            .await
+            .invalid_fields(),
+        ["file"],
+        "only PDFs and images"
+    );
+    attach(&owner, team, true, "Thuyết trình.pdf", common::tiny_pdf())
+        .await
+        .ok();
+    attach(&member, team, false, "so-do.png", common::tiny_png())
+        .await
+        .ok();
+    let list = files(&member, team).await;
+    assert_eq!(
+        list.files
+            .iter()
+            .map(|f| (f.file.name.as_str(), f.public))
+            .collect::<Vec<_>>(),
+        [("thuyet-trinh.pdf", true), ("so-do.png", false)]
+    );
+    let (pdf, png) = (list.files[0].file.clone(), list.files[1].file.clone());
+    let outsider = app.citizen("chi@example.vn").await;
+    assert_eq!(
+        outsider
+            .call("entries/files", &[("team_id", &t)])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        outsider.get(&pdf.url()).await.status(),
+        StatusCode::NOT_FOUND,
+        "nothing is public before the vote"
+    );
+    assert_eq!(member.get(&png.url()).await.status(), StatusCode::OK);
+    let before: app::entry::model::PublicEntries = app
+        .visitor()
+        .call("entries/public", &[("slug", &slug)])
+        .await
+        .json();
+    assert!(!before.public && before.entries.is_empty() && before.public_from.is_some());
+
+    let v = get(&owner, team).await.version;
+    let saved: EntryView = save(&owner, team, v, &complete("Số thứ tự qua tin nhắn"))
+        .await
+        .json();
+    owner
+        .call(
+            "entries/submit",
+            &[("team_id", &t), ("version", &saved.version.to_string())],
+        )
+        .await
+        .ok();
+    attach(&member, team, false, "them.png", common::tiny_png())
+        .await
+        .ok();
+    assert!(
+        get(&owner, team).await.unsubmitted_changes,
+        "a file added after the submission is not in it"
+    );
+    let extra = files(&owner, team).await.files[2].file.id.to_string();
+    owner
+        .call(
+            "entries/files/remove",
+            &[("team_id", &t), ("upload_id", &extra)],
+        )
+        .await
+        .ok();
+    assert!(!get(&owner, team).await.unsubmitted_changes);
+    let png_id = png.id.to_string();
+    owner
+        .call(
+            "entries/files/public",
+            &[("team_id", &t), ("upload_id", &png_id), ("public", "on")],
+        )
+        .await
+        .ok();
+    assert!(files(&owner, team).await.files[1].public);
+    owner
+        .call(
+            "entries/files/public",
+            &[("team_id", &t), ("upload_id", &png_id)],
+        )
+        .await
+        .ok();
+    assert!(!files(&owner, team).await.files[1].public);
+
+    // The vote opens as entries close.
+    let closes_at = get(&owner, team).await.closes_at;
+    let wait = (closes_at - Utc::now()).num_milliseconds().max(0) as u64 + 200;
+    tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+    let late = attach(&owner, team, true, "muon.pdf", common::tiny_pdf()).await;
+    assert!(
+        matches!(late.error(), AppError::Conflict { key, .. } if key == "error.entries_closed")
+    );
+    let public: app::entry::model::PublicEntries = app
+        .visitor()
+        .call("entries/public", &[("slug", &slug)])
+        .await
+        .json();
+    assert!(public.public);
+    assert_eq!(public.entries.len(), 1);
+    let shown = &public.entries[0];
+    assert_eq!(
+        (shown.title.as_str(), shown.team_name.as_str()),
+        ("Số thứ tự qua tin nhắn", "Nhóm Sen Hồng")
+    );
+    assert_eq!(shown.files.len(), 1, "only the file marked public");
+    assert_eq!(shown.files[0], pdf);
+    assert_eq!(app.visitor().get(&pdf.url()).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.visitor().get(&png.url()).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        outsider.get(&png.url()).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let (status, page) = app
+        .visitor()
+        .page(&format!("/challenges/{slug}/entries"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Số thứ tự qua tin nhắn") && page.contains("thuyet-trinh.pdf"));
+    let detail: app::challenge::model::ChallengeDetail = app
+        .visitor()
+        .call("challenges/get", &[("slug", &slug)])
+        .await
+        .json();
+    assert_eq!(detail.public_entries, Some(1));
+}
+
 on_both_databases!(
+    files_are_kept_with_each_submission_and_shown_in_public_only_from_the_vote,
     members_draft_and_submit_and_every_submission_is_kept,
     two_members_saving_at_once_never_lose_work_silently,
     another_team_cannot_read_or_write_this_entry,

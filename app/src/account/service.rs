@@ -68,8 +68,12 @@ pub async fn register(
     }
     // Hash before looking the email up, so both paths cost the same.
     let hash = password::hash(form.password).await?;
+    // Looked up before the transaction, whose first statement is then a write: on SQLite a
+    // transaction that reads and then writes fails at once (no waiting) when another connection
+    // wrote in between; one that starts by writing waits its turn.
+    let existing = find_by_email(db, &email).await?;
     let txn = db.begin().await?;
-    if let Some(existing) = find_by_email(&txn, &email).await? {
+    if let Some(existing) = existing {
         let locale = Locale::from_code(&existing.locale);
         let base = crate::auth::ctx::base_url();
         let body = locale.tf(
@@ -101,7 +105,13 @@ pub async fn register(
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await;
+    let account = match account {
+        Ok(account) => account,
+        // Registered by a simultaneous request: that one sends the code; the answer is the same.
+        Err(err) if crate::error::is_unique_violation(&err) => return Ok(email),
+        Err(err) => return Err(err.into()),
+    };
     send_code(&txn, &account, CodePurpose::Verify).await?;
     crate::audit::service::Record::new("account.register", "user", Some(account.id))
         .by_requester()

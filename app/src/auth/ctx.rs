@@ -26,6 +26,8 @@ pub struct Settings {
 pub struct ServerCtx {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
+    /// Wakes the pages that follow a challenge's vote totals.
+    pub votes: crate::vote::live::Hub,
 }
 
 /// Put into each request's extensions by the session middleware, before Leptos sees it.

@@ -20,6 +20,8 @@ pub struct Viewer {
     pub verified: bool,
     pub staff: Vec<StaffRole>,
     pub unread_notifications: u64,
+    /// Sits on at least one judging panel.
+    pub is_judge: bool,
     /// The language chosen on the account (a language cookie overrides it).
     pub locale: Locale,
 }
@@ -65,6 +67,7 @@ mod tests {
             verified: true,
             staff: vec![],
             unread_notifications: 0,
+            is_judge: false,
             locale: Locale::Vi,
         }
     }

@@ -86,6 +86,14 @@ pub async fn load_viewer(
         .one(db)
         .await?
         .unwrap_or(0);
+    let judging = crate::judging::entity::judge::Entity::find()
+        .select_only()
+        .column_as(crate::judging::entity::judge::Column::UserId.count(), "n")
+        .filter(crate::judging::entity::judge::Column::UserId.eq(account.id))
+        .into_tuple::<i64>()
+        .one(db)
+        .await?
+        .unwrap_or(0);
     Ok(Viewer {
         id: account.id,
         display_name: account.display_name,
@@ -101,6 +109,7 @@ pub async fn load_viewer(
             })
             .collect(),
         unread_notifications: unread.max(0) as u64,
+        is_judge: judging > 0,
         locale: crate::i18n::Locale::from_code(&account.locale),
     })
 }

@@ -39,6 +39,10 @@ pub mod challenge {
         pub cancelled_at: Option<DateTimeUtc>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// When staff published the results (entries are public from then on, if not before).
+        pub results_published_at: Option<DateTimeUtc>,
+        /// When the teams were told the results are out.
+        pub results_notified_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -70,6 +70,10 @@ pub struct ChallengeDetail {
     /// The viewer is staff of the owning organisation (or an admin).
     pub can_manage: bool,
     pub published_at: Option<DateTime<Utc>>,
+    /// How many entries everyone can read, once entries are public.
+    pub public_entries: Option<u64>,
+    /// When the results were published.
+    pub results_published_at: Option<DateTime<Utc>>,
 }
 
 /// The public list's filters, read from the address bar.

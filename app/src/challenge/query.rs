@@ -219,10 +219,21 @@ pub async fn history(
     db: &impl ConnectionTrait,
     m: &challenge::Model,
 ) -> Result<Vec<HistoryEntry>, AppError> {
+    public_history(db, "challenge", m.id, m.organisation_id).await
+}
+
+/// The public decisions on anything the audit log records (a challenge, a pilot), oldest first,
+/// with each official's title at `organisation_id`.
+pub async fn public_history(
+    db: &impl ConnectionTrait,
+    target_kind: &str,
+    target_id: i64,
+    organisation_id: i64,
+) -> Result<Vec<HistoryEntry>, AppError> {
     use crate::audit::entity as audit_log;
     let rows = audit_log::Entity::find()
-        .filter(audit_log::Column::TargetKind.eq("challenge"))
-        .filter(audit_log::Column::TargetId.eq(m.id))
+        .filter(audit_log::Column::TargetKind.eq(target_kind))
+        .filter(audit_log::Column::TargetId.eq(target_id))
         .filter(audit_log::Column::IsPublic.eq(true))
         .order_by_asc(audit_log::Column::Id)
         .all(db)
@@ -230,7 +241,7 @@ pub async fn history(
     let titles: Vec<(i64, Option<String>)> = org_staff::Entity::find()
         .select_only()
         .columns([org_staff::Column::UserId, org_staff::Column::Title])
-        .filter(org_staff::Column::OrganisationId.eq(m.organisation_id))
+        .filter(org_staff::Column::OrganisationId.eq(organisation_id))
         .into_tuple()
         .all(db)
         .await?;
@@ -326,6 +337,12 @@ pub async fn detail(
         following,
         can_manage,
         published_at: m.published_at,
+        public_entries: if crate::entry::public::are_public(&m, now) {
+            Some(crate::entry::public::count(db, &m, now).await?)
+        } else {
+            None
+        },
+        results_published_at: m.results_published_at.filter(|at| *at <= now),
     })
 }
 

@@ -318,7 +318,21 @@ pub async fn seed(db: &(impl ConnectionTrait + TransactionTrait)) -> Result<(), 
         prizes: &[("Giải nhất", "25.000.000")],
         pilot_budget: "100.000.000",
         days: (-40, -3, 10, 14),
-        vote: None,
+        vote: Some((-2, 5)),
+        publish: true,
+    }, &[]).await?;
+
+    challenge(db, &staff, DemoChallenge {
+        org: centre,
+        title: "Đặt lịch hẹn trước khi đến làm thủ tục",
+        summary: "Người dân muốn biết trước giờ được tiếp, thay vì đến từ sáng sớm để xếp hàng. Hãy đề xuất cách đặt lịch hẹn ai cũng dùng được.",
+        brief: "## Vấn đề\n\nNgười dân đến Trung tâm từ 6 giờ sáng để giữ chỗ, dù nhiều thủ tục chỉ mất mười phút.\n\n\
+                ## Mong muốn\n\nĐặt lịch qua điện thoại, tin nhắn hoặc tại quầy; lịch hẹn được giữ đúng giờ.",
+        category: "admin_procedures",
+        prizes: &[("Giải nhất", "30.000.000"), ("Giải nhì", "15.000.000"), ("Giải khuyến khích", "5.000.000")],
+        pilot_budget: "120.000.000",
+        days: (-90, -50, -30, -25),
+        vote: Some((-45, -35)),
         publish: true,
     }, &[]).await?;
 

@@ -2,7 +2,11 @@
 //! so a newcomer can sign in and look around. Runs only on an empty database.
 
 mod challenges;
+mod judging;
+mod pdf;
+mod pilots;
 mod teams;
+mod votes;
 
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set};
@@ -22,7 +26,7 @@ pub struct DemoAccount {
     pub admin: bool,
 }
 
-pub const DEMO_ACCOUNTS: [DemoAccount; 7] = [
+pub const DEMO_ACCOUNTS: [DemoAccount; 12] = [
     DemoAccount {
         email: "admin@vidan.local",
         name: "Quản trị Vì Dân",
@@ -56,6 +60,31 @@ pub const DEMO_ACCOUNTS: [DemoAccount; 7] = [
     DemoAccount {
         email: "tuan@vidan.local",
         name: "Đặng Minh Tuấn",
+        admin: false,
+    },
+    DemoAccount {
+        email: "lan@vidan.local",
+        name: "Trần Thị Lan",
+        admin: false,
+    },
+    DemoAccount {
+        email: "hung@vidan.local",
+        name: "Bùi Văn Hùng",
+        admin: false,
+    },
+    DemoAccount {
+        email: "vy@vidan.local",
+        name: "Phan Tường Vy",
+        admin: false,
+    },
+    DemoAccount {
+        email: "hang@vidan.local",
+        name: "ThS. Nguyễn Thu Hằng",
+        admin: false,
+    },
+    DemoAccount {
+        email: "phuc@vidan.local",
+        name: "KS. Lê Hoàng Phúc",
         admin: false,
     },
 ];
@@ -92,16 +121,18 @@ pub async fn seed_if_empty(
         create(db, org(vi, en, kind, Some(city.id))).await?;
     }
     let hash = password::hash(DEMO_PASSWORD.to_owned()).await?;
-    let now = Utc::now();
+    // The demo people have been around since before the earliest demo challenge opened (so
+    // their votes do not look like accounts made for a vote).
+    let joined = Utc::now() - chrono::Duration::days(120);
     for account in DEMO_ACCOUNTS {
         user::ActiveModel {
             email: Set(account.email.to_owned()),
             display_name: Set(account.name.to_owned()),
             password_hash: Set(hash.clone()),
-            email_verified_at: Set(Some(now)),
+            email_verified_at: Set(Some(joined)),
             is_admin: Set(account.admin),
             locale: Set("vi".to_owned()),
-            created_at: Set(now),
+            created_at: Set(joined),
             ..Default::default()
         }
         .insert(db)
@@ -124,6 +155,9 @@ pub async fn seed_if_empty(
     .await?;
     challenges::seed(db).await?;
     teams::seed(db).await?;
+    judging::seed(db).await?;
+    votes::seed(db).await?;
+    pilots::seed(db).await?;
     crate::audit::service::Record::new("demo.seed", "site", None)
         .reason("Dữ liệu mẫu cho lần chạy đầu tiên")
         .details(serde_json::json!({ "organisations": 7, "accounts": DEMO_ACCOUNTS.len() }))

@@ -100,3 +100,80 @@ pub async fn extend_deadline(team_id: i64, until: String, reason: String) -> Res
         .save(&db)
         .await
 }
+
+#[server(prefix = "/api", endpoint = "entries/files")]
+pub async fn entry_files(team_id: i64) -> Result<super::model::EntryFiles, AppError> {
+    use crate::auth::ctx;
+    let viewer = ctx::require_user()?;
+    super::files::list(&ctx::db()?, &viewer, team_id).await
+}
+
+/// Attaches a file: fields `team_id`, `public` (present when the file may be shown to everyone
+/// once entries are public) and `file`.
+#[server(prefix = "/api", endpoint = "entries/files/add", input = server_fn::codec::MultipartFormData)]
+pub async fn add_entry_file(data: server_fn::codec::MultipartData) -> Result<(), AppError> {
+    use crate::auth::ctx;
+    use crate::upload::form::MultipartForm;
+    use crate::upload::service::Purpose;
+    let viewer = ctx::require_verified()?;
+    let db = ctx::db()?;
+    let mut form = MultipartForm::read(data, Purpose::Attachment.max_bytes()).await?;
+    let team_id: i64 = form
+        .text("team_id")
+        .parse()
+        .map_err(|_| AppError::NotFound)?;
+    let public = !form.text("public").is_empty();
+    let file = form
+        .take_file("file", Purpose::Attachment.max_bytes())
+        .map_err(|e| AppError::Invalid(vec![e]))?
+        .ok_or_else(|| AppError::invalid("file", "error.file_empty"))?;
+    super::files::add(&db, &viewer, team_id, public, file).await?;
+    leptos_axum::redirect(&format!("/teams/{team_id}"));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "entries/files/remove")]
+pub async fn remove_entry_file(team_id: i64, upload_id: i64) -> Result<(), AppError> {
+    use crate::auth::ctx;
+    let viewer = ctx::require_verified()?;
+    super::files::remove(&ctx::db()?, &viewer, team_id, upload_id).await?;
+    Ok(())
+}
+
+/// Marks a file public or for the jury only; `public` is present to make it public.
+#[server(prefix = "/api", endpoint = "entries/files/public")]
+pub async fn set_entry_file_public(
+    team_id: i64,
+    upload_id: i64,
+    public: Option<String>,
+) -> Result<(), AppError> {
+    use crate::auth::ctx;
+    let viewer = ctx::require_verified()?;
+    super::files::set_public(&ctx::db()?, &viewer, team_id, upload_id, public.is_some()).await?;
+    Ok(())
+}
+
+/// The entries of a challenge as everyone sees them (none before they are public).
+#[server(prefix = "/api", endpoint = "entries/public")]
+pub async fn public_entries(slug: String) -> Result<super::model::PublicEntries, AppError> {
+    use crate::auth::ctx;
+    let auth = ctx::request_auth()?;
+    // Each visitor sees the entries in an order of their own: by account, or else by address and
+    // browser, so that a reload keeps the order.
+    let seed = match (&auth.viewer, &auth.session_id) {
+        (Some(v), _) => format!("user:{}", v.id),
+        (None, _) => format!(
+            "{}:{}",
+            auth.ip,
+            auth.user_agent.clone().unwrap_or_default()
+        ),
+    };
+    super::public::list(
+        &ctx::db()?,
+        &slug,
+        auth.viewer.as_ref(),
+        &seed,
+        chrono::Utc::now(),
+    )
+    .await
+}

@@ -1,4 +1,4 @@
-//! Tables behind entries and their submitted versions.
+//! Tables behind entries, their submitted versions and their attachments.
 
 pub mod entry {
     use sea_orm::entity::prelude::*;
@@ -55,6 +55,31 @@ pub mod version {
         pub content: String,
         pub submitted_by: Option<i64>,
         pub submitted_at: DateTimeUtc,
+        /// The upload ids attached when this version was submitted, as JSON.
+        pub attachments: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod attachment {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "entry_attachments")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub entry_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub upload_id: i64,
+        /// Shown with the entry once entries are public.
+        pub public: bool,
+        pub created_at: DateTimeUtc,
+        /// Taken off the entry; still readable by those who may read a version that held it.
+        pub removed_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

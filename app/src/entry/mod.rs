@@ -3,12 +3,17 @@
 
 pub mod api;
 pub mod model;
+pub mod public_view;
 pub mod rules;
 pub mod staff_view;
 pub mod view;
 
 #[cfg(feature = "ssr")]
 pub mod entity;
+#[cfg(feature = "ssr")]
+pub mod files;
+#[cfg(feature = "ssr")]
+pub mod public;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]

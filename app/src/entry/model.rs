@@ -70,6 +70,50 @@ pub struct EntryView {
     pub closes_at: DateTime<Utc>,
 }
 
+/// A file the team attached to its entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryFile {
+    pub file: crate::upload::model::FileLink,
+    /// Shown with the entry once entries are public.
+    pub public: bool,
+}
+
+/// The files of an entry as its team manages them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryFiles {
+    pub team_id: i64,
+    pub files: Vec<EntryFile>,
+    /// Whether files can still be added or removed (the team's deadline has not passed).
+    pub open: bool,
+    pub max: usize,
+}
+
+/// An entry as everyone sees it once entries are public: what the team last submitted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicEntry {
+    pub id: i64,
+    pub title: String,
+    pub summary: String,
+    pub team_name: String,
+    pub organisation_name: Option<String>,
+    pub files: Vec<crate::upload::model::FileLink>,
+}
+
+/// The public entries of a challenge.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicEntries {
+    pub challenge_title: String,
+    pub slug: String,
+    /// False until the vote opens or results are published: then the list is empty.
+    pub public: bool,
+    /// When entries become public, if the timetable says.
+    pub public_from: Option<DateTime<Utc>>,
+    /// In an order of this visitor's own, so that no entry gains from being first.
+    pub entries: Vec<PublicEntry>,
+    /// The public vote, if the challenge has one.
+    pub vote: Option<crate::vote::model::VoteBox>,
+}
+
 /// One team's entry on the staff list of a challenge.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffEntryRow {
@@ -91,16 +135,8 @@ pub fn to_csv(
     header: [&str; 8],
     status: impl Fn(EntryStatus) -> String,
 ) -> String {
-    fn cell(value: &str) -> String {
-        if value.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", value.replace('"', "\"\""))
-        } else {
-            value.to_owned()
-        }
-    }
-    let mut out = String::from("\u{feff}");
-    out.push_str(&header.map(cell).join(","));
-    out.push_str("\r\n");
+    let mut out = String::from(crate::csv::BOM);
+    out.push_str(&crate::csv::line(&header));
     for r in rows {
         let line = [
             r.team_name.clone(),
@@ -114,8 +150,7 @@ pub fn to_csv(
                 .unwrap_or_default(),
             r.ineligible_reason.clone().unwrap_or_default(),
         ];
-        out.push_str(&line.iter().map(|v| cell(v)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
+        out.push_str(&crate::csv::line(&line));
     }
     out
 }

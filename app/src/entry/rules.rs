@@ -85,6 +85,19 @@ pub fn check_open(closes_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), Ap
     }
 }
 
+/// How many files an entry may carry.
+pub const MAX_ATTACHMENTS: usize = 10;
+
+/// Entries are public (title, summary, team, the attachments marked public) from the moment the
+/// public vote opens or the results are published, whichever comes first; never earlier.
+pub fn entries_public(
+    vote_opens_at: Option<DateTime<Utc>>,
+    results_published_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> bool {
+    vote_opens_at.is_some_and(|at| at <= now) || results_published_at.is_some_and(|at| at <= now)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,5 +150,17 @@ mod tests {
         let closes = Utc::now();
         assert!(check_open(closes, closes - chrono::Duration::seconds(1)).is_ok());
         assert!(check_open(closes, closes).is_err());
+    }
+
+    #[test]
+    fn entries_are_public_from_the_vote_or_the_results_whichever_comes_first() {
+        let now = Utc::now();
+        let hour = chrono::Duration::hours(1);
+        assert!(!entries_public(None, None, now));
+        assert!(!entries_public(Some(now + hour), None, now));
+        assert!(entries_public(Some(now), None, now));
+        assert!(entries_public(None, Some(now - hour), now));
+        assert!(entries_public(Some(now + hour), Some(now - hour), now));
+        assert!(!entries_public(Some(now + hour), Some(now + hour), now));
     }
 }

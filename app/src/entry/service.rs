@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
-    TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, TransactionSession, TransactionTrait,
 };
 
 use super::entity::{entry, version};
@@ -17,7 +17,7 @@ use crate::error::AppError;
 use crate::team::entity::{member, team};
 
 /// The team and its challenge, if `viewer` is one of its members.
-async fn team_of(
+pub(crate) async fn team_of(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     team_id: i64,
@@ -40,7 +40,7 @@ async fn team_of(
     Ok((t, c))
 }
 
-async fn load_or_create(
+pub(crate) async fn load_or_create(
     db: &impl ConnectionTrait,
     t: &team::Model,
 ) -> Result<entry::Model, AppError> {
@@ -88,7 +88,7 @@ async fn load_or_create(
 }
 
 /// The team's own deadline: the challenge's, or later when staff extended it for this team.
-fn closes_at(c: &challenge::Model, e: &entry::Model) -> DateTime<Utc> {
+pub(crate) fn closes_at(c: &challenge::Model, e: &entry::Model) -> DateTime<Utc> {
     e.extended_until
         .map_or(c.entries_close_at, |until| until.max(c.entries_close_at))
 }
@@ -115,10 +115,16 @@ async fn view_of(
     e: entry::Model,
     closes_at: DateTime<Utc>,
 ) -> Result<EntryView, AppError> {
-    let submissions = version::Entity::find()
+    let last = version::Entity::find()
         .filter(version::Column::EntryId.eq(e.id))
-        .count(db)
+        .order_by_desc(version::Column::Number)
+        .one(db)
         .await?;
+    let submissions = last.as_ref().map_or(0, |v| v.number as u64);
+    let files_changed = match &last {
+        Some(v) => super::files::version_ids(v) != super::files::current_ids(db, e.id).await?,
+        None => false,
+    };
     let updated_by = match e.updated_by {
         Some(id) => user::Entity::find_by_id(id)
             .one(db)
@@ -131,7 +137,7 @@ async fn view_of(
         fields: fields_of(&e),
         status: EntryStatus::from_code(&e.status),
         version: e.version,
-        unsubmitted_changes: e.submitted_version.is_some_and(|v| v != e.version),
+        unsubmitted_changes: e.submitted_version.is_some_and(|v| v != e.version) || files_changed,
         submitted_at: e.submitted_at,
         submissions,
         ineligible_reason: e.ineligible_reason,
@@ -289,6 +295,10 @@ pub async fn submit(
         content: Set(serde_json::to_string(&fields).map_err(crate::error::internal)?),
         submitted_by: Set(Some(viewer.id)),
         submitted_at: Set(now),
+        attachments: Set(serde_json::to_string(
+            &super::files::current_ids(&txn, current.id).await?,
+        )
+        .map_err(crate::error::internal)?),
         ..Default::default()
     }
     .insert(&txn)

@@ -5,23 +5,30 @@
 use leptos::html::Form;
 use leptos::prelude::*;
 
-use super::api::{SaveEntry, SubmitEntry, get_entry};
+use super::api::{
+    AddEntryFile, RemoveEntryFile, SaveEntry, SetEntryFilePublic, SubmitEntry, add_entry_file,
+    entry_files, get_entry,
+};
 use super::model::{EntryStatus, EntryView};
 use crate::error::AppError;
 use crate::i18n::{format_datetime, k, t, tf, use_locale};
 use crate::layout::{
-    Countdown, FieldInput, FieldTextarea, FormAlert, SubmitButton, error_signal, field_error,
+    Countdown, FieldInput, FieldTextarea, FormAlert, MultipartForm, SubmitButton, error_signal,
+    field_error, url_error,
 };
+use server_fn::ServerFn;
 
+/// The entry editor; `files_changed` counts changes to the entry's files (they change whether
+/// the entry differs from its last submission).
 #[component]
-pub fn EntryEditor(team_id: i64) -> impl IntoView {
+pub fn EntryEditor(team_id: i64, files_changed: RwSignal<u32>) -> impl IntoView {
     let locale = use_locale();
     let entry = Resource::new(move || team_id, get_entry);
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match entry.await {
-                    Ok(e) => view! { <EntryForm entry=e/> }.into_any(),
+                    Ok(e) => view! { <EntryForm entry=e files_changed/> }.into_any(),
                     Err(e) => view! { <p class="alert alert-error">{e.message(locale)}</p> }.into_any(),
                 }
             })}
@@ -30,7 +37,7 @@ pub fn EntryEditor(team_id: i64) -> impl IntoView {
 }
 
 #[component]
-fn EntryForm(entry: EntryView) -> impl IntoView {
+fn EntryForm(entry: EntryView, files_changed: RwSignal<u32>) -> impl IntoView {
     let save = ServerAction::<SaveEntry>::new();
     let submit = ServerAction::<SubmitEntry>::new();
     let version = RwSignal::new(entry.version);
@@ -55,6 +62,19 @@ fn EntryForm(entry: EntryView) -> impl IntoView {
             unsubmitted.set(false);
         }
     });
+    // A file added or removed may make the entry differ from its last submission.
+    let team_id = entry.team_id;
+    Effect::new(move |seen: Option<u32>| {
+        let now = files_changed.get();
+        if seen.is_some_and(|n| n != now) {
+            leptos::task::spawn_local(async move {
+                if let Ok(v) = get_entry(team_id).await {
+                    unsubmitted.set(v.unsubmitted_changes);
+                }
+            });
+        }
+        now
+    });
     let save_error = error_signal(move || save.value().get());
     let submit_error = error_signal(move || submit.value().get());
     let form_ref = NodeRef::<Form>::new();
@@ -63,9 +83,9 @@ fn EntryForm(entry: EntryView) -> impl IntoView {
         #[cfg(feature = "hydrate")]
         autosave(form_ref, save, dirty);
     };
-    let team_id = entry.team_id;
     let f = entry.fields.clone();
     let closes_at = entry.closes_at;
+    let closed = closes_at <= chrono::Utc::now();
     let state = move || {
         if save.pending().get() {
             t(k::ENTRY_SAVING).to_owned()
@@ -92,8 +112,15 @@ fn EntryForm(entry: EntryView) -> impl IntoView {
                 {move || unsubmitted.get().then(|| view! { " · "<strong>{t(k::ENTRY_UNSUBMITTED)}</strong> })}
             </p>
             {entry.ineligible_reason.clone().map(|r| view! { <p class="alert alert-error">{r}</p> })}
+            {closed.then(|| view! {
+                <p class="alert alert-error" role="status">
+                    {tf(k::ENTRY_CLOSED, &[("at", &format_datetime(closes_at))])}" "
+                    {t(if entry.status == EntryStatus::Draft { k::ENTRY_CLOSED_DRAFT } else { k::ENTRY_CLOSED_SUBMITTED })}
+                </p>
+            })}
             <ActionForm action=save node_ref=form_ref attr:class="entry-form" on:input=on_input>
                 <FormAlert error=save_error/>
+                <fieldset class="plain-fieldset" disabled=closed>
                 <input type="hidden" name="team_id" value=team_id.to_string()/>
                 <input type="hidden" name="version" prop:value=move || version.get().to_string()/>
                 <FieldInput name="entry[title]" label=k::FIELD_ENTRY_TITLE value=f.title.clone() required=false error=field_error(save_error, "title")/>
@@ -114,6 +141,7 @@ fn EntryForm(entry: EntryView) -> impl IntoView {
                     <SubmitButton label=k::ENTRY_SAVE pending=save.pending()/>
                     <span class="muted small" role="status" aria-live="polite">{state}</span>
                 </div>
+                </fieldset>
             </ActionForm>
             <ActionForm action=submit attr:class="secondary-form">
                 <FormAlert error=submit_error/>
@@ -123,7 +151,7 @@ fn EntryForm(entry: EntryView) -> impl IntoView {
                 <input type="hidden" name="team_id" value=team_id.to_string()/>
                 <input type="hidden" name="version" prop:value=move || version.get().to_string()/>
                 <p class="hint">{t(k::HINT_SUBMIT_ENTRY)}</p>
-                <button type="submit" class="button" disabled=move || dirty.get() || save.pending().get()>{t(k::ENTRY_SUBMIT)}</button>
+                <button type="submit" class="button" disabled=move || closed || dirty.get() || save.pending().get()>{t(k::ENTRY_SUBMIT)}</button>
             </ActionForm>
         </section>
     }
@@ -158,4 +186,99 @@ fn autosave(form: NodeRef<Form>, save: ServerAction<SaveEntry>, dirty: RwSignal<
         );
         timer.set(handle.ok());
     });
+}
+
+/// The files of the entry: each one linked, marked public or for the jury only, removable until
+/// the deadline; a form to attach another.
+#[component]
+pub fn EntryFilesPanel(team_id: i64, files_changed: RwSignal<u32>) -> impl IntoView {
+    let locale = use_locale();
+    let remove = ServerAction::<RemoveEntryFile>::new();
+    let toggle = ServerAction::<SetEntryFilePublic>::new();
+    Effect::new(move |_| {
+        if matches!(remove.value().get(), Some(Ok(()))) {
+            files_changed.update(|n| *n += 1);
+        }
+    });
+    let files = Resource::new(
+        move || (files_changed.get(), toggle.version().get()),
+        move |_| entry_files(team_id),
+    );
+    let upload_error = RwSignal::new(url_error(AddEntryFile::PATH));
+    let upload_error_read: Signal<Option<AppError>> = upload_error.into();
+    let pending = RwSignal::new(false);
+    let change_error = Signal::derive(move || match (remove.value().get(), toggle.value().get()) {
+        (Some(Err(e)), _) | (_, Some(Err(e))) => Some(e),
+        _ => None,
+    });
+    view! {
+        <section class="section card entry-files" aria-labelledby="entry-files-heading">
+            <h2 id="entry-files-heading">{t(k::ENTRY_FILES)}</h2>
+            <p class="hint">{t(k::HINT_ENTRY_FILES)}</p>
+            <FormAlert error=change_error/>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match files.await {
+                        Err(e) => view! { <p class="alert alert-error">{e.message(locale)}</p> }.into_any(),
+                        Ok(list) => {
+                            let open = list.open;
+                            let full = list.files.len() >= list.max;
+                            view! {
+                                {list.files.is_empty().then(|| view! { <p class="empty">{t(k::ENTRY_FILES_EMPTY)}</p> })}
+                                <ul class="plain-list files">
+                                    {list.files.into_iter().map(|f| {
+                                        let id = f.file.id;
+                                        view! {
+                                            <li>
+                                                <a href=f.file.url()>{f.file.name.clone()}</a>
+                                                " "<span class="muted">{f.file.size_label()}</span>
+                                                " "<span class=if f.public { "tag tag-public" } else { "tag" }>
+                                                    {t(if f.public { k::ENTRY_FILE_PUBLIC } else { k::ENTRY_FILE_JURY })}
+                                                </span>
+                                                {open.then(|| {
+                                                    view! {
+                                                    <ActionForm action=toggle attr:class="inline-form">
+                                                        <input type="hidden" name="team_id" value=team_id.to_string()/>
+                                                        <input type="hidden" name="upload_id" value=id.to_string()/>
+                                                        {(!f.public).then(|| view! { <input type="hidden" name="public" value="on"/> })}
+                                                        <button type="submit" class="button-ghost">
+                                                            {t(if f.public { k::ENTRY_FILE_MAKE_JURY } else { k::ENTRY_FILE_MAKE_PUBLIC })}
+                                                        </button>
+                                                    </ActionForm>
+                                                    <ActionForm action=remove attr:class="inline-form">
+                                                        <input type="hidden" name="team_id" value=team_id.to_string()/>
+                                                        <input type="hidden" name="upload_id" value=id.to_string()/>
+                                                        <button type="submit" class="button-ghost danger">{t(k::ENTRY_FILE_REMOVE)}</button>
+                                                    </ActionForm>
+                                                }})}
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                                {(open && full).then(|| view! { <p class="hint">{t(k::ENTRY_FILES_FULL)}</p> })}
+                                {(open && !full).then(|| view! {
+                                        <MultipartForm action=AddEntryFile::PATH send=add_entry_file error=upload_error pending done=Callback::new(move |_| files_changed.update(|n| *n += 1))>
+                                            <FormAlert error=upload_error_read/>
+                                            <input type="hidden" name="team_id" value=team_id.to_string()/>
+                                            <div class="field" class:has-error=move || field_error(upload_error_read, "file").get().is_some()>
+                                                <label for="entry-file">{t(k::FIELD_ENTRY_FILE)}</label>
+                                                <p class="hint" id="entry-file-hint">{t(k::HINT_ENTRY_FILE)}</p>
+                                                <input id="entry-file" type="file" name="file" accept="application/pdf,image/jpeg,image/png,image/webp" aria-describedby="entry-file-hint" required/>
+                                                <p class="field-error" role="alert" hidden=move || field_error(upload_error_read, "file").get().is_none()>{move || field_error(upload_error_read, "file").get()}</p>
+                                            </div>
+                                            <label class="check">
+                                                <input type="checkbox" name="public" value="on"/>
+                                                <span>{t(k::FIELD_ENTRY_FILE_PUBLIC)}</span>
+                                            </label>
+                                            <SubmitButton label=k::ENTRY_FILE_ATTACH pending/>
+                                        </MultipartForm>
+                                })}
+                                {(!open).then(|| view! { <p class="hint">{t(k::ENTRY_FILES_CLOSED)}</p> })}
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
 }

@@ -12,6 +12,7 @@ use crate::i18n::{Locale, k, t, tf, use_locale};
 pub fn Header(viewer: Option<Viewer>) -> impl IntoView {
     let is_admin = viewer.as_ref().is_some_and(|v| v.is_admin);
     let is_staff = viewer.as_ref().is_some_and(|v| v.is_staff());
+    let is_judge = viewer.as_ref().is_some_and(|v| v.is_judge);
     let signed_in = viewer.is_some();
     view! {
         <header class="site-header">
@@ -38,8 +39,10 @@ pub fn Header(viewer: Option<Viewer>) -> impl IntoView {
                 <A href="/" exact=true>{t(k::NAV_HOME)}</A>
                 <A href="/challenges">{t(k::NAV_CHALLENGES)}</A>
                 <A href="/reports">{t(k::NAV_REPORTS)}</A>
+                <A href="/pilots">{t(k::NAV_PILOTS)}</A>
                 <A href="/organisations" exact=true>{t(k::NAV_ORGANISATIONS)}</A>
                 {signed_in.then(|| view! { <A href="/teams">{t(k::NAV_TEAMS)}</A> })}
+                {is_judge.then(|| view! { <A href="/judging">{t(k::NAV_JUDGING)}</A> })}
                 {is_staff.then(|| view! { <A href="/staff">{t(k::NAV_STAFF)}</A> })}
                 {is_admin.then(|| view! {
                     <A href="/admin" exact=true>{t(k::NAV_ADMIN)}</A>

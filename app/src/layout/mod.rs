@@ -22,6 +22,10 @@ pub fn Footer() -> impl IntoView {
             <div class="container footer-inner">
                 <p class="footer-brand">"Vì Dân"</p>
                 <p>{t(k::FOOTER_TAGLINE)}</p>
+                <p class="footer-links">
+                    <a href="/dashboard">{t(k::DASHBOARD_TITLE)}</a>
+                    <a href="/feed.atom" type="application/atom+xml">{t(k::FEED_CITY)}</a>
+                </p>
                 <p class="muted">{t(k::FOOTER_OPEN_SOURCE)}</p>
             </div>
         </footer>
@@ -37,6 +41,19 @@ pub fn SignInPrompt() -> impl IntoView {
             <p>{t(k::AUTH_REQUIRED_BODY)}</p>
             <a class="button" href="/sign-in">{t(k::NAV_SIGN_IN)}</a>
         </section>
+    }
+}
+
+/// On an invitation opened while signed out: sign in (coming back to `next`) or register.
+#[component]
+pub fn SignInToAnswer(next: String) -> impl IntoView {
+    let next = crate::account::api::url_encode(&next);
+    view! {
+        <p>{t(k::TEAMS_SIGN_IN_TO_ANSWER)}</p>
+        <div class="hero-actions">
+            <a class="button" href=format!("/sign-in?next={next}")>{t(k::NAV_SIGN_IN)}</a>
+            <a class="button-secondary" href="/register">{t(k::NAV_REGISTER)}</a>
+        </div>
     }
 }
 

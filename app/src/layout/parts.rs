@@ -28,6 +28,9 @@ pub fn MultipartForm<F, Fut>(
     error: RwSignal<Option<AppError>>,
     pending: RwSignal<bool>,
     #[prop(optional)] class: &'static str,
+    /// Called after a successful upload (the form is emptied too).
+    #[prop(optional)]
+    done: Option<Callback<()>>,
     children: Children,
 ) -> impl IntoView
 where
@@ -52,11 +55,18 @@ where
             leptos::task::spawn_local(async move {
                 let result = send(MultipartData::from(data)).await;
                 pending.set(false);
+                let ok = result.is_ok();
                 error.set(result.err());
+                if ok {
+                    form.reset();
+                    if let Some(done) = done {
+                        done.run(());
+                    }
+                }
             });
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, send, error, pending);
+        let _ = (ev, send, error, pending, done);
     };
     view! {
         <form method="post" action=action enctype="multipart/form-data" class=class on:submit=on_submit>

@@ -35,10 +35,24 @@ pub enum NotificationKind {
     EntryIneligible,
     /// Your team's entry is still a draft and the deadline is less than a day away.
     EntryDeadlineSoon,
+    /// Staff invited you to judge a challenge.
+    PanelInvitation,
+    /// The results of a challenge your team entered are published, with your judges' comments.
+    ResultsPublished,
+    /// An entry of your team became a pilot.
+    PilotStarted,
+    /// A pilot you follow has a new update.
+    PilotUpdated,
+    /// A pilot you follow ended (rolled out, stopped) or was extended.
+    PilotEnded,
+    /// A milestone you answer for is due within three days.
+    MilestoneDueSoon,
+    /// A milestone you answer for passed its due date unfinished.
+    MilestoneOverdue,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 13] = [
+    pub const ALL: [NotificationKind; 20] = [
         NotificationKind::StaffRoleGranted,
         NotificationKind::PasswordChanged,
         NotificationKind::ReportResponded,
@@ -52,6 +66,13 @@ impl NotificationKind {
         NotificationKind::EntrySubmitted,
         NotificationKind::EntryIneligible,
         NotificationKind::EntryDeadlineSoon,
+        NotificationKind::PanelInvitation,
+        NotificationKind::ResultsPublished,
+        NotificationKind::PilotStarted,
+        NotificationKind::PilotUpdated,
+        NotificationKind::PilotEnded,
+        NotificationKind::MilestoneDueSoon,
+        NotificationKind::MilestoneOverdue,
     ];
 
     pub fn code(self) -> &'static str {
@@ -69,6 +90,13 @@ impl NotificationKind {
             NotificationKind::EntrySubmitted => "entry_submitted",
             NotificationKind::EntryIneligible => "entry_ineligible",
             NotificationKind::EntryDeadlineSoon => "entry_deadline_soon",
+            NotificationKind::PanelInvitation => "panel_invitation",
+            NotificationKind::ResultsPublished => "results_published",
+            NotificationKind::PilotStarted => "pilot_started",
+            NotificationKind::PilotUpdated => "pilot_updated",
+            NotificationKind::PilotEnded => "pilot_ended",
+            NotificationKind::MilestoneDueSoon => "milestone_due_soon",
+            NotificationKind::MilestoneOverdue => "milestone_overdue",
         }
     }
 
@@ -92,6 +120,13 @@ impl NotificationKind {
             NotificationKind::EntrySubmitted => k::NOTIFY_ENTRY_SUBMITTED,
             NotificationKind::EntryIneligible => k::NOTIFY_ENTRY_INELIGIBLE,
             NotificationKind::EntryDeadlineSoon => k::NOTIFY_ENTRY_DEADLINE_SOON,
+            NotificationKind::PanelInvitation => k::NOTIFY_PANEL_INVITATION,
+            NotificationKind::ResultsPublished => k::NOTIFY_RESULTS_PUBLISHED,
+            NotificationKind::PilotStarted => k::NOTIFY_PILOT_STARTED,
+            NotificationKind::PilotUpdated => k::NOTIFY_PILOT_UPDATED,
+            NotificationKind::PilotEnded => k::NOTIFY_PILOT_ENDED,
+            NotificationKind::MilestoneDueSoon => k::NOTIFY_MILESTONE_DUE_SOON,
+            NotificationKind::MilestoneOverdue => k::NOTIFY_MILESTONE_OVERDUE,
         }
     }
 
@@ -111,6 +146,13 @@ impl NotificationKind {
             NotificationKind::EntrySubmitted => k::PREFS_ENTRY_SUBMITTED,
             NotificationKind::EntryIneligible => k::PREFS_ENTRY_INELIGIBLE,
             NotificationKind::EntryDeadlineSoon => k::PREFS_ENTRY_DEADLINE_SOON,
+            NotificationKind::PanelInvitation => k::PREFS_PANEL_INVITATION,
+            NotificationKind::ResultsPublished => k::PREFS_RESULTS_PUBLISHED,
+            NotificationKind::PilotStarted => k::PREFS_PILOT_STARTED,
+            NotificationKind::PilotUpdated => k::PREFS_PILOT_UPDATED,
+            NotificationKind::PilotEnded => k::PREFS_PILOT_ENDED,
+            NotificationKind::MilestoneDueSoon => k::PREFS_MILESTONE_DUE_SOON,
+            NotificationKind::MilestoneOverdue => k::PREFS_MILESTONE_OVERDUE,
         }
     }
 }

@@ -201,6 +201,7 @@ pub fn ReportPage() -> impl IntoView {
         },
     );
     view! {
+        <Title text=t(k::NAV_REPORTS)/>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match report.await {

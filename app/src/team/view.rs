@@ -158,6 +158,7 @@ pub fn TeamPage() -> impl IntoView {
         },
     );
     view! {
+        <Title text=t(k::NAV_TEAMS)/>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match team.await {
@@ -190,6 +191,7 @@ fn TeamBody(
             .or_else(|| remove.value().get().and_then(|r| r.err()))
     });
     let leave_error = error_signal(move || leave.value().get());
+    let files_changed = RwSignal::new(0u32);
     let id = team.id;
     let is_owner = team.is_owner;
     let viewer_id = team.viewer_id;
@@ -257,7 +259,9 @@ fn TeamBody(
                 })}
             </section>
         </div>
-        <crate::entry::view::EntryEditor team_id=id/>
+        <crate::entry::view::EntryEditor team_id=id files_changed/>
+        <crate::entry::view::EntryFilesPanel team_id=id files_changed/>
+        <crate::judging::view::TeamFeedbackPanel team_id=id/>
     }
 }
 
@@ -301,14 +305,7 @@ pub fn InvitationPage() -> impl IntoView {
                                     </div>
                                 }.into_any()
                             } else {
-                                let next = crate::account::api::url_encode(&format!("/teams/invitations/{}", token()));
-                                view! {
-                                    <p>{t(k::TEAMS_SIGN_IN_TO_ANSWER)}</p>
-                                    <div class="hero-actions">
-                                        <a class="button" href=format!("/sign-in?next={next}")>{t(k::NAV_SIGN_IN)}</a>
-                                        <a class="button-secondary" href="/register">{t(k::NAV_REGISTER)}</a>
-                                    </div>
-                                }.into_any()
+                                view! { <crate::layout::SignInToAnswer next=format!("/teams/invitations/{}", token())/> }.into_any()
                             }}
                         </section>
                     }.into_any(),

@@ -16,7 +16,7 @@ pub struct Incoming {
 
 pub struct MultipartForm {
     fields: HashMap<String, Vec<String>>,
-    files: HashMap<String, Incoming>,
+    files: HashMap<String, Vec<Incoming>>,
     too_large: Vec<String>,
 }
 
@@ -72,7 +72,10 @@ impl MultipartForm {
                 Some(_) if over => form.too_large.push(name),
                 // An empty file input still sends a part, with no name and no bytes.
                 Some(file_name) if !bytes.is_empty() || !file_name.is_empty() => {
-                    form.files.insert(name, Incoming { file_name, bytes });
+                    form.files
+                        .entry(name)
+                        .or_default()
+                        .push(Incoming { file_name, bytes });
                 }
                 Some(_) => {}
                 None => form
@@ -109,6 +112,22 @@ impl MultipartForm {
             return Err(FieldError::new(name, "error.file_too_large")
                 .with("max_mb", max_file_bytes / 1_000_000));
         }
-        Ok(self.files.remove(name))
+        Ok(self
+            .files
+            .get_mut(name)
+            .and_then(|files| (!files.is_empty()).then(|| files.remove(0))))
+    }
+
+    /// Every file of a field that takes several (`<input type="file" multiple>`).
+    pub fn take_files(
+        &mut self,
+        name: &str,
+        max_file_bytes: usize,
+    ) -> Result<Vec<Incoming>, FieldError> {
+        if self.too_large.iter().any(|n| n == name) {
+            return Err(FieldError::new(name, "error.file_too_large")
+                .with("max_mb", max_file_bytes / 1_000_000));
+        }
+        Ok(self.files.remove(name).unwrap_or_default())
     }
 }

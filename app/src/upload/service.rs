@@ -16,6 +16,10 @@ pub enum Purpose {
     ReportPhoto,
     Cover,
     Attachment,
+    /// A photo on a pilot's update: public.
+    PilotPhoto,
+    /// Evidence that a pilot's milestone is done: public.
+    PilotFile,
 }
 
 impl Purpose {
@@ -24,28 +28,30 @@ impl Purpose {
             Purpose::ReportPhoto => "report_photo",
             Purpose::Cover => "cover",
             Purpose::Attachment => "attachment",
+            Purpose::PilotPhoto => "pilot_photo",
+            Purpose::PilotFile => "pilot_file",
         }
     }
 
     pub fn max_bytes(self) -> usize {
         match self {
-            Purpose::ReportPhoto | Purpose::Cover => 5_000_000,
-            Purpose::Attachment => 10_000_000,
+            Purpose::ReportPhoto | Purpose::Cover | Purpose::PilotPhoto => 5_000_000,
+            Purpose::Attachment | Purpose::PilotFile => 10_000_000,
         }
     }
 
     fn accepts(self, kind: FileKind) -> bool {
         match self {
-            Purpose::ReportPhoto | Purpose::Cover => kind.is_image(),
-            Purpose::Attachment => true,
+            Purpose::ReportPhoto | Purpose::Cover | Purpose::PilotPhoto => kind.is_image(),
+            Purpose::Attachment | Purpose::PilotFile => true,
         }
     }
 
     /// The translation key that lists the accepted types, for the refusal message.
     fn accepted_key(self) -> &'static str {
         match self {
-            Purpose::ReportPhoto | Purpose::Cover => "error.file_type_image",
-            Purpose::Attachment => "error.file_type_attachment",
+            Purpose::ReportPhoto | Purpose::Cover | Purpose::PilotPhoto => "error.file_type_image",
+            Purpose::Attachment | Purpose::PilotFile => "error.file_type_attachment",
         }
     }
 }
@@ -118,9 +124,9 @@ pub async fn store(
     Ok(to_link(&model))
 }
 
-/// A stored file, if `viewer` may see it: a report's photo is public; a challenge's cover or
+/// A stored file, if `viewer` may see it: a report's photo and a pilot's photos and evidence are public; a challenge's cover or
 /// attachment is public once the challenge is, and before that only its staff see it; a file no
-/// longer attached to anything is gone.
+/// longer attached to anything is gone. An entry's file follows [`crate::entry::files::may_read`].
 pub async fn find_visible(
     db: &impl ConnectionTrait,
     id: i64,
@@ -131,8 +137,19 @@ pub async fn find_visible(
     let Some(file) = upload::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
-    if file.purpose == Purpose::ReportPhoto.code() {
+    // Reports and pilots are public, and so is what is posted on them.
+    if [
+        Purpose::ReportPhoto,
+        Purpose::PilotPhoto,
+        Purpose::PilotFile,
+    ]
+    .iter()
+    .any(|p| p.code() == file.purpose)
+    {
         return Ok(Some(file));
+    }
+    if let Some(may) = crate::entry::files::may_read(db, id, viewer).await? {
+        return Ok(may.then_some(file));
     }
     let attached_to: Vec<i64> = attachment::Entity::find()
         .filter(attachment::Column::UploadId.eq(id))

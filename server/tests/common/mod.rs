@@ -191,6 +191,7 @@ impl Drop for TestApp {
 }
 
 /// A browser-like client: its own cookie jar, no automatic redirects (tests look at them).
+#[derive(Clone)]
 pub struct Visitor {
     pub client: Client,
     pub base: String,
@@ -335,6 +336,145 @@ impl TestApp {
         (org.id, staff)
     }
 
+    /// The first column of the first row of `sql`, as text.
+    pub async fn text(&self, sql: &str) -> String {
+        let row = self
+            .db
+            .query_one_raw(Statement::from_string(self.db.get_database_backend(), sql))
+            .await
+            .expect("query")
+            .expect("a row");
+        row.try_get_by_index::<String>(0).expect("a text")
+    }
+
+    /// A published challenge of `org`, open since yesterday, whose entries close after `close`
+    /// (with a public vote opening then and lasting `vote`, if given); returns its id.
+    pub async fn open_challenge(
+        &self,
+        staff: &Visitor,
+        org: i64,
+        close: chrono::Duration,
+        vote: Option<chrono::Duration>,
+    ) -> String {
+        use chrono::{Duration, Utc};
+        let now = Utc::now();
+        let mut form = vec![
+            ("organisation_id", org.to_string()),
+            ("form[title]", "Giảm thời gian chờ ở bộ phận một cửa".into()),
+            (
+                "form[summary]",
+                "Người dân đang chờ trung bình hai giờ để nộp hồ sơ.".into(),
+            ),
+            (
+                "form[brief]",
+                "Mỗi sáng hơn 200 người đến bộ phận một cửa của phường, chỉ có hai quầy.".into(),
+            ),
+            ("form[eligibility]", String::new()),
+            ("form[team_min]", "1".into()),
+            ("form[team_max]", "5".into()),
+            ("form[category]", "admin_procedures".into()),
+            ("form[pilot_budget]", String::new()),
+            ("form[prize_label][0]", "Giải nhất".into()),
+            ("form[prize_amount][0]", "50000000".into()),
+            ("form[prize_label][1]", "Giải nhì".into()),
+            ("form[prize_amount][1]", "20000000".into()),
+            ("form[opens_at]", city(now - Duration::days(1))),
+            ("form[entries_close_at]", city(now + close)),
+            (
+                "form[judging_closes_at]",
+                city(now + close + Duration::days(10)),
+            ),
+            ("form[results_at]", city(now + close + Duration::days(20))),
+        ];
+        if let Some(length) = vote {
+            form.push(("form[vote_enabled]", "on".into()));
+            form.push(("form[vote_opens_at]", city(now + close)));
+            form.push(("form[vote_closes_at]", city(now + close + length)));
+        } else {
+            form.push(("form[vote_opens_at]", String::new()));
+            form.push(("form[vote_closes_at]", String::new()));
+        }
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let challenge = staff
+            .call("challenges/create", &pairs)
+            .await
+            .location()
+            .trim_start_matches("/staff/challenges/")
+            .to_owned();
+        staff
+            .call("challenges/publish", &[("id", &challenge)])
+            .await
+            .ok();
+        challenge
+    }
+
+    /// A challenge whose entries have just closed, with `teams` submitted entries (each by a team
+    /// of one, the first from "Công ty Sen"), and its staff; with `vote`, a public vote of that
+    /// length opens as entries close.
+    pub async fn contest(&self, teams: usize, vote: Option<chrono::Duration>) -> Contest {
+        let (org, staff) = self.org_with_staff("Phường 1", "canbo@p1.vn").await;
+        let mut owners = Vec::new();
+        for i in 0..teams {
+            owners.push(self.citizen(&format!("doi{i}@example.vn")).await);
+        }
+        let close = chrono::Duration::seconds(4 + teams as i64);
+        let challenge = self.open_challenge(&staff, org, close, vote).await;
+        let closes_at = chrono::Utc::now() + close;
+        let mut made = Vec::new();
+        for (i, owner) in owners.into_iter().enumerate() {
+            let organisation = if i == 0 { "Công ty Sen" } else { "" };
+            let name = format!("Đội số {i}");
+            let team: i64 = owner
+                .call(
+                    "teams/create",
+                    &[
+                        ("challenge_id", &challenge),
+                        ("name", &name),
+                        ("organisation_name", organisation),
+                        ("contact", "0909 123 456"),
+                    ],
+                )
+                .await
+                .location()
+                .trim_start_matches("/teams/")
+                .parse()
+                .unwrap();
+            let t = team.to_string();
+            let title = format!("Giải pháp số {i}");
+            let saved: app::entry::model::EntryView = owner
+                .call(
+                    "entries/save",
+                    &[
+                        ("team_id", &t),
+                        ("version", "0"),
+                        ("entry[title]", &title),
+                        ("entry[summary]", "Người dân lấy số và nhận tin nhắn khi sắp đến lượt."),
+                        ("entry[solution]", "Một máy lấy số nối với tổng đài tin nhắn; bảng điện tử ở sảnh; không cần điện thoại."),
+                        ("entry[pilot_plan]", "Ba tháng ở bộ phận một cửa Phường 1, hai quầy."),
+                        ("entry[cost]", "120000000"),
+                        ("entry[acknowledged]", "on"),
+                    ],
+                )
+                .await
+                .json();
+            owner
+                .call(
+                    "entries/submit",
+                    &[("team_id", &t), ("version", &saved.version.to_string())],
+                )
+                .await
+                .ok();
+            made.push((team, owner));
+        }
+        let wait = (closes_at - chrono::Utc::now()).num_milliseconds().max(0) as u64 + 300;
+        tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+        Contest {
+            staff,
+            challenge,
+            teams: made,
+        }
+    }
+
     pub async fn admin(&self) -> Visitor {
         let v = self.visitor();
         v.sign_in(ADMIN_EMAIL, PASSWORD).await.ok();
@@ -452,4 +592,36 @@ pub fn six_digits(text: &str) -> Option<String> {
     text.split(|c: char| !c.is_ascii_digit())
         .find(|w| w.len() == 6)
         .map(str::to_owned)
+}
+
+/// The smallest file the upload checks take for a PDF.
+pub fn tiny_pdf() -> Vec<u8> {
+    b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF".to_vec()
+}
+
+/// A PNG of a header and an end chunk, enough for the upload checks.
+pub fn tiny_png() -> Vec<u8> {
+    let mut p = b"\x89PNG\r\n\x1a\n".to_vec();
+    for (kind, data) in [(b"IHDR", vec![0u8; 13]), (b"IEND", vec![])] {
+        p.extend((data.len() as u32).to_be_bytes());
+        p.extend(kind);
+        p.extend(&data);
+        p.extend([0, 0, 0, 0]);
+    }
+    p
+}
+
+/// A challenge whose entries have closed, its staff and its teams.
+pub struct Contest {
+    pub staff: Visitor,
+    pub challenge: String,
+    /// (team id, its owner)
+    pub teams: Vec<(i64, Visitor)>,
+}
+
+/// A moment as a `datetime-local` field in city time takes it.
+pub fn city(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&app::i18n::format::city_offset())
+        .format("%Y-%m-%dT%H:%M:%S")
+        .to_string()
 }

@@ -133,6 +133,14 @@ fn Editor(editor: ChallengeEditor, actions: Actions) -> impl IntoView {
                 <Questions editor=editor.clone() answer=actions.answer/>
             </div>
             <div class="challenge-side">
+                {(phase != Phase::Draft).then(|| view! {
+                    <section class="card" aria-labelledby="judging-link-heading">
+                        <h2 id="judging-link-heading">{t(k::JUDGING_SETUP_TITLE)}</h2>
+                        <p class="hint">{t(k::HINT_JUDGING_LINK)}</p>
+                        <a class="button-secondary" href=format!("/staff/challenges/{id}/judging")>{t(k::JUDGING_OPEN_SETUP)}</a>
+                    </section>
+                })}
+                {(phase != Phase::Draft).then(|| view! { <crate::vote::view::VoteSettingsCard challenge_id=id/> })}
                 {matches!(phase, Phase::Upcoming | Phase::Open | Phase::Judging | Phase::Voting).then(|| view! { <MoveDeadlineCard editor=editor.clone() action=actions.move_deadline/> })}
                 <Files editor=editor.clone() remove=actions.remove/>
                 {(!matches!(phase, Phase::Results | Phase::Cancelled)).then(|| view! { <Cancel id action=actions.cancel/> })}

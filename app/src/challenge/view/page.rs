@@ -33,6 +33,7 @@ pub fn ChallengePage() -> impl IntoView {
         |(slug, _, _)| get_challenge(slug),
     );
     view! {
+        <Title text=t(k::NAV_CHALLENGES)/>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match challenge.await {
@@ -175,6 +176,20 @@ fn ChallengeBody(
                 }.into_any()}
                 {view! {
                 <div class="challenge-side">
+                    {challenge.results_published_at.map(|at| view! {
+                        <section class="section card results-card" aria-labelledby="results-link-heading">
+                            <h2 id="results-link-heading">{t(k::JUDGING_RESULTS)}</h2>
+                            <p>{tf(k::RESULTS_PUBLISHED_AT, &[("at", &format_datetime(at))])}</p>
+                            <a class="button" href=format!("/challenges/{}/results", c.slug)>{t(k::RESULTS_SEE)}</a>
+                        </section>
+                    })}
+                    {challenge.public_entries.map(|n| view! {
+                        <section class="section card" aria-labelledby="entries-heading">
+                            <h2 id="entries-heading">{t(k::PUBLIC_ENTRIES_TITLE)}</h2>
+                            <p>{tf(k::PUBLIC_ENTRIES_COUNT, &[("n", &n.to_string())])}</p>
+                            <a class="button" href=format!("/challenges/{}/entries", c.slug)>{t(k::PUBLIC_ENTRIES_SEE)}</a>
+                        </section>
+                    })}
                     {matches!(c.phase, Phase::Upcoming | Phase::Open).then(|| view! {
                         <section class="section card take-part" aria-labelledby="take-part-heading">
                             <h2 id="take-part-heading">{t(k::CHALLENGE_TAKE_PART)}</h2>
@@ -218,6 +233,7 @@ fn ChallengeBody(
             </div>
             <section id="history" class="section">
                 <h2>{t(k::CHALLENGE_HISTORY)}</h2>
+                <p class="muted small"><a href=format!("/challenges/{}/feed.atom", c.slug) type="application/atom+xml">{t(k::FEED_FOLLOW)}</a></p>
                 <ol class="history">
                     {challenge.history.clone().into_iter().map(|h| view! { <HistoryItem entry=h locale/> }).collect_view()}
                 </ol>

@@ -1,0 +1,231 @@
+//! The files a team attaches to its entry: added and removed until its deadline, each marked
+//! public or not, and readable by whoever may read the entry that holds them.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionSession, TransactionTrait,
+};
+
+use super::entity::{attachment, entry, version};
+use super::model::{EntryFile, EntryFiles, EntryStatus};
+use super::rules::{MAX_ATTACHMENTS, check_open, entries_public};
+use super::service::{closes_at, load_or_create, team_of};
+use crate::auth::Viewer;
+use crate::challenge::entity::challenge;
+use crate::error::AppError;
+use crate::team::entity::{member, team};
+use crate::upload::form::Incoming;
+use crate::upload::service::Purpose;
+
+/// The ids of the files attached now, oldest first.
+pub(crate) async fn current_ids(
+    db: &impl ConnectionTrait,
+    entry_id: i64,
+) -> Result<Vec<i64>, AppError> {
+    Ok(attachment::Entity::find()
+        .filter(attachment::Column::EntryId.eq(entry_id))
+        .filter(attachment::Column::RemovedAt.is_null())
+        .order_by_asc(attachment::Column::CreatedAt)
+        .order_by_asc(attachment::Column::UploadId)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| a.upload_id)
+        .collect())
+}
+
+/// The ids a submitted version held.
+pub(crate) fn version_ids(v: &version::Model) -> Vec<i64> {
+    serde_json::from_str(&v.attachments).unwrap_or_default()
+}
+
+pub async fn list(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    team_id: i64,
+) -> Result<EntryFiles, AppError> {
+    let (t, c) = team_of(db, viewer, team_id).await?;
+    let e = load_or_create(db, &t).await?;
+    files_of(db, &c, &e).await
+}
+
+async fn files_of(
+    db: &impl ConnectionTrait,
+    c: &challenge::Model,
+    e: &entry::Model,
+) -> Result<EntryFiles, AppError> {
+    let rows = attachment::Entity::find()
+        .filter(attachment::Column::EntryId.eq(e.id))
+        .filter(attachment::Column::RemovedAt.is_null())
+        .order_by_asc(attachment::Column::CreatedAt)
+        .order_by_asc(attachment::Column::UploadId)
+        .all(db)
+        .await?;
+    let links =
+        crate::upload::service::links(db, rows.iter().map(|a| a.upload_id).collect()).await?;
+    let files = rows
+        .iter()
+        .filter_map(|a| {
+            links
+                .iter()
+                .find(|l| l.id == a.upload_id)
+                .map(|l| EntryFile {
+                    file: l.clone(),
+                    public: a.public,
+                })
+        })
+        .collect();
+    Ok(EntryFiles {
+        team_id: e.team_id,
+        files,
+        open: Utc::now() < closes_at(c, e)
+            && EntryStatus::from_code(&e.status) != EntryStatus::Ineligible,
+        max: MAX_ATTACHMENTS,
+    })
+}
+
+/// The entry a member may change now: the team's deadline has not passed, it is not ineligible.
+async fn changeable(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    team_id: i64,
+) -> Result<(team::Model, challenge::Model, entry::Model), AppError> {
+    let (t, c) = team_of(db, viewer, team_id).await?;
+    let e = load_or_create(db, &t).await?;
+    check_open(closes_at(&c, &e), Utc::now())?;
+    if EntryStatus::from_code(&e.status) == EntryStatus::Ineligible {
+        return Err(AppError::conflict("error.entry_ineligible"));
+    }
+    Ok((t, c, e))
+}
+
+/// Attaches a file (PDF or image, checked by its bytes, images stripped of location data).
+pub async fn add(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    viewer: &Viewer,
+    team_id: i64,
+    public: bool,
+    file: Incoming,
+) -> Result<EntryFiles, AppError> {
+    let (_, c, e) = changeable(db, viewer, team_id).await?;
+    let txn = db.begin().await?;
+    if current_ids(&txn, e.id).await?.len() >= MAX_ATTACHMENTS {
+        return Err(AppError::Invalid(vec![
+            crate::error::FieldError::new("file", "error.too_many_files")
+                .with("max", MAX_ATTACHMENTS),
+        ]));
+    }
+    let link = crate::upload::service::store(&txn, viewer.id, Purpose::Attachment, "file", file)
+        .await
+        .map_err(AppError::Invalid)?;
+    attachment::ActiveModel {
+        entry_id: Set(e.id),
+        upload_id: Set(link.id),
+        public: Set(public),
+        created_at: Set(Utc::now()),
+        removed_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    // Checked again as the file is written, like every change to an entry.
+    check_open(closes_at(&c, &e), Utc::now())?;
+    txn.commit().await?;
+    files_of(db, &c, &e).await
+}
+
+async fn attached(
+    db: &impl ConnectionTrait,
+    e: &entry::Model,
+    upload_id: i64,
+) -> Result<attachment::Model, AppError> {
+    attachment::Entity::find_by_id((e.id, upload_id))
+        .filter(attachment::Column::RemovedAt.is_null())
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Takes a file off the entry. A version already submitted keeps it.
+pub async fn remove(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    team_id: i64,
+    upload_id: i64,
+) -> Result<EntryFiles, AppError> {
+    let (_, c, e) = changeable(db, viewer, team_id).await?;
+    let a = attached(db, &e, upload_id).await?;
+    let mut active: attachment::ActiveModel = a.into();
+    active.removed_at = Set(Some(Utc::now()));
+    active.update(db).await?;
+    files_of(db, &c, &e).await
+}
+
+/// Marks a file public (shown with the entry once entries are public) or for the jury only.
+pub async fn set_public(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    team_id: i64,
+    upload_id: i64,
+    public: bool,
+) -> Result<EntryFiles, AppError> {
+    let (_, c, e) = changeable(db, viewer, team_id).await?;
+    let a = attached(db, &e, upload_id).await?;
+    let mut active: attachment::ActiveModel = a.into();
+    active.public = Set(public);
+    active.update(db).await?;
+    files_of(db, &c, &e).await
+}
+
+/// Whether `viewer` may read an uploaded file that is attached to an entry: the team's members,
+/// the challenge's staff and the judges assigned to the entry always; everyone once entries are public, if the team marked it
+/// public and the submitted entry holds it. `None` when the file belongs to no entry.
+pub async fn may_read(
+    db: &impl ConnectionTrait,
+    upload_id: i64,
+    viewer: Option<&Viewer>,
+) -> Result<Option<bool>, sea_orm::DbErr> {
+    let Some(a) = attachment::Entity::find()
+        .filter(attachment::Column::UploadId.eq(upload_id))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(e) = entry::Entity::find_by_id(a.entry_id).one(db).await? else {
+        return Ok(Some(false));
+    };
+    let Some(c) = challenge::Entity::find_by_id(e.challenge_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(Some(false));
+    };
+    if let Some(v) = viewer {
+        if v.is_staff_of(c.organisation_id) {
+            return Ok(Some(true));
+        }
+        if member::Entity::find_by_id((e.team_id, v.id))
+            .one(db)
+            .await?
+            .is_some()
+            || crate::judging::service::judge_may_read(db, e.id, v).await?
+        {
+            return Ok(Some(true));
+        }
+    }
+    if !a.public
+        || EntryStatus::from_code(&e.status) != EntryStatus::Submitted
+        || !entries_public(c.vote_opens_at, c.results_published_at, Utc::now())
+    {
+        return Ok(Some(false));
+    }
+    let last = version::Entity::find()
+        .filter(version::Column::EntryId.eq(e.id))
+        .order_by_desc(version::Column::Number)
+        .one(db)
+        .await?;
+    Ok(Some(
+        last.is_some_and(|v| version_ids(&v).contains(&upload_id)),
+    ))
+}

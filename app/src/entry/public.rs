@@ -1,0 +1,146 @@
+//! Entries as everyone sees them once the public vote opens or the results are published: what
+//! each team last submitted, and only the files it marked public.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::entity::{attachment, entry, version};
+use super::model::{EntryFields, EntryStatus, PublicEntries, PublicEntry};
+use super::rules::entries_public;
+use crate::challenge::entity::challenge;
+use crate::error::AppError;
+use crate::team::entity::team;
+
+/// Whether this challenge's entries are public at `now`.
+pub fn are_public(c: &challenge::Model, now: DateTime<Utc>) -> bool {
+    c.status == crate::challenge::rules::Status::Published.code()
+        && entries_public(c.vote_opens_at, c.results_published_at, now)
+}
+
+/// The submitted entries of a published challenge, once they are public; none before.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    slug: &str,
+    viewer: Option<&crate::auth::Viewer>,
+    visitor_seed: &str,
+    now: DateTime<Utc>,
+) -> Result<PublicEntries, AppError> {
+    let c = challenge::Entity::find()
+        .filter(challenge::Column::Slug.eq(slug))
+        .filter(challenge::Column::Status.ne(crate::challenge::rules::Status::Draft.code()))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let public = are_public(&c, now);
+    let mut entries = if public {
+        entries_of(db, &c).await?
+    } else {
+        Vec::new()
+    };
+    let mut order: Vec<i64> = entries.iter().map(|e| e.id).collect();
+    crate::vote::rules::visitor_order(&mut order, &format!("{}:{visitor_seed}", c.id));
+    entries.sort_by_key(|e| order.iter().position(|id| *id == e.id));
+    let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
+    let vote = if public {
+        crate::vote::service::vote_box(db, &c, viewer, &ids, now).await?
+    } else {
+        None
+    };
+    let public_from = match (c.vote_opens_at, c.results_published_at) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    Ok(PublicEntries {
+        challenge_title: c.title,
+        slug: c.slug,
+        public,
+        public_from,
+        entries,
+        vote,
+    })
+}
+
+/// How many entries a challenge shows the public now.
+pub async fn count(
+    db: &impl ConnectionTrait,
+    c: &challenge::Model,
+    now: DateTime<Utc>,
+) -> Result<u64, AppError> {
+    use sea_orm::PaginatorTrait;
+    if !are_public(c, now) {
+        return Ok(0);
+    }
+    Ok(entry::Entity::find()
+        .filter(entry::Column::ChallengeId.eq(c.id))
+        .filter(entry::Column::Status.eq(EntryStatus::Submitted.code()))
+        .count(db)
+        .await?)
+}
+
+async fn entries_of(
+    db: &impl ConnectionTrait,
+    c: &challenge::Model,
+) -> Result<Vec<PublicEntry>, AppError> {
+    let entries = entry::Entity::find()
+        .filter(entry::Column::ChallengeId.eq(c.id))
+        .filter(entry::Column::Status.eq(EntryStatus::Submitted.code()))
+        .order_by_asc(entry::Column::Id)
+        .all(db)
+        .await?;
+    let entry_ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
+    let team_ids: Vec<i64> = entries.iter().map(|e| e.team_id).collect();
+    let teams = team::Entity::find()
+        .filter(team::Column::Id.is_in(team_ids))
+        .all(db)
+        .await?;
+    // The last submitted version of each entry: versions come newest first, the first seen wins.
+    let versions = version::Entity::find()
+        .filter(version::Column::EntryId.is_in(entry_ids.clone()))
+        .order_by_desc(version::Column::Number)
+        .all(db)
+        .await?;
+    let public_files: Vec<(i64, i64)> = attachment::Entity::find()
+        .filter(attachment::Column::EntryId.is_in(entry_ids))
+        .filter(attachment::Column::Public.eq(true))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.entry_id, a.upload_id))
+        .collect();
+    let mut out = Vec::with_capacity(entries.len());
+    let mut wanted_files = Vec::new();
+    for e in &entries {
+        let Some(v) = versions.iter().find(|v| v.entry_id == e.id) else {
+            continue;
+        };
+        let fields: EntryFields = serde_json::from_str(&v.content).unwrap_or_default();
+        let files: Vec<i64> = super::files::version_ids(v)
+            .into_iter()
+            .filter(|id| public_files.contains(&(e.id, *id)))
+            .collect();
+        wanted_files.extend(files.iter().copied());
+        let t = teams.iter().find(|t| t.id == e.team_id);
+        out.push((
+            files,
+            PublicEntry {
+                id: e.id,
+                title: fields.title,
+                summary: fields.summary,
+                team_name: t.map(|t| t.name.clone()).unwrap_or_default(),
+                organisation_name: t.and_then(|t| t.organisation_name.clone()),
+                files: Vec::new(),
+            },
+        ));
+    }
+    let links = crate::upload::service::links(db, wanted_files).await?;
+    Ok(out
+        .into_iter()
+        .map(|(ids, mut entry)| {
+            entry.files = ids
+                .iter()
+                .filter_map(|id| links.iter().find(|l| l.id == *id).cloned())
+                .collect();
+            entry
+        })
+        .collect())
+}

@@ -1,0 +1,13 @@
+//! Judging (chấm thi): a panel scores entries in the browser against a weighted rubric. Judges
+//! declare conflicts before they see any entry, are assigned evenly, score blind by default, and
+//! results are normalised per judge so that no judge's habits decide the ranking.
+
+pub mod api;
+pub mod model;
+pub mod rules;
+pub mod view;
+
+#[cfg(feature = "ssr")]
+pub mod entity;
+#[cfg(feature = "ssr")]
+pub mod service;

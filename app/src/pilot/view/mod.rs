@@ -1,0 +1,135 @@
+//! Pilot pages: the list, one pilot in public, the page that runs it, the city's dashboard.
+
+mod charts;
+mod dashboard;
+mod list;
+mod manage;
+mod page;
+
+pub use dashboard::DashboardPage;
+pub use list::PilotListPage;
+pub use manage::{PilotManagePage, PilotNewPage};
+pub use page::PilotPage;
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+
+use crate::i18n::{k, t, tf};
+use crate::pilot::model::PilotCard;
+use crate::pilot::rules::{PilotStatus, Timing};
+
+pub(crate) fn day(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+#[component]
+pub fn PilotStatusBadge(status: PilotStatus) -> impl IntoView {
+    let tone = match status {
+        PilotStatus::Running | PilotStatus::Extended => "phase-open",
+        PilotStatus::RolledOut => "phase-results",
+        PilotStatus::Stopped => "phase-cancelled",
+    };
+    view! { <span class=format!("phase {tone}")>{t(status.label())}</span> }
+}
+
+#[component]
+pub fn TimingBadge(timing: Timing, #[prop(default = 0)] days: i64) -> impl IntoView {
+    let tone = match timing {
+        Timing::Ahead => "tone-neutral",
+        Timing::Late => "tone-bad",
+        Timing::DoneOnTime => "tone-good",
+        Timing::DoneLate => "tone-warn",
+    };
+    let text = if timing == Timing::Late && days > 0 {
+        tf(k::TIMING_LATE_DAYS, &[("n", &days.to_string())])
+    } else {
+        t(timing.label()).to_owned()
+    };
+    view! { <span class=format!("timeliness {tone}")>{text}</span> }
+}
+
+/// How many milestones are done, as a bar with its figure in words.
+#[component]
+pub fn ProgressBar(done: usize, total: usize, percent: u8) -> impl IntoView {
+    let label = tf(
+        k::PILOT_PROGRESS,
+        &[
+            ("done", &done.to_string()),
+            ("total", &total.to_string()),
+            ("percent", &percent.to_string()),
+        ],
+    );
+    view! {
+        <div class="progress">
+            <div class="progress-track" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=percent.to_string() aria-label=label.clone()>
+                <div class="progress-fill" style=format!("width: {percent}%")></div>
+            </div>
+            <p class="progress-label">{label}</p>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn PilotCardView(card: PilotCard) -> impl IntoView {
+    let locale = crate::i18n::use_locale();
+    view! {
+        <article class="card pilot-card">
+            <div class="card-body">
+                <p class="eyebrow">{card.organisation.name(locale).to_owned()}</p>
+                <h3><a href=format!("/pilots/{}", card.id)>{card.title.clone()}</a></h3>
+                <p class="muted small">{tf(k::PILOT_FROM_TEAM, &[("team", &card.team_name), ("challenge", &card.challenge_title)])}</p>
+                <div class="card-meta">
+                    <PilotStatusBadge status=card.status/>
+                    {(card.late_now > 0).then(|| view! { <span class="timeliness tone-bad">{tf(k::PILOT_LATE_NOW, &[("n", &card.late_now.to_string())])}</span> })}
+                </div>
+                <ProgressBar done=card.milestones_done total=card.milestones_total percent=card.progress/>
+            </div>
+            <p class="card-foot muted small">{format!("{} – {}", day(card.starts_on), day(card.planned_end_on))}</p>
+        </article>
+    }
+    .into_any()
+}
+
+/// A field with an id of its own, for forms repeated on one page.
+#[component]
+pub(crate) fn RawField(
+    id: String,
+    name: &'static str,
+    label: crate::i18n::Text,
+    #[prop(optional)] hint: Option<crate::i18n::Text>,
+    error: Signal<Option<String>>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] textarea: bool,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:has-error=move || error.get().is_some()>
+            <label for=id.clone()>{t(label)}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{t(h)}</p> })}
+            {if textarea {
+                view! { <textarea id=id.clone() name=name rows="3" required=required aria-invalid=move || error.get().is_some().then_some("true") aria-describedby=described>{value}</textarea> }.into_any()
+            } else {
+                view! { <input id=id.clone() name=name type=kind value=value required=required aria-invalid=move || error.get().is_some().then_some("true") aria-describedby=described/> }.into_any()
+            }}
+            <p class="field-error" id=error_id.clone() role="alert" hidden=move || error.get().is_none()>{move || error.get()}</p>
+        </div>
+    }
+    .into_any()
+}

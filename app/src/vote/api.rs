@@ -1,0 +1,110 @@
+//! Server functions for the public vote: citizens cast and withdraw votes; staff choose the
+//! allowance and whether totals show during the vote; anyone reads the ballots after the close.
+
+use leptos::prelude::*;
+
+use super::model::{Ballots, VoteReview, VoteSettings};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+fn back_to_entries(slug: &str) {
+    leptos_axum::redirect(&format!("/challenges/{slug}/entries"));
+}
+
+/// Votes for an entry (with one vote each, moves the vote there). Works as a plain form.
+#[server(prefix = "/api", endpoint = "votes/cast")]
+pub async fn cast_vote(entry_id: i64) -> Result<(), AppError> {
+    use crate::auth::ctx;
+    let viewer = ctx::require_verified()?;
+    let network = super::rules::network_of(&ctx::request_auth()?.ip);
+    let server = ctx::server_ctx()?;
+    super::service::throttle(&server.db, viewer.id, &network).await?;
+    let c = super::service::cast(&server.db, &viewer, entry_id, &network).await?;
+    super::live::announce(&server.db, &server.votes, c.id).await?;
+    back_to_entries(&c.slug);
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "votes/withdraw")]
+pub async fn withdraw_vote(entry_id: i64) -> Result<(), AppError> {
+    use crate::auth::ctx;
+    let viewer = ctx::require_verified()?;
+    let network = super::rules::network_of(&ctx::request_auth()?.ip);
+    let server = ctx::server_ctx()?;
+    super::service::throttle(&server.db, viewer.id, &network).await?;
+    let c = super::service::withdraw(&server.db, &viewer, entry_id).await?;
+    super::live::announce(&server.db, &server.votes, c.id).await?;
+    back_to_entries(&c.slug);
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "votes/settings")]
+pub async fn load_vote_settings(challenge_id: i64) -> Result<VoteSettings, AppError> {
+    use crate::auth::ctx;
+    let staff = ctx::require_user()?;
+    let db = ctx::db()?;
+    let c = crate::challenge::service::find_managed(&db, challenge_id, &staff).await?;
+    super::service::settings_view(&db, &c).await
+}
+
+#[server(prefix = "/api", endpoint = "votes/settings/save")]
+pub async fn save_vote_settings(
+    challenge_id: i64,
+    allowance: i32,
+    live_totals: Option<String>,
+) -> Result<(), AppError> {
+    use crate::audit::service::Record;
+    use crate::auth::ctx;
+    let staff = ctx::require_user()?;
+    let db = ctx::db()?;
+    let c = crate::challenge::service::find_managed(&db, challenge_id, &staff).await?;
+    super::service::save_settings(&db, &c, allowance, live_totals.is_some()).await?;
+    Record::new("vote.settings", "challenge", Some(c.id))
+        .by_requester()
+        .details(
+            serde_json::json!({ "allowance": allowance, "live_totals": live_totals.is_some() }),
+        )
+        .public()
+        .save(&db)
+        .await
+}
+
+/// The ballots and the tally of a closed vote, for anyone to recount.
+#[server(prefix = "/api", endpoint = "votes/ballots")]
+pub async fn load_ballots(slug: String) -> Result<Ballots, AppError> {
+    super::service::ballots(&crate::auth::ctx::db()?, &slug).await
+}
+
+/// The votes that deserve a look, for the challenge's staff.
+#[server(prefix = "/api", endpoint = "votes/review")]
+pub async fn load_vote_review(challenge_id: i64) -> Result<VoteReview, AppError> {
+    use crate::auth::ctx;
+    let staff = ctx::require_user()?;
+    let db = ctx::db()?;
+    let c = crate::challenge::service::find_managed(&db, challenge_id, &staff).await?;
+    super::service::review(&db, &c).await
+}
+
+/// Voids votes with a public reason (the audit log and the ballots keep it).
+#[server(prefix = "/api", endpoint = "votes/void")]
+pub async fn void_votes(
+    challenge_id: i64,
+    #[server(default)] vote_ids: Vec<i64>,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::audit::service::Record;
+    use crate::auth::ctx;
+    let staff = ctx::require_user()?;
+    let server = ctx::server_ctx()?;
+    let c = crate::challenge::service::find_managed(&server.db, challenge_id, &staff).await?;
+    let n = super::service::void(&server.db, &staff, &c, &vote_ids, &reason).await?;
+    Record::new("vote.void", "challenge", Some(c.id))
+        .by_requester()
+        .reason(reason.trim())
+        .details(serde_json::json!({ "votes": n }))
+        .public()
+        .save(&server.db)
+        .await?;
+    super::live::announce(&server.db, &server.votes, c.id).await?;
+    Ok(())
+}

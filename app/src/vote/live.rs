@@ -1,0 +1,80 @@
+//! Running totals without a reload. When votes change, every server instance hears which
+//! challenge: through PostgreSQL's LISTEN/NOTIFY when instances share one PostgreSQL, through
+//! an in-process broadcast on SQLite (one instance). Each instance's hub then wakes the pages
+//! following that challenge's totals.
+
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection};
+use tokio::sync::broadcast;
+
+/// The PostgreSQL channel instances tell each other on.
+pub const CHANNEL: &str = "vidan_votes";
+
+/// One per server instance: says "votes of challenge N changed" to whoever follows.
+#[derive(Clone)]
+pub struct Hub {
+    tx: broadcast::Sender<i64>,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub {
+            tx: broadcast::channel(256).0,
+        }
+    }
+}
+
+impl Hub {
+    pub fn subscribe(&self) -> broadcast::Receiver<i64> {
+        self.tx.subscribe()
+    }
+
+    /// Wakes this instance's followers of `challenge_id` (no follower is fine).
+    pub fn wake(&self, challenge_id: i64) {
+        let _ = self.tx.send(challenge_id);
+    }
+}
+
+/// Tells every instance that the votes of `challenge_id` changed.
+pub async fn announce(
+    db: &DatabaseConnection,
+    hub: &Hub,
+    challenge_id: i64,
+) -> Result<(), sea_orm::DbErr> {
+    match db.get_database_backend() {
+        // Every instance, this one included, hears it through its listener.
+        DatabaseBackend::Postgres => {
+            db.execute_unprepared(&format!("NOTIFY {CHANNEL}, '{challenge_id}'"))
+                .await?;
+        }
+        _ => hub.wake(challenge_id),
+    }
+    Ok(())
+}
+
+/// On PostgreSQL, forwards every notification on [`CHANNEL`] to this instance's hub, for as long
+/// as the process runs (reconnecting after a lost connection). Does nothing on SQLite.
+pub fn listen(db: DatabaseConnection, hub: Hub) {
+    if db.get_database_backend() != DatabaseBackend::Postgres {
+        return;
+    }
+    tokio::spawn(async move {
+        loop {
+            let pool = db.get_postgres_connection_pool().clone();
+            match sea_orm::sqlx::postgres::PgListener::connect_with(&pool).await {
+                Ok(mut listener) => {
+                    if let Err(err) = listener.listen(CHANNEL).await {
+                        tracing::error!(%err, "listening for vote notifications");
+                    } else {
+                        while let Ok(note) = listener.recv().await {
+                            if let Ok(id) = note.payload().parse::<i64>() {
+                                hub.wake(id);
+                            }
+                        }
+                    }
+                }
+                Err(err) => tracing::error!(%err, "connecting to listen for vote notifications"),
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        }
+    });
+}

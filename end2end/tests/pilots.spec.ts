@@ -1,0 +1,43 @@
+import { expect, test } from '@playwright/test';
+import { expectAccessible, signInAs, snap } from './helpers';
+
+const PILOT = 'Đặt lịch hẹn qua tin nhắn ở Trung tâm Phục vụ hành chính công';
+
+test('a visitor follows a pilot milestone by milestone and reads the city’s dashboard', async ({ page }, info) => {
+  await page.goto('/');
+  await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Thí điểm' }).click();
+  await expect(page.getByRole('heading', { name: 'Thí điểm', level: 1 })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Phiếu hẹn in sẵn cho ngày hôm sau' })).toBeVisible();
+  await expectAccessible(page);
+  await snap(page, info, 'pilots');
+  await page.getByRole('link', { name: PILOT }).click();
+  await expect(page.getByRole('heading', { name: PILOT, level: 1 })).toBeVisible();
+  // Late now, finished late, and a due date moved with its reason beside the first date.
+  await expect(page.locator('.milestone', { hasText: 'Báo cáo giữa kỳ' }).getByText('Trễ 2 ngày')).toBeVisible();
+  await expect(page.locator('.milestone', { hasText: 'Kết nối tổng đài' }).getByText('Xong trễ hạn')).toBeVisible();
+  await expect(page.locator('.milestone', { hasText: 'Mở rộng sang thủ tục đất đai' })).toContainText('Sở Tài nguyên và Môi trường');
+  await expect(page.getByRole('img', { name: 'Thời gian chờ trung bình ở bộ phận một cửa' })).toBeVisible();
+  await expect(page.getByText('Bình luận đã bị ẩn. Lý do: Quảng cáo')).toBeVisible();
+  await expectAccessible(page);
+  await snap(page, info, 'pilot');
+
+  await page.goto('/dashboard');
+  await expect(page.getByRole('heading', { name: 'Bảng theo dõi cam kết' })).toBeVisible();
+  await expect(page.locator('.overdue li', { hasText: 'Báo cáo giữa kỳ' })).toContainText('Trễ 2 ngày');
+  await expect(page.getByRole('img', { name: 'Mốc hoàn thành đúng hạn theo đơn vị' })).toBeVisible();
+  await expectAccessible(page);
+  await snap(page, info, 'dashboard');
+});
+
+test('a citizen changes their rating of a pilot', async ({ page }) => {
+  await signInAs(page, 'tuan@vidan.local');
+  await page.goto('/pilots');
+  await page.getByRole('link', { name: PILOT }).click();
+  await expect(page.getByRole('group', { name: 'Đổi đánh giá của bạn' })).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  await page.getByRole('radio', { name: '5 sao' }).check();
+  await page.getByRole('button', { name: 'Gửi đánh giá' }).click();
+  await expect(page.getByText('Đã lưu đánh giá của bạn.')).toBeVisible();
+  // Still four ratings: Tuấn's changed, none added.
+  await expect(page.getByText('4 lượt đánh giá')).toBeVisible();
+});

@@ -1,0 +1,620 @@
+//! Judging through the real HTTP stack: the rubric and the panel, declared conflicts and the
+//! assignment that avoids them, scores saved and refused, closing, awards and published results.
+
+mod common;
+
+use app::error::AppError;
+use app::judging::model::{JudgeQueue, PanelSetup, PublicResults, ScoreSheet};
+use chrono::Duration;
+use common::{Backend, TestApp, Visitor, spawn_app};
+use reqwest::StatusCode;
+
+async fn judged(app: &TestApp, teams: usize) -> common::Contest {
+    app.contest(teams, None).await
+}
+
+async fn setup(staff: &Visitor, challenge: &str) -> PanelSetup {
+    staff
+        .call("judging/setup", &[("challenge_id", challenge)])
+        .await
+        .json()
+}
+
+/// Scale 1–10, `k` judges per entry, and the checkboxes named in `on` ticked.
+async fn settings(staff: &Visitor, challenge: &str, k: &str, on: &[&str]) {
+    let mut form = vec![
+        ("challenge_id", challenge),
+        ("scale_min", "1"),
+        ("scale_max", "10"),
+        ("judges_per_entry", k),
+    ];
+    form.extend(on.iter().map(|name| (*name, "on")));
+    staff.call("judging/settings", &form).await.ok();
+}
+
+async fn rubric(staff: &Visitor, challenge: &str, weights: &[(&str, &str)]) -> common::Answer {
+    let mut form: Vec<(String, String)> = vec![("challenge_id".into(), challenge.into())];
+    for (i, (name, weight)) in weights.iter().enumerate() {
+        form.push((format!("criteria[{i}][name_vi]"), (*name).into()));
+        form.push((format!("criteria[{i}][weight]"), (*weight).into()));
+    }
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    staff.call("judging/rubric", &pairs).await
+}
+
+/// Invites `email` (an existing account) and has them accept; returns the judge signed in.
+async fn judge(app: &TestApp, staff: &Visitor, challenge: &str, email: &str) -> Visitor {
+    let judge = app.citizen(email).await;
+    staff
+        .call(
+            "judging/invite",
+            &[("challenge_id", challenge), ("email", email)],
+        )
+        .await
+        .ok();
+    let list: Vec<app::notify::model::NotificationItem> =
+        judge.call("notifications/list", &[]).await.json();
+    let link = list
+        .iter()
+        .find(|n| n.link.starts_with("/judging/invitations/"))
+        .expect("an invitation in the judge's notifications")
+        .link
+        .clone();
+    let token = link.trim_start_matches("/judging/invitations/");
+    judge
+        .call("judging/respond", &[("token", token), ("accept", "true")])
+        .await
+        .ok();
+    judge
+}
+
+async fn mine_id(app: &TestApp, email: &str) -> String {
+    app.scalar(&format!("SELECT id FROM users WHERE email = '{email}'"))
+        .await
+        .to_string()
+}
+
+async fn declare_none(judge: &Visitor, challenge: &str) {
+    judge
+        .call("judging/declare", &[("challenge_id", challenge)])
+        .await
+        .ok();
+}
+
+async fn queue(judge: &Visitor, challenge: &str) -> JudgeQueue {
+    judge
+        .call("judging/queue", &[("challenge_id", challenge)])
+        .await
+        .json()
+}
+
+fn marks(sheet: &ScoreSheet, values: &[i32]) -> Vec<(String, String)> {
+    let mut form = vec![("entry_id".to_owned(), sheet.entry_id.to_string())];
+    for (c, v) in sheet.criteria.iter().zip(values) {
+        form.push((format!("marks[values][{}]", c.id), v.to_string()));
+        form.push((
+            format!("marks[comments][{}]", c.id),
+            "Rõ ràng, khả thi.".into(),
+        ));
+    }
+    form.push(("marks[overall]".into(), "Nên thử ở hai phường.".into()));
+    form
+}
+
+async fn send(judge: &Visitor, endpoint: &str, form: &[(String, String)]) -> common::Answer {
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    judge.call(endpoint, &pairs).await
+}
+
+async fn a_rubric_must_add_up_and_locks_with_the_first_score(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let j = judged(&app, 1).await;
+    let c = &j.challenge;
+    let uneven = rubric(&j.staff, c, &[("Tác động", "60"), ("Khả thi", "30")]).await;
+    assert_eq!(uneven.invalid_fields(), ["weights"]);
+    rubric(&j.staff, c, &[("Tác động", "60"), ("Khả thi", "40")])
+        .await
+        .ok();
+    let p = setup(&j.staff, c).await;
+    assert_eq!(p.criteria.len(), 2);
+    assert_eq!(
+        (p.scale.min, p.scale.max, p.judges_per_entry, p.blind),
+        (1, 10, 3, true)
+    );
+    assert_eq!(
+        j.teams[0]
+            .1
+            .call("judging/setup", &[("challenge_id", c)])
+            .await
+            .status,
+        StatusCode::FORBIDDEN,
+        "only the challenge's staff"
+    );
+
+    // A judge without an account is invited by email; one with an account, in the app.
+    j.staff
+        .call(
+            "judging/invite",
+            &[("challenge_id", c), ("email", "moi@example.vn")],
+        )
+        .await
+        .ok();
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM outbox WHERE to_email = 'moi@example.vn' AND body_text LIKE '%/judging/invitations/%'")
+            .await,
+        1
+    );
+    let body = app
+        .text("SELECT body_text FROM outbox WHERE to_email = 'moi@example.vn'")
+        .await;
+    let token = body
+        .split("/judging/invitations/")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    let preview: app::judging::model::PanelInvitation = app
+        .visitor()
+        .call("judging/invitation", &[("token", &token)])
+        .await
+        .json();
+    assert_eq!(
+        preview.challenge_title,
+        "Giảm thời gian chờ ở bộ phận một cửa"
+    );
+    let judge = judge(&app, &j.staff, c, "khoa@example.vn").await;
+    let mine: Vec<app::judging::model::JudgeChallenge> =
+        judge.call("judging/mine", &[]).await.json();
+    assert_eq!((mine.len(), mine[0].declared), (1, false));
+    assert_eq!(
+        judge.viewer().await.map(|v| v.is_judge),
+        Some(true),
+        "the header shows the judging desk"
+    );
+    declare_none(&judge, c).await;
+    let again = judge.call("judging/declare", &[("challenge_id", c)]).await;
+    assert!(
+        matches!(again.error(), AppError::Conflict { key, .. } if key == "error.already_declared")
+    );
+    let bad = j
+        .staff
+        .call(
+            "judging/settings",
+            &[
+                ("challenge_id", c),
+                ("scale_min", "5"),
+                ("scale_max", "5"),
+                ("judges_per_entry", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.invalid_fields(), ["judges_per_entry", "scale"]);
+    j.staff
+        .call("judging/assign", &[("challenge_id", c)])
+        .await
+        .ok();
+    let entry = queue(&judge, c).await.items[0].entry_id.to_string();
+    let judge_id = mine_id(&app, "khoa@example.vn").await;
+    // Staff take the judge off by hand and put them back.
+    for on in ["false", "true"] {
+        j.staff
+            .call(
+                "judging/assignment",
+                &[
+                    ("challenge_id", c),
+                    ("entry_id", &entry),
+                    ("judge_id", &judge_id),
+                    ("on", on),
+                ],
+            )
+            .await
+            .ok();
+        assert_eq!(
+            queue(&judge, c).await.items.len(),
+            usize::from(on == "true")
+        );
+    }
+    let sheet: ScoreSheet = judge
+        .call("judging/sheet", &[("entry_id", &entry)])
+        .await
+        .json();
+    send(&judge, "judging/save", &marks(&sheet, &[7]))
+        .await
+        .ok();
+    let locked = rubric(&j.staff, c, &[("Tác động", "50"), ("Khả thi", "50")]).await;
+    assert!(
+        matches!(locked.error(), AppError::Conflict { key, .. } if key == "error.rubric_locked")
+    );
+    assert!(setup(&j.staff, c).await.locked);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'judging.rubric'")
+            .await,
+        1
+    );
+}
+
+async fn conflicts_come_first_and_assignment_avoids_them_evenly(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let j = judged(&app, 4).await;
+    let c = &j.challenge;
+    rubric(&j.staff, c, &[("Tác động", "100")]).await.ok();
+    settings(&j.staff, c, "2", &["blind"]).await;
+    let a = judge(&app, &j.staff, c, "a@example.vn").await;
+    let b = judge(&app, &j.staff, c, "b@example.vn").await;
+    let d = judge(&app, &j.staff, c, "d@example.vn").await;
+    let _silent = judge(&app, &j.staff, c, "e@example.vn").await;
+
+    // Before declaring, a judge sees the teams (to declare against) and no entry.
+    let before = queue(&a, c).await;
+    assert!(!before.declared && before.items.is_empty() && before.teams.len() == 4);
+    let too_short = a
+        .call(
+            "judging/declare",
+            &[
+                ("challenge_id", c),
+                ("organisation", "Công ty Sen"),
+                ("organisation_reason", "Vợ"),
+            ],
+        )
+        .await;
+    assert_eq!(too_short.invalid_fields(), ["organisation_reason"]);
+    a.call(
+        "judging/declare",
+        &[
+            ("challenge_id", c),
+            ("organisation", "công ty  SEN"),
+            ("organisation_reason", "Vợ tôi làm ở công ty này."),
+        ],
+    )
+    .await
+    .ok();
+    declare_none(&b, c).await;
+    declare_none(&d, c).await;
+    let (added, short): (usize, Vec<(String, usize)>) = j
+        .staff
+        .call("judging/assign", &[("challenge_id", c)])
+        .await
+        .json();
+    assert_eq!((added, short.len()), (8, 0));
+    let p = setup(&j.staff, c).await;
+    assert!(p.short.is_empty(), "{:?}", p.short);
+    let silent = p.judges.iter().find(|x| x.email == "e@example.vn").unwrap();
+    assert!(
+        !silent.declared && silent.assigned == 0,
+        "no entry before a declaration"
+    );
+    let sen = &p.entries[0];
+    assert!(
+        !sen.judges.iter().any(|(id, ..)| *id == p.judges[0].user_id),
+        "the declared conflict is never assigned"
+    );
+    let loads: Vec<usize> = p
+        .judges
+        .iter()
+        .filter(|x| x.declared)
+        .map(|x| x.assigned)
+        .collect();
+    assert_eq!(loads.iter().sum::<usize>(), 8);
+    assert!(
+        loads.iter().max().unwrap() - loads.iter().min().unwrap() <= 1,
+        "{loads:?}"
+    );
+    let by_hand = j
+        .staff
+        .call(
+            "judging/assignment",
+            &[
+                ("challenge_id", c),
+                ("entry_id", &sen.entry_id.to_string()),
+                ("judge_id", &p.judges[0].user_id.to_string()),
+                ("on", "true"),
+            ],
+        )
+        .await;
+    assert!(
+        matches!(by_hand.error(), AppError::Conflict { key, .. } if key == "error.judge_conflict")
+    );
+    // Blind: the queue shows codes and titles, not teams.
+    let q = queue(&b, c).await;
+    assert!(
+        q.blind
+            && q.items
+                .iter()
+                .all(|i| i.team_name.is_none() && i.code.starts_with("B-"))
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'judging.declare'")
+            .await,
+        3
+    );
+}
+
+async fn scores_are_refused_outside_the_scale_from_others_and_after_closing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let j = judged(&app, 2).await;
+    let c = &j.challenge;
+    rubric(&j.staff, c, &[("Tác động", "60"), ("Khả thi", "40")])
+        .await
+        .ok();
+    settings(&j.staff, c, "1", &["blind"]).await;
+    let a = judge(&app, &j.staff, c, "a@example.vn").await;
+    let b = judge(&app, &j.staff, c, "b@example.vn").await;
+    declare_none(&a, c).await;
+    declare_none(&b, c).await;
+    j.staff
+        .call("judging/assign", &[("challenge_id", c)])
+        .await
+        .ok();
+    let mine = queue(&a, c).await.items[0].entry_id;
+    let theirs = queue(&b, c).await.items[0].entry_id;
+    assert_ne!(mine, theirs);
+    let sheet: ScoreSheet = a
+        .call("judging/sheet", &[("entry_id", &mine.to_string())])
+        .await
+        .json();
+    assert!(sheet.team_name.is_none(), "blind by default");
+    // Guessing another entry's id: forbidden, for reading and for scoring.
+    assert_eq!(
+        a.call("judging/sheet", &[("entry_id", &theirs.to_string())])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let mut other = marks(&sheet, &[8, 8]);
+    other[0].1 = theirs.to_string();
+    assert_eq!(
+        send(&a, "judging/save", &other).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        j.teams[0]
+            .1
+            .call("judging/sheet", &[("entry_id", &mine.to_string())])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    assert_eq!(
+        send(&a, "judging/save", &marks(&sheet, &[11, 5]))
+            .await
+            .invalid_fields(),
+        [format!("value_{}", sheet.criteria[0].id)]
+    );
+    send(&a, "judging/save", &marks(&sheet, &[9])).await.ok();
+    let incomplete = send(&a, "judging/submit", &marks(&sheet, &[9])).await;
+    assert_eq!(
+        incomplete.invalid_fields(),
+        [format!("value_{}", sheet.criteria[1].id)]
+    );
+    send(&a, "judging/submit", &marks(&sheet, &[9, 6]))
+        .await
+        .ok();
+    let again: ScoreSheet = a
+        .call("judging/sheet", &[("entry_id", &mine.to_string())])
+        .await
+        .json();
+    assert!(again.submitted);
+    assert_eq!(
+        again.marks.values.values().copied().collect::<Vec<_>>(),
+        [9, 6]
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM scores WHERE status = 'submitted'")
+            .await,
+        1
+    );
+
+    // Judge b steps back from their entry, with a reason kept in the audit log.
+    let theirs_id = theirs.to_string();
+    let vague = b
+        .call(
+            "judging/recuse",
+            &[("entry_id", &theirs_id), ("reason", "Quen")],
+        )
+        .await;
+    assert_eq!(vague.invalid_fields(), ["reason"]);
+    b.call(
+        "judging/recuse",
+        &[
+            ("entry_id", &theirs_id),
+            ("reason", "Tôi vừa biết em tôi là thành viên của đội."),
+        ],
+    )
+    .await
+    .ok();
+    assert!(queue(&b, c).await.items[0].recused);
+    let after = b.call("judging/sheet", &[("entry_id", &theirs_id)]).await;
+    assert!(matches!(after.error(), AppError::Conflict { key, .. } if key == "error.recused"));
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'judging.recuse'")
+            .await,
+        1
+    );
+    assert_eq!(
+        setup(&j.staff, c).await.short.len(),
+        1,
+        "the entry lacks a judge again"
+    );
+
+    j.staff
+        .call("judging/close", &[("challenge_id", c)])
+        .await
+        .ok();
+    let late = send(&a, "judging/save", &marks(&sheet, &[10, 10])).await;
+    assert!(
+        matches!(late.error(), AppError::Conflict { key, .. } if key == "error.judging_closed")
+    );
+}
+
+async fn results_are_ranked_awards_off_the_ranking_need_a_reason_and_teams_read_feedback(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let j = judged(&app, 2).await;
+    let c = &j.challenge;
+    rubric(&j.staff, c, &[("Tác động", "100")]).await.ok();
+    settings(&j.staff, c, "2", &["show_judge_names"]).await;
+    let a = judge(&app, &j.staff, c, "a@example.vn").await;
+    let b = judge(&app, &j.staff, c, "b@example.vn").await;
+    declare_none(&a, c).await;
+    declare_none(&b, c).await;
+    j.staff
+        .call("judging/assign", &[("challenge_id", c)])
+        .await
+        .ok();
+    // Both judges put the second team first; judge a is harsh, judge b generous.
+    for (judge, high, low) in [(&a, 6, 3), (&b, 10, 8)] {
+        for item in queue(judge, c).await.items {
+            let sheet: ScoreSheet = judge
+                .call("judging/sheet", &[("entry_id", &item.entry_id.to_string())])
+                .await
+                .json();
+            let value = if item.title == "Giải pháp số 1" {
+                high
+            } else {
+                low
+            };
+            send(judge, "judging/submit", &marks(&sheet, &[value]))
+                .await
+                .ok();
+        }
+    }
+    let early = j
+        .staff
+        .call("judging/publish", &[("challenge_id", c)])
+        .await;
+    assert!(
+        matches!(early.error(), AppError::Conflict { key, .. } if key == "error.judging_still_open")
+    );
+    j.staff
+        .call("judging/close", &[("challenge_id", c)])
+        .await
+        .ok();
+    let p = setup(&j.staff, c).await;
+    let ranked = p.results.expect("results once closed");
+    assert_eq!(ranked[0].title, "Giải pháp số 1");
+    assert_eq!(ranked[0].standing.raw, Some(8.0));
+    let (first, second) = (ranked[0].standing.entry, ranked[1].standing.entry);
+
+    let off = j
+        .staff
+        .call(
+            "judging/awards",
+            &[
+                ("challenge_id", c),
+                ("winners[0]", &second.to_string()),
+                ("winners[1]", &first.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(off.invalid_fields(), ["reason"]);
+    j.staff
+        .call(
+            "judging/awards",
+            &[
+                ("challenge_id", c),
+                ("winners[0]", &second.to_string()),
+                ("winners[1]", &first.to_string()),
+                (
+                    "reason",
+                    "Đội số 0 đã thí điểm thành công ở một phường khác.",
+                ),
+            ],
+        )
+        .await
+        .ok();
+    let slug = app
+        .text(&format!("SELECT slug FROM challenges WHERE id = {c}"))
+        .await;
+    let hidden: PublicResults = app
+        .visitor()
+        .call("judging/results", &[("slug", &slug)])
+        .await
+        .json();
+    assert!(hidden.published_at.is_none() && hidden.results.is_empty());
+    // Staff choose the moment: not in the past; a later one keeps the results hidden until then.
+    let past = common::city(chrono::Utc::now() - Duration::days(1));
+    let refused = j
+        .staff
+        .call("judging/publish", &[("challenge_id", c), ("at", &past)])
+        .await;
+    assert_eq!(refused.invalid_fields(), ["at"]);
+    let tomorrow = common::city(chrono::Utc::now() + Duration::days(1));
+    j.staff
+        .call("judging/publish", &[("challenge_id", c), ("at", &tomorrow)])
+        .await
+        .ok();
+    let scheduled: PublicResults = app
+        .visitor()
+        .call("judging/results", &[("slug", &slug)])
+        .await
+        .json();
+    assert!(scheduled.published_at.is_none() && scheduled.results.is_empty());
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM notifications WHERE kind = 'results_published'")
+            .await,
+        0,
+        "teams hear when the results are out, not before"
+    );
+    j.staff
+        .call("judging/publish", &[("challenge_id", c), ("at", "")])
+        .await
+        .ok();
+    let public: PublicResults = app
+        .visitor()
+        .call("judging/results", &[("slug", &slug)])
+        .await
+        .json();
+    assert_eq!(public.results.len(), 2);
+    assert_eq!(public.results[1].award.as_deref(), Some("Giải nhất"));
+    assert!(public.results[1].award_reason.is_some());
+    assert_eq!(
+        public.results[0].judges.len(),
+        2,
+        "the challenge names its judges"
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action IN ('judging.awards', 'judging.publish', 'judging.close') AND is_public = true")
+            .await,
+        4
+    );
+    let feedback: Option<app::judging::model::TeamFeedback> = j.teams[1]
+        .1
+        .call(
+            "judging/feedback",
+            &[("team_id", &j.teams[1].0.to_string())],
+        )
+        .await
+        .json();
+    let feedback = feedback.expect("published");
+    assert_eq!(feedback.standing.unwrap().rank, 1);
+    assert_eq!(feedback.comments.len(), 2);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM notifications WHERE kind = 'results_published'")
+            .await,
+        2
+    );
+    // Results published: the entries are public.
+    let entries: app::entry::model::PublicEntries = app
+        .visitor()
+        .call("entries/public", &[("slug", &slug)])
+        .await
+        .json();
+    assert_eq!(entries.entries.len(), 2);
+    let (status, page) = app
+        .visitor()
+        .page(&format!("/challenges/{slug}/results"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Giải pháp số 1") && page.contains("Đội số 0 đã thí điểm"));
+}
+
+on_both_databases!(
+    a_rubric_must_add_up_and_locks_with_the_first_score,
+    conflicts_come_first_and_assignment_avoids_them_evenly,
+    scores_are_refused_outside_the_scale_from_others_and_after_closing,
+    results_are_ranked_awards_off_the_ranking_need_a_reason_and_teams_read_feedback,
+);
