@@ -22,6 +22,8 @@ pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod notify;
+#[cfg(feature = "ssr")]
+pub mod open;
 pub mod org;
 pub mod pages;
 pub mod pilot;
@@ -145,6 +147,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/pilots/:id") view=pilot::view::PilotPage/>
                     <Route path=path!("/pilots/:id/manage") view=pilot::view::PilotManagePage/>
                     <Route path=path!("/dashboard") view=pilot::view::DashboardPage/>
+                    <Route path=path!("/open-data") view=pages::OpenDataPage/>
                     <Route path=path!("/reports") view=report::view::ReportListPage/>
                     <Route path=path!("/reports/new") view=report::view::ReportNewPage/>
                     <Route path=path!("/reports/:id") view=report::view::ReportPage/>

@@ -66,6 +66,8 @@ pub struct Config {
     pub scheduler_interval_secs: u64,
     /// Database pool size (SQLite: readers share it; writes queue on the busy timeout).
     pub max_connections: u32,
+    /// Requests per minute one address may make to the open data API (per instance).
+    pub api_requests_per_minute: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -190,6 +192,7 @@ impl Config {
             outbox_interval_secs: parse("VIDAN_OUTBOX_INTERVAL_SECS", 5)?,
             scheduler_interval_secs: parse("VIDAN_SCHEDULER_INTERVAL_SECS", 60)?,
             max_connections: parse("VIDAN_DB_MAX_CONNECTIONS", 8)?,
+            api_requests_per_minute: parse("VIDAN_API_RATE_PER_MINUTE", 600)?,
         })
     }
 

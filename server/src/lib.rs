@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod mailer;
 pub mod middleware;
+pub mod open_data;
 mod routes;
 mod workers;
 
@@ -34,6 +35,7 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub ctx: ServerCtx,
+    pub api_limiter: Arc<open_data::RateLimiter>,
 }
 
 pub struct Application {
@@ -89,6 +91,7 @@ impl Application {
                 votes: app::vote::live::Hub::default(),
             },
             db,
+            api_limiter: Arc::new(open_data::RateLimiter::new(config.api_requests_per_minute)),
             config: Arc::new(config),
         };
         let router = router(state.clone());
@@ -129,6 +132,7 @@ fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let pages = Router::new()
         .merge(routes::router())
+        .merge(open_data::router(&state))
         .leptos_routes_with_context(&state, routes, provide.clone(), {
             let options = options.clone();
             move || shell(options.clone())

@@ -14,6 +14,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/lang", post(switch_language))
         .route("/health", get(health))
+        .route("/account/export.json", get(account_export))
         .route("/files/{id}/{name}", get(file))
         .route("/staff/challenges/{id}/entries.csv", get(entries_csv))
         .route("/challenges/{slug}/ballots.csv", get(ballots_csv))
@@ -62,6 +63,34 @@ async fn switch_language(
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     response
+}
+
+/// Everything the platform holds about the signed-in person, as a file to keep.
+async fn account_export(
+    State(state): State<AppState>,
+    Extension(auth): Extension<app::auth::ctx::RequestAuth>,
+) -> Response {
+    let Some(viewer) = auth.viewer else {
+        return Redirect::to("/sign-in?next=/account").into_response();
+    };
+    match app::account::privacy::export(&state.db, viewer.id).await {
+        Ok(data) => {
+            let body = serde_json::to_vec_pretty(&data).unwrap_or_default();
+            let headers = [
+                (header::CONTENT_TYPE, "application/json; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"vidan-my-data.json\"",
+                ),
+                (header::CACHE_CONTROL, "private, no-store"),
+            ];
+            (headers, body).into_response()
+        }
+        Err(err) => {
+            tracing::error!(?err, "exporting an account's data");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
 }
 
 async fn health(State(state): State<AppState>) -> Response {

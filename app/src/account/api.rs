@@ -208,6 +208,38 @@ pub async fn update_profile(display_name: String, locale: String) -> Result<(), 
     Ok(())
 }
 
+/// Deletes the signed-in person's account once they confirm with their password; they are
+/// signed out everywhere and land on the home page with a word of goodbye.
+#[server(prefix = "/api", endpoint = "account/delete")]
+pub async fn delete_account(password: String, confirm: Option<String>) -> Result<(), AppError> {
+    use crate::auth::{ctx, password as pw, session};
+    let viewer = ctx::require_user()?;
+    let db = ctx::db()?;
+    let account = super::service::find_by_email(&db, &viewer.email)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let mut errors = Vec::new();
+    if confirm.as_deref() != Some("yes") {
+        errors.push(crate::error::FieldError::new(
+            "confirm",
+            "error.delete_confirm",
+        ));
+    }
+    if !pw::verify(password, Some(account.password_hash.clone())).await? {
+        errors.push(crate::error::FieldError::new(
+            "password",
+            "error.password_current_wrong",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    super::privacy::delete(&db, viewer.id).await?;
+    ctx::set_cookie(ctx::cookie(session::SESSION_COOKIE, "", 0, true));
+    leptos_axum::redirect("/?account_deleted=1");
+    Ok(())
+}
+
 /// Where to go after signing in: only a path on this site, never another site.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {

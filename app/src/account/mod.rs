@@ -1,8 +1,10 @@
-//! Accounts: registration, email verification, signing in and out, passwords and profile.
+//! Accounts: registration, email verification, signing in and out, passwords and profile, a person's own data and deleting an account.
 
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod entity;
+#[cfg(feature = "ssr")]
+pub mod privacy;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -62,7 +62,7 @@ async fn cards(
 }
 
 /// The SQL form of "in this phase at `now`", matching [`super::rules::Timetable::phase_at`].
-fn in_phase(phase: Phase, now: DateTime<Utc>) -> Condition {
+pub(crate) fn in_phase(phase: Phase, now: DateTime<Utc>) -> Condition {
     use challenge::Column as C;
     let published = Condition::all().add(C::Status.eq(Status::Published.code()));
     let voting = Condition::all()

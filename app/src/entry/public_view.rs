@@ -133,7 +133,7 @@ fn VoteSummary(vote: VoteBox, slug: String) -> impl IntoView {
                     {vote.voters.map(|n| view! { <p><strong>{tf(k::VOTE_TURNOUT, &[("n", &n.to_string())])}</strong></p> })}
                     <p>
                         {t(k::VOTE_BALLOTS)}": "
-                        <a href=format!("/challenges/{slug}/ballots.csv")>"CSV"</a>" · "
+                        <a href=format!("/challenges/{slug}/ballots.csv") rel="external">"CSV"</a>" · "
                         <a href=format!("/api/votes/ballots?slug={slug}")>"JSON"</a>
                     </p>
                 }.into_any()

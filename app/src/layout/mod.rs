@@ -24,7 +24,8 @@ pub fn Footer() -> impl IntoView {
                 <p>{t(k::FOOTER_TAGLINE)}</p>
                 <p class="footer-links">
                     <a href="/dashboard">{t(k::DASHBOARD_TITLE)}</a>
-                    <a href="/feed.atom" type="application/atom+xml">{t(k::FEED_CITY)}</a>
+                    <a href="/open-data">{t(k::OPEN_TITLE)}</a>
+                    <a href="/feed.atom" type="application/atom+xml" rel="external">{t(k::FEED_CITY)}</a>
                 </p>
                 <p class="muted">{t(k::FOOTER_OPEN_SOURCE)}</p>
             </div>

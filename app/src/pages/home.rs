@@ -25,8 +25,10 @@ pub fn HomePage() -> impl IntoView {
     let orgs = Resource::new(|| (), |_| list_organisations());
     let home = Resource::new(|| (), |_| load_home());
     let viewer = viewer_resource();
+    let deleted = crate::account::view::query("account_deleted");
     view! {
         <Title text=t(k::HOME_TITLE)/>
+        <p class="alert alert-success notice-goodbye" role="status" hidden=move || deleted.get().is_none()>{t(k::PRIVACY_DELETED)}</p>
         <section class="hero">
             <p class="eyebrow">{t(k::HOME_EYEBROW)}</p>
             <h1>{t(k::HOME_HEADLINE)}</h1>

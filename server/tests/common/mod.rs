@@ -65,10 +65,23 @@ pub struct TestApp {
 pub struct Options {
     pub smtp: Option<SmtpConfig>,
     pub demo_data: bool,
+    pub api_requests_per_minute: Option<u32>,
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
     spawn_app_with(backend, Options::default()).await
+}
+
+/// The app on the demo data a first start would seed.
+pub async fn spawn_demo(backend: Backend) -> TestApp {
+    spawn_app_with(
+        backend,
+        Options {
+            demo_data: true,
+            ..Default::default()
+        },
+    )
+    .await
 }
 
 pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
@@ -118,6 +131,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         outbox_interval_secs: 1,
         scheduler_interval_secs: 1,
         max_connections: 8,
+        api_requests_per_minute: options.api_requests_per_minute.unwrap_or(10_000),
     };
     let app = server::Application::build(config)
         .await
@@ -150,6 +164,7 @@ pub async fn spawn_second_instance(first: &TestApp) -> String {
         outbox_interval_secs: 1,
         scheduler_interval_secs: 1,
         max_connections: 8,
+        api_requests_per_minute: 10_000,
     };
     let app = server::Application::build(config)
         .await
@@ -557,7 +572,7 @@ impl Visitor {
             .get(format!("{}{path}", self.base))
             .send()
             .await
-            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
+            .unwrap_or_else(|e| panic!("GET {path}: {e:?}"))
     }
 
     pub async fn page(&self, path: &str) -> (StatusCode, String) {

@@ -1,10 +1,11 @@
-//! A person's account page: name and language, password, email preferences and roles.
+//! A person's account page: name and language, password, email preferences, roles, and their
+//! own data: download it all, or delete the account.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::query;
-use crate::account::api::{ChangePassword, SignOut, UpdateProfile};
+use crate::account::api::{ChangePassword, DeleteAccount, SignOut, UpdateProfile};
 use crate::auth::Viewer;
 use crate::i18n::{Locale, k, t, use_locale};
 use crate::layout::{FieldInput, FormAlert, SignInPrompt, SubmitButton, error_signal, field_error};
@@ -90,7 +91,44 @@ fn AccountForms(viewer: Viewer) -> impl IntoView {
                     <li>{if viewer.verified { t(k::ROLE_CITIZEN) } else { t(k::ROLE_UNVERIFIED) }}</li>
                 </ul>
             </section>
+            <YourData/>
         </div>
+    }
+}
+
+/// Download everything held about you; delete the account, with what stays and what goes said
+/// before, and the password asked for.
+#[component]
+fn YourData() -> impl IntoView {
+    let delete = ServerAction::<DeleteAccount>::new();
+    let delete_error = error_signal(move || delete.value().get());
+    view! {
+        <section class="card your-data" aria-labelledby="data-heading">
+            <h2 id="data-heading">{t(k::PRIVACY_TITLE)}</h2>
+            <p>{t(k::PRIVACY_EXPORT_BODY)}</p>
+            <p>
+                <a class="button-secondary" href="/account/export.json" download="vidan-my-data.json">{t(k::PRIVACY_EXPORT)}</a>
+            </p>
+            <details class="danger-zone">
+                <summary>{t(k::PRIVACY_DELETE_TITLE)}</summary>
+                <ul class="small">
+                    <li>{t(k::PRIVACY_DELETE_VOTES)}</li>
+                    <li>{t(k::PRIVACY_DELETE_COMMENTS)}</li>
+                    <li>{t(k::PRIVACY_DELETE_TEAMS)}</li>
+                    <li>{t(k::PRIVACY_DELETE_REST)}</li>
+                </ul>
+                <ActionForm action=delete>
+                    <FormAlert error=delete_error/>
+                    <FieldInput name="password" label=k::FIELD_CURRENT_PASSWORD kind="password" autocomplete="current-password" error=field_error(delete_error, "password")/>
+                    <div class="check">
+                        <input type="checkbox" id="delete-confirm" name="confirm" value="yes"/>
+                        <label for="delete-confirm">{t(k::PRIVACY_DELETE_CONFIRM)}</label>
+                    </div>
+                    {move || field_error(delete_error, "confirm").get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+                    <button type="submit" class="button-danger" disabled=move || delete.pending().get()>{t(k::PRIVACY_DELETE_SUBMIT)}</button>
+                </ActionForm>
+            </details>
+        </section>
     }
 }
 

@@ -233,7 +233,7 @@ fn ChallengeBody(
             </div>
             <section id="history" class="section">
                 <h2>{t(k::CHALLENGE_HISTORY)}</h2>
-                <p class="muted small"><a href=format!("/challenges/{}/feed.atom", c.slug) type="application/atom+xml">{t(k::FEED_FOLLOW)}</a></p>
+                <p class="muted small"><a href=format!("/challenges/{}/feed.atom", c.slug) type="application/atom+xml" rel="external">{t(k::FEED_FOLLOW)}</a></p>
                 <ol class="history">
                     {challenge.history.clone().into_iter().map(|h| view! { <HistoryItem entry=h locale/> }).collect_view()}
                 </ol>

@@ -73,7 +73,7 @@ fn Results(results: PublicResults) -> impl IntoView {
                     }).collect_view().into_any()
                 }}
                 <p class="muted">{tf(k::RESULTS_TURNOUT, &[("voters", &pc.voters.to_string()), ("votes", &pc.votes.to_string())])}" "
-                    <a href=format!("/challenges/{}/ballots.csv", results.slug)>{t(k::VOTE_BALLOTS)}</a>
+                    <a href=format!("/challenges/{}/ballots.csv", results.slug) rel="external">{t(k::VOTE_BALLOTS)}</a>
                 </p>
             </section>
         })}

@@ -526,7 +526,7 @@ fn History(history: Vec<HistoryEntry>, locale: Locale, feed: String) -> impl Int
     view! {
         <section id="history" class="section">
             <h2>{t(k::CHALLENGE_HISTORY)}</h2>
-            <p class="muted small"><a href=feed type="application/atom+xml">{t(k::FEED_FOLLOW)}</a></p>
+            <p class="muted small"><a href=feed type="application/atom+xml" rel="external">{t(k::FEED_FOLLOW)}</a></p>
             <ol class="history">
                 {history.into_iter().map(|h| {
                     let action = lookup(&format!("history.{}", h.action.replace('.', "_")))

@@ -1,0 +1,194 @@
+//! A person's own data: everything the platform holds about them, as one JSON document, and the
+//! deletion of their account. Deletion keeps what the public record needs without the person:
+//! votes stay counted as anonymous ballots, comments and ratings stay under "deleted account",
+//! official decisions keep the official's name; everything else about them is removed.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JsonValue,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, Statement, TransactionTrait,
+};
+use serde_json::{Map, json};
+
+use super::entity::user;
+use crate::error::AppError;
+
+/// The tables that hold rows about a person: (section of the export, table, column naming them,
+/// columns never exported because they are secrets even to their owner).
+const SECTIONS: &[(&str, &str, &str, &[&str])] = &[
+    ("sessions", "sessions", "user_id", &["id"]),
+    ("staff_roles", "org_staff", "user_id", &[]),
+    ("notifications", "notifications", "user_id", &[]),
+    ("email_opt_outs", "email_opt_outs", "user_id", &[]),
+    ("reports", "reports", "author_id", &[]),
+    ("report_supports", "report_supports", "user_id", &[]),
+    ("challenge_follows", "challenge_follows", "user_id", &[]),
+    ("questions", "challenge_questions", "author_id", &[]),
+    ("team_memberships", "team_members", "user_id", &[]),
+    ("judge_panels", "judges", "user_id", &[]),
+    ("judge_conflicts", "conflicts", "user_id", &[]),
+    ("judge_assignments", "assignments", "user_id", &[]),
+    ("judge_scores", "scores", "user_id", &[]),
+    ("votes", "votes", "user_id", &[]),
+    ("pilot_comments", "pilot_comments", "user_id", &[]),
+    ("pilot_ratings", "pilot_ratings", "user_id", &[]),
+    ("pilot_follows", "pilot_follows", "user_id", &[]),
+    ("pilot_updates", "pilot_updates", "author_id", &[]),
+    ("milestones_owned", "milestones", "owner_user_id", &[]),
+    ("actions_recorded", "audit_log", "actor_id", &[]),
+];
+
+async fn rows_of(
+    db: &impl ConnectionTrait,
+    table: &str,
+    column: &str,
+    user_id: i64,
+    secret: &[&str],
+) -> Result<Vec<JsonValue>, AppError> {
+    // Table and column names are the constants above; the id is a number.
+    let sql = format!("SELECT * FROM {table} WHERE {column} = {user_id}");
+    let rows = JsonValue::find_by_statement(Statement::from_string(db.get_database_backend(), sql))
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|mut row| {
+            if let Some(map) = row.as_object_mut() {
+                for name in secret {
+                    map.remove(*name);
+                }
+            }
+            row
+        })
+        .collect())
+}
+
+/// Everything about one account, for its owner to download.
+pub async fn export(db: &impl ConnectionTrait, user_id: i64) -> Result<JsonValue, AppError> {
+    let account = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut out = Map::new();
+    out.insert("exported_at".into(), json!(Utc::now()));
+    out.insert(
+        "account".into(),
+        json!({
+            "id": account.id,
+            "email": account.email,
+            "display_name": account.display_name,
+            "locale": account.locale,
+            "email_verified_at": account.email_verified_at,
+            "is_admin": account.is_admin,
+            "created_at": account.created_at,
+        }),
+    );
+    for (section, table, column, secret) in SECTIONS {
+        out.insert(
+            (*section).into(),
+            JsonValue::Array(rows_of(db, table, column, user_id, secret).await?),
+        );
+    }
+    let mails = crate::mail::entity::Entity::find()
+        .filter(crate::mail::entity::Column::ToEmail.eq(&account.email))
+        .order_by_asc(crate::mail::entity::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        // The bodies held one-time codes: the subject says what each was.
+        .map(|m| json!({ "subject": m.subject, "kind": m.kind, "created_at": m.created_at, "sent_at": m.sent_at }))
+        .collect();
+    out.insert("emails_sent".into(), JsonValue::Array(mails));
+    Ok(JsonValue::Object(out))
+}
+
+/// Deletes an account. The last administrator cannot: the platform would have none.
+pub async fn delete(db: &sea_orm::DatabaseConnection, user_id: i64) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    let backend = txn.get_database_backend();
+    let exec = |sql: String| Statement::from_string(backend, sql);
+    // Writing first makes SQLite take the write lock before anything is read.
+    txn.execute_raw(exec(format!(
+        "DELETE FROM sessions WHERE user_id = {user_id}"
+    )))
+    .await?;
+    let account = user::Entity::find_by_id(user_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if account.is_admin {
+        let admins = user::Entity::find()
+            .filter(user::Column::IsAdmin.eq(true))
+            .count(&txn)
+            .await?;
+        if admins <= 1 {
+            return Err(AppError::conflict("error.last_admin"));
+        }
+    }
+    // A team the person owns passes to the member who joined first after them.
+    use crate::team::entity::{member, team};
+    let owned = team::Entity::find()
+        .filter(team::Column::OwnerId.eq(user_id))
+        .all(&txn)
+        .await?;
+    for t in owned {
+        let heir = member::Entity::find()
+            .filter(member::Column::TeamId.eq(t.id))
+            .filter(member::Column::UserId.ne(user_id))
+            .order_by_asc(member::Column::JoinedAt)
+            .order_by_asc(member::Column::UserId)
+            .one(&txn)
+            .await?;
+        if let Some(heir) = heir {
+            let mut active: team::ActiveModel = t.into();
+            active.owner_id = Set(heir.user_id);
+            active.update(&txn).await?;
+        }
+    }
+    for (table, column) in [
+        ("email_codes", "user_id"),
+        ("notifications", "user_id"),
+        ("email_opt_outs", "user_id"),
+        ("org_staff", "user_id"),
+        ("team_members", "user_id"),
+        ("challenge_follows", "user_id"),
+        ("pilot_follows", "user_id"),
+        ("vote_attempts", "user_id"),
+    ] {
+        txn.execute_raw(exec(format!(
+            "DELETE FROM {table} WHERE {column} = {user_id}"
+        )))
+        .await?;
+    }
+    // What they did in private leaves no name or address; decisions made in public keep the
+    // official's name, as the record of an office.
+    txn.execute_raw(exec(format!(
+        "UPDATE audit_log SET actor_name = '', ip = NULL WHERE actor_id = {user_id} AND is_public = {}",
+        if backend == sea_orm::DatabaseBackend::Postgres { "false" } else { "0" }
+    )))
+    .await?;
+    crate::mail::entity::Entity::delete_many()
+        .filter(crate::mail::entity::Column::ToEmail.eq(&account.email))
+        .exec(&txn)
+        .await?;
+    crate::team::entity::invitation::Entity::delete_many()
+        .filter(crate::team::entity::invitation::Column::Email.eq(&account.email))
+        .exec(&txn)
+        .await?;
+    crate::judging::entity::invitation::Entity::delete_many()
+        .filter(crate::judging::entity::invitation::Column::Email.eq(&account.email))
+        .exec(&txn)
+        .await?;
+    let mut active: user::ActiveModel = account.into();
+    active.email = Set(format!("deleted-{user_id}@deleted.invalid"));
+    active.display_name = Set(String::new());
+    active.password_hash = Set(String::new());
+    active.email_verified_at = Set(None);
+    active.is_admin = Set(false);
+    active.update(&txn).await?;
+    crate::audit::service::Record::new("account.delete", "user", Some(user_id))
+        .save(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}

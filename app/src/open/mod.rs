@@ -1,0 +1,6 @@
+//! Open data: what the platform knows in public, for journalists, researchers, other cities and
+//! citizens' apps, as JSON (`/api/v1/`, described by a generated OpenAPI document) and as CSV.
+
+pub mod csv;
+pub mod model;
+pub mod service;

@@ -1,0 +1,254 @@
+//! A person's own data through the real HTTP stack: the export holds what the platform keeps
+//! about them and no secret, and deleting an account removes the person while the public record
+//! (counted votes, comments, a team's entry) stays.
+
+mod common;
+
+use common::{Backend, Visitor, spawn_app, spawn_demo};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+const DEMO_PASSWORD: &str = app::demo::DEMO_PASSWORD;
+
+async fn export(v: &Visitor) -> Value {
+    let r = v.get("/account/export.json").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    r.json().await.expect("JSON")
+}
+
+async fn the_export_holds_what_is_kept_about_me_and_no_secret(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let anonymous = app.visitor().get("/account/export.json").await;
+    assert_eq!(anonymous.status(), StatusCode::SEE_OTHER);
+    let v = app.citizen("an@example.vn").await;
+    let data = export(&v).await;
+    assert_eq!(data["account"]["email"], "an@example.vn");
+    assert_eq!(data["account"]["display_name"], "Người dân");
+    let sessions = data["sessions"].as_array().unwrap();
+    assert!(!sessions.is_empty(), "the session signed in now");
+    let text = data.to_string();
+    assert!(!text.contains("password_hash") && !text.contains("$argon2"));
+    assert!(
+        sessions.iter().all(|s| s.get("id").is_none()),
+        "no session token hash"
+    );
+    let mails = data["emails_sent"].as_array().unwrap();
+    assert!(!mails.is_empty(), "the verification mail");
+    assert!(mails.iter().all(|m| m.get("body_text").is_none()));
+    let other = app.citizen("binh@example.vn").await;
+    let theirs = export(&other).await;
+    assert!(
+        !theirs.to_string().contains("an@example.vn"),
+        "only one's own data"
+    );
+}
+
+async fn deleting_needs_the_password_and_a_confirmation_and_loses_nothing_before(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let v = app.citizen("an@example.vn").await;
+    let wrong = v
+        .call(
+            "account/delete",
+            &[("password", "not it"), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(wrong.invalid_fields(), vec!["password"]);
+    let unconfirmed = v
+        .call("account/delete", &[("password", common::PASSWORD)])
+        .await;
+    assert_eq!(unconfirmed.invalid_fields(), vec!["confirm"]);
+    assert!(
+        v.viewer().await.is_some(),
+        "still signed in, nothing deleted"
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM users WHERE email = 'an@example.vn'")
+            .await,
+        1
+    );
+    let admin = app.admin().await;
+    let last = admin
+        .call(
+            "account/delete",
+            &[("password", common::PASSWORD), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(last.status, StatusCode::CONFLICT, "{}", last.body);
+    assert!(admin.viewer().await.is_some());
+}
+
+/// A citizen who voted, commented and rated deletes their account: signed out everywhere, unable
+/// to sign in, their votes still counted, their comment under "deleted account".
+async fn a_deleted_account_leaves_the_public_record_whole(backend: Backend) {
+    let app = spawn_demo(backend).await;
+    let email = "dan@vidan.local";
+    let id = app
+        .scalar(&format!("SELECT id FROM users WHERE email = '{email}'"))
+        .await;
+    let votes_before = app.scalar("SELECT COUNT(*) FROM votes").await;
+    let own_votes = app
+        .scalar(&format!("SELECT COUNT(*) FROM votes WHERE user_id = {id}"))
+        .await;
+    assert!(own_votes > 0, "the demo citizen voted");
+    let comments_before = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM pilot_comments WHERE user_id = {id}"
+        ))
+        .await;
+    assert!(comments_before > 0, "the demo citizen commented");
+    let slug = app
+        .text("SELECT slug FROM challenges WHERE vote_closes_at IS NOT NULL AND results_published_at IS NOT NULL LIMIT 1")
+        .await;
+    let tally = async || -> Value {
+        app.visitor()
+            .get(&format!("/api/v1/challenges/{slug}/votes"))
+            .await
+            .json()
+            .await
+            .unwrap()
+    };
+    let tally_before = tally().await;
+    let v = app.visitor();
+    v.sign_in(email, DEMO_PASSWORD).await.ok();
+    let second_device = app.visitor();
+    second_device.sign_in(email, DEMO_PASSWORD).await.ok();
+    assert!(second_device.viewer().await.is_some());
+    let done = v
+        .call(
+            "account/delete",
+            &[("password", DEMO_PASSWORD), ("confirm", "yes")],
+        )
+        .await;
+    assert!(
+        done.location().starts_with("/?account_deleted"),
+        "{}",
+        done.body
+    );
+    assert!(v.viewer().await.is_none());
+    assert!(
+        second_device.viewer().await.is_none(),
+        "signed out everywhere"
+    );
+    let again = app.visitor();
+    assert!(
+        again.sign_in(email, DEMO_PASSWORD).await.status != StatusCode::OK
+            || again.viewer().await.is_none()
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM users WHERE email = '{email}'"
+        ))
+        .await,
+        0,
+        "the email is gone"
+    );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM votes").await, votes_before);
+    let tally_after = tally().await;
+    assert_eq!(
+        tally_before["tally"], tally_after["tally"],
+        "the votes still count"
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM pilot_comments WHERE user_id = {id}"
+        ))
+        .await,
+        comments_before
+    );
+    let pilot = app
+        .scalar(&format!(
+            "SELECT MIN(pilot_id) FROM pilot_comments WHERE user_id = {id}"
+        ))
+        .await;
+    let (_, html) = app.visitor().page(&format!("/pilots/{pilot}")).await;
+    assert!(
+        html.contains("Tài khoản đã xoá"),
+        "the comment stays under deleted account"
+    );
+    for table in [
+        "sessions",
+        "notifications",
+        "challenge_follows",
+        "pilot_follows",
+        "team_members",
+    ] {
+        assert_eq!(
+            app.scalar(&format!(
+                "SELECT COUNT(*) FROM {table} WHERE user_id = {id}"
+            ))
+            .await,
+            0,
+            "{table}"
+        );
+    }
+}
+
+/// The owner of a team of two deletes their account: the other member owns the team now, and the
+/// team's entry is still there.
+async fn a_team_passes_to_the_member_who_joined_next(backend: Backend) {
+    use app::team::entity::member;
+    use sea_orm::{ActiveModelTrait, Set};
+    let app = spawn_app(backend).await;
+    let contest = app.contest(1, None).await;
+    let (team, owner) = &contest.teams[0];
+    let _mate = app.citizen("lan@example.vn").await;
+    let mate = app
+        .scalar("SELECT id FROM users WHERE email = 'lan@example.vn'")
+        .await;
+    let challenge = app
+        .scalar(&format!("SELECT challenge_id FROM teams WHERE id = {team}"))
+        .await;
+    member::ActiveModel {
+        team_id: Set(*team),
+        user_id: Set(mate),
+        challenge_id: Set(challenge),
+        joined_at: Set(chrono::Utc::now()),
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let entries = app
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM entries WHERE team_id = {team}"
+        ))
+        .await;
+    owner
+        .call(
+            "account/delete",
+            &[("password", common::PASSWORD), ("confirm", "yes")],
+        )
+        .await;
+    assert!(owner.viewer().await.is_none());
+    assert_eq!(
+        app.scalar(&format!("SELECT owner_id FROM teams WHERE id = {team}"))
+            .await,
+        mate
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM team_members WHERE team_id = {team}"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM entries WHERE team_id = {team}"
+        ))
+        .await,
+        entries
+    );
+}
+
+on_both_databases!(
+    a_team_passes_to_the_member_who_joined_next,
+    the_export_holds_what_is_kept_about_me_and_no_secret,
+    deleting_needs_the_password_and_a_confirmation_and_loses_nothing_before,
+    a_deleted_account_leaves_the_public_record_whole,
+);
