@@ -272,9 +272,12 @@ impl Answer {
 
 impl TestApp {
     pub fn visitor(&self) -> Visitor {
+        // A fresh connection per request: a test then never depends on how long the server
+        // keeps an idle connection open (a CI run once lost a request on a reused one).
         let client = Client::builder()
             .cookie_store(true)
             .redirect(redirect::Policy::none())
+            .pool_max_idle_per_host(0)
             .timeout(std::time::Duration::from_secs(30))
             .build()
             .expect("client");
