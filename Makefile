@@ -2,7 +2,7 @@
 #   make run    set everything up and serve http://127.0.0.1:3000 with demo data on SQLite
 #   make test   set everything up and run every check and test, browser included
 
-.PHONY: run test setup build release clean-data
+.PHONY: run test setup build release bench clean-data
 
 run:
 	scripts/setup.sh build
@@ -21,6 +21,12 @@ build:
 release:
 	scripts/setup.sh build
 	cargo leptos build --release
+
+# Builds the release site and drives it with wrk; writes bench/results/DATE-HOST.{md,json}.
+bench:
+	scripts/setup.sh bench
+	cargo leptos build --release
+	python3 bench/run.py --binary $${CARGO_TARGET_DIR:-target}/release/vidan --site target/site
 
 clean-data:
 	rm -rf data

@@ -2,6 +2,7 @@
 # Installs what building and testing Vì Dân needs, skipping what is already there.
 #   scripts/setup.sh build   toolchain for building and serving the site
 #   scripts/setup.sh test    the above, plus browser, Playwright and the SMTP test server
+#   scripts/setup.sh bench   the build toolchain, plus wrk, binaryen (wasm-opt) and brotli
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,6 +41,10 @@ apt_install() {
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
 }
+
+if [ "$what" = "bench" ]; then
+  apt_install wrk binaryen brotli
+fi
 
 if [ "$what" = "test" ]; then
   apt_install chromium

@@ -37,6 +37,24 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Writes a consistent copy of a SQLite database to `target` while the server keeps running
+/// (`VACUUM INTO` reads one snapshot; writers are not blocked). PostgreSQL has `pg_dump` for this.
+pub async fn backup(db: &DatabaseConnection, target: &std::path::Path) -> anyhow::Result<()> {
+    use sea_orm::{ConnectionTrait, DatabaseBackend};
+    if db.get_database_backend() != DatabaseBackend::Sqlite {
+        anyhow::bail!("backup copies a SQLite database; for PostgreSQL use pg_dump");
+    }
+    if target.exists() {
+        anyhow::bail!("{} exists already: choose a new file", target.display());
+    }
+    let path = target
+        .to_str()
+        .ok_or_else(|| anyhow::anyhow!("the backup path is not valid UTF-8"))?;
+    db.execute_unprepared(&format!("VACUUM INTO '{}'", path.replace('\'', "''")))
+        .await?;
+    Ok(())
+}
+
 /// The file path inside a `sqlite://path?query` URL.
 fn sqlite_path(url: &str) -> Option<String> {
     let rest = url

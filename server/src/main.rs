@@ -1,9 +1,10 @@
-//! `vidan`: serve the site (default), run migrations, or create an admin.
+//! `vidan`: serve the site (default), run migrations, create an admin, or back up SQLite.
 
 use server::{Application, Config};
 
-const USAGE: &str = "usage: vidan [serve | migrate | create-admin EMAIL NAME]\n\
-  create-admin reads the password from VIDAN_ADMIN_PASSWORD or, failing that, standard input.";
+const USAGE: &str = "usage: vidan [serve | migrate | create-admin EMAIL NAME | backup FILE]\n\
+  create-admin reads the password from VIDAN_ADMIN_PASSWORD or, failing that, standard input.\n\
+  backup writes a consistent copy of the SQLite database to FILE, also while the server runs.";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -48,6 +49,12 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{email} is an admin");
+            Ok(())
+        }
+        ["backup", file] => {
+            let db = server::db::connect(&config).await?;
+            server::db::backup(&db, std::path::Path::new(file)).await?;
+            println!("backed up to {file}");
             Ok(())
         }
         _ => {

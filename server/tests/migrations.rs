@@ -1,4 +1,5 @@
-//! Every migration goes up, comes down and goes up again, on SQLite and PostgreSQL.
+//! Every migration goes up, comes down and goes up again, on SQLite and PostgreSQL; two instances
+//! on one database behave as one site.
 
 mod common;
 
@@ -50,7 +51,45 @@ async fn a_second_instance_on_the_same_database_shares_sessions(backend: Backend
     );
 }
 
+/// A photo uploaded through one instance is served by the other, and a report filed on one is
+/// listed by the other's API.
+async fn a_second_instance_serves_what_the_first_stored(backend: Backend) {
+    let first = spawn_app(backend).await;
+    let second = common::spawn_second_instance(&first).await;
+    let (org, _) = first.org_with_staff("Phường 1", "canbo@p1.vn").await;
+    let citizen = first.citizen("lan@example.vn").await;
+    let filed = citizen
+        .call_multipart(
+            "reports/create",
+            &[
+                ("organisation_id", &org.to_string()),
+                ("category", "admin_procedures"),
+                ("title", "Xếp hàng hai tiếng ở bộ phận một cửa"),
+                (
+                    "description",
+                    "Sáng thứ Hai nào cũng vậy, người già phải đứng chờ ngoài nắng.",
+                ),
+            ],
+            Some(("photo", "hang-cho.png", common::tiny_png())),
+        )
+        .await;
+    assert!(filed.location().starts_with("/reports/"), "{}", filed.body);
+    let photo = first.scalar("SELECT MAX(photo_id) FROM reports").await;
+    let elsewhere = first.visitor().with_base(&second);
+    let served = elsewhere.get(&format!("/files/{photo}/hang-cho.png")).await;
+    assert_eq!(served.status(), reqwest::StatusCode::OK);
+    assert_eq!(served.headers()["content-type"], "image/png");
+    assert!(!served.bytes().await.unwrap().is_empty());
+    let listed: serde_json::Value = elsewhere.get("/api/v1/reports").await.json().await.unwrap();
+    assert_eq!(
+        listed["items"][0]["title"],
+        "Xếp hàng hai tiếng ở bộ phận một cửa"
+    );
+    assert!(listed["items"][0]["photo"]["url"].is_string());
+}
+
 on_both_databases!(
     migrations_go_down_and_up_again,
-    a_second_instance_on_the_same_database_shares_sessions
+    a_second_instance_on_the_same_database_shares_sessions,
+    a_second_instance_serves_what_the_first_stored,
 );

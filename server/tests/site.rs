@@ -148,7 +148,51 @@ async fn the_health_check_answers(backend: Backend) {
     assert_eq!(body, "ok");
 }
 
+/// `vidan backup` copies a running SQLite database into a file that opens whole, with the data
+/// written before it; on PostgreSQL it says to use pg_dump instead.
+async fn a_backup_is_a_consistent_copy_taken_while_the_server_runs(backend: Backend) {
+    use sea_orm::{ConnectionTrait, Database, Statement};
+    let app = spawn_app(backend).await;
+    let _citizen = app.citizen("sao-luu@example.vn").await;
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("backup.db");
+    let result = server::db::backup(&app.db, &target).await;
+    match backend {
+        Backend::Postgres => {
+            let err = result.expect_err("refused on PostgreSQL").to_string();
+            assert!(err.contains("pg_dump"), "{err}");
+        }
+        Backend::Sqlite => {
+            result.expect("backup");
+            let copy = Database::connect(format!("sqlite://{}?mode=ro", target.display()))
+                .await
+                .unwrap();
+            let row = copy
+                .query_one_raw(Statement::from_string(
+                    copy.get_database_backend(),
+                    "SELECT COUNT(*) FROM users WHERE email = 'sao-luu@example.vn'",
+                ))
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(row.try_get_by_index::<i64>(0).unwrap(), 1);
+            let check = copy
+                .query_one_raw(Statement::from_string(
+                    copy.get_database_backend(),
+                    "PRAGMA integrity_check",
+                ))
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(check.try_get_by_index::<String>(0).unwrap(), "ok");
+            let again = server::db::backup(&app.db, &target).await;
+            assert!(again.is_err(), "an existing file is never overwritten");
+        }
+    }
+}
+
 on_both_databases!(
+    a_backup_is_a_consistent_copy_taken_while_the_server_runs,
     pages_are_vietnamese_first_and_english_one_click_away,
     an_unknown_address_is_a_404_page_in_the_visitors_language,
     pages_carry_security_headers_and_a_nonce_policy,
