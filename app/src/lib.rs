@@ -4,6 +4,17 @@
 //! `api.rs` (server functions), `view.rs` (pages) and, on the server only, `service.rs` and
 //! `entity.rs`.
 
+/// The end of an entity module whose table has no relations sea-orm needs to know.
+#[cfg(feature = "ssr")]
+macro_rules! plain_relations {
+    () => {
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+
+        impl ActiveModelBehavior for ActiveModel {}
+    };
+}
+
 pub mod account;
 pub mod audit;
 pub mod auth;
@@ -184,8 +195,20 @@ pub fn hydrate() {
     console_error_panic_hook::set_once();
     // A server function that redirects (sign in, sign out, …) reloads the whole page, so every
     // part of it sees the new session; set before the router sets its own hook.
-    let _ = server_fn::redirect::set_redirect_hook(|location: &str| {
-        let _ = window().location().set_href(location);
+    let _ = server_fn::redirect::set_redirect_hook(|target: &str| {
+        let location = window().location();
+        let here = format!(
+            "{}{}",
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        );
+        let _ = location.set_href(target);
+        // To this very page, perhaps at another #fragment, the browser would only scroll:
+        // load it again so that it shows what the server function changed.
+        let path = target.split('#').next().unwrap_or_default();
+        if path.is_empty() || path == here {
+            let _ = location.reload();
+        }
     });
     leptos::mount::hydrate_body(App);
 }

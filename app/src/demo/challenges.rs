@@ -9,7 +9,7 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use crate::account::entity::user;
+use super::teams::viewer;
 use crate::audit::service::Record;
 use crate::auth::Viewer;
 use crate::challenge::entity::{challenge, question};
@@ -20,15 +20,6 @@ use crate::i18n::format::city_datetime_input;
 use crate::org::entity::organisation;
 use crate::report::entity::report;
 use crate::report::service::{NewReport, Triage};
-
-async fn viewer(db: &impl ConnectionTrait, email: &str) -> Result<Viewer, AppError> {
-    let account = user::Entity::find()
-        .filter(user::Column::Email.eq(email))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    crate::auth::session::load_viewer(db, account).await
-}
 
 async fn org_id(db: &impl ConnectionTrait, slug: &str) -> Result<i64, AppError> {
     Ok(organisation::Entity::find()

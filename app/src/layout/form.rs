@@ -41,6 +41,9 @@ fn described_by(
 #[component]
 pub fn FieldInput(
     name: &'static str,
+    /// Tells apart two fields of the same name on one page (forms repeated per row).
+    #[prop(optional, into)]
+    id: Option<String>,
     label: Text,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
@@ -50,7 +53,7 @@ pub fn FieldInput(
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let id = format!("field-{}", id.as_deref().unwrap_or(name));
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let described = described_by(hint.is_some(), &hint_id, &error_id, error);
@@ -107,8 +110,8 @@ pub fn SubmitButton(label: Text, #[prop(into)] pending: Signal<bool>) -> impl In
 pub fn FieldTextarea(
     name: &'static str,
     /// Tells apart two fields of the same name on one page.
-    #[prop(optional)]
-    id: Option<&'static str>,
+    #[prop(optional, into)]
+    id: Option<String>,
     label: Text,
     #[prop(optional)] hint: Option<Text>,
     #[prop(optional, into)] value: Option<String>,
@@ -117,7 +120,7 @@ pub fn FieldTextarea(
     #[prop(optional)] maxlength: Option<usize>,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
-    let id = format!("field-{}", id.unwrap_or(name));
+    let id = format!("field-{}", id.as_deref().unwrap_or(name));
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let described = described_by(hint.is_some(), &hint_id, &error_id, error);

@@ -152,8 +152,7 @@ pub async fn set_milestone_status(data: MultipartData) -> Result<(), AppError> {
         chrono::Utc::now(),
     )
     .await?;
-    // No fragment: from the page itself, a link that differs only by its fragment would not reload.
-    leptos_axum::redirect(&format!("/pilots/{pilot_id}"));
+    leptos_axum::redirect(&format!("/pilots/{pilot_id}#milestone-{milestone_id}"));
     Ok(())
 }
 
@@ -174,7 +173,7 @@ pub async fn post_pilot_update(data: MultipartData) -> Result<(), AppError> {
         .take_files("photos", max)
         .map_err(|e| AppError::Invalid(vec![e]))?;
     super::service::post_update(&ctx::db()?, &viewer, pilot_id, &form.text("body"), photos).await?;
-    leptos_axum::redirect(&format!("/pilots/{pilot_id}"));
+    leptos_axum::redirect(&format!("/pilots/{pilot_id}#updates"));
     Ok(())
 }
 

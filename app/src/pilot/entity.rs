@@ -1,14 +1,5 @@
 //! Tables behind pilots.
 
-macro_rules! plain_relations {
-    () => {
-        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-        pub enum Relation {}
-
-        impl ActiveModelBehavior for ActiveModel {}
-    };
-}
-
 pub mod pilot {
     use sea_orm::entity::prelude::*;
 

@@ -6,11 +6,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::{RawField, TimingBadge, day};
+use super::{TimingBadge, day};
 use crate::error::AppError;
 use crate::i18n::{format_vnd, k, t, tf, use_locale};
 use crate::layout::{
-    ForbiddenNotice, FormAlert, SignInPrompt, SubmitButton, error_signal, field_error,
+    FieldInput, FieldTextarea, ForbiddenNotice, FormAlert, SignInPrompt, SubmitButton,
+    error_signal, field_error,
 };
 use crate::pilot::api::{
     AddKpi, AddMilestone, ClosePilot, CreatePilot, MoveMilestone, RecordMeasurement,
@@ -39,15 +40,15 @@ struct TermsValues {
 fn TermsFields(values: TermsValues, error: Signal<Option<AppError>>) -> impl IntoView {
     let f = move |name: &'static str| field_error(error, name);
     view! {
-        <RawField id="pilot-title".into() name="terms[title]" label=k::FIELD_PILOT_TITLE error=f("title") value=values.title required=true/>
-        <RawField id="pilot-summary".into() name="terms[summary]" label=k::FIELD_PILOT_SUMMARY hint=k::HINT_PILOT_SUMMARY error=f("summary") value=values.summary textarea=true required=true/>
+        <FieldInput id="pilot-title" name="terms[title]" label=k::FIELD_PILOT_TITLE error=f("title") value=values.title/>
+        <FieldTextarea id="pilot-summary" name="terms[summary]" label=k::FIELD_PILOT_SUMMARY hint=k::HINT_PILOT_SUMMARY error=f("summary") value=values.summary rows=3/>
         <div class="grid-2">
-            <RawField id="pilot-official".into() name="terms[official_name]" label=k::FIELD_PILOT_OFFICIAL error=f("official_name") value=values.official_name required=true/>
-            <RawField id="pilot-role".into() name="terms[official_role]" label=k::FIELD_PILOT_ROLE hint=k::HINT_PILOT_ROLE error=f("official_role") value=values.official_role required=true/>
-            <RawField id="pilot-budget".into() name="terms[budget_vnd]" label=k::FIELD_PILOT_BUDGET hint=k::HINT_MONEY error=f("budget_vnd") value=values.budget_vnd.to_string() required=true/>
-            <RawField id="pilot-disbursed".into() name="terms[disbursed_vnd]" label=k::FIELD_PILOT_DISBURSED hint=k::HINT_MONEY error=f("disbursed_vnd") value=values.disbursed_vnd.to_string()/>
-            <RawField id="pilot-starts".into() name="terms[starts_on]" label=k::FIELD_PILOT_STARTS error=f("starts_on") kind="date" value=input_day(values.starts_on) required=true/>
-            <RawField id="pilot-ends".into() name="terms[planned_end_on]" label=k::FIELD_PILOT_ENDS error=f("planned_end_on") kind="date" value=input_day(values.planned_end_on) required=true/>
+            <FieldInput id="pilot-official" name="terms[official_name]" label=k::FIELD_PILOT_OFFICIAL error=f("official_name") value=values.official_name/>
+            <FieldInput id="pilot-role" name="terms[official_role]" label=k::FIELD_PILOT_ROLE hint=k::HINT_PILOT_ROLE error=f("official_role") value=values.official_role/>
+            <FieldInput id="pilot-budget" name="terms[budget_vnd]" label=k::FIELD_PILOT_BUDGET hint=k::HINT_MONEY error=f("budget_vnd") value=values.budget_vnd.to_string()/>
+            <FieldInput id="pilot-disbursed" name="terms[disbursed_vnd]" label=k::FIELD_PILOT_DISBURSED hint=k::HINT_MONEY error=f("disbursed_vnd") value=values.disbursed_vnd.to_string() required=false/>
+            <FieldInput id="pilot-starts" name="terms[starts_on]" label=k::FIELD_PILOT_STARTS error=f("starts_on") kind="date" value=input_day(values.starts_on)/>
+            <FieldInput id="pilot-ends" name="terms[planned_end_on]" label=k::FIELD_PILOT_ENDS error=f("planned_end_on") kind="date" value=input_day(values.planned_end_on)/>
         </div>
     }
     .into_any()
@@ -259,8 +260,8 @@ fn MilestonesAdmin(page: PilotPage, actions: Actions, active: bool) -> impl Into
                                             <summary>{t(k::MILESTONE_MOVE)}</summary>
                                             <ActionForm action=actions.move_milestone attr:class="inline-form">
                                                 <input type="hidden" name="milestone_id" value=mid.to_string()/>
-                                                <RawField id=format!("move-due-{mid}") name="due_on" label=k::MILESTONE_NEW_DUE error=field_error(move_error, "due_on") kind="date" value=input_day(m.due_on) required=true/>
-                                                <RawField id=format!("move-reason-{mid}") name="reason" label=k::MILESTONE_MOVE_REASON hint=k::HINT_MOVE_REASON error=field_error(move_error, "reason") required=true/>
+                                                <FieldInput id=format!("move-due-{mid}") name="due_on" label=k::MILESTONE_NEW_DUE error=field_error(move_error, "due_on") kind="date" value=input_day(m.due_on)/>
+                                                <FieldInput id=format!("move-reason-{mid}") name="reason" label=k::MILESTONE_MOVE_REASON hint=k::HINT_MOVE_REASON error=field_error(move_error, "reason")/>
                                                 <button type="submit" class="button-secondary">{t(k::MILESTONE_MOVE)}</button>
                                             </ActionForm>
                                         </details>
@@ -276,7 +277,7 @@ fn MilestonesAdmin(page: PilotPage, actions: Actions, active: bool) -> impl Into
                 <ActionForm action=actions.add_milestone attr:class="challenge-form">
                     <input type="hidden" name="pilot_id" value=id.to_string()/>
                     <FormAlert error=add_error/>
-                    <RawField id="milestone-title".into() name="title" label=k::MILESTONE_TITLE error=f("title") required=true/>
+                    <FieldInput id="milestone-title" name="title" label=k::MILESTONE_TITLE error=f("title")/>
                     <div class="grid-2">
                         <div class="field" class:has-error=move || f("owner").get().is_some()>
                             <label for="milestone-owner">{t(k::MILESTONE_OWNER)}</label>
@@ -286,7 +287,7 @@ fn MilestonesAdmin(page: PilotPage, actions: Actions, active: bool) -> impl Into
                             </select>
                             <p class="field-error" role="alert" hidden=move || f("owner").get().is_none()>{move || f("owner").get()}</p>
                         </div>
-                        <RawField id="milestone-due".into() name="due_on" label=k::MILESTONE_DUE error=f("due_on") kind="date" required=true/>
+                        <FieldInput id="milestone-due" name="due_on" label=k::MILESTONE_DUE error=f("due_on") kind="date"/>
                     </div>
                     <div class="form-actions"><SubmitButton label=k::MILESTONE_ADD pending=actions.add_milestone.pending()/></div>
                 </ActionForm>
@@ -320,9 +321,9 @@ fn KpisAdmin(page: PilotPage, actions: Actions, active: bool) -> impl IntoView {
                                     <summary>{t(k::KPI_RECORD)}</summary>
                                     <ActionForm action=actions.measure attr:class="inline-form">
                                         <input type="hidden" name="kpi_id" value=kid.to_string()/>
-                                        <RawField id=format!("measure-on-{kid}") name="measured_on" label=k::KPI_DATE error=field_error(measure_error, "measured_on") kind="date" value=today required=true/>
-                                        <RawField id=format!("measure-value-{kid}") name="value" label=k::KPI_VALUE error=field_error(measure_error, "value") required=true/>
-                                        <RawField id=format!("measure-note-{kid}") name="note" label=k::KPI_NOTE error=field_error(measure_error, "note")/>
+                                        <FieldInput id=format!("measure-on-{kid}") name="measured_on" label=k::KPI_DATE error=field_error(measure_error, "measured_on") kind="date" value=today/>
+                                        <FieldInput id=format!("measure-value-{kid}") name="value" label=k::KPI_VALUE error=field_error(measure_error, "value")/>
+                                        <FieldInput id=format!("measure-note-{kid}") name="note" label=k::KPI_NOTE error=field_error(measure_error, "note") required=false/>
                                         <button type="submit" class="button-secondary">{t(k::KPI_RECORD)}</button>
                                     </ActionForm>
                                 </details>
@@ -336,11 +337,11 @@ fn KpisAdmin(page: PilotPage, actions: Actions, active: bool) -> impl IntoView {
                 <ActionForm action=actions.add_kpi attr:class="challenge-form">
                     <input type="hidden" name="pilot_id" value=id.to_string()/>
                     <FormAlert error=add_error/>
-                    <RawField id="kpi-name".into() name="name" label=k::KPI_NAME hint=k::HINT_KPI_NAME error=f("name") required=true/>
+                    <FieldInput id="kpi-name" name="name" label=k::KPI_NAME hint=k::HINT_KPI_NAME error=f("name")/>
                     <div class="grid-2">
-                        <RawField id="kpi-unit".into() name="unit" label=k::KPI_UNIT error=f("unit") required=true/>
-                        <RawField id="kpi-baseline".into() name="baseline" label=k::KPI_BASELINE error=f("baseline") required=true/>
-                        <RawField id="kpi-target".into() name="target" label=k::KPI_TARGET error=f("target") required=true/>
+                        <FieldInput id="kpi-unit" name="unit" label=k::KPI_UNIT error=f("unit")/>
+                        <FieldInput id="kpi-baseline" name="baseline" label=k::KPI_BASELINE error=f("baseline")/>
+                        <FieldInput id="kpi-target" name="target" label=k::KPI_TARGET error=f("target")/>
                     </div>
                     <div class="form-actions"><SubmitButton label=k::KPI_ADD pending=actions.add_kpi.pending()/></div>
                 </ActionForm>
@@ -370,8 +371,8 @@ fn CloseForm(id: i64, actions: Actions) -> impl IntoView {
                         <option value="stopped">{t(k::PILOT_STATUS_STOPPED)}</option>
                     </select>
                 </div>
-                <RawField id="close-statement".into() name="statement" label=k::PILOT_STATEMENT hint=k::HINT_PILOT_STATEMENT error=f("statement") textarea=true required=true/>
-                <RawField id="close-new-end".into() name="new_end_on" label=k::PILOT_NEW_END hint=k::HINT_PILOT_NEW_END error=f("new_end_on") kind="date"/>
+                <FieldTextarea id="close-statement" name="statement" label=k::PILOT_STATEMENT hint=k::HINT_PILOT_STATEMENT error=f("statement") rows=3/>
+                <FieldInput id="close-new-end" name="new_end_on" label=k::PILOT_NEW_END hint=k::HINT_PILOT_NEW_END error=f("new_end_on") kind="date" required=false/>
                 <div class="form-actions"><SubmitButton label=k::PILOT_CLOSE pending=actions.close.pending()/></div>
             </ActionForm>
         </section>

@@ -8,11 +8,13 @@ use leptos_router::hooks::use_params_map;
 use server_fn::ServerFn;
 
 use super::charts::KpiChart;
-use super::{PilotStatusBadge, ProgressBar, RawField, TimingBadge, day};
+use super::{PilotStatusBadge, ProgressBar, TimingBadge, day};
 use crate::challenge::model::HistoryEntry;
 use crate::error::AppError;
 use crate::i18n::{Locale, format_datetime, format_vnd, k, lookup, t, tf, use_locale};
-use crate::layout::{FormAlert, MultipartForm, error_signal, field_error};
+use crate::layout::{
+    FieldInput, FieldTextarea, FormAlert, MultipartForm, error_signal, field_error,
+};
 use crate::pilot::api::{
     CommentOnUpdate, FollowPilot, HidePilotComment, RatePilot, get_pilot, post_pilot_update,
     set_milestone_status,
@@ -242,10 +244,10 @@ fn MilestoneItem(m: MilestoneView) -> impl IntoView {
                                 {MilestoneStatus::ALL.into_iter().map(|s| view! { <option value=s.code() selected=s == m.status>{t(s.label())}</option> }).collect_view()}
                             </select>
                         </div>
-                        <RawField id=format!("blocked-{id}") name="blocked_reason" label=k::MILESTONE_BLOCKED_REASON hint=k::HINT_BLOCKED_REASON error=field("blocked_reason") textarea=true/>
-                        <RawField id=format!("evidence-{id}") name="evidence_text" label=k::MILESTONE_EVIDENCE_TEXT hint=k::HINT_EVIDENCE error=field("evidence_text") textarea=true/>
-                        <RawField id=format!("evidence-url-{id}") name="evidence_url" label=k::MILESTONE_EVIDENCE_URL hint=k::HINT_EVIDENCE_URL error=field("evidence_url") kind="url"/>
-                        <RawField id=format!("evidence-file-{id}") name="evidence_file" label=k::MILESTONE_EVIDENCE_FILE hint=k::HINT_EVIDENCE_FILE error=field("evidence_file") kind="file"/>
+                        <FieldTextarea id=format!("blocked-{id}") name="blocked_reason" label=k::MILESTONE_BLOCKED_REASON hint=k::HINT_BLOCKED_REASON error=field("blocked_reason") rows=3 required=false/>
+                        <FieldTextarea id=format!("evidence-{id}") name="evidence_text" label=k::MILESTONE_EVIDENCE_TEXT hint=k::HINT_EVIDENCE error=field("evidence_text") rows=3 required=false/>
+                        <FieldInput id=format!("evidence-url-{id}") name="evidence_url" label=k::MILESTONE_EVIDENCE_URL hint=k::HINT_EVIDENCE_URL error=field("evidence_url") kind="url" required=false/>
+                        <FieldInput id=format!("evidence-file-{id}") name="evidence_file" label=k::MILESTONE_EVIDENCE_FILE hint=k::HINT_EVIDENCE_FILE error=field("evidence_file") kind="file" required=false/>
                         <button type="submit" class="button" disabled=move || pending.get()>{t(k::MILESTONE_SAVE_STATUS)}</button>
                     </MultipartForm>
                 </details>
