@@ -33,7 +33,8 @@ def free_port():
 def get(url, headers=None):
     request = urllib.request.Request(url, headers=headers or {})
     with urllib.request.urlopen(request, timeout=30) as r:
-        return r.status, dict(r.headers), r.read()
+        # Header names as the server sent them (lower case), looked up without regard to case.
+        return r.status, {k.lower(): v for k, v in r.headers.items()}, r.read()
 
 
 class Server:
@@ -105,18 +106,18 @@ def weight(site, base):
     accept = {"Accept-Encoding": "br, gzip"}
     _, headers, html = get(base + "/", accept)
     page = html
-    if headers.get("Content-Encoding") == "br" and shutil.which("brotli"):
+    if headers.get("content-encoding") == "br" and shutil.which("brotli"):
         page = subprocess.run(["brotli", "-d", "-c"], input=html, capture_output=True).stdout
-    elif headers.get("Content-Encoding") == "gzip":
+    elif headers.get("content-encoding") == "gzip":
         page = gzip.decompress(html)
     text = page.decode("utf-8", "replace")
     assets = sorted(set(re.findall(r'(?:href|src)="(/pkg/[^"]+|/fonts/[^"]+)"', text)))
     assets += [a.replace(".js", ".wasm") for a in assets if a.endswith(".js")]
-    transferred = {"/": {"bytes": len(html), "encoding": headers.get("Content-Encoding")}}
+    transferred = {"/": {"bytes": len(html), "encoding": headers.get("content-encoding")}}
     for path in assets:
         try:
             _, h, body = get(base + path, accept)
-            transferred[path] = {"bytes": len(body), "encoding": h.get("Content-Encoding")}
+            transferred[path] = {"bytes": len(body), "encoding": h.get("content-encoding")}
         except OSError as e:
             transferred[path] = {"error": str(e)}
     total = sum(v.get("bytes", 0) for v in transferred.values())
