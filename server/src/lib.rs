@@ -114,8 +114,16 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         workers::spawn(self.state.clone());
         app::vote::live::listen(self.state.db.clone(), self.state.ctx.votes.clone());
+        use axum::serve::ListenerExt;
+        // Without TCP_NODELAY a response written in two parts (headers, then a streamed body:
+        // every page, every file) waits for the client's delayed ACK, about 40 ms each.
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(err) = tcp.set_nodelay(true) {
+                tracing::debug!(%err, "could not set TCP_NODELAY");
+            }
+        });
         axum::serve(
-            self.listener,
+            listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
