@@ -155,15 +155,15 @@ async fn rate_limit(State(state): State<AppState>, request: Request, next: Next)
     if request.method() == Method::OPTIONS {
         return next.run(request).await;
     }
-    let (address, locale) = request
-        .extensions()
-        .get::<RequestAuth>()
-        .map(|a| (a.ip.clone(), answer_locale(request.headers(), a)))
-        .unwrap_or_default();
-    let verdict = state.api_limiter.check(&address, Instant::now());
+    let auth = request.extensions().get::<RequestAuth>();
+    let address = auth.map(|a| a.ip.as_str()).unwrap_or_default();
+    let verdict = state.api_limiter.check(address, Instant::now());
     let mut response = if verdict.allowed {
         next.run(request).await
     } else {
+        let locale = auth
+            .map(|a| answer_locale(request.headers(), a))
+            .unwrap_or_default();
         let mut r = error_response(
             &AppError::RateLimited {
                 retry_after_secs: verdict.reset_secs as i64,

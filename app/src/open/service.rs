@@ -265,15 +265,7 @@ pub async fn challenges(
     let (after, limit) = page.bounds()?;
     let rows = challenge_rows(db, filter, Some((after, limit + 1)), now).await?;
     let (rows, next_cursor) = paged(rows, limit, |c| c.id);
-    let orgs = organisation_slugs(db).await?;
-    let mut sources = sources_of(db, rows.iter().map(|c| c.id).collect()).await?;
-    let items = rows
-        .into_iter()
-        .map(|c| {
-            let s = sources.remove(&c.id).unwrap_or_default();
-            challenge_of(c, &orgs, s, now)
-        })
-        .collect();
+    let items = challenges_of(db, rows, now).await?;
     Ok(api::ChallengeList { items, next_cursor })
 }
 
@@ -687,7 +679,15 @@ pub async fn all_challenges(
     filter: &ChallengeFilter,
     now: DateTime<Utc>,
 ) -> Result<Vec<api::Challenge>, AppError> {
-    let rows = challenge_rows(db, filter, None, now).await?;
+    challenges_of(db, challenge_rows(db, filter, None, now).await?, now).await
+}
+
+/// Rows in the API's shape, with organisations and source reports in two more queries.
+async fn challenges_of(
+    db: &impl ConnectionTrait,
+    rows: Vec<challenge::Model>,
+    now: DateTime<Utc>,
+) -> Result<Vec<api::Challenge>, AppError> {
     let orgs = organisation_slugs(db).await?;
     let mut sources = sources_of(db, rows.iter().map(|c| c.id).collect()).await?;
     Ok(rows
