@@ -18,14 +18,16 @@ build:
 	scripts/setup.sh build
 	cargo leptos build
 
+# Files named by their content (cached for a year) and compressed beforehand; serve the binary
+# with LEPTOS_HASH_FILES=true beside the hash.txt this writes next to it.
 release:
 	scripts/setup.sh build
-	cargo leptos build --release
+	LEPTOS_HASH_FILES=true cargo leptos build --release --precompress
 
 # Builds the release site and drives it with wrk; writes bench/results/DATE-HOST.{md,json}.
 bench:
 	scripts/setup.sh bench
-	cargo leptos build --release
+	LEPTOS_HASH_FILES=true cargo leptos build --release --precompress
 	python3 bench/run.py --binary $${CARGO_TARGET_DIR:-target}/release/vidan --site target/site
 
 clean-data:

@@ -14,7 +14,9 @@ import os
 import platform
 import re
 import shutil
+import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -40,20 +42,24 @@ def get(url, headers=None):
 class Server:
     """The release binary on its own port and database; reports its peak memory."""
 
-    def __init__(self, binary, site, demo):
+    def __init__(self, binary, site, demo, database_url=None, log=None, rust_log="warn"):
         self.port = free_port()
         self.dir = tempfile.mkdtemp(prefix="vidan-bench-")
         env = dict(os.environ)
         env.update({
             "VIDAN_ADDR": f"127.0.0.1:{self.port}",
-            "DATABASE_URL": f"sqlite://{self.dir}/vidan.db?mode=rwc",
+            "DATABASE_URL": database_url or f"sqlite://{self.dir}/vidan.db?mode=rwc",
             "LEPTOS_SITE_ROOT": site,
             "VIDAN_DEMO_DATA": "true" if demo else "false",
             "VIDAN_API_RATE_PER_MINUTE": "100000000",
-            "RUST_LOG": "warn",
+            # The rush's voters come from many networks, through a proxy's X-Forwarded-For.
+            "VIDAN_TRUST_PROXY": "true",
+            "LEPTOS_HASH_FILES": "true",
+            "RUST_LOG": rust_log,
         })
         started = time.monotonic()
-        self.process = subprocess.Popen([binary], env=env)
+        self.log = open(log, "w") if log else None
+        self.process = subprocess.Popen([binary], env=env, stdout=self.log, stderr=self.log)
         self.base = f"http://127.0.0.1:{self.port}"
         while True:
             try:
@@ -73,10 +79,13 @@ class Server:
                     return int(line.split()[1]) / 1024
         return None
 
-    def stop(self):
+    def stop(self, keep=False):
         self.process.terminate()
         self.process.wait(timeout=30)
-        shutil.rmtree(self.dir, ignore_errors=True)
+        if self.log:
+            self.log.close()
+        if not keep:
+            shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def wrk(url, seconds, connections=64):
@@ -99,6 +108,8 @@ def weight(site, base):
     pkg = os.path.join(site, "pkg")
     files = {}
     for name in sorted(os.listdir(pkg)):
+        if name.endswith((".gz", ".br")):
+            continue
         data = open(os.path.join(pkg, name), "rb").read()
         files[name] = {"raw": len(data), "gzip": len(gzip.compress(data, 9)),
                        "brotli": brotli_size(data)}
@@ -112,7 +123,8 @@ def weight(site, base):
         page = gzip.decompress(html)
     text = page.decode("utf-8", "replace")
     assets = sorted(set(re.findall(r'(?:href|src)="(/pkg/[^"]+|/fonts/[^"]+)"', text)))
-    assets += [a.replace(".js", ".wasm") for a in assets if a.endswith(".js")]
+    # The wasm the script loads, named in the page's preload link or beside the script.
+    assets += [a for a in re.findall(r'"(/pkg/[^"]+\.wasm)"', text) if a not in assets]
     transferred = {"/": {"bytes": len(html), "encoding": headers.get("content-encoding")}}
     for path in assets:
         try:
@@ -142,30 +154,177 @@ def machine():
             "kernel": platform.release()}
 
 
+def seed(binary, database_url, fixture):
+    """Fills a new database with the large set; returns the seconds it took."""
+    env = dict(os.environ, DATABASE_URL=database_url, RUST_LOG="warn")
+    started = time.monotonic()
+    subprocess.run([binary, "bench-seed", fixture], env=env, check=True)
+    return time.monotonic() - started
+
+
+def compute(binary, database_url, fixture):
+    env = dict(os.environ, DATABASE_URL=database_url, RUST_LOG="warn")
+    out = subprocess.run([binary, "bench-compute", fixture], env=env, check=True,
+                         capture_output=True, text=True).stdout
+    return [{"name": name, "runs_ms": runs, "median_ms": sorted(runs)[len(runs) // 2]}
+            for name, runs in json.loads(out.strip().splitlines()[-1])]
+
+
+def script(*names):
+    """One wrk script from several (the scenario's and the report's)."""
+    f = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    for name in names:
+        f.write(open(os.path.join(HERE, name)).read() + "\n")
+    f.close()
+    return f.name
+
+
+def rush(server, fixture, count_votes, connections=256, threads=2):
+    """Every rush voter votes once; returns wrk's figures and the count check."""
+    rush = fixture["rush"]
+    done_file = tempfile.mktemp(prefix="vidan-rush-")
+    env = dict(os.environ, VIDAN_VOTERS=str(rush["voters"]),
+               VIDAN_ENTRIES=",".join(map(str, rush["entry_ids"])),
+               VIDAN_THREADS=str(threads), VIDAN_DONE_FILE=done_file)
+    lua = script("vote-rush.lua", "wrk-report.lua")
+    process = subprocess.Popen(
+        ["wrk", f"-t{threads}", f"-c{connections}", "-d600s", "--latency", "--timeout", "10s",
+         "-s", lua, server.base], env=env, stdout=subprocess.PIPE, text=True)
+    # Each thread writes a line when it has sent its share and heard every answer; then the run
+    # ends, so its duration is the rush's own.
+    while process.poll() is None:
+        if os.path.exists(done_file) and len(open(done_file).read().splitlines()) >= threads:
+            process.send_signal(signal.SIGINT)
+            break
+        time.sleep(0.01)
+    out = process.communicate()[0]
+    run = json.loads([l for l in out.splitlines() if l.startswith("{")][-1])
+    accepted = refused = 0
+    for line in open(done_file).read().splitlines():
+        _, a, r, _ = map(int, line.split())
+        accepted += a
+        refused += r
+    os.unlink(done_file)
+    rows, voters = count_votes(rush["slug"])
+    run.update({
+        "connections": connections,
+        "voters": rush["voters"],
+        "accepted": accepted,
+        "refused": refused,
+        "votes_in_database": rows,
+        "distinct_voters_in_database": voters,
+        "lost": max(accepted - rows, 0),
+        "doubled": rows - voters,
+        "unexpected": max(rows - accepted, 0),
+        "accepted_per_second": accepted / run["seconds"],
+    })
+    return run
+
+
+def sqlite_votes(path):
+    def count(slug):
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            return db.execute(
+                "SELECT COUNT(*), COUNT(DISTINCT user_id) FROM votes v "
+                "JOIN challenges c ON c.id = v.challenge_id WHERE c.slug = ?", (slug,)).fetchone()
+    return count
+
+
+def postgres_votes(url):
+    def count(slug):
+        out = subprocess.run(
+            ["psql", url, "-At", "-F", " ", "-c",
+             "SELECT COUNT(*), COUNT(DISTINCT user_id) FROM votes v "
+             f"JOIN challenges c ON c.id = v.challenge_id WHERE c.slug = '{slug}'"],
+            capture_output=True, text=True, check=True).stdout
+        rows, voters = out.split()
+        return int(rows), int(voters)
+    return count
+
+
+def drafting(server, fixture, seconds, connections=64, threads=2):
+    d = fixture["drafting"]
+    judges = tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False)
+    for j, entries in enumerate(d["judges"]):
+        judges.write(f"bench-judge-{j} {','.join(map(str, entries))}\n")
+    judges.close()
+    env = dict(os.environ, VIDAN_JUDGES_FILE=judges.name,
+               VIDAN_CRITERIA=",".join(map(str, d["criteria"])),
+               VIDAN_SCALE=f"{d['scale_min']},{d['scale_max']}", VIDAN_THREADS=str(threads))
+    lua = script("judges-drafting.lua", "wrk-report.lua")
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", lua,
+         server.base], env=env, capture_output=True, text=True, check=True).stdout
+    os.unlink(judges.name)
+    run = json.loads([l for l in out.splitlines() if l.startswith("{")][-1])
+    run.update({"connections": connections, "judges": len(d["judges"])})
+    return run
+
+
+def query_counts(binary, site, database_url, pages):
+    """Database statements per page: one request each, counted in sqlx's statement log, on a
+    server started anew on the large set (its start is timed too)."""
+    log = tempfile.mktemp(prefix="vidan-queries-")
+    server = Server(binary, site, demo=False, database_url=database_url, log=log,
+                    rust_log="warn,sqlx::query=info")
+    counts = {}
+    for name, path in pages:
+        before = open(log, errors="replace").read().count("sqlx::query")
+        get(server.base + path)
+        time.sleep(0.3)
+        counts[name] = open(log, errors="replace").read().count("sqlx::query") - before
+    peak = server.peak_rss_mb()
+    server.stop(keep=True)
+    os.unlink(log)
+    return counts, server.ready_seconds, peak
+
+
+def fresh_postgres(url):
+    base, name = url.rsplit("/", 1)
+    admin = base + "/postgres"
+    subprocess.run(["psql", admin, "-q", "-c", f"DROP DATABASE IF EXISTS {name}"], check=True)
+    subprocess.run(["psql", admin, "-q", "-c", f"CREATE DATABASE {name}"], check=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
     parser.add_argument("--site", required=True)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--postgres", default=os.environ.get(
+        "VIDAN_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/vidan_bench"))
     parser.add_argument("--out", default=os.path.join(HERE, "results"))
     args = parser.parse_args()
     site = os.path.abspath(args.site)
+    binary = os.path.abspath(args.binary)
+    peaks = []
 
-    empty = Server(args.binary, site, demo=False)
+    empty = Server(binary, site, demo=False)
     ready_empty = empty.ready_seconds
+    peaks.append(empty.peak_rss_mb())
     empty.stop()
 
-    server = Server(args.binary, site, demo=True)
+    # The large set on SQLite.
+    work = tempfile.mkdtemp(prefix="vidan-bench-data-")
+    db_path = os.path.join(work, "vidan.db")
+    sqlite_url = f"sqlite://{db_path}?mode=rwc"
+    fixture_path = os.path.join(work, "fixture.json")
+    print("seeding the large data set on SQLite…", flush=True)
+    seed_sqlite = seed(binary, sqlite_url, fixture_path)
+    fixture = json.load(open(fixture_path))
+    print(f"  {seed_sqlite:.0f} s", flush=True)
+    computations = compute(binary, sqlite_url, fixture_path)
+    for c in computations:
+        print(f"{c['name']:60} {c['median_ms']:8.1f} ms", flush=True)
+
+    server = Server(binary, site, demo=False, database_url=sqlite_url)
     base = server.base
-    challenges = json.loads(get(base + "/api/v1/challenges?limit=200")[2])["items"]
-    public = [c for c in challenges if c["entries_public"]]
-    pilots = json.loads(get(base + "/api/v1/pilots")[2])["items"]
     pages = [
         ("home", "/"),
         ("challenge list", "/challenges"),
-        ("challenge page", f"/challenges/{challenges[0]['slug']}"),
-        ("public entries", f"/challenges/{public[0]['slug']}/entries"),
-        ("pilot page", f"/pilots/{pilots[0]['id']}"),
+        ("challenge page", f"/challenges/{fixture['big_vote']}"),
+        ("public entries", f"/challenges/{fixture['finished']}/entries"),
+        ("pilot page", f"/pilots/{fixture['pilot_id']}"),
         ("dashboard", "/dashboard"),
         ("API: challenges", "/api/v1/challenges"),
         ("static file", "/favicon.svg"),
@@ -180,18 +339,57 @@ def main():
     static = next(r for r in results if r["name"] == "static file")["rps"]
     for r in results:
         r["share_of_static"] = r["rps"] / static if static else None
+
+    drafts = drafting(server, fixture, args.seconds)
+    print(f"judges' drafts  {drafts['rps']:>9.0f} req/s  p99 {drafts['p99_ms']:.1f} ms  "
+          f"errors {drafts['errors']}", flush=True)
+    rush_sqlite = rush(server, fixture, sqlite_votes(db_path))
+    print(f"vote rush (SQLite) {rush_sqlite['accepted_per_second']:.0f} votes/s  "
+          f"p99 {rush_sqlite['p99_ms']:.1f} ms  accepted {rush_sqlite['accepted']}  "
+          f"in database {rush_sqlite['votes_in_database']}", flush=True)
+    weights = weight(site, base)
+    peaks.append(server.peak_rss_mb())
+    server.stop()
+
+    counts, ready_large, peak = query_counts(binary, site, sqlite_url, pages)
+    peaks.append(peak)
+    shutil.rmtree(work, ignore_errors=True)
+
+    # The rush again on PostgreSQL.
+    rush_pg = None
+    seed_pg = None
+    if shutil.which("psql"):
+        fresh_postgres(args.postgres)
+        fixture_path = tempfile.mktemp(prefix="vidan-fixture-")
+        print("seeding the large data set on PostgreSQL…", flush=True)
+        seed_pg = seed(binary, args.postgres, fixture_path)
+        pg_fixture = json.load(open(fixture_path))
+        os.unlink(fixture_path)
+        pg = Server(binary, site, demo=False, database_url=args.postgres)
+        rush_pg = rush(pg, pg_fixture, postgres_votes(args.postgres))
+        print(f"vote rush (PostgreSQL) {rush_pg['accepted_per_second']:.0f} votes/s  "
+              f"p99 {rush_pg['p99_ms']:.1f} ms  accepted {rush_pg['accepted']}  "
+              f"in database {rush_pg['votes_in_database']}", flush=True)
+        peaks.append(pg.peak_rss_mb())
+        pg.stop()
+
     report = {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "machine": machine(),
-        "data": "demo data (the large seed is not built yet)",
+        "data": {k: fixture[k] for k in
+                 ("citizens", "challenges", "entries", "votes", "scores", "pilots")},
+        "seed_seconds": {"sqlite": seed_sqlite, "postgres": seed_pg},
         "connections": 64,
         "seconds_per_scenario": args.seconds,
-        "ready_seconds": {"empty database": ready_empty, "demo data": server.ready_seconds},
+        "ready_seconds": {"empty database": ready_empty, "large data set": ready_large},
         "pages": results,
-        "weight": weight(site, base),
-        "peak_rss_mb": server.peak_rss_mb(),
+        "queries_per_page": counts,
+        "judging_drafts": drafts,
+        "vote_rush": {"sqlite": rush_sqlite, "postgres": rush_pg},
+        "computations": computations,
+        "weight": weights,
+        "peak_rss_mb": max(p for p in peaks if p is not None),
     }
-    server.stop()
     os.makedirs(args.out, exist_ok=True)
     stem = os.path.join(args.out, f"{report['date'][:10]}-{report['machine']['host']}")
     with open(stem + ".json", "w") as f:
@@ -201,24 +399,66 @@ def main():
     print(f"wrote {stem}.md and {stem}.json")
 
 
+def verdict(ok):
+    return "met" if ok else "missed"
+
+
 def markdown(r):
     m = r["machine"]
+    d = r["data"]
+    seeded = f"built in {r['seed_seconds']['sqlite']:.0f} s on SQLite"
+    if r["seed_seconds"]["postgres"]:
+        seeded += f", {r['seed_seconds']['postgres']:.0f} s on PostgreSQL"
     lines = [
         f"# Benchmark {r['date']}",
         "",
         f"Machine: {m['host']}, {m['cpu']}, {m['cores']} cores, {m['memory']}, Linux {m['kernel']}.",
-        f"Data: {r['data']}. wrk, 2 threads, {r['connections']} connections, "
-        f"{r['seconds_per_scenario']} s per scenario; SQLite.",
+        f"Data: {d['citizens']:,} citizens, {d['challenges']} challenges, {d['entries']:,} entries, "
+        f"{d['votes']:,} votes, {d['scores']:,} scores, {d['pilots']} pilots ({seeded}).",
+        f"Load: wrk, 2 threads; pages at {r['connections']} connections for "
+        f"{r['seconds_per_scenario']} s each, on SQLite.",
         "",
         "## Pages",
         "",
-        "| page | path | req/s | p50 ms | p95 ms | p99 ms | errors | of static |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| page | path | req/s | p50 ms | p95 ms | p99 ms | errors | of static | queries |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for p in r["pages"]:
         share = f"{p['share_of_static'] * 100:.1f} %" if p["share_of_static"] else ""
+        queries = r["queries_per_page"].get(p["name"], "")
         lines.append(f"| {p['name']} | `{p['path']}` | {p['rps']:.0f} | {p['p50_ms']:.1f} | "
-                     f"{p['p95_ms']:.1f} | {p['p99_ms']:.1f} | {p['errors']} | {share} |")
+                     f"{p['p95_ms']:.1f} | {p['p99_ms']:.1f} | {p['errors']} | {share} | {queries} |")
+    lines += ["", "Queries: the database statements one anonymous request runs (sqlx's statement log).",
+              ""]
+    j = r["judging_drafts"]
+    lines += [
+        "## Judges saving drafts",
+        "",
+        f"{j['judges']} signed-in judges saving marks for their entries, {j['connections']} "
+        f"connections: **{j['rps']:.0f} saves/s**, p50 {j['p50_ms']:.1f} ms, p95 {j['p95_ms']:.1f} ms, "
+        f"p99 {j['p99_ms']:.1f} ms, errors {j['errors']}.",
+        "",
+        "## Vote rush",
+        "",
+        "Every voter holds a session made beforehand and votes once, from many networks (through "
+        "X-Forwarded-For). Each vote is answered after the commit that holds it (group commit; "
+        "`synchronous=FULL` on SQLite).",
+        "",
+        "| database | voters | connections | accepted/s | p50 ms | p95 ms | p99 ms | accepted "
+        "| refused | in database | lost | doubled |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, v in r["vote_rush"].items():
+        if v is None:
+            continue
+        lines.append(
+            f"| {name} | {v['voters']:,} | {v['connections']} | {v['accepted_per_second']:.0f} | "
+            f"{v['p50_ms']:.1f} | {v['p95_ms']:.1f} | {v['p99_ms']:.1f} | {v['accepted']:,} | "
+            f"{v['refused']:,} | {v['votes_in_database']:,} | {v['lost']} | {v['doubled']} |")
+    lines += ["", "## Computations", "", "| what | median ms | runs ms |", "|---|---:|---|"]
+    for c in r["computations"]:
+        runs = ", ".join(f"{x:.0f}" for x in c["runs_ms"])
+        lines.append(f"| {c['name']} | {c['median_ms']:.1f} | {runs} |")
     w = r["weight"]
     lines += ["", "## Weight", "", "| file | raw | gzip | brotli |", "|---|---:|---:|---:|"]
     for name, f in w["files"].items():
@@ -226,17 +466,50 @@ def markdown(r):
         lines.append(f"| `{name}` | {f['raw']:,} | {f['gzip']:,} | {brotli} |")
     lines += ["", f"A first visit to the home page transfers **{w['first_visit_bytes']:,} bytes**:", ""]
     for path, f in w["first_visit"].items():
-        lines.append(f"- `{path}`: {f.get('bytes', f.get('error'))} bytes ({f.get('encoding') or 'identity'})")
+        lines.append(f"- `{path}`: {f.get('bytes', f.get('error'))} bytes "
+                     f"({f.get('encoding') or 'identity'})")
     ready = r["ready_seconds"]
     lines += [
         "",
         "## Start and memory",
         "",
         f"- Ready on an empty database (migrations included): {ready['empty database']:.2f} s",
-        f"- Ready on a new database filled with demo data: {ready['demo data']:.2f} s",
-        f"- Peak RSS of the server during the run: {r['peak_rss_mb']:.0f} MB",
+        f"- Ready on the large data set: {ready['large data set']:.2f} s",
+        f"- Peak RSS of any server process during the whole benchmark: {r['peak_rss_mb']:.0f} MB",
         "",
+        "## Targets",
+        "",
+        "| target | figure | |",
+        "|---|---|---|",
     ]
+    static = next(p for p in r["pages"] if p["name"] == "static file")
+    for p in r["pages"]:
+        if p["name"] == "static file":
+            continue
+        ok = p["rps"] >= 2000 and p["p99_ms"] < 50 and p["rps"] >= 0.05 * static["rps"]
+        lines.append(f"| {p['name']}: ≥ 2,000 req/s, p99 < 50 ms, ≥ 5 % of static | "
+                     f"{p['rps']:.0f} req/s, p99 {p['p99_ms']:.1f} ms | {verdict(ok)} |")
+    for name, target, p99 in (("sqlite", 1500, 100), ("postgres", 3000, None)):
+        v = r["vote_rush"].get(name)
+        if v is None:
+            continue
+        ok = (v["accepted_per_second"] >= target and (p99 is None or v["p99_ms"] < p99)
+              and v["lost"] == 0 and v["doubled"] == 0 and v["unexpected"] == 0)
+        need = f"≥ {target:,} votes/s" + (f", p99 < {p99} ms" if p99 else "") + ", none lost or doubled"
+        lines.append(f"| vote rush on {name}: {need} | {v['accepted_per_second']:.0f}/s, "
+                     f"p99 {v['p99_ms']:.1f} ms, lost {v['lost']}, doubled {v['doubled']} "
+                     f"| {verdict(ok)} |")
+    tally = next(c for c in r["computations"] if c["name"].startswith("tally of every"))
+    dash = next(c for c in r["computations"] if c["name"].startswith("dashboard"))
+    lines.append(f"| tally of {d['votes']:,} votes < 1 s | {tally['median_ms']:.0f} ms | "
+                 f"{verdict(tally['median_ms'] < 1000)} |")
+    lines.append(f"| dashboard < 100 ms | {dash['median_ms']:.0f} ms | "
+                 f"{verdict(dash['median_ms'] < 100)} |")
+    lines.append(f"| first visit < 400 KB | {w['first_visit_bytes'] / 1000:.0f} KB | "
+                 f"{verdict(w['first_visit_bytes'] < 400_000)} |")
+    lines.append(f"| peak RSS < 150 MB | {r['peak_rss_mb']:.0f} MB | "
+                 f"{verdict(r['peak_rss_mb'] < 150)} |")
+    lines.append("")
     return "\n".join(lines)
 
 

@@ -26,6 +26,8 @@ pub mod entry;
 pub mod error;
 #[cfg(feature = "ssr")]
 pub mod feed;
+#[cfg(feature = "ssr")]
+pub mod group_commit;
 pub mod i18n;
 pub mod judging;
 pub mod layout;

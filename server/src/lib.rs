@@ -19,13 +19,16 @@ use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::FromRef;
-use http::Request;
+use http::{HeaderValue, Request, header};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use config::Config;
 
@@ -89,6 +92,7 @@ impl Application {
                 db: db.clone(),
                 settings: Arc::new(settings),
                 votes: app::vote::live::Hub::default(),
+                writes: app::group_commit::GroupCommit::start(db.clone()),
             },
             db,
             api_limiter: Arc::new(open_data::RateLimiter::new(config.api_requests_per_minute)),
@@ -153,7 +157,9 @@ fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(middleware::forbid_cross_site))
         .layer(axum::middleware::from_fn(middleware::security_headers))
-        .layer(CompressionLayer::new())
+        // Pages and API answers are compressed as they go out, at a level that costs little
+        // CPU per request (the largest files are compressed once, at build time).
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .with_state(state)
 }
 
@@ -167,12 +173,38 @@ fn with_site_files(
 ) -> Router<AppState> {
     let root = std::path::PathBuf::from(options.site_root.as_ref());
     let pkg = root.join(options.site_pkg_dir.as_ref());
+    // A release build names its files by their content (LEPTOS_HASH_FILES) and compresses them
+    // beforehand (`--precompress`): browsers keep them for a year and get the smallest encoding
+    // they accept, with no compression work per request. Unhashed files are checked each time.
+    let pkg_cache = if options.hash_files {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
     let render =
         leptos_axum::render_app_to_stream_with_context(provide, move || shell(options.clone()));
+    let cached = |value: &'static str| {
+        SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static(value))
+    };
     router
-        .nest_service("/pkg", ServeDir::new(pkg))
-        .nest_service("/fonts", ServeDir::new(root.join("fonts")))
-        .route_service("/favicon.svg", ServeFile::new(root.join("favicon.svg")))
+        .nest_service(
+            "/pkg",
+            ServiceBuilder::new()
+                .layer(cached(pkg_cache))
+                .service(ServeDir::new(pkg).precompressed_br().precompressed_gzip()),
+        )
+        .nest_service(
+            "/fonts",
+            ServiceBuilder::new()
+                .layer(cached("public, max-age=604800"))
+                .service(ServeDir::new(root.join("fonts"))),
+        )
+        .route_service(
+            "/favicon.svg",
+            ServiceBuilder::new()
+                .layer(cached("public, max-age=86400"))
+                .service(ServeFile::new(root.join("favicon.svg"))),
+        )
         .fallback(move |request: Request<Body>| render(request))
 }
 

@@ -2,9 +2,12 @@
 
 use server::{Application, Config};
 
-const USAGE: &str = "usage: vidan [serve | migrate | create-admin EMAIL NAME | backup FILE]\n\
+const USAGE: &str = "usage: vidan [serve | migrate | create-admin EMAIL NAME | backup FILE\n\
+  \x20            | bench-seed FIXTURE | bench-compute FIXTURE]\n\
   create-admin reads the password from VIDAN_ADMIN_PASSWORD or, failing that, standard input.\n\
-  backup writes a consistent copy of the SQLite database to FILE, also while the server runs.";
+  backup writes a consistent copy of the SQLite database to FILE, also while the server runs.\n\
+  bench-seed fills a new, empty database with the benchmark's large data set and writes what the\n\
+  benchmark needs to know of it to FIXTURE (JSON); bench-compute times the heavy computations on it.";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -55,6 +58,38 @@ async fn main() -> anyhow::Result<()> {
             let db = server::db::connect(&config).await?;
             server::db::backup(&db, std::path::Path::new(file)).await?;
             println!("backed up to {file}");
+            Ok(())
+        }
+        ["bench-seed", fixture] => {
+            let db = server::db::connect(&config).await?;
+            server::db::migrate(&db).await?;
+            if !app::demo::seed_if_empty(&db).await? {
+                anyhow::bail!("bench-seed needs a new, empty database");
+            }
+            let started = std::time::Instant::now();
+            let made = app::demo::large::seed(&db, &app::demo::large::Scale::full())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            std::fs::write(fixture, serde_json::to_vec_pretty(&made)?)?;
+            println!(
+                "seeded {} citizens, {} challenges, {} entries, {} votes, {} scores, {} pilots in {:.1} s",
+                made.citizens,
+                made.challenges,
+                made.entries,
+                made.votes,
+                made.scores,
+                made.pilots,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        ["bench-compute", fixture] => {
+            let db = server::db::connect(&config).await?;
+            let made: app::demo::large::Fixture = serde_json::from_slice(&std::fs::read(fixture)?)?;
+            let timings = app::demo::large::computations(&db, &made, 5)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{}", serde_json::to_string(&timings)?);
             Ok(())
         }
         _ => {

@@ -28,6 +28,8 @@ pub struct ServerCtx {
     pub settings: Arc<Settings>,
     /// Wakes the pages that follow a challenge's vote totals.
     pub votes: crate::vote::live::Hub,
+    /// Batches votes into shared durable commits.
+    pub writes: crate::group_commit::GroupCommit,
 }
 
 /// Put into each request's extensions by the session middleware, before Leptos sees it.

@@ -3,6 +3,7 @@
 
 mod challenges;
 mod judging;
+pub mod large;
 mod pdf;
 mod pilots;
 mod teams;

@@ -18,8 +18,17 @@ pub async fn cast_vote(entry_id: i64) -> Result<(), AppError> {
     let viewer = ctx::require_verified()?;
     let network = super::rules::network_of(&ctx::request_auth()?.ip);
     let server = ctx::server_ctx()?;
-    super::service::throttle(&server.db, viewer.id, &network).await?;
-    let c = super::service::cast(&server.db, &viewer, entry_id, &network).await?;
+    // Answered once the vote is on disk, in a commit shared with the votes cast meanwhile.
+    let c = server
+        .writes
+        .run(move |txn| {
+            let (viewer, network) = (viewer.clone(), network.clone());
+            Box::pin(async move {
+                super::service::throttle(txn, viewer.id, &network).await?;
+                super::service::cast(txn, &viewer, entry_id, &network).await
+            })
+        })
+        .await?;
     super::live::announce(&server.db, &server.votes, c.id).await?;
     back_to_entries(&c.slug);
     Ok(())
@@ -31,8 +40,16 @@ pub async fn withdraw_vote(entry_id: i64) -> Result<(), AppError> {
     let viewer = ctx::require_verified()?;
     let network = super::rules::network_of(&ctx::request_auth()?.ip);
     let server = ctx::server_ctx()?;
-    super::service::throttle(&server.db, viewer.id, &network).await?;
-    let c = super::service::withdraw(&server.db, &viewer, entry_id).await?;
+    let c = server
+        .writes
+        .run(move |txn| {
+            let (viewer, network) = (viewer.clone(), network.clone());
+            Box::pin(async move {
+                super::service::throttle(txn, viewer.id, &network).await?;
+                super::service::withdraw(txn, &viewer, entry_id).await
+            })
+        })
+        .await?;
     super::live::announce(&server.db, &server.votes, c.id).await?;
     back_to_entries(&c.slug);
     Ok(())

@@ -134,20 +134,16 @@ pub const RATE_PER_ACCOUNT: u64 = 30;
 pub const RATE_PER_NETWORK: u64 = 300;
 pub const RATE_WINDOW_MINUTES: i64 = 10;
 
-/// Votes per entry from the ballots (entry, voided); most votes first, then by entry id.
-pub fn tally(ballots: &[(i64, bool)], entries: &[i64]) -> Vec<(i64, u64)> {
-    let mut counts: Vec<(i64, u64)> = entries
+/// The ranking of `entries` from the counted (not voided) votes per entry: most votes first,
+/// then by entry id; an entry nobody voted for has 0, votes for other entries are left out.
+pub fn tally(counted: &[(i64, u64)], entries: &[i64]) -> Vec<(i64, u64)> {
+    let by_entry: std::collections::HashMap<i64, u64> = counted.iter().copied().collect();
+    let mut ranking: Vec<(i64, u64)> = entries
         .iter()
-        .map(|e| {
-            let n = ballots
-                .iter()
-                .filter(|(b, voided)| b == e && !voided)
-                .count();
-            (*e, n as u64)
-        })
+        .map(|e| (*e, by_entry.get(e).copied().unwrap_or(0)))
         .collect();
-    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    counts
+    ranking.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranking
 }
 
 #[cfg(test)]
@@ -196,10 +192,10 @@ mod tests {
     }
 
     #[test]
-    fn the_tally_counts_what_was_not_voided() {
-        let ballots = [(1, false), (2, false), (2, false), (2, true), (3, false)];
+    fn the_tally_ranks_every_entry_and_only_those() {
+        let counted = [(1, 1), (2, 2), (3, 1), (9, 5)];
         assert_eq!(
-            tally(&ballots, &[1, 2, 3, 4]),
+            tally(&counted, &[1, 2, 3, 4]),
             [(2, 2), (1, 1), (3, 1), (4, 0)]
         );
     }

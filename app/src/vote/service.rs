@@ -4,8 +4,10 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
+
+use sea_orm::sea_query::{Expr, ExprTrait};
 
 use super::entity::{settings, vote};
 use super::model::{Ballot, Ballots, VoteBox, VoteSettings};
@@ -230,28 +232,39 @@ pub async fn withdraw(
     Ok(c)
 }
 
-/// Counted votes per entry and the number of people who voted.
+/// Counted votes per entry and the number of people who voted, counted by the database (a
+/// city-wide vote has hundreds of thousands of ballots).
 pub async fn totals(
     db: &impl ConnectionTrait,
     c: &challenge::Model,
     entries: &[i64],
 ) -> Result<(Vec<(i64, u64)>, u64), AppError> {
-    let votes = vote::Entity::find()
+    let counted: Vec<(i64, i64)> = vote::Entity::find()
+        .select_only()
+        .column(vote::Column::EntryId)
+        .column_as(Expr::col(vote::Column::Id).count(), "n")
         .filter(vote::Column::ChallengeId.eq(c.id))
+        .filter(vote::Column::VoidedAt.is_null())
+        .group_by(vote::Column::EntryId)
+        .into_tuple()
         .all(db)
         .await?;
-    let ballots: Vec<(i64, bool)> = votes
-        .iter()
-        .map(|v| (v.entry_id, v.voided_at.is_some()))
+    let voters: Option<i64> = vote::Entity::find()
+        .select_only()
+        .column_as(Expr::col(vote::Column::UserId).count_distinct(), "voters")
+        .filter(vote::Column::ChallengeId.eq(c.id))
+        .filter(vote::Column::VoidedAt.is_null())
+        .into_tuple()
+        .one(db)
+        .await?;
+    let counted: Vec<(i64, u64)> = counted
+        .into_iter()
+        .map(|(e, n)| (e, u64::try_from(n).unwrap_or(0)))
         .collect();
-    let mut voters: Vec<i64> = votes
-        .iter()
-        .filter(|v| v.voided_at.is_none())
-        .map(|v| v.user_id)
-        .collect();
-    voters.sort_unstable();
-    voters.dedup();
-    Ok((rules::tally(&ballots, entries), voters.len() as u64))
+    Ok((
+        rules::tally(&counted, entries),
+        u64::try_from(voters.unwrap_or(0)).unwrap_or(0),
+    ))
 }
 
 /// The vote as the entries page shows it, if the challenge has one.
@@ -386,13 +399,13 @@ pub async fn current_totals(
     c: &challenge::Model,
 ) -> Result<(Vec<(i64, u64)>, u64), AppError> {
     let ids: Vec<i64> = entry::Entity::find()
+        .select_only()
+        .column(entry::Column::Id)
         .filter(entry::Column::ChallengeId.eq(c.id))
         .filter(entry::Column::Status.eq(EntryStatus::Submitted.code()))
+        .into_tuple()
         .all(db)
-        .await?
-        .into_iter()
-        .map(|e| e.id)
-        .collect();
+        .await?;
     totals(db, c, &ids).await
 }
 
