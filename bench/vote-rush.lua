@@ -1,8 +1,10 @@
 -- The vote-night rush: each signed-in citizen (a session made beforehand) votes once, from one of
 -- many networks, as the form on the entries page does. Each thread takes every T-th voter; when a
 -- thread has sent its share and heard every answer, it stops and says so in a file, and the
--- harness ends the run (SIGINT), so wrk's duration is the rush's. A 303 is a vote counted; a
--- 200 is the health check a connection sends if it raced past the end of its share.
+-- harness ends the run (SIGINT), so wrk's duration is the rush's. (A request that fails at the
+-- socket gets no answer: the harness then ends the run once the votes stop coming.) A redirect
+-- is a vote counted; a 200 is the health check a connection sends if it raced past the end of
+-- its share. Load after wrk-report.lua: `done` prints its line, then the threads' counts.
 --
 -- Environment: VIDAN_VOTERS (how many), VIDAN_ENTRIES (entry ids, comma separated),
 -- VIDAN_THREADS (wrk's -t), VIDAN_DONE_FILE (where threads report), VIDAN_TOKEN_PREFIX.
@@ -17,13 +19,26 @@ for id in string.gmatch(os.getenv("VIDAN_ENTRIES"), "%d+") do
 end
 
 local counter = 0
+local all = {}
 function setup(thread)
   thread:set("index", counter)
   counter = counter + 1
+  all[#all + 1] = thread
+end
+
+function done(summary, latency, requests)
+  report(summary, latency)
+  local a, r, x = 0, 0, 0
+  for _, t in ipairs(all) do
+    a = a + (t:get("accepted") or 0)
+    r = r + (t:get("refused") or 0)
+    x = x + (t:get("extra") or 0)
+  end
+  io.write(string.format('{"accepted":%d,"refused":%d,"extra":%d}\n', a, r, x))
 end
 
 local index, next_voter, sent, answered, reported = nil, nil, 0, 0, false
-local accepted, refused, extra = 0, 0, 0
+accepted, refused, extra = 0, 0, 0
 
 function delay()
   if next_voter ~= nil and next_voter >= voters then

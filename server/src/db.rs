@@ -21,7 +21,9 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
         .max_connections(config.max_connections)
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(10))
-        .sqlx_logging(false)
+        // Every statement is logged only when asked for (RUST_LOG=sqlx::query=info): the
+        // benchmark counts the queries each page runs this way.
+        .sqlx_logging(tracing::enabled!(target: "sqlx::query", tracing::Level::INFO))
         .map_sqlx_sqlite_opts(|o| {
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)

@@ -79,6 +79,11 @@ async fn clean_up(db: &impl ConnectionTrait) -> anyhow::Result<()> {
             day_ago,
         ),
         ("DELETE FROM email_codes WHERE expires_at < $1", day_ago),
+        // Past the vote rate limit's window, an attempt counts for nothing.
+        (
+            "DELETE FROM vote_attempts WHERE at < $1",
+            now - chrono::Duration::minutes(app::vote::rules::RATE_WINDOW_MINUTES),
+        ),
     ] {
         db.execute_raw(Statement::from_sql_and_values(backend, sql, [at.into()]))
             .await?;

@@ -282,7 +282,16 @@ pub async fn save_marks(
     use crate::auth::ctx;
     let viewer = ctx::require_verified()?;
     let marks = marks.parse().map_err(AppError::Invalid)?;
-    super::service::save_marks(&ctx::db()?, &viewer, entry_id, marks, false).await
+    // A room of judges saving as they type: their drafts share durable commits.
+    ctx::server_ctx()?
+        .writes
+        .run(move |txn| {
+            let (viewer, marks) = (viewer.clone(), marks.clone());
+            Box::pin(async move {
+                super::service::save_marks(txn, &viewer, entry_id, marks, false).await
+            })
+        })
+        .await
 }
 
 #[server(prefix = "/api", endpoint = "judging/submit")]

@@ -18,14 +18,15 @@ pub async fn cast_vote(entry_id: i64) -> Result<(), AppError> {
     let viewer = ctx::require_verified()?;
     let network = super::rules::network_of(&ctx::request_auth()?.ip);
     let server = ctx::server_ctx()?;
+    let ballot = super::service::ballot_for(&server.db, entry_id).await?;
     // Answered once the vote is on disk, in a commit shared with the votes cast meanwhile.
     let c = server
         .writes
         .run(move |txn| {
-            let (viewer, network) = (viewer.clone(), network.clone());
+            let (viewer, network, ballot) = (viewer.clone(), network.clone(), ballot.clone());
             Box::pin(async move {
                 super::service::throttle(txn, viewer.id, &network).await?;
-                super::service::cast(txn, &viewer, entry_id, &network).await
+                super::service::cast_ballot(txn, &viewer, &ballot, &network).await
             })
         })
         .await?;

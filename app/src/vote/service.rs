@@ -154,8 +154,38 @@ pub async fn cast(
     entry_id: i64,
     network: &str,
 ) -> Result<challenge::Model, AppError> {
-    let (e, c) = votable(db, entry_id).await?;
-    let s = settings_of(db, c.id).await?;
+    let ballot = ballot_for(db, entry_id).await?;
+    cast_ballot(db, viewer, &ballot, network).await
+}
+
+/// What a vote for an entry needs to know before it is written: the entry, open to votes now,
+/// its challenge and the vote's settings. Read outside the writing transaction, so a rush of
+/// votes keeps the shared writer busy only with what must be written together.
+#[derive(Clone, Debug)]
+pub struct BallotFor {
+    pub entry: entry::Model,
+    pub challenge: challenge::Model,
+    pub settings: settings::Model,
+}
+
+pub async fn ballot_for(db: &impl ConnectionTrait, entry_id: i64) -> Result<BallotFor, AppError> {
+    let (entry, challenge) = votable(db, entry_id).await?;
+    let settings = settings_of(db, challenge.id).await?;
+    Ok(BallotFor {
+        entry,
+        challenge,
+        settings,
+    })
+}
+
+/// Casts a vote whose entry and settings were read beforehand (see [`ballot_for`]).
+pub async fn cast_ballot(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    ballot: &BallotFor,
+    network: &str,
+) -> Result<challenge::Model, AppError> {
+    let (e, c, s) = (&ballot.entry, ballot.challenge.clone(), &ballot.settings);
     let mine = current(db, c.id, viewer.id).await?;
     let slots: Vec<(i32, i64)> = mine.iter().map(|v| (v.slot, v.entry_id)).collect();
     match rules::cast(&slots, e.id, s.allowance) {
@@ -419,10 +449,6 @@ pub async fn throttle(
     use super::entity::attempt;
     let now = Utc::now();
     let window = chrono::Duration::minutes(rules::RATE_WINDOW_MINUTES);
-    attempt::Entity::delete_many()
-        .filter(attempt::Column::At.lt(now - window))
-        .exec(db)
-        .await?;
     let by_account = attempt::Entity::find()
         .filter(attempt::Column::UserId.eq(user_id))
         .filter(attempt::Column::At.gte(now - window))
