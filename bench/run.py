@@ -202,7 +202,7 @@ def rush(server, fixture, count_votes, connections=256, threads=2):
             last, still_since = rows, time.monotonic()
         elif rows > 0 and time.monotonic() - still_since > 5:
             break
-        time.sleep(0.05)
+        time.sleep(0.2)
     process.send_signal(signal.SIGINT)
     out = process.communicate()[0]
     lines = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
@@ -231,7 +231,7 @@ def sqlite_votes(path):
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
             return db.execute(
                 "SELECT COUNT(*), COUNT(DISTINCT user_id), "
-                "(julianday(MAX(created_at)) - julianday(MIN(created_at))) * 86400 FROM votes v "
+                "(julianday(MAX(v.created_at)) - julianday(MIN(v.created_at))) * 86400 FROM votes v "
                 "JOIN challenges c ON c.id = v.challenge_id WHERE c.slug = ?", (slug,)).fetchone()
     return count
 
@@ -241,7 +241,7 @@ def postgres_votes(url):
         out = subprocess.run(
             ["psql", url, "-At", "-F", " ", "-c",
              "SELECT COUNT(*), COUNT(DISTINCT user_id), "
-             "COALESCE(EXTRACT(EPOCH FROM MAX(created_at) - MIN(created_at)), 0) FROM votes v "
+             "COALESCE(EXTRACT(EPOCH FROM MAX(v.created_at) - MIN(v.created_at)), 0) FROM votes v "
              f"JOIN challenges c ON c.id = v.challenge_id WHERE c.slug = '{slug}'"],
             capture_output=True, text=True, check=True).stdout
         rows, voters, span = out.split()

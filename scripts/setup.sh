@@ -52,6 +52,10 @@ if [ "$what" = "test" ]; then
     say "installing aiosmtpd (the SMTP server the mail tests talk to)"
     python3 -m pip install --quiet aiosmtpd
   fi
+  if ! python3 -c 'import moto.server' 2>/dev/null; then
+    say "installing moto (the S3-compatible server the file storage tests talk to)"
+    python3 -m pip install --quiet 'moto[server]'
+  fi
   if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/@axe-core/playwright ]; then
     say "installing Playwright and axe-core for the browser tests (no browser download)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)

@@ -46,7 +46,7 @@ pub mod upload;
 pub mod vote;
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, MetaTags, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
@@ -74,6 +74,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
+                // The stylesheet under its content-hashed name in a release build.
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -134,7 +136,6 @@ pub fn App() -> impl IntoView {
     let viewer: ViewerResource = Resource::new_blocking(|| (), |_| account::api::get_viewer());
     provide_context(viewer);
     view! {
-        <Link rel="stylesheet" id="leptos" href="/pkg/vidan.css"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Meta name="description" content=t(k::META_DESCRIPTION)/>
         <Meta name="theme-color" content="#0b5d4b"/>

@@ -15,6 +15,7 @@ mod m20261122_000010_judging;
 mod m20261122_000011_votes;
 mod m20261122_000012_vote_attempts;
 mod m20261122_000013_pilots;
+mod m20261123_000014_upload_storage;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000011_votes::Migration),
             Box::new(m20261122_000012_vote_attempts::Migration),
             Box::new(m20261122_000013_pilots::Migration),
+            Box::new(m20261123_000014_upload_storage::Migration),
         ]
     }
 }

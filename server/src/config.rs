@@ -68,6 +68,10 @@ pub struct Config {
     pub max_connections: u32,
     /// Requests per minute one address may make to the open data API (per instance).
     pub api_requests_per_minute: u32,
+    /// Where files' bytes are kept without a bucket (one instance, or a shared volume).
+    pub files_dir: PathBuf,
+    /// An S3-compatible bucket for files, shared by every instance.
+    pub s3: Option<app::upload::storage::S3Config>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -177,6 +181,23 @@ impl Config {
                 ));
             }
         };
+        let s3 = match var("VIDAN_S3_ENDPOINT") {
+            None => None,
+            Some(endpoint) => {
+                let need = |name: &str| {
+                    var(name).ok_or_else(|| {
+                        ConfigError(format!("VIDAN_S3_ENDPOINT is set: set {name} too"))
+                    })
+                };
+                Some(app::upload::storage::S3Config {
+                    endpoint,
+                    bucket: need("VIDAN_S3_BUCKET")?,
+                    region: var("VIDAN_S3_REGION").unwrap_or_else(|| "us-east-1".into()),
+                    access_key: need("VIDAN_S3_ACCESS_KEY")?,
+                    secret_key: need("VIDAN_S3_SECRET_KEY")?,
+                })
+            }
+        };
         Ok(Config {
             database_url,
             addr,
@@ -193,6 +214,8 @@ impl Config {
             scheduler_interval_secs: parse("VIDAN_SCHEDULER_INTERVAL_SECS", 60)?,
             max_connections: parse("VIDAN_DB_MAX_CONNECTIONS", 8)?,
             api_requests_per_minute: parse("VIDAN_API_RATE_PER_MINUTE", 600)?,
+            files_dir: PathBuf::from(var("VIDAN_FILES_DIR").unwrap_or_else(|| "data/files".into())),
+            s3,
         })
     }
 

@@ -52,7 +52,8 @@ impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Application> {
         let db = db::connect(&config).await?;
         db::migrate(&db).await?;
-        if config.demo_data && app::demo::seed_if_empty(&db).await? {
+        let storage = storage(&config).await?;
+        if config.demo_data && app::demo::seed_if_empty(&db, &storage).await? {
             tracing::info!("filled the empty database with demo data");
         }
         if let Some(admin) = &config.first_admin
@@ -93,6 +94,7 @@ impl Application {
                 settings: Arc::new(settings),
                 votes: app::vote::live::Hub::default(),
                 writes: app::group_commit::GroupCommit::start(db.clone()),
+                storage,
             },
             db,
             api_limiter: Arc::new(open_data::RateLimiter::new(config.api_requests_per_minute)),
@@ -135,6 +137,17 @@ impl Application {
         .await?;
         Ok(())
     }
+}
+
+/// The file store the configuration names (a bucket, or else a folder), ready for use.
+pub async fn storage(config: &Config) -> anyhow::Result<app::upload::storage::Storage> {
+    use app::upload::storage::Storage;
+    let storage = match &config.s3 {
+        Some(s3) => Storage::s3(s3)?,
+        None => Storage::folder(&config.files_dir),
+    };
+    storage.prepare().await?;
+    Ok(storage)
 }
 
 fn router(state: AppState) -> Router {

@@ -63,7 +63,8 @@ async fn main() -> anyhow::Result<()> {
         ["bench-seed", fixture] => {
             let db = server::db::connect(&config).await?;
             server::db::migrate(&db).await?;
-            if !app::demo::seed_if_empty(&db).await? {
+            let storage = server::storage(&config).await?;
+            if !app::demo::seed_if_empty(&db, &storage).await? {
                 anyhow::bail!("bench-seed needs a new, empty database");
             }
             let started = std::time::Instant::now();

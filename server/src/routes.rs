@@ -131,9 +131,9 @@ async fn file(
         && name
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
-    let file_name = if ours { name } else { stored.file_name };
+    let file_name = if ours { name } else { stored.file_name.clone() };
     let headers = [
-        (header::CONTENT_TYPE, stored.content_type),
+        (header::CONTENT_TYPE, stored.content_type.clone()),
         (
             header::CONTENT_DISPOSITION,
             format!("{disposition}; filename=\"{file_name}\""),
@@ -145,7 +145,13 @@ async fn file(
             "default-src 'none'; sandbox".to_owned(),
         ),
     ];
-    (headers, stored.data).into_response()
+    match app::upload::service::bytes_of(&state.ctx.storage, stored).await {
+        Ok(bytes) => (headers, bytes).into_response(),
+        Err(err) => {
+            tracing::error!(%err, "reading a stored file's bytes");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
 }
 
 /// Running totals of a challenge's vote as server-sent events: one `totals` event at once, then

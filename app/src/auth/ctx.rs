@@ -30,6 +30,8 @@ pub struct ServerCtx {
     pub votes: crate::vote::live::Hub,
     /// Batches votes into shared durable commits.
     pub writes: crate::group_commit::GroupCommit,
+    /// Where files' bytes are kept.
+    pub storage: crate::upload::storage::Storage,
 }
 
 /// Put into each request's extensions by the session middleware, before Leptos sees it.

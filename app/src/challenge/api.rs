@@ -273,7 +273,15 @@ pub async fn add_challenge_file(data: MultipartData) -> Result<(), AppError> {
         .take_file("file", purpose.max_bytes())
         .map_err(|e| AppError::Invalid(vec![e]))?
         .ok_or_else(|| AppError::invalid("file", "error.file_empty"))?;
-    let link = super::service::add_file(&db, &m, &staff, purpose, file).await?;
+    let link = super::service::add_file(
+        &db,
+        &crate::auth::ctx::server_ctx()?.storage,
+        &m,
+        &staff,
+        purpose,
+        file,
+    )
+    .await?;
     crate::audit::service::Record::new("challenge.file_add", "challenge", Some(m.id))
         .by_requester()
         .details(serde_json::json!({ "upload_id": link.id, "purpose": purpose.code() }))

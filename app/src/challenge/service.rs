@@ -304,6 +304,7 @@ pub async fn cancel(
 /// Adds a cover (replacing the old one) or an attachment.
 pub async fn add_file(
     db: &(impl ConnectionTrait + TransactionTrait),
+    storage: &crate::upload::storage::Storage,
     m: &challenge::Model,
     owner: &Viewer,
     purpose: Purpose,
@@ -313,7 +314,7 @@ pub async fn add_file(
         return Err(AppError::conflict("error.challenge_cancelled"));
     }
     let txn = db.begin().await?;
-    let link = crate::upload::service::store(&txn, owner.id, purpose, "file", file)
+    let link = crate::upload::service::store(&txn, storage, owner.id, purpose, "file", file)
         .await
         .map_err(AppError::Invalid)?;
     match purpose {

@@ -31,8 +31,11 @@ async fn org_id(db: &impl ConnectionTrait, slug: &str) -> Result<i64, AppError> 
 }
 
 /// Files a report as `author`, dated `days_ago`.
+// One argument per field of the report form, so each demo report reads like the form filled in.
+#[allow(clippy::too_many_arguments)]
 async fn report(
     db: &(impl ConnectionTrait + TransactionTrait),
+    storage: &crate::upload::storage::Storage,
     author: &Viewer,
     org: i64,
     category: &str,
@@ -42,6 +45,7 @@ async fn report(
 ) -> Result<i64, AppError> {
     let id = crate::report::service::create(
         db,
+        storage,
         author,
         NewReport {
             organisation_id: Some(org),
@@ -148,7 +152,10 @@ async fn challenge(
     Ok(published)
 }
 
-pub async fn seed(db: &(impl ConnectionTrait + TransactionTrait)) -> Result<(), AppError> {
+pub async fn seed(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    storage: &crate::upload::storage::Storage,
+) -> Result<(), AppError> {
     let ward1 = org_id(db, "phuong-1").await?;
     let ward3 = org_id(db, "phuong-3").await?;
     let ninh_son = org_id(db, "phuong-ninh-son").await?;
@@ -162,30 +169,30 @@ pub async fn seed(db: &(impl ConnectionTrait + TransactionTrait)) -> Result<(), 
     let staff = viewer(db, "canbo@vidan.local").await?;
     let admin = viewer(db, "admin@vidan.local").await?;
 
-    let queue = report(db, &citizen, ward1, "admin_procedures",
+    let queue = report(db, storage, &citizen, ward1, "admin_procedures",
         "Phải xếp hàng hơn hai tiếng ở bộ phận một cửa",
         "Sáng thứ Hai tôi đến bộ phận một cửa của phường lúc 7 giờ để chứng thực giấy tờ, đã có hơn 40 người chờ. \
          Chỉ có một quầy nhận hồ sơ chứng thực, không có số thứ tự điện tử nên ai cũng phải đứng chờ tại chỗ. \
          Tôi phải xin nghỉ nửa ngày làm.", 20).await?;
-    let queue_again = report(db, &team, ward1, "admin_procedures",
+    let queue_again = report(db, storage, &team, ward1, "admin_procedures",
         "Chờ quá lâu khi làm chứng thực ở phường",
         "Tuần nào tôi cũng thấy hàng dài người chờ chứng thực bản sao, người già phải đứng rất lâu, không có ghế đủ cho mọi người.", 18).await?;
-    let land = report(db, &citizen, ward3, "land_housing",
+    let land = report(db, storage, &citizen, ward3, "land_housing",
         "Không biết hồ sơ cấp giấy chứng nhận đất đang ở bước nào",
         "Tôi nộp hồ sơ cấp giấy chứng nhận quyền sử dụng đất đã hơn một tháng. Mỗi lần hỏi phải lên tận nơi, \
          không có cách nào tra cứu tình trạng hồ sơ qua điện thoại.", 12).await?;
-    let elderly = report(db, &citizen, ninh_son, "admin_procedures",
+    let elderly = report(db, storage, &citizen, ninh_son, "admin_procedures",
         "Người cao tuổi không tự điền được tờ khai",
         "Mẹ tôi 78 tuổi, mắt kém và không đọc được chữ nhỏ. Khi làm thủ tục, tờ khai dài nhiều trang, \
          không có ai hướng dẫn cụ thể nên phải về nhà nhờ con cháu rồi quay lại hôm sau.", 9).await?;
-    let hotline = report(db, &team, ward1, "other",
+    let hotline = report(db, storage, &team, ward1, "other",
         "Gọi đường dây nóng của phường không ai nghe máy",
         "Tôi gọi số đường dây nóng in trên bảng tin của phường ba lần trong giờ hành chính nhưng không ai nghe. \
          Không có cách nào để lại lời nhắn hay nhận cuộc gọi lại.", 15).await?;
-    let lamp = report(db, &citizen, ward3, "transport",
+    let lamp = report(db, storage, &citizen, ward3, "transport",
         "Đèn đường hỏng đoạn gần trường tiểu học",
         "Ba cột đèn liền nhau bị hỏng hơn hai tuần, buổi tối học sinh đi học thêm về rất tối và nguy hiểm.", 6).await?;
-    report(db, &team, tan_binh, "environment",
+    report(db, storage, &team, tan_binh, "environment",
         "Rác ứ đọng ở khu chợ sau mỗi phiên chợ",
         "Sau phiên chợ sáng, rác để lại đến chiều mới được thu gom, mùi hôi và ruồi nhặng ảnh hưởng các hộ xung quanh.", 2).await?;
 

@@ -93,6 +93,7 @@ pub const DEMO_ACCOUNTS: [DemoAccount; 12] = [
 /// Fills an empty database; does nothing when any account or organisation exists.
 pub async fn seed_if_empty(
     db: &(impl ConnectionTrait + sea_orm::TransactionTrait),
+    storage: &crate::upload::storage::Storage,
 ) -> Result<bool, AppError> {
     if user::Entity::find().count(db).await? > 0
         || crate::org::entity::organisation::Entity::find()
@@ -154,11 +155,11 @@ pub async fn seed_if_empty(
         "/account",
     )
     .await?;
-    challenges::seed(db).await?;
-    teams::seed(db).await?;
+    challenges::seed(db, storage).await?;
+    teams::seed(db, storage).await?;
     judging::seed(db).await?;
     votes::seed(db).await?;
-    pilots::seed(db).await?;
+    pilots::seed(db, storage).await?;
     crate::audit::service::Record::new("demo.seed", "site", None)
         .reason("Dữ liệu mẫu cho lần chạy đầu tiên")
         .details(serde_json::json!({ "organisations": 7, "accounts": DEMO_ACCOUNTS.len() }))

@@ -34,12 +34,13 @@ fn done(evidence: &str) -> StatusChange {
 
 async fn dated_update(
     db: &impl ConnectionTrait,
+    storage: &crate::upload::storage::Storage,
     who: &crate::auth::Viewer,
     pilot_id: i64,
     body: &str,
     at: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    pilots::post_update(db, who, pilot_id, body, Vec::new()).await?;
+    pilots::post_update(db, storage, who, pilot_id, body, Vec::new()).await?;
     let latest = update::Entity::find()
         .filter(update::Column::PilotId.eq(pilot_id))
         .order_by_desc(update::Column::Id)
@@ -53,7 +54,10 @@ async fn dated_update(
     Ok(id)
 }
 
-pub async fn seed(db: &(impl ConnectionTrait + TransactionTrait)) -> Result<(), AppError> {
+pub async fn seed(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    storage: &crate::upload::storage::Storage,
+) -> Result<(), AppError> {
     let canbo = viewer(db, "canbo@vidan.local").await?;
     let mai = viewer(db, "mai@vidan.local").await?;
     let lan = viewer(db, "lan@vidan.local").await?;
@@ -126,6 +130,7 @@ pub async fn seed(db: &(impl ConnectionTrait + TransactionTrait)) -> Result<(), 
     }
     pilots::set_status(
         db,
+        storage,
         first_team,
         ids[0],
         done("Ảnh quầy số 7 và bảng hướng dẫn ở sảnh chính."),
@@ -134,6 +139,7 @@ pub async fn seed(db: &(impl ConnectionTrait + TransactionTrait)) -> Result<(), 
     .await?;
     pilots::set_status(
         db,
+        storage,
         first_team,
         ids[1],
         StatusChange {
@@ -147,6 +153,7 @@ pub async fn seed(db: &(impl ConnectionTrait + TransactionTrait)) -> Result<(), 
     .await?;
     pilots::set_status(
         db,
+        storage,
         &canbo,
         ids[2],
         done("Danh sách 12 cán bộ đã tập huấn, có chữ ký."),
@@ -155,6 +162,7 @@ pub async fn seed(db: &(impl ConnectionTrait + TransactionTrait)) -> Result<(), 
     .await?;
     pilots::set_status(
         db,
+        storage,
         &canbo,
         ids[3],
         StatusChange {
@@ -205,16 +213,14 @@ pub async fn seed(db: &(impl ConnectionTrait + TransactionTrait)) -> Result<(), 
         pilots::measure(db, &canbo, kpi, &day_input(-ago), value, note, Utc::now()).await?;
     }
 
-    let first_update = dated_update(
-        db,
+    let first_update = dated_update(db, storage,
         first_team,
         running,
         "Quầy số 7 đã dành riêng cho người có hẹn. Tuần đầu có 146 lượt đặt lịch qua tin nhắn, phần lớn là người trên 50 tuổi.",
         days(-14),
     )
     .await?;
-    let second_update = dated_update(
-        db,
+    let second_update = dated_update(db, storage,
         &canbo,
         running,
         "Thời gian chờ trung bình giảm từ 118 xuống 61 phút. Báo cáo giữa kỳ chậm vài ngày vì đang đối chiếu số liệu với phần mềm một cửa.",
@@ -303,6 +309,7 @@ pub async fn seed(db: &(impl ConnectionTrait + TransactionTrait)) -> Result<(), 
         };
         pilots::set_status(
             db,
+            storage,
             who,
             id,
             done("Biên bản kèm số liệu phát phiếu."),
@@ -335,6 +342,7 @@ pub async fn seed(db: &(impl ConnectionTrait + TransactionTrait)) -> Result<(), 
     }
     dated_update(
         db,
+        storage,
         second_team,
         rolled,
         "Ba tuần, 1.240 phiếu hẹn đã phát; số người phải quay lại giảm từ 33 xuống 8 mỗi ngày.",

@@ -37,7 +37,10 @@ pub(super) async fn challenge_by_slug(
         .ok_or(AppError::NotFound)
 }
 
-pub async fn seed(db: &(impl ConnectionTrait + TransactionTrait)) -> Result<(), AppError> {
+pub async fn seed(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    storage: &crate::upload::storage::Storage,
+) -> Result<(), AppError> {
     let mai = viewer(db, "mai@vidan.local").await?;
     let tuan = viewer(db, "tuan@vidan.local").await?;
 
@@ -97,7 +100,7 @@ pub async fn seed(db: &(impl ConnectionTrait + TransactionTrait)) -> Result<(), 
         close - Duration::days(1),
     )
     .await?;
-    attach_pitch(db, &green, &tuan, "tong-dai-xanh-thuyet-trinh.pdf").await?;
+    attach_pitch(db, storage, &green, &tuan, "tong-dai-xanh-thuyet-trinh.pdf").await?;
     submitted(
         db,
         &hotline,
@@ -240,6 +243,7 @@ pub(super) async fn submitted(
 /// A one-page PDF attached to the team's submitted entry and marked public.
 async fn attach_pitch(
     db: &(impl ConnectionTrait + TransactionTrait),
+    storage: &crate::upload::storage::Storage,
     t: &team::Model,
     owner: &crate::auth::Viewer,
     file_name: &str,
@@ -251,6 +255,7 @@ async fn attach_pitch(
         .ok_or(AppError::NotFound)?;
     let link = crate::upload::service::store(
         db,
+        storage,
         owner.id,
         crate::upload::service::Purpose::Attachment,
         "file",

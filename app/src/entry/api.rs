@@ -127,7 +127,15 @@ pub async fn add_entry_file(data: server_fn::codec::MultipartData) -> Result<(),
         .take_file("file", Purpose::Attachment.max_bytes())
         .map_err(|e| AppError::Invalid(vec![e]))?
         .ok_or_else(|| AppError::invalid("file", "error.file_empty"))?;
-    super::files::add(&db, &viewer, team_id, public, file).await?;
+    super::files::add(
+        &db,
+        &crate::auth::ctx::server_ctx()?.storage,
+        &viewer,
+        team_id,
+        public,
+        file,
+    )
+    .await?;
     leptos_axum::redirect(&format!("/teams/{team_id}"));
     Ok(())
 }

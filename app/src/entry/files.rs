@@ -103,6 +103,7 @@ async fn changeable(
 /// Attaches a file (PDF or image, checked by its bytes, images stripped of location data).
 pub async fn add(
     db: &(impl ConnectionTrait + TransactionTrait),
+    storage: &crate::upload::storage::Storage,
     viewer: &Viewer,
     team_id: i64,
     public: bool,
@@ -116,9 +117,10 @@ pub async fn add(
                 .with("max", MAX_ATTACHMENTS),
         ]));
     }
-    let link = crate::upload::service::store(&txn, viewer.id, Purpose::Attachment, "file", file)
-        .await
-        .map_err(AppError::Invalid)?;
+    let link =
+        crate::upload::service::store(&txn, storage, viewer.id, Purpose::Attachment, "file", file)
+            .await
+            .map_err(AppError::Invalid)?;
     attachment::ActiveModel {
         entry_id: Set(e.id),
         upload_id: Set(link.id),

@@ -146,6 +146,7 @@ pub async fn set_milestone_status(data: MultipartData) -> Result<(), AppError> {
     };
     let pilot_id = super::service::set_status(
         &ctx::db()?,
+        &ctx::server_ctx()?.storage,
         &viewer,
         milestone_id,
         change,
@@ -172,7 +173,15 @@ pub async fn post_pilot_update(data: MultipartData) -> Result<(), AppError> {
     let photos = form
         .take_files("photos", max)
         .map_err(|e| AppError::Invalid(vec![e]))?;
-    super::service::post_update(&ctx::db()?, &viewer, pilot_id, &form.text("body"), photos).await?;
+    super::service::post_update(
+        &ctx::db()?,
+        &ctx::server_ctx()?.storage,
+        &viewer,
+        pilot_id,
+        &form.text("body"),
+        photos,
+    )
+    .await?;
     leptos_axum::redirect(&format!("/pilots/{pilot_id}#updates"));
     Ok(())
 }

@@ -568,6 +568,7 @@ pub struct StatusChange {
 /// (a text, a link or a file) and records when.
 pub async fn set_status(
     db: &impl ConnectionTrait,
+    storage: &crate::upload::storage::Storage,
     viewer: &Viewer,
     milestone_id: i64,
     change: StatusChange,
@@ -619,6 +620,7 @@ pub async fn set_status(
             if let Some(file) = change.evidence_file {
                 let link = crate::upload::service::store(
                     db,
+                    storage,
                     viewer.id,
                     crate::upload::service::Purpose::PilotFile,
                     "evidence_file",
@@ -657,6 +659,7 @@ pub async fn set_status(
 /// Staff or a team member posts a dated update; followers are told.
 pub async fn post_update(
     db: &impl ConnectionTrait,
+    storage: &crate::upload::storage::Storage,
     viewer: &Viewer,
     pilot_id: i64,
     body: &str,
@@ -681,6 +684,7 @@ pub async fn post_update(
     for photo in photos {
         let link = crate::upload::service::store(
             db,
+            storage,
             viewer.id,
             crate::upload::service::Purpose::PilotPhoto,
             "photos",

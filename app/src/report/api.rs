@@ -51,7 +51,8 @@ pub async fn create_report(data: MultipartData) -> Result<(), AppError> {
         category: form.text("category"),
         photo: form.take_file("photo", max),
     };
-    let id = super::service::create(&db, &viewer, new).await?;
+    let id =
+        super::service::create(&db, &crate::auth::ctx::server_ctx()?.storage, &viewer, new).await?;
     Record::new("report.create", "report", Some(id))
         .by_requester()
         .save(&db)

@@ -54,6 +54,7 @@ pub struct NewReport {
 /// Files a report; its response deadline counts the organisation's working days from today.
 pub async fn create(
     db: &(impl ConnectionTrait + TransactionTrait),
+    storage: &crate::upload::storage::Storage,
     author: &Viewer,
     new: NewReport,
 ) -> Result<i64, AppError> {
@@ -88,10 +89,17 @@ pub async fn create(
     let txn = db.begin().await?;
     let photo_id = match photo {
         Some(file) => Some(
-            crate::upload::service::store(&txn, author.id, Purpose::ReportPhoto, "photo", file)
-                .await
-                .map_err(AppError::Invalid)?
-                .id,
+            crate::upload::service::store(
+                &txn,
+                storage,
+                author.id,
+                Purpose::ReportPhoto,
+                "photo",
+                file,
+            )
+            .await
+            .map_err(AppError::Invalid)?
+            .id,
         ),
         None => None,
     };

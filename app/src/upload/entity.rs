@@ -13,7 +13,10 @@ pub struct Model {
     pub file_name: String,
     pub byte_size: i64,
     pub sha256: String,
+    /// The bytes of a file stored before [`super::storage`] existed; empty for the others.
     pub data: Vec<u8>,
+    /// Where the bytes are: `database` (in `data`) or `store` (under `sha256`).
+    pub storage: String,
     pub created_at: DateTimeUtc,
 }
 

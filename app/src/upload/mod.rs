@@ -1,6 +1,7 @@
 //! Files people attach: a report's photo, a challenge's cover and attachments. Checked from their
-//! bytes, cleaned of location metadata, stored in the database (so every server instance serves
-//! the same ones) and served at `/files/{id}/{name}`.
+//! bytes, cleaned of location metadata, kept in a [`storage::Storage`] (a folder, or a bucket
+//! every server instance shares) with their details in the database, and served at
+//! `/files/{id}/{name}`.
 
 pub mod model;
 
@@ -12,3 +13,5 @@ pub mod file_type;
 pub mod form;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod storage;

@@ -96,6 +96,7 @@ pub fn check(purpose: Purpose, field: &str, file: &Incoming) -> Result<FileKind,
 /// Checks a file against its purpose, strips location metadata from images, and stores it.
 pub async fn store(
     db: &impl ConnectionTrait,
+    storage: &super::storage::Storage,
     owner_id: i64,
     purpose: Purpose,
     field: &str,
@@ -104,14 +105,22 @@ pub async fn store(
     let refuse = |key: &str| vec![FieldError::new(field, key)];
     let kind = check(purpose, field, &file)?;
     let data = strip_metadata(kind, &file.bytes).map_err(|_| refuse("error.file_unreadable"))?;
+    let sha256 = hex::encode(Sha256::digest(&data));
+    // The bytes first: a row never points at bytes that are not there. (Bytes whose row is
+    // then rolled back stay, unreferenced, under their hash.)
+    storage.put(&sha256, &data).await.map_err(|e| {
+        let _ = crate::error::internal(e);
+        refuse("error.file_not_stored")
+    })?;
     let model = upload::ActiveModel {
         owner_id: Set(Some(owner_id)),
         purpose: Set(purpose.code().to_owned()),
         content_type: Set(kind.content_type().to_owned()),
         file_name: Set(clean_name(&file.file_name, kind)),
         byte_size: Set(data.len() as i64),
-        sha256: Set(hex::encode(Sha256::digest(&data))),
-        data: Set(data),
+        sha256: Set(sha256),
+        data: Set(Vec::new()),
+        storage: Set(super::storage::IN_STORE.to_owned()),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
@@ -122,6 +131,18 @@ pub async fn store(
         refuse("error.file_unreadable")
     })?;
     Ok(to_link(&model))
+}
+
+/// The bytes of a stored file, wherever they are.
+pub async fn bytes_of(
+    storage: &super::storage::Storage,
+    file: upload::Model,
+) -> Result<Vec<u8>, super::storage::StorageError> {
+    if file.storage == super::storage::IN_DATABASE {
+        Ok(file.data)
+    } else {
+        storage.get(&file.sha256).await
+    }
 }
 
 /// A stored file, if `viewer` may see it: a report's photo and a pilot's photos and evidence are public; a challenge's cover or

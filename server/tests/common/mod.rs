@@ -13,7 +13,7 @@ use server::config::{Config, FirstAdmin, Secret, SmtpConfig};
 pub const ADMIN_EMAIL: &str = "admin@test.vidan";
 pub const PASSWORD: &str = "một câu dài đủ mạnh";
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
     Postgres,
@@ -59,6 +59,7 @@ pub struct TestApp {
     pub port: u16,
     _dir: tempfile::TempDir,
     pg_name: Option<String>,
+    pub s3: Option<app::upload::storage::S3Config>,
 }
 
 #[derive(Default)]
@@ -66,6 +67,8 @@ pub struct Options {
     pub smtp: Option<SmtpConfig>,
     pub demo_data: bool,
     pub api_requests_per_minute: Option<u32>,
+    /// Files in this bucket instead of the test's own folder.
+    pub s3: Option<app::upload::storage::S3Config>,
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
@@ -132,6 +135,8 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         scheduler_interval_secs: 1,
         max_connections: 8,
         api_requests_per_minute: options.api_requests_per_minute.unwrap_or(10_000),
+        files_dir: dir.path().join("files"),
+        s3: options.s3.clone(),
     };
     let app = server::Application::build(config)
         .await
@@ -146,6 +151,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         port,
         _dir: dir,
         pg_name,
+        s3: options.s3,
     }
 }
 
@@ -165,6 +171,8 @@ pub async fn spawn_second_instance(first: &TestApp) -> String {
         scheduler_interval_secs: 1,
         max_connections: 8,
         api_requests_per_minute: 10_000,
+        files_dir: first._dir.path().join("files"),
+        s3: first.s3.clone(),
     };
     let app = server::Application::build(config)
         .await
@@ -271,6 +279,11 @@ impl Answer {
 }
 
 impl TestApp {
+    /// The folder files are kept in when no bucket is configured.
+    pub fn files_dir(&self) -> std::path::PathBuf {
+        self._dir.path().join("files")
+    }
+
     pub fn visitor(&self) -> Visitor {
         // A fresh connection per request: a test then never depends on how long the server
         // keeps an idle connection open (a CI run once lost a request on a reused one).
