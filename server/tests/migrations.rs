@@ -56,25 +56,8 @@ async fn a_second_instance_on_the_same_database_shares_sessions(backend: Backend
 async fn a_second_instance_serves_what_the_first_stored(backend: Backend) {
     let first = spawn_app(backend).await;
     let second = common::spawn_second_instance(&first).await;
-    let (org, _) = first.org_with_staff("Phường 1", "canbo@p1.vn").await;
     let citizen = first.citizen("lan@example.vn").await;
-    let filed = citizen
-        .call_multipart(
-            "reports/create",
-            &[
-                ("organisation_id", &org.to_string()),
-                ("category", "admin_procedures"),
-                ("title", "Xếp hàng hai tiếng ở bộ phận một cửa"),
-                (
-                    "description",
-                    "Sáng thứ Hai nào cũng vậy, người già phải đứng chờ ngoài nắng.",
-                ),
-            ],
-            Some(("photo", "hang-cho.png", common::tiny_png())),
-        )
-        .await;
-    assert!(filed.location().starts_with("/reports/"), "{}", filed.body);
-    let photo = first.scalar("SELECT MAX(photo_id) FROM reports").await;
+    let photo = first.report_with_photo(&citizen).await;
     let elsewhere = first.visitor().with_base(&second);
     let served = elsewhere.get(&format!("/files/{photo}/hang-cho.png")).await;
     assert_eq!(served.status(), reqwest::StatusCode::OK);

@@ -8,7 +8,7 @@ mod common;
 use std::process::{Child, Command, Stdio};
 
 use app::upload::storage::S3Config;
-use common::{Backend, TestApp, Visitor, spawn_app, spawn_app_with};
+use common::{Backend, Visitor, spawn_app, spawn_app_with};
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, Set};
 
@@ -53,28 +53,6 @@ async fn start_s3() -> S3Server {
     panic!("the S3 server did not start on port {port}");
 }
 
-/// Files a report with a photo; returns the photo's id.
-async fn report_with_photo(app: &TestApp, citizen: &Visitor) -> i64 {
-    let (org, _) = app.org_with_staff("Phường 1", "canbo@p1.vn").await;
-    let filed = citizen
-        .call_multipart(
-            "reports/create",
-            &[
-                ("organisation_id", &org.to_string()),
-                ("category", "admin_procedures"),
-                ("title", "Xếp hàng hai tiếng ở bộ phận một cửa"),
-                (
-                    "description",
-                    "Sáng thứ Hai nào cũng vậy, người già phải đứng chờ ngoài nắng.",
-                ),
-            ],
-            Some(("photo", "hang-cho.png", common::tiny_png())),
-        )
-        .await;
-    assert!(filed.location().starts_with("/reports/"), "{}", filed.body);
-    app.scalar("SELECT MAX(photo_id) FROM reports").await
-}
-
 async fn served(visitor: &Visitor, id: i64) -> Vec<u8> {
     let answer = visitor.get(&format!("/files/{id}/hang-cho.png")).await;
     assert_eq!(answer.status(), StatusCode::OK);
@@ -102,7 +80,7 @@ async fn a_photo_stored_through_one_instance_is_served_by_another_from_the_bucke
     .await;
     let second = common::spawn_second_instance(&first).await;
     let citizen = first.citizen("lan@example.vn").await;
-    let photo = report_with_photo(&first, &citizen).await;
+    let photo = first.report_with_photo(&citizen).await;
 
     let through_second = served(&first.visitor().with_base(&second), photo).await;
     assert!(!through_second.is_empty());
@@ -144,7 +122,7 @@ async fn a_photo_stored_through_one_instance_is_served_by_another_from_the_bucke
 async fn a_photo_in_the_folder_store_lives_on_disk_under_its_hash(backend: Backend) {
     let app = spawn_app(backend).await;
     let citizen = app.citizen("lan@example.vn").await;
-    let photo = report_with_photo(&app, &citizen).await;
+    let photo = app.report_with_photo(&citizen).await;
     let sha = app
         .text(&format!("SELECT sha256 FROM uploads WHERE id = {photo}"))
         .await;

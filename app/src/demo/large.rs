@@ -766,11 +766,17 @@ pub async fn computations(
         )
         .all(db)
         .await?;
-    let mut judged = Vec::new();
-    for p in panel::Entity::find().all(db).await? {
-        let c = crate::challenge::service::find(db, p.challenge_id).await?;
-        judged.push((c, p));
-    }
+    let panels = panel::Entity::find().all(db).await?;
+    let judged: Vec<(challenge::Model, panel::Model)> = challenge::Entity::find()
+        .filter(challenge::Column::Id.is_in(panels.iter().map(|p| p.challenge_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|c| {
+            let p = panels.iter().find(|p| p.challenge_id == c.id)?.clone();
+            Some((c, p))
+        })
+        .collect();
     let ms = |start: Instant| start.elapsed().as_secs_f64() * 1000.0;
     let mut out: Vec<(String, Vec<f64>)> = vec![
         (

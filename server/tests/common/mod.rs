@@ -279,6 +279,28 @@ impl Answer {
 }
 
 impl TestApp {
+    /// `citizen` files a report with a photo (`hang-cho.png`) to a new ward; returns the photo's id.
+    pub async fn report_with_photo(&self, citizen: &Visitor) -> i64 {
+        let (org, _) = self.org_with_staff("Phường 1", "canbo@p1.vn").await;
+        let filed = citizen
+            .call_multipart(
+                "reports/create",
+                &[
+                    ("organisation_id", &org.to_string()),
+                    ("category", "admin_procedures"),
+                    ("title", "Xếp hàng hai tiếng ở bộ phận một cửa"),
+                    (
+                        "description",
+                        "Sáng thứ Hai nào cũng vậy, người già phải đứng chờ ngoài nắng.",
+                    ),
+                ],
+                Some(("photo", "hang-cho.png", tiny_png())),
+            )
+            .await;
+        assert!(filed.location().starts_with("/reports/"), "{}", filed.body);
+        self.scalar("SELECT MAX(photo_id) FROM reports").await
+    }
+
     /// The folder files are kept in when no bucket is configured.
     pub fn files_dir(&self) -> std::path::PathBuf {
         self._dir.path().join("files")
