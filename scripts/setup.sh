@@ -2,7 +2,8 @@
 # Installs what building and testing Vì Dân needs, skipping what is already there.
 #   scripts/setup.sh build   toolchain for building and serving the site
 #   scripts/setup.sh test    the above, plus browser, Playwright and the SMTP test server
-#   scripts/setup.sh bench   the build toolchain, plus wrk, binaryen (wasm-opt) and brotli
+#   scripts/setup.sh release the above build toolchain's part for release builds: wasm-opt (npm)
+#   scripts/setup.sh bench   the build toolchain, wasm-opt, wrk, brotli, Chromium and Playwright
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,12 +43,34 @@ apt_install() {
   fi
 }
 
+browser() {
+  apt_install chromium
+  if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/@axe-core/playwright ]; then
+    say "installing Playwright and axe-core for the browser tests (no browser download)"
+    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+# Release builds optimise the WebAssembly with binaryen's wasm-opt from npm (Debian's is too old).
+release_tools() {
+  if [ ! -x tools/node_modules/.bin/wasm-opt ]; then
+    say "installing binaryen's wasm-opt from npm (release builds)"
+    (cd tools && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+if [ "$what" = "release" ]; then
+  release_tools
+fi
+
 if [ "$what" = "bench" ]; then
-  apt_install wrk binaryen brotli
+  release_tools
+  apt_install wrk brotli
+  # The benchmark weighs a first visit in Chromium.
+  browser
 fi
 
 if [ "$what" = "test" ]; then
-  apt_install chromium
   if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
     say "installing aiosmtpd (the SMTP server the mail tests talk to)"
     python3 -m pip install --quiet aiosmtpd
@@ -56,9 +79,6 @@ if [ "$what" = "test" ]; then
     say "installing moto (the S3-compatible server the file storage tests talk to)"
     python3 -m pip install --quiet 'moto[server]'
   fi
-  if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/@axe-core/playwright ]; then
-    say "installing Playwright and axe-core for the browser tests (no browser download)"
-    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
-  fi
+  browser
 fi
 say "setup done"

@@ -31,7 +31,7 @@ say "unit and integration tests"
 cargo test -p app -p server -p migrations --features app/ssr -- "${skip[@]}"
 
 say "building the site"
-cargo leptos build
+cargo leptos build --split
 
 say "browser journeys (Playwright in Debian Chromium)"
 (cd end2end && npx playwright test)

@@ -41,6 +41,7 @@ pub mod org;
 pub mod pages;
 pub mod pilot;
 pub mod report;
+mod routes;
 pub mod team;
 pub mod upload;
 pub mod vote;
@@ -48,12 +49,14 @@ pub mod vote;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{Lazy, path};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::{Locale, k, t};
 use crate::layout::{Footer, Header};
+
+const SITE_NAME: &str = "Vì Dân";
 
 /// The signed-in person, loaded once per page load.
 pub type ViewerResource = Resource<Result<Option<Viewer>, AppError>>;
@@ -139,7 +142,10 @@ pub fn App() -> impl IntoView {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Meta name="description" content=t(k::META_DESCRIPTION)/>
         <Meta name="theme-color" content="#0b5d4b"/>
-        <Title formatter=|title: String| format!("{title} · Vì Dân")/>
+        // The site's name stays the title while a page's own code is still loading.
+        <Title text=SITE_NAME formatter=|title: String| {
+            if title == SITE_NAME { title } else { format!("{title} · {SITE_NAME}") }
+        }/>
         <Router>
             <a class="skip-link" href="#main">{t(k::SKIP_TO_CONTENT)}</a>
             <Suspense fallback=|| view! { <Header viewer=None/> }>
@@ -147,44 +153,44 @@ pub fn App() -> impl IntoView {
             </Suspense>
             <main id="main" class="container main" tabindex="-1">
                 <Routes fallback=|| view! { <pages::NotFound/> }>
-                    <Route path=path!("/") view=pages::HomePage/>
-                    <Route path=path!("/organisations") view=org::view::OrganisationsPage/>
-                    <Route path=path!("/challenges") view=challenge::view::ChallengeListPage/>
-                    <Route path=path!("/challenges/:slug") view=challenge::view::ChallengePage/>
-                    <Route path=path!("/challenges/:slug/entries") view=entry::public_view::PublicEntriesPage/>
-                    <Route path=path!("/challenges/:slug/results") view=judging::view::ResultsPage/>
-                    <Route path=path!("/judging") view=judging::view::JudgingHomePage/>
-                    <Route path=path!("/judging/invitations/:token") view=judging::view::PanelInvitationPage/>
-                    <Route path=path!("/judging/entries/:id") view=judging::view::ScoreSheetPage/>
-                    <Route path=path!("/judging/:id") view=judging::view::JudgeQueuePage/>
-                    <Route path=path!("/pilots") view=pilot::view::PilotListPage/>
-                    <Route path=path!("/pilots/:id") view=pilot::view::PilotPage/>
-                    <Route path=path!("/pilots/:id/manage") view=pilot::view::PilotManagePage/>
-                    <Route path=path!("/dashboard") view=pilot::view::DashboardPage/>
-                    <Route path=path!("/open-data") view=pages::OpenDataPage/>
-                    <Route path=path!("/reports") view=report::view::ReportListPage/>
-                    <Route path=path!("/reports/new") view=report::view::ReportNewPage/>
-                    <Route path=path!("/reports/:id") view=report::view::ReportPage/>
-                    <Route path=path!("/teams") view=team::view::MyTeamsPage/>
-                    <Route path=path!("/teams/new") view=team::view::TeamNewPage/>
-                    <Route path=path!("/teams/invitations/:token") view=team::view::InvitationPage/>
-                    <Route path=path!("/teams/:id") view=team::view::TeamPage/>
-                    <Route path=path!("/staff") view=challenge::view::StaffDashboard/>
-                    <Route path=path!("/staff/challenges/new") view=challenge::view::ChallengeCreatePage/>
-                    <Route path=path!("/staff/challenges/:id") view=challenge::view::ChallengeEditPage/>
-                    <Route path=path!("/staff/challenges/:id/judging") view=judging::view::JudgingSetupPage/>
-                    <Route path=path!("/staff/challenges/:id/votes") view=vote::view::VoteReviewPage/>
-                    <Route path=path!("/staff/pilots/new") view=pilot::view::PilotNewPage/>
-                    <Route path=path!("/register") view=account::view::RegisterPage/>
-                    <Route path=path!("/verify") view=account::view::VerifyPage/>
-                    <Route path=path!("/sign-in") view=account::view::SignInPage/>
-                    <Route path=path!("/forgot-password") view=account::view::ForgotPasswordPage/>
-                    <Route path=path!("/reset-password") view=account::view::ResetPasswordPage/>
-                    <Route path=path!("/account") view=account::view::AccountPage/>
-                    <Route path=path!("/notifications") view=notify::view::NotificationsPage/>
-                    <Route path=path!("/admin") view=org::view::AdminPage/>
-                    <Route path=path!("/admin/audit") view=audit::view::AuditPage/>
-                    <Route path=path!("/dev/mailbox") view=mail::view::MailboxPage/>
+                    <Route path=path!("/") view={Lazy::<routes::Home>::new()}/>
+                    <Route path=path!("/organisations") view={Lazy::<routes::Organisations>::new()}/>
+                    <Route path=path!("/challenges") view={Lazy::<routes::ChallengeList>::new()}/>
+                    <Route path=path!("/challenges/:slug") view={Lazy::<routes::Challenge>::new()}/>
+                    <Route path=path!("/challenges/:slug/entries") view={Lazy::<routes::PublicEntries>::new()}/>
+                    <Route path=path!("/challenges/:slug/results") view={Lazy::<routes::Results>::new()}/>
+                    <Route path=path!("/judging") view={Lazy::<routes::JudgingHome>::new()}/>
+                    <Route path=path!("/judging/invitations/:token") view={Lazy::<routes::PanelInvitation>::new()}/>
+                    <Route path=path!("/judging/entries/:id") view={Lazy::<routes::ScoreSheet>::new()}/>
+                    <Route path=path!("/judging/:id") view={Lazy::<routes::JudgeQueue>::new()}/>
+                    <Route path=path!("/pilots") view={Lazy::<routes::PilotList>::new()}/>
+                    <Route path=path!("/pilots/:id") view={Lazy::<routes::Pilot>::new()}/>
+                    <Route path=path!("/pilots/:id/manage") view={Lazy::<routes::PilotManage>::new()}/>
+                    <Route path=path!("/dashboard") view={Lazy::<routes::Dashboard>::new()}/>
+                    <Route path=path!("/open-data") view={Lazy::<routes::OpenData>::new()}/>
+                    <Route path=path!("/reports") view={Lazy::<routes::ReportList>::new()}/>
+                    <Route path=path!("/reports/new") view={Lazy::<routes::ReportNew>::new()}/>
+                    <Route path=path!("/reports/:id") view={Lazy::<routes::Report>::new()}/>
+                    <Route path=path!("/teams") view={Lazy::<routes::MyTeams>::new()}/>
+                    <Route path=path!("/teams/new") view={Lazy::<routes::TeamNew>::new()}/>
+                    <Route path=path!("/teams/invitations/:token") view={Lazy::<routes::TeamInvitation>::new()}/>
+                    <Route path=path!("/teams/:id") view={Lazy::<routes::Team>::new()}/>
+                    <Route path=path!("/staff") view={Lazy::<routes::Staff>::new()}/>
+                    <Route path=path!("/staff/challenges/new") view={Lazy::<routes::ChallengeCreate>::new()}/>
+                    <Route path=path!("/staff/challenges/:id") view={Lazy::<routes::ChallengeEdit>::new()}/>
+                    <Route path=path!("/staff/challenges/:id/judging") view={Lazy::<routes::JudgingSetup>::new()}/>
+                    <Route path=path!("/staff/challenges/:id/votes") view={Lazy::<routes::VoteReview>::new()}/>
+                    <Route path=path!("/staff/pilots/new") view={Lazy::<routes::PilotNew>::new()}/>
+                    <Route path=path!("/register") view={Lazy::<routes::Register>::new()}/>
+                    <Route path=path!("/verify") view={Lazy::<routes::Verify>::new()}/>
+                    <Route path=path!("/sign-in") view={Lazy::<routes::SignIn>::new()}/>
+                    <Route path=path!("/forgot-password") view={Lazy::<routes::ForgotPassword>::new()}/>
+                    <Route path=path!("/reset-password") view={Lazy::<routes::ResetPassword>::new()}/>
+                    <Route path=path!("/account") view={Lazy::<routes::Account>::new()}/>
+                    <Route path=path!("/notifications") view={Lazy::<routes::Notifications>::new()}/>
+                    <Route path=path!("/admin") view={Lazy::<routes::Admin>::new()}/>
+                    <Route path=path!("/admin/audit") view={Lazy::<routes::Audit>::new()}/>
+                    <Route path=path!("/dev/mailbox") view={Lazy::<routes::Mailbox>::new()}/>
                 </Routes>
             </main>
             <Footer/>
@@ -213,5 +219,6 @@ pub fn hydrate() {
             let _ = location.reload();
         }
     });
-    leptos::mount::hydrate_body(App);
+    // Waits for the opened page's piece of WebAssembly before hydrating it.
+    leptos::mount::hydrate_lazy(App);
 }

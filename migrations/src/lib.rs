@@ -16,6 +16,7 @@ mod m20261122_000011_votes;
 mod m20261122_000012_vote_attempts;
 mod m20261122_000013_pilots;
 mod m20261123_000014_upload_storage;
+mod m20261123_000015_counting;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000012_vote_attempts::Migration),
             Box::new(m20261122_000013_pilots::Migration),
             Box::new(m20261123_000014_upload_storage::Migration),
+            Box::new(m20261123_000015_counting::Migration),
         ]
     }
 }

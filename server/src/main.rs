@@ -2,6 +2,9 @@
 
 use server::{Application, Config};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "usage: vidan [serve | migrate | create-admin EMAIL NAME | backup FILE\n\
   \x20            | bench-seed FIXTURE | bench-compute FIXTURE]\n\
   create-admin reads the password from VIDAN_ADMIN_PASSWORD or, failing that, standard input.\n\

@@ -511,7 +511,7 @@ async fn entries(
     json(
         &headers,
         &auth,
-        service::entries(&state.db, &slug, Utc::now()).await,
+        service::entries(&state.db, &state.ctx.votes.totals, &slug, Utc::now()).await,
     )
 }
 
@@ -525,7 +525,7 @@ async fn entries_csv(
     headers: HeaderMap,
     Path(slug): Path<String>,
 ) -> Response {
-    let result = service::entries(&state.db, &slug, Utc::now())
+    let result = service::entries(&state.db, &state.ctx.votes.totals, &slug, Utc::now())
         .await
         .map(|l| csv::entries(&l));
     csv_file(&headers, &auth, format!("{slug}-entries.csv"), result)

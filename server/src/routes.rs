@@ -166,17 +166,10 @@ async fn live_totals(State(state): State<AppState>, Path(slug): Path<String>) ->
     };
     let changes = state.ctx.votes.subscribe();
     let db = state.db.clone();
-    let event = move |db: sea_orm::DatabaseConnection,
-                      c: app::challenge::entity::challenge::Model| async move {
-        let (totals, voters) = app::vote::service::current_totals(&db, &c).await.ok()?;
-        Event::default()
-            .event("totals")
-            .json_data(app::vote::model::LiveTotals { totals, voters })
-            .ok()
-    };
+    let kept = state.ctx.votes.totals.clone();
     let stream = futures_util::stream::unfold(
-        (true, changes, db, challenge),
-        move |(first, mut changes, db, c)| async move {
+        (true, changes, db, kept, challenge),
+        move |(first, mut changes, db, kept, c)| async move {
             if !first {
                 loop {
                     match changes.recv().await {
@@ -188,10 +181,14 @@ async fn live_totals(State(state): State<AppState>, Path(slug): Path<String>) ->
                     }
                 }
             }
-            let next = event(db.clone(), c.clone()).await?;
+            let (totals, voters) = app::vote::service::kept_totals(&db, &kept, &c).await.ok()?;
+            let next = Event::default()
+                .event("totals")
+                .json_data(app::vote::model::LiveTotals { totals, voters })
+                .ok()?;
             Some((
                 Ok::<_, std::convert::Infallible>(next),
-                (false, changes, db, c),
+                (false, changes, db, kept, c),
             ))
         },
     );

@@ -319,17 +319,7 @@ async fn next_event(stream: &mut reqwest::Response, buffer: &mut String) -> serd
         .expect("an event within 15 s")
 }
 
-async fn running_totals_reach_every_instance_as_votes_arrive(backend: Backend) {
-    let app = spawn_app(backend).await;
-    let contest = app.contest(2, Some(Duration::days(3))).await;
-    let slug = slug(&app, &contest).await;
-    let ids = entry_ids(&app).await;
-    let path = format!("/challenges/{slug}/votes/live");
-    assert_eq!(
-        app.visitor().get(&path).await.status(),
-        StatusCode::NOT_FOUND,
-        "totals hidden during the vote: nothing to follow"
-    );
+async fn show_totals_during_the_vote(contest: &Contest) {
     contest
         .staff
         .call(
@@ -342,11 +332,30 @@ async fn running_totals_reach_every_instance_as_votes_arrive(backend: Backend) {
         )
         .await
         .ok();
-    // Instances sharing one PostgreSQL hear each other; on SQLite there is one instance.
-    let follower_base = match backend {
-        Backend::Postgres => common::spawn_second_instance(&app).await,
+}
+
+/// A second instance on the same PostgreSQL; on SQLite (one instance) the first one.
+async fn other_instance(app: &TestApp, backend: Backend) -> String {
+    match backend {
+        Backend::Postgres => common::spawn_second_instance(app).await,
         Backend::Sqlite => app.base.clone(),
-    };
+    }
+}
+
+async fn running_totals_reach_every_instance_as_votes_arrive(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let contest = app.contest(2, Some(Duration::days(3))).await;
+    let slug = slug(&app, &contest).await;
+    let ids = entry_ids(&app).await;
+    let path = format!("/challenges/{slug}/votes/live");
+    assert_eq!(
+        app.visitor().get(&path).await.status(),
+        StatusCode::NOT_FOUND,
+        "totals hidden during the vote: nothing to follow"
+    );
+    show_totals_during_the_vote(&contest).await;
+    // Instances sharing one PostgreSQL hear each other; on SQLite there is one instance.
+    let follower_base = other_instance(&app, backend).await;
     let voter = app.citizen("dan@example.vn").await;
     let mut stream = voter.with_base(&follower_base).get(&path).await;
     assert_eq!(stream.status(), StatusCode::OK);
@@ -359,6 +368,56 @@ async fn running_totals_reach_every_instance_as_votes_arrive(backend: Backend) {
     assert_eq!(second["voters"], 1);
     let counted: Vec<(i64, u64)> = serde_json::from_value(second["totals"].clone()).unwrap();
     assert!(counted.contains(&(ids[1].parse().unwrap(), 1)));
+}
+
+async fn totals_read_through_any_instance_count_every_change_at_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let contest = app.contest(2, Some(Duration::days(3))).await;
+    let slug = slug(&app, &contest).await;
+    let ids = entry_ids(&app).await;
+    show_totals_during_the_vote(&contest).await;
+    // Totals are kept between requests; a reader on another instance, right after a change made
+    // through the first, must see it.
+    let reader_base = other_instance(&app, backend).await;
+    let reader = app.visitor().with_base(&reader_base);
+    let voters = async || entries(&reader, &slug).await.vote.unwrap().voters;
+    assert_eq!(voters().await, Some(0));
+    let (a, b) = (
+        app.citizen("an@example.vn").await,
+        app.citizen("binh@example.vn").await,
+    );
+    cast(&a, &ids[0]).await.ok();
+    assert_eq!(voters().await, Some(1), "a vote counts at once");
+    a.call("votes/withdraw", &[("entry_id", &ids[0])])
+        .await
+        .ok();
+    assert_eq!(voters().await, Some(0), "a withdrawal counts at once");
+    cast(&a, &ids[0]).await.ok();
+    cast(&b, &ids[1]).await.ok();
+    let both = entries(&reader, &slug).await.vote.unwrap();
+    assert_eq!(both.voters, Some(2));
+    assert!(both.totals.unwrap().contains(&(ids[1].parse().unwrap(), 1)));
+    let b_vote = app
+        .scalar(&format!("SELECT id FROM votes WHERE entry_id = {}", ids[1]))
+        .await
+        .to_string();
+    contest
+        .staff
+        .call(
+            "votes/void",
+            &[
+                ("challenge_id", &contest.challenge),
+                ("vote_ids[]", &b_vote),
+                ("reason", "Tài khoản tạo hàng loạt từ một máy."),
+            ],
+        )
+        .await
+        .ok();
+    assert_eq!(
+        voters().await,
+        Some(1),
+        "a voided vote stops counting at once"
+    );
 }
 
 async fn published_results_name_the_peoples_choice_with_the_turnout(backend: Backend) {
@@ -580,6 +639,7 @@ on_both_databases!(
     votes_are_rate_limited_per_account,
     published_results_name_the_peoples_choice_with_the_turnout,
     running_totals_reach_every_instance_as_votes_arrive,
+    totals_read_through_any_instance_count_every_change_at_once,
     a_citizen_votes_changes_and_withdraws_and_every_refusal_is_clear,
     a_vote_outside_its_window_is_refused_with_when,
     simultaneous_votes_from_one_account_end_as_one_and_many_accounts_lose_none,

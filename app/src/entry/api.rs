@@ -176,8 +176,10 @@ pub async fn public_entries(slug: String) -> Result<super::model::PublicEntries,
             auth.user_agent.clone().unwrap_or_default()
         ),
     };
+    let server = ctx::server_ctx()?;
     super::public::list(
-        &ctx::db()?,
+        &server.db,
+        &server.votes.totals,
         &slug,
         auth.viewer.as_ref(),
         &seed,

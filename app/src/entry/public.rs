@@ -20,6 +20,7 @@ pub fn are_public(c: &challenge::Model, now: DateTime<Utc>) -> bool {
 /// The submitted entries of a published challenge, once they are public; none before.
 pub async fn list(
     db: &impl ConnectionTrait,
+    kept: &crate::vote::totals::TotalsCache,
     slug: &str,
     viewer: Option<&crate::auth::Viewer>,
     visitor_seed: &str,
@@ -42,7 +43,7 @@ pub async fn list(
     entries.sort_by_key(|e| order.iter().position(|id| *id == e.id));
     let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
     let vote = if public {
-        crate::vote::service::vote_box(db, &c, viewer, &ids, now).await?
+        crate::vote::service::vote_box(db, kept, &c, viewer, &ids, now).await?
     } else {
         None
     };

@@ -349,10 +349,11 @@ pub async fn challenge(
 
 pub async fn entries(
     db: &impl ConnectionTrait,
+    kept: &crate::vote::totals::TotalsCache,
     slug: &str,
     now: DateTime<Utc>,
 ) -> Result<api::EntryList, AppError> {
-    let list = crate::entry::public::list(db, slug, None, "", now).await?;
+    let list = crate::entry::public::list(db, kept, slug, None, "", now).await?;
     let mut items: Vec<api::Entry> = list
         .entries
         .into_iter()

@@ -46,6 +46,24 @@ pub mod vote {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod revision {
+    use sea_orm::entity::prelude::*;
+
+    /// Moves on with every change to a challenge's votes (see `vote::totals`).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "vote_revisions")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub challenge_id: i64,
+        pub revision: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod attempt {
     use sea_orm::entity::prelude::*;
 

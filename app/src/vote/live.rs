@@ -13,12 +13,15 @@ pub const CHANNEL: &str = "vidan_votes";
 #[derive(Clone)]
 pub struct Hub {
     tx: broadcast::Sender<i64>,
+    /// The last totals counted on this instance.
+    pub totals: super::totals::TotalsCache,
 }
 
 impl Default for Hub {
     fn default() -> Self {
         Hub {
             tx: broadcast::channel(256).0,
+            totals: Default::default(),
         }
     }
 }

@@ -13,3 +13,5 @@ pub mod entity;
 pub mod live;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod totals;

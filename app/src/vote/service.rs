@@ -7,11 +7,10 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
-use sea_orm::sea_query::{Expr, ExprTrait};
-
 use super::entity::{settings, vote};
 use super::model::{Ballot, Ballots, VoteBox, VoteSettings};
 use super::rules::{self, Cast};
+use super::totals::{Counted, TotalsCache};
 use crate::auth::Viewer;
 use crate::challenge::entity::challenge;
 use crate::entry::entity::entry;
@@ -209,7 +208,10 @@ pub async fn cast_ballot(
                 .exec(db)
                 .await;
             match moved {
-                Ok(r) if r.rows_affected == 1 => Ok(c),
+                Ok(r) if r.rows_affected == 1 => {
+                    super::totals::bump(db, c.id).await?;
+                    Ok(c)
+                }
                 Ok(_) => Err(AppError::conflict("error.vote_changed_meanwhile")),
                 Err(err) if crate::error::is_unique_violation(&err) => Ok(c),
                 Err(err) => Err(err.into()),
@@ -231,7 +233,10 @@ pub async fn cast_ballot(
             .insert(db)
             .await;
             match inserted {
-                Ok(_) => Ok(c),
+                Ok(_) => {
+                    super::totals::bump(db, c.id).await?;
+                    Ok(c)
+                }
                 // Another request of the same person took this slot or this entry first.
                 Err(err) if crate::error::is_unique_violation(&err) => Ok(c),
                 Err(err) => Err(err.into()),
@@ -252,54 +257,37 @@ pub async fn withdraw(
         .ok_or(AppError::NotFound)?;
     let c = crate::challenge::service::find(db, e.challenge_id).await?;
     check_open(&c, Utc::now())?;
-    vote::Entity::delete_many()
+    let gone = vote::Entity::delete_many()
         .filter(vote::Column::ChallengeId.eq(c.id))
         .filter(vote::Column::UserId.eq(viewer.id))
         .filter(vote::Column::EntryId.eq(e.id))
         .filter(vote::Column::VoidedAt.is_null())
         .exec(db)
         .await?;
+    if gone.rows_affected > 0 {
+        super::totals::bump(db, c.id).await?;
+    }
     Ok(c)
 }
 
-/// Counted votes per entry and the number of people who voted, counted by the database (a
+/// Counted votes per entry and the number of people who voted, counted by the database now (a
 /// city-wide vote has hundreds of thousands of ballots).
 pub async fn totals(
     db: &impl ConnectionTrait,
     c: &challenge::Model,
     entries: &[i64],
 ) -> Result<(Vec<(i64, u64)>, u64), AppError> {
-    let counted: Vec<(i64, i64)> = vote::Entity::find()
-        .select_only()
-        .column(vote::Column::EntryId)
-        .column_as(Expr::col(vote::Column::Id).count(), "n")
-        .filter(vote::Column::ChallengeId.eq(c.id))
-        .filter(vote::Column::VoidedAt.is_null())
-        .group_by(vote::Column::EntryId)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let voters: Option<i64> = vote::Entity::find()
-        .select_only()
-        .column_as(Expr::col(vote::Column::UserId).count_distinct(), "voters")
-        .filter(vote::Column::ChallengeId.eq(c.id))
-        .filter(vote::Column::VoidedAt.is_null())
-        .into_tuple()
-        .one(db)
-        .await?;
-    let counted: Vec<(i64, u64)> = counted
-        .into_iter()
-        .map(|(e, n)| (e, u64::try_from(n).unwrap_or(0)))
-        .collect();
-    Ok((
-        rules::tally(&counted, entries),
-        u64::try_from(voters.unwrap_or(0)).unwrap_or(0),
-    ))
+    Ok(tallied(&super::totals::count(db, c.id).await?, entries))
+}
+
+fn tallied(counted: &Counted, entries: &[i64]) -> (Vec<(i64, u64)>, u64) {
+    (rules::tally(&counted.per_entry, entries), counted.voters)
 }
 
 /// The vote as the entries page shows it, if the challenge has one.
 pub async fn vote_box(
     db: &impl ConnectionTrait,
+    kept: &TotalsCache,
     c: &challenge::Model,
     viewer: Option<&Viewer>,
     entries: &[i64],
@@ -323,7 +311,7 @@ pub async fn vote_box(
     };
     let show = s.live_totals || now >= closes_at;
     let (totals, voters) = if show {
-        let (t, n) = totals(db, c, entries).await?;
+        let (t, n) = tallied(&*kept.get(db, c.id).await?, entries);
         (Some(t), Some(n))
     } else {
         (None, None)
@@ -428,15 +416,29 @@ pub async fn current_totals(
     db: &impl ConnectionTrait,
     c: &challenge::Model,
 ) -> Result<(Vec<(i64, u64)>, u64), AppError> {
-    let ids: Vec<i64> = entry::Entity::find()
+    totals(db, c, &submitted(db, c).await?).await
+}
+
+/// [`current_totals`] from this instance's kept count when it is current (for the pages and
+/// the live followers, who ask for the totals after every change).
+pub async fn kept_totals(
+    db: &impl ConnectionTrait,
+    kept: &TotalsCache,
+    c: &challenge::Model,
+) -> Result<(Vec<(i64, u64)>, u64), AppError> {
+    let entries = submitted(db, c).await?;
+    Ok(tallied(&*kept.get(db, c.id).await?, &entries))
+}
+
+async fn submitted(db: &impl ConnectionTrait, c: &challenge::Model) -> Result<Vec<i64>, AppError> {
+    Ok(entry::Entity::find()
         .select_only()
         .column(entry::Column::Id)
         .filter(entry::Column::ChallengeId.eq(c.id))
         .filter(entry::Column::Status.eq(EntryStatus::Submitted.code()))
         .into_tuple()
         .all(db)
-        .await?;
-    totals(db, c, &ids).await
+        .await?)
 }
 
 /// Limits how fast one account and one network cast or withdraw votes; the attempts are in the
@@ -567,5 +569,8 @@ pub async fn void(
         .filter(vote::Column::VoidedAt.is_null())
         .exec(db)
         .await?;
+    if done.rows_affected > 0 {
+        super::totals::bump(db, c.id).await?;
+    }
     Ok(done.rows_affected)
 }

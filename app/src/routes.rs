@@ -1,0 +1,68 @@
+//! Every page's code is a piece of WebAssembly of its own, fetched when the page is first shown
+//! (`cargo leptos build --split`): a first visit downloads the frame of the site and the page it
+//! opens, not the whole application. On the server the pages render as before.
+
+use leptos::prelude::*;
+use leptos_router::{LazyRoute, lazy_route};
+
+/// A lazily loaded route per page component: `Route` name => the component.
+macro_rules! lazy_pages {
+    ($($route:ident => $page:path),* $(,)?) => {
+        $(
+            pub struct $route;
+
+            #[lazy_route]
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    $route
+                }
+
+                fn view(this: Self) -> AnyView {
+                    let $route = this;
+                    $page().into_any()
+                }
+            }
+        )*
+    };
+}
+
+lazy_pages! {
+    Home => crate::pages::HomePage,
+    Organisations => crate::org::view::OrganisationsPage,
+    ChallengeList => crate::challenge::view::ChallengeListPage,
+    Challenge => crate::challenge::view::ChallengePage,
+    PublicEntries => crate::entry::public_view::PublicEntriesPage,
+    Results => crate::judging::view::ResultsPage,
+    JudgingHome => crate::judging::view::JudgingHomePage,
+    PanelInvitation => crate::judging::view::PanelInvitationPage,
+    ScoreSheet => crate::judging::view::ScoreSheetPage,
+    JudgeQueue => crate::judging::view::JudgeQueuePage,
+    PilotList => crate::pilot::view::PilotListPage,
+    Pilot => crate::pilot::view::PilotPage,
+    PilotManage => crate::pilot::view::PilotManagePage,
+    Dashboard => crate::pilot::view::DashboardPage,
+    OpenData => crate::pages::OpenDataPage,
+    ReportList => crate::report::view::ReportListPage,
+    ReportNew => crate::report::view::ReportNewPage,
+    Report => crate::report::view::ReportPage,
+    MyTeams => crate::team::view::MyTeamsPage,
+    TeamNew => crate::team::view::TeamNewPage,
+    TeamInvitation => crate::team::view::InvitationPage,
+    Team => crate::team::view::TeamPage,
+    Staff => crate::challenge::view::StaffDashboard,
+    ChallengeCreate => crate::challenge::view::ChallengeCreatePage,
+    ChallengeEdit => crate::challenge::view::ChallengeEditPage,
+    JudgingSetup => crate::judging::view::JudgingSetupPage,
+    VoteReview => crate::vote::view::VoteReviewPage,
+    PilotNew => crate::pilot::view::PilotNewPage,
+    Register => crate::account::view::RegisterPage,
+    Verify => crate::account::view::VerifyPage,
+    SignIn => crate::account::view::SignInPage,
+    ForgotPassword => crate::account::view::ForgotPasswordPage,
+    ResetPassword => crate::account::view::ResetPasswordPage,
+    Account => crate::account::view::AccountPage,
+    Notifications => crate::notify::view::NotificationsPage,
+    Admin => crate::org::view::AdminPage,
+    Audit => crate::audit::view::AuditPage,
+    Mailbox => crate::mail::view::MailboxPage,
+}

@@ -1,0 +1,221 @@
+//! Vote totals kept between requests. Counting a city-wide vote reads hundreds of thousands of
+//! rows, and during a rush every page view and every live follower wants the totals: each
+//! instance keeps the last count of each challenge with the vote revision it was counted at
+//! (`vote_revisions`, moved on in the same transaction as every change to the votes).
+//!
+//! A request reads the revision first (one row by key), and uses the kept count when it was
+//! counted at that revision, so a reader after a change never sees the totals from before it.
+//! Only one count of a challenge runs at a time; while one runs, readers get the last count
+//! instead of queueing behind it (during a rush, the totals shown trail by one count).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+
+use super::entity::{revision, vote};
+use crate::error::AppError;
+
+/// Votes changed outside this program (an operator's SQL) show after at most this long.
+const MAX_AGE: Duration = Duration::from_secs(60);
+
+/// A challenge's counted votes: per entry, and how many people voted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Counted {
+    pub per_entry: Vec<(i64, u64)>,
+    pub voters: u64,
+}
+
+struct Kept {
+    revision: i64,
+    at: Instant,
+    counted: Arc<Counted>,
+}
+
+#[derive(Default)]
+struct Slot {
+    last: Mutex<Option<Kept>>,
+    counting: tokio::sync::Mutex<()>,
+}
+
+impl Slot {
+    fn current(&self, revision: i64, any_age: bool) -> Option<Arc<Counted>> {
+        let last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        last.as_ref()
+            .filter(|k| any_age || (k.revision == revision && k.at.elapsed() < MAX_AGE))
+            .map(|k| k.counted.clone())
+    }
+}
+
+/// One per server instance (inside the vote [`Hub`](super::live::Hub)).
+#[derive(Clone, Default)]
+pub struct TotalsCache {
+    slots: Arc<Mutex<HashMap<i64, Arc<Slot>>>>,
+}
+
+impl TotalsCache {
+    /// The counted votes of a challenge, from this instance's last count when it is current.
+    pub async fn get(
+        &self,
+        db: &impl ConnectionTrait,
+        challenge_id: i64,
+    ) -> Result<Arc<Counted>, AppError> {
+        let revision = revision(db, challenge_id).await?;
+        let slot = self
+            .slots
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(challenge_id)
+            .or_default()
+            .clone();
+        if let Some(kept) = slot.current(revision, false) {
+            return Ok(kept);
+        }
+        let _counting = match slot.counting.try_lock() {
+            Ok(guard) => guard,
+            Err(_) => {
+                // Someone is counting already: show the last count rather than wait for theirs.
+                if let Some(kept) = slot.current(revision, true) {
+                    return Ok(kept);
+                }
+                slot.counting.lock().await
+            }
+        };
+        // The count that held the lock may have been of this revision.
+        if let Some(kept) = slot.current(revision, false) {
+            return Ok(kept);
+        }
+        let counted = Arc::new(count(db, challenge_id).await?);
+        *slot.last.lock().unwrap_or_else(|e| e.into_inner()) = Some(Kept {
+            revision,
+            at: Instant::now(),
+            counted: counted.clone(),
+        });
+        Ok(counted)
+    }
+}
+
+/// Counts a challenge's votes in the database: not voided ones per entry, and distinct voters.
+pub async fn count(db: &impl ConnectionTrait, challenge_id: i64) -> Result<Counted, AppError> {
+    let per_entry: Vec<(i64, i64)> = vote::Entity::find()
+        .select_only()
+        .column(vote::Column::EntryId)
+        .column_as(Expr::col(vote::Column::Id).count(), "n")
+        .filter(vote::Column::ChallengeId.eq(challenge_id))
+        .filter(vote::Column::VoidedAt.is_null())
+        .group_by(vote::Column::EntryId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let voters: Option<i64> = vote::Entity::find()
+        .select_only()
+        .column_as(Expr::col(vote::Column::UserId).count_distinct(), "voters")
+        .filter(vote::Column::ChallengeId.eq(challenge_id))
+        .filter(vote::Column::VoidedAt.is_null())
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(Counted {
+        per_entry: per_entry
+            .into_iter()
+            .map(|(e, n)| (e, u64::try_from(n).unwrap_or(0)))
+            .collect(),
+        voters: u64::try_from(voters.unwrap_or(0)).unwrap_or(0),
+    })
+}
+
+/// The revision of a challenge's votes (0 before any change).
+async fn revision(db: &impl ConnectionTrait, challenge_id: i64) -> Result<i64, AppError> {
+    Ok(revision::Entity::find_by_id(challenge_id)
+        .select_only()
+        .column(revision::Column::Revision)
+        .into_tuple::<i64>()
+        .one(db)
+        .await?
+        .unwrap_or(0))
+}
+
+/// Moves the revision of a challenge's votes on; call in the transaction that changes them.
+pub async fn bump(db: &impl ConnectionTrait, challenge_id: i64) -> Result<(), AppError> {
+    revision::Entity::insert(revision::ActiveModel {
+        challenge_id: Set(challenge_id),
+        revision: Set(1),
+    })
+    .on_conflict(
+        OnConflict::column(revision::Column::ChallengeId)
+            .value(
+                revision::Column::Revision,
+                Expr::col((revision::Entity, revision::Column::Revision)).add(1),
+            )
+            .to_owned(),
+    )
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+
+    async fn db() -> DatabaseConnection {
+        let db = Database::connect("sqlite::memory:").await.unwrap();
+        for sql in [
+            "CREATE TABLE votes (id INTEGER PRIMARY KEY, challenge_id INTEGER NOT NULL, \
+             entry_id INTEGER NOT NULL, user_id INTEGER NOT NULL, slot INTEGER NOT NULL, \
+             network TEXT NOT NULL, created_at TEXT NOT NULL, voided_at TEXT, void_reason TEXT, \
+             voided_by INTEGER)",
+            "CREATE TABLE vote_revisions (challenge_id INTEGER PRIMARY KEY, revision INTEGER NOT NULL)",
+        ] {
+            db.execute_unprepared(sql).await.unwrap();
+        }
+        db
+    }
+
+    async fn vote(db: &DatabaseConnection, entry: i64, user: i64) {
+        db.execute_unprepared(&format!(
+            "INSERT INTO votes (challenge_id, entry_id, user_id, slot, network, created_at) \
+             VALUES (1, {entry}, {user}, 1, 'n', '2026-11-23T00:00:00Z')"
+        ))
+        .await
+        .unwrap();
+    }
+
+    #[tokio::test]
+    async fn kept_totals_are_used_until_the_revision_moves_on() {
+        let (db, kept) = (db().await, TotalsCache::default());
+        vote(&db, 10, 1).await;
+        let first = kept.get(&db, 1).await.unwrap();
+        assert_eq!((first.per_entry.clone(), first.voters), (vec![(10, 1)], 1));
+        // A vote written without moving the revision on is not seen: the count was kept.
+        vote(&db, 11, 2).await;
+        assert_eq!(kept.get(&db, 1).await.unwrap(), first);
+        bump(&db, 1).await.unwrap();
+        let second = kept.get(&db, 1).await.unwrap();
+        assert_eq!(second.per_entry, vec![(10, 1), (11, 1)]);
+        assert_eq!(second.voters, 2);
+        // Each challenge has its own revision and count.
+        assert_eq!(kept.get(&db, 2).await.unwrap().voters, 0);
+    }
+
+    #[tokio::test]
+    async fn while_one_count_runs_readers_get_the_last_count() {
+        let (db, kept) = (db().await, TotalsCache::default());
+        vote(&db, 10, 1).await;
+        let first = kept.get(&db, 1).await.unwrap();
+        vote(&db, 10, 2).await;
+        bump(&db, 1).await.unwrap();
+        let slot = kept.slots.lock().unwrap().get(&1).unwrap().clone();
+        let counting = slot.counting.lock().await;
+        assert_eq!(
+            kept.get(&db, 1).await.unwrap(),
+            first,
+            "the last count, not a wait"
+        );
+        drop(counting);
+        assert_eq!(kept.get(&db, 1).await.unwrap().voters, 2);
+    }
+}
