@@ -37,6 +37,8 @@ export default defineConfig({
     env: {
       VIDAN_ADDR: `127.0.0.1:${port}`,
       DATABASE_URL: `sqlite://${site}/e2e/vidan.db?mode=rwc`,
+      // Stored files' bytes beside the database, made anew each run (never in the source tree).
+      VIDAN_FILES_DIR: `${site}/e2e/files`,
       LEPTOS_SITE_ROOT: `${site}/site`,
       VIDAN_DEMO_DATA: 'true',
       RUST_LOG: 'warn',
