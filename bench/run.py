@@ -369,6 +369,8 @@ def main():
 
     report = {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE,
+                                 capture_output=True, text=True).stdout.strip() or None,
         "machine": machine(),
         "data": {k: fixture[k] for k in
                  ("citizens", "challenges", "entries", "votes", "scores", "pilots")},
@@ -409,6 +411,8 @@ def markdown(r):
         f"Machine: {m['host']}, {m['cpu']}, {m['cores']} cores, {m['memory']}, Linux {m['kernel']}.",
         f"Data: {d['citizens']:,} citizens, {d['challenges']} challenges, {d['entries']:,} entries, "
         f"{d['votes']:,} votes, {d['scores']:,} scores, {d['pilots']} pilots ({seeded}).",
+        f"Code: commit {r.get('commit') or 'unknown'}, built with `LEPTOS_HASH_FILES=true cargo leptos "
+        "build --release --split --precompress`.",
         f"Load: wrk, 2 threads; pages at {r['connections']} connections for "
         f"{r['seconds_per_scenario']} s each, on SQLite.",
         "",
