@@ -18,7 +18,7 @@ macro_rules! lazy_pages {
                 }
 
                 fn view(this: Self) -> AnyView {
-                    let $route = this;
+                    let _ = this;
                     $page().into_any()
                 }
             }

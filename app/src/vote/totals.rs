@@ -41,10 +41,20 @@ struct Slot {
 }
 
 impl Slot {
-    fn current(&self, revision: i64, any_age: bool) -> Option<Arc<Counted>> {
+    /// The last count, if it was counted at `revision` and recently enough.
+    fn current(&self, revision: i64) -> Option<Arc<Counted>> {
+        self.kept(|k| k.revision == revision && k.at.elapsed() < MAX_AGE)
+    }
+
+    /// The last count, whatever its revision.
+    fn last(&self) -> Option<Arc<Counted>> {
+        self.kept(|_| true)
+    }
+
+    fn kept(&self, usable: impl Fn(&Kept) -> bool) -> Option<Arc<Counted>> {
         let last = self.last.lock().unwrap_or_else(|e| e.into_inner());
         last.as_ref()
-            .filter(|k| any_age || (k.revision == revision && k.at.elapsed() < MAX_AGE))
+            .filter(|k| usable(k))
             .map(|k| k.counted.clone())
     }
 }
@@ -70,21 +80,21 @@ impl TotalsCache {
             .entry(challenge_id)
             .or_default()
             .clone();
-        if let Some(kept) = slot.current(revision, false) {
+        if let Some(kept) = slot.current(revision) {
             return Ok(kept);
         }
         let _counting = match slot.counting.try_lock() {
             Ok(guard) => guard,
             Err(_) => {
                 // Someone is counting already: show the last count rather than wait for theirs.
-                if let Some(kept) = slot.current(revision, true) {
+                if let Some(kept) = slot.last() {
                     return Ok(kept);
                 }
                 slot.counting.lock().await
             }
         };
         // The count that held the lock may have been of this revision.
-        if let Some(kept) = slot.current(revision, false) {
+        if let Some(kept) = slot.current(revision) {
             return Ok(kept);
         }
         let counted = Arc::new(count(db, challenge_id).await?);
