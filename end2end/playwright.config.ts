@@ -41,6 +41,9 @@ export default defineConfig({
       VIDAN_FILES_DIR: `${site}/e2e/files`,
       LEPTOS_SITE_ROOT: `${site}/site`,
       VIDAN_DEMO_DATA: 'true',
+      // Journeys check what one person changed from another's point of view straight away;
+      // the anonymous page cache (integration-tested in server/tests/site.rs) would hold it back.
+      VIDAN_PAGE_CACHE_MS: '0',
       RUST_LOG: 'warn',
     },
   },

@@ -68,6 +68,9 @@ pub struct Config {
     pub max_connections: u32,
     /// Requests per minute one address may make to the open data API (per instance).
     pub api_requests_per_minute: u32,
+    /// How long an instance serves one rendering of a page to every anonymous visitor (see
+    /// `page_cache`); zero renders every page view.
+    pub page_cache_ms: u64,
     /// Where files' bytes are kept without a bucket (one instance, or a shared volume).
     pub files_dir: PathBuf,
     /// An S3-compatible bucket for files, shared by every instance.
@@ -214,6 +217,7 @@ impl Config {
             scheduler_interval_secs: parse("VIDAN_SCHEDULER_INTERVAL_SECS", 60)?,
             max_connections: parse("VIDAN_DB_MAX_CONNECTIONS", 8)?,
             api_requests_per_minute: parse("VIDAN_API_RATE_PER_MINUTE", 600)?,
+            page_cache_ms: parse("VIDAN_PAGE_CACHE_MS", 1000)?,
             files_dir: PathBuf::from(var("VIDAN_FILES_DIR").unwrap_or_else(|| "data/files".into())),
             s3,
         })

@@ -8,6 +8,7 @@ pub mod db;
 pub mod mailer;
 pub mod middleware;
 pub mod open_data;
+pub mod page_cache;
 mod routes;
 mod workers;
 
@@ -162,8 +163,15 @@ fn router(state: AppState) -> Router {
             let options = options.clone();
             move || shell(options.clone())
         });
+    let kept_pages = Arc::new(page_cache::PageCache::new(
+        std::time::Duration::from_millis(state.config.page_cache_ms),
+    ));
     with_site_files(pages, options, provide)
         .layer(axum::middleware::from_fn(middleware::error_status))
+        .layer(axum::middleware::from_fn_with_state(
+            kept_pages,
+            page_cache::serve,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::resolve_session,
@@ -189,7 +197,8 @@ fn with_site_files(
     // A release build names its files by their content (LEPTOS_HASH_FILES) and compresses them
     // beforehand (`--precompress`): browsers keep them for a year and get the smallest encoding
     // they accept, with no compression work per request. Unhashed files are checked each time.
-    let pkg_cache = if options.hash_files {
+    let hashed = options.hash_files;
+    let pkg_cache = if hashed {
         "public, max-age=31536000, immutable"
     } else {
         "no-cache"
@@ -204,6 +213,13 @@ fn with_site_files(
             "/pkg",
             ServiceBuilder::new()
                 .layer(cached(pkg_cache))
+                .map_response(move |mut response: http::Response<_>| {
+                    // A file named by its content never changes: nothing to revalidate.
+                    if hashed {
+                        response.headers_mut().remove(header::LAST_MODIFIED);
+                    }
+                    response
+                })
                 .service(ServeDir::new(pkg).precompressed_br().precompressed_gzip()),
         )
         .nest_service(

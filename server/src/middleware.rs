@@ -121,15 +121,21 @@ pub fn is_cross_site(headers: &HeaderMap) -> bool {
     }
 }
 
-/// Security headers for every response; pages set their own CSP with the render's nonce.
+/// Security headers for every response; pages set their own CSP with the render's nonce. The
+/// site's own files (code, styles, fonts) are never documents, so they carry only `nosniff`: a
+/// first visit fetches a few hundred pieces of code, and each header is sent with every one.
 pub async fn security_headers(request: Request, next: Next) -> Response {
+    let subresource = is_site_file(request.uri().path());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
     headers.insert(
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),
     );
+    if subresource {
+        return response;
+    }
+    headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
     headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     headers.insert(
         "permissions-policy",
@@ -141,6 +147,11 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
             "default-src 'none'; frame-ancestors 'none'",
         ));
     response
+}
+
+/// The built site's code, styles and fonts (see `with_site_files`).
+pub fn is_site_file(path: &str) -> bool {
+    path.starts_with("/pkg/") || path.starts_with("/fonts/")
 }
 
 /// Server functions answer errors with 500; API clients deserve the status that says what
@@ -202,6 +213,15 @@ mod tests {
             ("host", "127.0.0.1:3000")
         ])));
         assert!(!is_cross_site(&headers(&[])));
+    }
+
+    #[test]
+    fn only_the_sites_code_styles_and_fonts_are_site_files() {
+        assert!(is_site_file("/pkg/vidan.abc.wasm"));
+        assert!(is_site_file("/fonts/be-vietnam-pro-latin-400-normal.woff2"));
+        assert!(!is_site_file("/"));
+        assert!(!is_site_file("/pkgs"));
+        assert!(!is_site_file("/challenges/pkg/x"));
     }
 
     #[test]

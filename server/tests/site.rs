@@ -62,6 +62,16 @@ async fn pages_carry_security_headers_and_a_nonce_policy(backend: Backend) {
         .to_owned();
     assert!(csp.contains("script-src 'self' 'nonce-"), "{csp}");
     assert!(csp.contains("frame-ancestors 'none'"));
+    // The hydration script carries the policy's nonce.
+    nonce_and_page(response).await;
+}
+
+/// The nonce of a page's policy and the page, whose scripts must carry that nonce.
+async fn nonce_and_page(response: reqwest::Response) -> (String, String) {
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     let nonce = csp
         .split("'nonce-")
         .nth(1)
@@ -71,10 +81,68 @@ async fn pages_carry_security_headers_and_a_nonce_policy(backend: Backend) {
         .unwrap()
         .to_owned();
     let html = response.text().await.unwrap();
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "{csp}");
+    (nonce, html)
+}
+
+async fn anonymous_visitors_share_a_kept_page_while_signed_in_people_see_changes_at_once(
+    backend: Backend,
+) {
+    let app = spawn_app_with(
+        backend,
+        common::Options {
+            page_cache_ms: 60_000,
+            ..Default::default()
+        },
+    )
+    .await;
+    let anonymous = app.visitor();
+    let (first_nonce, html) = nonce_and_page(anonymous.get("/organisations").await).await;
+    assert!(!html.contains("Phường Lưu Trang"));
+
+    let (_, staff) = app
+        .org_with_staff("Phường Lưu Trang", "luu-trang@example.vn")
+        .await;
+    let (_, html) = staff.page("/organisations").await;
     assert!(
-        html.contains(&format!("nonce=\"{nonce}\"")),
-        "the hydration script carries the nonce"
+        html.contains("Phường Lưu Trang"),
+        "a signed-in person sees the change at once"
     );
+
+    // Another anonymous visitor gets the kept page, with a nonce of its own.
+    let (second_nonce, html) = nonce_and_page(app.visitor().get("/organisations").await).await;
+    assert!(!html.contains("Phường Lưu Trang"), "kept for a moment");
+    assert_ne!(first_nonce, second_nonce, "no two answers share a nonce");
+    // Each address and language is kept apart.
+    let (_, html) = app.visitor().page("/organisations?trang=1").await;
+    assert!(html.contains("Phường Lưu Trang"));
+    // A page that is not a success is never kept.
+    let (status, _) = anonymous.page("/khong-co-trang-nay").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+async fn the_sites_own_files_carry_only_the_headers_a_file_needs(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let pkg = app.site_dir().join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join("vidan.js"), "export default 1;").unwrap();
+    let response = app.visitor().get("/pkg/vidan.js").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers();
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    for document_only in [
+        "content-security-policy",
+        "x-frame-options",
+        "permissions-policy",
+    ] {
+        assert!(
+            headers.get(document_only).is_none(),
+            "{document_only} on a script"
+        );
+    }
+    // Pages keep every one of them.
+    let page = app.visitor().get("/sign-in").await;
+    assert!(page.headers().get("permissions-policy").is_some());
 }
 
 async fn a_cross_site_post_is_refused_and_changes_nothing(backend: Backend) {
@@ -196,6 +264,8 @@ on_both_databases!(
     pages_are_vietnamese_first_and_english_one_click_away,
     an_unknown_address_is_a_404_page_in_the_visitors_language,
     pages_carry_security_headers_and_a_nonce_policy,
+    anonymous_visitors_share_a_kept_page_while_signed_in_people_see_changes_at_once,
+    the_sites_own_files_carry_only_the_headers_a_file_needs,
     a_cross_site_post_is_refused_and_changes_nothing,
     forms_work_without_javascript_and_errors_come_back_to_the_page,
     the_health_check_answers,

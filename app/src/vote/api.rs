@@ -30,7 +30,8 @@ pub async fn cast_vote(entry_id: i64) -> Result<(), AppError> {
             })
         })
         .await?;
-    super::live::announce(&server.db, &server.votes, c.id).await?;
+    let backend = sea_orm::ConnectionTrait::get_database_backend(&server.db);
+    super::live::announce(backend, &server.votes, c.id);
     back_to_entries(&c.slug);
     Ok(())
 }
@@ -51,7 +52,8 @@ pub async fn withdraw_vote(entry_id: i64) -> Result<(), AppError> {
             })
         })
         .await?;
-    super::live::announce(&server.db, &server.votes, c.id).await?;
+    let backend = sea_orm::ConnectionTrait::get_database_backend(&server.db);
+    super::live::announce(backend, &server.votes, c.id);
     back_to_entries(&c.slug);
     Ok(())
 }
@@ -123,6 +125,7 @@ pub async fn void_votes(
         .public()
         .save(&server.db)
         .await?;
-    super::live::announce(&server.db, &server.votes, c.id).await?;
+    let backend = sea_orm::ConnectionTrait::get_database_backend(&server.db);
+    super::live::announce(backend, &server.votes, c.id);
     Ok(())
 }

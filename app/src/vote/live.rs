@@ -3,7 +3,7 @@
 //! an in-process broadcast on SQLite (one instance). Each instance's hub then wakes the pages
 //! following that challenge's totals.
 
-use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection};
+use sea_orm::{DatabaseBackend, DatabaseConnection, Statement};
 use tokio::sync::broadcast;
 
 /// The PostgreSQL channel instances tell each other on.
@@ -37,21 +37,20 @@ impl Hub {
     }
 }
 
-/// Tells every instance that the votes of `challenge_id` changed.
-pub async fn announce(
-    db: &DatabaseConnection,
-    hub: &Hub,
-    challenge_id: i64,
-) -> Result<(), sea_orm::DbErr> {
-    match db.get_database_backend() {
-        // Every instance, this one included, hears it through its listener.
-        DatabaseBackend::Postgres => {
-            db.execute_unprepared(&format!("NOTIFY {CHANNEL}, '{challenge_id}'"))
-                .await?;
-        }
-        _ => hub.wake(challenge_id),
+/// On PostgreSQL, the statement that tells every instance, when the transaction that runs it
+/// commits, that the votes of `challenge_id` changed ([`super::totals::bump`] runs it with every
+/// change, once per batch of votes). SQLite has one instance: [`announce`] wakes it.
+pub fn notify_statement(backend: DatabaseBackend, challenge_id: i64) -> Option<Statement> {
+    (backend == DatabaseBackend::Postgres)
+        .then(|| Statement::from_string(backend, format!("NOTIFY {CHANNEL}, '{challenge_id}'")))
+}
+
+/// Wakes the followers of `challenge_id` once its change has committed: on SQLite this
+/// instance's; on PostgreSQL the change's own `NOTIFY` reaches every instance, this one included.
+pub fn announce(backend: DatabaseBackend, hub: &Hub, challenge_id: i64) {
+    if backend != DatabaseBackend::Postgres {
+        hub.wake(challenge_id);
     }
-    Ok(())
 }
 
 /// On PostgreSQL, forwards every notification on [`CHANNEL`] to this instance's hub, for as long

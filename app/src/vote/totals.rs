@@ -13,7 +13,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Set,
+};
 
 use super::entity::{revision, vote};
 use crate::error::AppError;
@@ -147,9 +149,15 @@ async fn revision(db: &impl ConnectionTrait, challenge_id: i64) -> Result<i64, A
         .unwrap_or(0))
 }
 
-/// Moves the revision of a challenge's votes on; call in the transaction that changes them.
+/// Moves the revision of a challenge's votes on and, on PostgreSQL, tells every instance when the
+/// transaction commits (see [`super::live`]); call in the transaction that changes the votes. In a
+/// batch of votes (group commit) both happen once, just before the batch commits.
 pub async fn bump(db: &impl ConnectionTrait, challenge_id: i64) -> Result<(), AppError> {
-    revision::Entity::insert(revision::ActiveModel {
+    use crate::group_commit::once_before_commit;
+    if let Some(notify) = super::live::notify_statement(db.get_database_backend(), challenge_id) {
+        once_before_commit(db, ("vote_notify", challenge_id), notify).await?;
+    }
+    let statement = revision::Entity::insert(revision::ActiveModel {
         challenge_id: Set(challenge_id),
         revision: Set(1),
     })
@@ -161,8 +169,8 @@ pub async fn bump(db: &impl ConnectionTrait, challenge_id: i64) -> Result<(), Ap
             )
             .to_owned(),
     )
-    .exec(db)
-    .await?;
+    .build(db.get_database_backend());
+    once_before_commit(db, ("vote_revision", challenge_id), statement).await?;
     Ok(())
 }
 

@@ -67,6 +67,8 @@ pub struct Options {
     pub smtp: Option<SmtpConfig>,
     pub demo_data: bool,
     pub api_requests_per_minute: Option<u32>,
+    /// Anonymous pages kept this long (0, the default here: every request renders).
+    pub page_cache_ms: u64,
     /// Files in this bucket instead of the test's own folder.
     pub s3: Option<app::upload::storage::S3Config>,
 }
@@ -135,6 +137,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         scheduler_interval_secs: 1,
         max_connections: 8,
         api_requests_per_minute: options.api_requests_per_minute.unwrap_or(10_000),
+        page_cache_ms: options.page_cache_ms,
         files_dir: dir.path().join("files"),
         s3: options.s3.clone(),
     };
@@ -171,6 +174,7 @@ pub async fn spawn_second_instance(first: &TestApp) -> String {
         scheduler_interval_secs: 1,
         max_connections: 8,
         api_requests_per_minute: 10_000,
+        page_cache_ms: 0,
         files_dir: first._dir.path().join("files"),
         s3: first.s3.clone(),
     };
@@ -299,6 +303,11 @@ impl TestApp {
             .await;
         assert!(filed.location().starts_with("/reports/"), "{}", filed.body);
         self.scalar("SELECT MAX(photo_id) FROM reports").await
+    }
+
+    /// The built site's folder (code, styles, fonts) this server serves.
+    pub fn site_dir(&self) -> std::path::PathBuf {
+        self._dir.path().join("site")
     }
 
     /// The folder files are kept in when no bucket is configured.

@@ -1,0 +1,307 @@
+//! A short-lived cache of the pages that anonymous visitors see, per instance.
+//!
+//! On a vote night a TV spot sends thousands of people to the same few pages within a minute,
+//! nearly all of them not signed in. Each of them gets the same HTML, so an instance renders a
+//! page once and serves that rendering for a moment ([`Config::page_cache_ms`], one second by
+//! default) to every anonymous visitor who asks for the same address in the same language. Anyone
+//! signed in always gets a fresh rendering, so a decision a person has just made shows on their
+//! own next page at once; everybody else sees it a moment later.
+//!
+//! What is kept: successful HTML answers to GET requests without a `Set-Cookie`. Each answer from
+//! the cache gets a new CSP nonce (in the header and in the page's scripts), so no two visitors
+//! share one. When a kept page is too old, one request renders it anew while the others still get
+//! the kept copy, for at most [`STALE_GRACE`] more; a crowd never renders the same page at once.
+//!
+//! [`Config::page_cache_ms`]: crate::Config
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use app::auth::ctx::RequestAuth;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use futures_util::StreamExt;
+use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+
+/// How long past its time a kept page is still served while one request renders it anew.
+pub const STALE_GRACE: Duration = Duration::from_secs(5);
+/// Distinct addresses kept at most (addresses with made-up query strings cannot fill memory).
+const MAX_PAGES: usize = 512;
+/// The largest page kept.
+const MAX_BYTES: usize = 512 * 1024;
+
+struct Kept {
+    headers: HeaderMap,
+    body: Bytes,
+    nonce: Option<String>,
+    stored: Instant,
+    renewing: AtomicBool,
+}
+
+/// The kept pages of one instance.
+pub struct PageCache {
+    fresh_for: Duration,
+    pages: Mutex<HashMap<String, Arc<Kept>>>,
+}
+
+enum Lookup {
+    Serve(Arc<Kept>),
+    Render,
+}
+
+impl PageCache {
+    /// A cache that keeps pages for `fresh_for`; zero keeps nothing.
+    pub fn new(fresh_for: Duration) -> PageCache {
+        PageCache {
+            fresh_for,
+            pages: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn lookup(&self, key: &str, now: Instant) -> Lookup {
+        let pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(kept) = pages.get(key) else {
+            return Lookup::Render;
+        };
+        let age = now.saturating_duration_since(kept.stored);
+        if age < self.fresh_for {
+            return Lookup::Serve(kept.clone());
+        }
+        // Too old: the first to ask renders it anew; the others get the kept copy meanwhile.
+        if age < self.fresh_for + STALE_GRACE && kept.renewing.swap(true, Ordering::AcqRel) {
+            return Lookup::Serve(kept.clone());
+        }
+        Lookup::Render
+    }
+
+    fn store(&self, key: String, kept: Kept) {
+        let mut pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
+        if pages.len() >= MAX_PAGES && !pages.contains_key(&key) {
+            let limit = self.fresh_for + STALE_GRACE;
+            pages.retain(|_, k| k.stored.elapsed() < limit);
+            if pages.len() >= MAX_PAGES {
+                return;
+            }
+        }
+        pages.insert(key, Arc::new(kept));
+    }
+
+    /// Lets the next request render a page whose renewal did not end in a page to keep.
+    fn renewal_failed(&self, key: &str) {
+        let pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(kept) = pages.get(key) {
+            kept.renewing.store(false, Ordering::Release);
+        }
+    }
+}
+
+/// The cache's key for a request it may answer: an anonymous GET of a page, by language and
+/// address. `None` for anything else.
+fn key_of(request: &Request) -> Option<String> {
+    if request.method() != Method::GET {
+        return None;
+    }
+    let path = request.uri().path();
+    if path.starts_with("/api/") || crate::middleware::is_site_file(path) {
+        return None;
+    }
+    let auth = request.extensions().get::<RequestAuth>()?;
+    if auth.viewer.is_some() {
+        return None;
+    }
+    let address = request
+        .uri()
+        .path_and_query()
+        .map_or(path, |pq| pq.as_str());
+    Some(format!("{}|{address}", auth.locale.code()))
+}
+
+/// The nonce a page's CSP names (`'nonce-…'`).
+fn nonce_of(headers: &HeaderMap) -> Option<String> {
+    let policy = headers
+        .get(header::CONTENT_SECURITY_POLICY)?
+        .to_str()
+        .ok()?;
+    let start = policy.find("'nonce-")? + "'nonce-".len();
+    let len = policy[start..].find('\'')?;
+    Some(policy[start..start + len].to_owned()).filter(|n| !n.is_empty())
+}
+
+fn keepable(response: &Response) -> bool {
+    response.status() == StatusCode::OK
+        && !response.headers().contains_key(header::SET_COOKIE)
+        && response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"))
+}
+
+/// A kept page as one visitor gets it: with a nonce of its own.
+fn answer(kept: &Kept) -> Response {
+    let mut headers = kept.headers.clone();
+    let body = match &kept.nonce {
+        Some(old) => {
+            let new = app::auth::token::random_token(16);
+            if let Some(policy) = headers
+                .get(header::CONTENT_SECURITY_POLICY)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|p| HeaderValue::from_str(&p.replace(old.as_str(), &new)).ok())
+            {
+                headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+            }
+            match std::str::from_utf8(&kept.body) {
+                Ok(html) => Bytes::from(html.replace(old.as_str(), &new)),
+                Err(_) => kept.body.clone(),
+            }
+        }
+        None => kept.body.clone(),
+    };
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+    let mut response = Response::new(Body::from(body));
+    *response.headers_mut() = headers;
+    response
+}
+
+/// Answers anonymous page views from the cache, and keeps what it renders for them.
+pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: Next) -> Response {
+    if cache.fresh_for.is_zero() {
+        return next.run(request).await;
+    }
+    let Some(key) = key_of(&request) else {
+        return next.run(request).await;
+    };
+    if let Lookup::Serve(kept) = cache.lookup(&key, Instant::now()) {
+        return answer(&kept);
+    }
+    let response = next.run(request).await;
+    if !keepable(&response) {
+        cache.renewal_failed(&key);
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let mut stream = body.into_data_stream();
+    let mut read = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        match chunk {
+            Ok(chunk) => read.extend_from_slice(&chunk),
+            Err(err) => {
+                // The rendering failed midway: the visitor gets what a stream would have given.
+                cache.renewal_failed(&key);
+                let head =
+                    futures_util::stream::once(
+                        async move { Ok::<_, axum::Error>(Bytes::from(read)) },
+                    );
+                let failed = futures_util::stream::once(async move { Err::<Bytes, _>(err) });
+                return Response::from_parts(parts, Body::from_stream(head.chain(failed)));
+            }
+        }
+        if read.len() > MAX_BYTES {
+            // Too large to keep: the visitor gets the rest as it comes.
+            cache.renewal_failed(&key);
+            let head = futures_util::stream::once(async move { Ok(Bytes::from(read)) });
+            return Response::from_parts(parts, Body::from_stream(head.chain(stream)));
+        }
+    }
+    let body = Bytes::from(read);
+    let kept = Kept {
+        nonce: nonce_of(&parts.headers),
+        headers: parts.headers.clone(),
+        body: body.clone(),
+        stored: Instant::now(),
+        renewing: AtomicBool::new(false),
+    };
+    cache.store(key, kept);
+    Response::from_parts(parts, Body::from(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kept(body: &str, nonce: Option<&str>, stored: Instant) -> Kept {
+        let mut headers = HeaderMap::new();
+        if let Some(n) = nonce {
+            headers.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_str(&format!("script-src 'self' 'nonce-{n}'")).unwrap(),
+            );
+        }
+        Kept {
+            headers,
+            body: Bytes::from(body.to_owned()),
+            nonce: nonce.map(str::to_owned),
+            stored,
+            renewing: AtomicBool::new(false),
+        }
+    }
+
+    #[test]
+    fn a_page_is_served_while_fresh_then_renewed_by_one_request_while_others_get_the_copy() {
+        let cache = PageCache::new(Duration::from_secs(1));
+        let t0 = Instant::now();
+        assert!(matches!(cache.lookup("vi|/", t0), Lookup::Render));
+        cache.store("vi|/".into(), kept("<p>a</p>", None, t0));
+        assert!(matches!(
+            cache.lookup("vi|/", t0 + Duration::from_millis(500)),
+            Lookup::Serve(_)
+        ));
+        assert!(
+            matches!(cache.lookup("en|/", t0), Lookup::Render),
+            "each language apart"
+        );
+        let late = t0 + Duration::from_millis(1500);
+        assert!(
+            matches!(cache.lookup("vi|/", late), Lookup::Render),
+            "the first renews"
+        );
+        assert!(
+            matches!(cache.lookup("vi|/", late), Lookup::Serve(_)),
+            "the rest wait"
+        );
+        cache.renewal_failed("vi|/");
+        assert!(
+            matches!(cache.lookup("vi|/", late), Lookup::Render),
+            "a failed renewal frees it"
+        );
+        let gone = t0 + Duration::from_secs(1) + STALE_GRACE + Duration::from_millis(1);
+        assert!(matches!(cache.lookup("vi|/", gone), Lookup::Render));
+        assert!(
+            matches!(cache.lookup("vi|/", gone), Lookup::Render),
+            "too old to serve at all"
+        );
+    }
+
+    #[test]
+    fn every_answer_from_the_cache_has_a_nonce_of_its_own() {
+        let k = kept(
+            r#"<script nonce="abc123">x</script>"#,
+            Some("abc123"),
+            Instant::now(),
+        );
+        let (one, two) = (answer(&k), answer(&k));
+        let n1 = nonce_of(one.headers()).unwrap();
+        let n2 = nonce_of(two.headers()).unwrap();
+        assert_ne!(n1, "abc123");
+        assert_ne!(n1, n2);
+        assert_eq!(
+            one.headers()[header::CONTENT_LENGTH],
+            format!(r#"<script nonce="{n1}">x</script>"#)
+                .len()
+                .to_string()
+        );
+    }
+
+    #[test]
+    fn a_full_cache_keeps_no_more_addresses() {
+        let cache = PageCache::new(Duration::from_secs(60));
+        for i in 0..MAX_PAGES + 10 {
+            cache.store(format!("vi|/?q={i}"), kept("x", None, Instant::now()));
+        }
+        assert_eq!(cache.pages.lock().unwrap().len(), MAX_PAGES);
+    }
+}
