@@ -24,11 +24,13 @@ release:
 	scripts/setup.sh build
 	scripts/setup.sh release
 	PATH="$(CURDIR)/tools/node_modules/.bin:$$PATH" LEPTOS_HASH_FILES=true cargo leptos build --release --split --precompress
+	scripts/precompress.sh target/site
 
 # Builds the release site and drives it with wrk; writes bench/results/DATE-HOST.{md,json}.
 bench:
 	scripts/setup.sh bench
 	PATH="$(CURDIR)/tools/node_modules/.bin:$$PATH" LEPTOS_HASH_FILES=true cargo leptos build --release --split --precompress
+	scripts/precompress.sh target/site
 	python3 bench/run.py --binary $${CARGO_TARGET_DIR:-target}/release/vidan --site target/site
 
 clean-data:

@@ -2,7 +2,7 @@
 # Installs what building and testing Vì Dân needs, skipping what is already there.
 #   scripts/setup.sh build   toolchain for building and serving the site
 #   scripts/setup.sh test    the above, plus browser, Playwright and the SMTP test server
-#   scripts/setup.sh release the above build toolchain's part for release builds: wasm-opt (npm)
+#   scripts/setup.sh release the above build toolchain's part for release builds: wasm-opt (npm), zopfli
 #   scripts/setup.sh bench   the build toolchain, wasm-opt, wrk, brotli, Chromium and Playwright
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,8 +51,10 @@ browser() {
   fi
 }
 
-# Release builds optimise the WebAssembly with binaryen's wasm-opt from npm (Debian's is too old).
+# Release builds optimise the WebAssembly with binaryen's wasm-opt from npm (Debian's is too old)
+# and gzip their files beforehand with zopfli (scripts/precompress.sh).
 release_tools() {
+  apt_install zopfli
   if [ ! -x tools/node_modules/.bin/wasm-opt ]; then
     say "installing binaryen's wasm-opt from npm (release builds)"
     (cd tools && npm ci --no-audit --no-fund --loglevel=error)
