@@ -115,7 +115,13 @@ def brotli_size(data):
                               check=True).stdout)
 
 
-def weight(site, base):
+def first_visit(url, encoding):
+    out = subprocess.run(["node", os.path.join(HERE, "first-visit.mjs"), url, encoding],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def weight(site, base, other_pages):
     pkg = os.path.join(site, "pkg")
     files = {}
     for name in sorted(os.listdir(pkg)):
@@ -126,12 +132,14 @@ def weight(site, base):
                        "brotli": brotli_size(data)}
     # A first visit to the home page in Chromium: every byte it downloads until it is quiet,
     # once accepting brotli (as browsers do) and once gzip only (the target's measure).
-    visits = {}
-    for encoding in ("gzip", "br"):
-        out = subprocess.run(["node", os.path.join(HERE, "first-visit.mjs"), base + "/", encoding],
-                             capture_output=True, text=True, check=True)
-        visits[encoding] = json.loads(out.stdout)
-    return {"files": files, "first_visit": visits, "first_visit_bytes": visits["gzip"]["total"]}
+    visits = {encoding: first_visit(base + "/", encoding) for encoding in ("gzip", "br")}
+    # Other pages a first visit may open on (a link someone shared), gzip only.
+    others = {name: first_visit(base + path, "gzip") for name, path in other_pages}
+    return {"files": files, "first_visit": visits, "first_visit_bytes": visits["gzip"]["total"],
+            "first_visit_other_pages": {
+                name: {"path": path, "total": v["total"], "body": v["body"], "headers": v["headers"],
+                       "responses": len(v["responses"]), "errors": v["errors"]}
+                for (name, path), v in zip(other_pages, others.values())}}
 
 
 def machine():
@@ -371,7 +379,7 @@ def main():
           f"p99 {rush_sqlite['p99_ms']:.1f} ms  accepted {rush_sqlite['accepted']}  "
           f"in database {rush_sqlite['votes_in_database']}", flush=True)
     phase_peaks["vote rush, SQLite"] = server.phase_peak_mb()
-    weights = weight(site, base)
+    weights = weight(site, base, [p for p in pages if p[0] in ("challenge page", "pilot page")])
     phase_peaks["first visits"] = server.phase_peak_mb()
     peaks.append(server.peak_rss_mb())
     peaks.extend(phase_peaks.values())
@@ -549,6 +557,15 @@ def markdown(r):
         k[2] += resp["headers"]
     for kind, (n, body, headers) in kinds.items():
         lines.append(f"| {kind} | {n} | {body:,} | {headers:,} |")
+    others = w.get("first_visit_other_pages") or {}
+    if others:
+        lines += ["", "A first visit to another page, accepting gzip only:", "",
+                  "| page | responses | bytes | of them headers |", "|---|---:|---:|---:|"]
+        for name, v in others.items():
+            lines.append(f"| {name} (`{v['path']}`) | {v['responses']} | {v['total']:,} | "
+                         f"{v['headers']:,} |")
+            for err in v["errors"]:
+                lines.append(f"\nThe page reported an error: `{err}`")
     for enc, visit in (("gzip", gz), ("br", br)):
         for err in visit["errors"]:
             lines.append(f"\nThe page reported an error ({enc}): `{err}`")

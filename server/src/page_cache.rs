@@ -46,6 +46,8 @@ struct Kept {
 pub struct PageCache {
     fresh_for: Duration,
     pages: Mutex<HashMap<String, Arc<Kept>>>,
+    /// One lock per page being rendered for the cache.
+    gates: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 enum Lookup {
@@ -59,6 +61,7 @@ impl PageCache {
         PageCache {
             fresh_for,
             pages: Mutex::new(HashMap::new()),
+            gates: Mutex::new(HashMap::new()),
         }
     }
 
@@ -175,48 +178,95 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: 
     let Some(key) = key_of(&request) else {
         return next.run(request).await;
     };
-    if let Lookup::Serve(kept) = cache.lookup(&key, Instant::now()) {
-        return answer(&kept);
+    cache.kept_or_render(key, || next.run(request)).await
+}
+
+impl PageCache {
+    /// The kept page for `key`, or else `render`'s answer, kept if it may be. When a page is not
+    /// kept yet (or no longer), one request renders it and those arriving meanwhile wait for that
+    /// rendering instead of each rendering the same page.
+    async fn kept_or_render<F, R>(&self, key: String, render: F) -> Response
+    where
+        F: FnOnce() -> R,
+        R: std::future::Future<Output = Response>,
+    {
+        if let Lookup::Serve(kept) = self.lookup(&key, Instant::now()) {
+            return answer(&kept);
+        }
+        let gate = self.gate(&key);
+        let response = {
+            let _turn = gate.lock().await;
+            match self.fresh(&key) {
+                Some(kept) => answer(&kept),
+                None => self.render_and_keep(&key, render().await).await,
+            }
+        };
+        self.open_gate(&key, &gate);
+        response
     }
-    let response = next.run(request).await;
-    if !keepable(&response) {
-        cache.renewal_failed(&key);
-        return response;
+
+    /// The lock one rendering of `key` holds.
+    fn gate(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut gates = self.gates.lock().unwrap_or_else(|p| p.into_inner());
+        gates.entry(key.to_owned()).or_default().clone()
     }
-    let (parts, body) = response.into_parts();
-    let mut stream = body.into_data_stream();
-    let mut read = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        match chunk {
-            Ok(chunk) => read.extend_from_slice(&chunk),
-            Err(err) => {
-                // The rendering failed midway: the visitor gets what a stream would have given.
-                cache.renewal_failed(&key);
-                let head =
-                    futures_util::stream::once(
-                        async move { Ok::<_, axum::Error>(Bytes::from(read)) },
-                    );
-                let failed = futures_util::stream::once(async move { Err::<Bytes, _>(err) });
-                return Response::from_parts(parts, Body::from_stream(head.chain(failed)));
+
+    /// Forgets the lock of `key` once nobody else waits on it (the last one out removes it).
+    fn open_gate(&self, key: &str, gate: &Arc<tokio::sync::Mutex<()>>) {
+        let mut gates = self.gates.lock().unwrap_or_else(|p| p.into_inner());
+        // Held by the map and by the caller only.
+        if Arc::strong_count(gate) <= 2 {
+            gates.remove(key);
+        }
+    }
+
+    fn fresh(&self, key: &str) -> Option<Arc<Kept>> {
+        let pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
+        pages
+            .get(key)
+            .filter(|k| k.stored.elapsed() < self.fresh_for)
+            .cloned()
+    }
+
+    async fn render_and_keep(&self, key: &str, response: Response) -> Response {
+        if !keepable(&response) {
+            self.renewal_failed(key);
+            return response;
+        }
+        let (parts, body) = response.into_parts();
+        let mut stream = body.into_data_stream();
+        let mut read = Vec::new();
+        while let Some(chunk) = stream.next().await {
+            match chunk {
+                Ok(chunk) => read.extend_from_slice(&chunk),
+                Err(err) => {
+                    // The rendering failed midway: the visitor gets what a stream would have given.
+                    self.renewal_failed(key);
+                    let head = futures_util::stream::once(async move {
+                        Ok::<_, axum::Error>(Bytes::from(read))
+                    });
+                    let failed = futures_util::stream::once(async move { Err::<Bytes, _>(err) });
+                    return Response::from_parts(parts, Body::from_stream(head.chain(failed)));
+                }
+            }
+            if read.len() > MAX_BYTES {
+                // Too large to keep: the visitor gets the rest as it comes.
+                self.renewal_failed(key);
+                let head = futures_util::stream::once(async move { Ok(Bytes::from(read)) });
+                return Response::from_parts(parts, Body::from_stream(head.chain(stream)));
             }
         }
-        if read.len() > MAX_BYTES {
-            // Too large to keep: the visitor gets the rest as it comes.
-            cache.renewal_failed(&key);
-            let head = futures_util::stream::once(async move { Ok(Bytes::from(read)) });
-            return Response::from_parts(parts, Body::from_stream(head.chain(stream)));
-        }
+        let body = Bytes::from(read);
+        let kept = Kept {
+            nonce: nonce_of(&parts.headers),
+            headers: parts.headers.clone(),
+            body: body.clone(),
+            stored: Instant::now(),
+            renewing: AtomicBool::new(false),
+        };
+        self.store(key.to_owned(), kept);
+        Response::from_parts(parts, Body::from(body))
     }
-    let body = Bytes::from(read);
-    let kept = Kept {
-        nonce: nonce_of(&parts.headers),
-        headers: parts.headers.clone(),
-        body: body.clone(),
-        stored: Instant::now(),
-        renewing: AtomicBool::new(false),
-    };
-    cache.store(key, kept);
-    Response::from_parts(parts, Body::from(body))
 }
 
 #[cfg(test)]
@@ -293,6 +343,46 @@ mod tests {
             format!(r#"<script nonce="{n1}">x</script>"#)
                 .len()
                 .to_string()
+        );
+    }
+
+    fn html(text: &'static str) -> Response {
+        let mut response = Response::new(Body::from(text));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        response
+    }
+
+    #[tokio::test]
+    async fn a_crowd_asking_for_a_page_not_kept_yet_waits_for_one_rendering() {
+        let cache = Arc::new(PageCache::new(Duration::from_secs(60)));
+        let renders = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let crowd: Vec<_> = (0..16)
+            .map(|_| {
+                let (cache, renders) = (cache.clone(), renders.clone());
+                tokio::spawn(async move {
+                    let response = cache
+                        .kept_or_render("vi|/".into(), || async move {
+                            renders.fetch_add(1, Ordering::SeqCst);
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                            html("<p>trang</p>")
+                        })
+                        .await;
+                    axum::body::to_bytes(response.into_body(), 1024)
+                        .await
+                        .unwrap()
+                })
+            })
+            .collect();
+        for visitor in crowd {
+            assert_eq!(&visitor.await.unwrap()[..], b"<p>trang</p>");
+        }
+        assert_eq!(renders.load(Ordering::SeqCst), 1);
+        assert!(
+            cache.gates.lock().unwrap().is_empty(),
+            "no lock left behind"
         );
     }
 
