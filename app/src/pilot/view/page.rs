@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 use server_fn::ServerFn;
 
 use super::charts::KpiChart;
-use super::{PilotStatusBadge, ProgressBar, TimingBadge, day};
+use super::{PilotStatusBadge, ProgressBar, ShareBar, TimingBadge, day};
 use crate::challenge::model::HistoryEntry;
 use crate::error::AppError;
 use crate::i18n::{Locale, format_datetime, format_vnd, k, lookup, t, tf, use_locale};
@@ -153,7 +153,7 @@ fn PilotBody(page: Page, actions: Actions) -> impl IntoView {
                             <div><dt>{t(k::PILOT_BUDGET)}</dt><dd>{format_vnd(page.budget_vnd)}</dd></div>
                             <div><dt>{t(k::PILOT_DISBURSED)}</dt><dd>{format_vnd(page.disbursed_vnd)}" ("{spent}"%)"</dd></div>
                         </dl>
-                        <div class="progress-track" aria-hidden="true"><div class="progress-fill" style=format!("width: {}%", spent.min(100))></div></div>
+                        <ShareBar percent=i64::from(spent)/>
                     </section>
                     <section class="card section-tight" aria-labelledby="origin-heading">
                         <h2 id="origin-heading">{t(k::PILOT_ORIGIN)}</h2>
@@ -474,7 +474,7 @@ fn RatingsSection(pilot_id: i64, ratings: Ratings, actions: Actions) -> impl Int
                                         view! {
                                             <tr>
                                                 <th scope="row">{tf(k::RATING_STARS, &[("n", &s.to_string())])}</th>
-                                                <td><div class="progress-track"><div class="progress-fill" style=format!("width: {pct}%")></div></div></td>
+                                                <td><ShareBar percent=pct as i64/></td>
                                                 <td class="small">{n.to_string()}</td>
                                             </tr>
                                         }
