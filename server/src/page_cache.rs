@@ -109,7 +109,7 @@ fn key_of(request: &Request) -> Option<String> {
         return None;
     }
     let path = request.uri().path();
-    if path.starts_with("/api/") || crate::middleware::is_site_file(path) {
+    if !is_page_address(path) {
         return None;
     }
     let auth = request.extensions().get::<RequestAuth>()?;
@@ -121,6 +121,18 @@ fn key_of(request: &Request) -> Option<String> {
         .path_and_query()
         .map_or(path, |pq| pq.as_str());
     Some(format!("{}|{address}", auth.locale.code()))
+}
+
+/// Whether an address is a page's: not the API, a file, a feed, a download, the health check or
+/// a live stream (whose answers are never kept, and must not wait for one another).
+fn is_page_address(path: &str) -> bool {
+    let last = path.rsplit('/').next().unwrap_or_default();
+    !(path.starts_with("/api/")
+        || path.starts_with("/files/")
+        || crate::middleware::is_site_file(path)
+        || last.contains('.')
+        || path == "/health"
+        || path.ends_with("/live"))
 }
 
 /// The nonce a page's CSP names (`'nonce-…'`).
@@ -384,6 +396,31 @@ mod tests {
             cache.gates.lock().unwrap().is_empty(),
             "no lock left behind"
         );
+    }
+
+    #[test]
+    fn only_pages_are_kept() {
+        for page in [
+            "/",
+            "/challenges",
+            "/challenges/mot-cua/entries",
+            "/pilots/3",
+            "/dashboard",
+        ] {
+            assert!(is_page_address(page), "{page}");
+        }
+        for other in [
+            "/api/v1/challenges",
+            "/files/3/anh.png",
+            "/pkg/vidan.wasm",
+            "/favicon.svg",
+            "/feed.atom",
+            "/challenges/mot-cua/ballots.csv",
+            "/challenges/mot-cua/votes/live",
+            "/health",
+        ] {
+            assert!(!is_page_address(other), "{other}");
+        }
     }
 
     #[test]
