@@ -18,7 +18,6 @@
 
 use std::any::Any;
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use sea_orm::{
@@ -88,7 +87,6 @@ pub fn writers_for(backend: DatabaseBackend) -> usize {
 #[derive(Clone)]
 pub struct GroupCommit {
     writers: Arc<[mpsc::Sender<Job>]>,
-    next: Arc<AtomicUsize>,
 }
 
 impl GroupCommit {
@@ -98,7 +96,7 @@ impl GroupCommit {
         Self::with_writers(db, writers)
     }
 
-    /// Starts `writers` writer tasks; each write goes to the next one in turn.
+    /// Starts `writers` writer tasks; a person's writes go to one of them (see [`GroupCommit::run`]).
     pub fn with_writers(db: DatabaseConnection, writers: usize) -> GroupCommit {
         let senders = (0..writers.max(1))
             .map(|_| {
@@ -107,16 +105,16 @@ impl GroupCommit {
                 jobs
             })
             .collect();
-        GroupCommit {
-            writers: senders,
-            next: Arc::new(AtomicUsize::new(0)),
-        }
+        GroupCommit { writers: senders }
     }
 
-    /// Runs `work` in the next batch and returns its result once the batch is committed. `work`
-    /// may run twice (alone, after its batch failed to commit), so it must not have effects
-    /// outside the transaction it is given.
-    pub async fn run<T, F>(&self, work: F) -> Result<T, AppError>
+    /// Runs `work`, written on behalf of the person `who`, in the next batch and returns its result
+    /// once the batch is committed. One person's writes always go to the same writer, one after
+    /// the other: two clicks of one person never wait on each other's uncommitted rows in two
+    /// writers, and a limit counted per person sees every earlier attempt. `work` may run twice
+    /// (alone, after its batch failed to commit), so it must not have effects outside the
+    /// transaction it is given.
+    pub async fn run<T, F>(&self, who: i64, work: F) -> Result<T, AppError>
     where
         T: Send + 'static,
         F: for<'a> Fn(&'a DatabaseTransaction) -> BoxFuture<'a, Result<T, AppError>>
@@ -129,8 +127,8 @@ impl GroupCommit {
             Box::pin(async move { fut.await.map(|v| Box::new(v) as Box<dyn Any + Send>) })
         });
         let (reply, answer) = oneshot::channel();
-        let turn = self.next.fetch_add(1, Ordering::Relaxed) % self.writers.len();
-        self.writers[turn]
+        let turn = who.unsigned_abs() % self.writers.len() as u64;
+        self.writers[turn as usize]
             .send(Job { work, reply })
             .await
             .map_err(|_| crate::error::internal("the writer has stopped"))?;
@@ -265,7 +263,7 @@ mod tests {
             let writes = writes.clone();
             let n = if i == 50 || i == 150 { 7 } else { i };
             tasks.push(tokio::spawn(async move {
-                writes.run(move |txn| Box::pin(insert(txn, n))).await
+                writes.run(i, move |txn| Box::pin(insert(txn, n))).await
             }));
         }
         let mut ok = 0;
@@ -353,7 +351,9 @@ mod tests {
         let tasks: Vec<_> = (0..30i64)
             .map(|i| {
                 let writes = writes.clone();
-                tokio::spawn(async move { writes.run(move |txn| Box::pin(insert(txn, i))).await })
+                tokio::spawn(
+                    async move { writes.run(i, move |txn| Box::pin(insert(txn, i))).await },
+                )
             })
             .collect();
         for (i, task) in tasks.into_iter().enumerate() {
@@ -366,7 +366,10 @@ mod tests {
     async fn an_answer_comes_back_with_its_type() {
         let db = counter().await;
         let writes = GroupCommit::start(db.clone());
-        let n: i64 = writes.run(|txn| Box::pin(insert(txn, 42))).await.unwrap();
+        let n: i64 = writes
+            .run(7, |txn| Box::pin(insert(txn, 42)))
+            .await
+            .unwrap();
         assert_eq!(n, 42);
         assert_eq!(count(&db).await, 1);
     }

@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use app::auth::ctx::RequestAuth;
@@ -33,6 +33,8 @@ pub const STALE_GRACE: Duration = Duration::from_secs(5);
 const MAX_PAGES: usize = 512;
 /// The largest page kept.
 const MAX_BYTES: usize = 512 * 1024;
+/// All kept pages together at most (an instance's memory is not for made-up addresses).
+const MAX_TOTAL_BYTES: usize = 32 * 1024 * 1024;
 
 struct Kept {
     headers: HeaderMap,
@@ -46,8 +48,8 @@ struct Kept {
 pub struct PageCache {
     fresh_for: Duration,
     pages: Mutex<HashMap<String, Arc<Kept>>>,
-    /// One lock per page being rendered for the cache.
-    gates: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// One lock per page being rendered for the cache, while anyone holds it.
+    gates: Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>,
 }
 
 enum Lookup {
@@ -83,12 +85,16 @@ impl PageCache {
 
     fn store(&self, key: String, kept: Kept) {
         let mut pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
-        if pages.len() >= MAX_PAGES && !pages.contains_key(&key) {
-            let limit = self.fresh_for + STALE_GRACE;
-            pages.retain(|_, k| k.stored.elapsed() < limit);
-            if pages.len() >= MAX_PAGES {
-                return;
-            }
+        let limit = self.fresh_for + STALE_GRACE;
+        pages.retain(|k, p| k == &key || p.stored.elapsed() < limit);
+        let others: usize = pages
+            .iter()
+            .filter(|(k, _)| **k != key)
+            .map(|(_, p)| p.body.len())
+            .sum();
+        let count = pages.len() + usize::from(!pages.contains_key(&key));
+        if count > MAX_PAGES || others + kept.body.len() > MAX_TOTAL_BYTES {
+            return;
         }
         pages.insert(key, Arc::new(kept));
     }
@@ -206,30 +212,32 @@ impl PageCache {
             return answer(&kept);
         }
         let gate = self.gate(&key);
-        let response = {
-            let _turn = gate.lock().await;
-            match self.fresh(&key) {
-                Some(kept) => answer(&kept),
-                None => self.render_and_keep(&key, render().await).await,
-            }
-        };
-        self.open_gate(&key, &gate);
-        response
+        if let Ok(_turn) = gate.try_lock() {
+            // First in line: render for everyone who asks meanwhile.
+            return self.render_and_keep(&key, render().await).await;
+        }
+        // Someone renders this page now: wait for it and take what it kept; if it kept nothing
+        // (an error page, a page too large), render alone rather than one after another.
+        drop(gate.lock().await);
+        match self.fresh(&key) {
+            Some(kept) => answer(&kept),
+            None => self.render_and_keep(&key, render().await).await,
+        }
     }
 
-    /// The lock one rendering of `key` holds.
+    /// The lock that one rendering of `key` holds. The map keeps only weak handles, so a lock
+    /// goes when its last holder does (also one whose visitor went away mid-rendering).
     fn gate(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
         let mut gates = self.gates.lock().unwrap_or_else(|p| p.into_inner());
-        gates.entry(key.to_owned()).or_default().clone()
-    }
-
-    /// Forgets the lock of `key` once nobody else waits on it (the last one out removes it).
-    fn open_gate(&self, key: &str, gate: &Arc<tokio::sync::Mutex<()>>) {
-        let mut gates = self.gates.lock().unwrap_or_else(|p| p.into_inner());
-        // Held by the map and by the caller only.
-        if Arc::strong_count(gate) <= 2 {
-            gates.remove(key);
+        if let Some(gate) = gates.get(key).and_then(Weak::upgrade) {
+            return gate;
         }
+        if gates.len() >= MAX_PAGES {
+            gates.retain(|_, g| g.strong_count() > 0);
+        }
+        let gate = Arc::new(tokio::sync::Mutex::new(()));
+        gates.insert(key.to_owned(), Arc::downgrade(&gate));
+        gate
     }
 
     fn fresh(&self, key: &str) -> Option<Arc<Kept>> {
@@ -392,8 +400,9 @@ mod tests {
             assert_eq!(&visitor.await.unwrap()[..], b"<p>trang</p>");
         }
         assert_eq!(renders.load(Ordering::SeqCst), 1);
+        let gates = cache.gates.lock().unwrap();
         assert!(
-            cache.gates.lock().unwrap().is_empty(),
+            gates.values().all(|g| g.strong_count() == 0),
             "no lock left behind"
         );
     }
@@ -424,11 +433,69 @@ mod tests {
     }
 
     #[test]
-    fn a_full_cache_keeps_no_more_addresses() {
+    fn a_full_cache_keeps_no_more_addresses_nor_bytes() {
         let cache = PageCache::new(Duration::from_secs(60));
         for i in 0..MAX_PAGES + 10 {
             cache.store(format!("vi|/?q={i}"), kept("x", None, Instant::now()));
         }
         assert_eq!(cache.pages.lock().unwrap().len(), MAX_PAGES);
+        // Pages too old to serve make room.
+        let cache = PageCache::new(Duration::from_millis(1));
+        let long_ago = Instant::now() - STALE_GRACE - Duration::from_secs(1);
+        for i in 0..MAX_PAGES {
+            cache.store(format!("vi|/?q={i}"), kept("x", None, long_ago));
+        }
+        cache.store("vi|/".into(), kept("x", None, Instant::now()));
+        assert_eq!(cache.pages.lock().unwrap().len(), 1);
+        // And the bytes of every page together stay under their limit.
+        let cache = PageCache::new(Duration::from_secs(60));
+        let big: &'static str = "x".repeat(MAX_BYTES).leak();
+        for i in 0..MAX_TOTAL_BYTES / MAX_BYTES + 5 {
+            cache.store(format!("vi|/?q={i}"), kept(big, None, Instant::now()));
+        }
+        let kept_bytes: usize = cache
+            .pages
+            .lock()
+            .unwrap()
+            .values()
+            .map(|p| p.body.len())
+            .sum();
+        assert!(kept_bytes <= MAX_TOTAL_BYTES);
+        assert_eq!(kept_bytes, MAX_TOTAL_BYTES / MAX_BYTES * MAX_BYTES);
+    }
+
+    #[tokio::test]
+    async fn a_page_that_cannot_be_kept_is_rendered_side_by_side() {
+        let cache = Arc::new(PageCache::new(Duration::from_secs(60)));
+        let (rendering, most) = (
+            Arc::new(std::sync::atomic::AtomicUsize::new(0)),
+            Arc::new(std::sync::atomic::AtomicUsize::new(0)),
+        );
+        let crowd: Vec<_> = (0..8)
+            .map(|_| {
+                let (cache, rendering, most) = (cache.clone(), rendering.clone(), most.clone());
+                tokio::spawn(async move {
+                    cache
+                        .kept_or_render("vi|/loi".into(), || async move {
+                            let now = rendering.fetch_add(1, Ordering::SeqCst) + 1;
+                            most.fetch_max(now, Ordering::SeqCst);
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                            rendering.fetch_sub(1, Ordering::SeqCst);
+                            let mut page = html("<p>lỗi</p>");
+                            *page.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+                            page
+                        })
+                        .await
+                        .status()
+                })
+            })
+            .collect();
+        for visitor in crowd {
+            assert_eq!(visitor.await.unwrap(), StatusCode::INTERNAL_SERVER_ERROR);
+        }
+        assert!(
+            most.load(Ordering::SeqCst) > 1,
+            "the waiters did not queue one by one"
+        );
     }
 }

@@ -285,7 +285,7 @@ pub async fn save_marks(
     // A room of judges saving as they type: their drafts share durable commits.
     ctx::server_ctx()?
         .writes
-        .run(move |txn| {
+        .run(viewer.id, move |txn| {
             let (viewer, marks) = (viewer.clone(), marks.clone());
             Box::pin(async move {
                 super::service::save_marks(txn, &viewer, entry_id, marks, false).await

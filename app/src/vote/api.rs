@@ -22,7 +22,7 @@ pub async fn cast_vote(entry_id: i64) -> Result<(), AppError> {
     // Answered once the vote is on disk, in a commit shared with the votes cast meanwhile.
     let c = server
         .writes
-        .run(move |txn| {
+        .run(viewer.id, move |txn| {
             let (viewer, network, ballot) = (viewer.clone(), network.clone(), ballot.clone());
             Box::pin(async move {
                 super::service::throttle(txn, viewer.id, &network).await?;
@@ -44,7 +44,7 @@ pub async fn withdraw_vote(entry_id: i64) -> Result<(), AppError> {
     let server = ctx::server_ctx()?;
     let c = server
         .writes
-        .run(move |txn| {
+        .run(viewer.id, move |txn| {
             let (viewer, network) = (viewer.clone(), network.clone());
             Box::pin(async move {
                 super::service::throttle(txn, viewer.id, &network).await?;

@@ -154,9 +154,6 @@ async fn revision(db: &impl ConnectionTrait, challenge_id: i64) -> Result<i64, A
 /// batch of votes (group commit) both happen once, just before the batch commits.
 pub async fn bump(db: &impl ConnectionTrait, challenge_id: i64) -> Result<(), AppError> {
     use crate::group_commit::once_before_commit;
-    if let Some(notify) = super::live::notify_statement(db.get_database_backend(), challenge_id) {
-        once_before_commit(db, ("vote_notify", challenge_id), notify).await?;
-    }
     let statement = revision::Entity::insert(revision::ActiveModel {
         challenge_id: Set(challenge_id),
         revision: Set(1),
@@ -171,6 +168,11 @@ pub async fn bump(db: &impl ConnectionTrait, challenge_id: i64) -> Result<(), Ap
     )
     .build(db.get_database_backend());
     once_before_commit(db, ("vote_revision", challenge_id), statement).await?;
+    // After the revision: outside a transaction (or a batch) both run at once, in this order, and
+    // an instance woken by the notification must find the new revision.
+    if let Some(notify) = super::live::notify_statement(db.get_database_backend(), challenge_id) {
+        once_before_commit(db, ("vote_revision_notify", challenge_id), notify).await?;
+    }
     Ok(())
 }
 
