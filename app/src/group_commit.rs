@@ -241,16 +241,18 @@ mod tests {
         Ok(n)
     }
 
-    async fn count(db: &DatabaseConnection) -> i64 {
+    /// The one number `sql` selects (as `v`).
+    async fn scalar(db: &DatabaseConnection, sql: &str) -> i64 {
         let row = db
-            .query_one_raw(Statement::from_string(
-                db.get_database_backend(),
-                "SELECT COUNT(*) AS c FROM t",
-            ))
+            .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
             .await
             .unwrap()
             .unwrap();
-        row.try_get("", "c").unwrap()
+        row.try_get("", "v").unwrap()
+    }
+
+    async fn count(db: &DatabaseConnection) -> i64 {
+        scalar(db, "SELECT COUNT(*) AS v FROM t").await
     }
 
     #[tokio::test]
@@ -299,15 +301,7 @@ mod tests {
     }
 
     async fn counter_value(db: &DatabaseConnection) -> i64 {
-        let row = db
-            .query_one_raw(Statement::from_string(
-                db.get_database_backend(),
-                "SELECT n FROM c",
-            ))
-            .await
-            .unwrap()
-            .unwrap();
-        row.try_get("", "n").unwrap()
+        scalar(db, "SELECT n AS v FROM c").await
     }
 
     #[tokio::test]

@@ -262,18 +262,14 @@ impl PageCache {
                 Err(err) => {
                     // The rendering failed midway: the visitor gets what a stream would have given.
                     self.renewal_failed(key);
-                    let head = futures_util::stream::once(async move {
-                        Ok::<_, axum::Error>(Bytes::from(read))
-                    });
-                    let failed = futures_util::stream::once(async move { Err::<Bytes, _>(err) });
-                    return Response::from_parts(parts, Body::from_stream(head.chain(failed)));
+                    let failed = futures_util::stream::once(async move { Err(err) });
+                    return read_so_far_then(parts, read, failed);
                 }
             }
             if read.len() > MAX_BYTES {
                 // Too large to keep: the visitor gets the rest as it comes.
                 self.renewal_failed(key);
-                let head = futures_util::stream::once(async move { Ok(Bytes::from(read)) });
-                return Response::from_parts(parts, Body::from_stream(head.chain(stream)));
+                return read_so_far_then(parts, read, stream);
             }
         }
         let body = Bytes::from(read);
@@ -287,6 +283,16 @@ impl PageCache {
         self.store(key.to_owned(), kept);
         Response::from_parts(parts, Body::from(body))
     }
+}
+
+/// An answer whose body is what was read of it so far, then `rest`.
+fn read_so_far_then(
+    parts: http::response::Parts,
+    read: Vec<u8>,
+    rest: impl futures_util::Stream<Item = Result<Bytes, axum::Error>> + Send + 'static,
+) -> Response {
+    let head = futures_util::stream::once(async move { Ok(Bytes::from(read)) });
+    Response::from_parts(parts, Body::from_stream(head.chain(rest)))
 }
 
 #[cfg(test)]
