@@ -2,27 +2,25 @@
 //!
 //! A vote must survive a power cut once the citizen is told it counted, so each one needs a
 //! synced commit. SQLite with `synchronous=FULL` manages about a thousand synced commits a second
-//! under contention; a vote-night rush asks for more. The writer below takes whatever writes are
-//! waiting, runs each in its own savepoint of one transaction, commits once, and only then answers
-//! each request: a write that fails rolls back alone, a batch that cannot commit answers every
-//! request in it with the error, and none is acknowledged before it is on disk.
+//! under contention; a vote-night rush asks for more. A writer takes whatever writes are waiting,
+//! writes them in one transaction, commits once, and only then answers each request: none is
+//! acknowledged before it is on disk.
 //!
 //! While a batch commits, the next one gathers, so batches grow with the load and a lone write
 //! goes straight through without waiting for company.
 //!
-//! A write may also ask for a statement to run once before its batch commits, however many of
-//! the batch's writes ask for it ([`once_before_commit`]): a hundred votes for one challenge move
-//! its revision on once, and the row that every one of them would have updated is locked only
-//! for the moment of the commit. That is what lets PostgreSQL run several writers side by side
-//! ([`writers_for`]); SQLite takes one writer at a time, so it gets one.
+//! [`Lanes`] is the part every kind of write shares: writer tasks side by side, each handing its
+//! waiting jobs to a handler as one batch. [`GroupCommit`] runs any write, each in its own
+//! savepoint (judges' drafts); the votes have a writer of their own that writes a whole batch in
+//! a handful of statements (`crate::vote::ballot_box`).
 
 use std::any::Any;
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::future::Future;
+use std::sync::Arc;
 
 use sea_orm::{
-    ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr, Statement,
-    TransactionTrait,
+    DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
 };
 use tokio::sync::{mpsc, oneshot};
 
@@ -34,46 +32,6 @@ pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T
 /// The most writes one transaction takes.
 pub const MAX_BATCH: usize = 512;
 
-type Answer = Result<Box<dyn Any + Send>, AppError>;
-type Work = Arc<dyn for<'a> Fn(&'a DatabaseTransaction) -> BoxFuture<'a, Answer> + Send + Sync>;
-
-struct Job {
-    work: Work,
-    reply: oneshot::Sender<Answer>,
-}
-
-/// Statements keyed by what they do to which row, run once per batch in key order (so that
-/// writers side by side take the rows' locks in the same order).
-type Closing = BTreeMap<(&'static str, i64), Statement>;
-
-tokio::task_local! {
-    /// The statements that the write being run asked to have run before its batch commits.
-    static CLOSING: Arc<Mutex<Closing>>;
-}
-
-/// Runs `statement` once before the batch of the write that calls this commits (once for all
-/// the batch's writes that name the same `key`), or at once outside a batch. Dropped with the
-/// write's savepoint if the write fails.
-pub async fn once_before_commit(
-    db: &impl ConnectionTrait,
-    key: (&'static str, i64),
-    statement: Statement,
-) -> Result<(), DbErr> {
-    let mut statement = Some(statement);
-    let _outside_a_batch = CLOSING.try_with(|closing| {
-        if let Some(statement) = statement.take() {
-            closing
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .insert(key, statement);
-        }
-    });
-    if let Some(statement) = statement {
-        db.execute_raw(statement).await?;
-    }
-    Ok(())
-}
-
 /// How many writers run side by side: PostgreSQL commits several transactions at once, SQLite
 /// writes one at a time.
 pub fn writers_for(backend: DatabaseBackend) -> usize {
@@ -83,10 +41,92 @@ pub fn writers_for(backend: DatabaseBackend) -> usize {
     }
 }
 
-/// A handle on the writer tasks; cheap to clone. One per server instance.
+/// Writer tasks side by side; each hands the jobs waiting for it, at most [`MAX_BATCH`], to the
+/// handler as one batch, and gathers the next batch while the handler works. Cheap to clone.
+pub struct Lanes<J> {
+    lanes: Arc<[mpsc::Sender<J>]>,
+}
+
+impl<J> Clone for Lanes<J> {
+    fn clone(&self) -> Self {
+        Lanes {
+            lanes: self.lanes.clone(),
+        }
+    }
+}
+
+impl<J: Send + 'static> Lanes<J> {
+    /// Starts `count` writer tasks (at least one), each calling `handle` with its batches.
+    pub fn start<H, F>(count: usize, handle: H) -> Lanes<J>
+    where
+        H: Fn(Vec<J>) -> F + Clone + Send + 'static,
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let lanes = (0..count.max(1))
+            .map(|_| {
+                let (jobs, mut rx) = mpsc::channel::<J>(4 * MAX_BATCH);
+                let handle = handle.clone();
+                tokio::spawn(async move {
+                    while let Some(first) = rx.recv().await {
+                        let mut batch = vec![first];
+                        while batch.len() < MAX_BATCH {
+                            match rx.try_recv() {
+                                Ok(job) => batch.push(job),
+                                Err(_) => break,
+                            }
+                        }
+                        handle(batch).await;
+                    }
+                });
+                jobs
+            })
+            .collect();
+        Lanes { lanes }
+    }
+
+    /// Queues a job written on behalf of the person `who`. One person's jobs always go to the
+    /// same writer, one after the other: two clicks of one person never wait on each other's
+    /// uncommitted rows in two writers, and a limit counted per person sees every earlier attempt.
+    pub async fn send(&self, who: i64, job: J) -> Result<(), AppError> {
+        let turn = who.unsigned_abs() % self.lanes.len() as u64;
+        self.lanes[turn as usize]
+            .send(job)
+            .await
+            .map_err(|_| crate::error::internal("the writer has stopped"))
+    }
+}
+
+/// Begins a transaction that will write. On SQLite it takes the write lock at once, waiting its
+/// turn (the busy timeout): one that read first would fail at its first write, without waiting,
+/// if another connection had written in between.
+pub async fn begin_writing(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
+
+/// Waits for a writer's answer to one job.
+pub async fn answer<T>(rx: oneshot::Receiver<Result<T, AppError>>) -> Result<T, AppError> {
+    rx.await
+        .map_err(|_| crate::error::internal("the writer dropped a write"))?
+}
+
+type Answer = Result<Box<dyn Any + Send>, AppError>;
+type Work = Arc<dyn for<'a> Fn(&'a DatabaseTransaction) -> BoxFuture<'a, Answer> + Send + Sync>;
+
+struct Job {
+    work: Work,
+    reply: oneshot::Sender<Answer>,
+}
+
+/// Runs any write in a shared commit, each in a savepoint of its own: a write that fails rolls
+/// back alone, and a batch that cannot commit is written again one write at a time. One per
+/// server instance; cheap to clone.
 #[derive(Clone)]
 pub struct GroupCommit {
-    writers: Arc<[mpsc::Sender<Job>]>,
+    lanes: Lanes<Job>,
 }
 
 impl GroupCommit {
@@ -96,24 +136,15 @@ impl GroupCommit {
         Self::with_writers(db, writers)
     }
 
-    /// Starts `writers` writer tasks; a person's writes go to one of them (see [`GroupCommit::run`]).
+    /// Starts `writers` writer tasks; a person's writes go to one of them (see [`Lanes::send`]).
     pub fn with_writers(db: DatabaseConnection, writers: usize) -> GroupCommit {
-        let senders = (0..writers.max(1))
-            .map(|_| {
-                let (jobs, rx) = mpsc::channel(4 * MAX_BATCH);
-                tokio::spawn(writer(db.clone(), rx));
-                jobs
-            })
-            .collect();
-        GroupCommit { writers: senders }
+        let lanes = Lanes::start(writers, move |batch| write(db.clone(), batch));
+        GroupCommit { lanes }
     }
 
     /// Runs `work`, written on behalf of the person `who`, in the next batch and returns its result
-    /// once the batch is committed. One person's writes always go to the same writer, one after
-    /// the other: two clicks of one person never wait on each other's uncommitted rows in two
-    /// writers, and a limit counted per person sees every earlier attempt. `work` may run twice
-    /// (alone, after its batch failed to commit), so it must not have effects outside the
-    /// transaction it is given.
+    /// once the batch is committed. `work` may run twice (alone, after its batch failed to
+    /// commit), so it must not have effects outside the transaction it is given.
     pub async fn run<T, F>(&self, who: i64, work: F) -> Result<T, AppError>
     where
         T: Send + 'static,
@@ -126,91 +157,57 @@ impl GroupCommit {
             let fut = work(txn);
             Box::pin(async move { fut.await.map(|v| Box::new(v) as Box<dyn Any + Send>) })
         });
-        let (reply, answer) = oneshot::channel();
-        let turn = who.unsigned_abs() % self.writers.len() as u64;
-        self.writers[turn as usize]
-            .send(Job { work, reply })
-            .await
-            .map_err(|_| crate::error::internal("the writer has stopped"))?;
-        let value = answer
-            .await
-            .map_err(|_| crate::error::internal("the writer dropped a write"))??;
-        value
+        let (reply, rx) = oneshot::channel();
+        self.lanes.send(who, Job { work, reply }).await?;
+        answer(rx)
+            .await?
             .downcast::<T>()
             .map(|v| *v)
             .map_err(|_| crate::error::internal("a write answered with the wrong type"))
     }
 }
 
-async fn writer(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
-    while let Some(first) = rx.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
+async fn write(db: DatabaseConnection, batch: Vec<Job>) {
+    match run_batch(&db, &batch).await {
+        Ok(answers) => {
+            for (job, answer) in batch.into_iter().zip(answers) {
+                let _ = job.reply.send(answer);
             }
         }
-        match run_batch(&db, &batch).await {
-            Ok(answers) => {
-                for (job, answer) in batch.into_iter().zip(answers) {
-                    let _ = job.reply.send(answer);
-                }
-            }
-            Err(err) => {
-                // The batch could not commit: each write gets its own transaction, so one
-                // write's trouble is its own.
-                tracing::warn!(%err, size = batch.len(), "a batch of writes failed; retrying one by one");
-                for job in batch {
-                    let answer = run_alone(&db, &job.work).await;
-                    let _ = job.reply.send(answer);
-                }
+        Err(err) => {
+            // The batch could not commit: each write gets its own transaction, so one write's
+            // trouble is its own.
+            tracing::warn!(%err, size = batch.len(), "a batch of writes failed; retrying one by one");
+            for job in batch {
+                let answer = run_alone(&db, &job.work).await;
+                let _ = job.reply.send(answer);
             }
         }
     }
-}
-
-/// Runs one write, collecting the statements it asks to have run before the commit.
-async fn run_collecting(work: &Work, txn: &DatabaseTransaction) -> (Answer, Closing) {
-    let closing = Arc::new(Mutex::new(Closing::new()));
-    let answer = CLOSING.scope(closing.clone(), work(txn)).await;
-    let closing = std::mem::take(&mut *closing.lock().unwrap_or_else(|p| p.into_inner()));
-    (answer, closing)
-}
-
-async fn close(txn: &DatabaseTransaction, closing: Closing) -> Result<(), DbErr> {
-    for statement in closing.into_values() {
-        txn.execute_raw(statement).await?;
-    }
-    Ok(())
 }
 
 /// One transaction, a savepoint per write; the answers in order, once committed.
 async fn run_batch(db: &DatabaseConnection, batch: &[Job]) -> Result<Vec<Answer>, DbErr> {
-    let txn = db.begin().await?;
+    let txn = begin_writing(db).await?;
     let mut answers = Vec::with_capacity(batch.len());
-    let mut closing = Closing::new();
     for job in batch {
         let savepoint = txn.begin().await?;
-        let (answer, asked) = run_collecting(&job.work, &savepoint).await;
+        let answer = (job.work)(&savepoint).await;
         if answer.is_ok() {
             savepoint.commit().await?;
-            closing.extend(asked);
         } else {
             savepoint.rollback().await?;
         }
         answers.push(answer);
     }
-    close(&txn, closing).await?;
     txn.commit().await?;
     Ok(answers)
 }
 
 async fn run_alone(db: &DatabaseConnection, work: &Work) -> Answer {
-    let txn = db.begin().await?;
-    let (answer, closing) = run_collecting(work, &txn).await;
+    let txn = begin_writing(db).await?;
+    let answer = work(&txn).await;
     if answer.is_ok() {
-        close(&txn, closing).await?;
         txn.commit().await?;
     } else {
         txn.rollback().await?;
@@ -241,18 +238,16 @@ mod tests {
         Ok(n)
     }
 
-    /// The one number `sql` selects (as `v`).
-    async fn scalar(db: &DatabaseConnection, sql: &str) -> i64 {
+    async fn count(db: &DatabaseConnection) -> i64 {
         let row = db
-            .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                "SELECT COUNT(*) AS v FROM t",
+            ))
             .await
             .unwrap()
             .unwrap();
         row.try_get("", "v").unwrap()
-    }
-
-    async fn count(db: &DatabaseConnection) -> i64 {
-        scalar(db, "SELECT COUNT(*) AS v FROM t").await
     }
 
     #[tokio::test]
@@ -278,64 +273,6 @@ mod tests {
         }
         assert_eq!((ok, failed), (198, 2));
         assert_eq!(count(&db).await, 198);
-    }
-
-    /// A write that inserts `n` and asks for the batch's counter to move on before the commit.
-    fn counted_insert(n: i64) -> Job {
-        let work: Work = Arc::new(move |txn| {
-            Box::pin(async move {
-                insert(txn, n).await?;
-                once_before_commit(
-                    txn,
-                    ("counter", 1),
-                    Statement::from_string(txn.get_database_backend(), "UPDATE c SET n = n + 1"),
-                )
-                .await?;
-                Ok(Box::new(n) as Box<dyn Any + Send>)
-            })
-        });
-        Job {
-            work,
-            reply: oneshot::channel().0,
-        }
-    }
-
-    async fn counter_value(db: &DatabaseConnection) -> i64 {
-        scalar(db, "SELECT n AS v FROM c").await
-    }
-
-    #[tokio::test]
-    async fn a_statement_asked_for_by_many_writes_runs_once_and_not_for_a_failed_write() {
-        let db = counter().await;
-        for sql in [
-            "CREATE TABLE c (n INTEGER NOT NULL)",
-            "INSERT INTO c VALUES (0)",
-        ] {
-            db.execute_unprepared(sql).await.unwrap();
-        }
-        // Three writes ask for the counter; the third clashes with the first and rolls back.
-        let answers = run_batch(
-            &db,
-            &[counted_insert(1), counted_insert(2), counted_insert(1)],
-        )
-        .await
-        .unwrap();
-        assert_eq!(answers.iter().filter(|a| a.is_ok()).count(), 2);
-        assert_eq!(count(&db).await, 2);
-        assert_eq!(counter_value(&db).await, 1, "once for the batch");
-        // A batch whose only write fails runs nothing.
-        let answers = run_batch(&db, &[counted_insert(2)]).await.unwrap();
-        assert!(answers[0].is_err());
-        assert_eq!(counter_value(&db).await, 1);
-        // Outside a batch, the statement runs at once.
-        once_before_commit(
-            &db,
-            ("counter", 1),
-            Statement::from_string(db.get_database_backend(), "UPDATE c SET n = n + 1"),
-        )
-        .await
-        .unwrap();
-        assert_eq!(counter_value(&db).await, 2);
     }
 
     #[tokio::test]
@@ -366,5 +303,45 @@ mod tests {
             .unwrap();
         assert_eq!(n, 42);
         assert_eq!(count(&db).await, 1);
+    }
+
+    #[tokio::test]
+    async fn jobs_that_wait_while_a_batch_is_written_make_the_next_batch_and_one_person_keeps_one_lane()
+     {
+        // The handler reports each batch (lane, jobs) and holds the first one until told to go on.
+        let (seen_tx, mut seen) = mpsc::unbounded_channel::<Vec<(i64, i64)>>();
+        let go = Arc::new(tokio::sync::Notify::new());
+        let lanes = {
+            let go = go.clone();
+            Lanes::start(2, move |batch: Vec<(i64, i64)>| {
+                let (seen_tx, go) = (seen_tx.clone(), go.clone());
+                async move {
+                    let first = batch.iter().any(|(_, n)| *n == 0);
+                    let _ = seen_tx.send(batch);
+                    if first {
+                        go.notified().await;
+                    }
+                }
+            })
+        };
+        lanes.send(4, (4, 0)).await.unwrap();
+        assert_eq!(
+            seen.recv().await.unwrap(),
+            vec![(4, 0)],
+            "a lone job goes straight through"
+        );
+        for n in 1..=5 {
+            lanes.send(4, (4, n)).await.unwrap();
+        }
+        lanes.send(7, (7, 9)).await.unwrap();
+        // The other lane is not held up by the first.
+        assert_eq!(seen.recv().await.unwrap(), vec![(7, 9)]);
+        go.notify_one();
+        let next = seen.recv().await.unwrap();
+        assert_eq!(
+            next,
+            (1..=5).map(|n| (4, n)).collect::<Vec<_>>(),
+            "in order, in one batch"
+        );
     }
 }

@@ -94,6 +94,7 @@ impl Application {
                 db: db.clone(),
                 settings: Arc::new(settings),
                 votes: app::vote::live::Hub::default(),
+                ballots: app::vote::ballot_box::BallotBox::start(db.clone()),
                 writes: app::group_commit::GroupCommit::start(db.clone()),
                 storage,
             },

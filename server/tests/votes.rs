@@ -228,6 +228,31 @@ async fn simultaneous_votes_from_one_account_end_as_one_and_many_accounts_lose_n
         7,
         "six more voters, none lost"
     );
+    // The same through two instances at once (on PostgreSQL), each writing its own batches:
+    // the unique indexes decide, and a batch refused by them is written again vote by vote.
+    let second = other_instance(&app, backend).await;
+    let voter = app.citizen("ha@example.vn").await;
+    let mut tabs = Vec::new();
+    for i in 0..12 {
+        let v = if i % 2 == 0 {
+            voter.clone()
+        } else {
+            voter.with_base(&second)
+        };
+        let entry = ids[i % 3].clone();
+        tabs.push(tokio::spawn(async move { cast(&v, &entry).await.status }));
+    }
+    for t in tabs {
+        t.await.unwrap();
+    }
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM votes WHERE user_id = (SELECT id FROM users WHERE email = 'ha@example.vn')"
+        )
+        .await,
+        1,
+        "twelve tabs on two instances, one vote"
+    );
     let _ = contest;
 }
 

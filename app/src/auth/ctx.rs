@@ -28,7 +28,9 @@ pub struct ServerCtx {
     pub settings: Arc<Settings>,
     /// Wakes the pages that follow a challenge's vote totals.
     pub votes: crate::vote::live::Hub,
-    /// Batches votes into shared durable commits.
+    /// Writes citizens' votes many at a time, in shared durable commits.
+    pub ballots: crate::vote::ballot_box::BallotBox,
+    /// Batches other small writes (judges' drafts) into shared durable commits.
     pub writes: crate::group_commit::GroupCommit,
     /// Where files' bytes are kept.
     pub storage: crate::upload::storage::Storage,

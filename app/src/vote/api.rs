@@ -18,17 +18,10 @@ pub async fn cast_vote(entry_id: i64) -> Result<(), AppError> {
     let viewer = ctx::require_verified()?;
     let network = super::rules::network_of(&ctx::request_auth()?.ip);
     let server = ctx::server_ctx()?;
-    let ballot = super::service::ballot_for(&server.db, entry_id).await?;
     // Answered once the vote is on disk, in a commit shared with the votes cast meanwhile.
     let c = server
-        .writes
-        .run(viewer.id, move |txn| {
-            let (viewer, network, ballot) = (viewer.clone(), network.clone(), ballot.clone());
-            Box::pin(async move {
-                super::service::throttle(txn, viewer.id, &network).await?;
-                super::service::cast_ballot(txn, &viewer, &ballot, &network).await
-            })
-        })
+        .ballots
+        .put(&viewer, entry_id, network, super::ballot_box::Act::Cast)
         .await?;
     let backend = sea_orm::ConnectionTrait::get_database_backend(&server.db);
     super::live::announce(backend, &server.votes, c.id);
@@ -43,14 +36,8 @@ pub async fn withdraw_vote(entry_id: i64) -> Result<(), AppError> {
     let network = super::rules::network_of(&ctx::request_auth()?.ip);
     let server = ctx::server_ctx()?;
     let c = server
-        .writes
-        .run(viewer.id, move |txn| {
-            let (viewer, network) = (viewer.clone(), network.clone());
-            Box::pin(async move {
-                super::service::throttle(txn, viewer.id, &network).await?;
-                super::service::withdraw(txn, &viewer, entry_id).await
-            })
-        })
+        .ballots
+        .put(&viewer, entry_id, network, super::ballot_box::Act::Withdraw)
         .await?;
     let backend = sea_orm::ConnectionTrait::get_database_backend(&server.db);
     super::live::announce(backend, &server.votes, c.id);

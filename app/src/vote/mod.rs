@@ -8,6 +8,8 @@ pub mod rules;
 pub mod view;
 
 #[cfg(feature = "ssr")]
+pub mod ballot_box;
+#[cfg(feature = "ssr")]
 pub mod entity;
 #[cfg(feature = "ssr")]
 pub mod live;

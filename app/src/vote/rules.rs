@@ -134,6 +134,11 @@ pub const RATE_PER_ACCOUNT: u64 = 30;
 pub const RATE_PER_NETWORK: u64 = 300;
 pub const RATE_WINDOW_MINUTES: i64 = 10;
 
+/// Whether an account or its network has tried too often within the window to try again now.
+pub fn throttled(by_account: u64, by_network: u64) -> bool {
+    by_account >= RATE_PER_ACCOUNT || by_network >= RATE_PER_NETWORK
+}
+
 /// The ranking of `entries` from the counted (not voided) votes per entry: most votes first,
 /// then by entry id; an entry nobody voted for has 0, votes for other entries are left out.
 pub fn tally(counted: &[(i64, u64)], entries: &[i64]) -> Vec<(i64, u64)> {

@@ -94,7 +94,7 @@ pub async fn save_settings(
 }
 
 /// Whether the vote of `c` is open at `now`; refused with when it opens or closed otherwise.
-fn check_open(c: &challenge::Model, now: DateTime<Utc>) -> Result<(), AppError> {
+pub(super) fn check_open(c: &challenge::Model, now: DateTime<Utc>) -> Result<(), AppError> {
     let (Some(opens), Some(closes)) = (c.vote_opens_at, c.vote_closes_at) else {
         return Err(AppError::conflict("error.vote_not_enabled"));
     };
@@ -124,11 +124,36 @@ async fn votable(
         .await?
         .ok_or(AppError::NotFound)?;
     let c = crate::challenge::service::find(db, e.challenge_id).await?;
-    check_open(&c, Utc::now())?;
+    check_votable(&e, &c, Utc::now())?;
+    Ok((e, c))
+}
+
+/// Whether the entry `e` of `c` may receive votes at `now`.
+pub(super) fn check_votable(
+    e: &entry::Model,
+    c: &challenge::Model,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    check_open(c, now)?;
     if EntryStatus::from_code(&e.status) != EntryStatus::Submitted {
         return Err(AppError::conflict("error.vote_entry_ineligible"));
     }
-    Ok((e, c))
+    Ok(())
+}
+
+/// Refused: every vote of the allowance is used.
+pub(super) fn allowance_used(allowance: i32) -> AppError {
+    AppError::Conflict {
+        key: "error.vote_allowance".into(),
+        params: vec![("max".into(), allowance.to_string())],
+    }
+}
+
+/// Refused: too many attempts from the account or its network lately.
+pub(super) fn too_many_attempts() -> AppError {
+    AppError::RateLimited {
+        retry_after_secs: chrono::Duration::minutes(rules::RATE_WINDOW_MINUTES).num_seconds(),
+    }
 }
 
 async fn current(
@@ -189,10 +214,7 @@ pub async fn cast_ballot(
     let slots: Vec<(i32, i64)> = mine.iter().map(|v| (v.slot, v.entry_id)).collect();
     match rules::cast(&slots, e.id, s.allowance) {
         Cast::Same => Ok(c),
-        Cast::Full => Err(AppError::Conflict {
-            key: "error.vote_allowance".into(),
-            params: vec![("max".into(), s.allowance.to_string())],
-        }),
+        Cast::Full => Err(allowance_used(s.allowance)),
         Cast::Move { from } => {
             let moved = vote::Entity::update_many()
                 .set(vote::ActiveModel {
@@ -473,11 +495,8 @@ pub async fn throttle(
         .ok_or_else(|| crate::error::internal("the attempt counts returned no row"))?;
     let by_account: i64 = row.try_get("", "by_account")?;
     let by_network: i64 = row.try_get("", "by_network")?;
-    if by_account as u64 >= rules::RATE_PER_ACCOUNT || by_network as u64 >= rules::RATE_PER_NETWORK
-    {
-        return Err(AppError::RateLimited {
-            retry_after_secs: window.num_seconds(),
-        });
+    if rules::throttled(by_account as u64, by_network as u64) {
+        return Err(too_many_attempts());
     }
     attempt::ActiveModel {
         user_id: Set(user_id),

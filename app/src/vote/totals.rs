@@ -150,10 +150,10 @@ async fn revision(db: &impl ConnectionTrait, challenge_id: i64) -> Result<i64, A
 }
 
 /// Moves the revision of a challenge's votes on and, on PostgreSQL, tells every instance when the
-/// transaction commits (see [`super::live`]); call in the transaction that changes the votes. In a
-/// batch of votes (group commit) both happen once, just before the batch commits.
+/// transaction commits (see [`super::live`]); call once in the transaction that changes the votes
+/// (a batch of votes calls it once per challenge).
 pub async fn bump(db: &impl ConnectionTrait, challenge_id: i64) -> Result<(), AppError> {
-    use crate::group_commit::once_before_commit;
+    let backend = db.get_database_backend();
     let statement = revision::Entity::insert(revision::ActiveModel {
         challenge_id: Set(challenge_id),
         revision: Set(1),
@@ -166,12 +166,11 @@ pub async fn bump(db: &impl ConnectionTrait, challenge_id: i64) -> Result<(), Ap
             )
             .to_owned(),
     )
-    .build(db.get_database_backend());
-    once_before_commit(db, ("vote_revision", challenge_id), statement).await?;
-    // After the revision: outside a transaction (or a batch) both run at once, in this order, and
-    // an instance woken by the notification must find the new revision.
-    if let Some(notify) = super::live::notify_statement(db.get_database_backend(), challenge_id) {
-        once_before_commit(db, ("vote_revision_notify", challenge_id), notify).await?;
+    .build(backend);
+    db.execute_raw(statement).await?;
+    // After the revision: an instance woken by the notification must find the new revision.
+    if let Some(notify) = super::live::notify_statement(backend, challenge_id) {
+        db.execute_raw(notify).await?;
     }
     Ok(())
 }
