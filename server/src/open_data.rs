@@ -1,9 +1,11 @@
 //! The public read API under `/api/v1/` and its OpenAPI document: JSON and CSV for everything
 //! that is public, cached by ETag, open to any site for GET (CORS) and rate-limited per address
-//! with the standard `RateLimit-*` headers.
+//! with the standard `RateLimit-*` headers. Its answers are the same for everyone who asks, so
+//! an instance keeps each one for a moment, as it keeps the pages anonymous visitors see
+//! ([`crate::page_cache`]); every request still counts towards its address's limit.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use app::auth::ctx::RequestAuth;
@@ -25,6 +27,7 @@ use tower_http::cors::{Any, CorsLayer};
 use utoipa::{IntoParams, OpenApi};
 
 use crate::AppState;
+use crate::page_cache::PageCache;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -94,6 +97,13 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/api/v1/pilots/{id}", get(pilot))
         .route("/api/v1/pilots/{id}/milestones.csv", get(milestones_csv))
         .route("/api/v1/dashboard", get(dashboard))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(PageCache::of_types(
+                Duration::from_millis(state.config.page_cache_ms),
+                &["application/json", "text/csv"],
+            )),
+            keep_answers,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             rate_limit,
@@ -184,6 +194,55 @@ async fn rate_limit(State(state): State<AppState>, request: Request, next: Next)
             .unwrap_or(HeaderValue::from_static("w=60")),
     );
     response
+}
+
+/// Answers GET requests from the answers this instance keeps, by address and language. A
+/// request's `If-None-Match` is compared with the answer it gets, kept or new, so a client that
+/// has the data gets 304 either way.
+async fn keep_answers(
+    State(cache): State<Arc<PageCache>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let Some(auth) = request.extensions().get::<RequestAuth>() else {
+        return next.run(request).await;
+    };
+    if !cache.is_on() || request.method() != Method::GET {
+        return next.run(request).await;
+    }
+    let address = request.uri().path_and_query().map_or_else(
+        || request.uri().path().to_owned(),
+        |pq| pq.as_str().to_owned(),
+    );
+    let key = format!(
+        "{}|{address}",
+        answer_locale(request.headers(), auth).code()
+    );
+    let mut asked = HeaderMap::new();
+    for tag in request.headers().get_all(header::IF_NONE_MATCH) {
+        asked.append(header::IF_NONE_MATCH, tag.clone());
+    }
+    request.headers_mut().remove(header::IF_NONE_MATCH);
+    let response = cache.kept_or_render(key, || next.run(request)).await;
+    let unchanged = response.status() == StatusCode::OK
+        && response
+            .headers()
+            .get(header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|etag| matches(&asked, etag));
+    if !unchanged {
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    parts.status = StatusCode::NOT_MODIFIED;
+    for gone in [
+        header::CONTENT_LENGTH,
+        header::CONTENT_TYPE,
+        header::CONTENT_DISPOSITION,
+    ] {
+        parts.headers.remove(gone);
+    }
+    Response::from_parts(parts, axum::body::Body::empty())
 }
 
 fn error_code(error: &AppError) -> &'static str {

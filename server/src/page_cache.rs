@@ -47,6 +47,8 @@ struct Kept {
 /// The kept pages of one instance.
 pub struct PageCache {
     fresh_for: Duration,
+    /// The content types it keeps (the start of the `Content-Type` header).
+    types: &'static [&'static str],
     pages: Mutex<HashMap<String, Arc<Kept>>>,
     /// One lock per page being rendered for the cache, while anyone holds it.
     gates: Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>,
@@ -58,10 +60,16 @@ enum Lookup {
 }
 
 impl PageCache {
-    /// A cache that keeps pages for `fresh_for`; zero keeps nothing.
+    /// A cache that keeps HTML pages for `fresh_for`; zero keeps nothing.
     pub fn new(fresh_for: Duration) -> PageCache {
+        PageCache::of_types(fresh_for, &["text/html"])
+    }
+
+    /// A cache that keeps answers of the given content types for `fresh_for`.
+    pub fn of_types(fresh_for: Duration, types: &'static [&'static str]) -> PageCache {
         PageCache {
             fresh_for,
+            types,
             pages: Mutex::new(HashMap::new()),
             gates: Mutex::new(HashMap::new()),
         }
@@ -152,14 +160,14 @@ fn nonce_of(headers: &HeaderMap) -> Option<String> {
     Some(policy[start..start + len].to_owned()).filter(|n| !n.is_empty())
 }
 
-fn keepable(response: &Response) -> bool {
+fn keepable(response: &Response, types: &[&str]) -> bool {
     response.status() == StatusCode::OK
         && !response.headers().contains_key(header::SET_COOKIE)
         && response
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("text/html"))
+            .is_some_and(|v| types.iter().any(|t| v.starts_with(t)))
 }
 
 /// A kept page as one visitor gets it: with a nonce of its own.
@@ -190,7 +198,7 @@ fn answer(kept: &Kept) -> Response {
 
 /// Answers anonymous page views from the cache, and keeps what it renders for them.
 pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: Next) -> Response {
-    if cache.fresh_for.is_zero() {
+    if !cache.is_on() {
         return next.run(request).await;
     }
     let Some(key) = key_of(&request) else {
@@ -200,10 +208,15 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: 
 }
 
 impl PageCache {
+    /// Whether it keeps anything.
+    pub fn is_on(&self) -> bool {
+        !self.fresh_for.is_zero()
+    }
+
     /// The kept page for `key`, or else `render`'s answer, kept if it may be. When a page is not
     /// kept yet (or no longer), one request renders it and those arriving meanwhile wait for that
     /// rendering instead of each rendering the same page.
-    async fn kept_or_render<F, R>(&self, key: String, render: F) -> Response
+    pub async fn kept_or_render<F, R>(&self, key: String, render: F) -> Response
     where
         F: FnOnce() -> R,
         R: std::future::Future<Output = Response>,
@@ -249,7 +262,7 @@ impl PageCache {
     }
 
     async fn render_and_keep(&self, key: &str, response: Response) -> Response {
-        if !keepable(&response) {
+        if !keepable(&response, self.types) {
             self.renewal_failed(key);
             return response;
         }

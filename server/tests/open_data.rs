@@ -510,7 +510,64 @@ async fn any_site_may_read_from_a_browser(backend: Backend) {
     assert!(page.headers().get("access-control-allow-origin").is_none());
 }
 
+/// Answers are kept for a moment per instance: a change shows once the moment is over, every
+/// request still counts towards the limit, and a client holding the data still gets 304.
+async fn answers_are_kept_for_a_moment_and_still_counted_and_conditional(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        common::Options {
+            demo_data: true,
+            page_cache_ms: 60_000,
+            ..Default::default()
+        },
+    )
+    .await;
+    let v = app.visitor();
+    let get = async |path: &str, etag: Option<&str>| {
+        let mut request = v.client.get(format!("{}{path}", app.base));
+        if let Some(etag) = etag {
+            request = request.header("if-none-match", etag);
+        }
+        request.send().await.unwrap()
+    };
+    let header = |r: &reqwest::Response, name: &str| r.headers()[name].to_str().unwrap().to_owned();
+    let first = get("/api/v1/challenges", None).await;
+    assert_eq!(first.status(), StatusCode::OK);
+    let (etag, left) = (
+        header(&first, "etag"),
+        header(&first, "ratelimit-remaining"),
+    );
+    let body = first.text().await.unwrap();
+    app.db
+        .execute_unprepared(
+            "UPDATE challenges SET title = title || ' (sửa)' WHERE status = 'published'",
+        )
+        .await
+        .unwrap();
+    let kept = get("/api/v1/challenges", None).await;
+    assert_eq!(header(&kept, "etag"), etag);
+    let left_now: u32 = header(&kept, "ratelimit-remaining").parse().unwrap();
+    assert_eq!(
+        left_now + 1,
+        left.parse::<u32>().unwrap(),
+        "counted all the same"
+    );
+    assert_eq!(kept.text().await.unwrap(), body, "kept for a moment");
+    let unchanged = get("/api/v1/challenges", Some(&etag)).await;
+    assert_eq!(unchanged.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(header(&unchanged, "etag"), etag);
+    assert!(unchanged.bytes().await.unwrap().is_empty());
+    // Another address is its own answer, read anew.
+    let other = get("/api/v1/challenges?limit=50", Some(&etag)).await;
+    assert_eq!(other.status(), StatusCode::OK);
+    assert!(other.text().await.unwrap().contains("(sửa)"));
+    // A refusal passes through as it is.
+    let refused = get("/api/v1/challenges?limit=abc", None).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
 on_both_databases!(
+    answers_are_kept_for_a_moment_and_still_counted_and_conditional,
     every_endpoint_keeps_its_promised_shape_and_nothing_personal,
     paging_neither_loses_nor_repeats_while_rows_are_added,
     an_etag_saves_a_download_until_the_data_changes,
