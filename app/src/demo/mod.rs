@@ -6,7 +6,7 @@ mod judging;
 pub mod large;
 mod pdf;
 mod pilots;
-mod teams;
+pub(crate) mod teams;
 mod votes;
 
 use chrono::Utc;

@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::team::entity::{member, team};
 use crate::team::service::TeamForm;
 
-pub(super) async fn viewer(
+pub(crate) async fn viewer(
     db: &impl ConnectionTrait,
     email: &str,
 ) -> Result<crate::auth::Viewer, AppError> {
@@ -26,7 +26,7 @@ pub(super) async fn viewer(
     crate::auth::session::load_viewer(db, account).await
 }
 
-pub(super) async fn challenge_by_slug(
+pub(crate) async fn challenge_by_slug(
     db: &impl ConnectionTrait,
     slug: &str,
 ) -> Result<challenge::Model, AppError> {

@@ -204,6 +204,8 @@ async fn apply(
                 continue;
             }
             What::Move { from, to } => {
+                // Votes decided earlier in the batch go in first: this may be one of them.
+                insert_votes(txn, &mut new_votes).await?;
                 vote::Entity::update_many()
                     .set(vote::ActiveModel {
                         entry_id: Set(to),
@@ -218,6 +220,7 @@ async fn apply(
                     .rows_affected
             }
             What::Withdraw { entry } => {
+                insert_votes(txn, &mut new_votes).await?;
                 vote::Entity::delete_many()
                     .filter(held)
                     .filter(vote::Column::EntryId.eq(entry))
@@ -232,11 +235,22 @@ async fn apply(
             return Err(AppError::conflict("error.vote_changed_meanwhile"));
         }
     }
-    if !new_votes.is_empty() {
-        vote::Entity::insert_many(new_votes).exec(txn).await?;
-    }
+    insert_votes(txn, &mut new_votes).await?;
     for challenge_id in changed {
         super::totals::bump(txn, challenge_id).await?;
+    }
+    Ok(())
+}
+
+/// Inserts the votes gathered so far, with one statement, and empties the list.
+async fn insert_votes(
+    txn: &impl ConnectionTrait,
+    new_votes: &mut Vec<vote::ActiveModel>,
+) -> Result<(), AppError> {
+    if !new_votes.is_empty() {
+        vote::Entity::insert_many(std::mem::take(new_votes))
+            .exec(txn)
+            .await?;
     }
     Ok(())
 }
@@ -470,6 +484,127 @@ mod tests {
             AppError::Conflict { key, .. } => key,
             other => panic!("not a conflict: {other:?}"),
         }
+    }
+
+    /// The demo data on a new SQLite file: the hotline challenge's vote is open, one vote each,
+    /// and dan@, doi@ and mai@ have voted.
+    async fn demo() -> DatabaseConnection {
+        use migrations::MigratorTrait;
+        let dir = std::env::temp_dir().join(format!(
+            "vidan-ballot-box-{}-{}",
+            std::process::id(),
+            crate::auth::token::random_token(8)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.join("test.db").display());
+        let db = sea_orm::Database::connect(url).await.unwrap();
+        migrations::Migrator::up(&db, None).await.unwrap();
+        let storage = crate::upload::storage::Storage::folder(dir.join("files"));
+        crate::demo::seed_if_empty(&db, &storage).await.unwrap();
+        db
+    }
+
+    async fn request(db: &DatabaseConnection, email: &str, entry: i64, act: Act) -> Request {
+        Request {
+            viewer: crate::demo::teams::viewer(db, email).await.unwrap(),
+            entry,
+            network: NET.into(),
+            act,
+            reply: oneshot::channel().0,
+        }
+    }
+
+    /// (voter's email, entry) of every vote of the challenge.
+    async fn votes_of(db: &DatabaseConnection, challenge: i64) -> BTreeSet<(String, i64)> {
+        let votes = vote::Entity::find()
+            .filter(vote::Column::ChallengeId.eq(challenge))
+            .all(db)
+            .await
+            .unwrap();
+        let mut found = BTreeSet::new();
+        for v in votes {
+            let who = crate::account::entity::user::Entity::find_by_id(v.user_id)
+                .one(db)
+                .await
+                .unwrap()
+                .unwrap();
+            found.insert((who.email, v.entry_id));
+        }
+        found
+    }
+
+    #[tokio::test]
+    async fn one_batch_writes_each_persons_votes_in_the_order_they_came() {
+        let db = demo().await;
+        let hotline = crate::demo::teams::challenge_by_slug(
+            &db,
+            "tiep-nhan-phan-anh-qua-dien-thoai-cho-nguoi-khong-dung-mang",
+        )
+        .await
+        .unwrap();
+        let entries: Vec<i64> = votes_of(&db, hotline.id)
+            .await
+            .into_iter()
+            .map(|(_, e)| e)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let (e0, e1) = (entries[0], entries[1]);
+        let revision = || async {
+            super::super::entity::revision::Entity::find_by_id(hotline.id)
+                .one(&db)
+                .await
+                .unwrap()
+                .map_or(0, |r| r.revision)
+        };
+        let before = revision().await;
+        let attempts_before = attempt::Entity::find().all(&db).await.unwrap().len();
+        let batch = vec![
+            // A vote, withdrawn and cast elsewhere, all in one batch.
+            request(&db, "tuan@vidan.local", e0, Act::Cast).await,
+            request(&db, "tuan@vidan.local", e0, Act::Withdraw).await,
+            request(&db, "tuan@vidan.local", e1, Act::Cast).await,
+            // dan@ voted for e0 before: the vote moves; the same again changes nothing.
+            request(&db, "dan@vidan.local", e1, Act::Cast).await,
+            request(&db, "dan@vidan.local", e1, Act::Cast).await,
+            request(&db, "hung@vidan.local", e0, Act::Cast).await,
+            // No such entry: refused alone.
+            request(&db, "lan@vidan.local", -1, Act::Cast).await,
+        ];
+        let answers = write_batch(&db, &batch)
+            .await
+            .expect("written as one batch, not vote by vote");
+        let refused: Vec<bool> = answers.iter().map(Result::is_err).collect();
+        assert_eq!(refused, [false, false, false, false, false, false, true]);
+        let votes = votes_of(&db, hotline.id).await;
+        for expected in [
+            ("tuan@vidan.local", e1),
+            ("dan@vidan.local", e1),
+            ("hung@vidan.local", e0),
+        ] {
+            assert!(
+                votes.contains(&(expected.0.to_owned(), expected.1)),
+                "{expected:?} in {votes:?}"
+            );
+        }
+        assert_eq!(
+            votes
+                .iter()
+                .filter(|(who, _)| who == "tuan@vidan.local")
+                .count(),
+            1
+        );
+        assert_eq!(
+            revision().await,
+            before + 1,
+            "the revision moves on once a batch"
+        );
+        let attempts = attempt::Entity::find().all(&db).await.unwrap().len();
+        assert_eq!(
+            attempts,
+            attempts_before + 6,
+            "every vote taken is an attempt"
+        );
     }
 
     #[test]
