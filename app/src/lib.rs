@@ -42,6 +42,8 @@ pub mod pages;
 pub mod pilot;
 pub mod report;
 mod routes;
+#[cfg(feature = "ssr")]
+pub mod sql;
 pub mod team;
 pub mod upload;
 pub mod vote;

@@ -1,16 +1,12 @@
 //! Sessions live in the database so any server instance can serve any request.
 
 use chrono::{Duration, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::model::{StaffRole, Viewer};
 use super::token::{random_token, sha256_hex};
 use crate::account::entity::{session, user};
 use crate::error::AppError;
-use crate::notify::entity::notification;
-use crate::org::entity::{org_staff, organisation};
 
 pub const SESSION_COOKIE: &str = "vidan_session";
 pub const SESSION_DAYS: i64 = 30;
@@ -66,48 +62,52 @@ pub async fn resolve(
     Ok(Some((id, load_viewer(db, account).await?)))
 }
 
+/// What a signed-in request needs to know of its account beside the account itself (`?1`): the
+/// organisations it is staff of (a row each, or one row without one), its unread notifications
+/// and whether it is a judge.
+const VIEWER_FACTS: &str = "SELECT \
+    (SELECT COUNT(*) FROM notifications WHERE user_id = ?1 AND read_at IS NULL) AS unread, \
+    (SELECT COUNT(*) FROM judges WHERE user_id = ?1) AS judging, \
+    o.id AS organisation_id, o.name_vi AS organisation_name \
+    FROM (SELECT 1 AS one) AS account \
+    LEFT JOIN org_staff s ON s.user_id = ?1 \
+    LEFT JOIN organisations o ON o.id = s.organisation_id \
+    ORDER BY o.id";
+
 /// The viewer for an account: its roles and unread notifications.
 pub async fn load_viewer(
     db: &impl ConnectionTrait,
     account: user::Model,
 ) -> Result<Viewer, AppError> {
-    // One query for the roles and their organisations: this runs on every signed-in request.
-    let staff = org_staff::Entity::find()
-        .filter(org_staff::Column::UserId.eq(account.id))
-        .find_also_related(organisation::Entity)
-        .all(db)
+    // This runs on every signed-in request: one statement for all of it.
+    let rows = db
+        .query_all_raw(crate::sql::numbered(
+            db.get_database_backend(),
+            VIEWER_FACTS,
+            [account.id.into()],
+        ))
         .await?;
-    let unread = notification::Entity::find()
-        .select_only()
-        .column_as(notification::Column::Id.count(), "n")
-        .filter(notification::Column::UserId.eq(account.id))
-        .filter(notification::Column::ReadAt.is_null())
-        .into_tuple::<i64>()
-        .one(db)
-        .await?
-        .unwrap_or(0);
-    let judging = crate::judging::entity::judge::Entity::find()
-        .select_only()
-        .column_as(crate::judging::entity::judge::Column::UserId.count(), "n")
-        .filter(crate::judging::entity::judge::Column::UserId.eq(account.id))
-        .into_tuple::<i64>()
-        .one(db)
-        .await?
-        .unwrap_or(0);
+    let mut staff = Vec::new();
+    let (mut unread, mut judging) = (0i64, 0i64);
+    for row in rows {
+        unread = row.try_get("", "unread")?;
+        judging = row.try_get("", "judging")?;
+        let organisation: Option<i64> = row.try_get("", "organisation_id")?;
+        let name: Option<String> = row.try_get("", "organisation_name")?;
+        if let (Some(organisation_id), Some(organisation_name)) = (organisation, name) {
+            staff.push(StaffRole {
+                organisation_id,
+                organisation_name,
+            });
+        }
+    }
     Ok(Viewer {
         id: account.id,
         display_name: account.display_name,
         email: account.email,
         is_admin: account.is_admin,
         verified: account.email_verified_at.is_some(),
-        staff: staff
-            .into_iter()
-            .filter_map(|(_, org)| org)
-            .map(|o| StaffRole {
-                organisation_id: o.id,
-                organisation_name: o.name_vi,
-            })
-            .collect(),
+        staff,
         unread_notifications: unread.max(0) as u64,
         is_judge: judging > 0,
         locale: crate::i18n::Locale::from_code(&account.locale),

@@ -466,7 +466,7 @@ async fn submitted(db: &impl ConnectionTrait, c: &challenge::Model) -> Result<Ve
 /// Limits how fast one account and one network cast or withdraw votes; the attempts are in the
 /// database, so the limit holds across server instances.
 /// An account's and a network's attempts since a moment (`?1` the account, `?2` the network,
-/// `?3` the moment; PostgreSQL spells the parameters `$1`…).
+/// `?3` the moment; see [`crate::sql::numbered`]).
 const THROTTLE_COUNTS: &str = "SELECT \
     (SELECT COUNT(*) FROM vote_attempts WHERE user_id = ?1 AND \"at\" >= ?3) AS by_account, \
     (SELECT COUNT(*) FROM vote_attempts WHERE network = ?2 AND \"at\" >= ?3) AS by_network";
@@ -480,15 +480,10 @@ pub async fn throttle(
     let now = Utc::now();
     let window = chrono::Duration::minutes(rules::RATE_WINDOW_MINUTES);
     // Both counts in one statement: in a vote rush every statement is a turn of the one writer.
-    let backend = db.get_database_backend();
-    let sql = match backend {
-        sea_orm::DatabaseBackend::Postgres => THROTTLE_COUNTS.replace('?', "$"),
-        _ => THROTTLE_COUNTS.to_owned(),
-    };
     let row = db
-        .query_one_raw(sea_orm::Statement::from_sql_and_values(
-            backend,
-            sql,
+        .query_one_raw(crate::sql::numbered(
+            db.get_database_backend(),
+            THROTTLE_COUNTS,
             [user_id.into(), network.into(), (now - window).into()],
         ))
         .await?
