@@ -183,10 +183,13 @@ async fn apply(
     let mut changed = BTreeSet::new();
     for change in changes {
         changed.insert(change.challenge);
-        let held = Condition::all()
-            .add(vote::Column::ChallengeId.eq(change.challenge))
-            .add(vote::Column::UserId.eq(change.voter))
-            .add(vote::Column::VoidedAt.is_null());
+        // The person's counted votes in the challenge, for a move or a withdrawal.
+        let held = || {
+            Condition::all()
+                .add(vote::Column::ChallengeId.eq(change.challenge))
+                .add(vote::Column::UserId.eq(change.voter))
+                .add(vote::Column::VoidedAt.is_null())
+        };
         let touched = match change.what {
             What::New { entry, slot } => {
                 new_votes.push(vote::ActiveModel {
@@ -213,7 +216,7 @@ async fn apply(
                         created_at: Set(now),
                         ..Default::default()
                     })
-                    .filter(held)
+                    .filter(held())
                     .filter(vote::Column::EntryId.eq(from))
                     .exec(txn)
                     .await?
@@ -222,7 +225,7 @@ async fn apply(
             What::Withdraw { entry } => {
                 insert_votes(txn, &mut new_votes).await?;
                 vote::Entity::delete_many()
-                    .filter(held)
+                    .filter(held())
                     .filter(vote::Column::EntryId.eq(entry))
                     .exec(txn)
                     .await?
