@@ -42,7 +42,9 @@ pub fn writers_for(backend: DatabaseBackend) -> usize {
 }
 
 /// Writer tasks side by side; each hands the jobs waiting for it, at most [`MAX_BATCH`], to the
-/// handler as one batch, and gathers the next batch while the handler works. Cheap to clone.
+/// handler as one batch, and gathers the next batch while the handler works. Reads that many
+/// requests make at once batch the same way (`crate::auth::session::SessionReader`). Cheap to
+/// clone.
 pub struct Lanes<J> {
     lanes: Arc<[mpsc::Sender<J>]>,
 }

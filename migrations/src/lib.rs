@@ -17,6 +17,7 @@ mod m20261122_000012_vote_attempts;
 mod m20261122_000013_pilots;
 mod m20261123_000014_upload_storage;
 mod m20261123_000015_counting;
+mod m20261202_000016_judges_by_person;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000013_pilots::Migration),
             Box::new(m20261123_000014_upload_storage::Migration),
             Box::new(m20261123_000015_counting::Migration),
+            Box::new(m20261202_000016_judges_by_person::Migration),
         ]
     }
 }

@@ -93,6 +93,7 @@ impl Application {
             ctx: ServerCtx {
                 db: db.clone(),
                 settings: Arc::new(settings),
+                sessions: app::auth::session::SessionReader::start(db.clone()),
                 votes: app::vote::live::Hub::default(),
                 ballots: app::vote::ballot_box::BallotBox::start(db.clone()),
                 writes: app::group_commit::GroupCommit::start(db.clone()),

@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 
 use app::auth::ctx::RequestAuth;
-use app::auth::session::{self, SESSION_COOKIE};
+use app::auth::session::SESSION_COOKIE;
 use app::error::AppError;
 use app::i18n::Locale;
 use axum::body::{Body, to_bytes};
@@ -46,6 +46,8 @@ fn client_ip(request: &Request, trust_proxy: bool) -> String {
 }
 
 /// Resolves the session cookie once per request and hands the result to pages and server functions.
+/// The site's own files are the same for everyone: their requests skip the database (a first
+/// visit fetches a few hundred pieces of code, each with the cookie).
 pub async fn resolve_session(
     State(state): State<AppState>,
     mut request: Request,
@@ -68,8 +70,10 @@ pub async fn resolve_session(
         user_agent,
         locale: cookie_locale.unwrap_or_default(),
     };
-    if let Some(token) = cookie_value(headers, SESSION_COOKIE) {
-        match session::resolve(&state.db, &token).await {
+    let path = request.uri().path();
+    let anyones = is_site_file(path) || path == "/favicon.svg" || path == "/health";
+    if !anyones && let Some(token) = cookie_value(headers, SESSION_COOKIE) {
+        match state.ctx.sessions.resolve(&state.db, &token).await {
             Ok(Some((id, viewer))) => {
                 auth.session_id = Some(id);
                 auth.viewer = Some(viewer);

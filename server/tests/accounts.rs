@@ -3,8 +3,9 @@
 mod common;
 
 use app::error::AppError;
-use common::{ADMIN_EMAIL, Backend, PASSWORD, spawn_app};
+use common::{ADMIN_EMAIL, Backend, PASSWORD, spawn_app, spawn_demo};
 use reqwest::StatusCode;
+use sea_orm::ConnectionTrait;
 
 async fn a_new_citizen_registers_verifies_signs_in_and_out(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -309,6 +310,99 @@ async fn the_profile_keeps_name_and_language(backend: Backend) {
     );
 }
 
+/// Requests arriving together have their sessions read in one statement: each still finds its
+/// own person with that person's roles and unread notifications, and an expired session among
+/// them signs no one in and is deleted.
+async fn sessions_read_together_each_find_their_own_person(backend: Backend) {
+    let app = spawn_demo(backend).await;
+    let emails = [
+        "admin@vidan.local",
+        "canbo@vidan.local",
+        "giamkhao@vidan.local",
+        "doi@vidan.local",
+        "dan@vidan.local",
+        "mai@vidan.local",
+        "tuan@vidan.local",
+        "lan@vidan.local",
+    ];
+    let mut people = Vec::new();
+    for email in emails {
+        let v = app.visitor();
+        v.sign_in(email, app::demo::DEMO_PASSWORD).await.ok();
+        people.push((email, v));
+    }
+    let expired = app.visitor();
+    expired
+        .sign_in("hung@vidan.local", app::demo::DEMO_PASSWORD)
+        .await
+        .ok();
+    let hung = "(SELECT id FROM users WHERE email = 'hung@vidan.local')";
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE sessions SET expires_at = '2020-01-01T00:00:00Z' WHERE user_id = {hung}"
+        ))
+        .await
+        .unwrap();
+
+    let mut asked = tokio::task::JoinSet::new();
+    for round in 0..4 {
+        for (email, v) in &people {
+            let v = v.clone();
+            let email = *email;
+            asked.spawn(async move { (Some(email), round, v.viewer().await) });
+        }
+        let v = expired.clone();
+        asked.spawn(async move { (None, round, v.viewer().await) });
+    }
+    while let Some(done) = asked.join_next().await {
+        let (email, round, seen) = done.unwrap();
+        let Some(email) = email else {
+            assert_eq!(
+                seen, None,
+                "round {round}: an expired session signs no one in"
+            );
+            continue;
+        };
+        let seen = seen.unwrap_or_else(|| panic!("round {round}: {email} is signed in"));
+        assert_eq!(
+            seen.email, email,
+            "round {round}: each request finds its own person"
+        );
+        let who = format!("(SELECT id FROM users WHERE email = '{email}')");
+        let unread = app
+            .scalar(&format!(
+                "SELECT COUNT(*) FROM notifications WHERE user_id = {who} AND read_at IS NULL"
+            ))
+            .await;
+        assert_eq!(seen.unread_notifications, unread as u64, "{email}'s unread");
+        let staff = app
+            .scalar(&format!(
+                "SELECT COUNT(*) FROM org_staff WHERE user_id = {who}"
+            ))
+            .await;
+        assert_eq!(seen.staff.len() as i64, staff, "{email}'s organisations");
+        let judging = app
+            .scalar(&format!(
+                "SELECT COUNT(*) FROM judges WHERE user_id = {who}"
+            ))
+            .await;
+        assert_eq!(seen.is_judge, judging > 0, "{email} judges or not");
+        assert_eq!(seen.is_admin, email == "admin@vidan.local");
+    }
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM sessions WHERE user_id = {hung}"
+        ))
+        .await,
+        0,
+        "the expired session is gone"
+    );
+    // The demo's roles are really there, so the checks above compare something.
+    let canbo = people[1].1.viewer().await.unwrap();
+    assert!(!canbo.staff.is_empty() && !canbo.is_judge);
+    assert!(people[2].1.viewer().await.unwrap().is_judge);
+}
+
 on_both_databases!(
     a_new_citizen_registers_verifies_signs_in_and_out,
     a_wrong_code_is_refused_and_counts_against_the_code,
@@ -319,4 +413,5 @@ on_both_databases!(
     a_forgotten_password_is_reset_by_email_and_old_sessions_end,
     changing_the_password_needs_the_current_one_and_ends_other_sessions,
     the_profile_keeps_name_and_language,
+    sessions_read_together_each_find_their_own_person,
 );

@@ -26,6 +26,8 @@ pub struct Settings {
 pub struct ServerCtx {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
+    /// Reads the sessions of the requests arriving together in one statement.
+    pub sessions: super::session::SessionReader,
     /// Wakes the pages that follow a challenge's vote totals.
     pub votes: crate::vote::live::Hub,
     /// Writes citizens' votes many at a time, in shared durable commits.

@@ -1,12 +1,21 @@
 //! Sessions live in the database so any server instance can serve any request.
 
-use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    FromQueryResult, QueryFilter, QueryResult, Set,
+};
+use tokio::sync::oneshot;
 
 use super::model::{StaffRole, Viewer};
 use super::token::{random_token, sha256_hex};
 use crate::account::entity::{session, user};
 use crate::error::AppError;
+use crate::group_commit::{Lanes, answer};
 
 pub const SESSION_COOKIE: &str = "vidan_session";
 pub const SESSION_DAYS: i64 = 30;
@@ -34,73 +43,178 @@ pub async fn start(
     Ok(token)
 }
 
-/// The session's id (hash) and viewer for a cookie token, if the session is alive.
-pub async fn resolve(
-    db: &impl ConnectionTrait,
-    token: &str,
-) -> Result<Option<(String, Viewer)>, AppError> {
-    let id = sha256_hex(token);
-    let now = Utc::now();
-    let Some((found, Some(account))) = session::Entity::find_by_id(id.clone())
-        .find_also_related(user::Entity)
-        .one(db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    if found.expires_at <= now {
-        session::Entity::delete_by_id(id).exec(db).await?;
-        return Ok(None);
-    }
-    // Slide the expiry at most once an hour, so reading pages does not write on every request.
-    if now - found.last_seen_at > Duration::hours(1) {
-        let mut active: session::ActiveModel = found.into();
-        active.last_seen_at = Set(now);
-        active.expires_at = Set(now + Duration::days(SESSION_DAYS));
-        active.update(db).await?;
-    }
-    Ok(Some((id, load_viewer(db, account).await?)))
+/// A session as [`read`] finds it, alive or expired, with its account's viewer.
+#[derive(Clone, Debug)]
+pub struct Found {
+    pub expires_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub viewer: Viewer,
 }
 
-/// What a signed-in request needs to know of its account beside the account itself (`?1`): the
-/// organisations it is staff of (a row each, or one row without one), its unread notifications
-/// and whether it is a judge.
-const VIEWER_FACTS: &str = "SELECT \
-    (SELECT COUNT(*) FROM notifications WHERE user_id = ?1 AND read_at IS NULL) AS unread, \
-    (SELECT COUNT(*) FROM judges WHERE user_id = ?1) AS judging, \
-    o.id AS organisation_id, o.name_vi AS organisation_name \
-    FROM (SELECT 1 AS one) AS account \
-    LEFT JOIN org_staff s ON s.user_id = ?1 \
-    LEFT JOIN organisations o ON o.id = s.organisation_id \
-    ORDER BY o.id";
+/// Sessions by id with their accounts and what a request needs to know of each account: the
+/// organisations it is staff of (a row each, or one row without), its unread notifications and
+/// whether it judges. The list of ids follows.
+const SESSIONS: &str = "SELECT s.id AS session_id, s.expires_at AS session_expires_at, \
+    s.last_seen_at AS session_last_seen_at, u.*, \
+    (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread, \
+    (SELECT COUNT(*) FROM judges j WHERE j.user_id = u.id) AS judging, \
+    o.id AS staff_organisation_id, o.name_vi AS staff_organisation_name \
+    FROM sessions s JOIN users u ON u.id = s.user_id \
+    LEFT JOIN org_staff st ON st.user_id = u.id \
+    LEFT JOIN organisations o ON o.id = st.organisation_id \
+    WHERE s.id IN ";
 
-/// The viewer for an account: its roles and unread notifications.
-pub async fn load_viewer(
+/// The sessions among `ids` (hashes) that exist, expired ones included, in one statement however
+/// many there are.
+pub async fn read(
     db: &impl ConnectionTrait,
-    account: user::Model,
-) -> Result<Viewer, AppError> {
-    // This runs on every signed-in request: one statement for all of it.
-    let rows = db
-        .query_all_raw(crate::sql::numbered(
-            db.get_database_backend(),
-            VIEWER_FACTS,
-            [account.id.into()],
-        ))
-        .await?;
-    let mut staff = Vec::new();
-    let (mut unread, mut judging) = (0i64, 0i64);
-    for row in rows {
-        unread = row.try_get("", "unread")?;
-        judging = row.try_get("", "judging")?;
-        let organisation: Option<i64> = row.try_get("", "organisation_id")?;
-        let name: Option<String> = row.try_get("", "organisation_name")?;
-        if let (Some(organisation_id), Some(organisation_name)) = (organisation, name) {
-            staff.push(StaffRole {
-                organisation_id,
-                organisation_name,
-            });
+    ids: &[String],
+) -> Result<HashMap<String, Found>, AppError> {
+    let mut found: HashMap<String, Found> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(found);
+    }
+    let list = (1..=ids.len())
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!("{SESSIONS}({list}) ORDER BY s.id, o.id");
+    let values = ids.iter().map(|id| id.clone().into());
+    let statement = crate::sql::numbered(db.get_database_backend(), &sql, values);
+    for row in db.query_all_raw(statement).await? {
+        let role = staff_role(&row)?;
+        match found.entry(row.try_get("", "session_id")?) {
+            Entry::Occupied(mut session) => session.get_mut().viewer.staff.extend(role),
+            Entry::Vacant(slot) => {
+                let account = user::Model::from_query_result(&row, "")?;
+                slot.insert(Found {
+                    expires_at: row.try_get("", "session_expires_at")?,
+                    last_seen_at: row.try_get("", "session_last_seen_at")?,
+                    viewer: viewer_of(account, &row, role.into_iter().collect())?,
+                });
+            }
         }
     }
+    Ok(found)
+}
+
+/// The viewer of a session [`read`] found, if it is still alive. An expired session is deleted;
+/// a live one's expiry slides at most once an hour, so reading pages does not write on every
+/// request.
+pub async fn settle(
+    db: &impl ConnectionTrait,
+    id: &str,
+    found: Option<Found>,
+) -> Result<Option<Viewer>, AppError> {
+    let Some(found) = found else {
+        return Ok(None);
+    };
+    let now = Utc::now();
+    if found.expires_at <= now {
+        session::Entity::delete_by_id(id.to_owned())
+            .exec(db)
+            .await?;
+        return Ok(None);
+    }
+    if now - found.last_seen_at > Duration::hours(1) {
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, Expr::value(now))
+            .col_expr(
+                session::Column::ExpiresAt,
+                Expr::value(now + Duration::days(SESSION_DAYS)),
+            )
+            .filter(session::Column::Id.eq(id))
+            .exec(db)
+            .await?;
+    }
+    Ok(Some(found.viewer))
+}
+
+/// Reads the sessions of many requests at once: while a batch's statement runs, the requests
+/// arriving meanwhile gather into the next one, so a rush of signed-in requests (a vote night)
+/// costs a statement per batch instead of one per request, and a lone request goes straight
+/// through. One per server instance; cheap to clone.
+#[derive(Clone)]
+pub struct SessionReader {
+    lanes: Lanes<Lookup>,
+}
+
+struct Lookup {
+    id: String,
+    reply: oneshot::Sender<Result<Option<Found>, AppError>>,
+}
+
+impl SessionReader {
+    /// Starts the readers: two on SQLite, four on PostgreSQL (whose server reads in parallel).
+    pub fn start(db: DatabaseConnection) -> SessionReader {
+        let readers = match db.get_database_backend() {
+            sea_orm::DatabaseBackend::Postgres => 4,
+            _ => 2,
+        };
+        let lanes = Lanes::start(readers, move |batch| look_up(db.clone(), batch));
+        SessionReader { lanes }
+    }
+
+    /// The session's id (hash) and viewer for a cookie token, if the session is alive.
+    pub async fn resolve(
+        &self,
+        db: &impl ConnectionTrait,
+        token: &str,
+    ) -> Result<Option<(String, Viewer)>, AppError> {
+        let id = sha256_hex(token);
+        let (reply, rx) = oneshot::channel();
+        // Any spread over the readers will do; the hash's first digits are random.
+        let lane = i64::from_str_radix(&id[..8], 16).unwrap_or_default();
+        self.lanes
+            .send(
+                lane,
+                Lookup {
+                    id: id.clone(),
+                    reply,
+                },
+            )
+            .await?;
+        let found = answer(rx).await?;
+        Ok(settle(db, &id, found).await?.map(|viewer| (id, viewer)))
+    }
+}
+
+async fn look_up(db: DatabaseConnection, batch: Vec<Lookup>) {
+    let mut ids: Vec<String> = batch.iter().map(|l| l.id.clone()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    match read(&db, &ids).await {
+        Ok(found) => {
+            for lookup in batch {
+                let _ = lookup.reply.send(Ok(found.get(&lookup.id).cloned()));
+            }
+        }
+        Err(err) => {
+            for lookup in batch {
+                let _ = lookup.reply.send(Err(err.clone()));
+            }
+        }
+    }
+}
+
+fn staff_role(row: &QueryResult) -> Result<Option<StaffRole>, AppError> {
+    let organisation: Option<i64> = row.try_get("", "staff_organisation_id")?;
+    let name: Option<String> = row.try_get("", "staff_organisation_name")?;
+    Ok(organisation
+        .zip(name)
+        .map(|(organisation_id, organisation_name)| StaffRole {
+            organisation_id,
+            organisation_name,
+        }))
+}
+
+fn viewer_of(
+    account: user::Model,
+    facts: &QueryResult,
+    staff: Vec<StaffRole>,
+) -> Result<Viewer, AppError> {
+    let unread: i64 = facts.try_get("", "unread")?;
+    let judging: i64 = facts.try_get("", "judging")?;
     Ok(Viewer {
         id: account.id,
         display_name: account.display_name,
@@ -112,6 +226,38 @@ pub async fn load_viewer(
         is_judge: judging > 0,
         locale: crate::i18n::Locale::from_code(&account.locale),
     })
+}
+
+/// [`SESSIONS`]'s facts for one account (`?1`), known already.
+const VIEWER_FACTS: &str = "SELECT \
+    (SELECT COUNT(*) FROM notifications WHERE user_id = ?1 AND read_at IS NULL) AS unread, \
+    (SELECT COUNT(*) FROM judges WHERE user_id = ?1) AS judging, \
+    o.id AS staff_organisation_id, o.name_vi AS staff_organisation_name \
+    FROM (SELECT 1 AS one) AS account \
+    LEFT JOIN org_staff s ON s.user_id = ?1 \
+    LEFT JOIN organisations o ON o.id = s.organisation_id \
+    ORDER BY o.id";
+
+/// The viewer for an account: its roles and unread notifications.
+pub async fn load_viewer(
+    db: &impl ConnectionTrait,
+    account: user::Model,
+) -> Result<Viewer, AppError> {
+    let rows = db
+        .query_all_raw(crate::sql::numbered(
+            db.get_database_backend(),
+            VIEWER_FACTS,
+            [account.id.into()],
+        ))
+        .await?;
+    let staff = rows
+        .iter()
+        .filter_map(|row| staff_role(row).transpose())
+        .collect::<Result<Vec<_>, _>>()?;
+    let facts = rows
+        .first()
+        .ok_or_else(|| crate::error::internal("the account's facts came back empty"))?;
+    viewer_of(account, facts, staff)
 }
 
 pub async fn end(db: &impl ConnectionTrait, session_id: &str) -> Result<(), AppError> {
