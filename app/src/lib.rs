@@ -155,7 +155,7 @@ pub fn App() -> impl IntoView {
             </Suspense>
             <main id="main" class="container main" tabindex="-1">
                 <Routes fallback=|| view! { <pages::NotFound/> }>
-                    <Route path=path!("/") view=pages::HomePage/>
+                    <Route path=path!("/") view={Lazy::<routes::Home>::new()}/>
                     <Route path=path!("/organisations") view={Lazy::<routes::Organisations>::new()}/>
                     <Route path=path!("/challenges") view={Lazy::<routes::ChallengeList>::new()}/>
                     <Route path=path!("/challenges/:slug") view={Lazy::<routes::Challenge>::new()}/>

@@ -1,9 +1,6 @@
 //! Every page's code is a piece of WebAssembly of its own, fetched when the page is first shown
 //! (`cargo leptos build --split`): a first visit downloads the frame of the site and the page it
 //! opens, not the whole application. On the server the pages render as before.
-//!
-//! The home page is the exception: most first visits open it, and its code in the frame costs
-//! them less than the home piece and the couple of hundred small shared pieces it would need.
 
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
@@ -30,6 +27,7 @@ macro_rules! lazy_pages {
 }
 
 lazy_pages! {
+    Home => crate::pages::HomePage,
     Organisations => crate::org::view::OrganisationsPage,
     ChallengeList => crate::challenge::view::ChallengeListPage,
     Challenge => crate::challenge::view::ChallengePage,

@@ -28,6 +28,8 @@ async function openJudgingAsAdmin(page: Page) {
 }
 
 test('a judge declares a conflict, scores three entries by keyboard through a dropped connection; staff close and publish; a team reads its feedback', async ({ page, context }, info) => {
+  // Four people and about forty steps: close to a minute on a debug build on two cores.
+  test.slow();
   // The judge declares, before any entry is shown.
   await signInAs(page, 'giamkhao@vidan.local');
   await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Chấm thi' }).click();
