@@ -51,18 +51,14 @@ pub struct Found {
     pub viewer: Viewer,
 }
 
-/// Sessions by id with their accounts and what a request needs to know of each account: the
-/// organisations it is staff of (a row each, or one row without), its unread notifications and
-/// whether it judges. The list of ids follows.
-const SESSIONS: &str = "SELECT s.id AS session_id, s.expires_at AS session_expires_at, \
-    s.last_seen_at AS session_last_seen_at, u.*, \
-    (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread, \
+/// What a request needs to know of the account `u` beside its row: the organisations it is staff
+/// of (a row each through [`STAFF`], or one row without), its unread notifications and whether
+/// it judges.
+const FACTS: &str = "(SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread, \
     (SELECT COUNT(*) FROM judges j WHERE j.user_id = u.id) AS judging, \
-    o.id AS staff_organisation_id, o.name_vi AS staff_organisation_name \
-    FROM sessions s JOIN users u ON u.id = s.user_id \
-    LEFT JOIN org_staff st ON st.user_id = u.id \
-    LEFT JOIN organisations o ON o.id = st.organisation_id \
-    WHERE s.id IN ";
+    o.id AS staff_organisation_id, o.name_vi AS staff_organisation_name";
+const STAFF: &str = "LEFT JOIN org_staff st ON st.user_id = u.id \
+    LEFT JOIN organisations o ON o.id = st.organisation_id";
 
 /// The sessions among `ids` (hashes) that exist, expired ones included, in one statement however
 /// many there are.
@@ -78,7 +74,12 @@ pub async fn read(
         .map(|i| format!("?{i}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let sql = format!("{SESSIONS}({list}) ORDER BY s.id, o.id");
+    let sql = format!(
+        "SELECT s.id AS session_id, s.expires_at AS session_expires_at, \
+         s.last_seen_at AS session_last_seen_at, u.*, {FACTS} \
+         FROM sessions s JOIN users u ON u.id = s.user_id {STAFF} \
+         WHERE s.id IN ({list}) ORDER BY s.id, o.id"
+    );
     let values = ids.iter().map(|id| id.clone().into());
     let statement = crate::sql::numbered(db.get_database_backend(), &sql, values);
     for row in db.query_all_raw(statement).await? {
@@ -228,16 +229,6 @@ fn viewer_of(
     })
 }
 
-/// [`SESSIONS`]'s facts for one account (`?1`), known already.
-const VIEWER_FACTS: &str = "SELECT \
-    (SELECT COUNT(*) FROM notifications WHERE user_id = ?1 AND read_at IS NULL) AS unread, \
-    (SELECT COUNT(*) FROM judges WHERE user_id = ?1) AS judging, \
-    o.id AS staff_organisation_id, o.name_vi AS staff_organisation_name \
-    FROM (SELECT 1 AS one) AS account \
-    LEFT JOIN org_staff s ON s.user_id = ?1 \
-    LEFT JOIN organisations o ON o.id = s.organisation_id \
-    ORDER BY o.id";
-
 /// The viewer for an account: its roles and unread notifications.
 pub async fn load_viewer(
     db: &impl ConnectionTrait,
@@ -246,7 +237,7 @@ pub async fn load_viewer(
     let rows = db
         .query_all_raw(crate::sql::numbered(
             db.get_database_backend(),
-            VIEWER_FACTS,
+            &format!("SELECT {FACTS} FROM users u {STAFF} WHERE u.id = ?1 ORDER BY o.id"),
             [account.id.into()],
         ))
         .await?;
