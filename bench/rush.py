@@ -28,7 +28,7 @@ def main():
         "VIDAN_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/vidan_bench"))
     args = parser.parse_args()
     binary, site = os.path.abspath(args.binary), os.path.abspath(args.site)
-    keys = ("accepted_per_second", "p50_ms", "p99_ms", "accepted", "refused", "lost", "doubled")
+    keys = ("accepted_per_second", "p50_ms", "p99_ms", "max_ms", "accepted", "refused", "lost", "doubled")
 
     for n in range(args.runs):
         if args.only in (None, "sqlite"):
