@@ -28,6 +28,7 @@ use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -181,8 +182,13 @@ fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(middleware::forbid_cross_site))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         // Pages and API answers are compressed as they go out, at a level that costs little
-        // CPU per request (the largest files are compressed once, at build time).
-        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        // CPU per request (the largest files are compressed once, at build time). Web fonts
+        // are compressed already (WOFF2 is Brotli inside): gzip would only cost time.
+        .layer(
+            CompressionLayer::new()
+                .quality(CompressionLevel::Precise(4))
+                .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("font/"))),
+        )
         .with_state(state)
 }
 
@@ -216,10 +222,14 @@ fn with_site_files(
             ServiceBuilder::new()
                 .layer(cached(pkg_cache))
                 .map_response(move |mut response: http::Response<_>| {
+                    let headers = response.headers_mut();
                     // A file named by its content never changes: nothing to revalidate.
                     if hashed {
-                        response.headers_mut().remove(header::LAST_MODIFIED);
+                        headers.remove(header::LAST_MODIFIED);
                     }
+                    // The same address answers gzip, Brotli or neither, as the browser accepts:
+                    // a shared cache on the way must keep them apart.
+                    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
                     response
                 })
                 .service(ServeDir::new(pkg).precompressed_br().precompressed_gzip()),

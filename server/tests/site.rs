@@ -143,6 +143,45 @@ async fn the_sites_own_files_carry_only_the_headers_a_file_needs(backend: Backen
     // Pages keep every one of them.
     let page = app.visitor().get("/sign-in").await;
     assert!(page.headers().get("permissions-policy").is_some());
+
+    // A file compressed beforehand goes out as the browser accepts it, and says that it varies.
+    std::fs::write(pkg.join("vidan.js.gz"), b"\x1f\x8b not really gzip").unwrap();
+    let get = |path: &'static str, encoding: &'static str| {
+        let v = app.visitor();
+        async move {
+            v.client
+                .get(format!("{}{path}", v.base))
+                .header("accept-encoding", encoding)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let gzip = get("/pkg/vidan.js", "gzip").await;
+    assert_eq!(gzip.headers()["content-encoding"], "gzip");
+    assert_eq!(gzip.headers()["vary"], "accept-encoding");
+    assert_eq!(
+        gzip.bytes().await.unwrap().as_ref(),
+        b"\x1f\x8b not really gzip"
+    );
+    let plain = get("/pkg/vidan.js", "identity").await;
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.headers()["vary"], "accept-encoding");
+    assert_eq!(plain.text().await.unwrap(), "export default 1;");
+
+    // A web font is compressed already: it goes out as it is, with its length.
+    let fonts = app.site_dir().join("fonts");
+    std::fs::create_dir_all(&fonts).unwrap();
+    let font = "wOF2".repeat(500);
+    std::fs::write(fonts.join("f.woff2"), &font).unwrap();
+    let answer = get("/fonts/f.woff2", "gzip, br").await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert!(answer.headers().get("content-encoding").is_none());
+    assert_eq!(answer.headers()["content-length"], "2000");
+    assert_eq!(answer.text().await.unwrap(), font);
+    // Pages are still compressed.
+    let page = get("/sign-in", "gzip").await;
+    assert_eq!(page.headers()["content-encoding"], "gzip");
 }
 
 async fn a_cross_site_post_is_refused_and_changes_nothing(backend: Backend) {

@@ -487,7 +487,7 @@ pub async fn linked_to_report(
 /// Tells followers and team members when a published challenge enters a new phase. Each change is claimed with a
 /// conditional update, so with several server instances only one sends it.
 pub async fn notify_phase_changes(
-    db: &impl ConnectionTrait,
+    db: &sea_orm::DatabaseConnection,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
     use crate::notify::model::NotificationKind;
@@ -502,6 +502,10 @@ pub async fn notify_phase_changes(
         if m.notified_phase.as_deref() == Some(phase.code()) {
             continue;
         }
+        // The claim and its notifications commit together: one write however many people
+        // follow, and people who were not told because something failed are told on the next
+        // pass.
+        let txn = crate::group_commit::begin_writing(db).await?;
         let mut claim = challenge::Entity::update_many()
             .col_expr(
                 challenge::Column::NotifiedPhase,
@@ -512,25 +516,26 @@ pub async fn notify_phase_changes(
             Some(old) => claim.filter(challenge::Column::NotifiedPhase.eq(old.as_str())),
             None => claim.filter(challenge::Column::NotifiedPhase.is_null()),
         };
-        if claim.exec(db).await?.rows_affected != 1 {
+        if claim.exec(&txn).await?.rows_affected != 1 {
+            txn.rollback().await?;
             continue;
         }
         // Followers, and the members of its teams, whether or not they follow it.
-        let mut people = followers(db, m.id).await?;
+        let mut people = followers(&txn, m.id).await?;
         people.extend(
             crate::team::entity::member::Entity::find()
                 .filter(crate::team::entity::member::Column::ChallengeId.eq(m.id))
-                .all(db)
+                .all(&txn)
                 .await?
                 .into_iter()
                 .map(|member| member.user_id),
         );
         people.sort_unstable();
         people.dedup();
-        for user_id in people {
+        for user_id in &people {
             crate::notify::service::notify(
-                db,
-                user_id,
+                &txn,
+                *user_id,
                 NotificationKind::ChallengePhaseChanged,
                 &[
                     ("challenge", &m.title),
@@ -539,8 +544,9 @@ pub async fn notify_phase_changes(
                 &format!("/challenges/{}", m.slug),
             )
             .await?;
-            sent += 1;
         }
+        txn.commit().await?;
+        sent += people.len();
     }
     Ok(sent)
 }

@@ -325,7 +325,7 @@ pub async fn submit(
 /// Tells the members of each draft, once, when their deadline is less than a day away. Each
 /// reminder is claimed with a conditional update, so several server instances send it once.
 pub async fn remind_drafts(
-    db: &impl ConnectionTrait,
+    db: &sea_orm::DatabaseConnection,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
     use crate::notify::model::NotificationKind;
@@ -349,6 +349,9 @@ pub async fn remind_drafts(
         {
             continue;
         }
+        // The claim and its notifications commit together: one short write, and a reminder
+        // that fails is claimed by no one and goes out on the next pass.
+        let txn = crate::group_commit::begin_writing(db).await?;
         let claimed = entry::Entity::update_many()
             .set(entry::ActiveModel {
                 reminded_at: Set(Some(now)),
@@ -356,16 +359,18 @@ pub async fn remind_drafts(
             })
             .filter(entry::Column::Id.eq(e.id))
             .filter(entry::Column::RemindedAt.is_null())
-            .exec(db)
+            .exec(&txn)
             .await?;
-        if claimed.rows_affected != 1 {
-            continue;
-        }
-        let Some(t) = team::Entity::find_by_id(e.team_id).one(db).await? else {
+        let team = match claimed.rows_affected {
+            1 => team::Entity::find_by_id(e.team_id).one(&txn).await?,
+            _ => None,
+        };
+        let Some(t) = team else {
+            txn.rollback().await?;
             continue;
         };
         crate::team::service::notify_members(
-            db,
+            &txn,
             &t,
             NotificationKind::EntryDeadlineSoon,
             &[
@@ -375,6 +380,7 @@ pub async fn remind_drafts(
             ],
         )
         .await?;
+        txn.commit().await?;
         sent += 1;
     }
     Ok(sent)

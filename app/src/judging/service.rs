@@ -1365,7 +1365,7 @@ pub async fn publish(
 /// challenge: each challenge is claimed with a conditional update, so several instances send it
 /// once. Returns how many challenges were announced.
 pub async fn notify_results(
-    db: &impl ConnectionTrait,
+    db: &sea_orm::DatabaseConnection,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
     use crate::notify::model::NotificationKind;
@@ -1376,6 +1376,9 @@ pub async fn notify_results(
         .await?;
     let mut sent = 0;
     for c in due {
+        // The claim and its notifications commit together: one write, and teams that were not
+        // told because something failed are told on the next pass.
+        let txn = crate::group_commit::begin_writing(db).await?;
         let claimed = challenge::Entity::update_many()
             .set(challenge::ActiveModel {
                 results_notified_at: Set(Some(now)),
@@ -1383,20 +1386,22 @@ pub async fn notify_results(
             })
             .filter(challenge::Column::Id.eq(c.id))
             .filter(challenge::Column::ResultsNotifiedAt.is_null())
-            .exec(db)
+            .exec(&txn)
             .await?;
         if claimed.rows_affected != 1 {
+            txn.rollback().await?;
             continue;
         }
-        for t in teams_with_entries(db, c.id).await? {
+        for t in teams_with_entries(&txn, c.id).await? {
             crate::team::service::notify_members(
-                db,
+                &txn,
                 &t,
                 NotificationKind::ResultsPublished,
                 &[("team", &t.name), ("challenge", &c.title)],
             )
             .await?;
         }
+        txn.commit().await?;
         sent += 1;
     }
     Ok(sent)

@@ -1420,7 +1420,7 @@ pub async fn dashboard(
 /// Reminds milestone owners three days before a due date and once when it passes unfinished;
 /// each reminder claimed first, so that several instances send it once.
 pub async fn remind_milestones(
-    db: &impl ConnectionTrait,
+    db: &sea_orm::DatabaseConnection,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
     let open = milestone::Entity::find()
@@ -1457,13 +1457,17 @@ pub async fn remind_milestones(
         if !status_of(&p).is_active() {
             continue;
         }
+        // The claim and its notifications commit together: one short write, and a reminder
+        // that fails is claimed by no one and goes out on the next pass.
+        let txn = crate::group_commit::begin_writing(db).await?;
         let claimed = milestone::Entity::update_many()
             .col_expr(column, sea_orm::sea_query::Expr::value(now))
             .filter(milestone::Column::Id.eq(m.id))
             .filter(column.is_null())
-            .exec(db)
+            .exec(&txn)
             .await?;
         if claimed.rows_affected != 1 {
+            txn.rollback().await?;
             continue;
         }
         let owners: Vec<i64> = match Owner::from_columns(&m.owner_kind, m.owner_user_id) {
@@ -1474,14 +1478,14 @@ pub async fn remind_milestones(
                     .column(member::Column::UserId)
                     .filter(member::Column::TeamId.eq(p.team_id))
                     .into_tuple()
-                    .all(db)
+                    .all(&txn)
                     .await?
             }
         };
         let due = m.due_on.format("%d/%m/%Y").to_string();
         for user_id in owners {
             crate::notify::service::notify(
-                db,
+                &txn,
                 user_id,
                 kind,
                 &[("milestone", &m.title), ("title", &p.title), ("date", &due)],
@@ -1489,6 +1493,7 @@ pub async fn remind_milestones(
             )
             .await?;
         }
+        txn.commit().await?;
         sent += 1;
     }
     Ok(sent)
