@@ -30,35 +30,28 @@ def main():
     binary, site = os.path.abspath(args.binary), os.path.abspath(args.site)
     keys = ("accepted_per_second", "p50_ms", "p99_ms", "max_ms", "accepted", "refused", "lost", "doubled")
 
+    def once(n, database, url, count_votes):
+        """Seeds `url`, starts the server on it, runs the rush and prints its figures."""
+        fixture_path = tempfile.mktemp(prefix="vidan-fixture-")
+        run.seed(binary, url, fixture_path)
+        fixture = json.load(open(fixture_path))
+        os.unlink(fixture_path)
+        server = run.Server(binary, site, demo=False, database_url=url)
+        result = run.rush(server, fixture, count_votes, connections=args.connections)
+        result["peak_rss_mb"] = server.peak_rss_mb()
+        server.stop()
+        print(json.dumps({"run": n, "database": database,
+                          **{k: result[k] for k in keys + ("peak_rss_mb",)}}), flush=True)
+
     for n in range(args.runs):
         if args.only in (None, "sqlite"):
             work = tempfile.mkdtemp(prefix="vidan-rush-")
             db = os.path.join(work, "vidan.db")
-            url = f"sqlite://{db}?mode=rwc"
-            fixture_path = os.path.join(work, "fixture.json")
-            run.seed(binary, url, fixture_path)
-            server = run.Server(binary, site, demo=False, database_url=url)
-            result = run.rush(server, json.load(open(fixture_path)), run.sqlite_votes(db),
-                              connections=args.connections)
-            result["peak_rss_mb"] = server.peak_rss_mb()
-            server.stop()
+            once(n, "sqlite", f"sqlite://{db}?mode=rwc", run.sqlite_votes(db))
             shutil.rmtree(work, ignore_errors=True)
-            print(json.dumps({"run": n, "database": "sqlite",
-                              **{k: result[k] for k in keys + ("peak_rss_mb",)}}), flush=True)
         if args.only in (None, "postgres"):
             run.fresh_postgres(args.postgres)
-            fixture_path = tempfile.mktemp(prefix="vidan-fixture-")
-            run.seed(binary, args.postgres, fixture_path)
-            fixture = json.load(open(fixture_path))
-            os.unlink(fixture_path)
-            server = run.Server(binary, site, demo=False, database_url=args.postgres)
-            result = run.rush(server, fixture, run.postgres_votes(args.postgres),
-                              connections=args.connections)
-            result["peak_rss_mb"] = server.peak_rss_mb()
-            server.stop()
-            print(json.dumps({"run": n, "database": "postgres",
-                              **{k: result[k] for k in keys + ("peak_rss_mb",)}}), flush=True)
-
+            once(n, "postgres", args.postgres, run.postgres_votes(args.postgres))
 
 if __name__ == "__main__":
     main()

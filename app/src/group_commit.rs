@@ -109,6 +109,24 @@ pub async fn begin_writing(db: &DatabaseConnection) -> Result<DatabaseTransactio
     .await
 }
 
+/// Claims a piece of work that should happen once, whichever server instance gets there first
+/// (a reminder, an announcement): runs `claim`, a conditional update of one row, in a new writing
+/// transaction. The transaction, to do the work in and commit, if the update took the row; `None`
+/// (nothing written) if another instance or an earlier pass had it. Committing the claim with its
+/// work means a pass that fails claims nothing and the next one tries again.
+pub async fn claim<E: sea_orm::EntityTrait>(
+    db: &DatabaseConnection,
+    claim: sea_orm::UpdateMany<E>,
+) -> Result<Option<DatabaseTransaction>, DbErr> {
+    let txn = begin_writing(db).await?;
+    if claim.exec(&txn).await?.rows_affected == 1 {
+        Ok(Some(txn))
+    } else {
+        txn.rollback().await?;
+        Ok(None)
+    }
+}
+
 /// Waits for a writer's answer to one job.
 pub async fn answer<T>(rx: oneshot::Receiver<Result<T, AppError>>) -> Result<T, AppError> {
     rx.await

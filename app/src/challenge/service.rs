@@ -502,10 +502,6 @@ pub async fn notify_phase_changes(
         if m.notified_phase.as_deref() == Some(phase.code()) {
             continue;
         }
-        // The claim and its notifications commit together: one write however many people
-        // follow, and people who were not told because something failed are told on the next
-        // pass.
-        let txn = crate::group_commit::begin_writing(db).await?;
         let mut claim = challenge::Entity::update_many()
             .col_expr(
                 challenge::Column::NotifiedPhase,
@@ -516,10 +512,10 @@ pub async fn notify_phase_changes(
             Some(old) => claim.filter(challenge::Column::NotifiedPhase.eq(old.as_str())),
             None => claim.filter(challenge::Column::NotifiedPhase.is_null()),
         };
-        if claim.exec(&txn).await?.rows_affected != 1 {
-            txn.rollback().await?;
+        // One write however many people follow.
+        let Some(txn) = crate::group_commit::claim(db, claim).await? else {
             continue;
-        }
+        };
         // Followers, and the members of its teams, whether or not they follow it.
         let mut people = followers(&txn, m.id).await?;
         people.extend(

@@ -349,23 +349,17 @@ pub async fn remind_drafts(
         {
             continue;
         }
-        // The claim and its notifications commit together: one short write, and a reminder
-        // that fails is claimed by no one and goes out on the next pass.
-        let txn = crate::group_commit::begin_writing(db).await?;
-        let claimed = entry::Entity::update_many()
+        let claim = entry::Entity::update_many()
             .set(entry::ActiveModel {
                 reminded_at: Set(Some(now)),
                 ..Default::default()
             })
             .filter(entry::Column::Id.eq(e.id))
-            .filter(entry::Column::RemindedAt.is_null())
-            .exec(&txn)
-            .await?;
-        let team = match claimed.rows_affected {
-            1 => team::Entity::find_by_id(e.team_id).one(&txn).await?,
-            _ => None,
+            .filter(entry::Column::RemindedAt.is_null());
+        let Some(txn) = crate::group_commit::claim(db, claim).await? else {
+            continue;
         };
-        let Some(t) = team else {
+        let Some(t) = team::Entity::find_by_id(e.team_id).one(&txn).await? else {
             txn.rollback().await?;
             continue;
         };

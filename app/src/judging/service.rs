@@ -1376,22 +1376,16 @@ pub async fn notify_results(
         .await?;
     let mut sent = 0;
     for c in due {
-        // The claim and its notifications commit together: one write, and teams that were not
-        // told because something failed are told on the next pass.
-        let txn = crate::group_commit::begin_writing(db).await?;
-        let claimed = challenge::Entity::update_many()
+        let claim = challenge::Entity::update_many()
             .set(challenge::ActiveModel {
                 results_notified_at: Set(Some(now)),
                 ..Default::default()
             })
             .filter(challenge::Column::Id.eq(c.id))
-            .filter(challenge::Column::ResultsNotifiedAt.is_null())
-            .exec(&txn)
-            .await?;
-        if claimed.rows_affected != 1 {
-            txn.rollback().await?;
+            .filter(challenge::Column::ResultsNotifiedAt.is_null());
+        let Some(txn) = crate::group_commit::claim(db, claim).await? else {
             continue;
-        }
+        };
         for t in teams_with_entries(&txn, c.id).await? {
             crate::team::service::notify_members(
                 &txn,

@@ -1457,19 +1457,13 @@ pub async fn remind_milestones(
         if !status_of(&p).is_active() {
             continue;
         }
-        // The claim and its notifications commit together: one short write, and a reminder
-        // that fails is claimed by no one and goes out on the next pass.
-        let txn = crate::group_commit::begin_writing(db).await?;
-        let claimed = milestone::Entity::update_many()
+        let claim = milestone::Entity::update_many()
             .col_expr(column, sea_orm::sea_query::Expr::value(now))
             .filter(milestone::Column::Id.eq(m.id))
-            .filter(column.is_null())
-            .exec(&txn)
-            .await?;
-        if claimed.rows_affected != 1 {
-            txn.rollback().await?;
+            .filter(column.is_null());
+        let Some(txn) = crate::group_commit::claim(db, claim).await? else {
             continue;
-        }
+        };
         let owners: Vec<i64> = match Owner::from_columns(&m.owner_kind, m.owner_user_id) {
             Owner::Official(uid) => vec![uid],
             Owner::Team => {
