@@ -72,6 +72,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = request_locale();
     #[cfg(feature = "ssr")]
     set_content_security_policy();
+    let scripts = routes::runs_in_browser(&request_path());
     view! {
         <!DOCTYPE html>
         <html lang=locale.code()>
@@ -81,7 +82,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 // The stylesheet under its content-hashed name in a release build.
                 <HashedStylesheet options=options.clone() id="leptos"/>
-                <HydrationScripts options/>
+                {scripts.then(|| view! { <HydrationScripts options/> })}
                 <MetaTags/>
             </head>
             <body>
@@ -108,6 +109,20 @@ fn set_content_security_policy() {
     );
     if let Ok(value) = http::HeaderValue::from_str(&policy) {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// The address of the page being rendered (the shell renders on the server only).
+fn request_path() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .map(|parts| parts.uri.path().to_owned())
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        String::new()
     }
 }
 

@@ -97,3 +97,34 @@ test('an unknown address shows the 404 page', async ({ page }, info) => {
   await expectAccessible(page);
   await snap(page, info, '404');
 });
+
+test('the home page loads no code; the first page with a form loads it and shows errors in place', async ({ page }) => {
+  const wasm: string[] = [];
+  const documents: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('.wasm')) wasm.push(r.url());
+    if (r.resourceType() === 'document') documents.push(r.url());
+  });
+  await page.goto('/');
+  await page.waitForLoadState('networkidle');
+  expect(wasm).toEqual([]);
+
+  await page.getByRole('link', { name: 'Đăng nhập' }).first().click();
+  await expect(page.getByRole('heading', { name: 'Đăng nhập' })).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  expect(wasm.length).toBeGreaterThan(0);
+
+  // Hydrated: a wrong password comes back without a page load, the email still typed.
+  await page.getByLabel('Email').fill('admin@vidan.local');
+  await page.getByLabel('Mật khẩu').fill('không phải mật khẩu này');
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page.getByText('Email hoặc mật khẩu không đúng.')).toBeVisible();
+  await expect(page).not.toHaveURL(/__err=/);
+  await expect(page.getByLabel('Email')).toHaveValue('admin@vidan.local');
+
+  // From here the router shows the home page itself, without loading the document again.
+  const loaded = documents.length;
+  await page.locator('a.brand').click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Cùng chính quyền');
+  expect(documents.length).toBe(loaded);
+});

@@ -3,18 +3,11 @@
 
 mod common;
 
-use common::{Backend, PASSWORD, spawn_app, spawn_app_with};
+use common::{Backend, PASSWORD, spawn_app, spawn_app_with, spawn_demo};
 use reqwest::StatusCode;
 
 async fn pages_are_vietnamese_first_and_english_one_click_away(backend: Backend) {
-    let app = spawn_app_with(
-        backend,
-        common::Options {
-            demo_data: true,
-            ..Default::default()
-        },
-    )
-    .await;
+    let app = spawn_demo(backend).await;
     let v = app.visitor();
     let (status, html) = v.page("/").await;
     assert_eq!(status, StatusCode::OK);
@@ -64,6 +57,41 @@ async fn pages_carry_security_headers_and_a_nonce_policy(backend: Backend) {
     assert!(csp.contains("frame-ancestors 'none'"));
     // The hydration script carries the policy's nonce.
     nonce_and_page(response).await;
+}
+
+async fn pages_with_nothing_to_do_in_the_browser_are_sent_without_code_to_load(backend: Backend) {
+    let app = spawn_demo(backend).await;
+    let v = app.visitor();
+    for path in ["/", "/challenges", "/pilots", "/dashboard"] {
+        let (status, html) = v.page(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(
+            html.contains("class=\"hero\"") || html.contains("<h1"),
+            "{path} renders in full"
+        );
+        assert!(!html.contains("modulepreload"), "{path} loads no code");
+        assert!(!html.contains("type=\"module\""), "{path} starts no code");
+        assert!(
+            html.contains("rel=\"stylesheet\""),
+            "{path} keeps its stylesheet"
+        );
+    }
+    // Without code to set it later, a title that names the challenge is in the page as sent.
+    let (status, html) = v
+        .page("/challenges/dat-lich-hen-truoc-khi-den-lam-thu-tuc/results")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("modulepreload"));
+    assert!(
+        html.contains("<title>Kết quả: Đặt lịch hẹn trước khi đến làm thủ tục · Vì Dân</title>"),
+        "{html}"
+    );
+    for path in ["/sign-in", "/register", "/reports/new"] {
+        let (status, html) = v.page(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(html.contains("modulepreload"), "{path} loads its code");
+        assert!(html.contains("type=\"module\""), "{path} starts its code");
+    }
 }
 
 /// The nonce of a page's policy and the page, whose scripts must carry that nonce.
@@ -303,6 +331,7 @@ on_both_databases!(
     pages_are_vietnamese_first_and_english_one_click_away,
     an_unknown_address_is_a_404_page_in_the_visitors_language,
     pages_carry_security_headers_and_a_nonce_policy,
+    pages_with_nothing_to_do_in_the_browser_are_sent_without_code_to_load,
     anonymous_visitors_share_a_kept_page_while_signed_in_people_see_changes_at_once,
     the_sites_own_files_carry_only_the_headers_a_file_needs,
     a_cross_site_post_is_refused_and_changes_nothing,

@@ -133,8 +133,11 @@ async fn write_batch(
     batch: &[Request],
 ) -> Result<Vec<Result<challenge::Model, AppError>>, AppError> {
     let now = Utc::now();
+    let started = std::time::Instant::now();
     let txn = begin_writing(db).await?;
+    let locked = started.elapsed();
     let known = Known::read(&txn, batch, now).await?;
+    let read = started.elapsed();
     let mut ledger = known.ledger;
     let mut changes = Vec::new();
     let mut attempts = Vec::new();
@@ -169,7 +172,18 @@ async fn write_batch(
         attempt::Entity::insert_many(attempts).exec(&txn).await?;
     }
     apply(&txn, &changes, now).await?;
+    let written = started.elapsed();
     txn.commit().await?;
+    // Where a batch's time goes (`RUST_LOG=app::vote::ballot_box=debug`): waiting for the write
+    // lock, reading what the rules need, writing, and the synced commit.
+    tracing::debug!(
+        size = batch.len(),
+        lock_ms = locked.as_secs_f64() * 1e3,
+        read_ms = (read - locked).as_secs_f64() * 1e3,
+        write_ms = (written - read).as_secs_f64() * 1e3,
+        commit_ms = (started.elapsed() - written).as_secs_f64() * 1e3,
+        "a batch of votes committed"
+    );
     Ok(answers)
 }
 

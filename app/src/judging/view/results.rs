@@ -15,7 +15,9 @@ use crate::judging::model::PublicResults;
 pub fn ResultsPage() -> impl IntoView {
     let locale = use_locale();
     let params = use_params_map();
-    let results = Resource::new(
+    // Blocking: the page's title names the challenge, and this page is sent without code
+    // (`crate::routes::runs_in_browser`), so the title must be in the HTML the server sends.
+    let results = Resource::new_blocking(
         move || params.read().get("slug").unwrap_or_default(),
         load_public_results,
     );
