@@ -4,6 +4,9 @@ the vote path without the whole benchmark (`make bench` writes the report). Prin
 figures as JSON lines.
 
     python3 bench/rush.py --binary target/release/vidan --site target/site [--runs 2] [--connections 256]
+
+With `--log PREFIX`, each run's server log goes to PREFIX-RUN-DATABASE.log, with a line per batch
+of votes saying where its time went.
 """
 
 import argparse
@@ -24,6 +27,7 @@ def main():
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--connections", type=int, default=256)
     parser.add_argument("--only", choices=["sqlite", "postgres"])
+    parser.add_argument("--log", help="write each run's server log to LOG-RUN-DATABASE.log")
     parser.add_argument("--postgres", default=os.environ.get(
         "VIDAN_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/vidan_bench"))
     args = parser.parse_args()
@@ -36,7 +40,9 @@ def main():
         run.seed(binary, url, fixture_path)
         fixture = json.load(open(fixture_path))
         os.unlink(fixture_path)
-        server = run.Server(binary, site, demo=False, database_url=url)
+        log = f"{args.log}-{n}-{database}.log" if args.log else None
+        server = run.Server(binary, site, demo=False, database_url=url, log=log,
+                            rust_log="warn,app::vote::ballot_box=debug" if log else "warn")
         result = run.rush(server, fixture, count_votes, connections=args.connections)
         result["peak_rss_mb"] = server.peak_rss_mb()
         server.stop()
