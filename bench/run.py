@@ -185,7 +185,7 @@ def script(*names):
     return f.name
 
 
-def rush(server, fixture, count_votes, connections=256, threads=2):
+def rush(server, fixture, count_votes, newest_vote, connections=256, threads=2):
     """Every rush voter votes once; returns wrk's figures and the count check."""
     rush = fixture["rush"]
     done_file = tempfile.mktemp(prefix="vidan-rush-")
@@ -206,7 +206,7 @@ def rush(server, fixture, count_votes, connections=256, threads=2):
         if os.path.exists(done_file) and len(open(done_file).read().splitlines()) >= threads:
             break
         if time.monotonic() - counted_at >= 1:
-            rows, counted_at = count_votes(None), time.monotonic()
+            rows, counted_at = newest_vote(), time.monotonic()
             if rows != last:
                 last, still_since = rows, time.monotonic()
             elif rows > 0 and time.monotonic() - still_since > 5:
@@ -235,12 +235,27 @@ def rush(server, fixture, count_votes, connections=256, threads=2):
     return run
 
 
+NEWEST_VOTE = "SELECT COALESCE(MAX(id), 0) FROM votes"
+
+
+def sqlite_newest_vote(path):
+    """The newest vote's id, read through the primary key: a rush's progress, cheaply."""
+    def newest():
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            return db.execute(NEWEST_VOTE).fetchone()[0]
+    return newest
+
+
+def postgres_newest_vote(url):
+    def newest():
+        return int(subprocess.run(["psql", url, "-At", "-c", NEWEST_VOTE],
+                                  capture_output=True, text=True, check=True).stdout)
+    return newest
+
+
 def sqlite_votes(path):
-    """Counts a challenge's votes; without a challenge, the newest vote's id (a cheap read)."""
     def count(slug):
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-            if slug is None:
-                return db.execute("SELECT COALESCE(MAX(id), 0) FROM votes").fetchone()[0]
             return db.execute(
                 "SELECT COUNT(*), COUNT(DISTINCT user_id), "
                 "(julianday(MAX(v.created_at)) - julianday(MIN(v.created_at))) * 86400 FROM votes v "
@@ -249,11 +264,7 @@ def sqlite_votes(path):
 
 
 def postgres_votes(url):
-    """As `sqlite_votes`, through psql."""
     def count(slug):
-        if slug is None:
-            return int(subprocess.run(["psql", url, "-At", "-c", "SELECT COALESCE(MAX(id), 0) FROM votes"],
-                                      capture_output=True, text=True, check=True).stdout)
         out = subprocess.run(
             ["psql", url, "-At", "-F", " ", "-c",
              "SELECT COUNT(*), COUNT(DISTINCT user_id), "
@@ -384,7 +395,7 @@ def main():
     print(f"judges' drafts  {drafts['rps']:>9.0f} req/s  p99 {drafts['p99_ms']:.1f} ms  "
           f"errors {drafts['errors']}", flush=True)
     phase_peaks["judges' drafts"] = server.phase_peak_mb()
-    rush_sqlite = rush(server, fixture, sqlite_votes(db_path))
+    rush_sqlite = rush(server, fixture, sqlite_votes(db_path), sqlite_newest_vote(db_path))
     print(f"vote rush (SQLite) {rush_sqlite['accepted_per_second']:.0f} votes/s  "
           f"p99 {rush_sqlite['p99_ms']:.1f} ms  accepted {rush_sqlite['accepted']}  "
           f"in database {rush_sqlite['votes_in_database']}", flush=True)
@@ -411,7 +422,7 @@ def main():
         os.unlink(fixture_path)
         pg = Server(binary, site, demo=False, database_url=args.postgres)
         pg.phase_peak_mb()
-        rush_pg = rush(pg, pg_fixture, postgres_votes(args.postgres))
+        rush_pg = rush(pg, pg_fixture, postgres_votes(args.postgres), postgres_newest_vote(args.postgres))
         phase_peaks["vote rush, PostgreSQL"] = pg.phase_peak_mb()
         print(f"vote rush (PostgreSQL) {rush_pg['accepted_per_second']:.0f} votes/s  "
               f"p99 {rush_pg['p99_ms']:.1f} ms  accepted {rush_pg['accepted']}  "

@@ -34,7 +34,7 @@ def main():
     binary, site = os.path.abspath(args.binary), os.path.abspath(args.site)
     keys = ("accepted_per_second", "p50_ms", "p99_ms", "max_ms", "accepted", "refused", "lost", "doubled")
 
-    def once(n, database, url, count_votes):
+    def once(n, database, url, count_votes, newest_vote):
         """Seeds `url`, starts the server on it, runs the rush and prints its figures."""
         fixture_path = tempfile.mktemp(prefix="vidan-fixture-")
         run.seed(binary, url, fixture_path)
@@ -43,7 +43,7 @@ def main():
         log = f"{args.log}-{n}-{database}.log" if args.log else None
         server = run.Server(binary, site, demo=False, database_url=url, log=log,
                             rust_log="warn,app::vote::ballot_box=debug" if log else "warn")
-        result = run.rush(server, fixture, count_votes, connections=args.connections)
+        result = run.rush(server, fixture, count_votes, newest_vote, connections=args.connections)
         result["peak_rss_mb"] = server.peak_rss_mb()
         server.stop()
         print(json.dumps({"run": n, "database": database,
@@ -53,11 +53,12 @@ def main():
         if args.only in (None, "sqlite"):
             work = tempfile.mkdtemp(prefix="vidan-rush-")
             db = os.path.join(work, "vidan.db")
-            once(n, "sqlite", f"sqlite://{db}?mode=rwc", run.sqlite_votes(db))
+            once(n, "sqlite", f"sqlite://{db}?mode=rwc", run.sqlite_votes(db), run.sqlite_newest_vote(db))
             shutil.rmtree(work, ignore_errors=True)
         if args.only in (None, "postgres"):
             run.fresh_postgres(args.postgres)
-            once(n, "postgres", args.postgres, run.postgres_votes(args.postgres))
+            once(n, "postgres", args.postgres, run.postgres_votes(args.postgres),
+                 run.postgres_newest_vote(args.postgres))
 
 if __name__ == "__main__":
     main()
