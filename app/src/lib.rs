@@ -51,7 +51,7 @@ pub mod vote;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{Lazy, path};
+use leptos_router::{Lazy, SsrMode, path};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -170,44 +170,44 @@ pub fn App() -> impl IntoView {
             </Suspense>
             <main id="main" class="container main" tabindex="-1">
                 <Routes fallback=|| view! { <pages::NotFound/> }>
-                    <Route path=path!("/") view={Lazy::<routes::Home>::new()}/>
-                    <Route path=path!("/organisations") view={Lazy::<routes::Organisations>::new()}/>
-                    <Route path=path!("/challenges") view={Lazy::<routes::ChallengeList>::new()}/>
-                    <Route path=path!("/challenges/:slug") view={Lazy::<routes::Challenge>::new()}/>
-                    <Route path=path!("/challenges/:slug/entries") view={Lazy::<routes::PublicEntries>::new()}/>
-                    <Route path=path!("/challenges/:slug/results") view={Lazy::<routes::Results>::new()}/>
-                    <Route path=path!("/judging") view={Lazy::<routes::JudgingHome>::new()}/>
-                    <Route path=path!("/judging/invitations/:token") view={Lazy::<routes::PanelInvitation>::new()}/>
-                    <Route path=path!("/judging/entries/:id") view={Lazy::<routes::ScoreSheet>::new()}/>
-                    <Route path=path!("/judging/:id") view={Lazy::<routes::JudgeQueue>::new()}/>
-                    <Route path=path!("/pilots") view={Lazy::<routes::PilotList>::new()}/>
-                    <Route path=path!("/pilots/:id") view={Lazy::<routes::Pilot>::new()}/>
-                    <Route path=path!("/pilots/:id/manage") view={Lazy::<routes::PilotManage>::new()}/>
-                    <Route path=path!("/dashboard") view={Lazy::<routes::Dashboard>::new()}/>
-                    <Route path=path!("/open-data") view={Lazy::<routes::OpenData>::new()}/>
-                    <Route path=path!("/reports") view={Lazy::<routes::ReportList>::new()}/>
-                    <Route path=path!("/reports/new") view={Lazy::<routes::ReportNew>::new()}/>
-                    <Route path=path!("/reports/:id") view={Lazy::<routes::Report>::new()}/>
-                    <Route path=path!("/teams") view={Lazy::<routes::MyTeams>::new()}/>
-                    <Route path=path!("/teams/new") view={Lazy::<routes::TeamNew>::new()}/>
-                    <Route path=path!("/teams/invitations/:token") view={Lazy::<routes::TeamInvitation>::new()}/>
-                    <Route path=path!("/teams/:id") view={Lazy::<routes::Team>::new()}/>
-                    <Route path=path!("/staff") view={Lazy::<routes::Staff>::new()}/>
-                    <Route path=path!("/staff/challenges/new") view={Lazy::<routes::ChallengeCreate>::new()}/>
-                    <Route path=path!("/staff/challenges/:id") view={Lazy::<routes::ChallengeEdit>::new()}/>
-                    <Route path=path!("/staff/challenges/:id/judging") view={Lazy::<routes::JudgingSetup>::new()}/>
-                    <Route path=path!("/staff/challenges/:id/votes") view={Lazy::<routes::VoteReview>::new()}/>
-                    <Route path=path!("/staff/pilots/new") view={Lazy::<routes::PilotNew>::new()}/>
-                    <Route path=path!("/register") view={Lazy::<routes::Register>::new()}/>
-                    <Route path=path!("/verify") view={Lazy::<routes::Verify>::new()}/>
-                    <Route path=path!("/sign-in") view={Lazy::<routes::SignIn>::new()}/>
-                    <Route path=path!("/forgot-password") view={Lazy::<routes::ForgotPassword>::new()}/>
-                    <Route path=path!("/reset-password") view={Lazy::<routes::ResetPassword>::new()}/>
-                    <Route path=path!("/account") view={Lazy::<routes::Account>::new()}/>
-                    <Route path=path!("/notifications") view={Lazy::<routes::Notifications>::new()}/>
-                    <Route path=path!("/admin") view={Lazy::<routes::Admin>::new()}/>
-                    <Route path=path!("/admin/audit") view={Lazy::<routes::Audit>::new()}/>
-                    <Route path=path!("/dev/mailbox") view={Lazy::<routes::Mailbox>::new()}/>
+                    <Route path=path!("/") view={Lazy::<routes::Home>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/organisations") view={Lazy::<routes::Organisations>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/challenges") view={Lazy::<routes::ChallengeList>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/challenges/:slug") view={Lazy::<routes::Challenge>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/challenges/:slug/entries") view={Lazy::<routes::PublicEntries>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/challenges/:slug/results") view={Lazy::<routes::Results>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/judging") view={Lazy::<routes::JudgingHome>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/judging/invitations/:token") view={Lazy::<routes::PanelInvitation>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/judging/entries/:id") view={Lazy::<routes::ScoreSheet>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/judging/:id") view={Lazy::<routes::JudgeQueue>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/pilots") view={Lazy::<routes::PilotList>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/pilots/:id") view={Lazy::<routes::Pilot>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/pilots/:id/manage") view={Lazy::<routes::PilotManage>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/dashboard") view={Lazy::<routes::Dashboard>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/open-data") view={Lazy::<routes::OpenData>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/reports") view={Lazy::<routes::ReportList>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/reports/new") view={Lazy::<routes::ReportNew>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/reports/:id") view={Lazy::<routes::Report>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/teams") view={Lazy::<routes::MyTeams>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/teams/new") view={Lazy::<routes::TeamNew>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/teams/invitations/:token") view={Lazy::<routes::TeamInvitation>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/teams/:id") view={Lazy::<routes::Team>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/staff") view={Lazy::<routes::Staff>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/challenges/new") view={Lazy::<routes::ChallengeCreate>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/challenges/:id") view={Lazy::<routes::ChallengeEdit>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/challenges/:id/judging") view={Lazy::<routes::JudgingSetup>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/challenges/:id/votes") view={Lazy::<routes::VoteReview>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/pilots/new") view={Lazy::<routes::PilotNew>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/register") view={Lazy::<routes::Register>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/verify") view={Lazy::<routes::Verify>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-in") view={Lazy::<routes::SignIn>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/forgot-password") view={Lazy::<routes::ForgotPassword>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/reset-password") view={Lazy::<routes::ResetPassword>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view={Lazy::<routes::Account>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/notifications") view={Lazy::<routes::Notifications>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view={Lazy::<routes::Admin>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view={Lazy::<routes::Audit>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/dev/mailbox") view={Lazy::<routes::Mailbox>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>

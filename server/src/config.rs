@@ -71,6 +71,9 @@ pub struct Config {
     /// How long an instance serves one rendering of a page to every anonymous visitor (see
     /// `page_cache`); zero renders every page view.
     pub page_cache_ms: u64,
+    /// How long a page may take, from the request to its last byte, before the visitor gets a
+    /// page that says the server is busy (see `middleware::page_deadline`).
+    pub page_deadline_ms: u64,
     /// Where files' bytes are kept without a bucket (one instance, or a shared volume).
     pub files_dir: PathBuf,
     /// An S3-compatible bucket for files, shared by every instance.
@@ -218,6 +221,7 @@ impl Config {
             max_connections: parse("VIDAN_DB_MAX_CONNECTIONS", 8)?,
             api_requests_per_minute: parse("VIDAN_API_RATE_PER_MINUTE", 600)?,
             page_cache_ms: parse("VIDAN_PAGE_CACHE_MS", 1000)?,
+            page_deadline_ms: parse("VIDAN_PAGE_DEADLINE_MS", 15_000)?.max(1),
             files_dir: PathBuf::from(var("VIDAN_FILES_DIR").unwrap_or_else(|| "data/files".into())),
             s3,
         })

@@ -13,7 +13,7 @@ mod routes;
 mod workers;
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use app::auth::ctx::{ServerCtx, Settings};
 use app::{App, shell};
@@ -22,7 +22,7 @@ use axum::body::Body;
 use axum::extract::FromRef;
 use http::{HeaderValue, Request, header};
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
@@ -154,8 +154,20 @@ pub async fn storage(config: &Config) -> anyhow::Result<app::upload::storage::St
     Ok(storage)
 }
 
+/// The app's routes, listed once per process.
+///
+/// Listing them renders the app once with resource loading switched off, and Leptos switches it
+/// off for the whole process (`leptos_server`'s `IS_SUPPRESSING_RESOURCE_LOAD`): a page's
+/// resource first polled meanwhile, by another instance in the same process (two instances
+/// behind one test, the tests themselves running side by side), waits forever, and its page
+/// with it. Listed once, before the first instance serves anything, nothing can overlap it.
+pub fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let ctx = state.ctx.clone();
     let provide = move || provide_context(ctx.clone());
     let options = state.leptos_options.clone();
@@ -178,6 +190,10 @@ fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::resolve_session,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::page_deadline,
         ))
         .layer(axum::middleware::from_fn(middleware::forbid_cross_site))
         .layer(axum::middleware::from_fn(middleware::security_headers))
@@ -211,8 +227,6 @@ fn with_site_files(
     } else {
         "no-cache"
     };
-    let render =
-        leptos_axum::render_app_to_stream_with_context(provide, move || shell(options.clone()));
     let cached = |value: &'static str| {
         SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static(value))
     };
@@ -246,7 +260,13 @@ fn with_site_files(
                 .layer(cached("public, max-age=86400"))
                 .service(ServeFile::new(root.join("favicon.svg"))),
         )
-        .fallback(move |request: Request<Body>| render(request))
+        // An unknown address renders the app, whose router answers with the 404 page, whole.
+        .fallback(move |request: Request<Body>| {
+            let options = options.clone();
+            leptos_axum::render_app_async_with_context(provide.clone(), move || {
+                shell(options.clone())
+            })(request)
+        })
 }
 
 async fn shutdown_signal() {

@@ -7,10 +7,12 @@ use app::auth::ctx::RequestAuth;
 use app::auth::session::SESSION_COOKIE;
 use app::error::AppError;
 use app::i18n::Locale;
+use axum::body::HttpBody as _;
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Response};
+use futures_util::StreamExt;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 
 use crate::AppState;
@@ -91,6 +93,84 @@ pub async fn resolve_session(
     next.run(request).await
 }
 
+/// Bounds the time a page takes, from the request to its last byte, by the configured deadline
+/// (`VIDAN_PAGE_DEADLINE_MS`, 15 s). A page not begun by then is answered with `503` and a short
+/// page in the visitor's language that says the server is busy and to reload; a page whose rest
+/// is late is cut off (the browser shows it unfinished rather than waiting on it forever). Either
+/// way the server logs the address, so a stall is seen instead of sitting on a connection.
+pub async fn page_deadline(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.method() != Method::GET || !is_page_address(request.uri().path()) {
+        return next.run(request).await;
+    }
+    let path = request.uri().path().to_owned();
+    let locale = request
+        .headers()
+        .get(header::COOKIE)
+        .and_then(|h| h.to_str().ok())
+        .and_then(Locale::from_cookie_header)
+        .unwrap_or_default();
+    let limit = std::time::Duration::from_millis(state.config.page_deadline_ms);
+    let deadline = tokio::time::Instant::now() + limit;
+    let Ok(response) = tokio::time::timeout_at(deadline, next.run(request)).await else {
+        tracing::error!(%path, ?limit, "a page was not ready in time; answered 503");
+        return server_busy(locale);
+    };
+    if response.body().is_end_stream() || response.body().size_hint().exact().is_some() {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    Response::from_parts(parts, cut_off_at(body, deadline, path))
+}
+
+/// The body as it comes until `deadline`, then an error that ends the answer (and is logged).
+fn cut_off_at(body: Body, deadline: tokio::time::Instant, path: String) -> Body {
+    let rest = futures_util::stream::unfold(Some(body.into_data_stream()), move |data| {
+        let path = path.clone();
+        async move {
+            let mut data = data?;
+            match tokio::time::timeout_at(deadline, data.next()).await {
+                Ok(Some(chunk)) => Some((chunk, Some(data))),
+                Ok(None) => None,
+                Err(_) => {
+                    tracing::error!(%path, "a page did not finish in time; cut off");
+                    let late = axum::Error::new(std::io::Error::from(std::io::ErrorKind::TimedOut));
+                    Some((Err(late), None))
+                }
+            }
+        }
+    });
+    // Fused: whoever reads on after the end gets the end again.
+    Body::from_stream(rest.fuse())
+}
+
+/// The page a visitor gets when the server could not make theirs in time.
+fn server_busy(locale: Locale) -> Response {
+    use app::i18n::k;
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title} · Vì Dân</title></head><body><main><h1>{title}</h1><p>{body}</p>\
+         <p><a href=\"\">{retry}</a></p></main></body></html>",
+        lang = locale.code(),
+        title = locale.t(k::PAGE_SLOW_TITLE),
+        body = locale.t(k::PAGE_SLOW_BODY),
+        retry = locale.t(k::PAGE_SLOW_RETRY),
+    );
+    let mut response = (StatusCode::SERVICE_UNAVAILABLE, Html(html)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+    );
+    response
+}
+
 /// Refuses state-changing requests that a browser sent from another site. Browsers mark every
 /// request with `Sec-Fetch-Site` and cross-origin POSTs with `Origin`; clients that are not
 /// browsers send neither and cannot carry a victim's cookies anyway.
@@ -151,6 +231,18 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
             "default-src 'none'; frame-ancestors 'none'",
         ));
     response
+}
+
+/// Whether an address is a page's: not the API, a file, a feed, a download, the health check or
+/// a live stream.
+pub fn is_page_address(path: &str) -> bool {
+    let last = path.rsplit('/').next().unwrap_or_default();
+    !(path.starts_with("/api/")
+        || path.starts_with("/files/")
+        || is_site_file(path)
+        || last.contains('.')
+        || path == "/health"
+        || path.ends_with("/live"))
 }
 
 /// The built site's code, styles and fonts (see `with_site_files`).
@@ -226,6 +318,34 @@ mod tests {
         assert!(!is_site_file("/"));
         assert!(!is_site_file("/pkgs"));
         assert!(!is_site_file("/challenges/pkg/x"));
+    }
+
+    #[tokio::test]
+    async fn a_page_late_past_its_deadline_is_cut_off_after_what_was_ready() {
+        use futures_util::StreamExt;
+        let first = futures_util::stream::once(async { Ok::<_, std::io::Error>("<html>") });
+        let stalled = first.chain(futures_util::stream::pending());
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_millis(50);
+        let mut body =
+            cut_off_at(Body::from_stream(stalled), deadline, "/".into()).into_data_stream();
+        assert_eq!(body.next().await.unwrap().unwrap(), "<html>");
+        // The rest never comes: the answer ends with an error once the deadline has passed.
+        assert!(
+            body.next().await.unwrap().is_err(),
+            "cut off at the deadline"
+        );
+        assert!(body.next().await.is_none(), "and ended");
+        assert!(tokio::time::Instant::now() >= deadline);
+    }
+
+    #[tokio::test]
+    async fn a_page_in_time_goes_out_as_it_came() {
+        use futures_util::StreamExt;
+        let parts = futures_util::stream::iter(["<html>", "</html>"].map(Ok::<_, std::io::Error>));
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
+        let body = cut_off_at(Body::from_stream(parts), deadline, "/".into());
+        let whole: Vec<_> = body.into_data_stream().map(|c| c.unwrap()).collect().await;
+        assert_eq!(whole.concat(), b"<html></html>");
     }
 
     #[test]

@@ -123,7 +123,7 @@ fn key_of(request: &Request) -> Option<String> {
         return None;
     }
     let path = request.uri().path();
-    if !is_page_address(path) {
+    if !crate::middleware::is_page_address(path) {
         return None;
     }
     let auth = request.extensions().get::<RequestAuth>()?;
@@ -135,18 +135,6 @@ fn key_of(request: &Request) -> Option<String> {
         .path_and_query()
         .map_or(path, |pq| pq.as_str());
     Some(format!("{}|{address}", auth.locale.code()))
-}
-
-/// Whether an address is a page's: not the API, a file, a feed, a download, the health check or
-/// a live stream (whose answers are never kept, and must not wait for one another).
-fn is_page_address(path: &str) -> bool {
-    let last = path.rsplit('/').next().unwrap_or_default();
-    !(path.starts_with("/api/")
-        || path.starts_with("/files/")
-        || crate::middleware::is_site_file(path)
-        || last.contains('.')
-        || path == "/health"
-        || path.ends_with("/live"))
 }
 
 /// The nonce a page's CSP names (`'nonce-…'`).
@@ -428,6 +416,7 @@ mod tests {
 
     #[test]
     fn only_pages_are_kept() {
+        use crate::middleware::is_page_address;
         for page in [
             "/",
             "/challenges",

@@ -94,6 +94,76 @@ async fn pages_with_nothing_to_do_in_the_browser_are_sent_without_code_to_load(b
     }
 }
 
+/// The head of a page that names its data is complete in the page as sent, whatever the
+/// database's speed: the same title on every one of many views at once.
+async fn a_pages_head_names_its_data_however_fast_the_database_answers(backend: Backend) {
+    let app = spawn_demo(backend).await;
+    let expected = [
+        (
+            "/challenges/dat-lich-hen-truoc-khi-den-lam-thu-tuc/results",
+            "<title>Kết quả: Đặt lịch hẹn trước khi đến làm thủ tục · Vì Dân</title>",
+        ),
+        (
+            "/challenges/dat-lich-hen-truoc-khi-den-lam-thu-tuc",
+            "<title>Đặt lịch hẹn trước khi đến làm thủ tục · Vì Dân</title>",
+        ),
+    ];
+    let mut views = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let (v, (path, title)) = (app.visitor(), expected[i % 2]);
+        views.spawn(async move {
+            let (status, html) = v.page(path).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            let head = html.split("</head>").next().unwrap_or_default();
+            assert!(head.contains(title), "{path}: {head}");
+        });
+    }
+    while let Some(view) = views.join_next().await {
+        view.expect("a view");
+    }
+}
+
+/// A page the server cannot make in time (here: every database connection is taken) is answered
+/// with a page that says so, in the visitor's language, instead of a connection that hangs.
+async fn a_page_that_cannot_be_made_in_time_says_so_instead_of_hanging(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        common::Options {
+            page_deadline_ms: Some(1_000),
+            ..Default::default()
+        },
+    )
+    .await;
+    use sea_orm::TransactionTrait;
+    // Every connection the pool will give (on PostgreSQL one listens for votes already).
+    let mut held = Vec::new();
+    let wait = std::time::Duration::from_millis(500);
+    while let Ok(txn) = tokio::time::timeout(wait, app.db.begin()).await {
+        held.push(txn.expect("a connection"));
+    }
+    assert!(held.len() >= 7, "{} connections taken", held.len());
+    let v = app.visitor();
+    let response = v.get("/organisations").await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(response.headers()["retry-after"], "30");
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let html = response.text().await.unwrap();
+    assert!(html.contains("<html lang=\"vi\""), "{html}");
+    assert!(html.contains("Máy chủ đang bận"), "{html}");
+    v.switch_language("en", None).await;
+    let (status, html) = v.page("/organisations").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(html.contains("The server is busy"), "{html}");
+    drop(held);
+    let (status, html) = v.page("/organisations").await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the page again once the database answers"
+    );
+    assert!(html.contains("Participating organisations"));
+}
+
 /// The nonce of a page's policy and the page, whose scripts must carry that nonce.
 async fn nonce_and_page(response: reqwest::Response) -> (String, String) {
     let csp = response.headers()["content-security-policy"]
@@ -332,6 +402,8 @@ on_both_databases!(
     an_unknown_address_is_a_404_page_in_the_visitors_language,
     pages_carry_security_headers_and_a_nonce_policy,
     pages_with_nothing_to_do_in_the_browser_are_sent_without_code_to_load,
+    a_pages_head_names_its_data_however_fast_the_database_answers,
+    a_page_that_cannot_be_made_in_time_says_so_instead_of_hanging,
     anonymous_visitors_share_a_kept_page_while_signed_in_people_see_changes_at_once,
     the_sites_own_files_carry_only_the_headers_a_file_needs,
     a_cross_site_post_is_refused_and_changes_nothing,

@@ -69,6 +69,8 @@ pub struct Options {
     pub api_requests_per_minute: Option<u32>,
     /// Anonymous pages kept this long (0, the default here: every request renders).
     pub page_cache_ms: u64,
+    /// How long a page may take before the visitor is told the server is busy (15 s).
+    pub page_deadline_ms: Option<u64>,
     /// Files in this bucket instead of the test's own folder.
     pub s3: Option<app::upload::storage::S3Config>,
 }
@@ -138,6 +140,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         max_connections: 8,
         api_requests_per_minute: options.api_requests_per_minute.unwrap_or(10_000),
         page_cache_ms: options.page_cache_ms,
+        page_deadline_ms: options.page_deadline_ms.unwrap_or(15_000),
         files_dir: dir.path().join("files"),
         s3: options.s3.clone(),
     };
@@ -175,6 +178,7 @@ pub async fn spawn_second_instance(first: &TestApp) -> String {
         max_connections: 8,
         api_requests_per_minute: 10_000,
         page_cache_ms: 0,
+        page_deadline_ms: 15_000,
         files_dir: first._dir.path().join("files"),
         s3: first.s3.clone(),
     };
@@ -318,9 +322,12 @@ impl TestApp {
     pub fn visitor(&self) -> Visitor {
         // A fresh connection per request: a test then never depends on how long the server
         // keeps an idle connection open (a CI run once lost a request on a reused one).
+        // Bodies as sent: a test that asks for an encoding reads it undecoded.
         let client = Client::builder()
             .cookie_store(true)
             .redirect(redirect::Policy::none())
+            .no_gzip()
+            .no_brotli()
             .pool_max_idle_per_host(0)
             .timeout(std::time::Duration::from_secs(30))
             .build()
