@@ -7,6 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Where the tests' Python environment lives (scripts/test.sh reads the same).
+python_env() { echo "${VIDAN_PYTHON_ENV:-${XDG_CACHE_HOME:-$HOME/.cache}/vidan/python}"; }
 say() { printf '\033[1;32m==>\033[0m %s\n' "$*"; }
 warn() { printf '\033[1;33m==> %s\033[0m\n' "$*"; }
 
@@ -72,15 +74,27 @@ if [ "$what" = "bench" ]; then
   browser
 fi
 
+# The mail and file-storage tests talk to real servers written in Python (aiosmtpd, moto). They
+# live in a virtual environment of their own, outside the clone so that it is made once: a
+# Debian system Python refuses `pip install` outside one, and nothing else of the machine's is used.
+python_tools() {
+  local venv
+  venv=$(python_env)
+  if [ ! -x "$venv/bin/python" ]; then
+    if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+      apt_install python3-venv
+    fi
+    say "making a Python environment for the test servers in $venv"
+    python3 -m venv "$venv"
+  fi
+  if ! "$venv/bin/python" -c 'import aiosmtpd, moto.server' 2>/dev/null; then
+    say "installing aiosmtpd and moto (the SMTP and S3 servers the tests talk to) into $venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check aiosmtpd 'moto[server]'
+  fi
+}
+
 if [ "$what" = "test" ]; then
-  if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
-    say "installing aiosmtpd (the SMTP server the mail tests talk to)"
-    python3 -m pip install --quiet aiosmtpd
-  fi
-  if ! python3 -c 'import moto.server' 2>/dev/null; then
-    say "installing moto (the S3-compatible server the file storage tests talk to)"
-    python3 -m pip install --quiet 'moto[server]'
-  fi
+  python_tools
   browser
 fi
 say "setup done"

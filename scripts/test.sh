@@ -7,6 +7,8 @@ say() { printf '\033[1;32m==>\033[0m %s\n' "$*"; }
 loud() { printf '\n\033[1;41;97m %s \033[0m\n\n' "$*"; }
 
 scripts/setup.sh test
+# The tests start their SMTP and S3 servers with the Python that setup made for them.
+export PYTHON="${VIDAN_PYTHON_ENV:-${XDG_CACHE_HOME:-$HOME/.cache}/vidan/python}/bin/python"
 
 say "formatting"
 cargo fmt --all -- --check

@@ -63,6 +63,10 @@ pub enum AppError {
     },
     #[error("too many attempts, retry in {retry_after_secs}s")]
     RateLimited { retry_after_secs: i64 },
+    /// The server could not do it in time (every database connection taken, the database busy
+    /// writing): worth trying again in a moment.
+    #[error("the server is busy")]
+    Busy,
     #[error("internal error (request {request_id})")]
     Internal { request_id: String },
     /// The request never reached the function, or its answer never reached the page.
@@ -91,6 +95,7 @@ impl AppError {
             AppError::Invalid(_) => 422,
             AppError::Conflict { .. } => 409,
             AppError::RateLimited { .. } => 429,
+            AppError::Busy => 503,
             AppError::Internal { .. } | AppError::Transport(_) => 500,
         }
     }
@@ -121,6 +126,7 @@ impl AppError {
                     &[("minutes", &minutes.max(1).to_string())],
                 )
             }
+            AppError::Busy => locale.t(k::ERROR_BUSY).into(),
             AppError::Internal { request_id } => {
                 locale.tf(k::ERROR_INTERNAL, &[("id", request_id)])
             }
@@ -157,8 +163,21 @@ impl From<ServerFnErrorErr> for AppError {
 #[cfg(feature = "ssr")]
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
+        if is_busy(&err) {
+            tracing::warn!(error = %err, "the database was too busy to answer in time");
+            return AppError::Busy;
+        }
         internal(err)
     }
+}
+
+/// The database could not take the statement in time: no connection came free within the
+/// pool's wait, or SQLite's write lock stayed taken past its busy timeout.
+#[cfg(feature = "ssr")]
+pub fn is_busy(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{ConnAcquireErr, DbErr};
+    matches!(err, DbErr::ConnectionAcquire(ConnAcquireErr::Timeout))
+        || err.to_string().contains("database is locked")
 }
 
 /// Logs an internal failure with its detail and returns the opaque error the user sees.
@@ -203,6 +222,7 @@ mod tests {
     #[test]
     fn each_error_has_the_status_an_api_client_expects() {
         assert_eq!(AppError::Forbidden.status(), 403);
+        assert_eq!(AppError::Busy.status(), 503);
         assert_eq!(AppError::invalid("x", "y").status(), 422);
         assert_eq!(
             AppError::RateLimited {

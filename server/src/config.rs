@@ -66,6 +66,9 @@ pub struct Config {
     pub scheduler_interval_secs: u64,
     /// Database pool size (SQLite: readers share it; writes queue on the busy timeout).
     pub max_connections: u32,
+    /// How long a request waits for a free database connection before it is told the server
+    /// is busy (503, "try again").
+    pub db_acquire_timeout_ms: u64,
     /// Requests per minute one address may make to the open data API (per instance).
     pub api_requests_per_minute: u32,
     /// How long an instance serves one rendering of a page to every anonymous visitor (see
@@ -221,6 +224,7 @@ impl Config {
             max_connections: parse("VIDAN_DB_MAX_CONNECTIONS", 8)?,
             api_requests_per_minute: parse("VIDAN_API_RATE_PER_MINUTE", 600)?,
             page_cache_ms: parse("VIDAN_PAGE_CACHE_MS", 1000)?,
+            db_acquire_timeout_ms: parse("VIDAN_DB_ACQUIRE_TIMEOUT_MS", 10_000)?.max(1),
             page_deadline_ms: parse("VIDAN_PAGE_DEADLINE_MS", 15_000)?.max(1),
             files_dir: PathBuf::from(var("VIDAN_FILES_DIR").unwrap_or_else(|| "data/files".into())),
             s3,

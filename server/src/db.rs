@@ -20,7 +20,7 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
     options
         .max_connections(config.max_connections)
         .min_connections(1)
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_millis(config.db_acquire_timeout_ms))
         // Every statement is logged only when asked for (RUST_LOG=sqlx::query=info): the
         // benchmark counts the queries each page runs this way.
         .sqlx_logging(tracing::enabled!(target: "sqlx::query", tracing::Level::INFO))

@@ -267,8 +267,13 @@ pub async fn error_status(request: Request, next: Next) -> Response {
         && let Ok(status) = StatusCode::from_u16(error.status())
     {
         parts.status = status;
-        if let AppError::RateLimited { retry_after_secs } = error
-            && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
+        let retry_after = match error {
+            AppError::RateLimited { retry_after_secs } => Some(retry_after_secs),
+            AppError::Busy => Some(5),
+            _ => None,
+        };
+        if let Some(secs) = retry_after
+            && let Ok(value) = HeaderValue::from_str(&secs.to_string())
         {
             parts.headers.insert(header::RETRY_AFTER, value);
         }

@@ -251,6 +251,7 @@ fn error_code(error: &AppError) -> &'static str {
         AppError::Invalid(_) => "invalid",
         AppError::Conflict { .. } => "conflict",
         AppError::RateLimited { .. } => "rate_limited",
+        AppError::Busy => "busy",
         AppError::Unauthenticated | AppError::Forbidden => "forbidden",
         AppError::Internal { .. } | AppError::Transport(_) => "internal",
     }

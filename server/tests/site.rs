@@ -130,6 +130,7 @@ async fn a_page_that_cannot_be_made_in_time_says_so_instead_of_hanging(backend: 
         backend,
         common::Options {
             page_deadline_ms: Some(1_000),
+            db_acquire_timeout_ms: Some(1_500),
             ..Default::default()
         },
     )
@@ -154,6 +155,16 @@ async fn a_page_that_cannot_be_made_in_time_says_so_instead_of_hanging(backend: 
     let (status, html) = v.page("/organisations").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(html.contains("The server is busy"), "{html}");
+    // A server function that needs the database says so too, as an error the form can show.
+    let busy = v.call("organisations", &[]).await;
+    assert_eq!(
+        busy.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        busy.body
+    );
+    assert_eq!(busy.headers["retry-after"], "5");
+    assert_eq!(busy.error(), app::error::AppError::Busy);
     drop(held);
     let (status, html) = v.page("/organisations").await;
     assert_eq!(

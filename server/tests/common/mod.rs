@@ -71,6 +71,8 @@ pub struct Options {
     pub page_cache_ms: u64,
     /// How long a page may take before the visitor is told the server is busy (15 s).
     pub page_deadline_ms: Option<u64>,
+    /// How long a request waits for a database connection (10 s).
+    pub db_acquire_timeout_ms: Option<u64>,
     /// Files in this bucket instead of the test's own folder.
     pub s3: Option<app::upload::storage::S3Config>,
 }
@@ -141,6 +143,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         api_requests_per_minute: options.api_requests_per_minute.unwrap_or(10_000),
         page_cache_ms: options.page_cache_ms,
         page_deadline_ms: options.page_deadline_ms.unwrap_or(15_000),
+        db_acquire_timeout_ms: options.db_acquire_timeout_ms.unwrap_or(10_000),
         files_dir: dir.path().join("files"),
         s3: options.s3.clone(),
     };
@@ -179,6 +182,7 @@ pub async fn spawn_second_instance(first: &TestApp) -> String {
         api_requests_per_minute: 10_000,
         page_cache_ms: 0,
         page_deadline_ms: 15_000,
+        db_acquire_timeout_ms: 10_000,
         files_dir: first._dir.path().join("files"),
         s3: first.s3.clone(),
     };

@@ -275,7 +275,7 @@ mod autosave {
             }
             match result {
                 Ok(at) => state.set(SaveState::Saved(crate::i18n::format_datetime(at))),
-                Err(AppError::Transport(_)) => {
+                Err(AppError::Transport(_) | AppError::Busy) => {
                     state.set(SaveState::Offline);
                     // Try again in a while, and at once when the browser says it is back online.
                     schedule(form, state, 5000);
