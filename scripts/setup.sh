@@ -7,8 +7,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Where the tests' Python environment lives (scripts/test.sh reads the same).
-python_env() { echo "${VIDAN_PYTHON_ENV:-${XDG_CACHE_HOME:-$HOME/.cache}/vidan/python}"; }
 say() { printf '\033[1;32m==>\033[0m %s\n' "$*"; }
 warn() { printf '\033[1;33m==> %s\033[0m\n' "$*"; }
 
@@ -79,7 +77,7 @@ fi
 # Debian system Python refuses `pip install` outside one, and nothing else of the machine's is used.
 python_tools() {
   local venv
-  venv=$(python_env)
+  venv=$(scripts/python-env)
   if [ ! -x "$venv/bin/python" ]; then
     if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
       apt_install python3-venv

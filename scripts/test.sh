@@ -8,7 +8,7 @@ loud() { printf '\n\033[1;41;97m %s \033[0m\n\n' "$*"; }
 
 scripts/setup.sh test
 # The tests start their SMTP and S3 servers with the Python that setup made for them.
-export PYTHON="${VIDAN_PYTHON_ENV:-${XDG_CACHE_HOME:-$HOME/.cache}/vidan/python}/bin/python"
+export PYTHON="$(scripts/python-env)/bin/python"
 
 say "formatting"
 cargo fmt --all -- --check
