@@ -6,7 +6,7 @@
 
 run:
 	scripts/setup.sh build
-	cargo leptos serve --split
+	VIDAN_ENV=development cargo leptos serve --split
 
 test:
 	scripts/test.sh

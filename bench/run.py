@@ -50,6 +50,8 @@ class Server:
             "VIDAN_ADDR": f"127.0.0.1:{self.port}",
             "DATABASE_URL": database_url or f"sqlite://{self.dir}/vidan.db?mode=rwc",
             "LEPTOS_SITE_ROOT": site,
+            # Demo data and no mail server: what development allows, and production refuses.
+            "VIDAN_ENV": "development",
             "VIDAN_DEMO_DATA": "true" if demo else "false",
             "VIDAN_API_RATE_PER_MINUTE": "100000000",
             # The rush's voters come from many networks, through a proxy's X-Forwarded-For.

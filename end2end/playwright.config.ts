@@ -40,6 +40,8 @@ export default defineConfig({
       // Stored files' bytes beside the database, made anew each run (never in the source tree).
       VIDAN_FILES_DIR: `${site}/e2e/files`,
       LEPTOS_SITE_ROOT: `${site}/site`,
+      // The demo accounts and the development mailbox (which shows the codes) are asked for.
+      VIDAN_ENV: 'development',
       VIDAN_DEMO_DATA: 'true',
       // Journeys check what one person changed from another's point of view straight away;
       // the anonymous page cache (integration-tested in server/tests/site.rs) would hold it back.

@@ -135,6 +135,65 @@ impl AppError {
     }
 }
 
+impl AppError {
+    /// This error as it may be shown when it came in the address bar (`?__err=`, where a form
+    /// sent without JavaScript finds its error). Anyone can write such an address, so only the
+    /// site's own messages survive it, and of what they name only numbers, dates and times.
+    pub fn from_address(self) -> Self {
+        fn own_key(key: String) -> String {
+            if lookup(&key).is_some() {
+                key
+            } else {
+                "error.invalid".into()
+            }
+        }
+        fn plain(params: Vec<(String, String)>) -> Vec<(String, String)> {
+            params
+                .into_iter()
+                .take(8)
+                .map(|(name, value)| {
+                    let plain = value.chars().count() <= 32
+                        && value
+                            .chars()
+                            .all(|c| c.is_ascii_digit() || " :/-.,%".contains(c));
+                    (name, if plain { value } else { "…".into() })
+                })
+                .collect()
+        }
+        match self {
+            AppError::Conflict { key, params } => AppError::Conflict {
+                key: own_key(key),
+                params: plain(params),
+            },
+            AppError::Invalid(errors) => AppError::Invalid(
+                errors
+                    .into_iter()
+                    .take(32)
+                    .map(|e| FieldError {
+                        field: e.field,
+                        key: own_key(e.key),
+                        params: plain(e.params),
+                    })
+                    .collect(),
+            ),
+            AppError::RateLimited { retry_after_secs } => AppError::RateLimited {
+                retry_after_secs: retry_after_secs.clamp(1, 2 * 86_400),
+            },
+            AppError::Internal { request_id } => AppError::Internal {
+                request_id: if request_id.len() <= 16
+                    && request_id.bytes().all(|b| b.is_ascii_hexdigit())
+                {
+                    request_id
+                } else {
+                    String::new()
+                },
+            },
+            AppError::Transport(_) => AppError::Transport(String::new()),
+            other => other,
+        }
+    }
+}
+
 fn translate(key: &str, params: &[(String, String)], locale: Locale) -> String {
     let params: Vec<(&str, &str)> = params
         .iter()
@@ -217,6 +276,37 @@ mod tests {
         );
         assert!(err.field_message("email", Locale::Vi).is_some());
         assert_eq!(err.field_message("display_name", Locale::Vi), None);
+    }
+
+    #[test]
+    fn an_error_from_the_address_bar_can_only_say_what_the_site_says() {
+        let made_up = AppError::Conflict {
+            key: "Your account is blocked: call 0900 000 000".into(),
+            params: vec![],
+        };
+        assert_eq!(made_up.from_address(), AppError::conflict("error.invalid"));
+        let named = AppError::Conflict {
+            key: "error.credentials".into(),
+            params: vec![
+                ("name".into(), "Visit evil.example".into()),
+                ("at".into(), "03/12/2026 14:05".into()),
+            ],
+        };
+        let AppError::Conflict { key, params } = named.from_address() else {
+            panic!("still a conflict")
+        };
+        assert_eq!(key, "error.credentials");
+        assert_eq!(params[0].1, "…");
+        assert_eq!(params[1].1, "03/12/2026 14:05");
+        let field = AppError::invalid("code", "Gọi ngay 0900").from_address();
+        assert_eq!(field, AppError::invalid("code", "error.invalid"));
+        let id = AppError::Internal {
+            request_id: "see evil.example".into(),
+        };
+        assert!(!id.from_address().message(Locale::En).contains("evil"));
+        // What the site itself says goes through unchanged.
+        let own = AppError::invalid("code", "error.code_invalid");
+        assert_eq!(own.clone().from_address(), own);
     }
 
     #[test]

@@ -39,6 +39,8 @@ pub mod notify;
 pub mod open;
 pub mod org;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod participation;
 pub mod pilot;
 pub mod report;
 mod routes;

@@ -38,7 +38,7 @@ test('a new citizen registers, verifies by email, signs in, switches language an
   const code = await codeFor(page, email);
   await expectAccessible(page);
   await page.goto(`/verify?email=${encodeURIComponent(email)}`);
-  await page.getByLabel('Mã xác thực (6 chữ số)').fill(code);
+  await page.getByLabel('Mã xác thực (8 chữ số)').fill(code);
   await page.getByRole('button', { name: 'Xác thực' }).click();
   await expect(page).toHaveURL(/\/sign-in\?verified=1/);
   await expect(page.getByText('Email đã được xác thực')).toBeVisible();

@@ -13,13 +13,13 @@ export async function snap(page: Page, info: TestInfo, name: string) {
   await page.screenshot({ path: `screenshots/${info.project.name}-${name}.png`, fullPage: true });
 }
 
-/** The newest six-digit code the development mailbox shows for `email`. */
+/** The newest one-time code (eight digits) the development mailbox shows for `email`. */
 export async function codeFor(page: Page, email: string): Promise<string> {
   await page.goto('/dev/mailbox');
   const mail = page.locator('article.mail', { has: page.locator('.mail-to', { hasText: email }) }).first();
   await expect(mail).toBeVisible();
   const body = await mail.locator('.mail-body').innerText();
-  const code = body.match(/\b\d{6}\b/)?.[0];
+  const code = body.match(/\b\d{8}\b/)?.[0];
   expect(code, `a code in: ${body}`).toBeTruthy();
   return code!;
 }

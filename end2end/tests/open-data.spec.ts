@@ -42,7 +42,7 @@ test('a citizen downloads their data, then deletes their account', async ({ page
   await expect(page).toHaveURL(/\/verify\?email=/);
   const code = await codeFor(page, email);
   await page.goto(`/verify?email=${encodeURIComponent(email)}`);
-  await page.getByLabel('Mã xác thực (6 chữ số)').fill(code);
+  await page.getByLabel('Mã xác thực (8 chữ số)').fill(code);
   await page.getByRole('button', { name: 'Xác thực' }).click();
   await page.getByLabel('Mật khẩu').fill(PASSWORD);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();

@@ -42,11 +42,16 @@ test('a team forms from the challenge page, a member joins with its code, they w
   await expectAccessible(page);
   await snap(page, info, 'my-teams');
 
-  // The member writes the entry: it saves itself and survives a reload.
-  await page.goto(teamUrl);
-  await page.waitForLoadState('networkidle');
+  // The member writes the entry, even before the page's code has arrived (held back here, as on
+  // a slow phone line): once the page is live it saves itself, and survives a reload.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => { release = resolve; });
+  await page.route('**/*.wasm', async (route) => { await held; await route.continue(); });
+  await page.goto(teamUrl, { waitUntil: 'domcontentloaded' });
   await page.getByLabel('Tên giải pháp').fill('Số thứ tự qua tin nhắn');
+  release();
   await expect(page.getByText(/Đã lưu lúc/)).toBeVisible();
+  await page.unroute('**/*.wasm');
   await page.reload();
   await expect(page.getByLabel('Tên giải pháp')).toHaveValue('Số thứ tự qua tin nhắn');
   await page.waitForLoadState('networkidle');

@@ -18,6 +18,7 @@ mod m20261122_000013_pilots;
 mod m20261123_000014_upload_storage;
 mod m20261123_000015_counting;
 mod m20261202_000016_judges_by_person;
+mod m20261203_000017_throttles;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000014_upload_storage::Migration),
             Box::new(m20261123_000015_counting::Migration),
             Box::new(m20261202_000016_judges_by_person::Migration),
+            Box::new(m20261203_000017_throttles::Migration),
         ]
     }
 }

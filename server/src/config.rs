@@ -115,9 +115,11 @@ fn flag(name: &str, default: bool) -> Result<bool, ConfigError> {
 
 impl Config {
     pub fn from_env() -> Result<Config, ConfigError> {
+        // Development (the mailbox page, demo accounts with published passwords) is asked for,
+        // as `make run` does; a binary started bare is production.
         let development = match var("VIDAN_ENV").as_deref() {
-            None | Some("development") => true,
-            Some("production") => false,
+            Some("development") => true,
+            None | Some("production") => false,
             Some(other) => {
                 return Err(ConfigError(format!(
                     "VIDAN_ENV={other:?}: use development or production"
@@ -172,11 +174,7 @@ impl Config {
                     .unwrap_or_else(|| "Vì Dân <no-reply@vidan.local>".into()),
             }),
         };
-        if !development && smtp.is_none() {
-            return Err(ConfigError(
-                "production needs VIDAN_SMTP_HOST: without it no email would ever leave".into(),
-            ));
-        }
+        let demo_data = flag("VIDAN_DEMO_DATA", development)?;
         let first_admin = match (var("VIDAN_ADMIN_EMAIL"), var("VIDAN_ADMIN_PASSWORD")) {
             (Some(email), Some(password)) => Some(FirstAdmin {
                 email,
@@ -217,7 +215,7 @@ impl Config {
             ),
             smtp,
             first_admin,
-            demo_data: flag("VIDAN_DEMO_DATA", development)?,
+            demo_data,
             trust_proxy: flag("VIDAN_TRUST_PROXY", false)?,
             outbox_interval_secs: parse("VIDAN_OUTBOX_INTERVAL_SECS", 5)?,
             scheduler_interval_secs: parse("VIDAN_SCHEDULER_INTERVAL_SECS", 60)?,
@@ -231,14 +229,76 @@ impl Config {
         })
     }
 
+    /// What serving needs beyond well-formed settings: production sends its mail and is served over
+    /// https, and never holds the demo's accounts. (`vidan migrate`, `backup` and the like need
+    /// none of it.)
+    pub fn check_serving(&self) -> Result<(), ConfigError> {
+        if self.development {
+            return Ok(());
+        }
+        if self.base_url.starts_with("http://") && !is_loopback_url(&self.base_url) {
+            return Err(ConfigError(format!(
+                "VIDAN_BASE_URL={:?}: production is served over https (sign-in cookies and \
+                 codes must not cross the network in the clear); use https://…, or \
+                 VIDAN_ENV=development to try Vì Dân on this machine",
+                self.base_url
+            )));
+        }
+        if self.smtp.is_none() {
+            return Err(ConfigError(
+                "VIDAN_ENV is production (the default): set VIDAN_SMTP_HOST, without which no \
+                 email would ever leave, or VIDAN_ENV=development to try Vì Dân on this machine \
+                 (`make run` does)"
+                    .into(),
+            ));
+        }
+        if self.demo_data {
+            return Err(ConfigError(
+                "VIDAN_DEMO_DATA needs VIDAN_ENV=development: the demo's accounts, an \
+                 administrator among them, have passwords published in the README"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether the site is served over https (cookies `Secure` and `__Host-`, HSTS sent).
+    pub fn https(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+
     pub fn is_sqlite(&self) -> bool {
         self.database_url.starts_with("sqlite:")
     }
 }
 
+/// Whether `url` (http or https) names this machine.
+fn is_loopback_url(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split('/').next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_this_machine_may_be_served_over_plain_http() {
+        assert!(is_loopback_url("http://127.0.0.1:3000"));
+        assert!(is_loopback_url("http://localhost:3000/"));
+        assert!(is_loopback_url("http://[::1]:3000"));
+        assert!(!is_loopback_url("http://vidan.tayninh.gov.vn"));
+        assert!(!is_loopback_url("http://127.0.0.1.evil.example"));
+        assert!(!is_loopback_url("http://192.168.1.10:3000"));
+    }
 
     #[test]
     fn secrets_do_not_print() {

@@ -181,7 +181,8 @@ fn router(state: AppState) -> Router {
     let kept_pages = Arc::new(page_cache::PageCache::new(
         std::time::Duration::from_millis(state.config.page_cache_ms),
     ));
-    with_site_files(pages, options, provide)
+    let https = state.ctx.settings.secure_cookies;
+    let pages = with_site_files(pages, options, provide)
         .layer(axum::middleware::from_fn(middleware::error_status))
         .layer(axum::middleware::from_fn_with_state(
             kept_pages,
@@ -195,6 +196,8 @@ fn router(state: AppState) -> Router {
             state.clone(),
             middleware::page_deadline,
         ))
+        .layer(axum::middleware::from_fn(middleware::own_errors_only))
+        .layer(axum::middleware::from_fn(middleware::limit_body))
         .layer(axum::middleware::from_fn(middleware::forbid_cross_site))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         // Pages and API answers are compressed as they go out, at a level that costs little
@@ -204,8 +207,17 @@ fn router(state: AppState) -> Router {
             CompressionLayer::new()
                 .quality(CompressionLevel::Precise(4))
                 .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("font/"))),
-        )
-        .with_state(state)
+        );
+    // Served over https: browsers are told to come back only that way for a year.
+    let pages = if https {
+        pages.layer(SetResponseHeaderLayer::overriding(
+            http::header::STRICT_TRANSPORT_SECURITY,
+            http::HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        ))
+    } else {
+        pages
+    };
+    pages.with_state(state)
 }
 
 /// The built site's files (wasm, JS, CSS, fonts, icon) under their own paths, so an unknown

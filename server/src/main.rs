@@ -48,6 +48,7 @@ async fn run() -> anyhow::Result<()> {
         .as_slice()
     {
         [] | ["serve"] => {
+            config.check_serving()?;
             let app = Application::build(config).await?;
             tracing::info!("Vì Dân is listening on http://127.0.0.1:{}", app.port());
             app.run_until_stopped().await

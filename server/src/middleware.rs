@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 
 use app::auth::ctx::RequestAuth;
+use app::auth::ctx::cookie_value;
 use app::auth::session::SESSION_COOKIE;
 use app::error::AppError;
 use app::i18n::Locale;
@@ -16,19 +17,6 @@ use futures_util::StreamExt;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 
 use crate::AppState;
-
-/// The value of one cookie in the request.
-pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|h| h.to_str().ok())
-        .flat_map(|h| h.split(';'))
-        .find_map(|pair| {
-            let (k, v) = pair.trim().split_once('=')?;
-            (k == name && !v.is_empty()).then(|| v.to_owned())
-        })
-}
 
 fn client_ip(request: &Request, trust_proxy: bool) -> String {
     if trust_proxy
@@ -74,7 +62,9 @@ pub async fn resolve_session(
     };
     let path = request.uri().path();
     let anyones = is_site_file(path) || path == "/favicon.svg" || path == "/health";
-    if !anyones && let Some(token) = cookie_value(headers, SESSION_COOKIE) {
+    let session_cookie =
+        app::auth::ctx::private_cookie_name(SESSION_COOKIE, state.ctx.settings.secure_cookies);
+    if !anyones && let Some(token) = cookie_value(headers, &session_cookie) {
         match state.ctx.sessions.resolve(&state.db, &token).await {
             Ok(Some((id, viewer))) => {
                 auth.session_id = Some(id);
@@ -107,12 +97,7 @@ pub async fn page_deadline(
         return next.run(request).await;
     }
     let path = request.uri().path().to_owned();
-    let locale = request
-        .headers()
-        .get(header::COOKIE)
-        .and_then(|h| h.to_str().ok())
-        .and_then(Locale::from_cookie_header)
-        .unwrap_or_default();
+    let locale = language_of(request.headers());
     let limit = std::time::Duration::from_millis(state.config.page_deadline_ms);
     let deadline = tokio::time::Instant::now() + limit;
     let Ok(response) = tokio::time::timeout_at(deadline, next.run(request)).await else {
@@ -148,25 +133,126 @@ fn cut_off_at(body: Body, deadline: tokio::time::Instant, path: String) -> Body 
 }
 
 /// The page a visitor gets when the server could not make theirs in time.
+/// The visitor's language, from their language cookie (Vietnamese without one).
+fn language_of(headers: &HeaderMap) -> Locale {
+    headers
+        .get(header::COOKIE)
+        .and_then(|h| h.to_str().ok())
+        .and_then(Locale::from_cookie_header)
+        .unwrap_or_default()
+}
+
 fn server_busy(locale: Locale) -> Response {
     use app::i18n::k;
+    let mut response = short_page(
+        locale,
+        StatusCode::SERVICE_UNAVAILABLE,
+        [k::PAGE_SLOW_TITLE, k::PAGE_SLOW_BODY, k::PAGE_SLOW_RETRY],
+        "",
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+    response
+}
+
+/// A page of its own for an answer the app cannot make: a title, a sentence and a link, in the
+/// visitor's language, kept by no cache.
+fn short_page(
+    locale: Locale,
+    status: StatusCode,
+    [title, body, link]: [app::i18n::Text; 3],
+    href: &str,
+) -> Response {
     let html = format!(
         "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title} · Vì Dân</title></head><body><main><h1>{title}</h1><p>{body}</p>\
-         <p><a href=\"\">{retry}</a></p></main></body></html>",
+         <p><a href=\"{href}\">{link}</a></p></main></body></html>",
         lang = locale.code(),
-        title = locale.t(k::PAGE_SLOW_TITLE),
-        body = locale.t(k::PAGE_SLOW_BODY),
-        retry = locale.t(k::PAGE_SLOW_RETRY),
+        title = locale.t(title),
+        body = locale.t(body),
+        link = locale.t(link),
     );
-    let mut response = (StatusCode::SERVICE_UNAVAILABLE, Html(html)).into_response();
+    let mut response = (status, Html(html)).into_response();
     let headers = response.headers_mut();
-    headers.insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+    );
+    response
+}
+
+/// Server functions that take files, and the most their request may hold: four times the largest
+/// file (what the upload reader reads before it refuses) and a megabyte of fields.
+const UPLOADS: [&str; 5] = [
+    "/api/challenges/files/add",
+    "/api/reports/create",
+    "/api/pilots/milestones/status",
+    "/api/pilots/updates/post",
+    "/api/entries/files/add",
+];
+pub const UPLOAD_BODY_LIMIT: usize = 4 * 10_000_000 + 1024 * 1024;
+/// Anything else: a form of text, however long its fields may be.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// How much a request to `path` may send.
+pub fn body_limit_for(path: &str) -> usize {
+    if UPLOADS.contains(&path) {
+        UPLOAD_BODY_LIMIT
+    } else {
+        BODY_LIMIT
+    }
+}
+
+/// Every request's body has a limit: one that says it is larger (`Content-Length`) is answered
+/// `413` before a byte of it is read, and one that does not say is cut off where it passes the
+/// limit. The answer is a field error in JSON for code, and a short page for a browser's form.
+pub async fn limit_body(request: Request, next: Next) -> Response {
+    let limit = body_limit_for(request.uri().path());
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        let locale = language_of(request.headers());
+        let wants_page = request
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|h| h.to_str().ok())
+            .is_some_and(|a| a.contains("text/html"));
+        return too_large(locale, wants_page);
+    }
+    let (parts, body) = request.into_parts();
+    let body = Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, body)).await
+}
+
+fn too_large(locale: Locale, page: bool) -> Response {
+    use app::i18n::k;
+    if page {
+        return short_page(
+            locale,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            [
+                k::PAGE_TOO_LARGE_TITLE,
+                k::PAGE_TOO_LARGE_BODY,
+                k::PAGE_TOO_LARGE_HOME,
+            ],
+            "/",
+        );
+    }
+    let error = app::error::AppError::invalid("form", "error.request_too_large");
+    let mut response = (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        serde_json::to_string(&error).unwrap_or_default(),
+    )
+        .into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
     );
     response
 }
@@ -231,6 +317,62 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
             "default-src 'none'; frame-ancestors 'none'",
         ));
     response
+}
+
+/// A page's address may carry an error to show (`?__path=…&__err=…`: where a form sent without
+/// JavaScript finds what went wrong). Anyone can write such an address and send it round, so an
+/// error that is not one of the site's own messages, or that names more than numbers and dates,
+/// is sent back to the same page with what the site would say instead, before the page is made
+/// or its code reads the address.
+pub async fn own_errors_only(request: Request, next: Next) -> Response {
+    if request.method() == Method::GET
+        && let Some(query) = request.uri().query()
+        && query.contains("__err=")
+        && is_page_address(request.uri().path())
+        && let Some(safe) = own_error_query(query)
+    {
+        let target = format!("{}?{safe}", request.uri().path());
+        return Response::builder()
+            .status(StatusCode::SEE_OTHER)
+            .header(header::LOCATION, target)
+            .header(header::CACHE_CONTROL, "no-store")
+            .body(Body::empty())
+            .unwrap_or_default();
+    }
+    next.run(request).await
+}
+
+/// The query with its `__err` made safe, or `None` when it already is.
+fn own_error_query(query: &str) -> Option<String> {
+    use app::error::AppError;
+    use leptos::server_fn::error::ServerFnUrlError;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).ok()?;
+    let mut changed = false;
+    let pairs: Vec<(String, String)> = pairs
+        .into_iter()
+        .map(|(name, value)| {
+            if name != "__err" {
+                return (name, value);
+            }
+            let given = ServerFnUrlError::<AppError>::decode_err(&value);
+            let safe = given.clone().from_address();
+            if safe == given {
+                return (name, value);
+            }
+            changed = true;
+            let encoded = ServerFnUrlError::new("", safe)
+                .to_url("http://localhost/")
+                .ok()
+                .and_then(|url| {
+                    url.query_pairs()
+                        .find(|(k, _)| k == "__err")
+                        .map(|(_, v)| v.into_owned())
+                })
+                .unwrap_or_default();
+            (name, encoded)
+        })
+        .collect();
+    changed.then(|| serde_urlencoded::to_string(pairs).unwrap_or_default())
 }
 
 /// Whether an address is a page's: not the API, a file, a feed, a download, the health check or
@@ -351,6 +493,31 @@ mod tests {
         let body = cut_off_at(Body::from_stream(parts), deadline, "/".into());
         let whole: Vec<_> = body.into_data_stream().map(|c| c.unwrap()).collect().await;
         assert_eq!(whole.concat(), b"<html></html>");
+    }
+
+    #[test]
+    fn an_error_in_the_address_is_kept_only_if_it_is_the_sites_own() {
+        use app::error::AppError;
+        use leptos::server_fn::error::ServerFnUrlError;
+        let encode = |e: AppError| {
+            let url = ServerFnUrlError::new("/api/account/sign-in", e)
+                .to_url("http://localhost/sign-in")
+                .unwrap();
+            url.query().unwrap().to_owned()
+        };
+        let own = encode(AppError::conflict("error.credentials"));
+        assert_eq!(own_error_query(&own), None);
+        let forged = encode(AppError::conflict("Tài khoản bị khoá, gọi 0900 000 000"));
+        let safe = own_error_query(&forged).expect("replaced");
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&safe).unwrap();
+        let err = &pairs.iter().find(|(k, _)| k == "__err").unwrap().1;
+        assert_eq!(
+            ServerFnUrlError::<AppError>::decode_err(err),
+            AppError::conflict("error.invalid")
+        );
+        assert!(pairs.contains(&("__path".into(), "/api/account/sign-in".into())));
+        // Not even decodable: what is left says nothing of its own.
+        assert!(own_error_query("__path=/x&__err=%%%").is_some());
     }
 
     #[test]

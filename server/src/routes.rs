@@ -103,49 +103,48 @@ async fn health(State(state): State<AppState>) -> Response {
     }
 }
 
-/// A stored file, to those who may see it. Its bytes never change under an id, so it may be cached for a year. Images are
-/// shown inline; anything else downloads. Nothing in a file can run on this site.
+/// A stored file, to those who may see it. Images are shown inline; anything else downloads.
+/// Nothing in a file can run on this site. The name in the address is only for people to read:
+/// the answer names a public file as it was sent, and any other file by the server's own name
+/// (an entry's file never carries its team's name to a judge), and that one no cache keeps.
 async fn file(
     State(state): State<AppState>,
     Extension(auth): Extension<app::auth::ctx::RequestAuth>,
-    Path((id, name)): Path<(i64, String)>,
+    Path((id, _name)): Path<(i64, String)>,
 ) -> Response {
-    let stored = match app::upload::service::find_visible(&state.db, id, auth.viewer.as_ref()).await
-    {
-        Ok(Some(stored)) => stored,
-        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
-        Err(err) => {
-            tracing::error!(?err, "reading a stored file");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-    };
-    let disposition = if stored.content_type.starts_with("image/") {
+    let visible =
+        match app::upload::service::find_visible(&state.db, id, auth.viewer.as_ref()).await {
+            Ok(Some(visible)) => visible,
+            Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+            Err(err) => {
+                tracing::error!(?err, "reading a stored file");
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
+        };
+    let disposition = if visible.file.content_type.starts_with("image/") {
         "inline"
     } else {
         "attachment"
     };
-    // The name the link gave (a judge's link names the entry code, not the team), if it is one
-    // of ours: lowercase letters, digits, dashes and one extension.
-    let ours = !name.is_empty()
-        && name.len() <= 160
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
-    let file_name = if ours { name } else { stored.file_name.clone() };
+    let cache = if visible.public {
+        // Its bytes never change under an id; no shared cache keeps it all the same.
+        "private, max-age=3600"
+    } else {
+        "no-store"
+    };
     let headers = [
-        (header::CONTENT_TYPE, stored.content_type.clone()),
+        (header::CONTENT_TYPE, visible.file.content_type.clone()),
         (
             header::CONTENT_DISPOSITION,
-            format!("{disposition}; filename=\"{file_name}\""),
+            format!("{disposition}; filename=\"{}\"", visible.file_name()),
         ),
-        // Many files are not for everyone (drafts, a team's files): no shared cache keeps them.
-        (header::CACHE_CONTROL, "private, max-age=3600".to_owned()),
+        (header::CACHE_CONTROL, cache.to_owned()),
         (
             header::CONTENT_SECURITY_POLICY,
             "default-src 'none'; sandbox".to_owned(),
         ),
     ];
-    match app::upload::service::bytes_of(&state.ctx.storage, stored).await {
+    match app::upload::service::bytes_of(&state.ctx.storage, visible.file).await {
         Ok(bytes) => (headers, bytes).into_response(),
         Err(err) => {
             tracing::error!(%err, "reading a stored file's bytes");

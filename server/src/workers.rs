@@ -79,6 +79,12 @@ async fn clean_up(db: &impl ConnectionTrait) -> anyhow::Result<()> {
             day_ago,
         ),
         ("DELETE FROM email_codes WHERE expires_at < $1", day_ago),
+        // A counter whose window has passed limits nothing.
+        ("DELETE FROM throttles WHERE expires_at < $1", now),
+        (
+            "DELETE FROM trusted_devices WHERE last_used_at < $1",
+            now - chrono::Duration::days(app::account::service::DEVICE_DAYS),
+        ),
         // Past the vote rate limit's window, an attempt counts for nothing.
         (
             "DELETE FROM vote_attempts WHERE at < $1",

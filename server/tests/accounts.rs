@@ -1,4 +1,5 @@
-//! Registration, email verification, signing in and out, lockout and passwords, over HTTP.
+//! Registration, email verification, signing in and out, limits on guessing, and passwords, over
+//! HTTP.
 
 mod common;
 
@@ -71,7 +72,11 @@ async fn a_wrong_code_is_refused_and_counts_against_the_code(backend: Backend) {
     .await
     .ok();
     let code = v.last_code_for("an@example.vn").await;
-    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let wrong = if code == "00000000" {
+        "11111111"
+    } else {
+        "00000000"
+    };
     for _ in 0..5 {
         let answer = v
             .call(
@@ -94,7 +99,178 @@ async fn a_wrong_code_is_refused_and_counts_against_the_code(backend: Backend) {
         .await;
     assert_eq!(
         answer.error(),
-        AppError::invalid("code", "error.code_expired")
+        AppError::invalid("code", "error.code_invalid")
+    );
+    assert_eq!(
+        app.scalar("SELECT CAST(MAX(attempts) AS BIGINT) FROM email_codes")
+            .await,
+        5
+    );
+}
+
+/// Registers `email` and returns its verification code.
+async fn registered(app: &common::TestApp, email: &str) -> String {
+    let v = app.visitor();
+    v.call(
+        "account/register",
+        &[
+            ("email", email),
+            ("display_name", "Người thử mã"),
+            ("password", PASSWORD),
+        ],
+    )
+    .await
+    .ok();
+    v.last_code_for(email).await
+}
+
+/// A code that is not `code`, different for each `i`.
+fn not_the_code(code: &str, i: usize) -> String {
+    let n: u64 = code.parse().unwrap();
+    format!("{:08}", (n + 1 + i as u64) % 100_000_000)
+}
+
+async fn fifty_guesses_of_a_code_sent_at_once_count_as_fifty(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let code = registered(&app, "nam@example.vn").await;
+    let v = app.visitor();
+    let forms: Vec<[(&str, String); 2]> = (0..50)
+        .map(|i| {
+            [
+                ("email", "nam@example.vn".into()),
+                ("code", not_the_code(&code, i)),
+            ]
+        })
+        .collect();
+    let forms: Vec<Vec<(&str, &str)>> = forms
+        .iter()
+        .map(|f| f.iter().map(|(k, v)| (*k, v.as_str())).collect())
+        .collect();
+    let answers =
+        futures_util::future::join_all(forms.iter().map(|f| v.call("account/verify", f))).await;
+    let refused_as_wrong = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::UNPROCESSABLE_ENTITY)
+        .count();
+    let held_back = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    // Ten tries a day for one address's codes; the other forty were never looked at.
+    assert_eq!((refused_as_wrong, held_back), (10, 40));
+    // Of the ten, the code itself took five.
+    assert_eq!(
+        app.scalar("SELECT CAST(MAX(attempts) AS BIGINT) FROM email_codes")
+            .await,
+        5
+    );
+    // Now even the right code waits for tomorrow.
+    let right = v
+        .call(
+            "account/verify",
+            &[("email", "nam@example.vn"), ("code", &code)],
+        )
+        .await;
+    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(right.headers.contains_key("retry-after"));
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM users WHERE email = 'nam@example.vn' AND email_verified_at IS NOT NULL")
+            .await,
+        0
+    );
+}
+
+async fn a_new_code_does_not_give_new_guesses(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let first = registered(&app, "tam@example.vn").await;
+    let v = app.visitor();
+    for i in 0..5 {
+        let guess = not_the_code(&first, i);
+        let answer = v
+            .call(
+                "account/verify",
+                &[("email", "tam@example.vn"), ("code", &guess)],
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    // A minute later a fresh code is sent; it has its own five tries, but the day has five left.
+    app.age_codes(2).await;
+    v.call("account/resend", &[("email", "tam@example.vn")])
+        .await
+        .ok();
+    let second = v.last_code_for("tam@example.vn").await;
+    assert_ne!(first, second);
+    for i in 0..5 {
+        let guess = not_the_code(&second, i);
+        let answer = v
+            .call(
+                "account/verify",
+                &[("email", "tam@example.vn"), ("code", &guess)],
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "guess {i}");
+    }
+    app.age_codes(2).await;
+    v.call("account/resend", &[("email", "tam@example.vn")])
+        .await
+        .ok();
+    let third = v.last_code_for("tam@example.vn").await;
+    let answer = v
+        .call(
+            "account/verify",
+            &[("email", "tam@example.vn"), ("code", &third)],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+async fn answers_about_codes_never_tell_who_is_here(backend: Backend) {
+    let app = spawn_app(backend).await;
+    registered(&app, "vu@example.vn").await;
+    let v = app.visitor();
+    let ask = |email: &'static str| {
+        let v = v.clone();
+        async move {
+            v.call("account/verify", &[("email", email), ("code", "12345678")])
+                .await
+        }
+    };
+    // Nobody; an account waiting for its code; a verified account (an administrator).
+    let nobody = ask("khong-co@example.vn").await;
+    let waiting = ask("vu@example.vn").await;
+    let verified = ask(ADMIN_EMAIL).await;
+    for answer in [&waiting, &verified] {
+        assert_eq!(answer.status, nobody.status);
+        assert_eq!(answer.body, nobody.body);
+    }
+    assert_eq!(
+        nobody.error(),
+        AppError::invalid("code", "error.code_invalid")
+    );
+    // An expired code answers the same.
+    app.db
+        .execute_unprepared("UPDATE email_codes SET expires_at = created_at")
+        .await
+        .unwrap();
+    let expired = ask("vu@example.vn").await;
+    assert_eq!(expired.body, nobody.body);
+    // Asking for a code or a reset says the same whoever the address belongs to.
+    let known = v.call("account/resend", &[("email", ADMIN_EMAIL)]).await;
+    let unknown = v
+        .call("account/resend", &[("email", "khong-co@example.vn")])
+        .await;
+    assert_eq!((known.status, &known.body), (unknown.status, &unknown.body));
+    let known = v.call("account/forgot", &[("email", ADMIN_EMAIL)]).await;
+    let unknown = v
+        .call("account/forgot", &[("email", "khong-co@example.vn")])
+        .await;
+    assert_eq!(known.status, unknown.status);
+    assert_eq!(
+        known
+            .location()
+            .replace(&app::account::api::url_encode(ADMIN_EMAIL), "…"),
+        unknown.location().replace("khong-co%40example.vn", "…")
     );
 }
 
@@ -163,20 +339,46 @@ async fn registering_an_email_twice_reveals_nothing_and_warns_the_owner(backend:
     assert_eq!(app.scalar("SELECT COUNT(*) FROM outbox WHERE to_email = 'hoa@example.vn' AND kind = 'already_registered'").await, 1);
 }
 
-async fn repeated_failures_lock_the_account_for_a_while(backend: Backend) {
+async fn a_strangers_wrong_passwords_never_lock_the_owner_out(backend: Backend) {
     let app = spawn_app(backend).await;
-    let v = app.visitor();
-    for _ in 0..5 {
-        let answer = v.sign_in(ADMIN_EMAIL, "sai mật khẩu rồi nhé").await;
-        assert_eq!(answer.error(), AppError::conflict("error.credentials"));
-    }
-    // Locked now: even the right password is refused until the window passes.
-    let locked = v.sign_in(ADMIN_EMAIL, PASSWORD).await;
-    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(locked.headers.contains_key("retry-after"));
-    assert!(
-        matches!(locked.error(), AppError::RateLimited { retry_after_secs } if retry_after_secs > 0)
+    // The owner signed in from this browser before, and signed out.
+    let owner = app.visitor();
+    owner.sign_in(ADMIN_EMAIL, PASSWORD).await.ok();
+    owner.call("account/sign-out", &[]).await.ok();
+
+    // Fifty wrong passwords at once from elsewhere: five are looked at, the rest held back.
+    let stranger = app.visitor();
+    let answers = futures_util::future::join_all(
+        (0..50).map(|_| stranger.sign_in(ADMIN_EMAIL, "sai mật khẩu rồi nhé")),
+    )
+    .await;
+    let wrong = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::CONFLICT)
+        .count();
+    let held_back: Vec<_> = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::TOO_MANY_REQUESTS)
+        .collect();
+    assert_eq!((wrong, held_back.len()), (5, 45));
+    assert!(held_back.iter().all(|a| a.headers.contains_key("retry-after")
+        && matches!(a.error(), AppError::RateLimited { retry_after_secs } if retry_after_secs > 0)));
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM sign_in_attempts WHERE succeeded = false")
+            .await,
+        5,
+        "the password was checked five times, no more"
     );
+    // Even the right password waits, from a browser the account has not seen.
+    let held = stranger.sign_in(ADMIN_EMAIL, PASSWORD).await;
+    assert_eq!(held.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(stranger.viewer().await.is_none());
+
+    // The owner's own browser is not held back, and has tries of its own.
+    let typo = owner.sign_in(ADMIN_EMAIL, "gõ nhầm một chút").await;
+    assert_eq!(typo.error(), AppError::conflict("error.credentials"));
+    owner.sign_in(ADMIN_EMAIL, PASSWORD).await.ok();
+    assert!(owner.viewer().await.is_some_and(|v| v.is_admin));
 }
 
 async fn an_unknown_account_gets_the_same_answer_as_a_wrong_password(backend: Backend) {
@@ -408,7 +610,10 @@ on_both_databases!(
     a_wrong_code_is_refused_and_counts_against_the_code,
     bad_registrations_are_refused_field_by_field_and_save_nothing,
     registering_an_email_twice_reveals_nothing_and_warns_the_owner,
-    repeated_failures_lock_the_account_for_a_while,
+    a_strangers_wrong_passwords_never_lock_the_owner_out,
+    fifty_guesses_of_a_code_sent_at_once_count_as_fifty,
+    a_new_code_does_not_give_new_guesses,
+    answers_about_codes_never_tell_who_is_here,
     an_unknown_account_gets_the_same_answer_as_a_wrong_password,
     a_forgotten_password_is_reset_by_email_and_old_sessions_end,
     changing_the_password_needs_the_current_one_and_ends_other_sessions,

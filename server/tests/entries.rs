@@ -537,6 +537,16 @@ async fn files_are_kept_with_each_submission_and_shown_in_public_only_from_the_v
         "nothing is public before the vote"
     );
     assert_eq!(member.get(&png.url()).await.status(), StatusCode::OK);
+    // A team's file goes out under the server's name whatever name the address gives, and no
+    // cache keeps it.
+    for asked in [png.url(), format!("/files/{}/nhom-sen-hong.png", png.id)] {
+        let served = member.get(&asked).await;
+        assert_eq!(
+            served.headers()["content-disposition"],
+            format!("inline; filename=\"vidan-{}.png\"", png.id).as_str()
+        );
+        assert_eq!(served.headers()["cache-control"], "no-store");
+    }
     let before: app::entry::model::PublicEntries = app
         .visitor()
         .call("entries/public", &[("slug", &slug)])

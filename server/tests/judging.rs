@@ -612,7 +612,105 @@ async fn results_are_ranked_awards_off_the_ranking_need_a_reason_and_teams_read_
     assert!(page.contains("Giải pháp số 1") && page.contains("Đội số 0 đã thí điểm"));
 }
 
+async fn a_blind_panel_stays_blind_while_it_judges(backend: Backend) {
+    let app = spawn_app(backend).await;
+    // The public vote opens as entries close, while the panel judges.
+    let j = app.contest(2, Some(Duration::days(3))).await;
+    let c = &j.challenge;
+    rubric(&j.staff, c, &[("Tác động", "100")]).await.ok();
+    settings(&j.staff, c, "1", &["blind"]).await;
+    let a = judge(&app, &j.staff, c, "a@example.vn").await;
+    declare_none(&a, c).await;
+    j.staff
+        .call("judging/assign", &[("challenge_id", c)])
+        .await
+        .ok();
+    let slug = app
+        .text(&format!("SELECT slug FROM challenges WHERE id = {c}"))
+        .await;
+    let listed = || async {
+        app.visitor()
+            .call("entries/public", &[("slug", &slug)])
+            .await
+            .json::<app::entry::model::PublicEntries>()
+    };
+
+    // Every public place lists the entries, and none names a team while the panel judges.
+    let public = listed().await;
+    assert!(public.public && public.teams_hidden);
+    assert_eq!(public.entries.len(), 2);
+    assert!(
+        public
+            .entries
+            .iter()
+            .all(|e| e.team_name.is_empty() && e.organisation_name.is_none())
+    );
+    let (status, page) = app
+        .visitor()
+        .page(&format!("/challenges/{slug}/entries"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Giải pháp số 0"), "the entries are listed");
+    assert!(!page.contains("Đội số") && !page.contains("Công ty Sen"));
+    let api: serde_json::Value = app
+        .visitor()
+        .get(&format!("/api/v1/challenges/{slug}/entries"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let items = api["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert!(
+        items
+            .iter()
+            .all(|e| e["team"] == "" && e["team_organisation"].is_null())
+    );
+
+    // Once a score exists, blind judging cannot be switched off.
+    let entry = queue(&a, c).await.items[0].entry_id;
+    let sheet: ScoreSheet = a
+        .call("judging/sheet", &[("entry_id", &entry.to_string())])
+        .await
+        .json();
+    send(&a, "judging/save", &marks(&sheet, &[7])).await.ok();
+    let unblind = j
+        .staff
+        .call(
+            "judging/settings",
+            &[
+                ("challenge_id", c.as_str()),
+                ("scale_min", "1"),
+                ("scale_max", "10"),
+                ("judges_per_entry", "1"),
+            ],
+        )
+        .await;
+    assert!(
+        matches!(unblind.error(), AppError::Conflict { key, .. } if key == "error.blind_locked")
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM panels WHERE challenge_id = {c} AND blind = true"
+        ))
+        .await,
+        1
+    );
+
+    // The panel closes: the teams are named again.
+    j.staff
+        .call("judging/close", &[("challenge_id", c)])
+        .await
+        .ok();
+    let after = listed().await;
+    assert!(!after.teams_hidden);
+    assert!(after.entries.iter().any(
+        |e| e.team_name == "Đội số 0" && e.organisation_name.as_deref() == Some("Công ty Sen")
+    ));
+}
+
 on_both_databases!(
+    a_blind_panel_stays_blind_while_it_judges,
     a_rubric_must_add_up_and_locks_with_the_first_score,
     conflicts_come_first_and_assignment_avoids_them_evenly,
     scores_are_refused_outside_the_scale_from_others_and_after_closing,

@@ -127,7 +127,7 @@ async fn a_refused_delivery_is_retried_and_the_email_arrives(backend: Backend) {
     );
     let delivered = std::fs::read_to_string(&sink.out).unwrap();
     assert!(delivered.contains("mai@example.vn"));
-    let code = common::six_digits(&delivered).expect("the code is in the email");
+    let code = common::one_time_code_in(&delivered).expect("the code is in the email");
     v.call(
         "account/verify",
         &[("email", "mai@example.vn"), ("code", &code)],

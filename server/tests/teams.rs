@@ -346,7 +346,165 @@ async fn teams_stop_changing_when_entries_close(backend: Backend) {
     );
 }
 
+async fn fifty_joins_at_once_fill_a_team_exactly(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let challenge = open_challenge(&app, 5, Duration::days(20)).await;
+    let owner = app.citizen("bao@example.vn").await;
+    let id = form_team(&owner, challenge, "Nhóm Sen Hồng").await;
+    let code = team(&owner, id).await.join_code;
+    let people = futures_util::future::join_all((0..50).map(|i| {
+        let app = &app;
+        async move { app.citizen(&format!("nguoi{i}@example.vn")).await }
+    }))
+    .await;
+    let form = [("code", code.as_str())];
+    let answers =
+        futures_util::future::join_all(people.iter().map(|p| p.call("teams/join", &form))).await;
+    let joined = answers
+        .iter()
+        .filter(|a| a.status.is_redirection() || a.status.is_success())
+        .count();
+    let full = answers
+        .iter()
+        .filter(|a| {
+            matches!(serde_json::from_str::<AppError>(&a.body),
+                Ok(AppError::Conflict { key, .. }) if key == "error.team_full")
+        })
+        .count();
+    assert_eq!(
+        (joined, full),
+        (4, 46),
+        "four places were left beside the owner"
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM team_members WHERE team_id = {id}"
+        ))
+        .await,
+        5
+    );
+}
+
+async fn organisers_never_compete_and_nobody_judges_a_challenge_they_compete_in(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let challenge = open_challenge(&app, 5, Duration::days(20)).await;
+    let c = challenge.to_string();
+    let staff = app.visitor();
+    staff.sign_in("canbo@p1.vn", common::PASSWORD).await.ok();
+    staff
+        .call("judging/setup", &[("challenge_id", &c)])
+        .await
+        .ok();
+    let refused_as = |answer: &common::Answer, key: &str| {
+        assert_eq!(answer.status, StatusCode::CONFLICT, "{}", answer.body);
+        assert!(
+            matches!(answer.error(), AppError::Conflict { key: k, .. } if k == key),
+            "{}",
+            answer.body
+        );
+    };
+
+    // The organisation's own staff cannot form a team in its challenge.
+    let create = staff
+        .call(
+            "teams/create",
+            &[
+                ("challenge_id", &c),
+                ("name", "Đội của cán bộ"),
+                ("contact", "0909 123 456"),
+            ],
+        )
+        .await;
+    refused_as(&create, "error.organiser_cannot_compete");
+
+    // A competitor cannot be asked onto the panel; nor can someone invited to a team.
+    let owner = app.citizen("bao@example.vn").await;
+    let id = form_team(&owner, challenge, "Nhóm Sen Hồng").await;
+    let invite = |email: &'static str| {
+        let staff = staff.clone();
+        let c = c.clone();
+        async move {
+            staff
+                .call("judging/invite", &[("challenge_id", &c), ("email", email)])
+                .await
+        }
+    };
+    refused_as(
+        &invite("bao@example.vn").await,
+        "error.competitor_cannot_judge",
+    );
+    owner
+        .call(
+            "teams/invite",
+            &[("team_id", &id.to_string()), ("email", "moi@example.vn")],
+        )
+        .await
+        .ok();
+    refused_as(
+        &invite("moi@example.vn").await,
+        "error.competitor_cannot_judge",
+    );
+
+    // Someone invited to the panel cannot join a team, before or after accepting.
+    let judge = app.citizen("giamkhao@example.vn").await;
+    invite("giamkhao@example.vn").await.ok();
+    let code = team(&owner, id).await.join_code;
+    refused_as(
+        &judge.call("teams/join", &[("code", &code)]).await,
+        "error.judge_cannot_compete",
+    );
+    let token = app
+        .text("SELECT body_text FROM outbox WHERE to_email = 'giamkhao@example.vn' AND body_text LIKE '%/judging/invitations/%'")
+        .await
+        .split("/judging/invitations/")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    // The link is the invitee's: someone else who holds it is not let onto the panel.
+    let other = app.citizen("khac@example.vn").await;
+    refused_as(
+        &other
+            .call("judging/respond", &[("token", &token), ("accept", "true")])
+            .await,
+        "error.invitation_other_email",
+    );
+    judge
+        .call("judging/respond", &[("token", &token), ("accept", "true")])
+        .await
+        .ok();
+    refused_as(
+        &judge
+            .call(
+                "teams/create",
+                &[
+                    ("challenge_id", &c),
+                    ("name", "Đội giám khảo"),
+                    ("contact", "0909 123 456"),
+                ],
+            )
+            .await,
+        "error.judge_cannot_compete",
+    );
+    // Nothing of the refused was kept, and every refusal is on the record.
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM team_members").await, 1);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM judges WHERE user_id IN (SELECT id FROM users WHERE email <> 'giamkhao@example.vn')")
+            .await,
+        0
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'participation.refused'")
+            .await,
+        5
+    );
+}
+
 on_both_databases!(
+    fifty_joins_at_once_fill_a_team_exactly,
+    organisers_never_compete_and_nobody_judges_a_challenge_they_compete_in,
     a_team_forms_invites_by_email_and_the_invitee_joins,
     the_size_limit_and_one_team_per_challenge_hold,
     owners_hand_over_remove_and_a_team_always_has_an_owner,

@@ -37,7 +37,8 @@ pub async fn register(
 pub async fn verify_email(email: String, code: String) -> Result<(), AppError> {
     use crate::auth::ctx;
     let db = ctx::db()?;
-    let account = super::service::verify_email(&db, &email, &code).await?;
+    let ip = ctx::request_auth()?.ip;
+    let account = super::service::verify_email(&db, &email, &code, &ip).await?;
     crate::audit::service::Record::new("account.verify", "user", Some(account.id))
         .by_requester()
         .save(&db)
@@ -64,16 +65,23 @@ pub async fn sign_in(
     use crate::auth::{ctx, session};
     let auth = ctx::request_auth()?;
     let db = ctx::db()?;
-    let account = super::service::check_credentials(&db, &email, password, &auth.ip).await?;
+    let device = ctx::request_private_cookie(super::service::DEVICE_COOKIE);
+    let account =
+        super::service::check_credentials(&db, &email, password, &auth.ip, device.as_deref())
+            .await?;
     if account.email_verified_at.is_none() {
         return Err(AppError::conflict("error.not_verified"));
     }
+    remember_device(&db, account.id, device).await?;
+    // A new session for a new sign-in: whatever this browser held before ends.
+    if let Some(old) = auth.session_id.as_deref() {
+        session::end(&db, old).await?;
+    }
     let token = session::start(&db, account.id, &auth.ip, auth.user_agent.as_deref()).await?;
-    ctx::set_cookie(ctx::cookie(
+    ctx::set_cookie(ctx::private_cookie(
         session::SESSION_COOKIE,
         &token,
         session::SESSION_DAYS * 86_400,
-        true,
     ));
     ctx::set_cookie(ctx::cookie(
         crate::i18n::LANG_COOKIE,
@@ -85,6 +93,38 @@ pub async fn sign_in(
     Ok(())
 }
 
+/// The signed-in person's browsers, this one marked.
+#[server(prefix = "/api", endpoint = "account/sessions")]
+pub async fn my_sessions() -> Result<Vec<crate::auth::model::SessionInfo>, AppError> {
+    use crate::auth::{ctx, session};
+    let viewer = ctx::require_user()?;
+    let auth = ctx::request_auth()?;
+    session::list_for(&ctx::db()?, viewer.id, auth.session_id.as_deref()).await
+}
+
+/// Signs one of the person's other browsers out (`handle`), or all of them (`all_others`).
+#[server(prefix = "/api", endpoint = "account/sessions/end")]
+pub async fn end_sessions(
+    handle: Option<String>,
+    all_others: Option<String>,
+) -> Result<(), AppError> {
+    use crate::auth::{ctx, session};
+    let viewer = ctx::require_user()?;
+    let auth = ctx::request_auth()?;
+    let db = ctx::db()?;
+    match (handle.filter(|h| !h.is_empty()), all_others.is_some()) {
+        (_, true) => session::end_all_for(&db, viewer.id, auth.session_id.as_deref()).await?,
+        (Some(handle), false) => session::end_by_handle(&db, viewer.id, &handle).await?,
+        (None, false) => return Err(AppError::NotFound),
+    }
+    crate::audit::service::Record::new("account.sessions_ended", "user", Some(viewer.id))
+        .by_requester()
+        .save(&db)
+        .await?;
+    leptos_axum::redirect("/account#sessions-heading");
+    Ok(())
+}
+
 #[server(prefix = "/api", endpoint = "account/sign-out")]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::auth::{ctx, session};
@@ -92,7 +132,7 @@ pub async fn sign_out() -> Result<(), AppError> {
     if let Some(id) = auth.session_id {
         session::end(&ctx::db()?, &id).await?;
     }
-    ctx::set_cookie(ctx::cookie(session::SESSION_COOKIE, "", 0, true));
+    ctx::set_cookie(ctx::private_cookie(session::SESSION_COOKIE, "", 0));
     leptos_axum::redirect("/");
     Ok(())
 }
@@ -117,7 +157,8 @@ pub async fn reset_password(email: String, code: String, password: String) -> Re
     super::rules::check_new_password("password", &password, &email)
         .map_err(|e| AppError::Invalid(vec![e]))?;
     // The code is checked outside the transaction, so a wrong one counts against it.
-    let account = consume_code(&db, &email, CodePurpose::Reset, &code).await?;
+    let ip = ctx::request_auth()?.ip;
+    let account = consume_code(&db, &email, CodePurpose::Reset, &code, &ip).await?;
     let txn = db.begin().await?;
     let mut account = set_password(&txn, account, password).await?;
     if account.email_verified_at.is_none() {
@@ -129,6 +170,13 @@ pub async fn reset_password(email: String, code: String, password: String) -> Re
     session::end_all_for(&txn, account.id, None).await?;
     txn.commit().await?;
     after_password_change(&db, account.id, "account.password_reset").await?;
+    // The code proved this browser is the owner's: strangers' tries no longer hold it back.
+    remember_device(
+        &db,
+        account.id,
+        ctx::request_private_cookie(super::service::DEVICE_COOKIE),
+    )
+    .await?;
     leptos_axum::redirect(&format!(
         "/sign-in?reset=1&email={}",
         url_encode(&account.email)
@@ -157,8 +205,40 @@ pub async fn change_password(
     super::rules::check_new_password("new_password", &new_password, &account.email)
         .map_err(|e| AppError::Invalid(vec![e]))?;
     super::service::set_password(&db, account, new_password).await?;
-    session::end_all_for(&db, viewer.id, auth.session_id.as_deref()).await?;
+    // Every session ends, this one too; this browser gets a new one.
+    session::end_all_for(&db, viewer.id, None).await?;
+    let token = session::start(&db, viewer.id, &auth.ip, auth.user_agent.as_deref()).await?;
+    ctx::set_cookie(ctx::private_cookie(
+        session::SESSION_COOKIE,
+        &token,
+        session::SESSION_DAYS * 86_400,
+    ));
     after_password_change(&db, viewer.id, "account.password_change").await
+}
+
+/// Trusts this browser for the account (giving it a device cookie if it has none).
+#[cfg(feature = "ssr")]
+async fn remember_device(
+    db: &sea_orm::DatabaseConnection,
+    user_id: i64,
+    device: Option<String>,
+) -> Result<(), AppError> {
+    use crate::auth::{ctx, token};
+    let device = match device {
+        Some(device) if device.len() == 64 && device.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            device
+        }
+        _ => {
+            let fresh = token::random_token(32);
+            ctx::set_cookie(ctx::private_cookie(
+                super::service::DEVICE_COOKIE,
+                &fresh,
+                super::service::DEVICE_DAYS * 86_400,
+            ));
+            fresh
+        }
+    };
+    super::service::trust_device(db, user_id, &device).await
 }
 
 #[cfg(feature = "ssr")]
@@ -235,19 +315,29 @@ pub async fn delete_account(password: String, confirm: Option<String>) -> Result
         return Err(AppError::Invalid(errors));
     }
     super::privacy::delete(&db, viewer.id).await?;
-    ctx::set_cookie(ctx::cookie(session::SESSION_COOKIE, "", 0, true));
+    ctx::set_cookie(ctx::private_cookie(session::SESSION_COOKIE, "", 0));
     leptos_axum::redirect("/?account_deleted=1");
     Ok(())
 }
 
-/// Where to go after signing in: only a path on this site, never another site.
+/// Where to go after signing in or changing language: only a path on this site. Anything a
+/// browser could read as another site is refused: `//host`, `/\host`, and tabs, newlines or
+/// other characters an address cannot hold as they are, which browsers strip or rewrite (to
+/// them, `/\t/host` is `//host`). A path that needs such characters arrives percent-encoded.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_owned()
-        }
+        Some(path) if is_own_path(path) => path.to_owned(),
         _ => "/".to_owned(),
     }
+}
+
+fn is_own_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && path.len() <= 2_000
+        && path
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/?%#".contains(&b))
 }
 
 pub fn url_encode(value: &str) -> String {
@@ -274,6 +364,24 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+        for sneaky in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/ /evil.example",
+            "\t//evil.example",
+            "/\u{0}/evil.example",
+            "/\u{3000}/evil.example",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(safe_next(Some(sneaky)), "/", "{sneaky:?}");
+        }
+        assert_eq!(
+            safe_next(Some(
+                "/challenges?phase=voting&q=h%E1%BB%93%20s%C6%A1#entries"
+            )),
+            "/challenges?phase=voting&q=h%E1%BB%93%20s%C6%A1#entries"
+        );
     }
 
     #[test]

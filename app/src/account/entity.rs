@@ -1,4 +1,5 @@
-//! Tables behind accounts: users, sessions, one-time email codes, sign-in attempts.
+//! Tables behind accounts: users, sessions, one-time email codes, sign-in attempts, the browsers
+//! each account signed in from.
 
 pub mod user {
     use sea_orm::entity::prelude::*;
@@ -96,6 +97,28 @@ pub mod sign_in_attempt {
         pub ip: String,
         pub succeeded: bool,
         pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod trusted_device {
+    use sea_orm::entity::prelude::*;
+
+    /// A browser that proved it is the account's (a right password, a reset code): its
+    /// sign-in tries are counted apart from strangers'.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "trusted_devices")]
+    pub struct Model {
+        /// SHA-256 of the account and the browser's device cookie.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub user_id: i64,
+        pub created_at: DateTimeUtc,
+        pub last_used_at: DateTimeUtc,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

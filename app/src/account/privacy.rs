@@ -147,6 +147,7 @@ pub async fn delete(db: &sea_orm::DatabaseConnection, user_id: i64) -> Result<()
     }
     for (table, column) in [
         ("email_codes", "user_id"),
+        ("trusted_devices", "user_id"),
         ("notifications", "user_id"),
         ("email_opt_outs", "user_id"),
         ("org_staff", "user_id"),

@@ -6,14 +6,26 @@ use sea_orm::{
     TransactionSession, TransactionTrait,
 };
 
-use super::entity::{email_code, sign_in_attempt, user};
-use super::rules::{self, Attempt};
+use super::entity::{email_code, sign_in_attempt, trusted_device, user};
+use super::rules;
+use crate::auth::throttle::{self, Limit};
 use crate::auth::{password, token};
 use crate::error::{AppError, FieldError};
 use crate::i18n::{Locale, k};
 
 pub const CODE_MINUTES: i64 = 30;
+/// The cookie that tells a browser apart for sign-in limits, and how long it lasts.
+pub const DEVICE_COOKIE: &str = "vidan_device";
+pub const DEVICE_DAYS: i64 = 365;
+/// Tries of one code, the right one included.
 pub const CODE_MAX_ATTEMPTS: i32 = 5;
+/// Tries of any code for one email address a day, across new codes: with eight digits, guessing
+/// one account's code would take some 27,000 years.
+pub const CODE_GUESSES_PER_DAY: Limit = Limit::new("code_guess", 10, Duration::days(1));
+/// Wrong codes from one network address an hour, across accounts.
+pub const CODE_GUESSES_PER_ADDRESS: Limit = Limit::new("code_guess_ip", 30, Duration::hours(1));
+/// Emails (codes, "already registered" notices) that anyone may have sent to one address a day.
+pub const MAILS_PER_ADDRESS_PER_DAY: Limit = Limit::new("code_mail", 6, Duration::days(1));
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CodePurpose {
@@ -74,6 +86,14 @@ pub async fn register(
     let existing = find_by_email(db, &email).await?;
     let txn = db.begin().await?;
     if let Some(existing) = existing {
+        if throttle::hit(&txn, MAILS_PER_ADDRESS_PER_DAY, &email)
+            .await
+            .is_err()
+        {
+            // The owner has had their notices today: the answer stays the same.
+            txn.commit().await?;
+            return Ok(email);
+        }
         let locale = Locale::from_code(&existing.locale);
         let base = crate::auth::ctx::base_url();
         let body = locale.tf(
@@ -127,7 +147,7 @@ pub async fn send_code(
     account: &user::Model,
     purpose: CodePurpose,
 ) -> Result<(), AppError> {
-    let code = token::six_digit_code();
+    let code = token::one_time_code();
     let now = Utc::now();
     email_code::Entity::delete_many()
         .filter(email_code::Column::UserId.eq(account.id))
@@ -200,111 +220,183 @@ pub async fn resend_code(
     if last.is_some_and(|c| Utc::now() - c.created_at < Duration::minutes(1)) {
         return Ok(());
     }
+    if throttle::hit(db, MAILS_PER_ADDRESS_PER_DAY, &email)
+        .await
+        .is_err()
+    {
+        return Ok(());
+    }
     send_code(db, &account, purpose).await
 }
 
-/// Checks a code and marks it used; a wrong code counts against the code's attempts.
+/// Checks a code and marks it used. Every try counts before it is looked at, against the code and
+/// the email address's day, so tries sent at once cannot outrun those limits; wrong answers count
+/// against the caller's network address too. Every wrong answer reads the same, whether the
+/// account exists, is verified, or its code expired.
 pub async fn consume_code(
     db: &impl ConnectionTrait,
     email: &str,
     purpose: CodePurpose,
     code: &str,
+    ip: &str,
 ) -> Result<user::Model, AppError> {
-    let invalid = || AppError::invalid("code", "error.code_invalid");
     let email = rules::normalise_email(email);
-    let account = find_by_email(db, &email).await?.ok_or_else(invalid)?;
+    let address = throttle::address_of(ip);
+    throttle::check(db, CODE_GUESSES_PER_ADDRESS, &address).await?;
+    throttle::hit(db, CODE_GUESSES_PER_DAY, &email).await?;
+    match check_code(db, &email, purpose, code).await {
+        Err(AppError::Invalid(errors)) => {
+            throttle::count(db, CODE_GUESSES_PER_ADDRESS, &address).await?;
+            Err(AppError::Invalid(errors))
+        }
+        other => other,
+    }
+}
+
+/// [`consume_code`] past its limits.
+async fn check_code(
+    db: &impl ConnectionTrait,
+    email: &str,
+    purpose: CodePurpose,
+    code: &str,
+) -> Result<user::Model, AppError> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let wrong = || AppError::invalid("code", "error.code_invalid");
+    let account = find_by_email(db, email).await?.ok_or_else(wrong)?;
     let now = Utc::now();
     let open = email_code::Entity::find()
         .filter(email_code::Column::UserId.eq(account.id))
         .filter(email_code::Column::Purpose.eq(purpose.code()))
         .filter(email_code::Column::UsedAt.is_null())
+        .filter(email_code::Column::ExpiresAt.gt(now))
         .order_by_desc(email_code::Column::Id)
         .one(db)
         .await?
-        .ok_or_else(invalid)?;
-    if open.expires_at <= now || open.attempts >= CODE_MAX_ATTEMPTS {
-        return Err(AppError::invalid("code", "error.code_expired"));
+        .ok_or_else(wrong)?;
+    // One statement takes a try from the code, or finds none left.
+    let taken = email_code::Entity::update_many()
+        .col_expr(
+            email_code::Column::Attempts,
+            Expr::col(email_code::Column::Attempts).add(1),
+        )
+        .filter(email_code::Column::Id.eq(open.id))
+        .filter(email_code::Column::Attempts.lt(CODE_MAX_ATTEMPTS))
+        .filter(email_code::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    let given: String = code.chars().filter(char::is_ascii_digit).collect();
+    let expected = token::sha256_hex(&format!("{}:{given}", account.id));
+    if taken.rows_affected != 1 || expected != open.code_hash {
+        return Err(wrong());
     }
-    let expected = token::sha256_hex(&format!("{}:{}", account.id, code.trim()));
-    let mut active: email_code::ActiveModel = open.clone().into();
-    if expected != open.code_hash {
-        active.attempts = Set(open.attempts + 1);
-        active.update(db).await?;
-        return Err(invalid());
+    // Used once: of two right answers sent at once, one wins.
+    let used = email_code::Entity::update_many()
+        .col_expr(email_code::Column::UsedAt, Expr::value(now))
+        .filter(email_code::Column::Id.eq(open.id))
+        .filter(email_code::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    if used.rows_affected != 1 {
+        return Err(wrong());
     }
-    active.used_at = Set(Some(now));
-    active.update(db).await?;
     Ok(account)
 }
 
+/// Marks the address verified once its code is right. An address already verified has no code
+/// to give, so its answer is a wrong code's: nobody learns who is verified here.
 pub async fn verify_email(
     db: &impl ConnectionTrait,
     email: &str,
     code: &str,
+    ip: &str,
 ) -> Result<user::Model, AppError> {
-    let email = rules::normalise_email(email);
-    if let Some(account) = find_by_email(db, &email).await?
-        && account.email_verified_at.is_some()
-    {
+    // Outside a transaction: a wrong code must count against the code even though we refuse.
+    let account = consume_code(db, email, CodePurpose::Verify, code, ip).await?;
+    if account.email_verified_at.is_some() {
         return Ok(account);
     }
-    // Outside a transaction: a wrong code must count against the code even though we refuse.
-    let account = consume_code(db, &email, CodePurpose::Verify, code).await?;
     let mut active: user::ActiveModel = account.into();
     active.email_verified_at = Set(Some(Utc::now()));
     Ok(active.update(db).await?)
 }
 
-async fn attempts_for(
-    db: &impl ConnectionTrait,
-    column: sign_in_attempt::Column,
-    value: &str,
-) -> Result<Vec<Attempt>, AppError> {
-    let since = Utc::now() - Duration::minutes(rules::LOCKOUT_WINDOW_MINUTES);
-    Ok(sign_in_attempt::Entity::find()
-        .filter(column.eq(value))
-        .filter(sign_in_attempt::Column::CreatedAt.gt(since))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| Attempt {
-            at: a.created_at,
-            succeeded: a.succeeded,
-        })
-        .collect())
+/// A sign-in as the limits see it: from a browser the account signed in from before, or not.
+/// Wrong passwords from elsewhere use up a stranger's tries, never the owner's browsers' own.
+fn sign_in_limits(email: &str, trusted: Option<&str>) -> Vec<(Limit, String)> {
+    match trusted {
+        Some(device) => vec![(rules::SIGN_IN_PER_BROWSER, device.to_owned())],
+        None => vec![
+            (rules::SIGN_IN_STRANGERS, email.to_owned()),
+            (rules::SIGN_IN_STRANGERS_PER_DAY, email.to_owned()),
+        ],
+    }
 }
 
-/// Checks the credentials, slowing down and then locking repeated failures per account and per
-/// address. Returns the account when the password is right (verified or not).
+/// The key under which a browser's device token is trusted for one account.
+fn device_key(user_id: i64, device_token: &str) -> String {
+    token::sha256_hex(&format!("device:{user_id}:{device_token}"))
+}
+
+/// Whether the browser holding `device_token` has signed in to `account` before.
+async fn trusted_device_of(
+    db: &impl ConnectionTrait,
+    account: Option<&user::Model>,
+    device_token: Option<&str>,
+) -> Result<Option<String>, AppError> {
+    let (Some(account), Some(device)) = (account, device_token) else {
+        return Ok(None);
+    };
+    let key = device_key(account.id, device);
+    let found = trusted_device::Entity::find_by_id(key.clone())
+        .filter(trusted_device::Column::UserId.eq(account.id))
+        .one(db)
+        .await?;
+    Ok(found.map(|_| key))
+}
+
+/// Remembers that the browser holding `device_token` proved it is `user_id`'s (a right
+/// password, a reset code): its sign-ins are counted apart from strangers' from then on.
+pub async fn trust_device(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    device_token: &str,
+) -> Result<(), AppError> {
+    let key = device_key(user_id, device_token);
+    let now = Utc::now();
+    let statement = crate::sql::numbered(
+        db.get_database_backend(),
+        "INSERT INTO trusted_devices (id, user_id, created_at, last_used_at) VALUES (?1, ?2, ?3, ?3) \
+         ON CONFLICT (id) DO UPDATE SET last_used_at = ?3",
+        [key.into(), user_id.into(), now.into()],
+    );
+    db.execute_raw(statement).await?;
+    Ok(())
+}
+
+/// Checks the credentials. Each try counts before the password is looked at: from a browser
+/// that signed in to this account before, against that browser; from anywhere else, against
+/// strangers' tries on this account (a few per quarter hour, a few dozen a day). A right password
+/// gives its try back. Wrong passwords also count against the caller's network address, which
+/// strangers' browsers cannot pass once it has had its share. Returns the account when the password
+/// is right (verified or not).
 pub async fn check_credentials(
     db: &impl ConnectionTrait,
     email: &str,
     password_given: String,
     ip: &str,
+    device_token: Option<&str>,
 ) -> Result<user::Model, AppError> {
     let email = rules::normalise_email(email);
-    let now = Utc::now();
-    let by_account = attempts_for(db, sign_in_attempt::Column::EmailKey, &email).await?;
-    let by_address = attempts_for(db, sign_in_attempt::Column::Ip, ip).await?;
-    let by_address_failures: Vec<Attempt> =
-        by_address.into_iter().filter(|a| !a.succeeded).collect();
-    let locked = [
-        rules::locked_until(&by_account, rules::ACCOUNT_LOCK_AFTER, now),
-        rules::locked_until(&by_address_failures, rules::ADDRESS_LOCK_AFTER, now),
-    ]
-    .into_iter()
-    .flatten()
-    .max();
-    if let Some(until) = locked {
-        return Err(AppError::RateLimited {
-            retry_after_secs: (until - now).num_seconds().max(1),
-        });
-    }
-    let delay = rules::slowdown_ms(&by_account, now);
-    if delay > 0 {
-        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
-    }
     let account = find_by_email(db, &email).await?;
+    let trusted = trusted_device_of(db, account.as_ref(), device_token).await?;
+    let address = throttle::address_of(ip);
+    if trusted.is_none() {
+        throttle::check(db, rules::SIGN_IN_PER_ADDRESS, &address).await?;
+    }
+    let limits = sign_in_limits(&email, trusted.as_deref());
+    for (limit, subject) in &limits {
+        throttle::hit(db, *limit, subject).await?;
+    }
     let ok = password::verify(
         password_given,
         account.as_ref().map(|a| a.password_hash.clone()),
@@ -320,8 +412,16 @@ pub async fn check_credentials(
     .insert(db)
     .await?;
     match account {
-        Some(account) if ok => Ok(account),
-        _ => Err(AppError::conflict("error.credentials")),
+        Some(account) if ok => {
+            for (limit, subject) in &limits {
+                throttle::give_back(db, *limit, subject).await?;
+            }
+            Ok(account)
+        }
+        _ => {
+            throttle::count(db, rules::SIGN_IN_PER_ADDRESS, &address).await?;
+            Err(AppError::conflict("error.credentials"))
+        }
     }
 }
 

@@ -111,6 +111,24 @@ pub fn require_staff_of(organisation_id: i64) -> Result<Viewer, AppError> {
     }
 }
 
+/// The value of one cookie in the request.
+pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|h| h.to_str().ok())
+        .flat_map(|h| h.split(';'))
+        .find_map(|pair| {
+            let (k, v) = pair.trim().split_once('=')?;
+            (k == name && !v.is_empty()).then(|| v.to_owned())
+        })
+}
+
+/// The value of one cookie of the request this server function answers.
+pub fn request_cookie(name: &str) -> Option<String> {
+    use_context::<http::request::Parts>().and_then(|parts| cookie_value(&parts.headers, name))
+}
+
 /// Adds a `Set-Cookie` header to the response of this server function or page.
 pub fn set_cookie(value: String) {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>()
@@ -118,6 +136,38 @@ pub fn set_cookie(value: String) {
     {
         response.append_header(http::header::SET_COOKIE, value);
     }
+}
+
+/// The name a private cookie of ours (the session, the browser's device token) goes under: on
+/// an https site `__Host-…`, which a browser takes only from this very host, over https, for
+/// the whole site (no other subdomain can set or shadow it).
+pub fn private_cookie_name(name: &str, secure: bool) -> String {
+    if secure {
+        format!("__Host-{name}")
+    } else {
+        name.to_owned()
+    }
+}
+
+fn secure_site() -> bool {
+    server_ctx()
+        .map(|c| c.settings.secure_cookies)
+        .unwrap_or(false)
+}
+
+/// A private cookie (HttpOnly, `__Host-` on https) to set.
+pub fn private_cookie(name: &str, value: &str, max_age_secs: i64) -> String {
+    cookie(
+        &private_cookie_name(name, secure_site()),
+        value,
+        max_age_secs,
+        true,
+    )
+}
+
+/// The value of a private cookie of the request.
+pub fn request_private_cookie(name: &str) -> Option<String> {
+    request_cookie(&private_cookie_name(name, secure_site()))
 }
 
 /// Builds a cookie string with the attributes every cookie of ours carries.

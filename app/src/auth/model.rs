@@ -98,3 +98,17 @@ mod tests {
         assert!(!citizen().is_staff());
     }
 }
+
+/// One of a person's signed-in browsers, as their account page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// Names the session to end it (derived from its key; signs nobody in).
+    pub handle: String,
+    /// The browser this page was asked from.
+    pub this_browser: bool,
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    pub last_seen_at: chrono::DateTime<chrono::Utc>,
+    /// What the browser said it is, shortened.
+    pub device: String,
+    pub ip: String,
+}

@@ -18,7 +18,12 @@ use crate::error::AppError;
 use crate::group_commit::{Lanes, answer};
 
 pub const SESSION_COOKIE: &str = "vidan_session";
+/// A citizen's session lasts this long after it was last used.
 pub const SESSION_DAYS: i64 = 30;
+/// An official's (an administrator, staff, a judge) ends after this many hours unused, and this
+/// many days after signing in however much it is used: their accounts can change results.
+pub const OFFICIAL_IDLE_HOURS: i64 = 12;
+pub const OFFICIAL_MAX_DAYS: i64 = 3;
 
 /// Starts a session and returns the token for the cookie (the database keeps only its hash).
 pub async fn start(
@@ -46,6 +51,7 @@ pub async fn start(
 /// A session as [`read`] finds it, alive or expired, with its account's viewer.
 #[derive(Clone, Debug)]
 pub struct Found {
+    pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
     pub viewer: Viewer,
@@ -75,7 +81,8 @@ pub async fn read(
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!(
-        "SELECT s.id AS session_id, s.expires_at AS session_expires_at, \
+        "SELECT s.id AS session_id, s.created_at AS session_created_at, \
+         s.expires_at AS session_expires_at, \
          s.last_seen_at AS session_last_seen_at, u.*, {FACTS} \
          FROM sessions s JOIN users u ON u.id = s.user_id {STAFF} \
          WHERE s.id IN ({list}) ORDER BY s.id, o.id"
@@ -89,6 +96,7 @@ pub async fn read(
             Entry::Vacant(slot) => {
                 let account = user::Model::from_query_result(&row, "")?;
                 slot.insert(Found {
+                    created_at: row.try_get("", "session_created_at")?,
                     expires_at: row.try_get("", "session_expires_at")?,
                     last_seen_at: row.try_get("", "session_last_seen_at")?,
                     viewer: viewer_of(account, &row, role.into_iter().collect())?,
@@ -111,7 +119,8 @@ pub async fn settle(
         return Ok(None);
     };
     let now = Utc::now();
-    if found.expires_at <= now {
+    let expires_at = expiry(&found, now);
+    if expires_at <= now {
         session::Entity::delete_by_id(id.to_owned())
             .exec(db)
             .await?;
@@ -122,13 +131,41 @@ pub async fn settle(
             .col_expr(session::Column::LastSeenAt, Expr::value(now))
             .col_expr(
                 session::Column::ExpiresAt,
-                Expr::value(now + Duration::days(SESSION_DAYS)),
+                Expr::value(renewed(&found, now)),
             )
             .filter(session::Column::Id.eq(id))
             .exec(db)
             .await?;
     }
     Ok(Some(found.viewer))
+}
+
+/// Whether the session's person holds an office that changes results.
+fn official(viewer: &Viewer) -> bool {
+    viewer.is_admin || viewer.is_judge || !viewer.staff.is_empty()
+}
+
+/// When a found session ends: a citizen's when its stored expiry says; an official's also
+/// [`OFFICIAL_IDLE_HOURS`] after it was last used and [`OFFICIAL_MAX_DAYS`] after it began (a
+/// citizen given an office keeps a session no longer than an official's).
+pub fn expiry(found: &Found, _now: DateTime<Utc>) -> DateTime<Utc> {
+    if !official(&found.viewer) {
+        return found.expires_at;
+    }
+    found
+        .expires_at
+        .min(found.last_seen_at + Duration::hours(OFFICIAL_IDLE_HOURS))
+        .min(found.created_at + Duration::days(OFFICIAL_MAX_DAYS))
+}
+
+/// The expiry a session in use gets when it is renewed at `now`.
+fn renewed(found: &Found, now: DateTime<Utc>) -> DateTime<Utc> {
+    if official(&found.viewer) {
+        (now + Duration::hours(OFFICIAL_IDLE_HOURS))
+            .min(found.created_at + Duration::days(OFFICIAL_MAX_DAYS))
+    } else {
+        now + Duration::days(SESSION_DAYS)
+    }
 }
 
 /// Reads the sessions of many requests at once: while a batch's statement runs, the requests
@@ -258,6 +295,86 @@ pub async fn end(db: &impl ConnectionTrait, session_id: &str) -> Result<(), AppE
     Ok(())
 }
 
+/// The handle by which the account page names a session: not its key (which is a token's hash).
+fn handle_of(session_id: &str) -> String {
+    sha256_hex(&format!("handle:{session_id}"))[..16].to_owned()
+}
+
+/// The account's live sessions, newest use first; `current` is this request's.
+pub async fn list_for(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    current: Option<&str>,
+) -> Result<Vec<super::model::SessionInfo>, AppError> {
+    use sea_orm::QueryOrder;
+    let now = Utc::now();
+    Ok(session::Entity::find()
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::ExpiresAt.gt(now))
+        .order_by_desc(session::Column::LastSeenAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| super::model::SessionInfo {
+            handle: handle_of(&s.id),
+            this_browser: current == Some(s.id.as_str()),
+            started_at: s.created_at,
+            last_seen_at: s.last_seen_at,
+            device: s.user_agent.map(|ua| device_of(&ua)).unwrap_or_default(),
+            ip: s.ip.unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// Ends the account's session named by `handle`; not found if it is not theirs.
+pub async fn end_by_handle(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    handle: &str,
+) -> Result<(), AppError> {
+    let sessions = session::Entity::find()
+        .filter(session::Column::UserId.eq(user_id))
+        .all(db)
+        .await?;
+    let target = sessions
+        .into_iter()
+        .find(|s| handle_of(&s.id) == handle)
+        .ok_or(AppError::NotFound)?;
+    end(db, &target.id).await
+}
+
+/// A browser's user agent as a person recognises it: "Chrome · Android".
+pub fn device_of(user_agent: &str) -> String {
+    let browser = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Zalo", "Zalo"),
+        ("CocCoc", "Cốc Cốc"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ]
+    .into_iter()
+    .find(|(mark, _)| user_agent.contains(mark))
+    .map(|(_, name)| name);
+    let system = [
+        ("Android", "Android"),
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Windows", "Windows"),
+        ("Mac OS", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    .into_iter()
+    .find(|(mark, _)| user_agent.contains(mark))
+    .map(|(_, name)| name);
+    match (browser, system) {
+        (Some(b), Some(s)) => format!("{b} · {s}"),
+        (Some(one), None) | (None, Some(one)) => one.to_owned(),
+        (None, None) => user_agent.chars().take(40).collect(),
+    }
+}
+
 /// Ends every session of an account except `keep` (after a password change or reset).
 pub async fn end_all_for(
     db: &impl ConnectionTrait,
@@ -270,4 +387,61 @@ pub async fn end_all_for(
     }
     query.exec(db).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(is_admin: bool, signed_in_hours_ago: i64, used_hours_ago: i64) -> Found {
+        let now = Utc::now();
+        Found {
+            created_at: now - Duration::hours(signed_in_hours_ago),
+            expires_at: now - Duration::hours(used_hours_ago) + Duration::days(SESSION_DAYS),
+            last_seen_at: now - Duration::hours(used_hours_ago),
+            viewer: Viewer {
+                id: 1,
+                display_name: "Lan".into(),
+                email: "lan@example.vn".into(),
+                is_admin,
+                verified: true,
+                staff: Vec::new(),
+                unread_notifications: 0,
+                is_judge: false,
+                locale: crate::i18n::Locale::Vi,
+            },
+        }
+    }
+
+    #[test]
+    fn browsers_are_named_as_people_know_them() {
+        assert_eq!(
+            device_of(
+                "Mozilla/5.0 (Linux; Android 13; SM-A135F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"
+            ),
+            "Chrome · Android"
+        );
+        assert_eq!(
+            device_of(
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile/15E148 Safari/604.1"
+            ),
+            "Safari · iPhone"
+        );
+        assert_eq!(device_of("reqwest"), "reqwest");
+    }
+
+    #[test]
+    fn an_officials_session_ends_sooner_than_a_citizens() {
+        let now = Utc::now();
+        // Unused for a day: the citizen is still in, the administrator is not.
+        assert!(expiry(&found(false, 24, 24), now) > now);
+        assert!(expiry(&found(true, 24, 24), now) <= now);
+        // Used an hour ago, but signed in four days ago: the administrator signs in again.
+        assert!(expiry(&found(false, 96, 1), now) > now);
+        assert!(expiry(&found(true, 96, 1), now) <= now);
+        assert!(expiry(&found(true, 30, 1), now) > now);
+        // Renewing never carries an official past the limit from signing in.
+        let late = found(true, 71, 1);
+        assert!(renewed(&late, now) <= late.created_at + Duration::days(OFFICIAL_MAX_DAYS));
+    }
 }

@@ -10,10 +10,13 @@ pub fn random_token(bytes: usize) -> String {
     hex::encode(buf)
 }
 
-/// A six-digit one-time code, as people type it from an email.
-pub fn six_digit_code() -> String {
-    let n = rand::rng().next_u32() % 1_000_000;
-    format!("{n:06}")
+/// Digits in a one-time code.
+pub const CODE_DIGITS: usize = 8;
+
+/// An eight-digit one-time code, as people type it from an email or a text message.
+pub fn one_time_code() -> String {
+    let n = rand::rng().next_u32() % 100_000_000;
+    format!("{n:08}")
 }
 
 pub fn sha256_hex(value: &str) -> String {
@@ -32,10 +35,10 @@ mod tests {
     }
 
     #[test]
-    fn codes_have_six_digits() {
+    fn codes_have_eight_digits() {
         for _ in 0..100 {
-            let code = six_digit_code();
-            assert_eq!(code.len(), 6);
+            let code = one_time_code();
+            assert_eq!(code.len(), CODE_DIGITS);
             assert!(code.chars().all(|c| c.is_ascii_digit()));
         }
     }

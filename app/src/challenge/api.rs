@@ -189,12 +189,17 @@ pub async fn cancel_challenge(id: i64, reason: String) -> Result<(), AppError> {
     let m = super::service::find_managed(&db, id, &staff).await?;
     super::service::check_reason(&reason)?;
     let cancelled = super::service::cancel(&db, m, chrono::Utc::now()).await?;
-    Record::new("challenge.cancel", "challenge", Some(cancelled.id))
+    let record = Record::new("challenge.cancel", "challenge", Some(cancelled.id))
         .by_requester()
-        .reason(reason.trim())
-        .public()
-        .save(&db)
-        .await?;
+        .reason(reason.trim());
+    // A draft cancelled before it was ever published stays its staff's: so does why.
+    if super::service::shown_to_public(&cancelled) {
+        record.public()
+    } else {
+        record
+    }
+    .save(&db)
+    .await?;
     for user_id in super::service::followers(&db, cancelled.id).await? {
         crate::notify::service::notify(
             &db,

@@ -71,7 +71,9 @@ pub(crate) fn in_phase(phase: Phase, now: DateTime<Utc>) -> Condition {
         .add(C::VoteClosesAt.gt(now));
     match phase {
         Phase::Draft => Condition::all().add(C::Status.eq(Status::Draft.code())),
-        Phase::Cancelled => Condition::all().add(C::Status.eq(Status::Cancelled.code())),
+        Phase::Cancelled => Condition::all()
+            .add(C::Status.eq(Status::Cancelled.code()))
+            .add(C::PublishedAt.is_not_null()),
         Phase::Upcoming => published.add(C::OpensAt.gt(now)),
         Phase::Open => published
             .add(C::OpensAt.lte(now))
@@ -284,7 +286,7 @@ pub async fn detail(
         .await?
         .ok_or(AppError::NotFound)?;
     let can_manage = viewer.is_some_and(|v| v.is_staff_of(m.organisation_id));
-    if super::service::status_of(&m) == Status::Draft && !can_manage {
+    if !super::service::shown_to_public(&m) && !can_manage {
         return Err(AppError::NotFound);
     }
     let card = cards(db, vec![(m.clone(), org)], now)

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QuerySelect, Set, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
+    QueryFilter, QuerySelect, Set, TransactionSession, TransactionTrait,
 };
 
 use super::draft::{ChallengeFields, check_publishable, read_form};
@@ -283,6 +283,19 @@ pub async fn move_deadline(
     Ok((old, active.update(db).await?))
 }
 
+/// The SQL form of [`shown_to_public`]: published once; a draft, or a draft cancelled before it
+/// was ever published, stays with its staff.
+pub fn seen_by_public() -> Condition {
+    Condition::all()
+        .add(challenge::Column::Status.ne(Status::Draft.code()))
+        .add(challenge::Column::PublishedAt.is_not_null())
+}
+
+/// Whether anyone may see the challenge (see [`seen_by_public`]).
+pub fn shown_to_public(m: &challenge::Model) -> bool {
+    status_of(m) != Status::Draft && m.published_at.is_some()
+}
+
 /// Cancels a draft or a published challenge whose results are not out yet.
 pub async fn cancel(
     db: &impl ConnectionTrait,
@@ -473,7 +486,7 @@ pub async fn linked_to_report(
     }
     Ok(challenge::Entity::find()
         .filter(challenge::Column::Id.is_in(ids))
-        .filter(challenge::Column::Status.ne(Status::Draft.code()))
+        .filter(seen_by_public())
         .all(db)
         .await?
         .into_iter()

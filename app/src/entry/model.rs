@@ -108,6 +108,8 @@ pub struct PublicEntries {
     pub public: bool,
     /// When entries become public, if the timetable says.
     pub public_from: Option<DateTime<Utc>>,
+    /// A blind panel is judging: entries are shown without their teams until it closes.
+    pub teams_hidden: bool,
     /// In an order of this visitor's own, so that no entry gains from being first.
     pub entries: Vec<PublicEntry>,
     /// The public vote, if the challenge has one.

@@ -1,5 +1,6 @@
 //! Entries as everyone sees them once the public vote opens or the results are published: what
-//! each team last submitted, and only the files it marked public.
+//! each team last submitted, and only the files it marked public; while a blind panel judges,
+//! without the teams' names.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -28,11 +29,12 @@ pub async fn list(
 ) -> Result<PublicEntries, AppError> {
     let c = challenge::Entity::find()
         .filter(challenge::Column::Slug.eq(slug))
-        .filter(challenge::Column::Status.ne(crate::challenge::rules::Status::Draft.code()))
+        .filter(crate::challenge::service::seen_by_public())
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
     let public = are_public(&c, now);
+    let teams_hidden = public && crate::participation::blind_judging_runs(db, c.id).await?;
     let mut entries = if public {
         entries_of(db, &c).await?
     } else {
@@ -56,6 +58,7 @@ pub async fn list(
         slug: c.slug,
         public,
         public_from,
+        teams_hidden,
         entries,
         vote,
     })
@@ -88,6 +91,7 @@ async fn entries_of(
         .order_by_asc(entry::Column::Id)
         .all(db)
         .await?;
+    let teams_hidden = crate::participation::blind_judging_runs(db, c.id).await?;
     let entry_ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
     let team_ids: Vec<i64> = entries.iter().map(|e| e.team_id).collect();
     let teams = team::Entity::find()
@@ -120,7 +124,10 @@ async fn entries_of(
             .filter(|id| public_files.contains(&(e.id, *id)))
             .collect();
         wanted_files.extend(files.iter().copied());
-        let t = teams.iter().find(|t| t.id == e.team_id);
+        let t = teams
+            .iter()
+            .find(|t| t.id == e.team_id)
+            .filter(|_| !teams_hidden);
         out.push((
             files,
             PublicEntry {
@@ -133,7 +140,13 @@ async fn entries_of(
             },
         ));
     }
-    let links = crate::upload::service::links(db, wanted_files).await?;
+    let mut links = crate::upload::service::links(db, wanted_files).await?;
+    if teams_hidden {
+        // A file's own name may name its team ("nhom-sen-hong.pdf"): the server's name instead.
+        for link in &mut links {
+            link.name = crate::upload::service::server_name(link.id, &link.name);
+        }
+    }
     Ok(out
         .into_iter()
         .map(|(ids, mut entry)| {

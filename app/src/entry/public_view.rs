@@ -101,6 +101,7 @@ fn EntriesBody(list: PublicEntries, actions: VoteActions) -> impl IntoView {
         <Title text=title.clone()/>
         <p class="breadcrumb"><a href=back>{list.challenge_title.clone()}</a></p>
         <h1>{title}</h1>
+        {(list.public && list.teams_hidden).then(|| view! { <p class="hint">{t(k::PUBLIC_ENTRIES_TEAMS_HIDDEN)}</p> })}
         {list.vote.clone().map(|v| view! { <VoteSummary vote=v slug=slug.clone()/> })}
         <FormAlert error/>
         {body}
@@ -185,10 +186,12 @@ fn EntryCard(entry: PublicEntry, vote: Option<VoteBox>, actions: VoteActions) ->
     view! {
         <article class="card public-entry" aria-labelledby=heading.clone()>
             <h2 id=heading.clone()>{entry.title}</h2>
-            <p class="eyebrow">
-                {entry.team_name}
-                {entry.organisation_name.map(|o| format!(" · {o}"))}
-            </p>
+            {(!entry.team_name.is_empty()).then(|| view! {
+                <p class="eyebrow">
+                    {entry.team_name}
+                    {entry.organisation_name.map(|o| format!(" · {o}"))}
+                </p>
+            })}
             <p>{entry.summary}</p>
             {(!entry.files.is_empty()).then(|| view! {
                 <ul class="plain-list files">

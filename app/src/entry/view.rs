@@ -83,6 +83,17 @@ fn EntryForm(entry: EntryView, files_changed: RwSignal<u32>) -> impl IntoView {
         #[cfg(feature = "hydrate")]
         autosave(form_ref, save, dirty);
     };
+    // What was typed while the page's code was still loading raised no input event here:
+    // once the form is live, it is saved like any other change.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move || {
+        if let Some(form) = form_ref.get()
+            && typed_before_hydration(&form)
+        {
+            dirty.set(true);
+            autosave(form_ref, save, dirty);
+        }
+    });
     let f = entry.fields.clone();
     let closes_at = entry.closes_at;
     let closed = closes_at <= chrono::Utc::now();
@@ -155,6 +166,29 @@ fn EntryForm(entry: EntryView, files_changed: RwSignal<u32>) -> impl IntoView {
             </ActionForm>
         </section>
     }
+}
+
+/// Whether a field of `form` holds something other than what the page was sent with.
+#[cfg(feature = "hydrate")]
+fn typed_before_hydration(form: &leptos::web_sys::HtmlFormElement) -> bool {
+    use leptos::wasm_bindgen::JsCast;
+    use leptos::web_sys::{HtmlInputElement, HtmlTextAreaElement};
+    let fields = form.elements();
+    (0..fields.length())
+        .filter_map(|i| fields.item(i))
+        .any(|field| {
+            if let Some(input) = field.dyn_ref::<HtmlInputElement>() {
+                match input.type_().as_str() {
+                    "hidden" => false,
+                    "checkbox" | "radio" => input.checked() != input.default_checked(),
+                    _ => input.value() != input.default_value(),
+                }
+            } else if let Some(text) = field.dyn_ref::<HtmlTextAreaElement>() {
+                text.default_value().is_ok_and(|sent| text.value() != sent)
+            } else {
+                false
+            }
+        })
 }
 
 /// Saves the form a moment after the last keystroke (one save at a time).

@@ -134,6 +134,17 @@ async fn conflict_pairs(
         .all(db)
         .await?;
     let mut pairs = BTreeSet::new();
+    // A judge who is in a team of the challenge (joined before the rule, or by a way it missed)
+    // scores none of its entries.
+    let competing = crate::team::entity::member::Entity::find()
+        .filter(crate::team::entity::member::Column::ChallengeId.eq(challenge_id))
+        .all(db)
+        .await?;
+    for m in &competing {
+        for e in entries {
+            pairs.insert((m.user_id, e.id));
+        }
+    }
     for c in &declared {
         for e in entries {
             let t = teams.iter().find(|t| t.id == e.team_id);
@@ -337,7 +348,8 @@ fn refuse_if_closed(p: &panel::Model) -> Result<(), AppError> {
 }
 
 /// Scale, judges per entry, blind judging and whether results name the judges. The scale is
-/// locked once a score exists.
+/// locked once a score exists, and so is blind judging once on: judges who scored without
+/// knowing the teams must not learn them before the panel closes.
 pub async fn save_settings(
     db: &impl ConnectionTrait,
     c: &challenge::Model,
@@ -361,8 +373,14 @@ pub async fn save_settings(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    if scale != scale_of(&p) && any_score(db, c.id).await? {
-        return Err(AppError::conflict("error.rubric_locked"));
+    let scale_changes = scale != scale_of(&p);
+    let unblinds = p.blind && !blind;
+    if (scale_changes || unblinds) && any_score(db, c.id).await? {
+        return Err(AppError::conflict(if unblinds {
+            "error.blind_locked"
+        } else {
+            "error.rubric_locked"
+        }));
     }
     let mut active = p.into_active_model();
     active.scale_min = Set(scale.min);
@@ -466,6 +484,14 @@ pub async fn invite(
     {
         return Err(AppError::invalid("email", "error.already_judge"));
     }
+    let person = crate::participation::Person {
+        user_id: account.as_ref().map(|a| a.id),
+        email: &email,
+    };
+    if let Err(err) = crate::participation::may_judge(db, c.id, person).await {
+        crate::participation::record_refusal(db, staff, c.id, &err).await?;
+        return Err(err);
+    }
     let pending = invitation::Entity::find()
         .filter(invitation::Column::ChallengeId.eq(c.id))
         .filter(invitation::Column::Email.eq(&email))
@@ -528,6 +554,20 @@ pub async fn respond(
 ) -> Result<challenge::Model, AppError> {
     let i = pending_invitation(db, token).await?;
     let c = crate::challenge::service::find(db, i.challenge_id).await?;
+    // The link is for the address it was sent to: whoever else holds it cannot sit on the panel.
+    if crate::account::rules::normalise_email(&viewer.email) != i.email {
+        return Err(AppError::conflict("error.invitation_other_email"));
+    }
+    if accept {
+        let person = crate::participation::Person {
+            user_id: Some(viewer.id),
+            email: &viewer.email,
+        };
+        if let Err(err) = crate::participation::may_judge(db, c.id, person).await {
+            crate::participation::record_refusal(db, viewer, c.id, &err).await?;
+            return Err(err);
+        }
+    }
     let txn = db.begin().await?;
     if accept
         && judge::Entity::find_by_id((c.id, viewer.id))
@@ -1465,7 +1505,7 @@ pub async fn public_results(
 ) -> Result<PublicResults, AppError> {
     let c = challenge::Entity::find()
         .filter(challenge::Column::Slug.eq(slug))
-        .filter(challenge::Column::Status.ne(crate::challenge::rules::Status::Draft.code()))
+        .filter(crate::challenge::service::seen_by_public())
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -174,6 +174,7 @@ pub struct Entry {
     pub id: i64,
     pub title: String,
     pub summary: String,
+    /// Empty while a blind panel is judging: teams are named once it closes.
     pub team: String,
     pub team_organisation: Option<String>,
     pub files: Vec<File>,

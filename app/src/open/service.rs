@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use super::model::{self as api, city_time};
 use crate::challenge::entity::{challenge, source_report};
 use crate::challenge::model::HistoryEntry;
-use crate::challenge::rules::{Phase, Status};
+use crate::challenge::rules::Phase;
 use crate::challenge::service::{phase_of, prizes_of, timetable_of};
 use crate::error::AppError;
 use crate::org::entity::organisation;
@@ -276,8 +276,7 @@ async fn challenge_rows(
     window: Option<(i64, u64)>,
     now: DateTime<Utc>,
 ) -> Result<Vec<challenge::Model>, AppError> {
-    let mut select =
-        challenge::Entity::find().filter(challenge::Column::Status.ne(Status::Draft.code()));
+    let mut select = challenge::Entity::find().filter(crate::challenge::service::seen_by_public());
     if let Some(slug) = &filter.organisation {
         select =
             select.filter(challenge::Column::OrganisationId.eq(organisation_id(db, slug).await?));
@@ -304,7 +303,7 @@ async fn public_challenge(
 ) -> Result<challenge::Model, AppError> {
     challenge::Entity::find()
         .filter(challenge::Column::Slug.eq(slug))
-        .filter(challenge::Column::Status.ne(Status::Draft.code()))
+        .filter(crate::challenge::service::seen_by_public())
         .one(db)
         .await?
         .ok_or(AppError::NotFound)

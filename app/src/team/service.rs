@@ -84,13 +84,30 @@ fn one_team_per_challenge(err: DbErr) -> AppError {
     }
 }
 
-/// Adds a person to a team, within the challenge's size limit.
+/// Adds a person to a team, within the challenge's size limit, unless they organise or judge
+/// the challenge. Run inside a transaction: its first statement takes the team's row, so that
+/// joins arriving at once are counted one after another and the limit holds exactly.
 async fn add_member(
     db: &impl ConnectionTrait,
     t: &team::Model,
     c: &challenge::Model,
-    user_id: i64,
+    user: &Viewer,
 ) -> Result<(), AppError> {
+    use sea_orm::sea_query::Expr;
+    team::Entity::update_many()
+        .col_expr(team::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(team::Column::Id.eq(t.id))
+        .exec(db)
+        .await?;
+    crate::participation::may_compete(
+        db,
+        c.id,
+        crate::participation::Person {
+            user_id: Some(user.id),
+            email: &user.email,
+        },
+    )
+    .await?;
     let size = member::Entity::find()
         .filter(member::Column::TeamId.eq(t.id))
         .count(db)
@@ -98,7 +115,7 @@ async fn add_member(
     check_room(size, c.team_max)?;
     member::ActiveModel {
         team_id: Set(t.id),
-        user_id: Set(user_id),
+        user_id: Set(user.id),
         challenge_id: Set(t.challenge_id),
         joined_at: Set(Utc::now()),
     }
@@ -106,6 +123,26 @@ async fn add_member(
     .await
     .map_err(one_team_per_challenge)?;
     Ok(())
+}
+
+/// Undoes `txn` after `err`; a refused role is recorded, outside the undone transaction.
+async fn refused(
+    db: &impl ConnectionTrait,
+    txn: impl TransactionSession,
+    viewer: &Viewer,
+    challenge_id: i64,
+    err: AppError,
+) -> AppError {
+    if let Err(undo) = txn.rollback().await {
+        return undo.into();
+    }
+    if crate::participation::is_role_refusal(&err)
+        && let Err(record) =
+            crate::participation::record_refusal(db, viewer, challenge_id, &err).await
+    {
+        return record;
+    }
+    err
 }
 
 pub async fn create(
@@ -152,7 +189,9 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
-    add_member(&txn, &created, &c, owner.id).await?;
+    if let Err(err) = add_member(&txn, &created, &c, owner).await {
+        return Err(refused(db, txn, owner, c.id, err).await);
+    }
     txn.commit().await?;
     Ok(created)
 }
@@ -273,7 +312,9 @@ pub async fn respond(
     let txn = db.begin().await?;
     if accept {
         let c = open_challenge(&txn, t.challenge_id).await?;
-        add_member(&txn, &t, &c, viewer.id).await?;
+        if let Err(err) = add_member(&txn, &t, &c, viewer).await {
+            return Err(refused(db, txn, viewer, c.id, err).await);
+        }
     }
     let mut active = i.into_active_model();
     active.status = Set(if accept { "accepted" } else { "declined" }.into());
@@ -284,7 +325,7 @@ pub async fn respond(
 }
 
 pub async fn join_by_code(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     viewer: &Viewer,
     code: &str,
 ) -> Result<team::Model, AppError> {
@@ -294,7 +335,11 @@ pub async fn join_by_code(
         .await?
         .ok_or_else(|| AppError::invalid("code", "error.join_code"))?;
     let c = open_challenge(db, t.challenge_id).await?;
-    add_member(db, &t, &c, viewer.id).await?;
+    let txn = db.begin().await?;
+    if let Err(err) = add_member(&txn, &t, &c, viewer).await {
+        return Err(refused(db, txn, viewer, c.id, err).await);
+    }
+    txn.commit().await?;
     Ok(t)
 }
 

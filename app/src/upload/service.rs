@@ -145,14 +145,48 @@ pub async fn bytes_of(
     }
 }
 
+/// A stored file that a viewer may see, and whether everyone may.
+#[derive(Clone, Debug)]
+pub struct Visible {
+    pub file: upload::Model,
+    /// Anyone may see it (a report's photo, a published challenge's cover): it goes out under
+    /// the name it was sent with and may be kept in a browser's cache. A file that is not for
+    /// everyone (a draft's, an entry's) goes out under the server's own name and is never kept.
+    pub public: bool,
+}
+
+impl Visible {
+    /// The name the file goes out under.
+    pub fn file_name(&self) -> String {
+        if self.public {
+            return self.file.file_name.clone();
+        }
+        server_name(self.file.id, &self.file.file_name)
+    }
+}
+
+/// The server's own name for file `id`: its number and the extension of `file_name`, nothing
+/// of what the sender called it.
+pub fn server_name(id: i64, file_name: &str) -> String {
+    let extension = file_name
+        .rsplit_once('.')
+        .map(|(_, ext)| ext)
+        .filter(|ext| {
+            !ext.is_empty() && ext.len() <= 5 && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
+        .unwrap_or("bin");
+    format!("vidan-{id}.{extension}")
+}
+
 /// A stored file, if `viewer` may see it: a report's photo and a pilot's photos and evidence are public; a challenge's cover or
-/// attachment is public once the challenge is, and before that only its staff see it; a file no
-/// longer attached to anything is gone. An entry's file follows [`crate::entry::files::may_read`].
+/// attachment is public once the challenge is published, and before that only its staff see it; a file no
+/// longer attached to anything is gone. An entry's file follows [`crate::entry::files::may_read`]
+/// and is never counted public: who sent it stays off its name.
 pub async fn find_visible(
     db: &impl ConnectionTrait,
     id: i64,
     viewer: Option<&crate::auth::Viewer>,
-) -> Result<Option<upload::Model>, sea_orm::DbErr> {
+) -> Result<Option<Visible>, sea_orm::DbErr> {
     use crate::challenge::entity::{attachment, challenge};
     use sea_orm::{ColumnTrait, Condition, QueryFilter};
     let Some(file) = upload::Entity::find_by_id(id).one(db).await? else {
@@ -167,10 +201,13 @@ pub async fn find_visible(
     .iter()
     .any(|p| p.code() == file.purpose)
     {
-        return Ok(Some(file));
+        return Ok(Some(Visible { file, public: true }));
     }
     if let Some(may) = crate::entry::files::may_read(db, id, viewer).await? {
-        return Ok(may.then_some(file));
+        return Ok(may.then_some(Visible {
+            file,
+            public: false,
+        }));
     }
     let attached_to: Vec<i64> = attachment::Entity::find()
         .filter(attachment::Column::UploadId.eq(id))
@@ -187,12 +224,18 @@ pub async fn find_visible(
         )
         .one(db)
         .await?;
-    Ok(owner
-        .filter(|c| {
-            c.status != crate::challenge::rules::Status::Draft.code()
-                || viewer.is_some_and(|v| v.is_staff_of(c.organisation_id))
-        })
-        .map(|_| file))
+    let Some(owner) = owner else {
+        return Ok(None);
+    };
+    if crate::challenge::service::shown_to_public(&owner) {
+        return Ok(Some(Visible { file, public: true }));
+    }
+    Ok(viewer
+        .is_some_and(|v| v.is_staff_of(owner.organisation_id))
+        .then_some(Visible {
+            file,
+            public: false,
+        }))
 }
 
 /// The links of several files at once, without their bytes.

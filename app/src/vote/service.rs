@@ -356,7 +356,7 @@ pub async fn vote_box(
 pub async fn ballots(db: &impl ConnectionTrait, slug: &str) -> Result<Ballots, AppError> {
     let c = challenge::Entity::find()
         .filter(challenge::Column::Slug.eq(slug))
-        .filter(challenge::Column::Status.ne(crate::challenge::rules::Status::Draft.code()))
+        .filter(crate::challenge::service::seen_by_public())
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -75,6 +75,8 @@ pub struct Options {
     pub db_acquire_timeout_ms: Option<u64>,
     /// Files in this bucket instead of the test's own folder.
     pub s3: Option<app::upload::storage::S3Config>,
+    /// The site says it is served over https (as behind a proxy that ends TLS).
+    pub https: bool,
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
@@ -126,7 +128,11 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
     let config = Config {
         database_url: database_url.clone(),
         addr: "127.0.0.1:0".parse().unwrap(),
-        base_url: "http://127.0.0.1:0".into(),
+        base_url: if options.https {
+            "https://vidan.test".into()
+        } else {
+            "http://127.0.0.1:0".into()
+        },
         development: true,
         site_root: dir.path().join("site"),
         smtp: options.smtp,
@@ -352,6 +358,19 @@ impl TestApp {
         row.try_get_by_index::<i64>(0).expect("an integer")
     }
 
+    /// Makes every one-time code look `minutes` older (as if the wait before a resend had passed).
+    pub async fn age_codes(&self, minutes: i64) {
+        let at = chrono::Utc::now() - chrono::Duration::minutes(minutes);
+        self.db
+            .execute_raw(app::sql::numbered(
+                self.db.get_database_backend(),
+                "UPDATE email_codes SET created_at = ?1",
+                [at.into()],
+            ))
+            .await
+            .expect("codes aged");
+    }
+
     /// Waits (up to ten seconds) until `sql` counts at least one row; `what` names what is awaited.
     pub async fn wait_until(&self, sql: &str, what: &str) {
         for _ in 0..100 {
@@ -429,6 +448,22 @@ impl TestApp {
         close: chrono::Duration,
         vote: Option<chrono::Duration>,
     ) -> String {
+        let challenge = self.draft_challenge(staff, org, close, vote).await;
+        staff
+            .call("challenges/publish", &[("id", &challenge)])
+            .await
+            .ok();
+        challenge
+    }
+
+    /// The challenge [`Self::open_challenge`] makes, left a draft.
+    pub async fn draft_challenge(
+        &self,
+        staff: &Visitor,
+        org: i64,
+        close: chrono::Duration,
+        vote: Option<chrono::Duration>,
+    ) -> String {
         use chrono::{Duration, Utc};
         let now = Utc::now();
         let mut form = vec![
@@ -468,17 +503,12 @@ impl TestApp {
             form.push(("form[vote_closes_at]", String::new()));
         }
         let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let challenge = staff
+        staff
             .call("challenges/create", &pairs)
             .await
             .location()
             .trim_start_matches("/staff/challenges/")
-            .to_owned();
-        staff
-            .call("challenges/publish", &[("id", &challenge)])
-            .await
-            .ok();
-        challenge
+            .to_owned()
     }
 
     /// A challenge whose entries have just closed, with `teams` submitted entries (each by a team
@@ -656,14 +686,14 @@ impl Visitor {
             .iter()
             .find(|m| m.to_email == email)
             .unwrap_or_else(|| panic!("no email to {email}"));
-        six_digits(&message.body_text)
+        one_time_code_in(&message.body_text)
             .unwrap_or_else(|| panic!("no code in: {}", message.body_text))
     }
 }
 
-pub fn six_digits(text: &str) -> Option<String> {
+pub fn one_time_code_in(text: &str) -> Option<String> {
     text.split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 6)
+        .find(|w| w.len() == app::auth::token::CODE_DIGITS)
         .map(str::to_owned)
 }
 

@@ -5,9 +5,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::query;
-use crate::account::api::{ChangePassword, DeleteAccount, SignOut, UpdateProfile};
+use crate::account::api::{
+    ChangePassword, DeleteAccount, EndSessions, SignOut, UpdateProfile, my_sessions,
+};
 use crate::auth::Viewer;
-use crate::i18n::{Locale, k, t, use_locale};
+use crate::i18n::{Locale, format_datetime, k, t, tf, use_locale};
 use crate::layout::{FieldInput, FormAlert, SignInPrompt, SubmitButton, error_signal, field_error};
 use crate::notify::api::{SaveEmailPreferences, email_preferences};
 use crate::viewer_resource;
@@ -82,6 +84,7 @@ fn AccountForms(viewer: Viewer) -> impl IntoView {
                     <SubmitButton label=k::ACCOUNT_PASSWORD_SUBMIT pending=password.pending()/>
                 </ActionForm>
             </section>
+            <Sessions/>
             <EmailPreferences/>
             <section class="card" aria-labelledby="roles-heading">
                 <h2 id="roles-heading">{t(k::ACCOUNT_ROLES)}</h2>
@@ -128,6 +131,62 @@ fn YourData() -> impl IntoView {
                     <button type="submit" class="button-danger" disabled=move || delete.pending().get()>{t(k::PRIVACY_DELETE_SUBMIT)}</button>
                 </ActionForm>
             </details>
+        </section>
+    }
+}
+
+/// The browsers signed in to this account, and a way to sign the others out: a phone lost, a
+/// computer at the ward office left signed in.
+#[component]
+fn Sessions() -> impl IntoView {
+    let locale = use_locale();
+    let end = ServerAction::<EndSessions>::new();
+    let end_error = error_signal(move || end.value().get());
+    let sessions = Resource::new(move || end.version().get(), |_| my_sessions());
+    view! {
+        <section class="card" aria-labelledby="sessions-heading">
+            <h2 id="sessions-heading">{t(k::SESSIONS_TITLE)}</h2>
+            <p class="muted">{t(k::SESSIONS_INTRO)}</p>
+            <FormAlert error=end_error/>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match sessions.await {
+                        Err(e) => view! { <p class="alert alert-error">{e.message(locale)}</p> }.into_any(),
+                        Ok(list) => {
+                            let others = list.iter().filter(|s| !s.this_browser).count();
+                            view! {
+                                <ul class="plain-list sessions">
+                                    {list.into_iter().map(|s| {
+                                        let device = if s.device.is_empty() { t(k::SESSIONS_UNKNOWN_DEVICE).to_owned() } else { s.device.clone() };
+                                        let seen = tf(k::SESSIONS_SEEN, &[("at", &format_datetime(s.last_seen_at)), ("since", &format_datetime(s.started_at))]);
+                                        view! {
+                                            <li class="session">
+                                                <div>
+                                                    <strong>{device}</strong>
+                                                    {s.this_browser.then(|| view! { " · "<span class="badge">{t(k::SESSIONS_THIS_BROWSER)}</span> })}
+                                                    <br/><span class="muted small">{seen}" · "{s.ip.clone()}</span>
+                                                </div>
+                                                {(!s.this_browser).then(|| view! {
+                                                    <ActionForm action=end attr:class="inline-form">
+                                                        <input type="hidden" name="handle" value=s.handle.clone()/>
+                                                        <button type="submit" class="button-secondary">{t(k::SESSIONS_END)}</button>
+                                                    </ActionForm>
+                                                })}
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                                {(others > 0).then(|| view! {
+                                    <ActionForm action=end>
+                                        <input type="hidden" name="all_others" value="yes"/>
+                                        <button type="submit" class="button-secondary">{t(k::SESSIONS_END_OTHERS)}</button>
+                                    </ActionForm>
+                                })}
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
         </section>
     }
 }

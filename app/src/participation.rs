@@ -1,0 +1,175 @@
+//! Who takes part in a challenge, and in which role: its organisers (the running organisation's
+//! staff), its judges (on the panel or invited to it) and its competitors (in a team or invited
+//! to one). A person holds at most one of judge and competitor, and an organiser never competes:
+//! nobody has to declare these conflicts, they are refused. And while a blind panel judges,
+//! nobody learns from a public page which team wrote which entry. This room reads the tables of
+//! the rooms that keep those roles and imports none of them, so teams, entries and judging all
+//! ask it.
+
+use sea_orm::ConnectionTrait;
+
+use crate::error::AppError;
+
+/// A role in one challenge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Organiser,
+    Judge,
+    Competitor,
+}
+
+/// The person asked about: an account, its email (invitations go to addresses), or both.
+#[derive(Clone, Copy, Debug)]
+pub struct Person<'a> {
+    pub user_id: Option<i64>,
+    pub email: &'a str,
+}
+
+/// The roles `person` holds in challenge `challenge_id`.
+pub async fn roles_of(
+    db: &impl ConnectionTrait,
+    challenge_id: i64,
+    person: Person<'_>,
+) -> Result<Vec<Role>, AppError> {
+    let user_id = person.user_id.unwrap_or(-1);
+    let email = crate::account::rules::normalise_email(person.email);
+    let checks = [
+        (
+            Role::Organiser,
+            "SELECT COUNT(*) AS n FROM org_staff s JOIN challenges c \
+             ON c.organisation_id = s.organisation_id WHERE c.id = ?1 AND s.user_id = ?2",
+        ),
+        (
+            Role::Judge,
+            "SELECT (SELECT COUNT(*) FROM judges WHERE challenge_id = ?1 AND user_id = ?2) \
+             + (SELECT COUNT(*) FROM judge_invitations WHERE challenge_id = ?1 AND email = ?3 \
+             AND status = 'pending') AS n",
+        ),
+        (
+            Role::Competitor,
+            "SELECT (SELECT COUNT(*) FROM team_members WHERE challenge_id = ?1 AND user_id = ?2) \
+             + (SELECT COUNT(*) FROM team_invitations i JOIN teams t ON t.id = i.team_id \
+             WHERE t.challenge_id = ?1 AND i.email = ?3 AND i.status = 'pending') AS n",
+        ),
+    ];
+    let mut roles = Vec::new();
+    for (role, sql) in checks {
+        let values = [challenge_id.into(), user_id.into(), email.clone().into()];
+        if count(db, sql, values).await? > 0 {
+            roles.push(role);
+        }
+    }
+    Ok(roles)
+}
+
+/// The number `sql` (numbered parameters) counts into its column `n`.
+async fn count(
+    db: &impl ConnectionTrait,
+    sql: &str,
+    values: impl IntoIterator<Item = sea_orm::Value>,
+) -> Result<i64, AppError> {
+    let row = db
+        .query_one_raw(crate::sql::numbered(db.get_database_backend(), sql, values))
+        .await?;
+    Ok(match row {
+        Some(row) => row.try_get("", "n")?,
+        None => 0,
+    })
+}
+
+/// Whether the challenge's panel judges blind and has not closed: until it closes, no public page,
+/// feed or API answer pairs an entry with its team (a judge could read it there).
+pub async fn blind_judging_runs(
+    db: &impl ConnectionTrait,
+    challenge_id: i64,
+) -> Result<bool, AppError> {
+    let sql = "SELECT COUNT(*) AS n FROM panels WHERE challenge_id = ?1 AND blind = ?2 \
+               AND closed_at IS NULL";
+    Ok(count(db, sql, [challenge_id.into(), true.into()]).await? > 0)
+}
+
+/// Refused, with the reason, if `person` may not compete in the challenge.
+pub async fn may_compete(
+    db: &impl ConnectionTrait,
+    challenge_id: i64,
+    person: Person<'_>,
+) -> Result<(), AppError> {
+    let roles = roles_of(db, challenge_id, person).await?;
+    refusal_to_compete(&roles).map_or(Ok(()), |key| Err(AppError::conflict(key)))
+}
+
+/// Refused, with the reason, if `person` may not judge the challenge.
+pub async fn may_judge(
+    db: &impl ConnectionTrait,
+    challenge_id: i64,
+    person: Person<'_>,
+) -> Result<(), AppError> {
+    let roles = roles_of(db, challenge_id, person).await?;
+    refusal_to_judge(&roles).map_or(Ok(()), |key| Err(AppError::conflict(key)))
+}
+
+/// Why someone holding `roles` may not compete, if they may not.
+pub fn refusal_to_compete(roles: &[Role]) -> Option<&'static str> {
+    if roles.contains(&Role::Organiser) {
+        Some("error.organiser_cannot_compete")
+    } else if roles.contains(&Role::Judge) {
+        Some("error.judge_cannot_compete")
+    } else {
+        None
+    }
+}
+
+/// Why someone holding `roles` may not judge, if they may not.
+pub fn refusal_to_judge(roles: &[Role]) -> Option<&'static str> {
+    roles
+        .contains(&Role::Competitor)
+        .then_some("error.competitor_cannot_judge")
+}
+
+/// Whether `err` is one of the refusals above (they are recorded in the audit log).
+pub fn is_role_refusal(err: &AppError) -> bool {
+    matches!(err, AppError::Conflict { key, .. } if matches!(key.as_str(),
+        "error.organiser_cannot_compete" | "error.judge_cannot_compete" | "error.competitor_cannot_judge"))
+}
+
+/// Records that `actor` was refused a role in the challenge, and why (not public: it names a
+/// person).
+pub async fn record_refusal(
+    db: &impl ConnectionTrait,
+    actor: &crate::auth::Viewer,
+    challenge_id: i64,
+    err: &AppError,
+) -> Result<(), AppError> {
+    let AppError::Conflict { key, .. } = err else {
+        return Ok(());
+    };
+    crate::audit::service::Record::new("participation.refused", "challenge", Some(challenge_id))
+        .by(actor)
+        .reason(key)
+        .save(db)
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_organiser_or_a_judge_never_competes_and_a_competitor_never_judges() {
+        assert_eq!(refusal_to_compete(&[]), None);
+        assert_eq!(
+            refusal_to_compete(&[Role::Organiser]),
+            Some("error.organiser_cannot_compete")
+        );
+        assert_eq!(
+            refusal_to_compete(&[Role::Judge]),
+            Some("error.judge_cannot_compete")
+        );
+        // Staff may sit on their own challenge's panel.
+        assert_eq!(refusal_to_judge(&[Role::Organiser]), None);
+        assert_eq!(
+            refusal_to_judge(&[Role::Competitor]),
+            Some("error.competitor_cannot_judge")
+        );
+    }
+}
