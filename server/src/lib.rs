@@ -185,6 +185,10 @@ fn router(state: AppState) -> Router {
     let pages = with_site_files(pages, options, provide)
         .layer(axum::middleware::from_fn(middleware::error_status))
         .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::record_refusals,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
             kept_pages,
             page_cache::serve,
         ))

@@ -392,6 +392,35 @@ pub fn is_site_file(path: &str) -> bool {
     path.starts_with("/pkg/") || path.starts_with("/fonts/")
 }
 
+/// Every refusal of someone who asked for what they may not have (`403`) is recorded: who, what
+/// address, when. Not public: it names a person.
+pub async fn record_refusals(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_owned();
+    let auth = request
+        .extensions()
+        .get::<app::auth::ctx::RequestAuth>()
+        .cloned();
+    let response = next.run(request).await;
+    if response.status() == StatusCode::FORBIDDEN {
+        let mut record = app::audit::service::Record::new("access.refused", "path", None)
+            .details(serde_json::json!({ "path": path }));
+        if let Some(viewer) = auth.as_ref().and_then(|a| a.viewer.as_ref()) {
+            record = record.by(viewer);
+        }
+        if let Some(auth) = &auth {
+            record = record.from_address(&auth.ip);
+        }
+        if let Err(err) = record.save(&state.db).await {
+            tracing::warn!(%err, %path, "a refusal could not be recorded");
+        }
+    }
+    response
+}
+
 /// Server functions answer errors with 500; API clients deserve the status that says what
 /// happened (401, 403, 404, 409, 422, 429). The body stays the same JSON error.
 pub async fn error_status(request: Request, next: Next) -> Response {

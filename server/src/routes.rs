@@ -73,7 +73,11 @@ async fn account_export(
     let Some(viewer) = auth.viewer else {
         return Redirect::to("/sign-in?next=/account").into_response();
     };
-    match app::account::privacy::export(&state.db, viewer.id).await {
+    let traced = app::audit::service::Record::new("account.export", "user", Some(viewer.id))
+        .by(&viewer)
+        .save(&state.db)
+        .await;
+    match traced.and(app::account::privacy::export(&state.db, viewer.id).await) {
         Ok(data) => {
             let body = serde_json::to_vec_pretty(&data).unwrap_or_default();
             let headers = [
@@ -258,22 +262,38 @@ async fn ballots_csv(State(state): State<AppState>, Path(slug): Path<String>) ->
 }
 
 /// The entries of a challenge as a spreadsheet, for its staff.
+/// The status of a refusal or failure before a download.
+fn refused_or_failed(err: app::error::AppError) -> Response {
+    use app::error::AppError;
+    match err {
+        AppError::Forbidden => StatusCode::FORBIDDEN.into_response(),
+        AppError::NotFound => StatusCode::NOT_FOUND.into_response(),
+        _ => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
 async fn entries_csv(
     State(state): State<AppState>,
     Extension(auth): Extension<app::auth::ctx::RequestAuth>,
     Path(id): Path<i64>,
 ) -> Response {
-    use app::error::AppError;
     use app::i18n::k;
     let Some(viewer) = auth.viewer.as_ref() else {
         return StatusCode::UNAUTHORIZED.into_response();
     };
     let rows = match app::entry::staff::for_challenge(&state.db, viewer, id).await {
         Ok(rows) => rows,
-        Err(AppError::Forbidden) => return StatusCode::FORBIDDEN.into_response(),
-        Err(AppError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        Err(err) => return refused_or_failed(err),
     };
+    // Teams, their members and their status leave the site: that leaves a trace.
+    let traced = app::audit::service::Record::new("entries.export", "challenge", Some(id))
+        .by(viewer)
+        .details(serde_json::json!({ "rows": rows.len() }))
+        .save(&state.db)
+        .await;
+    if let Err(err) = traced {
+        return refused_or_failed(err);
+    }
     let l = auth.locale;
     let header = [
         l.t(k::FIELD_TEAM_NAME),

@@ -379,6 +379,19 @@ async fn a_strangers_wrong_passwords_never_lock_the_owner_out(backend: Backend) 
     assert_eq!(typo.error(), AppError::conflict("error.credentials"));
     owner.sign_in(ADMIN_EMAIL, PASSWORD).await.ok();
     assert!(owner.viewer().await.is_some_and(|v| v.is_admin));
+    // Every sign-in that was looked at is on the record, none in public.
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'account.sign_in_failed' AND is_public = false")
+            .await,
+        6
+    );
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'account.sign_in' AND is_public = false"
+        )
+        .await,
+        2
+    );
 }
 
 async fn an_unknown_account_gets_the_same_answer_as_a_wrong_password(backend: Backend) {

@@ -406,6 +406,16 @@ async fn scores_are_refused_outside_the_scale_from_others_and_after_closing(back
             .await,
         1
     );
+    // Changed after submission: the score it was stays on the record.
+    send(&a, "judging/save", &marks(&sheet, &[8, 6])).await.ok();
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'score.change' AND target_id = {mine} \
+             AND details LIKE '%\"before\"%' AND is_public = false"
+        ))
+        .await,
+        1
+    );
 
     // Judge b steps back from their entry, with a reason kept in the audit log.
     let theirs_id = theirs.to_string();

@@ -339,7 +339,44 @@ async fn a_draft_cancelled_before_it_was_published_stays_with_its_staff(backend:
     assert_eq!(status, StatusCode::OK);
 }
 
+async fn every_refusal_and_every_export_is_on_the_record(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let citizen = app.citizen("dan@example.vn").await;
+    let refused = citizen
+        .call(
+            "admin/organisations/create",
+            &[
+                ("name_vi", "Phường giả"),
+                ("name_en", "Fake ward"),
+                ("kind", "ward"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let id = app
+        .scalar("SELECT id FROM users WHERE email = 'dan@example.vn'")
+        .await;
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'access.refused' AND actor_id = {id} \
+             AND details LIKE '%/api/admin/organisations/create%' AND is_public = false"
+        ))
+        .await,
+        1
+    );
+    let export = citizen.get("/account/export.json").await;
+    assert_eq!(export.status(), StatusCode::OK);
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'account.export' AND actor_id = {id}"
+        ))
+        .await,
+        1
+    );
+}
+
 on_both_databases!(
+    every_refusal_and_every_export_is_on_the_record,
     a_draft_cancelled_before_it_was_published_stays_with_its_staff,
     an_error_in_the_address_can_only_be_the_sites_own,
     after_signing_in_only_this_sites_paths_are_followed,

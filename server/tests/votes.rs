@@ -95,6 +95,33 @@ async fn a_citizen_votes_changes_and_withdraws_and_every_refusal_is_clear(backen
         .await
         .ok();
     assert_eq!(app.scalar("SELECT COUNT(*) FROM votes").await, 0);
+    // Each change left its trace, with the change, on the record only officials read.
+    let voter_id = app
+        .scalar("SELECT id FROM users WHERE email = 'dan@example.vn'")
+        .await;
+    assert_eq!(
+        app.text(&format!(
+            "SELECT action FROM audit_log WHERE actor_id = {voter_id} AND action LIKE 'vote.%' \
+             ORDER BY id"
+        ))
+        .await,
+        "vote.cast"
+    );
+    for (action, entry) in [
+        ("vote.cast", &ids[0]),
+        ("vote.change", &ids[1]),
+        ("vote.withdraw", &ids[1]),
+    ] {
+        assert_eq!(
+            app.scalar(&format!(
+                "SELECT COUNT(*) FROM audit_log WHERE actor_id = {voter_id} AND action = '{action}' \
+                 AND target_id = {entry} AND is_public = false"
+            ))
+            .await,
+            1,
+            "{action}"
+        );
+    }
 
     // Staff show running totals; the allowance cannot go beyond three.
     let c = contest.challenge.as_str();

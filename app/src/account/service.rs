@@ -411,6 +411,22 @@ pub async fn check_credentials(
     }
     .insert(db)
     .await?;
+    let action = if ok {
+        "account.sign_in"
+    } else {
+        "account.sign_in_failed"
+    };
+    let mut record =
+        crate::audit::service::Record::new(action, "user", account.as_ref().map(|a| a.id))
+            .by_requester()
+            .from_address(ip);
+    if let Some(a) = account.as_ref().filter(|_| ok) {
+        record = record.by_account(a.id, &a.display_name);
+    }
+    record
+        .details(serde_json::json!({ "known_browser": trusted.is_some() }))
+        .save(db)
+        .await?;
     match account {
         Some(account) if ok => {
             for (limit, subject) in &limits {

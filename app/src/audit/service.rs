@@ -24,6 +24,8 @@ pub struct Record {
     /// Citizens may see this entry on the public history of what it concerns.
     public: bool,
     ip: Option<String>,
+    /// An account acting before it is a viewer of the request (signing in).
+    account: Option<(i64, String)>,
 }
 
 impl Record {
@@ -37,6 +39,7 @@ impl Record {
             details: serde_json::json!({}),
             public: false,
             ip: None,
+            account: None,
         }
     }
 
@@ -52,6 +55,18 @@ impl Record {
     /// Someone acting outside a request (demo data, an import).
     pub fn by(mut self, actor: &Viewer) -> Self {
         self.actor = Some(actor.clone());
+        self
+    }
+
+    /// An account that acts before the request knows it (it is signing in).
+    pub fn by_account(mut self, id: i64, name: &str) -> Self {
+        self.account = Some((id, name.to_owned()));
+        self
+    }
+
+    /// The network address the act came from (outside a server function).
+    pub fn from_address(mut self, ip: &str) -> Self {
+        self.ip = Some(ip.to_owned());
         self
     }
 
@@ -71,9 +86,12 @@ impl Record {
     }
 
     pub async fn save(self, db: &impl ConnectionTrait) -> Result<(), AppError> {
-        let (actor_id, actor_name, actor_role) = match &self.actor {
-            Some(v) => (Some(v.id), v.display_name.clone(), v.role_code().to_owned()),
-            None => (None, "Vì Dân".to_owned(), "system".to_owned()),
+        let (actor_id, actor_name, actor_role) = match (&self.actor, &self.account) {
+            (Some(v), _) => (Some(v.id), v.display_name.clone(), v.role_code().to_owned()),
+            (None, Some((id, name))) => (Some(*id), name.clone(), "account".to_owned()),
+            // Someone not signed in, from an address: not the platform itself.
+            (None, None) if self.ip.is_some() => (None, "—".to_owned(), "visitor".to_owned()),
+            (None, None) => (None, "Vì Dân".to_owned(), "system".to_owned()),
         };
         audit_log::ActiveModel {
             actor_id: Set(actor_id),

@@ -140,9 +140,9 @@ fn EntryForm(entry: EntryView, files_changed: RwSignal<u32>) -> impl IntoView {
                 <FieldTextarea name="entry[pilot_plan]" id="entry-pilot" label=k::FIELD_ENTRY_PILOT_PLAN hint=k::HINT_PILOT_PLAN rows=5 required=false value=f.pilot_plan.clone() error=field_error(save_error, "pilot_plan")/>
                 <div class="grid-2 tight">
                     <FieldInput name="entry[cost]" label=k::FIELD_ENTRY_COST inputmode="numeric" required=false value=f.cost.clone() error=field_error(save_error, "cost")/>
-                    <FieldInput name="entry[demo_url]" label=k::FIELD_ENTRY_DEMO_URL kind="url" required=false value=f.demo_url.clone() error=field_error(save_error, "demo_url")/>
+                    <FieldInput name="entry[demo_url]" label=k::FIELD_ENTRY_DEMO_URL kind="url" hint=k::HINT_BLIND_FIELD required=false value=f.demo_url.clone() error=field_error(save_error, "demo_url")/>
                 </div>
-                <FieldTextarea name="entry[experience]" id="entry-experience" label=k::FIELD_ENTRY_EXPERIENCE rows=3 required=false value=f.experience.clone() error=field_error(save_error, "experience")/>
+                <FieldTextarea name="entry[experience]" id="entry-experience" label=k::FIELD_ENTRY_EXPERIENCE hint=k::HINT_BLIND_FIELD rows=3 required=false value=f.experience.clone() error=field_error(save_error, "experience")/>
                 <label class="check">
                     <input type="checkbox" name="entry[acknowledged]" checked=f.acknowledged.is_some()/>
                     <span>{t(k::FIELD_ENTRY_ACKNOWLEDGED)}</span>

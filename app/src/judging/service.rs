@@ -1215,6 +1215,19 @@ pub async fn save_marks(
     match existing {
         Some(s) => {
             let first_submit = s.submitted_at.is_none() && submitted;
+            if was_submitted && s.marks != json {
+                // A submitted score changed: what it was stays on the record, with the change.
+                crate::audit::service::Record::new("score.change", "entry", Some(e.id))
+                    .by(viewer)
+                    .details(serde_json::json!({
+                        "challenge": c.id,
+                        "before": serde_json::from_str::<serde_json::Value>(&s.marks).unwrap_or_default(),
+                        "before_total": s.total,
+                        "after_total": total,
+                    }))
+                    .save(db)
+                    .await?;
+            }
             let mut active = s.into_active_model();
             active.marks = Set(json);
             active.status = Set(if submitted { "submitted" } else { "draft" }.into());

@@ -104,14 +104,17 @@ pub async fn void_votes(
     let staff = ctx::require_user()?;
     let server = ctx::server_ctx()?;
     let c = crate::challenge::service::find_managed(&server.db, challenge_id, &staff).await?;
-    let n = super::service::void(&server.db, &staff, &c, &vote_ids, &reason).await?;
+    // The votes and their trace, together or not at all.
+    let txn = sea_orm::TransactionTrait::begin(&server.db).await?;
+    let n = super::service::void(&txn, &staff, &c, &vote_ids, &reason).await?;
     Record::new("vote.void", "challenge", Some(c.id))
         .by_requester()
         .reason(reason.trim())
-        .details(serde_json::json!({ "votes": n }))
+        .details(serde_json::json!({ "votes": n, "ids": vote_ids }))
         .public()
-        .save(&server.db)
+        .save(&txn)
         .await?;
+    txn.commit().await?;
     let backend = sea_orm::ConnectionTrait::get_database_backend(&server.db);
     super::live::announce(backend, &server.votes, c.id);
     Ok(())

@@ -195,6 +195,17 @@ async fn apply(
 ) -> Result<(), AppError> {
     let mut new_votes = Vec::new();
     let mut changed = BTreeSet::new();
+    let traces: Vec<_> = changes
+        .iter()
+        .map(|change| {
+            let act = match change.what {
+                What::New { entry, .. } => service::VoteAct::Cast { entry },
+                What::Move { from, to } => service::VoteAct::Change { from, to },
+                What::Withdraw { entry } => service::VoteAct::Withdraw { entry },
+            };
+            service::trace(change.voter, change.challenge, act, now)
+        })
+        .collect();
     for change in changes {
         changed.insert(change.challenge);
         // The person's counted votes in the challenge, for a move or a withdrawal.
@@ -253,6 +264,11 @@ async fn apply(
         }
     }
     insert_votes(txn, &mut new_votes).await?;
+    if !traces.is_empty() {
+        crate::audit::entity::Entity::insert_many(traces)
+            .exec(txn)
+            .await?;
+    }
     for challenge_id in changed {
         super::totals::bump(txn, challenge_id).await?;
     }

@@ -202,6 +202,56 @@ pub async fn ballot_for(db: &impl ConnectionTrait, entry_id: i64) -> Result<Ball
     })
 }
 
+/// What a vote changed, as the audit log keeps it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VoteAct {
+    Cast { entry: i64 },
+    Change { from: i64, to: i64 },
+    Withdraw { entry: i64 },
+}
+
+/// The trace a change of a citizen's vote leaves, written in the same transaction as the change.
+/// It is never public (it says who voted for what) and names the voter by account number only,
+/// so deleting the account leaves nothing of them in it.
+pub fn trace(
+    voter: i64,
+    challenge: i64,
+    act: VoteAct,
+    at: chrono::DateTime<Utc>,
+) -> crate::audit::entity::ActiveModel {
+    let (action, entry, details) = match act {
+        VoteAct::Cast { entry } => (
+            "vote.cast",
+            entry,
+            serde_json::json!({ "challenge": challenge }),
+        ),
+        VoteAct::Change { from, to } => (
+            "vote.change",
+            to,
+            serde_json::json!({ "challenge": challenge, "from_entry": from }),
+        ),
+        VoteAct::Withdraw { entry } => (
+            "vote.withdraw",
+            entry,
+            serde_json::json!({ "challenge": challenge }),
+        ),
+    };
+    crate::audit::entity::ActiveModel {
+        actor_id: Set(Some(voter)),
+        actor_name: Set(format!("#{voter}")),
+        actor_role: Set("citizen".into()),
+        action: Set(action.into()),
+        target_kind: Set("entry".into()),
+        target_id: Set(Some(entry)),
+        reason: Set(None),
+        details: Set(details.to_string()),
+        is_public: Set(false),
+        ip: Set(None),
+        created_at: Set(at),
+        ..Default::default()
+    }
+}
+
 /// Casts a vote whose entry and settings were read beforehand (see [`ballot_for`]).
 pub async fn cast_ballot(
     db: &impl ConnectionTrait,
@@ -231,6 +281,8 @@ pub async fn cast_ballot(
                 .await;
             match moved {
                 Ok(r) if r.rows_affected == 1 => {
+                    let act = VoteAct::Change { from, to: e.id };
+                    trace(viewer.id, c.id, act, Utc::now()).insert(db).await?;
                     super::totals::bump(db, c.id).await?;
                     Ok(c)
                 }
@@ -256,6 +308,8 @@ pub async fn cast_ballot(
             .await;
             match inserted {
                 Ok(_) => {
+                    let act = VoteAct::Cast { entry: e.id };
+                    trace(viewer.id, c.id, act, Utc::now()).insert(db).await?;
                     super::totals::bump(db, c.id).await?;
                     Ok(c)
                 }
@@ -287,6 +341,8 @@ pub async fn withdraw(
         .exec(db)
         .await?;
     if gone.rows_affected > 0 {
+        let act = VoteAct::Withdraw { entry: e.id };
+        trace(viewer.id, c.id, act, Utc::now()).insert(db).await?;
         super::totals::bump(db, c.id).await?;
     }
     Ok(c)
