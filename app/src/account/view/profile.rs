@@ -163,7 +163,7 @@ fn Sessions() -> impl IntoView {
                                             <li class="session">
                                                 <div>
                                                     <strong>{device}</strong>
-                                                    {s.this_browser.then(|| view! { " · "<span class="badge">{t(k::SESSIONS_THIS_BROWSER)}</span> })}
+                                                    {s.this_browser.then(|| view! { " · "<span class="tag">{t(k::SESSIONS_THIS_BROWSER)}</span> })}
                                                     <br/><span class="muted small">{seen}" · "{s.ip.clone()}</span>
                                                 </div>
                                                 {(!s.this_browser).then(|| view! {
