@@ -119,7 +119,7 @@ pub async fn settle(
         return Ok(None);
     };
     let now = Utc::now();
-    let expires_at = expiry(&found, now);
+    let expires_at = expiry(&found);
     if expires_at <= now {
         session::Entity::delete_by_id(id.to_owned())
             .exec(db)
@@ -148,7 +148,7 @@ fn official(viewer: &Viewer) -> bool {
 /// When a found session ends: a citizen's when its stored expiry says; an official's also
 /// [`OFFICIAL_IDLE_HOURS`] after it was last used and [`OFFICIAL_MAX_DAYS`] after it began (a
 /// citizen given an office keeps a session no longer than an official's).
-pub fn expiry(found: &Found, _now: DateTime<Utc>) -> DateTime<Utc> {
+pub fn expiry(found: &Found) -> DateTime<Utc> {
     if !official(&found.viewer) {
         return found.expires_at;
     }
@@ -434,12 +434,12 @@ mod tests {
     fn an_officials_session_ends_sooner_than_a_citizens() {
         let now = Utc::now();
         // Unused for a day: the citizen is still in, the administrator is not.
-        assert!(expiry(&found(false, 24, 24), now) > now);
-        assert!(expiry(&found(true, 24, 24), now) <= now);
+        assert!(expiry(&found(false, 24, 24)) > now);
+        assert!(expiry(&found(true, 24, 24)) <= now);
         // Used an hour ago, but signed in four days ago: the administrator signs in again.
-        assert!(expiry(&found(false, 96, 1), now) > now);
-        assert!(expiry(&found(true, 96, 1), now) <= now);
-        assert!(expiry(&found(true, 30, 1), now) > now);
+        assert!(expiry(&found(false, 96, 1)) > now);
+        assert!(expiry(&found(true, 96, 1)) <= now);
+        assert!(expiry(&found(true, 30, 1)) > now);
         // Renewing never carries an official past the limit from signing in.
         let late = found(true, 71, 1);
         assert!(renewed(&late, now) <= late.created_at + Duration::days(OFFICIAL_MAX_DAYS));

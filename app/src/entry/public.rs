@@ -36,7 +36,7 @@ pub async fn list(
     let public = are_public(&c, now);
     let teams_hidden = public && crate::participation::blind_judging_runs(db, c.id).await?;
     let mut entries = if public {
-        entries_of(db, &c).await?
+        entries_of(db, &c, teams_hidden).await?
     } else {
         Vec::new()
     };
@@ -81,9 +81,11 @@ pub async fn count(
         .await?)
 }
 
+/// The public entries; `teams_hidden` while a blind panel judges.
 async fn entries_of(
     db: &impl ConnectionTrait,
     c: &challenge::Model,
+    teams_hidden: bool,
 ) -> Result<Vec<PublicEntry>, AppError> {
     let entries = entry::Entity::find()
         .filter(entry::Column::ChallengeId.eq(c.id))
@@ -91,7 +93,6 @@ async fn entries_of(
         .order_by_asc(entry::Column::Id)
         .all(db)
         .await?;
-    let teams_hidden = crate::participation::blind_judging_runs(db, c.id).await?;
     let entry_ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
     let team_ids: Vec<i64> = entries.iter().map(|e| e.team_id).collect();
     let teams = team::Entity::find()
