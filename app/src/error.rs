@@ -52,6 +52,9 @@ pub enum AppError {
     Unauthenticated,
     #[error("forbidden")]
     Forbidden,
+    /// An official's act, refused until they turn two-step sign-in on.
+    #[error("two-step sign-in required")]
+    TwoFactorNeeded,
     #[error("invalid input: {0:?}")]
     Invalid(Vec<FieldError>),
     /// The request is well formed but the state of things refuses it (a deadline passed, already
@@ -91,7 +94,7 @@ impl AppError {
         match self {
             AppError::NotFound => 404,
             AppError::Unauthenticated => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::TwoFactorNeeded => 403,
             AppError::Invalid(_) => 422,
             AppError::Conflict { .. } => 409,
             AppError::RateLimited { .. } => 429,
@@ -117,6 +120,7 @@ impl AppError {
             AppError::NotFound => locale.t(k::ERROR_NOT_FOUND).into(),
             AppError::Unauthenticated => locale.t(k::ERROR_SIGN_IN_REQUIRED).into(),
             AppError::Forbidden => locale.t(k::ERROR_FORBIDDEN).into(),
+            AppError::TwoFactorNeeded => locale.t(k::ERROR_TWO_FACTOR_REQUIRED).into(),
             AppError::Invalid(_) => locale.t(k::ERROR_INVALID).into(),
             AppError::Conflict { key, params } => translate(key, params, locale),
             AppError::RateLimited { retry_after_secs } => {
@@ -209,13 +213,22 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        value.into()
     }
 }
 
 impl From<ServerFnErrorErr> for AppError {
+    /// Arguments the server could not read (a field missing, a number that is not one) are the
+    /// caller's mistake: refused as invalid input (422), never as the server's failure.
+    /// (In the browser, an answer it could not read stays a transport error.)
     fn from(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_) => AppError::Invalid(Vec::new()),
+            other => AppError::Transport(other.to_string()),
+        }
     }
 }
 

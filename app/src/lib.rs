@@ -203,6 +203,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/register") view={Lazy::<routes::Register>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/verify") view={Lazy::<routes::Verify>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/sign-in") view={Lazy::<routes::SignIn>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-in/code") view={Lazy::<routes::SignInCode>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/forgot-password") view={Lazy::<routes::ForgotPassword>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/reset-password") view={Lazy::<routes::ResetPassword>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/account") view={Lazy::<routes::Account>::new()} ssr=SsrMode::Async/>

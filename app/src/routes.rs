@@ -58,6 +58,7 @@ lazy_pages! {
     Register => crate::account::view::RegisterPage,
     Verify => crate::account::view::VerifyPage,
     SignIn => crate::account::view::SignInPage,
+    SignInCode => crate::account::view::SignInCodePage,
     ForgotPassword => crate::account::view::ForgotPasswordPage,
     ResetPassword => crate::account::view::ResetPasswordPage,
     Account => crate::account::view::AccountPage,

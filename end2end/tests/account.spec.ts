@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { codeFor, expectAccessible, PASSWORD, snap } from './helpers';
+import { authenticatorCode, codeFor, expectAccessible, PASSWORD, secondStep, snap } from './helpers';
 
 test('a new citizen registers, verifies by email, signs in, switches language and signs out', async ({ page }, info) => {
   const email = `lan.${info.project.name}.${Date.now()}@example.vn`;
@@ -66,16 +66,56 @@ test('a new citizen registers, verifies by email, signs in, switches language an
   await expect(page.locator('html')).toHaveAttribute('lang', 'vi');
   await expect(page.getByRole('heading', { name: 'Tài khoản của tôi' })).toBeVisible();
 
+  // Two-step sign-in, offered to everyone: a QR code, or the key typed into the app.
+  await page.getByRole('button', { name: 'Thiết lập' }).click();
+  await expect(page.locator('.qr svg')).toBeVisible();
+  const secret = (await page.locator('.secret-key').innerText()).replace(/\s/g, '');
+  await page.getByLabel('Mã 6 số', { exact: true }).fill('123456');
+  await page.getByRole('button', { name: 'Bật đăng nhập hai bước' }).click();
+  await expect(page.getByText('Mã không đúng hoặc đã được dùng')).toBeVisible();
+  await page.getByLabel('Mã 6 số', { exact: true }).fill(authenticatorCode(secret));
+  await page.getByRole('button', { name: 'Bật đăng nhập hai bước' }).click();
+  const recovery = page.getByRole('list', { name: 'Mã dự phòng của bạn' }).getByRole('listitem');
+  await expect(recovery).toHaveCount(10);
+  await expect(page.getByText(/Đang bật từ .*Còn 10 mã dự phòng/)).toBeVisible();
+  await expectAccessible(page);
+  await snap(page, info, 'two-step-on');
+  const firstRecovery = await recovery.first().innerText();
+
   await page.getByRole('button', { name: 'Đăng xuất' }).last().click();
+  await expect(page).toHaveURL(/\/$/);
+
+  // Signing in again asks for the code; a recovery code stands in for a lost phone.
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Mật khẩu').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page).toHaveURL(/\/sign-in\/code/);
+  await page.getByLabel('Mã 6 số hoặc mã dự phòng').fill(firstRecovery);
+  await page.getByRole('button', { name: 'Xác nhận và đăng nhập' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByText('Chào Nguyễn Thị Lan')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Đăng xuất' }).first().click();
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByRole('link', { name: 'Đăng nhập' }).first()).toBeVisible();
 });
 
-test('an admin reads the audit log and manages staff', async ({ page }, info) => {
+test('an admin signs in in two steps, reads the audit log and manages staff', async ({ page }, info) => {
   await page.goto('/sign-in');
   await page.getByLabel('Email').fill('admin@vidan.local');
   await page.getByLabel('Mật khẩu').fill('vidan-demo-2026');
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  // The password alone opens nothing: the authenticator's code comes next.
+  await expect(page).toHaveURL(/\/sign-in\/code/);
+  await expect(page.getByRole('heading', { name: 'Bước hai: mã xác thực' })).toBeVisible();
+  await page.getByLabel('Mã 6 số hoặc mã dự phòng').fill('000000');
+  await page.getByRole('button', { name: 'Xác nhận và đăng nhập' }).click();
+  await expect(page.getByText('Mã không đúng hoặc đã được dùng')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Quản trị', exact: true })).toHaveCount(0);
+  await expectAccessible(page);
+  await snap(page, info, 'sign-in-code');
+  await secondStep(page);
   await expect(page).toHaveURL(/\/$/);
 
   await page.getByRole('link', { name: 'Quản trị', exact: true }).click();
@@ -85,8 +125,9 @@ test('an admin reads the audit log and manages staff', async ({ page }, info) =>
   await snap(page, info, 'admin');
 
   await page.getByRole('link', { name: 'Nhật ký hoạt động' }).click();
-  // The newest line is this very sign-in, by the admin; older acts are found by their name.
-  await expect(page.getByRole('table').getByRole('row').nth(1)).toContainText('account.sign_in');
+  // The newest line is this very sign-in's second step, by the admin; older acts are found by
+  // their name.
+  await expect(page.getByRole('table').getByRole('row').nth(1)).toContainText('account.two_step');
   await expect(page.getByRole('table').getByRole('row').nth(1)).toContainText('Quản trị');
   await page.getByLabel('Lọc theo hành động').fill('demo.seed');
   await page.getByRole('button', { name: 'Lọc' }).click();

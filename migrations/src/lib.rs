@@ -19,6 +19,7 @@ mod m20261123_000014_upload_storage;
 mod m20261123_000015_counting;
 mod m20261202_000016_judges_by_person;
 mod m20261203_000017_throttles;
+mod m20261204_000018_two_factor;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000015_counting::Migration),
             Box::new(m20261202_000016_judges_by_person::Migration),
             Box::new(m20261203_000017_throttles::Migration),
+            Box::new(m20261204_000018_two_factor::Migration),
         ]
     }
 }

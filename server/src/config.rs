@@ -71,6 +71,8 @@ pub struct Config {
     pub db_acquire_timeout_ms: u64,
     /// Requests per minute one address may make to the open data API (per instance).
     pub api_requests_per_minute: u32,
+    /// Accounts one network address may register in an hour (counted across instances).
+    pub registrations_per_hour: u32,
     /// How long an instance serves one rendering of a page to every anonymous visitor (see
     /// `page_cache`); zero renders every page view.
     pub page_cache_ms: u64,
@@ -221,6 +223,7 @@ impl Config {
             scheduler_interval_secs: parse("VIDAN_SCHEDULER_INTERVAL_SECS", 60)?,
             max_connections: parse("VIDAN_DB_MAX_CONNECTIONS", 8)?,
             api_requests_per_minute: parse("VIDAN_API_RATE_PER_MINUTE", 600)?,
+            registrations_per_hour: parse("VIDAN_REGISTRATIONS_PER_HOUR", 30)?,
             page_cache_ms: parse("VIDAN_PAGE_CACHE_MS", 1000)?,
             db_acquire_timeout_ms: parse("VIDAN_DB_ACQUIRE_TIMEOUT_MS", 10_000)?.max(1),
             page_deadline_ms: parse("VIDAN_PAGE_DEADLINE_MS", 15_000)?.max(1),

@@ -82,6 +82,8 @@ impl Application {
             secure_cookies: base_url.starts_with("https://"),
             base_url,
             dev_mailbox: config.development && config.smtp.is_none(),
+            demo_hints: config.development && config.demo_data,
+            registrations_per_hour: config.registrations_per_hour.into(),
         };
         let mut leptos_options = get_configuration(None)?.leptos_options;
         if leptos_options.output_name.is_empty() {

@@ -226,8 +226,29 @@ pub async fn limit_body(request: Request, next: Next) -> Response {
         return too_large(locale, wants_page);
     }
     let (parts, body) = request.into_parts();
-    let body = Body::new(http_body_util::Limited::new(body, limit));
-    next.run(Request::from_parts(parts, body)).await
+    let body = http_body_util::Limited::new(body, limit);
+    if limit == UPLOAD_BODY_LIMIT {
+        // A form with files is read whole before it is answered. A function may refuse it
+        // before reading its file (not signed in, not allowed); answered with the file still
+        // unread, the connection is closed under the browser while it sends, and it shows a
+        // network error instead of the reason.
+        use http_body_util::BodyExt;
+        let bytes = match body.collect().await {
+            Ok(collected) => collected.to_bytes(),
+            Err(_) => {
+                let wants_page = parts
+                    .headers
+                    .get(header::ACCEPT)
+                    .and_then(|h| h.to_str().ok())
+                    .is_some_and(|a| a.contains("text/html"));
+                return too_large(language_of(&parts.headers), wants_page);
+            }
+        };
+        return next
+            .run(Request::from_parts(parts, Body::from(bytes)))
+            .await;
+    }
+    next.run(Request::from_parts(parts, Body::new(body))).await
 }
 
 fn too_large(locale: Locale, page: bool) -> Response {
@@ -545,8 +566,11 @@ mod tests {
             AppError::conflict("error.invalid")
         );
         assert!(pairs.contains(&("__path".into(), "/api/account/sign-in".into())));
-        // Not even decodable: what is left says nothing of its own.
-        assert!(own_error_query("__path=/x&__err=%%%").is_some());
+        // Not even decodable: it reads as "invalid input", which says nothing of its own.
+        assert_eq!(
+            ServerFnUrlError::<AppError>::decode_err("%%%"),
+            AppError::Invalid(Vec::new())
+        );
     }
 
     #[test]

@@ -252,7 +252,7 @@ fn error_code(error: &AppError) -> &'static str {
         AppError::Conflict { .. } => "conflict",
         AppError::RateLimited { .. } => "rate_limited",
         AppError::Busy => "busy",
-        AppError::Unauthenticated | AppError::Forbidden => "forbidden",
+        AppError::Unauthenticated | AppError::Forbidden | AppError::TwoFactorNeeded => "forbidden",
         AppError::Internal { .. } | AppError::Transport(_) => "internal",
     }
 }

@@ -160,19 +160,44 @@ async fn file(
 /// Running totals of a challenge's vote as server-sent events: one `totals` event at once, then
 /// one each time votes change on any instance. Each event's data is JSON
 /// `{"totals": [[entry_id, votes], ...], "voters": n}`.
-async fn live_totals(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+///
+/// Each address follows at most [`FOLLOWERS_PER_ADDRESS`] streams at once on an instance, and an
+/// instance at most [`FOLLOWERS_PER_INSTANCE`]; past them, 429 (the page keeps the totals it
+/// loaded).
+///
+/// [`FOLLOWERS_PER_ADDRESS`]: app::vote::live::FOLLOWERS_PER_ADDRESS
+/// [`FOLLOWERS_PER_INSTANCE`]: app::vote::live::FOLLOWERS_PER_INSTANCE
+async fn live_totals(
+    State(state): State<AppState>,
+    Extension(auth): Extension<app::auth::ctx::RequestAuth>,
+    Path(slug): Path<String>,
+) -> Response {
+    use app::vote::live::{FOLLOWERS_PER_ADDRESS, FOLLOWERS_PER_INSTANCE};
     use axum::response::sse::{Event, KeepAlive, Sse};
     let challenge = match app::vote::service::followable(&state.db, &slug).await {
         Ok(c) => c,
         Err(app::error::AppError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
+    let address = app::auth::throttle::address_of(&auth.ip);
+    let Some(follower) =
+        state
+            .ctx
+            .votes
+            .follow(&address, FOLLOWERS_PER_ADDRESS, FOLLOWERS_PER_INSTANCE)
+    else {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(axum::http::header::RETRY_AFTER, "60")],
+        )
+            .into_response();
+    };
     let changes = state.ctx.votes.subscribe();
     let db = state.db.clone();
     let kept = state.ctx.votes.totals.clone();
     let stream = futures_util::stream::unfold(
-        (true, changes, db, kept, challenge),
-        move |(first, mut changes, db, kept, c)| async move {
+        (true, changes, db, kept, challenge, follower),
+        move |(first, mut changes, db, kept, c, follower)| async move {
             if !first {
                 loop {
                     match changes.recv().await {
@@ -191,7 +216,7 @@ async fn live_totals(State(state): State<AppState>, Path(slug): Path<String>) ->
                 .ok()?;
             Some((
                 Ok::<_, std::convert::Infallible>(next),
-                (false, changes, db, kept, c),
+                (false, changes, db, kept, c, follower),
             ))
         },
     );
@@ -266,7 +291,7 @@ async fn ballots_csv(State(state): State<AppState>, Path(slug): Path<String>) ->
 fn refused_or_failed(err: app::error::AppError) -> Response {
     use app::error::AppError;
     match err {
-        AppError::Forbidden => StatusCode::FORBIDDEN.into_response(),
+        AppError::Forbidden | AppError::TwoFactorNeeded => StatusCode::FORBIDDEN.into_response(),
         AppError::NotFound => StatusCode::NOT_FOUND.into_response(),
         _ => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }

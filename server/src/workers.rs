@@ -81,6 +81,8 @@ async fn clean_up(db: &impl ConnectionTrait) -> anyhow::Result<()> {
         ("DELETE FROM email_codes WHERE expires_at < $1", day_ago),
         // A counter whose window has passed limits nothing.
         ("DELETE FROM throttles WHERE expires_at < $1", now),
+        // A password whose second step never came.
+        ("DELETE FROM sign_in_steps WHERE expires_at < $1", now),
         (
             "DELETE FROM trusted_devices WHERE last_used_at < $1",
             now - chrono::Duration::days(app::account::service::DEVICE_DAYS),

@@ -378,7 +378,7 @@ async fn a_strangers_wrong_passwords_never_lock_the_owner_out(backend: Backend) 
     let typo = owner.sign_in(ADMIN_EMAIL, "gõ nhầm một chút").await;
     assert_eq!(typo.error(), AppError::conflict("error.credentials"));
     owner.sign_in(ADMIN_EMAIL, PASSWORD).await.ok();
-    assert!(owner.viewer().await.is_some_and(|v| v.is_admin));
+    assert!(owner.viewer().await.is_some_and(|v| v.email == ADMIN_EMAIL));
     // Every sign-in that was looked at is on the record, none in public.
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'account.sign_in_failed' AND is_public = false")
@@ -543,7 +543,7 @@ async fn sessions_read_together_each_find_their_own_person(backend: Backend) {
     let mut people = Vec::new();
     for email in emails {
         let v = app.visitor();
-        v.sign_in(email, app::demo::DEMO_PASSWORD).await.ok();
+        v.sign_in_demo(email).await.ok();
         people.push((email, v));
     }
     let expired = app.visitor();
@@ -618,6 +618,302 @@ async fn sessions_read_together_each_find_their_own_person(backend: Backend) {
     assert!(people[2].1.viewer().await.unwrap().is_judge);
 }
 
+/// A code not used yet that the server accepts now: the step after the last one used, if the
+/// current step was. (One account has two-step sign-in in these tests.)
+async fn fresh_code(app: &common::TestApp, secret: &str) -> String {
+    let last = app
+        .scalar("SELECT COALESCE(MAX(last_step), 0) FROM two_factor WHERE enabled_at IS NOT NULL")
+        .await as u64;
+    let now_step = chrono::Utc::now().timestamp() as u64 / 30;
+    app::auth::two_factor::code_at(secret, now_step.max(last + 1) * 30).unwrap()
+}
+
+/// What a refused call's error was.
+fn error_of(answer: &common::Answer) -> AppError {
+    answer.error()
+}
+
+/// An administrator, staff or a judge acts in that role only once two-step sign-in is on: until
+/// then, they are a citizen with a banner, and every official act is refused with the reason.
+async fn officials_act_only_once_two_step_sign_in_is_on(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.visitor();
+    admin.sign_in(ADMIN_EMAIL, PASSWORD).await.ok();
+    let seen = admin.viewer().await.unwrap();
+    assert!(seen.office_waiting && !seen.is_admin && !seen.two_factor);
+    let create = || {
+        admin.call(
+            "admin/organisations/create",
+            &[
+                ("name_vi", "Phường 9"),
+                ("name_en", "Ward 9"),
+                ("kind", "ward"),
+            ],
+        )
+    };
+    let refused = create().await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(error_of(&refused), AppError::TwoFactorNeeded);
+    let (_, page) = admin.page("/admin").await;
+    assert!(
+        page.contains("/account#two-step-heading"),
+        "the banner says what to do"
+    );
+
+    let (secret, codes) = admin.turn_on_two_step().await;
+    assert_eq!(codes.len(), app::auth::two_factor::RECOVERY_CODES);
+    assert!(secret.len() >= 32);
+    let seen = admin.viewer().await.unwrap();
+    assert!(seen.is_admin && seen.two_factor && !seen.office_waiting);
+    let org: app::org::model::Organisation = create().await.json();
+
+    // Staff: the role is granted, but waits for the second step.
+    let staff = app.citizen("canbo@p9.vn").await;
+    admin
+        .call(
+            "admin/organisations/staff/add",
+            &[
+                ("organisation_id", &org.id.to_string()),
+                ("email", "canbo@p9.vn"),
+                ("title", "Cán bộ"),
+            ],
+        )
+        .await
+        .ok();
+    let seen = staff.viewer().await.unwrap();
+    assert!(seen.staff.is_empty() && seen.office_waiting);
+    let org_id = org.id.to_string();
+    let draft = || async {
+        staff
+            .call(
+                "organisations/settings",
+                &[("organisation_id", org_id.as_str()), ("response_days", "5")],
+            )
+            .await
+    };
+    assert_eq!(error_of(&draft().await), AppError::TwoFactorNeeded);
+    staff.turn_on_two_step().await;
+    assert_eq!(staff.viewer().await.unwrap().staff.len(), 1);
+    draft().await.ok();
+
+    // A citizen holds no office: nothing waits, nothing is asked.
+    let citizen = app.citizen("lan@example.vn").await;
+    let seen = citizen.viewer().await.unwrap();
+    assert!(!seen.office_waiting && !seen.two_factor);
+    let (_, page) = citizen.page("/").await;
+    assert!(!page.contains("office-banner"));
+}
+
+/// With two-step sign-in on, the password alone opens nothing: the code comes next, wrong codes
+/// are refused, each right code and each recovery code works once.
+async fn the_password_alone_opens_nothing_and_each_code_works_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let lan = app.citizen("lan@example.vn").await;
+    let (secret, codes) = lan.turn_on_two_step().await;
+
+    let v = app.visitor();
+    let first = v.sign_in("lan@example.vn", PASSWORD).await;
+    assert_eq!(first.location(), "/sign-in/code?next=%2F");
+    assert_eq!(v.viewer().await, None, "no session before the code");
+    let step: app::account::two_step::WaitingCode =
+        v.call("account/sign-in/step", &[]).await.json();
+    assert!(step.waiting);
+    assert_eq!(step.demo_code, None, "no hint outside the demo");
+    let wrong = v.call("account/sign-in/code", &[("code", "000000")]).await;
+    assert_eq!(wrong.invalid_fields(), vec!["code".to_owned()]);
+    assert_eq!(v.viewer().await, None);
+
+    // The code that turned it on was used: it does not open anything again.
+    let last = app.scalar("SELECT last_step FROM two_factor").await as u64;
+    let used = app::auth::two_factor::code_at(&secret, last * 30).unwrap();
+    let replayed = v.call("account/sign-in/code", &[("code", &used)]).await;
+    assert_eq!(replayed.invalid_fields(), vec!["code".to_owned()]);
+    // The next step's code does (the app shows it now, or within thirty seconds).
+    let fresh = fresh_code(&app, &secret).await;
+    let answer = v
+        .call(
+            "account/sign-in/code",
+            &[("code", &fresh), ("next", "/account")],
+        )
+        .await;
+    assert_eq!(answer.location(), "/account");
+    assert_eq!(v.viewer().await.unwrap().email, "lan@example.vn");
+
+    // A recovery code stands in for the app's once; typed however.
+    let other = app.visitor();
+    other.sign_in("lan@example.vn", PASSWORD).await.ok();
+    let typed = codes[0].to_uppercase().replace('-', " ");
+    other
+        .call("account/sign-in/code", &[("code", &typed)])
+        .await
+        .location();
+    assert!(other.viewer().await.is_some());
+    let again = app.visitor();
+    again.sign_in("lan@example.vn", PASSWORD).await.ok();
+    let reused = again
+        .call("account/sign-in/code", &[("code", &codes[0])])
+        .await;
+    assert_eq!(reused.invalid_fields(), vec!["code".to_owned()]);
+    let status: app::account::two_step::TwoStepState =
+        lan.call("account/two-step", &[]).await.json();
+    assert_eq!(
+        status.recovery_left,
+        app::auth::two_factor::RECOVERY_CODES as i64 - 1
+    );
+
+    // Both steps are in the trace, the wrong code too.
+    assert!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'account.two_step_failed'")
+            .await
+            >= 2
+    );
+    assert!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'account.two_step'")
+            .await
+            >= 2
+    );
+}
+
+/// One right code sent from ten waiting sign-ins at once opens one of them; five wrong codes end
+/// a waiting sign-in, right code or not after them.
+async fn a_code_sent_at_once_from_many_sign_ins_opens_one(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let lan = app.citizen("lan@example.vn").await;
+    let (secret, _) = lan.turn_on_two_step().await;
+    let mut browsers = Vec::new();
+    for _ in 0..10 {
+        let v = app.visitor();
+        v.sign_in("lan@example.vn", PASSWORD).await.location();
+        browsers.push(v);
+    }
+    let code = fresh_code(&app, &secret).await;
+    let mut tries = tokio::task::JoinSet::new();
+    for v in browsers.clone() {
+        let code = code.clone();
+        tries.spawn(async move {
+            let answer = v.call("account/sign-in/code", &[("code", &code)]).await;
+            answer.status.is_success() || answer.status.is_redirection()
+        });
+    }
+    let mut opened = 0;
+    while let Some(done) = tries.join_next().await {
+        opened += usize::from(done.unwrap());
+    }
+    assert_eq!(opened, 1, "a code opens one sign-in");
+
+    let v = app.visitor();
+    v.sign_in("lan@example.vn", PASSWORD).await.location();
+    for _ in 0..app::auth::two_factor::STEP_TRIES {
+        let wrong = v.call("account/sign-in/code", &[("code", "111111")]).await;
+        assert_eq!(wrong.invalid_fields(), vec!["code".to_owned()]);
+    }
+    let after = v
+        .call(
+            "account/sign-in/code",
+            &[("code", &common::code_after(&secret, 30))],
+        )
+        .await;
+    assert_eq!(
+        after.error(),
+        AppError::conflict("error.two_factor_step_expired")
+    );
+    assert_eq!(v.viewer().await, None);
+}
+
+/// Setting up takes a right first code; new recovery codes replace the old; turning off takes a
+/// code, and an official's role waits again.
+async fn two_step_sign_in_is_set_up_renewed_and_turned_off_with_a_code(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, staff) = app.org_with_staff("Phường 1", "canbo@p1.vn").await;
+    let lan = app.citizen("lan@example.vn").await;
+    let elsewhere = app.visitor();
+    elsewhere.sign_in("lan@example.vn", PASSWORD).await.ok();
+
+    lan.call("account/two-step/begin", &[]).await.ok();
+    let status: app::account::two_step::TwoStepState =
+        lan.call("account/two-step", &[]).await.json();
+    let pending = status.pending.expect("a secret to scan");
+    assert!(pending.qr_svg.starts_with("<?xml") || pending.qr_svg.contains("<svg"));
+    let wrong = lan
+        .call("account/two-step/confirm", &[("code", "123456x")])
+        .await;
+    assert_eq!(wrong.invalid_fields(), vec!["code".to_owned()]);
+    let secret = pending.secret.replace(' ', "");
+    let codes: Vec<String> = lan
+        .call(
+            "account/two-step/confirm",
+            &[("code", &common::current_code(&secret))],
+        )
+        .await
+        .json();
+    assert_eq!(
+        elsewhere.viewer().await,
+        None,
+        "browsers on the password alone are signed out"
+    );
+    assert!(lan.viewer().await.unwrap().two_factor);
+    assert_eq!(
+        lan.call("account/two-step/begin", &[]).await.error(),
+        AppError::conflict("error.two_factor_already_on")
+    );
+
+    let fresh: Vec<String> = lan
+        .call("account/two-step/recovery-codes", &[("code", &codes[1])])
+        .await
+        .json();
+    assert_eq!(fresh.len(), codes.len());
+    let old = lan
+        .call("account/two-step/off", &[("code", &codes[2])])
+        .await;
+    assert_eq!(
+        old.invalid_fields(),
+        vec!["code".to_owned()],
+        "old codes are gone"
+    );
+    lan.call("account/two-step/off", &[("code", &fresh[0])])
+        .await
+        .location();
+    assert!(!lan.viewer().await.unwrap().two_factor);
+
+    // Staff who turn it off act as citizens again.
+    let status: app::account::two_step::TwoStepState =
+        staff.call("account/two-step", &[]).await.json();
+    assert!(status.enabled_at.is_some() && !status.required);
+    let row = app
+        .text("SELECT secret FROM two_factor WHERE user_id = (SELECT id FROM users WHERE email = 'canbo@p1.vn')")
+        .await;
+    staff
+        .call(
+            "account/two-step/off",
+            &[("code", &common::code_after(&row, 30))],
+        )
+        .await
+        .location();
+    let seen = staff.viewer().await.unwrap();
+    assert!(seen.office_waiting && seen.staff.is_empty());
+    assert!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action IN ('account.two_step_on', 'account.two_step_off', 'account.two_step_new_codes')")
+            .await
+            >= 5
+    );
+}
+
+/// The demo site shows its demo officials' codes (their secrets are public); a real site never.
+async fn the_demo_site_shows_its_demo_codes(backend: Backend) {
+    let app = spawn_demo(backend).await;
+    let v = app.visitor();
+    v.sign_in("admin@vidan.local", app::demo::DEMO_PASSWORD)
+        .await
+        .location();
+    let step: app::account::two_step::WaitingCode =
+        v.call("account/sign-in/step", &[]).await.json();
+    let code = step.demo_code.expect("the demo's code is shown");
+    v.call("account/sign-in/code", &[("code", &code)])
+        .await
+        .location();
+    assert!(v.viewer().await.unwrap().is_admin);
+}
+
 on_both_databases!(
     a_new_citizen_registers_verifies_signs_in_and_out,
     a_wrong_code_is_refused_and_counts_against_the_code,
@@ -632,4 +928,9 @@ on_both_databases!(
     changing_the_password_needs_the_current_one_and_ends_other_sessions,
     the_profile_keeps_name_and_language,
     sessions_read_together_each_find_their_own_person,
+    officials_act_only_once_two_step_sign_in_is_on,
+    the_password_alone_opens_nothing_and_each_code_works_once,
+    a_code_sent_at_once_from_many_sign_ins_opens_one,
+    two_step_sign_in_is_set_up_renewed_and_turned_off_with_a_code,
+    the_demo_site_shows_its_demo_codes,
 );

@@ -322,7 +322,13 @@ async fn staff_list_entries_mark_one_ineligible_and_extend_one_team(backend: Bac
     let app = spawn_app(backend).await;
     let (team, owner, member) = team_of_two(&app, Duration::seconds(6)).await;
     let staff = app.visitor();
-    staff.sign_in("canbo@p1.vn", common::PASSWORD).await.ok();
+    staff
+        .sign_in_two_steps(
+            "canbo@p1.vn",
+            common::PASSWORD,
+            &app.secret_of("canbo@p1.vn").await,
+        )
+        .await;
     let v = get(&owner, team).await.version;
     save(&owner, team, v, &complete("Số thứ tự qua tin nhắn"))
         .await

@@ -65,6 +65,7 @@ async fn judge(app: &TestApp, staff: &Visitor, challenge: &str, email: &str) -> 
         .call("judging/respond", &[("token", token), ("accept", "true")])
         .await
         .ok();
+    judge.turn_on_two_step().await;
     judge
 }
 

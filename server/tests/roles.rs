@@ -89,6 +89,9 @@ async fn an_admin_creates_an_organisation_and_makes_a_citizen_its_staff(backend:
         )
         .await
         .ok();
+    // The role waits for two-step sign-in, then holds.
+    assert!(citizen.viewer().await.unwrap().office_waiting);
+    citizen.turn_on_two_step().await;
     let viewer = citizen.viewer().await.unwrap();
     assert!(viewer.is_staff_of(ward.id));
     assert!(

@@ -375,6 +375,49 @@ async fn every_refusal_and_every_export_is_on_the_record(backend: Backend) {
     );
 }
 
+/// One address registers so many accounts an hour; the next is refused before a password is
+/// hashed or a mail sent.
+async fn one_address_registers_only_so_many_accounts(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        Options {
+            registrations_per_hour: Some(3),
+            ..Default::default()
+        },
+    )
+    .await;
+    let v = app.visitor();
+    for i in 0..3 {
+        v.call(
+            "account/register",
+            &[
+                ("email", &format!("nguoi{i}@example.vn")),
+                ("display_name", "Người dân"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await
+        .location();
+    }
+    let refused = v
+        .call(
+            "account/register",
+            &[
+                ("email", "nguoi9@example.vn"),
+                ("display_name", "Người dân"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(matches!(refused.error(), AppError::RateLimited { .. }));
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM users WHERE email = 'nguoi9@example.vn'")
+            .await,
+        0
+    );
+}
+
 on_both_databases!(
     every_refusal_and_every_export_is_on_the_record,
     a_draft_cancelled_before_it_was_published_stays_with_its_staff,
@@ -382,4 +425,5 @@ on_both_databases!(
     after_signing_in_only_this_sites_paths_are_followed,
     a_request_too_large_is_refused_before_it_is_read,
     an_https_site_sends_hsts_and_host_only_cookies,
+    one_address_registers_only_so_many_accounts,
 );

@@ -422,6 +422,38 @@ async fn running_totals_reach_every_instance_as_votes_arrive(backend: Backend) {
     assert!(counted.contains(&(ids[1].parse().unwrap(), 1)));
 }
 
+/// One address follows at most so many streams at once; when one closes, another may open.
+async fn one_address_cannot_hold_every_live_stream(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let contest = app.contest(1, Some(Duration::days(3))).await;
+    let slug = slug(&app, &contest).await;
+    show_totals_during_the_vote(&contest).await;
+    let path = format!("/challenges/{slug}/votes/live");
+    let v = app.visitor();
+    let mut open = Vec::new();
+    for _ in 0..app::vote::live::FOLLOWERS_PER_ADDRESS {
+        let stream = v.get(&path).await;
+        assert_eq!(stream.status(), StatusCode::OK);
+        open.push(stream);
+    }
+    let refused = v.get(&path).await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.headers().contains_key("retry-after"));
+    drop(open.pop());
+    // The server hears the closed stream when it next writes to it (a keep-alive at most
+    // fifteen seconds on); until then the place is still held.
+    let mut reopened = None;
+    for _ in 0..40 {
+        let stream = v.get(&path).await;
+        if stream.status() == StatusCode::OK {
+            reopened = Some(stream);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    assert!(reopened.is_some(), "a place freed is taken again");
+}
+
 async fn totals_read_through_any_instance_count_every_change_at_once(backend: Backend) {
     let app = spawn_app(backend).await;
     let contest = app.contest(2, Some(Duration::days(3))).await;
@@ -691,6 +723,7 @@ on_both_databases!(
     votes_are_rate_limited_per_account,
     published_results_name_the_peoples_choice_with_the_turnout,
     running_totals_reach_every_instance_as_votes_arrive,
+    one_address_cannot_hold_every_live_stream,
     totals_read_through_any_instance_count_every_change_at_once,
     a_citizen_votes_changes_and_withdraws_and_every_refusal_is_clear,
     a_vote_outside_its_window_is_refused_with_when,

@@ -17,10 +17,18 @@ pub async fn register(
     display_name: String,
     password: String,
 ) -> Result<(), AppError> {
-    use crate::auth::ctx;
+    use crate::auth::{ctx, throttle};
     let auth = ctx::request_auth()?;
+    let db = ctx::db()?;
+    let per_hour = ctx::server_ctx()?.settings.registrations_per_hour;
+    throttle::hit(
+        &db,
+        super::rules::registrations_per_address(per_hour),
+        &throttle::address_of(&auth.ip),
+    )
+    .await?;
     let email = super::service::register(
-        &ctx::db()?,
+        &db,
         super::service::Registration {
             email,
             display_name,
@@ -62,7 +70,7 @@ pub async fn sign_in(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::auth::{ctx, session};
+    use crate::auth::ctx;
     let auth = ctx::request_auth()?;
     let db = ctx::db()?;
     let device = ctx::request_private_cookie(super::service::DEVICE_COOKIE);
@@ -72,12 +80,35 @@ pub async fn sign_in(
     if account.email_verified_at.is_none() {
         return Err(AppError::conflict("error.not_verified"));
     }
-    remember_device(&db, account.id, device).await?;
-    // A new session for a new sign-in: whatever this browser held before ends.
-    if let Some(old) = auth.session_id.as_deref() {
-        session::end(&db, old).await?;
+    let next = safe_next(next.as_deref());
+    if crate::auth::two_factor::is_on(&db, account.id).await? {
+        // The password was right; the session waits for the authenticator's code.
+        use crate::auth::two_factor::{STEP_COOKIE, STEP_MINUTES, wait_for_code};
+        let token = wait_for_code(&db, account.id).await?;
+        ctx::set_cookie(ctx::private_cookie(STEP_COOKIE, &token, STEP_MINUTES * 60));
+        leptos_axum::redirect(&format!("/sign-in/code?next={}", url_encode(&next)));
+        return Ok(());
     }
-    let token = session::start(&db, account.id, &auth.ip, auth.user_agent.as_deref()).await?;
+    finish_sign_in(&db, &account, device).await?;
+    leptos_axum::redirect(&next);
+    Ok(())
+}
+
+/// Starts the session of a sign-in whose every step was right: whatever this browser held
+/// before ends, and the browser is trusted for the account.
+#[cfg(feature = "ssr")]
+pub(crate) async fn finish_sign_in(
+    db: &sea_orm::DatabaseConnection,
+    account: &super::entity::user::Model,
+    device: Option<String>,
+) -> Result<(), AppError> {
+    use crate::auth::{ctx, session};
+    let auth = ctx::request_auth()?;
+    remember_device(db, account.id, device).await?;
+    if let Some(old) = auth.session_id.as_deref() {
+        session::end(db, old).await?;
+    }
+    let token = session::start(db, account.id, &auth.ip, auth.user_agent.as_deref()).await?;
     ctx::set_cookie(ctx::private_cookie(
         session::SESSION_COOKIE,
         &token,
@@ -89,7 +120,6 @@ pub async fn sign_in(
         365 * 86_400,
         false,
     ));
-    leptos_axum::redirect(&safe_next(next.as_deref()));
     Ok(())
 }
 

@@ -8,4 +8,5 @@ pub mod privacy;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod two_step;
 pub mod view;

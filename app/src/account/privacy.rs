@@ -17,6 +17,12 @@ use crate::error::AppError;
 /// columns never exported because they are secrets even to their owner).
 const SECTIONS: &[(&str, &str, &str, &[&str])] = &[
     ("sessions", "sessions", "user_id", &["id"]),
+    (
+        "two_step_sign_in",
+        "two_factor",
+        "user_id",
+        &["secret", "last_step"],
+    ),
     ("staff_roles", "org_staff", "user_id", &[]),
     ("notifications", "notifications", "user_id", &[]),
     ("email_opt_outs", "email_opt_outs", "user_id", &[]),
@@ -148,6 +154,9 @@ pub async fn delete(db: &sea_orm::DatabaseConnection, user_id: i64) -> Result<()
     for (table, column) in [
         ("email_codes", "user_id"),
         ("trusted_devices", "user_id"),
+        ("recovery_codes", "user_id"),
+        ("two_factor", "user_id"),
+        ("sign_in_steps", "user_id"),
         ("notifications", "user_id"),
         ("email_opt_outs", "user_id"),
         ("org_staff", "user_id"),
@@ -161,6 +170,17 @@ pub async fn delete(db: &sea_orm::DatabaseConnection, user_id: i64) -> Result<()
         )))
         .await?;
     }
+    // What they wrote for their team stays, without their name (an official's updates for the
+    // city keep it: the record of an office).
+    txn.execute_raw(exec(format!(
+        "UPDATE pilot_updates SET author_name = '' WHERE author_id = {user_id} AND by_team = {}",
+        if backend == sea_orm::DatabaseBackend::Postgres {
+            "true"
+        } else {
+            "1"
+        }
+    )))
+    .await?;
     // What they did in private leaves no name or address; decisions made in public keep the
     // official's name, as the record of an office.
     txn.execute_raw(exec(format!(

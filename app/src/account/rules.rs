@@ -26,6 +26,17 @@ pub const SIGN_IN_PER_ADDRESS: Limit = Limit::new("sign_in_address", 20, Duratio
 /// Tries from one browser that signed in to the account before, per quarter hour.
 #[cfg(feature = "ssr")]
 pub const SIGN_IN_PER_BROWSER: Limit = Limit::new("sign_in_browser", 10, Duration::minutes(15));
+/// Accounts made from one network address in an hour (`max` from the settings, 30 unless
+/// told): a ward's help desk registering its citizens one after another stays within; a script
+/// making a thousand does not.
+#[cfg(feature = "ssr")]
+pub const fn registrations_per_address(max: i64) -> Limit {
+    Limit::new("register_address", max, Duration::hours(1))
+}
+/// Invitations (to a team, to a panel) one account sends in a day: each is an email to someone
+/// who did not ask for it.
+#[cfg(feature = "ssr")]
+pub const INVITATIONS_PER_DAY: Limit = Limit::new("invitations", 50, Duration::days(1));
 
 static COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
 

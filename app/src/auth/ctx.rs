@@ -19,6 +19,10 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// No SMTP server is configured: the development mailbox page shows the outbox.
     pub dev_mailbox: bool,
+    /// The site serves the demo's accounts: the two-step page shows their (public) codes.
+    pub demo_hints: bool,
+    /// Accounts one network address may register in an hour.
+    pub registrations_per_hour: i64,
 }
 
 /// Provided to every server function and page render by the server's context closure.
@@ -98,7 +102,7 @@ pub fn require_admin() -> Result<Viewer, AppError> {
     if viewer.is_admin {
         Ok(viewer)
     } else {
-        Err(AppError::Forbidden)
+        Err(refusal(&viewer))
     }
 }
 
@@ -107,7 +111,17 @@ pub fn require_staff_of(organisation_id: i64) -> Result<Viewer, AppError> {
     if viewer.is_staff_of(organisation_id) {
         Ok(viewer)
     } else {
-        Err(AppError::Forbidden)
+        Err(refusal(&viewer))
+    }
+}
+
+/// Why an office's act is refused: an official whose roles wait for two-step sign-in is told
+/// so; anyone else is simply not allowed.
+pub fn refusal(viewer: &Viewer) -> AppError {
+    if viewer.office_waiting {
+        AppError::TwoFactorNeeded
+    } else {
+        AppError::Forbidden
     }
 }
 

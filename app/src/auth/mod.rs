@@ -11,5 +11,7 @@ pub mod session;
 pub mod throttle;
 #[cfg(feature = "ssr")]
 pub mod token;
+#[cfg(feature = "ssr")]
+pub mod two_factor;
 
 pub use model::Viewer;

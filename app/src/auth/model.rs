@@ -24,6 +24,11 @@ pub struct Viewer {
     pub is_judge: bool,
     /// The language chosen on the account (a language cookie overrides it).
     pub locale: Locale,
+    /// Signs in with a second step (an authenticator app's code).
+    pub two_factor: bool,
+    /// Holds an office (administrator, staff, judge) that waits for two-step sign-in: until it
+    /// is on, the roles above are withheld and the person acts as a citizen.
+    pub office_waiting: bool,
 }
 
 impl Viewer {
@@ -69,6 +74,8 @@ mod tests {
             unread_notifications: 0,
             is_judge: false,
             locale: Locale::Vi,
+            two_factor: false,
+            office_waiting: false,
         }
     }
 

@@ -62,6 +62,7 @@ pub struct Found {
 /// it judges.
 const FACTS: &str = "(SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS unread, \
     (SELECT COUNT(*) FROM judges j WHERE j.user_id = u.id) AS judging, \
+    (SELECT COUNT(*) FROM two_factor tf WHERE tf.user_id = u.id AND tf.enabled_at IS NOT NULL) AS two_step, \
     o.id AS staff_organisation_id, o.name_vi AS staff_organisation_name";
 const STAFF: &str = "LEFT JOIN org_staff st ON st.user_id = u.id \
     LEFT JOIN organisations o ON o.id = st.organisation_id";
@@ -142,7 +143,7 @@ pub async fn settle(
 
 /// Whether the session's person holds an office that changes results.
 fn official(viewer: &Viewer) -> bool {
-    viewer.is_admin || viewer.is_judge || !viewer.staff.is_empty()
+    viewer.is_admin || viewer.is_judge || !viewer.staff.is_empty() || viewer.office_waiting
 }
 
 /// When a found session ends: a citizen's when its stored expiry says; an official's also
@@ -253,7 +254,8 @@ fn viewer_of(
 ) -> Result<Viewer, AppError> {
     let unread: i64 = facts.try_get("", "unread")?;
     let judging: i64 = facts.try_get("", "judging")?;
-    Ok(Viewer {
+    let two_step: i64 = facts.try_get("", "two_step")?;
+    let viewer = Viewer {
         id: account.id,
         display_name: account.display_name,
         email: account.email,
@@ -263,7 +265,25 @@ fn viewer_of(
         unread_notifications: unread.max(0) as u64,
         is_judge: judging > 0,
         locale: crate::i18n::Locale::from_code(&account.locale),
-    })
+        two_factor: two_step > 0,
+        office_waiting: false,
+    };
+    Ok(withhold_office(viewer))
+}
+
+/// An official without two-step sign-in acts as a citizen until they turn it on: a stolen
+/// password alone never changes a result.
+pub fn withhold_office(viewer: Viewer) -> Viewer {
+    if viewer.two_factor || !official(&viewer) {
+        return viewer;
+    }
+    Viewer {
+        is_admin: false,
+        staff: Vec::new(),
+        is_judge: false,
+        office_waiting: true,
+        ..viewer
+    }
 }
 
 /// The viewer for an account: its roles and unread notifications.
@@ -409,6 +429,8 @@ mod tests {
                 unread_notifications: 0,
                 is_judge: false,
                 locale: crate::i18n::Locale::Vi,
+                two_factor: true,
+                office_waiting: false,
             },
         }
     }

@@ -69,6 +69,24 @@ pub async fn hit(db: &impl ConnectionTrait, limit: Limit, subject: &str) -> Resu
     Ok(())
 }
 
+/// Counts `amount` (bytes of an upload, say) against `subject`; refused, and not counted, once
+/// this window's total would pass `max`.
+pub async fn hit_by(
+    db: &impl ConnectionTrait,
+    limit: Limit,
+    subject: &str,
+    amount: i64,
+) -> Result<(), AppError> {
+    let now = Utc::now();
+    let (key, ends) = limit.key(subject, now);
+    let total = raise(db, &key, ends, amount).await?;
+    if total > limit.max {
+        raise(db, &key, ends, -amount).await?;
+        return Err(Limit::refused(ends, now));
+    }
+    Ok(())
+}
+
 /// Counts one try of `subject` that already happened (a wrong answer), refusing nothing: what
 /// [`check`] reads next time.
 pub async fn count(db: &impl ConnectionTrait, limit: Limit, subject: &str) -> Result<(), AppError> {

@@ -116,6 +116,10 @@ pub async fn seed(db: &(impl ConnectionTrait + TransactionTrait)) -> Result<(), 
     seat(db, &hotline, &hang, &admin, true).await?;
     seat(db, &hotline, &phuc, &admin, false).await?;
     seat(db, &hotline, &khoa, &admin, false).await?;
+    // Seated, they are judges now, and act as the site sees judges (two-step sign-in on).
+    let khoa = viewer(db, "giamkhao@vidan.local").await?;
+    let hang = viewer(db, "hang@vidan.local").await?;
+    let phuc = viewer(db, "phuc@vidan.local").await?;
     let declared = judging::declare(
         db,
         &phuc,

@@ -540,6 +540,11 @@ pub async fn seed(db: &DatabaseConnection, scale: &Scale) -> Result<Fixture, App
     )
     .await?;
     bulk(&txn, active(seats)).await?;
+    // Judges act only with two-step sign-in on; theirs are on (their sessions are made below).
+    for j in 0..scale.drafting_judges {
+        crate::auth::two_factor::enable_for_demo(&txn, drafting_judge(j), &format!("judge{j}"))
+            .await?;
+    }
 
     // Votes: the city-wide people's choice (three votes each), closed votes of finished
     // challenges, and the rush's settings (one vote each, totals shown live) with no vote yet.

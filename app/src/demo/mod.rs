@@ -160,6 +160,7 @@ pub async fn seed_if_empty(
     judging::seed(db).await?;
     votes::seed(db).await?;
     pilots::seed(db, storage).await?;
+    officials_sign_in_in_two_steps(db).await?;
     crate::audit::service::Record::new("demo.seed", "site", None)
         .reason("Dữ liệu mẫu cho lần chạy đầu tiên")
         .details(serde_json::json!({ "organisations": 7, "accounts": DEMO_ACCOUNTS.len() }))
@@ -175,4 +176,22 @@ fn org(vi: &str, en: &str, kind: &str, parent_id: Option<i64>) -> NewOrganisatio
         kind: kind.into(),
         parent_id,
     }
+}
+
+/// The demo's officials (its administrator, staff and judges) sign in in two steps, as every
+/// official must; their secrets are public, and the demo site's code page shows their codes.
+async fn officials_sign_in_in_two_steps(db: &impl ConnectionTrait) -> Result<(), AppError> {
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT id, email FROM users WHERE is_admin = TRUE \
+             OR id IN (SELECT user_id FROM org_staff) OR id IN (SELECT user_id FROM judges)",
+        ))
+        .await?;
+    for row in rows {
+        let id: i64 = row.try_get("", "id")?;
+        let email: String = row.try_get("", "email")?;
+        crate::auth::two_factor::enable_for_demo(db, id, &email).await?;
+    }
+    Ok(())
 }

@@ -93,6 +93,12 @@ pub async fn invite_judge(challenge_id: i64, email: String) -> Result<(), AppErr
     use crate::i18n::{Locale, k};
     use crate::notify::model::NotificationKind;
     let (c, staff, db) = managed(challenge_id).await?;
+    crate::auth::throttle::hit(
+        &db,
+        crate::account::rules::INVITATIONS_PER_DAY,
+        &staff.id.to_string(),
+    )
+    .await?;
     let (token, account) = super::service::invite(&db, &staff, &c, &email).await?;
     let link = format!("/judging/invitations/{token}");
     let params = [

@@ -603,6 +603,10 @@ async fn seat(
         .one(db)
         .await?
         .ok_or(AppError::Forbidden)?;
+    if !viewer.is_judge {
+        // A judge whose seat waits for two-step sign-in.
+        return Err(crate::auth::ctx::refusal(viewer));
+    }
     let c = crate::challenge::service::find(db, challenge_id).await?;
     let p = panel_of(db, challenge_id).await?;
     Ok((j, c, p))
@@ -900,6 +904,9 @@ pub async fn my_panels(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
 ) -> Result<Vec<JudgeChallenge>, AppError> {
+    if viewer.office_waiting {
+        return Err(AppError::TwoFactorNeeded);
+    }
     let seats = judge::Entity::find()
         .filter(judge::Column::UserId.eq(viewer.id))
         .all(db)
@@ -1162,6 +1169,9 @@ pub async fn judge_may_read(
     entry_id: i64,
     viewer: &Viewer,
 ) -> Result<bool, sea_orm::DbErr> {
+    if !viewer.is_judge {
+        return Ok(false);
+    }
     Ok(assignment::Entity::find_by_id((entry_id, viewer.id))
         .one(db)
         .await?

@@ -14,6 +14,7 @@ pub fn Header(viewer: Option<Viewer>) -> impl IntoView {
     let is_staff = viewer.as_ref().is_some_and(|v| v.is_staff());
     let is_judge = viewer.as_ref().is_some_and(|v| v.is_judge);
     let signed_in = viewer.is_some();
+    let office_waiting = viewer.as_ref().is_some_and(|v| v.office_waiting);
     view! {
         <header class="site-header">
             <div class="container header-top">
@@ -49,6 +50,14 @@ pub fn Header(viewer: Option<Viewer>) -> impl IntoView {
                     <A href="/admin/audit" exact=true>{t(k::NAV_AUDIT)}</A>
                 })}
             </nav>
+            {office_waiting.then(|| view! {
+                <div class="office-banner" role="status">
+                    <p class="container">
+                        {t(k::TWO_STEP_BANNER)}
+                        <a href="/account#two-step-heading">{t(k::TWO_STEP_BANNER_LINK)}</a>
+                    </p>
+                </div>
+            })}
         </header>
     }
 }

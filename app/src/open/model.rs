@@ -351,7 +351,8 @@ pub struct Kpi {
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Comment {
     pub id: i64,
-    /// Absent when the author deleted their account.
+    /// Always absent: commenters are citizens, and the open data names no citizen. (Kept so
+    /// that clients written against earlier answers still read it.)
     pub author: Option<String>,
     /// Absent when staff hid the comment.
     pub body: Option<String>,
@@ -362,6 +363,7 @@ pub struct Comment {
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Update {
     pub id: i64,
+    /// The official who wrote for the city, or the team's name for the team's updates.
     pub author: String,
     pub by_team: bool,
     pub body: String,

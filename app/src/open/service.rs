@@ -537,7 +537,7 @@ pub async fn pilot(
         origin: api::Origin {
             challenge: p.origin.challenge_slug,
             entry_title: p.origin.entry_title,
-            team: p.origin.team_name,
+            team: p.origin.team_name.clone(),
             award: p.origin.award,
             reports: p.origin.reports.into_iter().map(|(id, _)| id).collect(),
         },
@@ -567,7 +567,13 @@ pub async fn pilot(
             .into_iter()
             .map(|u| api::Update {
                 id: u.id,
-                author: u.author_name,
+                // An official writes for the city under their name; a team's member is a
+                // citizen, and the team speaks.
+                author: if u.by_team {
+                    p.origin.team_name.clone()
+                } else {
+                    u.author_name
+                },
                 by_team: u.by_team,
                 body: u.body,
                 photos: u.photos.iter().map(api::File::from).collect(),
@@ -577,7 +583,8 @@ pub async fn pilot(
                     .into_iter()
                     .map(|c| api::Comment {
                         id: c.id,
-                        author: (!c.author_name.is_empty()).then_some(c.author_name),
+                        // Commenters are citizens: the open data names none of them.
+                        author: None,
                         body: c.hidden_reason.is_none().then_some(c.body),
                         hidden_reason: c.hidden_reason,
                         created_at: city_time(c.created_at),

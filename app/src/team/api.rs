@@ -56,6 +56,12 @@ pub async fn invite_member(team_id: i64, email: String) -> Result<(), AppError> 
     use crate::notify::model::NotificationKind;
     let owner = ctx::require_verified()?;
     let db = ctx::db()?;
+    crate::auth::throttle::hit(
+        &db,
+        crate::account::rules::INVITATIONS_PER_DAY,
+        &owner.id.to_string(),
+    )
+    .await?;
     let (token, account, team, challenge) =
         super::service::invite(&db, &owner, team_id, &email).await?;
     let link = format!("/teams/invitations/{token}");

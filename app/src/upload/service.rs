@@ -93,6 +93,11 @@ pub fn check(purpose: Purpose, field: &str, file: &Incoming) -> Result<FileKind,
         .ok_or_else(|| vec![FieldError::new(field, purpose.accepted_key())])
 }
 
+/// Bytes one account may upload in a day: a team's entry with its largest files several times
+/// over, not a disk filled overnight.
+pub const BYTES_PER_ACCOUNT_PER_DAY: crate::auth::throttle::Limit =
+    crate::auth::throttle::Limit::new("upload_bytes", 300 * 1024 * 1024, chrono::Duration::days(1));
+
 /// Checks a file against its purpose, strips location metadata from images, and stores it.
 pub async fn store(
     db: &impl ConnectionTrait,
@@ -105,6 +110,20 @@ pub async fn store(
     let refuse = |key: &str| vec![FieldError::new(field, key)];
     let kind = check(purpose, field, &file)?;
     let data = strip_metadata(kind, &file.bytes).map_err(|_| refuse("error.file_unreadable"))?;
+    crate::auth::throttle::hit_by(
+        db,
+        BYTES_PER_ACCOUNT_PER_DAY,
+        &owner_id.to_string(),
+        data.len() as i64,
+    )
+    .await
+    .map_err(|e| match e {
+        crate::error::AppError::RateLimited { .. } => refuse("error.upload_quota"),
+        other => {
+            let _ = crate::error::internal(other);
+            refuse("error.file_not_stored")
+        }
+    })?;
     let sha256 = hex::encode(Sha256::digest(&data));
     // The bytes first: a row never points at bytes that are not there. (Bytes whose row is
     // then rolled back stay, unreferenced, under their hash.)

@@ -3,11 +3,20 @@
 //! an in-process broadcast on SQLite (one instance). Each instance's hub then wakes the pages
 //! following that challenge's totals.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use sea_orm::{DatabaseBackend, DatabaseConnection, Statement};
 use tokio::sync::broadcast;
 
 /// The PostgreSQL channel instances tell each other on.
 pub const CHANNEL: &str = "vidan_votes";
+
+/// Pages one network address may keep following at once on an instance (a school's computer
+/// room behind one address, each pupil's page open on the vote).
+pub const FOLLOWERS_PER_ADDRESS: usize = 30;
+/// Pages an instance keeps following at once; past it, the page shows the totals it loaded.
+pub const FOLLOWERS_PER_INSTANCE: usize = 5_000;
 
 /// One per server instance: says "votes of challenge N changed" to whoever follows.
 #[derive(Clone)]
@@ -15,6 +24,13 @@ pub struct Hub {
     tx: broadcast::Sender<i64>,
     /// The last totals counted on this instance.
     pub totals: super::totals::TotalsCache,
+    followers: Arc<Mutex<Followers>>,
+}
+
+#[derive(Default)]
+struct Followers {
+    all: usize,
+    by_address: HashMap<String, usize>,
 }
 
 impl Default for Hub {
@@ -22,6 +38,26 @@ impl Default for Hub {
         Hub {
             tx: broadcast::channel(256).0,
             totals: Default::default(),
+            followers: Default::default(),
+        }
+    }
+}
+
+/// A page following the totals, counted against its address until the stream ends.
+pub struct Follower {
+    followers: Arc<Mutex<Followers>>,
+    address: String,
+}
+
+impl Drop for Follower {
+    fn drop(&mut self) {
+        let mut f = self.followers.lock().unwrap_or_else(|e| e.into_inner());
+        f.all = f.all.saturating_sub(1);
+        if let Some(n) = f.by_address.get_mut(&self.address) {
+            *n -= 1;
+            if *n == 0 {
+                f.by_address.remove(&self.address);
+            }
         }
     }
 }
@@ -29,6 +65,27 @@ impl Default for Hub {
 impl Hub {
     pub fn subscribe(&self) -> broadcast::Receiver<i64> {
         self.tx.subscribe()
+    }
+
+    /// A place among the followers for a page from `address`, if its address and this instance
+    /// have room (`per_address`, `per_instance`).
+    pub fn follow(
+        &self,
+        address: &str,
+        per_address: usize,
+        per_instance: usize,
+    ) -> Option<Follower> {
+        let mut f = self.followers.lock().unwrap_or_else(|e| e.into_inner());
+        let mine = f.by_address.get(address).copied().unwrap_or(0);
+        if mine >= per_address || f.all >= per_instance {
+            return None;
+        }
+        f.all += 1;
+        f.by_address.insert(address.to_owned(), mine + 1);
+        Some(Follower {
+            followers: self.followers.clone(),
+            address: address.to_owned(),
+        })
     }
 
     /// Wakes this instance's followers of `challenge_id` (no follower is fine).

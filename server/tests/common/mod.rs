@@ -60,6 +60,8 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
     pg_name: Option<String>,
     pub s3: Option<app::upload::storage::S3Config>,
+    /// The administrator, signed in (both steps) once per app: a code is accepted only once.
+    admin: tokio::sync::OnceCell<Visitor>,
 }
 
 #[derive(Default)]
@@ -67,6 +69,7 @@ pub struct Options {
     pub smtp: Option<SmtpConfig>,
     pub demo_data: bool,
     pub api_requests_per_minute: Option<u32>,
+    pub registrations_per_hour: Option<u32>,
     /// Anonymous pages kept this long (0, the default here: every request renders).
     pub page_cache_ms: u64,
     /// How long a page may take before the visitor is told the server is busy (15 s).
@@ -147,6 +150,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         scheduler_interval_secs: 1,
         max_connections: 8,
         api_requests_per_minute: options.api_requests_per_minute.unwrap_or(10_000),
+        registrations_per_hour: options.registrations_per_hour.unwrap_or(10_000),
         page_cache_ms: options.page_cache_ms,
         page_deadline_ms: options.page_deadline_ms.unwrap_or(15_000),
         db_acquire_timeout_ms: options.db_acquire_timeout_ms.unwrap_or(10_000),
@@ -167,6 +171,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         _dir: dir,
         pg_name,
         s3: options.s3,
+        admin: tokio::sync::OnceCell::new(),
     }
 }
 
@@ -186,6 +191,7 @@ pub async fn spawn_second_instance(first: &TestApp) -> String {
         scheduler_interval_secs: 1,
         max_connections: 8,
         api_requests_per_minute: 10_000,
+        registrations_per_hour: 10_000,
         page_cache_ms: 0,
         page_deadline_ms: 15_000,
         db_acquire_timeout_ms: 10_000,
@@ -425,7 +431,16 @@ impl TestApp {
             )
             .await
             .ok();
+        staff.turn_on_two_step().await;
         (org.id, staff)
+    }
+
+    /// The authenticator secret of an account with two-step sign-in on.
+    pub async fn secret_of(&self, email: &str) -> String {
+        self.text(&format!(
+            "SELECT secret FROM two_factor WHERE user_id = (SELECT id FROM users WHERE email = '{email}')"
+        ))
+        .await
     }
 
     /// The first column of the first row of `sql`, as text.
@@ -578,10 +593,17 @@ impl TestApp {
         }
     }
 
+    /// The administrator, signed in with two-step sign-in on (the same browser each call).
     pub async fn admin(&self) -> Visitor {
-        let v = self.visitor();
-        v.sign_in(ADMIN_EMAIL, PASSWORD).await.ok();
-        v
+        self.admin
+            .get_or_init(|| async {
+                let v = self.visitor();
+                v.sign_in(ADMIN_EMAIL, PASSWORD).await.ok();
+                v.turn_on_two_step().await;
+                v
+            })
+            .await
+            .clone()
     }
 }
 
@@ -678,6 +700,60 @@ impl Visitor {
         self.call("account/me", &[]).await.json()
     }
 
+    /// Turns two-step sign-in on from the account page, as an authenticator app would answer;
+    /// returns the secret (base32) and the recovery codes.
+    pub async fn turn_on_two_step(&self) -> (String, Vec<String>) {
+        self.call("account/two-step/begin", &[]).await.ok();
+        let status: app::account::two_step::TwoStepState =
+            self.call("account/two-step", &[]).await.json();
+        let secret = status
+            .pending
+            .expect("a secret waits for its first code")
+            .secret
+            .replace(' ', "");
+        let codes: Vec<String> = self
+            .call(
+                "account/two-step/confirm",
+                &[("code", &current_code(&secret))],
+            )
+            .await
+            .json();
+        (secret, codes)
+    }
+
+    /// Signs a demo account in with the demo password, and an official's second step with the
+    /// demo's public secret.
+    pub async fn sign_in_demo(&self, email: &str) -> Answer {
+        let first = self.sign_in(email, app::demo::DEMO_PASSWORD).await;
+        if !first.location().starts_with("/sign-in/code") {
+            return first;
+        }
+        let secret = app::auth::two_factor::demo_secret(email);
+        self.sign_in_two_steps(email, app::demo::DEMO_PASSWORD, &secret)
+            .await
+    }
+
+    /// Signs in with the password, then the authenticator's code for `secret`: the code of now,
+    /// or of the next step if now's was used (waiting for a fresh step if both were).
+    pub async fn sign_in_two_steps(&self, email: &str, password: &str, secret: &str) -> Answer {
+        loop {
+            let first = self.sign_in(email, password).await;
+            assert!(
+                first.location().starts_with("/sign-in/code"),
+                "the password step leads to the code: {}",
+                first.body
+            );
+            for offset in [0u64, 30] {
+                let code = code_after(secret, offset);
+                let answer = self.call("account/sign-in/code", &[("code", &code)]).await;
+                if answer.status.is_success() || answer.status.is_redirection() {
+                    return answer;
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+        }
+    }
+
     /// The newest six-digit code emailed to `email`, read from the development mailbox.
     pub async fn last_code_for(&self, email: &str) -> String {
         let messages: Vec<app::mail::model::MailboxMessage> =
@@ -689,6 +765,17 @@ impl Visitor {
         one_time_code_in(&message.body_text)
             .unwrap_or_else(|| panic!("no code in: {}", message.body_text))
     }
+}
+
+/// The code an authenticator app shows now for `secret`.
+pub fn current_code(secret: &str) -> String {
+    code_after(secret, 0)
+}
+
+/// The code an authenticator app will show `seconds` from now.
+pub fn code_after(secret: &str, seconds: u64) -> String {
+    let now = chrono::Utc::now().timestamp() as u64;
+    app::auth::two_factor::code_at(secret, now + seconds).expect("a code")
 }
 
 pub fn one_time_code_in(text: &str) -> Option<String> {

@@ -8,7 +8,7 @@ mod sign_in;
 pub use profile::AccountPage;
 pub use register::{RegisterPage, VerifyPage};
 pub use reset::{ForgotPasswordPage, ResetPasswordPage};
-pub use sign_in::SignInPage;
+pub use sign_in::{SignInCodePage, SignInPage};
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

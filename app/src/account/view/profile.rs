@@ -8,6 +8,9 @@ use super::query;
 use crate::account::api::{
     ChangePassword, DeleteAccount, EndSessions, SignOut, UpdateProfile, my_sessions,
 };
+use crate::account::two_step::{
+    TwoStepBegin, TwoStepConfirm, TwoStepNewCodes, TwoStepOff, TwoStepState, two_step_status,
+};
 use crate::auth::Viewer;
 use crate::i18n::{Locale, format_datetime, k, t, tf, use_locale};
 use crate::layout::{FieldInput, FormAlert, SignInPrompt, SubmitButton, error_signal, field_error};
@@ -84,6 +87,7 @@ fn AccountForms(viewer: Viewer) -> impl IntoView {
                     <SubmitButton label=k::ACCOUNT_PASSWORD_SUBMIT pending=password.pending()/>
                 </ActionForm>
             </section>
+            <TwoStep/>
             <Sessions/>
             <EmailPreferences/>
             <section class="card" aria-labelledby="roles-heading">
@@ -217,6 +221,99 @@ fn EmailPreferences() -> impl IntoView {
                 </Transition>
                 <SubmitButton label=k::ACCOUNT_SAVE pending=save.pending()/>
             </ActionForm>
+        </section>
+    }
+}
+
+/// Two-step sign-in: set up with a QR code and a first code; when on, new recovery codes or
+/// turning it off, each with a current code. Recovery codes are shown once, as they are made.
+#[component]
+fn TwoStep() -> impl IntoView {
+    let locale = use_locale();
+    let begin = ServerAction::<TwoStepBegin>::new();
+    let confirm = ServerAction::<TwoStepConfirm>::new();
+    let new_codes = ServerAction::<TwoStepNewCodes>::new();
+    let off = ServerAction::<TwoStepOff>::new();
+    let begin_error = error_signal(move || begin.value().get());
+    let confirm_error = error_signal(move || confirm.value().get());
+    let codes_error = error_signal(move || new_codes.value().get());
+    let off_error = error_signal(move || off.value().get());
+    let status = Resource::new(
+        move || {
+            (
+                begin.version().get(),
+                confirm.version().get(),
+                new_codes.version().get(),
+                off.version().get(),
+            )
+        },
+        |_| two_step_status(),
+    );
+    // The codes just made, from whichever form made them.
+    let fresh_codes = move || {
+        new_codes
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .or_else(|| confirm.value().get().and_then(Result::ok))
+    };
+    view! {
+        <section class="card" aria-labelledby="two-step-heading">
+            <h2 id="two-step-heading">{t(k::TWO_STEP_TITLE)}</h2>
+            <p class="muted">{t(k::TWO_STEP_INTRO)}</p>
+            {move || fresh_codes().map(|codes| view! {
+                <div class="alert alert-success" role="status">
+                    <strong>{t(k::TWO_STEP_CODES_TITLE)}</strong>
+                    <p>{t(k::TWO_STEP_CODES_INTRO)}</p>
+                </div>
+                <ul class="recovery-codes" aria-label=t(k::TWO_STEP_CODES_TITLE)>
+                    {codes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}
+                </ul>
+            })}
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match status.await {
+                        Err(e) => view! { <p class="alert alert-error">{e.message(locale)}</p> }.into_any(),
+                        Ok(TwoStepState { enabled_at: Some(at), recovery_left, .. }) => view! {
+                            <p class="alert alert-success" role="status">{tf(k::TWO_STEP_ON_SINCE, &[("at", &format_datetime(at)), ("n", &recovery_left.to_string())])}</p>
+                            <ActionForm action=new_codes>
+                                <FormAlert error=codes_error/>
+                                <FieldInput name="code" id="new-codes-code" label=k::TWO_STEP_MANAGE_CODE autocomplete="one-time-code" error=field_error(codes_error, "code")/>
+                                <SubmitButton label=k::TWO_STEP_NEW_CODES pending=new_codes.pending()/>
+                            </ActionForm>
+                            <details class="secondary-form">
+                                <summary>{t(k::TWO_STEP_TURN_OFF)}</summary>
+                                <p class="muted small">{t(k::TWO_STEP_TURN_OFF_NOTE)}</p>
+                                <ActionForm action=off>
+                                    <FormAlert error=off_error/>
+                                    <FieldInput name="code" id="off-code" label=k::TWO_STEP_MANAGE_CODE autocomplete="one-time-code" error=field_error(off_error, "code")/>
+                                    <button type="submit" class="button-secondary" disabled=move || off.pending().get()>{t(k::TWO_STEP_TURN_OFF)}</button>
+                                </ActionForm>
+                            </details>
+                        }.into_any(),
+                        Ok(TwoStepState { pending: Some(secret), required, .. }) => view! {
+                            {required.then(|| view! { <p class="alert alert-info" role="status">{t(k::TWO_STEP_REQUIRED)}</p> })}
+                            <p>{t(k::TWO_STEP_SCAN)}</p>
+                            // Drawn by the server from the secret alone: no text of anyone's in it.
+                            <div class="qr" inner_html=secret.qr_svg.clone()></div>
+                            <p class="small">{t(k::TWO_STEP_TYPE_SECRET)}<br/><code class="secret-key">{secret.secret.clone()}</code></p>
+                            <p>{t(k::TWO_STEP_ENTER_CODE)}</p>
+                            <ActionForm action=confirm>
+                                <FormAlert error=confirm_error/>
+                                <FieldInput name="code" id="confirm-code" label=k::TWO_STEP_CODE autocomplete="one-time-code" inputmode="numeric" error=field_error(confirm_error, "code")/>
+                                <SubmitButton label=k::TWO_STEP_CONFIRM pending=confirm.pending()/>
+                            </ActionForm>
+                        }.into_any(),
+                        Ok(TwoStepState { required, .. }) => view! {
+                            {required.then(|| view! { <p class="alert alert-info" role="status">{t(k::TWO_STEP_REQUIRED)}</p> })}
+                            <ActionForm action=begin>
+                                <FormAlert error=begin_error/>
+                                <SubmitButton label=k::TWO_STEP_BEGIN pending=begin.pending()/>
+                            </ActionForm>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
         </section>
     }
 }

@@ -387,7 +387,7 @@ fn UpdateItem(u: UpdateView, can_moderate: bool, actions: Actions) -> impl IntoV
     view! {
         <li class="card update" id=format!("update-{uid}")>
             <p class="update-meta">
-                <strong>{u.author_name.clone()}</strong>
+                <strong>{if u.author_name.is_empty() { t(k::ACCOUNT_DELETED).to_owned() } else { u.author_name.clone() }}</strong>
                 <span class="tag">{if u.by_team { t(k::PILOT_BY_TEAM) } else { t(k::PILOT_BY_CITY) }}</span>
                 <time class="muted small">{format_datetime(u.created_at)}</time>
             </p>

@@ -1,0 +1,184 @@
+//! Two-step sign-in, as a person meets it: turning it on from the account page (a QR code for
+//! the authenticator app, then ten recovery codes to keep on paper), and giving the app's code
+//! after the password.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// The account page's two-step card.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TwoStepState {
+    pub enabled_at: Option<DateTime<Utc>>,
+    pub recovery_left: i64,
+    /// A secret waiting for the app's first code: what to scan or type.
+    pub pending: Option<PendingSecret>,
+    /// The person holds an office that waits for two-step sign-in.
+    pub required: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PendingSecret {
+    pub secret: String,
+    /// The QR code (SVG drawn by the server from the secret alone).
+    pub qr_svg: String,
+}
+
+/// The second step's page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WaitingCode {
+    /// A sign-in waits for its code (else the password must be given again).
+    pub waiting: bool,
+    /// On the demo site, the code the demo account's app would show.
+    pub demo_code: Option<String>,
+}
+
+#[server(prefix = "/api", endpoint = "account/two-step")]
+pub async fn two_step_status() -> Result<TwoStepState, AppError> {
+    use crate::auth::{ctx, two_factor};
+    let viewer = ctx::require_user()?;
+    let db = ctx::db()?;
+    let state = two_factor::state(&db, viewer.id).await?;
+    let pending = two_factor::pending(&db, viewer.id, &viewer.email)
+        .await?
+        .map(|e| PendingSecret {
+            secret: e.secret,
+            qr_svg: e.qr_svg,
+        });
+    Ok(TwoStepState {
+        enabled_at: state.enabled_at,
+        recovery_left: state.recovery_left,
+        pending,
+        required: viewer.office_waiting,
+    })
+}
+
+/// Draws a new secret for the authenticator app (the card then shows its QR code).
+#[server(prefix = "/api", endpoint = "account/two-step/begin")]
+pub async fn two_step_begin() -> Result<(), AppError> {
+    use crate::auth::{ctx, two_factor};
+    let viewer = ctx::require_user()?;
+    two_factor::begin(&ctx::db()?, viewer.id, &viewer.email).await?;
+    Ok(())
+}
+
+/// Turns two-step sign-in on with the app's first code; answers the recovery codes, shown once.
+/// Other browsers signed in with the password alone are signed out.
+#[server(prefix = "/api", endpoint = "account/two-step/confirm")]
+pub async fn two_step_confirm(code: String) -> Result<Vec<String>, AppError> {
+    use crate::auth::{ctx, session, two_factor};
+    let viewer = ctx::require_user()?;
+    let auth = ctx::request_auth()?;
+    let db = ctx::db()?;
+    let codes = two_factor::confirm(&db, viewer.id, &code).await?;
+    session::end_all_for(&db, viewer.id, auth.session_id.as_deref()).await?;
+    crate::audit::service::Record::new("account.two_step_on", "user", Some(viewer.id))
+        .by_requester()
+        .save(&db)
+        .await?;
+    Ok(codes)
+}
+
+/// New recovery codes for old ones, with a current code from the app (or a recovery code).
+#[server(prefix = "/api", endpoint = "account/two-step/recovery-codes")]
+pub async fn two_step_new_codes(code: String) -> Result<Vec<String>, AppError> {
+    use crate::auth::{ctx, two_factor};
+    let viewer = ctx::require_user()?;
+    let db = ctx::db()?;
+    prove(&db, viewer.id, &code).await?;
+    let codes = two_factor::replace_recovery_codes(&db, viewer.id).await?;
+    crate::audit::service::Record::new("account.two_step_new_codes", "user", Some(viewer.id))
+        .by_requester()
+        .save(&db)
+        .await?;
+    Ok(codes)
+}
+
+/// Turns two-step sign-in off, with a current code (an official's roles wait again).
+#[server(prefix = "/api", endpoint = "account/two-step/off")]
+pub async fn two_step_off(code: String) -> Result<(), AppError> {
+    use crate::auth::{ctx, two_factor};
+    let viewer = ctx::require_user()?;
+    let db = ctx::db()?;
+    prove(&db, viewer.id, &code).await?;
+    two_factor::turn_off(&db, viewer.id).await?;
+    crate::audit::service::Record::new("account.two_step_off", "user", Some(viewer.id))
+        .by_requester()
+        .save(&db)
+        .await?;
+    leptos_axum::redirect("/account#two-step-heading");
+    Ok(())
+}
+
+/// A right code for the account, counted against its daily wrong codes.
+#[cfg(feature = "ssr")]
+async fn prove(db: &sea_orm::DatabaseConnection, user_id: i64, code: &str) -> Result<(), AppError> {
+    use crate::auth::{throttle, two_factor};
+    let subject = user_id.to_string();
+    throttle::hit(db, two_factor::CODES_PER_ACCOUNT_PER_DAY, &subject).await?;
+    if !two_factor::accept(db, user_id, code).await? {
+        return Err(AppError::invalid("code", "error.two_factor_code_wrong"));
+    }
+    throttle::give_back(db, two_factor::CODES_PER_ACCOUNT_PER_DAY, &subject).await
+}
+
+#[server(prefix = "/api", endpoint = "account/sign-in/step")]
+pub async fn code_step() -> Result<WaitingCode, AppError> {
+    use crate::auth::{ctx, two_factor};
+    let db = ctx::db()?;
+    let Some(token) = ctx::request_private_cookie(two_factor::STEP_COOKIE) else {
+        return Ok(WaitingCode {
+            waiting: false,
+            demo_code: None,
+        });
+    };
+    let user = two_factor::peek(&db, &token).await?;
+    let demo = ctx::server_ctx()?.settings.demo_hints;
+    let demo_code = match (user, demo) {
+        (Some(id), true) => two_factor::demo_hint(&db, id).await?,
+        _ => None,
+    };
+    Ok(WaitingCode {
+        waiting: user.is_some(),
+        demo_code,
+    })
+}
+
+/// The second step of signing in: the app's code (or a recovery code) for the password given
+/// a moment ago in this browser.
+#[server(prefix = "/api", endpoint = "account/sign-in/code")]
+pub async fn sign_in_code(code: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::account::entity::user;
+    use crate::auth::{ctx, two_factor};
+    use sea_orm::EntityTrait;
+    let db = ctx::db()?;
+    let token = ctx::request_private_cookie(two_factor::STEP_COOKIE)
+        .ok_or_else(|| AppError::conflict("error.two_factor_step_expired"))?;
+    let user_id = two_factor::waiting(&db, &token)
+        .await?
+        .ok_or_else(|| AppError::conflict("error.two_factor_step_expired"))?;
+    let account = user::Entity::find_by_id(user_id)
+        .one(&db)
+        .await?
+        .ok_or_else(|| AppError::conflict("error.two_factor_step_expired"))?;
+    let proved = prove(&db, user_id, &code).await;
+    let action = if proved.is_ok() {
+        "account.two_step"
+    } else {
+        "account.two_step_failed"
+    };
+    crate::audit::service::Record::new(action, "user", Some(user_id))
+        .by_account(account.id, &account.display_name)
+        .from_address(&ctx::request_auth()?.ip)
+        .save(&db)
+        .await?;
+    proved?;
+    two_factor::done_waiting(&db, &token).await?;
+    ctx::set_cookie(ctx::private_cookie(two_factor::STEP_COOKIE, "", 0));
+    let device = ctx::request_private_cookie(super::service::DEVICE_COOKIE);
+    super::api::finish_sign_in(&db, &account, device).await?;
+    leptos_axum::redirect(&super::api::safe_next(next.as_deref()));
+    Ok(())
+}
