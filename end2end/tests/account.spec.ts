@@ -96,7 +96,8 @@ test('a new citizen registers, verifies by email, signs in, switches language an
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByText('Chào Nguyễn Thị Lan')).toBeVisible();
 
-  await page.getByRole('button', { name: 'Đăng xuất' }).first().click();
+  await page.goto('/account');
+  await page.getByRole('button', { name: 'Đăng xuất' }).last().click();
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByRole('link', { name: 'Đăng nhập' }).first()).toBeVisible();
 });

@@ -266,9 +266,13 @@ async fn pilot_feed(
 }
 
 /// The ballots of a closed vote, for anyone to recount (the same as `/api/votes/ballots` in JSON).
-async fn ballots_csv(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+async fn ballots_csv(
+    State(state): State<AppState>,
+    Extension(auth): Extension<app::auth::ctx::RequestAuth>,
+    Path(slug): Path<String>,
+) -> Response {
     use app::error::AppError;
-    match app::vote::service::ballots(&state.db, &slug).await {
+    match app::vote::service::ballots_for(&state.db, &slug, &auth.ip).await {
         Ok(ballots) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -282,6 +286,11 @@ async fn ballots_csv(State(state): State<AppState>, Path(slug): Path<String>) ->
             .into_response(),
         Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
         Err(AppError::Conflict { .. }) => StatusCode::CONFLICT.into_response(),
+        Err(AppError::RateLimited { retry_after_secs }) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, retry_after_secs.to_string())],
+        )
+            .into_response(),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }

@@ -347,6 +347,19 @@ async fn after_the_close_anyone_downloads_the_ballots_and_recounts(backend: Back
     assert!(!page.open && page.voters == Some(3) && page.totals.is_some());
 }
 
+/// Ballots are listed for a recount, not a thousand times: an address asks ten times an hour.
+async fn one_address_downloads_the_ballots_ten_times_an_hour(backend: Backend) {
+    let app = common::spawn_demo(backend).await;
+    let path = "/challenges/dat-lich-hen-truoc-khi-den-lam-thu-tuc/ballots.csv";
+    let v = app.visitor();
+    for _ in 0..app::vote::service::BALLOTS_PER_ADDRESS.max {
+        assert_eq!(v.get(path).await.status(), StatusCode::OK);
+    }
+    let refused = v.get(path).await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.headers().contains_key("retry-after"));
+}
+
 /// The next server-sent event that carries data, as JSON.
 async fn next_event(stream: &mut reqwest::Response, buffer: &mut String) -> serde_json::Value {
     let read = async {
@@ -729,4 +742,5 @@ on_both_databases!(
     a_vote_outside_its_window_is_refused_with_when,
     simultaneous_votes_from_one_account_end_as_one_and_many_accounts_lose_none,
     after_the_close_anyone_downloads_the_ballots_and_recounts,
+    one_address_downloads_the_ballots_ten_times_an_hour,
 );

@@ -79,7 +79,8 @@ pub async fn save_vote_settings(
 /// The ballots and the tally of a closed vote, for anyone to recount.
 #[server(prefix = "/api", endpoint = "votes/ballots")]
 pub async fn load_ballots(slug: String) -> Result<Ballots, AppError> {
-    super::service::ballots(&crate::auth::ctx::db()?, &slug).await
+    use crate::auth::ctx;
+    super::service::ballots_for(&ctx::db()?, &slug, &ctx::request_auth()?.ip).await
 }
 
 /// The votes that deserve a look, for the challenge's staff.

@@ -407,6 +407,31 @@ pub async fn vote_box(
     }))
 }
 
+/// Ballot downloads one network address may ask for in an hour: a recount needs one.
+pub const BALLOTS_PER_ADDRESS: crate::auth::throttle::Limit =
+    crate::auth::throttle::Limit::new("ballots_address", 10, chrono::Duration::hours(1));
+
+/// Ballots listed at once on an instance: a city-wide vote's are hundreds of thousands of rows,
+/// and a burst of downloads waits its turn instead of taking every connection.
+static BALLOTS_AT_ONCE: std::sync::LazyLock<tokio::sync::Semaphore> =
+    std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(2));
+
+/// [`ballots`] for a caller at `ip`, within [`BALLOTS_PER_ADDRESS`] and two at a time per
+/// instance.
+pub async fn ballots_for(
+    db: &impl ConnectionTrait,
+    slug: &str,
+    ip: &str,
+) -> Result<Ballots, AppError> {
+    use crate::auth::throttle;
+    throttle::hit(db, BALLOTS_PER_ADDRESS, &throttle::address_of(ip)).await?;
+    let _turn = BALLOTS_AT_ONCE
+        .acquire()
+        .await
+        .map_err(crate::error::internal)?;
+    ballots(db, slug).await
+}
+
 /// The ballots of a closed vote: one row per vote, an anonymous voter id each, voided ones with
 /// their reason; and the tally from them. Nothing before the close.
 pub async fn ballots(db: &impl ConnectionTrait, slug: &str) -> Result<Ballots, AppError> {
