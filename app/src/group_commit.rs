@@ -101,7 +101,7 @@ impl<J: Send + 'static> Lanes<J> {
 /// Begins a transaction that will write. On SQLite it takes the write lock at once, waiting its
 /// turn (the busy timeout): one that read first would fail at its first write, without waiting,
 /// if another connection had written in between.
-pub async fn begin_writing(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+pub async fn begin_writing<C: sea_orm::TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr> {
     db.begin_with_options(TransactionOptions {
         sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
         ..Default::default()

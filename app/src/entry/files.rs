@@ -110,7 +110,7 @@ pub async fn add(
     file: Incoming,
 ) -> Result<EntryFiles, AppError> {
     let (_, c, e) = changeable(db, viewer, team_id).await?;
-    let txn = db.begin().await?;
+    let txn = crate::group_commit::begin_writing(db).await?;
     if current_ids(&txn, e.id).await?.len() >= MAX_ATTACHMENTS {
         return Err(AppError::Invalid(vec![
             crate::error::FieldError::new("file", "error.too_many_files")

@@ -267,7 +267,7 @@ pub async fn submit(
     let (t, c) = team_of(db, viewer, team_id).await?;
     let deadline = closes_at(&c, &load_or_create(db, &t).await?);
     check_open(deadline, Utc::now())?;
-    let txn = db.begin().await?;
+    let txn = crate::group_commit::begin_writing(db).await?;
     let current = load_or_create(&txn, &t).await?;
     if current.version != base_version {
         return Err(changed_since(&txn, &current, &fields_of(&current)).await?);

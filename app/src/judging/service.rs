@@ -434,7 +434,7 @@ pub async fn save_rubric(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let txn = db.begin().await?;
+    let txn = crate::group_commit::begin_writing(db).await?;
     if any_score(&txn, c.id).await? {
         return Err(AppError::conflict("error.rubric_locked"));
     }
@@ -568,7 +568,7 @@ pub async fn respond(
             return Err(err);
         }
     }
-    let txn = db.begin().await?;
+    let txn = crate::group_commit::begin_writing(db).await?;
     if accept
         && judge::Entity::find_by_id((c.id, viewer.id))
             .one(&txn)
@@ -661,7 +661,7 @@ pub async fn declare(
         return Err(AppError::Invalid(errors));
     }
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::group_commit::begin_writing(db).await?;
     let mut made = Vec::new();
     for id in &d.team_ids {
         made.push(
@@ -719,7 +719,7 @@ pub async fn auto_assign(
 ) -> Result<(usize, Vec<(String, usize)>), AppError> {
     let p = panel_of(db, c.id).await?;
     refuse_if_closed(&p)?;
-    let txn = db.begin().await?;
+    let txn = crate::group_commit::begin_writing(db).await?;
     let entries = eligible(&txn, c.id).await?;
     let judges: Vec<i64> = judge::Entity::find()
         .filter(judge::Column::ChallengeId.eq(c.id))

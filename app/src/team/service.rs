@@ -309,7 +309,7 @@ pub async fn respond(
         (None, None) => return Err(AppError::NotFound),
     };
     let t = find(db, i.team_id).await?;
-    let txn = db.begin().await?;
+    let txn = crate::group_commit::begin_writing(db).await?;
     if accept {
         let c = open_challenge(&txn, t.challenge_id).await?;
         if let Err(err) = add_member(&txn, &t, &c, viewer).await {
