@@ -321,14 +321,7 @@ async fn at_the_deadline_changes_are_refused_with_the_time_it_closed(backend: Ba
 async fn staff_list_entries_mark_one_ineligible_and_extend_one_team(backend: Backend) {
     let app = spawn_app(backend).await;
     let (team, owner, member) = team_of_two(&app, Duration::seconds(6)).await;
-    let staff = app.visitor();
-    staff
-        .sign_in_two_steps(
-            "canbo@p1.vn",
-            common::PASSWORD,
-            &app.secret_of("canbo@p1.vn").await,
-        )
-        .await;
+    let staff = app.official_again("canbo@p1.vn").await;
     let v = get(&owner, team).await.version;
     save(&owner, team, v, &complete("Số thứ tự qua tin nhắn"))
         .await

@@ -389,14 +389,7 @@ async fn organisers_never_compete_and_nobody_judges_a_challenge_they_compete_in(
     let app = spawn_app(backend).await;
     let challenge = open_challenge(&app, 5, Duration::days(20)).await;
     let c = challenge.to_string();
-    let staff = app.visitor();
-    staff
-        .sign_in_two_steps(
-            "canbo@p1.vn",
-            common::PASSWORD,
-            &app.secret_of("canbo@p1.vn").await,
-        )
-        .await;
+    let staff = app.official_again("canbo@p1.vn").await;
     staff
         .call("judging/setup", &[("challenge_id", &c)])
         .await

@@ -435,6 +435,14 @@ impl TestApp {
         (org.id, staff)
     }
 
+    /// An official (who turned two-step sign-in on earlier) signed in again in a new browser.
+    pub async fn official_again(&self, email: &str) -> Visitor {
+        let v = self.visitor();
+        v.sign_in_two_steps(email, PASSWORD, &self.secret_of(email).await)
+            .await;
+        v
+    }
+
     /// The authenticator secret of an account with two-step sign-in on.
     pub async fn secret_of(&self, email: &str) -> String {
         self.text(&format!(
