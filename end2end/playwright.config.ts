@@ -27,7 +27,7 @@ export default defineConfig({
   },
   projects: [
     { name: 'desktop', use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 900 }, launchOptions: chromium } },
-    { name: 'phone', testIgnore: /(judging|pilots)-journey\.spec\.ts/, use: { ...devices['Pixel 5'], viewport: { width: 360, height: 740 }, launchOptions: chromium } },
+    { name: 'phone', testIgnore: /((judging|pilots)-journey|blind-judging)\.spec\.ts/, use: { ...devices['Pixel 5'], viewport: { width: 360, height: 740 }, launchOptions: chromium } },
   ],
   webServer: {
     command: `rm -rf ${site}/e2e && mkdir -p ${site}/e2e && exec ${target}/debug/vidan`,

@@ -163,7 +163,10 @@ pub fn App() -> impl IntoView {
         <Meta name="theme-color" content="#0b5d4b"/>
         // The site's name stays the title while a page's own code is still loading.
         <Title text=SITE_NAME formatter=|title: String| {
-            if title == SITE_NAME { title } else { format!("{title} · {SITE_NAME}") }
+            let title = if title == SITE_NAME { title } else { format!("{title} · {SITE_NAME}") };
+            // The server writes <title> into the page as it is given (a team named
+            // "</title><script>…" would close it); the browser sets it as text.
+            if cfg!(feature = "ssr") { escape_title(&title) } else { title }
         }/>
         <Router>
             <a class="skip-link" href="#main">{t(k::SKIP_TO_CONTENT)}</a>
@@ -239,6 +242,24 @@ pub fn hydrate() {
             let _ = location.reload();
         }
     });
-    // Waits for the opened page's piece of WebAssembly before hydrating it.
-    leptos::mount::hydrate_lazy(App);
+    // Waits for the opened page's pieces of WebAssembly before hydrating it; once every part is
+    // live, says so on <html data-live> (what a press does from then on is done in place; the
+    // browser tests wait for it).
+    wasm_bindgen_futures::spawn_local(async {
+        let Some(body) = document().body() else {
+            return;
+        };
+        leptos::mount::hydrate_from_async(body, App).await.forget();
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-live", "");
+        }
+    });
+}
+
+/// `title` as text inside the page's `<title>` element.
+fn escape_title(title: &str) -> String {
+    title
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { cityDate, expectAccessible, signInAs, snap } from './helpers';
+import { cityDate, expectAccessible, live, signInAs, snap } from './helpers';
 
 test('a citizen reports a problem, staff make it a challenge, a visitor finds it without diacritics and follows it', async ({ page }, info) => {
   const tag = `${info.project.name} ${Date.now() % 100000}`;
@@ -13,7 +13,7 @@ test('a citizen reports a problem, staff make it a challenge, a visitor finds it
   await snap(page, info, 'reports');
   await page.getByRole('link', { name: 'Gửi phản ánh' }).first().click();
   await expect(page.getByRole('heading', { name: 'Gửi phản ánh', level: 1 })).toBeVisible();
-  await page.waitForLoadState('networkidle');
+  await live(page);
   // Too short: refused next to the fields, and what was typed stays.
   await page.getByLabel('Phường, xã, đơn vị').selectOption({ label: 'Phường 1' });
   await page.getByLabel('Lĩnh vực').selectOption({ label: 'Thủ tục hành chính' });
@@ -76,7 +76,7 @@ test('a citizen reports a problem, staff make it a challenge, a visitor finds it
   const challengeUrl = page.url();
   await signInAs(page, 'doi@vidan.local');
   await page.goto(challengeUrl);
-  await page.waitForLoadState('networkidle');
+  await live(page);
   await page.getByRole('button', { name: 'Theo dõi' }).click();
   await expect(page.getByRole('button', { name: 'Bỏ theo dõi' })).toBeVisible();
   await expect(page.getByText('1 người theo dõi')).toBeVisible();

@@ -74,3 +74,36 @@ export function authenticatorCode(secret: string, ahead = 0): string {
   const offset = mac[mac.length - 1] & 0xf;
   return ((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).toString().padStart(6, '0');
 }
+
+/** A valid one-page PDF showing `heading` (ASCII), as a slide tool would export it. */
+export function onePagePdf(heading: string): Buffer {
+  const page = `BT /F1 28 Tf 72 720 Td (${heading}) Tj ET`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
+    `<< /Length ${page.length} >>\nstream\n${page}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let pdf = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    offsets.push(pdf.length);
+    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = pdf.length;
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const offset of offsets) pdf += `${String(offset).padStart(10, '0')} 00000 n \n`;
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(pdf, 'latin1');
+}
+
+/**
+ * Waits until the page's code has made every part of it live (the lazily loaded parts too):
+ * a press after this is handled in place, not sent as a plain form. The network going quiet
+ * is no sign of it: the pieces of code arrive in bursts.
+ */
+export async function live(page: Page) {
+  await expect(page.locator('html[data-live]')).toHaveCount(1, { timeout: 30_000 });
+  await page.waitForLoadState('networkidle');
+}

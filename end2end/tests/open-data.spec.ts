@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import { expect, test } from '@playwright/test';
-import { codeFor, expectAccessible, PASSWORD, snap } from './helpers';
+import { codeFor, expectAccessible, live, PASSWORD, snap } from './helpers';
 
 test('a journalist finds the open data page, tries an endpoint and downloads a CSV', async ({ page, request }, info) => {
   await page.goto('/');
@@ -34,7 +34,7 @@ test('a journalist finds the open data page, tries an endpoint and downloads a C
 test('a citizen downloads their data, then deletes their account', async ({ page }, info) => {
   const email = `xoa.${info.project.name}.${Date.now()}@example.vn`;
   await page.goto('/register');
-  await page.waitForLoadState('networkidle');
+  await live(page);
   await page.getByLabel('Họ và tên').fill('Trần Văn Xoá');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Mật khẩu').fill(PASSWORD);
@@ -49,7 +49,7 @@ test('a citizen downloads their data, then deletes their account', async ({ page
   await expect(page).toHaveURL(/\/$/);
 
   await page.goto('/account');
-  await page.waitForLoadState('networkidle');
+  await live(page);
   await expect(page.getByRole('heading', { name: 'Dữ liệu của bạn' })).toBeVisible();
   const [download] = await Promise.all([
     page.waitForEvent('download'),

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 // Runs in the desktop project only (see playwright.config.ts): it turns the demo's last award
 // into a pilot, which can happen once per database.
-import { expectAccessible, signInAs, snap } from './helpers';
+import { expectAccessible, live, signInAs, snap } from './helpers';
 
 const BOOKING = '/challenges/dat-lich-hen-truoc-khi-den-lam-thu-tuc/results';
 
@@ -22,14 +22,14 @@ test('staff make a pilot from a winning entry; a milestone goes late in public; 
   await page.goto(BOOKING);
   await page.getByRole('link', { name: 'Đưa vào thí điểm' }).click();
   await expect(page.getByRole('heading', { name: 'Đưa bài đạt giải vào thí điểm' })).toBeVisible();
-  await page.waitForLoadState('networkidle');
+  await live(page);
   await page.getByLabel('Tên thí điểm').fill('Ứng dụng đặt lịch cho quầy hộ tịch');
   await page.getByLabel('Chức vụ').fill('Phó Giám đốc Trung tâm');
   await page.getByLabel('Ngày bắt đầu').fill(cityDay(-10));
   await expectAccessible(page);
   await page.getByRole('button', { name: 'Tạo thí điểm' }).click();
   await expect(page.getByRole('heading', { name: 'Quản lý thí điểm', level: 1 })).toBeVisible();
-  await page.waitForLoadState('networkidle');
+  await live(page);
 
   // Two milestones: the team's was due yesterday, so it is late the moment it exists.
   await page.getByLabel('Tên mốc').fill('Cài ứng dụng cho ba quầy hộ tịch');
@@ -57,14 +57,14 @@ test('staff make a pilot from a winning entry; a milestone goes late in public; 
   // The team posts an update with a photo and marks its milestone done: finished late.
   await signInAs(page, 'vy@vidan.local');
   await page.goto(pilotUrl);
-  await page.waitForLoadState('networkidle');
+  await live(page);
   await page.getByText('Đăng cập nhật thay mặt đội').click();
   await page.getByLabel('Nội dung cập nhật').fill('Đã cài xong ứng dụng ở quầy 1 và 2; quầy 3 chờ máy tính mới.');
   await page.getByLabel('Ảnh (không bắt buộc)').setInputFiles({ name: 'quay-1.png', mimeType: 'image/png', buffer: PNG });
   await page.getByRole('button', { name: 'Đăng cập nhật' }).click();
   await expect(page.getByText('Đã cài xong ứng dụng ở quầy 1 và 2')).toBeVisible();
   await expect(page.locator('.photo-grid img')).toHaveCount(1);
-  await page.waitForLoadState('networkidle');
+  await live(page);
   const milestone = page.locator('.milestone', { hasText: 'Cài ứng dụng cho ba quầy hộ tịch' });
   await milestone.getByText('Cập nhật trạng thái').click();
   await milestone.getByLabel('Trạng thái mới').selectOption({ label: 'Đã xong' });
@@ -77,7 +77,7 @@ test('staff make a pilot from a winning entry; a milestone goes late in public; 
   // A citizen follows, comments on the update and rates the service.
   await signInAs(page, 'dan@vidan.local');
   await page.goto(pilotUrl);
-  await page.waitForLoadState('networkidle');
+  await live(page);
   await page.getByRole('button', { name: 'Theo dõi thí điểm' }).click();
   await expect(page.getByRole('button', { name: 'Bỏ theo dõi' })).toBeVisible();
   await expect(page.getByText('1 người theo dõi')).toBeVisible();

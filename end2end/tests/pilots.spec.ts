@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, signInAs, snap } from './helpers';
+import { expectAccessible, live, signInAs, snap } from './helpers';
 
 const PILOT = 'Đặt lịch hẹn qua tin nhắn ở Trung tâm Phục vụ hành chính công';
 
@@ -42,7 +42,7 @@ test('a citizen changes their rating of a pilot', async ({ page }) => {
   await page.goto('/pilots');
   await page.getByRole('link', { name: PILOT }).click();
   await expect(page.getByRole('group', { name: 'Đổi đánh giá của bạn' })).toBeVisible();
-  await page.waitForLoadState('networkidle');
+  await live(page);
   await page.getByRole('radio', { name: '5 sao' }).check();
   await page.getByRole('button', { name: 'Gửi đánh giá' }).click();
   await expect(page.getByText('Đã lưu đánh giá của bạn.')).toBeVisible();

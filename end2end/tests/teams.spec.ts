@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, signInAs, snap } from './helpers';
+import { expectAccessible, live, onePagePdf, signInAs, snap } from './helpers';
 
 test('a team forms from the challenge page, a member joins with its code, they write, submit and resubmit their entry', async ({ page }, info) => {
   // Each project enters a different demo challenge: one person is in one team per challenge.
@@ -13,7 +13,7 @@ test('a team forms from the challenge page, a member joins with its code, they w
   await page.getByRole('link', { name: challenge }).click();
   await page.getByRole('link', { name: 'Lập đội dự thi' }).click();
   await expect(page.getByRole('heading', { name: 'Lập đội dự thi', level: 1 })).toBeVisible();
-  await page.waitForLoadState('networkidle');
+  await live(page);
   await page.getByLabel('Tên đội').fill(name);
   await page.getByLabel('Doanh nghiệp hoặc trường (không bắt buộc)').fill('Trường ĐH Tây Ninh');
   await page.getByLabel('Liên hệ của đội').fill('0909');
@@ -31,7 +31,7 @@ test('a team forms from the challenge page, a member joins with its code, they w
 
   await signInAs(page, 'dan@vidan.local');
   await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Đội của tôi' }).click();
-  await page.waitForLoadState('networkidle');
+  await live(page);
   await page.getByLabel('Mã tham gia').fill(code.toLowerCase());
   await page.getByRole('button', { name: 'Vào đội' }).click();
   await expect(page).toHaveURL(/\/teams\/\d+$/);
@@ -54,9 +54,12 @@ test('a team forms from the challenge page, a member joins with its code, they w
   await page.unroute('**/*.wasm');
   await page.reload();
   await expect(page.getByLabel('Tên giải pháp')).toHaveValue('Số thứ tự qua tin nhắn');
-  await page.waitForLoadState('networkidle');
+  await live(page);
   await page.getByRole('button', { name: 'Nộp bài' }).click();
   await expect(page.getByText('Bài chưa đủ để nộp')).toBeVisible();
+  // Each missing part is marked where it is written.
+  await expect(page.getByText('Cần xác nhận điều kiện và thể lệ trước khi nộp.')).toBeVisible();
+  await expect(page.locator('#field-entry-summary-error')).toBeVisible();
   await page.getByLabel('Tóm tắt một đoạn').fill('Người dân lấy số và nhận tin nhắn khi sắp đến lượt, không phải đứng chờ.');
   await page.getByLabel('Giải pháp chi tiết').fill('Một máy lấy số nối với tổng đài tin nhắn; bảng điện tử ở sảnh; không cần điện thoại thông minh.');
   await page.getByLabel('Kế hoạch thí điểm').fill('Ba tháng ở bộ phận một cửa, hai quầy, đo thời gian chờ mỗi tuần.');
@@ -69,7 +72,7 @@ test('a team forms from the challenge page, a member joins with its code, they w
   await page.getByLabel('Thêm tệp').setInputFiles({
     name: 'Thuyết trình.pdf',
     mimeType: 'application/pdf',
-    buffer: Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n'),
+    buffer: onePagePdf('So thu tu qua tin nhan'),
   });
   await page.getByLabel('Cho công khai tệp này cùng bài dự thi').check();
   await page.getByRole('button', { name: 'Đính kèm' }).click();
@@ -83,7 +86,7 @@ test('a team forms from the challenge page, a member joins with its code, they w
   // The owner, in another session, edits and resubmits before the deadline.
   await signInAs(page, 'doi@vidan.local');
   await page.goto(teamUrl);
-  await page.waitForLoadState('networkidle');
+  await live(page);
   await expect(page.getByLabel('Tên giải pháp')).toHaveValue('Số thứ tự qua tin nhắn');
   await page.getByLabel('Tên giải pháp').fill('Số thứ tự và tin nhắn nhắc lượt');
   await expect(page.getByText('có thay đổi chưa nộp lại')).toBeVisible();

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { DEMO_PASSWORD, expectAccessible, signInAs, snap } from './helpers';
+import { DEMO_PASSWORD, expectAccessible, live, signInAs, snap } from './helpers';
 
 const HOTLINE_ENTRIES = '/challenges/tiep-nhan-phan-anh-qua-dien-thoai-cho-nguoi-khong-dung-mang/entries';
 
@@ -9,7 +9,7 @@ test('a citizen votes for an entry, changes the vote, and anyone downloads a clo
   await page.goto(HOTLINE_ENTRIES);
   await expect(page.getByRole('heading', { name: 'Bình chọn của người dân' })).toBeVisible();
   await expect(page.getByText('Mỗi người có 1 phiếu; bạn đã dùng 0.')).toBeVisible();
-  await page.waitForLoadState('networkidle');
+  await live(page);
 
   const card = (title: string) => page.getByRole('article', { name: title });
   const first = 'Tổng đài gọi lại trong 24 giờ';

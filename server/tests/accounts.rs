@@ -635,6 +635,86 @@ fn error_of(answer: &common::Answer) -> AppError {
 
 /// An administrator, staff or a judge acts in that role only once two-step sign-in is on: until
 /// then, they are a citizen with a banner, and every official act is refused with the reason.
+/// A staff member lost their phone and their recovery codes: an administrator resets their
+/// two-step sign-in, with a reason. They are signed out everywhere, told, and their office waits
+/// until they set it up again; nobody resets their own, and nobody else resets anyone's.
+async fn an_administrator_resets_a_lost_two_step_sign_in_on_the_record(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, staff) = app.org_with_staff("Phường 1", "canbo@p1.vn").await;
+    assert!(staff.viewer().await.unwrap().two_factor);
+    let admin = app.admin().await;
+    let reset = |email: &'static str, reason: &'static str| {
+        let admin = admin.clone();
+        async move {
+            admin
+                .call(
+                    "admin/two-step/reset",
+                    &[("email", email), ("reason", reason)],
+                )
+                .await
+        }
+    };
+    assert_eq!(
+        reset("canbo@p1.vn", "gọi").await.invalid_fields(),
+        ["reason"]
+    );
+    assert_eq!(
+        reset("khong-co@p1.vn", "Đã gọi lại số máy bàn của phường.")
+            .await
+            .invalid_fields(),
+        ["email"]
+    );
+    let own = reset(ADMIN_EMAIL, "Tôi mất điện thoại rồi.").await;
+    assert!(
+        matches!(error_of(&own), AppError::Conflict { key, .. } if key == "error.two_step_reset_self")
+    );
+    let citizen = app.citizen("dan@example.vn").await;
+    let tried = citizen
+        .call(
+            "admin/two-step/reset",
+            &[
+                ("email", "canbo@p1.vn"),
+                ("reason", "Đã gọi lại số máy bàn của phường."),
+            ],
+        )
+        .await;
+    assert_eq!(tried.status, StatusCode::FORBIDDEN);
+    assert!(
+        staff.viewer().await.unwrap().two_factor,
+        "nothing changed yet"
+    );
+
+    reset("canbo@p1.vn", "Đã gọi lại số máy bàn của phường.")
+        .await
+        .ok();
+    assert!(staff.viewer().await.is_none(), "signed out everywhere");
+    let again = app.visitor();
+    again.sign_in("canbo@p1.vn", PASSWORD).await.ok();
+    let seen = again
+        .viewer()
+        .await
+        .expect("the password alone signs in again");
+    assert!(
+        !seen.two_factor && seen.office_waiting,
+        "the office waits for a new set-up"
+    );
+    let told = app
+        .text("SELECT subject FROM outbox WHERE to_email = 'canbo@p1.vn' ORDER BY id DESC LIMIT 1")
+        .await;
+    assert_eq!(told, "Đăng nhập hai bước của bạn đã được đặt lại");
+    assert_eq!(
+        app.text("SELECT reason FROM audit_log WHERE action = 'account.two_step_reset'")
+            .await,
+        "Đã gọi lại số máy bàn của phường."
+    );
+    let twice = reset("canbo@p1.vn", "Đã gọi lại số máy bàn của phường.").await;
+    assert!(
+        matches!(error_of(&twice), AppError::Conflict { key, .. } if key == "error.two_step_not_on")
+    );
+    again.turn_on_two_step().await;
+    assert!(again.viewer().await.unwrap().two_factor);
+}
+
 async fn officials_act_only_once_two_step_sign_in_is_on(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.visitor();
@@ -915,6 +995,7 @@ async fn the_demo_site_shows_its_demo_codes(backend: Backend) {
 }
 
 on_both_databases!(
+    an_administrator_resets_a_lost_two_step_sign_in_on_the_record,
     a_new_citizen_registers_verifies_signs_in_and_out,
     a_wrong_code_is_refused_and_counts_against_the_code,
     bad_registrations_are_refused_field_by_field_and_save_nothing,

@@ -21,20 +21,7 @@ async fn team_of_two_with(app: &TestApp, close: Duration, vote: bool) -> (i64, V
         .open_challenge(&staff, org, close, vote.then(|| Duration::days(5)))
         .await;
     let owner = app.citizen("bao@example.vn").await;
-    let team: i64 = owner
-        .call(
-            "teams/create",
-            &[
-                ("challenge_id", &challenge),
-                ("name", "Nhóm Sen Hồng"),
-                ("contact", "0909 123 456"),
-            ],
-        )
-        .await
-        .location()
-        .trim_start_matches("/teams/")
-        .parse()
-        .unwrap();
+    let team = owner.create_team(&challenge, "Nhóm Sen Hồng").await;
     let detail: app::team::model::TeamDetail = owner
         .call("teams/get", &[("id", &team.to_string())])
         .await
@@ -643,7 +630,90 @@ async fn files_are_kept_with_each_submission_and_shown_in_public_only_from_the_v
     assert_eq!(detail.public_entries, Some(1));
 }
 
+/// The version an entry form on `html` was sent with (its hidden field).
+fn form_version(html: &str) -> String {
+    let at = html
+        .find(r#"name="version" value=""#)
+        .expect("the entry form carries its version in the page itself");
+    html[at + r#"name="version" value=""#.len()..]
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+async fn an_entry_is_written_and_submitted_without_javascript(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (team, owner, _) = team_of_two(&app, Duration::days(10)).await;
+    let page = format!("/teams/{team}");
+    let (_, html) = owner.page(&page).await;
+    assert_eq!(form_version(&html), "0");
+
+    // The submit button sends the whole form: what was typed is saved even when the
+    // submission is refused as incomplete, and the page says what is missing.
+    let typed = [
+        ("team_id", team.to_string()),
+        ("version", "0".to_owned()),
+        ("entry[title]", "Số thứ tự qua tin nhắn".to_owned()),
+        ("submit", "true".to_owned()),
+    ];
+    let form: Vec<(&str, &str)> = typed.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = owner.post_from_page(&page, "entries/save", &form).await;
+    assert_eq!(refused.status(), StatusCode::FOUND);
+    let back = refused.headers()["location"].to_str().unwrap().to_owned();
+    assert!(back.contains("__err="), "{back}");
+    let entry = get(&owner, team).await;
+    assert_eq!(
+        (entry.status, entry.fields.title.as_str(), entry.version),
+        (EntryStatus::Draft, "Số thứ tự qua tin nhắn", 1)
+    );
+    let (_, html) = owner.page(back.trim_start_matches(&owner.base)).await;
+    assert!(
+        html.contains("Cần xác nhận điều kiện và thể lệ trước khi nộp."),
+        "the missing agreement is marked on the page"
+    );
+    assert_eq!(form_version(&html), "1");
+
+    // Completed from the page as it came back, the same button saves and submits.
+    let mut fields = complete("Số thứ tự và tin nhắn nhắc lượt");
+    fields.extend([
+        ("team_id", team.to_string()),
+        ("version", form_version(&html)),
+        ("submit", "true".to_owned()),
+    ]);
+    let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let sent = owner.post_from_page(&page, "entries/save", &form).await;
+    assert_eq!(sent.status(), StatusCode::FOUND);
+    assert!(
+        !sent.headers()["location"]
+            .to_str()
+            .unwrap()
+            .contains("__err="),
+        "{:?}",
+        sent.headers()
+    );
+    let entry = get(&owner, team).await;
+    assert_eq!(
+        (entry.status, entry.submissions, entry.fields.title.as_str()),
+        (EntryStatus::Submitted, 1, "Số thứ tự và tin nhắn nhắc lượt")
+    );
+    assert!(!entry.unsubmitted_changes);
+
+    // The save button alone keeps a draft of the changes, leaving the submission as it was.
+    let mut fields = complete("Tin nhắn nhắc lượt");
+    fields.extend([
+        ("team_id", team.to_string()),
+        ("version", entry.version.to_string()),
+    ]);
+    let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let saved = owner.post_from_page(&page, "entries/save", &form).await;
+    assert_eq!(saved.status(), StatusCode::FOUND);
+    let entry = get(&owner, team).await;
+    assert_eq!((entry.submissions, entry.unsubmitted_changes), (1, true));
+}
+
 on_both_databases!(
+    an_entry_is_written_and_submitted_without_javascript,
     files_are_kept_with_each_submission_and_shown_in_public_only_from_the_vote,
     members_draft_and_submit_and_every_submission_is_kept,
     two_members_saving_at_once_never_lose_work_silently,

@@ -55,6 +55,7 @@ const TABLE: &[(&str, May)] = &[
     ("admin/organisations/create", Admin),
     ("admin/organisations/staff/add", Admin),
     ("admin/organisations/staff/remove", Admin),
+    ("admin/two-step/reset", Admin),
     ("organisations", Anyone),
     ("organisations/settings", Staff),
     ("challenges/list", Anyone),

@@ -678,6 +678,39 @@ async fn a_blind_panel_stays_blind_while_it_judges(backend: Backend) {
             .all(|e| e["team"] == "" && e["team_organisation"].is_null())
     );
 
+    // The judge's copy of a deck whose properties named the team names nobody, under any name
+    // asked for.
+    let mut decks = 0;
+    for item in queue(&a, c).await.items {
+        let sheet: ScoreSheet = a
+            .call("judging/sheet", &[("entry_id", &item.entry_id.to_string())])
+            .await
+            .json();
+        for file in &sheet.files {
+            assert!(!file.name.contains("so-0"), "{}", file.name);
+            for url in [
+                file.url(),
+                format!("/files/{}/doi-so-0-thuyet-trinh.pdf", file.id),
+            ] {
+                let got = a.get(&url).await;
+                assert_eq!(got.status(), StatusCode::OK, "{url}");
+                let named = got.headers()["content-disposition"]
+                    .to_str()
+                    .unwrap()
+                    .to_owned();
+                assert!(!named.contains("so-0"), "{named}");
+                let bytes = got.bytes().await.unwrap();
+                let text = String::from_utf8_lossy(&bytes);
+                assert!(bytes.starts_with(b"%PDF-"));
+                for told in ["Doi so", "Cong ty Sen", "xmpmeta", "JavaScript"] {
+                    assert!(!text.contains(told), "{told} in the judge's copy");
+                }
+                decks += 1;
+            }
+        }
+    }
+    assert_eq!(decks, 2, "the deck was attached and judged");
+
     // Once a score exists, blind judging cannot be switched off.
     let entry = queue(&a, c).await.items[0].entry_id;
     let sheet: ScoreSheet = a

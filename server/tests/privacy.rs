@@ -246,7 +246,110 @@ async fn a_team_passes_to_the_member_who_joined_next(backend: Backend) {
     );
 }
 
+/// Someone who took part (was invited, joined, submitted) deletes their account: the others'
+/// notifications, the audit records and the sign-in records no longer name them or their address.
+async fn nobody_reads_a_deleted_persons_name_or_address_afterwards(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (org, staff) = app.org_with_staff("Phường 1", "canbo@p1.vn").await;
+    let challenge = app
+        .open_challenge(&staff, org, chrono::Duration::days(10), None)
+        .await;
+    let owner = app.citizen("bao@example.vn").await;
+    let (email, name) = ("lan@example.vn", "Trần Thị Lan");
+    let lan = app.citizen_named(email, name).await;
+    let team = owner
+        .create_team(&challenge, "Nhóm Sen Hồng")
+        .await
+        .to_string();
+    owner
+        .call("teams/invite", &[("team_id", &team), ("email", email)])
+        .await
+        .ok();
+    let detail: app::team::model::TeamDetail =
+        owner.call("teams/get", &[("id", &team)]).await.json();
+    lan.call("teams/join", &[("code", &detail.join_code)])
+        .await
+        .ok();
+    let saved: app::entry::model::EntryView = lan
+        .call(
+            "entries/save",
+            &[
+                ("team_id", team.as_str()),
+                ("version", "0"),
+                ("entry[title]", "Số thứ tự qua tin nhắn"),
+                ("entry[summary]", "Người dân lấy số và nhận tin nhắn khi sắp đến lượt."),
+                ("entry[solution]", "Một máy lấy số nối với tổng đài tin nhắn; bảng điện tử ở sảnh; không cần điện thoại."),
+                ("entry[pilot_plan]", "Ba tháng ở bộ phận một cửa Phường 1, hai quầy."),
+                ("entry[acknowledged]", "on"),
+            ],
+        )
+        .await
+        .json();
+    lan.call(
+        "entries/submit",
+        &[("team_id", &team), ("version", &saved.version.to_string())],
+    )
+    .await
+    .ok();
+    app.visitor().sign_in(email, "không phải mật khẩu").await;
+    let (_, before) = owner.page("/notifications").await;
+    assert!(before.contains(name), "the team was told who submitted");
+    assert!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE details LIKE '%{email}%'"
+        ))
+        .await
+            > 0,
+        "the invitation was recorded with the address"
+    );
+
+    lan.call(
+        "account/delete",
+        &[("password", common::PASSWORD), ("confirm", "yes")],
+    )
+    .await
+    .location();
+
+    let (_, after) = owner.page("/notifications").await;
+    assert!(
+        !after.contains(name),
+        "the name is gone from the team's notifications"
+    );
+    assert!(
+        after.contains("Tài khoản đã xoá"),
+        "the notification stays, unsigned"
+    );
+    let admin = app.admin().await;
+    let (_, audit) = admin.page("/admin/audit").await;
+    assert!(!audit.contains(name) && !audit.contains(email));
+    for (what, sql) in [
+        (
+            "audit details",
+            format!("SELECT COUNT(*) FROM audit_log WHERE details LIKE '%{email}%'"),
+        ),
+        (
+            "audit names",
+            format!("SELECT COUNT(*) FROM audit_log WHERE actor_name = '{name}'"),
+        ),
+        (
+            "sign-in records",
+            format!("SELECT COUNT(*) FROM sign_in_attempts WHERE email_key = '{email}'"),
+        ),
+        (
+            "notifications",
+            format!("SELECT COUNT(*) FROM notifications WHERE params LIKE '%{name}%'"),
+        ),
+        (
+            "invitations",
+            format!("SELECT COUNT(*) FROM team_invitations WHERE email = '{email}'"),
+        ),
+    ] {
+        assert_eq!(app.scalar(&sql).await, 0, "{what}");
+    }
+}
+
 on_both_databases!(
+    nobody_reads_a_deleted_persons_name_or_address_afterwards,
     a_team_passes_to_the_member_who_joined_next,
     the_export_holds_what_is_kept_about_me_and_no_secret,
     deleting_needs_the_password_and_a_confirmation_and_loses_nothing_before,

@@ -11,12 +11,7 @@ use reqwest::StatusCode;
 
 /// A JPEG as a phone sends it: with an EXIF block that says where it was taken.
 pub fn jpeg_with_gps() -> Vec<u8> {
-    let segment = |marker: u8, data: &[u8]| {
-        let mut s = vec![0xFF, marker];
-        s.extend_from_slice(&((data.len() + 2) as u16).to_be_bytes());
-        s.extend_from_slice(data);
-        s
-    };
+    let segment = common::jpeg_segment;
     let mut jpeg = vec![0xFF, 0xD8];
     jpeg.extend(segment(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0"));
     jpeg.extend(segment(

@@ -153,27 +153,12 @@ async fn head_only(
     accept: &str,
     kind: &str,
 ) -> (u16, String) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let address = base.trim_start_matches("http://");
-    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
-    let head = format!(
-        "POST {path} HTTP/1.1\r\nHost: {address}\r\nAccept: {accept}\r\n\
-         Content-Type: {kind}\r\nContent-Length: {length}\r\n\r\n"
-    );
-    stream.write_all(head.as_bytes()).await.unwrap();
-    let mut answer = Vec::new();
-    let _ = tokio::time::timeout(
-        std::time::Duration::from_secs(10),
-        stream.read_to_end(&mut answer),
+    let (status, text) = common::raw_exchange(
+        base,
+        &format!("POST {path} HTTP/1.1"),
+        &format!("Accept: {accept}\r\nContent-Type: {kind}\r\nContent-Length: {length}\r\n"),
     )
-    .await
-    .expect("an answer without the body");
-    let text = String::from_utf8_lossy(&answer).into_owned();
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
+    .await;
     let body = text
         .split_once("\r\n\r\n")
         .map(|(_, b)| b.to_owned())

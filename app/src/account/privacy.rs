@@ -188,6 +188,42 @@ pub async fn delete(db: &sea_orm::DatabaseConnection, user_id: i64) -> Result<()
         if backend == sea_orm::DatabaseBackend::Postgres { "false" } else { "0" }
     )))
     .await?;
+    // Others' notifications name the person for what they did ("… submitted the entry"): the
+    // name gives way to "account deleted", in each reader's language.
+    use crate::notify::entity::notification;
+    let tagged = notification::Entity::find()
+        .filter(notification::Column::Params.contains(crate::notify::model::actor_tag(user_id)))
+        .all(&txn)
+        .await?;
+    for n in tagged {
+        let mut params: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&n.params).unwrap_or_default();
+        params.remove(crate::notify::model::ACTOR);
+        if params.contains_key("name") {
+            params.insert("name".into(), "t:account.deleted".into());
+        }
+        let mut active: notification::ActiveModel = n.into();
+        active.params = Set(serde_json::Value::Object(params).to_string());
+        active.update(&txn).await?;
+    }
+    // Records that mention their address (an invitation sent to it, a sign-in tried with it)
+    // keep what happened, not to whom.
+    use crate::audit::entity as audit;
+    let quoted = serde_json::Value::String(account.email.clone()).to_string();
+    let mentioned = audit::Entity::find()
+        .filter(audit::Column::Details.contains(&quoted))
+        .all(&txn)
+        .await?;
+    for row in mentioned {
+        let details = row.details.replace(&quoted, "\"\"");
+        let mut active: audit::ActiveModel = row.into();
+        active.details = Set(details);
+        active.update(&txn).await?;
+    }
+    crate::account::entity::sign_in_attempt::Entity::delete_many()
+        .filter(crate::account::entity::sign_in_attempt::Column::EmailKey.eq(&account.email))
+        .exec(&txn)
+        .await?;
     crate::mail::entity::Entity::delete_many()
         .filter(crate::mail::entity::Column::ToEmail.eq(&account.email))
         .exec(&txn)

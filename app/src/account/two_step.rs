@@ -112,6 +112,65 @@ pub async fn two_step_off(code: String) -> Result<(), AppError> {
     Ok(())
 }
 
+/// An administrator turns off the two-step sign-in of someone who lost both their phone and
+/// their recovery codes (after checking who they are, face to face or by phone: `reason` says
+/// how). Their sessions end, their office waits until they set it up again, the reset is
+/// recorded and they are told by email. Nobody resets their own: that is what recovery codes are
+/// for.
+#[server(prefix = "/api", endpoint = "admin/two-step/reset")]
+pub async fn reset_two_step(email: String, reason: String) -> Result<(), AppError> {
+    use crate::account::entity::user;
+    use crate::auth::{ctx, session, two_factor};
+    use crate::error::FieldError;
+    use crate::i18n::{Locale, k};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let admin = ctx::require_admin()?;
+    let db = ctx::db()?;
+    let reason = reason.trim().to_owned();
+    if let Some(e) = FieldError::length("reason", &reason, 10, 500) {
+        return Err(AppError::Invalid(vec![e]));
+    }
+    let account = user::Entity::find()
+        .filter(user::Column::Email.eq(crate::account::rules::normalise_email(&email)))
+        .one(&db)
+        .await?
+        .ok_or_else(|| AppError::invalid("email", "error.no_such_account"))?;
+    if account.id == admin.id {
+        return Err(AppError::conflict("error.two_step_reset_self"));
+    }
+    if !two_factor::is_on(&db, account.id).await? {
+        return Err(AppError::conflict("error.two_step_not_on"));
+    }
+    let txn = crate::group_commit::begin_writing(&db).await?;
+    two_factor::turn_off(&txn, account.id).await?;
+    session::end_all_for(&txn, account.id, None).await?;
+    crate::audit::service::Record::new("account.two_step_reset", "user", Some(account.id))
+        .by_requester()
+        .reason(&reason)
+        .save(&txn)
+        .await?;
+    let locale = Locale::from_code(&account.locale);
+    crate::mail::service::enqueue(
+        &txn,
+        &account.email,
+        "two_step_reset",
+        locale.t(k::MAIL_TWO_STEP_RESET_SUBJECT),
+        &locale.tf(
+            k::MAIL_TWO_STEP_RESET_BODY,
+            &[
+                ("name", &account.display_name),
+                (
+                    "link",
+                    &format!("{}/account#two-step-heading", ctx::base_url()),
+                ),
+            ],
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 /// A right code for the account, counted against its daily wrong codes.
 #[cfg(feature = "ssr")]
 async fn prove(db: &sea_orm::DatabaseConnection, user_id: i64, code: &str) -> Result<(), AppError> {

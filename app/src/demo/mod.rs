@@ -4,7 +4,7 @@
 mod challenges;
 mod judging;
 pub mod large;
-mod pdf;
+pub mod pdf;
 mod pilots;
 pub(crate) mod teams;
 mod votes;

@@ -16,6 +16,12 @@ pub fn one_page(heading: &str) -> String {
         format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()),
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
     ];
+    document(&objects, "")
+}
+
+/// A PDF of `objects`, numbered from 1 (the first is the catalogue), with `trailer` added to its
+/// trailer dictionary (`/Info 6 0 R`, say).
+pub fn document(objects: &[String], trailer: &str) -> String {
     let mut pdf = String::from("%PDF-1.4\n");
     let mut offsets = Vec::with_capacity(objects.len());
     for (i, body) in objects.iter().enumerate() {
@@ -31,7 +37,7 @@ pub fn one_page(heading: &str) -> String {
         pdf.push_str(&format!("{offset:010} 00000 n \n"));
     }
     pdf.push_str(&format!(
-        "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+        "trailer\n<< /Size {} /Root 1 0 R {trailer}>>\nstartxref\n{xref}\n%%EOF\n",
         objects.len() + 1
     ));
     pdf

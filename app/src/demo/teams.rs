@@ -107,7 +107,16 @@ pub async fn seed(
         close - Duration::days(1),
     )
     .await?;
-    attach_pitch(db, storage, &green, &tuan, "tong-dai-xanh-thuyet-trinh.pdf").await?;
+    // The deck's page names the solution, never the team: the panel judges blind.
+    attach_pitch(
+        db,
+        storage,
+        &green,
+        &tuan,
+        "tong-dai-xanh-thuyet-trinh.pdf",
+        "Hotline call-back within 24 hours",
+    )
+    .await?;
     submitted(
         db,
         &hotline,
@@ -247,13 +256,14 @@ pub(super) async fn submitted(
     Ok(t)
 }
 
-/// A one-page PDF attached to the team's submitted entry and marked public.
+/// A one-page PDF showing `heading`, attached to the team's submitted entry and marked public.
 async fn attach_pitch(
     db: &(impl ConnectionTrait + TransactionTrait),
     storage: &crate::upload::storage::Storage,
     t: &team::Model,
     owner: &crate::auth::Viewer,
     file_name: &str,
+    heading: &str,
 ) -> Result<(), AppError> {
     let e = entry::Entity::find()
         .filter(entry::Column::TeamId.eq(t.id))
@@ -268,7 +278,7 @@ async fn attach_pitch(
         "file",
         crate::upload::form::Incoming {
             file_name: file_name.into(),
-            bytes: super::pdf::one_page(&t.name).into_bytes(),
+            bytes: super::pdf::one_page(heading).into_bytes(),
         },
     )
     .await

@@ -12,36 +12,59 @@ pub async fn get_entry(team_id: i64) -> Result<EntryView, AppError> {
     super::service::get(&ctx::db()?, &viewer, team_id).await
 }
 
-/// Saves the draft; `version` is the version the editor started from.
+/// Saves the draft; `version` is the version the editor started from. With `submit`, the draft
+/// just saved is then submitted: the page's submit button sends the fields with it, so what was
+/// typed before the page's code arrived (or in a browser without JavaScript) is submitted, not
+/// left behind. A submission refused (incomplete, too late) keeps the draft saved.
 #[server(prefix = "/api", endpoint = "entries/save")]
 pub async fn save_entry(
     team_id: i64,
     version: i32,
     entry: EntryFields,
+    submit: Option<bool>,
 ) -> Result<EntryView, AppError> {
     use crate::auth::ctx;
     let viewer = ctx::require_verified()?;
-    super::service::save(&ctx::db()?, &viewer, team_id, version, entry).await
+    let db = ctx::db()?;
+    let saved = super::service::save(&db, &viewer, team_id, version, entry).await?;
+    if submit != Some(true) {
+        return Ok(saved);
+    }
+    submit_and_record(&db, &viewer, team_id, saved.version).await
 }
 
 #[server(prefix = "/api", endpoint = "entries/submit")]
 pub async fn submit_entry(team_id: i64, version: i32) -> Result<EntryView, AppError> {
-    use crate::audit::service::Record;
     use crate::auth::ctx;
-    use crate::notify::model::NotificationKind;
     let viewer = ctx::require_verified()?;
-    let db = ctx::db()?;
-    let (view, team) = super::service::submit(&db, &viewer, team_id, version).await?;
+    submit_and_record(&ctx::db()?, &viewer, team_id, version).await
+}
+
+/// Submits the saved draft at `version`, records who did and tells the team.
+#[cfg(feature = "ssr")]
+async fn submit_and_record(
+    db: &sea_orm::DatabaseConnection,
+    viewer: &crate::auth::Viewer,
+    team_id: i64,
+    version: i32,
+) -> Result<EntryView, AppError> {
+    use crate::audit::service::Record;
+    use crate::notify::model::NotificationKind;
+    let (view, team) = super::service::submit(db, viewer, team_id, version).await?;
     Record::new("entry.submit", "team", Some(team.id))
         .by_requester()
         .details(serde_json::json!({ "submission": view.submissions }))
-        .save(&db)
+        .save(db)
         .await?;
     crate::team::service::notify_members(
-        &db,
+        db,
         &team,
         NotificationKind::EntrySubmitted,
-        &[("team", &team.name), ("name", &viewer.display_name)],
+        &[
+            ("team", &team.name),
+            ("name", &viewer.display_name),
+            (crate::notify::model::ACTOR, &viewer.id.to_string()),
+        ],
     )
     .await?;
     Ok(view)

@@ -1,6 +1,7 @@
 //! The entry editor on a team's page: any member writes; after the page has loaded, every change
 //! saves itself a moment later, and a save that would overwrite another member's work is refused
-//! with who changed what. Without JavaScript the same form saves with its button.
+//! with who changed what. Without JavaScript the same form saves with one button and saves then
+//! submits with the other.
 
 use leptos::html::Form;
 use leptos::prelude::*;
@@ -49,9 +50,13 @@ fn EntryForm(entry: EntryView, files_changed: RwSignal<u32>) -> impl IntoView {
     Effect::new(move || {
         if let Some(Ok(v)) = save.value().get() {
             version.set(v.version);
+            status.set(v.status);
+            submissions.set(v.submissions);
             unsubmitted.set(v.unsubmitted_changes);
             saved_at.set(Some(format_datetime(v.updated_at)));
             dirty.set(false);
+            // What a refused submission marked belongs to the text before this save.
+            submit.value().set(None);
         }
     });
     Effect::new(move || {
@@ -77,6 +82,19 @@ fn EntryForm(entry: EntryView, files_changed: RwSignal<u32>) -> impl IntoView {
     });
     let save_error = error_signal(move || save.value().get());
     let submit_error = error_signal(move || submit.value().get());
+    // A submission refused as incomplete names its fields (each is marked above).
+    let incomplete = Signal::derive(
+        move || matches!(submit_error.get(), Some(AppError::Invalid(fields)) if !fields.is_empty()),
+    );
+    // The fields a save refused, or else those a submission found missing.
+    let marked = Signal::derive(move || {
+        save_error.get().or_else(|| {
+            submit_error
+                .get()
+                .filter(|e| matches!(e, AppError::Invalid(_)))
+        })
+    });
+    let acknowledge_error = field_error(marked, "acknowledged");
     let form_ref = NodeRef::<Form>::new();
     let on_input = move |_| {
         dirty.set(true);
@@ -133,36 +151,49 @@ fn EntryForm(entry: EntryView, files_changed: RwSignal<u32>) -> impl IntoView {
                 <FormAlert error=save_error/>
                 <fieldset class="plain-fieldset" disabled=closed>
                 <input type="hidden" name="team_id" value=team_id.to_string()/>
-                <input type="hidden" name="version" prop:value=move || version.get().to_string()/>
-                <FieldInput name="entry[title]" label=k::FIELD_ENTRY_TITLE value=f.title.clone() required=false error=field_error(save_error, "title")/>
-                <FieldTextarea name="entry[summary]" id="entry-summary" label=k::FIELD_ENTRY_SUMMARY rows=3 maxlength=super::rules::SUMMARY_MAX required=false value=f.summary.clone() error=field_error(save_error, "summary")/>
-                <FieldTextarea name="entry[solution]" id="entry-solution" label=k::FIELD_ENTRY_SOLUTION hint=k::HINT_BRIEF rows=10 required=false value=f.solution.clone() error=field_error(save_error, "solution")/>
-                <FieldTextarea name="entry[pilot_plan]" id="entry-pilot" label=k::FIELD_ENTRY_PILOT_PLAN hint=k::HINT_PILOT_PLAN rows=5 required=false value=f.pilot_plan.clone() error=field_error(save_error, "pilot_plan")/>
+                <input type="hidden" name="version" value=move || version.get().to_string()/>
+                <FieldInput name="entry[title]" label=k::FIELD_ENTRY_TITLE value=f.title.clone() required=false error=field_error(marked, "title")/>
+                <FieldTextarea name="entry[summary]" id="entry-summary" label=k::FIELD_ENTRY_SUMMARY rows=3 maxlength=super::rules::SUMMARY_MAX required=false value=f.summary.clone() error=field_error(marked, "summary")/>
+                <FieldTextarea name="entry[solution]" id="entry-solution" label=k::FIELD_ENTRY_SOLUTION hint=k::HINT_BRIEF rows=10 required=false value=f.solution.clone() error=field_error(marked, "solution")/>
+                <FieldTextarea name="entry[pilot_plan]" id="entry-pilot" label=k::FIELD_ENTRY_PILOT_PLAN hint=k::HINT_PILOT_PLAN rows=5 required=false value=f.pilot_plan.clone() error=field_error(marked, "pilot_plan")/>
                 <div class="grid-2 tight">
-                    <FieldInput name="entry[cost]" label=k::FIELD_ENTRY_COST inputmode="numeric" required=false value=f.cost.clone() error=field_error(save_error, "cost")/>
-                    <FieldInput name="entry[demo_url]" label=k::FIELD_ENTRY_DEMO_URL kind="url" hint=k::HINT_BLIND_FIELD required=false value=f.demo_url.clone() error=field_error(save_error, "demo_url")/>
+                    <FieldInput name="entry[cost]" label=k::FIELD_ENTRY_COST inputmode="numeric" required=false value=f.cost.clone() error=field_error(marked, "cost")/>
+                    <FieldInput name="entry[demo_url]" label=k::FIELD_ENTRY_DEMO_URL kind="url" hint=k::HINT_BLIND_FIELD required=false value=f.demo_url.clone() error=field_error(marked, "demo_url")/>
                 </div>
-                <FieldTextarea name="entry[experience]" id="entry-experience" label=k::FIELD_ENTRY_EXPERIENCE hint=k::HINT_BLIND_FIELD rows=3 required=false value=f.experience.clone() error=field_error(save_error, "experience")/>
+                <FieldTextarea name="entry[experience]" id="entry-experience" label=k::FIELD_ENTRY_EXPERIENCE hint=k::HINT_BLIND_FIELD rows=3 required=false value=f.experience.clone() error=field_error(marked, "experience")/>
                 <label class="check">
                     <input type="checkbox" name="entry[acknowledged]" checked=f.acknowledged.is_some()/>
                     <span>{t(k::FIELD_ENTRY_ACKNOWLEDGED)}</span>
                 </label>
-                <p class="field-error" role="alert" hidden=move || field_error(submit_error, "acknowledged").get().is_none()>{move || field_error(submit_error, "acknowledged").get()}</p>
+                <p class="field-error" role="alert" hidden=move || acknowledge_error.get().is_none()>{move || acknowledge_error.get()}</p>
                 <div class="form-actions">
                     <SubmitButton label=k::ENTRY_SAVE pending=save.pending()/>
                     <span class="muted small" role="status" aria-live="polite">{state}</span>
                 </div>
+                <div class="secondary-form">
+                    <FormAlert error=submit_error/>
+                    {move || incomplete.get().then(|| view! {
+                        <p class="alert alert-error" role="alert">{t(k::ENTRY_INCOMPLETE)}</p>
+                    })}
+                    <p class="hint">{t(k::HINT_SUBMIT_ENTRY)}</p>
+                    // Before the page's code has arrived (or without JavaScript) this button sends
+                    // the whole form to be saved and submitted; once the page is live, the draft
+                    // saves itself and the button submits the saved version.
+                    <button
+                        type="submit"
+                        name="submit"
+                        value="true"
+                        class="button"
+                        disabled=move || closed || dirty.get() || save.pending().get()
+                        on:click=move |ev| {
+                            ev.prevent_default();
+                            submit.dispatch(SubmitEntry { team_id, version: version.get_untracked() });
+                        }
+                    >
+                        {t(k::ENTRY_SUBMIT)}
+                    </button>
+                </div>
                 </fieldset>
-            </ActionForm>
-            <ActionForm action=submit attr:class="secondary-form">
-                <FormAlert error=submit_error/>
-                {move || submit_error.get().filter(|e| matches!(e, AppError::Invalid(_))).map(|_| view! {
-                    <p class="alert alert-error" role="alert">{t(k::ENTRY_INCOMPLETE)}</p>
-                })}
-                <input type="hidden" name="team_id" value=team_id.to_string()/>
-                <input type="hidden" name="version" prop:value=move || version.get().to_string()/>
-                <p class="hint">{t(k::HINT_SUBMIT_ENTRY)}</p>
-                <button type="submit" class="button" disabled=move || closed || dirty.get() || save.pending().get()>{t(k::ENTRY_SUBMIT)}</button>
             </ActionForm>
         </section>
     }

@@ -101,9 +101,11 @@ pub async fn invite_judge(challenge_id: i64, email: String) -> Result<(), AppErr
     .await?;
     let (token, account) = super::service::invite(&db, &staff, &c, &email).await?;
     let link = format!("/judging/invitations/{token}");
+    let actor = staff.id.to_string();
     let params = [
         ("challenge", c.title.as_str()),
         ("name", staff.display_name.as_str()),
+        (crate::notify::model::ACTOR, actor.as_str()),
     ];
     match account {
         Some(user_id) => {

@@ -12,6 +12,18 @@ pub fn error_signal<T: Clone + Send + Sync + 'static>(
     Signal::derive(move || value().and_then(|r| r.err()))
 }
 
+/// What a `<textarea>` holds, as its children. The server writes a textarea's children into the
+/// page without escaping them (like a script's), so a text holding `</textarea><script>` would
+/// close it: the server escapes them itself; the browser, building the element, takes text.
+pub fn textarea_text(text: impl Into<String>) -> String {
+    let text = text.into();
+    if cfg!(feature = "ssr") {
+        text.replace('&', "&amp;").replace('<', "&lt;")
+    } else {
+        text
+    }
+}
+
 /// The translated message for one field from an action's error.
 pub fn field_error(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
     let locale = use_locale();
@@ -136,7 +148,7 @@ pub fn FieldTextarea(
                 maxlength=maxlength
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=described
-            >{value}</textarea>
+            >{value.map(textarea_text)}</textarea>
             <p class="field-error" id=error_id.clone() role="alert" hidden=move || error.get().is_none()>
                 {move || error.get()}
             </p>

@@ -7,6 +7,7 @@ mod parts;
 
 pub use form::{
     FieldInput, FieldSelect, FieldTextarea, FormAlert, SubmitButton, error_signal, field_error,
+    textarea_text,
 };
 pub use header::Header;
 pub use parts::{Countdown, MultipartForm, Pager, PhaseBadge, query_string, time_left, url_error};

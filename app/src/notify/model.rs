@@ -157,6 +157,15 @@ impl NotificationKind {
     }
 }
 
+/// The parameter that names, by id, the person whose `name` a notification shows (who invited,
+/// who submitted): when that account is deleted, the name gives way to "account deleted".
+pub const ACTOR: &str = "actor";
+
+/// How [`ACTOR`] reads in a notification's stored parameters.
+pub fn actor_tag(user_id: i64) -> String {
+    format!("\"{ACTOR}\":\"{user_id}\"")
+}
+
 /// Parameters as the reader sees them: a value written `t:some.key` is a text to translate into
 /// the reader's language (a phase, a status), anything else is shown as it is (a title, a name).
 pub fn localise_params(params: &[(String, String)], locale: Locale) -> Vec<(String, String)> {

@@ -20,6 +20,12 @@ pub async fn notify(
     params: &[(&str, &str)],
     link: &str,
 ) -> Result<(), AppError> {
+    // The name goes when its account is deleted, found by this tag (see `account::privacy`).
+    debug_assert!(
+        !params.iter().any(|(k, _)| *k == "name")
+            || params.iter().any(|(k, _)| *k == super::model::ACTOR),
+        "a notification that names a person says whose account it is"
+    );
     let Some(account) = user::Entity::find_by_id(user_id).one(db).await? else {
         return Err(AppError::NotFound);
     };

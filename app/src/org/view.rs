@@ -55,8 +55,10 @@ pub fn AdminPage() -> impl IntoView {
         },
         |_| admin_organisations(),
     );
+    let reset = ServerAction::<crate::account::two_step::ResetTwoStep>::new();
     let create_error = error_signal(move || create.value().get());
     let add_error = error_signal(move || add.value().get());
+    let reset_error = error_signal(move || reset.value().get());
     view! {
         <Title text=t(k::ADMIN_TITLE)/>
         <h1>{t(k::ADMIN_TITLE)}</h1>
@@ -110,6 +112,21 @@ pub fn AdminPage() -> impl IntoView {
                                     </ActionForm>
                                 </section>
                             </div>
+                            <section class="card" aria-labelledby="reset-two-step">
+                                <h2 id="reset-two-step">{t(k::ADMIN_TWO_STEP_RESET)}</h2>
+                                <p class="hint">{t(k::ADMIN_TWO_STEP_RESET_INTRO)}</p>
+                                <ActionForm action=reset>
+                                    <FormAlert error=reset_error/>
+                                    {move || matches!(reset.value().get(), Some(Ok(()))).then(|| view! {
+                                        <p class="alert alert-success" role="status">{t(k::ADMIN_TWO_STEP_RESET_DONE)}</p>
+                                    })}
+                                    <div class="grid-2 tight">
+                                        <FieldInput name="email" id="reset-email" label=k::FIELD_EMAIL kind="email" error=field_error(reset_error, "email")/>
+                                        <FieldInput name="reason" label=k::FIELD_RESET_REASON error=field_error(reset_error, "reason")/>
+                                    </div>
+                                    <SubmitButton label=k::ADMIN_TWO_STEP_RESET_SUBMIT pending=reset.pending()/>
+                                </ActionForm>
+                            </section>
                             <h2>{t(k::ADMIN_ORGS)}</h2>
                             {list.into_iter().map(|o| view! { <OrgStaffCard org=o remove=remove/> }).collect_view()}
                         }.into_any()

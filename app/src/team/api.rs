@@ -65,10 +65,12 @@ pub async fn invite_member(team_id: i64, email: String) -> Result<(), AppError> 
     let (token, account, team, challenge) =
         super::service::invite(&db, &owner, team_id, &email).await?;
     let link = format!("/teams/invitations/{token}");
+    let actor = owner.id.to_string();
     let params = [
         ("team", team.name.as_str()),
         ("challenge", challenge.title.as_str()),
         ("name", owner.display_name.as_str()),
+        (crate::notify::model::ACTOR, actor.as_str()),
     ];
     match account {
         Some(user_id) => {
@@ -131,7 +133,7 @@ pub async fn respond_invitation(
     .save(&db)
     .await?;
     if accept {
-        tell_owner_of_new_member(&db, &team, &viewer.display_name).await?;
+        tell_owner_of_new_member(&db, &team, &viewer).await?;
         leptos_axum::redirect(&format!("/teams/{}", team.id));
     } else {
         leptos_axum::redirect("/teams");
@@ -143,13 +145,17 @@ pub async fn respond_invitation(
 async fn tell_owner_of_new_member(
     db: &impl sea_orm::ConnectionTrait,
     team: &super::entity::team::Model,
-    name: &str,
+    member: &crate::auth::Viewer,
 ) -> Result<(), AppError> {
     crate::notify::service::notify(
         db,
         team.owner_id,
         crate::notify::model::NotificationKind::TeamMemberJoined,
-        &[("name", name), ("team", &team.name)],
+        &[
+            ("name", &member.display_name),
+            ("team", &team.name),
+            (crate::notify::model::ACTOR, &member.id.to_string()),
+        ],
         &format!("/teams/{}", team.id),
     )
     .await
@@ -167,7 +173,7 @@ pub async fn join_team(code: String) -> Result<(), AppError> {
         .details(serde_json::json!({ "by": "code" }))
         .save(&db)
         .await?;
-    tell_owner_of_new_member(&db, &team, &viewer.display_name).await?;
+    tell_owner_of_new_member(&db, &team, &viewer).await?;
     leptos_axum::redirect(&format!("/teams/{}", team.id));
     Ok(())
 }

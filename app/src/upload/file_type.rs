@@ -1,5 +1,6 @@
 //! What a file really is, read from its first bytes (never from its name or the browser's word),
-//! and images cleaned of the metadata that could tell where a photo was taken.
+//! images cleaned of the metadata that could tell where a photo was taken, and PDFs of what could
+//! tell who wrote them (author, title, XMP) or run when opened (scripts, open actions).
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
@@ -51,15 +52,99 @@ pub fn sniff(bytes: &[u8]) -> Option<FileKind> {
 #[derive(Debug, PartialEq, Eq)]
 pub struct Malformed;
 
-/// The image without EXIF (where GPS positions live), XMP, IPTC, comments and text chunks.
-/// PDFs are returned as they are: they are only ever downloaded, never shown inline.
+/// The image without EXIF (where GPS positions live), XMP, IPTC, comments and text chunks; the
+/// PDF rewritten without its document information, XMP and scripts (see [`strip_pdf`]).
 pub fn strip_metadata(kind: FileKind, bytes: &[u8]) -> Result<Vec<u8>, Malformed> {
     match kind {
         FileKind::Jpeg => strip_jpeg(bytes),
         FileKind::Png => strip_png(bytes),
         FileKind::Webp => strip_webp(bytes),
-        FileKind::Pdf => Ok(bytes.to_vec()),
+        FileKind::Pdf => strip_pdf(bytes),
     }
+}
+
+/// The most one stream of a PDF may inflate to while it is read: far above what a slide deck's
+/// pages need, far below what a crafted file could make of a few kilobytes.
+const PDF_STREAM_MAX: usize = 64 * 1024 * 1024;
+
+/// Keys whose values name the author or run something: the document information (author,
+/// creator, producer, title, dates) hangs off the trailer; XMP packets hang off the catalogue
+/// and any page or image as `/Metadata`; scripts and actions run on opening, on page events or
+/// from the names tree. Whatever they point to is dropped with them.
+const PDF_KEYS_REMOVED: [&[u8]; 7] = [
+    b"Metadata",
+    b"PieceInfo",
+    b"OpenAction",
+    b"AA",
+    b"JS",
+    b"JavaScript",
+    b"EmbeddedFiles",
+];
+
+/// The PDF read and written again without its document information, XMP metadata, scripts,
+/// automatic actions and embedded files: what a judge downloads cannot name the team through
+/// its properties, nor run anything. A file that cannot be read as a PDF (damaged, or locked
+/// with a password) is [`Malformed`].
+pub fn strip_pdf(bytes: &[u8]) -> Result<Vec<u8>, Malformed> {
+    use lopdf::{Document, LoadOptions, Object};
+    fn clean(object: &mut Object) {
+        let dict = match object {
+            Object::Dictionary(d) => d,
+            Object::Stream(s) => &mut s.dict,
+            Object::Array(items) => {
+                items.iter_mut().for_each(clean);
+                return;
+            }
+            _ => return,
+        };
+        for key in PDF_KEYS_REMOVED {
+            dict.remove(key);
+        }
+        // Actions a reader runs on a click: opening another program or file, sending a form,
+        // or a link that is a script lose what they would open or send.
+        let action = match dict.get(b"S") {
+            Ok(Object::Name(name)) => name.clone(),
+            _ => Vec::new(),
+        };
+        match action.as_slice() {
+            b"Launch" | b"SubmitForm" | b"ImportData" | b"GoToE" | b"GoToR" | b"Rendition" => {
+                for key in [b"F".as_slice(), b"Win", b"Mac", b"Unix", b"R"] {
+                    dict.remove(key);
+                }
+            }
+            b"URI" => {
+                let scripted = match dict.get(b"URI") {
+                    Ok(Object::String(uri, _)) => {
+                        let uri = String::from_utf8_lossy(uri).trim().to_ascii_lowercase();
+                        !(uri.starts_with("http://")
+                            || uri.starts_with("https://")
+                            || uri.starts_with("mailto:"))
+                    }
+                    _ => false,
+                };
+                if scripted {
+                    dict.remove(b"URI");
+                }
+            }
+            _ => {}
+        }
+        dict.iter_mut().for_each(|(_, v)| clean(v));
+    }
+    let options = LoadOptions {
+        max_decompressed_size: Some(PDF_STREAM_MAX),
+        ..Default::default()
+    };
+    let mut doc = Document::load_mem_with_options(bytes, options).map_err(|_| Malformed)?;
+    if doc.is_encrypted() || doc.get_pages().is_empty() {
+        return Err(Malformed);
+    }
+    doc.trailer.remove(b"Info");
+    doc.trailer.remove(b"ID");
+    doc.objects.values_mut().for_each(clean);
+    doc.prune_objects();
+    let mut out = Vec::with_capacity(bytes.len());
+    doc.save_to(&mut out).map_err(|_| Malformed)?;
+    Ok(out)
 }
 
 fn strip_jpeg(bytes: &[u8]) -> Result<Vec<u8>, Malformed> {
@@ -247,6 +332,77 @@ mod tests {
         assert_eq!(clean[20], 0, "the EXIF and XMP flags are cleared");
         let size = u32::from_le_bytes([clean[4], clean[5], clean[6], clean[7]]) as usize;
         assert_eq!(size, clean.len() - 8);
+    }
+
+    /// A one-page deck that names its team in every place a PDF keeps properties, and runs a
+    /// script when opened.
+    fn telling_pdf() -> Vec<u8> {
+        let xmp = "<?xpacket begin=''?><x:xmpmeta xmlns:x='adobe:ns:meta/'><dc:creator>Nhom Sen Hong</dc:creator></x:xmpmeta><?xpacket end='w'?>";
+        let page = "BT /F1 28 Tf 72 720 Td (Xep hang qua tin nhan) Tj ET";
+        let objects = [
+            "<< /Type /Catalog /Pages 2 0 R /Metadata 6 0 R /OpenAction 7 0 R /Names << /JavaScript << /Names [(a) 7 0 R] >> >> >>".to_owned(),
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R /AA << /O 7 0 R >> /Annots [9 0 R 10 0 R 11 0 R] >>".to_owned(),
+            format!("<< /Length {} >>\nstream\n{page}\nendstream", page.len()),
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+            format!("<< /Type /Metadata /Subtype /XML /Length {} >>\nstream\n{xmp}\nendstream", xmp.len()),
+            "<< /S /JavaScript /JS (app.alert('Nhom Sen Hong')) >>".to_owned(),
+            "<< /Author (Nhom Sen Hong) /Creator (Truong DH Tay Ninh) /Title (Bai du thi cua Nhom Sen Hong) >>".to_owned(),
+            "<< /Type /Annot /Subtype /Link /Rect [0 0 100 20] /A << /S /URI /URI (javascript:app.launchURL('x')) >> >>".to_owned(),
+            "<< /Type /Annot /Subtype /Link /Rect [0 20 100 40] /A << /S /Launch /F (cmd.exe) /Win << /F (cmd.exe) >> >> >>".to_owned(),
+            "<< /Type /Annot /Subtype /Link /Rect [0 40 100 60] /A << /S /URI /URI (https://vidan.example/giai-phap) >> >>".to_owned(),
+        ];
+        crate::demo::pdf::document(&objects, "/Info 8 0 R /ID [<0123> <0123>] ").into_bytes()
+    }
+
+    #[test]
+    fn a_pdf_keeps_its_pages_and_loses_its_authors_and_scripts() {
+        let pdf = telling_pdf();
+        assert!(
+            String::from_utf8_lossy(&pdf).contains("Sen Hong"),
+            "the sample tells"
+        );
+        let clean = strip_metadata(FileKind::Pdf, &pdf).unwrap();
+        let text = String::from_utf8_lossy(&clean);
+        for gone in [
+            "Sen Hong",
+            "Tay Ninh",
+            "JavaScript",
+            "app.alert",
+            "xmpmeta",
+            "OpenAction",
+            "javascript:",
+            "cmd.exe",
+        ] {
+            assert!(!text.contains(gone), "{gone} is still in {text}");
+        }
+        assert!(
+            text.contains("https://vidan.example/giai-phap"),
+            "a web link stays"
+        );
+        assert_eq!(sniff(&clean), Some(FileKind::Pdf));
+        let doc = lopdf::Document::load_mem(&clean).expect("still a PDF");
+        assert_eq!(doc.get_pages().len(), 1);
+        let page = *doc.get_pages().values().next().unwrap();
+        let content = String::from_utf8_lossy(&doc.get_page_content(page)).into_owned();
+        assert!(content.contains("Xep hang qua tin nhan"), "{content}");
+        // Cleaning what is clean changes nothing that matters.
+        let again = strip_metadata(FileKind::Pdf, &clean).unwrap();
+        assert_eq!(
+            lopdf::Document::load_mem(&again).unwrap().get_pages().len(),
+            1
+        );
+    }
+
+    #[test]
+    fn a_pdf_that_cannot_be_read_is_refused() {
+        assert_eq!(strip_metadata(FileKind::Pdf, b"%PDF-1.7 x"), Err(Malformed));
+        let pdf = telling_pdf();
+        assert_eq!(
+            strip_metadata(FileKind::Pdf, &pdf[..40]),
+            Err(Malformed),
+            "a file cut off before its first page"
+        );
     }
 
     #[test]

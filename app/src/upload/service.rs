@@ -109,7 +109,15 @@ pub async fn store(
 ) -> Result<FileLink, Vec<FieldError>> {
     let refuse = |key: &str| vec![FieldError::new(field, key)];
     let kind = check(purpose, field, &file)?;
-    let data = strip_metadata(kind, &file.bytes).map_err(|_| refuse("error.file_unreadable"))?;
+    // Rewriting a PDF of several megabytes is work for a blocking thread, not the request's.
+    let Incoming { file_name, bytes } = file;
+    let data = tokio::task::spawn_blocking(move || strip_metadata(kind, &bytes))
+        .await
+        .map_err(|_| refuse("error.file_not_stored"))?
+        .map_err(|_| match kind {
+            FileKind::Pdf => refuse("error.pdf_unreadable"),
+            _ => refuse("error.file_unreadable"),
+        })?;
     crate::auth::throttle::hit_by(
         db,
         BYTES_PER_ACCOUNT_PER_DAY,
@@ -135,7 +143,7 @@ pub async fn store(
         owner_id: Set(Some(owner_id)),
         purpose: Set(purpose.code().to_owned()),
         content_type: Set(kind.content_type().to_owned()),
-        file_name: Set(clean_name(&file.file_name, kind)),
+        file_name: Set(clean_name(&file_name, kind)),
         byte_size: Set(data.len() as i64),
         sha256: Set(sha256),
         data: Set(Vec::new()),

@@ -306,21 +306,7 @@ impl TestApp {
     /// `citizen` files a report with a photo (`hang-cho.png`) to a new ward; returns the photo's id.
     pub async fn report_with_photo(&self, citizen: &Visitor) -> i64 {
         let (org, _) = self.org_with_staff("Phường 1", "canbo@p1.vn").await;
-        let filed = citizen
-            .call_multipart(
-                "reports/create",
-                &[
-                    ("organisation_id", &org.to_string()),
-                    ("category", "admin_procedures"),
-                    ("title", "Xếp hàng hai tiếng ở bộ phận một cửa"),
-                    (
-                        "description",
-                        "Sáng thứ Hai nào cũng vậy, người già phải đứng chờ ngoài nắng.",
-                    ),
-                ],
-                Some(("photo", "hang-cho.png", tiny_png())),
-            )
-            .await;
+        let filed = citizen.file_report(org, "hang-cho.png", tiny_png()).await;
         assert!(filed.location().starts_with("/reports/"), "{}", filed.body);
         self.scalar("SELECT MAX(photo_id) FROM reports").await
     }
@@ -390,12 +376,17 @@ impl TestApp {
 
     /// Registers, verifies with the emailed code and signs in a new citizen.
     pub async fn citizen(&self, email: &str) -> Visitor {
+        self.citizen_named(email, "Người dân").await
+    }
+
+    /// As [`TestApp::citizen`], for someone who calls themself `name`.
+    pub async fn citizen_named(&self, email: &str, name: &str) -> Visitor {
         let v = self.visitor();
         v.call(
             "account/register",
             &[
                 ("email", email),
-                ("display_name", "Người dân"),
+                ("display_name", name),
                 ("password", PASSWORD),
             ],
         )
@@ -583,6 +574,21 @@ impl TestApp {
                 )
                 .await
                 .json();
+            if i == 0 {
+                // A deck whose properties name the team, as a word processor writes them.
+                owner
+                    .call_multipart(
+                        "entries/files/add",
+                        &[("team_id", t.as_str())],
+                        Some((
+                            "file",
+                            "Đội số 0 - thuyết trình.pdf",
+                            telling_pdf("Doi so 0 Cong ty Sen"),
+                        )),
+                    )
+                    .await
+                    .ok();
+            }
             owner
                 .call(
                     "entries/submit",
@@ -635,6 +641,59 @@ impl Visitor {
             .await
             .unwrap_or_else(|e| panic!("POST /api/{endpoint}: {e}"));
         Answer::read(response).await
+    }
+
+    /// Files a report to `org` with a photo sent as `photo`.
+    pub async fn file_report(&self, org: i64, photo: &str, bytes: Vec<u8>) -> Answer {
+        self.call_multipart(
+            "reports/create",
+            &[
+                ("organisation_id", &org.to_string()),
+                ("category", "admin_procedures"),
+                ("title", "Xếp hàng hai tiếng ở bộ phận một cửa"),
+                (
+                    "description",
+                    "Sáng thứ Hai nào cũng vậy, người già phải đứng chờ ngoài nắng.",
+                ),
+            ],
+            Some(("photo", photo, bytes)),
+        )
+        .await
+    }
+
+    /// Forms a team named `name` in `challenge` (this visitor owns it); returns its id.
+    pub async fn create_team(&self, challenge: &str, name: &str) -> i64 {
+        self.call(
+            "teams/create",
+            &[
+                ("challenge_id", challenge),
+                ("name", name),
+                ("contact", "0909 123 456"),
+            ],
+        )
+        .await
+        .location()
+        .trim_start_matches("/teams/")
+        .parse()
+        .unwrap()
+    }
+
+    /// Sends a form from `page` as a browser without JavaScript does: the server function
+    /// answers with a redirect back to the page (with `__err` when it refused).
+    pub async fn post_from_page(
+        &self,
+        page: &str,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.client
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header("accept", "text/html")
+            .header("referer", format!("{}{page}", self.base))
+            .form(form)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST /api/{endpoint} from {page}: {e}"))
     }
 
     /// Calls a server function with a file, as a form with `enctype="multipart/form-data"`.
@@ -792,9 +851,29 @@ pub fn one_time_code_in(text: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// The smallest file the upload checks take for a PDF.
+/// A one-page PDF whose properties (document information, XMP) and an opening script all
+/// name `who`.
+pub fn telling_pdf(who: &str) -> Vec<u8> {
+    let xmp = format!(
+        "<?xpacket begin=''?><x:xmpmeta xmlns:x='adobe:ns:meta/'><dc:creator>{who}</dc:creator></x:xmpmeta><?xpacket end='w'?>"
+    );
+    let page = "BT /F1 28 Tf 72 720 Td (Xep hang qua tin nhan) Tj ET";
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R /Metadata 6 0 R /OpenAction 7 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>".to_owned(),
+        format!("<< /Length {} >>\nstream\n{page}\nendstream", page.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+        format!("<< /Type /Metadata /Subtype /XML /Length {} >>\nstream\n{xmp}\nendstream", xmp.len()),
+        format!("<< /S /JavaScript /JS (app.alert('{who}')) >>"),
+        format!("<< /Author ({who}) /Creator ({who}) /Title (Bai du thi cua {who}) >>"),
+    ];
+    app::demo::pdf::document(&objects, "/Info 8 0 R ").into_bytes()
+}
+
+/// A one-page PDF, as small as the upload checks take.
 pub fn tiny_pdf() -> Vec<u8> {
-    b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF".to_vec()
+    app::demo::pdf::one_page("Trang 1").into_bytes()
 }
 
 /// A PNG of a header and an end chunk, enough for the upload checks.
@@ -822,4 +901,38 @@ pub fn city(at: chrono::DateTime<chrono::Utc>) -> String {
     at.with_timezone(&app::i18n::format::city_offset())
         .format("%Y-%m-%dT%H:%M:%S")
         .to_string()
+}
+
+/// Sends a request as written, over a bare connection (what a client library would tidy first,
+/// such as `..` in a path, goes as it is): `line` (`GET /path HTTP/1.1`), then `Host` and
+/// `headers` (each ending in `\r\n`). Reads what comes within ten seconds: the status and the
+/// whole answer as text.
+pub async fn raw_exchange(base: &str, line: &str, headers: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let request = format!("{line}\r\nHost: {address}\r\n{headers}\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        stream.read_to_end(&mut answer),
+    )
+    .await
+    .expect("an answer");
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, text)
+}
+
+/// A JPEG segment: its marker, its length, its data.
+pub fn jpeg_segment(marker: u8, data: &[u8]) -> Vec<u8> {
+    let mut s = vec![0xFF, marker];
+    s.extend_from_slice(&((data.len() + 2) as u16).to_be_bytes());
+    s.extend_from_slice(data);
+    s
 }

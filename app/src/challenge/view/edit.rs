@@ -272,7 +272,7 @@ fn Questions(editor: ChallengeEditor, answer: ServerAction<AnswerQuestion>) -> i
                                 <input type="hidden" name="question_id" value=q.id.to_string()/>
                                 <div class="field">
                                     <label for=format!("{field_id}-{}", q.id)>{t(k::CHALLENGE_ANSWER)}</label>
-                                    <textarea id=format!("{field_id}-{}", q.id) name="answer" rows="3" required>{q.answer.clone()}</textarea>
+                                    <textarea id=format!("{field_id}-{}", q.id) name="answer" rows="3" required>{q.answer.clone().map(crate::layout::textarea_text)}</textarea>
                                 </div>
                                 <button type="submit" class="button-secondary">{t(k::CHALLENGE_ANSWER_SUBMIT)}</button>
                             </ActionForm>

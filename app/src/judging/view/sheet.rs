@@ -181,7 +181,7 @@ fn Sheet(sheet: ScoreSheet) -> impl IntoView {
                                 <p class="field-error" role="alert" hidden=move || value_error.get().is_none()>{move || value_error.get()}</p>
                                 <div class="field">
                                     <label for=comment_id.clone()>{if c.comment_required { t(k::FIELD_SCORE_COMMENT_REQUIRED) } else { t(k::FIELD_SCORE_COMMENT) }}</label>
-                                    <textarea id=comment_id name=format!("marks[comments][{}]", c.id) rows="2">{comment}</textarea>
+                                    <textarea id=comment_id name=format!("marks[comments][{}]", c.id) rows="2">{crate::layout::textarea_text(comment)}</textarea>
                                     <p class="field-error" role="alert" hidden=move || comment_error.get().is_none()>{move || comment_error.get()}</p>
                                 </div>
                             </fieldset>

@@ -248,11 +248,11 @@ fn Rubric(panel: PanelSetup, action: ServerAction<SaveRubric>) -> impl IntoView 
                             <div class="grid-2 tight">
                                 <div class="field">
                                     <label for=id("guidance_vi")>{t(k::FIELD_CRITERION_GUIDANCE_VI)}</label>
-                                    <textarea id=id("guidance_vi") name=name("guidance_vi") rows="2">{c.as_ref().map(|c| c.guidance_vi.clone())}</textarea>
+                                    <textarea id=id("guidance_vi") name=name("guidance_vi") rows="2">{c.as_ref().map(|c| crate::layout::textarea_text(c.guidance_vi.clone()))}</textarea>
                                 </div>
                                 <div class="field">
                                     <label for=id("guidance_en")>{t(k::FIELD_CRITERION_GUIDANCE_EN)}</label>
-                                    <textarea id=id("guidance_en") name=name("guidance_en") rows="2">{c.as_ref().map(|c| c.guidance_en.clone())}</textarea>
+                                    <textarea id=id("guidance_en") name=name("guidance_en") rows="2">{c.as_ref().map(|c| crate::layout::textarea_text(c.guidance_en.clone()))}</textarea>
                                 </div>
                             </div>
                             <label class="check">

@@ -500,7 +500,7 @@ fn RatingsSection(pilot_id: i64, ratings: Ratings, actions: Actions) -> impl Int
                             </div>
                         </fieldset>
                         <label for="rating-comment">{t(k::RATING_COMMENT)}</label>
-                        <textarea id="rating-comment" name="comment" rows="2" maxlength="1000">{my_text.get_value()}</textarea>
+                        <textarea id="rating-comment" name="comment" rows="2" maxlength="1000">{crate::layout::textarea_text(my_text.get_value())}</textarea>
                         <FormAlert error/>
                         <p class="field-error" role="alert" hidden=move || error.get().is_none()>{move || error.get().map(|e| e.message(use_locale()))}</p>
                         <button type="submit" class="button">{t(k::RATING_SAVE)}</button>
