@@ -245,11 +245,32 @@ async fn conflicts_come_first_and_assignment_avoids_them_evenly(backend: Backend
     let a = judge(&app, &j.staff, c, "a@example.vn").await;
     let b = judge(&app, &j.staff, c, "b@example.vn").await;
     let d = judge(&app, &j.staff, c, "d@example.vn").await;
-    let _silent = judge(&app, &j.staff, c, "e@example.vn").await;
+    let e = judge(&app, &j.staff, c, "e@example.vn").await;
 
-    // Before declaring, a judge sees the teams (to declare against) and no entry.
+    // Before declaring, a judge sees the teams (to declare against) and no entry; each team by a
+    // token, never by the number its entry's number would follow.
     let before = queue(&a, c).await;
     assert!(!before.declared && before.items.is_empty() && before.teams.len() == 4);
+    for (team, _) in &j.teams {
+        assert!(before.teams.iter().all(|t| t.token != team.to_string()));
+    }
+    let raw = a.call("judging/queue", &[("challenge_id", c)]).await.body;
+    assert!(!raw.contains("team_id"), "{raw}");
+    let forged = a
+        .call(
+            "judging/declare",
+            &[
+                ("challenge_id", c),
+                ("teams[]", &j.teams[1].0.to_string()),
+                ("team_reason", "Tôi quen trưởng nhóm."),
+            ],
+        )
+        .await;
+    assert_eq!(
+        forged.invalid_fields(),
+        ["teams"],
+        "a team's number is no token"
+    );
     let too_short = a
         .call(
             "judging/declare",
@@ -317,6 +338,25 @@ async fn conflicts_come_first_and_assignment_avoids_them_evenly(backend: Backend
     assert!(
         matches!(by_hand.error(), AppError::Conflict { key, .. } if key == "error.judge_conflict")
     );
+    // The silent judge declares against one team by its token: that entry never reaches them.
+    let offered = queue(&e, c).await.teams;
+    let against = offered.iter().find(|t| t.name == "Đội số 2").unwrap();
+    e.call(
+        "judging/declare",
+        &[
+            ("challenge_id", c),
+            ("teams[]", &against.token),
+            ("team_reason", "Tôi quen trưởng nhóm."),
+        ],
+    )
+    .await
+    .ok();
+    let mine = queue(&e, c).await;
+    assert!(
+        mine.declared && mine.conflicts.iter().any(|x| x.contains("Đội số 2")),
+        "{:?}",
+        mine.conflicts
+    );
     // Blind: the queue shows codes and titles, not teams.
     let q = queue(&b, c).await;
     assert!(
@@ -328,7 +368,12 @@ async fn conflicts_come_first_and_assignment_avoids_them_evenly(backend: Backend
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'judging.declare'")
             .await,
-        3
+        4
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM conflicts WHERE team_id IS NOT NULL")
+            .await,
+        1
     );
 }
 

@@ -125,7 +125,7 @@ pub async fn seed(db: &(impl ConnectionTrait + TransactionTrait)) -> Result<(), 
         &phuc,
         hotline.id,
         Declaration {
-            team_ids: Vec::new(),
+            teams: Vec::new(),
             team_reason: String::new(),
             organisation: "Hợp tác xã Công nghệ Phù Sa".into(),
             organisation_reason: "Tôi là cố vấn kỹ thuật của hợp tác xã này.".into(),

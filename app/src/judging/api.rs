@@ -189,7 +189,7 @@ pub async fn load_judge_queue(challenge_id: i64) -> Result<JudgeQueue, AppError>
 #[server(prefix = "/api", endpoint = "judging/declare")]
 pub async fn declare_conflicts(
     challenge_id: i64,
-    #[server(default)] team_ids: Vec<i64>,
+    #[server(default)] teams: Vec<String>,
     #[server(default)] team_reason: String,
     #[server(default)] organisation: String,
     #[server(default)] organisation_reason: String,
@@ -203,7 +203,7 @@ pub async fn declare_conflicts(
         &viewer,
         challenge_id,
         super::service::Declaration {
-            team_ids,
+            teams,
             team_reason,
             organisation,
             organisation_reason,

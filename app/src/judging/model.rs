@@ -98,10 +98,12 @@ pub struct JudgeChallenge {
     pub submitted: usize,
 }
 
-/// A team, as a judge sees it to declare a conflict of interest.
+/// A team, as a judge sees it to declare a conflict of interest: named by a token, never by its
+/// number (entries are numbered in the order teams first saved them, so a team's number would
+/// say which entry is whose).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamForConflict {
-    pub team_id: i64,
+    pub token: String,
     pub name: String,
     pub organisation_name: Option<String>,
 }

@@ -612,10 +612,23 @@ async fn seat(
     Ok((j, c, p))
 }
 
-/// The conflicts a judge declares before seeing any entry: against teams (by id) and against an
-/// organisation (by name), each with a reason; none at all is a declaration too.
+/// How a judge names a team when declaring a conflict: a digest of the team's number, challenge
+/// and the moment it was formed (which nobody is shown), so it cannot be worked back to the number.
+pub fn team_token(t: &team::Model) -> String {
+    sha256_hex(&format!(
+        "conflict:{}:{}:{}",
+        t.id,
+        t.challenge_id,
+        t.created_at.timestamp_micros()
+    ))[..16]
+        .to_owned()
+}
+
+/// The conflicts a judge declares before seeing any entry: against teams (by the token the
+/// declaration page gives each) and against an organisation (by name), each with a reason; none
+/// at all is a declaration too.
 pub struct Declaration {
-    pub team_ids: Vec<i64>,
+    pub teams: Vec<String>,
     pub team_reason: String,
     pub organisation: String,
     pub organisation_reason: String,
@@ -637,13 +650,18 @@ pub async fn declare(
         .all(db)
         .await?;
     let mut errors = Vec::new();
-    if d.team_ids
-        .iter()
-        .any(|id| !teams.iter().any(|t| t.id == *id))
-    {
-        errors.push(FieldError::new("team_ids", "error.not_found_field"));
+    let mut team_ids = Vec::with_capacity(d.teams.len());
+    for token in &d.teams {
+        match teams.iter().find(|t| team_token(t) == token.trim()) {
+            Some(t) if !team_ids.contains(&t.id) => team_ids.push(t.id),
+            Some(_) => {}
+            None => {
+                errors.push(FieldError::new("teams", "error.not_found_field"));
+                break;
+            }
+        }
     }
-    if !d.team_ids.is_empty()
+    if !team_ids.is_empty()
         && let Some(e) = FieldError::length("team_reason", &d.team_reason, 5, 500)
     {
         errors.push(e);
@@ -663,7 +681,7 @@ pub async fn declare(
     let now = Utc::now();
     let txn = crate::group_commit::begin_writing(db).await?;
     let mut made = Vec::new();
-    for id in &d.team_ids {
+    for id in &team_ids {
         made.push(
             conflict::ActiveModel {
                 challenge_id: Set(c.id),
@@ -1019,7 +1037,7 @@ pub async fn queue(
         teams: teams
             .into_iter()
             .map(|t| TeamForConflict {
-                team_id: t.id,
+                token: team_token(&t),
                 name: t.name,
                 organisation_name: t.organisation_name,
             })

@@ -522,15 +522,15 @@ pub async fn current_totals(
     totals(db, c, &submitted(db, c).await?).await
 }
 
-/// [`current_totals`] from this instance's kept count when it is current (for the pages and
-/// the live followers, who ask for the totals after every change).
+/// [`current_totals`] from this instance's kept count when it is current, for the live
+/// followers, who ask after every change: never a count from before that change.
 pub async fn kept_totals(
     db: &impl ConnectionTrait,
     kept: &TotalsCache,
     c: &challenge::Model,
 ) -> Result<(Vec<(i64, u64)>, u64), AppError> {
     let entries = submitted(db, c).await?;
-    Ok(tallied(&*kept.get(db, c.id).await?, &entries))
+    Ok(tallied(&*kept.current(db, c.id).await?, &entries))
 }
 
 async fn submitted(db: &impl ConnectionTrait, c: &challenge::Model) -> Result<Vec<i64>, AppError> {

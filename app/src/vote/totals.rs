@@ -5,8 +5,10 @@
 //!
 //! A request reads the revision first (one row by key), and uses the kept count when it was
 //! counted at that revision, so a reader after a change never sees the totals from before it.
-//! Only one count of a challenge runs at a time; while one runs, readers get the last count
-//! instead of queueing behind it (during a rush, the totals shown trail by one count).
+//! Only one count of a challenge runs at a time; while one runs, page readers get the last count
+//! instead of queueing behind it (during a rush, the totals shown trail by one count). A live
+//! follower woken because the votes changed waits for the count of that change instead: it is
+//! sent nothing more until the next change, so a stale count would stay on its screen.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -68,11 +70,31 @@ pub struct TotalsCache {
 }
 
 impl TotalsCache {
-    /// The counted votes of a challenge, from this instance's last count when it is current.
+    /// The counted votes of a challenge, from this instance's last count when it is current (or,
+    /// while another count runs, the last count).
     pub async fn get(
         &self,
         db: &impl ConnectionTrait,
         challenge_id: i64,
+    ) -> Result<Arc<Counted>, AppError> {
+        self.read(db, challenge_id, true).await
+    }
+
+    /// As [`TotalsCache::get`], but never a count older than the revision as it is now: waits
+    /// for a count that runs.
+    pub async fn current(
+        &self,
+        db: &impl ConnectionTrait,
+        challenge_id: i64,
+    ) -> Result<Arc<Counted>, AppError> {
+        self.read(db, challenge_id, false).await
+    }
+
+    async fn read(
+        &self,
+        db: &impl ConnectionTrait,
+        challenge_id: i64,
+        last_will_do: bool,
     ) -> Result<Arc<Counted>, AppError> {
         let revision = revision(db, challenge_id).await?;
         let slot = self
@@ -89,7 +111,7 @@ impl TotalsCache {
             Ok(guard) => guard,
             Err(_) => {
                 // Someone is counting already: show the last count rather than wait for theirs.
-                if let Some(kept) = slot.last() {
+                if last_will_do && let Some(kept) = slot.last() {
                     return Ok(kept);
                 }
                 slot.counting.lock().await
@@ -236,5 +258,28 @@ mod tests {
         );
         drop(counting);
         assert_eq!(kept.get(&db, 1).await.unwrap().voters, 2);
+    }
+
+    #[tokio::test]
+    async fn a_follower_woken_by_a_change_waits_for_its_count() {
+        let (db, kept) = (db().await, TotalsCache::default());
+        vote(&db, 10, 1).await;
+        kept.get(&db, 1).await.unwrap();
+        vote(&db, 10, 2).await;
+        bump(&db, 1).await.unwrap();
+        let slot = kept.slots.lock().unwrap().get(&1).unwrap().clone();
+        let counting = slot.counting.lock().await;
+        let woken = {
+            let (db, kept) = (db.clone(), kept.clone());
+            tokio::spawn(async move { kept.current(&db, 1).await.unwrap() })
+        };
+        // Ample time to read the revision and, were it allowed, to take the last count.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(
+            !woken.is_finished(),
+            "it waits rather than take the last count"
+        );
+        drop(counting);
+        assert_eq!(woken.await.unwrap().voters, 2);
     }
 }

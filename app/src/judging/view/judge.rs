@@ -111,7 +111,7 @@ fn Declaration(queue: JudgeQueue, action: ServerAction<DeclareConflicts>) -> imp
                     } else {
                         queue.teams.iter().map(|team| view! {
                             <label class="check">
-                                <input type="checkbox" name="team_ids[]" value=team.team_id.to_string()/>
+                                <input type="checkbox" name="teams[]" value=team.token.clone()/>
                                 <span>{team.name.clone()}{team.organisation_name.clone().map(|o| format!(" · {o}"))}</span>
                             </label>
                         }).collect_view().into_any()
