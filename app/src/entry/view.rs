@@ -184,7 +184,7 @@ fn EntryForm(entry: EntryView, files_changed: RwSignal<u32>) -> impl IntoView {
                         name="submit"
                         value="true"
                         class="button"
-                        disabled=move || closed || dirty.get() || save.pending().get()
+                        disabled=move || closed || dirty.get() || save.pending().get() || submit.pending().get()
                         on:click=move |ev| {
                             ev.prevent_default();
                             submit.dispatch(SubmitEntry { team_id, version: version.get_untracked() });

@@ -64,8 +64,13 @@ pub fn strip_metadata(kind: FileKind, bytes: &[u8]) -> Result<Vec<u8>, Malformed
 }
 
 /// The most one stream of a PDF may inflate to while it is read: far above what a slide deck's
-/// pages need, far below what a crafted file could make of a few kilobytes.
-const PDF_STREAM_MAX: usize = 64 * 1024 * 1024;
+/// object streams hold, far below what a crafted file could make of a few kilobytes.
+const PDF_STREAM_MAX: usize = 16 * 1024 * 1024;
+
+/// The most objects a PDF may hold, and how much larger than the file its rewrite may be: a
+/// deck of a hundred slides holds some tens of thousands; more is a file made to cost memory.
+const PDF_OBJECTS_MAX: usize = 300_000;
+const PDF_GROWTH_MAX: usize = 4;
 
 /// Keys whose values name the author or run something: the document information (author,
 /// creator, producer, title, dates) hangs off the trailer; XMP packets hang off the catalogue
@@ -135,7 +140,7 @@ pub fn strip_pdf(bytes: &[u8]) -> Result<Vec<u8>, Malformed> {
         ..Default::default()
     };
     let mut doc = Document::load_mem_with_options(bytes, options).map_err(|_| Malformed)?;
-    if doc.is_encrypted() || doc.get_pages().is_empty() {
+    if doc.is_encrypted() || doc.objects.len() > PDF_OBJECTS_MAX || doc.get_pages().is_empty() {
         return Err(Malformed);
     }
     doc.trailer.remove(b"Info");
@@ -144,6 +149,9 @@ pub fn strip_pdf(bytes: &[u8]) -> Result<Vec<u8>, Malformed> {
     doc.prune_objects();
     let mut out = Vec::with_capacity(bytes.len());
     doc.save_to(&mut out).map_err(|_| Malformed)?;
+    if out.len() > bytes.len().saturating_mul(PDF_GROWTH_MAX) + 1_000_000 {
+        return Err(Malformed);
+    }
     Ok(out)
 }
 

@@ -98,6 +98,9 @@ pub fn check(purpose: Purpose, field: &str, file: &Incoming) -> Result<FileKind,
 pub const BYTES_PER_ACCOUNT_PER_DAY: crate::auth::throttle::Limit =
     crate::auth::throttle::Limit::new("upload_bytes", 300 * 1024 * 1024, chrono::Duration::days(1));
 
+/// Files being cleaned at once in this process (a PDF's rewrite holds it whole in memory).
+static REWRITES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// Checks a file against its purpose, strips location metadata from images, and stores it.
 pub async fn store(
     db: &impl ConnectionTrait,
@@ -109,20 +112,12 @@ pub async fn store(
 ) -> Result<FileLink, Vec<FieldError>> {
     let refuse = |key: &str| vec![FieldError::new(field, key)];
     let kind = check(purpose, field, &file)?;
-    // Rewriting a PDF of several megabytes is work for a blocking thread, not the request's.
-    let Incoming { file_name, bytes } = file;
-    let data = tokio::task::spawn_blocking(move || strip_metadata(kind, &bytes))
-        .await
-        .map_err(|_| refuse("error.file_not_stored"))?
-        .map_err(|_| match kind {
-            FileKind::Pdf => refuse("error.pdf_unreadable"),
-            _ => refuse("error.file_unreadable"),
-        })?;
+    // Counted as sent, before any work is done on it.
     crate::auth::throttle::hit_by(
         db,
         BYTES_PER_ACCOUNT_PER_DAY,
         &owner_id.to_string(),
-        data.len() as i64,
+        file.bytes.len() as i64,
     )
     .await
     .map_err(|e| match e {
@@ -131,6 +126,22 @@ pub async fn store(
             let _ = crate::error::internal(other);
             refuse("error.file_not_stored")
         }
+    })?;
+    // Rewriting a PDF of several megabytes is work for a blocking thread, not the request's, and
+    // only so many at once: a burst of uploads waits rather than fill the memory.
+    let Incoming { file_name, bytes } = file;
+    let cleaned = {
+        let _turn = REWRITES
+            .acquire()
+            .await
+            .map_err(|_| refuse("error.file_not_stored"))?;
+        tokio::task::spawn_blocking(move || strip_metadata(kind, &bytes))
+            .await
+            .map_err(|_| refuse("error.file_not_stored"))?
+    };
+    let data = cleaned.map_err(|_| match kind {
+        FileKind::Pdf => refuse("error.pdf_unreadable"),
+        _ => refuse("error.file_unreadable"),
     })?;
     let sha256 = hex::encode(Sha256::digest(&data));
     // The bytes first: a row never points at bytes that are not there. (Bytes whose row is
