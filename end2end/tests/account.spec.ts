@@ -65,6 +65,8 @@ test('a new citizen registers, verifies by email, signs in, switches language an
   await page.getByRole('button', { name: 'Tiếng Việt' }).click();
   await expect(page.locator('html')).toHaveAttribute('lang', 'vi');
   await expect(page.getByRole('heading', { name: 'Tài khoản của tôi' })).toBeVisible();
+  // The switch loads the page anew: the recovery codes below are shown in place, once live.
+  await live(page);
 
   // Two-step sign-in, offered to everyone: a QR code, or the key typed into the app.
   await page.getByRole('button', { name: 'Thiết lập' }).click();
