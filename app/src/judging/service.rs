@@ -650,10 +650,12 @@ pub async fn declare(
         .all(db)
         .await?;
     let mut errors = Vec::new();
+    let by_token: std::collections::HashMap<String, i64> =
+        teams.iter().map(|t| (team_token(t), t.id)).collect();
     let mut team_ids = Vec::with_capacity(d.teams.len());
     for token in &d.teams {
-        match teams.iter().find(|t| team_token(t) == token.trim()) {
-            Some(t) if !team_ids.contains(&t.id) => team_ids.push(t.id),
+        match by_token.get(token.trim()) {
+            Some(id) if !team_ids.contains(id) => team_ids.push(*id),
             Some(_) => {}
             None => {
                 errors.push(FieldError::new("teams", "error.not_found_field"));
