@@ -44,7 +44,11 @@ fn describe(row: &audit_log::Model, subject: &str, locale: Locale) -> (String, S
     if let (Some(from), Some(to)) = (text("from"), text("to")) {
         summary.push(format!("{from} → {to}"));
     }
-    summary.push(row.actor_name.clone());
+    summary.push(if crate::audit::model::named_in_public(&row.actor_role) {
+        row.actor_name.clone()
+    } else {
+        locale.t(k::HISTORY_PARTICIPANT).to_owned()
+    });
     if let Some(reason) = &row.reason {
         summary.push(locale.tf(k::HISTORY_REASON, &[("reason", reason)]));
     }

@@ -45,6 +45,8 @@ pub mod pilot;
 pub mod report;
 mod routes;
 #[cfg(feature = "ssr")]
+pub mod site_key;
+#[cfg(feature = "ssr")]
 pub mod sql;
 pub mod team;
 pub mod upload;
@@ -250,6 +252,14 @@ pub fn hydrate() {
             return;
         };
         leptos::mount::hydrate_from_async(body, App).await.forget();
+        // What hydrates in tasks of its own (the content of a Suspense, once its data is read)
+        // runs in the microtasks queued meanwhile; a timer's turn comes after all of them.
+        let next_turn = wasm_bindgen_futures::js_sys::Promise::new(&mut |resolve, _| {
+            if let Some(window) = web_sys::window() {
+                let _ = window.set_timeout_with_callback(&resolve);
+            }
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(next_turn).await;
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("data-live", "");
         }

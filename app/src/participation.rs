@@ -83,8 +83,12 @@ pub async fn blind_judging_runs(
     db: &impl ConnectionTrait,
     challenge_id: i64,
 ) -> Result<bool, AppError> {
-    let sql = "SELECT COUNT(*) AS n FROM panels WHERE challenge_id = ?1 AND blind = ?2 \
-               AND closed_at IS NULL";
+    // A challenge whose panel is not set up yet will judge blind (a new panel is): its teams are
+    // not paired with entries before the panel exists either, or a public vote opened first
+    // would have shown them to the judges-to-be.
+    let sql = "SELECT (SELECT COUNT(*) FROM panels WHERE challenge_id = ?1 AND blind = ?2 \
+               AND closed_at IS NULL) \
+               + (1 - (SELECT COUNT(*) FROM panels WHERE challenge_id = ?1)) AS n";
     Ok(count(db, sql, [challenge_id.into(), true.into()]).await? > 0)
 }
 
@@ -96,6 +100,33 @@ pub async fn may_compete(
 ) -> Result<(), AppError> {
     let roles = roles_of(db, challenge_id, person).await?;
     refusal_to_compete(&roles).map_or(Ok(()), |key| Err(AppError::conflict(key)))
+}
+
+/// Refused, with the reason, if `person` competes (or is invited to) in a challenge of the
+/// organisation that is not over yet (its results not published, not cancelled): staff would
+/// read every entry with its team. They join once their challenge is over.
+pub async fn may_organise(
+    db: &impl ConnectionTrait,
+    organisation_id: i64,
+    person: Person<'_>,
+) -> Result<(), AppError> {
+    let sql = "SELECT (SELECT COUNT(*) FROM team_members m JOIN challenges c ON c.id = m.challenge_id \
+               WHERE c.organisation_id = ?1 AND m.user_id = ?2 \
+               AND c.results_published_at IS NULL AND c.status <> 'cancelled') \
+               + (SELECT COUNT(*) FROM team_invitations i JOIN teams t ON t.id = i.team_id \
+               JOIN challenges c ON c.id = t.challenge_id WHERE c.organisation_id = ?1 \
+               AND i.email = ?3 AND i.status = 'pending' \
+               AND c.results_published_at IS NULL AND c.status <> 'cancelled') AS n";
+    let values = [
+        organisation_id.into(),
+        person.user_id.unwrap_or(-1).into(),
+        crate::account::rules::normalise_email(person.email).into(),
+    ];
+    if count(db, sql, values).await? > 0 {
+        Err(AppError::conflict("error.competitor_cannot_organise"))
+    } else {
+        Ok(())
+    }
 }
 
 /// Refused, with the reason, if `person` may not judge the challenge.
@@ -129,7 +160,8 @@ pub fn refusal_to_judge(roles: &[Role]) -> Option<&'static str> {
 /// Whether `err` is one of the refusals above (they are recorded in the audit log).
 pub fn is_role_refusal(err: &AppError) -> bool {
     matches!(err, AppError::Conflict { key, .. } if matches!(key.as_str(),
-        "error.organiser_cannot_compete" | "error.judge_cannot_compete" | "error.competitor_cannot_judge"))
+        "error.organiser_cannot_compete" | "error.judge_cannot_compete" | "error.competitor_cannot_judge"
+        | "error.competitor_cannot_organise"))
 }
 
 /// Records that `actor` was refused a role in the challenge, and why (not public: it names a

@@ -55,6 +55,20 @@ test('a team forms from the challenge page, a member joins with its code, they w
   await page.reload();
   await expect(page.getByLabel('Tên giải pháp')).toHaveValue('Số thứ tự qua tin nhắn');
   await live(page);
+  // What is typed while a save is on its way (held back here) is saved after it, not taken
+  // for saved when that save comes back.
+  let letSaveThrough = () => {};
+  const slowSave = new Promise<void>((resolve) => { letSaveThrough = resolve; });
+  await page.route('**/api/entries/save', async (route) => { await slowSave; await route.continue(); });
+  await page.getByLabel('Tên giải pháp').fill('Số thứ tự');
+  await expect(page.getByText('Đang lưu…')).toBeVisible();
+  await page.getByLabel('Tên giải pháp').fill('Số thứ tự qua tin nhắn');
+  letSaveThrough();
+  await expect(page.getByText(/Đã lưu lúc/)).toBeVisible();
+  await page.unroute('**/api/entries/save');
+  await page.reload();
+  await expect(page.getByLabel('Tên giải pháp')).toHaveValue('Số thứ tự qua tin nhắn');
+  await live(page);
   await page.getByRole('button', { name: 'Nộp bài' }).click();
   await expect(page.getByText('Bài chưa đủ để nộp')).toBeVisible();
   // Each missing part is marked where it is written.

@@ -20,6 +20,7 @@ mod m20261123_000015_counting;
 mod m20261202_000016_judges_by_person;
 mod m20261203_000017_throttles;
 mod m20261204_000018_two_factor;
+mod m20261205_000019_site_keys;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000016_judges_by_person::Migration),
             Box::new(m20261203_000017_throttles::Migration),
             Box::new(m20261204_000018_two_factor::Migration),
+            Box::new(m20261205_000019_site_keys::Migration),
         ]
     }
 }

@@ -204,6 +204,10 @@ fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(middleware::own_errors_only))
         .layer(axum::middleware::from_fn(middleware::limit_body))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::request_deadline,
+        ))
         .layer(axum::middleware::from_fn(middleware::forbid_cross_site))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         // Pages and API answers are compressed as they go out, at a level that costs little

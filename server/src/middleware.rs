@@ -111,6 +111,55 @@ pub async fn page_deadline(
     Response::from_parts(parts, cut_off_at(body, deadline, path))
 }
 
+/// Bounds the time every other request takes to be answered (a page has its own deadline, see
+/// [`page_deadline`]): twice a page's (30 s) for a server function, an API answer or a file, and
+/// twelve times (3 minutes) for a form with files, sent from a phone on a slow line. Reading the
+/// request counts: a request still being sent, or still being worked on, by then is answered
+/// `503` and its connection closed, so nobody holds a connection and its memory by sending a
+/// byte a minute. What streams after its answer has begun (the live totals, a download) is not
+/// cut.
+pub async fn request_deadline(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_owned();
+    if request.method() == Method::GET && is_page_address(&path) {
+        return next.run(request).await;
+    }
+    let page = std::time::Duration::from_millis(state.config.page_deadline_ms);
+    let limit = if UPLOADS.contains(&path.as_str()) {
+        page * 12
+    } else {
+        page * 2
+    };
+    let locale = language_of(request.headers());
+    let wants_page = wants_page(request.headers());
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::error!(%path, ?limit, "a request was not answered in time; answered 503");
+            let mut response = if wants_page {
+                server_busy(locale)
+            } else {
+                // What a form's code reads as "busy, try again".
+                let body = serde_json::to_string(&AppError::Busy).unwrap_or_default();
+                Response::builder()
+                    .status(StatusCode::SERVICE_UNAVAILABLE)
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .header(header::RETRY_AFTER, "30")
+                    .header(header::CACHE_CONTROL, "no-store")
+                    .body(Body::from(body))
+                    .unwrap_or_default()
+            };
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            response
+        }
+    }
+}
+
 /// The body as it comes until `deadline`, then an error that ends the answer (and is logged).
 fn cut_off_at(body: Body, deadline: tokio::time::Instant, path: String) -> Body {
     let rest = futures_util::stream::unfold(Some(body.into_data_stream()), move |data| {
@@ -218,12 +267,7 @@ pub async fn limit_body(request: Request, next: Next) -> Response {
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
         let locale = language_of(request.headers());
-        let wants_page = request
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|h| h.to_str().ok())
-            .is_some_and(|a| a.contains("text/html"));
-        return too_large(locale, wants_page);
+        return too_large(locale, wants_page(request.headers()));
     }
     let (parts, body) = request.into_parts();
     let body = http_body_util::Limited::new(body, limit);
@@ -236,12 +280,7 @@ pub async fn limit_body(request: Request, next: Next) -> Response {
         let bytes = match body.collect().await {
             Ok(collected) => collected.to_bytes(),
             Err(_) => {
-                let wants_page = parts
-                    .headers
-                    .get(header::ACCEPT)
-                    .and_then(|h| h.to_str().ok())
-                    .is_some_and(|a| a.contains("text/html"));
-                return too_large(language_of(&parts.headers), wants_page);
+                return too_large(language_of(&parts.headers), wants_page(&parts.headers));
             }
         };
         return next
@@ -249,6 +288,15 @@ pub async fn limit_body(request: Request, next: Next) -> Response {
             .await;
     }
     next.run(Request::from_parts(parts, Body::new(body))).await
+}
+
+/// Whether the request is a browser's own (a form sent without the page's code): it is answered
+/// with a page, not with data.
+fn wants_page(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"))
 }
 
 fn too_large(locale: Locale, page: bool) -> Response {
@@ -352,7 +400,10 @@ pub async fn own_errors_only(request: Request, next: Next) -> Response {
         && is_page_address(request.uri().path())
         && let Some(safe) = own_error_query(query)
     {
-        let target = format!("{}?{safe}", request.uri().path());
+        // Back to this page, and only to this site: `//evil.example/x` read as a path would be
+        // another site's address in `Location` (browsers read `/\` as `//` too).
+        let path = request.uri().path().trim_start_matches(['/', '\\']);
+        let target = format!("/{path}?{safe}");
         return Response::builder()
             .status(StatusCode::SEE_OTHER)
             .header(header::LOCATION, target)

@@ -633,7 +633,11 @@ async fn votes(
     headers: HeaderMap,
     Path(slug): Path<String>,
 ) -> Response {
-    json(&headers, &auth, service::votes(&state.db, &slug).await)
+    json(
+        &headers,
+        &auth,
+        service::votes(&state.db, &slug, &auth.ip).await,
+    )
 }
 
 /// The ballots as CSV.
@@ -647,7 +651,7 @@ async fn ballots_csv(
     headers: HeaderMap,
     Path(slug): Path<String>,
 ) -> Response {
-    let result = app::vote::service::ballots(&state.db, &slug)
+    let result = app::vote::service::ballots_for(&state.db, &slug, &auth.ip)
         .await
         .map(|b| b.to_csv());
     csv_file(&headers, &auth, format!("{slug}-ballots.csv"), result)

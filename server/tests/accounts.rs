@@ -740,6 +740,35 @@ async fn officials_act_only_once_two_step_sign_in_is_on(backend: Backend) {
         "the banner says what to do"
     );
 
+    // Someone with the password alone cannot set up their own app and take the office: it
+    // takes the code emailed to the owner's mailbox too.
+    let stranger = app.visitor();
+    stranger.sign_in(ADMIN_EMAIL, PASSWORD).await.ok();
+    stranger.call("account/two-step/begin", &[]).await.ok();
+    let status: app::account::two_step::TwoStepState =
+        stranger.call("account/two-step", &[]).await.json();
+    assert!(status.required);
+    let theirs = status.pending.unwrap().secret.replace(' ', "");
+    for email_code in ["", "12345678"] {
+        let refused = stranger
+            .call(
+                "account/two-step/confirm",
+                &[
+                    ("code", &common::current_code(&theirs)),
+                    ("email_code", email_code),
+                ],
+            )
+            .await;
+        assert_eq!(refused.invalid_fields(), ["email_code"]);
+    }
+    assert!(!stranger.viewer().await.unwrap().two_factor);
+    assert!(
+        app.text("SELECT subject FROM outbox WHERE to_email = 'admin@test.vidan' ORDER BY id DESC LIMIT 1")
+            .await
+            .starts_with("Mã xác nhận bật đăng nhập hai bước"),
+        "the owner is told by email"
+    );
+
     let (secret, codes) = admin.turn_on_two_step().await;
     assert_eq!(codes.len(), app::auth::two_factor::RECOVERY_CODES);
     assert!(secret.len() >= 32);
@@ -978,6 +1007,99 @@ async fn two_step_sign_in_is_set_up_renewed_and_turned_off_with_a_code(backend: 
     );
 }
 
+/// One network address asks for only so many code emails an hour, whichever mailboxes it names
+/// (real or not): the refusal is the same for all, and tells nothing about any account.
+async fn one_address_asks_for_only_so_many_code_emails(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.citizen("lan@example.vn").await;
+    let v = app.visitor();
+    let limit = app::account::service::CODE_MAILS_PER_NETWORK.max;
+    for i in 0..limit {
+        let answer = v
+            .call(
+                "account/forgot",
+                &[("email", &format!("nguoi{i}@example.vn"))],
+            )
+            .await;
+        assert_ne!(answer.status, StatusCode::TOO_MANY_REQUESTS, "request {i}");
+    }
+    let sent_before = app.scalar("SELECT COUNT(*) FROM outbox").await;
+    for (endpoint, email) in [
+        ("account/forgot", "lan@example.vn"),
+        ("account/forgot", "khong-co@example.vn"),
+        ("account/resend", "lan@example.vn"),
+    ] {
+        let refused = v.call(endpoint, &[("email", email)]).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{endpoint} {email}"
+        );
+    }
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM outbox").await, sent_before);
+}
+
+/// Turned on by a form sent before the page's code arrived (or without JavaScript), two-step
+/// sign-in still shows its recovery codes: once, on the account page the form leads back to.
+async fn recovery_codes_made_without_javascript_are_shown_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let lan = app.citizen("lan@example.vn").await;
+    lan.call("account/two-step/begin", &[]).await.ok();
+    let status: app::account::two_step::TwoStepState =
+        lan.call("account/two-step", &[]).await.json();
+    let secret = status.pending.unwrap().secret.replace(' ', "");
+    let sent = lan
+        .post_from_page(
+            "/account",
+            "account/two-step/confirm",
+            &[("code", &common::current_code(&secret))],
+        )
+        .await;
+    assert_eq!(sent.status(), StatusCode::FOUND);
+    assert!(
+        sent.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/account")
+    );
+    let (_, page) = lan.page("/account").await;
+    let codes: Vec<String> = page
+        .split("<li>")
+        .skip(1)
+        .filter_map(|li| li.split("</li>").next())
+        .filter(|c| c.len() == 12 && c.matches('-').count() == 2)
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(codes.len(), 10, "{page}");
+    let (_, again) = lan.page("/account").await;
+    assert!(!again.contains(&codes[0]), "shown once");
+    // They are the account's codes: one stands in for the app.
+    lan.call("account/two-step/recovery-codes", &[("code", &codes[3])])
+        .await
+        .ok();
+
+    // Codes planted in the cookie by anyone else are not shown as the account's.
+    let planted = app.citizen("mai@example.vn").await;
+    planted.call("account/two-step/begin", &[]).await.ok();
+    let status: app::account::two_step::TwoStepState =
+        planted.call("account/two-step", &[]).await.json();
+    let secret = status.pending.unwrap().secret.replace(' ', "");
+    planted
+        .call(
+            "account/two-step/confirm",
+            &[("code", &common::current_code(&secret))],
+        )
+        .await
+        .ok();
+    planted.jar.add_cookie_str(
+        "vidan_recovery_codes=aaaa-bbbb-cc.dddd-eeee-ff; Path=/",
+        &planted.base.parse().unwrap(),
+    );
+    let (_, page) = planted.page("/account").await;
+    assert!(page.contains("two-step-heading"), "signed in: {page}");
+    assert!(!page.contains("aaaa-bbbb-cc"));
+}
+
 /// The demo site shows its demo officials' codes (their secrets are public); a real site never.
 async fn the_demo_site_shows_its_demo_codes(backend: Backend) {
     let app = spawn_demo(backend).await;
@@ -995,6 +1117,8 @@ async fn the_demo_site_shows_its_demo_codes(backend: Backend) {
 }
 
 on_both_databases!(
+    one_address_asks_for_only_so_many_code_emails,
+    recovery_codes_made_without_javascript_are_shown_once,
     an_administrator_resets_a_lost_two_step_sign_in_on_the_record,
     a_new_citizen_registers_verifies_signs_in_and_out,
     a_wrong_code_is_refused_and_counts_against_the_code,

@@ -130,10 +130,41 @@ async fn members_draft_and_submit_and_every_submission_is_kept(backend: Backend)
         2
     );
 
+    // The same text again, saved or pressed twice by a client that retries, is no new version.
+    let (team_id, version) = (team.to_string(), submitted.version.to_string());
+    let twice = member
+        .call(
+            "entries/submit",
+            &[("team_id", &team_id), ("version", &version)],
+        )
+        .await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+    assert!(
+        matches!(twice.error(), AppError::Conflict { key, .. } if key == "error.entry_nothing_new")
+    );
+    let resaved: EntryView = save(
+        &member,
+        team,
+        submitted.version,
+        &complete("Số thứ tự qua tin nhắn"),
+    )
+    .await
+    .json();
+    assert!(!resaved.unsubmitted_changes, "saved as it was submitted");
+    let version = resaved.version.to_string();
+    let same = member
+        .call(
+            "entries/submit",
+            &[("team_id", &team_id), ("version", &version)],
+        )
+        .await;
+    assert_eq!(same.status, StatusCode::CONFLICT);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM entry_versions").await, 1);
+
     let edited: EntryView = save(
         &owner,
         team,
-        submitted.version,
+        resaved.version,
         &complete("Số thứ tự và tin nhắn nhắc lượt"),
     )
     .await
@@ -601,9 +632,11 @@ async fn files_are_kept_with_each_submission_and_shown_in_public_only_from_the_v
     assert!(public.public);
     assert_eq!(public.entries.len(), 1);
     let shown = &public.entries[0];
+    // Its panel is not set up yet, and a new panel judges blind: the team is not named yet.
+    assert!(public.teams_hidden);
     assert_eq!(
         (shown.title.as_str(), shown.team_name.as_str()),
-        ("Số thứ tự qua tin nhắn", "Nhóm Sen Hồng")
+        ("Số thứ tự qua tin nhắn", "")
     );
     assert_eq!(shown.files.len(), 1, "only the file marked public");
     assert_eq!(shown.files[0], pdf);

@@ -555,6 +555,50 @@ async fn files_that_are_not_what_their_names_say_are_refused(backend: Backend) {
     assert_eq!(app.scalar("SELECT COUNT(*) FROM uploads").await, 0);
 }
 
+/// A day's uploads of one account are capped by their bytes, counted as sent (a refused or
+/// damaged file counts too): an account cannot fill the disk overnight, and a file past the cap
+/// is refused with the reason, keeping what was stored before.
+async fn an_account_uploads_at_most_its_days_bytes(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, challenge, owner, team) = team_in_open_challenge(&app).await;
+    let pdf = common::tiny_pdf();
+    attach(&owner, team, "bai-1.pdf", pdf.clone()).await.ok();
+    let charged = || app.scalar("SELECT hits FROM throttles WHERE bucket LIKE 'upload_bytes%'");
+    assert_eq!(charged().await, pdf.len() as i64);
+    let damaged = b"%PDF-1.7 khong doc duoc ".repeat(8);
+    let refused = attach(&owner, team, "hong.pdf", damaged.clone()).await;
+    assert_eq!(refused.invalid_fields(), ["file"]);
+    assert_eq!(
+        charged().await,
+        (pdf.len() + damaged.len()) as i64,
+        "a file that could not be read counts as sent"
+    );
+    // As if the day's uploads had nearly reached the cap.
+    let cap = app::upload::service::BYTES_PER_ACCOUNT_PER_DAY.max;
+    let room = pdf.len() as i64 + 10;
+    app.scalar(&format!(
+        "UPDATE throttles SET hits = {} WHERE bucket LIKE 'upload_bytes%' RETURNING hits",
+        cap - room
+    ))
+    .await;
+    attach(&owner, team, "bai-2.pdf", pdf.clone()).await.ok();
+    let refused = attach(&owner, team, "bai-3.pdf", pdf.clone()).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        matches!(refused.error(), AppError::Invalid(fields) if fields[0].key == "error.upload_quota")
+    );
+    assert_eq!(
+        files(&owner, team).await.files.len(),
+        2,
+        "what was stored stays"
+    );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM uploads").await, 2);
+    // Another account has its own day.
+    let other = app.citizen("lan@example.vn").await;
+    let theirs = other.create_team(&challenge, "Nhóm Lúa Vàng").await;
+    attach(&other, theirs, "bai-1.pdf", pdf).await.ok();
+}
+
 /// A one-page PDF with script in every place a reader looks for it: on opening, in the document's
 /// names, when the page opens, and behind a link (that one a stream of its own).
 fn pdf_with_scripts_everywhere() -> Vec<u8> {
@@ -755,6 +799,7 @@ on_both_databases!(
     script_in_an_address_is_shown_as_text_and_never_followed,
     an_image_that_is_also_a_page_is_refused_or_served_so_it_cannot_run,
     files_that_are_not_what_their_names_say_are_refused,
+    an_account_uploads_at_most_its_days_bytes,
     a_pdf_loses_every_script_before_anyone_downloads_it,
     file_names_and_file_addresses_cannot_climb_out_of_their_folder,
 );

@@ -5,7 +5,7 @@ mod common;
 
 use app::error::AppError;
 use app::judging::model::{JudgeQueue, PanelSetup, PublicResults, ScoreSheet};
-use chrono::Duration;
+use chrono::{Duration, Utc};
 use common::{Backend, TestApp, Visitor, spawn_app};
 use reqwest::StatusCode;
 
@@ -786,11 +786,52 @@ async fn a_blind_panel_stays_blind_while_it_judges(backend: Backend) {
         1
     );
 
+    // A deadline extended for one team shows on the public record without the team (nor the
+    // reason, which may name it) while the panel judges.
+    let team = j.teams[0].0.to_string();
+    j.staff
+        .call(
+            "entries/extend",
+            &[
+                ("team_id", &team),
+                ("until", &common::city(Utc::now() + Duration::hours(2))),
+                ("reason", "Đội số 0 mất điện cả buổi chiều nộp bài."),
+            ],
+        )
+        .await
+        .ok();
+    let record = |path: String| {
+        let v = app.visitor();
+        async move {
+            let (status, body) = v.page(&path).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            body
+        }
+    };
+    for path in [
+        format!("/challenges/{slug}"),
+        format!("/api/v1/challenges/{slug}"),
+    ] {
+        let body = record(path.clone()).await;
+        assert!(!body.contains("Đội số 0"), "{path} names the team");
+        assert!(!body.contains("mất điện"), "{path} gives the reason");
+    }
+
     // The panel closes: the teams are named again.
     j.staff
         .call("judging/close", &[("challenge_id", c)])
         .await
         .ok();
+    for path in [
+        format!("/challenges/{slug}"),
+        format!("/api/v1/challenges/{slug}"),
+    ] {
+        let body = record(path.clone()).await;
+        assert!(
+            body.contains("Đội số 0") && body.contains("mất điện"),
+            "{path}"
+        );
+    }
     let after = listed().await;
     assert!(!after.teams_hidden);
     assert!(after.entries.iter().any(

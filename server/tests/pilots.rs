@@ -391,10 +391,40 @@ async fn milestone_owners_move_them_on_with_evidence_and_moves_need_a_reason(bac
             .await,
         0
     );
+    a.team()
+        .call(
+            "account/profile",
+            &[("display_name", "Võ Thị Sen"), ("locale", "vi")],
+        )
+        .await
+        .ok();
     set_status(a.team(), &ours, "done", &evidence).await.ok();
     set_status(a.staff(), &theirs, "in_progress", &[])
         .await
         .ok();
+    // The team member's act is on the public record as the team's, never under their name: on
+    // the page, in its feed and in the open data. The official's keeps their name.
+    let member = a.team().viewer().await.unwrap().display_name;
+    assert_eq!(member, "Võ Thị Sen");
+    let official_name = a.staff().viewer().await.unwrap().display_name;
+    let history = page(&app.visitor(), &id).await.history;
+    let moves: Vec<&str> = history
+        .iter()
+        .filter(|h| h.action == "milestone.status")
+        .map(|h| h.actor_name.as_str())
+        .collect();
+    assert_eq!(moves, ["", official_name.as_str()]);
+    let visitor = app.visitor();
+    for path in [
+        format!("/pilots/{id}"),
+        format!("/pilots/{id}/feed.atom"),
+        format!("/api/v1/pilots/{id}"),
+    ] {
+        let (status, body) = visitor.page(&path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(!body.contains(&member), "{path} names the team member");
+        assert!(body.contains(&official_name), "{path} names the official");
+    }
 
     // A due date moves only with a reason, shown beside the first date.
     let mover = |reason: &'static str| {
@@ -640,6 +670,22 @@ async fn followers_hear_of_updates_comments_are_moderated_and_citizens_rate(back
     assert_eq!((r.count, r.average), (1, Some(2.0)));
     assert_eq!(r.histogram, [0, 1, 0, 0, 0]);
     assert_eq!(r.mine, Some((2, "Còn phải chờ lâu.".to_owned())));
+    // Sent without the page's code, a rating comes back to the ratings, which say what was given.
+    let path = format!("/pilots/{id}");
+    let sent = citizen
+        .post_from_page(
+            &path,
+            "pilots/rate",
+            &[("pilot_id", &id), ("stars", "3"), ("comment", "")],
+        )
+        .await;
+    assert_eq!(sent.status(), StatusCode::FOUND);
+    assert_eq!(
+        sent.headers()["location"],
+        format!("/pilots/{id}#ratings").as_str()
+    );
+    let (_, html) = citizen.page(&path).await;
+    assert!(html.contains("Bạn đã đánh giá 3 sao."), "{html}");
     assert_eq!(
         app.visitor()
             .call(

@@ -6,6 +6,7 @@ mod common;
 
 use common::{Backend, Visitor, spawn_app, spawn_demo};
 use reqwest::StatusCode;
+use sea_orm::ConnectionTrait;
 use serde_json::Value;
 
 const DEMO_PASSWORD: &str = app::demo::DEMO_PASSWORD;
@@ -303,6 +304,23 @@ async fn nobody_reads_a_deleted_persons_name_or_address_afterwards(backend: Back
         "the invitation was recorded with the address"
     );
 
+    // A notification written before names were tagged with whose they are.
+    let owner_id = app
+        .scalar("SELECT id FROM users WHERE email = 'bao@example.vn'")
+        .await;
+    app.db
+        .execute_raw(app::sql::numbered(
+            app.db.get_database_backend(),
+            "INSERT INTO notifications (user_id, kind, params, link, created_at) \
+             VALUES (?1, 'team_member_joined', ?2, '/teams', ?3)",
+            [
+                owner_id.into(),
+                format!(r#"{{"team":"Nhóm Sen Hồng","name":"{name}"}}"#).into(),
+                chrono::Utc::now().into(),
+            ],
+        ))
+        .await
+        .unwrap();
     lan.call(
         "account/delete",
         &[("password", common::PASSWORD), ("confirm", "yes")],

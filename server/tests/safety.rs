@@ -103,6 +103,20 @@ async fn an_error_in_the_address_can_only_be_the_sites_own(backend: Backend) {
         html.contains("Vui lòng kiểm tra lại"),
         "the site's own words do"
     );
+    // An address that starts like another site's is sent back to this one.
+    for path in [
+        "//evil.example/x",
+        "/\\evil.example/x",
+        "///evil.example/page",
+    ] {
+        let answer = v.get(&format!("{path}?{}", forged.query().unwrap())).await;
+        assert_eq!(answer.status(), StatusCode::SEE_OTHER, "{path}");
+        let location = answer.headers()["location"].to_str().unwrap();
+        assert!(
+            location.starts_with('/') && !location.starts_with("//") && !location.contains('\\'),
+            "{path} → {location}"
+        );
+    }
     // The site's own message, as a form sent without JavaScript brings back, goes through.
     let own = leptos::server_fn::error::ServerFnUrlError::new(
         "/api/account/sign-in",

@@ -123,6 +123,38 @@ async fn a_pages_head_names_its_data_however_fast_the_database_answers(backend: 
     }
 }
 
+/// A request sent a byte at a time (here: a form with a file that says it is 900 kB, of which
+/// nothing more comes) is answered within the deadline and its connection closed, instead of
+/// holding both for as long as the sender likes.
+async fn a_request_that_never_finishes_arriving_is_answered_and_closed(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        common::Options {
+            page_deadline_ms: Some(300),
+            ..Default::default()
+        },
+    )
+    .await;
+    let started = std::time::Instant::now();
+    let (status, answer) = common::raw_exchange(
+        &app.base,
+        "POST /api/entries/files/add HTTP/1.1",
+        "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 900000\r\nAccept: application/json\r\n",
+    )
+    .await;
+    assert_eq!(status, 503, "{answer}");
+    assert!(answer.contains("Busy"), "{answer}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(9));
+    // A text form stalled the same way waits less.
+    let (status, _) = common::raw_exchange(
+        &app.base,
+        "POST /api/account/sign-in HTTP/1.1",
+        "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\nAccept: text/html\r\n",
+    )
+    .await;
+    assert_eq!(status, 503);
+}
+
 /// A page the server cannot make in time (here: every database connection is taken) is answered
 /// with a page that says so, in the visitor's language, instead of a connection that hangs.
 async fn a_page_that_cannot_be_made_in_time_says_so_instead_of_hanging(backend: Backend) {
@@ -415,6 +447,7 @@ on_both_databases!(
     pages_with_nothing_to_do_in_the_browser_are_sent_without_code_to_load,
     a_pages_head_names_its_data_however_fast_the_database_answers,
     a_page_that_cannot_be_made_in_time_says_so_instead_of_hanging,
+    a_request_that_never_finishes_arriving_is_answered_and_closed,
     anonymous_visitors_share_a_kept_page_while_signed_in_people_see_changes_at_once,
     the_sites_own_files_carry_only_the_headers_a_file_needs,
     a_cross_site_post_is_refused_and_changes_nothing,

@@ -487,6 +487,32 @@ async fn organisers_never_compete_and_nobody_judges_a_challenge_they_compete_in(
             .await,
         "error.judge_cannot_compete",
     );
+    // A competitor (or someone invited to a team) is not made staff of the organisation that
+    // runs the challenge while it runs: staff read every entry with its team.
+    let admin = app.admin().await;
+    app.citizen("moi@example.vn").await;
+    let org = app
+        .scalar(&format!(
+            "SELECT organisation_id FROM challenges WHERE id = {c}"
+        ))
+        .await
+        .to_string();
+    for email in ["bao@example.vn", "moi@example.vn"] {
+        refused_as(
+            &admin
+                .call(
+                    "admin/organisations/staff/add",
+                    &[("organisation_id", &org), ("email", email)],
+                )
+                .await,
+            "error.competitor_cannot_organise",
+        );
+    }
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'staff.refused'")
+            .await,
+        2
+    );
     // Nothing of the refused was kept, and every refusal is on the record.
     assert_eq!(app.scalar("SELECT COUNT(*) FROM team_members").await, 1);
     assert_eq!(

@@ -358,6 +358,15 @@ async fn one_address_downloads_the_ballots_ten_times_an_hour(backend: Backend) {
     let refused = v.get(path).await;
     assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(refused.headers().contains_key("retry-after"));
+    // The open data's copies of the same ballots count against the same hour.
+    let slug = "dat-lich-hen-truoc-khi-den-lam-thu-tuc";
+    for (path, query) in [
+        (format!("/api/v1/challenges/{slug}/votes"), "?a=1"),
+        (format!("/api/v1/challenges/{slug}/ballots.csv"), "?a=2"),
+    ] {
+        let refused = v.get(&format!("{path}{query}")).await;
+        assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS, "{path}");
+    }
 }
 
 /// The next server-sent event that carries data, as JSON.

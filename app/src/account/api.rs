@@ -61,7 +61,23 @@ pub async fn verify_email(email: String, code: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "account/resend")]
 pub async fn resend_code(email: String) -> Result<(), AppError> {
     use super::service::{CodePurpose, resend_code};
-    resend_code(&crate::auth::ctx::db()?, &email, CodePurpose::Verify).await
+    let db = crate::auth::ctx::db()?;
+    code_mail_from_here(&db).await?;
+    resend_code(&db, &email, CodePurpose::Verify).await
+}
+
+/// Counts a request for a code email against the caller's network address (see
+/// [`super::service::CODE_MAILS_PER_NETWORK`]).
+#[cfg(feature = "ssr")]
+async fn code_mail_from_here(db: &sea_orm::DatabaseConnection) -> Result<(), AppError> {
+    use crate::auth::{ctx, throttle};
+    let auth = ctx::request_auth()?;
+    throttle::hit(
+        db,
+        super::service::CODE_MAILS_PER_NETWORK,
+        &throttle::address_of(&auth.ip),
+    )
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "account/sign-in")]
@@ -172,7 +188,9 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use super::service::{CodePurpose, resend_code};
     let email = super::rules::normalise_email(&email);
     super::rules::check_email(&email).map_err(|e| AppError::Invalid(vec![e]))?;
-    resend_code(&crate::auth::ctx::db()?, &email, CodePurpose::Reset).await?;
+    let db = crate::auth::ctx::db()?;
+    code_mail_from_here(&db).await?;
+    resend_code(&db, &email, CodePurpose::Reset).await?;
     leptos_axum::redirect(&format!("/reset-password?email={}", url_encode(&email)));
     Ok(())
 }

@@ -181,20 +181,43 @@ pub async fn delete(db: &sea_orm::DatabaseConnection, user_id: i64) -> Result<()
         }
     )))
     .await?;
-    // What they did in private leaves no name or address; decisions made in public keep the
-    // official's name, as the record of an office.
+    // What they did in private, or in public as a citizen, leaves no name or address; decisions
+    // made in public by an official keep the official's name, as the record of an office.
     txn.execute_raw(exec(format!(
-        "UPDATE audit_log SET actor_name = '', ip = NULL WHERE actor_id = {user_id} AND is_public = {}",
-        if backend == sea_orm::DatabaseBackend::Postgres { "false" } else { "0" }
+        "UPDATE audit_log SET actor_name = '', ip = NULL WHERE actor_id = {user_id} \
+         AND (is_public = {} OR actor_role NOT IN ('admin', 'staff'))",
+        if backend == sea_orm::DatabaseBackend::Postgres {
+            "false"
+        } else {
+            "0"
+        }
     )))
     .await?;
     // Others' notifications name the person for what they did ("… submitted the entry"): the
     // name gives way to "account deleted", in each reader's language.
     use crate::notify::entity::notification;
-    let tagged = notification::Entity::find()
+    let mut tagged = notification::Entity::find()
         .filter(notification::Column::Params.contains(crate::notify::model::actor_tag(user_id)))
         .all(&txn)
         .await?;
+    // Notifications written before names were tagged with whose they are: those that show this
+    // name and no one's tag are taken to be about this person (a namesake's loses the name too).
+    let named = format!(
+        "\"name\":{}",
+        serde_json::Value::String(account.display_name.clone())
+    );
+    if !account.display_name.is_empty() {
+        let untagged = notification::Entity::find()
+            .filter(notification::Column::Params.contains(&named))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .filter(|n| {
+                !n.params
+                    .contains(&format!("\"{}\":", crate::notify::model::ACTOR))
+            });
+        tagged.extend(untagged);
+    }
     for n in tagged {
         let mut params: serde_json::Map<String, serde_json::Value> =
             serde_json::from_str(&n.params).unwrap_or_default();

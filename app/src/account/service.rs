@@ -26,11 +26,18 @@ pub const CODE_GUESSES_PER_DAY: Limit = Limit::new("code_guess", 10, Duration::d
 pub const CODE_GUESSES_PER_ADDRESS: Limit = Limit::new("code_guess_ip", 30, Duration::hours(1));
 /// Emails (codes, "already registered" notices) that anyone may have sent to one address a day.
 pub const MAILS_PER_ADDRESS_PER_DAY: Limit = Limit::new("code_mail", 6, Duration::days(1));
+/// Requests for a code email (a new verification code, a password reset) from one network
+/// address an hour, whatever the addresses asked for: nobody sends six mails a day to each of a
+/// thousand mailboxes from one place. Counted before anything is looked up, so the refusal
+/// says nothing about any account.
+pub const CODE_MAILS_PER_NETWORK: Limit = Limit::new("code_mail_ip", 20, Duration::hours(1));
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CodePurpose {
     Verify,
     Reset,
+    /// Setting up two-step sign-in for an account whose office waits for it.
+    TwoStep,
 }
 
 impl CodePurpose {
@@ -38,6 +45,7 @@ impl CodePurpose {
         match self {
             CodePurpose::Verify => "verify",
             CodePurpose::Reset => "reset",
+            CodePurpose::TwoStep => "two_step",
         }
     }
 }
@@ -172,6 +180,7 @@ pub async fn send_code(
     let (subject, body_text, path) = match purpose {
         CodePurpose::Verify => (k::MAIL_VERIFY_SUBJECT, k::MAIL_VERIFY_BODY, "verify"),
         CodePurpose::Reset => (k::MAIL_RESET_SUBJECT, k::MAIL_RESET_BODY, "reset-password"),
+        CodePurpose::TwoStep => (k::MAIL_TWO_STEP_SUBJECT, k::MAIL_TWO_STEP_BODY, "account"),
     };
     let link = format!(
         "{}/{path}?email={email_q}&code={code}",

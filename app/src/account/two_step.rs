@@ -17,6 +17,9 @@ pub struct TwoStepState {
     pub pending: Option<PendingSecret>,
     /// The person holds an office that waits for two-step sign-in.
     pub required: bool,
+    /// Recovery codes just made by a form sent without the page's code (see
+    /// [`keep_codes_for_the_page`]), shown this once.
+    pub fresh_codes: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -47,37 +50,101 @@ pub async fn two_step_status() -> Result<TwoStepState, AppError> {
             secret: e.secret,
             qr_svg: e.qr_svg,
         });
+    let mut fresh_codes = Vec::new();
+    if let Some(kept) = ctx::request_private_cookie(CODES_COOKIE) {
+        ctx::set_cookie(ctx::private_cookie(CODES_COOKIE, "", 0));
+        let codes: Vec<String> = kept.split('.').map(str::to_owned).collect();
+        // Shown only if they are this account's unused codes: a cookie planted by anyone else
+        // cannot make the page show codes that do not work.
+        if two_factor::all_unused(&db, viewer.id, &codes).await? {
+            fresh_codes = codes;
+        }
+    }
     Ok(TwoStepState {
         enabled_at: state.enabled_at,
         recovery_left: state.recovery_left,
         pending,
         required: viewer.office_waiting,
+        fresh_codes,
     })
 }
 
-/// Draws a new secret for the authenticator app (the card then shows its QR code).
+/// Where recovery codes wait for the account page when the form that made them was sent without
+/// the page's code (pressed before it loaded, or with JavaScript off): the answer cannot carry
+/// them, so they stay for five minutes in a private cookie of this browser, and the page shows
+/// them once and clears it.
+#[cfg(feature = "ssr")]
+const CODES_COOKIE: &str = "vidan_recovery_codes";
+
+#[cfg(feature = "ssr")]
+fn keep_codes_for_the_page(codes: &[String]) {
+    use crate::auth::ctx;
+    if ctx::plain_form_post() {
+        ctx::set_cookie(ctx::private_cookie(CODES_COOKIE, &codes.join("."), 300));
+        leptos_axum::redirect("/account#two-step-heading");
+    }
+}
+
+/// Draws a new secret for the authenticator app (the card then shows its QR code). Someone
+/// whose office waits for two-step sign-in is also sent a code by email: the password alone
+/// (which a stranger may have) does not set up the app that opens an office.
 #[server(prefix = "/api", endpoint = "account/two-step/begin")]
 pub async fn two_step_begin() -> Result<(), AppError> {
     use crate::auth::{ctx, two_factor};
     let viewer = ctx::require_user()?;
-    two_factor::begin(&ctx::db()?, viewer.id, &viewer.email).await?;
+    let db = ctx::db()?;
+    two_factor::begin(&db, viewer.id, &viewer.email).await?;
+    if viewer.office_waiting {
+        use sea_orm::EntityTrait;
+        let account = crate::account::entity::user::Entity::find_by_id(viewer.id)
+            .one(&db)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        crate::account::service::send_code(
+            &db,
+            &account,
+            crate::account::service::CodePurpose::TwoStep,
+        )
+        .await?;
+    }
     Ok(())
 }
 
 /// Turns two-step sign-in on with the app's first code; answers the recovery codes, shown once.
 /// Other browsers signed in with the password alone are signed out.
 #[server(prefix = "/api", endpoint = "account/two-step/confirm")]
-pub async fn two_step_confirm(code: String) -> Result<Vec<String>, AppError> {
+pub async fn two_step_confirm(
+    code: String,
+    #[server(default)] email_code: String,
+) -> Result<Vec<String>, AppError> {
+    use crate::account::service::{CodePurpose, consume_code};
     use crate::auth::{ctx, session, two_factor};
     let viewer = ctx::require_user()?;
     let auth = ctx::request_auth()?;
     let db = ctx::db()?;
-    let codes = two_factor::confirm(&db, viewer.id, &code).await?;
+    let step = two_factor::check_pending(&db, viewer.id, &code).await?;
+    // An office waits on this: the code sent by email proves the mailbox too.
+    if viewer.office_waiting {
+        consume_code(
+            &db,
+            &viewer.email,
+            CodePurpose::TwoStep,
+            &email_code,
+            &auth.ip,
+        )
+        .await
+        .map_err(|e| match e {
+            AppError::Invalid(_) => AppError::invalid("email_code", "error.code_invalid"),
+            other => other,
+        })?;
+    }
+    let codes = two_factor::confirm(&db, viewer.id, step).await?;
     session::end_all_for(&db, viewer.id, auth.session_id.as_deref()).await?;
     crate::audit::service::Record::new("account.two_step_on", "user", Some(viewer.id))
         .by_requester()
         .save(&db)
         .await?;
+    keep_codes_for_the_page(&codes);
     Ok(codes)
 }
 
@@ -93,6 +160,7 @@ pub async fn two_step_new_codes(code: String) -> Result<Vec<String>, AppError> {
         .by_requester()
         .save(&db)
         .await?;
+    keep_codes_for_the_page(&codes);
     Ok(codes)
 }
 

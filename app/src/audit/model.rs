@@ -17,6 +17,13 @@ pub struct AuditEntry {
     pub created_at: DateTime<Utc>,
 }
 
+/// Whether a record's actor is named in public: officials acting in their office (and the
+/// platform itself, or an anonymous visitor) are; a citizen never is: a team member who moves
+/// their pilot's milestone shows as "a team member" on the page, the feed and the open data.
+pub fn named_in_public(actor_role: &str) -> bool {
+    matches!(actor_role, "admin" | "staff" | "system" | "visitor")
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AuditPage {
     pub entries: Vec<AuditEntry>,

@@ -143,6 +143,21 @@ pub fn request_cookie(name: &str) -> Option<String> {
     use_context::<http::request::Parts>().and_then(|parts| cookie_value(&parts.headers, name))
 }
 
+/// Whether this server function was called by a form the browser sent itself (the page's code
+/// had not loaded, or JavaScript is off): it asks for a page, not for data, and is answered
+/// with a redirect.
+pub fn plain_form_post() -> bool {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
+        .unwrap_or(false)
+}
+
 /// Adds a `Set-Cookie` header to the response of this server function or page.
 pub fn set_cookie(value: String) {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>()

@@ -202,13 +202,13 @@ fn enrolment(secret: &str, email: &str) -> Result<Enrolment, AppError> {
     })
 }
 
-/// Turns two-step sign-in on once a code from the app proves it holds the pending secret, and
-/// gives the first recovery codes (shown once; the database keeps their hashes).
-pub async fn confirm(
-    db: &(impl ConnectionTrait + TransactionTrait),
+/// The time step of the app's `code` for the pending secret: proof that the app holds it. Each
+/// try counts against the account's day.
+pub async fn check_pending(
+    db: &impl ConnectionTrait,
     user_id: i64,
     code: &str,
-) -> Result<Vec<String>, AppError> {
+) -> Result<i64, AppError> {
     throttle::hit(db, CODES_PER_ACCOUNT_PER_DAY, &user_id.to_string()).await?;
     let row = db
         .query_one_raw(numbered(
@@ -218,16 +218,29 @@ pub async fn confirm(
         ))
         .await?
         .ok_or_else(|| AppError::conflict("error.two_factor_not_started"))?;
-    let Some(step) = step_of(&row_secret(&row)?, code)? else {
-        return Err(AppError::invalid("code", "error.two_factor_code_wrong"));
-    };
+    step_of(&row_secret(&row)?, code)?
+        .ok_or_else(|| AppError::invalid("code", "error.two_factor_code_wrong"))
+}
+
+/// Turns two-step sign-in on at `step` (from [`check_pending`]) and gives the first recovery
+/// codes (shown once; the database keeps their hashes).
+pub async fn confirm(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    user_id: i64,
+    step: i64,
+) -> Result<Vec<String>, AppError> {
     let txn = db.begin().await?;
-    txn.execute_raw(numbered(
-        txn.get_database_backend(),
-        "UPDATE two_factor SET enabled_at = ?2, last_step = ?3 WHERE user_id = ?1",
-        [user_id.into(), Utc::now().into(), step.into()],
-    ))
-    .await?;
+    let enabled = txn
+        .execute_raw(numbered(
+            txn.get_database_backend(),
+            "UPDATE two_factor SET enabled_at = ?2, last_step = ?3 \
+             WHERE user_id = ?1 AND enabled_at IS NULL",
+            [user_id.into(), Utc::now().into(), step.into()],
+        ))
+        .await?;
+    if enabled.rows_affected() != 1 {
+        return Err(AppError::conflict("error.two_factor_not_started"));
+    }
     let codes = replace_recovery_codes(&txn, user_id).await?;
     txn.commit().await?;
     Ok(codes)
@@ -315,6 +328,32 @@ pub async fn accept(db: &impl ConnectionTrait, user_id: i64, code: &str) -> Resu
         ))
         .await?;
     Ok(used.rows_affected() == 1)
+}
+
+/// Whether every one of `codes` is an unused recovery code of the account.
+pub async fn all_unused(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    codes: &[String],
+) -> Result<bool, AppError> {
+    if codes.is_empty() || codes.len() > RECOVERY_CODES {
+        return Ok(false);
+    }
+    let backend = db.get_database_backend();
+    for code in codes {
+        let found = db
+            .query_one_raw(numbered(
+                backend,
+                "SELECT 1 AS found FROM recovery_codes \
+                 WHERE user_id = ?1 AND code_hash = ?2 AND used_at IS NULL",
+                [user_id.into(), recovery_hash(code).into()],
+            ))
+            .await?;
+        if found.is_none() {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// Turns two-step sign-in off (the account's secret and recovery codes go).

@@ -240,6 +240,11 @@ pub async fn public_history(
         .order_by_asc(audit_log::Column::Id)
         .all(db)
         .await?;
+    // While a blind panel judges, an extension does not say whose entry it was given to (nor
+    // why, in words that may name the team): a judge could pair the team with the entry that
+    // stays open longer.
+    let blind = target_kind == "challenge"
+        && crate::participation::blind_judging_runs(db, target_id).await?;
     let titles: Vec<(i64, Option<String>)> = org_staff::Entity::find()
         .select_only()
         .columns([org_staff::Column::UserId, org_staff::Column::Title])
@@ -254,18 +259,26 @@ pub async fn public_history(
                 serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&r.details)
                     .unwrap_or_default()
                     .into_iter()
+                    .filter(|(k, _)| !(blind && k == "team"))
                     .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_owned())))
                     .collect();
+            let reason = r
+                .reason
+                .filter(|_| !(blind && r.action == "challenge.extension"));
             HistoryEntry {
                 action: r.action,
-                actor_name: r.actor_name,
+                actor_name: if crate::audit::model::named_in_public(&r.actor_role) {
+                    r.actor_name
+                } else {
+                    String::new()
+                },
                 actor_title: r.actor_id.and_then(|id| {
                     titles
                         .iter()
                         .find(|(u, _)| *u == id)
                         .and_then(|(_, t)| t.clone())
                 }),
-                reason: r.reason,
+                reason,
                 details,
                 at: r.created_at,
             }

@@ -326,8 +326,11 @@ pub async fn add_file(
     if status_of(m) == Status::Cancelled {
         return Err(AppError::conflict("error.challenge_cancelled"));
     }
+    let prepared = crate::upload::service::prepare(db, storage, owner.id, purpose, "file", file)
+        .await
+        .map_err(AppError::Invalid)?;
     let txn = db.begin().await?;
-    let link = crate::upload::service::store(&txn, storage, owner.id, purpose, "file", file)
+    let link = crate::upload::service::record(&txn, prepared, "file")
         .await
         .map_err(AppError::Invalid)?;
     match purpose {

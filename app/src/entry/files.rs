@@ -110,17 +110,27 @@ pub async fn add(
     file: Incoming,
 ) -> Result<EntryFiles, AppError> {
     let (_, c, e) = changeable(db, viewer, team_id).await?;
-    let txn = crate::group_commit::begin_writing(db).await?;
-    if current_ids(&txn, e.id).await?.len() >= MAX_ATTACHMENTS {
-        return Err(AppError::Invalid(vec![
+    let too_many = || {
+        AppError::Invalid(vec![
             crate::error::FieldError::new("file", "error.too_many_files")
                 .with("max", MAX_ATTACHMENTS),
-        ]));
+        ])
+    };
+    if current_ids(db, e.id).await?.len() >= MAX_ATTACHMENTS {
+        return Err(too_many());
     }
-    let link =
-        crate::upload::service::store(&txn, storage, viewer.id, Purpose::Attachment, "file", file)
+    // Cleaned and stored before the entry is locked for writing (see `upload::service::prepare`).
+    let prepared =
+        crate::upload::service::prepare(db, storage, viewer.id, Purpose::Attachment, "file", file)
             .await
             .map_err(AppError::Invalid)?;
+    let txn = crate::group_commit::begin_writing(db).await?;
+    if current_ids(&txn, e.id).await?.len() >= MAX_ATTACHMENTS {
+        return Err(too_many());
+    }
+    let link = crate::upload::service::record(&txn, prepared, "file")
+        .await
+        .map_err(AppError::Invalid)?;
     attachment::ActiveModel {
         entry_id: Set(e.id),
         upload_id: Set(link.id),

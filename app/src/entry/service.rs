@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionSession, TransactionTrait,
 };
 
 use super::entity::{entry, version};
@@ -110,6 +110,12 @@ fn fields_of(e: &entry::Model) -> EntryFields {
     }
 }
 
+/// Whether the draft (its fields written as a version stores them, and its files) differs from
+/// the submitted version `v`.
+fn differs(v: &version::Model, content: &str, attachments: &[i64]) -> bool {
+    v.content != content || super::files::version_ids(v) != attachments
+}
+
 async fn view_of(
     db: &impl ConnectionTrait,
     e: entry::Model,
@@ -121,8 +127,12 @@ async fn view_of(
         .one(db)
         .await?;
     let submissions = last.as_ref().map_or(0, |v| v.number as u64);
-    let files_changed = match &last {
-        Some(v) => super::files::version_ids(v) != super::files::current_ids(db, e.id).await?,
+    let unsubmitted_changes = match &last {
+        Some(v) => differs(
+            v,
+            &serde_json::to_string(&fields_of(&e)).map_err(crate::error::internal)?,
+            &super::files::current_ids(db, e.id).await?,
+        ),
         None => false,
     };
     let updated_by = match e.updated_by {
@@ -137,7 +147,7 @@ async fn view_of(
         fields: fields_of(&e),
         status: EntryStatus::from_code(&e.status),
         version: e.version,
-        unsubmitted_changes: e.submitted_version.is_some_and(|v| v != e.version) || files_changed,
+        unsubmitted_changes,
         submitted_at: e.submitted_at,
         submissions,
         ineligible_reason: e.ineligible_reason,
@@ -284,25 +294,8 @@ pub async fn submit(
     // and arrives after it is too late.
     let now = Utc::now();
     check_open(deadline, now)?;
-    let number = version::Entity::find()
-        .filter(version::Column::EntryId.eq(current.id))
-        .count(&txn)
-        .await? as i32
-        + 1;
-    version::ActiveModel {
-        entry_id: Set(current.id),
-        number: Set(number),
-        content: Set(serde_json::to_string(&fields).map_err(crate::error::internal)?),
-        submitted_by: Set(Some(viewer.id)),
-        submitted_at: Set(now),
-        attachments: Set(serde_json::to_string(
-            &super::files::current_ids(&txn, current.id).await?,
-        )
-        .map_err(crate::error::internal)?),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    // The entry's row first: on PostgreSQL a second submission of the same version waits here
+    // for the first to commit, and then finds nothing new.
     let submitted = entry::Entity::update_many()
         .set(entry::ActiveModel {
             status: Set(EntryStatus::Submitted.code().into()),
@@ -317,6 +310,33 @@ pub async fn submit(
     if submitted.rows_affected != 1 {
         return Err(AppError::conflict("error.entry_changed"));
     }
+    let content = serde_json::to_string(&fields).map_err(crate::error::internal)?;
+    let attachments = super::files::current_ids(&txn, current.id).await?;
+    let last = version::Entity::find()
+        .filter(version::Column::EntryId.eq(current.id))
+        .order_by_desc(version::Column::Number)
+        .one(&txn)
+        .await?;
+    // The same text and files again are not a new submission (a second press, a client that
+    // retries): judges and the team's history see each version once.
+    if last
+        .as_ref()
+        .is_some_and(|v| !differs(v, &content, &attachments))
+    {
+        return Err(AppError::conflict("error.entry_nothing_new"));
+    }
+    let number = last.map_or(0, |v| v.number) + 1;
+    version::ActiveModel {
+        entry_id: Set(current.id),
+        number: Set(number),
+        content: Set(content),
+        submitted_by: Set(Some(viewer.id)),
+        submitted_at: Set(now),
+        attachments: Set(serde_json::to_string(&attachments).map_err(crate::error::internal)?),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
     txn.commit().await?;
     let saved = load_or_create(db, &t).await?;
     Ok((view_of(db, saved, deadline).await?, t))

@@ -47,6 +47,16 @@ fn EntryForm(entry: EntryView, files_changed: RwSignal<u32>) -> impl IntoView {
     let submissions = RwSignal::new(entry.submissions);
     let unsubmitted = RwSignal::new(entry.unsubmitted_changes);
     let dirty = RwSignal::new(false);
+    let form_ref = NodeRef::<Form>::new();
+    // Changes typed so far, and how many of them the save under way carries: what is typed while
+    // a save is on its way is not marked saved when that save returns, and is saved next.
+    let edits = StoredValue::new(0u64);
+    let sent = StoredValue::new(0u64);
+    Effect::new(move || {
+        if save.input().get().is_some() {
+            sent.set_value(edits.get_value());
+        }
+    });
     Effect::new(move || {
         if let Some(Ok(v)) = save.value().get() {
             version.set(v.version);
@@ -54,7 +64,12 @@ fn EntryForm(entry: EntryView, files_changed: RwSignal<u32>) -> impl IntoView {
             submissions.set(v.submissions);
             unsubmitted.set(v.unsubmitted_changes);
             saved_at.set(Some(format_datetime(v.updated_at)));
-            dirty.set(false);
+            if edits.get_value() == sent.get_value() {
+                dirty.set(false);
+            } else {
+                #[cfg(feature = "hydrate")]
+                autosave(form_ref, save, dirty);
+            }
             // What a refused submission marked belongs to the text before this save.
             submit.value().set(None);
         }
@@ -95,8 +110,8 @@ fn EntryForm(entry: EntryView, files_changed: RwSignal<u32>) -> impl IntoView {
         })
     });
     let acknowledge_error = field_error(marked, "acknowledged");
-    let form_ref = NodeRef::<Form>::new();
     let on_input = move |_| {
+        edits.update_value(|n| *n += 1);
         dirty.set(true);
         #[cfg(feature = "hydrate")]
         autosave(form_ref, save, dirty);
@@ -108,6 +123,7 @@ fn EntryForm(entry: EntryView, files_changed: RwSignal<u32>) -> impl IntoView {
         if let Some(form) = form_ref.get()
             && typed_before_hydration(&form)
         {
+            edits.update_value(|n| *n += 1);
             dirty.set(true);
             autosave(form_ref, save, dirty);
         }
@@ -222,7 +238,7 @@ fn typed_before_hydration(form: &leptos::web_sys::HtmlFormElement) -> bool {
         })
 }
 
-/// Saves the form a moment after the last keystroke (one save at a time).
+/// Saves the form a moment after the last keystroke, one save at a time.
 #[cfg(feature = "hydrate")]
 fn autosave(form: NodeRef<Form>, save: ServerAction<SaveEntry>, dirty: RwSignal<bool>) {
     use leptos::form::FromFormData;
@@ -235,7 +251,12 @@ fn autosave(form: NodeRef<Form>, save: ServerAction<SaveEntry>, dirty: RwSignal<
         }
         let handle = set_timeout_with_handle(
             move || {
-                if save.pending().get_untracked() || !dirty.get_untracked() {
+                if !dirty.get_untracked() {
+                    return;
+                }
+                // One save at a time: this one tries again when the one under way is back.
+                if save.pending().get_untracked() {
+                    autosave(form, save, dirty);
                     return;
                 }
                 let Some(form) = form.get_untracked() else {

@@ -312,11 +312,14 @@ pub async fn submit_marks(
     let viewer = ctx::require_verified()?;
     let db = ctx::db()?;
     let marks = marks.parse().map_err(AppError::Invalid)?;
-    let at = super::service::save_marks(&db, &viewer, entry_id, marks, true).await?;
+    // The score, what it replaced (`score.change`) and its record commit together or not at all.
+    let txn = crate::group_commit::begin_writing(&db).await?;
+    let at = super::service::save_marks(&txn, &viewer, entry_id, marks, true).await?;
     Record::new("judging.score", "entry", Some(entry_id))
         .by_requester()
-        .save(&db)
+        .save(&txn)
         .await?;
+    txn.commit().await?;
     Ok(at)
 }
 

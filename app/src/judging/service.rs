@@ -612,16 +612,11 @@ async fn seat(
     Ok((j, c, p))
 }
 
-/// How a judge names a team when declaring a conflict: a digest of the team's number, challenge
-/// and the moment it was formed (which nobody is shown), so it cannot be worked back to the number.
-pub fn team_token(t: &team::Model) -> String {
-    sha256_hex(&format!(
-        "conflict:{}:{}:{}",
-        t.id,
-        t.challenge_id,
-        t.created_at.timestamp_micros()
-    ))[..16]
-        .to_owned()
+/// How a judge names a team when declaring a conflict: the team's number keyed with a secret of
+/// the site, so the token cannot be worked back to the number that appears in public addresses,
+/// nor made from it.
+pub fn team_token(key: &crate::site_key::Key, t: &team::Model) -> String {
+    key.digest(&format!("team:{}", t.id), 16)
 }
 
 /// The conflicts a judge declares before seeing any entry: against teams (by the token the
@@ -650,8 +645,9 @@ pub async fn declare(
         .all(db)
         .await?;
     let mut errors = Vec::new();
+    let key = crate::site_key::key(db, crate::site_key::Purpose::ConflictToken).await?;
     let by_token: std::collections::HashMap<String, i64> =
-        teams.iter().map(|t| (team_token(t), t.id)).collect();
+        teams.iter().map(|t| (team_token(&key, t), t.id)).collect();
     let mut team_ids = Vec::with_capacity(d.teams.len());
     for token in &d.teams {
         match by_token.get(token.trim()) {
@@ -1029,6 +1025,7 @@ pub async fn queue(
             });
         }
     }
+    let key = crate::site_key::key(db, crate::site_key::Purpose::ConflictToken).await?;
     Ok(JudgeQueue {
         challenge_id: c.id,
         title: c.title,
@@ -1039,7 +1036,7 @@ pub async fn queue(
         teams: teams
             .into_iter()
             .map(|t| TeamForConflict {
-                token: team_token(&t),
+                token: team_token(&key, &t),
                 name: t.name,
                 organisation_name: t.organisation_name,
             })

@@ -429,8 +429,14 @@ pub async fn results(db: &impl ConnectionTrait, slug: &str) -> Result<api::Resul
     })
 }
 
-pub async fn votes(db: &impl ConnectionTrait, slug: &str) -> Result<api::Votes, AppError> {
-    let b = crate::vote::service::ballots(db, slug).await?;
+/// The ballots of a closed vote for a caller at `ip` (within the ballot downloads an address may
+/// ask for, like the page's download).
+pub async fn votes(
+    db: &impl ConnectionTrait,
+    slug: &str,
+    ip: &str,
+) -> Result<api::Votes, AppError> {
+    let b = crate::vote::service::ballots_for(db, slug, ip).await?;
     Ok(api::Votes {
         challenge: slug.to_owned(),
         closed_at: city_time(b.closed_at),

@@ -58,7 +58,23 @@ pub async fn add_staff(
     ctx::require_admin()?;
     let db = ctx::db()?;
     let organisation = super::service::find(&db, organisation_id).await?;
-    let user_id = super::service::grant_staff(&db, organisation_id, &email, title).await?;
+    let user_id = match super::service::grant_staff(&db, organisation_id, &email, title).await {
+        Ok(id) => id,
+        // Refused because the person competes in one of the organisation's challenges: on the
+        // record, with the reason (not public: it names a person).
+        Err(e) if crate::participation::is_role_refusal(&e) => {
+            if let AppError::Conflict { key, .. } = &e {
+                Record::new("staff.refused", "organisation", Some(organisation_id))
+                    .by_requester()
+                    .reason(key)
+                    .details(serde_json::json!({ "email": email }))
+                    .save(&db)
+                    .await?;
+            }
+            return Err(e);
+        }
+        Err(e) => return Err(e),
+    };
     Record::new("staff.grant", "organisation", Some(organisation_id))
         .by_requester()
         .details(serde_json::json!({ "user_id": user_id }))

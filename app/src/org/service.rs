@@ -147,6 +147,15 @@ pub async fn grant_staff(
     {
         return Err(AppError::invalid("email", "error.already_staff"));
     }
+    crate::participation::may_organise(
+        db,
+        organisation_id,
+        crate::participation::Person {
+            user_id: Some(account.id),
+            email: &account.email,
+        },
+    )
+    .await?;
     org_staff::ActiveModel {
         organisation_id: Set(organisation_id),
         user_id: Set(account.id),

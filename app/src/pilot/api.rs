@@ -210,7 +210,12 @@ pub async fn rate_pilot(
 ) -> Result<(), AppError> {
     use crate::auth::ctx;
     let viewer = ctx::require_verified()?;
-    super::service::rate(&ctx::db()?, &viewer, pilot_id, stars, &comment).await
+    super::service::rate(&ctx::db()?, &viewer, pilot_id, stars, &comment).await?;
+    // Sent without the page's code: back to the ratings, which show the one just given.
+    if ctx::plain_form_post() {
+        leptos_axum::redirect(&format!("/pilots/{pilot_id}#ratings"));
+    }
+    Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "pilots/follow")]

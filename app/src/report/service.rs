@@ -86,11 +86,10 @@ pub async fn create(
         return Err(AppError::Invalid(errors));
     };
     let now = Utc::now();
-    let txn = db.begin().await?;
-    let photo_id = match photo {
+    let photo = match photo {
         Some(file) => Some(
-            crate::upload::service::store(
-                &txn,
+            crate::upload::service::prepare(
+                db,
                 storage,
                 author.id,
                 Purpose::ReportPhoto,
@@ -98,8 +97,17 @@ pub async fn create(
                 file,
             )
             .await
-            .map_err(AppError::Invalid)?
-            .id,
+            .map_err(AppError::Invalid)?,
+        ),
+        None => None,
+    };
+    let txn = db.begin().await?;
+    let photo_id = match photo {
+        Some(file) => Some(
+            crate::upload::service::record(&txn, file, "photo")
+                .await
+                .map_err(AppError::Invalid)?
+                .id,
         ),
         None => None,
     };

@@ -63,20 +63,26 @@ pub fn strip_metadata(kind: FileKind, bytes: &[u8]) -> Result<Vec<u8>, Malformed
     }
 }
 
-/// The most one stream of a PDF may inflate to while it is read: far above what a slide deck's
-/// object streams hold, far below what a crafted file could make of a few kilobytes.
-const PDF_STREAM_MAX: usize = 16 * 1024 * 1024;
-
-/// The most objects a PDF may hold, and how much larger than the file its rewrite may be: a
-/// deck of a hundred slides holds some tens of thousands; more is a file made to cost memory.
+/// What reading a PDF may cost: its object streams (where most of a modern file's dictionaries
+/// are packed, compressed) are inflated while it is read, each to at most [`PDF_STREAM_MAX`] and
+/// all together to at most [`PDF_INFLATED_MAX`]; it may hold at most [`PDF_OBJECTS_MAX`] objects,
+/// counted before they are parsed. A slide deck of a hundred pages holds some tens of thousands of
+/// objects in a few megabytes of object streams; more is a file made to cost memory.
+const PDF_STREAM_MAX: usize = 8 * 1024 * 1024;
+const PDF_INFLATED_MAX: usize = 32 * 1024 * 1024;
 const PDF_OBJECTS_MAX: usize = 300_000;
+/// How much larger than the file its rewrite may be.
 const PDF_GROWTH_MAX: usize = 4;
 
-/// Keys whose values name the author or run something: the document information (author,
-/// creator, producer, title, dates) hangs off the trailer; XMP packets hang off the catalogue
-/// and any page or image as `/Metadata`; scripts and actions run on opening, on page events or
-/// from the names tree. Whatever they point to is dropped with them.
-const PDF_KEYS_REMOVED: [&[u8]; 7] = [
+/// Keys whose values name the author or run something, removed wherever they appear: the
+/// document information (author, creator, producer, title, dates) hangs off the trailer; XMP
+/// packets hang off the catalogue and any page, font or image as `/Metadata`; applications keep
+/// private data (with names) in `/PieceInfo`; scripts and actions run on opening, on page events
+/// or from the names tree; files ride inside as embedded files (`/EF` of a file specification,
+/// the names tree, portfolios); a form (`/AcroForm`, with its XFA) keeps field values and
+/// signatures, and `/Perms` points at those signatures. Whatever they point to is dropped with
+/// them.
+const PDF_KEYS_REMOVED: [&[u8]; 13] = [
     b"Metadata",
     b"PieceInfo",
     b"OpenAction",
@@ -84,18 +90,158 @@ const PDF_KEYS_REMOVED: [&[u8]; 7] = [
     b"JS",
     b"JavaScript",
     b"EmbeddedFiles",
+    b"EF",
+    b"RF",
+    b"Collection",
+    b"AcroForm",
+    b"Perms",
+    b"SpiderInfo",
 ];
 
-/// The PDF read and written again without its document information, XMP metadata, scripts,
-/// automatic actions and embedded files: what a judge downloads cannot name the team through
-/// its properties, nor run anything. A file that cannot be read as a PDF (damaged, or locked
-/// with a password) is [`Malformed`].
+/// What an annotation says about who wrote it, kept apart from what it shows (its appearance):
+/// the author (`/T`), the comment and its rich text, its subject, its name and dates. A reply or
+/// a sticky note is a comment by someone; a widget's value is a form's answer.
+const PDF_ANNOTATION_KEYS_REMOVED: [&[u8]; 9] = [
+    b"T",
+    b"Contents",
+    b"RC",
+    b"Subj",
+    b"NM",
+    b"M",
+    b"CreationDate",
+    b"IRT",
+    b"V",
+];
+
+/// What a signature says about its signer: name, contact, place, reason, the certificate
+/// (which names the person) and the software.
+const PDF_SIGNATURE_KEYS_REMOVED: [&[u8]; 7] = [
+    b"Name",
+    b"ContactInfo",
+    b"Location",
+    b"Reason",
+    b"Contents",
+    b"Cert",
+    b"Prop_Build",
+];
+
+/// The budget of one PDF's reading, kept for the thread that reads it (lopdf reads on the
+/// caller's thread: its `rayon` feature is off). A read on any other thread finds no budget and
+/// keeps nothing, so the file is refused rather than read unbounded.
+#[derive(Default)]
+struct PdfBudget {
+    objects: usize,
+    inflated: usize,
+    exceeded: bool,
+}
+
+thread_local! {
+    static PDF_BUDGET: std::cell::RefCell<Option<PdfBudget>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Called by lopdf for every object as it is read: counts it, and before an object stream is
+/// inflated and parsed, inflates it here within what remains of the budget and checks that the
+/// objects its index announces fit. An object past the budget is not kept, and the file is
+/// refused.
+fn pdf_budget_filter(
+    id: lopdf::ObjectId,
+    object: &mut lopdf::Object,
+) -> Option<(lopdf::ObjectId, lopdf::Object)> {
+    PDF_BUDGET.with(|budget| {
+        let mut budget = budget.borrow_mut();
+        let budget = budget.as_mut()?;
+        if budget.exceeded {
+            return None;
+        }
+        budget.objects += 1;
+        if let lopdf::Object::Stream(stream) = &*object
+            && stream.dict.has_type(b"ObjStm")
+        {
+            let room = PDF_STREAM_MAX.min(PDF_INFLATED_MAX.saturating_sub(budget.inflated));
+            let announced = stream
+                .get_plain_content_with_limit(room)
+                .ok()
+                .and_then(|plain| {
+                    let first = stream.dict.get(b"First").ok()?.as_i64().ok()?;
+                    let index = plain.get(..usize::try_from(first).ok()?)?;
+                    budget.inflated += plain.len();
+                    Some(
+                        index
+                            .split(|b| b.is_ascii_whitespace())
+                            .filter(|w| !w.is_empty())
+                            .count()
+                            / 2,
+                    )
+                });
+            // Its objects are counted one by one as they are read, right after it; what it
+            // announces must fit before any of them is parsed.
+            if announced.is_none_or(|n| budget.objects + n > PDF_OBJECTS_MAX) {
+                budget.exceeded = true;
+            }
+        }
+        if budget.objects > PDF_OBJECTS_MAX {
+            budget.exceeded = true;
+        }
+        if budget.exceeded {
+            return None;
+        }
+        // lopdf keeps what the filter answers for an object read from an object stream, and the
+        // object itself (left as it is) for one read from the file; only the latter are streams.
+        Some(match object {
+            lopdf::Object::Stream(_) => (id, lopdf::Object::Null),
+            other => (id, other.clone()),
+        })
+    })
+}
+
+/// The PDF read within [`PdfBudget`]; `Malformed` if it cannot be read or costs more.
+fn load_pdf(bytes: &[u8]) -> Result<lopdf::Document, Malformed> {
+    PDF_BUDGET.with(|b| *b.borrow_mut() = Some(PdfBudget::default()));
+    let options = lopdf::LoadOptions {
+        max_decompressed_size: Some(PDF_STREAM_MAX),
+        filter: Some(pdf_budget_filter),
+        ..Default::default()
+    };
+    let loaded = lopdf::Document::load_mem_with_options(bytes, options);
+    let exceeded = PDF_BUDGET.with(|b| b.borrow_mut().take().is_none_or(|b| b.exceeded));
+    match loaded {
+        Ok(doc) if !exceeded => Ok(doc),
+        _ => Err(Malformed),
+    }
+}
+
+/// The PDF read and written again without what names its authors or runs something (see
+/// [`PDF_KEYS_REMOVED`], [`PDF_ANNOTATION_KEYS_REMOVED`], [`PDF_SIGNATURE_KEYS_REMOVED`]), and
+/// with its JPEG images cleaned as uploaded photos are: what a judge downloads cannot name the
+/// team through its properties, comments, form or signatures, nor run anything. What its pages
+/// show is left as the team made it. A file that cannot be read as a PDF (damaged, locked with a
+/// password, or costing more than [`PdfBudget`] allows to read) is [`Malformed`].
 pub fn strip_pdf(bytes: &[u8]) -> Result<Vec<u8>, Malformed> {
-    use lopdf::{Document, LoadOptions, Object};
+    use lopdf::Object;
     fn clean(object: &mut Object) {
         let dict = match object {
             Object::Dictionary(d) => d,
-            Object::Stream(s) => &mut s.dict,
+            Object::Stream(s) => {
+                // A JPEG image is a JPEG file, with the camera's EXIF and XMP inside.
+                let jpeg = s
+                    .dict
+                    .get(b"Subtype")
+                    .is_ok_and(|v| matches!(v, Object::Name(n) if n == b"Image"))
+                    && match s.dict.get(b"Filter") {
+                        Ok(Object::Name(n)) => n == b"DCTDecode",
+                        Ok(Object::Array(a)) => {
+                            matches!(a.as_slice(), [Object::Name(n)] if n == b"DCTDecode")
+                        }
+                        _ => false,
+                    };
+                if jpeg
+                    && s.content.starts_with(&[0xFF, 0xD8])
+                    && let Ok(cleaned) = strip_jpeg(&s.content)
+                {
+                    s.set_content(cleaned);
+                }
+                &mut s.dict
+            }
             Object::Array(items) => {
                 items.iter_mut().for_each(clean);
                 return;
@@ -105,13 +251,35 @@ pub fn strip_pdf(bytes: &[u8]) -> Result<Vec<u8>, Malformed> {
         for key in PDF_KEYS_REMOVED {
             dict.remove(key);
         }
+        fn name_of(dict: &lopdf::Dictionary, key: &[u8]) -> Vec<u8> {
+            match dict.get(key) {
+                Ok(Object::Name(name)) => name.clone(),
+                _ => Vec::new(),
+            }
+        }
+        // An annotation: a dictionary with a place on the page and a kind.
+        if dict.has(b"Rect") && dict.has(b"Subtype") {
+            for key in PDF_ANNOTATION_KEYS_REMOVED {
+                dict.remove(key);
+            }
+            // A file attached to the page keeps its icon and loses the file.
+            if name_of(dict, b"Subtype") == b"FileAttachment" {
+                dict.remove(b"FS");
+            }
+        }
+        // A signature, or a form field that holds one.
+        if name_of(dict, b"Type") == b"Sig"
+            || name_of(dict, b"FT") == b"Sig"
+            || dict.has(b"ByteRange")
+        {
+            for key in PDF_SIGNATURE_KEYS_REMOVED {
+                dict.remove(key);
+            }
+            dict.remove(b"V");
+        }
         // Actions a reader runs on a click: opening another program or file, sending a form,
         // or a link that is a script lose what they would open or send.
-        let action = match dict.get(b"S") {
-            Ok(Object::Name(name)) => name.clone(),
-            _ => Vec::new(),
-        };
-        match action.as_slice() {
+        match name_of(dict, b"S").as_slice() {
             b"Launch" | b"SubmitForm" | b"ImportData" | b"GoToE" | b"GoToR" | b"Rendition" => {
                 for key in [b"F".as_slice(), b"Win", b"Mac", b"Unix", b"R"] {
                     dict.remove(key);
@@ -135,11 +303,7 @@ pub fn strip_pdf(bytes: &[u8]) -> Result<Vec<u8>, Malformed> {
         }
         dict.iter_mut().for_each(|(_, v)| clean(v));
     }
-    let options = LoadOptions {
-        max_decompressed_size: Some(PDF_STREAM_MAX),
-        ..Default::default()
-    };
-    let mut doc = Document::load_mem_with_options(bytes, options).map_err(|_| Malformed)?;
+    let mut doc = load_pdf(bytes)?;
     if doc.is_encrypted() || doc.objects.len() > PDF_OBJECTS_MAX || doc.get_pages().is_empty() {
         return Err(Malformed);
     }
@@ -400,6 +564,228 @@ mod tests {
             lopdf::Document::load_mem(&again).unwrap().get_pages().len(),
             1
         );
+    }
+
+    /// A one-page deck built with lopdf (binary streams and all) that names its team in its
+    /// form, its comments, an attached file, a signature and the EXIF of a photo on the page.
+    fn deck_with_comments_form_signature_and_photo() -> Vec<u8> {
+        use lopdf::{Dictionary, Document, Object, Stream, dictionary};
+        let who = "Nhom Sen Hong";
+        let mut doc = Document::with_version("1.7");
+        let mut exif = b"Exif\0\0".to_vec();
+        exif.extend_from_slice(format!("Artist {who}").as_bytes());
+        let mut jpeg = vec![0xFF, 0xD8];
+        jpeg.extend(segment(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0"));
+        jpeg.extend(segment(0xE1, &exif));
+        jpeg.extend(segment(0xDB, &[0; 65]));
+        jpeg.extend([0xFF, 0xDA, 0, 2, 1, 2, 3, 0xFF, 0xD9]);
+        let photo = doc.add_object(Stream::new(
+            dictionary! { "Type" => "XObject", "Subtype" => "Image", "Width" => 1, "Height" => 1,
+            "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8, "Filter" => "DCTDecode" },
+            jpeg,
+        ));
+        let content = doc.add_object(Stream::new(
+            Dictionary::new(),
+            b"q 100 0 0 100 72 600 cm /Im1 Do Q BT /F1 28 Tf 72 720 Td (Xep hang qua tin nhan) Tj ET".to_vec(),
+        ));
+        let font = doc.add_object(
+            dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica" },
+        );
+        let attached = doc.add_object(Stream::new(
+            dictionary! { "Type" => "EmbeddedFile" },
+            format!("Danh sach thanh vien {who}").into_bytes(),
+        ));
+        let comment = doc.add_object(dictionary! {
+            "Type" => "Annot", "Subtype" => "Text", "Rect" => vec![0.into(), 0.into(), 20.into(), 20.into()],
+            "T" => Object::string_literal(who), "Contents" => Object::string_literal(format!("Sua lai trang nay - {who}")),
+            "RC" => Object::string_literal(format!("<p>{who}</p>")),
+        });
+        let attachment = doc.add_object(dictionary! {
+            "Type" => "Annot", "Subtype" => "FileAttachment", "Rect" => vec![20.into(), 0.into(), 40.into(), 20.into()],
+            "FS" => dictionary! { "Type" => "Filespec", "F" => Object::string_literal("thanh-vien.txt"),
+                "EF" => dictionary! { "F" => attached } },
+        });
+        let signature = doc.add_object(dictionary! {
+            "Type" => "Sig", "Filter" => "Adobe.PPKLite", "Name" => Object::string_literal(who),
+            "Location" => Object::string_literal("Tay Ninh"), "Reason" => Object::string_literal(format!("Duyet boi {who}")),
+            "ByteRange" => vec![0.into(), 10.into(), 20.into(), 10.into()],
+            "Contents" => Object::string_literal(format!("CN={who}")),
+        });
+        let field = doc.add_object(dictionary! {
+            "Type" => "Annot", "Subtype" => "Widget", "FT" => "Sig", "Rect" => vec![40.into(), 0.into(), 60.into(), 20.into()],
+            "T" => Object::string_literal("Chu ky"), "V" => signature,
+        });
+        let answer = doc.add_object(dictionary! {
+            "Type" => "Annot", "Subtype" => "Widget", "FT" => "Tx", "Rect" => vec![60.into(), 0.into(), 80.into(), 20.into()],
+            "T" => Object::string_literal("Ten doi"), "V" => Object::string_literal(who),
+        });
+        let xfa = doc.add_object(Stream::new(
+            Dictionary::new(),
+            format!("<xdp><team>{who}</team></xdp>").into_bytes(),
+        ));
+        let pages = doc.new_object_id();
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages, "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
+            "Contents" => content,
+            "Resources" => dictionary! { "Font" => dictionary! { "F1" => font }, "XObject" => dictionary! { "Im1" => photo } },
+            "Annots" => vec![comment.into(), attachment.into(), field.into(), answer.into()],
+        });
+        doc.objects.insert(
+            pages,
+            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 }.into(),
+        );
+        let catalog = doc.add_object(dictionary! {
+            "Type" => "Catalog", "Pages" => pages,
+            "AcroForm" => dictionary! { "Fields" => vec![field.into(), answer.into()], "XFA" => xfa },
+            "Perms" => dictionary! { "DocMDP" => signature },
+        });
+        doc.trailer.set("Root", catalog);
+        let mut out = Vec::new();
+        doc.save_to(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn a_pdf_loses_the_names_in_its_comments_form_signature_attachments_and_photos() {
+        let pdf = deck_with_comments_form_signature_and_photo();
+        let has =
+            |bytes: &[u8], what: &str| bytes.windows(what.len()).any(|w| w == what.as_bytes());
+        for told in ["Nhom Sen Hong", "Tay Ninh", "Artist"] {
+            assert!(has(&pdf, told), "the sample tells {told}");
+        }
+        let clean = strip_metadata(FileKind::Pdf, &pdf).unwrap();
+        for gone in [
+            "Nhom Sen Hong",
+            "Tay Ninh",
+            "Artist",
+            "Exif",
+            "thanh-vien",
+            "Chu ky",
+            "Ten doi",
+            "AcroForm",
+            "xdp",
+        ] {
+            assert!(!has(&clean, gone), "{gone} is still in the clean copy");
+        }
+        let doc = lopdf::Document::load_mem(&clean).expect("still a PDF");
+        let page = *doc.get_pages().values().next().unwrap();
+        let content = String::from_utf8_lossy(&doc.get_page_content(page)).into_owned();
+        assert!(
+            content.contains("Xep hang qua tin nhan") && content.contains("/Im1 Do"),
+            "{content}"
+        );
+        let annotations = doc.get_page_annotations(page).unwrap();
+        assert_eq!(
+            annotations.len(),
+            4,
+            "the comments and fields stay on the page, mute"
+        );
+        let photo = doc
+            .objects
+            .values()
+            .find_map(|o| o.as_stream().ok().filter(|s| s.dict.has(b"Width")))
+            .expect("the photo stays");
+        assert!(
+            photo.content.starts_with(&[0xFF, 0xD8, 0xFF, 0xE0]),
+            "a JPEG with its JFIF header"
+        );
+        assert!(photo.content.ends_with(&[0xFF, 0xD9]));
+    }
+
+    /// A PDF whose object streams (each compressed to a few kilobytes) inflate to `streams` ×
+    /// `inflated` bytes, announcing `objects` objects each. Written byte by byte: lopdf's writer
+    /// leaves object streams out.
+    fn packed_pdf(streams: u32, inflated: usize, objects: u32) -> Vec<u8> {
+        let mut bodies: Vec<Vec<u8>> = vec![
+            b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>".to_vec(),
+        ];
+        for s in 0..streams {
+            let mut index = String::new();
+            for i in 0..objects {
+                index.push_str(&format!("{} 0 ", 1_000_000 + s * objects + i));
+            }
+            let first = index.len();
+            let mut content = index.into_bytes();
+            content.extend_from_slice(b"null");
+            content.resize(inflated.max(content.len()), b' ');
+            let mut packed = lopdf::Stream::new(lopdf::Dictionary::new(), content);
+            packed.compress().unwrap();
+            let mut body = format!(
+                "<< /Type /ObjStm /N {objects} /First {first} /Filter /FlateDecode /Length {} >>\nstream\n",
+                packed.content.len()
+            )
+            .into_bytes();
+            body.extend_from_slice(&packed.content);
+            body.extend_from_slice(b"\nendstream");
+            bodies.push(body);
+        }
+        let mut pdf = b"%PDF-1.5\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, body) in bodies.iter().enumerate() {
+            offsets.push(pdf.len());
+            pdf.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+            pdf.extend_from_slice(body);
+            pdf.extend_from_slice(b"\nendobj\n");
+        }
+        let xref = pdf.len();
+        pdf.extend_from_slice(
+            format!("xref\n0 {}\n0000000000 65535 f \n", bodies.len() + 1).as_bytes(),
+        );
+        for offset in offsets {
+            pdf.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+        }
+        pdf.extend_from_slice(
+            format!(
+                "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+                bodies.len() + 1
+            )
+            .as_bytes(),
+        );
+        pdf
+    }
+
+    #[test]
+    fn a_pdf_that_inflates_past_its_budget_is_refused_before_it_is_parsed() {
+        // Well within the budget: read, with every packed object.
+        let doc = load_pdf(&packed_pdf(2, 1024 * 1024, 100)).unwrap();
+        assert!(
+            doc.objects.contains_key(&(1_000_199, 0)),
+            "the packed objects are read"
+        );
+        assert!(strip_metadata(FileKind::Pdf, &packed_pdf(2, 1024 * 1024, 100)).is_ok());
+        // One stream above its own limit.
+        assert_eq!(
+            strip_metadata(FileKind::Pdf, &packed_pdf(1, PDF_STREAM_MAX + 1, 1)),
+            Err(Malformed)
+        );
+        // Each stream under its limit, all together over the budget of the file.
+        let many = packed_pdf(5, PDF_STREAM_MAX - 1024, 1);
+        assert!(many.len() < 1_000_000, "{} bytes on the wire", many.len());
+        assert_eq!(strip_metadata(FileKind::Pdf, &many), Err(Malformed));
+        // More objects announced than a file may hold, counted before any is parsed.
+        assert_eq!(
+            strip_metadata(FileKind::Pdf, &packed_pdf(2, 0, 160_000)),
+            Err(Malformed)
+        );
+        assert!(strip_metadata(FileKind::Pdf, &packed_pdf(2, 0, 1_000)).is_ok());
+    }
+
+    #[test]
+    fn a_pdf_read_where_its_budget_is_not_kept_is_refused() {
+        // lopdf would read on other threads if its parallel reading were switched on: nothing
+        // read there is kept, so the file is refused rather than read without a budget.
+        let pdf = packed_pdf(1, 0, 10);
+        let options = lopdf::LoadOptions {
+            filter: Some(pdf_budget_filter),
+            ..Default::default()
+        };
+        assert!(
+            lopdf::Document::load_mem_with_options(&pdf, options)
+                .map_or(true, |d| d.get_pages().is_empty())
+        );
+        assert!(load_pdf(&pdf).is_ok());
     }
 
     #[test]

@@ -110,6 +110,33 @@ pub async fn store(
     field: &str,
     file: Incoming,
 ) -> Result<FileLink, Vec<FieldError>> {
+    let prepared = prepare(db, storage, owner_id, purpose, field, file).await?;
+    record(db, prepared, field).await
+}
+
+/// A file checked, cleaned and its bytes stored, waiting for its row ([`record`]).
+pub struct Prepared {
+    owner_id: i64,
+    purpose: Purpose,
+    kind: FileKind,
+    file_name: String,
+    byte_size: i64,
+    sha256: String,
+}
+
+/// The slow part of [`store`]: checks the file, charges the owner's daily quota, cleans it and
+/// stores its bytes. Call it before a transaction begins, on the pool: the quota stays charged
+/// whatever comes next (a damaged or refused file counts as sent), and the cleaning and the
+/// storing (seconds for a large PDF, a round trip to the bucket) hold no lock that every vote
+/// and sign-in would wait for.
+pub async fn prepare(
+    db: &impl ConnectionTrait,
+    storage: &super::storage::Storage,
+    owner_id: i64,
+    purpose: Purpose,
+    field: &str,
+    file: Incoming,
+) -> Result<Prepared, Vec<FieldError>> {
     let refuse = |key: &str| vec![FieldError::new(field, key)];
     let kind = check(purpose, field, &file)?;
     // Counted as sent, before any work is done on it.
@@ -150,13 +177,29 @@ pub async fn store(
         let _ = crate::error::internal(e);
         refuse("error.file_not_stored")
     })?;
+    Ok(Prepared {
+        owner_id,
+        purpose,
+        kind,
+        file_name: clean_name(&file_name, kind),
+        byte_size: data.len() as i64,
+        sha256,
+    })
+}
+
+/// The row of a [`prepare`]d file, in the caller's transaction with what the file belongs to.
+pub async fn record(
+    db: &impl ConnectionTrait,
+    file: Prepared,
+    field: &str,
+) -> Result<FileLink, Vec<FieldError>> {
     let model = upload::ActiveModel {
-        owner_id: Set(Some(owner_id)),
-        purpose: Set(purpose.code().to_owned()),
-        content_type: Set(kind.content_type().to_owned()),
-        file_name: Set(clean_name(&file_name, kind)),
-        byte_size: Set(data.len() as i64),
-        sha256: Set(sha256),
+        owner_id: Set(Some(file.owner_id)),
+        purpose: Set(file.purpose.code().to_owned()),
+        content_type: Set(file.kind.content_type().to_owned()),
+        file_name: Set(file.file_name),
+        byte_size: Set(file.byte_size),
+        sha256: Set(file.sha256),
         data: Set(Vec::new()),
         storage: Set(super::storage::IN_STORE.to_owned()),
         created_at: Set(Utc::now()),
@@ -166,7 +209,7 @@ pub async fn store(
     .await
     .map_err(|e| {
         let _ = crate::error::internal(e);
-        refuse("error.file_unreadable")
+        vec![FieldError::new(field, "error.file_unreadable")]
     })?;
     Ok(to_link(&model))
 }

@@ -45,9 +45,25 @@ struct Slot {
 }
 
 impl Slot {
-    /// The last count, if it was counted at `revision` and recently enough.
+    /// The last count, if it was counted at `revision` or later, and recently enough.
     fn current(&self, revision: i64) -> Option<Arc<Counted>> {
-        self.kept(|k| k.revision == revision && k.at.elapsed() < MAX_AGE)
+        self.kept(|k| k.revision >= revision && k.at.elapsed() < MAX_AGE)
+    }
+
+    /// Keeps a count made at `revision` (it may hold later votes too: the revision is read before
+    /// counting), unless the one kept was made at a later revision: a reader that waited never
+    /// puts an older count back.
+    fn keep(&self, revision: i64, counted: Arc<Counted>) {
+        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        if last.as_ref().is_none_or(|k| {
+            k.revision < revision || (k.revision == revision && k.at.elapsed() >= MAX_AGE)
+        }) {
+            *last = Some(Kept {
+                revision,
+                at: Instant::now(),
+                counted,
+            });
+        }
     }
 
     /// The last count, whatever its revision.
@@ -122,11 +138,7 @@ impl TotalsCache {
             return Ok(kept);
         }
         let counted = Arc::new(count(db, challenge_id).await?);
-        *slot.last.lock().unwrap_or_else(|e| e.into_inner()) = Some(Kept {
-            revision,
-            at: Instant::now(),
-            counted: counted.clone(),
-        });
+        slot.keep(revision, counted.clone());
         Ok(counted)
     }
 }
@@ -240,6 +252,26 @@ mod tests {
         assert_eq!(second.voters, 2);
         // Each challenge has its own revision and count.
         assert_eq!(kept.get(&db, 2).await.unwrap().voters, 0);
+    }
+
+    #[test]
+    fn a_later_count_serves_earlier_readers_and_is_never_put_back_by_an_older_one() {
+        let slot = Slot::default();
+        let counted = |voters| {
+            Arc::new(Counted {
+                per_entry: vec![],
+                voters,
+            })
+        };
+        slot.keep(6, counted(60));
+        assert_eq!(slot.current(5).unwrap().voters, 60, "newer than asked");
+        assert_eq!(slot.current(6).unwrap().voters, 60);
+        assert!(slot.current(7).is_none());
+        // A reader that read revision 5 and counted after waiting does not replace it.
+        slot.keep(5, counted(50));
+        assert_eq!(slot.current(6).unwrap().voters, 60);
+        slot.keep(7, counted(70));
+        assert_eq!(slot.current(7).unwrap().voters, 70);
     }
 
     #[tokio::test]

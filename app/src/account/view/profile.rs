@@ -225,6 +225,19 @@ fn EmailPreferences() -> impl IntoView {
     }
 }
 
+/// Recovery codes as they are made, shown this once.
+fn recovery_codes(codes: Vec<String>) -> impl IntoView {
+    view! {
+        <div class="alert alert-success" role="status">
+            <strong>{t(k::TWO_STEP_CODES_TITLE)}</strong>
+            <p>{t(k::TWO_STEP_CODES_INTRO)}</p>
+        </div>
+        <ul class="recovery-codes" aria-label=t(k::TWO_STEP_CODES_TITLE)>
+            {codes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}
+        </ul>
+    }
+}
+
 /// Two-step sign-in: set up with a QR code and a first code; when on, new recovery codes or
 /// turning it off, each with a current code. Recovery codes are shown once, as they are made.
 #[component]
@@ -261,20 +274,13 @@ fn TwoStep() -> impl IntoView {
         <section class="card" aria-labelledby="two-step-heading">
             <h2 id="two-step-heading">{t(k::TWO_STEP_TITLE)}</h2>
             <p class="muted">{t(k::TWO_STEP_INTRO)}</p>
-            {move || fresh_codes().map(|codes| view! {
-                <div class="alert alert-success" role="status">
-                    <strong>{t(k::TWO_STEP_CODES_TITLE)}</strong>
-                    <p>{t(k::TWO_STEP_CODES_INTRO)}</p>
-                </div>
-                <ul class="recovery-codes" aria-label=t(k::TWO_STEP_CODES_TITLE)>
-                    {codes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}
-                </ul>
-            })}
+            {move || fresh_codes().map(recovery_codes)}
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match status.await {
                         Err(e) => view! { <p class="alert alert-error">{e.message(locale)}</p> }.into_any(),
-                        Ok(TwoStepState { enabled_at: Some(at), recovery_left, .. }) => view! {
+                        Ok(TwoStepState { enabled_at: Some(at), recovery_left, fresh_codes, .. }) => view! {
+                            {(!fresh_codes.is_empty()).then(|| recovery_codes(fresh_codes))}
                             <p class="alert alert-success" role="status">{tf(k::TWO_STEP_ON_SINCE, &[("at", &format_datetime(at)), ("n", &recovery_left.to_string())])}</p>
                             <ActionForm action=new_codes>
                                 <FormAlert error=codes_error/>
@@ -301,6 +307,9 @@ fn TwoStep() -> impl IntoView {
                             <ActionForm action=confirm>
                                 <FormAlert error=confirm_error/>
                                 <FieldInput name="code" id="confirm-code" label=k::TWO_STEP_CODE autocomplete="one-time-code" inputmode="numeric" error=field_error(confirm_error, "code")/>
+                                {required.then(|| view! {
+                                    <FieldInput name="email_code" id="confirm-email-code" label=k::TWO_STEP_EMAIL_CODE hint=k::TWO_STEP_EMAIL_CODE_HINT inputmode="numeric" error=field_error(confirm_error, "email_code")/>
+                                })}
                                 <SubmitButton label=k::TWO_STEP_CONFIRM pending=confirm.pending()/>
                             </ActionForm>
                         }.into_any(),

@@ -264,12 +264,16 @@ fn HistoryItem(entry: HistoryEntry, locale: Locale) -> impl IntoView {
                 detail("to").unwrap_or_default()
             )
         });
-    let moved = moved.or_else(|| {
-        detail("team").map(|team| format!("{team} → {}", detail("to").unwrap_or_default()))
+    // An extension names its team, except while a blind panel judges (then only the new date).
+    let moved = moved.or_else(|| match (detail("team"), detail("to")) {
+        (Some(team), to) => Some(format!("{team} → {}", to.unwrap_or_default())),
+        (None, Some(to)) if entry.action == "challenge.extension" => Some(format!("→ {to}")),
+        _ => None,
     });
-    let who = match entry.actor_title {
-        Some(title) => format!("{} ({title})", entry.actor_name),
-        None => entry.actor_name,
+    let who = match (entry.actor_title, entry.actor_name.is_empty()) {
+        (_, true) => t(k::HISTORY_PARTICIPANT).to_owned(),
+        (Some(title), false) => format!("{} ({title})", entry.actor_name),
+        (None, false) => entry.actor_name,
     };
     view! {
         <li>

@@ -490,6 +490,9 @@ fn RatingsSection(pilot_id: i64, ratings: Ratings, actions: Actions) -> impl Int
                         <input type="hidden" name="pilot_id" value=pilot_id.to_string()/>
                         <fieldset class="plain-fieldset">
                             <legend>{if mine > 0 { t(k::RATING_CHANGE) } else { t(k::RATING_ASK) }}</legend>
+                            // What the person gave, as the page now knows it: the confirmation a
+                            // rating sent without the page's code comes back to.
+                            {(mine > 0).then(|| view! { <p class="muted small">{tf(k::RATING_YOURS, &[("n", &mine.to_string())])}</p> })}
                             <div class="star-choice">
                                 {(1..=5).map(|s| view! {
                                     <label>
@@ -544,9 +547,10 @@ fn History(history: Vec<HistoryEntry>, locale: Locale, feed: String) -> impl Int
                         (None, Some(from), Some(to)) => Some(format!("{from} → {to}")),
                         _ => None,
                     };
-                    let who = match &h.actor_title {
-                        Some(title) => format!("{} ({title})", h.actor_name),
-                        None => h.actor_name.clone(),
+                    let who = match (&h.actor_title, h.actor_name.is_empty()) {
+                        (_, true) => t(k::HISTORY_PARTICIPANT).to_owned(),
+                        (Some(title), false) => format!("{} ({title})", h.actor_name),
+                        (None, false) => h.actor_name.clone(),
                     };
                     view! {
                         <li>
