@@ -1007,6 +1007,136 @@ async fn two_step_sign_in_is_set_up_renewed_and_turned_off_with_a_code(backend: 
     );
 }
 
+/// The account page lists the browsers signed in and signs one, or all the others, out; a
+/// handle of someone else's session ends nothing.
+async fn other_browsers_are_signed_out_from_the_account_page(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let here = app.citizen("lan@example.vn").await;
+    let phone = app.visitor();
+    phone.sign_in("lan@example.vn", PASSWORD).await.ok();
+    let laptop = app.visitor();
+    laptop.sign_in("lan@example.vn", PASSWORD).await.ok();
+    let other = app.citizen("mai@example.vn").await;
+    let sessions: Vec<app::auth::model::SessionInfo> =
+        here.call("account/sessions", &[]).await.json();
+    assert_eq!(sessions.len(), 3);
+    assert_eq!(sessions.iter().filter(|s| s.this_browser).count(), 1);
+    // Lan's handles, sent by another account, end nothing.
+    for handle in sessions.iter().filter(|s| !s.this_browser) {
+        let _ = other
+            .call("account/sessions/end", &[("handle", &handle.handle)])
+            .await;
+    }
+    assert!(phone.viewer().await.is_some() && laptop.viewer().await.is_some());
+    assert!(other.viewer().await.is_some());
+    // One by its handle, then all the others.
+    let one = sessions.iter().find(|s| !s.this_browser).unwrap();
+    here.call("account/sessions/end", &[("handle", &one.handle)])
+        .await
+        .location();
+    let left = [
+        phone.viewer().await.is_some(),
+        laptop.viewer().await.is_some(),
+    ];
+    assert_eq!(left.iter().filter(|signed_in| **signed_in).count(), 1);
+    here.call("account/sessions/end", &[("all_others", "on")])
+        .await
+        .location();
+    assert!(phone.viewer().await.is_none() && laptop.viewer().await.is_none());
+    assert!(
+        here.viewer().await.is_some(),
+        "this browser stays signed in"
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'account.sessions_ended'")
+            .await,
+        2
+    );
+}
+
+/// Strangers who use up an address's day of code emails and code guesses do not keep its owner,
+/// on a browser that signed in to the account before, from resetting the password.
+async fn strangers_cannot_use_up_the_owners_codes(backend: Backend) {
+    use app::account::service::{CODE_GUESSES_PER_DAY, MAILS_PER_ADDRESS_PER_DAY};
+    let app = spawn_app(backend).await;
+    let email = "lan@example.vn";
+    let lan = app.citizen(email).await;
+    let stranger = app.visitor();
+    let reset_mails =
+        format!("SELECT COUNT(*) FROM outbox WHERE to_email = '{email}' AND kind = 'reset'");
+    let mails = || app.scalar(&reset_mails);
+    for _ in 0..MAILS_PER_ADDRESS_PER_DAY.max {
+        stranger.call("account/forgot", &[("email", email)]).await;
+        app.age_codes(2).await;
+    }
+    let guess = [
+        ("email", email),
+        ("code", "00000000"),
+        ("password", "một mật khẩu mới khá dài"),
+    ];
+    // (Verifying the address at sign-up took one of the day's tries.)
+    for i in 1..CODE_GUESSES_PER_DAY.max {
+        let wrong = stranger.call("account/reset", &guess).await;
+        assert_eq!(
+            wrong.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "guess {i}: {}",
+            wrong.body
+        );
+    }
+    // The stranger's day is used up.
+    let sent = mails().await;
+    stranger.call("account/forgot", &[("email", email)]).await;
+    assert_eq!(mails().await, sent, "no more mail for strangers today");
+    assert_eq!(
+        stranger.call("account/reset", &guess).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // The owner's phone has its own.
+    lan.call("account/forgot", &[("email", email)]).await;
+    assert_eq!(mails().await, sent + 1);
+    let code = lan.last_code_for(email).await;
+    lan.call(
+        "account/reset",
+        &[
+            ("email", email),
+            ("code", &code),
+            ("password", "một mật khẩu mới khá dài"),
+        ],
+    )
+    .await
+    .location();
+    let again = app.visitor();
+    again
+        .sign_in(email, "một mật khẩu mới khá dài")
+        .await
+        .location();
+}
+
+/// An official's session ends after a day unused (or three days after signing in); a citizen's
+/// unused as long stays.
+async fn an_officials_session_ends_sooner_than_a_citizens(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, staff) = app.org_with_staff("Phường 1", "canbo@p1.vn").await;
+    let citizen = app.citizen("lan@example.vn").await;
+    assert!(staff.viewer().await.is_some() && citizen.viewer().await.is_some());
+    // As if both had last been seen a day ago.
+    let day_ago = chrono::Utc::now() - chrono::Duration::hours(24);
+    app.db
+        .execute_raw(app::sql::numbered(
+            app.db.get_database_backend(),
+            "UPDATE sessions SET last_seen_at = ?1, created_at = ?1",
+            [day_ago.into()],
+        ))
+        .await
+        .unwrap();
+    assert!(
+        staff.viewer().await.is_none(),
+        "the official signs in again"
+    );
+    assert!(citizen.viewer().await.is_some(), "the citizen stays in");
+}
+
 /// One network address asks for only so many code emails an hour, whichever mailboxes it names
 /// (real or not): the refusal is the same for all, and tells nothing about any account.
 async fn one_address_asks_for_only_so_many_code_emails(backend: Backend) {
@@ -1117,6 +1247,9 @@ async fn the_demo_site_shows_its_demo_codes(backend: Backend) {
 }
 
 on_both_databases!(
+    an_officials_session_ends_sooner_than_a_citizens,
+    strangers_cannot_use_up_the_owners_codes,
+    other_browsers_are_signed_out_from_the_account_page,
     one_address_asks_for_only_so_many_code_emails,
     recovery_codes_made_without_javascript_are_shown_once,
     an_administrator_resets_a_lost_two_step_sign_in_on_the_record,

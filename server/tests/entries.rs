@@ -518,6 +518,25 @@ async fn files_are_kept_with_each_submission_and_shown_in_public_only_from_the_v
         .json::<app::team::model::TeamDetail>()
         .challenge
         .slug;
+    // Its panel judges with the teams' names (not blind, as a new panel would): the public sees
+    // the teams and the files' names once the vote opens.
+    let staff = app.official_again("canbo@p1.vn").await;
+    let challenge = app
+        .scalar(&format!("SELECT id FROM challenges WHERE slug = '{slug}'"))
+        .await
+        .to_string();
+    staff
+        .call(
+            "judging/settings",
+            &[
+                ("challenge_id", challenge.as_str()),
+                ("scale_min", "1"),
+                ("scale_max", "10"),
+                ("judges_per_entry", "3"),
+            ],
+        )
+        .await
+        .ok();
     assert_eq!(
         attach(&owner, team, false, "ghi-chu.txt", b"just text".to_vec())
             .await
@@ -632,11 +651,10 @@ async fn files_are_kept_with_each_submission_and_shown_in_public_only_from_the_v
     assert!(public.public);
     assert_eq!(public.entries.len(), 1);
     let shown = &public.entries[0];
-    // Its panel is not set up yet, and a new panel judges blind: the team is not named yet.
-    assert!(public.teams_hidden);
+    assert!(!public.teams_hidden);
     assert_eq!(
         (shown.title.as_str(), shown.team_name.as_str()),
-        ("Số thứ tự qua tin nhắn", "")
+        ("Số thứ tự qua tin nhắn", "Nhóm Sen Hồng")
     );
     assert_eq!(shown.files.len(), 1, "only the file marked public");
     assert_eq!(shown.files[0], pdf);

@@ -167,6 +167,67 @@ const MULTIPART: &[&str] = &[
     "reports/create",
 ];
 
+/// Every route that is not a server function or a page, with who may ask for it: files, feeds,
+/// the open data, downloads. Checked against the router's source, so a new route without a row
+/// fails here.
+const ROUTES: &[(&str, May)] = &[
+    ("/api/v1/openapi.json", Anyone),
+    ("/api/v1/organisations", Anyone),
+    ("/api/v1/reports", Anyone),
+    ("/api/v1/challenges", Anyone),
+    ("/api/v1/challenges.csv", Anyone),
+    ("/api/v1/challenges/{slug}", Anyone),
+    ("/api/v1/challenges/{slug}/entries", Anyone),
+    ("/api/v1/challenges/{slug}/entries.csv", Anyone),
+    ("/api/v1/challenges/{slug}/results", Anyone),
+    ("/api/v1/challenges/{slug}/results.csv", Anyone),
+    ("/api/v1/challenges/{slug}/votes", Anyone),
+    ("/api/v1/challenges/{slug}/ballots.csv", Anyone),
+    ("/api/v1/pilots", Anyone),
+    ("/api/v1/pilots/{id}", Anyone),
+    ("/api/v1/pilots/{id}/milestones.csv", Anyone),
+    ("/api/v1/dashboard", Anyone),
+    ("/lang", Anyone),
+    ("/health", Anyone),
+    ("/feed.atom", Anyone),
+    ("/challenges/{slug}/feed.atom", Anyone),
+    ("/pilots/{id}/feed.atom", Anyone),
+    ("/challenges/{slug}/ballots.csv", Anyone),
+    ("/challenges/{slug}/votes/live", Anyone),
+    // A file: public ones to anyone, the others to who may read what they belong to.
+    ("/files/{id}/{name}", Own),
+    ("/account/export.json", Own),
+    ("/staff/challenges/{id}/entries.csv", Staff),
+];
+
+/// The routes the server's source declares (`.route("…"`).
+fn declared_routes() -> BTreeSet<String> {
+    [
+        include_str!("../src/routes.rs"),
+        include_str!("../src/open_data.rs"),
+    ]
+    .iter()
+    .flat_map(|source| source.split(".route(\"").skip(1))
+    .filter_map(|rest| rest.split('"').next())
+    .map(str::to_owned)
+    .collect()
+}
+
+#[test]
+fn every_route_has_a_row_and_every_row_a_route() {
+    let listed: BTreeSet<String> = ROUTES.iter().map(|(r, _)| (*r).to_owned()).collect();
+    assert_eq!(listed.len(), ROUTES.len(), "each route once");
+    let declared = declared_routes();
+    assert!(declared.len() >= 20, "the routes are read: {declared:?}");
+    let unlisted: Vec<_> = declared.difference(&listed).collect();
+    let gone: Vec<_> = listed.difference(&declared).collect();
+    assert!(
+        unlisted.is_empty(),
+        "routes without a row saying who may ask: {unlisted:?}"
+    );
+    assert!(gone.is_empty(), "rows for routes that are gone: {gone:?}");
+}
+
 /// The server functions the server answers, as `prefix/endpoint` without `/api/`.
 fn served() -> BTreeSet<String> {
     leptos::server_fn::axum::server_fn_paths()
@@ -383,6 +444,34 @@ async fn foreign_form(app: &TestApp, user: Option<i64>) -> Vec<(String, String)>
         ("live_totals", "on".into()),
         ("organisation_name", "Thử".into()),
         ("contact", "0909 000 000".into()),
+        // The nested forms, filled so that their functions reach the question of who asks.
+        ("entry[title]", "Thử".into()),
+        ("entry[summary]", "Thử".into()),
+        ("entry[solution]", "Thử".into()),
+        ("entry[pilot_plan]", "Thử".into()),
+        ("entry[cost]", "0".into()),
+        ("entry[experience]", "Thử".into()),
+        ("entry[demo_url]", String::new()),
+        ("form[title]", "Thử thách thử".into()),
+        ("form[summary]", "Thử".into()),
+        ("form[brief]", "Thử".into()),
+        ("form[eligibility]", "Thử".into()),
+        ("form[team_min]", "1".into()),
+        ("form[team_max]", "5".into()),
+        ("form[category]", "other".into()),
+        ("form[pilot_budget]", "0".into()),
+        ("form[opens_at]", "2027-01-01T08:00".into()),
+        ("form[entries_close_at]", "2027-02-01T08:00".into()),
+        ("form[judging_closes_at]", "2027-03-01T08:00".into()),
+        ("form[results_at]", "2027-03-02T08:00".into()),
+        ("terms[title]", "Thí điểm thử".into()),
+        ("terms[summary]", "Thử".into()),
+        ("terms[official_name]", "Thử".into()),
+        ("terms[official_role]", "Thử".into()),
+        ("terms[budget_vnd]", "0".into()),
+        ("terms[disbursed_vnd]", "0".into()),
+        ("terms[starts_on]", "2027-01-01".into()),
+        ("terms[planned_end_on]", "2027-06-01".into()),
     ];
     pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
 }
@@ -515,6 +604,25 @@ async fn nobody_opens_a_door_that_is_not_theirs(backend: Backend) {
             may: &[Staff, Admin],
         },
     ];
+    // A file only its team may read: attached, not public, to the draft of Mai's team.
+    let mai = app.visitor();
+    mai.sign_in_demo("mai@vidan.local").await.ok();
+    let draft_team = app
+        .scalar(
+            "SELECT t.id FROM teams t JOIN entries e ON e.team_id = t.id \
+             WHERE t.owner_id = (SELECT id FROM users WHERE email = 'mai@vidan.local') \
+             AND e.status = 'draft'",
+        )
+        .await
+        .to_string();
+    mai.call_multipart(
+        "entries/files/add",
+        &[("team_id", &draft_team)],
+        Some(("file", "ke-hoach-noi-bo.pdf", common::tiny_pdf())),
+    )
+    .await
+    .ok();
+    let private_file = app.scalar("SELECT MAX(id) FROM uploads").await;
     let before = contents(&app).await;
     let mut opened = Vec::new();
     let mut unread = BTreeSet::new();
@@ -550,14 +658,15 @@ async fn nobody_opens_a_door_that_is_not_theirs(backend: Backend) {
                     answer.body.chars().take(160).collect::<String>()
                 ));
             }
+            // A form refused as unreadable never reached the question of who asks.
+            let unreadable = status == StatusCode::UNPROCESSABLE_ENTITY
+                && answer.error() == app::error::AppError::Invalid(Vec::new());
+            if unreadable {
+                unread.insert(format!("{} → {endpoint}", caller.name));
+            }
             if caller.user.is_none() && !matches!(may, Anyone) {
-                // Asked to sign in; or, for a form this test does not fill (nested fields),
-                // refused as unreadable before anything else.
-                let unreadable = status == StatusCode::UNPROCESSABLE_ENTITY
-                    && answer.error() == app::error::AppError::Invalid(Vec::new());
-                if unreadable {
-                    unread.insert(*endpoint);
-                } else if status != StatusCode::UNAUTHORIZED {
+                // Asked to sign in.
+                if !unreadable && status != StatusCode::UNAUTHORIZED {
                     opened.push(format!(
                         "visitor → {endpoint}: {status}, not asked to sign in: {}",
                         answer.body.chars().take(160).collect::<String>()
@@ -566,12 +675,53 @@ async fn nobody_opens_a_door_that_is_not_theirs(backend: Backend) {
             }
         }
     }
+    // The routes that are not for everyone, tried by everyone who may not.
+    for caller in &callers {
+        let form = foreign_form(&app, caller.user).await;
+        let challenge = &form.iter().find(|(k, _)| k == "challenge_id").unwrap().1;
+        let mut paths = Vec::new();
+        if !caller.may.contains(&Admin) {
+            paths.push(format!("/files/{private_file}/ke-hoach-noi-bo.pdf"));
+            paths.push(format!("/files/{private_file}/x.pdf"));
+        }
+        if !caller.may.contains(&Staff) {
+            paths.push(format!("/staff/challenges/{challenge}/entries.csv"));
+        }
+        if caller.user.is_none() {
+            paths.push("/account/export.json".to_owned());
+        }
+        for path in paths {
+            let status = caller.visitor.get(&path).await.status();
+            if status.is_success() || status.is_server_error() {
+                opened.push(format!("{} → {path}: {status}", caller.name));
+            }
+        }
+    }
+    // The routes for everyone answer a visitor without breaking.
+    let slug = app
+        .text("SELECT slug FROM challenges WHERE status = 'published' ORDER BY id LIMIT 1")
+        .await;
+    let pilot = app.scalar("SELECT MIN(id) FROM pilots").await.to_string();
+    let visitor = app.visitor();
+    for (route, may) in ROUTES {
+        if *may != Anyone || matches!(*route, "/lang" | "/challenges/{slug}/votes/live") {
+            continue;
+        }
+        let path = route.replace("{slug}", &slug).replace("{id}", &pilot);
+        let status = visitor.get(&path).await.status();
+        if status.is_server_error() {
+            opened.push(format!("visitor → {path}: {status}"));
+        }
+    }
     assert!(
         opened.is_empty(),
         "doors that opened (or broke):\n{}",
         opened.join("\n")
     );
-    eprintln!("forms this test could not fill, refused unread: {unread:?}");
+    assert!(
+        unread.is_empty(),
+        "forms this test could not fill, refused unread (their door was never tried): {unread:?}"
+    );
     assert_eq!(contents(&app).await, before, "nothing changed");
 }
 

@@ -46,7 +46,12 @@ pub async fn verify_email(email: String, code: String) -> Result<(), AppError> {
     use crate::auth::ctx;
     let db = ctx::db()?;
     let ip = ctx::request_auth()?.ip;
-    let account = super::service::verify_email(&db, &email, &code, &ip).await?;
+    let device = ctx::request_private_cookie(super::service::DEVICE_COOKIE);
+    let asker = super::service::Asker {
+        ip: &ip,
+        device: device.as_deref(),
+    };
+    let account = super::service::verify_email(&db, &email, &code, asker).await?;
     crate::audit::service::Record::new("account.verify", "user", Some(account.id))
         .by_requester()
         .save(&db)
@@ -63,7 +68,8 @@ pub async fn resend_code(email: String) -> Result<(), AppError> {
     use super::service::{CodePurpose, resend_code};
     let db = crate::auth::ctx::db()?;
     code_mail_from_here(&db).await?;
-    resend_code(&db, &email, CodePurpose::Verify).await
+    let device = crate::auth::ctx::request_private_cookie(super::service::DEVICE_COOKIE);
+    resend_code(&db, &email, CodePurpose::Verify, device.as_deref()).await
 }
 
 /// Counts a request for a code email against the caller's network address (see
@@ -190,7 +196,8 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     super::rules::check_email(&email).map_err(|e| AppError::Invalid(vec![e]))?;
     let db = crate::auth::ctx::db()?;
     code_mail_from_here(&db).await?;
-    resend_code(&db, &email, CodePurpose::Reset).await?;
+    let device = crate::auth::ctx::request_private_cookie(super::service::DEVICE_COOKIE);
+    resend_code(&db, &email, CodePurpose::Reset, device.as_deref()).await?;
     leptos_axum::redirect(&format!("/reset-password?email={}", url_encode(&email)));
     Ok(())
 }
@@ -206,7 +213,12 @@ pub async fn reset_password(email: String, code: String, password: String) -> Re
         .map_err(|e| AppError::Invalid(vec![e]))?;
     // The code is checked outside the transaction, so a wrong one counts against it.
     let ip = ctx::request_auth()?.ip;
-    let account = consume_code(&db, &email, CodePurpose::Reset, &code, &ip).await?;
+    let device = ctx::request_private_cookie(super::service::DEVICE_COOKIE);
+    let asker = super::service::Asker {
+        ip: &ip,
+        device: device.as_deref(),
+    };
+    let account = consume_code(&db, &email, CodePurpose::Reset, &code, asker).await?;
     let txn = db.begin().await?;
     let mut account = set_password(&txn, account, password).await?;
     if account.email_verified_at.is_none() {

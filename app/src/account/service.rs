@@ -212,6 +212,7 @@ pub async fn resend_code(
     db: &impl ConnectionTrait,
     email: &str,
     purpose: CodePurpose,
+    device: Option<&str>,
 ) -> Result<(), AppError> {
     let email = rules::normalise_email(email);
     let Some(account) = find_by_email(db, &email).await? else {
@@ -229,13 +230,35 @@ pub async fn resend_code(
     if last.is_some_and(|c| Utc::now() - c.created_at < Duration::minutes(1)) {
         return Ok(());
     }
-    if throttle::hit(db, MAILS_PER_ADDRESS_PER_DAY, &email)
+    let budget = budget_of(db, Some(&account), &email, device).await?;
+    if throttle::hit(db, MAILS_PER_ADDRESS_PER_DAY, &budget)
         .await
         .is_err()
     {
         return Ok(());
     }
     send_code(db, &account, purpose).await
+}
+
+/// Who asks for a code or gives one: their network address, and their browser's device token.
+#[derive(Clone, Copy, Debug)]
+pub struct Asker<'a> {
+    pub ip: &'a str,
+    pub device: Option<&'a str>,
+}
+
+/// The budget an address's codes and code emails count against: a browser that proved itself
+/// the account's (a right password, a reset code) has one of its own, so strangers who use up
+/// the address's day cannot keep the owner from a code on their own phone.
+async fn budget_of(
+    db: &impl ConnectionTrait,
+    account: Option<&user::Model>,
+    email: &str,
+    device: Option<&str>,
+) -> Result<String, AppError> {
+    Ok(trusted_device_of(db, account, device)
+        .await?
+        .unwrap_or_else(|| email.to_owned()))
 }
 
 /// Checks a code and marks it used. Every try counts before it is looked at, against the code and
@@ -247,12 +270,14 @@ pub async fn consume_code(
     email: &str,
     purpose: CodePurpose,
     code: &str,
-    ip: &str,
+    asker: Asker<'_>,
 ) -> Result<user::Model, AppError> {
     let email = rules::normalise_email(email);
-    let address = throttle::address_of(ip);
+    let address = throttle::address_of(asker.ip);
     throttle::check(db, CODE_GUESSES_PER_ADDRESS, &address).await?;
-    throttle::hit(db, CODE_GUESSES_PER_DAY, &email).await?;
+    let account = find_by_email(db, &email).await?;
+    let budget = budget_of(db, account.as_ref(), &email, asker.device).await?;
+    throttle::hit(db, CODE_GUESSES_PER_DAY, &budget).await?;
     match check_code(db, &email, purpose, code).await {
         Err(AppError::Invalid(errors)) => {
             throttle::count(db, CODE_GUESSES_PER_ADDRESS, &address).await?;
@@ -317,10 +342,10 @@ pub async fn verify_email(
     db: &impl ConnectionTrait,
     email: &str,
     code: &str,
-    ip: &str,
+    asker: Asker<'_>,
 ) -> Result<user::Model, AppError> {
     // Outside a transaction: a wrong code must count against the code even though we refuse.
-    let account = consume_code(db, email, CodePurpose::Verify, code, ip).await?;
+    let account = consume_code(db, email, CodePurpose::Verify, code, asker).await?;
     if account.email_verified_at.is_some() {
         return Ok(account);
     }

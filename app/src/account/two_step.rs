@@ -125,18 +125,17 @@ pub async fn two_step_confirm(
     let step = two_factor::check_pending(&db, viewer.id, &code).await?;
     // An office waits on this: the code sent by email proves the mailbox too.
     if viewer.office_waiting {
-        consume_code(
-            &db,
-            &viewer.email,
-            CodePurpose::TwoStep,
-            &email_code,
-            &auth.ip,
-        )
-        .await
-        .map_err(|e| match e {
-            AppError::Invalid(_) => AppError::invalid("email_code", "error.code_invalid"),
-            other => other,
-        })?;
+        let device = ctx::request_private_cookie(crate::account::service::DEVICE_COOKIE);
+        let asker = crate::account::service::Asker {
+            ip: &auth.ip,
+            device: device.as_deref(),
+        };
+        consume_code(&db, &viewer.email, CodePurpose::TwoStep, &email_code, asker)
+            .await
+            .map_err(|e| match e {
+                AppError::Invalid(_) => AppError::invalid("email_code", "error.code_invalid"),
+                other => other,
+            })?;
     }
     let codes = two_factor::confirm(&db, viewer.id, step).await?;
     session::end_all_for(&db, viewer.id, auth.session_id.as_deref()).await?;

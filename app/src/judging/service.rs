@@ -21,6 +21,24 @@ use crate::entry::model::{EntryFields, EntryStatus};
 use crate::error::{AppError, FieldError};
 use crate::team::entity::team;
 
+/// The panel a challenge has before staff set it up: blind, ten-point scale, three judges an
+/// entry.
+fn new_panel(challenge_id: i64) -> panel::Model {
+    let now = Utc::now();
+    panel::Model {
+        challenge_id,
+        scale_min: 1,
+        scale_max: 10,
+        judges_per_entry: 3,
+        blind: true,
+        show_judge_names: false,
+        closed_at: None,
+        closed_by: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
 /// The panel of a challenge, made with the defaults (1–10, three judges, blind) the first time.
 pub(crate) async fn panel_of(
     db: &impl ConnectionTrait,
@@ -29,21 +47,11 @@ pub(crate) async fn panel_of(
     if let Some(p) = panel::Entity::find_by_id(challenge_id).one(db).await? {
         return Ok(p);
     }
-    let now = Utc::now();
-    let made = panel::ActiveModel {
-        challenge_id: Set(challenge_id),
-        scale_min: Set(1),
-        scale_max: Set(10),
-        judges_per_entry: Set(3),
-        blind: Set(true),
-        show_judge_names: Set(false),
-        closed_at: Set(None),
-        closed_by: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(db)
-    .await;
+    let made = new_panel(challenge_id)
+        .into_active_model()
+        .reset_all()
+        .insert(db)
+        .await;
     match made {
         Ok(p) => Ok(p),
         // Made at the same moment by another request.
@@ -1549,7 +1557,11 @@ pub async fn public_results(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let p = panel_of(db, c.id).await?;
+    // Read, not made: a visitor's page writes nothing.
+    let p = panel::Entity::find_by_id(c.id)
+        .one(db)
+        .await?
+        .unwrap_or_else(|| new_panel(c.id));
     let out = rules::results_out(c.results_published_at, Utc::now());
     let results = if out {
         let ranked = ranking(db, &c, &p).await?;
