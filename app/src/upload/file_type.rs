@@ -71,6 +71,11 @@ pub fn strip_metadata(kind: FileKind, bytes: &[u8]) -> Result<Vec<u8>, Malformed
 const PDF_STREAM_MAX: usize = 8 * 1024 * 1024;
 const PDF_INFLATED_MAX: usize = 32 * 1024 * 1024;
 const PDF_OBJECTS_MAX: usize = 300_000;
+/// The most words (numbers, names, brackets) a PDF's structure may hold, outside its streams'
+/// contents and inside its object streams: each becomes a value of some 240 bytes once read, so
+/// a 10 MB file of `[0 0 0 …]` took 1.1 GB to read, and this budget bounds a read to about
+/// 125 MB. A 40-page manual holds some 10,000 words; a thousand-page book a few hundred thousand.
+const PDF_WORDS_MAX: usize = 500_000;
 /// How much larger than the file its rewrite may be.
 const PDF_GROWTH_MAX: usize = 4;
 
@@ -132,7 +137,70 @@ const PDF_SIGNATURE_KEYS_REMOVED: [&[u8]; 7] = [
 struct PdfBudget {
     objects: usize,
     inflated: usize,
+    words: usize,
     exceeded: bool,
+}
+
+/// How many words `text` (a PDF's structure) holds: runs of regular characters, and the
+/// delimiters that open a value. An upper bound on the values it reads into (a string's words
+/// count each, a comment's too).
+fn pdf_words(text: &[u8]) -> usize {
+    let mut words = 0;
+    let mut in_word = false;
+    for &b in text {
+        let regular = !matches!(
+            b,
+            b' ' | b'\t'
+                | b'\r'
+                | b'\n'
+                | b'\x0c'
+                | b'\0'
+                | b'['
+                | b']'
+                | b'<'
+                | b'>'
+                | b'('
+                | b')'
+                | b'{'
+                | b'}'
+                | b'/'
+                | b'%'
+        );
+        if (regular && !in_word) || matches!(b, b'[' | b'<' | b'(') {
+            words += 1;
+        }
+        in_word = regular;
+    }
+    words
+}
+
+/// [`pdf_words`] of a whole file, leaving out its streams' contents (from `stream` to the next
+/// `endstream`), which are kept as bytes, not read into values.
+fn pdf_structure_words(file: &[u8]) -> usize {
+    let find = |from: usize, what: &[u8]| {
+        file.get(from..)
+            .and_then(|rest| rest.windows(what.len()).position(|w| w == what))
+            .map(|at| from + at)
+    };
+    let mut words = 0;
+    let mut at = 0;
+    while at < file.len() {
+        let Some(start) = find(at, b"stream") else {
+            words += pdf_words(&file[at..]);
+            break;
+        };
+        let keyword_end = start + b"stream".len();
+        let opens = !file[..start].ends_with(b"end")
+            && matches!(file.get(keyword_end), Some(b'\r' | b'\n'));
+        if !opens {
+            words += pdf_words(&file[at..keyword_end]);
+            at = keyword_end;
+            continue;
+        }
+        words += pdf_words(&file[at..start]);
+        at = find(keyword_end, b"endstream").map_or(file.len(), |end| end + b"endstream".len());
+    }
+    words
 }
 
 thread_local! {
@@ -165,6 +233,7 @@ fn pdf_budget_filter(
                     let first = stream.dict.get(b"First").ok()?.as_i64().ok()?;
                     let index = plain.get(..usize::try_from(first).ok()?)?;
                     budget.inflated += plain.len();
+                    budget.words += pdf_words(&plain);
                     Some(
                         index
                             .split(|b| b.is_ascii_whitespace())
@@ -175,7 +244,9 @@ fn pdf_budget_filter(
                 });
             // Its objects are counted one by one as they are read, right after it; what it
             // announces must fit before any of them is parsed.
-            if announced.is_none_or(|n| budget.objects + n > PDF_OBJECTS_MAX) {
+            if announced.is_none_or(|n| budget.objects + n > PDF_OBJECTS_MAX)
+                || budget.words > PDF_WORDS_MAX
+            {
                 budget.exceeded = true;
             }
         }
@@ -196,7 +267,17 @@ fn pdf_budget_filter(
 
 /// The PDF read within [`PdfBudget`]; `Malformed` if it cannot be read or costs more.
 fn load_pdf(bytes: &[u8]) -> Result<lopdf::Document, Malformed> {
-    PDF_BUDGET.with(|b| *b.borrow_mut() = Some(PdfBudget::default()));
+    // The structure outside the streams is counted before anything is read.
+    let words = pdf_structure_words(bytes);
+    if words > PDF_WORDS_MAX {
+        return Err(Malformed);
+    }
+    PDF_BUDGET.with(|b| {
+        *b.borrow_mut() = Some(PdfBudget {
+            words,
+            ..PdfBudget::default()
+        })
+    });
     let options = lopdf::LoadOptions {
         max_decompressed_size: Some(PDF_STREAM_MAX),
         filter: Some(pdf_budget_filter),
@@ -712,8 +793,13 @@ mod tests {
             content.resize(inflated.max(content.len()), b' ');
             let mut packed = lopdf::Stream::new(lopdf::Dictionary::new(), content);
             packed.compress().unwrap();
+            let filter = if packed.dict.has(b"Filter") {
+                "/Filter /FlateDecode "
+            } else {
+                ""
+            };
             let mut body = format!(
-                "<< /Type /ObjStm /N {objects} /First {first} /Filter /FlateDecode /Length {} >>\nstream\n",
+                "<< /Type /ObjStm /N {objects} /First {first} {filter}/Length {} >>\nstream\n",
                 packed.content.len()
             )
             .into_bytes();
@@ -770,6 +856,32 @@ mod tests {
             Err(Malformed)
         );
         assert!(strip_metadata(FileKind::Pdf, &packed_pdf(2, 0, 1_000)).is_ok());
+    }
+
+    #[test]
+    fn a_pdf_whose_structure_has_too_many_words_is_refused_before_it_is_read() {
+        assert_eq!(pdf_words(b"<< /Type /Page /Kids [3 0 R] >>"), 9);
+        assert_eq!(pdf_words(b"[0 0 0]"), 4);
+        // A stream's content is not counted; the dictionary before it is.
+        let stream = b"1 0 obj\n<< /Length 11 >>\nstream\n0 0 0 0 0 0\nendstream\nendobj\n";
+        assert_eq!(
+            pdf_structure_words(stream),
+            pdf_words(b"1 0 obj << /Length 11 >> endobj")
+        );
+        // Ten megabytes of `0 `: five million values once read, refused before.
+        let mut numbers = String::from("[");
+        while numbers.len() < 2 * PDF_WORDS_MAX + 10 {
+            numbers.push_str("0 ");
+        }
+        numbers.push(']');
+        let objects = [
+            "<< /Type /Catalog /Pages 2 0 R /Extra 4 0 R >>".to_owned(),
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>".to_owned(),
+            numbers,
+        ];
+        let pdf = crate::demo::pdf::document(&objects, "").into_bytes();
+        assert_eq!(strip_metadata(FileKind::Pdf, &pdf), Err(Malformed));
     }
 
     #[test]
