@@ -109,10 +109,33 @@ async fn public_rows(
             .filter(audit_log::Column::TargetKind.eq(kind))
             .filter(audit_log::Column::TargetId.eq(id));
     }
-    Ok(q.order_by_desc(audit_log::Column::Id)
+    let mut rows = q
+        .order_by_desc(audit_log::Column::Id)
         .limit(LIMIT)
         .all(db)
-        .await?)
+        .await?;
+    // While a blind panel judges, an extension does not say why (in words that may name the
+    // team), as on the challenge's page.
+    let mut blind = std::collections::HashMap::new();
+    for row in rows
+        .iter_mut()
+        .filter(|r| r.action == "challenge.extension")
+    {
+        let Some(challenge_id) = row.target_id else {
+            continue;
+        };
+        let runs = match blind.entry(challenge_id) {
+            std::collections::hash_map::Entry::Occupied(known) => *known.get(),
+            std::collections::hash_map::Entry::Vacant(unknown) => {
+                *unknown.insert(crate::participation::blind_judging_runs(db, challenge_id).await?)
+            }
+        };
+        if runs {
+            row.reason = None;
+            row.details = "{}".to_owned();
+        }
+    }
+    Ok(rows)
 }
 
 /// The decisions on one challenge or pilot, each linking to the page's history.

@@ -34,10 +34,12 @@ pub async fn roles_of(
     let user_id = person.user_id.unwrap_or(-1);
     let email = crate::account::rules::normalise_email(person.email);
     let checks = [
+        // Administrators act as staff of every organisation.
         (
             Role::Organiser,
-            "SELECT COUNT(*) AS n FROM org_staff s JOIN challenges c \
-             ON c.organisation_id = s.organisation_id WHERE c.id = ?1 AND s.user_id = ?2",
+            "SELECT (SELECT COUNT(*) FROM org_staff s JOIN challenges c \
+             ON c.organisation_id = s.organisation_id WHERE c.id = ?1 AND s.user_id = ?2) \
+             + (SELECT COUNT(*) FROM users WHERE id = ?2 AND is_admin = ?4) AS n",
         ),
         (
             Role::Judge,
@@ -54,7 +56,12 @@ pub async fn roles_of(
     ];
     let mut roles = Vec::new();
     for (role, sql) in checks {
-        let values = [challenge_id.into(), user_id.into(), email.clone().into()];
+        let values = [
+            challenge_id.into(),
+            user_id.into(),
+            email.clone().into(),
+            true.into(),
+        ];
         if count(db, sql, values).await? > 0 {
             roles.push(role);
         }

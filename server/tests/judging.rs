@@ -668,6 +668,85 @@ async fn results_are_ranked_awards_off_the_ranking_need_a_reason_and_teams_read_
     assert!(page.contains("Giải pháp số 1") && page.contains("Đội số 0 đã thí điểm"));
 }
 
+/// A deadline extended for one team shows on the public record (the page, the open data, the
+/// feeds) with its new date only while a blind panel judges: not the team, nor the reason, which
+/// may name it. An extension ends before a public vote opens.
+async fn an_extension_names_no_team_while_a_blind_panel_judges(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let j = app.contest(2, None).await;
+    let c = &j.challenge;
+    settings(&j.staff, c, "1", &["blind"]).await;
+    let slug = app
+        .text(&format!("SELECT slug FROM challenges WHERE id = {c}"))
+        .await;
+    // A deadline extended for one team shows on the public record without the team (nor the
+    // reason, which may name it) while the panel judges.
+    let team = j.teams[0].0.to_string();
+    j.staff
+        .call(
+            "entries/extend",
+            &[
+                ("team_id", &team),
+                ("until", &common::city(Utc::now() + Duration::hours(2))),
+                ("reason", "Đội số 0 mất điện cả buổi chiều nộp bài."),
+            ],
+        )
+        .await
+        .ok();
+    let record = |path: String| {
+        let v = app.visitor();
+        async move {
+            let (status, body) = v.page(&path).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            body
+        }
+    };
+    for path in [
+        format!("/challenges/{slug}"),
+        format!("/api/v1/challenges/{slug}"),
+        format!("/challenges/{slug}/feed.atom"),
+        "/feed.atom".to_owned(),
+    ] {
+        let body = record(path.clone()).await;
+        assert!(!body.contains("Đội số 0"), "{path} names the team");
+        assert!(!body.contains("mất điện"), "{path} gives the reason");
+    }
+
+    j.staff
+        .call("judging/close", &[("challenge_id", c)])
+        .await
+        .ok();
+    for path in [
+        format!("/challenges/{slug}"),
+        format!("/api/v1/challenges/{slug}"),
+    ] {
+        let body = record(path.clone()).await;
+        assert!(
+            body.contains("Đội số 0") && body.contains("mất điện"),
+            "{path} names the team and the reason once the panel closes"
+        );
+    }
+    let feed = record(format!("/challenges/{slug}/feed.atom")).await;
+    assert!(feed.contains("mất điện"), "the feed gives the reason again");
+
+    // With a public vote, an extension ends before the vote opens: the team would otherwise read
+    // the others' public entries while it could still change its own.
+    let other = spawn_app(backend).await;
+    let voted = other.contest(1, Some(Duration::days(3))).await;
+    let late = voted
+        .staff
+        .call(
+            "entries/extend",
+            &[
+                ("team_id", &voted.teams[0].0.to_string()),
+                ("until", &common::city(Utc::now() + Duration::hours(2))),
+                ("reason", "Mất điện cả buổi chiều nộp bài."),
+            ],
+        )
+        .await;
+    assert_eq!(late.invalid_fields(), ["until"]);
+}
+
 async fn a_blind_panel_stays_blind_while_it_judges(backend: Backend) {
     let app = spawn_app(backend).await;
     // The public vote opens as entries close, while the panel judges.
@@ -786,52 +865,11 @@ async fn a_blind_panel_stays_blind_while_it_judges(backend: Backend) {
         1
     );
 
-    // A deadline extended for one team shows on the public record without the team (nor the
-    // reason, which may name it) while the panel judges.
-    let team = j.teams[0].0.to_string();
-    j.staff
-        .call(
-            "entries/extend",
-            &[
-                ("team_id", &team),
-                ("until", &common::city(Utc::now() + Duration::hours(2))),
-                ("reason", "Đội số 0 mất điện cả buổi chiều nộp bài."),
-            ],
-        )
-        .await
-        .ok();
-    let record = |path: String| {
-        let v = app.visitor();
-        async move {
-            let (status, body) = v.page(&path).await;
-            assert_eq!(status, StatusCode::OK, "{path}");
-            body
-        }
-    };
-    for path in [
-        format!("/challenges/{slug}"),
-        format!("/api/v1/challenges/{slug}"),
-    ] {
-        let body = record(path.clone()).await;
-        assert!(!body.contains("Đội số 0"), "{path} names the team");
-        assert!(!body.contains("mất điện"), "{path} gives the reason");
-    }
-
     // The panel closes: the teams are named again.
     j.staff
         .call("judging/close", &[("challenge_id", c)])
         .await
         .ok();
-    for path in [
-        format!("/challenges/{slug}"),
-        format!("/api/v1/challenges/{slug}"),
-    ] {
-        let body = record(path.clone()).await;
-        assert!(
-            body.contains("Đội số 0") && body.contains("mất điện"),
-            "{path}"
-        );
-    }
     let after = listed().await;
     assert!(!after.teams_hidden);
     assert!(after.entries.iter().any(
@@ -841,6 +879,7 @@ async fn a_blind_panel_stays_blind_while_it_judges(backend: Backend) {
 
 on_both_databases!(
     a_blind_panel_stays_blind_while_it_judges,
+    an_extension_names_no_team_while_a_blind_panel_judges,
     a_rubric_must_add_up_and_locks_with_the_first_score,
     conflicts_come_first_and_assignment_avoids_them_evenly,
     scores_are_refused_outside_the_scale_from_others_and_after_closing,

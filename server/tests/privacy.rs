@@ -115,6 +115,12 @@ async fn a_deleted_account_leaves_the_public_record_whole(backend: Backend) {
             .unwrap()
     };
     let tally_before = tally().await;
+    // The vote still running, where the demo citizen voted too.
+    let running_votes = format!(
+        "SELECT COUNT(*) FROM votes WHERE user_id = {id} AND voided_at IS NULL AND challenge_id = \
+         (SELECT id FROM challenges WHERE slug = 'tiep-nhan-phan-anh-qua-dien-thoai-cho-nguoi-khong-dung-mang')"
+    );
+    assert_eq!(app.scalar(&running_votes).await, 1);
     let v = app.visitor();
     v.sign_in(email, DEMO_PASSWORD).await.ok();
     let second_device = app.visitor();
@@ -153,7 +159,15 @@ async fn a_deleted_account_leaves_the_public_record_whole(backend: Backend) {
     let tally_after = tally().await;
     assert_eq!(
         tally_before["tally"], tally_after["tally"],
-        "the votes still count"
+        "the closed vote's ballots still count"
+    );
+    // The running vote's ballot is withdrawn, on the record: the address, registered again,
+    // would otherwise vote twice.
+    assert_eq!(app.scalar(&running_votes).await, 0);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'vote.withdraw_deleted'")
+            .await,
+        1
     );
     assert_eq!(
         app.scalar(&format!(

@@ -490,6 +490,20 @@ async fn organisers_never_compete_and_nobody_judges_a_challenge_they_compete_in(
     // A competitor (or someone invited to a team) is not made staff of the organisation that
     // runs the challenge while it runs: staff read every entry with its team.
     let admin = app.admin().await;
+    // An administrator, who acts as staff of every organisation, does not compete either.
+    refused_as(
+        &admin
+            .call(
+                "teams/create",
+                &[
+                    ("challenge_id", &c),
+                    ("name", "Đội của quản trị"),
+                    ("contact", "0909 123 456"),
+                ],
+            )
+            .await,
+        "error.organiser_cannot_compete",
+    );
     app.citizen("moi@example.vn").await;
     let org = app
         .scalar(&format!(
@@ -523,7 +537,7 @@ async fn organisers_never_compete_and_nobody_judges_a_challenge_they_compete_in(
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'participation.refused'")
             .await,
-        5
+        6
     );
 }
 

@@ -259,6 +259,42 @@ pub async fn delete(db: &sea_orm::DatabaseConnection, user_id: i64) -> Result<()
         .filter(crate::judging::entity::invitation::Column::Email.eq(&account.email))
         .exec(&txn)
         .await?;
+    // A vote still running loses the person's ballots (withdrawn, on the record, anonymous): the
+    // same address, registered again, could otherwise vote twice. A closed vote keeps them, as
+    // the count that was published.
+    use crate::vote::entity::vote;
+    let now = Utc::now();
+    let running: Vec<i64> = crate::challenge::entity::challenge::Entity::find()
+        .filter(crate::challenge::entity::challenge::Column::VoteClosesAt.gt(now))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    for challenge_id in running {
+        let withdrawn = vote::Entity::update_many()
+            .set(vote::ActiveModel {
+                voided_at: Set(Some(now)),
+                void_reason: Set(Some("Tài khoản đã xoá khi bình chọn còn mở".to_owned())),
+                ..Default::default()
+            })
+            .filter(vote::Column::ChallengeId.eq(challenge_id))
+            .filter(vote::Column::UserId.eq(user_id))
+            .filter(vote::Column::VoidedAt.is_null())
+            .exec(&txn)
+            .await?;
+        if withdrawn.rows_affected > 0 {
+            crate::vote::totals::bump(&txn, challenge_id).await?;
+            crate::audit::service::Record::new(
+                "vote.withdraw_deleted",
+                "challenge",
+                Some(challenge_id),
+            )
+            .details(json!({ "votes": withdrawn.rows_affected }))
+            .save(&txn)
+            .await?;
+        }
+    }
     let mut active: user::ActiveModel = account.into();
     active.email = Set(format!("deleted-{user_id}@deleted.invalid"));
     active.display_name = Set(String::new());

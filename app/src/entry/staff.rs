@@ -111,7 +111,14 @@ pub async fn extend(
 ) -> Result<(team::Model, challenge::Model), AppError> {
     let (t, c, e) = managed_entry(db, staff, team_id).await?;
     crate::challenge::service::check_reason(reason)?;
-    if until <= Utc::now() || until <= c.entries_close_at || until >= c.judging_closes_at {
+    // Before a public vote opens, too: the team would otherwise read the others' public entries
+    // while it could still change its own.
+    let vote_opens = c.vote_opens_at.filter(|_| c.vote_enabled);
+    if until <= Utc::now()
+        || until <= c.entries_close_at
+        || until >= c.judging_closes_at
+        || vote_opens.is_some_and(|opens| until >= opens)
+    {
         return Err(AppError::Invalid(vec![FieldError::new(
             "until",
             "error.extension_window",
