@@ -21,6 +21,7 @@ mod m20261202_000016_judges_by_person;
 mod m20261203_000017_throttles;
 mod m20261204_000018_two_factor;
 mod m20261205_000019_site_keys;
+mod m20261205_000020_two_step_pending_session;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000017_throttles::Migration),
             Box::new(m20261204_000018_two_factor::Migration),
             Box::new(m20261205_000019_site_keys::Migration),
+            Box::new(m20261205_000020_two_step_pending_session::Migration),
         ]
     }
 }

@@ -762,6 +762,17 @@ async fn officials_act_only_once_two_step_sign_in_is_on(backend: Backend) {
         assert_eq!(refused.invalid_fields(), ["email_code"]);
     }
     assert!(!stranger.viewer().await.unwrap().two_factor);
+    // Each browser session sees only the secret it drew: neither reads the other's.
+    let owners: app::account::two_step::TwoStepState =
+        admin.call("account/two-step", &[]).await.json();
+    assert!(
+        owners.pending.is_none(),
+        "the stranger's secret is not the owner's to see"
+    );
+    admin.call("account/two-step/begin", &[]).await.ok();
+    let seen: app::account::two_step::TwoStepState =
+        stranger.call("account/two-step", &[]).await.json();
+    assert!(seen.pending.is_none(), "nor the owner's the stranger's");
     assert!(
         app.text("SELECT subject FROM outbox WHERE to_email = 'admin@test.vidan' ORDER BY id DESC LIMIT 1")
             .await
@@ -1137,6 +1148,37 @@ async fn an_officials_session_ends_sooner_than_a_citizens(backend: Backend) {
     assert!(citizen.viewer().await.is_some(), "the citizen stays in");
 }
 
+/// A stranger who knows an official's password uses up the account's day of wrong second-step
+/// codes; the official, on the browser they signed in from before, still signs in.
+async fn a_stranger_with_the_password_cannot_lock_the_owner_out_of_the_second_step(
+    backend: Backend,
+) {
+    use app::auth::two_factor::{CODES_PER_ACCOUNT_PER_DAY, STEP_TRIES};
+    let app = spawn_app(backend).await;
+    let (_, staff) = app.org_with_staff("Phường 1", "canbo@p1.vn").await;
+    let secret = app
+        .text("SELECT secret FROM two_factor WHERE user_id = (SELECT id FROM users WHERE email = 'canbo@p1.vn')")
+        .await;
+    let stranger = app.visitor();
+    let mut refused = false;
+    for _ in 0..=(CODES_PER_ACCOUNT_PER_DAY.max / STEP_TRIES) {
+        stranger.sign_in("canbo@p1.vn", PASSWORD).await.location();
+        for _ in 0..STEP_TRIES {
+            let wrong = stranger
+                .call("account/sign-in/code", &[("code", "000000")])
+                .await;
+            refused |= wrong.status == StatusCode::TOO_MANY_REQUESTS;
+        }
+    }
+    assert!(refused, "the strangers' day of codes is used up");
+    assert!(stranger.viewer().await.is_none());
+    let signed_in = staff
+        .sign_in_two_steps("canbo@p1.vn", PASSWORD, &secret)
+        .await;
+    assert!(!signed_in.location().contains("__err"));
+    assert!(staff.viewer().await.unwrap().two_factor);
+}
+
 /// One network address asks for only so many code emails an hour, whichever mailboxes it names
 /// (real or not): the refusal is the same for all, and tells nothing about any account.
 async fn one_address_asks_for_only_so_many_code_emails(backend: Backend) {
@@ -1247,6 +1289,7 @@ async fn the_demo_site_shows_its_demo_codes(backend: Backend) {
 }
 
 on_both_databases!(
+    a_stranger_with_the_password_cannot_lock_the_owner_out_of_the_second_step,
     an_officials_session_ends_sooner_than_a_citizens,
     strangers_cannot_use_up_the_owners_codes,
     other_browsers_are_signed_out_from_the_account_page,

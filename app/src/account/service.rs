@@ -221,9 +221,11 @@ pub async fn resend_code(
     if purpose == CodePurpose::Verify && account.email_verified_at.is_some() {
         return Ok(());
     }
+    // A code still unused and less than a minute old is on its way; a used one asks for a new.
     let last = email_code::Entity::find()
         .filter(email_code::Column::UserId.eq(account.id))
         .filter(email_code::Column::Purpose.eq(purpose.code()))
+        .filter(email_code::Column::UsedAt.is_null())
         .order_by_desc(email_code::Column::Id)
         .one(db)
         .await?;
@@ -247,18 +249,19 @@ pub struct Asker<'a> {
     pub device: Option<&'a str>,
 }
 
-/// The budget an address's codes and code emails count against: a browser that proved itself
-/// the account's (a right password, a reset code) has one of its own, so strangers who use up
-/// the address's day cannot keep the owner from a code on their own phone.
-async fn budget_of(
+/// The budget an account's codes and code emails count against: strangers share `strangers`
+/// (the address, the account), and a browser that proved itself the account's (a right
+/// password, a reset code) has one of its own, so strangers who use up the day cannot keep the
+/// owner from a code on their own phone.
+pub(crate) async fn budget_of(
     db: &impl ConnectionTrait,
     account: Option<&user::Model>,
-    email: &str,
+    strangers: &str,
     device: Option<&str>,
 ) -> Result<String, AppError> {
     Ok(trusted_device_of(db, account, device)
         .await?
-        .unwrap_or_else(|| email.to_owned()))
+        .unwrap_or_else(|| strangers.to_owned()))
 }
 
 /// Checks a code and marks it used. Every try counts before it is looked at, against the code and

@@ -42,9 +42,10 @@ pub struct WaitingCode {
 pub async fn two_step_status() -> Result<TwoStepState, AppError> {
     use crate::auth::{ctx, two_factor};
     let viewer = ctx::require_user()?;
+    let session = ctx::request_auth()?.session_id.unwrap_or_default();
     let db = ctx::db()?;
     let state = two_factor::state(&db, viewer.id).await?;
-    let pending = two_factor::pending(&db, viewer.id, &viewer.email)
+    let pending = two_factor::pending(&db, viewer.id, &viewer.email, &session)
         .await?
         .map(|e| PendingSecret {
             secret: e.secret,
@@ -92,18 +93,18 @@ fn keep_codes_for_the_page(codes: &[String]) {
 pub async fn two_step_begin() -> Result<(), AppError> {
     use crate::auth::{ctx, two_factor};
     let viewer = ctx::require_user()?;
+    let session = ctx::request_auth()?.session_id.unwrap_or_default();
     let db = ctx::db()?;
-    two_factor::begin(&db, viewer.id, &viewer.email).await?;
+    two_factor::begin(&db, viewer.id, &viewer.email, &session).await?;
     if viewer.office_waiting {
-        use sea_orm::EntityTrait;
-        let account = crate::account::entity::user::Entity::find_by_id(viewer.id)
-            .one(&db)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        crate::account::service::send_code(
+        // Within the limits of every code email: one a minute, six a day to the address (the
+        // owner's own browser has its own day).
+        let device = ctx::request_private_cookie(crate::account::service::DEVICE_COOKIE);
+        crate::account::service::resend_code(
             &db,
-            &account,
+            &viewer.email,
             crate::account::service::CodePurpose::TwoStep,
+            device.as_deref(),
         )
         .await?;
     }
@@ -122,7 +123,8 @@ pub async fn two_step_confirm(
     let viewer = ctx::require_user()?;
     let auth = ctx::request_auth()?;
     let db = ctx::db()?;
-    let step = two_factor::check_pending(&db, viewer.id, &code).await?;
+    let session = auth.session_id.clone().unwrap_or_default();
+    let (secret, step) = two_factor::check_pending(&db, viewer.id, &code, &session).await?;
     // An office waits on this: the code sent by email proves the mailbox too.
     if viewer.office_waiting {
         let device = ctx::request_private_cookie(crate::account::service::DEVICE_COOKIE);
@@ -137,7 +139,7 @@ pub async fn two_step_confirm(
                 other => other,
             })?;
     }
-    let codes = two_factor::confirm(&db, viewer.id, step).await?;
+    let codes = two_factor::confirm(&db, viewer.id, &secret, step).await?;
     session::end_all_for(&db, viewer.id, auth.session_id.as_deref()).await?;
     crate::audit::service::Record::new("account.two_step_on", "user", Some(viewer.id))
         .by_requester()
@@ -153,7 +155,7 @@ pub async fn two_step_new_codes(code: String) -> Result<Vec<String>, AppError> {
     use crate::auth::{ctx, two_factor};
     let viewer = ctx::require_user()?;
     let db = ctx::db()?;
-    prove(&db, viewer.id, &code).await?;
+    prove(&db, viewer.id, &code, &viewer.id.to_string()).await?;
     let codes = two_factor::replace_recovery_codes(&db, viewer.id).await?;
     crate::audit::service::Record::new("account.two_step_new_codes", "user", Some(viewer.id))
         .by_requester()
@@ -169,7 +171,7 @@ pub async fn two_step_off(code: String) -> Result<(), AppError> {
     use crate::auth::{ctx, two_factor};
     let viewer = ctx::require_user()?;
     let db = ctx::db()?;
-    prove(&db, viewer.id, &code).await?;
+    prove(&db, viewer.id, &code, &viewer.id.to_string()).await?;
     two_factor::turn_off(&db, viewer.id).await?;
     crate::audit::service::Record::new("account.two_step_off", "user", Some(viewer.id))
         .by_requester()
@@ -240,14 +242,18 @@ pub async fn reset_two_step(email: String, reason: String) -> Result<(), AppErro
 
 /// A right code for the account, counted against its daily wrong codes.
 #[cfg(feature = "ssr")]
-async fn prove(db: &sea_orm::DatabaseConnection, user_id: i64, code: &str) -> Result<(), AppError> {
+async fn prove(
+    db: &sea_orm::DatabaseConnection,
+    user_id: i64,
+    code: &str,
+    budget: &str,
+) -> Result<(), AppError> {
     use crate::auth::{throttle, two_factor};
-    let subject = user_id.to_string();
-    throttle::hit(db, two_factor::CODES_PER_ACCOUNT_PER_DAY, &subject).await?;
+    throttle::hit(db, two_factor::CODES_PER_ACCOUNT_PER_DAY, budget).await?;
     if !two_factor::accept(db, user_id, code).await? {
         return Err(AppError::invalid("code", "error.two_factor_code_wrong"));
     }
-    throttle::give_back(db, two_factor::CODES_PER_ACCOUNT_PER_DAY, &subject).await
+    throttle::give_back(db, two_factor::CODES_PER_ACCOUNT_PER_DAY, budget).await
 }
 
 #[server(prefix = "/api", endpoint = "account/sign-in/step")]
@@ -289,7 +295,13 @@ pub async fn sign_in_code(code: String, next: Option<String>) -> Result<(), AppE
         .one(&db)
         .await?
         .ok_or_else(|| AppError::conflict("error.two_factor_step_expired"))?;
-    let proved = prove(&db, user_id, &code).await;
+    // Strangers who know the password share the account's day of wrong codes; a browser that
+    // signed in to the account before has its own, so they cannot lock the owner out.
+    let device = ctx::request_private_cookie(super::service::DEVICE_COOKIE);
+    let budget =
+        super::service::budget_of(&db, Some(&account), &user_id.to_string(), device.as_deref())
+            .await?;
+    let proved = prove(&db, user_id, &code, &budget).await;
     let action = if proved.is_ok() {
         "account.two_step"
     } else {
@@ -303,7 +315,6 @@ pub async fn sign_in_code(code: String, next: Option<String>) -> Result<(), AppE
     proved?;
     two_factor::done_waiting(&db, &token).await?;
     ctx::set_cookie(ctx::private_cookie(two_factor::STEP_COOKIE, "", 0));
-    let device = ctx::request_private_cookie(super::service::DEVICE_COOKIE);
     super::api::finish_sign_in(&db, &account, device).await?;
     leptos_axum::redirect(&super::api::safe_next(next.as_deref()));
     Ok(())

@@ -148,10 +148,16 @@ pub async fn is_on(db: &impl ConnectionTrait, user_id: i64) -> Result<bool, AppE
 
 /// Starts (or starts over) setting up an authenticator for an account that has none on: a new
 /// secret waits until a first code from the app confirms it.
+/// How a pending secret names the browser session that drew it.
+fn session_tag(session: &str) -> String {
+    sha256_hex(&format!("pending:{session}"))
+}
+
 pub async fn begin(
     db: &impl ConnectionTrait,
     user_id: i64,
     email: &str,
+    session: &str,
 ) -> Result<Enrolment, AppError> {
     if is_on(db, user_id).await? {
         return Err(AppError::conflict("error.two_factor_already_on"));
@@ -166,25 +172,33 @@ pub async fn begin(
     .await?;
     db.execute_raw(numbered(
         backend,
-        "INSERT INTO two_factor (user_id, secret, created_at, enabled_at, last_step) \
-         VALUES (?1, ?2, ?3, NULL, NULL)",
-        [user_id.into(), secret.clone().into(), Utc::now().into()],
+        "INSERT INTO two_factor (user_id, secret, created_at, enabled_at, last_step, pending_session) \
+         VALUES (?1, ?2, ?3, NULL, NULL, ?4)",
+        [
+            user_id.into(),
+            secret.clone().into(),
+            Utc::now().into(),
+            session_tag(session).into(),
+        ],
     ))
     .await?;
     enrolment(&secret, email)
 }
 
-/// The set-up page's QR code and secret for a pending secret, if one waits.
+/// The set-up page's QR code and secret for a pending secret, if one waits for this browser
+/// session (another session of the account, someone else who has the password, never sees it).
 pub async fn pending(
     db: &impl ConnectionTrait,
     user_id: i64,
     email: &str,
+    session: &str,
 ) -> Result<Option<Enrolment>, AppError> {
     let row = db
         .query_one_raw(numbered(
             db.get_database_backend(),
-            "SELECT secret FROM two_factor WHERE user_id = ?1 AND enabled_at IS NULL",
-            [user_id.into()],
+            "SELECT secret FROM two_factor WHERE user_id = ?1 AND enabled_at IS NULL \
+             AND pending_session = ?2",
+            [user_id.into(), session_tag(session).into()],
         ))
         .await?;
     row.map(|row| enrolment(&row_secret(&row)?, email))
@@ -202,40 +216,51 @@ fn enrolment(secret: &str, email: &str) -> Result<Enrolment, AppError> {
     })
 }
 
-/// The time step of the app's `code` for the pending secret: proof that the app holds it. Each
-/// try counts against the account's day.
+/// The pending secret of this browser session and the time step of the app's `code` for it:
+/// proof that the app holds it. Each try counts against the account's day.
 pub async fn check_pending(
     db: &impl ConnectionTrait,
     user_id: i64,
     code: &str,
-) -> Result<i64, AppError> {
+    session: &str,
+) -> Result<(String, i64), AppError> {
     throttle::hit(db, CODES_PER_ACCOUNT_PER_DAY, &user_id.to_string()).await?;
     let row = db
         .query_one_raw(numbered(
             db.get_database_backend(),
-            "SELECT secret FROM two_factor WHERE user_id = ?1 AND enabled_at IS NULL",
-            [user_id.into()],
+            "SELECT secret FROM two_factor WHERE user_id = ?1 AND enabled_at IS NULL \
+             AND pending_session = ?2",
+            [user_id.into(), session_tag(session).into()],
         ))
         .await?
         .ok_or_else(|| AppError::conflict("error.two_factor_not_started"))?;
-    step_of(&row_secret(&row)?, code)?
-        .ok_or_else(|| AppError::invalid("code", "error.two_factor_code_wrong"))
+    let secret = row_secret(&row)?;
+    let step = step_of(&secret, code)?
+        .ok_or_else(|| AppError::invalid("code", "error.two_factor_code_wrong"))?;
+    Ok((secret, step))
 }
 
-/// Turns two-step sign-in on at `step` (from [`check_pending`]) and gives the first recovery
-/// codes (shown once; the database keeps their hashes).
+/// Turns two-step sign-in on with `secret` at `step` (from [`check_pending`]) and gives the first
+/// recovery codes (shown once; the database keeps their hashes).
 pub async fn confirm(
     db: &(impl ConnectionTrait + TransactionTrait),
     user_id: i64,
+    secret: &str,
     step: i64,
 ) -> Result<Vec<String>, AppError> {
     let txn = db.begin().await?;
+    // The secret the code was checked against, not one drawn again meanwhile.
     let enabled = txn
         .execute_raw(numbered(
             txn.get_database_backend(),
-            "UPDATE two_factor SET enabled_at = ?2, last_step = ?3 \
-             WHERE user_id = ?1 AND enabled_at IS NULL",
-            [user_id.into(), Utc::now().into(), step.into()],
+            "UPDATE two_factor SET enabled_at = ?2, last_step = ?3, pending_session = NULL \
+             WHERE user_id = ?1 AND enabled_at IS NULL AND secret = ?4",
+            [
+                user_id.into(),
+                Utc::now().into(),
+                step.into(),
+                secret.to_owned().into(),
+            ],
         ))
         .await?;
     if enabled.rows_affected() != 1 {
