@@ -22,6 +22,7 @@ mod m20261203_000017_throttles;
 mod m20261204_000018_two_factor;
 mod m20261205_000019_site_keys;
 mod m20261205_000020_two_step_pending_session;
+mod m20261205_000021_mailbox_keys;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000018_two_factor::Migration),
             Box::new(m20261205_000019_site_keys::Migration),
             Box::new(m20261205_000020_two_step_pending_session::Migration),
+            Box::new(m20261205_000021_mailbox_keys::Migration),
         ]
     }
 }

@@ -337,6 +337,43 @@ async fn registering_an_email_twice_reveals_nothing_and_warns_the_owner(backend:
         1
     );
     assert_eq!(app.scalar("SELECT COUNT(*) FROM outbox WHERE to_email = 'hoa@example.vn' AND kind = 'already_registered'").await, 1);
+    // The same mailbox written another way (a `+tag`; at Gmail, dots too) is the same person: the
+    // same answer, no second account, the notice to the address given.
+    for (first, alias) in [
+        ("hoa@example.vn", "hoa+binh-chon@example.vn"),
+        ("tran.hoa@gmail.com", "tranhoa+2@googlemail.com"),
+    ] {
+        if first != "hoa@example.vn" {
+            app.citizen(first).await;
+        }
+        let answer = app
+            .visitor()
+            .call(
+                "account/register",
+                &[
+                    ("email", alias),
+                    ("display_name", "Tài khoản thứ hai"),
+                    ("password", "mật khẩu khác hẳn"),
+                ],
+            )
+            .await;
+        answer.ok();
+        assert_eq!(
+            app.scalar(&format!(
+                "SELECT COUNT(*) FROM users WHERE email = '{alias}'"
+            ))
+            .await,
+            0,
+            "{alias}"
+        );
+        assert_eq!(
+            app.scalar(&format!(
+                "SELECT COUNT(*) FROM outbox WHERE to_email = '{alias}' AND kind = 'already_registered'"
+            ))
+            .await,
+            1
+        );
+    }
 }
 
 async fn a_strangers_wrong_passwords_never_lock_the_owner_out(backend: Backend) {

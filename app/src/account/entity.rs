@@ -17,6 +17,9 @@ pub mod user {
         pub is_admin: bool,
         pub locale: String,
         pub created_at: DateTimeUtc,
+        /// The mailbox behind the address ([`crate::account::rules::mailbox_key`]): one per
+        /// account, however the address is written.
+        pub mailbox_key: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -297,6 +297,7 @@ pub async fn delete(db: &sea_orm::DatabaseConnection, user_id: i64) -> Result<()
     }
     let mut active: user::ActiveModel = account.into();
     active.email = Set(format!("deleted-{user_id}@deleted.invalid"));
+    active.mailbox_key = Set(None);
     active.display_name = Set(String::new());
     active.password_hash = Set(String::new());
     active.email_verified_at = Set(None);

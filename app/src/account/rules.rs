@@ -45,6 +45,21 @@ pub fn normalise_email(raw: &str) -> String {
     raw.trim().to_lowercase()
 }
 
+/// The mailbox behind an address (already [`normalise_email`]d): the local part without a
+/// `+tag`; at Gmail, without dots, and googlemail.com as gmail.com. `lan+1@gmail.com`,
+/// `l.an@googlemail.com` and `lan@gmail.com` reach one mailbox, so they make one account: a
+/// thousand addresses written on one mailbox are not a thousand voters.
+pub fn mailbox_key(email: &str) -> String {
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return email.to_owned();
+    };
+    let local = local.split('+').next().unwrap_or(local);
+    match domain {
+        "gmail.com" | "googlemail.com" => format!("{}@gmail.com", local.replace('.', "")),
+        _ => format!("{local}@{domain}"),
+    }
+}
+
 pub fn check_email(email: &str) -> Result<(), FieldError> {
     let invalid = || FieldError::new("email", "error.email_invalid");
     if email.is_empty() || email.len() > 254 || email.chars().any(char::is_whitespace) {
@@ -97,6 +112,25 @@ pub fn check_new_password(field: &str, password: &str, email: &str) -> Result<()
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_written_on_one_mailbox_have_one_key() {
+        for alias in [
+            "lan@gmail.com",
+            "lan+bau-chon@gmail.com",
+            "l.a.n@gmail.com",
+            "l.an+1@googlemail.com",
+        ] {
+            assert_eq!(mailbox_key(alias), "lan@gmail.com", "{alias}");
+        }
+        assert_eq!(mailbox_key("lan+1@tayninh.gov.vn"), "lan@tayninh.gov.vn");
+        assert_eq!(
+            mailbox_key("l.an@tayninh.gov.vn"),
+            "l.an@tayninh.gov.vn",
+            "dots count elsewhere"
+        );
+        assert_eq!(mailbox_key("khong-hop-le"), "khong-hop-le");
+    }
 
     #[test]
     fn emails_are_trimmed_and_lowered_and_must_look_like_emails() {

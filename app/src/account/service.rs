@@ -91,7 +91,17 @@ pub async fn register(
     // Looked up before the transaction, whose first statement is then a write: on SQLite a
     // transaction that reads and then writes fails at once (no waiting) when another connection
     // wrote in between; one that starts by writing waits its turn.
-    let existing = find_by_email(db, &email).await?;
+    // The same mailbox under another spelling (`+tag`, Gmail's dots) is the same person.
+    let mailbox = rules::mailbox_key(&email);
+    let existing = match find_by_email(db, &email).await? {
+        Some(found) => Some(found),
+        None => {
+            user::Entity::find()
+                .filter(user::Column::MailboxKey.eq(&mailbox))
+                .one(db)
+                .await?
+        }
+    };
     let txn = db.begin().await?;
     if let Some(existing) = existing {
         if throttle::hit(&txn, MAILS_PER_ADDRESS_PER_DAY, &email)
@@ -124,6 +134,7 @@ pub async fn register(
     }
     let account = user::ActiveModel {
         email: Set(email.clone()),
+        mailbox_key: Set(Some(mailbox)),
         display_name: Set(display_name),
         password_hash: Set(hash),
         email_verified_at: Set(None),
@@ -520,6 +531,7 @@ pub async fn create_admin(
         }
         None => {
             user::ActiveModel {
+                mailbox_key: Set(Some(rules::mailbox_key(&email))),
                 email: Set(email),
                 display_name: Set(display_name.trim().to_owned()),
                 password_hash: Set(hash),

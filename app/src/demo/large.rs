@@ -311,6 +311,7 @@ pub async fn seed(db: &DatabaseConnection, scale: &Scale) -> Result<Fixture, App
                     is_admin: false,
                     locale: if i % 5 == 0 { "en" } else { "vi" }.into(),
                     created_at: now - Duration::days(30),
+                    mailbox_key: Some(format!("citizen{i}@bench.vidan.local")),
                 }
                 .into_active_model()
                 .reset_all()

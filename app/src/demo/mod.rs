@@ -129,6 +129,7 @@ pub async fn seed_if_empty(
     for account in DEMO_ACCOUNTS {
         user::ActiveModel {
             email: Set(account.email.to_owned()),
+            mailbox_key: Set(Some(crate::account::rules::mailbox_key(account.email))),
             display_name: Set(account.name.to_owned()),
             password_hash: Set(hash.clone()),
             email_verified_at: Set(Some(joined)),
