@@ -31,42 +31,82 @@ pub async fn roles_of(
     challenge_id: i64,
     person: Person<'_>,
 ) -> Result<Vec<Role>, AppError> {
-    let user_id = person.user_id.unwrap_or(-1);
-    let email = crate::account::rules::normalise_email(person.email);
+    // Invitations go to addresses: one written another way on the same mailbox (`lan+x@`) is the
+    // same person, and so is the account on it.
+    let mailbox =
+        crate::account::rules::mailbox_key(&crate::account::rules::normalise_email(person.email));
+    let user_id = match person.user_id {
+        Some(id) => id,
+        None => {
+            use crate::account::entity::user;
+            use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+            user::Entity::find()
+                .filter(user::Column::MailboxKey.eq(&mailbox))
+                .one(db)
+                .await?
+                .map_or(-1, |u| u.id)
+        }
+    };
     let checks = [
         // Administrators act as staff of every organisation.
         (
             Role::Organiser,
             "SELECT (SELECT COUNT(*) FROM org_staff s JOIN challenges c \
              ON c.organisation_id = s.organisation_id WHERE c.id = ?1 AND s.user_id = ?2) \
-             + (SELECT COUNT(*) FROM users WHERE id = ?2 AND is_admin = ?4) AS n",
+             + (SELECT COUNT(*) FROM users WHERE id = ?2 AND is_admin = ?3) AS n",
+            None,
         ),
         (
             Role::Judge,
-            "SELECT (SELECT COUNT(*) FROM judges WHERE challenge_id = ?1 AND user_id = ?2) \
-             + (SELECT COUNT(*) FROM judge_invitations WHERE challenge_id = ?1 AND email = ?3 \
-             AND status = 'pending') AS n",
+            "SELECT COUNT(*) AS n FROM judges WHERE challenge_id = ?1 AND user_id = ?2",
+            Some(
+                "SELECT email FROM judge_invitations WHERE challenge_id = ?1 \
+                 AND status = 'pending'",
+            ),
         ),
         (
             Role::Competitor,
-            "SELECT (SELECT COUNT(*) FROM team_members WHERE challenge_id = ?1 AND user_id = ?2) \
-             + (SELECT COUNT(*) FROM team_invitations i JOIN teams t ON t.id = i.team_id \
-             WHERE t.challenge_id = ?1 AND i.email = ?3 AND i.status = 'pending') AS n",
+            "SELECT COUNT(*) AS n FROM team_members WHERE challenge_id = ?1 AND user_id = ?2",
+            Some(
+                "SELECT i.email FROM team_invitations i JOIN teams t ON t.id = i.team_id \
+                 WHERE t.challenge_id = ?1 AND i.status = 'pending'",
+            ),
         ),
     ];
     let mut roles = Vec::new();
-    for (role, sql) in checks {
-        let values = [
-            challenge_id.into(),
-            user_id.into(),
-            email.clone().into(),
-            true.into(),
-        ];
-        if count(db, sql, values).await? > 0 {
+    for (role, sql, invited) in checks {
+        let values = [challenge_id.into(), user_id.into(), true.into()];
+        let holds = count(db, sql, values).await? > 0
+            || match invited {
+                Some(sql) => invited_addresses(db, sql, challenge_id)
+                    .await?
+                    .iter()
+                    .any(|email| crate::account::rules::mailbox_key(email) == mailbox),
+                None => false,
+            };
+        if holds {
             roles.push(role);
         }
     }
     Ok(roles)
+}
+
+/// The addresses `sql` lists (numbered parameter `?1`: the challenge) in its column `email`.
+async fn invited_addresses(
+    db: &impl ConnectionTrait,
+    sql: &str,
+    challenge_id: i64,
+) -> Result<Vec<String>, AppError> {
+    let rows = db
+        .query_all_raw(crate::sql::numbered(
+            db.get_database_backend(),
+            sql,
+            [challenge_id.into()],
+        ))
+        .await?;
+    rows.iter()
+        .map(|row| Ok(row.try_get::<String>("", "email")?))
+        .collect()
 }
 
 /// The number `sql` (numbered parameters) counts into its column `n`.

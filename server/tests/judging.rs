@@ -236,6 +236,74 @@ async fn a_rubric_must_add_up_and_locks_with_the_first_score(backend: Backend) {
     );
 }
 
+/// A judge reads an assigned entry (its sheet, its files) only once its team can no longer
+/// change it: an entry given more time stays closed to judges until then.
+async fn a_judge_reads_an_entry_only_after_its_own_deadline(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let j = judged(&app, 2).await;
+    let c = &j.challenge;
+    rubric(&j.staff, c, &[("Tác động", "100")]).await.ok();
+    settings(&j.staff, c, "1", &["blind"]).await;
+    let (later, _) = &j.teams[0];
+    j.staff
+        .call(
+            "entries/extend",
+            &[
+                ("team_id", &later.to_string()),
+                ("until", &common::city(Utc::now() + Duration::hours(2))),
+                ("reason", "Mất điện cả buổi chiều nộp bài."),
+            ],
+        )
+        .await
+        .ok();
+    let a = judge(&app, &j.staff, c, "a@example.vn").await;
+    declare_none(&a, c).await;
+    j.staff
+        .call("judging/assign", &[("challenge_id", c)])
+        .await
+        .ok();
+    let entry_of = |team: i64| {
+        let app = &app;
+        async move {
+            app.scalar(&format!("SELECT id FROM entries WHERE team_id = {team}"))
+                .await
+                .to_string()
+        }
+    };
+    let open_later = entry_of(*later).await;
+    let closed = entry_of(j.teams[1].0).await;
+    for entry in [&open_later, &closed] {
+        assert_eq!(
+            app.scalar(&format!(
+                "SELECT COUNT(*) FROM assignments WHERE entry_id = {entry}"
+            ))
+            .await,
+            1,
+            "assigned"
+        );
+    }
+    let refused = a.call("judging/sheet", &[("entry_id", &open_later)]).await;
+    assert!(
+        matches!(refused.error(), AppError::Conflict { key, .. } if key == "error.judging_not_open"),
+        "{}",
+        refused.body
+    );
+    let file = app
+        .scalar(&format!(
+            "SELECT upload_id FROM entry_attachments WHERE entry_id = {open_later}"
+        ))
+        .await;
+    assert_eq!(
+        a.get(&format!("/files/{file}/bai.pdf")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let sheet: ScoreSheet = a
+        .call("judging/sheet", &[("entry_id", &closed)])
+        .await
+        .json();
+    assert!(!sheet.title.is_empty());
+}
+
 async fn conflicts_come_first_and_assignment_avoids_them_evenly(backend: Backend) {
     let app = spawn_app(backend).await;
     let j = judged(&app, 4).await;
@@ -879,6 +947,7 @@ async fn a_blind_panel_stays_blind_while_it_judges(backend: Backend) {
 
 on_both_databases!(
     a_blind_panel_stays_blind_while_it_judges,
+    a_judge_reads_an_entry_only_after_its_own_deadline,
     an_extension_names_no_team_while_a_blind_panel_judges,
     a_rubric_must_add_up_and_locks_with_the_first_score,
     conflicts_come_first_and_assignment_avoids_them_evenly,

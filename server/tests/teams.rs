@@ -432,6 +432,11 @@ async fn organisers_never_compete_and_nobody_judges_a_challenge_they_compete_in(
         &invite("bao@example.vn").await,
         "error.competitor_cannot_judge",
     );
+    // Nor under another spelling of the same mailbox.
+    refused_as(
+        &invite("bao+giam-khao@example.vn").await,
+        "error.competitor_cannot_judge",
+    );
     owner
         .call(
             "teams/invite",
@@ -537,7 +542,7 @@ async fn organisers_never_compete_and_nobody_judges_a_challenge_they_compete_in(
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'participation.refused'")
             .await,
-        6
+        7
     );
 }
 

@@ -1105,6 +1105,11 @@ pub async fn sheet(
     entry_id: i64,
 ) -> Result<ScoreSheet, AppError> {
     let (e, c, p) = scoring_right(db, viewer, entry_id).await?;
+    // Nothing of an entry reaches a judge while its team may still change it (a judge could pass
+    // it on to a team that is still writing).
+    if Utc::now() < crate::entry::service::closes_at(&c, &e) {
+        return Err(AppError::conflict("error.judging_not_open"));
+    }
     let v = last_version(db, &e).await?;
     let fields: EntryFields = v
         .as_ref()
@@ -1188,7 +1193,8 @@ pub async fn sheet(
     })
 }
 
-/// Whether `viewer` is a judge assigned to the entry holding this upload (for `/files`).
+/// Whether `viewer` is a judge assigned to the entry holding this upload (for `/files`), once
+/// the entry's own deadline has passed.
 pub async fn judge_may_read(
     db: &impl ConnectionTrait,
     entry_id: i64,
@@ -1197,10 +1203,23 @@ pub async fn judge_may_read(
     if !viewer.is_judge {
         return Ok(false);
     }
-    Ok(assignment::Entity::find_by_id((entry_id, viewer.id))
+    let assigned = assignment::Entity::find_by_id((entry_id, viewer.id))
         .one(db)
         .await?
-        .is_some_and(|a| a.recused_at.is_none()))
+        .is_some_and(|a| a.recused_at.is_none());
+    if !assigned {
+        return Ok(false);
+    }
+    let Some(e) = entry::Entity::find_by_id(entry_id).one(db).await? else {
+        return Ok(false);
+    };
+    let Some(c) = challenge::Entity::find_by_id(e.challenge_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(false);
+    };
+    Ok(Utc::now() >= crate::entry::service::closes_at(&c, &e))
 }
 
 /// Saves a judge's marks: as a draft, or submitted (complete, with the comments required).
