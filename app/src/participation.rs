@@ -91,17 +91,18 @@ pub async fn roles_of(
     Ok(roles)
 }
 
-/// The addresses `sql` lists (numbered parameter `?1`: the challenge) in its column `email`.
+/// The addresses `sql` lists (numbered parameter `?1`: a challenge or an organisation) in its
+/// column `email`.
 async fn invited_addresses(
     db: &impl ConnectionTrait,
     sql: &str,
-    challenge_id: i64,
+    id: i64,
 ) -> Result<Vec<String>, AppError> {
     let rows = db
         .query_all_raw(crate::sql::numbered(
             db.get_database_backend(),
             sql,
-            [challenge_id.into()],
+            [id.into()],
         ))
         .await?;
     rows.iter()
@@ -157,19 +158,23 @@ pub async fn may_organise(
     organisation_id: i64,
     person: Person<'_>,
 ) -> Result<(), AppError> {
-    let sql = "SELECT (SELECT COUNT(*) FROM team_members m JOIN challenges c ON c.id = m.challenge_id \
+    let members = "SELECT COUNT(*) AS n FROM team_members m JOIN challenges c ON c.id = m.challenge_id \
                WHERE c.organisation_id = ?1 AND m.user_id = ?2 \
-               AND c.results_published_at IS NULL AND c.status <> 'cancelled') \
-               + (SELECT COUNT(*) FROM team_invitations i JOIN teams t ON t.id = i.team_id \
+               AND c.results_published_at IS NULL AND c.status <> 'cancelled'";
+    let values = [organisation_id.into(), person.user_id.unwrap_or(-1).into()];
+    // Invitations go to addresses, compared by mailbox (`lan+x@` is Lan).
+    let invited = "SELECT i.email FROM team_invitations i JOIN teams t ON t.id = i.team_id \
                JOIN challenges c ON c.id = t.challenge_id WHERE c.organisation_id = ?1 \
-               AND i.email = ?3 AND i.status = 'pending' \
-               AND c.results_published_at IS NULL AND c.status <> 'cancelled') AS n";
-    let values = [
-        organisation_id.into(),
-        person.user_id.unwrap_or(-1).into(),
-        crate::account::rules::normalise_email(person.email).into(),
-    ];
-    if count(db, sql, values).await? > 0 {
+               AND i.status = 'pending' \
+               AND c.results_published_at IS NULL AND c.status <> 'cancelled'";
+    let mailbox =
+        crate::account::rules::mailbox_key(&crate::account::rules::normalise_email(person.email));
+    let competes = count(db, members, values).await? > 0
+        || invited_addresses(db, invited, organisation_id)
+            .await?
+            .iter()
+            .any(|email| crate::account::rules::mailbox_key(email) == mailbox);
+    if competes {
         Err(AppError::conflict("error.competitor_cannot_organise"))
     } else {
         Ok(())

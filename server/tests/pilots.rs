@@ -398,6 +398,32 @@ async fn milestone_owners_move_them_on_with_evidence_and_moves_need_a_reason(bac
         )
         .await
         .ok();
+    // The team member is also staff of another ward: on this pilot they act as a team member.
+    let admin = app.admin().await;
+    let ward: app::org::model::Organisation = admin
+        .call(
+            "admin/organisations/create",
+            &[
+                ("name_vi", "Phường 9"),
+                ("name_en", "Ward 9"),
+                ("kind", "ward"),
+            ],
+        )
+        .await
+        .json();
+    let member_email = a.team().viewer().await.unwrap().email;
+    admin
+        .call(
+            "admin/organisations/staff/add",
+            &[
+                ("organisation_id", &ward.id.to_string()),
+                ("email", &member_email),
+            ],
+        )
+        .await
+        .ok();
+    a.team().turn_on_two_step().await;
+    assert!(!a.team().viewer().await.unwrap().staff.is_empty());
     set_status(a.team(), &ours, "done", &evidence).await.ok();
     set_status(a.staff(), &theirs, "in_progress", &[])
         .await

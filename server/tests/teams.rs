@@ -516,7 +516,19 @@ async fn organisers_never_compete_and_nobody_judges_a_challenge_they_compete_in(
         ))
         .await
         .to_string();
-    for email in ["bao@example.vn", "moi@example.vn"] {
+    // An invitation to another spelling of a mailbox is an invitation to its owner.
+    app.citizen("lan@example.vn").await;
+    owner
+        .call(
+            "teams/invite",
+            &[
+                ("team_id", &id.to_string()),
+                ("email", "lan+doi-thi@example.vn"),
+            ],
+        )
+        .await
+        .ok();
+    for email in ["bao@example.vn", "moi@example.vn", "lan@example.vn"] {
         refused_as(
             &admin
                 .call(
@@ -530,7 +542,7 @@ async fn organisers_never_compete_and_nobody_judges_a_challenge_they_compete_in(
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'staff.refused'")
             .await,
-        2
+        3
     );
     // Nothing of the refused was kept, and every refusal is on the record.
     assert_eq!(app.scalar("SELECT COUNT(*) FROM team_members").await, 1);

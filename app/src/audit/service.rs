@@ -26,6 +26,9 @@ pub struct Record {
     ip: Option<String>,
     /// An account acting before it is a viewer of the request (signing in).
     account: Option<(i64, String)>,
+    /// The role the actor acted in here, when it is not their highest (staff of one
+    /// organisation acting as a team member on another's pilot).
+    role: Option<&'static str>,
 }
 
 impl Record {
@@ -40,7 +43,15 @@ impl Record {
             public: false,
             ip: None,
             account: None,
+            role: None,
         }
+    }
+
+    /// The actor acted in `role` here (`team`: as a member of a team, whatever office they hold
+    /// elsewhere), which decides whether a public record names them.
+    pub fn acting_as(mut self, role: &'static str) -> Self {
+        self.role = Some(role);
+        self
     }
 
     /// The person making the current request, and their address.
@@ -87,7 +98,11 @@ impl Record {
 
     pub async fn save(self, db: &impl ConnectionTrait) -> Result<(), AppError> {
         let (actor_id, actor_name, actor_role) = match (&self.actor, &self.account) {
-            (Some(v), _) => (Some(v.id), v.display_name.clone(), v.role_code().to_owned()),
+            (Some(v), _) => (
+                Some(v.id),
+                v.display_name.clone(),
+                self.role.unwrap_or(v.role_code()).to_owned(),
+            ),
             (None, Some((id, name))) => (Some(*id), name.clone(), "account".to_owned()),
             // Someone not signed in, from an address: not the platform itself.
             (None, None) if self.ip.is_some() => (None, "—".to_owned(), "visitor".to_owned()),

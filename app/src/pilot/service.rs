@@ -649,6 +649,10 @@ pub async fn set_status(
         .by(viewer)
         .details(serde_json::json!({ "milestone": m.title, "status": status.code() }))
         .public();
+    // A team member acts as one, whatever office they hold elsewhere: not named in public.
+    if !viewer.is_staff_of(p.organisation_id) {
+        record = record.acting_as("team");
+    }
     if status == MilestoneStatus::Blocked {
         record = record.reason(change.blocked_reason.trim());
     }
