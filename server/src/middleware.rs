@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 
 use app::auth::ctx::RequestAuth;
-use app::auth::ctx::cookie_value;
+use app::auth::ctx::{cookie_value, wants_page};
 use app::auth::session::SESSION_COOKIE;
 use app::error::AppError;
 use app::i18n::Locale;
@@ -288,15 +288,6 @@ pub async fn limit_body(request: Request, next: Next) -> Response {
             .await;
     }
     next.run(Request::from_parts(parts, Body::new(body))).await
-}
-
-/// Whether the request is a browser's own (a form sent without the page's code): it is answered
-/// with a page, not with data.
-fn wants_page(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|h| h.to_str().ok())
-        .is_some_and(|a| a.contains("text/html"))
 }
 
 fn too_large(locale: Locale, page: bool) -> Response {

@@ -6,7 +6,8 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JsonValue,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, Statement, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, Statement,
+    TransactionTrait,
 };
 use serde_json::{Map, json};
 
@@ -264,13 +265,21 @@ pub async fn delete(db: &sea_orm::DatabaseConnection, user_id: i64) -> Result<()
     // the count that was published.
     use crate::vote::entity::vote;
     let now = Utc::now();
-    let running: Vec<i64> = crate::challenge::entity::challenge::Entity::find()
-        .filter(crate::challenge::entity::challenge::Column::VoteClosesAt.gt(now))
+    use crate::challenge::entity::challenge;
+    let voted_in = vote::Entity::find()
+        .select_only()
+        .column(vote::Column::ChallengeId)
+        .distinct()
+        .filter(vote::Column::UserId.eq(user_id))
+        .filter(vote::Column::VoidedAt.is_null());
+    let running: Vec<i64> = challenge::Entity::find()
+        .select_only()
+        .column(challenge::Column::Id)
+        .filter(challenge::Column::VoteClosesAt.gt(now))
+        .filter(challenge::Column::Id.in_subquery(voted_in.into_query()))
+        .into_tuple()
         .all(&txn)
-        .await?
-        .into_iter()
-        .map(|c| c.id)
-        .collect();
+        .await?;
     for challenge_id in running {
         let withdrawn = vote::Entity::update_many()
             .set(vote::ActiveModel {

@@ -147,15 +147,16 @@ pub fn request_cookie(name: &str) -> Option<String> {
 /// had not loaded, or JavaScript is off): it asks for a page, not for data, and is answered
 /// with a redirect.
 pub fn plain_form_post() -> bool {
-    use_context::<http::request::Parts>()
-        .and_then(|parts| {
-            parts
-                .headers
-                .get(http::header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .map(|v| v.contains("text/html"))
-        })
-        .unwrap_or(false)
+    use_context::<http::request::Parts>().is_some_and(|parts| wants_page(&parts.headers))
+}
+
+/// Whether a request with these headers asks for a page (a browser's own navigation or form),
+/// not for data: the rule leptos_axum follows to answer a server function with a redirect.
+pub fn wants_page(headers: &http::HeaderMap) -> bool {
+    headers
+        .get(http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
 }
 
 /// Adds a `Set-Cookie` header to the response of this server function or page.

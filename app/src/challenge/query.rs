@@ -244,6 +244,7 @@ pub async fn public_history(
     // why, in words that may name the team): a judge could pair the team with the entry that
     // stays open longer.
     let blind = target_kind == "challenge"
+        && rows.iter().any(|r| r.action == "challenge.extension")
         && crate::participation::blind_judging_runs(db, target_id).await?;
     let titles: Vec<(i64, Option<String>)> = org_staff::Entity::find()
         .select_only()
