@@ -1,6 +1,6 @@
 //! Who takes part in a challenge, and in which role: its organisers (the running organisation's
-//! staff), its judges (on the panel or invited to it) and its competitors (in a team or invited
-//! to one). A person holds at most one of judge and competitor, and an organiser never competes:
+//! staff), its judges (on the panel or invited to it) and its competitors (in a team, or once
+//! in one). A person holds at most one of judge and competitor, and an organiser never competes:
 //! nobody has to declare these conflicts, they are refused. And while a blind panel judges,
 //! nobody learns from a public page which team wrote which entry. This room reads the tables of
 //! the rooms that keep those roles and imports none of them, so teams, entries and judging all
@@ -64,13 +64,14 @@ pub async fn roles_of(
                  AND status = 'pending'",
             ),
         ),
+        // Someone who has left a team still knows who wrote its entry. An invitation to a team
+        // does not count: a team could otherwise keep a judge it fears off the panel by inviting
+        // them first. Taking a seat on the panel declines the judge's team invitations instead.
         (
             Role::Competitor,
-            "SELECT COUNT(*) AS n FROM team_members WHERE challenge_id = ?1 AND user_id = ?2",
-            Some(
-                "SELECT i.email FROM team_invitations i JOIN teams t ON t.id = i.team_id \
-                 WHERE t.challenge_id = ?1 AND i.status = 'pending'",
-            ),
+            "SELECT (SELECT COUNT(*) FROM team_members WHERE challenge_id = ?1 AND user_id = ?2) \
+             + (SELECT COUNT(*) FROM team_departures WHERE challenge_id = ?1 AND user_id = ?2) AS n",
+            None,
         ),
     ];
     let mut roles = Vec::new();

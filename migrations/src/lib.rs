@@ -23,6 +23,7 @@ mod m20261204_000018_two_factor;
 mod m20261205_000019_site_keys;
 mod m20261205_000020_two_step_pending_session;
 mod m20261205_000021_mailbox_keys;
+mod m20261205_000022_team_departures;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000019_site_keys::Migration),
             Box::new(m20261205_000020_two_step_pending_session::Migration),
             Box::new(m20261205_000021_mailbox_keys::Migration),
+            Box::new(m20261205_000022_team_departures::Migration),
         ]
     }
 }

@@ -156,7 +156,7 @@ const TABLE: &[(&str, May)] = &[
 /// refused: with someone else's id they touch nothing.
 /// (Withdrawing a vote names only the caller's own vote: with someone else's entry it withdraws
 /// nothing, and the check that nothing changed covers it.)
-const OWN_WITH_IDS: &[&str] = &["judging/respond", "teams/respond"];
+const OWN_WITH_IDS: &[&str] = &["account/sessions/end", "judging/respond", "teams/respond"];
 
 /// Functions that take a file: called as a form with a file, as the page sends them.
 const MULTIPART: &[&str] = &[
@@ -373,6 +373,13 @@ async fn foreign_form(app: &TestApp, user: Option<i64>) -> Vec<(String, String)>
             "SELECT slug FROM challenges WHERE id = {challenge}"
         ))
         .await;
+    // Someone else's session, named as the sessions page names one.
+    let session = app
+        .text(&format!(
+            "SELECT id FROM sessions WHERE user_id <> {u} ORDER BY id LIMIT 1"
+        ))
+        .await;
+    let handle = app::auth::token::sha256_hex(&format!("handle:{session}"))[..16].to_owned();
     let pairs: Vec<(&str, String)> = vec![
         ("id", challenge.clone()),
         ("challenge_id", challenge.clone()),
@@ -435,7 +442,7 @@ async fn foreign_form(app: &TestApp, user: Option<i64>) -> Vec<(String, String)>
         ("display_name", "Thử".into()),
         ("locale", "vi".into()),
         ("confirm", "yes".into()),
-        ("handle", "0".repeat(16)),
+        ("handle", handle),
         ("description", "Thử".into()),
         ("category", "other".into()),
         ("summary", "Thử".into()),

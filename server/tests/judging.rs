@@ -739,6 +739,47 @@ async fn results_are_ranked_awards_off_the_ranking_need_a_reason_and_teams_read_
 /// A deadline extended for one team shows on the public record (the page, the open data, the
 /// feeds) with its new date only while a blind panel judges: not the team, nor the reason, which
 /// may name it. An extension ends before a public vote opens.
+async fn judging_cannot_turn_blind_after_the_public_read_the_teams(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let j = app.contest(1, Some(Duration::days(2))).await;
+    let c = &j.challenge;
+    // An open panel: the vote's page shows each entry with its team.
+    settings(&j.staff, c, "1", &[]).await;
+    let slug = app
+        .text(&format!("SELECT slug FROM challenges WHERE id = {c}"))
+        .await;
+    let (_, page) = app
+        .visitor()
+        .page(&format!("/challenges/{slug}/entries"))
+        .await;
+    assert!(page.contains("Đội số 0"), "the public read the team");
+    let blind = j
+        .staff
+        .call(
+            "judging/settings",
+            &[
+                ("challenge_id", c.as_str()),
+                ("scale_min", "1"),
+                ("scale_max", "10"),
+                ("judges_per_entry", "1"),
+                ("blind", "on"),
+            ],
+        )
+        .await;
+    assert!(
+        matches!(blind.error(), AppError::Conflict { key, .. } if key == "error.blind_too_late"),
+        "{}",
+        blind.body
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM panels WHERE challenge_id = {c} AND blind = TRUE"
+        ))
+        .await,
+        0
+    );
+}
+
 async fn an_extension_names_no_team_while_a_blind_panel_judges(backend: Backend) {
     let app = spawn_app(backend).await;
     let j = app.contest(2, None).await;
@@ -949,6 +990,7 @@ on_both_databases!(
     a_blind_panel_stays_blind_while_it_judges,
     a_judge_reads_an_entry_only_after_its_own_deadline,
     an_extension_names_no_team_while_a_blind_panel_judges,
+    judging_cannot_turn_blind_after_the_public_read_the_teams,
     a_rubric_must_add_up_and_locks_with_the_first_score,
     conflicts_come_first_and_assignment_avoids_them_evenly,
     scores_are_refused_outside_the_scale_from_others_and_after_closing,

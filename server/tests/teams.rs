@@ -69,6 +69,22 @@ async fn form_team(v: &Visitor, challenge: i64, name: &str) -> i64 {
     location.trim_start_matches("/teams/").parse().unwrap()
 }
 
+/// The token of the last link to `path` (`/teams/invitations/`) emailed to `email`.
+async fn emailed_token(app: &TestApp, email: &str, path: &str) -> String {
+    app.text(&format!(
+        "SELECT body_text FROM outbox WHERE to_email = '{email}' AND body_text LIKE '%{path}%' \
+         ORDER BY id DESC LIMIT 1"
+    ))
+    .await
+    .split(path)
+    .nth(1)
+    .unwrap()
+    .split_whitespace()
+    .next()
+    .unwrap()
+    .to_owned()
+}
+
 async fn team(v: &Visitor, id: i64) -> TeamDetail {
     v.call("teams/get", &[("id", &id.to_string())]).await.json()
 }
@@ -240,6 +256,62 @@ async fn the_size_limit_and_one_team_per_challenge_hold(backend: Backend) {
         .await;
     assert_eq!(same_name.invalid_fields(), ["name"]);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM team_members").await, 3);
+}
+
+async fn join_codes_cannot_be_guessed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let challenge = open_challenge(&app, 5, Duration::days(20)).await;
+    let owner = app.citizen("bao@example.vn").await;
+    let id = form_team(&owner, challenge, "Nhóm Sen Hồng").await;
+    let code = team(&owner, id).await.join_code;
+    let wrong = |n: usize| format!("ZZZZ{n:04}");
+    let is_wrong = |a: &common::Answer| matches!(a.error(), AppError::Invalid(fields) if fields.len() == 1 && fields[0].field == "code");
+    let is_held = |a: &common::Answer| a.status == StatusCode::TOO_MANY_REQUESTS;
+
+    // Twenty-five guesses sent at once by one account: twenty are looked at, the rest held back.
+    let guesser = app.citizen("doan@example.vn").await;
+    let guesses: Vec<[(&str, String); 1]> = (0..25).map(|n| [("code", wrong(n))]).collect();
+    let forms: Vec<[(&str, &str); 1]> = guesses.iter().map(|[(k, v)]| [(*k, v.as_str())]).collect();
+    let answers =
+        futures_util::future::join_all(forms.iter().map(|f| guesser.call("teams/join", f))).await;
+    assert_eq!(
+        (
+            answers.iter().filter(|a| is_wrong(a)).count(),
+            answers.iter().filter(|a| is_held(a)).count()
+        ),
+        (20, 5)
+    );
+    // Held back for the day, even with the right code: it could be the lucky guess.
+    assert!(is_held(
+        &guesser.call("teams/join", &[("code", &code)]).await
+    ));
+
+    // Someone else at the same address joins with the right code, which counts for nothing...
+    let friend = app.citizen("ban@example.vn").await;
+    let joined = friend.call("teams/join", &[("code", &code)]).await;
+    assert!(
+        joined.status.is_redirection() || joined.status.is_success(),
+        "{}",
+        joined.body
+    );
+    // ...but the address's wrong codes add up across accounts, and then it waits an hour.
+    for n in 0..2 {
+        let other = app.citizen(&format!("khach{n}@example.vn")).await;
+        for g in 0..20 {
+            assert!(is_wrong(
+                &other.call("teams/join", &[("code", &wrong(100 + g))]).await
+            ));
+        }
+    }
+    let late = app.citizen("muon@example.vn").await;
+    assert!(is_held(&late.call("teams/join", &[("code", &code)]).await));
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM team_members WHERE team_id = {id}"
+        ))
+        .await,
+        2
+    );
 }
 
 async fn owners_hand_over_remove_and_a_team_always_has_an_owner(backend: Backend) {
@@ -444,8 +516,21 @@ async fn organisers_never_compete_and_nobody_judges_a_challenge_they_compete_in(
         )
         .await
         .ok();
+    // Nor someone who was in a team and left it: they know who wrote its entry.
+    let leaver = app.citizen("roidoi@example.vn").await;
+    let code = team(&owner, id).await.join_code;
+    leaver.call("teams/join", &[("code", &code)]).await.ok();
+    leaver
+        .call("teams/leave", &[("team_id", &id.to_string())])
+        .await
+        .ok();
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM team_departures").await,
+        1,
+        "the departure is kept"
+    );
     refused_as(
-        &invite("moi@example.vn").await,
+        &invite("roidoi@example.vn").await,
         "error.competitor_cannot_judge",
     );
 
@@ -457,16 +542,7 @@ async fn organisers_never_compete_and_nobody_judges_a_challenge_they_compete_in(
         &judge.call("teams/join", &[("code", &code)]).await,
         "error.judge_cannot_compete",
     );
-    let token = app
-        .text("SELECT body_text FROM outbox WHERE to_email = 'giamkhao@example.vn' AND body_text LIKE '%/judging/invitations/%'")
-        .await
-        .split("/judging/invitations/")
-        .nth(1)
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_owned();
+    let token = emailed_token(&app, "giamkhao@example.vn", "/judging/invitations/").await;
     // The link is the invitee's: someone else who holds it is not let onto the panel.
     let other = app.citizen("khac@example.vn").await;
     refused_as(
@@ -491,6 +567,61 @@ async fn organisers_never_compete_and_nobody_judges_a_challenge_they_compete_in(
             )
             .await,
         "error.judge_cannot_compete",
+    );
+    // A team cannot keep a judge it fears off the panel by inviting them first: the invitation
+    // bars no seat; the invitee is told that taking the seat declines it, and it does.
+    let fair = app.citizen("congtam@example.vn").await;
+    owner
+        .call(
+            "teams/invite",
+            &[
+                ("team_id", &id.to_string()),
+                ("email", "congtam@example.vn"),
+            ],
+        )
+        .await
+        .ok();
+    let team_token = emailed_token(&app, "congtam@example.vn", "/teams/invitations/").await;
+    let asked = invite("congtam@example.vn").await;
+    assert!(asked.status.is_success(), "{}", asked.body);
+    let panel_token = emailed_token(&app, "congtam@example.vn", "/judging/invitations/").await;
+    let (_, page) = fair
+        .page(&format!("/judging/invitations/{panel_token}"))
+        .await;
+    assert!(
+        page.contains("từ chối lời mời vào đội Nhóm Sen Hồng"),
+        "the invitee is told before taking the seat: {page}"
+    );
+    // Nobody else is told which teams invited the invitee.
+    let (_, page) = judge
+        .page(&format!("/judging/invitations/{panel_token}"))
+        .await;
+    assert!(!page.contains("Nhóm Sen Hồng"), "{page}");
+    fair.call(
+        "judging/respond",
+        &[("token", &panel_token), ("accept", "true")],
+    )
+    .await
+    .ok();
+    assert_eq!(
+        app.text("SELECT i.status FROM team_invitations i WHERE i.email = 'congtam@example.vn'")
+            .await,
+        "declined"
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM judges j JOIN users u ON u.id = j.user_id WHERE u.email = 'congtam@example.vn'")
+            .await,
+        1
+    );
+    assert_eq!(
+        fair.call(
+            "teams/respond",
+            &[("token", &team_token), ("accept", "true")]
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND,
+        "the declined invitation is gone"
     );
     // A competitor (or someone invited to a team) is not made staff of the organisation that
     // runs the challenge while it runs: staff read every entry with its team.
@@ -547,7 +678,7 @@ async fn organisers_never_compete_and_nobody_judges_a_challenge_they_compete_in(
     // Nothing of the refused was kept, and every refusal is on the record.
     assert_eq!(app.scalar("SELECT COUNT(*) FROM team_members").await, 1);
     assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM judges WHERE user_id IN (SELECT id FROM users WHERE email <> 'giamkhao@example.vn')")
+        app.scalar("SELECT COUNT(*) FROM judges WHERE user_id IN (SELECT id FROM users WHERE email NOT IN ('giamkhao@example.vn', 'congtam@example.vn'))")
             .await,
         0
     );
@@ -563,6 +694,7 @@ on_both_databases!(
     organisers_never_compete_and_nobody_judges_a_challenge_they_compete_in,
     a_team_forms_invites_by_email_and_the_invitee_joins,
     the_size_limit_and_one_team_per_challenge_hold,
+    join_codes_cannot_be_guessed,
     owners_hand_over_remove_and_a_team_always_has_an_owner,
     outsiders_cannot_read_a_team_even_by_guessing_its_id,
     teams_stop_changing_when_entries_close,

@@ -38,6 +38,17 @@ pub const fn registrations_per_address(max: i64) -> Limit {
 #[cfg(feature = "ssr")]
 pub const INVITATIONS_PER_DAY: Limit = Limit::new("invitations", 50, Duration::days(1));
 
+/// Join codes one account tries in a day. A code is 8 letters of 31: at this pace, guessing any
+/// one of a thousand teams' codes would take millions of years.
+#[cfg(feature = "ssr")]
+pub const JOIN_CODE_TRIES_PER_DAY: Limit = Limit::new("join_code", 20, Duration::days(1));
+
+/// Wrong join codes from one network address in an hour (only wrong ones count: a class that
+/// joins its teams together from one school address is not held back).
+#[cfg(feature = "ssr")]
+pub const WRONG_JOIN_CODES_PER_ADDRESS: Limit =
+    Limit::new("join_code_address", 60, Duration::hours(1));
+
 static COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
 
 /// Emails are compared in lower case and without surrounding spaces.

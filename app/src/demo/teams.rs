@@ -65,7 +65,7 @@ pub async fn seed(
         },
     )
     .await?;
-    crate::team::service::join_by_code(db, &tuan, &sen.join_code).await?;
+    crate::team::service::join_by_code(db, &tuan, "demo", &sen.join_code).await?;
     crate::entry::service::save(
         db,
         &mai,

@@ -141,7 +141,9 @@ pub async fn invite_judge(challenge_id: i64, email: String) -> Result<(), AppErr
 
 #[server(prefix = "/api", endpoint = "judging/invitation")]
 pub async fn load_panel_invitation(token: String) -> Result<PanelInvitation, AppError> {
-    super::service::preview(&crate::auth::ctx::db()?, &token).await
+    use crate::auth::ctx;
+    let viewer = ctx::viewer()?;
+    super::service::preview(&ctx::db()?, viewer.as_ref(), &token).await
 }
 
 #[server(prefix = "/api", endpoint = "judging/respond")]
@@ -150,8 +152,8 @@ pub async fn respond_panel_invitation(token: String, accept: bool) -> Result<(),
     use crate::auth::ctx;
     let viewer = ctx::require_verified()?;
     let db = ctx::db()?;
-    let c = super::service::respond(&db, &viewer, &token, accept).await?;
-    Record::new(
+    let (c, declined) = super::service::respond(&db, &viewer, &token, accept).await?;
+    let mut record = Record::new(
         if accept {
             "judging.join"
         } else {
@@ -160,9 +162,11 @@ pub async fn respond_panel_invitation(token: String, accept: bool) -> Result<(),
         "challenge",
         Some(c.id),
     )
-    .by_requester()
-    .save(&db)
-    .await?;
+    .by_requester();
+    if declined > 0 {
+        record = record.details(serde_json::json!({ "team_invitations_declined": declined }));
+    }
+    record.save(&db).await?;
     leptos_axum::redirect(&if accept {
         format!("/judging/{}", c.id)
     } else {

@@ -168,6 +168,9 @@ pub struct ScoreSheet {
 pub struct PanelInvitation {
     pub challenge_title: String,
     pub invited_by: String,
+    /// The teams of this challenge that invited the viewer, whose invitations taking the seat
+    /// declines (a judge competes in no team).
+    pub declines_teams: Vec<String>,
 }
 
 /// What a team reads once results are published: its standing and its judges' comments.

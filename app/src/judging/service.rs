@@ -142,15 +142,23 @@ async fn conflict_pairs(
         .all(db)
         .await?;
     let mut pairs = BTreeSet::new();
-    // A judge who is in a team of the challenge (joined before the rule, or by a way it missed)
-    // scores none of its entries.
+    // A judge who is or was in a team of the challenge (joined before the rule, or by a way it
+    // missed) scores none of its entries.
     let competing = crate::team::entity::member::Entity::find()
         .filter(crate::team::entity::member::Column::ChallengeId.eq(challenge_id))
         .all(db)
         .await?;
-    for m in &competing {
+    let departed = crate::team::entity::departure::Entity::find()
+        .filter(crate::team::entity::departure::Column::ChallengeId.eq(challenge_id))
+        .all(db)
+        .await?;
+    for user_id in competing
+        .iter()
+        .map(|m| m.user_id)
+        .chain(departed.iter().map(|d| d.user_id))
+    {
         for e in entries {
-            pairs.insert((m.user_id, e.id));
+            pairs.insert((user_id, e.id));
         }
     }
     for c in &declared {
@@ -383,6 +391,11 @@ pub async fn save_settings(
     }
     let scale_changes = scale != scale_of(&p);
     let unblinds = p.blind && !blind;
+    // Once the public has read the entries with their teams, judging blind keeps nothing from
+    // the judges: saying it would be a promise the record cannot keep.
+    if !p.blind && blind && crate::entry::public::are_public(c, Utc::now()) {
+        return Err(AppError::conflict("error.blind_too_late"));
+    }
     if (scale_changes || unblinds) && any_score(db, c.id).await? {
         return Err(AppError::conflict(if unblinds {
             "error.blind_locked"
@@ -537,8 +550,23 @@ async fn pending_invitation(
         .ok_or(AppError::NotFound)
 }
 
-pub async fn preview(db: &impl ConnectionTrait, token: &str) -> Result<PanelInvitation, AppError> {
+pub async fn preview(
+    db: &impl ConnectionTrait,
+    viewer: Option<&Viewer>,
+    token: &str,
+) -> Result<PanelInvitation, AppError> {
     let i = pending_invitation(db, token).await?;
+    // Only the invitee, signed in, is told which of their team invitations a seat declines.
+    let declines_teams = match viewer {
+        Some(v) if crate::account::rules::normalise_email(&v.email) == i.email => {
+            crate::team::service::invitations_to(db, i.challenge_id, &v.email)
+                .await?
+                .into_iter()
+                .map(|(_, name)| name)
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     let c = crate::challenge::service::find(db, i.challenge_id).await?;
     let by = match i.invited_by {
         Some(id) => user::Entity::find_by_id(id)
@@ -550,16 +578,19 @@ pub async fn preview(db: &impl ConnectionTrait, token: &str) -> Result<PanelInvi
     Ok(PanelInvitation {
         challenge_title: c.title,
         invited_by: by.unwrap_or_default(),
+        declines_teams,
     })
 }
 
-/// Accepts or declines an invitation; on accepting, the viewer joins the panel.
+/// Accepts or declines an invitation; on accepting, the viewer joins the panel, and their
+/// invitations to the challenge's teams are declined. Returns the challenge and how many team
+/// invitations were declined.
 pub async fn respond(
     db: &(impl ConnectionTrait + TransactionTrait),
     viewer: &Viewer,
     token: &str,
     accept: bool,
-) -> Result<challenge::Model, AppError> {
+) -> Result<(challenge::Model, usize), AppError> {
     let i = pending_invitation(db, token).await?;
     let c = crate::challenge::service::find(db, i.challenge_id).await?;
     // The link is for the address it was sent to: whoever else holds it cannot sit on the panel.
@@ -593,12 +624,17 @@ pub async fn respond(
         .insert(&txn)
         .await?;
     }
+    let declined = if accept {
+        crate::team::service::decline_invitations_to(&txn, c.id, &viewer.email).await?
+    } else {
+        0
+    };
     let mut active = i.into_active_model();
     active.status = Set(if accept { "accepted" } else { "declined" }.into());
     active.responded_at = Set(Some(Utc::now()));
     active.update(&txn).await?;
     txn.commit().await?;
-    Ok(c)
+    Ok((c, declined))
 }
 
 /// The viewer's seat on the panel of `challenge_id`.

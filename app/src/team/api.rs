@@ -167,7 +167,8 @@ pub async fn join_team(code: String) -> Result<(), AppError> {
     use crate::auth::ctx;
     let viewer = ctx::require_verified()?;
     let db = ctx::db()?;
-    let team = super::service::join_by_code(&db, &viewer, &code).await?;
+    let ip = ctx::request_auth()?.ip;
+    let team = super::service::join_by_code(&db, &viewer, &ip, &code).await?;
     Record::new("team.join", "team", Some(team.id))
         .by_requester()
         .details(serde_json::json!({ "by": "code" }))

@@ -60,6 +60,28 @@ pub mod member {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+/// A person who left a team or was taken off it: they know who wrote its entry.
+pub mod departure {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "team_departures")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub challenge_id: i64,
+        /// Kept after the team is dissolved: no key to `teams`.
+        pub team_id: i64,
+        pub user_id: i64,
+        pub left_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod invitation {
     use sea_orm::entity::prelude::*;
 

@@ -8,7 +8,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr, TransactionSession, TransactionTrait,
 };
 
-use super::entity::{invitation, member, team};
+use super::entity::{departure, invitation, member, team};
 use super::model::{Member, MyTeams, PendingInvitation, TeamChallenge, TeamDetail};
 use super::rules::{
     CODE_ALPHABET, CODE_LENGTH, check_can_change, check_room, check_team, normalise_code,
@@ -324,16 +324,80 @@ pub async fn respond(
     Ok(t)
 }
 
+/// The pending invitations to teams of challenge `challenge_id` sent to `email`'s mailbox, with
+/// their team's name.
+pub async fn invitations_to(
+    db: &impl ConnectionTrait,
+    challenge_id: i64,
+    email: &str,
+) -> Result<Vec<(invitation::Model, String)>, AppError> {
+    let teams = team::Entity::find()
+        .filter(team::Column::ChallengeId.eq(challenge_id))
+        .all(db)
+        .await?;
+    let mailbox =
+        crate::account::rules::mailbox_key(&crate::account::rules::normalise_email(email));
+    let pending = invitation::Entity::find()
+        .filter(invitation::Column::TeamId.is_in(teams.iter().map(|t| t.id)))
+        .filter(invitation::Column::Status.eq("pending"))
+        .order_by_asc(invitation::Column::Id)
+        .all(db)
+        .await?;
+    Ok(pending
+        .into_iter()
+        .filter(|i| crate::account::rules::mailbox_key(&i.email) == mailbox)
+        .filter_map(|i| {
+            let name = teams.iter().find(|t| t.id == i.team_id)?.name.clone();
+            Some((i, name))
+        })
+        .collect())
+}
+
+/// Declines, for the person at `email`, every pending invitation to a team of challenge
+/// `challenge_id`: they took a seat on its panel. Returns how many.
+pub async fn decline_invitations_to(
+    db: &impl ConnectionTrait,
+    challenge_id: i64,
+    email: &str,
+) -> Result<usize, AppError> {
+    let pending = invitations_to(db, challenge_id, email).await?;
+    for (i, _) in &pending {
+        invitation::Entity::update_many()
+            .col_expr(invitation::Column::Status, "declined".into())
+            .col_expr(invitation::Column::RespondedAt, Utc::now().into())
+            .filter(invitation::Column::Id.eq(i.id))
+            .filter(invitation::Column::Status.eq("pending"))
+            .exec(db)
+            .await?;
+    }
+    Ok(pending.len())
+}
+
+/// Joins the team whose code is `code`. Tries are counted, by account before the code is looked
+/// at (all at once count as many) and wrong ones by network address (`ip`), so that codes
+/// cannot be guessed.
 pub async fn join_by_code(
     db: &(impl ConnectionTrait + TransactionTrait),
     viewer: &Viewer,
+    ip: &str,
     code: &str,
 ) -> Result<team::Model, AppError> {
-    let t = team::Entity::find()
+    use crate::account::rules::{JOIN_CODE_TRIES_PER_DAY, WRONG_JOIN_CODES_PER_ADDRESS};
+    use crate::auth::throttle;
+    let address = throttle::address_of(ip);
+    throttle::check(db, WRONG_JOIN_CODES_PER_ADDRESS, &address).await?;
+    let account = viewer.id.to_string();
+    throttle::hit(db, JOIN_CODE_TRIES_PER_DAY, &account).await?;
+    let Some(t) = team::Entity::find()
         .filter(team::Column::JoinCode.eq(normalise_code(code)))
         .one(db)
         .await?
-        .ok_or_else(|| AppError::invalid("code", "error.join_code"))?;
+    else {
+        throttle::count(db, WRONG_JOIN_CODES_PER_ADDRESS, &address).await?;
+        return Err(AppError::invalid("code", "error.join_code"));
+    };
+    // A right code is no guess.
+    throttle::give_back(db, JOIN_CODE_TRIES_PER_DAY, &account).await?;
     let c = open_challenge(db, t.challenge_id).await?;
     let txn = db.begin().await?;
     if let Err(err) = add_member(&txn, &t, &c, viewer).await {
@@ -360,7 +424,7 @@ pub async fn hand_over(
 }
 
 pub async fn remove(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     owner: &Viewer,
     team_id: i64,
     user_id: i64,
@@ -370,18 +434,39 @@ pub async fn remove(
         return Err(AppError::conflict("error.owner_cannot_be_removed"));
     }
     open_challenge(db, t.challenge_id).await?;
+    let txn = db.begin().await?;
     let removed = member::Entity::delete_by_id((t.id, user_id))
-        .exec(db)
+        .exec(&txn)
         .await?;
     if removed.rows_affected == 0 {
         return Err(AppError::invalid("user_id", "error.not_a_member"));
     }
+    record_departure(&txn, &t, user_id).await?;
+    txn.commit().await?;
     Ok(t)
+}
+
+/// Keeps that `user_id` was in team `t`: they may not judge its challenge.
+async fn record_departure(
+    db: &impl ConnectionTrait,
+    t: &team::Model,
+    user_id: i64,
+) -> Result<(), AppError> {
+    departure::ActiveModel {
+        challenge_id: Set(t.challenge_id),
+        team_id: Set(t.id),
+        user_id: Set(user_id),
+        left_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
 }
 
 /// Leaves a team. An owner hands over first; an owner alone dissolves the team.
 pub async fn leave(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     viewer: &Viewer,
     team_id: i64,
 ) -> Result<bool, AppError> {
@@ -394,17 +479,21 @@ pub async fn leave(
         .filter(member::Column::TeamId.eq(t.id))
         .count(db)
         .await?;
-    if t.owner_id == viewer.id {
-        if size > 1 {
-            return Err(AppError::conflict("error.owner_hands_over_first"));
-        }
-        team::Entity::delete_by_id(t.id).exec(db).await?;
-        return Ok(true);
+    if t.owner_id == viewer.id && size > 1 {
+        return Err(AppError::conflict("error.owner_hands_over_first"));
     }
-    member::Entity::delete_by_id((t.id, viewer.id))
-        .exec(db)
-        .await?;
-    Ok(false)
+    let txn = db.begin().await?;
+    let dissolved = t.owner_id == viewer.id;
+    if dissolved {
+        team::Entity::delete_by_id(t.id).exec(&txn).await?;
+    } else {
+        member::Entity::delete_by_id((t.id, viewer.id))
+            .exec(&txn)
+            .await?;
+    }
+    record_departure(&txn, &t, viewer.id).await?;
+    txn.commit().await?;
+    Ok(dissolved)
 }
 
 async fn detail_of(

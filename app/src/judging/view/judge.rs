@@ -209,6 +209,9 @@ pub fn PanelInvitationPage() -> impl IntoView {
                         <section class="card narrow">
                             <h1>{t(k::JUDGING_INVITATION_TITLE)}</h1>
                             <p>{tf(k::NOTIFY_PANEL_INVITATION, &[("name", &i.invited_by), ("challenge", &i.challenge_title)])}</p>
+                            {(!i.declines_teams.is_empty()).then(|| view! {
+                                <p class="alert alert-info">{tf(k::JUDGING_INVITATION_DECLINES_TEAMS, &[("teams", &i.declines_teams.join(", "))])}</p>
+                            })}
                             {if signed_in {
                                 view! {
                                     <FormAlert error/>
