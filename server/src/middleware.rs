@@ -456,7 +456,10 @@ pub fn is_site_file(path: &str) -> bool {
 }
 
 /// Every refusal of someone who asked for what they may not have (`403`) is recorded: who, what
-/// address, when. Not public: it names a person.
+/// address, when. So is a signed-in person's `404` from a server function or a file: the answer
+/// that keeps another's things from being known to exist (a team invitation, a session, a
+/// draft's file) is a refusal too, and a page's own code never asks for what is not there. Not
+/// public: it names a person.
 pub async fn record_refusals(
     State(state): State<AppState>,
     request: Request,
@@ -468,9 +471,13 @@ pub async fn record_refusals(
         .get::<app::auth::ctx::RequestAuth>()
         .cloned();
     let response = next.run(request).await;
-    if response.status() == StatusCode::FORBIDDEN {
+    let signed_in = auth.as_ref().is_some_and(|a| a.viewer.is_some());
+    let hidden = response.status() == StatusCode::NOT_FOUND
+        && signed_in
+        && (path.starts_with("/api/") || path.starts_with("/files/"));
+    if response.status() == StatusCode::FORBIDDEN || hidden {
         let mut record = app::audit::service::Record::new("access.refused", "path", None)
-            .details(serde_json::json!({ "path": path }));
+            .details(serde_json::json!({ "path": path, "status": response.status().as_u16() }));
         if let Some(viewer) = auth.as_ref().and_then(|a| a.viewer.as_ref()) {
             record = record.by(viewer);
         }

@@ -363,6 +363,26 @@ async fn every_refusal_and_every_export_is_on_the_record(backend: Backend) {
         .await,
         1
     );
+    // Someone else's things answer "not found", so as not to say they exist; that is a refusal
+    // too, and on the record.
+    let other = app.citizen("khac@example.vn").await;
+    let team_invitation = other
+        .call("teams/respond", &[("id", "1"), ("accept", "true")])
+        .await;
+    assert_eq!(team_invitation.status, StatusCode::NOT_FOUND);
+    let file = citizen.get("/files/1/ke-hoach.pdf").await;
+    assert_eq!(file.status(), StatusCode::NOT_FOUND);
+    for path in ["/api/teams/respond", "/files/1/ke-hoach.pdf"] {
+        assert_eq!(
+            app.scalar(&format!(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'access.refused' \
+                 AND details LIKE '%{path}%' AND details LIKE '%404%' AND is_public = false"
+            ))
+            .await,
+            1,
+            "{path}"
+        );
+    }
     let export = citizen.get("/account/export.json").await;
     assert_eq!(export.status(), StatusCode::OK);
     assert_eq!(
