@@ -199,10 +199,11 @@ impl AppError {
 }
 
 fn translate(key: &str, params: &[(String, String)], locale: Locale) -> String {
-    let params: Vec<(&str, &str)> = params
+    let shown: Vec<(&str, String)> = params
         .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .map(|(a, b)| (a.as_str(), crate::i18n::localise_value(b, locale)))
         .collect();
+    let params: Vec<(&str, &str)> = shown.iter().map(|(a, b)| (*a, b.as_str())).collect();
     match lookup(key) {
         Some(text) => locale.tf(text, &params),
         None => key.to_owned(),

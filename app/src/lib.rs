@@ -18,8 +18,11 @@ macro_rules! plain_relations {
 pub mod account;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod challenge;
 pub mod csv;
+#[cfg(feature = "ssr")]
+pub mod ctx;
 #[cfg(feature = "ssr")]
 pub mod demo;
 pub mod entry;
@@ -29,8 +32,11 @@ pub mod feed;
 #[cfg(feature = "ssr")]
 pub mod group_commit;
 pub mod i18n;
+#[cfg(feature = "ssr")]
+pub mod jobs;
 pub mod judging;
 pub mod layout;
+pub mod links;
 pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod markdown;
@@ -42,8 +48,12 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod participation;
 pub mod pilot;
+#[cfg(feature = "ssr")]
+pub mod privacy;
 pub mod report;
 mod routes;
+#[cfg(all(test, feature = "ssr"))]
+mod shape;
 #[cfg(feature = "ssr")]
 pub mod site_key;
 #[cfg(feature = "ssr")]
@@ -136,7 +146,7 @@ fn request_path() -> String {
 fn request_locale() -> Locale {
     #[cfg(feature = "ssr")]
     {
-        crate::auth::ctx::try_request_auth()
+        crate::ctx::try_request_auth()
             .map(|a| a.locale)
             .unwrap_or_default()
     }

@@ -70,13 +70,19 @@ pub async fn roles_of(
         (
             Role::Competitor,
             "SELECT (SELECT COUNT(*) FROM team_members WHERE challenge_id = ?1 AND user_id = ?2) \
-             + (SELECT COUNT(*) FROM team_departures WHERE challenge_id = ?1 AND user_id = ?2) AS n",
+             + (SELECT COUNT(*) FROM team_departures WHERE challenge_id = ?1 \
+             AND (user_id = ?2 OR mailbox_hash = ?4)) AS n",
             None,
         ),
     ];
     let mut roles = Vec::new();
     for (role, sql, invited) in checks {
-        let values = [challenge_id.into(), user_id.into(), true.into()];
+        let values = [
+            challenge_id.into(),
+            user_id.into(),
+            true.into(),
+            crate::auth::token::sha256_hex(&mailbox).into(),
+        ];
         let holds = count(db, sql, values).await? > 0
             || match invited {
                 Some(sql) => invited_addresses(db, sql, challenge_id)

@@ -1,6 +1,8 @@
 //! Who left (or was taken off) a team, and when. A person who worked in a team knows who wrote
 //! its entry, so they judge no entry of that challenge, even after leaving. The team's number is
 //! kept without a key to the team: a team dissolved by its last member leaves its departures.
+//! The person is kept as their account and as a digest of their mailbox: an account deleted and
+//! registered again on the same address is still someone who left the team.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -14,6 +16,7 @@ enum TeamDepartures {
     ChallengeId,
     TeamId,
     UserId,
+    MailboxHash,
     LeftAt,
 }
 
@@ -39,7 +42,8 @@ impl MigrationTrait for Migration {
                     .col(big_pk_auto(TeamDepartures::Id))
                     .col(big_integer(TeamDepartures::ChallengeId))
                     .col(big_integer(TeamDepartures::TeamId))
-                    .col(big_integer(TeamDepartures::UserId))
+                    .col(big_integer_null(TeamDepartures::UserId))
+                    .col(string_len(TeamDepartures::MailboxHash, 64))
                     .col(timestamp_with_time_zone(TeamDepartures::LeftAt))
                     .foreign_key(
                         ForeignKey::create()
@@ -51,7 +55,7 @@ impl MigrationTrait for Migration {
                         ForeignKey::create()
                             .from(TeamDepartures::Table, TeamDepartures::UserId)
                             .to(Users::Table, Users::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
+                            .on_delete(ForeignKeyAction::SetNull),
                     )
                     .to_owned(),
             )
@@ -63,6 +67,16 @@ impl MigrationTrait for Migration {
                     .table(TeamDepartures::Table)
                     .col(TeamDepartures::ChallengeId)
                     .col(TeamDepartures::UserId)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_team_departures_challenge_mailbox")
+                    .table(TeamDepartures::Table)
+                    .col(TeamDepartures::ChallengeId)
+                    .col(TeamDepartures::MailboxHash)
                     .to_owned(),
             )
             .await

@@ -15,7 +15,7 @@ mod workers;
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 
-use app::auth::ctx::{ServerCtx, Settings};
+use app::ctx::{ServerCtx, Settings};
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
@@ -55,7 +55,10 @@ impl Application {
         let db = db::connect(&config).await?;
         db::migrate(&db).await?;
         let storage = storage(&config).await?;
-        if config.demo_data && app::demo::seed_if_empty(&db, &storage).await? {
+        if config.demo_data
+            && app::demo::seed_if_empty(&db, &app::links::Links::new(&config.base_url), &storage)
+                .await?
+        {
             tracing::info!("filled the empty database with demo data");
         }
         if let Some(admin) = &config.first_admin

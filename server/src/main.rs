@@ -87,7 +87,9 @@ async fn run() -> anyhow::Result<()> {
             let db = server::db::connect(&config).await?;
             server::db::migrate(&db).await?;
             let storage = server::storage(&config).await?;
-            if !app::demo::seed_if_empty(&db, &storage).await? {
+            if !app::demo::seed_if_empty(&db, &app::links::Links::new(&config.base_url), &storage)
+                .await?
+            {
                 anyhow::bail!("bench-seed needs a new, empty database");
             }
             let started = std::time::Instant::now();

@@ -3,9 +3,9 @@
 
 use std::net::SocketAddr;
 
-use app::auth::ctx::RequestAuth;
-use app::auth::ctx::{cookie_value, wants_page};
 use app::auth::session::SESSION_COOKIE;
+use app::ctx::RequestAuth;
+use app::ctx::{cookie_value, wants_page};
 use app::error::AppError;
 use app::i18n::Locale;
 use axum::body::HttpBody as _;
@@ -63,7 +63,7 @@ pub async fn resolve_session(
     let path = request.uri().path();
     let anyones = is_site_file(path) || path == "/favicon.svg" || path == "/health";
     let session_cookie =
-        app::auth::ctx::private_cookie_name(SESSION_COOKIE, state.ctx.settings.secure_cookies);
+        app::ctx::private_cookie_name(SESSION_COOKIE, state.ctx.settings.secure_cookies);
     if !anyones && let Some(token) = cookie_value(headers, &session_cookie) {
         match state.ctx.sessions.resolve(&state.db, &token).await {
             Ok(Some((id, viewer))) => {
@@ -466,10 +466,7 @@ pub async fn record_refusals(
     next: Next,
 ) -> Response {
     let path = request.uri().path().to_owned();
-    let auth = request
-        .extensions()
-        .get::<app::auth::ctx::RequestAuth>()
-        .cloned();
+    let auth = request.extensions().get::<app::ctx::RequestAuth>().cloned();
     let response = next.run(request).await;
     let signed_in = auth.as_ref().is_some_and(|a| a.viewer.is_some());
     let hidden = response.status() == StatusCode::NOT_FOUND

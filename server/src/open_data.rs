@@ -8,12 +8,12 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use app::auth::ctx::RequestAuth;
+use app::ctx::RequestAuth;
 use app::error::AppError;
 use app::i18n::Locale;
 use app::open::csv;
 use app::open::model as api;
-use app::open::service::{self, ChallengeFilter, PageRequest, PilotFilter, ReportFilter};
+use app::open::query::{self, ChallengeFilter, PageRequest, PilotFilter, ReportFilter};
 use axum::extract::{Extension, Path, Query, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -461,7 +461,7 @@ async fn organisations(
     Extension(auth): Extension<RequestAuth>,
     headers: HeaderMap,
 ) -> Response {
-    json(&headers, &auth, service::organisations(&state.db).await)
+    json(&headers, &auth, query::organisations(&state.db).await)
 }
 
 /// Citizens' reports, oldest first, a page at a time. Who sent a report is never published.
@@ -479,7 +479,7 @@ async fn reports(
             status: q.status.clone(),
             updated_since: parse_since(q.updated_since.as_deref())?,
         };
-        service::reports(
+        query::reports(
             &state.db,
             &filter,
             &page_of(&q.cursor, &q.limit)?,
@@ -510,7 +510,7 @@ async fn challenges(
 ) -> Response {
     let result = async {
         let filter = challenge_filter(&q)?;
-        service::challenges(
+        query::challenges(
             &state.db,
             &filter,
             &page_of(&q.cursor, &q.limit)?,
@@ -533,7 +533,7 @@ async fn challenges_csv(
 ) -> Response {
     let result = async {
         let filter = challenge_filter(&q)?;
-        let all = service::all_challenges(&state.db, &filter, Utc::now()).await?;
+        let all = query::all_challenges(&state.db, &filter, Utc::now()).await?;
         Ok(csv::challenges(&all))
     }
     .await;
@@ -553,7 +553,7 @@ async fn challenge(
     json(
         &headers,
         &auth,
-        service::challenge(&state.db, &slug, Utc::now()).await,
+        query::challenge(&state.db, &slug, Utc::now()).await,
     )
 }
 
@@ -571,7 +571,7 @@ async fn entries(
     json(
         &headers,
         &auth,
-        service::entries(&state.db, &state.ctx.votes.totals, &slug, Utc::now()).await,
+        query::entries(&state.db, &state.ctx.votes.totals, &slug, Utc::now()).await,
     )
 }
 
@@ -585,7 +585,7 @@ async fn entries_csv(
     headers: HeaderMap,
     Path(slug): Path<String>,
 ) -> Response {
-    let result = service::entries(&state.db, &state.ctx.votes.totals, &slug, Utc::now())
+    let result = query::entries(&state.db, &state.ctx.votes.totals, &slug, Utc::now())
         .await
         .map(|l| csv::entries(&l));
     csv_file(&headers, &auth, format!("{slug}-entries.csv"), result)
@@ -602,7 +602,7 @@ async fn results(
     headers: HeaderMap,
     Path(slug): Path<String>,
 ) -> Response {
-    json(&headers, &auth, service::results(&state.db, &slug).await)
+    json(&headers, &auth, query::results(&state.db, &slug).await)
 }
 
 /// The ranking as CSV.
@@ -616,7 +616,7 @@ async fn results_csv(
     headers: HeaderMap,
     Path(slug): Path<String>,
 ) -> Response {
-    let result = service::results(&state.db, &slug)
+    let result = query::results(&state.db, &slug)
         .await
         .map(|r| csv::results(&r));
     csv_file(&headers, &auth, format!("{slug}-results.csv"), result)
@@ -636,7 +636,7 @@ async fn votes(
     json(
         &headers,
         &auth,
-        service::votes(&state.db, &slug, &auth.ip).await,
+        query::votes(&state.db, &slug, &auth.ip).await,
     )
 }
 
@@ -671,7 +671,7 @@ async fn pilots(
             organisation: q.organisation.clone(),
             status: q.status.clone(),
         };
-        service::pilots(
+        query::pilots(
             &state.db,
             &filter,
             &page_of(&q.cursor, &q.limit)?,
@@ -696,7 +696,7 @@ async fn pilot(
     json(
         &headers,
         &auth,
-        service::pilot(&state.db, id, Utc::now()).await,
+        query::pilot(&state.db, id, Utc::now()).await,
     )
 }
 
@@ -710,7 +710,7 @@ async fn milestones_csv(
     headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> Response {
-    let result = service::pilot(&state.db, id, Utc::now())
+    let result = query::pilot(&state.db, id, Utc::now())
         .await
         .map(|p| csv::milestones(&p));
     csv_file(
@@ -732,7 +732,7 @@ async fn dashboard(
     json(
         &headers,
         &auth,
-        service::dashboard(&state.db, Utc::now()).await,
+        query::dashboard(&state.db, Utc::now()).await,
     )
 }
 

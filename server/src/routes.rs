@@ -33,7 +33,7 @@ struct LanguageForm {
 /// Keeps the chosen language in a cookie (and on the account), then goes back to the page.
 async fn switch_language(
     State(state): State<AppState>,
-    Extension(auth): Extension<app::auth::ctx::RequestAuth>,
+    Extension(auth): Extension<app::ctx::RequestAuth>,
     Form(form): Form<LanguageForm>,
 ) -> Response {
     let locale = Locale::from_code(&form.lang);
@@ -68,7 +68,7 @@ async fn switch_language(
 /// Everything the platform holds about the signed-in person, as a file to keep.
 async fn account_export(
     State(state): State<AppState>,
-    Extension(auth): Extension<app::auth::ctx::RequestAuth>,
+    Extension(auth): Extension<app::ctx::RequestAuth>,
 ) -> Response {
     let Some(viewer) = auth.viewer else {
         return Redirect::to("/sign-in?next=/account").into_response();
@@ -77,7 +77,7 @@ async fn account_export(
         .by(&viewer)
         .save(&state.db)
         .await;
-    match traced.and(app::account::privacy::export(&state.db, viewer.id).await) {
+    match traced.and(app::privacy::export(&state.db, viewer.id).await) {
         Ok(data) => {
             let body = serde_json::to_vec_pretty(&data).unwrap_or_default();
             let headers = [
@@ -111,20 +111,61 @@ async fn health(State(state): State<AppState>) -> Response {
 /// Nothing in a file can run on this site. The name in the address is only for people to read:
 /// the answer names a public file as it was sent, and any other file by the server's own name
 /// (an entry's file never carries its team's name to a judge), and that one no cache keeps.
+/// A stored file, if `viewer` may see it. The store does not know who owns a file: its owners
+/// are asked in turn. What a report's or a pilot's page shows is public; an entry's file is
+/// its team's and staff's (and everyone's once public), and the judges assigned to the entry
+/// read it once its deadline has passed; a challenge's cover and attachments are public once it
+/// is published, its staff's before. A file nothing holds any more is gone. An entry's file is
+/// never counted public: who sent it stays off its name.
+async fn visible_file(
+    db: &sea_orm::DatabaseConnection,
+    id: i64,
+    viewer: Option<&app::auth::Viewer>,
+) -> Result<Option<app::upload::service::Visible>, sea_orm::DbErr> {
+    use app::upload::service::{self as files, Access, Visible};
+    let Some(file) = files::find(db, id).await? else {
+        return Ok(None);
+    };
+    if files::public_by_purpose(&file) {
+        return Ok(Some(Visible { file, public: true }));
+    }
+    if let Some((entry_id, allowed)) = app::entry::files::may_read(db, id, viewer).await? {
+        let judge = match viewer {
+            Some(v) if !allowed => {
+                app::judging::service::judge_may_read(db, entry_id, id, v).await?
+            }
+            _ => false,
+        };
+        return Ok((allowed || judge).then_some(Visible {
+            file,
+            public: false,
+        }));
+    }
+    Ok(
+        match app::challenge::service::file_access(db, id, viewer).await? {
+            Some(Access::Public) => Some(Visible { file, public: true }),
+            Some(Access::Private) => Some(Visible {
+                file,
+                public: false,
+            }),
+            Some(Access::Refused) | None => None,
+        },
+    )
+}
+
 async fn file(
     State(state): State<AppState>,
-    Extension(auth): Extension<app::auth::ctx::RequestAuth>,
+    Extension(auth): Extension<app::ctx::RequestAuth>,
     Path((id, _name)): Path<(i64, String)>,
 ) -> Response {
-    let visible =
-        match app::upload::service::find_visible(&state.db, id, auth.viewer.as_ref()).await {
-            Ok(Some(visible)) => visible,
-            Ok(None) => return StatusCode::NOT_FOUND.into_response(),
-            Err(err) => {
-                tracing::error!(?err, "reading a stored file");
-                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-            }
-        };
+    let visible = match visible_file(&state.db, id, auth.viewer.as_ref()).await {
+        Ok(Some(visible)) => visible,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(err) => {
+            tracing::error!(?err, "reading a stored file");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
     let disposition = if visible.file.content_type.starts_with("image/") {
         "inline"
     } else {
@@ -169,7 +210,7 @@ async fn file(
 /// [`FOLLOWERS_PER_INSTANCE`]: app::vote::live::FOLLOWERS_PER_INSTANCE
 async fn live_totals(
     State(state): State<AppState>,
-    Extension(auth): Extension<app::auth::ctx::RequestAuth>,
+    Extension(auth): Extension<app::ctx::RequestAuth>,
     Path(slug): Path<String>,
 ) -> Response {
     use app::vote::live::{FOLLOWERS_PER_ADDRESS, FOLLOWERS_PER_INSTANCE};
@@ -244,14 +285,14 @@ fn atom(feed: Result<String, app::error::AppError>) -> Response {
 /// The city's public decisions on every challenge and pilot.
 async fn city_feed(
     State(state): State<AppState>,
-    Extension(auth): Extension<app::auth::ctx::RequestAuth>,
+    Extension(auth): Extension<app::ctx::RequestAuth>,
 ) -> Response {
     atom(app::feed::city(&state.db, &state.config.base_url, auth.locale).await)
 }
 
 async fn challenge_feed(
     State(state): State<AppState>,
-    Extension(auth): Extension<app::auth::ctx::RequestAuth>,
+    Extension(auth): Extension<app::ctx::RequestAuth>,
     Path(slug): Path<String>,
 ) -> Response {
     atom(app::feed::challenge(&state.db, &slug, &state.config.base_url, auth.locale).await)
@@ -259,7 +300,7 @@ async fn challenge_feed(
 
 async fn pilot_feed(
     State(state): State<AppState>,
-    Extension(auth): Extension<app::auth::ctx::RequestAuth>,
+    Extension(auth): Extension<app::ctx::RequestAuth>,
     Path(id): Path<i64>,
 ) -> Response {
     atom(app::feed::pilot(&state.db, id, &state.config.base_url, auth.locale).await)
@@ -268,7 +309,7 @@ async fn pilot_feed(
 /// The ballots of a closed vote, for anyone to recount (the same as `/api/votes/ballots` in JSON).
 async fn ballots_csv(
     State(state): State<AppState>,
-    Extension(auth): Extension<app::auth::ctx::RequestAuth>,
+    Extension(auth): Extension<app::ctx::RequestAuth>,
     Path(slug): Path<String>,
 ) -> Response {
     use app::error::AppError;
@@ -308,7 +349,7 @@ fn refused_or_failed(err: app::error::AppError) -> Response {
 
 async fn entries_csv(
     State(state): State<AppState>,
-    Extension(auth): Extension<app::auth::ctx::RequestAuth>,
+    Extension(auth): Extension<app::ctx::RequestAuth>,
     Path(id): Path<i64>,
 ) -> Response {
     use app::i18n::k;

@@ -32,24 +32,27 @@ pub fn spawn(state: AppState) {
     }
     let db = state.db.clone();
     let every = Duration::from_secs(state.config.scheduler_interval_secs.max(1));
+    // The emails these passes write link to the site: its address comes from the configuration,
+    // as a request's comes from the settings.
+    let links = app::links::Links::new(&state.config.base_url);
     tokio::spawn(async move {
         loop {
-            match app::challenge::service::notify_phase_changes(&db, Utc::now()).await {
+            match app::jobs::phase_changes::notify_phase_changes(&db, &links, Utc::now()).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(notified = n, "followers told of new phases"),
                 Err(err) => tracing::error!(%err, "phase notifications failed"),
             }
-            match app::entry::service::remind_drafts(&db, Utc::now()).await {
+            match app::entry::service::remind_drafts(&db, &links, Utc::now()).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(reminded = n, "teams reminded of drafts due within a day"),
                 Err(err) => tracing::error!(%err, "draft reminders failed"),
             }
-            match app::pilot::service::remind_milestones(&db, Utc::now()).await {
+            match app::pilot::service::remind_milestones(&db, &links, Utc::now()).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(milestones = n, "milestone owners reminded"),
                 Err(err) => tracing::error!(%err, "milestone reminders failed"),
             }
-            match app::judging::service::notify_results(&db, Utc::now()).await {
+            match app::judging::service::notify_results(&db, &links, Utc::now()).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(challenges = n, "teams told their results are out"),
                 Err(err) => tracing::error!(%err, "results notifications failed"),

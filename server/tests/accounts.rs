@@ -269,7 +269,7 @@ async fn answers_about_codes_never_tell_who_is_here(backend: Backend) {
     assert_eq!(
         known
             .location()
-            .replace(&app::account::api::url_encode(ADMIN_EMAIL), "…"),
+            .replace(&app::links::url_encode(ADMIN_EMAIL), "…"),
         unknown.location().replace("khong-co%40example.vn", "…")
     );
 }

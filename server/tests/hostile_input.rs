@@ -7,10 +7,10 @@
 
 mod common;
 
-use app::account::api::url_encode;
 use app::challenge::model::ChallengeEditor;
 use app::entry::model::EntryFiles;
 use app::error::AppError;
+use app::links::url_encode;
 use app::report::model::ReportDetail;
 use chrono::{Duration, Utc};
 use common::{Answer, Backend, PASSWORD, TestApp, Visitor, city, spawn_app};

@@ -304,6 +304,87 @@ async fn a_judge_reads_an_entry_only_after_its_own_deadline(backend: Backend) {
     assert!(!sheet.title.is_empty());
 }
 
+async fn a_judge_reads_only_the_files_the_submitted_entry_holds(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (org, staff) = app.org_with_staff("Phường 1", "canbo@p1.vn").await;
+    let c = app
+        .open_challenge(&staff, org, Duration::seconds(6), None)
+        .await;
+    let closes = Utc::now() + Duration::seconds(6);
+    let owner = app.citizen("doi@example.vn").await;
+    let t = owner.create_team(&c, "Đội Kín Tên").await.to_string();
+    let saved: app::entry::model::EntryView = owner
+        .call(
+            "entries/save",
+            &[
+                ("team_id", &t),
+                ("version", "0"),
+                ("entry[title]", "Lấy số qua tin nhắn"),
+                (
+                    "entry[summary]",
+                    "Người dân lấy số và nhận tin nhắn khi sắp đến lượt.",
+                ),
+                (
+                    "entry[solution]",
+                    "Một máy lấy số nối với tổng đài tin nhắn; bảng điện tử ở sảnh.",
+                ),
+                ("entry[pilot_plan]", "Ba tháng ở bộ phận một cửa Phường 1."),
+                ("entry[cost]", "120000000"),
+                ("entry[acknowledged]", "on"),
+            ],
+        )
+        .await
+        .json();
+    // A deck that names the team, attached and then taken off; another kept.
+    for name in ["ten-doi.pdf", "giai-phap.pdf"] {
+        owner
+            .call_multipart(
+                "entries/files/add",
+                &[("team_id", t.as_str())],
+                Some(("file", name, common::tiny_pdf())),
+            )
+            .await
+            .ok();
+    }
+    let first = app.scalar("SELECT MIN(id) FROM uploads").await;
+    let kept = app.scalar("SELECT MAX(id) FROM uploads").await;
+    owner
+        .call(
+            "entries/files/remove",
+            &[("team_id", &t), ("upload_id", &first.to_string())],
+        )
+        .await
+        .ok();
+    let now: app::entry::model::EntryView =
+        owner.call("entries/get", &[("team_id", &t)]).await.json();
+    assert!(now.version >= saved.version);
+    let version = now.version.to_string();
+    owner
+        .call("entries/submit", &[("team_id", &t), ("version", &version)])
+        .await
+        .ok();
+    let wait = (closes - Utc::now()).num_milliseconds().max(0) as u64 + 300;
+    tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+    rubric(&staff, &c, &[("Tác động", "100")]).await.ok();
+    settings(&staff, &c, "1", &["blind"]).await;
+    let a = judge(&app, &staff, &c, "a@example.vn").await;
+    declare_none(&a, &c).await;
+    staff
+        .call("judging/assign", &[("challenge_id", &c)])
+        .await
+        .ok();
+    assert_eq!(
+        a.get(&format!("/files/{kept}/x.pdf")).await.status(),
+        StatusCode::OK,
+        "the submitted file"
+    );
+    assert_eq!(
+        a.get(&format!("/files/{first}/x.pdf")).await.status(),
+        StatusCode::NOT_FOUND,
+        "a file the team took off before submitting"
+    );
+}
+
 async fn conflicts_come_first_and_assignment_avoids_them_evenly(backend: Backend) {
     let app = spawn_app(backend).await;
     let j = judged(&app, 4).await;
@@ -606,6 +687,26 @@ async fn results_are_ranked_awards_off_the_ranking_need_a_reason_and_teams_read_
                 .ok();
         }
     }
+    // Scored with the teams in view: judging cannot be called blind now.
+    let blind = j
+        .staff
+        .call(
+            "judging/settings",
+            &[
+                ("challenge_id", c.as_str()),
+                ("scale_min", "1"),
+                ("scale_max", "10"),
+                ("judges_per_entry", "2"),
+                ("show_judge_names", "on"),
+                ("blind", "on"),
+            ],
+        )
+        .await;
+    assert!(
+        matches!(blind.error(), AppError::Conflict { key, .. } if key == "error.blind_too_late"),
+        "{}",
+        blind.body
+    );
     let early = j
         .staff
         .call("judging/publish", &[("challenge_id", c)])
@@ -991,6 +1092,7 @@ on_both_databases!(
     a_judge_reads_an_entry_only_after_its_own_deadline,
     an_extension_names_no_team_while_a_blind_panel_judges,
     judging_cannot_turn_blind_after_the_public_read_the_teams,
+    a_judge_reads_only_the_files_the_submitted_entry_holds,
     a_rubric_must_add_up_and_locks_with_the_first_score,
     conflicts_come_first_and_assignment_avoids_them_evenly,
     scores_are_refused_outside_the_scale_from_others_and_after_closing,

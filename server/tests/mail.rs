@@ -142,4 +142,184 @@ async fn a_refused_delivery_is_retried_and_the_email_arrives(backend: Backend) {
     );
 }
 
-on_both_databases!(a_refused_delivery_is_retried_and_the_email_arrives);
+/// The site's address as configured: every link in every email starts with it.
+const SITE: &str = "http://phuong1.vidan.test";
+
+/// Every email queued so far, as (kind, body).
+async fn outbox(app: &common::TestApp) -> Vec<(String, String)> {
+    use sea_orm::{ConnectionTrait, Statement};
+    app.db
+        .query_all_raw(Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT kind, body_text FROM outbox ORDER BY id",
+        ))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r.try_get::<String>("", "kind").unwrap(),
+                r.try_get::<String>("", "body_text").unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The links in `body` that do not lead to the site: absolute ones elsewhere, and bare paths
+/// (`/teams/3`), which a mail program cannot open.
+fn stray_links(body: &str) -> Vec<String> {
+    body.split_whitespace()
+        .map(|word| word.trim_matches(|c: char| matches!(c, '(' | ')' | '.' | ',' | '“' | '”')))
+        .filter(|word| {
+            (word.contains("://") && !word.starts_with(&format!("{SITE}/")))
+                || (word.starts_with('/') && word.len() > 1)
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Emails written in answer to a request and by each background pass (a challenge's new phase,
+/// a draft due within a day, results published at a set time, a milestone past its date) link
+/// to the site's configured address; outside a request, nothing told them what it was.
+async fn every_email_links_to_the_site_address(backend: Backend) {
+    use chrono::{Duration, Utc};
+    let app = spawn_app_with(
+        backend,
+        common::Options {
+            base_url: Some(SITE.into()),
+            ..Default::default()
+        },
+    )
+    .await;
+    let j = app.contest(1, None).await;
+    let c = j.challenge.as_str();
+    let org = app
+        .scalar(&format!(
+            "SELECT organisation_id FROM challenges WHERE id = {c}"
+        ))
+        .await
+        .to_string();
+
+    // A challenge whose entries close in a few seconds: a follower is told of its next phase,
+    // and a team with a draft is reminded.
+    let closing = app
+        .open_challenge(&j.staff, org.parse().unwrap(), Duration::seconds(4), None)
+        .await;
+    let follower = app.citizen("theo-doi@example.vn").await;
+    follower
+        .call("challenges/follow", &[("id", &closing), ("follow", "true")])
+        .await
+        .ok();
+    let writer = app.citizen("viet-nhap@example.vn").await;
+    let team = writer
+        .create_team(&closing, "Nhóm Viết Dở")
+        .await
+        .to_string();
+    // A newcomer invited to the team gets the link by email.
+    writer
+        .call(
+            "teams/invite",
+            &[("team_id", &team), ("email", "ban-moi@example.vn")],
+        )
+        .await
+        .ok();
+    writer
+        .call(
+            "entries/save",
+            &[
+                ("team_id", team.as_str()),
+                ("version", "0"),
+                ("entry[title]", "Bản nháp"),
+            ],
+        )
+        .await
+        .ok();
+
+    // Results published at a set time a few seconds ahead: the teams are told when it comes.
+    for step in ["judging/setup", "judging/close"] {
+        j.staff.call(step, &[("challenge_id", c)]).await.ok();
+    }
+    let at = common::city(Utc::now() + Duration::seconds(3));
+    j.staff
+        .call("judging/publish", &[("challenge_id", c), ("at", &at)])
+        .await
+        .ok();
+
+    // Emails written in answer to requests: a newcomer invited to a panel, a registration on an
+    // address that has an account, a forgotten password.
+    j.staff
+        .call(
+            "judging/invite",
+            &[
+                ("challenge_id", &closing),
+                ("email", "giam-khao-moi@example.vn"),
+            ],
+        )
+        .await
+        .ok();
+    app.visitor()
+        .call("account/forgot", &[("email", "theo-doi@example.vn")])
+        .await
+        .ok();
+    app.visitor()
+        .call(
+            "account/register",
+            &[
+                ("email", "theo-doi@example.vn"),
+                ("display_name", "Người khác"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await
+        .ok();
+
+    for kind in [
+        "challenge_phase_changed",
+        "entry_deadline_soon",
+        "results_published",
+        "team_invitation",
+        "panel_invitation",
+    ] {
+        app.wait_until(
+            &format!("SELECT COUNT(*) FROM outbox WHERE kind = '{kind}'"),
+            &format!("an email of kind {kind}"),
+        )
+        .await;
+    }
+    // A milestone past its date, as in the demo: its owner is reminded by the next pass.
+    let demo = spawn_app_with(
+        backend,
+        common::Options {
+            demo_data: true,
+            base_url: Some(SITE.into()),
+            ..Default::default()
+        },
+    )
+    .await;
+    demo.wait_until(
+        "SELECT COUNT(*) FROM outbox WHERE kind = 'milestone_overdue'",
+        "a milestone reminder",
+    )
+    .await;
+
+    let mut mails = outbox(&app).await;
+    mails.extend(outbox(&demo).await);
+    let kinds: std::collections::BTreeSet<&str> = mails.iter().map(|(k, _)| k.as_str()).collect();
+    assert!(kinds.len() >= 9, "{kinds:?}");
+    for (kind, body) in &mails {
+        assert!(
+            body.contains(&format!("{SITE}/")),
+            "a {kind} email without a link to the site:\n{body}"
+        );
+        let stray = stray_links(body);
+        assert!(
+            stray.is_empty(),
+            "a {kind} email links elsewhere: {stray:?}\n{body}"
+        );
+    }
+}
+
+on_both_databases!(
+    a_refused_delivery_is_retried_and_the_email_arrives,
+    every_email_links_to_the_site_address,
+);

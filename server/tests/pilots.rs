@@ -820,7 +820,8 @@ async fn owners_are_reminded_once_before_a_due_date_and_once_when_it_passes(back
     let remind = |days: i64| {
         let db = app.db.clone();
         async move {
-            app::pilot::service::remind_milestones(&db, Utc::now() + Duration::days(days))
+            let links = app::links::Links::new("http://127.0.0.1:0");
+            app::pilot::service::remind_milestones(&db, &links, Utc::now() + Duration::days(days))
                 .await
                 .expect("reminders")
         }

@@ -345,6 +345,11 @@ async fn owners_hand_over_remove_and_a_team_always_has_an_owner(backend: Backend
         StatusCode::FORBIDDEN,
         "a removed member reads no more"
     );
+    // Nor comes back with the code they knew: the team has a new one.
+    let again = chi.call("teams/join", &[("code", &code)]).await;
+    assert_eq!(again.invalid_fields(), ["code"], "{}", again.body);
+    let new_code = team(&owner, id).await.join_code;
+    assert_ne!(new_code, code);
     owner
         .call(
             "teams/hand-over",
@@ -533,6 +538,25 @@ async fn organisers_never_compete_and_nobody_judges_a_challenge_they_compete_in(
         &invite("roidoi@example.vn").await,
         "error.competitor_cannot_judge",
     );
+    // Nor someone who deleted their account and registered again on the same mailbox.
+    let back = app.citizen("quaylai@example.vn").await;
+    back.call("teams/join", &[("code", &code)]).await.ok();
+    let deleted = back
+        .call(
+            "account/delete",
+            &[("password", common::PASSWORD), ("confirm", "yes")],
+        )
+        .await;
+    assert!(
+        deleted.status.is_success() || deleted.status.is_redirection(),
+        "{}",
+        deleted.body
+    );
+    app.citizen("quaylai@example.vn").await;
+    refused_as(
+        &invite("quaylai+moi@example.vn").await,
+        "error.competitor_cannot_judge",
+    );
 
     // Someone invited to the panel cannot join a team, before or after accepting.
     let judge = app.citizen("giamkhao@example.vn").await;
@@ -685,7 +709,7 @@ async fn organisers_never_compete_and_nobody_judges_a_challenge_they_compete_in(
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'participation.refused'")
             .await,
-        7
+        8
     );
 }
 

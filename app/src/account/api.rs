@@ -8,7 +8,7 @@ use crate::error::AppError;
 /// The signed-in person, if any (the header and every page ask this once per load).
 #[server(prefix = "/api", endpoint = "account/me")]
 pub async fn get_viewer() -> Result<Option<Viewer>, AppError> {
-    crate::auth::ctx::viewer()
+    crate::ctx::viewer()
 }
 
 #[server(prefix = "/api", endpoint = "account/register")]
@@ -17,7 +17,8 @@ pub async fn register(
     display_name: String,
     password: String,
 ) -> Result<(), AppError> {
-    use crate::auth::{ctx, throttle};
+    use crate::auth::throttle;
+    use crate::ctx;
     let auth = ctx::request_auth()?;
     let db = ctx::db()?;
     let per_hour = ctx::server_ctx()?.settings.registrations_per_hour;
@@ -29,6 +30,8 @@ pub async fn register(
     .await?;
     let email = super::service::register(
         &db,
+        &ctx::links()?,
+        &ctx::requester()?,
         super::service::Registration {
             email,
             display_name,
@@ -37,13 +40,16 @@ pub async fn register(
         },
     )
     .await?;
-    leptos_axum::redirect(&format!("/verify?email={}", url_encode(&email)));
+    leptos_axum::redirect(&format!(
+        "/verify?email={}",
+        crate::links::url_encode(&email)
+    ));
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "account/verify")]
 pub async fn verify_email(email: String, code: String) -> Result<(), AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let db = ctx::db()?;
     let ip = ctx::request_auth()?.ip;
     let device = ctx::request_private_cookie(super::service::DEVICE_COOKIE);
@@ -53,12 +59,12 @@ pub async fn verify_email(email: String, code: String) -> Result<(), AppError> {
     };
     let account = super::service::verify_email(&db, &email, &code, asker).await?;
     crate::audit::service::Record::new("account.verify", "user", Some(account.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .save(&db)
         .await?;
     leptos_axum::redirect(&format!(
         "/sign-in?verified=1&email={}",
-        url_encode(&account.email)
+        crate::links::url_encode(&account.email)
     ));
     Ok(())
 }
@@ -66,17 +72,25 @@ pub async fn verify_email(email: String, code: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "account/resend")]
 pub async fn resend_code(email: String) -> Result<(), AppError> {
     use super::service::{CodePurpose, resend_code};
-    let db = crate::auth::ctx::db()?;
+    let db = crate::ctx::db()?;
     code_mail_from_here(&db).await?;
-    let device = crate::auth::ctx::request_private_cookie(super::service::DEVICE_COOKIE);
-    resend_code(&db, &email, CodePurpose::Verify, device.as_deref()).await
+    let device = crate::ctx::request_private_cookie(super::service::DEVICE_COOKIE);
+    resend_code(
+        &db,
+        &crate::ctx::links()?,
+        &email,
+        CodePurpose::Verify,
+        device.as_deref(),
+    )
+    .await
 }
 
 /// Counts a request for a code email against the caller's network address (see
 /// [`super::service::CODE_MAILS_PER_NETWORK`]).
 #[cfg(feature = "ssr")]
 async fn code_mail_from_here(db: &sea_orm::DatabaseConnection) -> Result<(), AppError> {
-    use crate::auth::{ctx, throttle};
+    use crate::auth::throttle;
+    use crate::ctx;
     let auth = ctx::request_auth()?;
     throttle::hit(
         db,
@@ -92,7 +106,7 @@ pub async fn sign_in(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let auth = ctx::request_auth()?;
     let db = ctx::db()?;
     let device = ctx::request_private_cookie(super::service::DEVICE_COOKIE);
@@ -108,7 +122,10 @@ pub async fn sign_in(
         use crate::auth::two_factor::{STEP_COOKIE, STEP_MINUTES, wait_for_code};
         let token = wait_for_code(&db, account.id).await?;
         ctx::set_cookie(ctx::private_cookie(STEP_COOKIE, &token, STEP_MINUTES * 60));
-        leptos_axum::redirect(&format!("/sign-in/code?next={}", url_encode(&next)));
+        leptos_axum::redirect(&format!(
+            "/sign-in/code?next={}",
+            crate::links::url_encode(&next)
+        ));
         return Ok(());
     }
     finish_sign_in(&db, &account, device).await?;
@@ -124,7 +141,8 @@ pub(crate) async fn finish_sign_in(
     account: &super::entity::user::Model,
     device: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::auth::{ctx, session};
+    use crate::auth::session;
+    use crate::ctx;
     let auth = ctx::request_auth()?;
     remember_device(db, account.id, device).await?;
     if let Some(old) = auth.session_id.as_deref() {
@@ -148,7 +166,8 @@ pub(crate) async fn finish_sign_in(
 /// The signed-in person's browsers, this one marked.
 #[server(prefix = "/api", endpoint = "account/sessions")]
 pub async fn my_sessions() -> Result<Vec<crate::auth::model::SessionInfo>, AppError> {
-    use crate::auth::{ctx, session};
+    use crate::auth::session;
+    use crate::ctx;
     let viewer = ctx::require_user()?;
     let auth = ctx::request_auth()?;
     session::list_for(&ctx::db()?, viewer.id, auth.session_id.as_deref()).await
@@ -160,7 +179,8 @@ pub async fn end_sessions(
     handle: Option<String>,
     all_others: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::auth::{ctx, session};
+    use crate::auth::session;
+    use crate::ctx;
     let viewer = ctx::require_user()?;
     let auth = ctx::request_auth()?;
     let db = ctx::db()?;
@@ -170,7 +190,7 @@ pub async fn end_sessions(
         (None, false) => return Err(AppError::NotFound),
     }
     crate::audit::service::Record::new("account.sessions_ended", "user", Some(viewer.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .save(&db)
         .await?;
     leptos_axum::redirect("/account#sessions-heading");
@@ -179,7 +199,8 @@ pub async fn end_sessions(
 
 #[server(prefix = "/api", endpoint = "account/sign-out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::auth::{ctx, session};
+    use crate::auth::session;
+    use crate::ctx;
     let auth = ctx::request_auth()?;
     if let Some(id) = auth.session_id {
         session::end(&ctx::db()?, &id).await?;
@@ -194,18 +215,29 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use super::service::{CodePurpose, resend_code};
     let email = super::rules::normalise_email(&email);
     super::rules::check_email(&email).map_err(|e| AppError::Invalid(vec![e]))?;
-    let db = crate::auth::ctx::db()?;
+    let db = crate::ctx::db()?;
     code_mail_from_here(&db).await?;
-    let device = crate::auth::ctx::request_private_cookie(super::service::DEVICE_COOKIE);
-    resend_code(&db, &email, CodePurpose::Reset, device.as_deref()).await?;
-    leptos_axum::redirect(&format!("/reset-password?email={}", url_encode(&email)));
+    let device = crate::ctx::request_private_cookie(super::service::DEVICE_COOKIE);
+    resend_code(
+        &db,
+        &crate::ctx::links()?,
+        &email,
+        CodePurpose::Reset,
+        device.as_deref(),
+    )
+    .await?;
+    leptos_axum::redirect(&format!(
+        "/reset-password?email={}",
+        crate::links::url_encode(&email)
+    ));
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "account/reset")]
 pub async fn reset_password(email: String, code: String, password: String) -> Result<(), AppError> {
     use super::service::{CodePurpose, consume_code, set_password};
-    use crate::auth::{ctx, session};
+    use crate::auth::session;
+    use crate::ctx;
     use sea_orm::TransactionTrait;
     let db = ctx::db()?;
     let email = super::rules::normalise_email(&email);
@@ -239,7 +271,7 @@ pub async fn reset_password(email: String, code: String, password: String) -> Re
     .await?;
     leptos_axum::redirect(&format!(
         "/sign-in?reset=1&email={}",
-        url_encode(&account.email)
+        crate::links::url_encode(&account.email)
     ));
     Ok(())
 }
@@ -249,7 +281,8 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), AppError> {
-    use crate::auth::{ctx, password, session};
+    use crate::auth::{password, session};
+    use crate::ctx;
     let viewer = ctx::require_user()?;
     let auth = ctx::request_auth()?;
     let db = ctx::db()?;
@@ -283,7 +316,8 @@ async fn remember_device(
     user_id: i64,
     device: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::auth::{ctx, token};
+    use crate::auth::token;
+    use crate::ctx;
     let device = match device {
         Some(device) if device.len() == 64 && device.bytes().all(|b| b.is_ascii_hexdigit()) => {
             device
@@ -308,11 +342,12 @@ async fn after_password_change(
     action: &str,
 ) -> Result<(), AppError> {
     crate::audit::service::Record::new(action, "user", Some(user_id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .save(db)
         .await?;
     crate::notify::service::notify(
         db,
+        &crate::ctx::links()?,
         user_id,
         crate::notify::model::NotificationKind::PasswordChanged,
         &[],
@@ -323,7 +358,7 @@ async fn after_password_change(
 
 #[server(prefix = "/api", endpoint = "account/profile")]
 pub async fn update_profile(display_name: String, locale: String) -> Result<(), AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     use sea_orm::{ActiveModelTrait, EntityTrait, Set};
     let viewer = ctx::require_user()?;
     let display_name = display_name.trim().to_owned();
@@ -352,7 +387,8 @@ pub async fn update_profile(display_name: String, locale: String) -> Result<(), 
 /// signed out everywhere and land on the home page with a word of goodbye.
 #[server(prefix = "/api", endpoint = "account/delete")]
 pub async fn delete_account(password: String, confirm: Option<String>) -> Result<(), AppError> {
-    use crate::auth::{ctx, password as pw, session};
+    use crate::auth::{password as pw, session};
+    use crate::ctx;
     let viewer = ctx::require_user()?;
     let db = ctx::db()?;
     let account = super::service::find_by_email(&db, &viewer.email)
@@ -374,7 +410,7 @@ pub async fn delete_account(password: String, confirm: Option<String>) -> Result
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    super::privacy::delete(&db, viewer.id).await?;
+    crate::privacy::delete(&db, viewer.id).await?;
     ctx::set_cookie(ctx::private_cookie(session::SESSION_COOKIE, "", 0));
     leptos_axum::redirect("/?account_deleted=1");
     Ok(())
@@ -398,19 +434,6 @@ fn is_own_path(path: &str) -> bool {
         && path
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/?%#".contains(&b))
-}
-
-pub fn url_encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -445,7 +468,5 @@ mod tests {
     }
 
     #[test]
-    fn emails_are_encoded_for_query_strings() {
-        assert_eq!(url_encode("lan+test@example.vn"), "lan%2Btest%40example.vn");
-    }
+    fn emails_are_encoded_for_query_strings() {}
 }

@@ -3,8 +3,6 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod entity;
-#[cfg(feature = "ssr")]
-pub mod privacy;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -12,6 +12,7 @@ use crate::auth::throttle::{self, Limit};
 use crate::auth::{password, token};
 use crate::error::{AppError, FieldError};
 use crate::i18n::{Locale, k};
+use crate::links::Links;
 
 pub const CODE_MINUTES: i64 = 30;
 /// The cookie that tells a browser apart for sign-in limits, and how long it lasts.
@@ -71,6 +72,8 @@ pub struct Registration {
 /// a notice instead, and the caller sees the same answer either way (no one learns who is here).
 pub async fn register(
     db: &(impl ConnectionTrait + TransactionTrait),
+    links: &Links,
+    requester: &crate::auth::Requester,
     form: Registration,
 ) -> Result<String, AppError> {
     let email = rules::normalise_email(&form.email);
@@ -113,12 +116,11 @@ pub async fn register(
             return Ok(email);
         }
         let locale = Locale::from_code(&existing.locale);
-        let base = crate::auth::ctx::base_url();
         let body = locale.tf(
             k::MAIL_ALREADY_REGISTERED_BODY,
             &[
                 ("name", &existing.display_name),
-                ("link", &format!("{base}/sign-in")),
+                ("link", &links.to("/sign-in")),
             ],
         );
         crate::mail::service::enqueue(
@@ -151,9 +153,9 @@ pub async fn register(
         Err(err) if crate::error::is_unique_violation(&err) => return Ok(email),
         Err(err) => return Err(err.into()),
     };
-    send_code(&txn, &account, CodePurpose::Verify).await?;
+    send_code(&txn, links, &account, CodePurpose::Verify).await?;
     crate::audit::service::Record::new("account.register", "user", Some(account.id))
-        .by_requester()
+        .by_requester(requester)
         .save(&txn)
         .await?;
     txn.commit().await?;
@@ -163,6 +165,7 @@ pub async fn register(
 /// Replaces any open code of this purpose with a new one and emails it.
 pub async fn send_code(
     db: &impl ConnectionTrait,
+    links: &Links,
     account: &user::Model,
     purpose: CodePurpose,
 ) -> Result<(), AppError> {
@@ -187,16 +190,13 @@ pub async fn send_code(
     .insert(db)
     .await?;
     let locale = Locale::from_code(&account.locale);
-    let email_q = super::api::url_encode(&account.email);
+    let email_q = crate::links::url_encode(&account.email);
     let (subject, body_text, path) = match purpose {
         CodePurpose::Verify => (k::MAIL_VERIFY_SUBJECT, k::MAIL_VERIFY_BODY, "verify"),
         CodePurpose::Reset => (k::MAIL_RESET_SUBJECT, k::MAIL_RESET_BODY, "reset-password"),
         CodePurpose::TwoStep => (k::MAIL_TWO_STEP_SUBJECT, k::MAIL_TWO_STEP_BODY, "account"),
     };
-    let link = format!(
-        "{}/{path}?email={email_q}&code={code}",
-        crate::auth::ctx::base_url()
-    );
+    let link = links.to(&format!("/{path}?email={email_q}&code={code}"));
     let minutes = CODE_MINUTES.to_string();
     let body = locale.tf(
         body_text,
@@ -221,6 +221,7 @@ pub async fn send_code(
 /// mailbox); says nothing about whether the account exists.
 pub async fn resend_code(
     db: &impl ConnectionTrait,
+    links: &Links,
     email: &str,
     purpose: CodePurpose,
     device: Option<&str>,
@@ -250,7 +251,7 @@ pub async fn resend_code(
     {
         return Ok(());
     }
-    send_code(db, &account, purpose).await
+    send_code(db, links, &account, purpose).await
 }
 
 /// Who asks for a code or gives one: their network address, and their browser's device token.
@@ -466,7 +467,6 @@ pub async fn check_credentials(
     };
     let mut record =
         crate::audit::service::Record::new(action, "user", account.as_ref().map(|a| a.id))
-            .by_requester()
             .from_address(ip);
     if let Some(a) = account.as_ref().filter(|_| ok) {
         record = record.by_account(a.id, &a.display_name);

@@ -40,7 +40,8 @@ pub struct WaitingCode {
 
 #[server(prefix = "/api", endpoint = "account/two-step")]
 pub async fn two_step_status() -> Result<TwoStepState, AppError> {
-    use crate::auth::{ctx, two_factor};
+    use crate::auth::two_factor;
+    use crate::ctx;
     let viewer = ctx::require_user()?;
     let session = ctx::request_auth()?.session_id.unwrap_or_default();
     let db = ctx::db()?;
@@ -79,7 +80,7 @@ const CODES_COOKIE: &str = "vidan_recovery_codes";
 
 #[cfg(feature = "ssr")]
 fn keep_codes_for_the_page(codes: &[String]) {
-    use crate::auth::ctx;
+    use crate::ctx;
     if ctx::plain_form_post() {
         ctx::set_cookie(ctx::private_cookie(CODES_COOKIE, &codes.join("."), 300));
         leptos_axum::redirect("/account#two-step-heading");
@@ -91,7 +92,8 @@ fn keep_codes_for_the_page(codes: &[String]) {
 /// (which a stranger may have) does not set up the app that opens an office.
 #[server(prefix = "/api", endpoint = "account/two-step/begin")]
 pub async fn two_step_begin() -> Result<(), AppError> {
-    use crate::auth::{ctx, two_factor};
+    use crate::auth::two_factor;
+    use crate::ctx;
     let viewer = ctx::require_user()?;
     let session = ctx::request_auth()?.session_id.unwrap_or_default();
     let db = ctx::db()?;
@@ -102,6 +104,7 @@ pub async fn two_step_begin() -> Result<(), AppError> {
         let device = ctx::request_private_cookie(crate::account::service::DEVICE_COOKIE);
         crate::account::service::resend_code(
             &db,
+            &ctx::links()?,
             &viewer.email,
             crate::account::service::CodePurpose::TwoStep,
             device.as_deref(),
@@ -119,7 +122,8 @@ pub async fn two_step_confirm(
     #[server(default)] email_code: String,
 ) -> Result<Vec<String>, AppError> {
     use crate::account::service::{CodePurpose, consume_code};
-    use crate::auth::{ctx, session, two_factor};
+    use crate::auth::{session, two_factor};
+    use crate::ctx;
     let viewer = ctx::require_user()?;
     let auth = ctx::request_auth()?;
     let db = ctx::db()?;
@@ -142,7 +146,7 @@ pub async fn two_step_confirm(
     let codes = two_factor::confirm(&db, viewer.id, &secret, step).await?;
     session::end_all_for(&db, viewer.id, auth.session_id.as_deref()).await?;
     crate::audit::service::Record::new("account.two_step_on", "user", Some(viewer.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .save(&db)
         .await?;
     keep_codes_for_the_page(&codes);
@@ -152,13 +156,14 @@ pub async fn two_step_confirm(
 /// New recovery codes for old ones, with a current code from the app (or a recovery code).
 #[server(prefix = "/api", endpoint = "account/two-step/recovery-codes")]
 pub async fn two_step_new_codes(code: String) -> Result<Vec<String>, AppError> {
-    use crate::auth::{ctx, two_factor};
+    use crate::auth::two_factor;
+    use crate::ctx;
     let viewer = ctx::require_user()?;
     let db = ctx::db()?;
     prove(&db, viewer.id, &code, &viewer.id.to_string()).await?;
     let codes = two_factor::replace_recovery_codes(&db, viewer.id).await?;
     crate::audit::service::Record::new("account.two_step_new_codes", "user", Some(viewer.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .save(&db)
         .await?;
     keep_codes_for_the_page(&codes);
@@ -168,13 +173,14 @@ pub async fn two_step_new_codes(code: String) -> Result<Vec<String>, AppError> {
 /// Turns two-step sign-in off, with a current code (an official's roles wait again).
 #[server(prefix = "/api", endpoint = "account/two-step/off")]
 pub async fn two_step_off(code: String) -> Result<(), AppError> {
-    use crate::auth::{ctx, two_factor};
+    use crate::auth::two_factor;
+    use crate::ctx;
     let viewer = ctx::require_user()?;
     let db = ctx::db()?;
     prove(&db, viewer.id, &code, &viewer.id.to_string()).await?;
     two_factor::turn_off(&db, viewer.id).await?;
     crate::audit::service::Record::new("account.two_step_off", "user", Some(viewer.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .save(&db)
         .await?;
     leptos_axum::redirect("/account#two-step-heading");
@@ -189,7 +195,8 @@ pub async fn two_step_off(code: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "admin/two-step/reset")]
 pub async fn reset_two_step(email: String, reason: String) -> Result<(), AppError> {
     use crate::account::entity::user;
-    use crate::auth::{ctx, session, two_factor};
+    use crate::auth::{session, two_factor};
+    use crate::ctx;
     use crate::error::FieldError;
     use crate::i18n::{Locale, k};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -214,7 +221,7 @@ pub async fn reset_two_step(email: String, reason: String) -> Result<(), AppErro
     two_factor::turn_off(&txn, account.id).await?;
     session::end_all_for(&txn, account.id, None).await?;
     crate::audit::service::Record::new("account.two_step_reset", "user", Some(account.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .reason(&reason)
         .save(&txn)
         .await?;
@@ -228,10 +235,7 @@ pub async fn reset_two_step(email: String, reason: String) -> Result<(), AppErro
             k::MAIL_TWO_STEP_RESET_BODY,
             &[
                 ("name", &account.display_name),
-                (
-                    "link",
-                    &format!("{}/account#two-step-heading", ctx::base_url()),
-                ),
+                ("link", &ctx::links()?.to("/account#two-step-heading")),
             ],
         ),
     )
@@ -258,7 +262,8 @@ async fn prove(
 
 #[server(prefix = "/api", endpoint = "account/sign-in/step")]
 pub async fn code_step() -> Result<WaitingCode, AppError> {
-    use crate::auth::{ctx, two_factor};
+    use crate::auth::two_factor;
+    use crate::ctx;
     let db = ctx::db()?;
     let Some(token) = ctx::request_private_cookie(two_factor::STEP_COOKIE) else {
         return Ok(WaitingCode {
@@ -283,7 +288,8 @@ pub async fn code_step() -> Result<WaitingCode, AppError> {
 #[server(prefix = "/api", endpoint = "account/sign-in/code")]
 pub async fn sign_in_code(code: String, next: Option<String>) -> Result<(), AppError> {
     use crate::account::entity::user;
-    use crate::auth::{ctx, two_factor};
+    use crate::auth::two_factor;
+    use crate::ctx;
     use sea_orm::EntityTrait;
     let db = ctx::db()?;
     let token = ctx::request_private_cookie(two_factor::STEP_COOKIE)

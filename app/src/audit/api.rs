@@ -7,7 +7,7 @@ use crate::error::AppError;
 
 #[server(prefix = "/api", endpoint = "admin/audit")]
 pub async fn list_audit(action: Option<String>, page: Option<u64>) -> Result<AuditPage, AppError> {
-    crate::auth::ctx::require_admin()?;
-    let db = crate::auth::ctx::db()?;
+    crate::ctx::require_admin()?;
+    let db = crate::ctx::db()?;
     super::service::page(&db, action, page.unwrap_or(0)).await
 }

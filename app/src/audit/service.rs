@@ -12,7 +12,7 @@ use crate::auth::Viewer;
 use crate::error::AppError;
 
 /// One decision or change, as it goes into the log:
-/// `Record::new("staff.grant", "organisation", Some(id)).by_requester().details(…).save(&db)`.
+/// `Record::new("staff.grant", "organisation", Some(id)).by(&staff).details(…).save(&db)`.
 pub struct Record {
     /// Who acted; `None` for the system itself (start-up, scheduled work, an anonymous visitor).
     actor: Option<Viewer>,
@@ -54,12 +54,10 @@ impl Record {
         self
     }
 
-    /// The person making the current request, and their address.
-    pub fn by_requester(mut self) -> Self {
-        if let Some(auth) = crate::auth::ctx::try_request_auth() {
-            self.actor = auth.viewer;
-            self.ip = Some(auth.ip);
-        }
+    /// The person making the request (if signed in), and their address.
+    pub fn by_requester(mut self, requester: &crate::auth::Requester) -> Self {
+        self.actor = requester.viewer.clone();
+        self.ip = Some(requester.ip.clone());
         self
     }
 

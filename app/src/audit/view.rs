@@ -42,7 +42,7 @@ pub fn AuditPage() -> impl IntoView {
                     Err(e) => view! { <p class="alert alert-error">{e.message(locale)}</p> }.into_any(),
                     Ok(page) => {
                         let action = filter.get_untracked().0.unwrap_or_default();
-                        let link = move |p: u64| format!("/admin/audit?action={}&page={p}", crate::account::api::url_encode(&action));
+                        let link = move |p: u64| format!("/admin/audit?action={}&page={p}", crate::links::url_encode(&action));
                         view! {
                             <div class="table-wrap" tabindex="0" role="region" aria-label=t(k::AUDIT_TITLE)>
                                 <table class="data-table">

@@ -1,7 +1,5 @@
 //! Who is asking: sessions kept in the database, the signed-in viewer and the roles they hold.
 
-#[cfg(feature = "ssr")]
-pub mod ctx;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod password;
@@ -14,4 +12,4 @@ pub mod token;
 #[cfg(feature = "ssr")]
 pub mod two_factor;
 
-pub use model::Viewer;
+pub use model::{Requester, Viewer};

@@ -31,7 +31,27 @@ pub struct Viewer {
     pub office_waiting: bool,
 }
 
+/// Who is asking, as the edge of a request finds them (their account, if signed in, their
+/// network address, their language): built once per request and passed down as a value, so
+/// that nothing below the edge reads the request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Requester {
+    pub viewer: Option<Viewer>,
+    pub ip: String,
+    pub locale: Locale,
+}
+
 impl Viewer {
+    /// Why an office's act is refused: an official whose roles wait for two-step sign-in is told
+    /// so; anyone else is simply not allowed.
+    pub fn refusal(&self) -> crate::error::AppError {
+        if self.office_waiting {
+            crate::error::AppError::TwoFactorNeeded
+        } else {
+            crate::error::AppError::Forbidden
+        }
+    }
+
     /// Admins act for every organisation; staff only for their own.
     pub fn is_staff_of(&self, organisation_id: i64) -> bool {
         self.is_admin

@@ -24,24 +24,24 @@ pub async fn list_challenges(
         category,
         page,
     };
-    super::query::list(&crate::auth::ctx::db()?, &query, chrono::Utc::now()).await
+    super::query::list(&crate::ctx::db()?, &query, chrono::Utc::now()).await
 }
 
 #[server(prefix = "/api", endpoint = "challenges/home")]
 pub async fn load_home() -> Result<HomeData, AppError> {
-    super::query::home(&crate::auth::ctx::db()?, chrono::Utc::now()).await
+    super::query::home(&crate::ctx::db()?, chrono::Utc::now()).await
 }
 
 #[server(prefix = "/api", endpoint = "challenges/get")]
 pub async fn get_challenge(slug: String) -> Result<ChallengeDetail, AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::viewer()?;
     super::query::detail(&ctx::db()?, &slug, viewer.as_ref(), chrono::Utc::now()).await
 }
 
 #[server(prefix = "/api", endpoint = "staff/dashboard")]
 pub async fn staff_dashboard() -> Result<Vec<StaffOrganisation>, AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_user()?;
     if !viewer.is_staff() {
         return Err(AppError::Forbidden);
@@ -56,13 +56,13 @@ pub async fn create_challenge(
     #[server(default)] report_ids: Vec<i64>,
 ) -> Result<(), AppError> {
     use crate::audit::service::Record;
-    use crate::auth::ctx;
+    use crate::ctx;
     let staff = ctx::require_staff_of(organisation_id)?;
     let db = ctx::db()?;
     let (created, _) =
         super::service::create(&db, &staff, organisation_id, &form, &report_ids).await?;
     Record::new("challenge.create", "challenge", Some(created.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .details(serde_json::json!({ "title": created.title, "reports": report_ids }))
         .save(&db)
         .await?;
@@ -72,7 +72,7 @@ pub async fn create_challenge(
 
 #[server(prefix = "/api", endpoint = "challenges/editor")]
 pub async fn load_challenge_editor(id: i64) -> Result<ChallengeEditor, AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let staff = ctx::require_user()?;
     let db = ctx::db()?;
     let m = super::service::find_managed(&db, id, &staff).await?;
@@ -82,13 +82,13 @@ pub async fn load_challenge_editor(id: i64) -> Result<ChallengeEditor, AppError>
 #[server(prefix = "/api", endpoint = "challenges/update")]
 pub async fn update_challenge(id: i64, form: ChallengeForm) -> Result<(), AppError> {
     use crate::audit::service::Record;
-    use crate::auth::ctx;
+    use crate::ctx;
     let staff = ctx::require_user()?;
     let db = ctx::db()?;
     let m = super::service::find_managed(&db, id, &staff).await?;
     let updated = super::service::update(&db, m, &form).await?;
     Record::new("challenge.update", "challenge", Some(updated.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .save(&db)
         .await
 }
@@ -96,14 +96,14 @@ pub async fn update_challenge(id: i64, form: ChallengeForm) -> Result<(), AppErr
 #[server(prefix = "/api", endpoint = "challenges/publish")]
 pub async fn publish_challenge(id: i64) -> Result<(), AppError> {
     use crate::audit::service::Record;
-    use crate::auth::ctx;
+    use crate::ctx;
     use crate::notify::model::NotificationKind;
     let staff = ctx::require_user()?;
     let db = ctx::db()?;
     let m = super::service::find_managed(&db, id, &staff).await?;
     let published = super::service::publish(&db, m, chrono::Utc::now()).await?;
     Record::new("challenge.publish", "challenge", Some(published.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .public()
         .save(&db)
         .await?;
@@ -112,6 +112,7 @@ pub async fn publish_challenge(id: i64) -> Result<(), AppError> {
         if let Some(author) = crate::report::service::author_of(&db, report_id).await? {
             crate::notify::service::notify(
                 &db,
+                &crate::ctx::links()?,
                 author,
                 NotificationKind::ReportBecameChallenge,
                 &[("report", &title), ("challenge", &published.title)],
@@ -132,7 +133,7 @@ pub async fn move_deadline(
 ) -> Result<(), AppError> {
     use super::rules::Milestone;
     use crate::audit::service::Record;
-    use crate::auth::ctx;
+    use crate::ctx;
     use crate::i18n::format::parse_city_datetime;
     use crate::notify::model::NotificationKind;
     let staff = ctx::require_user()?;
@@ -152,7 +153,7 @@ pub async fn move_deadline(
         crate::i18n::format_datetime(to),
     );
     Record::new("challenge.deadline_move", "challenge", Some(moved.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .reason(reason.trim())
         .details(serde_json::json!({
             "milestone": milestone.field(),
@@ -165,6 +166,7 @@ pub async fn move_deadline(
     for user_id in super::service::followers(&db, moved.id).await? {
         crate::notify::service::notify(
             &db,
+            &crate::ctx::links()?,
             user_id,
             NotificationKind::ChallengeDeadlineMoved,
             &[
@@ -182,7 +184,7 @@ pub async fn move_deadline(
 #[server(prefix = "/api", endpoint = "challenges/cancel")]
 pub async fn cancel_challenge(id: i64, reason: String) -> Result<(), AppError> {
     use crate::audit::service::Record;
-    use crate::auth::ctx;
+    use crate::ctx;
     use crate::notify::model::NotificationKind;
     let staff = ctx::require_user()?;
     let db = ctx::db()?;
@@ -190,7 +192,7 @@ pub async fn cancel_challenge(id: i64, reason: String) -> Result<(), AppError> {
     super::service::check_reason(&reason)?;
     let cancelled = super::service::cancel(&db, m, chrono::Utc::now()).await?;
     let record = Record::new("challenge.cancel", "challenge", Some(cancelled.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .reason(reason.trim());
     // A draft cancelled before it was ever published stays its staff's: so does why.
     if super::service::shown_to_public(&cancelled) {
@@ -203,6 +205,7 @@ pub async fn cancel_challenge(id: i64, reason: String) -> Result<(), AppError> {
     for user_id in super::service::followers(&db, cancelled.id).await? {
         crate::notify::service::notify(
             &db,
+            &crate::ctx::links()?,
             user_id,
             NotificationKind::ChallengeCancelled,
             &[("challenge", &cancelled.title)],
@@ -215,7 +218,7 @@ pub async fn cancel_challenge(id: i64, reason: String) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "challenges/follow")]
 pub async fn follow_challenge(id: i64, follow: bool) -> Result<(), AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_user()?;
     let db = ctx::db()?;
     let m = super::service::find(&db, id).await?;
@@ -224,7 +227,7 @@ pub async fn follow_challenge(id: i64, follow: bool) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "challenges/ask")]
 pub async fn ask_question(id: i64, question: String) -> Result<(), AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_verified()?;
     let db = ctx::db()?;
     let m = super::service::find(&db, id).await?;
@@ -234,7 +237,7 @@ pub async fn ask_question(id: i64, question: String) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "challenges/answer")]
 pub async fn answer_question(question_id: i64, answer: String) -> Result<(), AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     use crate::notify::model::NotificationKind;
     let staff = ctx::require_user()?;
     let db = ctx::db()?;
@@ -245,6 +248,7 @@ pub async fn answer_question(question_id: i64, answer: String) -> Result<(), App
     {
         crate::notify::service::notify(
             &db,
+            &crate::ctx::links()?,
             author,
             NotificationKind::QuestionAnswered,
             &[("challenge", &challenge.title)],
@@ -259,7 +263,7 @@ pub async fn answer_question(question_id: i64, answer: String) -> Result<(), App
 /// `attachment`) and `file`.
 #[server(prefix = "/api", endpoint = "challenges/files/add", input = MultipartFormData)]
 pub async fn add_challenge_file(data: MultipartData) -> Result<(), AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     use crate::upload::form::MultipartForm;
     use crate::upload::service::Purpose;
     let staff = ctx::require_user()?;
@@ -280,7 +284,7 @@ pub async fn add_challenge_file(data: MultipartData) -> Result<(), AppError> {
         .ok_or_else(|| AppError::invalid("file", "error.file_empty"))?;
     let link = super::service::add_file(
         &db,
-        &crate::auth::ctx::server_ctx()?.storage,
+        &crate::ctx::server_ctx()?.storage,
         &m,
         &staff,
         purpose,
@@ -288,7 +292,7 @@ pub async fn add_challenge_file(data: MultipartData) -> Result<(), AppError> {
     )
     .await?;
     crate::audit::service::Record::new("challenge.file_add", "challenge", Some(m.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .details(serde_json::json!({ "upload_id": link.id, "purpose": purpose.code() }))
         .save(&db)
         .await?;
@@ -298,13 +302,13 @@ pub async fn add_challenge_file(data: MultipartData) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "challenges/files/remove")]
 pub async fn remove_challenge_file(id: i64, upload_id: i64) -> Result<(), AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let staff = ctx::require_user()?;
     let db = ctx::db()?;
     let m = super::service::find_managed(&db, id, &staff).await?;
     super::service::remove_attachment(&db, &m, upload_id).await?;
     crate::audit::service::Record::new("challenge.file_remove", "challenge", Some(m.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .details(serde_json::json!({ "upload_id": upload_id }))
         .save(&db)
         .await

@@ -353,8 +353,8 @@ pub async fn detail(
         following,
         can_manage,
         published_at: m.published_at,
-        public_entries: if crate::entry::public::are_public(&m, now) {
-            Some(crate::entry::public::count(db, &m, now).await?)
+        public_entries: if crate::entry::rules::are_public(&m, now) {
+            Some(crate::entry::query::count(db, &m, now).await?)
         } else {
             None
         },

@@ -291,6 +291,19 @@ pub fn seen_by_public() -> Condition {
         .add(challenge::Column::PublishedAt.is_not_null())
 }
 
+/// The challenge at `slug`, if the public may see it.
+pub async fn public_by_slug(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> Result<challenge::Model, AppError> {
+    challenge::Entity::find()
+        .filter(challenge::Column::Slug.eq(slug))
+        .filter(seen_by_public())
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 /// Whether anyone may see the challenge (see [`seen_by_public`]).
 pub fn shown_to_public(m: &challenge::Model) -> bool {
     status_of(m) != Status::Draft && m.published_at.is_some()
@@ -500,69 +513,6 @@ pub async fn linked_to_report(
         .collect())
 }
 
-/// Tells followers and team members when a published challenge enters a new phase. Each change is claimed with a
-/// conditional update, so with several server instances only one sends it.
-pub async fn notify_phase_changes(
-    db: &sea_orm::DatabaseConnection,
-    now: DateTime<Utc>,
-) -> Result<usize, AppError> {
-    use crate::notify::model::NotificationKind;
-    let published = challenge::Entity::find()
-        .filter(challenge::Column::Status.eq(Status::Published.code()))
-        .filter(challenge::Column::ResultsAt.gt(now - chrono::Duration::days(30)))
-        .all(db)
-        .await?;
-    let mut sent = 0;
-    for m in published {
-        let phase = phase_of(&m, now);
-        if m.notified_phase.as_deref() == Some(phase.code()) {
-            continue;
-        }
-        let mut claim = challenge::Entity::update_many()
-            .col_expr(
-                challenge::Column::NotifiedPhase,
-                sea_orm::sea_query::Expr::value(phase.code()),
-            )
-            .filter(challenge::Column::Id.eq(m.id));
-        claim = match &m.notified_phase {
-            Some(old) => claim.filter(challenge::Column::NotifiedPhase.eq(old.as_str())),
-            None => claim.filter(challenge::Column::NotifiedPhase.is_null()),
-        };
-        // One write however many people follow.
-        let Some(txn) = crate::group_commit::claim(db, claim).await? else {
-            continue;
-        };
-        // Followers, and the members of its teams, whether or not they follow it.
-        let mut people = followers(&txn, m.id).await?;
-        people.extend(
-            crate::team::entity::member::Entity::find()
-                .filter(crate::team::entity::member::Column::ChallengeId.eq(m.id))
-                .all(&txn)
-                .await?
-                .into_iter()
-                .map(|member| member.user_id),
-        );
-        people.sort_unstable();
-        people.dedup();
-        for user_id in &people {
-            crate::notify::service::notify(
-                &txn,
-                *user_id,
-                NotificationKind::ChallengePhaseChanged,
-                &[
-                    ("challenge", &m.title),
-                    ("phase", &format!("t:phase.{}", phase.code())),
-                ],
-                &format!("/challenges/{}", m.slug),
-            )
-            .await?;
-        }
-        txn.commit().await?;
-        sent += people.len();
-    }
-    Ok(sent)
-}
-
 /// The reports a challenge was made from: id and title.
 pub async fn source_reports(
     db: &impl ConnectionTrait,
@@ -582,4 +532,41 @@ pub async fn source_reports(
         .into_iter()
         .map(|r| (r.id, r.title))
         .collect())
+}
+
+/// Who may read an uploaded file that is a challenge's cover or attachment: everyone once the
+/// challenge is published; before that, its organisation's staff. `None` when no challenge holds
+/// it.
+pub async fn file_access(
+    db: &impl ConnectionTrait,
+    upload_id: i64,
+    viewer: Option<&Viewer>,
+) -> Result<Option<crate::upload::service::Access>, sea_orm::DbErr> {
+    use super::entity::attachment;
+    use crate::upload::service::Access;
+    use sea_orm::Condition;
+    let attached_to: Vec<i64> = attachment::Entity::find()
+        .filter(attachment::Column::UploadId.eq(upload_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| a.challenge_id)
+        .collect();
+    let owner = challenge::Entity::find()
+        .filter(
+            Condition::any()
+                .add(challenge::Column::CoverId.eq(upload_id))
+                .add(challenge::Column::Id.is_in(attached_to)),
+        )
+        .one(db)
+        .await?;
+    Ok(owner.map(|owner| {
+        if shown_to_public(&owner) {
+            Access::Public
+        } else if viewer.is_some_and(|v| v.is_staff_of(owner.organisation_id)) {
+            Access::Private
+        } else {
+            Access::Refused
+        }
+    }))
 }

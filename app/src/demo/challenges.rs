@@ -68,7 +68,7 @@ async fn report(
     let mut active = r.into_active_model();
     active.created_at = Set(created);
     active.updated_at = Set(created);
-    active.response_due_at = Set(crate::challenge::rules::working_days_after(
+    active.response_due_at = Set(crate::calendar::working_days_after(
         created,
         org.response_days as u32,
         &[],

@@ -93,6 +93,7 @@ pub const DEMO_ACCOUNTS: [DemoAccount; 12] = [
 /// Fills an empty database; does nothing when any account or organisation exists.
 pub async fn seed_if_empty(
     db: &(impl ConnectionTrait + sea_orm::TransactionTrait),
+    links: &crate::links::Links,
     storage: &crate::upload::storage::Storage,
 ) -> Result<bool, AppError> {
     if user::Entity::find().count(db).await? > 0
@@ -150,6 +151,7 @@ pub async fn seed_if_empty(
     .await?;
     crate::notify::service::notify(
         db,
+        links,
         staff_id,
         NotificationKind::StaffRoleGranted,
         &[("organisation", &ward1.name_vi)],
@@ -160,7 +162,7 @@ pub async fn seed_if_empty(
     teams::seed(db, storage).await?;
     judging::seed(db).await?;
     votes::seed(db).await?;
-    pilots::seed(db, storage).await?;
+    pilots::seed(db, links, storage).await?;
     officials_sign_in_in_two_steps(db).await?;
     crate::audit::service::Record::new("demo.seed", "site", None)
         .reason("Dữ liệu mẫu cho lần chạy đầu tiên")

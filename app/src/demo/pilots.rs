@@ -34,13 +34,14 @@ fn done(evidence: &str) -> StatusChange {
 
 async fn dated_update(
     db: &impl ConnectionTrait,
+    links: &crate::links::Links,
     storage: &crate::upload::storage::Storage,
     who: &crate::auth::Viewer,
     pilot_id: i64,
     body: &str,
     at: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    pilots::post_update(db, storage, who, pilot_id, body, Vec::new()).await?;
+    pilots::post_update(db, links, storage, who, pilot_id, body, Vec::new()).await?;
     let latest = update::Entity::find()
         .filter(update::Column::PilotId.eq(pilot_id))
         .order_by_desc(update::Column::Id)
@@ -56,6 +57,7 @@ async fn dated_update(
 
 pub async fn seed(
     db: &(impl ConnectionTrait + TransactionTrait),
+    links: &crate::links::Links,
     storage: &crate::upload::storage::Storage,
 ) -> Result<(), AppError> {
     let canbo = viewer(db, "canbo@vidan.local").await?;
@@ -92,6 +94,7 @@ pub async fn seed(
     // Halfway: started 20 days ago, 3 of 6 milestones done.
     let running = pilots::create(
         db,
+        links,
         &canbo,
         first.entry_id,
         &PilotForm {
@@ -201,7 +204,7 @@ pub async fn seed(
         "90",
     )
     .await?;
-    let page = pilots::page(db, running, None, Utc::now()).await?;
+    let page = crate::pilot::query::page(db, running, None, Utc::now()).await?;
     let (wait, punctual) = (page.kpis[0].id, page.kpis[1].id);
     for (kpi, ago, value, note) in [
         (wait, 19, "118", "Đo tuần đầu, chưa có hẹn."),
@@ -213,14 +216,14 @@ pub async fn seed(
         pilots::measure(db, &canbo, kpi, &day_input(-ago), value, note, Utc::now()).await?;
     }
 
-    let first_update = dated_update(db, storage,
+    let first_update = dated_update(db, links, storage,
         first_team,
         running,
         "Quầy số 7 đã dành riêng cho người có hẹn. Tuần đầu có 146 lượt đặt lịch qua tin nhắn, phần lớn là người trên 50 tuổi.",
         days(-14),
     )
     .await?;
-    let second_update = dated_update(db, storage,
+    let second_update = dated_update(db, links, storage,
         &canbo,
         running,
         "Thời gian chờ trung bình giảm từ 118 xuống 61 phút. Báo cáo giữa kỳ chậm vài ngày vì đang đối chiếu số liệu với phần mềm một cửa.",
@@ -282,6 +285,7 @@ pub async fn seed(
     // Rolled out: printed appointment slips, a short pilot that became the rule.
     let rolled = pilots::create(
         db,
+        links,
         &canbo,
         second.entry_id,
         &PilotForm {
@@ -327,7 +331,7 @@ pub async fn seed(
         "10",
     )
     .await?;
-    let page = pilots::page(db, rolled, None, Utc::now()).await?;
+    let page = crate::pilot::query::page(db, rolled, None, Utc::now()).await?;
     for (ago, value) in [(22, "33"), (14, "16"), (5, "8")] {
         pilots::measure(
             db,
@@ -342,6 +346,7 @@ pub async fn seed(
     }
     dated_update(
         db,
+        links,
         storage,
         second_team,
         rolled,
@@ -359,6 +364,7 @@ pub async fn seed(
     .await?;
     pilots::close(
         db,
+        links,
         &canbo,
         rolled,
         "rolled_out",

@@ -7,7 +7,7 @@ use crate::error::AppError;
 
 #[server(prefix = "/api", endpoint = "entries/get")]
 pub async fn get_entry(team_id: i64) -> Result<EntryView, AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_user()?;
     super::service::get(&ctx::db()?, &viewer, team_id).await
 }
@@ -23,7 +23,7 @@ pub async fn save_entry(
     entry: EntryFields,
     submit: Option<bool>,
 ) -> Result<EntryView, AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_verified()?;
     let db = ctx::db()?;
     let saved = super::service::save(&db, &viewer, team_id, version, entry).await?;
@@ -35,7 +35,7 @@ pub async fn save_entry(
 
 #[server(prefix = "/api", endpoint = "entries/submit")]
 pub async fn submit_entry(team_id: i64, version: i32) -> Result<EntryView, AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_verified()?;
     submit_and_record(&ctx::db()?, &viewer, team_id, version).await
 }
@@ -52,12 +52,13 @@ async fn submit_and_record(
     use crate::notify::model::NotificationKind;
     let (view, team) = super::service::submit(db, viewer, team_id, version).await?;
     Record::new("entry.submit", "team", Some(team.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .details(serde_json::json!({ "submission": view.submissions }))
         .save(db)
         .await?;
     crate::team::service::notify_members(
         db,
+        &crate::ctx::links()?,
         &team,
         NotificationKind::EntrySubmitted,
         &[
@@ -74,7 +75,7 @@ async fn submit_and_record(
 pub async fn challenge_entries(
     challenge_id: i64,
 ) -> Result<Vec<super::model::StaffEntryRow>, AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let staff = ctx::require_user()?;
     super::staff::for_challenge(&ctx::db()?, &staff, challenge_id).await
 }
@@ -83,19 +84,20 @@ pub async fn challenge_entries(
 #[server(prefix = "/api", endpoint = "entries/ineligible")]
 pub async fn mark_ineligible(team_id: i64, reason: String) -> Result<(), AppError> {
     use crate::audit::service::Record;
-    use crate::auth::ctx;
+    use crate::ctx;
     use crate::notify::model::NotificationKind;
     let staff = ctx::require_user()?;
     let db = ctx::db()?;
     let (team, challenge) = super::staff::mark_ineligible(&db, &staff, team_id, &reason).await?;
     Record::new("entry.ineligible", "challenge", Some(challenge.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .reason(reason.trim())
         .details(serde_json::json!({ "team": team.name }))
         .save(&db)
         .await?;
     crate::team::service::notify_members(
         &db,
+        &crate::ctx::links()?,
         &team,
         NotificationKind::EntryIneligible,
         &[("team", &team.name), ("challenge", &challenge.title)],
@@ -108,7 +110,7 @@ pub async fn mark_ineligible(team_id: i64, reason: String) -> Result<(), AppErro
 #[server(prefix = "/api", endpoint = "entries/extend")]
 pub async fn extend_deadline(team_id: i64, until: String, reason: String) -> Result<(), AppError> {
     use crate::audit::service::Record;
-    use crate::auth::ctx;
+    use crate::ctx;
     let staff = ctx::require_user()?;
     let db = ctx::db()?;
     let Some(at) = crate::i18n::format::parse_city_datetime(&until) else {
@@ -116,7 +118,7 @@ pub async fn extend_deadline(team_id: i64, until: String, reason: String) -> Res
     };
     let (team, challenge) = super::staff::extend(&db, &staff, team_id, at, &reason).await?;
     Record::new("challenge.extension", "challenge", Some(challenge.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .reason(reason.trim())
         .details(serde_json::json!({ "team": team.name, "to": crate::i18n::format_datetime(at) }))
         .public()
@@ -126,7 +128,7 @@ pub async fn extend_deadline(team_id: i64, until: String, reason: String) -> Res
 
 #[server(prefix = "/api", endpoint = "entries/files")]
 pub async fn entry_files(team_id: i64) -> Result<super::model::EntryFiles, AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_user()?;
     super::files::list(&ctx::db()?, &viewer, team_id).await
 }
@@ -135,7 +137,7 @@ pub async fn entry_files(team_id: i64) -> Result<super::model::EntryFiles, AppEr
 /// once entries are public) and `file`.
 #[server(prefix = "/api", endpoint = "entries/files/add", input = server_fn::codec::MultipartFormData)]
 pub async fn add_entry_file(data: server_fn::codec::MultipartData) -> Result<(), AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     use crate::upload::form::MultipartForm;
     use crate::upload::service::Purpose;
     let viewer = ctx::require_verified()?;
@@ -152,7 +154,7 @@ pub async fn add_entry_file(data: server_fn::codec::MultipartData) -> Result<(),
         .ok_or_else(|| AppError::invalid("file", "error.file_empty"))?;
     super::files::add(
         &db,
-        &crate::auth::ctx::server_ctx()?.storage,
+        &crate::ctx::server_ctx()?.storage,
         &viewer,
         team_id,
         public,
@@ -165,7 +167,7 @@ pub async fn add_entry_file(data: server_fn::codec::MultipartData) -> Result<(),
 
 #[server(prefix = "/api", endpoint = "entries/files/remove")]
 pub async fn remove_entry_file(team_id: i64, upload_id: i64) -> Result<(), AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_verified()?;
     super::files::remove(&ctx::db()?, &viewer, team_id, upload_id).await?;
     Ok(())
@@ -178,7 +180,7 @@ pub async fn set_entry_file_public(
     upload_id: i64,
     public: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_verified()?;
     super::files::set_public(&ctx::db()?, &viewer, team_id, upload_id, public.is_some()).await?;
     Ok(())
@@ -187,7 +189,7 @@ pub async fn set_entry_file_public(
 /// The entries of a challenge as everyone sees them (none before they are public).
 #[server(prefix = "/api", endpoint = "entries/public")]
 pub async fn public_entries(slug: String) -> Result<super::model::PublicEntries, AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let auth = ctx::request_auth()?;
     // Each visitor sees the entries in an order of their own: by account, or else by address and
     // browser, so that a reload keeps the order.
@@ -200,7 +202,7 @@ pub async fn public_entries(slug: String) -> Result<super::model::PublicEntries,
         ),
     };
     let server = ctx::server_ctx()?;
-    super::public::list(
+    super::query::list(
         &server.db,
         &server.votes.totals,
         &slug,

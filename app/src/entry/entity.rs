@@ -62,6 +62,13 @@ pub mod version {
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
 
+    impl Model {
+        /// The ids of the files this version held.
+        pub fn upload_ids(&self) -> Vec<i64> {
+            serde_json::from_str(&self.attachments).unwrap_or_default()
+        }
+    }
+
     impl ActiveModelBehavior for ActiveModel {}
 }
 

@@ -10,35 +10,13 @@ use sea_orm::{
 use super::entity::{attachment, entry, version};
 use super::model::{EntryFile, EntryFiles, EntryStatus};
 use super::rules::{MAX_ATTACHMENTS, check_open, entries_public};
-use super::service::{closes_at, load_or_create, team_of};
+use super::service::{closes_at, current_ids, load_or_create, team_of};
 use crate::auth::Viewer;
 use crate::challenge::entity::challenge;
 use crate::error::AppError;
 use crate::team::entity::{member, team};
 use crate::upload::form::Incoming;
 use crate::upload::service::Purpose;
-
-/// The ids of the files attached now, oldest first.
-pub(crate) async fn current_ids(
-    db: &impl ConnectionTrait,
-    entry_id: i64,
-) -> Result<Vec<i64>, AppError> {
-    Ok(attachment::Entity::find()
-        .filter(attachment::Column::EntryId.eq(entry_id))
-        .filter(attachment::Column::RemovedAt.is_null())
-        .order_by_asc(attachment::Column::CreatedAt)
-        .order_by_asc(attachment::Column::UploadId)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| a.upload_id)
-        .collect())
-}
-
-/// The ids a submitted version held.
-pub(crate) fn version_ids(v: &version::Model) -> Vec<i64> {
-    serde_json::from_str(&v.attachments).unwrap_or_default()
-}
 
 pub async fn list(
     db: &impl ConnectionTrait,
@@ -189,14 +167,15 @@ pub async fn set_public(
     files_of(db, &c, &e).await
 }
 
-/// Whether `viewer` may read an uploaded file that is attached to an entry: the team's members,
-/// the challenge's staff and the judges assigned to the entry always; everyone once entries are public, if the team marked it
-/// public and the submitted entry holds it. `None` when the file belongs to no entry.
+/// The entry an uploaded file is attached to, and whether `viewer` may read it as far as the
+/// entry's team and challenge say: its members and the challenge's staff always; everyone once
+/// entries are public, if the team marked it public and the submitted entry holds it. (The
+/// judges assigned to the entry are judging's to say.) `None` when the file belongs to no entry.
 pub async fn may_read(
     db: &impl ConnectionTrait,
     upload_id: i64,
     viewer: Option<&Viewer>,
-) -> Result<Option<bool>, sea_orm::DbErr> {
+) -> Result<Option<(i64, bool)>, sea_orm::DbErr> {
     let Some(a) = attachment::Entity::find()
         .filter(attachment::Column::UploadId.eq(upload_id))
         .one(db)
@@ -205,39 +184,39 @@ pub async fn may_read(
         return Ok(None);
     };
     let Some(e) = entry::Entity::find_by_id(a.entry_id).one(db).await? else {
-        return Ok(Some(false));
+        return Ok(Some((a.entry_id, false)));
     };
     let Some(c) = challenge::Entity::find_by_id(e.challenge_id)
         .one(db)
         .await?
     else {
-        return Ok(Some(false));
+        return Ok(Some((e.id, false)));
     };
     if let Some(v) = viewer {
         if v.is_staff_of(c.organisation_id) {
-            return Ok(Some(true));
+            return Ok(Some((e.id, true)));
         }
         if member::Entity::find_by_id((e.team_id, v.id))
             .one(db)
             .await?
             .is_some()
-            || crate::judging::service::judge_may_read(db, e.id, v).await?
         {
-            return Ok(Some(true));
+            return Ok(Some((e.id, true)));
         }
     }
     if !a.public
         || EntryStatus::from_code(&e.status) != EntryStatus::Submitted
         || !entries_public(c.vote_opens_at, c.results_published_at, Utc::now())
     {
-        return Ok(Some(false));
+        return Ok(Some((e.id, false)));
     }
     let last = version::Entity::find()
         .filter(version::Column::EntryId.eq(e.id))
         .order_by_desc(version::Column::Number)
         .one(db)
         .await?;
-    Ok(Some(
-        last.is_some_and(|v| version_ids(&v).contains(&upload_id)),
-    ))
+    Ok(Some((
+        e.id,
+        last.is_some_and(|v| v.upload_ids().contains(&upload_id)),
+    )))
 }

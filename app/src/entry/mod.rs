@@ -13,7 +13,7 @@ pub mod entity;
 #[cfg(feature = "ssr")]
 pub mod files;
 #[cfg(feature = "ssr")]
-pub mod public;
+pub mod query;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]

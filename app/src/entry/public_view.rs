@@ -113,7 +113,7 @@ fn VoteSummary(vote: VoteBox, slug: String) -> impl IntoView {
     let now = chrono::Utc::now();
     let used = vote.mine.len().to_string();
     let allowance = vote.allowance.to_string();
-    let next = crate::account::api::url_encode(&format!("/challenges/{slug}/entries"));
+    let next = crate::links::url_encode(&format!("/challenges/{slug}/entries"));
     view! {
         <section class="card vote-summary" aria-labelledby="vote-heading">
             <h2 id="vote-heading">{t(k::VOTE_TITLE)}</h2>

@@ -88,6 +88,13 @@ pub fn check_open(closes_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), Ap
 /// How many files an entry may carry.
 pub const MAX_ATTACHMENTS: usize = 10;
 
+/// Whether this challenge's entries are public at `now`.
+#[cfg(feature = "ssr")]
+pub fn are_public(c: &crate::challenge::entity::challenge::Model, now: DateTime<Utc>) -> bool {
+    c.status == crate::challenge::rules::Status::Published.code()
+        && entries_public(c.vote_opens_at, c.results_published_at, now)
+}
+
 /// Entries are public (title, summary, team, the attachments marked public) from the moment the
 /// public vote opens or the results are published, whichever comes first; never earlier.
 pub fn entries_public(

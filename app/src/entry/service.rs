@@ -113,7 +113,7 @@ fn fields_of(e: &entry::Model) -> EntryFields {
 /// Whether the draft (its fields written as a version stores them, and its files) differs from
 /// the submitted version `v`.
 fn differs(v: &version::Model, content: &str, attachments: &[i64]) -> bool {
-    v.content != content || super::files::version_ids(v) != attachments
+    v.content != content || v.upload_ids() != attachments
 }
 
 async fn view_of(
@@ -131,7 +131,7 @@ async fn view_of(
         Some(v) => differs(
             v,
             &serde_json::to_string(&fields_of(&e)).map_err(crate::error::internal)?,
-            &super::files::current_ids(db, e.id).await?,
+            &current_ids(db, e.id).await?,
         ),
         None => false,
     };
@@ -196,16 +196,10 @@ async fn changed_since(
             .map(|u| u.display_name),
         None => None,
     };
-    let locale = crate::auth::ctx::try_request_auth()
-        .map(|a| a.locale)
-        .unwrap_or_default();
+    // Named by their keys: the message is shown in the language of whoever reads it.
     let fields: Vec<String> = changed_fields(&fields_of(current), incoming)
         .into_iter()
-        .map(|f| {
-            crate::i18n::lookup(&format!("field.entry_{f}"))
-                .map(|text| locale.t(text).to_owned())
-                .unwrap_or_else(|| f.to_owned())
-        })
+        .map(|f| format!("t:field.entry_{f}"))
         .collect();
     Ok(AppError::Conflict {
         key: "error.entry_changed".into(),
@@ -215,6 +209,24 @@ async fn changed_since(
             ("version".into(), current.version.to_string()),
         ],
     })
+}
+
+/// The ids of the files attached now, oldest first.
+pub(crate) async fn current_ids(
+    db: &impl ConnectionTrait,
+    entry_id: i64,
+) -> Result<Vec<i64>, AppError> {
+    use super::entity::attachment;
+    Ok(attachment::Entity::find()
+        .filter(attachment::Column::EntryId.eq(entry_id))
+        .filter(attachment::Column::RemovedAt.is_null())
+        .order_by_asc(attachment::Column::CreatedAt)
+        .order_by_asc(attachment::Column::UploadId)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| a.upload_id)
+        .collect())
 }
 
 /// Saves a draft over `base_version`. If someone saved since, nothing is overwritten: the save is
@@ -311,7 +323,7 @@ pub async fn submit(
         return Err(AppError::conflict("error.entry_changed"));
     }
     let content = serde_json::to_string(&fields).map_err(crate::error::internal)?;
-    let attachments = super::files::current_ids(&txn, current.id).await?;
+    let attachments = current_ids(&txn, current.id).await?;
     let last = version::Entity::find()
         .filter(version::Column::EntryId.eq(current.id))
         .order_by_desc(version::Column::Number)
@@ -346,6 +358,7 @@ pub async fn submit(
 /// reminder is claimed with a conditional update, so several server instances send it once.
 pub async fn remind_drafts(
     db: &sea_orm::DatabaseConnection,
+    links: &crate::links::Links,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
     use crate::notify::model::NotificationKind;
@@ -385,6 +398,7 @@ pub async fn remind_drafts(
         };
         crate::team::service::notify_members(
             &txn,
+            links,
             &t,
             NotificationKind::EntryDeadlineSoon,
             &[

@@ -76,7 +76,7 @@ pub fn parse_vnd(value: &str) -> Option<i64> {
 pub fn fold_for_search(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars().flat_map(char::to_lowercase) {
-        let base = crate::org::model::strip_diacritic(ch);
+        let base = strip_diacritic(ch);
         if base.is_alphanumeric() {
             out.push(base);
         } else if !out.ends_with(' ') && !out.is_empty() {
@@ -84,6 +84,24 @@ pub fn fold_for_search(text: &str) -> String {
         }
     }
     out.trim_end().to_owned()
+}
+
+/// The base letter of a lower-case Vietnamese letter (đ → d, ắ → a, ợ → o, …).
+pub fn strip_diacritic(ch: char) -> char {
+    const GROUPS: [(&str, char); 7] = [
+        ("àáạảãâầấậẩẫăằắặẳẵ", 'a'),
+        ("èéẹẻẽêềếệểễ", 'e'),
+        ("ìíịỉĩ", 'i'),
+        ("òóọỏõôồốộổỗơờớợởỡ", 'o'),
+        ("ùúụủũưừứựửữ", 'u'),
+        ("ỳýỵỷỹ", 'y'),
+        ("đ", 'd'),
+    ];
+    GROUPS
+        .iter()
+        .find(|(letters, _)| letters.contains(ch))
+        .map(|(_, base)| *base)
+        .unwrap_or(ch)
 }
 
 #[cfg(test)]

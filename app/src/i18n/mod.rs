@@ -75,6 +75,25 @@ pub fn fill(template: &str, params: &[(&str, &str)]) -> String {
     out
 }
 
+/// A parameter of a stored or sent message as `locale` shows it: a `t:key` is that key's text, and
+/// a list of them (`t:field.entry_title, t:field.entry_cost`) a list of texts. Anything else, a
+/// name or a number, is shown as it is.
+pub fn localise_value(value: &str, locale: Locale) -> String {
+    if !value.contains("t:") {
+        return value.to_owned();
+    }
+    value
+        .split(", ")
+        .map(|part| {
+            part.strip_prefix("t:")
+                .and_then(lookup)
+                .map(|text| locale.t(text).to_owned())
+                .unwrap_or_else(|| part.to_owned())
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The locale of the page being rendered (set once per page load from the cookie).
 pub fn use_locale() -> Locale {
     use_context::<Locale>().unwrap_or_default()
@@ -93,6 +112,24 @@ pub fn tf(text: Text, params: &[(&str, &str)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_parameter_naming_texts_is_shown_in_the_language_asked() {
+        let fields = "t:field.entry_title, t:field.entry_cost";
+        assert_eq!(
+            localise_value(fields, Locale::En),
+            format!(
+                "{}, {}",
+                Locale::En.t(k::FIELD_ENTRY_TITLE),
+                Locale::En.t(k::FIELD_ENTRY_COST)
+            )
+        );
+        assert_ne!(
+            localise_value(fields, Locale::Vi),
+            localise_value(fields, Locale::En)
+        );
+        assert_eq!(localise_value("Lan, Minh", Locale::En), "Lan, Minh");
+    }
     use std::collections::BTreeMap;
 
     fn keys(json: &str) -> BTreeMap<String, String> {

@@ -20,7 +20,7 @@ async fn managed(
     ),
     AppError,
 > {
-    use crate::auth::ctx;
+    use crate::ctx;
     let staff = ctx::require_user()?;
     let db = ctx::db()?;
     let c = crate::challenge::service::find_managed(&db, id, &staff).await?;
@@ -58,7 +58,7 @@ pub async fn save_panel_settings(
     )
     .await?;
     Record::new("judging.settings", "challenge", Some(c.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .details(serde_json::json!({
             "scale": [scale_min, scale_max],
             "judges_per_entry": judges_per_entry,
@@ -78,7 +78,7 @@ pub async fn save_rubric(
     let (c, _, db) = managed(challenge_id).await?;
     let saved = super::service::save_rubric(&db, &c, criteria).await?;
     Record::new("judging.rubric", "challenge", Some(c.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .details(serde_json::json!({
             "criteria": saved.iter().map(|c| format!("{} ({} %)", c.name_vi, c.weight)).collect::<Vec<_>>(),
         }))
@@ -89,7 +89,7 @@ pub async fn save_rubric(
 #[server(prefix = "/api", endpoint = "judging/invite")]
 pub async fn invite_judge(challenge_id: i64, email: String) -> Result<(), AppError> {
     use crate::audit::service::Record;
-    use crate::auth::ctx;
+    use crate::ctx;
     use crate::i18n::{Locale, k};
     use crate::notify::model::NotificationKind;
     let (c, staff, db) = managed(challenge_id).await?;
@@ -111,6 +111,7 @@ pub async fn invite_judge(challenge_id: i64, email: String) -> Result<(), AppErr
         Some(user_id) => {
             crate::notify::service::notify(
                 &db,
+                &crate::ctx::links()?,
                 user_id,
                 NotificationKind::PanelInvitation,
                 &params,
@@ -126,14 +127,14 @@ pub async fn invite_judge(challenge_id: i64, email: String) -> Result<(), AppErr
                 &[
                     ("name", &staff.display_name),
                     ("challenge", &c.title),
-                    ("link", &format!("{}{link}", ctx::base_url())),
+                    ("link", &ctx::links()?.to(&link)),
                 ],
             );
             crate::mail::service::enqueue(&db, &email, "panel_invitation", &subject, &body).await?
         }
     }
     Record::new("judging.invite", "challenge", Some(c.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .details(serde_json::json!({ "email": crate::account::rules::normalise_email(&email) }))
         .save(&db)
         .await
@@ -141,7 +142,7 @@ pub async fn invite_judge(challenge_id: i64, email: String) -> Result<(), AppErr
 
 #[server(prefix = "/api", endpoint = "judging/invitation")]
 pub async fn load_panel_invitation(token: String) -> Result<PanelInvitation, AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::viewer()?;
     super::service::preview(&ctx::db()?, viewer.as_ref(), &token).await
 }
@@ -149,7 +150,7 @@ pub async fn load_panel_invitation(token: String) -> Result<PanelInvitation, App
 #[server(prefix = "/api", endpoint = "judging/respond")]
 pub async fn respond_panel_invitation(token: String, accept: bool) -> Result<(), AppError> {
     use crate::audit::service::Record;
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_verified()?;
     let db = ctx::db()?;
     let (c, declined) = super::service::respond(&db, &viewer, &token, accept).await?;
@@ -162,7 +163,7 @@ pub async fn respond_panel_invitation(token: String, accept: bool) -> Result<(),
         "challenge",
         Some(c.id),
     )
-    .by_requester();
+    .by_requester(&crate::ctx::requester()?);
     if declined > 0 {
         record = record.details(serde_json::json!({ "team_invitations_declined": declined }));
     }
@@ -177,14 +178,14 @@ pub async fn respond_panel_invitation(token: String, accept: bool) -> Result<(),
 
 #[server(prefix = "/api", endpoint = "judging/mine")]
 pub async fn my_panels() -> Result<Vec<JudgeChallenge>, AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_user()?;
     super::service::my_panels(&ctx::db()?, &viewer).await
 }
 
 #[server(prefix = "/api", endpoint = "judging/queue")]
 pub async fn load_judge_queue(challenge_id: i64) -> Result<JudgeQueue, AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_user()?;
     super::service::queue(&ctx::db()?, &viewer, challenge_id).await
 }
@@ -199,7 +200,7 @@ pub async fn declare_conflicts(
     #[server(default)] organisation_reason: String,
 ) -> Result<(), AppError> {
     use crate::audit::service::Record;
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_verified()?;
     let db = ctx::db()?;
     let declared = super::service::declare(
@@ -215,7 +216,7 @@ pub async fn declare_conflicts(
     )
     .await?;
     Record::new("judging.declare", "challenge", Some(challenge_id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .details(serde_json::json!({ "conflicts": declared }))
         .save(&db)
         .await
@@ -227,7 +228,7 @@ pub async fn assign_judges(challenge_id: i64) -> Result<(usize, Vec<(String, usi
     let (c, staff, db) = managed(challenge_id).await?;
     let (added, short) = super::service::auto_assign(&db, &staff, &c).await?;
     Record::new("judging.assign", "challenge", Some(c.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .details(serde_json::json!({ "added": added, "short": short }))
         .save(&db)
         .await?;
@@ -254,7 +255,7 @@ pub async fn set_assignment(
         "challenge",
         Some(c.id),
     )
-    .by_requester()
+    .by_requester(&crate::ctx::requester()?)
     .details(serde_json::json!({ "entry_id": entry_id, "judge_id": judge_id }))
     .save(&db)
     .await
@@ -263,12 +264,12 @@ pub async fn set_assignment(
 #[server(prefix = "/api", endpoint = "judging/recuse")]
 pub async fn recuse(entry_id: i64, reason: String) -> Result<(), AppError> {
     use crate::audit::service::Record;
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_verified()?;
     let db = ctx::db()?;
     let (c, code) = super::service::recuse(&db, &viewer, entry_id, &reason).await?;
     Record::new("judging.recuse", "challenge", Some(c.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .reason(reason.trim())
         .details(serde_json::json!({ "entry": code }))
         .save(&db)
@@ -279,7 +280,7 @@ pub async fn recuse(entry_id: i64, reason: String) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "judging/sheet")]
 pub async fn load_score_sheet(entry_id: i64) -> Result<ScoreSheet, AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_user()?;
     super::service::sheet(&ctx::db()?, &viewer, entry_id).await
 }
@@ -291,7 +292,7 @@ pub async fn save_marks(
     entry_id: i64,
     #[server(default)] marks: MarksInput,
 ) -> Result<chrono::DateTime<chrono::Utc>, AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_verified()?;
     let marks = marks.parse().map_err(AppError::Invalid)?;
     // A room of judges saving as they type: their drafts share durable commits.
@@ -312,7 +313,7 @@ pub async fn submit_marks(
     #[server(default)] marks: MarksInput,
 ) -> Result<chrono::DateTime<chrono::Utc>, AppError> {
     use crate::audit::service::Record;
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_verified()?;
     let db = ctx::db()?;
     let marks = marks.parse().map_err(AppError::Invalid)?;
@@ -320,7 +321,7 @@ pub async fn submit_marks(
     let txn = crate::group_commit::begin_writing(&db).await?;
     let at = super::service::save_marks(&txn, &viewer, entry_id, marks, true).await?;
     Record::new("judging.score", "entry", Some(entry_id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .save(&txn)
         .await?;
     txn.commit().await?;
@@ -333,7 +334,7 @@ pub async fn close_judging(challenge_id: i64) -> Result<(), AppError> {
     let (c, staff, db) = managed(challenge_id).await?;
     super::service::close(&db, &staff, &c).await?;
     Record::new("judging.close", "challenge", Some(c.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .public()
         .save(&db)
         .await
@@ -351,7 +352,7 @@ pub async fn decide_awards(
     let winners: Vec<i64> = winners.into_iter().filter(|w| *w > 0).collect();
     let departs = super::service::decide_awards(&db, &staff, &c, &winners, &reason).await?;
     let mut record = Record::new("judging.awards", "challenge", Some(c.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .details(serde_json::json!({ "winners": winners }));
     if departs {
         record = record.reason(reason.trim()).public();
@@ -377,25 +378,25 @@ pub async fn publish_results(challenge_id: i64, at: Option<String>) -> Result<()
     };
     let c = super::service::publish(&db, &c, at).await?;
     Record::new("judging.publish", "challenge", Some(c.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .details(serde_json::json!({ "at": crate::i18n::format_datetime(at.max(now)) }))
         .public()
         .save(&db)
         .await?;
-    super::service::notify_results(&db, chrono::Utc::now()).await?;
+    super::service::notify_results(&db, &crate::ctx::links()?, chrono::Utc::now()).await?;
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "judging/results")]
 pub async fn load_public_results(slug: String) -> Result<PublicResults, AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::viewer()?;
-    super::service::public_results(&ctx::db()?, &slug, viewer.as_ref()).await
+    super::query::public_results(&ctx::db()?, &slug, viewer.as_ref()).await
 }
 
 #[server(prefix = "/api", endpoint = "judging/feedback")]
 pub async fn load_team_feedback(team_id: i64) -> Result<Option<TeamFeedback>, AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_user()?;
     super::service::feedback(&ctx::db()?, &viewer, team_id).await
 }

@@ -23,7 +23,7 @@ use crate::team::entity::team;
 
 /// The panel a challenge has before staff set it up: blind, ten-point scale, three judges an
 /// entry.
-fn new_panel(challenge_id: i64) -> panel::Model {
+pub(crate) fn new_panel(challenge_id: i64) -> panel::Model {
     let now = Utc::now();
     panel::Model {
         challenge_id,
@@ -62,7 +62,7 @@ pub(crate) async fn panel_of(
     }
 }
 
-fn scale_of(p: &panel::Model) -> Scale {
+pub(crate) fn scale_of(p: &panel::Model) -> Scale {
     Scale {
         min: p.scale_min,
         max: p.scale_max,
@@ -155,7 +155,7 @@ async fn conflict_pairs(
     for user_id in competing
         .iter()
         .map(|m| m.user_id)
-        .chain(departed.iter().map(|d| d.user_id))
+        .chain(departed.iter().filter_map(|d| d.user_id))
     {
         for e in entries {
             pairs.insert((user_id, e.id));
@@ -180,7 +180,7 @@ async fn conflict_pairs(
     Ok(pairs)
 }
 
-async fn names(
+pub(crate) async fn names(
     db: &impl ConnectionTrait,
     ids: Vec<i64>,
 ) -> Result<BTreeMap<i64, user::Model>, AppError> {
@@ -391,9 +391,13 @@ pub async fn save_settings(
     }
     let scale_changes = scale != scale_of(&p);
     let unblinds = p.blind && !blind;
-    // Once the public has read the entries with their teams, judging blind keeps nothing from
-    // the judges: saying it would be a promise the record cannot keep.
-    if !p.blind && blind && crate::entry::public::are_public(c, Utc::now()) {
+    // Once the public has read the entries with their teams, or a judge has scored one with its
+    // team in view, judging blind keeps nothing from the judges: saying it would be a promise
+    // the record cannot keep.
+    if !p.blind
+        && blind
+        && (crate::entry::rules::are_public(c, Utc::now()) || any_score(db, c.id).await?)
+    {
         return Err(AppError::conflict("error.blind_too_late"));
     }
     if (scale_changes || unblinds) && any_score(db, c.id).await? {
@@ -649,7 +653,7 @@ async fn seat(
         .ok_or(AppError::Forbidden)?;
     if !viewer.is_judge {
         // A judge whose seat waits for two-step sign-in.
-        return Err(crate::auth::ctx::refusal(viewer));
+        return Err(viewer.refusal());
     }
     let c = crate::challenge::service::find(db, challenge_id).await?;
     let p = panel_of(db, challenge_id).await?;
@@ -1102,7 +1106,7 @@ async fn last_version(
         .await?)
 }
 
-async fn submitted_fields(
+pub(crate) async fn submitted_fields(
     db: &impl ConnectionTrait,
     e: &entry::Model,
 ) -> Result<EntryFields, AppError> {
@@ -1152,10 +1156,7 @@ pub async fn sheet(
         .and_then(|v| serde_json::from_str(&v.content).ok())
         .unwrap_or_default();
     let code = entry_code(&e);
-    let file_ids = v
-        .as_ref()
-        .map(crate::entry::files::version_ids)
-        .unwrap_or_default();
+    let file_ids = v.as_ref().map(|v| v.upload_ids()).unwrap_or_default();
     let mut files = crate::upload::service::links(db, file_ids.clone()).await?;
     files.sort_by_key(|f| file_ids.iter().position(|id| *id == f.id));
     if p.blind {
@@ -1229,11 +1230,13 @@ pub async fn sheet(
     })
 }
 
-/// Whether `viewer` is a judge assigned to the entry holding this upload (for `/files`), once
-/// the entry's own deadline has passed.
+/// Whether `viewer` is a judge assigned to the entry holding upload `upload_id` (for `/files`),
+/// once the entry's own deadline has passed, and the file is one the entry's last submitted
+/// version holds: a file the team took off (a deck that named it) is not the judges' to read.
 pub async fn judge_may_read(
     db: &impl ConnectionTrait,
     entry_id: i64,
+    upload_id: i64,
     viewer: &Viewer,
 ) -> Result<bool, sea_orm::DbErr> {
     if !viewer.is_judge {
@@ -1255,7 +1258,15 @@ pub async fn judge_may_read(
     else {
         return Ok(false);
     };
-    Ok(Utc::now() >= crate::entry::service::closes_at(&c, &e))
+    if Utc::now() < crate::entry::service::closes_at(&c, &e) {
+        return Ok(false);
+    }
+    let submitted = version::Entity::find()
+        .filter(version::Column::EntryId.eq(e.id))
+        .order_by_desc(version::Column::Number)
+        .one(db)
+        .await?;
+    Ok(submitted.is_some_and(|v| v.upload_ids().contains(&upload_id)))
 }
 
 /// Saves a judge's marks: as a draft, or submitted (complete, with the comments required).
@@ -1509,6 +1520,7 @@ pub async fn publish(
 /// once. Returns how many challenges were announced.
 pub async fn notify_results(
     db: &sea_orm::DatabaseConnection,
+    links: &crate::links::Links,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
     use crate::notify::model::NotificationKind;
@@ -1532,6 +1544,7 @@ pub async fn notify_results(
         for t in teams_with_entries(&txn, c.id).await? {
             crate::team::service::notify_members(
                 &txn,
+                links,
                 &t,
                 NotificationKind::ResultsPublished,
                 &[("team", &t.name), ("challenge", &c.title)],
@@ -1600,91 +1613,6 @@ pub async fn feedback(
     }))
 }
 
-/// The published results of a challenge, for everyone; nothing before they are published.
-pub async fn public_results(
-    db: &impl ConnectionTrait,
-    slug: &str,
-    viewer: Option<&Viewer>,
-) -> Result<PublicResults, AppError> {
-    let c = challenge::Entity::find()
-        .filter(challenge::Column::Slug.eq(slug))
-        .filter(crate::challenge::service::seen_by_public())
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    // Read, not made: a visitor's page writes nothing.
-    let p = panel::Entity::find_by_id(c.id)
-        .one(db)
-        .await?
-        .unwrap_or_else(|| new_panel(c.id));
-    let out = rules::results_out(c.results_published_at, Utc::now());
-    let results = if out {
-        let ranked = ranking(db, &c, &p).await?;
-        let pilots = crate::pilot::service::of_challenge(db, c.id).await?;
-        let named = if p.show_judge_names {
-            let scores = score::Entity::find()
-                .filter(score::Column::ChallengeId.eq(c.id))
-                .filter(score::Column::Status.eq("submitted"))
-                .all(db)
-                .await?;
-            let people = names(db, scores.iter().map(|s| s.user_id).collect()).await?;
-            scores
-                .into_iter()
-                .filter_map(|s| {
-                    let name = people.get(&s.user_id)?.display_name.clone();
-                    Some((s.entry_id, name, s.total?))
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        ranked
-            .into_iter()
-            .map(|r| PublicResult {
-                entry_id: r.standing.entry,
-                pilot_id: pilots
-                    .iter()
-                    .find(|(e, _)| *e == r.standing.entry)
-                    .map(|(_, p)| *p),
-                rank: r.standing.rank,
-                judges: named
-                    .iter()
-                    .filter(|(e, _, _)| *e == r.standing.entry)
-                    .map(|(_, n, t)| (n.clone(), *t))
-                    .collect(),
-                team_name: r.team_name,
-                title: r.title,
-                raw: r.standing.raw,
-                normalised: r.standing.normalised,
-                scores: r.standing.scores,
-                tied: r.standing.tied,
-                short: r.standing.short,
-                award: r.award,
-                award_reason: r.award_reason,
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let vote_closed = c.vote_enabled && c.vote_closes_at.is_some_and(|at| Utc::now() >= at);
-    let peoples_choice = if out && vote_closed {
-        Some(peoples_choice(db, &c).await?)
-    } else {
-        None
-    };
-    Ok(PublicResults {
-        can_manage: viewer.is_some_and(|v| v.is_staff_of(c.organisation_id)),
-        peoples_choice,
-        challenge_title: c.title.clone(),
-        slug: c.slug.clone(),
-        published_at: c.results_published_at.filter(|_| out),
-        scale: scale_of(&p),
-        judges_per_entry: p.judges_per_entry,
-        criteria: criteria_of(db, c.id).await?,
-        results,
-    })
-}
-
 /// The members of every team with an eligible entry, to tell them the results are out.
 pub async fn teams_with_entries(
     db: &impl ConnectionTrait,
@@ -1699,34 +1627,4 @@ pub async fn teams_with_entries(
         .filter(team::Column::Id.is_in(ids))
         .all(db)
         .await?)
-}
-
-/// The people's choice of a closed vote: the most voted entries (all of them when tied).
-async fn peoples_choice(
-    db: &impl ConnectionTrait,
-    c: &challenge::Model,
-) -> Result<PeoplesChoice, AppError> {
-    let (totals, voters) = crate::vote::service::current_totals(db, c).await?;
-    let top = totals.iter().map(|(_, n)| *n).max().unwrap_or(0);
-    let teams = team::Entity::find()
-        .filter(team::Column::ChallengeId.eq(c.id))
-        .all(db)
-        .await?;
-    let mut winners = Vec::new();
-    for (entry_id, n) in totals.iter().filter(|(_, n)| top > 0 && *n == top) {
-        let Some(e) = entry::Entity::find_by_id(*entry_id).one(db).await? else {
-            continue;
-        };
-        let team_name = teams
-            .iter()
-            .find(|t| t.id == e.team_id)
-            .map(|t| t.name.clone())
-            .unwrap_or_default();
-        winners.push((submitted_fields(db, &e).await?.title, team_name, *n));
-    }
-    Ok(PeoplesChoice {
-        winners,
-        voters,
-        votes: totals.iter().map(|(_, n)| n).sum(),
-    })
 }

@@ -49,7 +49,7 @@ pub fn SignInPrompt() -> impl IntoView {
 /// On an invitation opened while signed out: sign in (coming back to `next`) or register.
 #[component]
 pub fn SignInToAnswer(next: String) -> impl IntoView {
-    let next = crate::account::api::url_encode(&next);
+    let next = crate::links::url_encode(&next);
     view! {
         <p>{t(k::TEAMS_SIGN_IN_TO_ANSWER)}</p>
         <div class="hero-actions">

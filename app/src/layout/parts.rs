@@ -144,7 +144,7 @@ pub fn query_string(pairs: &[(&str, Option<String>)]) -> String {
         .filter_map(|(k, v)| {
             v.as_ref()
                 .filter(|v| !v.is_empty())
-                .map(|v| format!("{k}={}", crate::account::api::url_encode(v)))
+                .map(|v| format!("{k}={}", crate::links::url_encode(v)))
         })
         .collect();
     if parts.is_empty() {

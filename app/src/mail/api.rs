@@ -7,7 +7,7 @@ use crate::error::AppError;
 
 #[server(prefix = "/api", endpoint = "dev/mailbox")]
 pub async fn list_mailbox() -> Result<Vec<MailboxMessage>, AppError> {
-    let ctx = crate::auth::ctx::server_ctx()?;
+    let ctx = crate::ctx::server_ctx()?;
     if !ctx.settings.dev_mailbox {
         return Err(AppError::NotFound);
     }

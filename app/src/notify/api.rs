@@ -7,20 +7,20 @@ use crate::error::AppError;
 
 #[server(prefix = "/api", endpoint = "notifications/list")]
 pub async fn list_notifications() -> Result<Vec<NotificationItem>, AppError> {
-    let viewer = crate::auth::ctx::require_user()?;
-    super::service::list(&crate::auth::ctx::db()?, viewer.id).await
+    let viewer = crate::ctx::require_user()?;
+    super::service::list(&crate::ctx::db()?, viewer.id).await
 }
 
 #[server(prefix = "/api", endpoint = "notifications/read-all")]
 pub async fn mark_notifications_read() -> Result<(), AppError> {
-    let viewer = crate::auth::ctx::require_user()?;
-    super::service::mark_all_read(&crate::auth::ctx::db()?, viewer.id).await
+    let viewer = crate::ctx::require_user()?;
+    super::service::mark_all_read(&crate::ctx::db()?, viewer.id).await
 }
 
 #[server(prefix = "/api", endpoint = "notifications/preferences")]
 pub async fn email_preferences() -> Result<Vec<EmailPreference>, AppError> {
-    let viewer = crate::auth::ctx::require_user()?;
-    super::service::preferences(&crate::auth::ctx::db()?, viewer.id).await
+    let viewer = crate::ctx::require_user()?;
+    super::service::preferences(&crate::ctx::db()?, viewer.id).await
 }
 
 /// `email_on` lists the codes of the kinds that should also come by email (checked boxes).
@@ -29,10 +29,10 @@ pub async fn save_email_preferences(
     #[server(default)] email_on: Vec<String>,
 ) -> Result<(), AppError> {
     use super::model::NotificationKind;
-    let viewer = crate::auth::ctx::require_user()?;
+    let viewer = crate::ctx::require_user()?;
     let kinds: Vec<NotificationKind> = email_on
         .iter()
         .filter_map(|code| NotificationKind::from_code(code))
         .collect();
-    super::service::set_preferences(&crate::auth::ctx::db()?, viewer.id, &kinds).await
+    super::service::set_preferences(&crate::ctx::db()?, viewer.id, &kinds).await
 }

@@ -171,14 +171,7 @@ pub fn actor_tag(user_id: i64) -> String {
 pub fn localise_params(params: &[(String, String)], locale: Locale) -> Vec<(String, String)> {
     params
         .iter()
-        .map(|(name, value)| {
-            let shown = value
-                .strip_prefix("t:")
-                .and_then(crate::i18n::lookup)
-                .map(|text| locale.t(text).to_owned())
-                .unwrap_or_else(|| value.clone());
-            (name.clone(), shown)
-        })
+        .map(|(name, value)| (name.clone(), crate::i18n::localise_value(value, locale)))
         .collect()
 }
 

@@ -11,16 +11,18 @@ use super::model::{EmailPreference, NotificationItem, NotificationKind};
 use crate::account::entity::user;
 use crate::error::AppError;
 use crate::i18n::{Locale, fill, k};
+use crate::links::Links;
 
 /// Tells `user_id` about an event: always in the app, by email unless they opted out of `kind`.
 pub async fn notify(
     db: &impl ConnectionTrait,
+    links: &Links,
     user_id: i64,
     kind: NotificationKind,
     params: &[(&str, &str)],
     link: &str,
 ) -> Result<(), AppError> {
-    // The name goes when its account is deleted, found by this tag (see `account::privacy`).
+    // The name goes when its account is deleted, found by this tag (see `crate::privacy`).
     debug_assert!(
         !params.iter().any(|(k, _)| *k == "name")
             || params.iter().any(|(k, _)| *k == super::model::ACTOR),
@@ -61,13 +63,12 @@ pub async fn notify(
             .map(|(a, b)| (a.as_str(), b.as_str()))
             .collect();
         let subject = fill(kind.text().get(locale), &shown);
-        let base = crate::auth::ctx::base_url();
         let body = locale.tf(
             k::MAIL_NOTIFICATION_BODY,
             &[
                 ("name", &account.display_name),
                 ("message", &subject),
-                ("link", &format!("{base}{link}")),
+                ("link", &links.to(link)),
             ],
         );
         crate::mail::service::enqueue(db, &account.email, kind.code(), &subject, &body).await?;

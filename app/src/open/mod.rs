@@ -3,4 +3,4 @@
 
 pub mod csv;
 pub mod model;
-pub mod service;
+pub mod query;

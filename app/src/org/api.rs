@@ -7,13 +7,13 @@ use crate::error::AppError;
 
 #[server(prefix = "/api", endpoint = "organisations")]
 pub async fn list_organisations() -> Result<Vec<Organisation>, AppError> {
-    super::service::list(&crate::auth::ctx::db()?).await
+    super::service::list(&crate::ctx::db()?).await
 }
 
 #[server(prefix = "/api", endpoint = "admin/organisations")]
 pub async fn admin_organisations() -> Result<Vec<OrganisationAdmin>, AppError> {
-    crate::auth::ctx::require_admin()?;
-    super::service::list_with_staff(&crate::auth::ctx::db()?).await
+    crate::ctx::require_admin()?;
+    super::service::list_with_staff(&crate::ctx::db()?).await
 }
 
 #[server(prefix = "/api", endpoint = "admin/organisations/create")]
@@ -24,7 +24,7 @@ pub async fn create_organisation(
     parent_id: Option<i64>,
 ) -> Result<Organisation, AppError> {
     use crate::audit::service::Record;
-    use crate::auth::ctx;
+    use crate::ctx;
     ctx::require_admin()?;
     let db = ctx::db()?;
     let created = super::service::create(
@@ -38,7 +38,7 @@ pub async fn create_organisation(
     )
     .await?;
     Record::new("organisation.create", "organisation", Some(created.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .details(serde_json::json!({ "name_vi": created.name_vi, "kind": created.kind.code() }))
         .public()
         .save(&db)
@@ -53,7 +53,7 @@ pub async fn add_staff(
     title: Option<String>,
 ) -> Result<(), AppError> {
     use crate::audit::service::Record;
-    use crate::auth::ctx;
+    use crate::ctx;
     use crate::notify::model::NotificationKind;
     ctx::require_admin()?;
     let db = ctx::db()?;
@@ -65,7 +65,7 @@ pub async fn add_staff(
         Err(e) if crate::participation::is_role_refusal(&e) => {
             if let AppError::Conflict { key, .. } = &e {
                 Record::new("staff.refused", "organisation", Some(organisation_id))
-                    .by_requester()
+                    .by_requester(&crate::ctx::requester()?)
                     .reason(key)
                     .details(serde_json::json!({ "email": email }))
                     .save(&db)
@@ -76,12 +76,13 @@ pub async fn add_staff(
         Err(e) => return Err(e),
     };
     Record::new("staff.grant", "organisation", Some(organisation_id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .details(serde_json::json!({ "user_id": user_id }))
         .save(&db)
         .await?;
     crate::notify::service::notify(
         &db,
+        &crate::ctx::links()?,
         user_id,
         NotificationKind::StaffRoleGranted,
         &[("organisation", &organisation.name_vi)],
@@ -93,12 +94,12 @@ pub async fn add_staff(
 #[server(prefix = "/api", endpoint = "admin/organisations/staff/remove")]
 pub async fn remove_staff(organisation_id: i64, user_id: i64) -> Result<(), AppError> {
     use crate::audit::service::Record;
-    use crate::auth::ctx;
+    use crate::ctx;
     ctx::require_admin()?;
     let db = ctx::db()?;
     super::service::revoke_staff(&db, organisation_id, user_id).await?;
     Record::new("staff.revoke", "organisation", Some(organisation_id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .details(serde_json::json!({ "user_id": user_id }))
         .save(&db)
         .await
@@ -111,7 +112,7 @@ pub async fn save_org_settings(
     response_days: String,
 ) -> Result<(), AppError> {
     use crate::audit::service::Record;
-    use crate::auth::ctx;
+    use crate::ctx;
     ctx::require_staff_of(organisation_id)?;
     let db = ctx::db()?;
     let days = match response_days.trim().parse::<i32>() {
@@ -124,7 +125,7 @@ pub async fn save_org_settings(
         "organisation",
         Some(organisation_id),
     )
-    .by_requester()
+    .by_requester(&crate::ctx::requester()?)
     .details(serde_json::json!({ "response_days": days }))
     .public()
     .save(&db)

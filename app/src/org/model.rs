@@ -83,7 +83,7 @@ pub struct OrganisationAdmin {
 pub fn slugify(name: &str) -> String {
     let mut out = String::new();
     for ch in name.chars().flat_map(char::to_lowercase) {
-        let base = strip_diacritic(ch);
+        let base = crate::i18n::format::strip_diacritic(ch);
         if base.is_ascii_alphanumeric() {
             out.push(base);
         } else if !out.ends_with('-') && !out.is_empty() {
@@ -91,24 +91,6 @@ pub fn slugify(name: &str) -> String {
         }
     }
     out.trim_end_matches('-').chars().take(64).collect()
-}
-
-/// The base letter of a lower-case Vietnamese letter (đ → d, ắ → a, ợ → o, …).
-pub fn strip_diacritic(ch: char) -> char {
-    const GROUPS: [(&str, char); 7] = [
-        ("àáạảãâầấậẩẫăằắặẳẵ", 'a'),
-        ("èéẹẻẽêềếệểễ", 'e'),
-        ("ìíịỉĩ", 'i'),
-        ("òóọỏõôồốộổỗơờớợởỡ", 'o'),
-        ("ùúụủũưừứựửữ", 'u'),
-        ("ỳýỵỷỹ", 'y'),
-        ("đ", 'd'),
-    ];
-    GROUPS
-        .iter()
-        .find(|(letters, _)| letters.contains(ch))
-        .map(|(_, base)| *base)
-        .unwrap_or(ch)
 }
 
 pub fn check_names(name_vi: &str, name_en: &str) -> Result<(), Vec<FieldError>> {

@@ -10,23 +10,23 @@ use crate::error::AppError;
 /// The awarded entry a new pilot would come from (staff of its challenge).
 #[server(prefix = "/api", endpoint = "pilots/candidate")]
 pub async fn load_candidate(entry_id: i64) -> Result<PilotCandidate, AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let staff = ctx::require_user()?;
     super::service::candidate(&ctx::db()?, &staff, entry_id).await
 }
 
 #[server(prefix = "/api", endpoint = "pilots/create")]
 pub async fn create_pilot(entry_id: i64, terms: PilotForm) -> Result<i64, AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let staff = ctx::require_user()?;
-    let id = super::service::create(&ctx::db()?, &staff, entry_id, &terms).await?;
+    let id = super::service::create(&ctx::db()?, &ctx::links()?, &staff, entry_id, &terms).await?;
     leptos_axum::redirect(&format!("/pilots/{id}/manage"));
     Ok(id)
 }
 
 #[server(prefix = "/api", endpoint = "pilots/terms")]
 pub async fn save_pilot_terms(id: i64, terms: PilotForm) -> Result<(), AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let staff = ctx::require_user()?;
     super::service::update_terms(&ctx::db()?, &staff, id, &terms).await
 }
@@ -39,19 +39,19 @@ pub async fn list_pilots(
     let status = status
         .as_deref()
         .and_then(super::rules::PilotStatus::from_code);
-    super::service::list(&crate::auth::ctx::db()?, status, chrono::Utc::now()).await
+    super::service::list(&crate::ctx::db()?, status, chrono::Utc::now()).await
 }
 
 #[server(prefix = "/api", endpoint = "pilots/get")]
 pub async fn get_pilot(id: i64) -> Result<PilotPage, AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::viewer()?;
-    super::service::page(&ctx::db()?, id, viewer.as_ref(), chrono::Utc::now()).await
+    super::query::page(&ctx::db()?, id, viewer.as_ref(), chrono::Utc::now()).await
 }
 
 #[server(prefix = "/api", endpoint = "pilots/dashboard")]
 pub async fn load_dashboard() -> Result<Dashboard, AppError> {
-    super::service::dashboard(&crate::auth::ctx::db()?, chrono::Utc::now()).await
+    super::query::dashboard(&crate::ctx::db()?, chrono::Utc::now()).await
 }
 
 #[server(prefix = "/api", endpoint = "pilots/kpis/add")]
@@ -62,7 +62,7 @@ pub async fn add_kpi(
     baseline: String,
     target: String,
 ) -> Result<(), AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let staff = ctx::require_user()?;
     super::service::add_kpi(
         &ctx::db()?,
@@ -83,7 +83,7 @@ pub async fn record_measurement(
     value: String,
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let staff = ctx::require_user()?;
     super::service::measure(
         &ctx::db()?,
@@ -105,7 +105,7 @@ pub async fn add_milestone(
     owner: String,
     due_on: String,
 ) -> Result<i64, AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let staff = ctx::require_user()?;
     super::service::add_milestone(&ctx::db()?, &staff, pilot_id, &title, &owner, &due_on).await
 }
@@ -116,7 +116,7 @@ pub async fn move_milestone(
     due_on: String,
     reason: String,
 ) -> Result<(), AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let staff = ctx::require_user()?;
     super::service::move_milestone(&ctx::db()?, &staff, milestone_id, &due_on, &reason).await
 }
@@ -125,7 +125,7 @@ pub async fn move_milestone(
 /// `evidence_text`, `evidence_url`, `evidence_file`.
 #[server(prefix = "/api", endpoint = "pilots/milestones/status", input = MultipartFormData)]
 pub async fn set_milestone_status(data: MultipartData) -> Result<(), AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     use crate::upload::form::MultipartForm;
     use crate::upload::service::Purpose;
     let viewer = ctx::require_verified()?;
@@ -160,7 +160,7 @@ pub async fn set_milestone_status(data: MultipartData) -> Result<(), AppError> {
 /// Fields: `pilot_id`, `body`, and up to four `photos`.
 #[server(prefix = "/api", endpoint = "pilots/updates/post", input = MultipartFormData)]
 pub async fn post_pilot_update(data: MultipartData) -> Result<(), AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     use crate::upload::form::MultipartForm;
     use crate::upload::service::Purpose;
     let viewer = ctx::require_verified()?;
@@ -175,6 +175,7 @@ pub async fn post_pilot_update(data: MultipartData) -> Result<(), AppError> {
         .map_err(|e| AppError::Invalid(vec![e]))?;
     super::service::post_update(
         &ctx::db()?,
+        &ctx::links()?,
         &ctx::server_ctx()?.storage,
         &viewer,
         pilot_id,
@@ -188,7 +189,7 @@ pub async fn post_pilot_update(data: MultipartData) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "pilots/comments/add")]
 pub async fn comment_on_update(update_id: i64, body: String) -> Result<(), AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_verified()?;
     super::service::comment(&ctx::db()?, &viewer, update_id, &body).await?;
     Ok(())
@@ -196,7 +197,7 @@ pub async fn comment_on_update(update_id: i64, body: String) -> Result<(), AppEr
 
 #[server(prefix = "/api", endpoint = "pilots/comments/hide")]
 pub async fn hide_pilot_comment(comment_id: i64, reason: String) -> Result<(), AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let staff = ctx::require_user()?;
     super::service::hide_comment(&ctx::db()?, &staff, comment_id, &reason).await?;
     Ok(())
@@ -208,7 +209,7 @@ pub async fn rate_pilot(
     #[server(default)] stars: i32,
     #[server(default)] comment: String,
 ) -> Result<(), AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_verified()?;
     super::service::rate(&ctx::db()?, &viewer, pilot_id, stars, &comment).await?;
     // Sent without the page's code: back to the ratings, which show the one just given.
@@ -220,7 +221,7 @@ pub async fn rate_pilot(
 
 #[server(prefix = "/api", endpoint = "pilots/follow")]
 pub async fn follow_pilot(id: i64, follow: bool) -> Result<(), AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_user()?;
     super::service::set_follow(&ctx::db()?, &viewer, id, follow).await
 }
@@ -233,7 +234,16 @@ pub async fn close_pilot(
     statement: String,
     #[server(default)] new_end_on: String,
 ) -> Result<(), AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let staff = ctx::require_user()?;
-    super::service::close(&ctx::db()?, &staff, id, &outcome, &statement, &new_end_on).await
+    super::service::close(
+        &ctx::db()?,
+        &ctx::links()?,
+        &staff,
+        id,
+        &outcome,
+        &statement,
+        &new_end_on,
+    )
+    .await
 }

@@ -9,4 +9,6 @@ pub mod view;
 #[cfg(feature = "ssr")]
 pub mod entity;
 #[cfg(feature = "ssr")]
+pub mod query;
+#[cfg(feature = "ssr")]
 pub mod service;

@@ -22,14 +22,14 @@ pub async fn list_reports(
         sort,
         page,
     };
-    super::service::list(&crate::auth::ctx::db()?, &query, chrono::Utc::now()).await
+    super::service::list(&crate::ctx::db()?, &query, chrono::Utc::now()).await
 }
 
 #[server(prefix = "/api", endpoint = "reports/get")]
 pub async fn get_report(id: i64) -> Result<ReportDetail, AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::viewer()?;
-    super::service::detail(&ctx::db()?, id, viewer.as_ref(), chrono::Utc::now()).await
+    super::query::detail(&ctx::db()?, id, viewer.as_ref(), chrono::Utc::now()).await
 }
 
 /// Files a report: a form with `title`, `description`, `category`, `organisation_id` and an
@@ -37,7 +37,7 @@ pub async fn get_report(id: i64) -> Result<ReportDetail, AppError> {
 #[server(prefix = "/api", endpoint = "reports/create", input = MultipartFormData)]
 pub async fn create_report(data: MultipartData) -> Result<(), AppError> {
     use crate::audit::service::Record;
-    use crate::auth::ctx;
+    use crate::ctx;
     use crate::upload::form::MultipartForm;
     use crate::upload::service::Purpose;
     let viewer = ctx::require_verified()?;
@@ -51,10 +51,9 @@ pub async fn create_report(data: MultipartData) -> Result<(), AppError> {
         category: form.text("category"),
         photo: form.take_file("photo", max),
     };
-    let id =
-        super::service::create(&db, &crate::auth::ctx::server_ctx()?.storage, &viewer, new).await?;
+    let id = super::service::create(&db, &crate::ctx::server_ctx()?.storage, &viewer, new).await?;
     Record::new("report.create", "report", Some(id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .save(&db)
         .await?;
     leptos_axum::redirect(&format!("/reports/{id}"));
@@ -63,7 +62,7 @@ pub async fn create_report(data: MultipartData) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "reports/support")]
 pub async fn support_report(id: i64, support: bool) -> Result<i32, AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_verified()?;
     super::service::support(&ctx::db()?, id, &viewer, support).await
 }
@@ -79,7 +78,7 @@ pub async fn triage_report(
 ) -> Result<(), AppError> {
     use super::service::Triage;
     use crate::audit::service::Record;
-    use crate::auth::ctx;
+    use crate::ctx;
     use crate::notify::model::NotificationKind;
     let staff = ctx::require_user()?;
     let db = ctx::db()?;
@@ -104,7 +103,7 @@ pub async fn triage_report(
         status_key.rsplit('.').next().unwrap_or_default()
     );
     let mut record = Record::new(&action, "report", Some(id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .details(serde_json::json!({ "into_id": into_id }))
         .public();
     if !text.trim().is_empty() && !acknowledged {
@@ -114,6 +113,7 @@ pub async fn triage_report(
     if let (Some(author), false) = (before.author_id, acknowledged) {
         crate::notify::service::notify(
             &db,
+            &crate::ctx::links()?,
             author,
             NotificationKind::ReportResponded,
             &[

@@ -8,9 +8,7 @@ use sea_orm::{
 };
 
 use super::entity::{report, report_support};
-use super::model::{
-    Category, Linked, OrgName, ReportDetail, ReportPage, ReportQuery, ReportStatus, ReportSummary,
-};
+use super::model::{Category, OrgName, ReportPage, ReportQuery, ReportStatus, ReportSummary};
 use super::rules::{check_report, check_response, timeliness};
 use crate::auth::Viewer;
 use crate::error::{AppError, FieldError};
@@ -29,7 +27,11 @@ pub(crate) fn org_name(o: &organisation::Model) -> OrgName {
     }
 }
 
-fn summary(r: &report::Model, org: &organisation::Model, now: DateTime<Utc>) -> ReportSummary {
+pub(super) fn summary(
+    r: &report::Model,
+    org: &organisation::Model,
+    now: DateTime<Utc>,
+) -> ReportSummary {
     ReportSummary {
         id: r.id,
         title: r.title.clone(),
@@ -113,8 +115,7 @@ pub async fn create(
     };
     let title = new.title.trim().to_owned();
     let description = new.description.trim().to_owned();
-    let due =
-        crate::challenge::rules::working_days_after(now, org.response_days.max(1) as u32, &[]);
+    let due = crate::calendar::working_days_after(now, org.response_days.max(1) as u32, &[]);
     let model = report::ActiveModel {
         organisation_id: Set(org.id),
         author_id: Set(Some(author.id)),
@@ -184,66 +185,6 @@ async fn find(db: &impl ConnectionTrait, id: i64) -> Result<report::Model, AppEr
         .one(db)
         .await?
         .ok_or(AppError::NotFound)
-}
-
-pub async fn detail(
-    db: &impl ConnectionTrait,
-    id: i64,
-    viewer: Option<&Viewer>,
-    now: DateTime<Utc>,
-) -> Result<ReportDetail, AppError> {
-    let (r, org) = report::Entity::find_by_id(id)
-        .find_also_related(organisation::Entity)
-        .one(db)
-        .await?
-        .and_then(|(r, o)| o.map(|o| (r, o)))
-        .ok_or(AppError::NotFound)?;
-    let photo = match r.photo_id {
-        Some(pid) => crate::upload::service::links(db, vec![pid])
-            .await?
-            .into_iter()
-            .next(),
-        None => None,
-    };
-    let responder = match r.responder_id {
-        Some(uid) => crate::account::entity::user::Entity::find_by_id(uid)
-            .one(db)
-            .await?
-            .map(|u| u.display_name),
-        None => None,
-    };
-    let merged_into = match r.merged_into_id {
-        Some(mid) => report::Entity::find_by_id(mid)
-            .one(db)
-            .await?
-            .map(|m| Linked {
-                href: format!("/reports/{}", m.id),
-                title: m.title,
-            }),
-        None => None,
-    };
-    let challenges = crate::challenge::service::linked_to_report(db, r.id).await?;
-    let supported = match viewer {
-        Some(v) => report_support::Entity::find_by_id((r.id, v.id))
-            .one(db)
-            .await?
-            .is_some(),
-        None => false,
-    };
-    Ok(ReportDetail {
-        summary: summary(&r, &org, now),
-        description: r.description.clone(),
-        photo,
-        acknowledged_at: r.acknowledged_at,
-        responded_at: r.responded_at,
-        response: r.response.clone(),
-        responder,
-        merged_into,
-        challenges,
-        supported,
-        is_author: viewer.is_some_and(|v| Some(v.id) == r.author_id),
-        can_triage: viewer.is_some_and(|v| v.is_staff_of(r.organisation_id)),
-    })
 }
 
 /// Recounts a report's supporters from the table of supports, so the count never drifts.

@@ -15,7 +15,7 @@ pub async fn create_team(
     contact: String,
 ) -> Result<(), AppError> {
     use crate::audit::service::Record;
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_verified()?;
     let db = ctx::db()?;
     let form = super::service::TeamForm {
@@ -26,7 +26,7 @@ pub async fn create_team(
     };
     let team = super::service::create(&db, &viewer, challenge_id, form).await?;
     Record::new("team.create", "team", Some(team.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .details(serde_json::json!({ "challenge_id": challenge_id, "name": team.name }))
         .save(&db)
         .await?;
@@ -36,22 +36,22 @@ pub async fn create_team(
 
 #[server(prefix = "/api", endpoint = "teams/mine")]
 pub async fn load_my_teams() -> Result<MyTeams, AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_user()?;
-    super::service::mine(&ctx::db()?, &viewer).await
+    super::query::mine(&ctx::db()?, &viewer).await
 }
 
 #[server(prefix = "/api", endpoint = "teams/get")]
 pub async fn get_team(id: i64) -> Result<TeamDetail, AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_user()?;
-    super::service::detail(&ctx::db()?, &viewer, id).await
+    super::query::detail(&ctx::db()?, &viewer, id).await
 }
 
 #[server(prefix = "/api", endpoint = "teams/invite")]
 pub async fn invite_member(team_id: i64, email: String) -> Result<(), AppError> {
     use crate::audit::service::Record;
-    use crate::auth::ctx;
+    use crate::ctx;
     use crate::i18n::{Locale, k};
     use crate::notify::model::NotificationKind;
     let owner = ctx::require_verified()?;
@@ -76,6 +76,7 @@ pub async fn invite_member(team_id: i64, email: String) -> Result<(), AppError> 
         Some(user_id) => {
             crate::notify::service::notify(
                 &db,
+                &crate::ctx::links()?,
                 user_id,
                 NotificationKind::TeamInvitation,
                 &params,
@@ -94,14 +95,14 @@ pub async fn invite_member(team_id: i64, email: String) -> Result<(), AppError> 
                     ("name", &owner.display_name),
                     ("team", &team.name),
                     ("challenge", &challenge.title),
-                    ("link", &format!("{}{link}", ctx::base_url())),
+                    ("link", &ctx::links()?.to(&link)),
                 ],
             );
             crate::mail::service::enqueue(&db, &email, "team_invitation", &subject, &body).await?
         }
     }
     Record::new("team.invite", "team", Some(team.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .details(serde_json::json!({ "email": crate::account::rules::normalise_email(&email) }))
         .save(&db)
         .await
@@ -109,7 +110,7 @@ pub async fn invite_member(team_id: i64, email: String) -> Result<(), AppError> 
 
 #[server(prefix = "/api", endpoint = "teams/invitation")]
 pub async fn invitation_preview(token: String) -> Result<PendingInvitation, AppError> {
-    super::service::preview(&crate::auth::ctx::db()?, &token).await
+    super::service::preview(&crate::ctx::db()?, &token).await
 }
 
 /// Accepts or declines an invitation, by the emailed link's `token` or by `id` from one's own list.
@@ -120,7 +121,7 @@ pub async fn respond_invitation(
     accept: bool,
 ) -> Result<(), AppError> {
     use crate::audit::service::Record;
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_verified()?;
     let db = ctx::db()?;
     let team = super::service::respond(&db, &viewer, token.as_deref(), id, accept).await?;
@@ -129,7 +130,7 @@ pub async fn respond_invitation(
         "team",
         Some(team.id),
     )
-    .by_requester()
+    .by_requester(&crate::ctx::requester()?)
     .save(&db)
     .await?;
     if accept {
@@ -149,6 +150,7 @@ async fn tell_owner_of_new_member(
 ) -> Result<(), AppError> {
     crate::notify::service::notify(
         db,
+        &crate::ctx::links()?,
         team.owner_id,
         crate::notify::model::NotificationKind::TeamMemberJoined,
         &[
@@ -164,13 +166,13 @@ async fn tell_owner_of_new_member(
 #[server(prefix = "/api", endpoint = "teams/join")]
 pub async fn join_team(code: String) -> Result<(), AppError> {
     use crate::audit::service::Record;
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_verified()?;
     let db = ctx::db()?;
     let ip = ctx::request_auth()?.ip;
     let team = super::service::join_by_code(&db, &viewer, &ip, &code).await?;
     Record::new("team.join", "team", Some(team.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .details(serde_json::json!({ "by": "code" }))
         .save(&db)
         .await?;
@@ -182,12 +184,12 @@ pub async fn join_team(code: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "teams/hand-over")]
 pub async fn hand_over(team_id: i64, user_id: i64) -> Result<(), AppError> {
     use crate::audit::service::Record;
-    use crate::auth::ctx;
+    use crate::ctx;
     let owner = ctx::require_user()?;
     let db = ctx::db()?;
     let team = super::service::hand_over(&db, &owner, team_id, user_id).await?;
     Record::new("team.hand_over", "team", Some(team.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .details(serde_json::json!({ "new_owner": user_id }))
         .save(&db)
         .await
@@ -196,12 +198,12 @@ pub async fn hand_over(team_id: i64, user_id: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "teams/remove")]
 pub async fn remove_member(team_id: i64, user_id: i64) -> Result<(), AppError> {
     use crate::audit::service::Record;
-    use crate::auth::ctx;
+    use crate::ctx;
     let owner = ctx::require_user()?;
     let db = ctx::db()?;
     let team = super::service::remove(&db, &owner, team_id, user_id).await?;
     Record::new("team.remove", "team", Some(team.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .details(serde_json::json!({ "user_id": user_id }))
         .save(&db)
         .await
@@ -210,7 +212,7 @@ pub async fn remove_member(team_id: i64, user_id: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "teams/leave")]
 pub async fn leave_team(team_id: i64) -> Result<(), AppError> {
     use crate::audit::service::Record;
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_user()?;
     let db = ctx::db()?;
     let dissolved = super::service::leave(&db, &viewer, team_id).await?;
@@ -223,7 +225,7 @@ pub async fn leave_team(team_id: i64) -> Result<(), AppError> {
         "team",
         Some(team_id),
     )
-    .by_requester()
+    .by_requester(&crate::ctx::requester()?)
     .save(&db)
     .await?;
     leptos_axum::redirect("/teams");

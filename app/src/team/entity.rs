@@ -72,7 +72,10 @@ pub mod departure {
         pub challenge_id: i64,
         /// Kept after the team is dissolved: no key to `teams`.
         pub team_id: i64,
-        pub user_id: i64,
+        /// Emptied when the account is deleted; the mailbox stays.
+        pub user_id: Option<i64>,
+        /// SHA-256 of the person's mailbox key (`account::rules::mailbox_key`).
+        pub mailbox_hash: String,
         pub left_at: DateTimeUtc,
     }
 

@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use super::entity::{departure, invitation, member, team};
-use super::model::{Member, MyTeams, PendingInvitation, TeamChallenge, TeamDetail};
+use super::model::PendingInvitation;
 use super::rules::{
     CODE_ALPHABET, CODE_LENGTH, check_can_change, check_room, check_team, normalise_code,
 };
@@ -17,7 +17,7 @@ use crate::account::entity::user;
 use crate::auth::Viewer;
 use crate::auth::token::{random_token, sha256_hex};
 use crate::challenge::entity::challenge;
-use crate::challenge::service::{phase_of, timetable_of};
+use crate::challenge::service::phase_of;
 use crate::error::{AppError, FieldError};
 
 pub struct TeamForm {
@@ -44,7 +44,7 @@ async fn open_challenge(db: &impl ConnectionTrait, id: i64) -> Result<challenge:
     Ok(c)
 }
 
-async fn find(db: &impl ConnectionTrait, id: i64) -> Result<team::Model, AppError> {
+pub(crate) async fn find(db: &impl ConnectionTrait, id: i64) -> Result<team::Model, AppError> {
     team::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -65,7 +65,7 @@ async fn owned(
     }
 }
 
-async fn is_member(
+pub(crate) async fn is_member(
     db: &impl ConnectionTrait,
     team_id: i64,
     user_id: i64,
@@ -258,7 +258,7 @@ async fn pending_by_token(
         .ok_or(AppError::NotFound)
 }
 
-async fn describe(
+pub(crate) async fn describe(
     db: &impl ConnectionTrait,
     i: &invitation::Model,
 ) -> Result<PendingInvitation, AppError> {
@@ -442,20 +442,38 @@ pub async fn remove(
         return Err(AppError::invalid("user_id", "error.not_a_member"));
     }
     record_departure(&txn, &t, user_id).await?;
+    // The code they know no longer lets them back in: the team has a new one.
+    let mut active = t.into_active_model();
+    active.join_code = Set(join_code());
+    active.updated_at = Set(Utc::now());
+    let t = active.update(&txn).await?;
     txn.commit().await?;
     Ok(t)
 }
 
-/// Keeps that `user_id` was in team `t`: they may not judge its challenge.
-async fn record_departure(
+/// The digest a departure keeps of a person's mailbox.
+pub fn mailbox_hash(email: &str) -> String {
+    use crate::account::rules::{mailbox_key, normalise_email};
+    sha256_hex(&mailbox_key(&normalise_email(email)))
+}
+
+/// Keeps that `user_id` was in team `t`: they may not judge its challenge, under this account
+/// or another on the same mailbox.
+pub async fn record_departure(
     db: &impl ConnectionTrait,
     t: &team::Model,
     user_id: i64,
 ) -> Result<(), AppError> {
+    let email = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .map(|u| u.email)
+        .unwrap_or_default();
     departure::ActiveModel {
         challenge_id: Set(t.challenge_id),
         team_id: Set(t.id),
-        user_id: Set(user_id),
+        user_id: Set(Some(user_id)),
+        mailbox_hash: Set(mailbox_hash(&email)),
         left_at: Set(Utc::now()),
         ..Default::default()
     }
@@ -496,110 +514,10 @@ pub async fn leave(
     Ok(dissolved)
 }
 
-async fn detail_of(
-    db: &impl ConnectionTrait,
-    t: team::Model,
-    viewer: &Viewer,
-) -> Result<TeamDetail, AppError> {
-    let c = challenge::Entity::find_by_id(t.challenge_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let rows = member::Entity::find()
-        .filter(member::Column::TeamId.eq(t.id))
-        .order_by_asc(member::Column::JoinedAt)
-        .find_also_related(user::Entity)
-        .all(db)
-        .await?;
-    let pending_invitations = invitation::Entity::find()
-        .filter(invitation::Column::TeamId.eq(t.id))
-        .filter(invitation::Column::Status.eq("pending"))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|i| i.email)
-        .collect();
-    let entry_status = crate::entry::entity::entry::Entity::find()
-        .filter(crate::entry::entity::entry::Column::TeamId.eq(t.id))
-        .one(db)
-        .await?
-        .map(|e| crate::entry::model::EntryStatus::from_code(&e.status));
-    let now = Utc::now();
-    Ok(TeamDetail {
-        id: t.id,
-        name: t.name,
-        organisation_name: t.organisation_name,
-        description: t.description,
-        contact: t.contact,
-        join_code: t.join_code,
-        challenge: TeamChallenge {
-            id: c.id,
-            slug: c.slug.clone(),
-            title: c.title.clone(),
-            phase: phase_of(&c, now),
-            team_max: c.team_max,
-            next: timetable_of(&c).next_deadline(now),
-        },
-        members: rows
-            .into_iter()
-            .filter_map(|(m, u)| {
-                u.map(|u| Member {
-                    user_id: u.id,
-                    display_name: u.display_name,
-                    is_owner: u.id == t.owner_id,
-                    joined_at: m.joined_at,
-                })
-            })
-            .collect(),
-        pending_invitations: if t.owner_id == viewer.id {
-            pending_invitations
-        } else {
-            Vec::new()
-        },
-        is_owner: t.owner_id == viewer.id,
-        viewer_id: viewer.id,
-        entry_status,
-    })
-}
-
-/// A team, to its members only (a guessed id gets forbidden).
-pub async fn detail(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    team_id: i64,
-) -> Result<TeamDetail, AppError> {
-    let t = find(db, team_id).await?;
-    if !is_member(db, t.id, viewer.id).await? {
-        return Err(AppError::Forbidden);
-    }
-    detail_of(db, t, viewer).await
-}
-
-pub async fn mine(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<MyTeams, AppError> {
-    let memberships = member::Entity::find()
-        .filter(member::Column::UserId.eq(viewer.id))
-        .order_by_desc(member::Column::JoinedAt)
-        .all(db)
-        .await?;
-    let mut teams = Vec::new();
-    for m in memberships {
-        teams.push(detail_of(db, find(db, m.team_id).await?, viewer).await?);
-    }
-    let mut invitations = Vec::new();
-    for i in invitation::Entity::find()
-        .filter(invitation::Column::Email.eq(&viewer.email))
-        .filter(invitation::Column::Status.eq("pending"))
-        .all(db)
-        .await?
-    {
-        invitations.push(describe(db, &i).await?);
-    }
-    Ok(MyTeams { teams, invitations })
-}
-
 /// Tells every member of a team, with a link to the team's page.
 pub async fn notify_members(
     db: &impl ConnectionTrait,
+    links: &crate::links::Links,
     t: &team::Model,
     kind: crate::notify::model::NotificationKind,
     params: &[(&str, &str)],
@@ -609,8 +527,15 @@ pub async fn notify_members(
         .all(db)
         .await?;
     for m in members {
-        crate::notify::service::notify(db, m.user_id, kind, params, &format!("/teams/{}", t.id))
-            .await?;
+        crate::notify::service::notify(
+            db,
+            links,
+            m.user_id,
+            kind,
+            params,
+            &format!("/teams/{}", t.id),
+        )
+        .await?;
     }
     Ok(())
 }

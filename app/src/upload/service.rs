@@ -226,6 +226,17 @@ pub async fn bytes_of(
     }
 }
 
+/// What the owner of a file (a challenge, an entry) says of it to one viewer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Everyone may read it.
+    Public,
+    /// This viewer may, not everyone.
+    Private,
+    /// This viewer may not.
+    Refused,
+}
+
 /// A stored file that a viewer may see, and whether everyone may.
 #[derive(Clone, Debug)]
 pub struct Visible {
@@ -259,64 +270,25 @@ pub fn server_name(id: i64, file_name: &str) -> String {
     format!("vidan-{id}.{extension}")
 }
 
-/// A stored file, if `viewer` may see it: a report's photo and a pilot's photos and evidence are public; a challenge's cover or
-/// attachment is public once the challenge is published, and before that only its staff see it; a file no
-/// longer attached to anything is gone. An entry's file follows [`crate::entry::files::may_read`]
-/// and is never counted public: who sent it stays off its name.
-pub async fn find_visible(
+/// A stored file, if there is one.
+pub async fn find(
     db: &impl ConnectionTrait,
     id: i64,
-    viewer: Option<&crate::auth::Viewer>,
-) -> Result<Option<Visible>, sea_orm::DbErr> {
-    use crate::challenge::entity::{attachment, challenge};
-    use sea_orm::{ColumnTrait, Condition, QueryFilter};
-    let Some(file) = upload::Entity::find_by_id(id).one(db).await? else {
-        return Ok(None);
-    };
-    // Reports and pilots are public, and so is what is posted on them.
-    if [
+) -> Result<Option<upload::Model>, sea_orm::DbErr> {
+    upload::Entity::find_by_id(id).one(db).await
+}
+
+/// Whether what `file` was sent for makes it everyone's: a report's photo, a pilot's photos and
+/// evidence (reports and pilots are public, and so is what is posted on them). Who may see any
+/// other file, its owner says (an entry, a challenge); the store does not know its owners.
+pub fn public_by_purpose(file: &upload::Model) -> bool {
+    [
         Purpose::ReportPhoto,
         Purpose::PilotPhoto,
         Purpose::PilotFile,
     ]
     .iter()
     .any(|p| p.code() == file.purpose)
-    {
-        return Ok(Some(Visible { file, public: true }));
-    }
-    if let Some(may) = crate::entry::files::may_read(db, id, viewer).await? {
-        return Ok(may.then_some(Visible {
-            file,
-            public: false,
-        }));
-    }
-    let attached_to: Vec<i64> = attachment::Entity::find()
-        .filter(attachment::Column::UploadId.eq(id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| a.challenge_id)
-        .collect();
-    let owner = challenge::Entity::find()
-        .filter(
-            Condition::any()
-                .add(challenge::Column::CoverId.eq(id))
-                .add(challenge::Column::Id.is_in(attached_to)),
-        )
-        .one(db)
-        .await?;
-    let Some(owner) = owner else {
-        return Ok(None);
-    };
-    if crate::challenge::service::shown_to_public(&owner) {
-        return Ok(Some(Visible { file, public: true }));
-    }
-    Ok(viewer
-        .is_some_and(|v| v.is_staff_of(owner.organisation_id))
-        .then_some(Visible {
-            file,
-            public: false,
-        }))
 }
 
 /// The links of several files at once, without their bytes.

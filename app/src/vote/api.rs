@@ -14,7 +14,7 @@ fn back_to_entries(slug: &str) {
 /// Votes for an entry (with one vote each, moves the vote there). Works as a plain form.
 #[server(prefix = "/api", endpoint = "votes/cast")]
 pub async fn cast_vote(entry_id: i64) -> Result<(), AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_verified()?;
     let network = super::rules::network_of(&ctx::request_auth()?.ip);
     let server = ctx::server_ctx()?;
@@ -31,7 +31,7 @@ pub async fn cast_vote(entry_id: i64) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "votes/withdraw")]
 pub async fn withdraw_vote(entry_id: i64) -> Result<(), AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let viewer = ctx::require_verified()?;
     let network = super::rules::network_of(&ctx::request_auth()?.ip);
     let server = ctx::server_ctx()?;
@@ -47,7 +47,7 @@ pub async fn withdraw_vote(entry_id: i64) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "votes/settings")]
 pub async fn load_vote_settings(challenge_id: i64) -> Result<VoteSettings, AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let staff = ctx::require_user()?;
     let db = ctx::db()?;
     let c = crate::challenge::service::find_managed(&db, challenge_id, &staff).await?;
@@ -61,13 +61,13 @@ pub async fn save_vote_settings(
     live_totals: Option<String>,
 ) -> Result<(), AppError> {
     use crate::audit::service::Record;
-    use crate::auth::ctx;
+    use crate::ctx;
     let staff = ctx::require_user()?;
     let db = ctx::db()?;
     let c = crate::challenge::service::find_managed(&db, challenge_id, &staff).await?;
     super::service::save_settings(&db, &c, allowance, live_totals.is_some()).await?;
     Record::new("vote.settings", "challenge", Some(c.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .details(
             serde_json::json!({ "allowance": allowance, "live_totals": live_totals.is_some() }),
         )
@@ -79,14 +79,14 @@ pub async fn save_vote_settings(
 /// The ballots and the tally of a closed vote, for anyone to recount.
 #[server(prefix = "/api", endpoint = "votes/ballots")]
 pub async fn load_ballots(slug: String) -> Result<Ballots, AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     super::service::ballots_for(&ctx::db()?, &slug, &ctx::request_auth()?.ip).await
 }
 
 /// The votes that deserve a look, for the challenge's staff.
 #[server(prefix = "/api", endpoint = "votes/review")]
 pub async fn load_vote_review(challenge_id: i64) -> Result<VoteReview, AppError> {
-    use crate::auth::ctx;
+    use crate::ctx;
     let staff = ctx::require_user()?;
     let db = ctx::db()?;
     let c = crate::challenge::service::find_managed(&db, challenge_id, &staff).await?;
@@ -101,7 +101,7 @@ pub async fn void_votes(
     reason: String,
 ) -> Result<(), AppError> {
     use crate::audit::service::Record;
-    use crate::auth::ctx;
+    use crate::ctx;
     let staff = ctx::require_user()?;
     let server = ctx::server_ctx()?;
     let c = crate::challenge::service::find_managed(&server.db, challenge_id, &staff).await?;
@@ -109,7 +109,7 @@ pub async fn void_votes(
     let txn = sea_orm::TransactionTrait::begin(&server.db).await?;
     let n = super::service::void(&txn, &staff, &c, &vote_ids, &reason).await?;
     Record::new("vote.void", "challenge", Some(c.id))
-        .by_requester()
+        .by_requester(&crate::ctx::requester()?)
         .reason(reason.trim())
         .details(serde_json::json!({ "votes": n, "ids": vote_ids }))
         .public()

@@ -533,7 +533,9 @@ mod tests {
         let db = sea_orm::Database::connect(url).await.unwrap();
         migrations::Migrator::up(&db, None).await.unwrap();
         let storage = crate::upload::storage::Storage::folder(dir.join("files"));
-        crate::demo::seed_if_empty(&db, &storage).await.unwrap();
+        crate::demo::seed_if_empty(&db, &crate::links::Links::new("http://127.0.0.1"), &storage)
+            .await
+            .unwrap();
         db
     }
 

@@ -6,11 +6,10 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use sea_orm::{DatabaseBackend, DatabaseConnection, Statement};
-use tokio::sync::broadcast;
+use sea_orm::{DatabaseBackend, DatabaseConnection};
 
-/// The PostgreSQL channel instances tell each other on.
-pub const CHANNEL: &str = "vidan_votes";
+use super::totals::CHANNEL;
+use tokio::sync::broadcast;
 
 /// Pages one network address may keep following at once on an instance (a school's computer
 /// room behind one address, each pupil's page open on the vote).
@@ -92,14 +91,6 @@ impl Hub {
     pub fn wake(&self, challenge_id: i64) {
         let _ = self.tx.send(challenge_id);
     }
-}
-
-/// On PostgreSQL, the statement that tells every instance, when the transaction that runs it
-/// commits, that the votes of `challenge_id` changed ([`super::totals::bump`] runs it with every
-/// change, once per batch of votes). SQLite has one instance: [`announce`] wakes it.
-pub fn notify_statement(backend: DatabaseBackend, challenge_id: i64) -> Option<Statement> {
-    (backend == DatabaseBackend::Postgres)
-        .then(|| Statement::from_string(backend, format!("NOTIFY {CHANNEL}, '{challenge_id}'")))
 }
 
 /// Wakes the followers of `challenge_id` once its change has committed: on SQLite this

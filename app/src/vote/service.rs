@@ -435,12 +435,7 @@ pub async fn ballots_for(
 /// The ballots of a closed vote: one row per vote, an anonymous voter id each, voided ones with
 /// their reason; and the tally from them. Nothing before the close.
 pub async fn ballots(db: &impl ConnectionTrait, slug: &str) -> Result<Ballots, AppError> {
-    let c = challenge::Entity::find()
-        .filter(challenge::Column::Slug.eq(slug))
-        .filter(crate::challenge::service::seen_by_public())
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let c = crate::challenge::service::public_by_slug(db, slug).await?;
     let Some(closed_at) = c.vote_closes_at.filter(|_| c.vote_enabled) else {
         return Err(AppError::NotFound);
     };

@@ -79,7 +79,7 @@ impl Slot {
     }
 }
 
-/// One per server instance (inside the vote [`Hub`](super::live::Hub)).
+/// One per server instance (inside the vote hub, `super::live::Hub`).
 #[derive(Clone, Default)]
 pub struct TotalsCache {
     slots: Arc<Mutex<HashMap<i64, Arc<Slot>>>>,
@@ -184,7 +184,7 @@ async fn revision(db: &impl ConnectionTrait, challenge_id: i64) -> Result<i64, A
 }
 
 /// Moves the revision of a challenge's votes on and, on PostgreSQL, tells every instance when the
-/// transaction commits (see [`super::live`]); call once in the transaction that changes the votes
+/// transaction commits (see `super::live`); call once in the transaction that changes the votes
 /// (a batch of votes calls it once per challenge).
 pub async fn bump(db: &impl ConnectionTrait, challenge_id: i64) -> Result<(), AppError> {
     let backend = db.get_database_backend();
@@ -203,10 +203,25 @@ pub async fn bump(db: &impl ConnectionTrait, challenge_id: i64) -> Result<(), Ap
     .build(backend);
     db.execute_raw(statement).await?;
     // After the revision: an instance woken by the notification must find the new revision.
-    if let Some(notify) = super::live::notify_statement(backend, challenge_id) {
+    if let Some(notify) = notify_statement(backend, challenge_id) {
         db.execute_raw(notify).await?;
     }
     Ok(())
+}
+
+/// The PostgreSQL channel instances tell each other on (see `super::live`).
+pub const CHANNEL: &str = "vidan_votes";
+
+/// On PostgreSQL, the statement that tells every instance, when the transaction that runs it
+/// commits, that the votes of `challenge_id` changed ([`bump`] runs it with every change, once
+/// per batch of votes). SQLite has one instance: `super::live::announce` wakes it.
+pub fn notify_statement(
+    backend: sea_orm::DatabaseBackend,
+    challenge_id: i64,
+) -> Option<sea_orm::Statement> {
+    (backend == sea_orm::DatabaseBackend::Postgres).then(|| {
+        sea_orm::Statement::from_string(backend, format!("NOTIFY {CHANNEL}, '{challenge_id}'"))
+    })
 }
 
 #[cfg(test)]

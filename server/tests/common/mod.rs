@@ -80,6 +80,8 @@ pub struct Options {
     pub s3: Option<app::upload::storage::S3Config>,
     /// The site says it is served over https (as behind a proxy that ends TLS).
     pub https: bool,
+    /// The site's public address, for the links in its emails (`http://127.0.0.1:0`).
+    pub base_url: Option<String>,
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
@@ -131,10 +133,10 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
     let config = Config {
         database_url: database_url.clone(),
         addr: "127.0.0.1:0".parse().unwrap(),
-        base_url: if options.https {
-            "https://vidan.test".into()
-        } else {
-            "http://127.0.0.1:0".into()
+        base_url: match (&options.base_url, options.https) {
+            (Some(base), _) => base.clone(),
+            (None, true) => "https://vidan.test".into(),
+            (None, false) => "http://127.0.0.1:0".into(),
         },
         development: true,
         site_root: dir.path().join("site"),

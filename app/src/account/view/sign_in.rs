@@ -4,11 +4,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::query;
-use crate::account::api::{SignIn, url_encode};
+use crate::account::api::SignIn;
 use crate::account::two_step::{SignInCode, WaitingCode, code_step};
 use crate::error::AppError;
 use crate::i18n::{k, t, tf};
 use crate::layout::{FieldInput, FormAlert, SubmitButton, error_signal, field_error};
+use crate::links::url_encode;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {

@@ -11,7 +11,7 @@ use sea_orm::{
 };
 use serde_json::{Map, json};
 
-use super::entity::user;
+use crate::account::entity::user;
 use crate::error::AppError;
 
 /// The tables that hold rows about a person: (section of the export, table, column naming them,
@@ -150,6 +150,17 @@ pub async fn delete(db: &sea_orm::DatabaseConnection, user_id: i64) -> Result<()
             let mut active: team::ActiveModel = t.into();
             active.owner_id = Set(heir.user_id);
             active.update(&txn).await?;
+        }
+    }
+    // Having been in a team stays known, by mailbox: an account deleted and registered again
+    // on the same address does not sit on that challenge's panel.
+    for m in member::Entity::find()
+        .filter(member::Column::UserId.eq(user_id))
+        .all(&txn)
+        .await?
+    {
+        if let Some(t) = team::Entity::find_by_id(m.team_id).one(&txn).await? {
+            crate::team::service::record_departure(&txn, &t, user_id).await?;
         }
     }
     for (table, column) in [

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use sea_orm::DatabaseConnection;
 
-use super::Viewer;
+use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::i18n::Locale;
 
@@ -31,7 +31,7 @@ pub struct ServerCtx {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
     /// Reads the sessions of the requests arriving together in one statement.
-    pub sessions: super::session::SessionReader,
+    pub sessions: crate::auth::session::SessionReader,
     /// Wakes the pages that follow a challenge's vote totals.
     pub votes: crate::vote::live::Hub,
     /// Writes citizens' votes many at a time, in shared durable commits.
@@ -71,11 +71,19 @@ pub fn try_request_auth() -> Option<RequestAuth> {
         .and_then(|parts| parts.extensions.get::<RequestAuth>().cloned())
 }
 
-/// The site's public address for links in emails; empty outside a request.
-pub fn base_url() -> String {
-    use_context::<ServerCtx>()
-        .map(|c| c.settings.base_url.clone())
-        .unwrap_or_default()
+/// Links to the site's pages, for emails written in answer to this request.
+pub fn links() -> Result<crate::links::Links, AppError> {
+    Ok(crate::links::Links::new(&server_ctx()?.settings.base_url))
+}
+
+/// Who is asking: built here, at the edge, and passed down.
+pub fn requester() -> Result<crate::auth::Requester, AppError> {
+    let auth = request_auth()?;
+    Ok(crate::auth::Requester {
+        viewer: auth.viewer,
+        ip: auth.ip,
+        locale: auth.locale,
+    })
 }
 
 pub fn viewer() -> Result<Option<Viewer>, AppError> {
@@ -102,7 +110,7 @@ pub fn require_admin() -> Result<Viewer, AppError> {
     if viewer.is_admin {
         Ok(viewer)
     } else {
-        Err(refusal(&viewer))
+        Err(viewer.refusal())
     }
 }
 
@@ -111,17 +119,7 @@ pub fn require_staff_of(organisation_id: i64) -> Result<Viewer, AppError> {
     if viewer.is_staff_of(organisation_id) {
         Ok(viewer)
     } else {
-        Err(refusal(&viewer))
-    }
-}
-
-/// Why an office's act is refused: an official whose roles wait for two-step sign-in is told
-/// so; anyone else is simply not allowed.
-pub fn refusal(viewer: &Viewer) -> AppError {
-    if viewer.office_waiting {
-        AppError::TwoFactorNeeded
-    } else {
-        AppError::Forbidden
+        Err(viewer.refusal())
     }
 }
 

@@ -1,4 +1,5 @@
-//! Entries as everyone sees them once the public vote opens or the results are published: what
+//! What the public entries page reads (a read-model: it may read any room, and no service
+//! reads it). Entries as everyone sees them once the public vote opens or the results are published: what
 //! each team last submitted, and only the files it marked public; while a blind panel judges,
 //! without the teams' names.
 
@@ -7,16 +8,10 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use super::entity::{attachment, entry, version};
 use super::model::{EntryFields, EntryStatus, PublicEntries, PublicEntry};
-use super::rules::entries_public;
+use super::rules::are_public;
 use crate::challenge::entity::challenge;
 use crate::error::AppError;
 use crate::team::entity::team;
-
-/// Whether this challenge's entries are public at `now`.
-pub fn are_public(c: &challenge::Model, now: DateTime<Utc>) -> bool {
-    c.status == crate::challenge::rules::Status::Published.code()
-        && entries_public(c.vote_opens_at, c.results_published_at, now)
-}
 
 /// The submitted entries of a published challenge, once they are public; none before.
 pub async fn list(
@@ -27,12 +22,7 @@ pub async fn list(
     visitor_seed: &str,
     now: DateTime<Utc>,
 ) -> Result<PublicEntries, AppError> {
-    let c = challenge::Entity::find()
-        .filter(challenge::Column::Slug.eq(slug))
-        .filter(crate::challenge::service::seen_by_public())
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let c = crate::challenge::service::public_by_slug(db, slug).await?;
     let public = are_public(&c, now);
     let teams_hidden = public && crate::participation::blind_judging_runs(db, c.id).await?;
     let mut entries = if public {
@@ -120,7 +110,8 @@ async fn entries_of(
             continue;
         };
         let fields: EntryFields = serde_json::from_str(&v.content).unwrap_or_default();
-        let files: Vec<i64> = super::files::version_ids(v)
+        let files: Vec<i64> = v
+            .upload_ids()
             .into_iter()
             .filter(|id| public_files.contains(&(e.id, *id)))
             .collect();

@@ -210,7 +210,7 @@ fn challenge_of(
             vote_closes_at: t.vote.as_ref().map(|v| city_time(v.closes_at)),
             results_at: city_time(t.results_at),
         },
-        entries_public: crate::entry::public::are_public(&c, now),
+        entries_public: crate::entry::rules::are_public(&c, now),
         url: format!("/challenges/{}", c.slug),
         source_reports: sources,
         has_public_vote: c.vote_enabled,
@@ -301,12 +301,7 @@ async fn public_challenge(
     db: &impl ConnectionTrait,
     slug: &str,
 ) -> Result<challenge::Model, AppError> {
-    challenge::Entity::find()
-        .filter(challenge::Column::Slug.eq(slug))
-        .filter(crate::challenge::service::seen_by_public())
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
+    crate::challenge::service::public_by_slug(db, slug).await
 }
 
 fn decisions(history: Vec<HistoryEntry>) -> Vec<api::Decision> {
@@ -352,7 +347,7 @@ pub async fn entries(
     slug: &str,
     now: DateTime<Utc>,
 ) -> Result<api::EntryList, AppError> {
-    let list = crate::entry::public::list(db, kept, slug, None, "", now).await?;
+    let list = crate::entry::query::list(db, kept, slug, None, "", now).await?;
     let mut items: Vec<api::Entry> = list
         .entries
         .into_iter()
@@ -375,7 +370,7 @@ pub async fn entries(
 }
 
 pub async fn results(db: &impl ConnectionTrait, slug: &str) -> Result<api::Results, AppError> {
-    let r = crate::judging::service::public_results(db, slug, None).await?;
+    let r = crate::judging::query::public_results(db, slug, None).await?;
     let Some(published_at) = r.published_at else {
         return Err(AppError::conflict("error.results_not_out"));
     };
@@ -530,7 +525,7 @@ pub async fn pilot(
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<api::Pilot, AppError> {
-    let p = crate::pilot::service::page(db, id, None, now).await?;
+    let p = crate::pilot::query::page(db, id, None, now).await?;
     Ok(api::Pilot {
         item: pilot_item(p.card),
         summary: p.summary,
@@ -642,7 +637,7 @@ pub async fn dashboard(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
 ) -> Result<api::Dashboard, AppError> {
-    let d = crate::pilot::service::dashboard(db, now).await?;
+    let d = crate::pilot::query::dashboard(db, now).await?;
     Ok(api::Dashboard {
         at: city_time(d.at),
         city: figures(d.city),
