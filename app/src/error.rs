@@ -256,7 +256,7 @@ pub fn is_busy(err: &sea_orm::DbErr) -> bool {
 /// Logs an internal failure with its detail and returns the opaque error the user sees.
 #[cfg(feature = "ssr")]
 pub fn internal(err: impl std::fmt::Display) -> AppError {
-    let request_id = crate::auth::token::random_token(6);
+    let request_id = crate::token::random_token(6);
     tracing::error!(%request_id, error = %err, "internal error");
     AppError::Internal { request_id }
 }

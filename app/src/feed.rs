@@ -187,7 +187,7 @@ pub async fn pilot(
     base: &str,
     locale: Locale,
 ) -> Result<String, AppError> {
-    let p = crate::pilot::service::find(db, id).await?;
+    let p = crate::pilot::plan::find(db, id).await?;
     let page = format!("{base}/pilots/{id}");
     let rows = public_rows(db, Some(("pilot", id))).await?;
     let items = items_of(rows, &p.title, &page, locale);

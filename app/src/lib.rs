@@ -1,8 +1,9 @@
 //! Vì Dân: a city's innovation challenges for its public services, from the problem to the pilot.
 //!
-//! One folder per noun of the product; each has `model.rs` (types shared with the browser),
-//! `api.rs` (server functions), `view.rs` (pages) and, on the server only, `service.rs` and
-//! `entity.rs`.
+//! One folder per noun of the product (its domain: `model.rs`, types shared with the browser;
+//! on the server only, `entity.rs`, `rules.rs`, `service.rs`), standing on floors that use only
+//! those below; above them the edges, each a folder: `api/` (server functions), `query/`
+//! (what a page shows), `pages/` and `layout/`. `shape.rs` holds the order.
 
 /// The end of an entity module whose table has no relations sea-orm needs to know.
 #[cfg(feature = "ssr")]
@@ -16,6 +17,7 @@ macro_rules! plain_relations {
 }
 
 pub mod account;
+pub mod api;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
@@ -32,6 +34,7 @@ pub mod feed;
 #[cfg(feature = "ssr")]
 pub mod group_commit;
 pub mod i18n;
+pub mod invitation;
 #[cfg(feature = "ssr")]
 pub mod jobs;
 pub mod judging;
@@ -50,6 +53,7 @@ pub mod participation;
 pub mod pilot;
 #[cfg(feature = "ssr")]
 pub mod privacy;
+pub mod query;
 pub mod report;
 mod routes;
 #[cfg(all(test, feature = "ssr"))]
@@ -59,6 +63,8 @@ pub mod site_key;
 #[cfg(feature = "ssr")]
 pub mod sql;
 pub mod team;
+#[cfg(feature = "ssr")]
+pub mod token;
 pub mod upload;
 pub mod vote;
 
@@ -67,19 +73,10 @@ use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_co
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{Lazy, SsrMode, path};
 
-use crate::auth::Viewer;
-use crate::error::AppError;
 use crate::i18n::{Locale, k, t};
-use crate::layout::{Footer, Header};
+use crate::layout::{Footer, Header, ViewerResource};
 
 const SITE_NAME: &str = "Vì Dân";
-
-/// The signed-in person, loaded once per page load.
-pub type ViewerResource = Resource<Result<Option<Viewer>, AppError>>;
-
-pub fn viewer_resource() -> ViewerResource {
-    expect_context::<ViewerResource>()
-}
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -167,7 +164,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let locale = request_locale();
     provide_context(locale);
-    let viewer: ViewerResource = Resource::new_blocking(|| (), |_| account::api::get_viewer());
+    let viewer: ViewerResource = Resource::new_blocking(|| (), |_| api::account::get_viewer());
     provide_context(viewer);
     view! {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>

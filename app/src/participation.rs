@@ -38,7 +38,7 @@ pub async fn roles_of(
     let user_id = match person.user_id {
         Some(id) => id,
         None => {
-            use crate::account::entity::user;
+            use crate::auth::entity::user;
             use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
             user::Entity::find()
                 .filter(user::Column::MailboxKey.eq(&mailbox))
@@ -60,8 +60,8 @@ pub async fn roles_of(
             Role::Judge,
             "SELECT COUNT(*) AS n FROM judges WHERE challenge_id = ?1 AND user_id = ?2",
             Some(
-                "SELECT email FROM judge_invitations WHERE challenge_id = ?1 \
-                 AND status = 'pending'",
+                "SELECT email FROM invitations WHERE challenge_id = ?1 \
+                 AND team_id IS NULL AND status = 'pending'",
             ),
         ),
         // Someone who has left a team still knows who wrote its entry. An invitation to a team
@@ -81,7 +81,7 @@ pub async fn roles_of(
             challenge_id.into(),
             user_id.into(),
             true.into(),
-            crate::auth::token::sha256_hex(&mailbox).into(),
+            crate::token::sha256_hex(&mailbox).into(),
         ];
         let holds = count(db, sql, values).await? > 0
             || match invited {
@@ -170,9 +170,9 @@ pub async fn may_organise(
                AND c.results_published_at IS NULL AND c.status <> 'cancelled'";
     let values = [organisation_id.into(), person.user_id.unwrap_or(-1).into()];
     // Invitations go to addresses, compared by mailbox (`lan+x@` is Lan).
-    let invited = "SELECT i.email FROM team_invitations i JOIN teams t ON t.id = i.team_id \
-               JOIN challenges c ON c.id = t.challenge_id WHERE c.organisation_id = ?1 \
-               AND i.status = 'pending' \
+    let invited = "SELECT i.email FROM invitations i \
+               JOIN challenges c ON c.id = i.challenge_id WHERE c.organisation_id = ?1 \
+               AND i.team_id IS NOT NULL AND i.status = 'pending' \
                AND c.results_published_at IS NULL AND c.status <> 'cancelled'";
     let mailbox =
         crate::account::rules::mailbox_key(&crate::account::rules::normalise_email(person.email));

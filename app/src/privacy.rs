@@ -11,7 +11,7 @@ use sea_orm::{
 };
 use serde_json::{Map, json};
 
-use crate::account::entity::user;
+use crate::auth::entity::user;
 use crate::error::AppError;
 
 /// The tables that hold rows about a person: (section of the export, table, column naming them,
@@ -263,14 +263,7 @@ pub async fn delete(db: &sea_orm::DatabaseConnection, user_id: i64) -> Result<()
         .filter(crate::mail::entity::Column::ToEmail.eq(&account.email))
         .exec(&txn)
         .await?;
-    crate::team::entity::invitation::Entity::delete_many()
-        .filter(crate::team::entity::invitation::Column::Email.eq(&account.email))
-        .exec(&txn)
-        .await?;
-    crate::judging::entity::invitation::Entity::delete_many()
-        .filter(crate::judging::entity::invitation::Column::Email.eq(&account.email))
-        .exec(&txn)
-        .await?;
+    crate::invitation::service::forget_address(&txn, &account.email).await?;
     // A vote still running loses the person's ballots (withdrawn, on the record, anonymous): the
     // same address, registered again, could otherwise vote twice. A closed vote keeps them, as
     // the count that was published.

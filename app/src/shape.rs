@@ -1,20 +1,22 @@
-//! The shape of the house, read from its own source: which file may use which. A service (any
-//! file that is not an edge) uses only the rooms at or below its own floor, the request's
-//! context only reaches the edges, and no files use each other around a circle. A change that
+//! The shape of the house, read from its own source: which file may use which. No two folders
+//! use each other, directly or around a circle; a domain folder (any file that is not an edge)
+//! uses only the floors at or below its own, and never the request's context. A change that
 //! breaks this fails here, the way the locale files are guarded by the build.
 //!
-//! The edges are what a request or a page meets first: server functions (`api.rs`), views,
-//! pages and the layout, the demo data, the read-models (`query.rs`: what a page shows, which may read any
-//! room and which no service reads), the router and the runtime (`ctx.rs`).
+//! The edges are what a request or a page meets first, each a folder of its own above the
+//! domain folders: the server functions (`api/`), the read-models (`query/`: what a page shows,
+//! which may read any folder and which no service reads), the pages (`pages/`) and their frame
+//! (`layout/`), the open data (`open/`) and feeds, the demo data, the runtime and the request's
+//! context (`ctx.rs`), the router.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// The floors, from the ground up; a file stands on the floor of the longest prefix naming it.
-/// A service may use its own floor and those below.
+/// The floors of the domain, from the ground up; a file stands on the floor of the longest
+/// prefix naming it. A domain file may use its own floor and those below.
 const FLOORS: &[&[&str]] = &[
-    // What everything may use: errors, languages, SQL, the site's links and keys, who a
-    // viewer is (not how they are found), tokens, passwords and counters of tries.
+    // What everything may use: errors, languages, SQL, the site's links and keys, random
+    // tokens, dates, the writer that batches small writes.
     &[
         "error",
         "i18n",
@@ -23,23 +25,20 @@ const FLOORS: &[&[&str]] = &[
         "markdown",
         "links",
         "calendar",
+        "token",
         "site_key",
         "group_commit",
-        "auth/mod",
-        "auth/model",
-        "auth/token",
-        "auth/password",
-        "auth/throttle",
     ],
     &["mail"],
-    &["audit"],
-    &["account"],
-    // Finding the viewer of a session, two-step sign-in: they read accounts.
+    // Who is asking: the people, their sessions, passwords, second steps and counters of tries.
     &["auth"],
+    &["audit"],
+    &["notify"],
+    &["account"],
+    &["invitation"],
     &["participation"],
     &["org"],
     &["upload"],
-    &["notify"],
     &["report"],
     &["challenge"],
     &["team"],
@@ -47,32 +46,23 @@ const FLOORS: &[&[&str]] = &[
     &["vote"],
     &["judging"],
     &["pilot"],
-    // Commands and passes that span every room: deleting an account, the background passes.
+    // Commands and passes that span every folder: deleting an account, the background passes.
     &["privacy", "jobs"],
-    &["open", "feed"],
 ];
 
-/// Uses that break the order today, each with why it stays for now; the list may only shrink
-/// (a use listed here that is gone fails the test, so that it is taken off).
-const NOT_YET: &[(&str, &str)] = &[
-    // The team page's type shows its entry's status; it moves with the pages' read-model types.
-    ("team/model.rs", "entry/model.rs"),
-    // The public entries page's type carries the vote box; the same.
-    ("entry/model.rs", "vote/model.rs"),
-];
-
+/// The edges: whole folders (and the files at the top) above every floor of the domain.
 fn is_edge(file: &str) -> bool {
-    let name = file.rsplit('/').next().unwrap_or(file);
-    matches!(
-        file,
-        "lib.rs" | "routes.rs" | "ctx.rs" | "account/two_step.rs"
-    ) || file.starts_with("pages/")
-        || file.starts_with("layout/")
-        // Demo data: written as people would, through the services, and read back as pages do.
-        || file.starts_with("demo/")
-        || file.contains("/view/")
-        || matches!(name, "api.rs" | "query.rs" | "view.rs")
-        || name.ends_with("_view.rs")
+    matches!(file, "lib.rs" | "routes.rs" | "ctx.rs" | "feed.rs")
+        || ["api/", "query/", "pages/", "layout/", "open/", "demo/"]
+            .iter()
+            .any(|folder| file.starts_with(folder))
+}
+
+/// The folder (or the file at the top) a file belongs to: `entry/files.rs` is `entry`,
+/// `pages/challenge/edit.rs` is `pages`, `ctx.rs` is `ctx`.
+fn folder_of(file: &str) -> String {
+    let top = file.split('/').next().unwrap_or(file);
+    top.trim_end_matches(".rs").to_owned()
 }
 
 fn floor_of(file: &str) -> usize {
@@ -124,8 +114,8 @@ fn code_of(text: &str) -> String {
         .join("\n")
 }
 
-/// The module path of a file (`entry/files.rs` is `entry::files`, `judging/view/mod.rs` is
-/// `judging::view`).
+/// The module path of a file (`entry/files.rs` is `entry::files`, `pages/judging/mod.rs` is
+/// `pages::judging`).
 fn module_of(file: &str) -> Vec<String> {
     let mut parts: Vec<String> = file
         .trim_end_matches(".rs")
@@ -314,10 +304,47 @@ fn no_files_use_each_other_around_a_circle() {
 }
 
 #[test]
-fn services_use_only_the_floors_below_and_never_the_edges() {
+fn no_folders_use_each_other_around_a_circle() {
+    let (_, uses) = uses();
+    let mut folders: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (file, used) in &uses {
+        for other in used {
+            let (from, to) = (folder_of(file), folder_of(other));
+            if from != to {
+                folders.entry(from).or_default().insert(to);
+            }
+        }
+    }
+    let found = circles(&folders);
+    let why: Vec<String> = found
+        .iter()
+        .flat_map(|circle| {
+            let uses = &uses;
+            circle.iter().flat_map(move |folder| {
+                uses.iter()
+                    .filter(move |(file, _)| folder_of(file) == *folder)
+                    .flat_map(move |(file, used)| {
+                        used.iter()
+                            .filter(|other| {
+                                let to = folder_of(other);
+                                to != *folder && circle.contains(&to)
+                            })
+                            .map(move |other| format!("{file} -> {other}"))
+                    })
+            })
+        })
+        .collect();
+    assert!(
+        found.is_empty(),
+        "folders that use each other: {found:?}\n{}",
+        why.join("\n")
+    );
+}
+
+#[test]
+fn the_domain_uses_only_the_floors_below_and_never_the_edges() {
     let (files, uses) = uses();
     let mut broken = Vec::new();
-    let mut seen = BTreeSet::new();
     for (file, used) in &uses {
         if is_edge(file) {
             continue;
@@ -332,10 +359,6 @@ fn services_use_only_the_floors_below_and_never_the_edges() {
             } else {
                 continue;
             };
-            if NOT_YET.contains(&(file.as_str(), other.as_str())) {
-                seen.insert((file.as_str(), other.as_str()));
-                continue;
-            }
             broken.push(format!("{file} -> {other}: {why}"));
         }
     }
@@ -343,14 +366,6 @@ fn services_use_only_the_floors_below_and_never_the_edges() {
         broken.is_empty(),
         "uses against the order:\n{}",
         broken.join("\n")
-    );
-    let gone: Vec<_> = NOT_YET
-        .iter()
-        .filter(|pair| !seen.contains(*pair))
-        .collect();
-    assert!(
-        gone.is_empty(),
-        "take these off NOT_YET, they are mended: {gone:?}"
     );
     // Every file stands on a floor.
     for file in files.keys().filter(|f| !is_edge(f)) {

@@ -51,7 +51,7 @@ pub async fn key(db: &impl ConnectionTrait, purpose: Purpose) -> Result<Key, App
         None => {
             let fresh = entity::ActiveModel {
                 purpose: Set(purpose.code().to_owned()),
-                secret: Set(crate::auth::token::random_token(32)),
+                secret: Set(crate::token::random_token(32)),
                 created_at: Set(Utc::now()),
             };
             entity::Entity::insert(fresh)

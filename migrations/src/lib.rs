@@ -24,6 +24,7 @@ mod m20261205_000019_site_keys;
 mod m20261205_000020_two_step_pending_session;
 mod m20261205_000021_mailbox_keys;
 mod m20261205_000022_team_departures;
+mod m20261205_000023_invitations;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000020_two_step_pending_session::Migration),
             Box::new(m20261205_000021_mailbox_keys::Migration),
             Box::new(m20261205_000022_team_departures::Migration),
+            Box::new(m20261205_000023_invitations::Migration),
         ]
     }
 }

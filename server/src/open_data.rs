@@ -11,9 +11,11 @@ use std::time::{Duration, Instant};
 use app::ctx::RequestAuth;
 use app::error::AppError;
 use app::i18n::Locale;
+use app::open::challenges::{self, ChallengeFilter};
 use app::open::csv;
 use app::open::model as api;
-use app::open::query::{self, ChallengeFilter, PageRequest, PilotFilter, ReportFilter};
+use app::open::pilots::{self, PilotFilter};
+use app::open::query::{self, PageRequest, ReportFilter};
 use axum::extract::{Extension, Path, Query, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -510,7 +512,7 @@ async fn challenges(
 ) -> Response {
     let result = async {
         let filter = challenge_filter(&q)?;
-        query::challenges(
+        challenges::challenges(
             &state.db,
             &filter,
             &page_of(&q.cursor, &q.limit)?,
@@ -533,7 +535,7 @@ async fn challenges_csv(
 ) -> Response {
     let result = async {
         let filter = challenge_filter(&q)?;
-        let all = query::all_challenges(&state.db, &filter, Utc::now()).await?;
+        let all = challenges::all_challenges(&state.db, &filter, Utc::now()).await?;
         Ok(csv::challenges(&all))
     }
     .await;
@@ -553,7 +555,7 @@ async fn challenge(
     json(
         &headers,
         &auth,
-        query::challenge(&state.db, &slug, Utc::now()).await,
+        challenges::challenge(&state.db, &slug, Utc::now()).await,
     )
 }
 
@@ -571,7 +573,7 @@ async fn entries(
     json(
         &headers,
         &auth,
-        query::entries(&state.db, &state.ctx.votes.totals, &slug, Utc::now()).await,
+        challenges::entries(&state.db, &state.ctx.votes.totals, &slug, Utc::now()).await,
     )
 }
 
@@ -585,7 +587,7 @@ async fn entries_csv(
     headers: HeaderMap,
     Path(slug): Path<String>,
 ) -> Response {
-    let result = query::entries(&state.db, &state.ctx.votes.totals, &slug, Utc::now())
+    let result = challenges::entries(&state.db, &state.ctx.votes.totals, &slug, Utc::now())
         .await
         .map(|l| csv::entries(&l));
     csv_file(&headers, &auth, format!("{slug}-entries.csv"), result)
@@ -602,7 +604,7 @@ async fn results(
     headers: HeaderMap,
     Path(slug): Path<String>,
 ) -> Response {
-    json(&headers, &auth, query::results(&state.db, &slug).await)
+    json(&headers, &auth, challenges::results(&state.db, &slug).await)
 }
 
 /// The ranking as CSV.
@@ -616,7 +618,7 @@ async fn results_csv(
     headers: HeaderMap,
     Path(slug): Path<String>,
 ) -> Response {
-    let result = query::results(&state.db, &slug)
+    let result = challenges::results(&state.db, &slug)
         .await
         .map(|r| csv::results(&r));
     csv_file(&headers, &auth, format!("{slug}-results.csv"), result)
@@ -636,7 +638,7 @@ async fn votes(
     json(
         &headers,
         &auth,
-        query::votes(&state.db, &slug, &auth.ip).await,
+        challenges::votes(&state.db, &slug, &auth.ip).await,
     )
 }
 
@@ -671,7 +673,7 @@ async fn pilots(
             organisation: q.organisation.clone(),
             status: q.status.clone(),
         };
-        query::pilots(
+        pilots::pilots(
             &state.db,
             &filter,
             &page_of(&q.cursor, &q.limit)?,
@@ -696,7 +698,7 @@ async fn pilot(
     json(
         &headers,
         &auth,
-        query::pilot(&state.db, id, Utc::now()).await,
+        pilots::pilot(&state.db, id, Utc::now()).await,
     )
 }
 
@@ -710,7 +712,7 @@ async fn milestones_csv(
     headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> Response {
-    let result = query::pilot(&state.db, id, Utc::now())
+    let result = pilots::pilot(&state.db, id, Utc::now())
         .await
         .map(|p| csv::milestones(&p));
     csv_file(
@@ -732,7 +734,7 @@ async fn dashboard(
     json(
         &headers,
         &auth,
-        query::dashboard(&state.db, Utc::now()).await,
+        pilots::dashboard(&state.db, Utc::now()).await,
     )
 }
 

@@ -163,7 +163,7 @@ fn answer(kept: &Kept) -> Response {
     let mut headers = kept.headers.clone();
     let body = match &kept.nonce {
         Some(old) => {
-            let new = app::auth::token::random_token(16);
+            let new = app::token::random_token(16);
             if let Some(policy) = headers
                 .get(header::CONTENT_SECURITY_POLICY)
                 .and_then(|v| v.to_str().ok())

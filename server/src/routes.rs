@@ -38,11 +38,11 @@ async fn switch_language(
 ) -> Response {
     let locale = Locale::from_code(&form.lang);
     if let Some(viewer) = &auth.viewer
-        && let Ok(Some(account)) = app::account::entity::user::Entity::find_by_id(viewer.id)
+        && let Ok(Some(account)) = app::auth::entity::user::Entity::find_by_id(viewer.id)
             .one(&state.db)
             .await
     {
-        let mut active: app::account::entity::user::ActiveModel = account.into();
+        let mut active: app::auth::entity::user::ActiveModel = account.into();
         active.locale = Set(locale.code().to_owned());
         if let Err(err) = active.update(&state.db).await {
             tracing::error!(?err, "could not save the account's language");
@@ -57,7 +57,7 @@ async fn switch_language(
         "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
         locale.code()
     );
-    let back = app::account::api::safe_next(form.back.as_deref());
+    let back = app::api::account::safe_next(form.back.as_deref());
     let mut response = Redirect::to(&back).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().append(header::SET_COOKIE, value);
@@ -132,7 +132,7 @@ async fn visible_file(
     if let Some((entry_id, allowed)) = app::entry::files::may_read(db, id, viewer).await? {
         let judge = match viewer {
             Some(v) if !allowed => {
-                app::judging::service::judge_may_read(db, entry_id, id, v).await?
+                app::judging::scoring::judge_may_read(db, entry_id, id, v).await?
             }
             _ => false,
         };

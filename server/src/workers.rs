@@ -47,12 +47,12 @@ pub fn spawn(state: AppState) {
                 Ok(n) => tracing::info!(reminded = n, "teams reminded of drafts due within a day"),
                 Err(err) => tracing::error!(%err, "draft reminders failed"),
             }
-            match app::pilot::service::remind_milestones(&db, &links, Utc::now()).await {
+            match app::pilot::milestones::remind_milestones(&db, &links, Utc::now()).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(milestones = n, "milestone owners reminded"),
                 Err(err) => tracing::error!(%err, "milestone reminders failed"),
             }
-            match app::judging::service::notify_results(&db, &links, Utc::now()).await {
+            match app::judging::results::notify_results(&db, &links, Utc::now()).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(challenges = n, "teams told their results are out"),
                 Err(err) => tracing::error!(%err, "results notifications failed"),

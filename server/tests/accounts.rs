@@ -782,7 +782,7 @@ async fn officials_act_only_once_two_step_sign_in_is_on(backend: Backend) {
     let stranger = app.visitor();
     stranger.sign_in(ADMIN_EMAIL, PASSWORD).await.ok();
     stranger.call("account/two-step/begin", &[]).await.ok();
-    let status: app::account::two_step::TwoStepState =
+    let status: app::api::two_step::TwoStepState =
         stranger.call("account/two-step", &[]).await.json();
     assert!(status.required);
     let theirs = status.pending.unwrap().secret.replace(' ', "");
@@ -800,14 +800,13 @@ async fn officials_act_only_once_two_step_sign_in_is_on(backend: Backend) {
     }
     assert!(!stranger.viewer().await.unwrap().two_factor);
     // Each browser session sees only the secret it drew: neither reads the other's.
-    let owners: app::account::two_step::TwoStepState =
-        admin.call("account/two-step", &[]).await.json();
+    let owners: app::api::two_step::TwoStepState = admin.call("account/two-step", &[]).await.json();
     assert!(
         owners.pending.is_none(),
         "the stranger's secret is not the owner's to see"
     );
     admin.call("account/two-step/begin", &[]).await.ok();
-    let seen: app::account::two_step::TwoStepState =
+    let seen: app::api::two_step::TwoStepState =
         stranger.call("account/two-step", &[]).await.json();
     assert!(seen.pending.is_none(), "nor the owner's the stranger's");
     assert!(
@@ -872,8 +871,7 @@ async fn the_password_alone_opens_nothing_and_each_code_works_once(backend: Back
     let first = v.sign_in("lan@example.vn", PASSWORD).await;
     assert_eq!(first.location(), "/sign-in/code?next=%2F");
     assert_eq!(v.viewer().await, None, "no session before the code");
-    let step: app::account::two_step::WaitingCode =
-        v.call("account/sign-in/step", &[]).await.json();
+    let step: app::api::two_step::WaitingCode = v.call("account/sign-in/step", &[]).await.json();
     assert!(step.waiting);
     assert_eq!(step.demo_code, None, "no hint outside the demo");
     let wrong = v.call("account/sign-in/code", &[("code", "000000")]).await;
@@ -911,8 +909,7 @@ async fn the_password_alone_opens_nothing_and_each_code_works_once(backend: Back
         .call("account/sign-in/code", &[("code", &codes[0])])
         .await;
     assert_eq!(reused.invalid_fields(), vec!["code".to_owned()]);
-    let status: app::account::two_step::TwoStepState =
-        lan.call("account/two-step", &[]).await.json();
+    let status: app::api::two_step::TwoStepState = lan.call("account/two-step", &[]).await.json();
     assert_eq!(
         status.recovery_left,
         app::auth::two_factor::RECOVERY_CODES as i64 - 1
@@ -987,8 +984,7 @@ async fn two_step_sign_in_is_set_up_renewed_and_turned_off_with_a_code(backend: 
     elsewhere.sign_in("lan@example.vn", PASSWORD).await.ok();
 
     lan.call("account/two-step/begin", &[]).await.ok();
-    let status: app::account::two_step::TwoStepState =
-        lan.call("account/two-step", &[]).await.json();
+    let status: app::api::two_step::TwoStepState = lan.call("account/two-step", &[]).await.json();
     let pending = status.pending.expect("a secret to scan");
     assert!(pending.qr_svg.starts_with("<?xml") || pending.qr_svg.contains("<svg"));
     let wrong = lan
@@ -1033,8 +1029,7 @@ async fn two_step_sign_in_is_set_up_renewed_and_turned_off_with_a_code(backend: 
     assert!(!lan.viewer().await.unwrap().two_factor);
 
     // Staff who turn it off act as citizens again.
-    let status: app::account::two_step::TwoStepState =
-        staff.call("account/two-step", &[]).await.json();
+    let status: app::api::two_step::TwoStepState = staff.call("account/two-step", &[]).await.json();
     assert!(status.enabled_at.is_some() && !status.required);
     let row = app
         .text("SELECT secret FROM two_factor WHERE user_id = (SELECT id FROM users WHERE email = 'canbo@p1.vn')")
@@ -1254,8 +1249,7 @@ async fn recovery_codes_made_without_javascript_are_shown_once(backend: Backend)
     let app = spawn_app(backend).await;
     let lan = app.citizen("lan@example.vn").await;
     lan.call("account/two-step/begin", &[]).await.ok();
-    let status: app::account::two_step::TwoStepState =
-        lan.call("account/two-step", &[]).await.json();
+    let status: app::api::two_step::TwoStepState = lan.call("account/two-step", &[]).await.json();
     let secret = status.pending.unwrap().secret.replace(' ', "");
     let sent = lan
         .post_from_page(
@@ -1290,7 +1284,7 @@ async fn recovery_codes_made_without_javascript_are_shown_once(backend: Backend)
     // Codes planted in the cookie by anyone else are not shown as the account's.
     let planted = app.citizen("mai@example.vn").await;
     planted.call("account/two-step/begin", &[]).await.ok();
-    let status: app::account::two_step::TwoStepState =
+    let status: app::api::two_step::TwoStepState =
         planted.call("account/two-step", &[]).await.json();
     let secret = status.pending.unwrap().secret.replace(' ', "");
     planted
@@ -1316,8 +1310,7 @@ async fn the_demo_site_shows_its_demo_codes(backend: Backend) {
     v.sign_in("admin@vidan.local", app::demo::DEMO_PASSWORD)
         .await
         .location();
-    let step: app::account::two_step::WaitingCode =
-        v.call("account/sign-in/step", &[]).await.json();
+    let step: app::api::two_step::WaitingCode = v.call("account/sign-in/step", &[]).await.json();
     let code = step.demo_code.expect("the demo's code is shown");
     v.call("account/sign-in/code", &[("code", &code)])
         .await

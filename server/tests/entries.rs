@@ -22,7 +22,7 @@ async fn team_of_two_with(app: &TestApp, close: Duration, vote: bool) -> (i64, V
         .await;
     let owner = app.citizen("bao@example.vn").await;
     let team = owner.create_team(&challenge, "Nhóm Sen Hồng").await;
-    let detail: app::team::model::TeamDetail = owner
+    let detail: app::query::model::TeamDetail = owner
         .call("teams/get", &[("id", &team.to_string())])
         .await
         .json();
@@ -186,7 +186,7 @@ async fn members_draft_and_submit_and_every_submission_is_kept(backend: Backend)
         2,
         "every submission is kept"
     );
-    let mine: app::team::model::MyTeams = member.call("teams/mine", &[]).await.json();
+    let mine: app::query::model::MyTeams = member.call("teams/mine", &[]).await.json();
     assert_eq!(
         mine.teams[0].entry_status,
         Some(EntryStatus::Submitted),
@@ -516,7 +516,7 @@ async fn files_are_kept_with_each_submission_and_shown_in_public_only_from_the_v
     let slug = owner
         .call("teams/get", &[("id", &t)])
         .await
-        .json::<app::team::model::TeamDetail>()
+        .json::<app::query::model::TeamDetail>()
         .challenge
         .slug;
     // Its panel judges with the teams' names (not blind, as a new panel would): the public sees
@@ -584,7 +584,7 @@ async fn files_are_kept_with_each_submission_and_shown_in_public_only_from_the_v
         );
         assert_eq!(served.headers()["cache-control"], "no-store");
     }
-    let before: app::entry::model::PublicEntries = app
+    let before: app::query::model::PublicEntries = app
         .visitor()
         .call("entries/public", &[("slug", &slug)])
         .await
@@ -644,7 +644,7 @@ async fn files_are_kept_with_each_submission_and_shown_in_public_only_from_the_v
     assert!(
         matches!(late.error(), AppError::Conflict { key, .. } if key == "error.entries_closed")
     );
-    let public: app::entry::model::PublicEntries = app
+    let public: app::query::model::PublicEntries = app
         .visitor()
         .call("entries/public", &[("slug", &slug)])
         .await

@@ -379,7 +379,7 @@ async fn foreign_form(app: &TestApp, user: Option<i64>) -> Vec<(String, String)>
             "SELECT id FROM sessions WHERE user_id <> {u} ORDER BY id LIMIT 1"
         ))
         .await;
-    let handle = app::auth::token::sha256_hex(&format!("handle:{session}"))[..16].to_owned();
+    let handle = app::token::sha256_hex(&format!("handle:{session}"))[..16].to_owned();
     let pairs: Vec<(&str, String)> = vec![
         ("id", challenge.clone()),
         ("challenge_id", challenge.clone()),
@@ -494,7 +494,7 @@ async fn contents(app: &TestApp) -> BTreeMap<String, i64> {
         "challenge_questions",
         "teams",
         "team_members",
-        "team_invitations",
+        "invitations",
         "entries",
         "entry_versions",
         "uploads",
@@ -515,7 +515,6 @@ async fn contents(app: &TestApp) -> BTreeMap<String, i64> {
         "two_factor",
         "challenge_follows",
         "pilot_follows",
-        "judge_invitations",
         "awards",
         "rubric_criteria",
         "panels",

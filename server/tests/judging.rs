@@ -823,7 +823,7 @@ async fn results_are_ranked_awards_off_the_ranking_need_a_reason_and_teams_read_
         2
     );
     // Results published: the entries are public.
-    let entries: app::entry::model::PublicEntries = app
+    let entries: app::query::model::PublicEntries = app
         .visitor()
         .call("entries/public", &[("slug", &slug)])
         .await
@@ -977,7 +977,7 @@ async fn a_blind_panel_stays_blind_while_it_judges(backend: Backend) {
         app.visitor()
             .call("entries/public", &[("slug", &slug)])
             .await
-            .json::<app::entry::model::PublicEntries>()
+            .json::<app::query::model::PublicEntries>()
     };
 
     // Every public place lists the entries, and none names a team while the panel judges.

@@ -821,9 +821,13 @@ async fn owners_are_reminded_once_before_a_due_date_and_once_when_it_passes(back
         let db = app.db.clone();
         async move {
             let links = app::links::Links::new("http://127.0.0.1:0");
-            app::pilot::service::remind_milestones(&db, &links, Utc::now() + Duration::days(days))
-                .await
-                .expect("reminders")
+            app::pilot::milestones::remind_milestones(
+                &db,
+                &links,
+                Utc::now() + Duration::days(days),
+            )
+            .await
+            .expect("reminders")
         }
     };
     // Both due dates are far off today: the scheduler running in the background stays quiet,

@@ -280,7 +280,7 @@ async fn nobody_reads_a_deleted_persons_name_or_address_afterwards(backend: Back
         .call("teams/invite", &[("team_id", &team), ("email", email)])
         .await
         .ok();
-    let detail: app::team::model::TeamDetail =
+    let detail: app::query::model::TeamDetail =
         owner.call("teams/get", &[("id", &team)]).await.json();
     lan.call("teams/join", &[("code", &detail.join_code)])
         .await
@@ -373,7 +373,7 @@ async fn nobody_reads_a_deleted_persons_name_or_address_afterwards(backend: Back
         ),
         (
             "invitations",
-            format!("SELECT COUNT(*) FROM team_invitations WHERE email = '{email}'"),
+            format!("SELECT COUNT(*) FROM invitations WHERE email = '{email}'"),
         ),
     ] {
         assert_eq!(app.scalar(&sql).await, 0, "{what}");

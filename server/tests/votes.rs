@@ -4,8 +4,8 @@
 
 mod common;
 
-use app::entry::model::PublicEntries;
 use app::error::AppError;
+use app::query::model::PublicEntries;
 use chrono::Duration;
 use common::{Backend, Contest, TestApp, Visitor, spawn_app};
 use reqwest::StatusCode;

@@ -6,13 +6,15 @@ use sea_orm::{
     TransactionSession, TransactionTrait,
 };
 
-use super::entity::{email_code, sign_in_attempt, trusted_device, user};
+use super::entity::{email_code, sign_in_attempt, trusted_device};
 use super::rules;
+use crate::auth::entity::user;
+use crate::auth::password;
 use crate::auth::throttle::{self, Limit};
-use crate::auth::{password, token};
 use crate::error::{AppError, FieldError};
 use crate::i18n::{Locale, k};
 use crate::links::Links;
+use crate::token;
 
 pub const CODE_MINUTES: i64 = 30;
 /// The cookie that tells a browser apart for sign-in limits, and how long it lasts.

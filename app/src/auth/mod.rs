@@ -1,5 +1,7 @@
 //! Who is asking: sessions kept in the database, the signed-in viewer and the roles they hold.
 
+#[cfg(feature = "ssr")]
+pub mod entity;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod password;
@@ -7,8 +9,6 @@ pub mod password;
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod throttle;
-#[cfg(feature = "ssr")]
-pub mod token;
 #[cfg(feature = "ssr")]
 pub mod two_factor;
 

@@ -12,10 +12,10 @@ use sea_orm::{
 use tokio::sync::oneshot;
 
 use super::model::{StaffRole, Viewer};
-use super::token::{random_token, sha256_hex};
-use crate::account::entity::{session, user};
+use crate::auth::entity::{session, user};
 use crate::error::AppError;
 use crate::group_commit::{Lanes, answer};
+use crate::token::{random_token, sha256_hex};
 
 pub const SESSION_COOKIE: &str = "vidan_session";
 /// A citizen's session lasts this long after it was last used.

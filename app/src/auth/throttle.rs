@@ -31,7 +31,7 @@ impl Limit {
         let secs = self.window.num_seconds().max(1);
         let window = now.timestamp().div_euclid(secs);
         let ends = DateTime::from_timestamp((window + 1) * secs, 0).unwrap_or(now);
-        let subject = super::token::sha256_hex(subject);
+        let subject = crate::token::sha256_hex(subject);
         (format!("{}:{}:{window}", self.scope, &subject[..32]), ends)
     }
 

@@ -11,9 +11,9 @@ use sea_orm::{ConnectionTrait, QueryResult, TransactionSession, TransactionTrait
 use totp_rs::{Algorithm, Builder, Secret, Totp};
 
 use super::throttle::{self, Limit};
-use super::token::{random_token, sha256_hex};
 use crate::error::AppError;
 use crate::sql::numbered;
+use crate::token::{random_token, sha256_hex};
 
 /// The name an authenticator app shows beside the codes.
 pub const ISSUER: &str = "Vì Dân";

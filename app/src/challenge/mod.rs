@@ -1,15 +1,11 @@
 //! Challenges (thử thách): real public-service problems a city publishes, with rules, prizes and
 //! a timetable of phases; followed by citizens, asked about in public, changed only on the record.
 
-pub mod api;
 pub mod draft;
 pub mod model;
 pub mod rules;
-pub mod view;
 
 #[cfg(feature = "ssr")]
 pub mod entity;
-#[cfg(feature = "ssr")]
-pub mod query;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -1,5 +1,5 @@
 //! Changing challenges: drafts, publishing, moving deadlines, cancelling, files, questions and
-//! followers. Reading them for pages is in `query.rs`.
+//! followers. Reading them for pages is in `crate::query::challenge`.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{

@@ -10,10 +10,11 @@ use crate::auth::Viewer;
 use crate::challenge::entity::challenge;
 use crate::entry::model::EntryFields;
 use crate::error::AppError;
+use crate::judging::conflicts::Declaration;
 use crate::judging::entity::judge;
 use crate::judging::model::CriterionInput;
 use crate::judging::rules::{Marks, Scale};
-use crate::judging::service::{self as judging, Declaration};
+use crate::judging::{assignment, conflicts, panel, results, scoring};
 
 fn criterion(name_vi: &str, name_en: &str, guidance_vi: &str, weight: &str) -> CriterionInput {
     CriterionInput {
@@ -110,8 +111,8 @@ pub async fn seed(db: &(impl ConnectionTrait + TransactionTrait)) -> Result<(), 
         "tiep-nhan-phan-anh-qua-dien-thoai-cho-nguoi-khong-dung-mang",
     )
     .await?;
-    judging::save_settings(db, &hotline, Scale::default(), 3, true, false).await?;
-    let criteria = judging::save_rubric(db, &hotline, rubric()).await?;
+    panel::save_settings(db, &hotline, Scale::default(), 3, true, false).await?;
+    let criteria = panel::save_rubric(db, &hotline, rubric()).await?;
     let ids: Vec<i64> = criteria.iter().map(|c| c.id).collect();
     seat(db, &hotline, &hang, &admin, true).await?;
     seat(db, &hotline, &phuc, &admin, false).await?;
@@ -120,7 +121,7 @@ pub async fn seed(db: &(impl ConnectionTrait + TransactionTrait)) -> Result<(), 
     let khoa = viewer(db, "giamkhao@vidan.local").await?;
     let hang = viewer(db, "hang@vidan.local").await?;
     let phuc = viewer(db, "phuc@vidan.local").await?;
-    let declared = judging::declare(
+    let declared = conflicts::declare(
         db,
         &phuc,
         hotline.id,
@@ -137,10 +138,10 @@ pub async fn seed(db: &(impl ConnectionTrait + TransactionTrait)) -> Result<(), 
         .details(serde_json::json!({ "conflicts": declared }))
         .save(db)
         .await?;
-    judging::auto_assign(db, &admin, &hotline).await?;
-    let queue = judging::queue(db, &hang, hotline.id).await?;
+    assignment::auto_assign(db, &admin, &hotline).await?;
+    let queue = scoring::queue(db, &hang, hotline.id).await?;
     if let Some(first) = queue.items.first() {
-        judging::save_marks(
+        scoring::save_marks(
             db,
             &hang,
             first.entry_id,
@@ -159,7 +160,7 @@ pub async fn seed(db: &(impl ConnectionTrait + TransactionTrait)) -> Result<(), 
         .await?;
     }
     if let Some(second) = queue.items.get(1) {
-        judging::save_marks(
+        scoring::save_marks(
             db,
             &hang,
             second.entry_id,
@@ -215,13 +216,13 @@ pub async fn seed(db: &(impl ConnectionTrait + TransactionTrait)) -> Result<(), 
         .await?;
         entries.push(entry_of(db, &t).await?);
     }
-    judging::save_settings(db, &booking, Scale::default(), 3, true, true).await?;
-    let criteria = judging::save_rubric(db, &booking, rubric()).await?;
+    panel::save_settings(db, &booking, Scale::default(), 3, true, true).await?;
+    let criteria = panel::save_rubric(db, &booking, rubric()).await?;
     let ids: Vec<i64> = criteria.iter().map(|c| c.id).collect();
     for j in [&khoa, &hang, &phuc] {
         seat(db, &booking, j, &canbo, true).await?;
     }
-    judging::auto_assign(db, &canbo, &booking).await?;
+    assignment::auto_assign(db, &canbo, &booking).await?;
     let sheets: [(&Viewer, [[i32; 3]; 3]); 3] = [
         (&khoa, [[9, 8, 9], [7, 8, 9], [8, 6, 4]]),
         (&hang, [[8, 8, 8], [6, 7, 9], [7, 5, 3]]),
@@ -276,7 +277,7 @@ pub async fn seed(db: &(impl ConnectionTrait + TransactionTrait)) -> Result<(), 
     ];
     for ((judge, rows), (comments, overall)) in sheets.into_iter().zip(notes) {
         for (n, entry_id) in entries.iter().enumerate() {
-            judging::save_marks(
+            scoring::save_marks(
                 db,
                 judge,
                 *entry_id,
@@ -286,17 +287,17 @@ pub async fn seed(db: &(impl ConnectionTrait + TransactionTrait)) -> Result<(), 
             .await?;
         }
     }
-    judging::close(db, &canbo, &booking).await?;
+    panel::close(db, &canbo, &booking).await?;
     Record::new("judging.close", "challenge", Some(booking.id))
         .by(&canbo)
         .public()
         .save(db)
         .await?;
-    let panel = judging::panel_of(db, booking.id).await?;
-    let ranked = judging::ranking(db, &booking, &panel).await?;
+    let panel = panel::panel_of(db, booking.id).await?;
+    let ranked = results::ranking(db, &booking, &panel).await?;
     let winners: Vec<i64> = ranked.iter().take(3).map(|r| r.standing.entry).collect();
-    judging::decide_awards(db, &canbo, &booking, &winners, "").await?;
-    let published = judging::publish(db, &booking, Utc::now()).await?;
+    results::decide_awards(db, &canbo, &booking, &winners, "").await?;
+    let published = results::publish(db, &booking, Utc::now()).await?;
     let mut active = published.into_active_model();
     active.results_published_at = Set(Some(Utc::now() - Duration::days(24)));
     active.results_notified_at = Set(Some(Utc::now() - Duration::days(24)));

@@ -18,8 +18,8 @@ use serde::{Deserialize, Serialize};
 
 use super::DEMO_PASSWORD;
 use super::teams::challenge_by_slug;
-use crate::account::entity::{session, user};
-use crate::auth::{password, token::sha256_hex};
+use crate::auth::entity::{session, user};
+use crate::auth::password;
 use crate::challenge::entity::challenge;
 use crate::entry::entity::{entry, version as entry_version};
 use crate::error::AppError;
@@ -27,6 +27,7 @@ use crate::judging::entity::{assignment, criterion, judge, panel, score};
 use crate::judging::rules::{Marks, weighted_total};
 use crate::pilot::entity::{kpi, milestone, pilot};
 use crate::team::entity::{member as team_member, team};
+use crate::token::sha256_hex;
 use crate::vote::entity::{settings, vote};
 
 /// The demo challenge being judged while its vote runs: the model of the open challenges.
@@ -436,7 +437,7 @@ pub async fn seed(db: &DatabaseConnection, scale: &Scale) -> Result<Fixture, App
             }
             continue;
         }
-        let rubric = crate::judging::service::criteria_of(&txn, c.id).await?;
+        let rubric = crate::judging::panel::criteria_of(&txn, c.id).await?;
         let judges: Vec<i64> = (0..scale.judges_per_challenge)
             .map(|j| {
                 citizen(scale.citizens - 1 - (n * scale.judges_per_challenge + j) % judge_pool)
@@ -556,7 +557,7 @@ pub async fn seed(db: &DatabaseConnection, scale: &Scale) -> Result<Fixture, App
         challenge_id: c,
         allowance,
         live_totals: live,
-        voter_key: crate::auth::token::random_token(32),
+        voter_key: crate::token::random_token(32),
         updated_at: now,
     };
     bulk(
@@ -813,11 +814,11 @@ pub async fn computations(
         out[1].1.push(ms(start));
         let start = Instant::now();
         for (c, p) in &judged {
-            crate::judging::service::ranking(db, c, p).await?;
+            crate::judging::results::ranking(db, c, p).await?;
         }
         out[2].1.push(ms(start));
         let start = Instant::now();
-        crate::pilot::query::dashboard(db, Utc::now()).await?;
+        crate::query::pilot::dashboard(db, Utc::now()).await?;
         out[3].1.push(ms(start));
     }
     Ok(out)

@@ -12,7 +12,7 @@ mod votes;
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set};
 
-use crate::account::entity::user;
+use crate::auth::entity::user;
 use crate::auth::password;
 use crate::error::AppError;
 use crate::notify::model::NotificationKind;

@@ -12,9 +12,10 @@ use super::teams::{challenge_by_slug, viewer};
 use crate::error::AppError;
 use crate::judging::entity::award;
 use crate::pilot::entity::{comment, pilot, update};
+use crate::pilot::milestones::StatusChange;
 use crate::pilot::model::PilotForm;
 use crate::pilot::rules::city_today;
-use crate::pilot::service::{self as pilots, StatusChange};
+use crate::pilot::{milestones, plan, updates};
 
 fn days(n: i64) -> DateTime<Utc> {
     Utc::now() + Duration::days(n)
@@ -41,7 +42,7 @@ async fn dated_update(
     body: &str,
     at: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    pilots::post_update(db, links, storage, who, pilot_id, body, Vec::new()).await?;
+    updates::post_update(db, links, storage, who, pilot_id, body, Vec::new()).await?;
     let latest = update::Entity::find()
         .filter(update::Column::PilotId.eq(pilot_id))
         .order_by_desc(update::Column::Id)
@@ -92,7 +93,7 @@ pub async fn seed(
     let second_team = if first_team.id == mai.id { &lan } else { &mai };
 
     // Halfway: started 20 days ago, 3 of 6 milestones done.
-    let running = pilots::create(
+    let running = plan::create(
         db,
         links,
         &canbo,
@@ -129,9 +130,11 @@ pub async fn seed(
     ];
     let mut ids = Vec::new();
     for (title, owner, due) in plan {
-        ids.push(pilots::add_milestone(db, &canbo, running, title, owner, &day_input(due)).await?);
+        ids.push(
+            milestones::add_milestone(db, &canbo, running, title, owner, &day_input(due)).await?,
+        );
     }
-    pilots::set_status(
+    milestones::set_status(
         db,
         storage,
         first_team,
@@ -140,7 +143,7 @@ pub async fn seed(
         days(-16),
     )
     .await?;
-    pilots::set_status(
+    milestones::set_status(
         db,
         storage,
         first_team,
@@ -154,7 +157,7 @@ pub async fn seed(
         days(-7),
     )
     .await?;
-    pilots::set_status(
+    milestones::set_status(
         db,
         storage,
         &canbo,
@@ -163,7 +166,7 @@ pub async fn seed(
         days(-6),
     )
     .await?;
-    pilots::set_status(
+    milestones::set_status(
         db,
         storage,
         &canbo,
@@ -175,7 +178,7 @@ pub async fn seed(
         days(-3),
     )
     .await?;
-    pilots::move_milestone(
+    milestones::move_milestone(
         db,
         &canbo,
         ids[4],
@@ -184,7 +187,7 @@ pub async fn seed(
     )
     .await?;
 
-    pilots::add_kpi(
+    milestones::add_kpi(
         db,
         &canbo,
         running,
@@ -194,7 +197,7 @@ pub async fn seed(
         "30",
     )
     .await?;
-    pilots::add_kpi(
+    milestones::add_kpi(
         db,
         &canbo,
         running,
@@ -204,7 +207,7 @@ pub async fn seed(
         "90",
     )
     .await?;
-    let page = crate::pilot::query::page(db, running, None, Utc::now()).await?;
+    let page = crate::query::pilot::page(db, running, None, Utc::now()).await?;
     let (wait, punctual) = (page.kpis[0].id, page.kpis[1].id);
     for (kpi, ago, value, note) in [
         (wait, 19, "118", "Đo tuần đầu, chưa có hẹn."),
@@ -213,7 +216,7 @@ pub async fn seed(
         (punctual, 12, "72", ""),
         (punctual, 5, "81", ""),
     ] {
-        pilots::measure(db, &canbo, kpi, &day_input(-ago), value, note, Utc::now()).await?;
+        milestones::measure(db, &canbo, kpi, &day_input(-ago), value, note, Utc::now()).await?;
     }
 
     let first_update = dated_update(db, links, storage,
@@ -253,14 +256,14 @@ pub async fn seed(
         ),
     ] {
         let who = viewer(db, email).await?;
-        pilots::comment(db, &who, update_id, body).await?;
+        updates::comment(db, &who, update_id, body).await?;
     }
     let spam = comment::Entity::find()
         .filter(comment::Column::Body.starts_with("Quảng cáo"))
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    pilots::hide_comment(
+    updates::hide_comment(
         db,
         &canbo,
         spam.id,
@@ -278,12 +281,12 @@ pub async fn seed(
         ("vy@vidan.local", 4, ""),
     ] {
         let who = viewer(db, email).await?;
-        pilots::rate(db, &who, running, stars, text).await?;
-        pilots::set_follow(db, &who, running, true).await?;
+        updates::rate(db, &who, running, stars, text).await?;
+        updates::set_follow(db, &who, running, true).await?;
     }
 
     // Rolled out: printed appointment slips, a short pilot that became the rule.
-    let rolled = pilots::create(
+    let rolled = plan::create(
         db,
         links,
         &canbo,
@@ -305,13 +308,14 @@ pub async fn seed(
         ("Ba tuần phát phiếu ở quầy hộ tịch", &team_owned, -6, -6),
         ("Tổng kết và đề xuất áp dụng chính thức", &official, -3, -4),
     ] {
-        let id = pilots::add_milestone(db, &canbo, rolled, title, owner, &day_input(due)).await?;
+        let id =
+            milestones::add_milestone(db, &canbo, rolled, title, owner, &day_input(due)).await?;
         let who = if owner == &team_owned {
             second_team
         } else {
             &canbo
         };
-        pilots::set_status(
+        milestones::set_status(
             db,
             storage,
             who,
@@ -321,7 +325,7 @@ pub async fn seed(
         )
         .await?;
     }
-    pilots::add_kpi(
+    milestones::add_kpi(
         db,
         &canbo,
         rolled,
@@ -331,9 +335,9 @@ pub async fn seed(
         "10",
     )
     .await?;
-    let page = crate::pilot::query::page(db, rolled, None, Utc::now()).await?;
+    let page = crate::query::pilot::page(db, rolled, None, Utc::now()).await?;
     for (ago, value) in [(22, "33"), (14, "16"), (5, "8")] {
-        pilots::measure(
+        milestones::measure(
             db,
             &canbo,
             page.kpis[0].id,
@@ -354,7 +358,7 @@ pub async fn seed(
         days(-5),
     )
     .await?;
-    pilots::rate(
+    updates::rate(
         db,
         &viewer(db, "dan@vidan.local").await?,
         rolled,
@@ -362,7 +366,7 @@ pub async fn seed(
         "Cách đơn giản mà hiệu quả.",
     )
     .await?;
-    pilots::close(
+    plan::close(
         db,
         links,
         &canbo,

@@ -6,7 +6,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 
-use crate::account::entity::user;
+use crate::auth::entity::user;
 use crate::challenge::entity::challenge;
 use crate::entry::entity::{entry, version};
 use crate::entry::model::EntryFields;

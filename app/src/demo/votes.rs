@@ -38,7 +38,13 @@ pub async fn seed(db: &impl ConnectionTrait) -> Result<(), AppError> {
     {
         let v = viewer(db, email).await?;
         let choice = entries[usize::from(i == 2) % entries.len()];
-        crate::vote::service::cast(db, &v, choice, "203.113.5.0/24").await?;
+        let ask = crate::vote::ballot_box::Ask {
+            viewer: v,
+            entry: choice,
+            network: "203.113.5.0/24".into(),
+            act: crate::vote::decision::Act::Cast,
+        };
+        crate::vote::ballot_box::vote_now(db, &ask).await?;
     }
 
     // Closed: every ballot is published.

@@ -1,19 +1,13 @@
 //! Entries (bài dự thi): what a team proposes. Drafts any member edits, saved without losing
 //! another member's work; explicit submissions, each kept; nothing changes after the deadline.
 
-pub mod api;
 pub mod model;
-pub mod public_view;
 pub mod rules;
-pub mod staff_view;
-pub mod view;
 
 #[cfg(feature = "ssr")]
 pub mod entity;
 #[cfg(feature = "ssr")]
 pub mod files;
-#[cfg(feature = "ssr")]
-pub mod query;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]

@@ -99,23 +99,6 @@ pub struct PublicEntry {
     pub files: Vec<crate::upload::model::FileLink>,
 }
 
-/// The public entries of a challenge.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PublicEntries {
-    pub challenge_title: String,
-    pub slug: String,
-    /// False until the vote opens or results are published: then the list is empty.
-    pub public: bool,
-    /// When entries become public, if the timetable says.
-    pub public_from: Option<DateTime<Utc>>,
-    /// A blind panel is judging: entries are shown without their teams until it closes.
-    pub teams_hidden: bool,
-    /// In an order of this visitor's own, so that no entry gains from being first.
-    pub entries: Vec<PublicEntry>,
-    /// The public vote, if the challenge has one.
-    pub vote: Option<crate::vote::model::VoteBox>,
-}
-
 /// One team's entry on the staff list of a challenge.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffEntryRow {

@@ -10,8 +10,8 @@ use sea_orm::{
 use super::entity::{entry, version};
 use super::model::{EntryFields, EntryStatus, EntryView};
 use super::rules::{check_draft, check_open, check_submission};
-use crate::account::entity::user;
 use crate::auth::Viewer;
+use crate::auth::entity::user;
 use crate::challenge::entity::challenge;
 use crate::error::AppError;
 use crate::team::entity::{member, team};

@@ -66,27 +66,6 @@ pub mod judge {
     plain_relations!();
 }
 
-pub mod invitation {
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "judge_invitations")]
-    pub struct Model {
-        #[sea_orm(primary_key)]
-        pub id: i64,
-        pub challenge_id: i64,
-        pub email: String,
-        #[sea_orm(unique)]
-        pub token_hash: String,
-        pub invited_by: Option<i64>,
-        pub status: String,
-        pub created_at: DateTimeUtc,
-        pub responded_at: Option<DateTimeUtc>,
-    }
-
-    plain_relations!();
-}
-
 pub mod conflict {
     use sea_orm::entity::prelude::*;
 

@@ -2,14 +2,18 @@
 //! declare conflicts before they see any entry, are assigned evenly, score blind by default, and
 //! results are normalised per judge so that no judge's habits decide the ranking.
 
-pub mod api;
 pub mod model;
 pub mod rules;
-pub mod view;
 
+#[cfg(feature = "ssr")]
+pub mod assignment;
+#[cfg(feature = "ssr")]
+pub mod conflicts;
 #[cfg(feature = "ssr")]
 pub mod entity;
 #[cfg(feature = "ssr")]
-pub mod query;
+pub mod panel;
 #[cfg(feature = "ssr")]
-pub mod service;
+pub mod results;
+#[cfg(feature = "ssr")]
+pub mod scoring;

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
-use crate::account::api::SignOut;
+use crate::api::account::SignOut;
 use crate::auth::Viewer;
 use crate::i18n::{Locale, k, t, tf, use_locale};
 

@@ -3,6 +3,7 @@
 
 mod form;
 mod header;
+mod not_found;
 mod parts;
 
 pub use form::{
@@ -10,11 +11,23 @@ pub use form::{
     textarea_text,
 };
 pub use header::Header;
+pub use not_found::NotFound;
 pub use parts::{Countdown, MultipartForm, Pager, PhaseBadge, query_string, time_left, url_error};
 
 use leptos::prelude::*;
 
-use crate::i18n::{k, t};
+use std::sync::Arc;
+
+use crate::auth::Viewer;
+use crate::error::AppError;
+use crate::i18n::{k, t, use_locale};
+
+/// The signed-in person, loaded once per page load.
+pub type ViewerResource = Resource<Result<Option<Viewer>, AppError>>;
+
+pub fn viewer_resource() -> ViewerResource {
+    expect_context::<ViewerResource>()
+}
 
 #[component]
 pub fn Footer() -> impl IntoView {
@@ -31,6 +44,37 @@ pub fn Footer() -> impl IntoView {
                 <p class="muted">{t(k::FOOTER_OPEN_SOURCE)}</p>
             </div>
         </footer>
+    }
+}
+
+/// A page's data, however its loading ends: `children` given the data; a sign-in prompt, a
+/// "not yours" notice or the not-found page (with its 404) when the server says so; any other
+/// error in the reader's language. Nothing shows while it first loads (pages are sent whole),
+/// and what was shown stays while it loads again after a change.
+#[component]
+pub fn Loaded<T, F, V>(resource: Resource<Result<T, AppError>>, children: F) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    F: Fn(T) -> V + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let locale = use_locale();
+    let children = Arc::new(children);
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(data) => children(data).into_any(),
+                        Err(AppError::Unauthenticated) => view! { <SignInPrompt/> }.into_any(),
+                        Err(AppError::Forbidden) => view! { <ForbiddenNotice/> }.into_any(),
+                        Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
+                        Err(e) => view! { <p class="alert alert-error">{e.message(locale)}</p> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
     }
 }
 

@@ -1,10 +1,8 @@
 //! The outbox: every email is first a row, and a worker delivers it (or, in development, the
 //! mailbox page shows it). A failed delivery is retried later and never lost.
 
-pub mod api;
 #[cfg(feature = "ssr")]
 pub mod entity;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod service;
-pub mod view;

@@ -1,10 +1,8 @@
 //! Notifications: one call that later features make with an event; it lands in the user's in-app
 //! list and, unless they turned email off for that kind, in the outbox.
 
-pub mod api;
 #[cfg(feature = "ssr")]
 pub mod entity;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod service;
-pub mod view;

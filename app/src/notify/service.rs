@@ -8,7 +8,7 @@ use sea_orm::{
 
 use super::entity::{email_opt_out, notification};
 use super::model::{EmailPreference, NotificationItem, NotificationKind};
-use crate::account::entity::user;
+use crate::auth::entity::user;
 use crate::error::AppError;
 use crate::i18n::{Locale, fill, k};
 use crate::links::Links;

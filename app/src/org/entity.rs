@@ -41,9 +41,9 @@ pub mod org_staff {
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {
         #[sea_orm(
-            belongs_to = "crate::account::entity::user::Entity",
+            belongs_to = "crate::auth::entity::user::Entity",
             from = "Column::UserId",
-            to = "crate::account::entity::user::Column::Id",
+            to = "crate::auth::entity::user::Column::Id",
             on_delete = "Cascade"
         )]
         User,
@@ -62,7 +62,7 @@ pub mod org_staff {
         }
     }
 
-    impl Related<crate::account::entity::user::Entity> for Entity {
+    impl Related<crate::auth::entity::user::Entity> for Entity {
         fn to() -> RelationDef {
             Relation::User.def()
         }

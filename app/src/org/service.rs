@@ -7,7 +7,7 @@ use sea_orm::{
 
 use super::entity::{org_staff, organisation};
 use super::model::{OrgKind, Organisation, OrganisationAdmin, StaffMember, check_names, slugify};
-use crate::account::entity::user;
+use crate::auth::entity::user;
 use crate::error::{AppError, FieldError};
 
 fn to_dto(m: organisation::Model) -> Organisation {

@@ -4,12 +4,12 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::challenge::api::load_home;
-use crate::challenge::view::ChallengeCardView;
+use crate::api::challenge::load_home;
+use crate::api::org::list_organisations;
 use crate::i18n::{Text, k, t, use_locale};
-use crate::org::api::list_organisations;
-use crate::report::view::ReportItem;
-use crate::viewer_resource;
+use crate::layout::viewer_resource;
+use crate::pages::challenge::ChallengeCardView;
+use crate::pages::report::ReportItem;
 
 const CHAIN: [(Text, Text); 5] = [
     (k::HOME_STEP_REPORT, k::HOME_STEP_REPORT_BODY),
@@ -25,7 +25,7 @@ pub fn HomePage() -> impl IntoView {
     let orgs = Resource::new(|| (), |_| list_organisations());
     let home = Resource::new(|| (), |_| load_home());
     let viewer = viewer_resource();
-    let deleted = crate::account::view::query("account_deleted");
+    let deleted = crate::pages::account::query("account_deleted");
     view! {
         <Title text=t(k::HOME_TITLE)/>
         <p class="alert alert-success notice-goodbye" role="status" hidden=move || deleted.get().is_none()>{t(k::PRIVACY_DELETED)}</p>

@@ -1,9 +1,23 @@
-//! Pages that belong to no single noun: the home page, the open data page and the not-found page.
+//! Every page, one module a noun of the product, plus the pages that belong to none (home,
+//! open data, not found). A page calls server functions (`crate::api`) and shows the types of
+//! the domain folders; nothing below imports a page.
+
+pub mod account;
+pub mod audit;
+pub mod challenge;
+pub mod entry;
+pub mod judging;
+pub mod mail;
+pub mod notify;
+pub mod org;
+pub mod pilot;
+pub mod report;
+pub mod team;
+pub mod vote;
 
 mod home;
-mod not_found;
 mod open_data;
 
+pub use crate::layout::NotFound;
 pub use home::HomePage;
-pub use not_found::NotFound;
 pub use open_data::OpenDataPage;

@@ -1,14 +1,10 @@
 //! Problem reports (phản ánh): a citizen says what does not work in a public service, others say
 //! it affects them too, and the organisation concerned answers in public within its deadline.
 
-pub mod api;
 pub mod model;
 pub mod rules;
-pub mod view;
 
 #[cfg(feature = "ssr")]
 pub mod entity;
-#[cfg(feature = "ssr")]
-pub mod query;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -27,7 +27,7 @@ pub(crate) fn org_name(o: &organisation::Model) -> OrgName {
     }
 }
 
-pub(super) fn summary(
+pub(crate) fn summary(
     r: &report::Model,
     org: &organisation::Model,
     now: DateTime<Utc>,

@@ -1,4 +1,4 @@
-//! Tables behind teams, their members and invitations.
+//! Tables behind teams, their members and those who left them (invitations: `crate::invitation`).
 
 pub mod team {
     use sea_orm::entity::prelude::*;
@@ -44,14 +44,14 @@ pub mod member {
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {
         #[sea_orm(
-            belongs_to = "crate::account::entity::user::Entity",
+            belongs_to = "crate::auth::entity::user::Entity",
             from = "Column::UserId",
-            to = "crate::account::entity::user::Column::Id"
+            to = "crate::auth::entity::user::Column::Id"
         )]
         User,
     }
 
-    impl Related<crate::account::entity::user::Entity> for Entity {
+    impl Related<crate::auth::entity::user::Entity> for Entity {
         fn to() -> RelationDef {
             Relation::User.def()
         }
@@ -77,31 +77,6 @@ pub mod departure {
         /// SHA-256 of the person's mailbox key (`account::rules::mailbox_key`).
         pub mailbox_hash: String,
         pub left_at: DateTimeUtc,
-    }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
-}
-
-pub mod invitation {
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "team_invitations")]
-    pub struct Model {
-        #[sea_orm(primary_key)]
-        pub id: i64,
-        pub team_id: i64,
-        pub email: String,
-        #[sea_orm(unique)]
-        pub token_hash: String,
-        pub invited_by: Option<i64>,
-        /// `pending`, `accepted`, `declined` or `revoked`.
-        pub status: String,
-        pub created_at: DateTimeUtc,
-        pub responded_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,14 +1,10 @@
 //! Teams (đội): the people who enter a challenge together. One owner, members invited by email or
 //! joining with a code, within the challenge's size limit, one team per person per challenge.
 
-pub mod api;
 pub mod model;
 pub mod rules;
-pub mod view;
 
 #[cfg(feature = "ssr")]
 pub mod entity;
-#[cfg(feature = "ssr")]
-pub mod query;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -24,32 +24,6 @@ pub struct TeamChallenge {
     pub next: Option<(crate::challenge::rules::Milestone, DateTime<Utc>)>,
 }
 
-/// A team as its members see it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TeamDetail {
-    pub id: i64,
-    pub name: String,
-    pub organisation_name: Option<String>,
-    pub description: String,
-    pub contact: String,
-    pub join_code: String,
-    pub challenge: TeamChallenge,
-    pub members: Vec<Member>,
-    pub pending_invitations: Vec<String>,
-    /// The viewer owns the team.
-    pub is_owner: bool,
-    pub viewer_id: i64,
-    /// Where the team's entry stands, once someone opened it.
-    pub entry_status: Option<crate::entry::model::EntryStatus>,
-}
-
-/// Everything of a person's participation: their teams and the invitations waiting for them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MyTeams {
-    pub teams: Vec<TeamDetail>,
-    pub invitations: Vec<PendingInvitation>,
-}
-
 /// An invitation waiting for the person it was sent to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingInvitation {

@@ -5,20 +5,22 @@ use chrono::Utc;
 use rand::Rng;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr, TransactionSession, TransactionTrait,
+    PaginatorTrait, QueryFilter, Set, SqlErr, TransactionSession, TransactionTrait,
 };
 
-use super::entity::{departure, invitation, member, team};
+use super::entity::{departure, member, team};
 use super::model::PendingInvitation;
 use super::rules::{
     CODE_ALPHABET, CODE_LENGTH, check_can_change, check_room, check_team, normalise_code,
 };
-use crate::account::entity::user;
 use crate::auth::Viewer;
-use crate::auth::token::{random_token, sha256_hex};
+use crate::auth::entity::user;
 use crate::challenge::entity::challenge;
 use crate::challenge::service::phase_of;
 use crate::error::{AppError, FieldError};
+use crate::invitation::entity::invitation;
+use crate::invitation::service::{self as invitations, Kind, Owner};
+use crate::token::sha256_hex;
 
 pub struct TeamForm {
     pub name: String,
@@ -216,64 +218,29 @@ pub async fn invite(
     {
         return Err(AppError::invalid("email", "error.already_member"));
     }
-    let pending = invitation::Entity::find()
-        .filter(invitation::Column::TeamId.eq(t.id))
-        .filter(invitation::Column::Email.eq(&email))
-        .filter(invitation::Column::Status.eq("pending"))
-        .count(db)
-        .await?;
-    if pending > 0 {
-        return Err(AppError::invalid("email", "error.already_invited"));
-    }
     let size = member::Entity::find()
         .filter(member::Column::TeamId.eq(t.id))
         .count(db)
         .await?;
     check_room(size, c.team_max)?;
-    let token = random_token(24);
-    invitation::ActiveModel {
-        team_id: Set(t.id),
-        email: Set(email),
-        token_hash: Set(sha256_hex(&token)),
-        invited_by: Set(Some(owner.id)),
-        status: Set("pending".into()),
-        created_at: Set(Utc::now()),
-        responded_at: Set(None),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
+    let owner_of = Owner::Team {
+        challenge_id: c.id,
+        team_id: t.id,
+    };
+    let token = invitations::issue(db, owner_of, &email, owner.id).await?;
     Ok((token, account.map(|a| a.id), t, c))
-}
-
-async fn pending_by_token(
-    db: &impl ConnectionTrait,
-    token: &str,
-) -> Result<invitation::Model, AppError> {
-    invitation::Entity::find()
-        .filter(invitation::Column::TokenHash.eq(sha256_hex(token.trim())))
-        .one(db)
-        .await?
-        .filter(|i| i.status == "pending")
-        .ok_or(AppError::NotFound)
 }
 
 pub(crate) async fn describe(
     db: &impl ConnectionTrait,
     i: &invitation::Model,
 ) -> Result<PendingInvitation, AppError> {
-    let t = find(db, i.team_id).await?;
+    let t = find(db, i.team_id.ok_or(AppError::NotFound)?).await?;
     let c = challenge::Entity::find_by_id(t.challenge_id)
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let inviter = match i.invited_by {
-        Some(id) => user::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .map(|u| u.display_name),
-        None => None,
-    };
+    let inviter = invitations::inviter_name(db, i).await?;
     Ok(PendingInvitation {
         id: i.id,
         team_name: t.name,
@@ -286,7 +253,7 @@ pub async fn preview(
     db: &impl ConnectionTrait,
     token: &str,
 ) -> Result<PendingInvitation, AppError> {
-    let i = pending_by_token(db, token).await?;
+    let i = invitations::pending_by_token(db, Kind::Team, token).await?;
     describe(db, &i).await
 }
 
@@ -300,15 +267,11 @@ pub async fn respond(
     accept: bool,
 ) -> Result<team::Model, AppError> {
     let i = match (token.filter(|t| !t.trim().is_empty()), id) {
-        (Some(token), _) => pending_by_token(db, token).await?,
-        (None, Some(id)) => invitation::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .filter(|i| i.status == "pending" && i.email == viewer.email)
-            .ok_or(AppError::NotFound)?,
+        (Some(token), _) => invitations::pending_by_token(db, Kind::Team, token).await?,
+        (None, Some(id)) => invitations::pending_to_me(db, Kind::Team, id, &viewer.email).await?,
         (None, None) => return Err(AppError::NotFound),
     };
-    let t = find(db, i.team_id).await?;
+    let t = find(db, i.team_id.ok_or(AppError::NotFound)?).await?;
     let txn = crate::group_commit::begin_writing(db).await?;
     if accept {
         let c = open_challenge(&txn, t.challenge_id).await?;
@@ -316,10 +279,7 @@ pub async fn respond(
             return Err(refused(db, txn, viewer, c.id, err).await);
         }
     }
-    let mut active = i.into_active_model();
-    active.status = Set(if accept { "accepted" } else { "declined" }.into());
-    active.responded_at = Set(Some(Utc::now()));
-    active.update(&txn).await?;
+    invitations::answer(&txn, &i, accept).await?;
     txn.commit().await?;
     Ok(t)
 }
@@ -331,23 +291,15 @@ pub async fn invitations_to(
     challenge_id: i64,
     email: &str,
 ) -> Result<Vec<(invitation::Model, String)>, AppError> {
+    let pending = invitations::pending_team_invitations_to(db, email, Some(challenge_id)).await?;
     let teams = team::Entity::find()
         .filter(team::Column::ChallengeId.eq(challenge_id))
         .all(db)
         .await?;
-    let mailbox =
-        crate::account::rules::mailbox_key(&crate::account::rules::normalise_email(email));
-    let pending = invitation::Entity::find()
-        .filter(invitation::Column::TeamId.is_in(teams.iter().map(|t| t.id)))
-        .filter(invitation::Column::Status.eq("pending"))
-        .order_by_asc(invitation::Column::Id)
-        .all(db)
-        .await?;
     Ok(pending
         .into_iter()
-        .filter(|i| crate::account::rules::mailbox_key(&i.email) == mailbox)
         .filter_map(|i| {
-            let name = teams.iter().find(|t| t.id == i.team_id)?.name.clone();
+            let name = teams.iter().find(|t| Some(t.id) == i.team_id)?.name.clone();
             Some((i, name))
         })
         .collect())
@@ -360,17 +312,9 @@ pub async fn decline_invitations_to(
     challenge_id: i64,
     email: &str,
 ) -> Result<usize, AppError> {
-    let pending = invitations_to(db, challenge_id, email).await?;
-    for (i, _) in &pending {
-        invitation::Entity::update_many()
-            .col_expr(invitation::Column::Status, "declined".into())
-            .col_expr(invitation::Column::RespondedAt, Utc::now().into())
-            .filter(invitation::Column::Id.eq(i.id))
-            .filter(invitation::Column::Status.eq("pending"))
-            .exec(db)
-            .await?;
-    }
-    Ok(pending.len())
+    let pending = invitations::pending_team_invitations_to(db, email, Some(challenge_id)).await?;
+    let ids: Vec<i64> = pending.iter().map(|i| i.id).collect();
+    invitations::decline_all(db, &ids).await
 }
 
 /// Joins the team whose code is `code`. Tries are counted, by account before the code is looked

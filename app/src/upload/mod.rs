@@ -6,11 +6,19 @@
 pub mod model;
 
 #[cfg(feature = "ssr")]
+pub mod clean;
+#[cfg(feature = "ssr")]
 pub mod entity;
 #[cfg(feature = "ssr")]
 pub mod file_type;
 #[cfg(feature = "ssr")]
 pub mod form;
+#[cfg(feature = "ssr")]
+pub mod images;
+#[cfg(feature = "ssr")]
+pub mod pdf;
+#[cfg(feature = "ssr")]
+pub mod pdf_budget;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]

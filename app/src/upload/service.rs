@@ -4,8 +4,9 @@ use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 use sha2::{Digest, Sha256};
 
+use super::clean::strip_metadata;
 use super::entity as upload;
-use super::file_type::{FileKind, sniff, strip_metadata};
+use super::file_type::{FileKind, sniff};
 use super::form::Incoming;
 use super::model::FileLink;
 use crate::error::FieldError;

@@ -5,12 +5,12 @@
 //! ([`crate::group_commit`]). Written one at a time, a vote costs the one writer about ten
 //! statements. The ballot box reads what a whole batch needs in a few statements (the entries,
 //! their challenges and vote settings, the voters' votes and their recent attempts), decides each
-//! vote in memory by the same rules and in the order they came ([`Ledger`]), then writes the
-//! batch's attempts and new votes with one statement each.
+//! vote in memory in the order they came ([`super::decision`], the one decision of a vote), then
+//! writes the batch's attempts and new votes with one statement each.
 //!
 //! A batch that cannot be written that way (say a unique index refuses a row, because the same
 //! person voted through another server instance at that moment) is written again one vote at a
-//! time, each in a transaction of its own, by the code that serves a single vote.
+//! time: each vote a batch of one in a transaction of its own, read and decided afresh.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -22,8 +22,9 @@ use sea_orm::{
 };
 use tokio::sync::oneshot;
 
+use super::decision::{Act, Change, Held, Ledger, Voter, What, check_open, check_votable};
 use super::entity::{attempt, settings, vote};
-use super::rules::{self, Cast};
+use super::rules;
 use super::service;
 use crate::auth::Viewer;
 use crate::challenge::entity::challenge;
@@ -31,20 +32,16 @@ use crate::entry::entity::entry;
 use crate::error::AppError;
 use crate::group_commit::{Lanes, answer, begin_writing, writers_for};
 
-/// What a citizen asks of the ballot box.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Act {
-    /// A vote for the entry (with one vote each, the vote moves there).
-    Cast,
-    /// The vote for the entry is withdrawn.
-    Withdraw,
+/// A citizen's vote or withdrawal: who, for which entry, from which network.
+pub struct Ask {
+    pub viewer: Viewer,
+    pub entry: i64,
+    pub network: String,
+    pub act: Act,
 }
 
 struct Request {
-    viewer: Viewer,
-    entry: i64,
-    network: String,
-    act: Act,
+    ask: Ask,
     reply: oneshot::Sender<Result<challenge::Model, AppError>>,
 }
 
@@ -74,10 +71,12 @@ impl BallotBox {
     ) -> Result<challenge::Model, AppError> {
         let (reply, rx) = oneshot::channel();
         let request = Request {
-            viewer: viewer.clone(),
-            entry,
-            network,
-            act,
+            ask: Ask {
+                viewer: viewer.clone(),
+                entry,
+                network,
+                act,
+            },
             reply,
         };
         self.lanes.send(viewer.id, request).await?;
@@ -86,58 +85,80 @@ impl BallotBox {
 }
 
 async fn write(db: DatabaseConnection, batch: Vec<Request>) {
-    match write_batch(&db, &batch).await {
+    let (asks, replies): (Vec<Ask>, Vec<_>) = batch.into_iter().map(|r| (r.ask, r.reply)).unzip();
+    match write_batch(&db, &asks).await {
         Ok(answers) => {
-            for (request, answer) in batch.into_iter().zip(answers) {
-                let _ = request.reply.send(answer);
+            for (reply, answer) in replies.into_iter().zip(answers) {
+                let _ = reply.send(answer);
             }
         }
         Err(err) => {
-            tracing::warn!(%err, size = batch.len(), "a batch of votes failed; writing them one by one");
-            for request in batch {
-                let answer = write_alone(&db, &request).await;
-                let _ = request.reply.send(answer);
+            tracing::warn!(%err, size = asks.len(), "a batch of votes failed; writing them one by one");
+            for (ask, reply) in asks.iter().zip(replies) {
+                let _ = reply.send(write_alone(&db, ask).await);
             }
         }
     }
 }
 
-/// One vote in a transaction of its own, as a single vote is written.
-async fn write_alone(db: &DatabaseConnection, r: &Request) -> Result<challenge::Model, AppError> {
-    let txn = begin_writing(db).await?;
-    let answer = async {
-        match r.act {
-            Act::Cast => {
-                let ballot = service::ballot_for(&txn, r.entry).await?;
-                service::throttle(&txn, r.viewer.id, &r.network).await?;
-                service::cast_ballot(&txn, &r.viewer, &ballot, &r.network).await
-            }
-            Act::Withdraw => {
-                service::throttle(&txn, r.viewer.id, &r.network).await?;
-                service::withdraw(&txn, &r.viewer, r.entry).await
-            }
+/// How many times a vote written alone is read and decided again when the person's votes changed
+/// through another instance meanwhile.
+const TRIES_ALONE: usize = 3;
+
+/// One vote in a transaction of its own: a batch of one.
+async fn write_alone(db: &DatabaseConnection, ask: &Ask) -> Result<challenge::Model, AppError> {
+    let mut tries = 1;
+    loop {
+        match write_batch(db, std::slice::from_ref(ask)).await {
+            Ok(mut answers) => return answers.pop().unwrap_or(Err(AppError::NotFound)),
+            Err(err) if changed_meanwhile(&err) && tries < TRIES_ALONE => tries += 1,
+            Err(err) => return Err(err),
         }
     }
-    .await;
-    if answer.is_ok() {
-        txn.commit().await?;
-    } else {
-        txn.rollback().await?;
-    }
-    answer
 }
+
+/// Takes one vote on `db` as it stands, outside the ballot box's writers (the demo data).
+pub async fn vote_now(db: &impl ConnectionTrait, ask: &Ask) -> Result<challenge::Model, AppError> {
+    let mut answers = decide_and_write(db, std::slice::from_ref(ask), Utc::now()).await?;
+    answers.pop().unwrap_or(Err(AppError::NotFound))
+}
+
+fn changed_meanwhile(err: &AppError) -> bool {
+    matches!(err, AppError::Conflict { key, .. } if key == CHANGED_MEANWHILE)
+}
+
+const CHANGED_MEANWHILE: &str = "error.vote_changed_meanwhile";
 
 /// The whole batch in one transaction: each request's answer, in order, once committed.
 async fn write_batch(
     db: &DatabaseConnection,
-    batch: &[Request],
+    batch: &[Ask],
 ) -> Result<Vec<Result<challenge::Model, AppError>>, AppError> {
-    let now = Utc::now();
     let started = std::time::Instant::now();
     let txn = begin_writing(db).await?;
     let locked = started.elapsed();
-    let known = Known::read(&txn, batch, now).await?;
-    let read = started.elapsed();
+    let answers = decide_and_write(&txn, batch, Utc::now()).await?;
+    let written = started.elapsed();
+    txn.commit().await?;
+    // Where a batch's time goes (`RUST_LOG=app::vote::ballot_box=debug`): waiting for the write
+    // lock, reading, deciding and writing, and the synced commit.
+    tracing::debug!(
+        size = batch.len(),
+        lock_ms = locked.as_secs_f64() * 1e3,
+        write_ms = (written - locked).as_secs_f64() * 1e3,
+        commit_ms = (started.elapsed() - written).as_secs_f64() * 1e3,
+        "a batch of votes committed"
+    );
+    Ok(answers)
+}
+
+/// Reads what the batch needs, decides each vote in turn and writes the changes and attempts.
+async fn decide_and_write(
+    txn: &impl ConnectionTrait,
+    batch: &[Ask],
+    now: DateTime<Utc>,
+) -> Result<Vec<Result<challenge::Model, AppError>>, AppError> {
+    let known = Known::read(txn, batch, now).await?;
     let mut ledger = known.ledger;
     let mut changes = Vec::new();
     let mut attempts = Vec::new();
@@ -150,8 +171,8 @@ async fn write_batch(
                 .get(&e.challenge_id)
                 .ok_or(AppError::NotFound)?;
             match r.act {
-                Act::Cast => service::check_votable(e, c, now)?,
-                Act::Withdraw => service::check_open(c, now)?,
+                Act::Cast => check_votable(e, c, now)?,
+                Act::Withdraw => check_open(c, now)?,
             }
             let allowance = known.allowance.get(&c.id).copied().unwrap_or(1);
             let voter = Voter {
@@ -169,21 +190,9 @@ async fn write_batch(
         })
         .collect();
     if !attempts.is_empty() {
-        attempt::Entity::insert_many(attempts).exec(&txn).await?;
+        attempt::Entity::insert_many(attempts).exec(txn).await?;
     }
-    apply(&txn, &changes, now).await?;
-    let written = started.elapsed();
-    txn.commit().await?;
-    // Where a batch's time goes (`RUST_LOG=app::vote::ballot_box=debug`): waiting for the write
-    // lock, reading what the rules need, writing, and the synced commit.
-    tracing::debug!(
-        size = batch.len(),
-        lock_ms = locked.as_secs_f64() * 1e3,
-        read_ms = (read - locked).as_secs_f64() * 1e3,
-        write_ms = (written - read).as_secs_f64() * 1e3,
-        commit_ms = (started.elapsed() - written).as_secs_f64() * 1e3,
-        "a batch of votes committed"
-    );
+    apply(txn, &changes, now).await?;
     Ok(answers)
 }
 
@@ -195,17 +204,7 @@ async fn apply(
 ) -> Result<(), AppError> {
     let mut new_votes = Vec::new();
     let mut changed = BTreeSet::new();
-    let traces: Vec<_> = changes
-        .iter()
-        .map(|change| {
-            let act = match change.what {
-                What::New { entry, .. } => service::VoteAct::Cast { entry },
-                What::Move { from, to } => service::VoteAct::Change { from, to },
-                What::Withdraw { entry } => service::VoteAct::Withdraw { entry },
-            };
-            service::trace(change.voter, change.challenge, act, now)
-        })
-        .collect();
+    let traces: Vec<_> = changes.iter().map(|change| trace(change, now)).collect();
     for change in changes {
         changed.insert(change.challenge);
         // The person's counted votes in the challenge, for a move or a withdrawal.
@@ -260,7 +259,7 @@ async fn apply(
         if touched != 1 {
             // Another instance changed this person's votes since they were read: the batch
             // is written again, one vote at a time.
-            return Err(AppError::conflict("error.vote_changed_meanwhile"));
+            return Err(AppError::conflict(CHANGED_MEANWHILE));
         }
     }
     insert_votes(txn, &mut new_votes).await?;
@@ -281,11 +280,58 @@ async fn insert_votes(
     new_votes: &mut Vec<vote::ActiveModel>,
 ) -> Result<(), AppError> {
     if !new_votes.is_empty() {
-        vote::Entity::insert_many(std::mem::take(new_votes))
+        let inserted = vote::Entity::insert_many(std::mem::take(new_votes))
             .exec(txn)
-            .await?;
+            .await;
+        match inserted {
+            // The same person voted through another instance since their votes were read.
+            Err(err) if crate::error::is_unique_violation(&err) => {
+                return Err(AppError::conflict(CHANGED_MEANWHILE));
+            }
+            other => {
+                other?;
+            }
+        }
     }
     Ok(())
+}
+
+/// The trace a change of a citizen's vote leaves, written in the same transaction as the change.
+/// It is never public (it says who voted for what) and names the voter by account number only,
+/// so deleting the account leaves nothing of them in it.
+fn trace(change: &Change, at: DateTime<Utc>) -> crate::audit::entity::ActiveModel {
+    let challenge = change.challenge;
+    let (action, entry, details) = match change.what {
+        What::New { entry, .. } => (
+            "vote.cast",
+            entry,
+            serde_json::json!({ "challenge": challenge }),
+        ),
+        What::Move { from, to } => (
+            "vote.change",
+            to,
+            serde_json::json!({ "challenge": challenge, "from_entry": from }),
+        ),
+        What::Withdraw { entry } => (
+            "vote.withdraw",
+            entry,
+            serde_json::json!({ "challenge": challenge }),
+        ),
+    };
+    crate::audit::entity::ActiveModel {
+        actor_id: Set(Some(change.voter)),
+        actor_name: Set(format!("#{}", change.voter)),
+        actor_role: Set("citizen".into()),
+        action: Set(action.into()),
+        target_kind: Set("entry".into()),
+        target_id: Set(Some(entry)),
+        reason: Set(None),
+        details: Set(details.to_string()),
+        is_public: Set(false),
+        ip: Set(None),
+        created_at: Set(at),
+        ..Default::default()
+    }
 }
 
 /// What the batch read before deciding.
@@ -299,7 +345,7 @@ struct Known {
 impl Known {
     async fn read(
         txn: &impl ConnectionTrait,
-        batch: &[Request],
+        batch: &[Ask],
         now: DateTime<Utc>,
     ) -> Result<Known, AppError> {
         let entry_ids: BTreeSet<i64> = batch.iter().map(|r| r.entry).collect();
@@ -391,133 +437,11 @@ where
         .collect())
 }
 
-/// Who votes: the account and the network it votes from.
-#[derive(Clone, Copy, Debug)]
-struct Voter<'a> {
-    user: i64,
-    network: &'a str,
-}
-
-/// A vote a person holds in a challenge (voided ones too: they keep their slot).
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Held {
-    slot: i32,
-    entry: i64,
-    voided: bool,
-}
-
-/// A change to one person's votes in one challenge.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Change {
-    challenge: i64,
-    voter: i64,
-    network: String,
-    what: What,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum What {
-    New { entry: i64, slot: i32 },
-    Move { from: i64, to: i64 },
-    Withdraw { entry: i64 },
-}
-
-/// The votes and recent attempts the batch knows of, kept up to date as it decides each vote in
-/// turn: a person who votes twice in one batch is decided as if the votes came one after the
-/// other.
-#[derive(Debug, Default)]
-struct Ledger {
-    by_account: HashMap<i64, u64>,
-    by_network: HashMap<String, u64>,
-    /// (challenge, account) → the votes held, by slot.
-    held: HashMap<(i64, i64), Vec<Held>>,
-}
-
-impl Ledger {
-    /// Decides one vote or withdrawal by the rules of a single vote (`allowance` the
-    /// challenge's); the attempt counts towards the limits when it is taken.
-    fn decide(
-        &mut self,
-        voter: Voter<'_>,
-        challenge: i64,
-        entry: i64,
-        allowance: i32,
-        act: Act,
-    ) -> Result<Option<Change>, AppError> {
-        let by_account = self.by_account.get(&voter.user).copied().unwrap_or(0);
-        let by_network = self.by_network.get(voter.network).copied().unwrap_or(0);
-        if rules::throttled(by_account, by_network) {
-            return Err(service::too_many_attempts());
-        }
-        let held = self.held.entry((challenge, voter.user)).or_default();
-        let what = match act {
-            Act::Cast => {
-                let slots: Vec<(i32, i64)> = held.iter().map(|h| (h.slot, h.entry)).collect();
-                match rules::cast(&slots, entry, allowance) {
-                    Cast::Same => None,
-                    Cast::Full => return Err(service::allowance_used(allowance)),
-                    Cast::Move { from } => {
-                        let Some(h) = held.iter_mut().find(|h| h.entry == from && !h.voided) else {
-                            // The vote to move was voided: as a single vote finds it.
-                            return Err(AppError::conflict("error.vote_changed_meanwhile"));
-                        };
-                        h.entry = entry;
-                        Some(What::Move { from, to: entry })
-                    }
-                    Cast::New { slot } => {
-                        held.push(Held {
-                            slot,
-                            entry,
-                            voided: false,
-                        });
-                        held.sort_by_key(|h| h.slot);
-                        Some(What::New { entry, slot })
-                    }
-                }
-            }
-            Act::Withdraw => held
-                .iter()
-                .position(|h| h.entry == entry && !h.voided)
-                .map(|at| {
-                    held.remove(at);
-                    What::Withdraw { entry }
-                }),
-        };
-        *self.by_account.entry(voter.user).or_default() += 1;
-        *self.by_network.entry(voter.network.to_owned()).or_default() += 1;
-        Ok(what.map(|what| Change {
-            challenge,
-            voter: voter.user,
-            network: voter.network.to_owned(),
-            what,
-        }))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const NET: &str = "203.113.5.0/24";
-
-    fn voter(user: i64) -> Voter<'static> {
-        Voter { user, network: NET }
-    }
-
-    fn what(decided: Result<Option<Change>, AppError>) -> Option<What> {
-        decided.unwrap().map(|c| c.what)
-    }
-
-    fn new(entry: i64, slot: i32) -> Option<What> {
-        Some(What::New { entry, slot })
-    }
-
-    fn conflict(refused: AppError) -> String {
-        match refused {
-            AppError::Conflict { key, .. } => key,
-            other => panic!("not a conflict: {other:?}"),
-        }
-    }
 
     /// The demo data on a new SQLite file: the hotline challenge's vote is open, one vote each,
     /// and dan@, doi@ and mai@ have voted.
@@ -526,7 +450,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!(
             "vidan-ballot-box-{}-{}",
             std::process::id(),
-            crate::auth::token::random_token(8)
+            crate::token::random_token(8)
         ));
         std::fs::create_dir_all(&dir).unwrap();
         let url = format!("sqlite://{}?mode=rwc", dir.join("test.db").display());
@@ -539,13 +463,12 @@ mod tests {
         db
     }
 
-    async fn request(db: &DatabaseConnection, email: &str, entry: i64, act: Act) -> Request {
-        Request {
+    async fn request(db: &DatabaseConnection, email: &str, entry: i64, act: Act) -> Ask {
+        Ask {
             viewer: crate::demo::teams::viewer(db, email).await.unwrap(),
             entry,
             network: NET.into(),
             act,
-            reply: oneshot::channel().0,
         }
     }
 
@@ -558,7 +481,7 @@ mod tests {
             .unwrap();
         let mut found = BTreeSet::new();
         for v in votes {
-            let who = crate::account::entity::user::Entity::find_by_id(v.user_id)
+            let who = crate::auth::entity::user::Entity::find_by_id(v.user_id)
                 .one(db)
                 .await
                 .unwrap()
@@ -640,89 +563,5 @@ mod tests {
             attempts_before + 6,
             "every vote taken is an attempt"
         );
-    }
-
-    #[test]
-    fn a_second_vote_in_one_batch_sees_the_first() {
-        let mut ledger = Ledger::default();
-        let first = ledger.decide(voter(1), 10, 100, 1, Act::Cast);
-        assert_eq!(what(first), new(100, 1));
-        // With one vote each, the same person's next vote moves it; the same entry again is no change.
-        let second = ledger.decide(voter(1), 10, 200, 1, Act::Cast);
-        assert_eq!(what(second), Some(What::Move { from: 100, to: 200 }));
-        assert_eq!(what(ledger.decide(voter(1), 10, 200, 1, Act::Cast)), None);
-        // Another person, another challenge: their own first votes.
-        let other = ledger.decide(voter(2), 10, 100, 1, Act::Cast);
-        assert_eq!(what(other), new(100, 1));
-        let elsewhere = ledger.decide(voter(1), 11, 300, 1, Act::Cast);
-        assert_eq!(what(elsewhere), new(300, 1));
-    }
-
-    #[test]
-    fn the_allowance_fills_and_a_withdrawal_frees_its_slot() {
-        let mut ledger = Ledger::default();
-        for (entry, slot) in [(100, 1), (200, 2)] {
-            let cast = ledger.decide(voter(1), 10, entry, 2, Act::Cast);
-            assert_eq!(what(cast), Some(What::New { entry, slot }));
-        }
-        let full = ledger.decide(voter(1), 10, 300, 2, Act::Cast).unwrap_err();
-        assert_eq!(conflict(full), "error.vote_allowance");
-        let gone = ledger.decide(voter(1), 10, 100, 2, Act::Withdraw);
-        assert_eq!(what(gone), Some(What::Withdraw { entry: 100 }));
-        // Withdrawing what is not held changes nothing.
-        assert_eq!(
-            what(ledger.decide(voter(1), 10, 100, 2, Act::Withdraw)),
-            None
-        );
-        let again = ledger.decide(voter(1), 10, 300, 2, Act::Cast);
-        assert_eq!(what(again), new(300, 1));
-    }
-
-    #[test]
-    fn a_voided_vote_keeps_its_slot_and_cannot_be_moved_or_withdrawn() {
-        let mut ledger = Ledger::default();
-        ledger.held.insert(
-            (10, 1),
-            vec![Held {
-                slot: 1,
-                entry: 100,
-                voided: true,
-            }],
-        );
-        let moved = ledger.decide(voter(1), 10, 200, 1, Act::Cast).unwrap_err();
-        assert_eq!(conflict(moved), "error.vote_changed_meanwhile");
-        assert_eq!(
-            what(ledger.decide(voter(1), 10, 100, 1, Act::Withdraw)),
-            None
-        );
-        // With two votes each, the voided one still takes slot 1.
-        let cast = ledger.decide(voter(1), 10, 200, 2, Act::Cast);
-        assert_eq!(what(cast), new(200, 2));
-    }
-
-    #[test]
-    fn the_limits_count_the_attempts_taken_in_the_batch_and_not_the_refused() {
-        let mut ledger = Ledger::default();
-        ledger.by_account.insert(1, rules::RATE_PER_ACCOUNT - 2);
-        assert!(ledger.decide(voter(1), 10, 100, 1, Act::Cast).is_ok());
-        // A refused vote (the allowance) is not an attempt that counts.
-        let held = |slot, entry| Held {
-            slot,
-            entry,
-            voided: false,
-        };
-        ledger.held.insert((11, 1), vec![held(1, 7), held(2, 9)]);
-        assert!(ledger.decide(voter(1), 11, 8, 2, Act::Cast).is_err());
-        assert!(ledger.decide(voter(1), 10, 100, 1, Act::Cast).is_ok());
-        let limited = ledger.decide(voter(1), 10, 100, 1, Act::Cast).unwrap_err();
-        assert!(matches!(limited, AppError::RateLimited { .. }));
-        // The network's limit holds across accounts.
-        let mut ledger = Ledger::default();
-        ledger
-            .by_network
-            .insert(NET.into(), rules::RATE_PER_NETWORK - 1);
-        assert!(ledger.decide(voter(5), 10, 100, 1, Act::Cast).is_ok());
-        let limited = ledger.decide(voter(6), 10, 100, 1, Act::Cast).unwrap_err();
-        assert!(matches!(limited, AppError::RateLimited { .. }));
     }
 }

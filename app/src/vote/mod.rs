@@ -2,13 +2,13 @@
 //! people's choice among its entries, one vote (or up to three) each, changed or withdrawn until
 //! the close; the ballots are published so anyone can recount.
 
-pub mod api;
 pub mod model;
 pub mod rules;
-pub mod view;
 
 #[cfg(feature = "ssr")]
 pub mod ballot_box;
+#[cfg(feature = "ssr")]
+pub mod decision;
 #[cfg(feature = "ssr")]
 pub mod entity;
 #[cfg(feature = "ssr")]

@@ -1,5 +1,6 @@
-//! The public vote on the database: settings, casting, changing and withdrawing votes, the box on
-//! the entries page, and the ballots once the vote is closed.
+//! The public vote on the database: its settings, the box on the entries page, the totals, the
+//! ballots once the vote is closed, and the review of suspicious votes. Votes are taken by the
+//! ballot box.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -7,9 +8,10 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
+use super::decision::check_open;
 use super::entity::{settings, vote};
 use super::model::{Ballot, Ballots, VoteBox, VoteSettings};
-use super::rules::{self, Cast};
+use super::rules::{self};
 use super::totals::{Counted, TotalsCache};
 use crate::auth::Viewer;
 use crate::challenge::entity::challenge;
@@ -29,7 +31,7 @@ pub(crate) async fn settings_of(
         challenge_id: Set(challenge_id),
         allowance: Set(1),
         live_totals: Set(false),
-        voter_key: Set(crate::auth::token::random_token(32)),
+        voter_key: Set(crate::token::random_token(32)),
         updated_at: Set(Utc::now()),
     }
     .insert(db)
@@ -93,69 +95,7 @@ pub async fn save_settings(
     Ok(())
 }
 
-/// Whether the vote of `c` is open at `now`; refused with when it opens or closed otherwise.
-pub(super) fn check_open(c: &challenge::Model, now: DateTime<Utc>) -> Result<(), AppError> {
-    let (Some(opens), Some(closes)) = (c.vote_opens_at, c.vote_closes_at) else {
-        return Err(AppError::conflict("error.vote_not_enabled"));
-    };
-    if c.status != crate::challenge::rules::Status::Published.code() || !c.vote_enabled {
-        return Err(AppError::conflict("error.vote_not_enabled"));
-    }
-    let at = |key: &str, when: DateTime<Utc>| AppError::Conflict {
-        key: key.into(),
-        params: vec![("at".into(), crate::i18n::format_datetime(when))],
-    };
-    if now < opens {
-        return Err(at("error.vote_not_open", opens));
-    }
-    if now >= closes {
-        return Err(at("error.vote_closed", closes));
-    }
-    Ok(())
-}
-
-/// The entry voted for and its challenge, if it may receive votes now.
-async fn votable(
-    db: &impl ConnectionTrait,
-    entry_id: i64,
-) -> Result<(entry::Model, challenge::Model), AppError> {
-    let e = entry::Entity::find_by_id(entry_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let c = crate::challenge::service::find(db, e.challenge_id).await?;
-    check_votable(&e, &c, Utc::now())?;
-    Ok((e, c))
-}
-
-/// Whether the entry `e` of `c` may receive votes at `now`.
-pub(super) fn check_votable(
-    e: &entry::Model,
-    c: &challenge::Model,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    check_open(c, now)?;
-    if EntryStatus::from_code(&e.status) != EntryStatus::Submitted {
-        return Err(AppError::conflict("error.vote_entry_ineligible"));
-    }
-    Ok(())
-}
-
-/// Refused: every vote of the allowance is used.
-pub(super) fn allowance_used(allowance: i32) -> AppError {
-    AppError::Conflict {
-        key: "error.vote_allowance".into(),
-        params: vec![("max".into(), allowance.to_string())],
-    }
-}
-
-/// Refused: too many attempts from the account or its network lately.
-pub(super) fn too_many_attempts() -> AppError {
-    AppError::RateLimited {
-        retry_after_secs: chrono::Duration::minutes(rules::RATE_WINDOW_MINUTES).num_seconds(),
-    }
-}
-
+/// The votes `user_id` holds in a challenge, by slot.
 async fn current(
     db: &impl ConnectionTrait,
     challenge_id: i64,
@@ -167,185 +107,6 @@ async fn current(
         .order_by_asc(vote::Column::Slot)
         .all(db)
         .await?)
-}
-
-/// Casts a vote for an entry (with one vote each, it moves the voter's vote there). The unique
-/// indexes decide between simultaneous requests: whatever arrives at once, one person ends with at
-/// most their allowance, and never two votes for one entry.
-pub async fn cast(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    entry_id: i64,
-    network: &str,
-) -> Result<challenge::Model, AppError> {
-    let ballot = ballot_for(db, entry_id).await?;
-    cast_ballot(db, viewer, &ballot, network).await
-}
-
-/// What a vote for an entry needs to know before it is written: the entry, open to votes now,
-/// its challenge and the vote's settings. Read outside the writing transaction, so a rush of
-/// votes keeps the shared writer busy only with what must be written together.
-#[derive(Clone, Debug)]
-pub struct BallotFor {
-    pub entry: entry::Model,
-    pub challenge: challenge::Model,
-    pub settings: settings::Model,
-}
-
-pub async fn ballot_for(db: &impl ConnectionTrait, entry_id: i64) -> Result<BallotFor, AppError> {
-    let (entry, challenge) = votable(db, entry_id).await?;
-    let settings = settings_of(db, challenge.id).await?;
-    Ok(BallotFor {
-        entry,
-        challenge,
-        settings,
-    })
-}
-
-/// What a vote changed, as the audit log keeps it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum VoteAct {
-    Cast { entry: i64 },
-    Change { from: i64, to: i64 },
-    Withdraw { entry: i64 },
-}
-
-/// The trace a change of a citizen's vote leaves, written in the same transaction as the change.
-/// It is never public (it says who voted for what) and names the voter by account number only,
-/// so deleting the account leaves nothing of them in it.
-pub fn trace(
-    voter: i64,
-    challenge: i64,
-    act: VoteAct,
-    at: chrono::DateTime<Utc>,
-) -> crate::audit::entity::ActiveModel {
-    let (action, entry, details) = match act {
-        VoteAct::Cast { entry } => (
-            "vote.cast",
-            entry,
-            serde_json::json!({ "challenge": challenge }),
-        ),
-        VoteAct::Change { from, to } => (
-            "vote.change",
-            to,
-            serde_json::json!({ "challenge": challenge, "from_entry": from }),
-        ),
-        VoteAct::Withdraw { entry } => (
-            "vote.withdraw",
-            entry,
-            serde_json::json!({ "challenge": challenge }),
-        ),
-    };
-    crate::audit::entity::ActiveModel {
-        actor_id: Set(Some(voter)),
-        actor_name: Set(format!("#{voter}")),
-        actor_role: Set("citizen".into()),
-        action: Set(action.into()),
-        target_kind: Set("entry".into()),
-        target_id: Set(Some(entry)),
-        reason: Set(None),
-        details: Set(details.to_string()),
-        is_public: Set(false),
-        ip: Set(None),
-        created_at: Set(at),
-        ..Default::default()
-    }
-}
-
-/// Casts a vote whose entry and settings were read beforehand (see [`ballot_for`]).
-pub async fn cast_ballot(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    ballot: &BallotFor,
-    network: &str,
-) -> Result<challenge::Model, AppError> {
-    let (e, c, s) = (&ballot.entry, ballot.challenge.clone(), &ballot.settings);
-    let mine = current(db, c.id, viewer.id).await?;
-    let slots: Vec<(i32, i64)> = mine.iter().map(|v| (v.slot, v.entry_id)).collect();
-    match rules::cast(&slots, e.id, s.allowance) {
-        Cast::Same => Ok(c),
-        Cast::Full => Err(allowance_used(s.allowance)),
-        Cast::Move { from } => {
-            let moved = vote::Entity::update_many()
-                .set(vote::ActiveModel {
-                    entry_id: Set(e.id),
-                    network: Set(network.to_owned()),
-                    created_at: Set(Utc::now()),
-                    ..Default::default()
-                })
-                .filter(vote::Column::ChallengeId.eq(c.id))
-                .filter(vote::Column::UserId.eq(viewer.id))
-                .filter(vote::Column::EntryId.eq(from))
-                .filter(vote::Column::VoidedAt.is_null())
-                .exec(db)
-                .await;
-            match moved {
-                Ok(r) if r.rows_affected == 1 => {
-                    let act = VoteAct::Change { from, to: e.id };
-                    trace(viewer.id, c.id, act, Utc::now()).insert(db).await?;
-                    super::totals::bump(db, c.id).await?;
-                    Ok(c)
-                }
-                Ok(_) => Err(AppError::conflict("error.vote_changed_meanwhile")),
-                Err(err) if crate::error::is_unique_violation(&err) => Ok(c),
-                Err(err) => Err(err.into()),
-            }
-        }
-        Cast::New { slot } => {
-            let inserted = vote::ActiveModel {
-                challenge_id: Set(c.id),
-                entry_id: Set(e.id),
-                user_id: Set(viewer.id),
-                slot: Set(slot),
-                network: Set(network.to_owned()),
-                created_at: Set(Utc::now()),
-                voided_at: Set(None),
-                void_reason: Set(None),
-                voided_by: Set(None),
-                ..Default::default()
-            }
-            .insert(db)
-            .await;
-            match inserted {
-                Ok(_) => {
-                    let act = VoteAct::Cast { entry: e.id };
-                    trace(viewer.id, c.id, act, Utc::now()).insert(db).await?;
-                    super::totals::bump(db, c.id).await?;
-                    Ok(c)
-                }
-                // Another request of the same person took this slot or this entry first.
-                Err(err) if crate::error::is_unique_violation(&err) => Ok(c),
-                Err(err) => Err(err.into()),
-            }
-        }
-    }
-}
-
-/// Withdraws the viewer's vote for an entry, while the vote is open. A voided vote stays.
-pub async fn withdraw(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    entry_id: i64,
-) -> Result<challenge::Model, AppError> {
-    let e = entry::Entity::find_by_id(entry_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let c = crate::challenge::service::find(db, e.challenge_id).await?;
-    check_open(&c, Utc::now())?;
-    let gone = vote::Entity::delete_many()
-        .filter(vote::Column::ChallengeId.eq(c.id))
-        .filter(vote::Column::UserId.eq(viewer.id))
-        .filter(vote::Column::EntryId.eq(e.id))
-        .filter(vote::Column::VoidedAt.is_null())
-        .exec(db)
-        .await?;
-    if gone.rows_affected > 0 {
-        let act = VoteAct::Withdraw { entry: e.id };
-        trace(viewer.id, c.id, act, Utc::now()).insert(db).await?;
-        super::totals::bump(db, c.id).await?;
-    }
-    Ok(c)
 }
 
 /// Counted votes per entry and the number of people who voted, counted by the database now (a
@@ -539,53 +300,12 @@ async fn submitted(db: &impl ConnectionTrait, c: &challenge::Model) -> Result<Ve
         .await?)
 }
 
-/// Limits how fast one account and one network cast or withdraw votes; the attempts are in the
-/// database, so the limit holds across server instances.
-/// An account's and a network's attempts since a moment (`?1` the account, `?2` the network,
-/// `?3` the moment; see [`crate::sql::numbered`]).
-const THROTTLE_COUNTS: &str = "SELECT \
-    (SELECT COUNT(*) FROM vote_attempts WHERE user_id = ?1 AND \"at\" >= ?3) AS by_account, \
-    (SELECT COUNT(*) FROM vote_attempts WHERE network = ?2 AND \"at\" >= ?3) AS by_network";
-
-pub async fn throttle(
-    db: &impl ConnectionTrait,
-    user_id: i64,
-    network: &str,
-) -> Result<(), AppError> {
-    use super::entity::attempt;
-    let now = Utc::now();
-    let window = chrono::Duration::minutes(rules::RATE_WINDOW_MINUTES);
-    // Both counts in one statement: in a vote rush every statement is a turn of the one writer.
-    let row = db
-        .query_one_raw(crate::sql::numbered(
-            db.get_database_backend(),
-            THROTTLE_COUNTS,
-            [user_id.into(), network.into(), (now - window).into()],
-        ))
-        .await?
-        .ok_or_else(|| crate::error::internal("the attempt counts returned no row"))?;
-    let by_account: i64 = row.try_get("", "by_account")?;
-    let by_network: i64 = row.try_get("", "by_network")?;
-    if rules::throttled(by_account as u64, by_network as u64) {
-        return Err(too_many_attempts());
-    }
-    attempt::ActiveModel {
-        user_id: Set(user_id),
-        network: Set(network.to_owned()),
-        at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(())
-}
-
 /// The votes of a challenge that deserve a look (see [`rules::signals`]), and those voided.
 pub async fn review(
     db: &impl ConnectionTrait,
     c: &challenge::Model,
 ) -> Result<super::model::VoteReview, AppError> {
-    use crate::account::entity::user;
+    use crate::auth::entity::user;
     let s = settings_of(db, c.id).await?;
     let votes = vote::Entity::find()
         .filter(vote::Column::ChallengeId.eq(c.id))

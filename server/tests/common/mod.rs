@@ -778,7 +778,7 @@ impl Visitor {
     /// returns the secret (base32) and the recovery codes.
     pub async fn turn_on_two_step(&self) -> (String, Vec<String>) {
         self.call("account/two-step/begin", &[]).await.ok();
-        let status: app::account::two_step::TwoStepState =
+        let status: app::api::two_step::TwoStepState =
             self.call("account/two-step", &[]).await.json();
         let secret = status
             .pending
@@ -864,7 +864,7 @@ pub fn code_after(secret: &str, seconds: u64) -> String {
 
 pub fn one_time_code_in(text: &str) -> Option<String> {
     text.split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == app::auth::token::CODE_DIGITS)
+        .find(|w| w.len() == app::token::CODE_DIGITS)
         .map(str::to_owned)
 }
 

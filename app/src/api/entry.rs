@@ -1,0 +1,216 @@
+//! Server functions for entries: the members of a team read, save and submit their entry.
+
+use leptos::prelude::*;
+
+use crate::entry::model::{EntryFields, EntryView};
+use crate::error::AppError;
+
+#[server(prefix = "/api", endpoint = "entries/get")]
+pub async fn get_entry(team_id: i64) -> Result<EntryView, AppError> {
+    use crate::ctx;
+    let viewer = ctx::require_user()?;
+    crate::entry::service::get(&ctx::db()?, &viewer, team_id).await
+}
+
+/// Saves the draft; `version` is the version the editor started from. With `submit`, the draft
+/// just saved is then submitted: the page's submit button sends the fields with it, so what was
+/// typed before the page's code arrived (or in a browser without JavaScript) is submitted, not
+/// left behind. A submission refused (incomplete, too late) keeps the draft saved.
+#[server(prefix = "/api", endpoint = "entries/save")]
+pub async fn save_entry(
+    team_id: i64,
+    version: i32,
+    entry: EntryFields,
+    submit: Option<bool>,
+) -> Result<EntryView, AppError> {
+    use crate::ctx;
+    let viewer = ctx::require_verified()?;
+    let db = ctx::db()?;
+    let saved = crate::entry::service::save(&db, &viewer, team_id, version, entry).await?;
+    if submit != Some(true) {
+        return Ok(saved);
+    }
+    submit_and_record(&db, &viewer, team_id, saved.version).await
+}
+
+#[server(prefix = "/api", endpoint = "entries/submit")]
+pub async fn submit_entry(team_id: i64, version: i32) -> Result<EntryView, AppError> {
+    use crate::ctx;
+    let viewer = ctx::require_verified()?;
+    submit_and_record(&ctx::db()?, &viewer, team_id, version).await
+}
+
+/// Submits the saved draft at `version`, records who did and tells the team.
+#[cfg(feature = "ssr")]
+async fn submit_and_record(
+    db: &sea_orm::DatabaseConnection,
+    viewer: &crate::auth::Viewer,
+    team_id: i64,
+    version: i32,
+) -> Result<EntryView, AppError> {
+    use crate::audit::service::Record;
+    use crate::notify::model::NotificationKind;
+    let (view, team) = crate::entry::service::submit(db, viewer, team_id, version).await?;
+    Record::new("entry.submit", "team", Some(team.id))
+        .by_requester(&crate::ctx::requester()?)
+        .details(serde_json::json!({ "submission": view.submissions }))
+        .save(db)
+        .await?;
+    crate::team::service::notify_members(
+        db,
+        &crate::ctx::links()?,
+        &team,
+        NotificationKind::EntrySubmitted,
+        &[
+            ("team", &team.name),
+            ("name", &viewer.display_name),
+            (crate::notify::model::ACTOR, &viewer.id.to_string()),
+        ],
+    )
+    .await?;
+    Ok(view)
+}
+
+#[server(prefix = "/api", endpoint = "entries/for-challenge")]
+pub async fn challenge_entries(
+    challenge_id: i64,
+) -> Result<Vec<crate::entry::model::StaffEntryRow>, AppError> {
+    use crate::ctx;
+    let staff = ctx::require_user()?;
+    crate::entry::staff::for_challenge(&ctx::db()?, &staff, challenge_id).await
+}
+
+/// Staff find an entry ineligible; the team sees the reason.
+#[server(prefix = "/api", endpoint = "entries/ineligible")]
+pub async fn mark_ineligible(team_id: i64, reason: String) -> Result<(), AppError> {
+    use crate::audit::service::Record;
+    use crate::ctx;
+    use crate::notify::model::NotificationKind;
+    let staff = ctx::require_user()?;
+    let db = ctx::db()?;
+    let (team, challenge) =
+        crate::entry::staff::mark_ineligible(&db, &staff, team_id, &reason).await?;
+    Record::new("entry.ineligible", "challenge", Some(challenge.id))
+        .by_requester(&crate::ctx::requester()?)
+        .reason(reason.trim())
+        .details(serde_json::json!({ "team": team.name }))
+        .save(&db)
+        .await?;
+    crate::team::service::notify_members(
+        &db,
+        &crate::ctx::links()?,
+        &team,
+        NotificationKind::EntryIneligible,
+        &[("team", &team.name), ("challenge", &challenge.title)],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Staff give one team more time, for a reason shown on the challenge's public record.
+#[server(prefix = "/api", endpoint = "entries/extend")]
+pub async fn extend_deadline(team_id: i64, until: String, reason: String) -> Result<(), AppError> {
+    use crate::audit::service::Record;
+    use crate::ctx;
+    let staff = ctx::require_user()?;
+    let db = ctx::db()?;
+    let Some(at) = crate::i18n::format::parse_city_datetime(&until) else {
+        return Err(AppError::invalid("until", "error.date_invalid"));
+    };
+    let (team, challenge) = crate::entry::staff::extend(&db, &staff, team_id, at, &reason).await?;
+    Record::new("challenge.extension", "challenge", Some(challenge.id))
+        .by_requester(&crate::ctx::requester()?)
+        .reason(reason.trim())
+        .details(serde_json::json!({ "team": team.name, "to": crate::i18n::format_datetime(at) }))
+        .public()
+        .save(&db)
+        .await
+}
+
+#[server(prefix = "/api", endpoint = "entries/files")]
+pub async fn entry_files(team_id: i64) -> Result<crate::entry::model::EntryFiles, AppError> {
+    use crate::ctx;
+    let viewer = ctx::require_user()?;
+    crate::entry::files::list(&ctx::db()?, &viewer, team_id).await
+}
+
+/// Attaches a file: fields `team_id`, `public` (present when the file may be shown to everyone
+/// once entries are public) and `file`.
+#[server(prefix = "/api", endpoint = "entries/files/add", input = server_fn::codec::MultipartFormData)]
+pub async fn add_entry_file(data: server_fn::codec::MultipartData) -> Result<(), AppError> {
+    use crate::ctx;
+    use crate::upload::form::MultipartForm;
+    use crate::upload::service::Purpose;
+    let viewer = ctx::require_verified()?;
+    let db = ctx::db()?;
+    let mut form = MultipartForm::read(data, Purpose::Attachment.max_bytes()).await?;
+    let team_id: i64 = form
+        .text("team_id")
+        .parse()
+        .map_err(|_| AppError::NotFound)?;
+    let public = !form.text("public").is_empty();
+    let file = form
+        .take_file("file", Purpose::Attachment.max_bytes())
+        .map_err(|e| AppError::Invalid(vec![e]))?
+        .ok_or_else(|| AppError::invalid("file", "error.file_empty"))?;
+    crate::entry::files::add(
+        &db,
+        &crate::ctx::server_ctx()?.storage,
+        &viewer,
+        team_id,
+        public,
+        file,
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/teams/{team_id}"));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "entries/files/remove")]
+pub async fn remove_entry_file(team_id: i64, upload_id: i64) -> Result<(), AppError> {
+    use crate::ctx;
+    let viewer = ctx::require_verified()?;
+    crate::entry::files::remove(&ctx::db()?, &viewer, team_id, upload_id).await?;
+    Ok(())
+}
+
+/// Marks a file public or for the jury only; `public` is present to make it public.
+#[server(prefix = "/api", endpoint = "entries/files/public")]
+pub async fn set_entry_file_public(
+    team_id: i64,
+    upload_id: i64,
+    public: Option<String>,
+) -> Result<(), AppError> {
+    use crate::ctx;
+    let viewer = ctx::require_verified()?;
+    crate::entry::files::set_public(&ctx::db()?, &viewer, team_id, upload_id, public.is_some())
+        .await?;
+    Ok(())
+}
+
+/// The entries of a challenge as everyone sees them (none before they are public).
+#[server(prefix = "/api", endpoint = "entries/public")]
+pub async fn public_entries(slug: String) -> Result<crate::query::model::PublicEntries, AppError> {
+    use crate::ctx;
+    let auth = ctx::request_auth()?;
+    // Each visitor sees the entries in an order of their own: by account, or else by address and
+    // browser, so that a reload keeps the order.
+    let seed = match (&auth.viewer, &auth.session_id) {
+        (Some(v), _) => format!("user:{}", v.id),
+        (None, _) => format!(
+            "{}:{}",
+            auth.ip,
+            auth.user_agent.clone().unwrap_or_default()
+        ),
+    };
+    let server = ctx::server_ctx()?;
+    crate::query::entry::list(
+        &server.db,
+        &server.votes.totals,
+        &slug,
+        auth.viewer.as_ref(),
+        &seed,
+        chrono::Utc::now(),
+    )
+    .await
+}

@@ -1,0 +1,234 @@
+//! Server functions for teams: signed-in people form and join teams; owners invite, hand over and
+//! remove; members read and leave. Nobody else reads a team's page.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::query::model::{MyTeams, TeamDetail};
+use crate::team::model::PendingInvitation;
+
+#[server(prefix = "/api", endpoint = "teams/create")]
+pub async fn create_team(
+    challenge_id: i64,
+    name: String,
+    organisation_name: Option<String>,
+    description: Option<String>,
+    contact: String,
+) -> Result<(), AppError> {
+    use crate::audit::service::Record;
+    use crate::ctx;
+    let viewer = ctx::require_verified()?;
+    let db = ctx::db()?;
+    let form = crate::team::service::TeamForm {
+        name,
+        organisation_name: organisation_name.unwrap_or_default(),
+        description: description.unwrap_or_default(),
+        contact,
+    };
+    let team = crate::team::service::create(&db, &viewer, challenge_id, form).await?;
+    Record::new("team.create", "team", Some(team.id))
+        .by_requester(&crate::ctx::requester()?)
+        .details(serde_json::json!({ "challenge_id": challenge_id, "name": team.name }))
+        .save(&db)
+        .await?;
+    leptos_axum::redirect(&format!("/teams/{}", team.id));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "teams/mine")]
+pub async fn load_my_teams() -> Result<MyTeams, AppError> {
+    use crate::ctx;
+    let viewer = ctx::require_user()?;
+    crate::query::team::mine(&ctx::db()?, &viewer).await
+}
+
+#[server(prefix = "/api", endpoint = "teams/get")]
+pub async fn get_team(id: i64) -> Result<TeamDetail, AppError> {
+    use crate::ctx;
+    let viewer = ctx::require_user()?;
+    crate::query::team::detail(&ctx::db()?, &viewer, id).await
+}
+
+#[server(prefix = "/api", endpoint = "teams/invite")]
+pub async fn invite_member(team_id: i64, email: String) -> Result<(), AppError> {
+    use crate::audit::service::Record;
+    use crate::ctx;
+    use crate::i18n::{Locale, k};
+    use crate::notify::model::NotificationKind;
+    let owner = ctx::require_verified()?;
+    let db = ctx::db()?;
+    crate::auth::throttle::hit(
+        &db,
+        crate::account::rules::INVITATIONS_PER_DAY,
+        &owner.id.to_string(),
+    )
+    .await?;
+    let (token, account, team, challenge) =
+        crate::team::service::invite(&db, &owner, team_id, &email).await?;
+    let link = format!("/teams/invitations/{token}");
+    let actor = owner.id.to_string();
+    let params = [
+        ("team", team.name.as_str()),
+        ("challenge", challenge.title.as_str()),
+        ("name", owner.display_name.as_str()),
+        (crate::notify::model::ACTOR, actor.as_str()),
+    ];
+    match account {
+        Some(user_id) => {
+            crate::notify::service::notify(
+                &db,
+                &crate::ctx::links()?,
+                user_id,
+                NotificationKind::TeamInvitation,
+                &params,
+                &link,
+            )
+            .await?
+        }
+        None => {
+            // No account yet: the email itself carries the link; registering with this address
+            // and opening it joins the team.
+            let locale = Locale::Vi;
+            let subject = locale.tf(k::NOTIFY_TEAM_INVITATION, &params);
+            let body = locale.tf(
+                k::MAIL_TEAM_INVITATION_BODY,
+                &[
+                    ("name", &owner.display_name),
+                    ("team", &team.name),
+                    ("challenge", &challenge.title),
+                    ("link", &ctx::links()?.to(&link)),
+                ],
+            );
+            crate::mail::service::enqueue(&db, &email, "team_invitation", &subject, &body).await?
+        }
+    }
+    Record::new("team.invite", "team", Some(team.id))
+        .by_requester(&crate::ctx::requester()?)
+        .details(serde_json::json!({ "email": crate::account::rules::normalise_email(&email) }))
+        .save(&db)
+        .await
+}
+
+#[server(prefix = "/api", endpoint = "teams/invitation")]
+pub async fn invitation_preview(token: String) -> Result<PendingInvitation, AppError> {
+    crate::team::service::preview(&crate::ctx::db()?, &token).await
+}
+
+/// Accepts or declines an invitation, by the emailed link's `token` or by `id` from one's own list.
+#[server(prefix = "/api", endpoint = "teams/respond")]
+pub async fn respond_invitation(
+    token: Option<String>,
+    id: Option<i64>,
+    accept: bool,
+) -> Result<(), AppError> {
+    use crate::audit::service::Record;
+    use crate::ctx;
+    let viewer = ctx::require_verified()?;
+    let db = ctx::db()?;
+    let team = crate::team::service::respond(&db, &viewer, token.as_deref(), id, accept).await?;
+    Record::new(
+        if accept { "team.join" } else { "team.decline" },
+        "team",
+        Some(team.id),
+    )
+    .by_requester(&crate::ctx::requester()?)
+    .save(&db)
+    .await?;
+    if accept {
+        tell_owner_of_new_member(&db, &team, &viewer).await?;
+        leptos_axum::redirect(&format!("/teams/{}", team.id));
+    } else {
+        leptos_axum::redirect("/teams");
+    }
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+async fn tell_owner_of_new_member(
+    db: &impl sea_orm::ConnectionTrait,
+    team: &crate::team::entity::team::Model,
+    member: &crate::auth::Viewer,
+) -> Result<(), AppError> {
+    crate::notify::service::notify(
+        db,
+        &crate::ctx::links()?,
+        team.owner_id,
+        crate::notify::model::NotificationKind::TeamMemberJoined,
+        &[
+            ("name", &member.display_name),
+            ("team", &team.name),
+            (crate::notify::model::ACTOR, &member.id.to_string()),
+        ],
+        &format!("/teams/{}", team.id),
+    )
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "teams/join")]
+pub async fn join_team(code: String) -> Result<(), AppError> {
+    use crate::audit::service::Record;
+    use crate::ctx;
+    let viewer = ctx::require_verified()?;
+    let db = ctx::db()?;
+    let ip = ctx::request_auth()?.ip;
+    let team = crate::team::service::join_by_code(&db, &viewer, &ip, &code).await?;
+    Record::new("team.join", "team", Some(team.id))
+        .by_requester(&crate::ctx::requester()?)
+        .details(serde_json::json!({ "by": "code" }))
+        .save(&db)
+        .await?;
+    tell_owner_of_new_member(&db, &team, &viewer).await?;
+    leptos_axum::redirect(&format!("/teams/{}", team.id));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "teams/hand-over")]
+pub async fn hand_over(team_id: i64, user_id: i64) -> Result<(), AppError> {
+    use crate::audit::service::Record;
+    use crate::ctx;
+    let owner = ctx::require_user()?;
+    let db = ctx::db()?;
+    let team = crate::team::service::hand_over(&db, &owner, team_id, user_id).await?;
+    Record::new("team.hand_over", "team", Some(team.id))
+        .by_requester(&crate::ctx::requester()?)
+        .details(serde_json::json!({ "new_owner": user_id }))
+        .save(&db)
+        .await
+}
+
+#[server(prefix = "/api", endpoint = "teams/remove")]
+pub async fn remove_member(team_id: i64, user_id: i64) -> Result<(), AppError> {
+    use crate::audit::service::Record;
+    use crate::ctx;
+    let owner = ctx::require_user()?;
+    let db = ctx::db()?;
+    let team = crate::team::service::remove(&db, &owner, team_id, user_id).await?;
+    Record::new("team.remove", "team", Some(team.id))
+        .by_requester(&crate::ctx::requester()?)
+        .details(serde_json::json!({ "user_id": user_id }))
+        .save(&db)
+        .await
+}
+
+#[server(prefix = "/api", endpoint = "teams/leave")]
+pub async fn leave_team(team_id: i64) -> Result<(), AppError> {
+    use crate::audit::service::Record;
+    use crate::ctx;
+    let viewer = ctx::require_user()?;
+    let db = ctx::db()?;
+    let dissolved = crate::team::service::leave(&db, &viewer, team_id).await?;
+    Record::new(
+        if dissolved {
+            "team.dissolve"
+        } else {
+            "team.leave"
+        },
+        "team",
+        Some(team_id),
+    )
+    .by_requester(&crate::ctx::requester()?)
+    .save(&db)
+    .await?;
+    leptos_axum::redirect("/teams");
+    Ok(())
+}

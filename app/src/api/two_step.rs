@@ -1,0 +1,331 @@
+//! Two-step sign-in, as a person meets it: turning it on from the account page (a QR code for
+//! the authenticator app, then ten recovery codes to keep on paper), and giving the app's code
+//! after the password.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// The account page's two-step card.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TwoStepState {
+    pub enabled_at: Option<DateTime<Utc>>,
+    pub recovery_left: i64,
+    /// A secret waiting for the app's first code: what to scan or type.
+    pub pending: Option<PendingSecret>,
+    /// The person holds an office that waits for two-step sign-in.
+    pub required: bool,
+    /// Recovery codes just made by a form sent without the page's code (see
+    /// [`keep_codes_for_the_page`]), shown this once.
+    pub fresh_codes: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PendingSecret {
+    pub secret: String,
+    /// The QR code (SVG drawn by the server from the secret alone).
+    pub qr_svg: String,
+}
+
+/// The second step's page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WaitingCode {
+    /// A sign-in waits for its code (else the password must be given again).
+    pub waiting: bool,
+    /// On the demo site, the code the demo account's app would show.
+    pub demo_code: Option<String>,
+}
+
+#[server(prefix = "/api", endpoint = "account/two-step")]
+pub async fn two_step_status() -> Result<TwoStepState, AppError> {
+    use crate::auth::two_factor;
+    use crate::ctx;
+    let viewer = ctx::require_user()?;
+    let session = ctx::request_auth()?.session_id.unwrap_or_default();
+    let db = ctx::db()?;
+    let state = two_factor::state(&db, viewer.id).await?;
+    let pending = two_factor::pending(&db, viewer.id, &viewer.email, &session)
+        .await?
+        .map(|e| PendingSecret {
+            secret: e.secret,
+            qr_svg: e.qr_svg,
+        });
+    let mut fresh_codes = Vec::new();
+    if let Some(kept) = ctx::request_private_cookie(CODES_COOKIE) {
+        ctx::set_cookie(ctx::private_cookie(CODES_COOKIE, "", 0));
+        let codes: Vec<String> = kept.split('.').map(str::to_owned).collect();
+        // Shown only if they are this account's unused codes: a cookie planted by anyone else
+        // cannot make the page show codes that do not work.
+        if two_factor::all_unused(&db, viewer.id, &codes).await? {
+            fresh_codes = codes;
+        }
+    }
+    Ok(TwoStepState {
+        enabled_at: state.enabled_at,
+        recovery_left: state.recovery_left,
+        pending,
+        required: viewer.office_waiting,
+        fresh_codes,
+    })
+}
+
+/// Where recovery codes wait for the account page when the form that made them was sent without
+/// the page's code (pressed before it loaded, or with JavaScript off): the answer cannot carry
+/// them, so they stay for five minutes in a private cookie of this browser, and the page shows
+/// them once and clears it.
+#[cfg(feature = "ssr")]
+const CODES_COOKIE: &str = "vidan_recovery_codes";
+
+#[cfg(feature = "ssr")]
+fn keep_codes_for_the_page(codes: &[String]) {
+    use crate::ctx;
+    if ctx::plain_form_post() {
+        ctx::set_cookie(ctx::private_cookie(CODES_COOKIE, &codes.join("."), 300));
+        leptos_axum::redirect("/account#two-step-heading");
+    }
+}
+
+/// Draws a new secret for the authenticator app (the card then shows its QR code). Someone
+/// whose office waits for two-step sign-in is also sent a code by email: the password alone
+/// (which a stranger may have) does not set up the app that opens an office.
+#[server(prefix = "/api", endpoint = "account/two-step/begin")]
+pub async fn two_step_begin() -> Result<(), AppError> {
+    use crate::auth::two_factor;
+    use crate::ctx;
+    let viewer = ctx::require_user()?;
+    let session = ctx::request_auth()?.session_id.unwrap_or_default();
+    let db = ctx::db()?;
+    two_factor::begin(&db, viewer.id, &viewer.email, &session).await?;
+    if viewer.office_waiting {
+        // Within the limits of every code email: one a minute, six a day to the address (the
+        // owner's own browser has its own day).
+        let device = ctx::request_private_cookie(crate::account::service::DEVICE_COOKIE);
+        crate::account::service::resend_code(
+            &db,
+            &ctx::links()?,
+            &viewer.email,
+            crate::account::service::CodePurpose::TwoStep,
+            device.as_deref(),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Turns two-step sign-in on with the app's first code; answers the recovery codes, shown once.
+/// Other browsers signed in with the password alone are signed out.
+#[server(prefix = "/api", endpoint = "account/two-step/confirm")]
+pub async fn two_step_confirm(
+    code: String,
+    #[server(default)] email_code: String,
+) -> Result<Vec<String>, AppError> {
+    use crate::account::service::{CodePurpose, consume_code};
+    use crate::auth::{session, two_factor};
+    use crate::ctx;
+    let viewer = ctx::require_user()?;
+    let auth = ctx::request_auth()?;
+    let db = ctx::db()?;
+    let session = auth.session_id.clone().unwrap_or_default();
+    let (secret, step) = two_factor::check_pending(&db, viewer.id, &code, &session).await?;
+    // An office waits on this: the code sent by email proves the mailbox too.
+    if viewer.office_waiting {
+        let device = ctx::request_private_cookie(crate::account::service::DEVICE_COOKIE);
+        let asker = crate::account::service::Asker {
+            ip: &auth.ip,
+            device: device.as_deref(),
+        };
+        consume_code(&db, &viewer.email, CodePurpose::TwoStep, &email_code, asker)
+            .await
+            .map_err(|e| match e {
+                AppError::Invalid(_) => AppError::invalid("email_code", "error.code_invalid"),
+                other => other,
+            })?;
+    }
+    let codes = two_factor::confirm(&db, viewer.id, &secret, step).await?;
+    session::end_all_for(&db, viewer.id, auth.session_id.as_deref()).await?;
+    crate::audit::service::Record::new("account.two_step_on", "user", Some(viewer.id))
+        .by_requester(&crate::ctx::requester()?)
+        .save(&db)
+        .await?;
+    keep_codes_for_the_page(&codes);
+    Ok(codes)
+}
+
+/// New recovery codes for old ones, with a current code from the app (or a recovery code).
+#[server(prefix = "/api", endpoint = "account/two-step/recovery-codes")]
+pub async fn two_step_new_codes(code: String) -> Result<Vec<String>, AppError> {
+    use crate::auth::two_factor;
+    use crate::ctx;
+    let viewer = ctx::require_user()?;
+    let db = ctx::db()?;
+    prove(&db, viewer.id, &code, &viewer.id.to_string()).await?;
+    let codes = two_factor::replace_recovery_codes(&db, viewer.id).await?;
+    crate::audit::service::Record::new("account.two_step_new_codes", "user", Some(viewer.id))
+        .by_requester(&crate::ctx::requester()?)
+        .save(&db)
+        .await?;
+    keep_codes_for_the_page(&codes);
+    Ok(codes)
+}
+
+/// Turns two-step sign-in off, with a current code (an official's roles wait again).
+#[server(prefix = "/api", endpoint = "account/two-step/off")]
+pub async fn two_step_off(code: String) -> Result<(), AppError> {
+    use crate::auth::two_factor;
+    use crate::ctx;
+    let viewer = ctx::require_user()?;
+    let db = ctx::db()?;
+    prove(&db, viewer.id, &code, &viewer.id.to_string()).await?;
+    two_factor::turn_off(&db, viewer.id).await?;
+    crate::audit::service::Record::new("account.two_step_off", "user", Some(viewer.id))
+        .by_requester(&crate::ctx::requester()?)
+        .save(&db)
+        .await?;
+    leptos_axum::redirect("/account#two-step-heading");
+    Ok(())
+}
+
+/// An administrator turns off the two-step sign-in of someone who lost both their phone and
+/// their recovery codes (after checking who they are, face to face or by phone: `reason` says
+/// how). Their sessions end, their office waits until they set it up again, the reset is
+/// recorded and they are told by email. Nobody resets their own: that is what recovery codes are
+/// for.
+#[server(prefix = "/api", endpoint = "admin/two-step/reset")]
+pub async fn reset_two_step(email: String, reason: String) -> Result<(), AppError> {
+    use crate::auth::entity::user;
+    use crate::auth::{session, two_factor};
+    use crate::ctx;
+    use crate::error::FieldError;
+    use crate::i18n::{Locale, k};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let admin = ctx::require_admin()?;
+    let db = ctx::db()?;
+    let reason = reason.trim().to_owned();
+    if let Some(e) = FieldError::length("reason", &reason, 10, 500) {
+        return Err(AppError::Invalid(vec![e]));
+    }
+    let account = user::Entity::find()
+        .filter(user::Column::Email.eq(crate::account::rules::normalise_email(&email)))
+        .one(&db)
+        .await?
+        .ok_or_else(|| AppError::invalid("email", "error.no_such_account"))?;
+    if account.id == admin.id {
+        return Err(AppError::conflict("error.two_step_reset_self"));
+    }
+    if !two_factor::is_on(&db, account.id).await? {
+        return Err(AppError::conflict("error.two_step_not_on"));
+    }
+    let txn = crate::group_commit::begin_writing(&db).await?;
+    two_factor::turn_off(&txn, account.id).await?;
+    session::end_all_for(&txn, account.id, None).await?;
+    crate::audit::service::Record::new("account.two_step_reset", "user", Some(account.id))
+        .by_requester(&crate::ctx::requester()?)
+        .reason(&reason)
+        .save(&txn)
+        .await?;
+    let locale = Locale::from_code(&account.locale);
+    crate::mail::service::enqueue(
+        &txn,
+        &account.email,
+        "two_step_reset",
+        locale.t(k::MAIL_TWO_STEP_RESET_SUBJECT),
+        &locale.tf(
+            k::MAIL_TWO_STEP_RESET_BODY,
+            &[
+                ("name", &account.display_name),
+                ("link", &ctx::links()?.to("/account#two-step-heading")),
+            ],
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A right code for the account, counted against its daily wrong codes.
+#[cfg(feature = "ssr")]
+async fn prove(
+    db: &sea_orm::DatabaseConnection,
+    user_id: i64,
+    code: &str,
+    budget: &str,
+) -> Result<(), AppError> {
+    use crate::auth::{throttle, two_factor};
+    throttle::hit(db, two_factor::CODES_PER_ACCOUNT_PER_DAY, budget).await?;
+    if !two_factor::accept(db, user_id, code).await? {
+        return Err(AppError::invalid("code", "error.two_factor_code_wrong"));
+    }
+    throttle::give_back(db, two_factor::CODES_PER_ACCOUNT_PER_DAY, budget).await
+}
+
+#[server(prefix = "/api", endpoint = "account/sign-in/step")]
+pub async fn code_step() -> Result<WaitingCode, AppError> {
+    use crate::auth::two_factor;
+    use crate::ctx;
+    let db = ctx::db()?;
+    let Some(token) = ctx::request_private_cookie(two_factor::STEP_COOKIE) else {
+        return Ok(WaitingCode {
+            waiting: false,
+            demo_code: None,
+        });
+    };
+    let user = two_factor::peek(&db, &token).await?;
+    let demo = ctx::server_ctx()?.settings.demo_hints;
+    let demo_code = match (user, demo) {
+        (Some(id), true) => two_factor::demo_hint(&db, id).await?,
+        _ => None,
+    };
+    Ok(WaitingCode {
+        waiting: user.is_some(),
+        demo_code,
+    })
+}
+
+/// The second step of signing in: the app's code (or a recovery code) for the password given
+/// a moment ago in this browser.
+#[server(prefix = "/api", endpoint = "account/sign-in/code")]
+pub async fn sign_in_code(code: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::auth::entity::user;
+    use crate::auth::two_factor;
+    use crate::ctx;
+    use sea_orm::EntityTrait;
+    let db = ctx::db()?;
+    let token = ctx::request_private_cookie(two_factor::STEP_COOKIE)
+        .ok_or_else(|| AppError::conflict("error.two_factor_step_expired"))?;
+    let user_id = two_factor::waiting(&db, &token)
+        .await?
+        .ok_or_else(|| AppError::conflict("error.two_factor_step_expired"))?;
+    let account = user::Entity::find_by_id(user_id)
+        .one(&db)
+        .await?
+        .ok_or_else(|| AppError::conflict("error.two_factor_step_expired"))?;
+    // Strangers who know the password share the account's day of wrong codes; a browser that
+    // signed in to the account before has its own, so they cannot lock the owner out.
+    let device = ctx::request_private_cookie(crate::account::service::DEVICE_COOKIE);
+    let budget = crate::account::service::budget_of(
+        &db,
+        Some(&account),
+        &user_id.to_string(),
+        device.as_deref(),
+    )
+    .await?;
+    let proved = prove(&db, user_id, &code, &budget).await;
+    let action = if proved.is_ok() {
+        "account.two_step"
+    } else {
+        "account.two_step_failed"
+    };
+    crate::audit::service::Record::new(action, "user", Some(user_id))
+        .by_account(account.id, &account.display_name)
+        .from_address(&ctx::request_auth()?.ip)
+        .save(&db)
+        .await?;
+    proved?;
+    two_factor::done_waiting(&db, &token).await?;
+    ctx::set_cookie(ctx::private_cookie(two_factor::STEP_COOKIE, "", 0));
+    crate::api::account::finish_sign_in(&db, &account, device).await?;
+    leptos_axum::redirect(&crate::api::account::safe_next(next.as_deref()));
+    Ok(())
+}

@@ -1,0 +1,127 @@
+//! Server functions for the public vote: citizens cast and withdraw votes; staff choose the
+//! allowance and whether totals show during the vote; anyone reads the ballots after the close.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::vote::model::{Ballots, VoteReview, VoteSettings};
+
+#[cfg(feature = "ssr")]
+fn back_to_entries(slug: &str) {
+    leptos_axum::redirect(&format!("/challenges/{slug}/entries"));
+}
+
+/// Votes for an entry (with one vote each, moves the vote there). Works as a plain form.
+#[server(prefix = "/api", endpoint = "votes/cast")]
+pub async fn cast_vote(entry_id: i64) -> Result<(), AppError> {
+    use crate::ctx;
+    let viewer = ctx::require_verified()?;
+    let network = crate::vote::rules::network_of(&ctx::request_auth()?.ip);
+    let server = ctx::server_ctx()?;
+    // Answered once the vote is on disk, in a commit shared with the votes cast meanwhile.
+    let c = server
+        .ballots
+        .put(&viewer, entry_id, network, crate::vote::decision::Act::Cast)
+        .await?;
+    let backend = sea_orm::ConnectionTrait::get_database_backend(&server.db);
+    crate::vote::live::announce(backend, &server.votes, c.id);
+    back_to_entries(&c.slug);
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "votes/withdraw")]
+pub async fn withdraw_vote(entry_id: i64) -> Result<(), AppError> {
+    use crate::ctx;
+    let viewer = ctx::require_verified()?;
+    let network = crate::vote::rules::network_of(&ctx::request_auth()?.ip);
+    let server = ctx::server_ctx()?;
+    let c = server
+        .ballots
+        .put(
+            &viewer,
+            entry_id,
+            network,
+            crate::vote::decision::Act::Withdraw,
+        )
+        .await?;
+    let backend = sea_orm::ConnectionTrait::get_database_backend(&server.db);
+    crate::vote::live::announce(backend, &server.votes, c.id);
+    back_to_entries(&c.slug);
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "votes/settings")]
+pub async fn load_vote_settings(challenge_id: i64) -> Result<VoteSettings, AppError> {
+    use crate::ctx;
+    let staff = ctx::require_user()?;
+    let db = ctx::db()?;
+    let c = crate::challenge::service::find_managed(&db, challenge_id, &staff).await?;
+    crate::vote::service::settings_view(&db, &c).await
+}
+
+#[server(prefix = "/api", endpoint = "votes/settings/save")]
+pub async fn save_vote_settings(
+    challenge_id: i64,
+    allowance: i32,
+    live_totals: Option<String>,
+) -> Result<(), AppError> {
+    use crate::audit::service::Record;
+    use crate::ctx;
+    let staff = ctx::require_user()?;
+    let db = ctx::db()?;
+    let c = crate::challenge::service::find_managed(&db, challenge_id, &staff).await?;
+    crate::vote::service::save_settings(&db, &c, allowance, live_totals.is_some()).await?;
+    Record::new("vote.settings", "challenge", Some(c.id))
+        .by_requester(&crate::ctx::requester()?)
+        .details(
+            serde_json::json!({ "allowance": allowance, "live_totals": live_totals.is_some() }),
+        )
+        .public()
+        .save(&db)
+        .await
+}
+
+/// The ballots and the tally of a closed vote, for anyone to recount.
+#[server(prefix = "/api", endpoint = "votes/ballots")]
+pub async fn load_ballots(slug: String) -> Result<Ballots, AppError> {
+    use crate::ctx;
+    crate::vote::service::ballots_for(&ctx::db()?, &slug, &ctx::request_auth()?.ip).await
+}
+
+/// The votes that deserve a look, for the challenge's staff.
+#[server(prefix = "/api", endpoint = "votes/review")]
+pub async fn load_vote_review(challenge_id: i64) -> Result<VoteReview, AppError> {
+    use crate::ctx;
+    let staff = ctx::require_user()?;
+    let db = ctx::db()?;
+    let c = crate::challenge::service::find_managed(&db, challenge_id, &staff).await?;
+    crate::vote::service::review(&db, &c).await
+}
+
+/// Voids votes with a public reason (the audit log and the ballots keep it).
+#[server(prefix = "/api", endpoint = "votes/void")]
+pub async fn void_votes(
+    challenge_id: i64,
+    #[server(default)] vote_ids: Vec<i64>,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::audit::service::Record;
+    use crate::ctx;
+    let staff = ctx::require_user()?;
+    let server = ctx::server_ctx()?;
+    let c = crate::challenge::service::find_managed(&server.db, challenge_id, &staff).await?;
+    // The votes and their trace, together or not at all.
+    let txn = sea_orm::TransactionTrait::begin(&server.db).await?;
+    let n = crate::vote::service::void(&txn, &staff, &c, &vote_ids, &reason).await?;
+    Record::new("vote.void", "challenge", Some(c.id))
+        .by_requester(&crate::ctx::requester()?)
+        .reason(reason.trim())
+        .details(serde_json::json!({ "votes": n, "ids": vote_ids }))
+        .public()
+        .save(&txn)
+        .await?;
+    txn.commit().await?;
+    let backend = sea_orm::ConnectionTrait::get_database_backend(&server.db);
+    crate::vote::live::announce(backend, &server.votes, c.id);
+    Ok(())
+}

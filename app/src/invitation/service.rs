@@ -1,0 +1,232 @@
+//! Invitations on the database: sent once per address and owner, found by their link or by the
+//! invitee's own list, answered once (whoever answers first wins), declined together when their
+//! invitee takes another role, and forgotten with the address.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, Set,
+};
+
+use super::entity::invitation;
+use crate::account::rules::{mailbox_key, normalise_email};
+use crate::auth::entity::user;
+use crate::error::AppError;
+use crate::token::{random_token, sha256_hex};
+
+/// Who sends an invitation: a team (of a challenge) or a challenge's panel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Owner {
+    Team { challenge_id: i64, team_id: i64 },
+    Panel { challenge_id: i64 },
+}
+
+/// What an invitation asks: to join a team, or to sit on a panel. A link of one kind opens
+/// nothing of the other.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Team,
+    Panel,
+}
+
+impl Kind {
+    fn condition(self) -> Condition {
+        match self {
+            Kind::Team => Condition::all().add(invitation::Column::TeamId.is_not_null()),
+            Kind::Panel => Condition::all().add(invitation::Column::TeamId.is_null()),
+        }
+    }
+}
+
+impl Owner {
+    pub fn of(i: &invitation::Model) -> Owner {
+        match i.team_id {
+            Some(team_id) => Owner::Team {
+                challenge_id: i.challenge_id,
+                team_id,
+            },
+            None => Owner::Panel {
+                challenge_id: i.challenge_id,
+            },
+        }
+    }
+
+    fn condition(self) -> Condition {
+        match self {
+            Owner::Team { team_id, .. } => {
+                Condition::all().add(invitation::Column::TeamId.eq(team_id))
+            }
+            Owner::Panel { challenge_id } => Condition::all()
+                .add(invitation::Column::ChallengeId.eq(challenge_id))
+                .add(invitation::Column::TeamId.is_null()),
+        }
+    }
+}
+
+/// The pending invitations of `owner`, oldest first.
+pub async fn pending_of(
+    db: &impl ConnectionTrait,
+    owner: Owner,
+) -> Result<Vec<invitation::Model>, AppError> {
+    Ok(invitation::Entity::find()
+        .filter(owner.condition())
+        .filter(invitation::Column::Status.eq("pending"))
+        .order_by_asc(invitation::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Sends an invitation from `owner` to `email` (normalised, checked by the caller); returns the
+/// token of its link. Refused while the same mailbox has one of `owner`'s waiting.
+pub async fn issue(
+    db: &impl ConnectionTrait,
+    owner: Owner,
+    email: &str,
+    invited_by: i64,
+) -> Result<String, AppError> {
+    let mailbox = mailbox_key(email);
+    if pending_of(db, owner)
+        .await?
+        .iter()
+        .any(|i| mailbox_key(&i.email) == mailbox)
+    {
+        return Err(AppError::invalid("email", "error.already_invited"));
+    }
+    let (challenge_id, team_id) = match owner {
+        Owner::Team {
+            challenge_id,
+            team_id,
+        } => (challenge_id, Some(team_id)),
+        Owner::Panel { challenge_id } => (challenge_id, None),
+    };
+    let token = random_token(24);
+    invitation::ActiveModel {
+        challenge_id: Set(challenge_id),
+        team_id: Set(team_id),
+        email: Set(email.to_owned()),
+        token_hash: Set(sha256_hex(&token)),
+        invited_by: Set(Some(invited_by)),
+        status: Set("pending".into()),
+        created_at: Set(Utc::now()),
+        responded_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// The waiting invitation of `kind` whose link carries `token`.
+pub async fn pending_by_token(
+    db: &impl ConnectionTrait,
+    kind: Kind,
+    token: &str,
+) -> Result<invitation::Model, AppError> {
+    invitation::Entity::find()
+        .filter(invitation::Column::TokenHash.eq(sha256_hex(token.trim())))
+        .filter(kind.condition())
+        .one(db)
+        .await?
+        .filter(|i| i.status == "pending")
+        .ok_or(AppError::NotFound)
+}
+
+/// The waiting invitation of `kind` numbered `id`, if it was sent to `email`'s mailbox (the
+/// invitee's own list).
+pub async fn pending_to_me(
+    db: &impl ConnectionTrait,
+    kind: Kind,
+    id: i64,
+    email: &str,
+) -> Result<invitation::Model, AppError> {
+    invitation::Entity::find_by_id(id)
+        .filter(kind.condition())
+        .one(db)
+        .await?
+        .filter(|i| i.status == "pending" && is_for(i, email))
+        .ok_or(AppError::NotFound)
+}
+
+/// Whether the invitation was sent to `email`'s mailbox, however either is written.
+pub fn is_for(i: &invitation::Model, email: &str) -> bool {
+    mailbox_key(&i.email) == mailbox_key(&normalise_email(email))
+}
+
+/// The waiting invitations sent to `email`'s mailbox from teams (of one challenge, or of every
+/// challenge when `None`), oldest first.
+pub async fn pending_team_invitations_to(
+    db: &impl ConnectionTrait,
+    email: &str,
+    challenge_id: Option<i64>,
+) -> Result<Vec<invitation::Model>, AppError> {
+    let mut find = invitation::Entity::find()
+        .filter(Kind::Team.condition())
+        .filter(invitation::Column::Status.eq("pending"));
+    if let Some(id) = challenge_id {
+        find = find.filter(invitation::Column::ChallengeId.eq(id));
+    }
+    let all = find.order_by_asc(invitation::Column::Id).all(db).await?;
+    Ok(all.into_iter().filter(|i| is_for(i, email)).collect())
+}
+
+/// Answers a waiting invitation: accepted or declined. Only one answer counts: an invitation
+/// answered meanwhile (by another tab, or declined by a seat taken elsewhere) is not found.
+pub async fn answer(
+    db: &impl ConnectionTrait,
+    i: &invitation::Model,
+    accept: bool,
+) -> Result<(), AppError> {
+    let status = if accept { "accepted" } else { "declined" };
+    close(db, i.id, status).await?;
+    Ok(())
+}
+
+/// Declines every invitation in `ids` still waiting; returns how many were.
+pub async fn decline_all(db: &impl ConnectionTrait, ids: &[i64]) -> Result<usize, AppError> {
+    let mut declined = 0;
+    for id in ids {
+        if close(db, *id, "declined").await.is_ok() {
+            declined += 1;
+        }
+    }
+    Ok(declined)
+}
+
+/// Moves invitation `id` from waiting to `status`, or says it was not waiting.
+async fn close(db: &impl ConnectionTrait, id: i64, status: &str) -> Result<(), AppError> {
+    let closed = invitation::Entity::update_many()
+        .col_expr(invitation::Column::Status, status.into())
+        .col_expr(invitation::Column::RespondedAt, Utc::now().into())
+        .filter(invitation::Column::Id.eq(id))
+        .filter(invitation::Column::Status.eq("pending"))
+        .exec(db)
+        .await?;
+    if closed.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// The name of who sent the invitation, if their account still exists.
+pub async fn inviter_name(
+    db: &impl ConnectionTrait,
+    i: &invitation::Model,
+) -> Result<Option<String>, AppError> {
+    Ok(match i.invited_by {
+        Some(id) => user::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|u| u.display_name),
+        None => None,
+    })
+}
+
+/// Forgets every invitation sent to `email` (its account is deleted).
+pub async fn forget_address(db: &impl ConnectionTrait, email: &str) -> Result<(), AppError> {
+    invitation::Entity::delete_many()
+        .filter(invitation::Column::Email.eq(email))
+        .exec(db)
+        .await?;
+    Ok(())
+}

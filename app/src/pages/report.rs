@@ -1,0 +1,362 @@
+//! Report pages: the public list with filters, the form a citizen fills, and one report with its
+//! answer, its supporters and, for staff, the triage panel.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use server_fn::ServerFn;
+
+use crate::api::org::list_organisations;
+use crate::api::report::{
+    CreateReport, SupportReport, TriageReport, create_report, get_report, list_reports,
+};
+use crate::error::AppError;
+use crate::i18n::{format_date, format_datetime, k, t, tf, use_locale};
+use crate::layout::viewer_resource;
+use crate::layout::{
+    FieldInput, FieldSelect, FieldTextarea, FormAlert, Loaded, MultipartForm, Pager, SignInPrompt,
+    SubmitButton, error_signal, field_error, query_string, url_error,
+};
+use crate::report::model::{Category, ReportDetail, ReportStatus, ReportSummary};
+
+fn category_options() -> Vec<(String, String)> {
+    Category::ALL
+        .into_iter()
+        .map(|c| (c.code().to_owned(), t(c.label()).to_owned()))
+        .collect()
+}
+
+/// One report in a list: what, where, how it stands, how many it affects.
+#[component]
+pub fn ReportItem(report: ReportSummary) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <li class="card report-item">
+            <div class="report-badges">
+                <span class=format!("status status-{}", report.status.code())>{t(report.status.label())}</span>
+                <span class=format!("timeliness tone-{}", report.timeliness.tone())>{t(report.timeliness.label())}</span>
+            </div>
+            <h3><a href=format!("/reports/{}", report.id)>{report.title.clone()}</a></h3>
+            <p class="muted">
+                {report.organisation.name(locale).to_owned()}" · "{t(report.category.label())}" · "{format_date(report.created_at)}
+            </p>
+            {(report.supporters > 0).then(|| view! {
+                <p class="supporters">{tf(k::REPORT_SUPPORTERS, &[("n", &report.supporters.to_string())])}</p>
+            })}
+        </li>
+    }
+}
+
+#[component]
+pub fn ReportListPage() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let param = move |name: &str| query.read().get(name).filter(|v| !v.is_empty());
+    let reports = Resource::new(
+        move || {
+            (
+                param("organisation_id"),
+                param("category"),
+                param("status"),
+                param("sort"),
+                param("page"),
+            )
+        },
+        |(org, category, status, sort, page)| {
+            list_reports(
+                org.and_then(|o| o.parse().ok()),
+                category,
+                status,
+                sort,
+                page.and_then(|p| p.parse().ok()),
+            )
+        },
+    );
+    let orgs = Resource::new(|| (), |_| list_organisations());
+    view! {
+        <Title text=t(k::REPORTS_TITLE)/>
+        <div class="page-head">
+            <div>
+                <h1>{t(k::REPORTS_TITLE)}</h1>
+                <p class="lead">{t(k::REPORTS_INTRO)}</p>
+            </div>
+            <a class="button" href="/reports/new">{t(k::REPORTS_NEW)}</a>
+        </div>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let orgs = orgs.await.unwrap_or_default();
+                let org_options: Vec<(String, String)> = orgs.iter().map(|o| (o.id.to_string(), o.name(locale).to_owned())).collect();
+                let status_options: Vec<(String, String)> = ReportStatus::ALL.into_iter().map(|s| (s.code().to_owned(), t(s.label()).to_owned())).collect();
+                let sort_options = vec![
+                    ("newest".to_owned(), t(k::REPORTS_SORT_NEWEST).to_owned()),
+                    ("supported".to_owned(), t(k::REPORTS_SORT_SUPPORTED).to_owned()),
+                ];
+                let none = Signal::derive(|| None::<String>);
+                view! {
+                    <form method="get" action="/reports" class="filter-bar card" role="search">
+                        <FieldSelect name="organisation_id" label=k::FIELD_WARD options=org_options selected=param("organisation_id").unwrap_or_default() empty_option=k::FILTER_ALL error=none/>
+                        <FieldSelect name="category" label=k::FIELD_CATEGORY options=category_options() selected=param("category").unwrap_or_default() empty_option=k::FILTER_ALL error=none/>
+                        <FieldSelect name="status" label=k::FIELD_STATUS options=status_options selected=param("status").unwrap_or_default() empty_option=k::FILTER_ALL error=none/>
+                        <FieldSelect name="sort" label=k::FIELD_SORT options=sort_options selected=param("sort").unwrap_or_default() error=none/>
+                        <button type="submit" class="button-secondary">{t(k::FILTER_APPLY)}</button>
+                    </form>
+                }
+            })}
+        </Suspense>
+        <Loaded resource=reports let:data>
+            {match data {
+                page if page.items.is_empty() => view! { <p class="empty">{t(k::REPORTS_EMPTY)}</p> }.into_any(),
+                page => {
+                    let filters = (param("organisation_id"), param("category"), param("status"), param("sort"));
+                    view! {
+                        <p class="muted">{tf(k::LIST_TOTAL, &[("n", &page.total.to_string())])}</p>
+                        <ul class="report-list">
+                            {page.items.into_iter().map(|r| view! { <ReportItem report=r/> }).collect_view()}
+                        </ul>
+                        <Pager page=page.page pages=page.pages href=move |n| format!("/reports{}", query_string(&[
+                            ("organisation_id", filters.0.clone()),
+                            ("category", filters.1.clone()),
+                            ("status", filters.2.clone()),
+                            ("sort", filters.3.clone()),
+                            ("page", Some(n.to_string())),
+                        ]))/>
+                    }.into_any()
+                }
+            }}
+        </Loaded>
+    }
+}
+
+#[component]
+pub fn ReportNewPage() -> impl IntoView {
+    let locale = use_locale();
+    let viewer = viewer_resource();
+    let orgs = Resource::new(|| (), |_| list_organisations());
+    let error = RwSignal::new(url_error(CreateReport::PATH));
+    let pending = RwSignal::new(false);
+    let error_signal: Signal<Option<AppError>> = error.into();
+    view! {
+        <Title text=t(k::REPORT_NEW_TITLE)/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let viewer = viewer.await.ok().flatten();
+                let orgs = orgs.await.unwrap_or_default();
+                match viewer {
+                    None => view! { <SignInPrompt/> }.into_any(),
+                    Some(v) if !v.verified => view! { <p class="alert alert-error">{t(k::ERROR_FORBIDDEN)}</p> }.into_any(),
+                    Some(_) => {
+                        let org_options: Vec<(String, String)> = orgs.iter().map(|o| (o.id.to_string(), o.name(locale).to_owned())).collect();
+                        view! {
+                            <section class="card narrow-wide">
+                                <h1>{t(k::REPORT_NEW_TITLE)}</h1>
+                                <p class="lead">{t(k::REPORT_NEW_INTRO)}</p>
+                                <MultipartForm action=CreateReport::PATH send=create_report error pending>
+                                    <FormAlert error=error_signal/>
+                                    <FieldSelect name="organisation_id" label=k::FIELD_WARD options=org_options empty_option=k::FIELD_CHOOSE error=field_error(error_signal, "organisation_id")/>
+                                    <FieldSelect name="category" label=k::FIELD_CATEGORY options=category_options() empty_option=k::FIELD_CHOOSE error=field_error(error_signal, "category")/>
+                                    <FieldInput name="title" label=k::FIELD_REPORT_TITLE hint=k::HINT_REPORT_TITLE error=field_error(error_signal, "title")/>
+                                    <FieldTextarea name="description" label=k::FIELD_DESCRIPTION hint=k::HINT_REPORT_DESCRIPTION rows=7 maxlength=crate::report::rules::DESCRIPTION_MAX error=field_error(error_signal, "description")/>
+                                    <div class="field" class:has-error=move || field_error(error_signal, "photo").get().is_some()>
+                                        <label for="field-photo">{t(k::FIELD_PHOTO)}</label>
+                                        <p class="hint" id="field-photo-hint">{t(k::HINT_PHOTO)}</p>
+                                        <input id="field-photo" type="file" name="photo" accept="image/jpeg,image/png,image/webp" aria-describedby="field-photo-hint"/>
+                                        <p class="field-error" role="alert" hidden=move || field_error(error_signal, "photo").get().is_none()>{move || field_error(error_signal, "photo").get()}</p>
+                                    </div>
+                                    <SubmitButton label=k::REPORT_SUBMIT pending=pending/>
+                                </MultipartForm>
+                            </section>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn ReportPage() -> impl IntoView {
+    let params = use_params_map();
+    let support = ServerAction::<SupportReport>::new();
+    let triage = ServerAction::<TriageReport>::new();
+    let report = Resource::new(
+        move || {
+            (
+                params
+                    .read()
+                    .get("id")
+                    .and_then(|id| id.parse::<i64>().ok()),
+                support.version().get(),
+                triage.version().get(),
+            )
+        },
+        |(id, _, _)| async move {
+            match id {
+                Some(id) => get_report(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Title text=t(k::NAV_REPORTS)/>
+        <Loaded resource=report let:r>
+            {view! { <ReportBody report=r support triage/> }}
+        </Loaded>
+    }
+}
+
+#[component]
+fn ReportBody(
+    report: ReportDetail,
+    support: ServerAction<SupportReport>,
+    triage: ServerAction<TriageReport>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let viewer = viewer_resource();
+    let s = report.summary.clone();
+    let id = s.id;
+    let support_error = error_signal(move || support.value().get());
+    let signed_in = move || viewer.get().and_then(|v| v.ok()).flatten().is_some();
+    view! {
+        <Title text=s.title.clone()/>
+        <article class="report">
+            <p class="eyebrow">{tf(k::REPORT_NUMBER, &[("id", &id.to_string())])}" · "{s.organisation.name(locale).to_owned()}</p>
+            <h1>{s.title.clone()}</h1>
+            <div class="report-badges">
+                <span class=format!("status status-{}", s.status.code())>{t(s.status.label())}</span>
+                <span class=format!("timeliness tone-{}", s.timeliness.tone())>{t(s.timeliness.label())}</span>
+                <span class="tag">{t(s.category.label())}</span>
+            </div>
+            <dl class="facts">
+                <div><dt>{t(k::REPORT_SENT_ON)}</dt><dd>{format_datetime(s.created_at)}</dd></div>
+                <div><dt>{t(k::REPORT_DUE_BY)}</dt><dd>{format_datetime(s.response_due_at)}</dd></div>
+            </dl>
+            <div class="grid-report">
+                <div>
+                    <p class="prose pre-line">{report.description.clone()}</p>
+                    {report.photo.clone().map(|p| view! {
+                        <img class="report-photo" src=p.url() alt=t(k::REPORT_PHOTO_ALT) loading="lazy"/>
+                    })}
+                </div>
+                <aside class="card support-box">
+                    <p class="big-number">{s.supporters}</p>
+                    <p>{t(k::REPORT_AFFECTED)}</p>
+                    <FormAlert error=support_error/>
+                    {if report.is_author {
+                        view! { <p class="muted">{t(k::REPORT_YOURS)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <Show when=signed_in fallback=move || view! { <a class="button-secondary" href=format!("/sign-in?next=/reports/{id}")>{t(k::REPORT_SIGN_IN_TO_SUPPORT)}</a> }>
+                                <ActionForm action=support>
+                                    <input type="hidden" name="id" value=id.to_string()/>
+                                    <input type="hidden" name="support" value=(!report.supported).to_string()/>
+                                    <button type="submit" class=if report.supported { "button-secondary" } else { "button" } aria-pressed=report.supported.to_string()>
+                                        {if report.supported { t(k::REPORT_UNSUPPORT) } else { t(k::REPORT_SUPPORT) }}
+                                    </button>
+                                </ActionForm>
+                            </Show>
+                        }.into_any()
+                    }}
+                </aside>
+            </div>
+            <ResponseSection report=report.clone()/>
+            {report.can_triage.then(|| view! { <TriagePanel report=report.clone() triage/> })}
+        </article>
+    }
+}
+
+#[component]
+fn ResponseSection(report: ReportDetail) -> impl IntoView {
+    let locale = use_locale();
+    let org = report.summary.organisation.name(locale).to_owned();
+    view! {
+        <section class="section" aria-labelledby="response-heading">
+            <h2 id="response-heading">{tf(k::REPORT_RESPONSE_FROM, &[("organisation", &org)])}</h2>
+            {match (report.summary.status, report.response.clone(), report.responded_at) {
+                (ReportStatus::Merged, _, Some(at)) => view! {
+                    <div class="card response">
+                        <p>{t(k::REPORT_MERGED_INTO)}" "{report.merged_into.clone().map(|l| view! { <a href=l.href>{l.title}</a> })}</p>
+                        <p class="muted">{format_datetime(at)}</p>
+                    </div>
+                }.into_any(),
+                (ReportStatus::BecameChallenge, _, at) => view! {
+                    <div class="card response">
+                        <p>{t(k::REPORT_BECAME_CHALLENGE)}</p>
+                        <ul class="plain-list">
+                            {report.challenges.clone().into_iter().map(|l| view! { <li><a href=l.href>{l.title}</a></li> }).collect_view()}
+                        </ul>
+                        {at.map(|at| view! { <p class="muted">{format_datetime(at)}</p> })}
+                    </div>
+                }.into_any(),
+                (status, Some(text), Some(at)) => view! {
+                    <div class="card response">
+                        {(status == ReportStatus::OutOfScope).then(|| view! { <p class="eyebrow">{t(k::REPORT_STATUS_OUT_OF_SCOPE)}</p> })}
+                        <p class="pre-line">{text}</p>
+                        <p class="muted">{report.responder.clone().unwrap_or_default()}" · "{format_datetime(at)}</p>
+                    </div>
+                }.into_any(),
+                _ => view! {
+                    <p class="empty">
+                        {match report.acknowledged_at {
+                            Some(at) => tf(k::REPORT_ACKNOWLEDGED_ON, &[("at", &format_datetime(at))]),
+                            None => t(k::REPORT_NO_RESPONSE_YET).to_owned(),
+                        }}
+                    </p>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn TriagePanel(report: ReportDetail, triage: ServerAction<TriageReport>) -> impl IntoView {
+    let error = error_signal(move || triage.value().get());
+    let id = report.summary.id;
+    let org_id = report.summary.organisation.id;
+    let open = report.summary.status.is_open();
+    let hidden = move |decision: &'static str| {
+        view! {
+            <input type="hidden" name="id" value=id.to_string()/>
+            <input type="hidden" name="decision" value=decision/>
+        }
+    };
+    view! {
+        <section class="section card triage" aria-labelledby="triage-heading">
+            <h2 id="triage-heading">{t(k::TRIAGE_TITLE)}</h2>
+            {if !open {
+                view! { <p class="muted">{t(k::TRIAGE_DONE)}</p> }.into_any()
+            } else {
+                view! {
+                    <FormAlert error=error/>
+                    <div class="triage-actions">
+                        {(report.summary.status == ReportStatus::New).then(|| view! {
+                            <ActionForm action=triage attr:class="inline-form">
+                                {hidden("acknowledge")}
+                                <button type="submit" class="button-secondary">{t(k::TRIAGE_ACKNOWLEDGE)}</button>
+                            </ActionForm>
+                        })}
+                        <a class="button-secondary" href=format!("/staff/challenges/new?org={org_id}&from={id}")>{t(k::TRIAGE_TO_CHALLENGE)}</a>
+                    </div>
+                    <div class="grid-2">
+                        <ActionForm action=triage>
+                            {hidden("answer")}
+                            <FieldTextarea name="text" id="answer" label=k::TRIAGE_ANSWER rows=4 error=field_error(error, "answer")/>
+                            <SubmitButton label=k::TRIAGE_ANSWER_SUBMIT pending=triage.pending()/>
+                        </ActionForm>
+                        <div>
+                            <ActionForm action=triage>
+                                {hidden("out_of_scope")}
+                                <FieldTextarea name="text" id="reason" label=k::TRIAGE_OUT_OF_SCOPE rows=3 error=field_error(error, "reason")/>
+                                <button type="submit" class="button-secondary">{t(k::TRIAGE_OUT_OF_SCOPE_SUBMIT)}</button>
+                            </ActionForm>
+                            <ActionForm action=triage attr:class="secondary-form">
+                                {hidden("merge")}
+                                <FieldInput name="into_id" label=k::TRIAGE_MERGE_INTO kind="number" inputmode="numeric" hint=k::HINT_MERGE_INTO error=field_error(error, "into_id")/>
+                                <button type="submit" class="button-secondary">{t(k::TRIAGE_MERGE_SUBMIT)}</button>
+                            </ActionForm>
+                        </div>
+                    </div>
+                }.into_any()
+            }}
+        </section>
+    }
+}

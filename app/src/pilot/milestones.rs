@@ -1,0 +1,442 @@
+//! A pilot's progress: its KPIs and their measurements, milestones with owners, moved for a reason
+//! the public sees, their status and evidence, and reminders before they are due.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QuerySelect, Set,
+};
+
+use super::cards::status_of;
+use super::entity::{kpi, measurement, milestone, pilot};
+use super::plan::{find, find_managed, is_member, refuse_if_ended};
+use super::rules::{self, MilestoneStatus, Owner};
+use crate::audit::service::Record;
+use crate::auth::Viewer;
+use crate::error::{AppError, FieldError};
+use crate::notify::model::NotificationKind;
+use crate::org::entity::org_staff;
+use crate::team::entity::member;
+
+pub async fn add_kpi(
+    db: &impl ConnectionTrait,
+    staff: &Viewer,
+    pilot_id: i64,
+    name: &str,
+    unit: &str,
+    baseline: &str,
+    target: &str,
+) -> Result<(), AppError> {
+    let p = find_managed(db, pilot_id, staff).await?;
+    refuse_if_ended(&p)?;
+    let mut errors: Vec<FieldError> = [
+        FieldError::length("name", name, 3, 200),
+        FieldError::length("unit", unit, 1, 40),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let baseline = rules::parse_figure("baseline", baseline).map_err(|e| errors.push(e));
+    let target = rules::parse_figure("target", target).map_err(|e| errors.push(e));
+    let (Ok(baseline), Ok(target)) = (baseline, target) else {
+        return Err(AppError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let position = kpi::Entity::find()
+        .filter(kpi::Column::PilotId.eq(pilot_id))
+        .count(db)
+        .await? as i32;
+    kpi::ActiveModel {
+        pilot_id: Set(pilot_id),
+        name: Set(name.trim().to_owned()),
+        unit: Set(unit.trim().to_owned()),
+        baseline: Set(baseline),
+        target: Set(target),
+        position: Set(position),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Record::new("pilot.kpi", "pilot", Some(pilot_id))
+        .by(staff)
+        .details(serde_json::json!({ "kpi": name.trim(), "unit": unit.trim(),
+            "baseline": rules::format_figure(baseline), "target": rules::format_figure(target) }))
+        .save(db)
+        .await
+}
+
+/// Records a dated measurement of a KPI (staff of the pilot's organisation).
+pub async fn measure(
+    db: &impl ConnectionTrait,
+    staff: &Viewer,
+    kpi_id: i64,
+    measured_on: &str,
+    value: &str,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let k = kpi::Entity::find_by_id(kpi_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let p = find_managed(db, k.pilot_id, staff).await?;
+    refuse_if_ended(&p)?;
+    let mut errors: Vec<FieldError> = FieldError::length("note", note, 0, 500)
+        .into_iter()
+        .collect();
+    let day = rules::parse_day("measured_on", measured_on).map_err(|e| errors.push(e));
+    let value = rules::parse_figure("value", value).map_err(|e| errors.push(e));
+    let (Ok(day), Ok(value)) = (day, value) else {
+        return Err(AppError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    rules::check_measured_on(day, now)?;
+    measurement::ActiveModel {
+        kpi_id: Set(k.id),
+        measured_on: Set(day),
+        value: Set(value),
+        note: Set(note.trim().to_owned()),
+        recorded_by: Set(Some(staff.id)),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Record::new("pilot.measure", "pilot", Some(p.id))
+        .by(staff)
+        .details(
+            serde_json::json!({ "kpi": k.name, "on": day.format("%d/%m/%Y").to_string(),
+            "value": rules::format_figure(value) }),
+        )
+        .save(db)
+        .await
+}
+
+/// Whose a milestone is, from the form: "team", or an official's account id who must be staff
+/// of the pilot's organisation.
+pub(crate) async fn owner_from_form(
+    db: &impl ConnectionTrait,
+    p: &pilot::Model,
+    owner: &str,
+) -> Result<Owner, AppError> {
+    if owner == "team" {
+        return Ok(Owner::Team);
+    }
+    let id: i64 = owner
+        .parse()
+        .map_err(|_| AppError::invalid("owner", "error.milestone_owner"))?;
+    let is_official = org_staff::Entity::find_by_id((p.organisation_id, id))
+        .one(db)
+        .await?
+        .is_some();
+    if is_official {
+        Ok(Owner::Official(id))
+    } else {
+        Err(AppError::invalid("owner", "error.milestone_owner"))
+    }
+}
+
+pub async fn add_milestone(
+    db: &impl ConnectionTrait,
+    staff: &Viewer,
+    pilot_id: i64,
+    title: &str,
+    owner: &str,
+    due_on: &str,
+) -> Result<i64, AppError> {
+    let p = find_managed(db, pilot_id, staff).await?;
+    refuse_if_ended(&p)?;
+    let mut errors: Vec<FieldError> = FieldError::length("title", title, 3, 200)
+        .into_iter()
+        .collect();
+    let due = rules::parse_day("due_on", due_on).map_err(|e| errors.push(e));
+    let Ok(due) = due else {
+        return Err(AppError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    rules::check_due(due, p.starts_on)?;
+    let owner = owner_from_form(db, &p, owner).await?;
+    let now = Utc::now();
+    let m = milestone::ActiveModel {
+        pilot_id: Set(pilot_id),
+        title: Set(title.trim().to_owned()),
+        owner_kind: Set(owner.kind().to_owned()),
+        owner_user_id: Set(match owner {
+            Owner::Official(id) => Some(id),
+            Owner::Team => None,
+        }),
+        due_on: Set(due),
+        original_due_on: Set(due),
+        move_reason: Set(None),
+        status: Set(MilestoneStatus::Planned.code().to_owned()),
+        blocked_reason: Set(None),
+        done_at: Set(None),
+        evidence_text: Set(None),
+        evidence_url: Set(None),
+        evidence_upload_id: Set(None),
+        reminded_soon_at: Set(None),
+        reminded_late_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Record::new("milestone.add", "pilot", Some(pilot_id))
+        .by(staff)
+        .details(
+            serde_json::json!({ "milestone": m.title, "due": due.format("%d/%m/%Y").to_string() }),
+        )
+        .public()
+        .save(db)
+        .await?;
+    Ok(m.id)
+}
+
+/// Moves a milestone's due date, for a reason the public sees beside the first date.
+pub async fn move_milestone(
+    db: &impl ConnectionTrait,
+    staff: &Viewer,
+    milestone_id: i64,
+    due_on: &str,
+    reason: &str,
+) -> Result<(), AppError> {
+    let m = milestone::Entity::find_by_id(milestone_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let p = find_managed(db, m.pilot_id, staff).await?;
+    refuse_if_ended(&p)?;
+    let mut errors: Vec<FieldError> = FieldError::length("reason", reason, 10, 1000)
+        .into_iter()
+        .collect();
+    let due = rules::parse_day("due_on", due_on).map_err(|e| errors.push(e));
+    let Ok(due) = due else {
+        return Err(AppError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    rules::check_due(due, p.starts_on)?;
+    if due == m.due_on {
+        return Err(AppError::invalid("due_on", "error.milestone_same_date"));
+    }
+    if m.status == MilestoneStatus::Done.code() {
+        return Err(AppError::conflict("error.milestone_done"));
+    }
+    let from = m.due_on;
+    let title = m.title.clone();
+    let mut a: milestone::ActiveModel = m.into();
+    a.due_on = Set(due);
+    a.move_reason = Set(Some(reason.trim().to_owned()));
+    // A new date earns a new reminder.
+    a.reminded_soon_at = Set(None);
+    a.reminded_late_at = Set(None);
+    a.updated_at = Set(Utc::now());
+    a.update(db).await?;
+    Record::new("milestone.move", "pilot", Some(p.id))
+        .by(staff)
+        .reason(reason.trim())
+        .details(serde_json::json!({
+            "milestone": title,
+            "from": from.format("%d/%m/%Y").to_string(),
+            "to": due.format("%d/%m/%Y").to_string(),
+        }))
+        .public()
+        .save(db)
+        .await
+}
+
+/// A status change as the form sends it.
+#[derive(Default)]
+pub struct StatusChange {
+    pub status: String,
+    pub blocked_reason: String,
+    pub evidence_text: String,
+    pub evidence_url: String,
+    pub evidence_file: Option<crate::upload::form::Incoming>,
+}
+
+/// The owner of a milestone (or staff) moves it on. Blocked needs a reason; done needs evidence
+/// (a text, a link or a file) and records when.
+pub async fn set_status(
+    db: &impl ConnectionTrait,
+    storage: &crate::upload::storage::Storage,
+    viewer: &Viewer,
+    milestone_id: i64,
+    change: StatusChange,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let m = milestone::Entity::find_by_id(milestone_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let p = find(db, m.pilot_id).await?;
+    let owner = Owner::from_columns(&m.owner_kind, m.owner_user_id);
+    let member = is_member(db, p.team_id, viewer.id).await?;
+    if !rules::may_set_status(
+        owner,
+        viewer.id,
+        viewer.is_staff_of(p.organisation_id),
+        member,
+    ) {
+        return Err(AppError::conflict("error.milestone_not_owner"));
+    }
+    refuse_if_ended(&p)?;
+    let status = MilestoneStatus::from_code(&change.status)
+        .ok_or_else(|| AppError::invalid("status", "error.required"))?;
+    let mut a: milestone::ActiveModel = m.clone().into();
+    match status {
+        MilestoneStatus::Blocked => {
+            if let Some(e) = FieldError::length("blocked_reason", &change.blocked_reason, 10, 1000)
+            {
+                return Err(AppError::Invalid(vec![e]));
+            }
+            a.blocked_reason = Set(Some(change.blocked_reason.trim().to_owned()));
+            a.done_at = Set(None);
+        }
+        MilestoneStatus::Done => {
+            let text = change.evidence_text.trim();
+            let url = change.evidence_url.trim();
+            let mut errors: Vec<FieldError> = FieldError::length("evidence_text", text, 0, 2000)
+                .into_iter()
+                .collect();
+            if !url.is_empty() && !crate::entry::rules::is_web_address(url) {
+                errors.push(FieldError::new("evidence_url", "error.url_invalid"));
+            }
+            if text.is_empty() && url.is_empty() && change.evidence_file.is_none() {
+                errors.push(FieldError::new("evidence_text", "error.evidence_required"));
+            }
+            if !errors.is_empty() {
+                return Err(AppError::Invalid(errors));
+            }
+            if let Some(file) = change.evidence_file {
+                let link = crate::upload::service::store(
+                    db,
+                    storage,
+                    viewer.id,
+                    crate::upload::service::Purpose::PilotFile,
+                    "evidence_file",
+                    file,
+                )
+                .await
+                .map_err(AppError::Invalid)?;
+                a.evidence_upload_id = Set(Some(link.id));
+            }
+            a.evidence_text = Set((!text.is_empty()).then(|| text.to_owned()));
+            a.evidence_url = Set((!url.is_empty()).then(|| url.to_owned()));
+            a.blocked_reason = Set(None);
+            if m.done_at.is_none() {
+                a.done_at = Set(Some(now));
+            }
+        }
+        MilestoneStatus::Planned | MilestoneStatus::InProgress => {
+            a.blocked_reason = Set(None);
+            a.done_at = Set(None);
+        }
+    }
+    a.status = Set(status.code().to_owned());
+    a.updated_at = Set(now);
+    a.update(db).await?;
+    let mut record = Record::new("milestone.status", "pilot", Some(p.id))
+        .by(viewer)
+        .details(serde_json::json!({ "milestone": m.title, "status": status.code() }))
+        .public();
+    // A team member acts as one, whatever office they hold elsewhere: not named in public.
+    if !viewer.is_staff_of(p.organisation_id) {
+        record = record.acting_as("team");
+    }
+    if status == MilestoneStatus::Blocked {
+        record = record.reason(change.blocked_reason.trim());
+    }
+    record.save(db).await?;
+    Ok(p.id)
+}
+
+/// Reminds milestone owners three days before a due date and once when it passes unfinished;
+/// each reminder claimed first, so that several instances send it once.
+pub async fn remind_milestones(
+    db: &sea_orm::DatabaseConnection,
+    links: &crate::links::Links,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let open = milestone::Entity::find()
+        .filter(milestone::Column::Status.ne(MilestoneStatus::Done.code()))
+        .filter(
+            sea_orm::Condition::any()
+                .add(milestone::Column::RemindedSoonAt.is_null())
+                .add(milestone::Column::RemindedLateAt.is_null()),
+        )
+        .all(db)
+        .await?;
+    let mut sent = 0;
+    for m in open {
+        let deadline = rules::end_of_day(m.due_on);
+        let (kind, column) = if now >= deadline && m.reminded_late_at.is_none() {
+            (
+                NotificationKind::MilestoneOverdue,
+                milestone::Column::RemindedLateAt,
+            )
+        } else if now < deadline
+            && deadline - now <= chrono::Duration::days(REMIND_DAYS)
+            && m.reminded_soon_at.is_none()
+        {
+            (
+                NotificationKind::MilestoneDueSoon,
+                milestone::Column::RemindedSoonAt,
+            )
+        } else {
+            continue;
+        };
+        let Some(p) = pilot::Entity::find_by_id(m.pilot_id).one(db).await? else {
+            continue;
+        };
+        if !status_of(&p).is_active() {
+            continue;
+        }
+        let claim = milestone::Entity::update_many()
+            .col_expr(column, sea_orm::sea_query::Expr::value(now))
+            .filter(milestone::Column::Id.eq(m.id))
+            .filter(column.is_null());
+        let Some(txn) = crate::group_commit::claim(db, claim).await? else {
+            continue;
+        };
+        let owners: Vec<i64> = match Owner::from_columns(&m.owner_kind, m.owner_user_id) {
+            Owner::Official(uid) => vec![uid],
+            Owner::Team => {
+                member::Entity::find()
+                    .select_only()
+                    .column(member::Column::UserId)
+                    .filter(member::Column::TeamId.eq(p.team_id))
+                    .into_tuple()
+                    .all(&txn)
+                    .await?
+            }
+        };
+        let due = m.due_on.format("%d/%m/%Y").to_string();
+        for user_id in owners {
+            crate::notify::service::notify(
+                &txn,
+                links,
+                user_id,
+                kind,
+                &[("milestone", &m.title), ("title", &p.title), ("date", &due)],
+                &format!("/pilots/{}", p.id),
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        sent += 1;
+    }
+    Ok(sent)
+}
+
+/// Days before a due date that its owner is reminded.
+pub const REMIND_DAYS: i64 = 3;

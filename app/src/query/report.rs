@@ -1,0 +1,71 @@
+//! What a report's page shows (a read-model: it may read any room, and no service reads it).
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, EntityTrait};
+
+use crate::auth::Viewer;
+use crate::error::AppError;
+use crate::org::entity::organisation;
+use crate::report::entity::{report, report_support};
+use crate::report::model::{Linked, ReportDetail};
+use crate::report::service::summary;
+
+pub async fn detail(
+    db: &impl ConnectionTrait,
+    id: i64,
+    viewer: Option<&Viewer>,
+    now: DateTime<Utc>,
+) -> Result<ReportDetail, AppError> {
+    let (r, org) = report::Entity::find_by_id(id)
+        .find_also_related(organisation::Entity)
+        .one(db)
+        .await?
+        .and_then(|(r, o)| o.map(|o| (r, o)))
+        .ok_or(AppError::NotFound)?;
+    let photo = match r.photo_id {
+        Some(pid) => crate::upload::service::links(db, vec![pid])
+            .await?
+            .into_iter()
+            .next(),
+        None => None,
+    };
+    let responder = match r.responder_id {
+        Some(uid) => crate::auth::entity::user::Entity::find_by_id(uid)
+            .one(db)
+            .await?
+            .map(|u| u.display_name),
+        None => None,
+    };
+    let merged_into = match r.merged_into_id {
+        Some(mid) => report::Entity::find_by_id(mid)
+            .one(db)
+            .await?
+            .map(|m| Linked {
+                href: format!("/reports/{}", m.id),
+                title: m.title,
+            }),
+        None => None,
+    };
+    let challenges = crate::challenge::service::linked_to_report(db, r.id).await?;
+    let supported = match viewer {
+        Some(v) => report_support::Entity::find_by_id((r.id, v.id))
+            .one(db)
+            .await?
+            .is_some(),
+        None => false,
+    };
+    Ok(ReportDetail {
+        summary: summary(&r, &org, now),
+        description: r.description.clone(),
+        photo,
+        acknowledged_at: r.acknowledged_at,
+        responded_at: r.responded_at,
+        response: r.response.clone(),
+        responder,
+        merged_into,
+        challenges,
+        supported,
+        is_author: viewer.is_some_and(|v| Some(v.id) == r.author_id),
+        can_triage: viewer.is_some_and(|v| v.is_staff_of(r.organisation_id)),
+    })
+}
