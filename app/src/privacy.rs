@@ -243,17 +243,25 @@ pub async fn delete(db: &sea_orm::DatabaseConnection, user_id: i64) -> Result<()
     }
     // Records that mention their address (an invitation sent to it, a sign-in tried with it)
     // keep what happened, not to whom.
+    // Invitations reach a mailbox however its address was written (`lan+x@`): each spelling.
     use crate::audit::entity as audit;
-    let quoted = serde_json::Value::String(account.email.clone()).to_string();
-    let mentioned = audit::Entity::find()
-        .filter(audit::Column::Details.contains(&quoted))
-        .all(&txn)
-        .await?;
-    for row in mentioned {
-        let details = row.details.replace(&quoted, "\"\"");
-        let mut active: audit::ActiveModel = row.into();
-        active.details = Set(details);
-        active.update(&txn).await?;
+    let mut spellings =
+        crate::invitation::service::addresses_of_mailbox(&txn, &account.email).await?;
+    spellings.push(account.email.clone());
+    spellings.sort();
+    spellings.dedup();
+    for spelling in spellings {
+        let quoted = serde_json::Value::String(spelling).to_string();
+        let mentioned = audit::Entity::find()
+            .filter(audit::Column::Details.contains(&quoted))
+            .all(&txn)
+            .await?;
+        for row in mentioned {
+            let details = row.details.replace(&quoted, "\"\"");
+            let mut active: audit::ActiveModel = row.into();
+            active.details = Set(details);
+            active.update(&txn).await?;
+        }
     }
     crate::account::entity::sign_in_attempt::Entity::delete_many()
         .filter(crate::account::entity::sign_in_attempt::Column::EmailKey.eq(&account.email))

@@ -17,7 +17,7 @@ enum Users {
 /// The key of `email` (lower case already): the local part without a `+tag`; at Gmail, without
 /// dots, and googlemail.com as gmail.com. The app folds new addresses the same way
 /// (`app::account::rules::mailbox_key`, whose tests cover these cases).
-fn key(email: &str) -> String {
+pub(crate) fn key(email: &str) -> String {
     let Some((local, domain)) = email.rsplit_once('@') else {
         return email.to_owned();
     };

@@ -1,8 +1,10 @@
 //! One table of invitations for both of their owners: a team inviting a member and a challenge's
 //! panel inviting a judge. Each is sent to an address within a challenge; a team's also names the
-//! team (a seat on the panel names none). The two tables they were kept in are copied over and
-//! dropped.
+//! team (a seat on the panel names none). Each keeps the key of the mailbox it was sent to (see
+//! migration 21), so that the invitations of one person are found however the address was
+//! written. The two tables they were kept in are copied over and dropped.
 
+use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -15,6 +17,7 @@ enum Invitations {
     ChallengeId,
     TeamId,
     Email,
+    MailboxKey,
     TokenHash,
     InvitedBy,
     Status,
@@ -98,6 +101,7 @@ impl MigrationTrait for Migration {
                     .col(big_integer(Invitations::ChallengeId))
                     .col(big_integer_null(Invitations::TeamId))
                     .col(string_len(Invitations::Email, 254))
+                    .col(string_len(Invitations::MailboxKey, 254).default(""))
                     .col(string_len_uniq(Invitations::TokenHash, 64))
                     .col(big_integer_null(Invitations::InvitedBy))
                     .col(string_len(Invitations::Status, 16))
@@ -125,7 +129,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         for (name, column) in [
-            ("idx_invitations_to", Invitations::Email),
+            ("idx_invitations_to", Invitations::MailboxKey),
             ("idx_invitations_challenge", Invitations::ChallengeId),
             ("idx_invitations_team", Invitations::TeamId),
         ] {
@@ -143,6 +147,28 @@ impl MigrationTrait for Migration {
         let db = manager.get_connection();
         db.execute_unprepared(COPY_TEAMS).await?;
         db.execute_unprepared(COPY_PANELS).await?;
+        let backend = db.get_database_backend();
+        let rows = db
+            .query_all_raw(Statement::from_string(
+                backend,
+                "SELECT id, email FROM invitations",
+            ))
+            .await?;
+        let sql = match backend {
+            DatabaseBackend::Postgres => "UPDATE invitations SET mailbox_key = $1 WHERE id = $2",
+            _ => "UPDATE invitations SET mailbox_key = ?1 WHERE id = ?2",
+        };
+        for row in rows {
+            let id: i64 = row.try_get("", "id")?;
+            let email: String = row.try_get("", "email")?;
+            let key = super::m20261205_000021_mailbox_keys::key(&email.to_lowercase());
+            db.execute_raw(Statement::from_sql_and_values(
+                backend,
+                sql,
+                [key.into(), id.into()],
+            ))
+            .await?;
+        }
         manager
             .drop_table(Table::drop().table(TeamInvitations::Table).to_owned())
             .await?;

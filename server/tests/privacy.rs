@@ -280,6 +280,19 @@ async fn nobody_reads_a_deleted_persons_name_or_address_afterwards(backend: Back
         .call("teams/invite", &[("team_id", &team), ("email", email)])
         .await
         .ok();
+    // Another team invites her mailbox under another spelling: hers too, and forgotten with her.
+    let other = app.citizen("cuong@example.vn").await;
+    let other_team = other
+        .create_team(&challenge, "Nhóm Hoa Sen")
+        .await
+        .to_string();
+    other
+        .call(
+            "teams/invite",
+            &[("team_id", &other_team), ("email", "Lan+nhom2@example.vn")],
+        )
+        .await
+        .ok();
     let detail: app::query::model::TeamDetail =
         owner.call("teams/get", &[("id", &team)]).await.json();
     lan.call("teams/join", &[("code", &detail.join_code)])
@@ -373,7 +386,15 @@ async fn nobody_reads_a_deleted_persons_name_or_address_afterwards(backend: Back
         ),
         (
             "invitations",
-            format!("SELECT COUNT(*) FROM invitations WHERE email = '{email}'"),
+            format!("SELECT COUNT(*) FROM invitations WHERE mailbox_key = '{email}'"),
+        ),
+        (
+            "audit details naming another spelling",
+            "SELECT COUNT(*) FROM audit_log WHERE details LIKE '%lan+nhom2%'".to_owned(),
+        ),
+        (
+            "invitations to another spelling",
+            "SELECT COUNT(*) FROM invitations WHERE email LIKE 'lan%'".to_owned(),
         ),
     ] {
         assert_eq!(app.scalar(&sql).await, 0, "{what}");

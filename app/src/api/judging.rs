@@ -88,56 +88,10 @@ pub async fn save_rubric(
 
 #[server(prefix = "/api", endpoint = "judging/invite")]
 pub async fn invite_judge(challenge_id: i64, email: String) -> Result<(), AppError> {
-    use crate::audit::service::Record;
     use crate::ctx;
-    use crate::i18n::{Locale, k};
-    use crate::notify::model::NotificationKind;
-    let (c, staff, db) = managed(challenge_id).await?;
-    crate::auth::throttle::hit(
-        &db,
-        crate::account::rules::INVITATIONS_PER_DAY,
-        &staff.id.to_string(),
-    )
-    .await?;
-    let (token, account) = crate::judging::panel::invite(&db, &staff, &c, &email).await?;
-    let link = format!("/judging/invitations/{token}");
-    let actor = staff.id.to_string();
-    let params = [
-        ("challenge", c.title.as_str()),
-        ("name", staff.display_name.as_str()),
-        (crate::notify::model::ACTOR, actor.as_str()),
-    ];
-    match account {
-        Some(user_id) => {
-            crate::notify::service::notify(
-                &db,
-                &crate::ctx::links()?,
-                user_id,
-                NotificationKind::PanelInvitation,
-                &params,
-                &link,
-            )
-            .await?
-        }
-        None => {
-            let locale = Locale::Vi;
-            let subject = locale.tf(k::NOTIFY_PANEL_INVITATION, &params);
-            let body = locale.tf(
-                k::MAIL_PANEL_INVITATION_BODY,
-                &[
-                    ("name", &staff.display_name),
-                    ("challenge", &c.title),
-                    ("link", &ctx::links()?.to(&link)),
-                ],
-            );
-            crate::mail::service::enqueue(&db, &email, "panel_invitation", &subject, &body).await?
-        }
-    }
-    Record::new("judging.invite", "challenge", Some(c.id))
-        .by_requester(&crate::ctx::requester()?)
-        .details(serde_json::json!({ "email": crate::account::rules::normalise_email(&email) }))
-        .save(&db)
-        .await
+    let (c, _, db) = managed(challenge_id).await?;
+    let (links, requester) = (ctx::links()?, ctx::requester()?);
+    crate::judging::panel::invite(&db, &links, &requester, &c, &email).await
 }
 
 #[server(prefix = "/api", endpoint = "judging/invitation")]

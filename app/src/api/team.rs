@@ -51,62 +51,10 @@ pub async fn get_team(id: i64) -> Result<TeamDetail, AppError> {
 
 #[server(prefix = "/api", endpoint = "teams/invite")]
 pub async fn invite_member(team_id: i64, email: String) -> Result<(), AppError> {
-    use crate::audit::service::Record;
     use crate::ctx;
-    use crate::i18n::{Locale, k};
-    use crate::notify::model::NotificationKind;
-    let owner = ctx::require_verified()?;
-    let db = ctx::db()?;
-    crate::auth::throttle::hit(
-        &db,
-        crate::account::rules::INVITATIONS_PER_DAY,
-        &owner.id.to_string(),
-    )
-    .await?;
-    let (token, account, team, challenge) =
-        crate::team::service::invite(&db, &owner, team_id, &email).await?;
-    let link = format!("/teams/invitations/{token}");
-    let actor = owner.id.to_string();
-    let params = [
-        ("team", team.name.as_str()),
-        ("challenge", challenge.title.as_str()),
-        ("name", owner.display_name.as_str()),
-        (crate::notify::model::ACTOR, actor.as_str()),
-    ];
-    match account {
-        Some(user_id) => {
-            crate::notify::service::notify(
-                &db,
-                &crate::ctx::links()?,
-                user_id,
-                NotificationKind::TeamInvitation,
-                &params,
-                &link,
-            )
-            .await?
-        }
-        None => {
-            // No account yet: the email itself carries the link; registering with this address
-            // and opening it joins the team.
-            let locale = Locale::Vi;
-            let subject = locale.tf(k::NOTIFY_TEAM_INVITATION, &params);
-            let body = locale.tf(
-                k::MAIL_TEAM_INVITATION_BODY,
-                &[
-                    ("name", &owner.display_name),
-                    ("team", &team.name),
-                    ("challenge", &challenge.title),
-                    ("link", &ctx::links()?.to(&link)),
-                ],
-            );
-            crate::mail::service::enqueue(&db, &email, "team_invitation", &subject, &body).await?
-        }
-    }
-    Record::new("team.invite", "team", Some(team.id))
-        .by_requester(&crate::ctx::requester()?)
-        .details(serde_json::json!({ "email": crate::account::rules::normalise_email(&email) }))
-        .save(&db)
-        .await
+    ctx::require_verified()?;
+    let (db, links, requester) = (ctx::db()?, ctx::links()?, ctx::requester()?);
+    crate::team::service::invite(&db, &links, &requester, team_id, &email).await
 }
 
 #[server(prefix = "/api", endpoint = "teams/invitation")]

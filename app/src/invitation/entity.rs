@@ -13,6 +13,8 @@ pub mod invitation {
         pub team_id: Option<i64>,
         /// The address it was sent to, normalised.
         pub email: String,
+        /// The key of that address's mailbox (`crate::account::rules::mailbox_key`).
+        pub mailbox_key: String,
         /// SHA-256 of the link's token.
         #[sea_orm(unique)]
         pub token_hash: String,

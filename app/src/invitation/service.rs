@@ -12,6 +12,9 @@ use super::entity::invitation;
 use crate::account::rules::{mailbox_key, normalise_email};
 use crate::auth::entity::user;
 use crate::error::AppError;
+use crate::i18n::{Locale, Text};
+use crate::links::Links;
+use crate::notify::model::NotificationKind;
 use crate::token::{random_token, sha256_hex};
 
 /// Who sends an invitation: a team (of a challenge) or a challenge's panel.
@@ -88,7 +91,7 @@ pub async fn issue(
     if pending_of(db, owner)
         .await?
         .iter()
-        .any(|i| mailbox_key(&i.email) == mailbox)
+        .any(|i| i.mailbox_key == mailbox)
     {
         return Err(AppError::invalid("email", "error.already_invited"));
     }
@@ -104,6 +107,7 @@ pub async fn issue(
         challenge_id: Set(challenge_id),
         team_id: Set(team_id),
         email: Set(email.to_owned()),
+        mailbox_key: Set(mailbox),
         token_hash: Set(sha256_hex(&token)),
         invited_by: Set(Some(invited_by)),
         status: Set("pending".into()),
@@ -114,6 +118,59 @@ pub async fn issue(
     .insert(db)
     .await?;
     Ok(token)
+}
+
+/// How an invitee is told: a notification when their address has an account, otherwise an email
+/// carrying the link (in Vietnamese: nobody chose another language yet).
+pub struct Letter<'a> {
+    pub kind: NotificationKind,
+    /// The notification's words, which are also the email's subject.
+    pub subject: Text,
+    /// The email's body, filled with `params` and the `link`.
+    pub body: Text,
+    pub params: &'a [(&'a str, &'a str)],
+    /// What the outbox calls the email.
+    pub purpose: &'static str,
+    /// The page the link opens, the token following it.
+    pub page: &'static str,
+}
+
+/// The account behind an address, found by its mailbox (`lan+x@` is Lan's).
+pub async fn account_of(db: &impl ConnectionTrait, email: &str) -> Result<Option<i64>, AppError> {
+    Ok(user::Entity::find()
+        .filter(user::Column::MailboxKey.eq(mailbox_of(email)))
+        .one(db)
+        .await?
+        .map(|u| u.id))
+}
+
+/// Sends an invitation from `owner` to `email` (normalised, checked by the caller) on behalf of
+/// `invited_by`, and tells its invitee by `letter`.
+pub async fn send(
+    db: &impl ConnectionTrait,
+    links: &Links,
+    owner: Owner,
+    email: &str,
+    invited_by: i64,
+    letter: Letter<'_>,
+) -> Result<(), AppError> {
+    let token = issue(db, owner, email, invited_by).await?;
+    let link = format!("{}{token}", letter.page);
+    match account_of(db, email).await? {
+        Some(user_id) => {
+            crate::notify::service::notify(db, links, user_id, letter.kind, letter.params, &link)
+                .await
+        }
+        None => {
+            let locale = Locale::Vi;
+            let subject = locale.tf(letter.subject, letter.params);
+            let url = links.to(&link);
+            let mut params = letter.params.to_vec();
+            params.push(("link", &url));
+            let body = locale.tf(letter.body, &params);
+            crate::mail::service::enqueue(db, email, letter.purpose, &subject, &body).await
+        }
+    }
 }
 
 /// The waiting invitation of `kind` whose link carries `token`.
@@ -149,7 +206,11 @@ pub async fn pending_to_me(
 
 /// Whether the invitation was sent to `email`'s mailbox, however either is written.
 pub fn is_for(i: &invitation::Model, email: &str) -> bool {
-    mailbox_key(&i.email) == mailbox_key(&normalise_email(email))
+    i.mailbox_key == mailbox_of(email)
+}
+
+fn mailbox_of(email: &str) -> String {
+    mailbox_key(&normalise_email(email))
 }
 
 /// The waiting invitations sent to `email`'s mailbox from teams (of one challenge, or of every
@@ -161,12 +222,12 @@ pub async fn pending_team_invitations_to(
 ) -> Result<Vec<invitation::Model>, AppError> {
     let mut find = invitation::Entity::find()
         .filter(Kind::Team.condition())
+        .filter(invitation::Column::MailboxKey.eq(mailbox_of(email)))
         .filter(invitation::Column::Status.eq("pending"));
     if let Some(id) = challenge_id {
         find = find.filter(invitation::Column::ChallengeId.eq(id));
     }
-    let all = find.order_by_asc(invitation::Column::Id).all(db).await?;
-    Ok(all.into_iter().filter(|i| is_for(i, email)).collect())
+    Ok(find.order_by_asc(invitation::Column::Id).all(db).await?)
 }
 
 /// Answers a waiting invitation: accepted or declined. Only one answer counts: an invitation
@@ -181,12 +242,15 @@ pub async fn answer(
     Ok(())
 }
 
-/// Declines every invitation in `ids` still waiting; returns how many were.
+/// Declines every invitation in `ids` still waiting; returns how many were (one answered
+/// meanwhile is not).
 pub async fn decline_all(db: &impl ConnectionTrait, ids: &[i64]) -> Result<usize, AppError> {
     let mut declined = 0;
     for id in ids {
-        if close(db, *id, "declined").await.is_ok() {
-            declined += 1;
+        match close(db, *id, "declined").await {
+            Ok(()) => declined += 1,
+            Err(AppError::NotFound) => {}
+            Err(err) => return Err(err),
         }
     }
     Ok(declined)
@@ -222,10 +286,23 @@ pub async fn inviter_name(
     })
 }
 
-/// Forgets every invitation sent to `email` (its account is deleted).
+/// The addresses, as written, that invitations to `email`'s mailbox were sent to.
+pub async fn addresses_of_mailbox(
+    db: &impl ConnectionTrait,
+    email: &str,
+) -> Result<Vec<String>, AppError> {
+    let sent = invitation::Entity::find()
+        .filter(invitation::Column::MailboxKey.eq(mailbox_of(email)))
+        .all(db)
+        .await?;
+    Ok(sent.into_iter().map(|i| i.email).collect())
+}
+
+/// Forgets every invitation sent to `email`'s mailbox, however the address was written (its
+/// account is deleted).
 pub async fn forget_address(db: &impl ConnectionTrait, email: &str) -> Result<(), AppError> {
     invitation::Entity::delete_many()
-        .filter(invitation::Column::Email.eq(email))
+        .filter(invitation::Column::MailboxKey.eq(mailbox_of(email)))
         .exec(db)
         .await?;
     Ok(())

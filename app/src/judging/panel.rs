@@ -10,13 +10,15 @@ use sea_orm::{
 use super::entity::{criterion, judge, panel, score};
 use super::model::*;
 use super::rules::{self, Criterion, Scale};
-use crate::auth::Viewer;
-use crate::auth::entity::user;
+use crate::audit::service::Record;
+use crate::auth::{Requester, Viewer};
 use crate::challenge::entity::challenge;
 use crate::entry::entity::entry;
 use crate::entry::model::EntryStatus;
 use crate::error::{AppError, FieldError};
+use crate::i18n::k;
 use crate::invitation::service::{self as invitations, Kind, Owner};
+use crate::notify::model::NotificationKind;
 use crate::token::sha256_hex;
 
 /// The panel a challenge has before staff set it up: blind, ten-point scale, three judges an
@@ -233,23 +235,30 @@ pub async fn save_rubric(
     criteria_of(db, c.id).await
 }
 
-/// Invites someone to the panel by email; returns the link's token and their account, if any.
+/// Staff invite someone to the panel by email: the invitation, how its invitee is told and the
+/// record, in one transaction. Someone who may not judge the challenge is refused, on the record.
+/// Invitations count against the inviter's day.
 pub async fn invite(
-    db: &impl ConnectionTrait,
-    staff: &Viewer,
+    db: &(impl ConnectionTrait + TransactionTrait),
+    links: &crate::links::Links,
+    requester: &Requester,
     c: &challenge::Model,
     email: &str,
-) -> Result<(String, Option<i64>), AppError> {
+) -> Result<(), AppError> {
+    let staff = requester.viewer.as_ref().ok_or(AppError::Unauthenticated)?;
+    crate::auth::throttle::hit(
+        db,
+        crate::account::rules::INVITATIONS_PER_DAY,
+        &staff.id.to_string(),
+    )
+    .await?;
     let p = panel_of(db, c.id).await?;
     refuse_if_closed(&p)?;
     let email = crate::account::rules::normalise_email(email);
     crate::account::rules::check_email(&email).map_err(|e| AppError::Invalid(vec![e]))?;
-    let account = user::Entity::find()
-        .filter(user::Column::Email.eq(&email))
-        .one(db)
-        .await?;
-    if let Some(a) = &account
-        && judge::Entity::find_by_id((c.id, a.id))
+    let account = invitations::account_of(db, &email).await?;
+    if let Some(id) = account
+        && judge::Entity::find_by_id((c.id, id))
             .one(db)
             .await?
             .is_some()
@@ -257,16 +266,37 @@ pub async fn invite(
         return Err(AppError::invalid("email", "error.already_judge"));
     }
     let person = crate::participation::Person {
-        user_id: account.as_ref().map(|a| a.id),
+        user_id: account,
         email: &email,
     };
     if let Err(err) = crate::participation::may_judge(db, c.id, person).await {
         crate::participation::record_refusal(db, staff, c.id, &err).await?;
         return Err(err);
     }
-    let owner = Owner::Panel { challenge_id: c.id };
-    let token = invitations::issue(db, owner, &email, staff.id).await?;
-    Ok((token, account.map(|a| a.id)))
+    let actor = staff.id.to_string();
+    let params = [
+        ("challenge", c.title.as_str()),
+        ("name", staff.display_name.as_str()),
+        (crate::notify::model::ACTOR, actor.as_str()),
+    ];
+    let letter = invitations::Letter {
+        kind: NotificationKind::PanelInvitation,
+        subject: k::NOTIFY_PANEL_INVITATION,
+        body: k::MAIL_PANEL_INVITATION_BODY,
+        params: &params,
+        purpose: "panel_invitation",
+        page: "/judging/invitations/",
+    };
+    let txn = crate::group_commit::begin_writing(db).await?;
+    let sender = Owner::Panel { challenge_id: c.id };
+    invitations::send(&txn, links, sender, &email, staff.id, letter).await?;
+    Record::new("judging.invite", "challenge", Some(c.id))
+        .by_requester(requester)
+        .details(serde_json::json!({ "email": email }))
+        .save(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 pub async fn preview(

@@ -13,13 +13,16 @@ use super::model::PendingInvitation;
 use super::rules::{
     CODE_ALPHABET, CODE_LENGTH, check_can_change, check_room, check_team, normalise_code,
 };
-use crate::auth::Viewer;
+use crate::audit::service::Record;
 use crate::auth::entity::user;
+use crate::auth::{Requester, Viewer};
 use crate::challenge::entity::challenge;
 use crate::challenge::service::phase_of;
 use crate::error::{AppError, FieldError};
+use crate::i18n::k;
 use crate::invitation::entity::invitation;
 use crate::invitation::service::{self as invitations, Kind, Owner};
+use crate::notify::model::NotificationKind;
 use crate::token::sha256_hex;
 
 pub struct TeamForm {
@@ -198,23 +201,28 @@ pub async fn create(
     Ok(created)
 }
 
-/// An invitation by email; returns the token for the link and whether the address has an account.
+/// The team's owner invites someone by email: the invitation, how its invitee is told and the
+/// record, in one transaction. Invitations count against the owner's day.
 pub async fn invite(
-    db: &impl ConnectionTrait,
-    owner: &Viewer,
+    db: &(impl ConnectionTrait + TransactionTrait),
+    links: &crate::links::Links,
+    requester: &Requester,
     team_id: i64,
     email: &str,
-) -> Result<(String, Option<i64>, team::Model, challenge::Model), AppError> {
+) -> Result<(), AppError> {
+    let owner = requester.viewer.as_ref().ok_or(AppError::Unauthenticated)?;
+    crate::auth::throttle::hit(
+        db,
+        crate::account::rules::INVITATIONS_PER_DAY,
+        &owner.id.to_string(),
+    )
+    .await?;
     let t = owned(db, team_id, owner).await?;
     let c = open_challenge(db, t.challenge_id).await?;
     let email = crate::account::rules::normalise_email(email);
     crate::account::rules::check_email(&email).map_err(|e| AppError::Invalid(vec![e]))?;
-    let account = user::Entity::find()
-        .filter(user::Column::Email.eq(&email))
-        .one(db)
-        .await?;
-    if let Some(a) = &account
-        && is_member(db, t.id, a.id).await?
+    if let Some(account) = invitations::account_of(db, &email).await?
+        && is_member(db, t.id, account).await?
     {
         return Err(AppError::invalid("email", "error.already_member"));
     }
@@ -223,12 +231,34 @@ pub async fn invite(
         .count(db)
         .await?;
     check_room(size, c.team_max)?;
-    let owner_of = Owner::Team {
+    let actor = owner.id.to_string();
+    let params = [
+        ("team", t.name.as_str()),
+        ("challenge", c.title.as_str()),
+        ("name", owner.display_name.as_str()),
+        (crate::notify::model::ACTOR, actor.as_str()),
+    ];
+    let letter = invitations::Letter {
+        kind: NotificationKind::TeamInvitation,
+        subject: k::NOTIFY_TEAM_INVITATION,
+        body: k::MAIL_TEAM_INVITATION_BODY,
+        params: &params,
+        purpose: "team_invitation",
+        page: "/teams/invitations/",
+    };
+    let sender = Owner::Team {
         challenge_id: c.id,
         team_id: t.id,
     };
-    let token = invitations::issue(db, owner_of, &email, owner.id).await?;
-    Ok((token, account.map(|a| a.id), t, c))
+    let txn = crate::group_commit::begin_writing(db).await?;
+    invitations::send(&txn, links, sender, &email, owner.id, letter).await?;
+    Record::new("team.invite", "team", Some(t.id))
+        .by_requester(requester)
+        .details(serde_json::json!({ "email": email }))
+        .save(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 pub(crate) async fn describe(
