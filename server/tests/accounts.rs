@@ -1050,6 +1050,30 @@ async fn two_step_sign_in_is_set_up_renewed_and_turned_off_with_a_code(backend: 
     );
 }
 
+/// Signing in again from a browser that holds a session replaces it: the old session is gone
+/// (its token signs in nobody), and the person has one session in that browser, not two.
+async fn signing_in_replaces_the_session_the_browser_held(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let lan = app.citizen("lan@example.vn").await;
+    let sessions = "SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id \
+                    WHERE u.email = 'lan@example.vn'";
+    let ids = "SELECT s.id FROM sessions s JOIN users u ON u.id = s.user_id \
+               WHERE u.email = 'lan@example.vn'";
+    assert_eq!(app.scalar(sessions).await, 1);
+    let before = app.text(ids).await;
+    lan.sign_in("lan@example.vn", PASSWORD).await.ok();
+    assert_eq!(app.scalar(sessions).await, 1, "the old session ended");
+    assert_ne!(
+        app.text(ids).await,
+        before,
+        "a new token, not the old one kept"
+    );
+    assert!(
+        lan.viewer().await.is_some(),
+        "still signed in, with the new session"
+    );
+}
+
 /// The account page lists the browsers signed in and signs one, or all the others, out; a
 /// handle of someone else's session ends nothing.
 async fn other_browsers_are_signed_out_from_the_account_page(backend: Backend) {
@@ -1319,6 +1343,7 @@ async fn the_demo_site_shows_its_demo_codes(backend: Backend) {
 }
 
 on_both_databases!(
+    signing_in_replaces_the_session_the_browser_held,
     a_stranger_with_the_password_cannot_lock_the_owner_out_of_the_second_step,
     an_officials_session_ends_sooner_than_a_citizens,
     strangers_cannot_use_up_the_owners_codes,
