@@ -496,6 +496,15 @@ async fn organisers_never_compete_and_nobody_judges_a_challenge_they_compete_in(
     // A competitor cannot be asked onto the panel; nor can someone invited to a team.
     let owner = app.citizen("bao@example.vn").await;
     let id = form_team(&owner, challenge, "Nhóm Sen Hồng").await;
+    // Nor join one with its code.
+    let detail: TeamDetail = owner
+        .call("teams/get", &[("id", &id.to_string())])
+        .await
+        .json();
+    let join = staff
+        .call("teams/join", &[("code", &detail.join_code)])
+        .await;
+    refused_as(&join, "error.organiser_cannot_compete");
     let invite = |email: &'static str| {
         let staff = staff.clone();
         let c = c.clone();
@@ -709,7 +718,7 @@ async fn organisers_never_compete_and_nobody_judges_a_challenge_they_compete_in(
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'participation.refused'")
             .await,
-        8
+        9
     );
 }
 
