@@ -135,6 +135,29 @@ pub struct Letter<'a> {
     pub page: &'static str,
 }
 
+/// Who sends an invitation: the signed-in person asking, whose invitations count against their
+/// day.
+pub async fn inviter<'a>(
+    db: &impl ConnectionTrait,
+    requester: &'a crate::auth::Requester,
+) -> Result<&'a crate::auth::Viewer, AppError> {
+    let by = requester.viewer.as_ref().ok_or(AppError::Unauthenticated)?;
+    crate::auth::throttle::hit(
+        db,
+        crate::account::rules::INVITATIONS_PER_DAY,
+        &by.id.to_string(),
+    )
+    .await?;
+    Ok(by)
+}
+
+/// The address an invitation goes to, normalised, or why it cannot be one.
+pub fn address(email: &str) -> Result<String, AppError> {
+    let email = normalise_email(email);
+    crate::account::rules::check_email(&email).map_err(|e| AppError::Invalid(vec![e]))?;
+    Ok(email)
+}
+
 /// The account behind an address, found by its mailbox (`lan+x@` is Lan's).
 pub async fn account_of(db: &impl ConnectionTrait, email: &str) -> Result<Option<i64>, AppError> {
     Ok(user::Entity::find()

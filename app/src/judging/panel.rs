@@ -245,17 +245,10 @@ pub async fn invite(
     c: &challenge::Model,
     email: &str,
 ) -> Result<(), AppError> {
-    let staff = requester.viewer.as_ref().ok_or(AppError::Unauthenticated)?;
-    crate::auth::throttle::hit(
-        db,
-        crate::account::rules::INVITATIONS_PER_DAY,
-        &staff.id.to_string(),
-    )
-    .await?;
+    let staff = invitations::inviter(db, requester).await?;
     let p = panel_of(db, c.id).await?;
     refuse_if_closed(&p)?;
-    let email = crate::account::rules::normalise_email(email);
-    crate::account::rules::check_email(&email).map_err(|e| AppError::Invalid(vec![e]))?;
+    let email = invitations::address(email)?;
     let account = invitations::account_of(db, &email).await?;
     if let Some(id) = account
         && judge::Entity::find_by_id((c.id, id))

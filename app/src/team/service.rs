@@ -210,17 +210,10 @@ pub async fn invite(
     team_id: i64,
     email: &str,
 ) -> Result<(), AppError> {
-    let owner = requester.viewer.as_ref().ok_or(AppError::Unauthenticated)?;
-    crate::auth::throttle::hit(
-        db,
-        crate::account::rules::INVITATIONS_PER_DAY,
-        &owner.id.to_string(),
-    )
-    .await?;
+    let owner = invitations::inviter(db, requester).await?;
     let t = owned(db, team_id, owner).await?;
     let c = open_challenge(db, t.challenge_id).await?;
-    let email = crate::account::rules::normalise_email(email);
-    crate::account::rules::check_email(&email).map_err(|e| AppError::Invalid(vec![e]))?;
+    let email = invitations::address(email)?;
     if let Some(account) = invitations::account_of(db, &email).await?
         && is_member(db, t.id, account).await?
     {
