@@ -218,6 +218,13 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// What cannot fail fails as nothing (a value already of the type asked for).
+impl From<std::convert::Infallible> for AppError {
+    fn from(never: std::convert::Infallible) -> Self {
+        match never {}
+    }
+}
+
 impl From<ServerFnErrorErr> for AppError {
     /// Arguments the server could not read (a field missing, a number that is not one) are the
     /// caller's mistake: refused as invalid input (422), never as the server's failure.

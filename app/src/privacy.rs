@@ -263,8 +263,9 @@ pub async fn delete(db: &sea_orm::DatabaseConnection, user_id: i64) -> Result<()
             active.update(&txn).await?;
         }
     }
+    let attempts = crate::account::service::attempt_key(&txn, &account.email).await?;
     crate::account::entity::sign_in_attempt::Entity::delete_many()
-        .filter(crate::account::entity::sign_in_attempt::Column::EmailKey.eq(&account.email))
+        .filter(crate::account::entity::sign_in_attempt::Column::EmailKey.eq(attempts))
         .exec(&txn)
         .await?;
     crate::mail::entity::Entity::delete_many()

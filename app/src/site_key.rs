@@ -31,12 +31,15 @@ pub mod entity {
 pub enum Purpose {
     /// How a judge names a team when declaring a conflict.
     ConflictToken,
+    /// How the record of sign-in tries names the mailbox typed (never in the clear).
+    SignInAddress,
 }
 
 impl Purpose {
     fn code(self) -> &'static str {
         match self {
             Purpose::ConflictToken => "conflict_token",
+            Purpose::SignInAddress => "sign_in_address",
         }
     }
 }

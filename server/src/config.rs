@@ -79,6 +79,12 @@ pub struct Config {
     /// How long a page may take, from the request to its last byte, before the visitor gets a
     /// page that says the server is busy (see `middleware::page_deadline`).
     pub page_deadline_ms: u64,
+    /// How long a connection may take to send a request's headers before it is closed, so
+    /// that nobody holds connections open by sending a byte now and then.
+    pub header_read_timeout_ms: u64,
+    /// Forms with files read into memory at once on this instance (each up to 41 MB); more
+    /// wait their turn (see `uploads`).
+    pub uploads_at_once: usize,
     /// Where files' bytes are kept without a bucket (one instance, or a shared volume).
     pub files_dir: PathBuf,
     /// An S3-compatible bucket for files, shared by every instance.
@@ -227,6 +233,8 @@ impl Config {
             page_cache_ms: parse("VIDAN_PAGE_CACHE_MS", 1000)?,
             db_acquire_timeout_ms: parse("VIDAN_DB_ACQUIRE_TIMEOUT_MS", 10_000)?.max(1),
             page_deadline_ms: parse("VIDAN_PAGE_DEADLINE_MS", 15_000)?.max(1),
+            header_read_timeout_ms: parse("VIDAN_HEADER_READ_TIMEOUT_MS", 10_000)?.max(1),
+            uploads_at_once: parse("VIDAN_UPLOADS_AT_ONCE", 4)?.max(1),
             files_dir: PathBuf::from(var("VIDAN_FILES_DIR").unwrap_or_else(|| "data/files".into())),
             s3,
         })

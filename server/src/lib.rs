@@ -10,9 +10,10 @@ pub mod middleware;
 pub mod open_data;
 pub mod page_cache;
 mod routes;
+mod serve;
+mod uploads;
 mod workers;
 
-use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 
 use app::ctx::{ServerCtx, Settings};
@@ -41,6 +42,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub ctx: ServerCtx,
     pub api_limiter: Arc<open_data::RateLimiter>,
+    /// Forms with files being read (see `uploads`).
+    pub uploads: Arc<uploads::UploadGate>,
 }
 
 pub struct Application {
@@ -107,6 +110,7 @@ impl Application {
             },
             db,
             api_limiter: Arc::new(open_data::RateLimiter::new(config.api_requests_per_minute)),
+            uploads: Arc::new(uploads::UploadGate::new(config.uploads_at_once)),
             config: Arc::new(config),
         };
         let router = router(state.clone());
@@ -129,20 +133,14 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         workers::spawn(self.state.clone());
         app::vote::live::listen(self.state.db.clone(), self.state.ctx.votes.clone());
-        use axum::serve::ListenerExt;
-        // Without TCP_NODELAY a response written in two parts (headers, then a streamed body:
-        // every page, every file) waits for the client's delayed ACK, about 40 ms each.
-        let listener = self.listener.tap_io(|tcp| {
-            if let Err(err) = tcp.set_nodelay(true) {
-                tracing::debug!(%err, "could not set TCP_NODELAY");
-            }
-        });
-        axum::serve(
-            listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
+        let header_read_timeout =
+            std::time::Duration::from_millis(self.state.config.header_read_timeout_ms);
+        serve::serve(
+            self.listener,
+            self.router,
+            header_read_timeout,
+            shutdown_signal(),
         )
-        .with_graceful_shutdown(shutdown_signal())
         .await?;
         Ok(())
     }
@@ -196,6 +194,10 @@ fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             kept_pages,
             page_cache::serve,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            uploads::hold_uploads,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -139,19 +139,7 @@ pub async fn request_deadline(
         Ok(response) => response,
         Err(_) => {
             tracing::error!(%path, ?limit, "a request was not answered in time; answered 503");
-            let mut response = if wants_page {
-                server_busy(locale)
-            } else {
-                // What a form's code reads as "busy, try again".
-                let body = serde_json::to_string(&AppError::Busy).unwrap_or_default();
-                Response::builder()
-                    .status(StatusCode::SERVICE_UNAVAILABLE)
-                    .header(header::CONTENT_TYPE, "application/json")
-                    .header(header::RETRY_AFTER, "30")
-                    .header(header::CACHE_CONTROL, "no-store")
-                    .body(Body::from(body))
-                    .unwrap_or_default()
-            };
+            let mut response = busy(locale, wants_page, 30);
             response
                 .headers_mut()
                 .insert(header::CONNECTION, HeaderValue::from_static("close"));
@@ -183,7 +171,7 @@ fn cut_off_at(body: Body, deadline: tokio::time::Instant, path: String) -> Body 
 
 /// The page a visitor gets when the server could not make theirs in time.
 /// The visitor's language, from their language cookie (Vietnamese without one).
-fn language_of(headers: &HeaderMap) -> Locale {
+pub(crate) fn language_of(headers: &HeaderMap) -> Locale {
     headers
         .get(header::COOKIE)
         .and_then(|h| h.to_str().ok())
@@ -191,7 +179,23 @@ fn language_of(headers: &HeaderMap) -> Locale {
         .unwrap_or_default()
 }
 
-fn server_busy(locale: Locale) -> Response {
+/// "Busy, try again in `retry_secs`": a short page for a browser's form, and for code what it
+/// reads as [`AppError::Busy`].
+pub(crate) fn busy(locale: Locale, page: bool, retry_secs: u32) -> Response {
+    if page {
+        return server_busy(locale);
+    }
+    let body = serde_json::to_string(&AppError::Busy).unwrap_or_default();
+    Response::builder()
+        .status(StatusCode::SERVICE_UNAVAILABLE)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::RETRY_AFTER, retry_secs.to_string())
+        .header(header::CACHE_CONTROL, "no-store")
+        .body(Body::from(body))
+        .unwrap_or_default()
+}
+
+pub(crate) fn server_busy(locale: Locale) -> Response {
     use app::i18n::k;
     let mut response = short_page(
         locale,
@@ -246,9 +250,14 @@ pub const UPLOAD_BODY_LIMIT: usize = 4 * 10_000_000 + 1024 * 1024;
 /// Anything else: a form of text, however long its fields may be.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
+/// Whether `path` is a server function that takes files.
+pub fn is_upload(path: &str) -> bool {
+    UPLOADS.contains(&path)
+}
+
 /// How much a request to `path` may send.
 pub fn body_limit_for(path: &str) -> usize {
-    if UPLOADS.contains(&path) {
+    if is_upload(path) {
         UPLOAD_BODY_LIMIT
     } else {
         BODY_LIMIT
@@ -256,8 +265,8 @@ pub fn body_limit_for(path: &str) -> usize {
 }
 
 /// Every request's body has a limit: one that says it is larger (`Content-Length`) is answered
-/// `413` before a byte of it is read, and one that does not say is cut off where it passes the
-/// limit. The answer is a field error in JSON for code, and a short page for a browser's form.
+/// `413` before a byte of it is read, and one that does not say (sent in chunks) is answered
+/// `413` where it passes the limit. The answer is a field error in JSON for code, and a short page for a browser's form.
 pub async fn limit_body(request: Request, next: Next) -> Response {
     let limit = body_limit_for(request.uri().path());
     let declared = request
@@ -271,26 +280,25 @@ pub async fn limit_body(request: Request, next: Next) -> Response {
     }
     let (parts, body) = request.into_parts();
     let body = http_body_util::Limited::new(body, limit);
-    if limit == UPLOAD_BODY_LIMIT {
-        // A form with files is read whole before it is answered. A function may refuse it
-        // before reading its file (not signed in, not allowed); answered with the file still
-        // unread, the connection is closed under the browser while it sends, and it shows a
-        // network error instead of the reason.
-        use http_body_util::BodyExt;
-        let bytes = match body.collect().await {
-            Ok(collected) => collected.to_bytes(),
-            Err(_) => {
-                return too_large(language_of(&parts.headers), wants_page(&parts.headers));
-            }
-        };
-        return next
-            .run(Request::from_parts(parts, Body::from(bytes)))
-            .await;
+    if is_upload(parts.uri.path()) || body.is_end_stream() {
+        // A form with files is read by `uploads::hold_uploads`, which knows who sends it.
+        return next.run(Request::from_parts(parts, Body::new(body))).await;
     }
-    next.run(Request::from_parts(parts, Body::new(body))).await
+    // A form of text is read here, a megabyte at most, so that one sent without a length (in
+    // chunks) and past the limit is answered `413` like one that said its length, rather than
+    // failing inside the function that reads it.
+    use http_body_util::BodyExt;
+    match body.collect().await {
+        Ok(collected) => {
+            let bytes = collected.to_bytes();
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        Err(_) => too_large(language_of(&parts.headers), wants_page(&parts.headers)),
+    }
 }
 
-fn too_large(locale: Locale, page: bool) -> Response {
+pub(crate) fn too_large(locale: Locale, page: bool) -> Response {
     use app::i18n::k;
     if page {
         return short_page(

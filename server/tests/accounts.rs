@@ -4,7 +4,7 @@
 mod common;
 
 use app::error::AppError;
-use common::{ADMIN_EMAIL, Backend, PASSWORD, spawn_app, spawn_demo};
+use common::{ADMIN_EMAIL, Backend, Options, PASSWORD, spawn_app, spawn_app_with, spawn_demo};
 use reqwest::StatusCode;
 use sea_orm::ConnectionTrait;
 
@@ -502,6 +502,9 @@ async fn changing_the_password_needs_the_current_one_and_ends_other_sessions(bac
     let here = app.citizen("chi@example.vn").await;
     let elsewhere = app.visitor();
     elsewhere.sign_in("chi@example.vn", PASSWORD).await.ok();
+    let ids = "SELECT s.id FROM sessions s JOIN users u ON u.id = s.user_id \
+               WHERE u.email = 'chi@example.vn' ORDER BY s.id";
+    let before = app.text(ids).await;
 
     let wrong = here
         .call(
@@ -526,8 +529,22 @@ async fn changing_the_password_needs_the_current_one_and_ends_other_sessions(bac
     )
     .await
     .ok();
-    assert!(here.viewer().await.is_some(), "this session stays");
+    assert!(
+        here.viewer().await.is_some(),
+        "this browser stays signed in"
+    );
     assert!(elsewhere.viewer().await.is_none(), "the other session ends");
+    // This browser's session is a new one: whoever copied its token before holds nothing.
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id \
+                    WHERE u.email = 'chi@example.vn'"
+        )
+        .await,
+        1
+    );
+    let after = app.text(ids).await;
+    assert!(!before.contains(&after), "{after} was one of {before}");
     let viewer = here.viewer().await.unwrap();
     assert_eq!(
         viewer.unread_notifications, 1,
@@ -1184,19 +1201,16 @@ async fn strangers_cannot_use_up_the_owners_codes(backend: Backend) {
 /// unused as long stays.
 async fn an_officials_session_ends_sooner_than_a_citizens(backend: Backend) {
     let app = spawn_app(backend).await;
+    use app::auth::session::OFFICIAL_IDLE_HOURS;
     let (_, staff) = app.org_with_staff("Phường 1", "canbo@p1.vn").await;
     let citizen = app.citizen("lan@example.vn").await;
     assert!(staff.viewer().await.is_some() && citizen.viewer().await.is_some());
-    // As if both had last been seen a day ago.
-    let day_ago = chrono::Utc::now() - chrono::Duration::hours(24);
-    app.db
-        .execute_raw(app::sql::numbered(
-            app.db.get_database_backend(),
-            "UPDATE sessions SET last_seen_at = ?1, created_at = ?1",
-            [day_ago.into()],
-        ))
-        .await
-        .unwrap();
+    // Unused for an hour less than an official's limit: everyone is still in.
+    common::sessions_idle_for(&app, OFFICIAL_IDLE_HOURS - 1).await;
+    assert!(staff.viewer().await.is_some(), "the official is still in");
+    // Unused for an hour more: the official signs in again, the citizen does not (a judge's
+    // session is tried in `judging.rs`).
+    common::sessions_idle_for(&app, OFFICIAL_IDLE_HOURS + 1).await;
     assert!(
         staff.viewer().await.is_none(),
         "the official signs in again"
@@ -1265,6 +1279,99 @@ async fn one_address_asks_for_only_so_many_code_emails(backend: Backend) {
         );
     }
     assert_eq!(app.scalar("SELECT COUNT(*) FROM outbox").await, sent_before);
+}
+
+/// Wrong codes from one network address count across every account it names: past the hour's
+/// limit the address is refused, even with a right code, and the refusal tells nothing about
+/// the account. The owner, from her own address, verifies as usual.
+async fn one_address_guesses_only_so_many_codes(backend: Backend) {
+    use app::account::service::CODE_GUESSES_PER_ADDRESS;
+    let app = spawn_app_with(
+        backend,
+        Options {
+            trust_proxy: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    let lan = app.visitor_from("203.0.113.5");
+    lan.call(
+        "account/register",
+        &[
+            ("email", "lan@example.vn"),
+            ("display_name", "Lan"),
+            ("password", PASSWORD),
+        ],
+    )
+    .await
+    .ok();
+    let code = lan.last_code_for("lan@example.vn").await;
+    let guesser = app.visitor_from("198.51.100.7");
+    for i in 0..CODE_GUESSES_PER_ADDRESS.max {
+        let wrong = guesser
+            .call(
+                "account/verify",
+                &[
+                    ("email", &format!("nguoi{i}@example.vn")),
+                    ("code", "12345678"),
+                ],
+            )
+            .await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY, "guess {i}");
+    }
+    for email in ["lan@example.vn", "khong-co@example.vn"] {
+        let refused = guesser
+            .call("account/verify", &[("email", email), ("code", &code)])
+            .await;
+        assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS, "{email}");
+        assert!(matches!(refused.error(), AppError::RateLimited { .. }));
+    }
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM users WHERE email = 'lan@example.vn' AND email_verified_at IS NULL")
+            .await,
+        1,
+        "the right code from the guessing address verified nothing"
+    );
+    lan.call(
+        "account/verify",
+        &[("email", "lan@example.vn"), ("code", &code)],
+    )
+    .await
+    .ok();
+}
+
+/// Wrong passwords from one network address count across every account it names: past the
+/// quarter hour's limit the address is refused, even with someone's right password. The owner,
+/// from elsewhere, signs in as usual.
+async fn one_address_tries_only_so_many_wrong_passwords(backend: Backend) {
+    use app::account::rules::SIGN_IN_PER_ADDRESS;
+    let app = spawn_app_with(
+        backend,
+        Options {
+            trust_proxy: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    app.citizen("lan@example.vn").await;
+    let guesser = app.visitor_from("198.51.100.7");
+    for i in 0..SIGN_IN_PER_ADDRESS.max {
+        let wrong = guesser
+            .sign_in(&format!("nguoi{i}@example.vn"), "sai mật khẩu rồi nhé")
+            .await;
+        assert_eq!(
+            wrong.error(),
+            AppError::conflict("error.credentials"),
+            "try {i}"
+        );
+    }
+    let refused = guesser.sign_in("lan@example.vn", PASSWORD).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(guesser.viewer().await.is_none());
+    // Another address in the same network block is another address (IPv4 is counted whole).
+    let home = app.visitor_from("198.51.100.8");
+    home.sign_in("lan@example.vn", PASSWORD).await.ok();
+    assert!(home.viewer().await.is_some());
 }
 
 /// Turned on by a form sent before the page's code arrived (or without JavaScript), two-step
@@ -1349,6 +1456,8 @@ on_both_databases!(
     strangers_cannot_use_up_the_owners_codes,
     other_browsers_are_signed_out_from_the_account_page,
     one_address_asks_for_only_so_many_code_emails,
+    one_address_guesses_only_so_many_codes,
+    one_address_tries_only_so_many_wrong_passwords,
     recovery_codes_made_without_javascript_are_shown_once,
     an_administrator_resets_a_lost_two_step_sign_in_on_the_record,
     a_new_citizen_registers_verifies_signs_in_and_out,

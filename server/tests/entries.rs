@@ -74,6 +74,45 @@ async fn members_draft_and_submit_and_every_submission_is_kept(backend: Backend)
     let (team, owner, member) = team_of_two(&app, Duration::days(10)).await;
     let draft = get(&owner, team).await;
     assert_eq!((draft.status, draft.version), (EntryStatus::Draft, 0));
+    // The two fields judges read as written, where a team might name itself, say so beside
+    // them, in the reader's language.
+    let (_, page) = owner.page(&format!("/teams/{team}")).await;
+    let warning = "Ban giám khảo có thể chấm kín và sẽ đọc nguyên văn phần này";
+    for field in ["entry[demo_url]", "entry[experience]"] {
+        // The field names its hint for screen readers (`aria-describedby`), and the hint says it.
+        let tag_start = page[..page.find(&format!("name=\"{field}\"")).unwrap()]
+            .rfind('<')
+            .unwrap();
+        let tag = &page[tag_start..tag_start + page[tag_start..].find('>').unwrap()];
+        let described = tag
+            .split("aria-describedby=\"")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{field} names no hint: {tag}"))
+            .split('"')
+            .next()
+            .unwrap();
+        let hint = described
+            .split_whitespace()
+            .find_map(|id| page.split(&format!("id=\"{id}\"")).nth(1))
+            .unwrap_or_else(|| panic!("{field}: no element {described}"));
+        let text = hint[hint.find('>').unwrap() + 1..]
+            .split('<')
+            .next()
+            .unwrap();
+        assert!(
+            text.contains(warning),
+            "{field} carries the warning: {text}"
+        );
+    }
+    assert_eq!(page.matches(warning).count(), 2, "beside both fields");
+    owner.switch_language("en", None).await;
+    let (_, page) = owner.page(&format!("/teams/{team}")).await;
+    assert_eq!(
+        page.matches("Judges may score blind and will read this as written")
+            .count(),
+        2
+    );
+    owner.switch_language("vi", None).await;
 
     let first: EntryView = save(
         &owner,
@@ -363,10 +402,28 @@ async fn staff_list_entries_mark_one_ineligible_and_extend_one_team(backend: Bac
             .status,
         StatusCode::FORBIDDEN
     );
+    // An export that cannot be put on the record is not sent.
+    app.refuse_records("entries.export").await;
+    let unrecorded = staff
+        .get(&format!("/staff/challenges/{challenge}/entries.csv"))
+        .await;
+    assert!(unrecorded.status().is_server_error());
+    app.accept_records().await;
     let csv = staff
         .get(&format!("/staff/challenges/{challenge}/entries.csv"))
         .await;
     assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'entries.export' \
+             AND target_id = {challenge} AND details LIKE '%\"rows\":1%' \
+             AND actor_id = (SELECT id FROM users WHERE email = 'canbo@p1.vn') \
+             AND is_public = false"
+        ))
+        .await,
+        1,
+        "the export is on the record, with how many rows left"
+    );
     let body = csv.text().await.unwrap();
     assert!(
         body.starts_with('\u{feff}')

@@ -483,9 +483,13 @@ async fn foreign_form(app: &TestApp, user: Option<i64>) -> Vec<(String, String)>
     pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
 }
 
-/// Rows of every table but those that record tries (the audit log, throttles, sessions…).
-async fn contents(app: &TestApp) -> BTreeMap<String, i64> {
-    let mut counts = BTreeMap::new();
+/// Every row of every table but those that record tries (the audit log, throttles, sessions…),
+/// as a digest per table: a door that changed a row (an UPDATE as much as an INSERT or a
+/// DELETE) changes its table's digest.
+async fn contents(app: &TestApp) -> BTreeMap<String, String> {
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+    let backend = app.db.get_database_backend();
+    let mut digests = BTreeMap::new();
     for table in [
         "users",
         "organisations",
@@ -524,12 +528,34 @@ async fn contents(app: &TestApp) -> BTreeMap<String, i64> {
         "challenge_attachments",
         "entry_attachments",
     ] {
-        counts.insert(
-            table.to_owned(),
-            app.scalar(&format!("SELECT COUNT(*) FROM {table}")).await,
-        );
+        let sql = match backend {
+            DatabaseBackend::Postgres => format!(
+                "SELECT COALESCE(string_agg(t::text, '|' ORDER BY t::text), '') FROM {table} t"
+            ),
+            _ => {
+                let columns = app
+                    .db
+                    .query_all_raw(Statement::from_string(
+                        backend,
+                        format!("SELECT name FROM pragma_table_info('{table}')"),
+                    ))
+                    .await
+                    .unwrap();
+                let row = columns
+                    .iter()
+                    .map(|c| format!("quote({})", c.try_get::<String>("", "name").unwrap()))
+                    .collect::<Vec<_>>()
+                    .join(" || ',' || ");
+                format!(
+                    "SELECT COALESCE(group_concat(r, '|'), '') FROM \
+                     (SELECT {row} AS r FROM {table} ORDER BY 1)"
+                )
+            }
+        };
+        let all = app.text(&sql).await;
+        digests.insert(table.to_owned(), app::token::sha256_hex(&all));
     }
-    counts
+    digests
 }
 
 async fn nobody_opens_a_door_that_is_not_theirs(backend: Backend) {
@@ -632,6 +658,7 @@ async fn nobody_opens_a_door_that_is_not_theirs(backend: Backend) {
     let before = contents(&app).await;
     let mut opened = Vec::new();
     let mut unread = BTreeSet::new();
+    let mut weighed_first = Vec::new();
     for caller in &callers {
         let form = foreign_form(&app, caller.user).await;
         let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -669,6 +696,22 @@ async fn nobody_opens_a_door_that_is_not_theirs(backend: Backend) {
                 && answer.error() == app::error::AppError::Invalid(Vec::new());
             if unreadable {
                 unread.insert(format!("{} → {endpoint}", caller.name));
+            }
+            // Someone signed in is refused for who they are (403), or told that what they
+            // named is not there for them (404); any other refusal (a field error, a conflict)
+            // means the form was weighed before the question of who asks, and could hide that
+            // the question is missing.
+            let refused_for_who = matches!(
+                status,
+                StatusCode::FORBIDDEN | StatusCode::NOT_FOUND | StatusCode::TOO_MANY_REQUESTS
+            );
+            if caller.user.is_some() && status.is_client_error() && !unreadable && !refused_for_who
+            {
+                weighed_first.push(format!(
+                    "{} → {endpoint}: {status} {}",
+                    caller.name,
+                    answer.body.chars().take(160).collect::<String>()
+                ));
             }
             if caller.user.is_none() && !matches!(may, Anyone) {
                 // Asked to sign in.
@@ -728,7 +771,18 @@ async fn nobody_opens_a_door_that_is_not_theirs(backend: Backend) {
         unread.is_empty(),
         "forms this test could not fill, refused unread (their door was never tried): {unread:?}"
     );
-    assert_eq!(contents(&app).await, before, "nothing changed");
+    assert!(
+        weighed_first.is_empty(),
+        "doors that weighed the form before asking who knocks:\n{}",
+        weighed_first.join("\n")
+    );
+    let after = contents(&app).await;
+    let changed: Vec<_> = after
+        .iter()
+        .filter(|(table, digest)| before.get(*table) != Some(digest))
+        .map(|(table, _)| table)
+        .collect();
+    assert!(changed.is_empty(), "tables that changed: {changed:?}");
 }
 
 on_both_databases!(nobody_opens_a_door_that_is_not_theirs);

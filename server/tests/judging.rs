@@ -44,6 +44,13 @@ async fn rubric(staff: &Visitor, challenge: &str, weights: &[(&str, &str)]) -> c
 
 /// Invites `email` (an existing account) and has them accept; returns the judge signed in.
 async fn judge(app: &TestApp, staff: &Visitor, challenge: &str, email: &str) -> Visitor {
+    let judge = seated(app, staff, challenge, email).await;
+    judge.turn_on_two_step().await;
+    judge
+}
+
+/// As [`judge`], before the judge turns on two-step sign-in.
+async fn seated(app: &TestApp, staff: &Visitor, challenge: &str, email: &str) -> Visitor {
     let judge = app.citizen(email).await;
     staff
         .call(
@@ -65,8 +72,45 @@ async fn judge(app: &TestApp, staff: &Visitor, challenge: &str, email: &str) -> 
         .call("judging/respond", &[("token", token), ("accept", "true")])
         .await
         .ok();
-    judge.turn_on_two_step().await;
     judge
+}
+
+/// A judge acts as one only once two-step sign-in is on: until then the panel's functions
+/// refuse them and say why, and they act as the citizen they are. Like every official, a judge
+/// signs in again after twelve idle hours, while a citizen stays in.
+async fn a_judge_needs_two_step_sign_in_and_a_shorter_session(backend: Backend) {
+    use app::auth::session::OFFICIAL_IDLE_HOURS;
+    let app = spawn_app(backend).await;
+    let j = judged(&app, 1).await;
+    let c = &j.challenge;
+    rubric(&j.staff, c, &[("Tác động", "100")]).await.ok();
+    settings(&j.staff, c, "1", &[]).await;
+    let a = seated(&app, &j.staff, c, "a@example.vn").await;
+    let viewer = a.viewer().await.unwrap();
+    assert!(viewer.office_waiting && !viewer.is_judge, "{viewer:?}");
+    for endpoint in ["judging/queue", "judging/declare"] {
+        let refused = a.call(endpoint, &[("challenge_id", c)]).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{endpoint}");
+        assert_eq!(refused.error(), AppError::TwoFactorNeeded, "{endpoint}");
+    }
+    a.turn_on_two_step().await;
+    assert!(a.viewer().await.unwrap().is_judge);
+    assert!(
+        !queue(&a, c).await.declared,
+        "nothing was declared while refused"
+    );
+    declare_none(&a, c).await;
+    j.staff
+        .call("judging/assign", &[("challenge_id", c)])
+        .await
+        .ok();
+    assert_eq!(queue(&a, c).await.items.len(), 1);
+    let (_, citizen) = &j.teams[0];
+    common::sessions_idle_for(&app, OFFICIAL_IDLE_HOURS - 1).await;
+    assert!(a.viewer().await.is_some(), "the judge is still in");
+    common::sessions_idle_for(&app, OFFICIAL_IDLE_HOURS + 1).await;
+    assert!(a.viewer().await.is_none(), "the judge signs in again");
+    assert!(citizen.viewer().await.is_some(), "the citizen stays in");
 }
 
 async fn mine_id(app: &TestApp, email: &str) -> String {
@@ -584,9 +628,29 @@ async fn scores_are_refused_outside_the_scale_from_others_and_after_closing(back
         incomplete.invalid_fields(),
         [format!("value_{}", sheet.criteria[1].id)]
     );
+    // A submission whose record cannot be written is not submitted either.
+    app.refuse_records("judging.score").await;
+    let unrecorded = send(&a, "judging/submit", &marks(&sheet, &[9, 6])).await;
+    assert!(unrecorded.status.is_server_error(), "{}", unrecorded.body);
+    app.accept_records().await;
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM scores WHERE status = 'submitted'")
+            .await,
+        0
+    );
     send(&a, "judging/submit", &marks(&sheet, &[9, 6]))
         .await
         .ok();
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'judging.score' AND target_id = {mine} \
+             AND actor_id = (SELECT id FROM users WHERE email = 'a@example.vn') \
+             AND is_public = false"
+        ))
+        .await,
+        1,
+        "the submission is on the record, not in public"
+    );
     let again: ScoreSheet = a
         .call("judging/sheet", &[("entry_id", &mine.to_string())])
         .await
@@ -1088,6 +1152,7 @@ async fn a_blind_panel_stays_blind_while_it_judges(backend: Backend) {
 }
 
 on_both_databases!(
+    a_judge_needs_two_step_sign_in_and_a_shorter_session,
     a_blind_panel_stays_blind_while_it_judges,
     a_judge_reads_an_entry_only_after_its_own_deadline,
     an_extension_names_no_team_while_a_blind_panel_judges,

@@ -144,6 +144,32 @@ async fn every_endpoint_keeps_its_promised_shape_and_nothing_personal(backend: B
         out
     };
     assert!(emails.len() > 10, "the demo has citizens");
+    // People's names: none but officials', acting in their role (staff, and judges of a panel
+    // that chose to name them beside the results), leave through the open data.
+    let citizens = "SELECT display_name FROM users WHERE is_admin = false \
+                    AND id NOT IN (SELECT user_id FROM org_staff) \
+                    AND id NOT IN (SELECT j.user_id FROM judges j JOIN panels p \
+                    ON p.challenge_id = j.challenge_id WHERE p.show_judge_names = true)";
+    let names = {
+        let n = app
+            .scalar(&format!("SELECT COUNT(*) FROM ({citizens}) x"))
+            .await;
+        let mut out = Vec::new();
+        for i in 0..n {
+            out.push(
+                app.text(&format!(
+                    "SELECT display_name FROM ({citizens}) x ORDER BY display_name \
+                     LIMIT 1 OFFSET {i}"
+                ))
+                .await,
+            );
+        }
+        out
+    };
+    assert!(
+        names.len() >= 5,
+        "the demo has citizens with names: {names:?}"
+    );
     let paths: Vec<String> = doc["paths"]
         .as_object()
         .expect("paths")
@@ -166,6 +192,9 @@ async fn every_endpoint_keeps_its_promised_shape_and_nothing_personal(backend: B
             let text = r.text().await.unwrap();
             for email in &emails {
                 assert!(!text.contains(email.as_str()), "{path} shows {email}");
+            }
+            for name in &names {
+                assert!(!text.contains(name.as_str()), "{path} names {name}");
             }
             let documented =
                 doc["paths"][template]["get"]["responses"][status.as_str()].is_object();

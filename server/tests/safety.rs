@@ -180,6 +180,42 @@ async fn head_only(
     (status, body)
 }
 
+/// A form sent in chunks, without saying its length: chunks up to `limit` bytes, then one byte
+/// more, and nothing after it (so that the server, stopping there, leaves nothing unread).
+async fn chunked_past(base: &str, path: &str, limit: usize, kind: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nAccept: application/json\r\n\
+         Content-Type: {kind}\r\nTransfer-Encoding: chunked\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let chunk = vec![b'a'; 64 * 1024];
+    let mut sent = 0;
+    while sent < limit {
+        let part = &chunk[..chunk.len().min(limit - sent)];
+        stream
+            .write_all(format!("{:x}\r\n", part.len()).as_bytes())
+            .await
+            .unwrap();
+        stream.write_all(part).await.unwrap();
+        stream.write_all(b"\r\n").await.unwrap();
+        sent += part.len();
+    }
+    stream.write_all(b"1\r\na\r\n").await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        stream.read_to_end(&mut answer),
+    )
+    .await
+    .expect("an answer")
+    .unwrap();
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    (common::status_of(&text), text)
+}
+
 async fn a_request_too_large_is_refused_before_it_is_read(backend: Backend) {
     let app = spawn_app(backend).await;
     let form = "application/x-www-form-urlencoded";
@@ -216,6 +252,27 @@ async fn a_request_too_large_is_refused_before_it_is_read(backend: Backend) {
     )
     .await;
     assert_eq!(status, 413);
+    // Every other function has the same limit, however its form is written.
+    for path in [
+        "/api/account/sign-in",
+        "/api/entries/save",
+        "/api/teams/create",
+        "/api/votes/cast",
+        "/api/judging/save",
+        "/api/pilots/comments/add",
+        "/lang",
+    ] {
+        let (status, body) = head_only(&app.base, path, 2 << 20, "application/json", form).await;
+        assert_eq!(status, 413, "{path}");
+        assert!(body.contains("error.request_too_large"), "{path}: {body}");
+    }
+    // Sent in chunks, without a length: refused where it passes the limit, text or files.
+    let (status, answer) = chunked_past(&app.base, "/api/account/register", 1 << 20, form).await;
+    assert_eq!(status, 413, "{answer}");
+    assert!(answer.contains("error.request_too_large"), "{answer}");
+    let limit = 4 * 10_000_000 + (1 << 20);
+    let (status, answer) = chunked_past(&app.base, "/api/reports/create", limit, files).await;
+    assert_eq!(status, 413, "{answer}");
     // What fits goes through as before.
     let v = app.visitor();
     let answer = v
@@ -437,6 +494,191 @@ async fn one_address_registers_only_so_many_accounts(backend: Backend) {
     );
 }
 
+/// A report with a photo as a browser sends it: the form's body and its content type.
+fn report_form(org: i64) -> (Vec<u8>, &'static str) {
+    let mut body = Vec::new();
+    for (name, value) in [
+        ("organisation_id", org.to_string()),
+        ("category", "admin_procedures".to_owned()),
+        ("title", "Đèn đường hỏng ở ngõ 5".to_owned()),
+        (
+            "description",
+            "Tối nào ngõ cũng tối om, người già đi lại khó.".to_owned(),
+        ),
+    ] {
+        body.extend_from_slice(
+            format!("--x\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        b"--x\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"den.png\"\r\n\
+          Content-Type: image/png\r\n\r\n",
+    );
+    body.extend_from_slice(&common::tiny_png());
+    body.extend_from_slice(b"\r\n--x--\r\n");
+    (body, "multipart/form-data; boundary=x")
+}
+
+/// A form with files begun on a connection of its own, asking first whether to send its body
+/// (`Expect: 100-continue`): the server says "go on" only when it starts reading it.
+struct Upload {
+    stream: tokio::net::TcpStream,
+    body: Vec<u8>,
+}
+
+impl Upload {
+    async fn begin(base: &str, cookie: Option<&str>, body: Vec<u8>, kind: &str) -> Self {
+        use tokio::io::AsyncWriteExt;
+        let address = base.trim_start_matches("http://");
+        let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+        let cookie = cookie
+            .map(|c| format!("Cookie: {c}\r\n"))
+            .unwrap_or_default();
+        let head = format!(
+            "POST /api/reports/create HTTP/1.1\r\nHost: {address}\r\nAccept: application/json\r\n\
+             Content-Type: {kind}\r\nContent-Length: {}\r\nExpect: 100-continue\r\n\
+             Connection: close\r\n{cookie}\r\n",
+            body.len()
+        );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        Self { stream, body }
+    }
+
+    /// Whether the server said "go on" within `wait`.
+    async fn told_to_go_on(&mut self, wait: std::time::Duration) -> bool {
+        use tokio::io::AsyncReadExt;
+        let mut said = Vec::new();
+        let mut byte = [0u8; 1];
+        let reading = async {
+            while !said.ends_with(b"\r\n\r\n") {
+                if self.stream.read(&mut byte).await.unwrap() == 0 {
+                    break;
+                }
+                said.push(byte[0]);
+            }
+        };
+        if tokio::time::timeout(wait, reading).await.is_err() {
+            assert!(said.is_empty(), "{}", String::from_utf8_lossy(&said));
+            return false;
+        }
+        let said = String::from_utf8_lossy(&said);
+        assert!(said.starts_with("HTTP/1.1 100"), "{said}");
+        true
+    }
+
+    /// Sends the body and reads the answer: its status and text.
+    async fn finish(mut self) -> (u16, String) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        self.stream.write_all(&self.body).await.unwrap();
+        let mut answer = Vec::new();
+        self.stream.read_to_end(&mut answer).await.unwrap();
+        let mut text = String::from_utf8_lossy(&answer).into_owned();
+        // "Go on", if it was not read yet, then the answer.
+        if text.starts_with("HTTP/1.1 100")
+            && let Some((_, rest)) = text.split_once("\r\n\r\n")
+        {
+            text = rest.to_owned();
+        }
+        (common::status_of(&text), text)
+    }
+}
+
+fn cookie_of(v: &common::Visitor) -> String {
+    use reqwest::cookie::CookieStore;
+    let url = reqwest::Url::parse(&v.base).unwrap();
+    v.jar.cookies(&url).unwrap().to_str().unwrap().to_owned()
+}
+
+/// Forms with files are read whole before they are answered, and so only for someone signed in:
+/// a few at a time on an instance (here two), two at a time per account. A visitor's form is
+/// read and thrown away as it arrives, waiting for no one, and answered "sign in".
+async fn forms_with_files_are_read_only_for_people_who_may_send_them(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        Options {
+            uploads_at_once: Some(2),
+            ..Default::default()
+        },
+    )
+    .await;
+    let (org, _) = app.org_with_staff("Phường 1", "canbo@p1.vn").await;
+    let lan = app.citizen("lan@example.vn").await;
+    let minh = app.citizen("minh@example.vn").await;
+    let (form, kind) = report_form(org);
+    let wait = std::time::Duration::from_millis(500);
+    let go_on = std::time::Duration::from_secs(20);
+    // Lan begins two reports: both are read (the instance's two places are hers).
+    let mut first = Upload::begin(&app.base, Some(&cookie_of(&lan)), form.clone(), kind).await;
+    assert!(first.told_to_go_on(go_on).await);
+    let mut second = Upload::begin(&app.base, Some(&cookie_of(&lan)), form.clone(), kind).await;
+    assert!(second.told_to_go_on(go_on).await);
+    // A third of hers at once is refused as busy (after its body, so her browser shows why).
+    let third = Upload::begin(&app.base, Some(&cookie_of(&lan)), form.clone(), kind).await;
+    let (status, answer) = third.finish().await;
+    assert_eq!(status, 503, "{answer}");
+    assert!(answer.contains("Busy"), "{answer}");
+    // Minh's waits its turn: he is not told to go on while both places are taken.
+    let mut minhs = Upload::begin(&app.base, Some(&cookie_of(&minh)), form.clone(), kind).await;
+    assert!(!minhs.told_to_go_on(wait).await);
+    // A visitor's is not read into memory and waits for no place: answered "sign in".
+    let mut visitors = Upload::begin(&app.base, None, form.clone(), kind).await;
+    assert!(visitors.told_to_go_on(go_on).await);
+    let (status, answer) = visitors.finish().await;
+    assert_eq!(status, 401, "{answer}");
+    // Lan's first report arrives whole and is filed; Minh's then goes on, and is filed too.
+    let (status, answer) = first.finish().await;
+    assert!(status < 400, "{answer}");
+    assert!(minhs.told_to_go_on(go_on).await);
+    let (status, answer) = minhs.finish().await;
+    assert!(status < 400, "{answer}");
+    let (status, answer) = second.finish().await;
+    assert!(status < 400, "{answer}");
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM reports").await, 3);
+
+    // Many visitors posting large forms at once hold no memory for them: sixteen forms of
+    // 40 MB would be 640 MB read whole.
+    let resident = || {
+        let statm = std::fs::read_to_string("/proc/self/statm").unwrap();
+        let pages: u64 = statm.split_whitespace().nth(1).unwrap().parse().unwrap();
+        pages * 4096
+    };
+    let large = bytes::Bytes::from(vec![b'a'; 40_000_000]);
+    let before = resident();
+    let peak = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(before));
+    let watching = {
+        let peak = peak.clone();
+        tokio::spawn(async move {
+            loop {
+                peak.fetch_max(resident(), std::sync::atomic::Ordering::Relaxed);
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+        })
+    };
+    let mut posts = tokio::task::JoinSet::new();
+    for _ in 0..16 {
+        let (v, large) = (app.visitor(), large.clone());
+        posts.spawn(async move {
+            let answer = v
+                .client
+                .post(format!("{}/api/reports/create", v.base))
+                .header("accept", "application/json")
+                .header("content-type", "multipart/form-data; boundary=x")
+                .body(large)
+                .send()
+                .await
+                .unwrap();
+            answer.status()
+        });
+    }
+    while let Some(status) = posts.join_next().await {
+        assert_eq!(status.unwrap(), StatusCode::UNAUTHORIZED);
+    }
+    watching.abort();
+    let grew = peak.load(std::sync::atomic::Ordering::Relaxed) - before;
+    assert!(grew < 250_000_000, "memory grew by {grew} bytes");
+}
+
 on_both_databases!(
     every_refusal_and_every_export_is_on_the_record,
     a_draft_cancelled_before_it_was_published_stays_with_its_staff,
@@ -445,4 +687,5 @@ on_both_databases!(
     a_request_too_large_is_refused_before_it_is_read,
     an_https_site_sends_hsts_and_host_only_cookies,
     one_address_registers_only_so_many_accounts,
+    forms_with_files_are_read_only_for_people_who_may_send_them,
 );

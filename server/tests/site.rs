@@ -155,6 +155,44 @@ async fn a_request_that_never_finishes_arriving_is_answered_and_closed(backend: 
     assert_eq!(status, 503);
 }
 
+/// A connection that sends its request's headers a piece now and then (here: a first line and
+/// nothing more) is closed once the time for headers has passed, not held for as long as the
+/// sender likes. One that sends them whole is answered as usual, on the same kind of connection.
+async fn a_connection_that_trickles_its_headers_is_closed(backend: Backend) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app_with(
+        backend,
+        common::Options {
+            header_read_timeout_ms: Some(300),
+            ..Default::default()
+        },
+    )
+    .await;
+    let address = app.base.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    stream
+        .write_all(format!("GET / HTTP/1.1\r\nHost: {address}\r\nX-Slow: ").as_bytes())
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    // Without a time for headers this waits forever (the test's own limit ends it).
+    let closed = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        stream.read_to_end(&mut answer),
+    )
+    .await;
+    assert!(closed.is_ok(), "the connection is still open");
+    assert!(
+        !String::from_utf8_lossy(&answer).contains("200 OK"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    // Headers sent whole are answered.
+    let (status, _) =
+        common::raw_exchange(&app.base, "GET /health HTTP/1.1", "Connection: close\r\n").await;
+    assert_eq!(status, 200);
+}
+
 /// A page the server cannot make in time (here: every database connection is taken) is answered
 /// with a page that says so, in the visitor's language, instead of a connection that hangs.
 async fn a_page_that_cannot_be_made_in_time_says_so_instead_of_hanging(backend: Backend) {
@@ -448,6 +486,7 @@ on_both_databases!(
     a_pages_head_names_its_data_however_fast_the_database_answers,
     a_page_that_cannot_be_made_in_time_says_so_instead_of_hanging,
     a_request_that_never_finishes_arriving_is_answered_and_closed,
+    a_connection_that_trickles_its_headers_is_closed,
     anonymous_visitors_share_a_kept_page_while_signed_in_people_see_changes_at_once,
     the_sites_own_files_carry_only_the_headers_a_file_needs,
     a_cross_site_post_is_refused_and_changes_nothing,

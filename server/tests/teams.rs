@@ -89,6 +89,99 @@ async fn team(v: &Visitor, id: i64) -> TeamDetail {
     v.call("teams/get", &[("id", &id.to_string())]).await.json()
 }
 
+/// Invitations are emails (or notifications) to people who did not ask for them: one account
+/// sends only so many a day, one network address only so many an hour whoever signs them, and
+/// one mailbox is sent only so many a day by anyone. Each refusal leaves the rest working.
+async fn invitations_are_bounded_per_account_address_and_mailbox(backend: Backend) {
+    use app::account::rules::{
+        INVITATIONS_PER_ADDRESS, INVITATIONS_PER_DAY, INVITATIONS_PER_MAILBOX,
+    };
+    let app = common::spawn_app_with(
+        backend,
+        common::Options {
+            trust_proxy: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    let challenge = open_challenge(&app, 5, Duration::days(20)).await;
+    let invite = |v: &Visitor, team: i64, email: String| {
+        let v = v.clone();
+        async move {
+            v.call(
+                "teams/invite",
+                &[("team_id", &team.to_string()), ("email", &email)],
+            )
+            .await
+        }
+    };
+    // Two accounts on one network address use up the address's hour between them.
+    let per_owner = INVITATIONS_PER_ADDRESS.max / 2;
+    assert!(per_owner <= INVITATIONS_PER_DAY.max);
+    let mut owners = Vec::new();
+    for name in ["a", "b", "c"] {
+        let owner = app
+            .citizen(&format!("{name}@example.vn"))
+            .await
+            .behind("198.51.100.7");
+        let team = form_team(&owner, challenge, &format!("Nhóm {name}")).await;
+        owners.push((owner, team));
+    }
+    for (owner, team) in &owners[..2] {
+        for i in 0..per_owner {
+            invite(owner, *team, format!("khach{team}-{i}@example.vn"))
+                .await
+                .ok();
+        }
+    }
+    let (third, third_team) = &owners[2];
+    let refused = invite(third, *third_team, "moi@example.vn".into()).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    // The same person from another address is not held back by that one.
+    invite(
+        &third.behind("203.0.113.9"),
+        *third_team,
+        "moi@example.vn".into(),
+    )
+    .await
+    .ok();
+    // One account's day: past it, refused from anywhere.
+    let (first, first_team) = &owners[0];
+    let first = first.behind("203.0.113.10");
+    for i in per_owner..INVITATIONS_PER_DAY.max {
+        invite(&first, *first_team, format!("them{i}@example.vn"))
+            .await
+            .ok();
+    }
+    let refused = invite(&first, *first_team, "them-nua@example.vn".into()).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    // One mailbox, invited by many teams: only so many a day reach it.
+    let lan = app.citizen("lan@example.vn").await;
+    for i in 0..=INVITATIONS_PER_MAILBOX.max {
+        let owner = app
+            .citizen(&format!("chu{i}@example.vn"))
+            .await
+            .behind(&format!("192.0.2.{i}"));
+        let team = form_team(&owner, challenge, &format!("Đội {i}")).await;
+        let sent = invite(&owner, team, format!("Lan+{i}@example.vn")).await;
+        if i < INVITATIONS_PER_MAILBOX.max {
+            sent.ok();
+        } else {
+            assert_eq!(sent.status, StatusCode::TOO_MANY_REQUESTS, "{}", sent.body);
+        }
+    }
+    let told: Vec<app::notify::model::NotificationItem> =
+        lan.call("notifications/list", &[]).await.json();
+    let invited = told
+        .iter()
+        .filter(|n| n.link.starts_with("/teams/invitations/"));
+    assert_eq!(invited.count() as i64, INVITATIONS_PER_MAILBOX.max);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM invitations").await,
+        2 * per_owner + 1 + INVITATIONS_PER_MAILBOX.max
+    );
+}
+
 async fn a_team_forms_invites_by_email_and_the_invitee_joins(backend: Backend) {
     let app = spawn_app(backend).await;
     let challenge = open_challenge(&app, 3, Duration::days(20)).await;
@@ -723,6 +816,7 @@ async fn organisers_never_compete_and_nobody_judges_a_challenge_they_compete_in(
 }
 
 on_both_databases!(
+    invitations_are_bounded_per_account_address_and_mailbox,
     fifty_joins_at_once_fill_a_team_exactly,
     organisers_never_compete_and_nobody_judges_a_challenge_they_compete_in,
     a_team_forms_invites_by_email_and_the_invitee_joins,

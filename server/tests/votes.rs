@@ -72,6 +72,12 @@ async fn a_citizen_votes_changes_and_withdraws_and_every_refusal_is_clear(backen
         StatusCode::UNAUTHORIZED
     );
 
+    // A vote whose record cannot be written is not counted either.
+    app.refuse_records("vote.cast").await;
+    let unrecorded = cast(&voter, &ids[0]).await;
+    assert!(unrecorded.status.is_server_error(), "{}", unrecorded.body);
+    app.accept_records().await;
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM votes").await, 0);
     cast(&voter, &ids[0]).await.ok();
     let page = entries(&voter, &slug).await;
     let vote = page.vote.expect("the challenge has a vote");
@@ -352,7 +358,21 @@ async fn one_address_downloads_the_ballots_ten_times_an_hour(backend: Backend) {
     let app = common::spawn_demo(backend).await;
     let path = "/challenges/dat-lich-hen-truoc-khi-den-lam-thu-tuc/ballots.csv";
     let v = app.visitor();
-    for _ in 0..app::vote::service::BALLOTS_PER_ADDRESS.max {
+    // Downloads are listed two at a time on an instance: while two are, a third waits its turn
+    // (here the test holds both turns), then is answered.
+    let turns = app::vote::service::BALLOTS_AT_ONCE
+        .acquire_many(2)
+        .await
+        .unwrap();
+    let waiting = tokio::spawn({
+        let v = v.clone();
+        async move { v.get(path).await.status() }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(!waiting.is_finished(), "a third download waits for a turn");
+    drop(turns);
+    assert_eq!(waiting.await.unwrap(), StatusCode::OK);
+    for _ in 1..app::vote::service::BALLOTS_PER_ADDRESS.max {
         assert_eq!(v.get(path).await.status(), StatusCode::OK);
     }
     let refused = v.get(path).await;
@@ -617,6 +637,29 @@ async fn staff_see_signals_and_void_votes_with_a_public_reason(backend: Backend)
         )
         .await;
     assert_eq!(silent.invalid_fields(), ["reason"], "never silently");
+    // Votes voided without their public record are not voided.
+    app.refuse_records("vote.void").await;
+    let unrecorded = contest
+        .staff
+        .call(
+            "votes/void",
+            &[
+                ("challenge_id", c),
+                ("vote_ids[]", &chosen[0]),
+                (
+                    "reason",
+                    "Ba tài khoản mới cùng một máy, tạo trong năm phút.",
+                ),
+            ],
+        )
+        .await;
+    assert!(unrecorded.status.is_server_error(), "{}", unrecorded.body);
+    app.accept_records().await;
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM votes WHERE voided_at IS NOT NULL")
+            .await,
+        0
+    );
     contest
         .staff
         .call(

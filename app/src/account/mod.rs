@@ -4,4 +4,8 @@
 pub mod entity;
 pub mod rules;
 #[cfg(feature = "ssr")]
+pub mod security;
+#[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod two_step;

@@ -37,6 +37,15 @@ pub const fn registrations_per_address(max: i64) -> Limit {
 /// who did not ask for it.
 #[cfg(feature = "ssr")]
 pub const INVITATIONS_PER_DAY: Limit = Limit::new("invitations", 50, Duration::days(1));
+/// Invitations sent from one network address in an hour, whoever signs them: someone with a
+/// thousand accounts still sends no more than this from one place.
+#[cfg(feature = "ssr")]
+pub const INVITATIONS_PER_ADDRESS: Limit =
+    Limit::new("invitations_address", 100, Duration::hours(1));
+/// Invitations one mailbox is sent in a day, by anyone: nobody's inbox (or list of
+/// notifications) is filled by many accounts inviting it.
+#[cfg(feature = "ssr")]
+pub const INVITATIONS_PER_MAILBOX: Limit = Limit::new("invitations_mailbox", 10, Duration::days(1));
 
 /// Join codes one account tries in a day. A code is 8 letters of 31: at this pace, guessing any
 /// one of a thousand teams' codes would take millions of years.

@@ -454,7 +454,7 @@ pub async fn check_credentials(
     )
     .await?;
     sign_in_attempt::ActiveModel {
-        email_key: Set(email.chars().take(254).collect()),
+        email_key: Set(attempt_key(db, &email).await?),
         ip: Set(ip.chars().take(64).collect()),
         succeeded: Set(ok),
         created_at: Set(Utc::now()),
@@ -489,6 +489,14 @@ pub async fn check_credentials(
             Err(AppError::conflict("error.credentials"))
         }
     }
+}
+
+/// How the record of sign-in tries names the address typed: a keyed digest of its mailbox, so
+/// the record holds no address in the clear (whoever typed it, and whether or not it has an
+/// account), and every spelling of one mailbox is one key, forgotten with the account.
+pub async fn attempt_key(db: &impl ConnectionTrait, email: &str) -> Result<String, AppError> {
+    let key = crate::site_key::key(db, crate::site_key::Purpose::SignInAddress).await?;
+    Ok(key.digest(&rules::mailbox_key(&rules::normalise_email(email)), 64))
 }
 
 pub async fn set_password(

@@ -50,18 +50,10 @@ pub async fn register(
 #[server(prefix = "/api", endpoint = "account/verify")]
 pub async fn verify_email(email: String, code: String) -> Result<(), AppError> {
     use crate::ctx;
-    let db = ctx::db()?;
-    let ip = ctx::request_auth()?.ip;
     let device = ctx::request_private_cookie(crate::account::service::DEVICE_COOKIE);
-    let asker = crate::account::service::Asker {
-        ip: &ip,
-        device: device.as_deref(),
-    };
-    let account = crate::account::service::verify_email(&db, &email, &code, asker).await?;
-    crate::audit::service::Record::new("account.verify", "user", Some(account.id))
-        .by_requester(&crate::ctx::requester()?)
-        .save(&db)
-        .await?;
+    let (db, requester) = (ctx::db()?, ctx::requester()?);
+    let account =
+        crate::account::security::verify(&db, &requester, &email, &code, device.as_deref()).await?;
     leptos_axum::redirect(&format!(
         "/sign-in?verified=1&email={}",
         crate::links::url_encode(&account.email)
@@ -184,20 +176,18 @@ pub async fn end_sessions(
     handle: Option<String>,
     all_others: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::auth::session;
+    use crate::account::security::{Others, end_sessions};
     use crate::ctx;
-    let viewer = ctx::require_user()?;
-    let auth = ctx::request_auth()?;
-    let db = ctx::db()?;
-    match (handle.filter(|h| !h.is_empty()), all_others.is_some()) {
-        (_, true) => session::end_all_for(&db, viewer.id, auth.session_id.as_deref()).await?,
-        (Some(handle), false) => session::end_by_handle(&db, viewer.id, &handle).await?,
+    let which = match (
+        handle.as_deref().filter(|h| !h.is_empty()),
+        all_others.is_some(),
+    ) {
+        (_, true) => Others::All,
+        (Some(handle), false) => Others::One(handle),
         (None, false) => return Err(AppError::NotFound),
-    }
-    crate::audit::service::Record::new("account.sessions_ended", "user", Some(viewer.id))
-        .by_requester(&crate::ctx::requester()?)
-        .save(&db)
-        .await?;
+    };
+    let this = ctx::request_auth()?.session_id;
+    end_sessions(&ctx::db()?, &ctx::requester()?, this.as_deref(), which).await?;
     leptos_axum::redirect("/account#sessions-heading");
     Ok(())
 }
@@ -240,40 +230,21 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "account/reset")]
 pub async fn reset_password(email: String, code: String, password: String) -> Result<(), AppError> {
-    use crate::account::service::{CodePurpose, consume_code, set_password};
-    use crate::auth::session;
     use crate::ctx;
-    use sea_orm::TransactionTrait;
-    let db = ctx::db()?;
-    let email = crate::account::rules::normalise_email(&email);
-    crate::account::rules::check_new_password("password", &password, &email)
-        .map_err(|e| AppError::Invalid(vec![e]))?;
-    // The code is checked outside the transaction, so a wrong one counts against it.
-    let ip = ctx::request_auth()?.ip;
     let device = ctx::request_private_cookie(crate::account::service::DEVICE_COOKIE);
-    let asker = crate::account::service::Asker {
-        ip: &ip,
-        device: device.as_deref(),
-    };
-    let account = consume_code(&db, &email, CodePurpose::Reset, &code, asker).await?;
-    let txn = db.begin().await?;
-    let mut account = set_password(&txn, account, password).await?;
-    if account.email_verified_at.is_none() {
-        // Reading the code proved the address is theirs.
-        let mut active: crate::auth::entity::user::ActiveModel = account.into();
-        active.email_verified_at = sea_orm::Set(Some(chrono::Utc::now()));
-        account = sea_orm::ActiveModelTrait::update(active, &txn).await?;
-    }
-    session::end_all_for(&txn, account.id, None).await?;
-    txn.commit().await?;
-    after_password_change(&db, account.id, "account.password_reset").await?;
-    // The code proved this browser is the owner's: strangers' tries no longer hold it back.
-    remember_device(
+    let (db, links, requester) = (ctx::db()?, ctx::links()?, ctx::requester()?);
+    let account = crate::account::security::reset_password(
         &db,
-        account.id,
-        ctx::request_private_cookie(crate::account::service::DEVICE_COOKIE),
+        &links,
+        &requester,
+        &email,
+        &code,
+        password,
+        device.as_deref(),
     )
     .await?;
+    // The code proved this browser is the owner's: strangers' tries no longer hold it back.
+    remember_device(&db, account.id, device).await?;
     leptos_axum::redirect(&format!(
         "/sign-in?reset=1&email={}",
         crate::links::url_encode(&account.email)
@@ -286,32 +257,26 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), AppError> {
-    use crate::auth::{password, session};
+    use crate::auth::session;
     use crate::ctx;
-    let viewer = ctx::require_user()?;
-    let auth = ctx::request_auth()?;
-    let db = ctx::db()?;
-    let account = crate::account::service::find_by_email(&db, &viewer.email)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    if !password::verify(current_password, Some(account.password_hash.clone())).await? {
-        return Err(AppError::invalid(
-            "current_password",
-            "error.password_current_wrong",
-        ));
-    }
-    crate::account::rules::check_new_password("new_password", &new_password, &account.email)
-        .map_err(|e| AppError::Invalid(vec![e]))?;
-    crate::account::service::set_password(&db, account, new_password).await?;
-    // Every session ends, this one too; this browser gets a new one.
-    session::end_all_for(&db, viewer.id, None).await?;
-    let token = session::start(&db, viewer.id, &auth.ip, auth.user_agent.as_deref()).await?;
+    let user_agent = ctx::request_auth()?.user_agent;
+    let (db, links, requester) = (ctx::db()?, ctx::links()?, ctx::requester()?);
+    let token = crate::account::security::change_password(
+        &db,
+        &links,
+        &requester,
+        user_agent.as_deref(),
+        current_password,
+        new_password,
+    )
+    .await?;
+    // Every session ended, this one too; this browser gets the new one.
     ctx::set_cookie(ctx::private_cookie(
         session::SESSION_COOKIE,
         &token,
         session::SESSION_DAYS * 86_400,
     ));
-    after_password_change(&db, viewer.id, "account.password_change").await
+    Ok(())
 }
 
 /// Trusts this browser for the account (giving it a device cookie if it has none).
@@ -338,27 +303,6 @@ async fn remember_device(
         }
     };
     crate::account::service::trust_device(db, user_id, &device).await
-}
-
-#[cfg(feature = "ssr")]
-async fn after_password_change(
-    db: &sea_orm::DatabaseConnection,
-    user_id: i64,
-    action: &str,
-) -> Result<(), AppError> {
-    crate::audit::service::Record::new(action, "user", Some(user_id))
-        .by_requester(&crate::ctx::requester()?)
-        .save(db)
-        .await?;
-    crate::notify::service::notify(
-        db,
-        &crate::ctx::links()?,
-        user_id,
-        crate::notify::model::NotificationKind::PasswordChanged,
-        &[],
-        "/account",
-    )
-    .await
 }
 
 #[server(prefix = "/api", endpoint = "account/profile")]

@@ -30,45 +30,15 @@ pub async fn save_entry(
     if submit != Some(true) {
         return Ok(saved);
     }
-    submit_and_record(&db, &viewer, team_id, saved.version).await
+    let (links, requester) = (ctx::links()?, ctx::requester()?);
+    crate::entry::service::submit(&db, &links, &requester, team_id, saved.version).await
 }
 
 #[server(prefix = "/api", endpoint = "entries/submit")]
 pub async fn submit_entry(team_id: i64, version: i32) -> Result<EntryView, AppError> {
     use crate::ctx;
-    let viewer = ctx::require_verified()?;
-    submit_and_record(&ctx::db()?, &viewer, team_id, version).await
-}
-
-/// Submits the saved draft at `version`, records who did and tells the team.
-#[cfg(feature = "ssr")]
-async fn submit_and_record(
-    db: &sea_orm::DatabaseConnection,
-    viewer: &crate::auth::Viewer,
-    team_id: i64,
-    version: i32,
-) -> Result<EntryView, AppError> {
-    use crate::audit::service::Record;
-    use crate::notify::model::NotificationKind;
-    let (view, team) = crate::entry::service::submit(db, viewer, team_id, version).await?;
-    Record::new("entry.submit", "team", Some(team.id))
-        .by_requester(&crate::ctx::requester()?)
-        .details(serde_json::json!({ "submission": view.submissions }))
-        .save(db)
-        .await?;
-    crate::team::service::notify_members(
-        db,
-        &crate::ctx::links()?,
-        &team,
-        NotificationKind::EntrySubmitted,
-        &[
-            ("team", &team.name),
-            ("name", &viewer.display_name),
-            (crate::notify::model::ACTOR, &viewer.id.to_string()),
-        ],
-    )
-    .await?;
-    Ok(view)
+    let (db, links, requester) = (ctx::db()?, ctx::links()?, ctx::requester()?);
+    crate::entry::service::submit(&db, &links, &requester, team_id, version).await
 }
 
 #[server(prefix = "/api", endpoint = "entries/for-challenge")]
@@ -83,48 +53,17 @@ pub async fn challenge_entries(
 /// Staff find an entry ineligible; the team sees the reason.
 #[server(prefix = "/api", endpoint = "entries/ineligible")]
 pub async fn mark_ineligible(team_id: i64, reason: String) -> Result<(), AppError> {
-    use crate::audit::service::Record;
     use crate::ctx;
-    use crate::notify::model::NotificationKind;
-    let staff = ctx::require_user()?;
-    let db = ctx::db()?;
-    let (team, challenge) =
-        crate::entry::staff::mark_ineligible(&db, &staff, team_id, &reason).await?;
-    Record::new("entry.ineligible", "challenge", Some(challenge.id))
-        .by_requester(&crate::ctx::requester()?)
-        .reason(reason.trim())
-        .details(serde_json::json!({ "team": team.name }))
-        .save(&db)
-        .await?;
-    crate::team::service::notify_members(
-        &db,
-        &crate::ctx::links()?,
-        &team,
-        NotificationKind::EntryIneligible,
-        &[("team", &team.name), ("challenge", &challenge.title)],
-    )
-    .await?;
-    Ok(())
+    let (db, links, requester) = (ctx::db()?, ctx::links()?, ctx::requester()?);
+    crate::entry::staff::mark_ineligible(&db, &links, &requester, team_id, &reason).await
 }
 
 /// Staff give one team more time, for a reason shown on the challenge's public record.
 #[server(prefix = "/api", endpoint = "entries/extend")]
 pub async fn extend_deadline(team_id: i64, until: String, reason: String) -> Result<(), AppError> {
-    use crate::audit::service::Record;
     use crate::ctx;
-    let staff = ctx::require_user()?;
-    let db = ctx::db()?;
-    let Some(at) = crate::i18n::format::parse_city_datetime(&until) else {
-        return Err(AppError::invalid("until", "error.date_invalid"));
-    };
-    let (team, challenge) = crate::entry::staff::extend(&db, &staff, team_id, at, &reason).await?;
-    Record::new("challenge.extension", "challenge", Some(challenge.id))
-        .by_requester(&crate::ctx::requester()?)
-        .reason(reason.trim())
-        .details(serde_json::json!({ "team": team.name, "to": crate::i18n::format_datetime(at) }))
-        .public()
-        .save(&db)
-        .await
+    let (db, requester) = (ctx::db()?, ctx::requester()?);
+    crate::entry::staff::extend(&db, &requester, team_id, &until, &reason).await
 }
 
 #[server(prefix = "/api", endpoint = "entries/files")]

@@ -42,31 +42,17 @@ pub async fn save_panel_settings(
     blind: Option<String>,
     show_judge_names: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::audit::service::Record;
-    let (c, _, db) = managed(challenge_id).await?;
-    let scale = crate::judging::rules::Scale {
-        min: scale_min,
-        max: scale_max,
-    };
-    crate::judging::panel::save_settings(
-        &db,
-        &c,
-        scale,
+    use crate::ctx;
+    let settings = crate::judging::staff::Settings {
+        scale: crate::judging::rules::Scale {
+            min: scale_min,
+            max: scale_max,
+        },
         judges_per_entry,
-        blind.is_some(),
-        show_judge_names.is_some(),
-    )
-    .await?;
-    Record::new("judging.settings", "challenge", Some(c.id))
-        .by_requester(&crate::ctx::requester()?)
-        .details(serde_json::json!({
-            "scale": [scale_min, scale_max],
-            "judges_per_entry": judges_per_entry,
-            "blind": blind.is_some(),
-            "show_judge_names": show_judge_names.is_some(),
-        }))
-        .save(&db)
-        .await
+        blind: blind.is_some(),
+        show_judge_names: show_judge_names.is_some(),
+    };
+    crate::judging::staff::configure(&ctx::db()?, &ctx::requester()?, challenge_id, settings).await
 }
 
 #[server(prefix = "/api", endpoint = "judging/rubric")]
@@ -74,16 +60,8 @@ pub async fn save_rubric(
     challenge_id: i64,
     #[server(default)] criteria: Vec<CriterionInput>,
 ) -> Result<(), AppError> {
-    use crate::audit::service::Record;
-    let (c, _, db) = managed(challenge_id).await?;
-    let saved = crate::judging::panel::save_rubric(&db, &c, criteria).await?;
-    Record::new("judging.rubric", "challenge", Some(c.id))
-        .by_requester(&crate::ctx::requester()?)
-        .details(serde_json::json!({
-            "criteria": saved.iter().map(|c| format!("{} ({} %)", c.name_vi, c.weight)).collect::<Vec<_>>(),
-        }))
-        .save(&db)
-        .await
+    use crate::ctx;
+    crate::judging::staff::set_rubric(&ctx::db()?, &ctx::requester()?, challenge_id, criteria).await
 }
 
 #[server(prefix = "/api", endpoint = "judging/invite")]
@@ -103,25 +81,8 @@ pub async fn load_panel_invitation(token: String) -> Result<PanelInvitation, App
 
 #[server(prefix = "/api", endpoint = "judging/respond")]
 pub async fn respond_panel_invitation(token: String, accept: bool) -> Result<(), AppError> {
-    use crate::audit::service::Record;
     use crate::ctx;
-    let viewer = ctx::require_verified()?;
-    let db = ctx::db()?;
-    let (c, declined) = crate::judging::panel::respond(&db, &viewer, &token, accept).await?;
-    let mut record = Record::new(
-        if accept {
-            "judging.join"
-        } else {
-            "judging.decline"
-        },
-        "challenge",
-        Some(c.id),
-    )
-    .by_requester(&crate::ctx::requester()?);
-    if declined > 0 {
-        record = record.details(serde_json::json!({ "team_invitations_declined": declined }));
-    }
-    record.save(&db).await?;
+    let c = crate::judging::panel::respond(&ctx::db()?, &ctx::requester()?, &token, accept).await?;
     leptos_axum::redirect(&if accept {
         format!("/judging/{}", c.id)
     } else {
@@ -153,40 +114,21 @@ pub async fn declare_conflicts(
     #[server(default)] organisation: String,
     #[server(default)] organisation_reason: String,
 ) -> Result<(), AppError> {
-    use crate::audit::service::Record;
     use crate::ctx;
-    let viewer = ctx::require_verified()?;
-    let db = ctx::db()?;
-    let declared = crate::judging::conflicts::declare(
-        &db,
-        &viewer,
-        challenge_id,
-        crate::judging::conflicts::Declaration {
-            teams,
-            team_reason,
-            organisation,
-            organisation_reason,
-        },
-    )
-    .await?;
-    Record::new("judging.declare", "challenge", Some(challenge_id))
-        .by_requester(&crate::ctx::requester()?)
-        .details(serde_json::json!({ "conflicts": declared }))
-        .save(&db)
-        .await
+    let declaration = crate::judging::conflicts::Declaration {
+        teams,
+        team_reason,
+        organisation,
+        organisation_reason,
+    };
+    let (db, requester) = (ctx::db()?, ctx::requester()?);
+    crate::judging::judge::declare(&db, &requester, challenge_id, declaration).await
 }
 
 #[server(prefix = "/api", endpoint = "judging/assign")]
 pub async fn assign_judges(challenge_id: i64) -> Result<(usize, Vec<(String, usize)>), AppError> {
-    use crate::audit::service::Record;
-    let (c, staff, db) = managed(challenge_id).await?;
-    let (added, short) = crate::judging::assignment::auto_assign(&db, &staff, &c).await?;
-    Record::new("judging.assign", "challenge", Some(c.id))
-        .by_requester(&crate::ctx::requester()?)
-        .details(serde_json::json!({ "added": added, "short": short }))
-        .save(&db)
-        .await?;
-    Ok((added, short))
+    use crate::ctx;
+    crate::judging::staff::assign_all(&ctx::db()?, &ctx::requester()?, challenge_id).await
 }
 
 /// Adds (`on`) or removes one judge on one entry by hand.
@@ -197,37 +139,16 @@ pub async fn set_assignment(
     judge_id: i64,
     on: bool,
 ) -> Result<(), AppError> {
-    use crate::audit::service::Record;
-    let (c, staff, db) = managed(challenge_id).await?;
-    crate::judging::assignment::set_assignment(&db, &staff, &c, entry_id, judge_id, on).await?;
-    Record::new(
-        if on {
-            "judging.assign_one"
-        } else {
-            "judging.unassign_one"
-        },
-        "challenge",
-        Some(c.id),
-    )
-    .by_requester(&crate::ctx::requester()?)
-    .details(serde_json::json!({ "entry_id": entry_id, "judge_id": judge_id }))
-    .save(&db)
-    .await
+    use crate::ctx;
+    let (db, requester) = (ctx::db()?, ctx::requester()?);
+    crate::judging::staff::assign_one(&db, &requester, challenge_id, entry_id, judge_id, on).await
 }
 
 #[server(prefix = "/api", endpoint = "judging/recuse")]
 pub async fn recuse(entry_id: i64, reason: String) -> Result<(), AppError> {
-    use crate::audit::service::Record;
     use crate::ctx;
-    let viewer = ctx::require_verified()?;
-    let db = ctx::db()?;
-    let (c, code) = crate::judging::assignment::recuse(&db, &viewer, entry_id, &reason).await?;
-    Record::new("judging.recuse", "challenge", Some(c.id))
-        .by_requester(&crate::ctx::requester()?)
-        .reason(reason.trim())
-        .details(serde_json::json!({ "entry": code }))
-        .save(&db)
-        .await?;
+    let c =
+        crate::judging::judge::recuse(&ctx::db()?, &ctx::requester()?, entry_id, &reason).await?;
     leptos_axum::redirect(&format!("/judging/{}", c.id));
     Ok(())
 }
@@ -266,32 +187,17 @@ pub async fn submit_marks(
     entry_id: i64,
     #[server(default)] marks: MarksInput,
 ) -> Result<chrono::DateTime<chrono::Utc>, AppError> {
-    use crate::audit::service::Record;
     use crate::ctx;
-    let viewer = ctx::require_verified()?;
-    let db = ctx::db()?;
+    let requester = ctx::requester()?;
+    requester.verified()?;
     let marks = marks.parse().map_err(AppError::Invalid)?;
-    // The score, what it replaced (`score.change`) and its record commit together or not at all.
-    let txn = crate::group_commit::begin_writing(&db).await?;
-    let at = crate::judging::scoring::save_marks(&txn, &viewer, entry_id, marks, true).await?;
-    Record::new("judging.score", "entry", Some(entry_id))
-        .by_requester(&crate::ctx::requester()?)
-        .save(&txn)
-        .await?;
-    txn.commit().await?;
-    Ok(at)
+    crate::judging::judge::submit(&ctx::db()?, &requester, entry_id, marks).await
 }
 
 #[server(prefix = "/api", endpoint = "judging/close")]
 pub async fn close_judging(challenge_id: i64) -> Result<(), AppError> {
-    use crate::audit::service::Record;
-    let (c, staff, db) = managed(challenge_id).await?;
-    crate::judging::panel::close(&db, &staff, &c).await?;
-    Record::new("judging.close", "challenge", Some(c.id))
-        .by_requester(&crate::ctx::requester()?)
-        .public()
-        .save(&db)
-        .await
+    use crate::ctx;
+    crate::judging::staff::close(&ctx::db()?, &ctx::requester()?, challenge_id).await
 }
 
 /// Prize `i` goes to `winners[i]`; `reason` is required when that departs from the ranking.
@@ -301,44 +207,19 @@ pub async fn decide_awards(
     #[server(default)] winners: Vec<i64>,
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
-    use crate::audit::service::Record;
-    let (c, staff, db) = managed(challenge_id).await?;
-    let winners: Vec<i64> = winners.into_iter().filter(|w| *w > 0).collect();
-    let departs =
-        crate::judging::results::decide_awards(&db, &staff, &c, &winners, &reason).await?;
-    let mut record = Record::new("judging.awards", "challenge", Some(c.id))
-        .by_requester(&crate::ctx::requester()?)
-        .details(serde_json::json!({ "winners": winners }));
-    if departs {
-        record = record.reason(reason.trim()).public();
-    }
-    record.save(&db).await
+    use crate::ctx;
+    let (db, requester) = (ctx::db()?, ctx::requester()?);
+    crate::judging::staff::award(&db, &requester, challenge_id, winners, &reason).await
 }
 
 /// Publishes the results now, or at `at` (city time) when staff choose a later moment.
 #[server(prefix = "/api", endpoint = "judging/publish")]
 pub async fn publish_results(challenge_id: i64, at: Option<String>) -> Result<(), AppError> {
-    use crate::audit::service::Record;
-    let (c, _, db) = managed(challenge_id).await?;
-    let now = chrono::Utc::now();
-    let at = match at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => now,
-        Some(text) => match crate::i18n::format::parse_city_datetime(text) {
-            None => return Err(AppError::invalid("at", "error.date_invalid")),
-            Some(at) if at < now - chrono::Duration::minutes(1) => {
-                return Err(AppError::invalid("at", "error.date_in_past"));
-            }
-            Some(at) => at,
-        },
-    };
-    let c = crate::judging::results::publish(&db, &c, at).await?;
-    Record::new("judging.publish", "challenge", Some(c.id))
-        .by_requester(&crate::ctx::requester()?)
-        .details(serde_json::json!({ "at": crate::i18n::format_datetime(at.max(now)) }))
-        .public()
-        .save(&db)
-        .await?;
-    crate::judging::results::notify_results(&db, &crate::ctx::links()?, chrono::Utc::now()).await?;
+    use crate::ctx;
+    let (db, requester) = (ctx::db()?, ctx::requester()?);
+    crate::judging::staff::publish(&db, &requester, challenge_id, at.as_deref()).await?;
+    // Results out now are announced at once (later ones by the scheduled pass).
+    crate::judging::results::notify_results(&db, &ctx::links()?, chrono::Utc::now()).await?;
     Ok(())
 }
 

@@ -23,27 +23,15 @@ pub async fn create_organisation(
     kind: String,
     parent_id: Option<i64>,
 ) -> Result<Organisation, AppError> {
-    use crate::audit::service::Record;
     use crate::ctx;
     ctx::require_admin()?;
-    let db = ctx::db()?;
-    let created = crate::org::service::create(
-        &db,
-        crate::org::service::NewOrganisation {
-            name_vi,
-            name_en,
-            kind,
-            parent_id,
-        },
-    )
-    .await?;
-    Record::new("organisation.create", "organisation", Some(created.id))
-        .by_requester(&crate::ctx::requester()?)
-        .details(serde_json::json!({ "name_vi": created.name_vi, "kind": created.kind.code() }))
-        .public()
-        .save(&db)
-        .await?;
-    Ok(created)
+    let new = crate::org::service::NewOrganisation {
+        name_vi,
+        name_en,
+        kind,
+        parent_id,
+    };
+    crate::org::service::create(&ctx::db()?, &ctx::requester()?, new).await
 }
 
 #[server(prefix = "/api", endpoint = "admin/organisations/staff/add")]
@@ -52,57 +40,19 @@ pub async fn add_staff(
     email: String,
     title: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::audit::service::Record;
     use crate::ctx;
-    use crate::notify::model::NotificationKind;
     ctx::require_admin()?;
-    let db = ctx::db()?;
-    let organisation = crate::org::service::find(&db, organisation_id).await?;
-    let user_id = match crate::org::service::grant_staff(&db, organisation_id, &email, title).await
-    {
-        Ok(id) => id,
-        // Refused because the person competes in one of the organisation's challenges: on the
-        // record, with the reason (not public: it names a person).
-        Err(e) if crate::participation::is_role_refusal(&e) => {
-            if let AppError::Conflict { key, .. } = &e {
-                Record::new("staff.refused", "organisation", Some(organisation_id))
-                    .by_requester(&crate::ctx::requester()?)
-                    .reason(key)
-                    .details(serde_json::json!({ "email": email }))
-                    .save(&db)
-                    .await?;
-            }
-            return Err(e);
-        }
-        Err(e) => return Err(e),
-    };
-    Record::new("staff.grant", "organisation", Some(organisation_id))
-        .by_requester(&crate::ctx::requester()?)
-        .details(serde_json::json!({ "user_id": user_id }))
-        .save(&db)
+    let (db, links, requester) = (ctx::db()?, ctx::links()?, ctx::requester()?);
+    crate::org::service::grant_staff(&db, &links, &requester, organisation_id, &email, title)
         .await?;
-    crate::notify::service::notify(
-        &db,
-        &crate::ctx::links()?,
-        user_id,
-        NotificationKind::StaffRoleGranted,
-        &[("organisation", &organisation.name_vi)],
-        "/account",
-    )
-    .await
+    Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "admin/organisations/staff/remove")]
 pub async fn remove_staff(organisation_id: i64, user_id: i64) -> Result<(), AppError> {
-    use crate::audit::service::Record;
     use crate::ctx;
     ctx::require_admin()?;
-    let db = ctx::db()?;
-    crate::org::service::revoke_staff(&db, organisation_id, user_id).await?;
-    Record::new("staff.revoke", "organisation", Some(organisation_id))
-        .by_requester(&crate::ctx::requester()?)
-        .details(serde_json::json!({ "user_id": user_id }))
-        .save(&db)
+    crate::org::service::revoke_staff(&ctx::db()?, &ctx::requester()?, organisation_id, user_id)
         .await
 }
 
@@ -112,23 +62,8 @@ pub async fn save_org_settings(
     organisation_id: i64,
     response_days: String,
 ) -> Result<(), AppError> {
-    use crate::audit::service::Record;
     use crate::ctx;
     ctx::require_staff_of(organisation_id)?;
-    let db = ctx::db()?;
-    let days = match response_days.trim().parse::<i32>() {
-        Ok(d) if (1..=30).contains(&d) => d,
-        _ => return Err(AppError::invalid("response_days", "error.response_days")),
-    };
-    crate::org::service::set_response_days(&db, organisation_id, days).await?;
-    Record::new(
-        "organisation.response_days",
-        "organisation",
-        Some(organisation_id),
-    )
-    .by_requester(&crate::ctx::requester()?)
-    .details(serde_json::json!({ "response_days": days }))
-    .public()
-    .save(&db)
-    .await
+    let (db, requester) = (ctx::db()?, ctx::requester()?);
+    crate::org::service::set_response_days(&db, &requester, organisation_id, &response_days).await
 }

@@ -36,12 +36,11 @@ pub async fn get_report(id: i64) -> Result<ReportDetail, AppError> {
 /// optional `photo`.
 #[server(prefix = "/api", endpoint = "reports/create", input = MultipartFormData)]
 pub async fn create_report(data: MultipartData) -> Result<(), AppError> {
-    use crate::audit::service::Record;
     use crate::ctx;
     use crate::upload::form::MultipartForm;
     use crate::upload::service::Purpose;
-    let viewer = ctx::require_verified()?;
-    let db = ctx::db()?;
+    let requester = ctx::requester()?;
+    requester.verified()?;
     let max = Purpose::ReportPhoto.max_bytes();
     let mut form = MultipartForm::read(data, max).await?;
     let new = crate::report::service::NewReport {
@@ -51,12 +50,8 @@ pub async fn create_report(data: MultipartData) -> Result<(), AppError> {
         category: form.text("category"),
         photo: form.take_file("photo", max),
     };
-    let id = crate::report::service::create(&db, &crate::ctx::server_ctx()?.storage, &viewer, new)
-        .await?;
-    Record::new("report.create", "report", Some(id))
-        .by_requester(&crate::ctx::requester()?)
-        .save(&db)
-        .await?;
+    let server = ctx::server_ctx()?;
+    let id = crate::report::service::create(&server.db, &server.storage, &requester, new).await?;
     leptos_axum::redirect(&format!("/reports/{id}"));
     Ok(())
 }
@@ -68,8 +63,8 @@ pub async fn support_report(id: i64, support: bool) -> Result<i32, AppError> {
     crate::report::service::support(&ctx::db()?, id, &viewer, support).await
 }
 
-/// Staff of the organisation concerned decide on a report: `decision` is `acknowledge`,
-/// `answer` (with `text`), `out_of_scope` (with `text`, the reason) or `merge` (with `into_id`).
+/// Staff of the organisation concerned decide on a report (see
+/// [`crate::report::service::TriageForm`]).
 #[server(prefix = "/api", endpoint = "reports/triage")]
 pub async fn triage_report(
     id: i64,
@@ -77,53 +72,13 @@ pub async fn triage_report(
     text: Option<String>,
     into_id: Option<i64>,
 ) -> Result<(), AppError> {
-    use crate::audit::service::Record;
     use crate::ctx;
-    use crate::notify::model::NotificationKind;
-    use crate::report::service::Triage;
-    let staff = ctx::require_user()?;
-    let db = ctx::db()?;
-    let text = text.unwrap_or_default();
-    let (decision, status_key) = match decision.as_str() {
-        "acknowledge" => (Triage::Acknowledge, "report.status.acknowledged"),
-        "answer" => (Triage::Answer(text.clone()), "report.status.answered"),
-        "out_of_scope" => (
-            Triage::OutOfScope(text.clone()),
-            "report.status.out_of_scope",
-        ),
-        "merge" => match into_id {
-            Some(target) => (Triage::MergeInto(target), "report.status.merged"),
-            None => return Err(AppError::invalid("into_id", "error.merge_target")),
-        },
-        _ => return Err(AppError::invalid("decision", "error.decision")),
+    let form = crate::report::service::TriageForm {
+        decision,
+        text: text.unwrap_or_default(),
+        into_id,
     };
-    let acknowledged = matches!(decision, Triage::Acknowledge);
-    let before = crate::report::service::triage(&db, id, &staff, decision).await?;
-    let action = format!(
-        "report.{}",
-        status_key.rsplit('.').next().unwrap_or_default()
-    );
-    let mut record = Record::new(&action, "report", Some(id))
-        .by_requester(&crate::ctx::requester()?)
-        .details(serde_json::json!({ "into_id": into_id }))
-        .public();
-    if !text.trim().is_empty() && !acknowledged {
-        record = record.reason(text.trim());
-    }
-    record.save(&db).await?;
-    if let (Some(author), false) = (before.author_id, acknowledged) {
-        crate::notify::service::notify(
-            &db,
-            &crate::ctx::links()?,
-            author,
-            NotificationKind::ReportResponded,
-            &[
-                ("report", &before.title),
-                ("status", &format!("t:{status_key}")),
-            ],
-            &format!("/reports/{id}"),
-        )
-        .await?;
-    }
+    let (db, links, requester) = (ctx::db()?, ctx::links()?, ctx::requester()?);
+    crate::report::service::triage(&db, &links, &requester, id, form).await?;
     Ok(())
 }

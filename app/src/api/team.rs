@@ -15,22 +15,15 @@ pub async fn create_team(
     description: Option<String>,
     contact: String,
 ) -> Result<(), AppError> {
-    use crate::audit::service::Record;
     use crate::ctx;
-    let viewer = ctx::require_verified()?;
-    let db = ctx::db()?;
     let form = crate::team::service::TeamForm {
         name,
         organisation_name: organisation_name.unwrap_or_default(),
         description: description.unwrap_or_default(),
         contact,
     };
-    let team = crate::team::service::create(&db, &viewer, challenge_id, form).await?;
-    Record::new("team.create", "team", Some(team.id))
-        .by_requester(&crate::ctx::requester()?)
-        .details(serde_json::json!({ "challenge_id": challenge_id, "name": team.name }))
-        .save(&db)
-        .await?;
+    let team =
+        crate::team::service::create(&ctx::db()?, &ctx::requester()?, challenge_id, form).await?;
     leptos_axum::redirect(&format!("/teams/{}", team.id));
     Ok(())
 }
@@ -69,21 +62,11 @@ pub async fn respond_invitation(
     id: Option<i64>,
     accept: bool,
 ) -> Result<(), AppError> {
-    use crate::audit::service::Record;
     use crate::ctx;
-    let viewer = ctx::require_verified()?;
-    let db = ctx::db()?;
-    let team = crate::team::service::respond(&db, &viewer, token.as_deref(), id, accept).await?;
-    Record::new(
-        if accept { "team.join" } else { "team.decline" },
-        "team",
-        Some(team.id),
-    )
-    .by_requester(&crate::ctx::requester()?)
-    .save(&db)
-    .await?;
+    let (db, links, requester) = (ctx::db()?, ctx::links()?, ctx::requester()?);
+    let team = crate::team::service::respond(&db, &links, &requester, token.as_deref(), id, accept)
+        .await?;
     if accept {
-        tell_owner_of_new_member(&db, &team, &viewer).await?;
         leptos_axum::redirect(&format!("/teams/{}", team.id));
     } else {
         leptos_axum::redirect("/teams");
@@ -91,92 +74,33 @@ pub async fn respond_invitation(
     Ok(())
 }
 
-#[cfg(feature = "ssr")]
-async fn tell_owner_of_new_member(
-    db: &impl sea_orm::ConnectionTrait,
-    team: &crate::team::entity::team::Model,
-    member: &crate::auth::Viewer,
-) -> Result<(), AppError> {
-    crate::notify::service::notify(
-        db,
-        &crate::ctx::links()?,
-        team.owner_id,
-        crate::notify::model::NotificationKind::TeamMemberJoined,
-        &[
-            ("name", &member.display_name),
-            ("team", &team.name),
-            (crate::notify::model::ACTOR, &member.id.to_string()),
-        ],
-        &format!("/teams/{}", team.id),
-    )
-    .await
-}
-
 #[server(prefix = "/api", endpoint = "teams/join")]
 pub async fn join_team(code: String) -> Result<(), AppError> {
-    use crate::audit::service::Record;
     use crate::ctx;
-    let viewer = ctx::require_verified()?;
-    let db = ctx::db()?;
-    let ip = ctx::request_auth()?.ip;
-    let team = crate::team::service::join_by_code(&db, &viewer, &ip, &code).await?;
-    Record::new("team.join", "team", Some(team.id))
-        .by_requester(&crate::ctx::requester()?)
-        .details(serde_json::json!({ "by": "code" }))
-        .save(&db)
-        .await?;
-    tell_owner_of_new_member(&db, &team, &viewer).await?;
+    let (db, links, requester) = (ctx::db()?, ctx::links()?, ctx::requester()?);
+    let team = crate::team::service::join_by_code(&db, &links, &requester, &code).await?;
     leptos_axum::redirect(&format!("/teams/{}", team.id));
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "teams/hand-over")]
 pub async fn hand_over(team_id: i64, user_id: i64) -> Result<(), AppError> {
-    use crate::audit::service::Record;
     use crate::ctx;
-    let owner = ctx::require_user()?;
-    let db = ctx::db()?;
-    let team = crate::team::service::hand_over(&db, &owner, team_id, user_id).await?;
-    Record::new("team.hand_over", "team", Some(team.id))
-        .by_requester(&crate::ctx::requester()?)
-        .details(serde_json::json!({ "new_owner": user_id }))
-        .save(&db)
-        .await
+    crate::team::service::hand_over(&ctx::db()?, &ctx::requester()?, team_id, user_id).await?;
+    Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "teams/remove")]
 pub async fn remove_member(team_id: i64, user_id: i64) -> Result<(), AppError> {
-    use crate::audit::service::Record;
     use crate::ctx;
-    let owner = ctx::require_user()?;
-    let db = ctx::db()?;
-    let team = crate::team::service::remove(&db, &owner, team_id, user_id).await?;
-    Record::new("team.remove", "team", Some(team.id))
-        .by_requester(&crate::ctx::requester()?)
-        .details(serde_json::json!({ "user_id": user_id }))
-        .save(&db)
-        .await
+    crate::team::service::remove(&ctx::db()?, &ctx::requester()?, team_id, user_id).await?;
+    Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "teams/leave")]
 pub async fn leave_team(team_id: i64) -> Result<(), AppError> {
-    use crate::audit::service::Record;
     use crate::ctx;
-    let viewer = ctx::require_user()?;
-    let db = ctx::db()?;
-    let dissolved = crate::team::service::leave(&db, &viewer, team_id).await?;
-    Record::new(
-        if dissolved {
-            "team.dissolve"
-        } else {
-            "team.leave"
-        },
-        "team",
-        Some(team_id),
-    )
-    .by_requester(&crate::ctx::requester()?)
-    .save(&db)
-    .await?;
+    crate::team::service::leave(&ctx::db()?, &ctx::requester()?, team_id).await?;
     leptos_axum::redirect("/teams");
     Ok(())
 }

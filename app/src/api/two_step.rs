@@ -121,34 +121,18 @@ pub async fn two_step_confirm(
     code: String,
     #[server(default)] email_code: String,
 ) -> Result<Vec<String>, AppError> {
-    use crate::account::service::{CodePurpose, consume_code};
-    use crate::auth::{session, two_factor};
+    use crate::account::two_step::{FirstCode, turn_on};
     use crate::ctx;
-    let viewer = ctx::require_user()?;
-    let auth = ctx::request_auth()?;
-    let db = ctx::db()?;
-    let session = auth.session_id.clone().unwrap_or_default();
-    let (secret, step) = two_factor::check_pending(&db, viewer.id, &code, &session).await?;
-    // An office waits on this: the code sent by email proves the mailbox too.
-    if viewer.office_waiting {
-        let device = ctx::request_private_cookie(crate::account::service::DEVICE_COOKIE);
-        let asker = crate::account::service::Asker {
-            ip: &auth.ip,
-            device: device.as_deref(),
-        };
-        consume_code(&db, &viewer.email, CodePurpose::TwoStep, &email_code, asker)
-            .await
-            .map_err(|e| match e {
-                AppError::Invalid(_) => AppError::invalid("email_code", "error.code_invalid"),
-                other => other,
-            })?;
-    }
-    let codes = two_factor::confirm(&db, viewer.id, &secret, step).await?;
-    session::end_all_for(&db, viewer.id, auth.session_id.as_deref()).await?;
-    crate::audit::service::Record::new("account.two_step_on", "user", Some(viewer.id))
-        .by_requester(&crate::ctx::requester()?)
-        .save(&db)
-        .await?;
+    let requester = ctx::requester()?;
+    let session = ctx::request_auth()?.session_id;
+    let device = ctx::request_private_cookie(crate::account::service::DEVICE_COOKIE);
+    let proof = FirstCode {
+        code: &code,
+        email_code: &email_code,
+        session: session.as_deref(),
+        device: device.as_deref(),
+    };
+    let codes = turn_on(&ctx::db()?, &requester, proof).await?;
     keep_codes_for_the_page(&codes);
     Ok(codes)
 }
@@ -156,16 +140,9 @@ pub async fn two_step_confirm(
 /// New recovery codes for old ones, with a current code from the app (or a recovery code).
 #[server(prefix = "/api", endpoint = "account/two-step/recovery-codes")]
 pub async fn two_step_new_codes(code: String) -> Result<Vec<String>, AppError> {
-    use crate::auth::two_factor;
     use crate::ctx;
-    let viewer = ctx::require_user()?;
-    let db = ctx::db()?;
-    prove(&db, viewer.id, &code, &viewer.id.to_string()).await?;
-    let codes = two_factor::replace_recovery_codes(&db, viewer.id).await?;
-    crate::audit::service::Record::new("account.two_step_new_codes", "user", Some(viewer.id))
-        .by_requester(&crate::ctx::requester()?)
-        .save(&db)
-        .await?;
+    let codes =
+        crate::account::two_step::renew_codes(&ctx::db()?, &ctx::requester()?, &code).await?;
     keep_codes_for_the_page(&codes);
     Ok(codes)
 }
@@ -173,16 +150,8 @@ pub async fn two_step_new_codes(code: String) -> Result<Vec<String>, AppError> {
 /// Turns two-step sign-in off, with a current code (an official's roles wait again).
 #[server(prefix = "/api", endpoint = "account/two-step/off")]
 pub async fn two_step_off(code: String) -> Result<(), AppError> {
-    use crate::auth::two_factor;
     use crate::ctx;
-    let viewer = ctx::require_user()?;
-    let db = ctx::db()?;
-    prove(&db, viewer.id, &code, &viewer.id.to_string()).await?;
-    two_factor::turn_off(&db, viewer.id).await?;
-    crate::audit::service::Record::new("account.two_step_off", "user", Some(viewer.id))
-        .by_requester(&crate::ctx::requester()?)
-        .save(&db)
-        .await?;
+    crate::account::two_step::turn_off(&ctx::db()?, &ctx::requester()?, &code).await?;
     leptos_axum::redirect("/account#two-step-heading");
     Ok(())
 }
@@ -194,70 +163,10 @@ pub async fn two_step_off(code: String) -> Result<(), AppError> {
 /// for.
 #[server(prefix = "/api", endpoint = "admin/two-step/reset")]
 pub async fn reset_two_step(email: String, reason: String) -> Result<(), AppError> {
-    use crate::auth::entity::user;
-    use crate::auth::{session, two_factor};
     use crate::ctx;
-    use crate::error::FieldError;
-    use crate::i18n::{Locale, k};
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let admin = ctx::require_admin()?;
-    let db = ctx::db()?;
-    let reason = reason.trim().to_owned();
-    if let Some(e) = FieldError::length("reason", &reason, 10, 500) {
-        return Err(AppError::Invalid(vec![e]));
-    }
-    let account = user::Entity::find()
-        .filter(user::Column::Email.eq(crate::account::rules::normalise_email(&email)))
-        .one(&db)
-        .await?
-        .ok_or_else(|| AppError::invalid("email", "error.no_such_account"))?;
-    if account.id == admin.id {
-        return Err(AppError::conflict("error.two_step_reset_self"));
-    }
-    if !two_factor::is_on(&db, account.id).await? {
-        return Err(AppError::conflict("error.two_step_not_on"));
-    }
-    let txn = crate::group_commit::begin_writing(&db).await?;
-    two_factor::turn_off(&txn, account.id).await?;
-    session::end_all_for(&txn, account.id, None).await?;
-    crate::audit::service::Record::new("account.two_step_reset", "user", Some(account.id))
-        .by_requester(&crate::ctx::requester()?)
-        .reason(&reason)
-        .save(&txn)
-        .await?;
-    let locale = Locale::from_code(&account.locale);
-    crate::mail::service::enqueue(
-        &txn,
-        &account.email,
-        "two_step_reset",
-        locale.t(k::MAIL_TWO_STEP_RESET_SUBJECT),
-        &locale.tf(
-            k::MAIL_TWO_STEP_RESET_BODY,
-            &[
-                ("name", &account.display_name),
-                ("link", &ctx::links()?.to("/account#two-step-heading")),
-            ],
-        ),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
-}
-
-/// A right code for the account, counted against its daily wrong codes.
-#[cfg(feature = "ssr")]
-async fn prove(
-    db: &sea_orm::DatabaseConnection,
-    user_id: i64,
-    code: &str,
-    budget: &str,
-) -> Result<(), AppError> {
-    use crate::auth::{throttle, two_factor};
-    throttle::hit(db, two_factor::CODES_PER_ACCOUNT_PER_DAY, budget).await?;
-    if !two_factor::accept(db, user_id, code).await? {
-        return Err(AppError::invalid("code", "error.two_factor_code_wrong"));
-    }
-    throttle::give_back(db, two_factor::CODES_PER_ACCOUNT_PER_DAY, budget).await
+    ctx::require_admin()?;
+    let (db, links, requester) = (ctx::db()?, ctx::links()?, ctx::requester()?);
+    crate::account::two_step::reset(&db, &links, &requester, &email, &reason).await
 }
 
 #[server(prefix = "/api", endpoint = "account/sign-in/step")]
@@ -311,7 +220,7 @@ pub async fn sign_in_code(code: String, next: Option<String>) -> Result<(), AppE
         device.as_deref(),
     )
     .await?;
-    let proved = prove(&db, user_id, &code, &budget).await;
+    let proved = crate::account::two_step::prove(&db, user_id, &code, &budget).await;
     let action = if proved.is_ok() {
         "account.two_step"
     } else {

@@ -65,20 +65,16 @@ pub async fn save_vote_settings(
     allowance: i32,
     live_totals: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::audit::service::Record;
     use crate::ctx;
-    let staff = ctx::require_user()?;
-    let db = ctx::db()?;
-    let c = crate::challenge::service::find_managed(&db, challenge_id, &staff).await?;
-    crate::vote::service::save_settings(&db, &c, allowance, live_totals.is_some()).await?;
-    Record::new("vote.settings", "challenge", Some(c.id))
-        .by_requester(&crate::ctx::requester()?)
-        .details(
-            serde_json::json!({ "allowance": allowance, "live_totals": live_totals.is_some() }),
-        )
-        .public()
-        .save(&db)
-        .await
+    let (db, requester) = (ctx::db()?, ctx::requester()?);
+    crate::vote::service::configure(
+        &db,
+        &requester,
+        challenge_id,
+        allowance,
+        live_totals.is_some(),
+    )
+    .await
 }
 
 /// The ballots and the tally of a closed vote, for anyone to recount.
@@ -105,23 +101,17 @@ pub async fn void_votes(
     #[server(default)] vote_ids: Vec<i64>,
     reason: String,
 ) -> Result<(), AppError> {
-    use crate::audit::service::Record;
     use crate::ctx;
-    let staff = ctx::require_user()?;
-    let server = ctx::server_ctx()?;
-    let c = crate::challenge::service::find_managed(&server.db, challenge_id, &staff).await?;
-    // The votes and their trace, together or not at all.
-    let txn = sea_orm::TransactionTrait::begin(&server.db).await?;
-    let n = crate::vote::service::void(&txn, &staff, &c, &vote_ids, &reason).await?;
-    Record::new("vote.void", "challenge", Some(c.id))
-        .by_requester(&crate::ctx::requester()?)
-        .reason(reason.trim())
-        .details(serde_json::json!({ "votes": n, "ids": vote_ids }))
-        .public()
-        .save(&txn)
-        .await?;
-    txn.commit().await?;
+    let (server, requester) = (ctx::server_ctx()?, ctx::requester()?);
+    let challenge = crate::vote::service::void_for_reason(
+        &server.db,
+        &requester,
+        challenge_id,
+        &vote_ids,
+        &reason,
+    )
+    .await?;
     let backend = sea_orm::ConnectionTrait::get_database_backend(&server.db);
-    crate::vote::live::announce(backend, &server.votes, c.id);
+    crate::vote::live::announce(backend, &server.votes, challenge);
     Ok(())
 }

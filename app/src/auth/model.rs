@@ -41,6 +41,44 @@ pub struct Requester {
     pub locale: Locale,
 }
 
+impl Requester {
+    /// Someone acting outside a request (the demo data, a worker): `viewer`, from no network
+    /// address.
+    pub fn acting(viewer: &Viewer) -> Self {
+        Requester {
+            viewer: Some(viewer.clone()),
+            ip: String::new(),
+            locale: viewer.locale,
+        }
+    }
+
+    /// The site itself, acting on its first start (the demo data): nobody signed in.
+    pub fn site() -> Self {
+        Requester {
+            viewer: None,
+            ip: String::new(),
+            locale: Locale::Vi,
+        }
+    }
+
+    /// The signed-in person asking, or "sign in".
+    pub fn signed_in(&self) -> Result<&Viewer, crate::error::AppError> {
+        self.viewer
+            .as_ref()
+            .ok_or(crate::error::AppError::Unauthenticated)
+    }
+
+    /// The signed-in person asking, whose email is verified.
+    pub fn verified(&self) -> Result<&Viewer, crate::error::AppError> {
+        let viewer = self.signed_in()?;
+        if viewer.verified {
+            Ok(viewer)
+        } else {
+            Err(crate::error::AppError::Forbidden)
+        }
+    }
+}
+
 impl Viewer {
     /// Why an office's act is refused: an official whose roles wait for two-step sign-in is told
     /// so; anyone else is simply not allowed.

@@ -3,23 +3,20 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QuerySelect, Set, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QuerySelect, Set,
 };
 
-use super::draft::{ChallengeFields, check_publishable, read_form};
-use super::entity::{attachment, challenge, follow, question, source_report};
-use super::model::{ChallengeForm, Prize};
-use super::rules::{Milestone, Phase, Status, Timetable, VoteWindow};
+use super::draft::ChallengeFields;
+use super::entity::{challenge, follow, question, source_report};
+use super::model::Prize;
+use super::rules::{Phase, Status, Timetable, VoteWindow};
 use crate::auth::Viewer;
 use crate::error::{AppError, FieldError};
 use crate::i18n::format::fold_for_search;
 use crate::org::entity::organisation;
 use crate::report::entity::report;
-use crate::report::model::{Category, Linked, ReportStatus};
-use crate::upload::form::Incoming;
-use crate::upload::model::FileLink;
-use crate::upload::service::Purpose;
+use crate::report::model::{Category, Linked};
 
 pub(crate) fn timetable_of(m: &challenge::Model) -> Timetable {
     Timetable {
@@ -98,7 +95,11 @@ fn search_key(fields: &ChallengeFields, org: &organisation::Model) -> String {
 }
 
 /// Writes the form's fields onto a row (new or existing).
-fn apply(active: &mut challenge::ActiveModel, fields: &ChallengeFields, org: &organisation::Model) {
+pub(super) fn apply(
+    active: &mut challenge::ActiveModel,
+    fields: &ChallengeFields,
+    org: &organisation::Model,
+) {
     let t = &fields.timetable;
     let prizes: Vec<(&str, i64)> = fields
         .prizes
@@ -126,7 +127,10 @@ fn apply(active: &mut challenge::ActiveModel, fields: &ChallengeFields, org: &or
     active.updated_at = Set(Utc::now());
 }
 
-async fn unique_slug(db: &impl ConnectionTrait, title: &str) -> Result<String, AppError> {
+pub(super) async fn unique_slug(
+    db: &impl ConnectionTrait,
+    title: &str,
+) -> Result<String, AppError> {
     let base: String = crate::org::model::slugify(title).chars().take(70).collect();
     let base = if base.is_empty() {
         "thu-thach".to_owned()
@@ -149,138 +153,11 @@ async fn unique_slug(db: &impl ConnectionTrait, title: &str) -> Result<String, A
     Ok(slug)
 }
 
-/// A new draft. Reports it was made from are linked, marked, and returned so their authors can
-/// be told.
-pub async fn create(
-    db: &(impl ConnectionTrait + TransactionTrait),
-    staff: &Viewer,
-    organisation_id: i64,
-    form: &ChallengeForm,
-    report_ids: &[i64],
-) -> Result<(challenge::Model, Vec<report::Model>), AppError> {
-    let org = organisation::Entity::find_by_id(organisation_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let fields = read_form(form).map_err(AppError::Invalid)?;
-    let sources = report::Entity::find()
-        .filter(report::Column::Id.is_in(report_ids.to_vec()))
-        .all(db)
-        .await?;
-    if sources.len() != report_ids.len()
-        || sources.iter().any(|r| {
-            r.organisation_id != organisation_id
-                || !ReportStatus::from_code(&r.status).is_some_and(ReportStatus::is_open)
-        })
-    {
-        return Err(AppError::invalid("report_ids", "error.source_reports"));
-    }
-    let now = Utc::now();
-    let txn = db.begin().await?;
-    let mut active = challenge::ActiveModel {
-        organisation_id: Set(organisation_id),
-        slug: Set(unique_slug(&txn, &fields.title).await?),
-        status: Set(Status::Draft.code().to_owned()),
-        cover_id: Set(None),
-        notified_phase: Set(None),
-        created_by: Set(Some(staff.id)),
-        published_at: Set(None),
-        cancelled_at: Set(None),
-        created_at: Set(now),
-        ..Default::default()
-    };
-    apply(&mut active, &fields, &org);
-    let created = active.insert(&txn).await?;
-    for r in &sources {
-        source_report::ActiveModel {
-            challenge_id: Set(created.id),
-            report_id: Set(r.id),
-        }
-        .insert(&txn)
-        .await?;
-    }
-    let marked = crate::report::service::mark_became_challenge(&txn, report_ids, staff.id).await?;
-    txn.commit().await?;
-    Ok((created, marked))
-}
-
-/// Saves the form. A published challenge keeps its timetable: dates move one at a time, with a
-/// public reason, through [`move_deadline`].
-pub async fn update(
-    db: &impl ConnectionTrait,
-    m: challenge::Model,
-    form: &ChallengeForm,
-) -> Result<challenge::Model, AppError> {
-    let status = status_of(&m);
-    if status == Status::Cancelled {
-        return Err(AppError::conflict("error.challenge_cancelled"));
-    }
-    let fields = read_form(form).map_err(AppError::Invalid)?;
-    if status == Status::Published && fields.timetable != timetable_of(&m) {
-        return Err(AppError::conflict("error.challenge_dates_move"));
-    }
-    let org = organisation::Entity::find_by_id(m.organisation_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let mut active = m.into_active_model();
-    apply(&mut active, &fields, &org);
-    Ok(active.update(db).await?)
-}
-
-pub async fn publish(
-    db: &impl ConnectionTrait,
-    m: challenge::Model,
-    now: DateTime<Utc>,
-) -> Result<challenge::Model, AppError> {
-    if status_of(&m) != Status::Draft {
-        return Err(AppError::conflict("error.challenge_not_draft"));
-    }
-    let errors = check_publishable(&fields_of(&m), now);
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(errors));
-    }
-    let phase = timetable_of(&m).phase_at(Status::Published, now);
-    let mut active = m.into_active_model();
-    active.status = Set(Status::Published.code().to_owned());
-    active.published_at = Set(Some(now));
-    active.notified_phase = Set(Some(phase.code().to_owned()));
-    active.updated_at = Set(now);
-    Ok(active.update(db).await?)
-}
-
 pub fn check_reason(reason: &str) -> Result<(), AppError> {
     match FieldError::length("reason", reason, 10, 500) {
         Some(e) => Err(AppError::Invalid(vec![e])),
         None => Ok(()),
     }
-}
-
-/// Moves one deadline; returns the moment before and after.
-pub async fn move_deadline(
-    db: &impl ConnectionTrait,
-    m: challenge::Model,
-    milestone: Milestone,
-    to: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Result<(DateTime<Utc>, challenge::Model), AppError> {
-    if status_of(&m) != Status::Published {
-        return Err(AppError::conflict("error.challenge_not_published"));
-    }
-    let before = timetable_of(&m);
-    let moved = before
-        .moved(milestone, to, now)
-        .map_err(AppError::Invalid)?;
-    let old = before.moment(milestone).unwrap_or(to);
-    let mut active = m.into_active_model();
-    active.opens_at = Set(moved.opens_at);
-    active.entries_close_at = Set(moved.entries_close_at);
-    active.judging_closes_at = Set(moved.judging_closes_at);
-    active.vote_opens_at = Set(moved.vote.as_ref().map(|v| v.opens_at));
-    active.vote_closes_at = Set(moved.vote.as_ref().map(|v| v.closes_at));
-    active.results_at = Set(moved.results_at);
-    active.updated_at = Set(now);
-    Ok((old, active.update(db).await?))
 }
 
 /// The SQL form of [`shown_to_public`]: published once; a draft, or a draft cancelled before it
@@ -307,84 +184,6 @@ pub async fn public_by_slug(
 /// Whether anyone may see the challenge (see [`seen_by_public`]).
 pub fn shown_to_public(m: &challenge::Model) -> bool {
     status_of(m) != Status::Draft && m.published_at.is_some()
-}
-
-/// Cancels a draft or a published challenge whose results are not out yet.
-pub async fn cancel(
-    db: &impl ConnectionTrait,
-    m: challenge::Model,
-    now: DateTime<Utc>,
-) -> Result<challenge::Model, AppError> {
-    match phase_of(&m, now) {
-        Phase::Cancelled => return Err(AppError::conflict("error.challenge_cancelled")),
-        Phase::Results => return Err(AppError::conflict("error.challenge_finished")),
-        _ => {}
-    }
-    let mut active = m.into_active_model();
-    active.status = Set(Status::Cancelled.code().to_owned());
-    active.cancelled_at = Set(Some(now));
-    active.updated_at = Set(now);
-    Ok(active.update(db).await?)
-}
-
-/// Adds a cover (replacing the old one) or an attachment.
-pub async fn add_file(
-    db: &(impl ConnectionTrait + TransactionTrait),
-    storage: &crate::upload::storage::Storage,
-    m: &challenge::Model,
-    owner: &Viewer,
-    purpose: Purpose,
-    file: Incoming,
-) -> Result<FileLink, AppError> {
-    if status_of(m) == Status::Cancelled {
-        return Err(AppError::conflict("error.challenge_cancelled"));
-    }
-    let prepared = crate::upload::service::prepare(db, storage, owner.id, purpose, "file", file)
-        .await
-        .map_err(AppError::Invalid)?;
-    let txn = db.begin().await?;
-    let link = crate::upload::service::record(&txn, prepared, "file")
-        .await
-        .map_err(AppError::Invalid)?;
-    match purpose {
-        Purpose::Cover => {
-            let mut active = m.clone().into_active_model();
-            active.cover_id = Set(Some(link.id));
-            active.updated_at = Set(Utc::now());
-            active.update(&txn).await?;
-        }
-        _ => {
-            attachment::ActiveModel {
-                challenge_id: Set(m.id),
-                upload_id: Set(link.id),
-                created_at: Set(Utc::now()),
-            }
-            .insert(&txn)
-            .await?;
-        }
-    }
-    txn.commit().await?;
-    Ok(link)
-}
-
-pub async fn remove_attachment(
-    db: &impl ConnectionTrait,
-    m: &challenge::Model,
-    upload_id: i64,
-) -> Result<(), AppError> {
-    if m.cover_id == Some(upload_id) {
-        let mut active = m.clone().into_active_model();
-        active.cover_id = Set(None);
-        active.update(db).await?;
-        return Ok(());
-    }
-    let removed = attachment::Entity::delete_by_id((m.id, upload_id))
-        .exec(db)
-        .await?;
-    if removed.rows_affected == 0 {
-        return Err(AppError::NotFound);
-    }
-    Ok(())
 }
 
 pub async fn set_follow(
@@ -460,29 +259,6 @@ pub async fn ask(
     .insert(db)
     .await?;
     Ok(q.id)
-}
-
-/// Answers (or corrects the answer to) a question; returns the question and its challenge.
-pub async fn answer(
-    db: &impl ConnectionTrait,
-    question_id: i64,
-    staff: &Viewer,
-    text: &str,
-) -> Result<(question::Model, challenge::Model), AppError> {
-    let q = question::Entity::find_by_id(question_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let m = find_managed(db, q.challenge_id, staff).await?;
-    if let Some(e) = FieldError::length("answer", text, 2, 3000) {
-        return Err(AppError::Invalid(vec![e]));
-    }
-    let mut active = q.clone().into_active_model();
-    active.answer = Set(Some(text.trim().to_owned()));
-    active.answered_by = Set(Some(staff.id));
-    active.answered_at = Set(Some(Utc::now()));
-    active.update(db).await?;
-    Ok((q, m))
 }
 
 /// The challenges a report became, for the report's page.

@@ -11,7 +11,7 @@ use sea_orm::{
 
 use super::teams::viewer;
 use crate::audit::service::Record;
-use crate::auth::Viewer;
+use crate::auth::{Requester, Viewer};
 use crate::challenge::entity::{challenge, question};
 use crate::challenge::model::ChallengeForm;
 use crate::challenge::rules::Milestone;
@@ -46,7 +46,7 @@ async fn report(
     let id = crate::report::service::create(
         db,
         storage,
-        author,
+        &Requester::acting(author),
         NewReport {
             organisation_id: Some(org),
             title: title.into(),
@@ -127,11 +127,9 @@ async fn challenge(
         vote_closes_at: c.vote.map(|v| at(v.1, 20)).unwrap_or_default(),
         results_at: at(c.days.3, 9),
     };
-    let (created, _) = crate::challenge::service::create(db, staff, c.org, &form, reports).await?;
-    Record::new("challenge.create", "challenge", Some(created.id))
-        .by(staff)
-        .save(db)
-        .await?;
+    let created =
+        crate::challenge::staff::create(db, &Requester::acting(staff), c.org, &form, reports)
+            .await?;
     if !c.publish {
         return Ok(created);
     }
@@ -154,6 +152,7 @@ async fn challenge(
 
 pub async fn seed(
     db: &(impl ConnectionTrait + TransactionTrait),
+    links: &crate::links::Links,
     storage: &crate::upload::storage::Storage,
 ) -> Result<(), AppError> {
     let ward1 = org_id(db, "phuong-1").await?;
@@ -162,12 +161,19 @@ pub async fn seed(
     let tan_binh = org_id(db, "xa-tan-binh").await?;
     let centre = org_id(db, "trung-tam-phuc-vu-hanh-chinh-cong").await?;
     let science = org_id(db, "so-khoa-hoc-va-cong-nghe").await?;
-    crate::org::service::grant_staff(db, centre, "canbo@vidan.local", Some("Chuyên viên".into()))
-        .await?;
+    let admin = viewer(db, "admin@vidan.local").await?;
+    crate::org::service::grant_staff(
+        db,
+        links,
+        &Requester::acting(&admin),
+        centre,
+        "canbo@vidan.local",
+        Some("Chuyên viên".into()),
+    )
+    .await?;
     let citizen = viewer(db, "dan@vidan.local").await?;
     let team = viewer(db, "doi@vidan.local").await?;
     let staff = viewer(db, "canbo@vidan.local").await?;
-    let admin = viewer(db, "admin@vidan.local").await?;
 
     let queue = report(db, storage, &citizen, ward1, "admin_procedures",
         "Phải xếp hàng hơn hai tiếng ở bộ phận một cửa",
@@ -198,11 +204,19 @@ pub async fn seed(
 
     crate::report::service::support(db, queue, &team, true).await?;
     crate::report::service::support(db, land, &team, true).await?;
-    crate::report::service::triage(db, queue_again, &staff, Triage::MergeInto(queue)).await?;
     crate::report::service::triage(
         db,
+        links,
+        &Requester::acting(&staff),
+        queue_again,
+        Triage::MergeInto(queue),
+    )
+    .await?;
+    crate::report::service::triage(
+        db,
+        links,
+        &Requester::acting(&admin),
         land,
-        &admin,
         Triage::Answer(
             "Phường đã chuyển yêu cầu tra cứu hồ sơ lên Trung tâm Phục vụ hành chính công; \
          trong lúc chờ, bà con có thể gọi 0276 3822 322 để hỏi tình trạng hồ sơ. \
@@ -211,8 +225,15 @@ pub async fn seed(
         ),
     )
     .await?;
-    crate::report::service::triage(db, elderly, &admin, Triage::Acknowledge).await?;
-    crate::report::service::triage(db, lamp, &admin, Triage::OutOfScope(
+    crate::report::service::triage(
+        db,
+        links,
+        &Requester::acting(&admin),
+        elderly,
+        Triage::Acknowledge,
+    )
+    .await?;
+    crate::report::service::triage(db, links, &Requester::acting(&admin), lamp, Triage::OutOfScope(
         "Đèn chiếu sáng đoạn này do Công ty Điện lực quản lý; phường đã chuyển phản ánh sang Điện lực Tây Ninh.".into())).await?;
     let _ = hotline;
 
@@ -245,7 +266,7 @@ pub async fn seed(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    crate::challenge::service::answer(db, q_model.id, &staff,
+    crate::challenge::staff::answer(db, links, &Requester::acting(&staff), q_model.id,
         "Có. Các đội đăng ký trước với văn phòng phường; mỗi đội được quan sát một buổi sáng thứ Hai hoặc thứ Ba.").await?;
     crate::challenge::service::ask(
         db,
@@ -257,25 +278,16 @@ pub async fn seed(
     .await?;
     // A deadline already moved once, on the public record.
     let before = crate::challenge::service::timetable_of(&one_stop);
-    let (from, _) = crate::challenge::service::move_deadline(
+    crate::challenge::staff::move_deadline(
         db,
-        one_stop.clone(),
-        Milestone::EntriesClose,
-        before.entries_close_at + Duration::days(3),
-        Utc::now(),
+        links,
+        &Requester::acting(&staff),
+        one_stop.id,
+        Milestone::EntriesClose.field(),
+        &city_datetime_input(before.entries_close_at + Duration::days(3)),
+        "Nhiều đội đề nghị thêm thời gian để quan sát thực tế tại bộ phận một cửa.",
     )
     .await?;
-    Record::new("challenge.deadline_move", "challenge", Some(one_stop.id))
-        .by(&staff)
-        .reason("Nhiều đội đề nghị thêm thời gian để quan sát thực tế tại bộ phận một cửa.")
-        .details(serde_json::json!({
-            "milestone": "entries_close_at",
-            "from": crate::i18n::format_datetime(from),
-            "to": crate::i18n::format_datetime(before.entries_close_at + Duration::days(3)),
-        }))
-        .public()
-        .save(db)
-        .await?;
 
     challenge(db, &staff, DemoChallenge {
         org: centre,

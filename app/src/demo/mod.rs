@@ -12,10 +12,10 @@ mod votes;
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set};
 
+use crate::auth::Requester;
 use crate::auth::entity::user;
 use crate::auth::password;
 use crate::error::AppError;
-use crate::notify::model::NotificationKind;
 use crate::org::service::{NewOrganisation, create, grant_staff};
 
 /// The password of every demo account (documented in the README).
@@ -104,8 +104,14 @@ pub async fn seed_if_empty(
     {
         return Ok(false);
     }
-    let city = create(db, org("Thành phố Tây Ninh", "Tay Ninh City", "city", None)).await?;
-    let ward1 = create(db, org("Phường 1", "Ward 1", "ward", Some(city.id))).await?;
+    let site = Requester::site();
+    let city = create(
+        db,
+        &site,
+        org("Thành phố Tây Ninh", "Tay Ninh City", "city", None),
+    )
+    .await?;
+    let ward1 = create(db, &site, org("Phường 1", "Ward 1", "ward", Some(city.id))).await?;
     for (vi, en, kind) in [
         ("Phường 3", "Ward 3", "ward"),
         ("Phường Ninh Sơn", "Ninh Son Ward", "ward"),
@@ -121,7 +127,7 @@ pub async fn seed_if_empty(
             "department",
         ),
     ] {
-        create(db, org(vi, en, kind, Some(city.id))).await?;
+        create(db, &site, org(vi, en, kind, Some(city.id))).await?;
     }
     let hash = password::hash(DEMO_PASSWORD.to_owned()).await?;
     // The demo people have been around since before the earliest demo challenge opened (so
@@ -142,24 +148,17 @@ pub async fn seed_if_empty(
         .insert(db)
         .await?;
     }
-    let staff_id = grant_staff(
+    grant_staff(
         db,
+        links,
+        &site,
         ward1.id,
         "canbo@vidan.local",
         Some("Phó Chủ tịch UBND phường".into()),
     )
     .await?;
-    crate::notify::service::notify(
-        db,
-        links,
-        staff_id,
-        NotificationKind::StaffRoleGranted,
-        &[("organisation", &ward1.name_vi)],
-        "/account",
-    )
-    .await?;
-    challenges::seed(db, storage).await?;
-    teams::seed(db, storage).await?;
+    challenges::seed(db, links, storage).await?;
+    teams::seed(db, links, storage).await?;
     judging::seed(db).await?;
     votes::seed(db).await?;
     pilots::seed(db, links, storage).await?;

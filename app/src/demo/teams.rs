@@ -6,6 +6,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 
+use crate::auth::Requester;
 use crate::auth::entity::user;
 use crate::challenge::entity::challenge;
 use crate::entry::entity::{entry, version};
@@ -46,6 +47,7 @@ pub(crate) async fn challenge_by_slug(
 
 pub async fn seed(
     db: &(impl ConnectionTrait + TransactionTrait),
+    links: &crate::links::Links,
     storage: &crate::upload::storage::Storage,
 ) -> Result<(), AppError> {
     let mai = viewer(db, "mai@vidan.local").await?;
@@ -55,7 +57,7 @@ pub async fn seed(
     let one_stop = challenge_by_slug(db, "rut-ngan-thoi-gian-cho-o-bo-phan-mot-cua").await?;
     let sen = crate::team::service::create(
         db,
-        &mai,
+        &Requester::acting(&mai),
         one_stop.id,
         TeamForm {
             name: "Nhóm Sen Hồng".into(),
@@ -65,7 +67,8 @@ pub async fn seed(
         },
     )
     .await?;
-    crate::team::service::join_by_code(db, &tuan, "demo", &sen.join_code).await?;
+    crate::team::service::join_by_code(db, links, &Requester::acting(&tuan), &sen.join_code)
+        .await?;
     crate::entry::service::save(
         db,
         &mai,
@@ -174,7 +177,14 @@ pub async fn seed(
     .await?;
     // The hotline challenge belongs to the science department, which the admin acts for.
     let admin = viewer(db, "admin@vidan.local").await?;
-    crate::entry::staff::mark_ineligible(db, &admin, ineligible.id, INELIGIBLE_REASON).await?;
+    crate::entry::staff::mark_ineligible(
+        db,
+        links,
+        &Requester::acting(&admin),
+        ineligible.id,
+        INELIGIBLE_REASON,
+    )
+    .await?;
     crate::audit::service::Record::new("entry.ineligible", "challenge", Some(hotline.id))
         .by(&admin)
         .reason(INELIGIBLE_REASON)

@@ -279,13 +279,16 @@ pub async fn save(
     view_of(db, saved, deadline).await
 }
 
-/// Submits what is saved (at `base_version`) as a new numbered version.
+/// Submits what is saved (at `base_version`) as a new numbered version: the version, its
+/// record and the team's notifications, in one transaction.
 pub async fn submit(
     db: &(impl ConnectionTrait + TransactionTrait),
-    viewer: &Viewer,
+    links: &crate::links::Links,
+    requester: &crate::auth::Requester,
     team_id: i64,
     base_version: i32,
-) -> Result<(EntryView, team::Model), AppError> {
+) -> Result<EntryView, AppError> {
+    let viewer = requester.verified()?;
     let (t, c) = team_of(db, viewer, team_id).await?;
     let deadline = closes_at(&c, &load_or_create(db, &t).await?);
     check_open(deadline, Utc::now())?;
@@ -349,9 +352,26 @@ pub async fn submit(
     }
     .insert(&txn)
     .await?;
+    crate::audit::service::Record::new("entry.submit", "team", Some(t.id))
+        .by_requester(requester)
+        .details(serde_json::json!({ "submission": number }))
+        .save(&txn)
+        .await?;
+    crate::team::service::notify_members(
+        &txn,
+        links,
+        &t,
+        crate::notify::model::NotificationKind::EntrySubmitted,
+        &[
+            ("team", &t.name),
+            ("name", &viewer.display_name),
+            (crate::notify::model::ACTOR, &viewer.id.to_string()),
+        ],
+    )
+    .await?;
     txn.commit().await?;
     let saved = load_or_create(db, &t).await?;
-    Ok((view_of(db, saved, deadline).await?, t))
+    view_of(db, saved, deadline).await
 }
 
 /// Tells the members of each draft, once, when their deadline is less than a day away. Each

@@ -1,12 +1,16 @@
 //! The staff side of entries: every team's entry of a challenge, marking one ineligible with a
 //! reason the team sees, and more time for one team on the public record.
 
-use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use chrono::Utc;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionSession,
+    TransactionTrait,
+};
 
 use super::entity::{entry, version};
 use super::model::{EntryStatus, StaffEntryRow};
-use crate::auth::Viewer;
+use crate::audit::service::Record;
+use crate::auth::{Requester, Viewer};
 use crate::challenge::entity::challenge;
 use crate::error::{AppError, FieldError};
 use crate::team::entity::{member, team};
@@ -78,17 +82,22 @@ async fn managed_entry(
     Ok((t, c, e))
 }
 
+/// Staff find an entry ineligible: the entry, the record with its reason and the team's
+/// notifications, in one transaction.
 pub async fn mark_ineligible(
-    db: &impl ConnectionTrait,
-    staff: &Viewer,
+    db: &(impl ConnectionTrait + TransactionTrait),
+    links: &crate::links::Links,
+    requester: &Requester,
     team_id: i64,
     reason: &str,
-) -> Result<(team::Model, challenge::Model), AppError> {
+) -> Result<(), AppError> {
+    let staff = requester.signed_in()?;
     let (t, c, e) = managed_entry(db, staff, team_id).await?;
     crate::challenge::service::check_reason(reason)?;
     if EntryStatus::from_code(&e.status) == EntryStatus::Ineligible {
         return Err(AppError::conflict("error.entry_ineligible"));
     }
+    let txn = crate::group_commit::begin_writing(db).await?;
     entry::Entity::update_many()
         .set(entry::ActiveModel {
             status: Set(EntryStatus::Ineligible.code().into()),
@@ -96,20 +105,40 @@ pub async fn mark_ineligible(
             ..Default::default()
         })
         .filter(entry::Column::Id.eq(e.id))
-        .exec(db)
+        .exec(&txn)
         .await?;
-    Ok((t, c))
+    Record::new("entry.ineligible", "challenge", Some(c.id))
+        .by_requester(requester)
+        .reason(reason.trim())
+        .details(serde_json::json!({ "team": t.name }))
+        .save(&txn)
+        .await?;
+    crate::team::service::notify_members(
+        &txn,
+        links,
+        &t,
+        crate::notify::model::NotificationKind::EntryIneligible,
+        &[("team", &t.name), ("challenge", &c.title)],
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }
 
-/// More time for one team: after the challenge's own deadline, before judging closes.
+/// More time for one team, until `until` (the city's time, as a form writes it): after the
+/// challenge's own deadline, before judging closes, on the challenge's public record.
 pub async fn extend(
-    db: &impl ConnectionTrait,
-    staff: &Viewer,
+    db: &(impl ConnectionTrait + TransactionTrait),
+    requester: &Requester,
     team_id: i64,
-    until: DateTime<Utc>,
+    until: &str,
     reason: &str,
-) -> Result<(team::Model, challenge::Model), AppError> {
+) -> Result<(), AppError> {
+    let staff = requester.signed_in()?;
     let (t, c, e) = managed_entry(db, staff, team_id).await?;
+    let Some(until) = crate::i18n::format::parse_city_datetime(until) else {
+        return Err(AppError::invalid("until", "error.date_invalid"));
+    };
     crate::challenge::service::check_reason(reason)?;
     // Before a public vote opens, too: the team would otherwise read the others' public entries
     // while it could still change its own.
@@ -124,6 +153,7 @@ pub async fn extend(
             "error.extension_window",
         )]));
     }
+    let txn = crate::group_commit::begin_writing(db).await?;
     entry::Entity::update_many()
         .set(entry::ActiveModel {
             extended_until: Set(Some(until)),
@@ -131,7 +161,18 @@ pub async fn extend(
             ..Default::default()
         })
         .filter(entry::Column::Id.eq(e.id))
-        .exec(db)
+        .exec(&txn)
         .await?;
-    Ok((t, c))
+    Record::new("challenge.extension", "challenge", Some(c.id))
+        .by_requester(requester)
+        .reason(reason.trim())
+        .details(serde_json::json!({
+            "team": t.name,
+            "to": crate::i18n::format_datetime(until),
+        }))
+        .public()
+        .save(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
 }

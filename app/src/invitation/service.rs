@@ -95,6 +95,8 @@ pub async fn issue(
     {
         return Err(AppError::invalid("email", "error.already_invited"));
     }
+    let per_mailbox = crate::account::rules::INVITATIONS_PER_MAILBOX;
+    crate::auth::throttle::hit(db, per_mailbox, &mailbox).await?;
     let (challenge_id, team_id) = match owner {
         Owner::Team {
             challenge_id,
@@ -136,18 +138,18 @@ pub struct Letter<'a> {
 }
 
 /// Who sends an invitation: the signed-in person asking, whose invitations count against their
-/// day.
+/// day and against their network address's hour. (The invited mailbox's day is counted by
+/// [`issue`].)
 pub async fn inviter<'a>(
     db: &impl ConnectionTrait,
     requester: &'a crate::auth::Requester,
 ) -> Result<&'a crate::auth::Viewer, AppError> {
+    use crate::account::rules::{INVITATIONS_PER_ADDRESS, INVITATIONS_PER_DAY};
+    use crate::auth::throttle;
     let by = requester.viewer.as_ref().ok_or(AppError::Unauthenticated)?;
-    crate::auth::throttle::hit(
-        db,
-        crate::account::rules::INVITATIONS_PER_DAY,
-        &by.id.to_string(),
-    )
-    .await?;
+    throttle::hit(db, INVITATIONS_PER_DAY, &by.id.to_string()).await?;
+    let address = throttle::address_of(&requester.ip);
+    throttle::hit(db, INVITATIONS_PER_ADDRESS, &address).await?;
     Ok(by)
 }
 

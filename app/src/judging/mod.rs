@@ -12,8 +12,12 @@ pub mod conflicts;
 #[cfg(feature = "ssr")]
 pub mod entity;
 #[cfg(feature = "ssr")]
+pub mod judge;
+#[cfg(feature = "ssr")]
 pub mod panel;
 #[cfg(feature = "ssr")]
 pub mod results;
 #[cfg(feature = "ssr")]
 pub mod scoring;
+#[cfg(feature = "ssr")]
+pub mod staff;

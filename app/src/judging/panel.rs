@@ -318,15 +318,17 @@ pub async fn preview(
     })
 }
 
-/// Accepts or declines an invitation; on accepting, the viewer joins the panel, and their
-/// invitations to the challenge's teams are declined. Returns the challenge and how many team
-/// invitations were declined.
+/// Accepts or declines an invitation; on accepting, the person asking joins the panel, and
+/// their invitations to the challenge's teams are declined. The seat, the answer and the record
+/// (saying how many team invitations were declined) commit together; a refused seat is on the
+/// record with its reason. Returns the challenge.
 pub async fn respond(
     db: &(impl ConnectionTrait + TransactionTrait),
-    viewer: &Viewer,
+    requester: &crate::auth::Requester,
     token: &str,
     accept: bool,
-) -> Result<(challenge::Model, usize), AppError> {
+) -> Result<challenge::Model, AppError> {
+    let viewer = requester.verified()?;
     let i = invitations::pending_by_token(db, Kind::Panel, token).await?;
     let c = crate::challenge::service::find(db, i.challenge_id).await?;
     // The link is for the address it was sent to: whoever else holds it cannot sit on the panel.
@@ -366,8 +368,18 @@ pub async fn respond(
         0
     };
     invitations::answer(&txn, &i, accept).await?;
+    let action = if accept {
+        "judging.join"
+    } else {
+        "judging.decline"
+    };
+    let mut record = Record::new(action, "challenge", Some(c.id)).by_requester(requester);
+    if declined > 0 {
+        record = record.details(serde_json::json!({ "team_invitations_declined": declined }));
+    }
+    record.save(&txn).await?;
     txn.commit().await?;
-    Ok((c, declined))
+    Ok(c)
 }
 
 /// The viewer's seat on the panel of `challenge_id`.

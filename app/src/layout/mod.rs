@@ -15,6 +15,10 @@ pub use not_found::NotFound;
 pub use parts::{Countdown, MultipartForm, Pager, PhaseBadge, query_string, time_left, url_error};
 
 use leptos::prelude::*;
+use leptos::server_fn::client::Client;
+use leptos::server_fn::codec::PostUrl;
+use leptos::server_fn::request::ClientReq;
+use leptos::server_fn::{Http, ServerFn};
 
 use std::sync::Arc;
 
@@ -99,6 +103,45 @@ pub fn SignInToAnswer(next: String) -> impl IntoView {
         <div class="hero-actions">
             <a class="button" href=format!("/sign-in?next={next}")>{t(k::NAV_SIGN_IN)}</a>
             <a class="button-secondary" href="/register">{t(k::NAV_REGISTER)}</a>
+        </div>
+    }
+}
+
+/// Accept and decline, for an invitation opened by its link: two forms of the same function
+/// (`token`, `accept`), each working before the page's code has loaded, with the answer's error
+/// above them.
+#[component]
+pub fn AnswerInvitation<ServFn, OutputProtocol>(
+    action: ServerAction<ServFn>,
+    token: String,
+) -> impl IntoView
+where
+    ServFn: serde::de::DeserializeOwned
+        + ServerFn<Protocol = Http<PostUrl, OutputProtocol>, Error = AppError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    <<ServFn::Client as Client<AppError>>::Request as ClientReq<AppError>>::FormData:
+        From<leptos::web_sys::FormData>,
+    ServFn::Output: Clone + Send + Sync + 'static,
+    ServFn::Client: Client<AppError>,
+{
+    let error = Signal::derive(move || action.value().get().and_then(|answer| answer.err()));
+    let accepting = token.clone();
+    view! {
+        <FormAlert error/>
+        <div class="triage-actions">
+            <ActionForm action attr:class="inline-form">
+                <input type="hidden" name="token" value=accepting/>
+                <input type="hidden" name="accept" value="true"/>
+                <button type="submit" class="button">{t(k::TEAMS_ACCEPT)}</button>
+            </ActionForm>
+            <ActionForm action attr:class="inline-form">
+                <input type="hidden" name="token" value=token/>
+                <input type="hidden" name="accept" value="false"/>
+                <button type="submit" class="button-secondary">{t(k::TEAMS_DECLINE)}</button>
+            </ActionForm>
         </div>
     }
 }

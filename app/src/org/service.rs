@@ -3,10 +3,13 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionSession, TransactionTrait,
 };
 
 use super::entity::{org_staff, organisation};
 use super::model::{OrgKind, Organisation, OrganisationAdmin, StaffMember, check_names, slugify};
+use crate::audit::service::Record;
+use crate::auth::Requester;
 use crate::auth::entity::user;
 use crate::error::{AppError, FieldError};
 
@@ -70,8 +73,10 @@ pub struct NewOrganisation {
     pub parent_id: Option<i64>,
 }
 
+/// Creates an organisation, on the public record.
 pub async fn create(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
+    requester: &Requester,
     new: NewOrganisation,
 ) -> Result<Organisation, AppError> {
     let mut errors = check_names(&new.name_vi, &new.name_en)
@@ -103,6 +108,7 @@ pub async fn create(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
+    let txn = crate::group_commit::begin_writing(db).await?;
     let model = organisation::ActiveModel {
         slug: Set(slug),
         name_vi: Set(new.name_vi.trim().to_owned()),
@@ -113,25 +119,36 @@ pub async fn create(
         created_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
+    Record::new("organisation.create", "organisation", Some(model.id))
+        .by_requester(requester)
+        .details(serde_json::json!({ "name_vi": model.name_vi, "kind": model.kind }))
+        .public()
+        .save(&txn)
+        .await?;
+    txn.commit().await?;
     Ok(to_dto(model))
 }
 
-/// Makes the account with `email` staff of the organisation; returns its user id.
+/// Makes the account with `email` staff of the organisation: the role, its record and the
+/// person's notification, in one transaction. Someone who competes in one of the
+/// organisation's challenges is refused, and the refusal is on the record with its reason (not
+/// public: it names a person). Returns the user id.
 pub async fn grant_staff(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
+    links: &crate::links::Links,
+    requester: &Requester,
     organisation_id: i64,
     email: &str,
     title: Option<String>,
 ) -> Result<i64, AppError> {
-    if organisation::Entity::find_by_id(organisation_id)
+    let Some(org) = organisation::Entity::find_by_id(organisation_id)
         .one(db)
         .await?
-        .is_none()
-    {
+    else {
         return Err(AppError::NotFound);
-    }
+    };
     let email = crate::account::rules::normalise_email(email);
     let Some(account) = user::Entity::find()
         .filter(user::Column::Email.eq(&email))
@@ -147,15 +164,24 @@ pub async fn grant_staff(
     {
         return Err(AppError::invalid("email", "error.already_staff"));
     }
-    crate::participation::may_organise(
-        db,
-        organisation_id,
-        crate::participation::Person {
-            user_id: Some(account.id),
-            email: &account.email,
-        },
-    )
-    .await?;
+    let person = crate::participation::Person {
+        user_id: Some(account.id),
+        email: &account.email,
+    };
+    if let Err(err) = crate::participation::may_organise(db, organisation_id, person).await {
+        if crate::participation::is_role_refusal(&err)
+            && let AppError::Conflict { key, .. } = &err
+        {
+            Record::new("staff.refused", "organisation", Some(organisation_id))
+                .by_requester(requester)
+                .reason(key)
+                .details(serde_json::json!({ "email": email }))
+                .save(db)
+                .await?;
+        }
+        return Err(err);
+    }
+    let txn = crate::group_commit::begin_writing(db).await?;
     org_staff::ActiveModel {
         organisation_id: Set(organisation_id),
         user_id: Set(account.id),
@@ -164,22 +190,46 @@ pub async fn grant_staff(
             .filter(|t: &String| !t.is_empty())),
         created_at: Set(Utc::now()),
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
+    Record::new("staff.grant", "organisation", Some(organisation_id))
+        .by_requester(requester)
+        .details(serde_json::json!({ "user_id": account.id }))
+        .save(&txn)
+        .await?;
+    crate::notify::service::notify(
+        &txn,
+        links,
+        account.id,
+        crate::notify::model::NotificationKind::StaffRoleGranted,
+        &[("organisation", &org.name_vi)],
+        "/account",
+    )
+    .await?;
+    txn.commit().await?;
     Ok(account.id)
 }
 
+/// Ends a person's staff role, on the record.
 pub async fn revoke_staff(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
+    requester: &Requester,
     organisation_id: i64,
     user_id: i64,
 ) -> Result<(), AppError> {
+    let txn = crate::group_commit::begin_writing(db).await?;
     let removed = org_staff::Entity::delete_by_id((organisation_id, user_id))
-        .exec(db)
+        .exec(&txn)
         .await?;
     if removed.rows_affected == 0 {
         return Err(AppError::NotFound);
     }
+    Record::new("staff.revoke", "organisation", Some(organisation_id))
+        .by_requester(requester)
+        .details(serde_json::json!({ "user_id": user_id }))
+        .save(&txn)
+        .await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -191,17 +241,36 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Organisation, Ap
         .ok_or(AppError::NotFound)
 }
 
+/// Sets how many working days (1 to 30, as typed) the organisation gives itself to answer a
+/// report, on the public record.
 pub async fn set_response_days(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
+    requester: &Requester,
     organisation_id: i64,
-    days: i32,
+    typed: &str,
 ) -> Result<(), AppError> {
+    let days = match typed.trim().parse::<i32>() {
+        Ok(d) if (1..=30).contains(&d) => d,
+        _ => return Err(AppError::invalid("response_days", "error.response_days")),
+    };
     let org = organisation::Entity::find_by_id(organisation_id)
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
+    let txn = crate::group_commit::begin_writing(db).await?;
     let mut active: organisation::ActiveModel = org.into();
     active.response_days = Set(days);
-    active.update(db).await?;
+    active.update(&txn).await?;
+    Record::new(
+        "organisation.response_days",
+        "organisation",
+        Some(organisation_id),
+    )
+    .by_requester(requester)
+    .details(serde_json::json!({ "response_days": days }))
+    .public()
+    .save(&txn)
+    .await?;
+    txn.commit().await?;
     Ok(())
 }

@@ -256,7 +256,6 @@ pub fn InvitationPage() -> impl IntoView {
     let token = move || params.read().get("token").unwrap_or_default();
     let preview = Resource::new(token, invitation_preview);
     let respond = ServerAction::<RespondInvitation>::new();
-    let error = error_signal(move || respond.value().get());
     let viewer = crate::layout::viewer_resource();
     view! {
         <Title text=t(k::TEAMS_INVITATION_TITLE)/>
@@ -274,19 +273,7 @@ pub fn InvitationPage() -> impl IntoView {
                             <p>{tf(k::TEAMS_INVITED_BY, &[("name", &i.invited_by), ("team", &i.team_name), ("challenge", &i.challenge_title)])}</p>
                             {if signed_in {
                                 view! {
-                                    <FormAlert error/>
-                                    <div class="triage-actions">
-                                        <ActionForm action=respond attr:class="inline-form">
-                                            <input type="hidden" name="token" value=token/>
-                                            <input type="hidden" name="accept" value="true"/>
-                                            <button type="submit" class="button">{t(k::TEAMS_ACCEPT)}</button>
-                                        </ActionForm>
-                                        <ActionForm action=respond attr:class="inline-form">
-                                            <input type="hidden" name="token" value=token/>
-                                            <input type="hidden" name="accept" value="false"/>
-                                            <button type="submit" class="button-secondary">{t(k::TEAMS_DECLINE)}</button>
-                                        </ActionForm>
-                                    </div>
+                                    <crate::layout::AnswerInvitation action=respond token=token()/>
                                 }.into_any()
                             } else {
                                 view! { <crate::layout::SignInToAnswer next=format!("/teams/invitations/{}", token())/> }.into_any()

@@ -141,6 +141,25 @@ pub(crate) async fn owner_from_form(
     }
 }
 
+/// The day typed into `due_on` and a text field (name, text, shortest, longest), both checked
+/// before either is refused, so the form shows every error at once.
+fn due_with_text(
+    due_on: &str,
+    (field, text, min, max): (&str, &str, usize, usize),
+) -> Result<chrono::NaiveDate, AppError> {
+    let mut errors: Vec<FieldError> = FieldError::length(field, text, min, max)
+        .into_iter()
+        .collect();
+    match rules::parse_day("due_on", due_on) {
+        Ok(due) if errors.is_empty() => Ok(due),
+        Ok(_) => Err(AppError::Invalid(errors)),
+        Err(e) => {
+            errors.push(e);
+            Err(AppError::Invalid(errors))
+        }
+    }
+}
+
 pub async fn add_milestone(
     db: &impl ConnectionTrait,
     staff: &Viewer,
@@ -151,16 +170,7 @@ pub async fn add_milestone(
 ) -> Result<i64, AppError> {
     let p = find_managed(db, pilot_id, staff).await?;
     refuse_if_ended(&p)?;
-    let mut errors: Vec<FieldError> = FieldError::length("title", title, 3, 200)
-        .into_iter()
-        .collect();
-    let due = rules::parse_day("due_on", due_on).map_err(|e| errors.push(e));
-    let Ok(due) = due else {
-        return Err(AppError::Invalid(errors));
-    };
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(errors));
-    }
+    let due = due_with_text(due_on, ("title", title, 3, 200))?;
     rules::check_due(due, p.starts_on)?;
     let owner = owner_from_form(db, &p, owner).await?;
     let now = Utc::now();
@@ -214,16 +224,7 @@ pub async fn move_milestone(
         .ok_or(AppError::NotFound)?;
     let p = find_managed(db, m.pilot_id, staff).await?;
     refuse_if_ended(&p)?;
-    let mut errors: Vec<FieldError> = FieldError::length("reason", reason, 10, 1000)
-        .into_iter()
-        .collect();
-    let due = rules::parse_day("due_on", due_on).map_err(|e| errors.push(e));
-    let Ok(due) = due else {
-        return Err(AppError::Invalid(errors));
-    };
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(errors));
-    }
+    let due = due_with_text(due_on, ("reason", reason, 10, 1000))?;
     rules::check_due(due, p.starts_on)?;
     if due == m.due_on {
         return Err(AppError::invalid("due_on", "error.milestone_same_date"));
@@ -281,12 +282,13 @@ pub async fn set_status(
     let p = find(db, m.pilot_id).await?;
     let owner = Owner::from_columns(&m.owner_kind, m.owner_user_id);
     let member = is_member(db, p.team_id, viewer.id).await?;
-    if !rules::may_set_status(
-        owner,
-        viewer.id,
-        viewer.is_staff_of(p.organisation_id),
-        member,
-    ) {
+    let staff = viewer.is_staff_of(p.organisation_id);
+    // Someone outside the pilot is refused for who they are; a member of it who does not own
+    // this milestone is told whose it is.
+    if !staff && !member {
+        return Err(viewer.refusal());
+    }
+    if !rules::may_set_status(owner, viewer.id, staff, member) {
         return Err(AppError::conflict("error.milestone_not_owner"));
     }
     refuse_if_ended(&p)?;

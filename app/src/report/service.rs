@@ -10,7 +10,8 @@ use sea_orm::{
 use super::entity::{report, report_support};
 use super::model::{Category, OrgName, ReportPage, ReportQuery, ReportStatus, ReportSummary};
 use super::rules::{check_report, check_response, timeliness};
-use crate::auth::Viewer;
+use crate::audit::service::Record;
+use crate::auth::{Requester, Viewer};
 use crate::error::{AppError, FieldError};
 use crate::i18n::format::fold_for_search;
 use crate::org::entity::organisation;
@@ -53,13 +54,15 @@ pub struct NewReport {
     pub photo: Result<Option<Incoming>, FieldError>,
 }
 
-/// Files a report; its response deadline counts the organisation's working days from today.
+/// Files a report for the person asking; its response deadline counts the organisation's
+/// working days from today. The report, its photo and the record commit together.
 pub async fn create(
     db: &(impl ConnectionTrait + TransactionTrait),
     storage: &crate::upload::storage::Storage,
-    author: &Viewer,
+    requester: &Requester,
     new: NewReport,
 ) -> Result<i64, AppError> {
+    let author = requester.verified()?;
     let mut errors = check_report(&new.title, &new.description);
     let category = Category::from_code(&new.category);
     if category.is_none() {
@@ -103,7 +106,7 @@ pub async fn create(
         ),
         None => None,
     };
-    let txn = db.begin().await?;
+    let txn = crate::group_commit::begin_writing(db).await?;
     let photo_id = match photo {
         Some(file) => Some(
             crate::upload::service::record(&txn, file, "photo")
@@ -133,6 +136,10 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
+    Record::new("report.create", "report", Some(model.id))
+        .by_requester(requester)
+        .save(&txn)
+        .await?;
     txn.commit().await?;
     Ok(model.id)
 }
@@ -217,7 +224,7 @@ pub async fn support(
     if r.author_id == Some(viewer.id) {
         return Err(AppError::conflict("error.support_own_report"));
     }
-    let txn = db.begin().await?;
+    let txn = crate::group_commit::begin_writing(db).await?;
     if on {
         let insert = report_support::Entity::insert(report_support::ActiveModel {
             report_id: Set(report_id),
@@ -246,17 +253,59 @@ pub enum Triage {
     MergeInto(i64),
 }
 
-/// Applies a staff decision; returns the report as it was before, for the audit and the author.
+/// A decision as a form sends it: `decision` is `acknowledge`, `answer` (with `text`),
+/// `out_of_scope` (with `text`, the reason) or `merge` (with `into_id`).
+pub struct TriageForm {
+    pub decision: String,
+    pub text: String,
+    pub into_id: Option<i64>,
+}
+
+impl TryFrom<TriageForm> for Triage {
+    type Error = AppError;
+
+    fn try_from(form: TriageForm) -> Result<Self, AppError> {
+        Ok(match form.decision.as_str() {
+            "acknowledge" => Triage::Acknowledge,
+            "answer" => Triage::Answer(form.text),
+            "out_of_scope" => Triage::OutOfScope(form.text),
+            "merge" => match form.into_id {
+                Some(target) => Triage::MergeInto(target),
+                None => return Err(AppError::invalid("into_id", "error.merge_target")),
+            },
+            _ => return Err(AppError::invalid("decision", "error.decision")),
+        })
+    }
+}
+
+impl Triage {
+    /// The status a report takes by this decision.
+    fn outcome(&self) -> ReportStatus {
+        match self {
+            Triage::Acknowledge => ReportStatus::Acknowledged,
+            Triage::Answer(_) => ReportStatus::Answered,
+            Triage::OutOfScope(_) => ReportStatus::OutOfScope,
+            Triage::MergeInto(_) => ReportStatus::Merged,
+        }
+    }
+}
+
+/// Applies a staff decision (read only once the asker is known to be the report's staff): the
+/// report, its public record (with the answer or reason) and, unless it is only acknowledged,
+/// its author's notification, in one transaction. Returns the report as it was before.
 pub async fn triage(
     db: &(impl ConnectionTrait + TransactionTrait),
+    links: &crate::links::Links,
+    requester: &Requester,
     report_id: i64,
-    staff: &Viewer,
-    decision: Triage,
+    decision: impl TryInto<Triage, Error: Into<AppError>>,
 ) -> Result<report::Model, AppError> {
+    let staff = requester.signed_in()?;
     let before = find(db, report_id).await?;
     if !staff.is_staff_of(before.organisation_id) {
-        return Err(AppError::Forbidden);
+        return Err(staff.refusal());
     }
+    let decision = decision.try_into().map_err(Into::into)?;
     let status = ReportStatus::from_code(&before.status).unwrap_or(ReportStatus::New);
     if !status.is_open() {
         return Err(AppError::Conflict {
@@ -265,7 +314,7 @@ pub async fn triage(
         });
     }
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::group_commit::begin_writing(db).await?;
     let mut active = before.clone().into_active_model();
     active.updated_at = Set(now);
     let mut responded = || {
@@ -275,6 +324,14 @@ pub async fn triage(
         active.responder_id = Set(Some(staff.id));
     };
     let answered = matches!(decision, Triage::Answer(_));
+    let outcome = decision.outcome();
+    let mut record = Record::new(
+        &format!("report.{}", outcome.code()),
+        "report",
+        Some(report_id),
+    )
+    .by_requester(requester)
+    .public();
     match decision {
         Triage::Acknowledge => {
             if status == ReportStatus::Acknowledged {
@@ -294,6 +351,7 @@ pub async fn triage(
                 return Err(AppError::Invalid(errors));
             }
             responded();
+            record = record.reason(text.trim());
             active.response = Set(Some(text.trim().to_owned()));
             active.status = Set(status.code().into());
         }
@@ -310,12 +368,28 @@ pub async fn triage(
                 _ => return Err(AppError::invalid("into_id", "error.merge_target")),
             };
             responded();
+            record = record.details(serde_json::json!({ "into_id": target.id }));
             active.merged_into_id = Set(Some(target.id));
             active.status = Set(ReportStatus::Merged.code().into());
             move_supporters(&txn, &before, target.id).await?;
         }
     }
     active.update(&txn).await?;
+    record.save(&txn).await?;
+    if let (Some(author), false) = (before.author_id, outcome == ReportStatus::Acknowledged) {
+        crate::notify::service::notify(
+            &txn,
+            links,
+            author,
+            crate::notify::model::NotificationKind::ReportResponded,
+            &[
+                ("report", &before.title),
+                ("status", &format!("t:report.status.{}", outcome.code())),
+            ],
+            &format!("/reports/{report_id}"),
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(before)
 }

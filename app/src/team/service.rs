@@ -150,12 +150,15 @@ async fn refused(
     err
 }
 
+/// Forms a team whose owner is the person asking: the team, its first member and the record,
+/// in one transaction.
 pub async fn create(
     db: &(impl ConnectionTrait + TransactionTrait),
-    owner: &Viewer,
+    requester: &Requester,
     challenge_id: i64,
     form: TeamForm,
 ) -> Result<team::Model, AppError> {
+    let owner = requester.verified()?;
     let c = open_challenge(db, challenge_id).await?;
     let mut errors = check_team(
         &form.name,
@@ -177,7 +180,7 @@ pub async fn create(
         return Err(AppError::Invalid(errors));
     }
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::group_commit::begin_writing(db).await?;
     let created = team::ActiveModel {
         challenge_id: Set(c.id),
         name: Set(name),
@@ -197,6 +200,11 @@ pub async fn create(
     if let Err(err) = add_member(&txn, &created, &c, owner).await {
         return Err(refused(db, txn, owner, c.id, err).await);
     }
+    Record::new("team.create", "team", Some(created.id))
+        .by_requester(requester)
+        .details(serde_json::json!({ "challenge_id": c.id, "name": created.name }))
+        .save(&txn)
+        .await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -282,13 +290,16 @@ pub async fn preview(
 
 /// Accepts or declines: by the link's token, or by id when the invitation was sent to the
 /// viewer's own address.
+/// The answer, the record and (on joining) the owner's notification commit together.
 pub async fn respond(
     db: &(impl ConnectionTrait + TransactionTrait),
-    viewer: &Viewer,
+    links: &crate::links::Links,
+    requester: &Requester,
     token: Option<&str>,
     id: Option<i64>,
     accept: bool,
 ) -> Result<team::Model, AppError> {
+    let viewer = requester.verified()?;
     let i = match (token.filter(|t| !t.trim().is_empty()), id) {
         (Some(token), _) => invitations::pending_by_token(db, Kind::Team, token).await?,
         (None, Some(id)) => invitations::pending_to_me(db, Kind::Team, id, &viewer.email).await?,
@@ -303,8 +314,38 @@ pub async fn respond(
         }
     }
     invitations::answer(&txn, &i, accept).await?;
+    let action = if accept { "team.join" } else { "team.decline" };
+    Record::new(action, "team", Some(t.id))
+        .by_requester(requester)
+        .save(&txn)
+        .await?;
+    if accept {
+        tell_owner_of_new_member(&txn, links, &t, viewer).await?;
+    }
     txn.commit().await?;
     Ok(t)
+}
+
+/// Tells a team's owner who joined.
+async fn tell_owner_of_new_member(
+    db: &impl ConnectionTrait,
+    links: &crate::links::Links,
+    team: &team::Model,
+    member: &Viewer,
+) -> Result<(), AppError> {
+    crate::notify::service::notify(
+        db,
+        links,
+        team.owner_id,
+        NotificationKind::TeamMemberJoined,
+        &[
+            ("name", &member.display_name),
+            ("team", &team.name),
+            (crate::notify::model::ACTOR, &member.id.to_string()),
+        ],
+        &format!("/teams/{}", team.id),
+    )
+    .await
 }
 
 /// The pending invitations to teams of challenge `challenge_id` sent to `email`'s mailbox, with
@@ -341,17 +382,18 @@ pub async fn decline_invitations_to(
 }
 
 /// Joins the team whose code is `code`. Tries are counted, by account before the code is looked
-/// at (all at once count as many) and wrong ones by network address (`ip`), so that codes
-/// cannot be guessed.
+/// at (all at once count as many) and wrong ones by the asker's network address, so that codes
+/// cannot be guessed. The membership, the record and the owner's notification commit together.
 pub async fn join_by_code(
     db: &(impl ConnectionTrait + TransactionTrait),
-    viewer: &Viewer,
-    ip: &str,
+    links: &crate::links::Links,
+    requester: &Requester,
     code: &str,
 ) -> Result<team::Model, AppError> {
     use crate::account::rules::{JOIN_CODE_TRIES_PER_DAY, WRONG_JOIN_CODES_PER_ADDRESS};
     use crate::auth::throttle;
-    let address = throttle::address_of(ip);
+    let viewer = requester.verified()?;
+    let address = throttle::address_of(&requester.ip);
     throttle::check(db, WRONG_JOIN_CODES_PER_ADDRESS, &address).await?;
     let account = viewer.id.to_string();
     throttle::hit(db, JOIN_CODE_TRIES_PER_DAY, &account).await?;
@@ -366,42 +408,61 @@ pub async fn join_by_code(
     // A right code is no guess.
     throttle::give_back(db, JOIN_CODE_TRIES_PER_DAY, &account).await?;
     let c = open_challenge(db, t.challenge_id).await?;
-    let txn = db.begin().await?;
+    let txn = crate::group_commit::begin_writing(db).await?;
     if let Err(err) = add_member(&txn, &t, &c, viewer).await {
         return Err(refused(db, txn, viewer, c.id, err).await);
     }
+    Record::new("team.join", "team", Some(t.id))
+        .by_requester(requester)
+        .details(serde_json::json!({ "by": "code" }))
+        .save(&txn)
+        .await?;
+    tell_owner_of_new_member(&txn, links, &t, viewer).await?;
     txn.commit().await?;
     Ok(t)
 }
 
+/// The owner hands the team to another member, on the record.
 pub async fn hand_over(
-    db: &impl ConnectionTrait,
-    owner: &Viewer,
+    db: &(impl ConnectionTrait + TransactionTrait),
+    requester: &Requester,
     team_id: i64,
     new_owner: i64,
 ) -> Result<team::Model, AppError> {
+    let owner = requester.signed_in()?;
     let t = owned(db, team_id, owner).await?;
     if !is_member(db, t.id, new_owner).await? || new_owner == owner.id {
         return Err(AppError::invalid("user_id", "error.not_a_member"));
     }
+    let txn = crate::group_commit::begin_writing(db).await?;
     let mut active = t.into_active_model();
     active.owner_id = Set(new_owner);
     active.updated_at = Set(Utc::now());
-    Ok(active.update(db).await?)
+    let t = active.update(&txn).await?;
+    Record::new("team.hand_over", "team", Some(t.id))
+        .by_requester(requester)
+        .details(serde_json::json!({ "new_owner": new_owner }))
+        .save(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(t)
 }
 
+/// The owner removes a member: the membership goes, the departure is kept (they may not judge
+/// the challenge), the team gets a new code, and the record says so, in one transaction.
 pub async fn remove(
     db: &(impl ConnectionTrait + TransactionTrait),
-    owner: &Viewer,
+    requester: &Requester,
     team_id: i64,
     user_id: i64,
 ) -> Result<team::Model, AppError> {
+    let owner = requester.signed_in()?;
     let t = owned(db, team_id, owner).await?;
     if user_id == owner.id {
         return Err(AppError::conflict("error.owner_cannot_be_removed"));
     }
     open_challenge(db, t.challenge_id).await?;
-    let txn = db.begin().await?;
+    let txn = crate::group_commit::begin_writing(db).await?;
     let removed = member::Entity::delete_by_id((t.id, user_id))
         .exec(&txn)
         .await?;
@@ -414,6 +475,11 @@ pub async fn remove(
     active.join_code = Set(join_code());
     active.updated_at = Set(Utc::now());
     let t = active.update(&txn).await?;
+    Record::new("team.remove", "team", Some(t.id))
+        .by_requester(requester)
+        .details(serde_json::json!({ "user_id": user_id }))
+        .save(&txn)
+        .await?;
     txn.commit().await?;
     Ok(t)
 }
@@ -449,12 +515,14 @@ pub async fn record_departure(
     Ok(())
 }
 
-/// Leaves a team. An owner hands over first; an owner alone dissolves the team.
+/// Leaves a team. An owner hands over first; an owner alone dissolves the team. The departure
+/// and its record commit together.
 pub async fn leave(
     db: &(impl ConnectionTrait + TransactionTrait),
-    viewer: &Viewer,
+    requester: &Requester,
     team_id: i64,
 ) -> Result<bool, AppError> {
+    let viewer = requester.signed_in()?;
     let t = find(db, team_id).await?;
     if !is_member(db, t.id, viewer.id).await? {
         return Err(AppError::Forbidden);
@@ -467,7 +535,7 @@ pub async fn leave(
     if t.owner_id == viewer.id && size > 1 {
         return Err(AppError::conflict("error.owner_hands_over_first"));
     }
-    let txn = db.begin().await?;
+    let txn = crate::group_commit::begin_writing(db).await?;
     let dissolved = t.owner_id == viewer.id;
     if dissolved {
         team::Entity::delete_by_id(t.id).exec(&txn).await?;
@@ -477,6 +545,15 @@ pub async fn leave(
             .await?;
     }
     record_departure(&txn, &t, viewer.id).await?;
+    let action = if dissolved {
+        "team.dissolve"
+    } else {
+        "team.leave"
+    };
+    Record::new(action, "team", Some(t.id))
+        .by_requester(requester)
+        .save(&txn)
+        .await?;
     txn.commit().await?;
     Ok(dissolved)
 }

@@ -128,3 +128,34 @@ pub fn listen(db: DatabaseConnection, hub: Hub) {
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn followers_are_bounded_per_address_and_per_instance_and_leave_room_when_gone() {
+        let hub = Hub::default();
+        let (per_address, per_instance) = (2, 3);
+        let a1 = hub.follow("10.0.0.1", per_address, per_instance);
+        let a2 = hub.follow("10.0.0.1", per_address, per_instance);
+        assert!(a1.is_some() && a2.is_some());
+        assert!(
+            hub.follow("10.0.0.1", per_address, per_instance).is_none(),
+            "a third page from one address"
+        );
+        let b = hub.follow("10.0.0.2", per_address, per_instance);
+        assert!(b.is_some());
+        assert!(
+            hub.follow("10.0.0.3", per_address, per_instance).is_none(),
+            "the instance is full, whoever asks"
+        );
+        drop(a1);
+        assert!(hub.follow("10.0.0.3", per_address, per_instance).is_some());
+        drop((a2, b));
+        let all: Vec<_> = (0..per_instance)
+            .map(|i| hub.follow(&format!("10.0.1.{i}"), per_address, per_instance))
+            .collect();
+        assert!(all.iter().all(Option::is_some), "every place came back");
+    }
+}

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
 };
 
 use super::decision::check_open;
@@ -95,6 +95,54 @@ pub async fn save_settings(
     Ok(())
 }
 
+/// Staff of the challenge set its vote's allowance and whether totals show while it runs, on
+/// the public record (the settings and the record in one transaction).
+pub async fn configure(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    requester: &crate::auth::Requester,
+    challenge_id: i64,
+    allowance: i32,
+    live_totals: bool,
+) -> Result<(), AppError> {
+    let staff = requester.signed_in()?;
+    let c = crate::challenge::service::find_managed(db, challenge_id, staff).await?;
+    let txn = crate::group_commit::begin_writing(db).await?;
+    save_settings(&txn, &c, allowance, live_totals).await?;
+    crate::audit::service::Record::new("vote.settings", "challenge", Some(c.id))
+        .by_requester(requester)
+        .details(serde_json::json!({ "allowance": allowance, "live_totals": live_totals }))
+        .public()
+        .save(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Staff of the challenge void votes for a public reason: the votes, the totals' revision and
+/// the public record in one transaction. Returns the challenge, whose followers the caller
+/// wakes once this has committed.
+pub async fn void_for_reason(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    requester: &crate::auth::Requester,
+    challenge_id: i64,
+    ids: &[i64],
+    reason: &str,
+) -> Result<i64, AppError> {
+    let staff = requester.signed_in()?;
+    let c = crate::challenge::service::find_managed(db, challenge_id, staff).await?;
+    let txn = crate::group_commit::begin_writing(db).await?;
+    let n = void(&txn, staff, &c, ids, reason).await?;
+    crate::audit::service::Record::new("vote.void", "challenge", Some(c.id))
+        .by_requester(requester)
+        .reason(reason.trim())
+        .details(serde_json::json!({ "votes": n, "ids": ids }))
+        .public()
+        .save(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(c.id)
+}
+
 /// The votes `user_id` holds in a challenge, by slot.
 async fn current(
     db: &impl ConnectionTrait,
@@ -174,7 +222,7 @@ pub const BALLOTS_PER_ADDRESS: crate::auth::throttle::Limit =
 
 /// Ballots listed at once on an instance: a city-wide vote's are hundreds of thousands of rows,
 /// and a burst of downloads waits its turn instead of taking every connection.
-static BALLOTS_AT_ONCE: std::sync::LazyLock<tokio::sync::Semaphore> =
+pub static BALLOTS_AT_ONCE: std::sync::LazyLock<tokio::sync::Semaphore> =
     std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(2));
 
 /// [`ballots`] for a caller at `ip`, within [`BALLOTS_PER_ADDRESS`] and two at a time per

@@ -74,6 +74,10 @@ pub struct Options {
     pub page_cache_ms: u64,
     /// How long a page may take before the visitor is told the server is busy (15 s).
     pub page_deadline_ms: Option<u64>,
+    /// How long a connection may take to send its headers (10 s).
+    pub header_read_timeout_ms: Option<u64>,
+    /// Forms with files read at once (4).
+    pub uploads_at_once: Option<usize>,
     /// How long a request waits for a database connection (10 s).
     pub db_acquire_timeout_ms: Option<u64>,
     /// Files in this bucket instead of the test's own folder.
@@ -82,6 +86,8 @@ pub struct Options {
     pub https: bool,
     /// The site's public address, for the links in its emails (`http://127.0.0.1:0`).
     pub base_url: Option<String>,
+    /// The network address is the one `X-Forwarded-For` names (see `TestApp::visitor_from`).
+    pub trust_proxy: bool,
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
@@ -147,7 +153,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
             password: Secret::new(PASSWORD.into()),
         }),
         demo_data: options.demo_data,
-        trust_proxy: false,
+        trust_proxy: options.trust_proxy,
         outbox_interval_secs: 1,
         scheduler_interval_secs: 1,
         max_connections: 8,
@@ -155,6 +161,8 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         registrations_per_hour: options.registrations_per_hour.unwrap_or(10_000),
         page_cache_ms: options.page_cache_ms,
         page_deadline_ms: options.page_deadline_ms.unwrap_or(15_000),
+        header_read_timeout_ms: options.header_read_timeout_ms.unwrap_or(10_000),
+        uploads_at_once: options.uploads_at_once.unwrap_or(4),
         db_acquire_timeout_ms: options.db_acquire_timeout_ms.unwrap_or(10_000),
         files_dir: dir.path().join("files"),
         s3: options.s3.clone(),
@@ -196,6 +204,8 @@ pub async fn spawn_second_instance(first: &TestApp) -> String {
         registrations_per_hour: 10_000,
         page_cache_ms: 0,
         page_deadline_ms: 15_000,
+        header_read_timeout_ms: 10_000,
+        uploads_at_once: 4,
         db_acquire_timeout_ms: 10_000,
         files_dir: first._dir.path().join("files"),
         s3: first.s3.clone(),
@@ -326,21 +336,21 @@ impl TestApp {
     }
 
     pub fn visitor(&self) -> Visitor {
-        // A fresh connection per request: a test then never depends on how long the server
-        // keeps an idle connection open (a CI run once lost a request on a reused one).
-        // Bodies as sent: a test that asks for an encoding reads it undecoded.
+        self.visitor_with(reqwest::header::HeaderMap::new())
+    }
+
+    /// A visitor from network address `ip`, as the proxy in front says (an app spawned with
+    /// `trust_proxy`).
+    pub fn visitor_from(&self, ip: &str) -> Visitor {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-forwarded-for", ip.parse().unwrap());
+        self.visitor_with(headers)
+    }
+
+    fn visitor_with(&self, headers: reqwest::header::HeaderMap) -> Visitor {
         let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
-        let client = Client::builder()
-            .cookie_provider(jar.clone())
-            .redirect(redirect::Policy::none())
-            .no_gzip()
-            .no_brotli()
-            .pool_max_idle_per_host(0)
-            .timeout(std::time::Duration::from_secs(30))
-            .build()
-            .expect("client");
         Visitor {
-            client,
+            client: browser(jar.clone(), headers),
             base: self.base.clone(),
             jar,
         }
@@ -446,6 +456,91 @@ impl TestApp {
             "SELECT secret FROM two_factor WHERE user_id = (SELECT id FROM users WHERE email = '{email}')"
         ))
         .await
+    }
+
+    /// Makes the database refuse every audit record of `action` from now on (as a full disk or
+    /// a broken connection might refuse it), until [`TestApp::accept_records`]: what proves that
+    /// a change and its record are written together or not at all.
+    pub async fn refuse_records(&self, action: &str) {
+        let statements: Vec<String> = match self.db.get_database_backend() {
+            sea_orm::DatabaseBackend::Postgres => vec![
+                format!(
+                    "CREATE FUNCTION refuse_record() RETURNS trigger AS $$ BEGIN \
+                     IF NEW.action = '{action}' THEN RAISE EXCEPTION 'record refused'; END IF; \
+                     RETURN NEW; END $$ LANGUAGE plpgsql"
+                ),
+                "CREATE TRIGGER refuse_record BEFORE INSERT ON audit_log FOR EACH ROW \
+                 EXECUTE FUNCTION refuse_record()"
+                    .into(),
+            ],
+            _ => vec![format!(
+                "CREATE TRIGGER refuse_record BEFORE INSERT ON audit_log \
+                 WHEN NEW.action = '{action}' BEGIN SELECT RAISE(ABORT, 'record refused'); END"
+            )],
+        };
+        for sql in statements {
+            self.db.execute_unprepared(&sql).await.expect("a trigger");
+        }
+    }
+
+    /// Every `table.column` of the database whose text holds `needle` anywhere (the whole
+    /// database, read column by column).
+    pub async fn columns_containing(&self, needle: &str) -> Vec<String> {
+        let backend = self.db.get_database_backend();
+        let listing = match backend {
+            sea_orm::DatabaseBackend::Postgres => {
+                "SELECT table_name AS t, column_name AS c FROM information_schema.columns \
+                 WHERE table_schema = 'public' ORDER BY 1, 2"
+            }
+            _ => {
+                "SELECT m.name AS t, p.name AS c FROM sqlite_master m \
+                 JOIN pragma_table_info(m.name) p WHERE m.type = 'table' ORDER BY 1, 2"
+            }
+        };
+        let columns = self
+            .db
+            .query_all_raw(Statement::from_string(backend, listing))
+            .await
+            .expect("the columns");
+        let mut found = Vec::new();
+        for column in columns {
+            let table: String = column.try_get("", "t").unwrap();
+            let name: String = column.try_get("", "c").unwrap();
+            let text = match backend {
+                sea_orm::DatabaseBackend::Postgres => format!("\"{name}\"::text"),
+                _ => format!("CAST(\"{name}\" AS TEXT)"),
+            };
+            let hits = self
+                .db
+                .query_one_raw(app::sql::numbered(
+                    backend,
+                    &format!("SELECT COUNT(*) AS n FROM \"{table}\" WHERE {text} LIKE ?1"),
+                    [format!("%{needle}%").into()],
+                ))
+                .await
+                .expect("a count")
+                .expect("a row")
+                .try_get_by_index::<i64>(0)
+                .unwrap();
+            if hits > 0 {
+                found.push(format!("{table}.{name}"));
+            }
+        }
+        found
+    }
+
+    /// Records of every action are accepted again.
+    pub async fn accept_records(&self) {
+        let statements: &[&str] = match self.db.get_database_backend() {
+            sea_orm::DatabaseBackend::Postgres => &[
+                "DROP TRIGGER refuse_record ON audit_log",
+                "DROP FUNCTION refuse_record()",
+            ],
+            _ => &["DROP TRIGGER refuse_record"],
+        };
+        for sql in statements {
+            self.db.execute_unprepared(sql).await.expect("no trigger");
+        }
     }
 
     /// The first column of the first row of `sql`, as text.
@@ -628,6 +723,18 @@ impl TestApp {
 }
 
 impl Visitor {
+    /// The same browser (same cookies) from network address `ip`, as the proxy in front says
+    /// (an app spawned with `trust_proxy`).
+    pub fn behind(&self, ip: &str) -> Visitor {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-forwarded-for", ip.parse().unwrap());
+        Visitor {
+            client: browser(self.jar.clone(), headers),
+            base: self.base.clone(),
+            jar: self.jar.clone(),
+        }
+    }
+
     /// The same browser (same cookies) talking to another instance.
     pub fn with_base(&self, base: &str) -> Visitor {
         Visitor {
@@ -938,12 +1045,49 @@ pub async fn raw_exchange(base: &str, line: &str, headers: &str) -> (u16, String
     .await
     .expect("an answer");
     let text = String::from_utf8_lossy(&answer).into_owned();
-    let status = text
+    (status_of(&text), text)
+}
+
+/// The status of an HTTP answer read off the wire (0 if there is none).
+pub fn status_of(answer: &str) -> u16 {
+    answer
         .split_whitespace()
         .nth(1)
         .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    (status, text)
+        .unwrap_or(0)
+}
+
+/// A client that behaves as a browser for these tests: cookies in `jar`, redirects not followed,
+/// bodies as sent (a test that asks for an encoding reads it undecoded), and a fresh connection
+/// per request, so that a test never depends on how long the server keeps an idle connection
+/// open (a CI run once lost a request on a reused one).
+fn browser(
+    jar: std::sync::Arc<reqwest::cookie::Jar>,
+    headers: reqwest::header::HeaderMap,
+) -> Client {
+    Client::builder()
+        .default_headers(headers)
+        .cookie_provider(jar)
+        .redirect(redirect::Policy::none())
+        .no_gzip()
+        .no_brotli()
+        .pool_max_idle_per_host(0)
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .expect("client")
+}
+
+/// Makes every session look last used (and begun) `hours` ago.
+pub async fn sessions_idle_for(app: &TestApp, hours: i64) {
+    let at = chrono::Utc::now() - chrono::Duration::hours(hours);
+    app.db
+        .execute_raw(app::sql::numbered(
+            app.db.get_database_backend(),
+            "UPDATE sessions SET last_seen_at = ?1, created_at = ?1",
+            [at.into()],
+        ))
+        .await
+        .unwrap();
 }
 
 /// A JPEG segment: its marker, its length, its data.

@@ -180,7 +180,6 @@ pub fn PanelInvitationPage() -> impl IntoView {
     let token = move || params.read().get("token").unwrap_or_default();
     let preview = Resource::new(token, load_panel_invitation);
     let respond = ServerAction::<RespondPanelInvitation>::new();
-    let error = error_signal(move || respond.value().get());
     let viewer = crate::layout::viewer_resource();
     view! {
         <Title text=t(k::JUDGING_INVITATION_TITLE)/>
@@ -201,19 +200,7 @@ pub fn PanelInvitationPage() -> impl IntoView {
                             })}
                             {if signed_in {
                                 view! {
-                                    <FormAlert error/>
-                                    <div class="triage-actions">
-                                        <ActionForm action=respond attr:class="inline-form">
-                                            <input type="hidden" name="token" value=token/>
-                                            <input type="hidden" name="accept" value="true"/>
-                                            <button type="submit" class="button">{t(k::TEAMS_ACCEPT)}</button>
-                                        </ActionForm>
-                                        <ActionForm action=respond attr:class="inline-form">
-                                            <input type="hidden" name="token" value=token/>
-                                            <input type="hidden" name="accept" value="false"/>
-                                            <button type="submit" class="button-secondary">{t(k::TEAMS_DECLINE)}</button>
-                                        </ActionForm>
-                                    </div>
+                                    <crate::layout::AnswerInvitation action=respond token=token()/>
                                 }.into_any()
                             } else {
                                 view! { <crate::layout::SignInToAnswer next=format!("/judging/invitations/{}", token())/> }.into_any()
