@@ -109,6 +109,32 @@ pub async fn export(db: &impl ConnectionTrait, user_id: i64) -> Result<JsonValue
     Ok(JsonValue::Object(out))
 }
 
+/// The person asking deletes their own account, with their password and an explicit
+/// confirmation (both checked, and both refusals shown at once, before anything is deleted).
+pub async fn delete_own(
+    db: &sea_orm::DatabaseConnection,
+    requester: &crate::auth::Requester,
+    password: String,
+    confirmed: bool,
+) -> Result<(), AppError> {
+    use crate::error::FieldError;
+    let viewer = requester.signed_in()?;
+    let account = crate::account::service::find_by_email(db, &viewer.email)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let mut errors = Vec::new();
+    if !confirmed {
+        errors.push(FieldError::new("confirm", "error.delete_confirm"));
+    }
+    if !crate::auth::password::verify(password, Some(account.password_hash.clone())).await? {
+        errors.push(FieldError::new("password", "error.password_current_wrong"));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    delete(db, account.id).await
+}
+
 /// Deletes an account. The last administrator cannot: the platform would have none.
 pub async fn delete(db: &sea_orm::DatabaseConnection, user_id: i64) -> Result<(), AppError> {
     let txn = db.begin().await?;

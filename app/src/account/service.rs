@@ -510,6 +510,28 @@ pub async fn set_password(
     Ok(active.update(db).await?)
 }
 
+/// The name the person asking shows and the language they read; returns the language.
+pub async fn set_profile(
+    db: &impl ConnectionTrait,
+    requester: &crate::auth::Requester,
+    display_name: &str,
+    locale: &str,
+) -> Result<Locale, AppError> {
+    let viewer = requester.signed_in()?;
+    let display_name = display_name.trim();
+    rules::check_display_name(display_name).map_err(|e| AppError::Invalid(vec![e]))?;
+    let locale = Locale::from_code(locale);
+    let account = user::Entity::find_by_id(viewer.id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut active: user::ActiveModel = account.into();
+    active.display_name = Set(display_name.to_owned());
+    active.locale = Set(locale.code().to_owned());
+    active.update(db).await?;
+    Ok(locale)
+}
+
 /// Creates a verified admin account, or makes an existing account admin (CLI and first start).
 pub async fn create_admin(
     db: &impl ConnectionTrait,

@@ -308,21 +308,9 @@ async fn remember_device(
 #[server(prefix = "/api", endpoint = "account/profile")]
 pub async fn update_profile(display_name: String, locale: String) -> Result<(), AppError> {
     use crate::ctx;
-    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
-    let viewer = ctx::require_user()?;
-    let display_name = display_name.trim().to_owned();
-    crate::account::rules::check_display_name(&display_name)
-        .map_err(|e| AppError::Invalid(vec![e]))?;
-    let locale = crate::i18n::Locale::from_code(&locale);
-    let db = ctx::db()?;
-    let account = crate::auth::entity::user::Entity::find_by_id(viewer.id)
-        .one(&db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let mut active: crate::auth::entity::user::ActiveModel = account.into();
-    active.display_name = Set(display_name);
-    active.locale = Set(locale.code().to_owned());
-    active.update(&db).await?;
+    let (db, requester) = (ctx::db()?, ctx::requester()?);
+    let locale =
+        crate::account::service::set_profile(&db, &requester, &display_name, &locale).await?;
     ctx::set_cookie(ctx::cookie(
         crate::i18n::LANG_COOKIE,
         locale.code(),
@@ -337,30 +325,10 @@ pub async fn update_profile(display_name: String, locale: String) -> Result<(), 
 /// signed out everywhere and land on the home page with a word of goodbye.
 #[server(prefix = "/api", endpoint = "account/delete")]
 pub async fn delete_account(password: String, confirm: Option<String>) -> Result<(), AppError> {
-    use crate::auth::{password as pw, session};
+    use crate::auth::session;
     use crate::ctx;
-    let viewer = ctx::require_user()?;
-    let db = ctx::db()?;
-    let account = crate::account::service::find_by_email(&db, &viewer.email)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    let mut errors = Vec::new();
-    if confirm.as_deref() != Some("yes") {
-        errors.push(crate::error::FieldError::new(
-            "confirm",
-            "error.delete_confirm",
-        ));
-    }
-    if !pw::verify(password, Some(account.password_hash.clone())).await? {
-        errors.push(crate::error::FieldError::new(
-            "password",
-            "error.password_current_wrong",
-        ));
-    }
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(errors));
-    }
-    crate::privacy::delete(&db, viewer.id).await?;
+    let confirmed = confirm.as_deref() == Some("yes");
+    crate::privacy::delete_own(&ctx::db()?, &ctx::requester()?, password, confirmed).await?;
     ctx::set_cookie(ctx::private_cookie(session::SESSION_COOKIE, "", 0));
     leptos_axum::redirect("/?account_deleted=1");
     Ok(())

@@ -71,14 +71,23 @@ where
                 Suspend::new(async move {
                     match resource.await {
                         Ok(data) => children(data).into_any(),
-                        Err(AppError::Unauthenticated) => view! { <SignInPrompt/> }.into_any(),
-                        Err(AppError::Forbidden) => view! { <ForbiddenNotice/> }.into_any(),
-                        Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
-                        Err(e) => view! { <p class="alert alert-error">{e.message(locale)}</p> }.into_any(),
+                        Err(e) => refused(e, locale),
                     }
                 })
             }}
         </Transition>
+    }
+}
+
+/// What a page shows instead of its data when loading it failed: a sign-in prompt, a "not
+/// yours" notice or the not-found page (with its 404) when the server says so; any other error
+/// in the reader's language.
+pub fn refused(error: AppError, locale: crate::i18n::Locale) -> AnyView {
+    match error {
+        AppError::Unauthenticated => view! { <SignInPrompt/> }.into_any(),
+        AppError::Forbidden => view! { <ForbiddenNotice/> }.into_any(),
+        AppError::NotFound => view! { <NotFound/> }.into_any(),
+        e => view! { <p class="alert alert-error">{e.message(locale)}</p> }.into_any(),
     }
 }
 

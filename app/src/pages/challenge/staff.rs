@@ -10,11 +10,10 @@ use crate::api::org::SaveOrgSettings;
 use crate::api::report::get_report;
 use crate::challenge::model::{ChallengeForm, StaffOrganisation};
 use crate::challenge::rules::Phase;
-use crate::error::AppError;
 use crate::i18n::{format_datetime, k, t, tf, use_locale};
 use crate::layout::{
-    Countdown, FieldInput, ForbiddenNotice, FormAlert, Loaded, PhaseBadge, SignInPrompt,
-    SubmitButton, error_signal, field_error,
+    Countdown, FieldInput, ForbiddenNotice, FormAlert, Loaded, PhaseBadge, SubmitButton,
+    error_signal, field_error,
 };
 use crate::pages::challenge::form::ChallengeFields;
 
@@ -118,9 +117,7 @@ pub fn ChallengeCreatePage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let orgs = match data.await {
-                    Err(AppError::Unauthenticated) => return view! { <SignInPrompt/> }.into_any(),
-                    Err(AppError::Forbidden) => return view! { <ForbiddenNotice/> }.into_any(),
-                    Err(e) => return view! { <p class="alert alert-error">{e.message(locale)}</p> }.into_any(),
+                    Err(e) => return crate::layout::refused(e, locale),
                     Ok(orgs) => orgs,
                 };
                 let source = source.await;

@@ -82,10 +82,7 @@ pub fn PilotNewPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let me = viewer.await.ok().flatten();
                 match candidate.await {
-                    Err(AppError::Unauthenticated) => view! { <SignInPrompt/> }.into_any(),
-                    Err(AppError::Forbidden) => view! { <ForbiddenNotice/> }.into_any(),
-                    Err(AppError::NotFound) => view! { <crate::pages::NotFound/> }.into_any(),
-                    Err(e) => view! { <p class="alert alert-error">{e.message(locale)}</p> }.into_any(),
+                    Err(e) => crate::layout::refused(e, locale),
                     Ok(c) if c.pilot_id.is_some() => view! {
                         <p class="alert alert-success">{t(k::PILOT_ALREADY)}" "<a href=format!("/pilots/{}", c.pilot_id.unwrap_or_default())>{t(k::PILOT_OPEN)}</a></p>
                     }.into_any(),
@@ -178,8 +175,7 @@ pub fn PilotManagePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let signed_in = viewer.await.ok().flatten().is_some();
                 match pilot.await {
-                    Err(AppError::NotFound) => view! { <crate::pages::NotFound/> }.into_any(),
-                    Err(e) => view! { <p class="alert alert-error">{e.message(locale)}</p> }.into_any(),
+                    Err(e) => crate::layout::refused(e, locale),
                     Ok(_) if !signed_in => view! { <SignInPrompt/> }.into_any(),
                     Ok(p) if !p.can_manage => view! { <ForbiddenNotice/> }.into_any(),
                     Ok(p) => view! { <ManageBody page=p actions/> }.into_any(),
