@@ -184,7 +184,7 @@ impl AppError {
                 retry_after_secs: retry_after_secs.clamp(1, 2 * 86_400),
             },
             AppError::Internal { request_id } => AppError::Internal {
-                request_id: if request_id.len() <= 16
+                request_id: if request_id.len() <= 32
                     && request_id.bytes().all(|b| b.is_ascii_hexdigit())
                 {
                     request_id
@@ -260,10 +260,21 @@ pub fn is_busy(err: &sea_orm::DbErr) -> bool {
         || err.to_string().contains("database is locked")
 }
 
+#[cfg(feature = "ssr")]
+tokio::task_local! {
+    /// The id of the request being answered (set by the server for each request), so that the
+    /// reference a "something went wrong" answer shows is the one its log lines carry.
+    pub static REQUEST_ID: String;
+}
+
 /// Logs an internal failure with its detail and returns the opaque error the user sees.
 #[cfg(feature = "ssr")]
 pub fn internal(err: impl std::fmt::Display) -> AppError {
-    let request_id = crate::token::random_token(6);
+    // The request's own id where it is known (the server's log line for it has the same), or a
+    // new one that this line alone carries.
+    let request_id = REQUEST_ID
+        .try_with(Clone::clone)
+        .unwrap_or_else(|_| crate::token::random_token(8));
     tracing::error!(%request_id, error = %err, "internal error");
     AppError::Internal { request_id }
 }

@@ -43,6 +43,8 @@ pub mod links;
 pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod markdown;
+#[cfg(feature = "ssr")]
+pub mod measure;
 pub mod notify;
 #[cfg(feature = "ssr")]
 pub mod open;

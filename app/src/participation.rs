@@ -188,14 +188,16 @@ pub async fn may_organise(
     }
 }
 
-/// Refused, with the reason, if `person` may not judge the challenge.
+/// Refused, with the reason, if `person` may not judge the challenge (on a `blind` panel, or
+/// one that shows the teams).
 pub async fn may_judge(
     db: &impl ConnectionTrait,
     challenge_id: i64,
     person: Person<'_>,
+    blind: bool,
 ) -> Result<(), AppError> {
     let roles = roles_of(db, challenge_id, person).await?;
-    refusal_to_judge(&roles).map_or(Ok(()), |key| Err(AppError::conflict(key)))
+    refusal_to_judge(&roles, blind).map_or(Ok(()), |key| Err(AppError::conflict(key)))
 }
 
 /// Why someone holding `roles` may not compete, if they may not.
@@ -209,18 +211,24 @@ pub fn refusal_to_compete(roles: &[Role]) -> Option<&'static str> {
     }
 }
 
-/// Why someone holding `roles` may not judge, if they may not.
-pub fn refusal_to_judge(roles: &[Role]) -> Option<&'static str> {
-    roles
-        .contains(&Role::Competitor)
-        .then_some("error.competitor_cannot_judge")
+/// Why someone holding `roles` may not judge, if they may not. Staff of the organiser (and
+/// administrators) read every entry with its team: they may sit on a panel that shows the
+/// teams, never on a blind one.
+pub fn refusal_to_judge(roles: &[Role], blind: bool) -> Option<&'static str> {
+    if roles.contains(&Role::Competitor) {
+        Some("error.competitor_cannot_judge")
+    } else if blind && roles.contains(&Role::Organiser) {
+        Some("error.organiser_cannot_judge_blind")
+    } else {
+        None
+    }
 }
 
 /// Whether `err` is one of the refusals above (they are recorded in the audit log).
 pub fn is_role_refusal(err: &AppError) -> bool {
     matches!(err, AppError::Conflict { key, .. } if matches!(key.as_str(),
         "error.organiser_cannot_compete" | "error.judge_cannot_compete" | "error.competitor_cannot_judge"
-        | "error.competitor_cannot_organise"))
+        | "error.competitor_cannot_organise" | "error.organiser_cannot_judge_blind"))
 }
 
 /// Records that `actor` was refused a role in the challenge, and why (not public: it names a
@@ -256,11 +264,18 @@ mod tests {
             refusal_to_compete(&[Role::Judge]),
             Some("error.judge_cannot_compete")
         );
-        // Staff may sit on their own challenge's panel.
-        assert_eq!(refusal_to_judge(&[Role::Organiser]), None);
+        // Staff may sit on their own challenge's panel when it shows the teams, not a blind one.
+        assert_eq!(refusal_to_judge(&[Role::Organiser], false), None);
         assert_eq!(
-            refusal_to_judge(&[Role::Competitor]),
-            Some("error.competitor_cannot_judge")
+            refusal_to_judge(&[Role::Organiser], true),
+            Some("error.organiser_cannot_judge_blind")
         );
+        for blind in [false, true] {
+            assert_eq!(
+                refusal_to_judge(&[Role::Competitor], blind),
+                Some("error.competitor_cannot_judge")
+            );
+            assert_eq!(refusal_to_judge(&[], blind), None);
+        }
     }
 }

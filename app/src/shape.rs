@@ -28,6 +28,7 @@ const FLOORS: &[&[&str]] = &[
         "token",
         "site_key",
         "group_commit",
+        "measure",
     ],
     &["mail"],
     // Who is asking: the people, their sessions, passwords, second steps and counters of tries.
@@ -102,16 +103,113 @@ fn sources(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
     }
 }
 
-/// The code of a file without its comments and its tests.
+/// The code of a file without its comments, the text of its strings and characters (blanked,
+/// so that a `"crate::x"` or a `"https://…"` in one is neither a path nor a comment), and its
+/// test module (`#[cfg(test)] mod tests { … }`, to its closing brace).
 fn code_of(text: &str) -> String {
-    let text = text.split("#[cfg(test)]\nmod tests").next().unwrap_or(text);
-    text.lines()
-        .map(|line| match line.find("//") {
-            Some(at) => &line[..at],
-            None => line,
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let at = |i: usize, word: &str| chars[i..].iter().take(word.len()).copied().eq(word.chars());
+    while i < chars.len() {
+        let c = chars[i];
+        if at(i, "//") {
+            while i < chars.len() && chars[i] != '\n' {
+                i += 1;
+            }
+        } else if at(i, "/*") {
+            // Block comments nest.
+            let mut depth = 0;
+            while i < chars.len() {
+                if at(i, "/*") {
+                    depth += 1;
+                    i += 2;
+                } else if at(i, "*/") {
+                    depth -= 1;
+                    i += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+            out.push(' ');
+        } else if c == 'r' && (at(i, "r\"") || at(i, "r#")) && (i == 0 || !is_ident(chars[i - 1])) {
+            // A raw string: r"…", r#"…"#, as many hashes as it opens with.
+            let mut j = i + 1;
+            let mut hashes = 0;
+            while chars.get(j) == Some(&'#') {
+                hashes += 1;
+                j += 1;
+            }
+            if chars.get(j) != Some(&'"') {
+                out.push(c);
+                i += 1;
+                continue;
+            }
+            let close: String = std::iter::once('"')
+                .chain(std::iter::repeat_n('#', hashes))
+                .collect();
+            j += 1;
+            while j < chars.len() && !at(j, &close) {
+                j += 1;
+            }
+            i = j + close.len();
+            out.push_str("\"\"");
+        } else if c == '"' {
+            i += 1;
+            while i < chars.len() && chars[i] != '"' {
+                i += if chars[i] == '\\' { 2 } else { 1 };
+            }
+            i += 1;
+            out.push_str("\"\"");
+        } else if c == '\'' {
+            // A character ('x', '\n', '\u{..}'), or a lifetime ('a), which stays.
+            let end = if chars.get(i + 1) == Some(&'\\') {
+                (i + 2..chars.len()).find(|&j| chars[j] == '\'')
+            } else {
+                (chars.get(i + 2) == Some(&'\'')).then_some(i + 2)
+            };
+            match end {
+                Some(end) => {
+                    out.push_str("' '");
+                    i = end + 1;
+                }
+                None => {
+                    out.push(c);
+                    i += 1;
+                }
+            }
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    without_tests(&out)
+}
+
+/// The code without its test module, found by its braces (comments and strings are gone).
+fn without_tests(code: &str) -> String {
+    let Some(start) = code.find("#[cfg(test)]\nmod tests {") else {
+        return code.to_owned();
+    };
+    let open = start + code[start..].find('{').expect("the module opens");
+    let mut depth = 0;
+    for (offset, c) in code[open..].char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    let end = open + offset + 1;
+                    return format!("{}{}", &code[..start], without_tests(&code[end..]));
+                }
+            }
+            _ => {}
+        }
+    }
+    code[..start].to_owned()
 }
 
 /// The module path of a file (`entry/files.rs` is `entry::files`, `pages/judging/mod.rs` is
@@ -128,14 +226,18 @@ fn module_of(file: &str) -> Vec<String> {
     parts
 }
 
-/// The file a path names: the longest prefix of it that is a file.
-fn file_of(files: &BTreeMap<String, String>, path: &[String]) -> Option<String> {
-    (1..=path.len()).rev().find_map(|n| {
-        let joined = path[..n].join("/");
-        [format!("{joined}.rs"), format!("{joined}/mod.rs")]
-            .into_iter()
-            .find(|f| files.contains_key(f))
-    })
+/// The file a path names: the longest prefix of it that is a file; a path that names none is an
+/// item of the crate's root (`crate::App`, or a `pub use` there), so it is `lib.rs`.
+fn file_of(files: &BTreeMap<String, String>, path: &[String]) -> String {
+    (1..=path.len())
+        .rev()
+        .find_map(|n| {
+            let joined = path[..n].join("/");
+            [format!("{joined}.rs"), format!("{joined}/mod.rs")]
+                .into_iter()
+                .find(|f| files.contains_key(f))
+        })
+        .unwrap_or_else(|| "lib.rs".to_owned())
 }
 
 fn is_ident(c: char) -> bool {
@@ -158,19 +260,27 @@ fn paths_used(file: &str, code: &str) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        let root = if starts(i, "crate::") {
+        let free = i == 0 || !(is_ident(chars[i - 1]) || chars[i - 1] == ':');
+        let root = if !free {
+            None
+        } else if starts(i, "crate::") {
+            i += "crate::".len();
             Some(Vec::new())
         } else if starts(i, "super::") {
-            Some(here[..here.len().saturating_sub(1)].to_vec())
+            // Each `super::` climbs one module: `super::super::x` from `a/b/c.rs` is `a::x`.
+            let mut up = here.clone();
+            while starts(i, "super::") {
+                up.pop();
+                i += "super::".len();
+            }
+            Some(up)
         } else {
             None
         };
-        let free = i == 0 || !(is_ident(chars[i - 1]) || chars[i - 1] == ':');
-        let Some(mut path) = root.filter(|_| free) else {
+        let Some(mut path) = root else {
             i += 1;
             continue;
         };
-        i += "crate::".len();
         loop {
             let name = ident_at(i);
             if name.is_empty() {
@@ -225,9 +335,8 @@ fn uses() -> (BTreeMap<String, String>, BTreeMap<String, BTreeSet<String>>) {
     for (file, text) in &files {
         let code = code_of(text);
         for path in paths_used(file, &code) {
-            if let Some(used) = file_of(&files, &path)
-                && used != *file
-            {
+            let used = file_of(&files, &path);
+            if used != *file {
                 uses.entry(file.clone()).or_default().insert(used);
             }
         }
@@ -374,6 +483,21 @@ fn the_domain_uses_only_the_floors_below_and_never_the_edges() {
 }
 
 #[test]
+fn only_server_functions_and_the_app_shell_read_the_runtime() {
+    let (_, uses) = uses();
+    let readers: Vec<&String> = uses
+        .iter()
+        .filter(|(_, used)| used.contains("ctx.rs"))
+        .map(|(file, _)| file)
+        .filter(|file| !(file.starts_with("api/") || *file == "lib.rs" || *file == "routes.rs"))
+        .collect();
+    assert!(
+        readers.is_empty(),
+        "the runtime and the request's context are read only by api/ and the app's shell: {readers:?}"
+    );
+}
+
+#[test]
 fn the_reader_of_paths_finds_groups_and_parents() {
     let code = "use crate::a::{b, c::d};\nlet x = super::e::f(crate::g::h);";
     let got = paths_used("x/y.rs", code);
@@ -389,6 +513,49 @@ fn the_reader_of_paths_finds_groups_and_parents() {
     for path in &want {
         assert!(got.contains(path), "{path:?} not in {got:?}");
     }
+}
+
+#[test]
+fn the_reader_climbs_every_super() {
+    let got = paths_used("a/b/c.rs", "use super::super::z::w;");
+    assert_eq!(got, vec![vec!["a".to_string(), "z".into(), "w".into()]]);
+    let got = paths_used("a/b/mod.rs", "use super::super::z;");
+    assert_eq!(got, vec![vec!["z".to_string()]]);
+}
+
+#[test]
+fn strings_comments_and_tests_hide_no_path_and_make_none() {
+    let text = r##"
+let site = "https://example.org"; use crate::kept::one;
+let fake = "crate::not_a_path"; let raw = r#"crate::nor_this "quoted""#;
+let c = '"'; let lifetime: &'static str = crate::kept::two;
+/* crate::hidden /* nested */ crate::still_hidden */ use crate::kept::three;
+#[cfg(test)]
+mod tests { use crate::only_in_tests; fn f() { if true { } } }
+use crate::kept::four;
+"##;
+    let got: Vec<String> = paths_used("x.rs", &code_of(text))
+        .into_iter()
+        .map(|p| p.join("::"))
+        .collect();
+    assert_eq!(
+        got,
+        ["kept::one", "kept::two", "kept::three", "kept::four"],
+        "{}",
+        code_of(text)
+    );
+}
+
+#[test]
+fn a_path_to_no_file_is_the_crate_root() {
+    let files: BTreeMap<String, String> = [("lib.rs", ""), ("a/mod.rs", ""), ("a/b.rs", "")]
+        .iter()
+        .map(|(f, t)| (f.to_string(), t.to_string()))
+        .collect();
+    let path = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(file_of(&files, &path(&["a", "b", "C"])), "a/b.rs");
+    assert_eq!(file_of(&files, &path(&["a", "x"])), "a/mod.rs");
+    assert_eq!(file_of(&files, &path(&["App"])), "lib.rs");
 }
 
 #[test]

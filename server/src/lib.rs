@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod mailer;
 pub mod middleware;
+pub mod observe;
 pub mod open_data;
 pub mod page_cache;
 mod routes;
@@ -44,10 +45,14 @@ pub struct AppState {
     pub api_limiter: Arc<open_data::RateLimiter>,
     /// Forms with files being read (see `uploads`).
     pub uploads: Arc<uploads::UploadGate>,
+    /// What this instance has answered, for `/metrics`.
+    pub metrics: Arc<observe::Metrics>,
 }
 
 pub struct Application {
     listener: TcpListener,
+    /// Where `/metrics` is served to whoever reaches it, if configured.
+    metrics_listener: Option<TcpListener>,
     router: Router,
     state: AppState,
 }
@@ -78,6 +83,10 @@ impl Application {
             tracing::info!(email = %admin.email, "created the first admin");
         }
         let listener = TcpListener::bind(config.addr).await?;
+        let metrics_listener = match config.metrics_addr {
+            Some(addr) => Some(TcpListener::bind(addr).await?),
+            None => None,
+        };
         let addr = listener.local_addr()?;
         let base_url = if config.base_url == format!("http://{}", config.addr) {
             format!("http://{addr}")
@@ -111,11 +120,13 @@ impl Application {
             db,
             api_limiter: Arc::new(open_data::RateLimiter::new(config.api_requests_per_minute)),
             uploads: Arc::new(uploads::UploadGate::new(config.uploads_at_once)),
+            metrics: Arc::new(observe::Metrics::default()),
             config: Arc::new(config),
         };
         let router = router(state.clone());
         Ok(Application {
             listener,
+            metrics_listener,
             router,
             state,
         })
@@ -123,6 +134,14 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    /// The port of the metrics' own address, if there is one.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_listener
+            .as_ref()
+            .and_then(|l| l.local_addr().ok())
+            .map(|a| a.port())
     }
 
     pub fn db(&self) -> DatabaseConnection {
@@ -133,6 +152,16 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         workers::spawn(self.state.clone());
         app::vote::live::listen(self.state.db.clone(), self.state.ctx.votes.clone());
+        if let Some(listener) = self.metrics_listener {
+            let private = Router::new()
+                .route("/metrics", axum::routing::get(observe::metrics_page))
+                .with_state(self.state.clone());
+            tokio::spawn(async move {
+                if let Err(err) = axum::serve(listener, private).await {
+                    tracing::error!(%err, "the metrics address stopped");
+                }
+            });
+        }
         let header_read_timeout =
             std::time::Duration::from_millis(self.state.config.header_read_timeout_ms);
         serve::serve(
@@ -150,7 +179,7 @@ impl Application {
 pub async fn storage(config: &Config) -> anyhow::Result<app::upload::storage::Storage> {
     use app::upload::storage::Storage;
     let storage = match &config.s3 {
-        Some(s3) => Storage::s3(s3)?,
+        Some(s3) => Storage::s3_trusting(s3, config.city_ca.as_deref())?,
         None => Storage::folder(&config.files_dir),
     };
     storage.prepare().await?;
@@ -222,7 +251,12 @@ fn router(state: AppState) -> Router {
             CompressionLayer::new()
                 .quality(CompressionLevel::Precise(4))
                 .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("font/"))),
-        );
+        )
+        // Outermost: every answer counted and logged with its request's id.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            observe::observe,
+        ));
     // Served over https: browsers are told to come back only that way for a year.
     let pages = if https {
         pages.layer(SetResponseHeaderLayer::overriding(

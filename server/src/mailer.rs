@@ -2,6 +2,7 @@
 
 use lettre::message::{Mailbox, header::ContentType};
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sea_orm::DatabaseConnection;
 
@@ -13,15 +14,21 @@ pub struct Mailer {
 }
 
 impl Mailer {
-    pub fn new(config: &SmtpConfig) -> anyhow::Result<Mailer> {
+    /// A mailer for `config`'s server; its TLS also trusts the certificates in `city_ca` (PEM,
+    /// the city's own certificate authority), beside the public ones.
+    pub fn new(config: &SmtpConfig, city_ca: Option<&[u8]>) -> anyhow::Result<Mailer> {
+        let tls = || -> anyhow::Result<TlsParameters> {
+            let mut params = TlsParameters::builder(config.host.clone());
+            if let Some(pem) = city_ca {
+                params = params.add_root_certificate(Certificate::from_pem(pem)?);
+            }
+            Ok(params.build_rustls()?)
+        };
+        let plain = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host);
         let mut builder = match config.security {
-            SmtpSecurity::None => {
-                AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host)
-            }
-            SmtpSecurity::StartTls => {
-                AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&config.host)?
-            }
-            SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&config.host)?,
+            SmtpSecurity::None => plain,
+            SmtpSecurity::StartTls => plain.tls(Tls::Required(tls()?)),
+            SmtpSecurity::Tls => plain.tls(Tls::Wrapper(tls()?)),
         }
         .port(config.port)
         .timeout(Some(std::time::Duration::from_secs(20)));
@@ -73,5 +80,5 @@ impl Mailer {
 }
 
 pub async fn run_once(config: &SmtpConfig, db: &DatabaseConnection) -> anyhow::Result<usize> {
-    Mailer::new(config)?.deliver_due(db).await
+    Mailer::new(config, None)?.deliver_due(db).await
 }

@@ -33,12 +33,20 @@ fn no_transparent_huge_pages() {
 }
 
 async fn run() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .init();
+    let filter = || {
+        tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| "info,sqlx=warn".into())
+    };
+    // One JSON object a line for a log collector, or lines for people to read.
+    match std::env::var("VIDAN_LOG_FORMAT").as_deref().map(str::trim) {
+        Ok("json") => tracing_subscriber::fmt()
+            .json()
+            .flatten_event(true)
+            .with_env_filter(filter())
+            .init(),
+        Ok("" | "text") | Err(_) => tracing_subscriber::fmt().with_env_filter(filter()).init(),
+        Ok(other) => anyhow::bail!("VIDAN_LOG_FORMAT={other:?}: use text or json"),
+    }
     let config = Config::from_env()?;
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args

@@ -61,7 +61,7 @@ pub async fn resolve_session(
         locale: cookie_locale.unwrap_or_default(),
     };
     let path = request.uri().path();
-    let anyones = is_site_file(path) || path == "/favicon.svg" || path == "/health";
+    let anyones = is_site_file(path) || matches!(path, "/favicon.svg" | "/health" | "/metrics");
     let session_cookie =
         app::ctx::private_cookie_name(SESSION_COOKIE, state.ctx.settings.secure_cookies);
     if !anyones && let Some(token) = cookie_value(headers, &session_cookie) {
@@ -455,6 +455,7 @@ pub fn is_page_address(path: &str) -> bool {
         || is_site_file(path)
         || last.contains('.')
         || path == "/health"
+        || path == "/metrics"
         || path.ends_with("/live"))
 }
 

@@ -181,7 +181,15 @@ fn answer(kept: &Kept) -> Response {
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
     let mut response = Response::new(Body::from(body));
     *response.headers_mut() = headers;
+    response.extensions_mut().insert(CacheUse::Hit);
     response
+}
+
+/// Whether an anonymous page view was answered from the cache (as the metrics count it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CacheUse {
+    Hit,
+    Miss,
 }
 
 /// Answers anonymous page views from the cache, and keeps what it renders for them.
@@ -192,7 +200,11 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: 
     let Some(key) = key_of(&request) else {
         return next.run(request).await;
     };
-    cache.kept_or_render(key, || next.run(request)).await
+    let mut response = cache.kept_or_render(key, || next.run(request)).await;
+    if response.extensions().get::<CacheUse>().is_none() {
+        response.extensions_mut().insert(CacheUse::Miss);
+    }
+    response
 }
 
 impl PageCache {

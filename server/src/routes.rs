@@ -13,7 +13,8 @@ use crate::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/lang", post(switch_language))
-        .route("/health", get(health))
+        .route("/health", get(crate::observe::health))
+        .route("/metrics", get(crate::observe::metrics))
         .route("/account/export.json", get(account_export))
         .route("/files/{id}/{name}", get(file))
         .route("/staff/challenges/{id}/entries.csv", get(entries_csv))
@@ -93,16 +94,6 @@ async fn account_export(
         Err(err) => {
             tracing::error!(?err, "exporting an account's data");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
-}
-
-async fn health(State(state): State<AppState>) -> Response {
-    match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, "ok").into_response(),
-        Err(err) => {
-            tracing::error!(?err, "health check: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
         }
     }
 }

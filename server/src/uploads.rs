@@ -26,32 +26,52 @@ use crate::middleware::{busy, is_upload, language_of, too_large};
 /// Forms with files one account may have read at once (a second tab, a retry).
 pub const PER_ACCOUNT: usize = 2;
 
-/// The forms with files being read on this instance: at most so many at once, and
-/// [`PER_ACCOUNT`] per account.
+/// Who holds places: an account, and the network address it sends from.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Holder {
+    Account(i64),
+    Address(String),
+}
+
+/// The forms with files being read on this instance: at most so many at once, [`PER_ACCOUNT`]
+/// per account, and half the instance's places per network address (so that a few accounts on
+/// one address, sending slowly, cannot hold every place).
 pub struct UploadGate {
     at_once: Semaphore,
-    reading: Mutex<HashMap<i64, usize>>,
+    per_address: usize,
+    reading: Mutex<HashMap<Holder, usize>>,
 }
 
 impl UploadGate {
     pub fn new(at_once: usize) -> Self {
+        let at_once = at_once.max(1);
         Self {
-            at_once: Semaphore::new(at_once.max(1)),
+            at_once: Semaphore::new(at_once),
+            per_address: (at_once / 2).max(1),
             reading: Mutex::new(HashMap::new()),
         }
     }
 
-    /// A place for one more of `account`'s forms, or none while it has [`PER_ACCOUNT`] read.
-    fn enter(&self, account: i64) -> Option<Seat<'_>> {
+    /// A place for one more of `account`'s forms from `address`, or none while the account has
+    /// [`PER_ACCOUNT`] read, or its address its share.
+    fn enter(&self, account: i64, address: &str) -> Option<Seat<'_>> {
         let mut reading = self.reading.lock().unwrap_or_else(|e| e.into_inner());
-        let count = reading.entry(account).or_default();
-        if *count >= PER_ACCOUNT {
+        let holders = [
+            (Holder::Account(account), PER_ACCOUNT),
+            (Holder::Address(address.to_owned()), self.per_address),
+        ];
+        if holders
+            .iter()
+            .any(|(holder, most)| reading.get(holder).copied().unwrap_or(0) >= *most)
+        {
             return None;
         }
-        *count += 1;
+        for (holder, _) in &holders {
+            *reading.entry(holder.clone()).or_default() += 1;
+        }
         Some(Seat {
             gate: self,
-            account,
+            holders: holders.map(|(holder, _)| holder),
         })
     }
 }
@@ -59,16 +79,18 @@ impl UploadGate {
 /// One account's place, given back when its form has been answered.
 struct Seat<'a> {
     gate: &'a UploadGate,
-    account: i64,
+    holders: [Holder; 2],
 }
 
 impl Drop for Seat<'_> {
     fn drop(&mut self) {
         let mut reading = self.gate.reading.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(count) = reading.get_mut(&self.account) {
-            *count -= 1;
-            if *count == 0 {
-                reading.remove(&self.account);
+        for holder in &self.holders {
+            if let Some(count) = reading.get_mut(holder) {
+                *count -= 1;
+                if *count == 0 {
+                    reading.remove(holder);
+                }
             }
         }
     }
@@ -81,19 +103,19 @@ pub async fn hold_uploads(State(state): State<AppState>, request: Request, next:
     if request.method() != Method::POST || !is_upload(request.uri().path()) {
         return next.run(request).await;
     }
-    let account = request
-        .extensions()
-        .get::<RequestAuth>()
+    let auth = request.extensions().get::<RequestAuth>();
+    let account = auth
         .and_then(|auth| auth.viewer.as_ref())
         .map(|viewer| viewer.id);
+    let address = auth.map(|auth| auth.ip.clone()).unwrap_or_default();
     let gate = state.uploads.clone();
-    let seat = account.and_then(|id| gate.enter(id));
+    let seat = account.and_then(|id| gate.enter(id, &app::auth::throttle::address_of(&address)));
     let (parts, body) = request.into_parts();
     let page = wants_page(&parts.headers);
     let locale = language_of(&parts.headers);
     let Some(_seat) = seat else {
-        // Nobody to read it for (or an account already sending two): what arrives is dropped
-        // as it comes, and the answer given once it has all come.
+        // Nobody to read it for (or an account already sending two, or its address its share):
+        // what arrives is dropped as it comes, and the answer given once it has all come.
         if drain(body).await.is_err() {
             return too_large(locale, page);
         }

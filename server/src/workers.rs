@@ -12,10 +12,11 @@ use crate::mailer::Mailer;
 
 pub fn spawn(state: AppState) {
     if let Some(smtp) = state.config.smtp.clone() {
+        let city_ca = state.config.city_ca.clone();
         let db = state.db.clone();
         let every = Duration::from_secs(state.config.outbox_interval_secs.max(1));
         tokio::spawn(async move {
-            let mailer = match Mailer::new(&smtp) {
+            let mailer = match Mailer::new(&smtp, city_ca.as_deref()) {
                 Ok(m) => m,
                 Err(err) => {
                     tracing::error!(%err, "SMTP settings are unusable; emails stay in the outbox");
@@ -42,17 +43,17 @@ pub fn spawn(state: AppState) {
                 Ok(n) => tracing::info!(notified = n, "followers told of new phases"),
                 Err(err) => tracing::error!(%err, "phase notifications failed"),
             }
-            match app::entry::service::remind_drafts(&db, &links, Utc::now()).await {
+            match app::jobs::draft_reminders::remind_drafts(&db, &links, Utc::now()).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(reminded = n, "teams reminded of drafts due within a day"),
                 Err(err) => tracing::error!(%err, "draft reminders failed"),
             }
-            match app::pilot::milestones::remind_milestones(&db, &links, Utc::now()).await {
+            match app::jobs::milestone_reminders::remind_milestones(&db, &links, Utc::now()).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(milestones = n, "milestone owners reminded"),
                 Err(err) => tracing::error!(%err, "milestone reminders failed"),
             }
-            match app::judging::results::notify_results(&db, &links, Utc::now()).await {
+            match app::jobs::results_notices::notify_results(&db, &links, Utc::now()).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(challenges = n, "teams told their results are out"),
                 Err(err) => tracing::error!(%err, "results notifications failed"),

@@ -1,10 +1,12 @@
 //! Registration, email verification, signing in and out, limits on guessing, and passwords, over
 //! HTTP.
 
-mod common;
+use crate::common;
 
+use crate::common::{
+    ADMIN_EMAIL, Backend, Options, PASSWORD, spawn_app, spawn_app_with, spawn_demo,
+};
 use app::error::AppError;
-use common::{ADMIN_EMAIL, Backend, Options, PASSWORD, spawn_app, spawn_app_with, spawn_demo};
 use reqwest::StatusCode;
 use sea_orm::ConnectionTrait;
 
@@ -374,6 +376,29 @@ async fn registering_an_email_twice_reveals_nothing_and_warns_the_owner(backend:
             1
         );
     }
+    // Each new spelling is no new day of notices: the owner's address gets its day's share,
+    // however it is written.
+    for i in 0..10 {
+        app.visitor()
+            .call(
+                "account/register",
+                &[
+                    ("email", &format!("hoa+{i}@example.vn")),
+                    ("display_name", "Tài khoản khác"),
+                    ("password", "mật khẩu khác hẳn"),
+                ],
+            )
+            .await
+            .ok();
+    }
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM outbox WHERE to_email LIKE 'hoa%@example.vn' \
+             AND kind = 'already_registered'"
+        )
+        .await,
+        app::account::service::MAILS_PER_ADDRESS_PER_DAY.max
+    );
 }
 
 async fn a_strangers_wrong_passwords_never_lock_the_owner_out(backend: Backend) {
@@ -1374,6 +1399,102 @@ async fn one_address_tries_only_so_many_wrong_passwords(backend: Backend) {
     assert!(home.viewer().await.is_some());
 }
 
+/// Wrong passwords sent at once from one address count as many: the address's quarter hour is
+/// counted before any is hashed, so a burst is cut at the limit, not checked whole.
+async fn wrong_passwords_sent_at_once_from_one_address_stop_at_its_limit(backend: Backend) {
+    use app::account::rules::SIGN_IN_PER_ADDRESS;
+    let app = spawn_app_with(
+        backend,
+        Options {
+            trust_proxy: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    let tries = SIGN_IN_PER_ADDRESS.max + 15;
+    let mut guesses = tokio::task::JoinSet::new();
+    for i in 0..tries {
+        let guesser = app.visitor_from("198.51.100.20");
+        guesses.spawn(async move {
+            guesser
+                .sign_in(&format!("ai{i}@example.vn"), "sai mật khẩu rồi nhé")
+                .await
+                .status
+        });
+    }
+    let mut refused = 0;
+    while let Some(status) = guesses.join_next().await {
+        match status.unwrap() {
+            StatusCode::TOO_MANY_REQUESTS => refused += 1,
+            StatusCode::CONFLICT => {}
+            other => panic!("{other}"),
+        }
+    }
+    assert_eq!(refused, tries - SIGN_IN_PER_ADDRESS.max);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM sign_in_attempts").await,
+        SIGN_IN_PER_ADDRESS.max
+    );
+}
+
+/// The current password, asked again to change it or to delete the account, cannot be guessed
+/// from a session left open: a few wrong a quarter hour, counted before each is hashed (all sent
+/// at once count as many), and the right one still works for its owner afterwards.
+async fn the_current_password_cannot_be_guessed_from_an_open_session(backend: Backend) {
+    use app::account::rules::PASSWORD_RECHECKS;
+    let app = spawn_app(backend).await;
+    let lan = app.citizen("lan@example.vn").await;
+    let tries = PASSWORD_RECHECKS.max + 10;
+    let mut guesses = tokio::task::JoinSet::new();
+    for i in 0..tries {
+        let lan = lan.clone();
+        guesses.spawn(async move {
+            let wrong = format!("đoán thử lần thứ {i} nhé");
+            let answer = if i % 2 == 0 {
+                lan.call(
+                    "account/password",
+                    &[
+                        ("current_password", wrong.as_str()),
+                        ("new_password", "một câu mới cũng đủ dài"),
+                    ],
+                )
+                .await
+            } else {
+                lan.call(
+                    "account/delete",
+                    &[("password", wrong.as_str()), ("confirm", "yes")],
+                )
+                .await
+            };
+            answer.status
+        });
+    }
+    let mut checked = 0;
+    while let Some(status) = guesses.join_next().await {
+        match status.unwrap() {
+            StatusCode::UNPROCESSABLE_ENTITY => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => {}
+            other => panic!("{other}"),
+        }
+    }
+    assert_eq!(checked, PASSWORD_RECHECKS.max);
+    assert!(lan.viewer().await.is_some(), "the account is still hers");
+    // The owner, a quarter hour later, changes it with the right one.
+    app.db
+        .execute_unprepared("UPDATE throttles SET hits = 0 WHERE bucket LIKE 'password_recheck%'")
+        .await
+        .unwrap();
+    lan.call(
+        "account/password",
+        &[
+            ("current_password", PASSWORD),
+            ("new_password", "một câu mới cũng đủ dài"),
+        ],
+    )
+    .await
+    .ok();
+}
+
 /// Turned on by a form sent before the page's code arrived (or without JavaScript), two-step
 /// sign-in still shows its recovery codes: once, on the account page the form leads back to.
 async fn recovery_codes_made_without_javascript_are_shown_once(backend: Backend) {
@@ -1458,6 +1579,8 @@ on_both_databases!(
     one_address_asks_for_only_so_many_code_emails,
     one_address_guesses_only_so_many_codes,
     one_address_tries_only_so_many_wrong_passwords,
+    wrong_passwords_sent_at_once_from_one_address_stop_at_its_limit,
+    the_current_password_cannot_be_guessed_from_an_open_session,
     recovery_codes_made_without_javascript_are_shown_once,
     an_administrator_resets_a_lost_two_step_sign_in_on_the_record,
     a_new_citizen_registers_verifies_signs_in_and_out,

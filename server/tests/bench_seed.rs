@@ -2,10 +2,8 @@
 //! prepared sessions work through the real HTTP stack (a rush of voters at once, each counted
 //! exactly once; a judge saving a draft); new rows still get fresh ids after it.
 
-mod common;
-
+use crate::common::{Backend, TestApp, spawn_demo};
 use app::demo::large::{Scale, computations, judge_token, seed, voter_token};
-use common::{Backend, TestApp, spawn_demo};
 use reqwest::StatusCode;
 
 fn signed_in(token: &str) -> reqwest::Client {

@@ -1,8 +1,9 @@
 //! Challenges through the real HTTP stack: drafts, publishing, the public list and search,
 //! deadlines moved on the record, cancelling, following, questions, files, and who may do what.
 
-mod common;
+use crate::common;
 
+use crate::common::{Backend, Visitor, spawn_app};
 use app::challenge::model::{
     ChallengeDetail, ChallengeEditor, ChallengePage, HomeData, StaffOrganisation,
 };
@@ -10,7 +11,6 @@ use app::challenge::rules::Phase;
 use app::error::AppError;
 use app::i18n::format::city_offset;
 use chrono::{DateTime, Duration, Utc};
-use common::{Backend, Visitor, spawn_app};
 use reqwest::StatusCode;
 
 const TITLE: &str = "Giảm thời gian chờ làm thủ tục ở bộ phận một cửa";

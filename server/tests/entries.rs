@@ -1,12 +1,12 @@
 //! Entries through the real HTTP stack: drafts any member saves, submissions kept as versions, two
 //! members saving at once, outsiders, and the deadline to the second.
 
-mod common;
+use crate::common;
 
+use crate::common::{Backend, TestApp, Visitor, spawn_app};
 use app::entry::model::{EntryStatus, EntryView};
 use app::error::AppError;
 use chrono::{Duration, Utc};
-use common::{Backend, TestApp, Visitor, spawn_app};
 use reqwest::StatusCode;
 
 /// An open challenge and a team of two (owner and member) in it; returns the team id.

@@ -5,15 +5,15 @@
 //! script, a PDF that runs code, a zip bomb) or named to climb out of their folder. What is typed
 //! comes back as the words it is on every page it reaches; what is sent is refused or made harmless.
 
-mod common;
+use crate::common;
 
+use crate::common::{Answer, Backend, PASSWORD, TestApp, Visitor, city, spawn_app};
 use app::challenge::model::ChallengeEditor;
 use app::entry::model::EntryFiles;
 use app::error::AppError;
 use app::links::url_encode;
 use app::report::model::ReportDetail;
 use chrono::{Duration, Utc};
-use common::{Answer, Backend, PASSWORD, TestApp, Visitor, city, spawn_app};
 use leptos::server_fn::error::ServerFnUrlError;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;

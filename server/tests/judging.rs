@@ -1,12 +1,12 @@
 //! Judging through the real HTTP stack: the rubric and the panel, declared conflicts and the
 //! assignment that avoids them, scores saved and refused, closing, awards and published results.
 
-mod common;
+use crate::common;
 
+use crate::common::{Backend, TestApp, Visitor, spawn_app};
 use app::error::AppError;
 use app::judging::model::{JudgeQueue, PanelSetup, PublicResults, ScoreSheet};
 use chrono::{Duration, Utc};
-use common::{Backend, TestApp, Visitor, spawn_app};
 use reqwest::StatusCode;
 
 async fn judged(app: &TestApp, teams: usize) -> common::Contest {
@@ -531,8 +531,27 @@ async fn conflicts_come_first_and_assignment_avoids_them_evenly(backend: Backend
     assert!(
         matches!(by_hand.error(), AppError::Conflict { key, .. } if key == "error.judge_conflict")
     );
-    // The silent judge declares against one team by its token: that entry never reaches them.
+    // Declaring against most of the teams, to be left with a friend's, is refused: the judge is
+    // told to ask to be excused, and nothing is declared.
     let offered = queue(&e, c).await.teams;
+    let most: Vec<(&str, &str)> = offered
+        .iter()
+        .take(3)
+        .map(|t| ("teams[]", t.token.as_str()))
+        .chain([
+            ("challenge_id", c.as_str()),
+            ("team_reason", "Tôi quen các trưởng nhóm."),
+        ])
+        .collect();
+    let refused = e.call("judging/declare", &most).await;
+    assert_eq!(refused.invalid_fields(), ["teams"], "{}", refused.body);
+    assert!(
+        refused.body.contains("error.too_many_conflicts"),
+        "{}",
+        refused.body
+    );
+    assert!(!queue(&e, c).await.declared);
+    // The silent judge declares against one team by its token: that entry never reaches them.
     let against = offered.iter().find(|t| t.name == "Đội số 2").unwrap();
     e.call(
         "judging/declare",
@@ -1151,7 +1170,82 @@ async fn a_blind_panel_stays_blind_while_it_judges(backend: Backend) {
     ));
 }
 
+/// Staff of the organiser, and administrators, read every entry with its team: they may sit on
+/// a panel that shows the teams, never on a blind one (refused on the record), and a panel one of
+/// them sits on cannot be made blind.
+async fn the_organisers_staff_never_sit_on_a_blind_panel(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let j = app.contest(1, None).await;
+    let c = j.challenge.as_str();
+    assert!(
+        setup(&j.staff, c).await.blind,
+        "panels are blind unless staff say otherwise"
+    );
+    for email in ["canbo@p1.vn", common::ADMIN_EMAIL] {
+        let refused = j
+            .staff
+            .call("judging/invite", &[("challenge_id", c), ("email", email)])
+            .await;
+        assert_eq!(
+            refused.error(),
+            AppError::conflict("error.organiser_cannot_judge_blind"),
+            "{email}"
+        );
+    }
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'participation.refused' \
+             AND target_id = {c} AND reason = 'error.organiser_cannot_judge_blind'"
+        ))
+        .await,
+        2
+    );
+    // A panel that shows the teams: the organiser's staff may sit on it...
+    settings(&j.staff, c, "1", &[]).await;
+    assert!(!setup(&j.staff, c).await.blind);
+    j.staff
+        .call(
+            "judging/invite",
+            &[("challenge_id", c), ("email", "canbo@p1.vn")],
+        )
+        .await
+        .ok();
+    let list: Vec<app::notify::model::NotificationItem> =
+        j.staff.call("notifications/list", &[]).await.json();
+    let link = list
+        .iter()
+        .find(|n| n.link.starts_with("/judging/invitations/"))
+        .expect("an invitation")
+        .link
+        .clone();
+    let token = link.trim_start_matches("/judging/invitations/");
+    j.staff
+        .call("judging/respond", &[("token", token), ("accept", "true")])
+        .await
+        .ok();
+    // ...and it cannot be made blind around them.
+    let refused = j
+        .staff
+        .call(
+            "judging/settings",
+            &[
+                ("challenge_id", c),
+                ("scale_min", "1"),
+                ("scale_max", "10"),
+                ("judges_per_entry", "1"),
+                ("blind", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        refused.error(),
+        AppError::conflict("error.blind_with_organiser")
+    );
+    assert!(!setup(&j.staff, c).await.blind);
+}
+
 on_both_databases!(
+    the_organisers_staff_never_sit_on_a_blind_panel,
     a_judge_needs_two_step_sign_in_and_a_shorter_session,
     a_blind_panel_stays_blind_while_it_judges,
     a_judge_reads_an_entry_only_after_its_own_deadline,

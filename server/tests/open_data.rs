@@ -3,11 +3,11 @@
 //! paging that neither loses nor repeats a row while rows are added, ETags, CSV a spreadsheet
 //! reads right, clear refusals, rate limits and CORS.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 
-use common::{Backend, TestApp, Visitor, spawn_app, spawn_app_with, spawn_demo};
+use crate::common::{Backend, TestApp, Visitor, spawn_app, spawn_app_with, spawn_demo};
 use reqwest::StatusCode;
 use serde_json::Value;
 

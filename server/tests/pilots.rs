@@ -3,14 +3,14 @@
 //! milestones on the public page and the dashboard, updates, comments, ratings and follows,
 //! closing, and the reminders owners get before a due date.
 
-mod common;
+use crate::common;
 
+use crate::common::{Backend, Contest, TestApp, Visitor, spawn_app};
 use app::error::AppError;
 use app::notify::model::{NotificationItem, NotificationKind};
 use app::pilot::model::{Dashboard, PilotPage};
 use app::pilot::rules::{MilestoneStatus, PilotStatus, Timing};
 use chrono::{Duration, FixedOffset, NaiveDate, Utc};
-use common::{Backend, Contest, TestApp, Visitor, spawn_app};
 use reqwest::StatusCode;
 
 const STAFF: &str = "canbo@p1.vn";
@@ -823,7 +823,7 @@ async fn owners_are_reminded_once_before_a_due_date_and_once_when_it_passes(back
         let db = app.db.clone();
         async move {
             let links = app::links::Links::new("http://127.0.0.1:0");
-            app::pilot::milestones::remind_milestones(
+            app::jobs::milestone_reminders::remind_milestones(
                 &db,
                 &links,
                 Utc::now() + Duration::days(days),

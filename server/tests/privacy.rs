@@ -2,9 +2,9 @@
 //! about them and no secret, and deleting an account removes the person while the public record
 //! (counted votes, comments, a team's entry) stays.
 
-mod common;
+use crate::common;
 
-use common::{Backend, Visitor, spawn_app, spawn_demo};
+use crate::common::{Backend, Visitor, spawn_app, spawn_demo};
 use reqwest::StatusCode;
 use sea_orm::ConnectionTrait;
 use serde_json::Value;

@@ -1,12 +1,12 @@
 //! Problem reports through the real HTTP stack: filing with a photo, the limits, "affects me too",
 //! staff triage and its deadline, the public list.
 
-mod common;
+use crate::common;
 
+use crate::common::{Backend, Visitor, spawn_app};
 use app::error::AppError;
 use app::report::model::{ReportDetail, ReportPage, ReportStatus};
 use app::report::rules::Timeliness;
-use common::{Backend, Visitor, spawn_app};
 use reqwest::StatusCode;
 
 /// A JPEG as a phone sends it: with an EXIF block that says where it was taken.

@@ -1,11 +1,9 @@
 //! Roles are checked on the server: admins manage organisations and staff, staff hold a role per
 //! organisation, citizens and visitors are refused what is not theirs.
 
-mod common;
-
+use crate::common::{Backend, spawn_app};
 use app::error::AppError;
 use app::org::model::{Organisation, OrganisationAdmin};
-use common::{Backend, spawn_app};
 use reqwest::StatusCode;
 
 async fn a_visitor_must_sign_in_and_a_citizen_is_forbidden_admin_work(backend: Backend) {

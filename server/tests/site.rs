@@ -1,9 +1,9 @@
 //! The site as a browser sees it: language, pages and their statuses, security headers,
 //! forgery protection, forms that work without JavaScript, health.
 
-mod common;
+use crate::common;
 
-use common::{Backend, PASSWORD, spawn_app, spawn_app_with, spawn_demo};
+use crate::common::{Backend, PASSWORD, spawn_app, spawn_app_with, spawn_demo};
 use reqwest::StatusCode;
 
 async fn pages_are_vietnamese_first_and_english_one_click_away(backend: Backend) {
@@ -427,11 +427,149 @@ async fn forms_work_without_javascript_and_errors_come_back_to_the_page(backend:
     assert_eq!(v.viewer().await.unwrap().email, common::ADMIN_EMAIL);
 }
 
-async fn the_health_check_answers(backend: Backend) {
+/// `/health` says whether each part the site needs works: the database, the file store (a
+/// write given back) and the outbox (no email waiting a quarter hour after a failed try); 503,
+/// naming the part, when one does not.
+async fn the_health_check_names_each_part(backend: Backend) {
+    use sea_orm::{ConnectionTrait, Statement};
     let app = spawn_app(backend).await;
-    let (status, body) = app.visitor().page("/health").await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(body, "ok");
+    let health = || async { app.visitor().get("/health").await };
+    let answer = health().await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert_eq!(answer.headers()["cache-control"], "no-store");
+    let body: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(body["status"], "ok", "{body}");
+    assert_eq!(body["database"], "ok");
+    assert_eq!(body["files"], "ok");
+    assert_eq!(body["outbox"]["status"], "ok");
+    // The file store cannot be written: a file stands where its folder was.
+    let files = app.files_dir();
+    std::fs::rename(&files, files.with_extension("away")).unwrap();
+    std::fs::write(&files, b"not a folder").unwrap();
+    let answer = health().await;
+    assert_eq!(answer.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(
+        (body["status"].as_str(), body["files"].as_str()),
+        (Some("failing"), Some("failing"))
+    );
+    assert_eq!(body["database"], "ok");
+    std::fs::remove_file(&files).unwrap();
+    std::fs::rename(files.with_extension("away"), &files).unwrap();
+    assert_eq!(health().await.status(), StatusCode::OK);
+    // An email that has waited twenty minutes since its tries began failing: the outbox is stuck.
+    let long_ago = chrono::Utc::now() - chrono::Duration::minutes(20);
+    app.db
+        .execute_raw(Statement::from_sql_and_values(
+            app.db.get_database_backend(),
+            "INSERT INTO outbox (to_email, subject, body_text, kind, attempts, next_attempt_at, \
+             last_error, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            [
+                "lan@example.vn".into(),
+                "Mã xác nhận".into(),
+                "…".into(),
+                "code".into(),
+                3i32.into(),
+                chrono::Utc::now().into(),
+                "connection refused".into(),
+                long_ago.into(),
+            ],
+        ))
+        .await
+        .unwrap();
+    let answer = health().await;
+    assert_eq!(answer.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(body["outbox"]["status"], "failing", "{body}");
+    assert_eq!(body["outbox"]["failing"], 1);
+    assert!(body["outbox"]["oldest_waiting_seconds"].as_i64().unwrap() >= 1200);
+}
+
+/// Every answer carries its request's id (a trusted proxy's, if it gave one); `/metrics` is not
+/// there without its token, and with it counts answers by route and status, the page cache, the
+/// database pool, votes and the outbox, in Prometheus' format.
+async fn administrators_read_request_ids_and_metrics(backend: Backend) {
+    let token = "un-mat-khau-du-dai-cho-prometheus";
+    let app = spawn_app_with(
+        backend,
+        common::Options {
+            trust_proxy: true,
+            metrics_token: Some(token.into()),
+            page_cache_ms: 60_000,
+            ..Default::default()
+        },
+    )
+    .await;
+    let v = app.visitor();
+    for _ in 0..2 {
+        let page = v.get("/challenges").await;
+        assert_eq!(page.status(), StatusCode::OK);
+        let id = page.headers()["x-request-id"].to_str().unwrap().to_owned();
+        assert!(
+            id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{id}"
+        );
+    }
+    let proxied = v
+        .client
+        .get(format!("{}/challenges", app.base))
+        .header("x-request-id", "0123456789abcdef0123456789abcdef")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        proxied.headers()["x-request-id"],
+        "0123456789abcdef0123456789abcdef"
+    );
+    // Not there for anyone without the token.
+    assert_eq!(v.get("/metrics").await.status(), StatusCode::NOT_FOUND);
+    let read = |bearer: &'static str| {
+        let v = v.clone();
+        let base = app.base.clone();
+        async move {
+            v.client
+                .get(format!("{base}/metrics"))
+                .header("authorization", format!("Bearer {bearer}"))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        read("un-mat-khau-du-dai-cho-prometheuX").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let answer = read(token).await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert!(
+        answer.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4")
+    );
+    let text = answer.text().await.unwrap();
+    let value = |line_start: &str| -> f64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(line_start))
+            .unwrap_or_else(|| panic!("no {line_start} in\n{text}"))
+            .trim()
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(
+        value("vidan_request_duration_seconds_count{route=\"/challenges\",status=\"200\"}"),
+        3.0
+    );
+    assert_eq!(value("vidan_page_cache_total{use=\"hit\"}"), 2.0);
+    assert_eq!(value("vidan_page_cache_total{use=\"miss\"}"), 1.0);
+    assert_eq!(value("vidan_db_connections_max"), 8.0);
+    assert!(value("vidan_db_connections{state=\"idle\"}") >= 0.0);
+    assert_eq!(value("vidan_votes_written_total"), 0.0);
+    assert_eq!(value("vidan_vote_batch_duration_seconds_count"), 0.0);
+    assert_eq!(value("vidan_outbox_failing"), 0.0);
+    assert!(value("vidan_outbox_waiting") >= 0.0);
+    // A page's own values never become a label: a route is its pattern.
+    assert!(!text.contains("route=\"/challenges/"), "{text}");
 }
 
 /// `vidan backup` copies a running SQLite database into a file that opens whole, with the data
@@ -491,5 +629,6 @@ on_both_databases!(
     the_sites_own_files_carry_only_the_headers_a_file_needs,
     a_cross_site_post_is_refused_and_changes_nothing,
     forms_work_without_javascript_and_errors_come_back_to_the_page,
-    the_health_check_answers,
+    the_health_check_names_each_part,
+    administrators_read_request_ids_and_metrics,
 );

@@ -1,12 +1,17 @@
 """A real SMTP server for the tests (aiosmtpd): it refuses the first N messages with a temporary
-error, then accepts and appends each message as one JSON line to a file."""
+error, then accepts and appends each message as one JSON line to a file. With --tls-dir it makes
+a certificate authority of its own (ca.pem in that folder, as a city's would be) and a
+certificate for localhost signed by it, and requires STARTTLS before any mail."""
 
 import argparse
 import asyncio
 import json
+import ssl
 from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
+
+from city_ca import city_certificates
 
 
 class Sink:
@@ -33,8 +38,16 @@ def main():
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--fail-first", type=int, default=0)
+    parser.add_argument("--tls-dir")
     args = parser.parse_args()
-    controller = Controller(Sink(args.out, args.fail_first), hostname="127.0.0.1", port=args.port)
+    tls = {}
+    if args.tls_dir:
+        paths = city_certificates(args.tls_dir)
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(paths["cert.pem"], paths["key.pem"])
+        tls = {"tls_context": context, "require_starttls": True}
+    controller = Controller(Sink(args.out, args.fail_first), hostname="127.0.0.1",
+                            port=args.port, **tls)
     controller.start()
     print("ready", flush=True)
     try:

@@ -3,12 +3,12 @@
 //! bytes are in the bucket under their hash, not in the database. In the default folder: on disk
 //! under their hash. And a file stored in the database before the store existed is still served.
 
-mod common;
+use crate::common;
 
 use std::process::{Child, Command, Stdio};
 
+use crate::common::{Backend, Visitor, spawn_app, spawn_app_with};
 use app::upload::storage::S3Config;
-use common::{Backend, Visitor, spawn_app, spawn_app_with};
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, Set};
 
@@ -25,12 +25,20 @@ impl Drop for S3Server {
 }
 
 async fn start_s3() -> S3Server {
+    start_s3_with(&[]).await
+}
+
+fn python() -> Command {
+    Command::new(std::env::var("PYTHON").unwrap_or_else(|_| "python3".into()))
+}
+
+async fn start_s3_with(extra: &[&str]) -> S3Server {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let child = Command::new(std::env::var("PYTHON").unwrap_or_else(|_| "python3".into()))
+    let child = python()
         .args([
             "-m",
             "moto.server",
@@ -39,6 +47,7 @@ async fn start_s3() -> S3Server {
             "-p",
             &port.to_string(),
         ])
+        .args(extra)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -51,6 +60,61 @@ async fn start_s3() -> S3Server {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     panic!("the S3 server did not start on port {port}");
+}
+
+/// A bucket served over TLS with a certificate the city's own authority signed: with that
+/// authority trusted (`VIDAN_CA_FILE`) files go in and come back; without it the bucket is not
+/// trusted, and the server does not start on it.
+async fn a_bucket_signed_by_the_citys_own_authority_is_trusted_only_with_it(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let made = python()
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/city_ca.py"))
+        .arg(dir.path())
+        .status()
+        .unwrap();
+    assert!(made.success(), "the test's certificate authority");
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    let s3 = start_s3_with(&[
+        "--ssl-cert",
+        cert.to_str().unwrap(),
+        "--ssl-key",
+        key.to_str().unwrap(),
+    ])
+    .await;
+    let bucket = S3Config {
+        endpoint: format!("https://localhost:{}", s3.port),
+        bucket: "vidan-city".into(),
+        region: "us-east-1".into(),
+        access_key: "vidan".into(),
+        secret_key: "not-a-secret".into(),
+    };
+    let untrusting = app::upload::storage::Storage::s3(&bucket).unwrap();
+    assert!(
+        untrusting.prepare().await.is_err(),
+        "a certificate nobody vouches for is refused"
+    );
+    let ca = std::fs::read(dir.path().join("ca.pem")).unwrap();
+    let app = spawn_app_with(
+        backend,
+        common::Options {
+            s3: Some(bucket.clone()),
+            city_ca: Some(ca.clone()),
+            ..Default::default()
+        },
+    )
+    .await;
+    let citizen = app.citizen("lan@example.vn").await;
+    let photo = app.report_with_photo(&citizen).await;
+    assert!(!served(&citizen, photo).await.is_empty());
+    let sha = app
+        .text(&format!("SELECT sha256 FROM uploads WHERE id = {photo}"))
+        .await;
+    let trusting = app::upload::storage::Storage::s3_trusting(&bucket, Some(&ca)).unwrap();
+    assert!(
+        trusting.get(&sha).await.is_ok(),
+        "the photo is in the city's bucket"
+    );
+    assert!(untrusting.get(&sha).await.is_err());
 }
 
 async fn served(visitor: &Visitor, id: i64) -> Vec<u8> {
@@ -153,6 +217,7 @@ async fn a_file_kept_in_the_database_from_before_is_still_served(backend: Backen
 
 on_both_databases!(
     a_photo_stored_through_one_instance_is_served_by_another_from_the_bucket,
+    a_bucket_signed_by_the_citys_own_authority_is_trusted_only_with_it,
     a_photo_in_the_folder_store_lives_on_disk_under_its_hash,
     a_file_kept_in_the_database_from_before_is_still_served,
 );

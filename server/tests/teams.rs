@@ -1,12 +1,12 @@
 //! Teams through the real HTTP stack: forming one, inviting by email, joining by code, the size
 //! limit, one team per person per challenge, handing over, removing, leaving, and privacy.
 
-mod common;
+use crate::common;
 
+use crate::common::{Backend, TestApp, Visitor, spawn_app};
 use app::error::AppError;
 use app::query::model::{MyTeams, TeamDetail};
 use chrono::{Duration, Utc};
-use common::{Backend, TestApp, Visitor, spawn_app};
 use reqwest::StatusCode;
 
 fn city(at: chrono::DateTime<Utc>) -> String {
@@ -179,6 +179,26 @@ async fn invitations_are_bounded_per_account_address_and_mailbox(backend: Backen
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM invitations").await,
         2 * per_owner + 1 + INVITATIONS_PER_MAILBOX.max
+    );
+    // The teams' day used up does not keep the organiser's panel invitation from her: teams
+    // cannot keep a judge off the panel that way.
+    let staff = app.official_again("canbo@p1.vn").await;
+    staff
+        .call(
+            "judging/invite",
+            &[
+                ("challenge_id", &challenge.to_string()),
+                ("email", "lan@example.vn"),
+            ],
+        )
+        .await
+        .ok();
+    let told: Vec<app::notify::model::NotificationItem> =
+        lan.call("notifications/list", &[]).await.json();
+    assert!(
+        told.iter()
+            .any(|n| n.link.starts_with("/judging/invitations/")),
+        "{told:?}"
     );
 }
 
@@ -490,8 +510,9 @@ async fn outsiders_cannot_read_a_team_even_by_guessing_its_id(backend: Backend) 
         app.visitor().call("teams/get", &[("id", &id)]).await.status,
         StatusCode::UNAUTHORIZED
     );
+    // The page refuses as the function does (403, on the record).
     let (status, html) = rival.page(&format!("/teams/{id}")).await;
-    assert_eq!(status, StatusCode::OK);
+    assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(
         !html.contains(&team(&owner, id.parse().unwrap()).await.join_code),
         "the code stays in the team"

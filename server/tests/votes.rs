@@ -2,12 +2,12 @@
 //! the database keeping one person to their allowance under simultaneous requests; ballots anyone
 //! can recount after the close.
 
-mod common;
+use crate::common;
 
+use crate::common::{Backend, Contest, TestApp, Visitor, spawn_app};
 use app::error::AppError;
 use app::query::model::PublicEntries;
 use chrono::Duration;
-use common::{Backend, Contest, TestApp, Visitor, spawn_app};
 use reqwest::StatusCode;
 
 async fn slug(app: &TestApp, contest: &Contest) -> String {

@@ -8,4 +8,6 @@ pub mod security;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
+pub mod sign_in;
+#[cfg(feature = "ssr")]
 pub mod two_step;

@@ -20,9 +20,16 @@ pub const SIGN_IN_STRANGERS: Limit = Limit::new("sign_in_account", 5, Duration::
 #[cfg(feature = "ssr")]
 pub const SIGN_IN_STRANGERS_PER_DAY: Limit =
     Limit::new("sign_in_account_day", 20, Duration::days(1));
-/// Wrong passwords from one network address, on any accounts, per quarter hour.
+/// Wrong passwords from one network address, on any accounts, per quarter hour. Strangers'
+/// tries hold a place here while they are checked (so a burst sent at once stops at the limit)
+/// and give it back when right.
 #[cfg(feature = "ssr")]
 pub const SIGN_IN_PER_ADDRESS: Limit = Limit::new("sign_in_address", 20, Duration::minutes(15));
+/// The wrong passwords alone of [`SIGN_IN_PER_ADDRESS`], which tell a full address (refused)
+/// from one whose places are held by tries still being checked (wait for them).
+#[cfg(feature = "ssr")]
+pub const WRONG_SIGN_INS_PER_ADDRESS: Limit =
+    Limit::new("sign_in_address_wrong", 20, Duration::minutes(15));
 /// Tries from one browser that signed in to the account before, per quarter hour.
 #[cfg(feature = "ssr")]
 pub const SIGN_IN_PER_BROWSER: Limit = Limit::new("sign_in_browser", 10, Duration::minutes(15));
@@ -46,6 +53,12 @@ pub const INVITATIONS_PER_ADDRESS: Limit =
 /// notifications) is filled by many accounts inviting it.
 #[cfg(feature = "ssr")]
 pub const INVITATIONS_PER_MAILBOX: Limit = Limit::new("invitations_mailbox", 10, Duration::days(1));
+
+/// The current password asked again (to change it, or to delete the account): five wrong a
+/// quarter hour per account, so that a session left open on a shared computer is no way to
+/// guess it.
+#[cfg(feature = "ssr")]
+pub const PASSWORD_RECHECKS: Limit = Limit::new("password_recheck", 5, Duration::minutes(15));
 
 /// Join codes one account tries in a day. A code is 8 letters of 31: at this pace, guessing any
 /// one of a thousand teams' codes would take millions of years.

@@ -86,7 +86,7 @@ pub async fn change_password(
     let account = find_by_email(db, &viewer.email)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    if !password::verify(current, Some(account.password_hash.clone())).await? {
+    if !super::service::recheck_password(db, &account, current).await? {
         return Err(AppError::invalid(
             "current_password",
             "error.password_current_wrong",
@@ -120,7 +120,7 @@ pub async fn reset_password(
     code: &str,
     new: String,
     device: Option<&str>,
-) -> Result<user::Model, AppError> {
+) -> Result<(user::Model, Option<String>), AppError> {
     let email = super::rules::normalise_email(email);
     super::rules::check_new_password("password", &new, &email)
         .map_err(|e| AppError::Invalid(vec![e]))?;
@@ -145,8 +145,10 @@ pub async fn reset_password(
         active.email_verified_at = Set(Some(Utc::now()));
         account = active.update(&txn).await?;
     }
+    // The code proved this browser is the owner's: strangers' tries no longer hold it back.
+    let new_device = super::sign_in::trust_browser(&txn, account.id, device).await?;
     txn.commit().await?;
-    Ok(account)
+    Ok((account, new_device))
 }
 
 /// Which of the person's other browsers to sign out.

@@ -109,7 +109,9 @@ pub async fn register(
     };
     let txn = db.begin().await?;
     if let Some(existing) = existing {
-        if throttle::hit(&txn, MAILS_PER_ADDRESS_PER_DAY, &email)
+        // Counted against the owner's own address, whichever spelling of it was typed
+        // (`lan+1@`, `lan+2@`…), with the codes it is sent.
+        if throttle::hit(&txn, MAILS_PER_ADDRESS_PER_DAY, &existing.email)
             .await
             .is_err()
         {
@@ -291,17 +293,20 @@ pub async fn consume_code(
 ) -> Result<user::Model, AppError> {
     let email = rules::normalise_email(email);
     let address = throttle::address_of(asker.ip);
-    throttle::check(db, CODE_GUESSES_PER_ADDRESS, &address).await?;
+    // Counted against the address before it is looked at, given back when it is right; a try
+    // the day's budget refuses takes nothing of the address's.
+    throttle::hit(db, CODE_GUESSES_PER_ADDRESS, &address).await?;
     let account = find_by_email(db, &email).await?;
     let budget = budget_of(db, account.as_ref(), &email, asker.device).await?;
-    throttle::hit(db, CODE_GUESSES_PER_DAY, &budget).await?;
-    match check_code(db, &email, purpose, code).await {
-        Err(AppError::Invalid(errors)) => {
-            throttle::count(db, CODE_GUESSES_PER_ADDRESS, &address).await?;
-            Err(AppError::Invalid(errors))
-        }
-        other => other,
+    if let Err(refused) = throttle::hit(db, CODE_GUESSES_PER_DAY, &budget).await {
+        throttle::give_back(db, CODE_GUESSES_PER_ADDRESS, &address).await?;
+        return Err(refused);
     }
+    let checked = check_code(db, &email, purpose, code).await;
+    if checked.is_ok() {
+        throttle::give_back(db, CODE_GUESSES_PER_ADDRESS, &address).await?;
+    }
+    checked
 }
 
 /// [`consume_code`] past its limits.
@@ -441,12 +446,20 @@ pub async fn check_credentials(
     let account = find_by_email(db, &email).await?;
     let trusted = trusted_device_of(db, account.as_ref(), device_token).await?;
     let address = throttle::address_of(ip);
+    // A stranger's try holds a place of the address's before the password is looked at (all
+    // sent at once count as many), given back if the password is right.
     if trusted.is_none() {
-        throttle::check(db, rules::SIGN_IN_PER_ADDRESS, &address).await?;
+        hold_address_place(db, &address).await?;
     }
     let limits = sign_in_limits(&email, trusted.as_deref());
     for (limit, subject) in &limits {
-        throttle::hit(db, *limit, subject).await?;
+        if let Err(refused) = throttle::hit(db, *limit, subject).await {
+            // Held back by the account's limits: the address's place goes back unused.
+            if trusted.is_none() {
+                throttle::give_back(db, rules::SIGN_IN_PER_ADDRESS, &address).await?;
+            }
+            return Err(refused);
+        }
     }
     let ok = password::verify(
         password_given,
@@ -482,13 +495,59 @@ pub async fn check_credentials(
             for (limit, subject) in &limits {
                 throttle::give_back(db, *limit, subject).await?;
             }
+            if trusted.is_none() {
+                throttle::give_back(db, rules::SIGN_IN_PER_ADDRESS, &address).await?;
+            }
             Ok(account)
         }
         _ => {
-            throttle::count(db, rules::SIGN_IN_PER_ADDRESS, &address).await?;
+            // A known browser's wrong password counts against its address too (after the fact:
+            // it was not held back by it); a stranger's keeps the place it held.
+            if trusted.is_some() {
+                throttle::count(db, rules::SIGN_IN_PER_ADDRESS, &address).await?;
+            }
+            throttle::count(db, rules::WRONG_SIGN_INS_PER_ADDRESS, &address).await?;
             Err(AppError::conflict("error.credentials"))
         }
     }
+}
+
+/// Whether `given` is the account's current password, asked again by its owner (to change it,
+/// or to delete the account). Each try counts against the account before it is hashed (tries
+/// sent at once count as many), and a right one is given back.
+pub async fn recheck_password(
+    db: &impl ConnectionTrait,
+    account: &user::Model,
+    given: String,
+) -> Result<bool, AppError> {
+    let subject = account.id.to_string();
+    throttle::hit(db, rules::PASSWORD_RECHECKS, &subject).await?;
+    let right = password::verify(given, Some(account.password_hash.clone())).await?;
+    if right {
+        throttle::give_back(db, rules::PASSWORD_RECHECKS, &subject).await?;
+    }
+    Ok(right)
+}
+
+/// Holds one of `address`'s places for a stranger's sign-in about to be checked. When the places
+/// are taken by wrong passwords, refused; when some are only held by tries still being checked
+/// (a classroom signing in at once behind one school address), this one waits for them, for up
+/// to ten seconds, then is told the server is busy.
+async fn hold_address_place(db: &impl ConnectionTrait, address: &str) -> Result<(), AppError> {
+    for _ in 0..200 {
+        let Err(refused) = throttle::hit(db, rules::SIGN_IN_PER_ADDRESS, address).await else {
+            return Ok(());
+        };
+        throttle::give_back(db, rules::SIGN_IN_PER_ADDRESS, address).await?;
+        if throttle::check(db, rules::WRONG_SIGN_INS_PER_ADDRESS, address)
+            .await
+            .is_err()
+        {
+            return Err(refused);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    Err(AppError::Busy)
 }
 
 /// How the record of sign-in tries names the address typed: a keyed digest of its mailbox, so

@@ -172,3 +172,32 @@ pub async fn reset(
     txn.commit().await?;
     Ok(())
 }
+
+/// Draws a new secret for the authenticator app of the person asking (the account page then
+/// shows its QR code), for this session. Someone whose office waits for two-step sign-in is also
+/// sent a code by email, in the same transaction: the password alone (which a stranger may
+/// have) does not set up the app that opens an office. The email keeps the limits of every code
+/// email: one a minute, six a day to the address (the owner's own browser has its own day).
+pub async fn begin(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    links: &crate::links::Links,
+    requester: &Requester,
+    session: &str,
+    device: Option<&str>,
+) -> Result<(), AppError> {
+    let viewer = requester.signed_in()?;
+    let txn = crate::group_commit::begin_writing(db).await?;
+    two_factor::begin(&txn, viewer.id, &viewer.email, session).await?;
+    if viewer.office_waiting {
+        super::service::resend_code(
+            &txn,
+            links,
+            &viewer.email,
+            super::service::CodePurpose::TwoStep,
+            device,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}

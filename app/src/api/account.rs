@@ -98,66 +98,80 @@ pub async fn sign_in(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
+    use crate::account::sign_in::{Outcome, with_password};
     use crate::ctx;
-    let auth = ctx::request_auth()?;
-    let db = ctx::db()?;
-    let device = ctx::request_private_cookie(crate::account::service::DEVICE_COOKIE);
-    let account = crate::account::service::check_credentials(
-        &db,
-        &email,
-        password,
-        &auth.ip,
-        device.as_deref(),
-    )
-    .await?;
-    if account.email_verified_at.is_none() {
-        return Err(AppError::conflict("error.not_verified"));
-    }
+    let (auth, device) = (ctx::request_auth()?, device_cookie());
+    let browser = browser(&auth, device.as_deref());
+    let outcome = with_password(&ctx::db()?, &ctx::requester()?, &email, password, browser).await?;
     let next = safe_next(next.as_deref());
-    if crate::auth::two_factor::is_on(&db, account.id).await? {
-        // The password was right; the session waits for the authenticator's code.
-        use crate::auth::two_factor::{STEP_COOKIE, STEP_MINUTES, wait_for_code};
-        let token = wait_for_code(&db, account.id).await?;
-        ctx::set_cookie(ctx::private_cookie(STEP_COOKIE, &token, STEP_MINUTES * 60));
-        leptos_axum::redirect(&format!(
-            "/sign-in/code?next={}",
-            crate::links::url_encode(&next)
-        ));
-        return Ok(());
+    match outcome {
+        Outcome::Session(started) => {
+            give_session(&started);
+            leptos_axum::redirect(&next);
+        }
+        Outcome::CodeNext { step } => {
+            // The password was right; the session waits for the authenticator's code.
+            use crate::auth::two_factor::{STEP_COOKIE, STEP_MINUTES};
+            ctx::set_cookie(ctx::private_cookie(STEP_COOKIE, &step, STEP_MINUTES * 60));
+            leptos_axum::redirect(&format!(
+                "/sign-in/code?next={}",
+                crate::links::url_encode(&next)
+            ));
+        }
     }
-    finish_sign_in(&db, &account, device).await?;
-    leptos_axum::redirect(&next);
     Ok(())
 }
 
-/// Starts the session of a sign-in whose every step was right: whatever this browser held
-/// before ends, and the browser is trusted for the account.
+/// This browser's device token, from its private cookie.
 #[cfg(feature = "ssr")]
-pub(crate) async fn finish_sign_in(
-    db: &sea_orm::DatabaseConnection,
-    account: &crate::auth::entity::user::Model,
-    device: Option<String>,
-) -> Result<(), AppError> {
+pub(crate) fn device_cookie() -> Option<String> {
+    crate::ctx::request_private_cookie(crate::account::service::DEVICE_COOKIE)
+}
+
+/// The browser asking, for the sign-in commands.
+#[cfg(feature = "ssr")]
+pub(crate) fn browser<'a>(
+    auth: &'a crate::ctx::RequestAuth,
+    device: Option<&'a str>,
+) -> crate::account::sign_in::Browser<'a> {
+    crate::account::sign_in::Browser {
+        session: auth.session_id.as_deref(),
+        device,
+        user_agent: auth.user_agent.as_deref(),
+    }
+}
+
+/// Gives the browser the session a sign-in started: its cookie, the account's language, and a
+/// device token when it had none.
+#[cfg(feature = "ssr")]
+pub(crate) fn give_session(started: &crate::account::sign_in::Started) {
     use crate::auth::session;
     use crate::ctx;
-    let auth = ctx::request_auth()?;
-    remember_device(db, account.id, device).await?;
-    if let Some(old) = auth.session_id.as_deref() {
-        session::end(db, old).await?;
-    }
-    let token = session::start(db, account.id, &auth.ip, auth.user_agent.as_deref()).await?;
+    keep_device(started.new_device.as_deref());
     ctx::set_cookie(ctx::private_cookie(
         session::SESSION_COOKIE,
-        &token,
+        &started.token,
         session::SESSION_DAYS * 86_400,
     ));
     ctx::set_cookie(ctx::cookie(
         crate::i18n::LANG_COOKIE,
-        &account.locale,
+        &started.locale,
         365 * 86_400,
         false,
     ));
-    Ok(())
+}
+
+/// Gives the browser a new device token to keep, if a command made one.
+#[cfg(feature = "ssr")]
+fn keep_device(new_device: Option<&str>) {
+    use crate::ctx;
+    if let Some(device) = new_device {
+        ctx::set_cookie(ctx::private_cookie(
+            crate::account::service::DEVICE_COOKIE,
+            device,
+            crate::account::service::DEVICE_DAYS * 86_400,
+        ));
+    }
 }
 
 /// The signed-in person's browsers, this one marked.
@@ -231,9 +245,9 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "account/reset")]
 pub async fn reset_password(email: String, code: String, password: String) -> Result<(), AppError> {
     use crate::ctx;
-    let device = ctx::request_private_cookie(crate::account::service::DEVICE_COOKIE);
+    let device = device_cookie();
     let (db, links, requester) = (ctx::db()?, ctx::links()?, ctx::requester()?);
-    let account = crate::account::security::reset_password(
+    let (account, new_device) = crate::account::security::reset_password(
         &db,
         &links,
         &requester,
@@ -243,8 +257,7 @@ pub async fn reset_password(email: String, code: String, password: String) -> Re
         device.as_deref(),
     )
     .await?;
-    // The code proved this browser is the owner's: strangers' tries no longer hold it back.
-    remember_device(&db, account.id, device).await?;
+    keep_device(new_device.as_deref());
     leptos_axum::redirect(&format!(
         "/sign-in?reset=1&email={}",
         crate::links::url_encode(&account.email)
@@ -277,32 +290,6 @@ pub async fn change_password(
         session::SESSION_DAYS * 86_400,
     ));
     Ok(())
-}
-
-/// Trusts this browser for the account (giving it a device cookie if it has none).
-#[cfg(feature = "ssr")]
-async fn remember_device(
-    db: &sea_orm::DatabaseConnection,
-    user_id: i64,
-    device: Option<String>,
-) -> Result<(), AppError> {
-    use crate::ctx;
-    use crate::token;
-    let device = match device {
-        Some(device) if device.len() == 64 && device.bytes().all(|b| b.is_ascii_hexdigit()) => {
-            device
-        }
-        _ => {
-            let fresh = token::random_token(32);
-            ctx::set_cookie(ctx::private_cookie(
-                crate::account::service::DEVICE_COOKIE,
-                &fresh,
-                crate::account::service::DEVICE_DAYS * 86_400,
-            ));
-            fresh
-        }
-    };
-    crate::account::service::trust_device(db, user_id, &device).await
 }
 
 #[server(prefix = "/api", endpoint = "account/profile")]
@@ -384,7 +371,4 @@ mod tests {
             "/challenges?phase=voting&q=h%E1%BB%93%20s%C6%A1#entries"
         );
     }
-
-    #[test]
-    fn emails_are_encoded_for_query_strings() {}
 }

@@ -112,19 +112,14 @@ pub async fn cancel_challenge(id: i64, reason: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "challenges/follow")]
 pub async fn follow_challenge(id: i64, follow: bool) -> Result<(), AppError> {
     use crate::ctx;
-    let viewer = ctx::require_user()?;
-    let db = ctx::db()?;
-    let m = crate::challenge::service::find(&db, id).await?;
-    crate::challenge::service::set_follow(&db, &m, viewer.id, follow).await
+    crate::challenge::service::set_follow(&ctx::db()?, &ctx::requester()?, id, follow).await
 }
 
 #[server(prefix = "/api", endpoint = "challenges/ask")]
 pub async fn ask_question(id: i64, question: String) -> Result<(), AppError> {
     use crate::ctx;
-    let viewer = ctx::require_verified()?;
-    let db = ctx::db()?;
-    let m = crate::challenge::service::find(&db, id).await?;
-    crate::challenge::service::ask(&db, &m, viewer.id, &question, chrono::Utc::now()).await?;
+    let (db, requester) = (ctx::db()?, ctx::requester()?);
+    crate::challenge::service::ask(&db, &requester, id, &question, chrono::Utc::now()).await?;
     Ok(())
 }
 

@@ -13,9 +13,7 @@ pub async fn get_entry(team_id: i64) -> Result<EntryView, AppError> {
 }
 
 /// Saves the draft; `version` is the version the editor started from. With `submit`, the draft
-/// just saved is then submitted: the page's submit button sends the fields with it, so what was
-/// typed before the page's code arrived (or in a browser without JavaScript) is submitted, not
-/// left behind. A submission refused (incomplete, too late) keeps the draft saved.
+/// just saved is then submitted (see [`crate::entry::service::save_draft`]).
 #[server(prefix = "/api", endpoint = "entries/save")]
 pub async fn save_entry(
     team_id: i64,
@@ -24,14 +22,18 @@ pub async fn save_entry(
     submit: Option<bool>,
 ) -> Result<EntryView, AppError> {
     use crate::ctx;
-    let viewer = ctx::require_verified()?;
-    let db = ctx::db()?;
-    let saved = crate::entry::service::save(&db, &viewer, team_id, version, entry).await?;
-    if submit != Some(true) {
-        return Ok(saved);
-    }
-    let (links, requester) = (ctx::links()?, ctx::requester()?);
-    crate::entry::service::submit(&db, &links, &requester, team_id, saved.version).await
+    let (db, links, requester) = (ctx::db()?, ctx::links()?, ctx::requester()?);
+    let then_submit = submit == Some(true);
+    crate::entry::service::save_draft(
+        &db,
+        &links,
+        &requester,
+        team_id,
+        version,
+        entry,
+        then_submit,
+    )
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "entries/submit")]

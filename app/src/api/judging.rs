@@ -168,18 +168,10 @@ pub async fn save_marks(
     #[server(default)] marks: MarksInput,
 ) -> Result<chrono::DateTime<chrono::Utc>, AppError> {
     use crate::ctx;
-    let viewer = ctx::require_verified()?;
+    let requester = ctx::requester()?;
+    requester.verified()?;
     let marks = marks.parse().map_err(AppError::Invalid)?;
-    // A room of judges saving as they type: their drafts share durable commits.
-    ctx::server_ctx()?
-        .writes
-        .run(viewer.id, move |txn| {
-            let (viewer, marks) = (viewer.clone(), marks.clone());
-            Box::pin(async move {
-                crate::judging::scoring::save_marks(txn, &viewer, entry_id, marks, false).await
-            })
-        })
-        .await
+    crate::judging::judge::save_draft(&ctx::server_ctx()?.writes, &requester, entry_id, marks).await
 }
 
 #[server(prefix = "/api", endpoint = "judging/submit")]
@@ -216,10 +208,8 @@ pub async fn decide_awards(
 #[server(prefix = "/api", endpoint = "judging/publish")]
 pub async fn publish_results(challenge_id: i64, at: Option<String>) -> Result<(), AppError> {
     use crate::ctx;
-    let (db, requester) = (ctx::db()?, ctx::requester()?);
-    crate::judging::staff::publish(&db, &requester, challenge_id, at.as_deref()).await?;
-    // Results out now are announced at once (later ones by the scheduled pass).
-    crate::judging::results::notify_results(&db, &ctx::links()?, chrono::Utc::now()).await?;
+    let (db, links, requester) = (ctx::db()?, ctx::links()?, ctx::requester()?);
+    crate::judging::staff::publish(&db, &links, &requester, challenge_id, at.as_deref()).await?;
     Ok(())
 }
 

@@ -18,9 +18,14 @@ pub async fn load_candidate(entry_id: i64) -> Result<PilotCandidate, AppError> {
 #[server(prefix = "/api", endpoint = "pilots/create")]
 pub async fn create_pilot(entry_id: i64, terms: PilotForm) -> Result<i64, AppError> {
     use crate::ctx;
-    let staff = ctx::require_user()?;
-    let id =
-        crate::pilot::plan::create(&ctx::db()?, &ctx::links()?, &staff, entry_id, &terms).await?;
+    let id = crate::pilot::plan::create(
+        &ctx::db()?,
+        &ctx::links()?,
+        &ctx::requester()?,
+        entry_id,
+        &terms,
+    )
+    .await?;
     leptos_axum::redirect(&format!("/pilots/{id}/manage"));
     Ok(id)
 }
@@ -28,8 +33,7 @@ pub async fn create_pilot(entry_id: i64, terms: PilotForm) -> Result<i64, AppErr
 #[server(prefix = "/api", endpoint = "pilots/terms")]
 pub async fn save_pilot_terms(id: i64, terms: PilotForm) -> Result<(), AppError> {
     use crate::ctx;
-    let staff = ctx::require_user()?;
-    crate::pilot::plan::update_terms(&ctx::db()?, &staff, id, &terms).await
+    crate::pilot::plan::update_terms(&ctx::db()?, &ctx::requester()?, id, &terms).await
 }
 
 /// Every pilot; `status` keeps only one kind (running, extended, rolled_out, stopped).
@@ -64,10 +68,9 @@ pub async fn add_kpi(
     target: String,
 ) -> Result<(), AppError> {
     use crate::ctx;
-    let staff = ctx::require_user()?;
     crate::pilot::milestones::add_kpi(
         &ctx::db()?,
-        &staff,
+        &ctx::requester()?,
         pilot_id,
         &name,
         &unit,
@@ -85,10 +88,9 @@ pub async fn record_measurement(
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
     use crate::ctx;
-    let staff = ctx::require_user()?;
     crate::pilot::milestones::measure(
         &ctx::db()?,
-        &staff,
+        &ctx::requester()?,
         kpi_id,
         &measured_on,
         &value,
@@ -107,9 +109,15 @@ pub async fn add_milestone(
     due_on: String,
 ) -> Result<i64, AppError> {
     use crate::ctx;
-    let staff = ctx::require_user()?;
-    crate::pilot::milestones::add_milestone(&ctx::db()?, &staff, pilot_id, &title, &owner, &due_on)
-        .await
+    crate::pilot::milestones::add_milestone(
+        &ctx::db()?,
+        &ctx::requester()?,
+        pilot_id,
+        &title,
+        &owner,
+        &due_on,
+    )
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "pilots/milestones/move")]
@@ -119,9 +127,14 @@ pub async fn move_milestone(
     reason: String,
 ) -> Result<(), AppError> {
     use crate::ctx;
-    let staff = ctx::require_user()?;
-    crate::pilot::milestones::move_milestone(&ctx::db()?, &staff, milestone_id, &due_on, &reason)
-        .await
+    crate::pilot::milestones::move_milestone(
+        &ctx::db()?,
+        &ctx::requester()?,
+        milestone_id,
+        &due_on,
+        &reason,
+    )
+    .await
 }
 
 /// Fields: `milestone_id`, `status`, and for blocked `blocked_reason`, for done any of
@@ -131,7 +144,9 @@ pub async fn set_milestone_status(data: MultipartData) -> Result<(), AppError> {
     use crate::ctx;
     use crate::upload::form::MultipartForm;
     use crate::upload::service::Purpose;
-    let viewer = ctx::require_verified()?;
+    // Who asks is known before the form is read.
+    let requester = ctx::requester()?;
+    requester.verified()?;
     let max = Purpose::PilotFile.max_bytes();
     let mut form = MultipartForm::read(data, max).await?;
     let milestone_id: i64 = form
@@ -150,7 +165,7 @@ pub async fn set_milestone_status(data: MultipartData) -> Result<(), AppError> {
     let pilot_id = crate::pilot::milestones::set_status(
         &ctx::db()?,
         &ctx::server_ctx()?.storage,
-        &viewer,
+        &requester,
         milestone_id,
         change,
         chrono::Utc::now(),
@@ -166,7 +181,8 @@ pub async fn post_pilot_update(data: MultipartData) -> Result<(), AppError> {
     use crate::ctx;
     use crate::upload::form::MultipartForm;
     use crate::upload::service::Purpose;
-    let viewer = ctx::require_verified()?;
+    let requester = ctx::requester()?;
+    requester.verified()?;
     let max = Purpose::PilotPhoto.max_bytes();
     let mut form = MultipartForm::read(data, max).await?;
     let pilot_id: i64 = form
@@ -180,7 +196,7 @@ pub async fn post_pilot_update(data: MultipartData) -> Result<(), AppError> {
         &ctx::db()?,
         &ctx::links()?,
         &ctx::server_ctx()?.storage,
-        &viewer,
+        &requester,
         pilot_id,
         &form.text("body"),
         photos,
@@ -193,16 +209,15 @@ pub async fn post_pilot_update(data: MultipartData) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "pilots/comments/add")]
 pub async fn comment_on_update(update_id: i64, body: String) -> Result<(), AppError> {
     use crate::ctx;
-    let viewer = ctx::require_verified()?;
-    crate::pilot::updates::comment(&ctx::db()?, &viewer, update_id, &body).await?;
+    crate::pilot::updates::comment(&ctx::db()?, &ctx::requester()?, update_id, &body).await?;
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "pilots/comments/hide")]
 pub async fn hide_pilot_comment(comment_id: i64, reason: String) -> Result<(), AppError> {
     use crate::ctx;
-    let staff = ctx::require_user()?;
-    crate::pilot::updates::hide_comment(&ctx::db()?, &staff, comment_id, &reason).await?;
+    crate::pilot::updates::hide_comment(&ctx::db()?, &ctx::requester()?, comment_id, &reason)
+        .await?;
     Ok(())
 }
 
@@ -213,8 +228,7 @@ pub async fn rate_pilot(
     #[server(default)] comment: String,
 ) -> Result<(), AppError> {
     use crate::ctx;
-    let viewer = ctx::require_verified()?;
-    crate::pilot::updates::rate(&ctx::db()?, &viewer, pilot_id, stars, &comment).await?;
+    crate::pilot::updates::rate(&ctx::db()?, &ctx::requester()?, pilot_id, stars, &comment).await?;
     // Sent without the page's code: back to the ratings, which show the one just given.
     if ctx::plain_form_post() {
         leptos_axum::redirect(&format!("/pilots/{pilot_id}#ratings"));
@@ -225,8 +239,7 @@ pub async fn rate_pilot(
 #[server(prefix = "/api", endpoint = "pilots/follow")]
 pub async fn follow_pilot(id: i64, follow: bool) -> Result<(), AppError> {
     use crate::ctx;
-    let viewer = ctx::require_user()?;
-    crate::pilot::updates::set_follow(&ctx::db()?, &viewer, id, follow).await
+    crate::pilot::updates::set_follow(&ctx::db()?, &ctx::requester()?, id, follow).await
 }
 
 /// Ends the pilot: `outcome` is rolled_out, extended (with `new_end_on`) or stopped.
@@ -238,11 +251,10 @@ pub async fn close_pilot(
     #[server(default)] new_end_on: String,
 ) -> Result<(), AppError> {
     use crate::ctx;
-    let staff = ctx::require_user()?;
     crate::pilot::plan::close(
         &ctx::db()?,
         &ctx::links()?,
-        &staff,
+        &ctx::requester()?,
         id,
         &outcome,
         &statement,

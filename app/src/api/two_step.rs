@@ -87,31 +87,15 @@ fn keep_codes_for_the_page(codes: &[String]) {
     }
 }
 
-/// Draws a new secret for the authenticator app (the card then shows its QR code). Someone
-/// whose office waits for two-step sign-in is also sent a code by email: the password alone
-/// (which a stranger may have) does not set up the app that opens an office.
+/// Draws a new secret for the authenticator app (the card then shows its QR code); an official
+/// whose office waits for it is also sent a code by email (see [`crate::account::two_step::begin`]).
 #[server(prefix = "/api", endpoint = "account/two-step/begin")]
 pub async fn two_step_begin() -> Result<(), AppError> {
-    use crate::auth::two_factor;
     use crate::ctx;
-    let viewer = ctx::require_user()?;
     let session = ctx::request_auth()?.session_id.unwrap_or_default();
-    let db = ctx::db()?;
-    two_factor::begin(&db, viewer.id, &viewer.email, &session).await?;
-    if viewer.office_waiting {
-        // Within the limits of every code email: one a minute, six a day to the address (the
-        // owner's own browser has its own day).
-        let device = ctx::request_private_cookie(crate::account::service::DEVICE_COOKIE);
-        crate::account::service::resend_code(
-            &db,
-            &ctx::links()?,
-            &viewer.email,
-            crate::account::service::CodePurpose::TwoStep,
-            device.as_deref(),
-        )
-        .await?;
-    }
-    Ok(())
+    let device = crate::api::account::device_cookie();
+    let (db, links, requester) = (ctx::db()?, ctx::links()?, ctx::requester()?);
+    crate::account::two_step::begin(&db, &links, &requester, &session, device.as_deref()).await
 }
 
 /// Turns two-step sign-in on with the app's first code; answers the recovery codes, shown once.
@@ -196,45 +180,21 @@ pub async fn code_step() -> Result<WaitingCode, AppError> {
 /// a moment ago in this browser.
 #[server(prefix = "/api", endpoint = "account/sign-in/code")]
 pub async fn sign_in_code(code: String, next: Option<String>) -> Result<(), AppError> {
-    use crate::auth::entity::user;
-    use crate::auth::two_factor;
+    use crate::api::account::{browser, device_cookie, give_session, safe_next};
+    use crate::auth::two_factor::STEP_COOKIE;
     use crate::ctx;
-    use sea_orm::EntityTrait;
-    let db = ctx::db()?;
-    let token = ctx::request_private_cookie(two_factor::STEP_COOKIE)
-        .ok_or_else(|| AppError::conflict("error.two_factor_step_expired"))?;
-    let user_id = two_factor::waiting(&db, &token)
-        .await?
-        .ok_or_else(|| AppError::conflict("error.two_factor_step_expired"))?;
-    let account = user::Entity::find_by_id(user_id)
-        .one(&db)
-        .await?
-        .ok_or_else(|| AppError::conflict("error.two_factor_step_expired"))?;
-    // Strangers who know the password share the account's day of wrong codes; a browser that
-    // signed in to the account before has its own, so they cannot lock the owner out.
-    let device = ctx::request_private_cookie(crate::account::service::DEVICE_COOKIE);
-    let budget = crate::account::service::budget_of(
-        &db,
-        Some(&account),
-        &user_id.to_string(),
-        device.as_deref(),
+    let (auth, device) = (ctx::request_auth()?, device_cookie());
+    let step = ctx::request_private_cookie(STEP_COOKIE);
+    let started = crate::account::sign_in::with_code(
+        &ctx::db()?,
+        &ctx::requester()?,
+        step.as_deref(),
+        &code,
+        browser(&auth, device.as_deref()),
     )
     .await?;
-    let proved = crate::account::two_step::prove(&db, user_id, &code, &budget).await;
-    let action = if proved.is_ok() {
-        "account.two_step"
-    } else {
-        "account.two_step_failed"
-    };
-    crate::audit::service::Record::new(action, "user", Some(user_id))
-        .by_account(account.id, &account.display_name)
-        .from_address(&ctx::request_auth()?.ip)
-        .save(&db)
-        .await?;
-    proved?;
-    two_factor::done_waiting(&db, &token).await?;
-    ctx::set_cookie(ctx::private_cookie(two_factor::STEP_COOKIE, "", 0));
-    crate::api::account::finish_sign_in(&db, &account, device).await?;
-    leptos_axum::redirect(&crate::api::account::safe_next(next.as_deref()));
+    ctx::set_cookie(ctx::private_cookie(STEP_COOKIE, "", 0));
+    give_session(&started);
+    leptos_axum::redirect(&safe_next(next.as_deref()));
     Ok(())
 }

@@ -186,12 +186,15 @@ pub fn shown_to_public(m: &challenge::Model) -> bool {
     status_of(m) != Status::Draft && m.published_at.is_some()
 }
 
+/// The person asking follows a challenge (told of its new phases), or stops.
 pub async fn set_follow(
     db: &impl ConnectionTrait,
-    m: &challenge::Model,
-    user_id: i64,
+    requester: &crate::auth::Requester,
+    challenge_id: i64,
     on: bool,
 ) -> Result<(), AppError> {
+    let user_id = requester.signed_in()?.id;
+    let m = &find(db, challenge_id).await?;
     if status_of(m) == Status::Draft {
         return Err(AppError::NotFound);
     }
@@ -222,14 +225,17 @@ pub async fn followers(db: &impl ConnectionTrait, challenge_id: i64) -> Result<V
         .await?)
 }
 
-/// A public question, while entries are open; refused after with the moment it closed.
+/// A public question from the person asking, while entries are open; refused after with the
+/// moment it closed.
 pub async fn ask(
     db: &impl ConnectionTrait,
-    m: &challenge::Model,
-    author_id: i64,
+    requester: &crate::auth::Requester,
+    challenge_id: i64,
     text: &str,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
+    let author_id = requester.verified()?.id;
+    let m = &find(db, challenge_id).await?;
     let phase = phase_of(m, now);
     if phase == Phase::Draft {
         return Err(AppError::NotFound);

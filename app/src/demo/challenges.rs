@@ -253,11 +253,12 @@ pub async fn seed(
         vote: Some((24, 31)),
         publish: true,
     }, &[queue]).await?;
-    crate::challenge::service::set_follow(db, &one_stop, citizen.id, true).await?;
+    crate::challenge::service::set_follow(db, &Requester::acting(&citizen), one_stop.id, true)
+        .await?;
     let q = crate::challenge::service::ask(
         db,
-        &one_stop,
-        team.id,
+        &Requester::acting(&team),
+        one_stop.id,
         "Đội có được đến quan sát bộ phận một cửa trong giờ làm việc trước khi nộp bài không?",
         Utc::now(),
     )
@@ -270,8 +271,8 @@ pub async fn seed(
         "Có. Các đội đăng ký trước với văn phòng phường; mỗi đội được quan sát một buổi sáng thứ Hai hoặc thứ Ba.").await?;
     crate::challenge::service::ask(
         db,
-        &one_stop,
-        citizen.id,
+        &Requester::acting(&citizen),
+        one_stop.id,
         "Giải pháp có bắt buộc dùng ứng dụng trên điện thoại không?",
         Utc::now(),
     )

@@ -9,6 +9,7 @@ use sea_orm::{
 };
 
 use super::teams::{challenge_by_slug, viewer};
+use crate::auth::Requester;
 use crate::error::AppError;
 use crate::judging::entity::award;
 use crate::pilot::entity::{comment, pilot, update};
@@ -34,7 +35,7 @@ fn done(evidence: &str) -> StatusChange {
 }
 
 async fn dated_update(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     links: &crate::links::Links,
     storage: &crate::upload::storage::Storage,
     who: &crate::auth::Viewer,
@@ -42,7 +43,16 @@ async fn dated_update(
     body: &str,
     at: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    updates::post_update(db, links, storage, who, pilot_id, body, Vec::new()).await?;
+    updates::post_update(
+        db,
+        links,
+        storage,
+        &Requester::acting(who),
+        pilot_id,
+        body,
+        Vec::new(),
+    )
+    .await?;
     let latest = update::Entity::find()
         .filter(update::Column::PilotId.eq(pilot_id))
         .order_by_desc(update::Column::Id)
@@ -96,7 +106,7 @@ pub async fn seed(
     let running = plan::create(
         db,
         links,
-        &canbo,
+        &Requester::acting(&canbo),
         first.entry_id,
         &PilotForm {
             title: "Đặt lịch hẹn qua tin nhắn ở Trung tâm Phục vụ hành chính công".into(),
@@ -131,13 +141,21 @@ pub async fn seed(
     let mut ids = Vec::new();
     for (title, owner, due) in plan {
         ids.push(
-            milestones::add_milestone(db, &canbo, running, title, owner, &day_input(due)).await?,
+            milestones::add_milestone(
+                db,
+                &Requester::acting(&canbo),
+                running,
+                title,
+                owner,
+                &day_input(due),
+            )
+            .await?,
         );
     }
     milestones::set_status(
         db,
         storage,
-        first_team,
+        &Requester::acting(first_team),
         ids[0],
         done("Ảnh quầy số 7 và bảng hướng dẫn ở sảnh chính."),
         days(-16),
@@ -146,7 +164,7 @@ pub async fn seed(
     milestones::set_status(
         db,
         storage,
-        first_team,
+        &Requester::acting(first_team),
         ids[1],
         StatusChange {
             status: "done".into(),
@@ -160,7 +178,7 @@ pub async fn seed(
     milestones::set_status(
         db,
         storage,
-        &canbo,
+        &Requester::acting(&canbo),
         ids[2],
         done("Danh sách 12 cán bộ đã tập huấn, có chữ ký."),
         days(-6),
@@ -169,7 +187,7 @@ pub async fn seed(
     milestones::set_status(
         db,
         storage,
-        &canbo,
+        &Requester::acting(&canbo),
         ids[3],
         StatusChange {
             status: "in_progress".into(),
@@ -180,7 +198,7 @@ pub async fn seed(
     .await?;
     milestones::move_milestone(
         db,
-        &canbo,
+        &Requester::acting(&canbo),
         ids[4],
         &day_input(24),
         "Sở Tài nguyên và Môi trường cần thêm hai tuần để cấp quyền tra cứu hồ sơ đất đai.",
@@ -189,7 +207,7 @@ pub async fn seed(
 
     milestones::add_kpi(
         db,
-        &canbo,
+        &Requester::acting(&canbo),
         running,
         "Thời gian chờ trung bình ở bộ phận một cửa",
         "phút",
@@ -199,7 +217,7 @@ pub async fn seed(
     .await?;
     milestones::add_kpi(
         db,
-        &canbo,
+        &Requester::acting(&canbo),
         running,
         "Tỷ lệ người có hẹn được phục vụ đúng giờ",
         "%",
@@ -216,7 +234,16 @@ pub async fn seed(
         (punctual, 12, "72", ""),
         (punctual, 5, "81", ""),
     ] {
-        milestones::measure(db, &canbo, kpi, &day_input(-ago), value, note, Utc::now()).await?;
+        milestones::measure(
+            db,
+            &Requester::acting(&canbo),
+            kpi,
+            &day_input(-ago),
+            value,
+            note,
+            Utc::now(),
+        )
+        .await?;
     }
 
     let first_update = dated_update(db, links, storage,
@@ -256,7 +283,7 @@ pub async fn seed(
         ),
     ] {
         let who = viewer(db, email).await?;
-        updates::comment(db, &who, update_id, body).await?;
+        updates::comment(db, &Requester::acting(&who), update_id, body).await?;
     }
     let spam = comment::Entity::find()
         .filter(comment::Column::Body.starts_with("Quảng cáo"))
@@ -265,7 +292,7 @@ pub async fn seed(
         .ok_or(AppError::NotFound)?;
     updates::hide_comment(
         db,
-        &canbo,
+        &Requester::acting(&canbo),
         spam.id,
         "Quảng cáo, không liên quan đến thí điểm.",
     )
@@ -281,15 +308,15 @@ pub async fn seed(
         ("vy@vidan.local", 4, ""),
     ] {
         let who = viewer(db, email).await?;
-        updates::rate(db, &who, running, stars, text).await?;
-        updates::set_follow(db, &who, running, true).await?;
+        updates::rate(db, &Requester::acting(&who), running, stars, text).await?;
+        updates::set_follow(db, &Requester::acting(&who), running, true).await?;
     }
 
     // Rolled out: printed appointment slips, a short pilot that became the rule.
     let rolled = plan::create(
         db,
         links,
-        &canbo,
+        &Requester::acting(&canbo),
         second.entry_id,
         &PilotForm {
             title: "Phiếu hẹn in sẵn cho ngày hôm sau".into(),
@@ -308,8 +335,15 @@ pub async fn seed(
         ("Ba tuần phát phiếu ở quầy hộ tịch", &team_owned, -6, -6),
         ("Tổng kết và đề xuất áp dụng chính thức", &official, -3, -4),
     ] {
-        let id =
-            milestones::add_milestone(db, &canbo, rolled, title, owner, &day_input(due)).await?;
+        let id = milestones::add_milestone(
+            db,
+            &Requester::acting(&canbo),
+            rolled,
+            title,
+            owner,
+            &day_input(due),
+        )
+        .await?;
         let who = if owner == &team_owned {
             second_team
         } else {
@@ -318,7 +352,7 @@ pub async fn seed(
         milestones::set_status(
             db,
             storage,
-            who,
+            &Requester::acting(who),
             id,
             done("Biên bản kèm số liệu phát phiếu."),
             days(finished),
@@ -327,7 +361,7 @@ pub async fn seed(
     }
     milestones::add_kpi(
         db,
-        &canbo,
+        &Requester::acting(&canbo),
         rolled,
         "Số người phải quay lại hôm sau",
         "người/ngày",
@@ -339,7 +373,7 @@ pub async fn seed(
     for (ago, value) in [(22, "33"), (14, "16"), (5, "8")] {
         milestones::measure(
             db,
-            &canbo,
+            &Requester::acting(&canbo),
             page.kpis[0].id,
             &day_input(-ago),
             value,
@@ -360,7 +394,7 @@ pub async fn seed(
     .await?;
     updates::rate(
         db,
-        &viewer(db, "dan@vidan.local").await?,
+        &Requester::acting(&viewer(db, "dan@vidan.local").await?),
         rolled,
         5,
         "Cách đơn giản mà hiệu quả.",
@@ -369,7 +403,7 @@ pub async fn seed(
     plan::close(
         db,
         links,
-        &canbo,
+        &Requester::acting(&canbo),
         rolled,
         "rolled_out",
         "Phiếu hẹn đạt mục tiêu sau ba tuần: số người phải quay lại giảm từ 35 xuống 8 mỗi ngày. Từ tháng sau, Trung tâm áp dụng chính thức ở mọi quầy, kinh phí in phiếu lấy từ ngân sách thường xuyên.",

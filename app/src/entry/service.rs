@@ -279,6 +279,26 @@ pub async fn save(
     view_of(db, saved, deadline).await
 }
 
+/// Saves the draft over `base_version` and, with `then_submit`, submits the version just saved:
+/// the editor's submit button sends the fields with it, so what was typed before the page's code
+/// arrived (or in a browser without JavaScript) is submitted, not left behind. Two steps on
+/// purpose: a submission refused (incomplete, too late) keeps the draft saved.
+pub async fn save_draft(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    links: &crate::links::Links,
+    requester: &crate::auth::Requester,
+    team_id: i64,
+    base_version: i32,
+    fields: EntryFields,
+    then_submit: bool,
+) -> Result<EntryView, AppError> {
+    let saved = save(db, requester.verified()?, team_id, base_version, fields).await?;
+    if !then_submit {
+        return Ok(saved);
+    }
+    submit(db, links, requester, team_id, saved.version).await
+}
+
 /// Submits what is saved (at `base_version`) as a new numbered version: the version, its
 /// record and the team's notifications, in one transaction.
 pub async fn submit(
@@ -372,64 +392,4 @@ pub async fn submit(
     txn.commit().await?;
     let saved = load_or_create(db, &t).await?;
     view_of(db, saved, deadline).await
-}
-
-/// Tells the members of each draft, once, when their deadline is less than a day away. Each
-/// reminder is claimed with a conditional update, so several server instances send it once.
-pub async fn remind_drafts(
-    db: &sea_orm::DatabaseConnection,
-    links: &crate::links::Links,
-    now: DateTime<Utc>,
-) -> Result<usize, AppError> {
-    use crate::notify::model::NotificationKind;
-    let drafts = entry::Entity::find()
-        .filter(entry::Column::Status.eq(EntryStatus::Draft.code()))
-        .filter(entry::Column::RemindedAt.is_null())
-        .all(db)
-        .await?;
-    let mut sent = 0;
-    for e in drafts {
-        let Some(c) = challenge::Entity::find_by_id(e.challenge_id)
-            .one(db)
-            .await?
-        else {
-            continue;
-        };
-        let deadline = closes_at(&c, &e);
-        if c.status != "published"
-            || deadline <= now
-            || deadline > now + chrono::Duration::hours(24)
-        {
-            continue;
-        }
-        let claim = entry::Entity::update_many()
-            .set(entry::ActiveModel {
-                reminded_at: Set(Some(now)),
-                ..Default::default()
-            })
-            .filter(entry::Column::Id.eq(e.id))
-            .filter(entry::Column::RemindedAt.is_null());
-        let Some(txn) = crate::group_commit::claim(db, claim).await? else {
-            continue;
-        };
-        let Some(t) = team::Entity::find_by_id(e.team_id).one(&txn).await? else {
-            txn.rollback().await?;
-            continue;
-        };
-        crate::team::service::notify_members(
-            &txn,
-            links,
-            &t,
-            NotificationKind::EntryDeadlineSoon,
-            &[
-                ("team", &t.name),
-                ("challenge", &c.title),
-                ("at", &crate::i18n::format_datetime(deadline)),
-            ],
-        )
-        .await?;
-        txn.commit().await?;
-        sent += 1;
-    }
-    Ok(sent)
 }

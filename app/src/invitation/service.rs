@@ -95,8 +95,13 @@ pub async fn issue(
     {
         return Err(AppError::invalid("email", "error.already_invited"));
     }
-    let per_mailbox = crate::account::rules::INVITATIONS_PER_MAILBOX;
-    crate::auth::throttle::hit(db, per_mailbox, &mailbox).await?;
+    // Teams' invitations to one mailbox are bounded a day, so that many accounts cannot bury an
+    // inbox. A panel's, sent by the challenge's staff (counted per account), are not counted
+    // with them: teams cannot keep a judge off a panel by using up the mailbox's day.
+    if let Owner::Team { .. } = owner {
+        let per_mailbox = crate::account::rules::INVITATIONS_PER_MAILBOX;
+        crate::auth::throttle::hit(db, per_mailbox, &mailbox).await?;
+    }
     let (challenge_id, team_id) = match owner {
         Owner::Team {
             challenge_id,

@@ -163,6 +163,21 @@ pub async fn declare(
             errors.push(e);
         }
     }
+    // A judge in conflict with most of the teams would be left to score the few they chose:
+    // such a declaration is refused, and the judge asks staff to be excused from the panel.
+    let blocked = teams
+        .iter()
+        .filter(|t| {
+            team_ids.contains(&t.id)
+                || (!organisation.is_empty()
+                    && t.organisation_name
+                        .as_deref()
+                        .is_some_and(|theirs| same_organisation(organisation, theirs)))
+        })
+        .count();
+    if errors.is_empty() && blocked * 2 > teams.len() {
+        errors.push(FieldError::new("teams", "error.too_many_conflicts"));
+    }
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }

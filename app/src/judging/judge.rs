@@ -68,3 +68,23 @@ pub async fn submit(
     txn.commit().await?;
     Ok(at)
 }
+
+/// Saves a judge's marks as they are (a draft, or the submitted score being changed); returns
+/// when it was saved. A room of judges saving as they type share durable commits (`writes`):
+/// each draft is written in its turn of a shared transaction, alone if it fails.
+pub async fn save_draft(
+    writes: &crate::group_commit::GroupCommit,
+    requester: &Requester,
+    entry_id: i64,
+    marks: Marks,
+) -> Result<chrono::DateTime<chrono::Utc>, AppError> {
+    let viewer = requester.verified()?.clone();
+    writes
+        .run(viewer.id, move |txn| {
+            let (viewer, marks) = (viewer.clone(), marks.clone());
+            Box::pin(async move {
+                super::scoring::save_marks(txn, &viewer, entry_id, marks, false).await
+            })
+        })
+        .await
+}

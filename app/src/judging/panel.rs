@@ -149,6 +149,11 @@ pub async fn save_settings(
     {
         return Err(AppError::conflict("error.blind_too_late"));
     }
+    // Staff of the organiser read every entry with its team: a panel they sit on cannot be
+    // blind (they are refused a seat on one; here, one cannot be made blind around them).
+    if blind && !p.blind && organiser_seated(db, c).await? {
+        return Err(AppError::conflict("error.blind_with_organiser"));
+    }
     if (scale_changes || unblinds) && any_score(db, c.id).await? {
         return Err(AppError::conflict(if unblinds {
             "error.blind_locked"
@@ -165,6 +170,25 @@ pub async fn save_settings(
     active.updated_at = Set(Utc::now());
     active.update(db).await?;
     Ok(())
+}
+
+/// Whether someone who organises the challenge (its organisation's staff, an administrator)
+/// sits on its panel.
+async fn organiser_seated(
+    db: &impl ConnectionTrait,
+    c: &challenge::Model,
+) -> Result<bool, AppError> {
+    let row = db
+        .query_one_raw(crate::sql::numbered(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM judges j WHERE j.challenge_id = ?1 AND (j.user_id IN \
+             (SELECT user_id FROM org_staff WHERE organisation_id = ?2) OR j.user_id IN \
+             (SELECT id FROM users WHERE is_admin = ?3))",
+            [c.id.into(), c.organisation_id.into(), true.into()],
+        ))
+        .await?;
+    let n: i64 = row.map_or(Ok(0), |r| r.try_get("", "n"))?;
+    Ok(n > 0)
 }
 
 /// Replaces the rubric. Refused once the first score is saved: scores against another rubric
@@ -262,7 +286,7 @@ pub async fn invite(
         user_id: account,
         email: &email,
     };
-    if let Err(err) = crate::participation::may_judge(db, c.id, person).await {
+    if let Err(err) = crate::participation::may_judge(db, c.id, person, p.blind).await {
         crate::participation::record_refusal(db, staff, c.id, &err).await?;
         return Err(err);
     }
@@ -340,7 +364,8 @@ pub async fn respond(
             user_id: Some(viewer.id),
             email: &viewer.email,
         };
-        if let Err(err) = crate::participation::may_judge(db, c.id, person).await {
+        let blind = panel_of(db, c.id).await?.blind;
+        if let Err(err) = crate::participation::may_judge(db, c.id, person, blind).await {
             crate::participation::record_refusal(db, viewer, c.id, &err).await?;
             return Err(err);
         }

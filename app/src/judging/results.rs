@@ -162,46 +162,25 @@ pub async fn publish(
     Ok(active.update(db).await?)
 }
 
-/// Tells the members of every team with an eligible entry that results are out, once per
-/// challenge: each challenge is claimed with a conditional update, so several instances send it
-/// once. Returns how many challenges were announced.
-pub async fn notify_results(
-    db: &sea_orm::DatabaseConnection,
+/// Tells the members of every team with an eligible entry in `c` that its results are out (in
+/// the caller's transaction, which marks the challenge announced).
+pub(crate) async fn tell_teams(
+    db: &impl ConnectionTrait,
     links: &crate::links::Links,
-    now: DateTime<Utc>,
-) -> Result<usize, AppError> {
+    c: &challenge::Model,
+) -> Result<(), AppError> {
     use crate::notify::model::NotificationKind;
-    let due = challenge::Entity::find()
-        .filter(challenge::Column::ResultsPublishedAt.lte(now))
-        .filter(challenge::Column::ResultsNotifiedAt.is_null())
-        .all(db)
+    for t in teams_with_entries(db, c.id).await? {
+        crate::team::service::notify_members(
+            db,
+            links,
+            &t,
+            NotificationKind::ResultsPublished,
+            &[("team", &t.name), ("challenge", &c.title)],
+        )
         .await?;
-    let mut sent = 0;
-    for c in due {
-        let claim = challenge::Entity::update_many()
-            .set(challenge::ActiveModel {
-                results_notified_at: Set(Some(now)),
-                ..Default::default()
-            })
-            .filter(challenge::Column::Id.eq(c.id))
-            .filter(challenge::Column::ResultsNotifiedAt.is_null());
-        let Some(txn) = crate::group_commit::claim(db, claim).await? else {
-            continue;
-        };
-        for t in teams_with_entries(&txn, c.id).await? {
-            crate::team::service::notify_members(
-                &txn,
-                links,
-                &t,
-                NotificationKind::ResultsPublished,
-                &[("team", &t.name), ("challenge", &c.title)],
-            )
-            .await?;
-        }
-        txn.commit().await?;
-        sent += 1;
     }
-    Ok(sent)
+    Ok(())
 }
 
 /// What a team's members read once results are published: their standing and their judges'

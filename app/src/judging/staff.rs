@@ -3,7 +3,9 @@
 //! one transaction.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ConnectionTrait, TransactionSession, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set, TransactionSession, TransactionTrait,
+};
 
 use super::model::CriterionInput;
 use super::rules::Scale;
@@ -176,6 +178,7 @@ pub async fn award(
 /// choose a later moment, on the public record. Returns when they are out.
 pub async fn publish(
     db: &(impl ConnectionTrait + TransactionTrait),
+    links: &crate::links::Links,
     requester: &Requester,
     challenge_id: i64,
     at: Option<&str>,
@@ -193,7 +196,7 @@ pub async fn publish(
         },
     };
     let txn = crate::group_commit::begin_writing(db).await?;
-    let c = super::results::publish(&txn, &c, at).await?;
+    let mut c = super::results::publish(&txn, &c, at).await?;
     let out = at.max(now);
     Record::new("judging.publish", "challenge", Some(c.id))
         .by_requester(requester)
@@ -201,6 +204,13 @@ pub async fn publish(
         .public()
         .save(&txn)
         .await?;
+    // Results out now are announced with them (later ones by the scheduled pass).
+    if out <= now {
+        let mut active = c.into_active_model();
+        active.results_notified_at = Set(Some(now));
+        c = active.update(&txn).await?;
+        super::results::tell_teams(&txn, links, &c).await?;
+    }
     txn.commit().await?;
     Ok(out)
 }

@@ -158,6 +158,11 @@ where
 /// Shown where a page needs a role the person does not hold.
 #[component]
 pub fn ForbiddenNotice() -> impl IntoView {
+    // The page answers 403, as a server function would: the refusal is on the record.
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::FORBIDDEN);
+    }
     view! {
         <section class="card narrow">
             <h1>{t(k::ERROR_FORBIDDEN_TITLE)}</h1>

@@ -47,7 +47,10 @@ pub fn HomePage() -> impl IntoView {
         </section>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let Ok(data) = home.await else { return ().into_any() };
+                let data = match home.await {
+                    Ok(data) => data,
+                    Err(e) => return crate::layout::refused(e, locale),
+                };
                 view! {
                     <section aria-labelledby="open-heading" class="section">
                         <div class="section-head">

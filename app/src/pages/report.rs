@@ -143,7 +143,7 @@ pub fn ReportNewPage() -> impl IntoView {
                 let orgs = orgs.await.unwrap_or_default();
                 match viewer {
                     None => view! { <SignInPrompt/> }.into_any(),
-                    Some(v) if !v.verified => view! { <p class="alert alert-error">{t(k::ERROR_FORBIDDEN)}</p> }.into_any(),
+                    Some(v) if !v.verified => crate::layout::refused(AppError::Forbidden, locale),
                     Some(_) => {
                         let org_options: Vec<(String, String)> = orgs.iter().map(|o| (o.id.to_string(), o.name(locale).to_owned())).collect();
                         view! {

@@ -266,7 +266,7 @@ pub fn InvitationPage() -> impl IntoView {
                     Err(AppError::NotFound) => view! {
                         <section class="card narrow"><h1>{t(k::TEAMS_INVITATION_TITLE)}</h1><p>{t(k::TEAMS_INVITATION_GONE)}</p></section>
                     }.into_any(),
-                    Err(e) => view! { <p class="alert alert-error">{e.message(locale)}</p> }.into_any(),
+                    Err(e) => crate::layout::refused(e, locale),
                     Ok(i) => view! {
                         <section class="card narrow">
                             <h1>{t(k::TEAMS_INVITATION_TITLE)}</h1>

@@ -9,6 +9,7 @@ use crate::layout::{FormAlert, Loaded, SubmitButton, error_signal, field_error};
 
 #[component]
 pub fn VoteSettingsCard(challenge_id: i64) -> impl IntoView {
+    let locale = crate::i18n::use_locale();
     let save = ServerAction::<SaveVoteSettings>::new();
     let settings = Resource::new(
         move || save.version().get(),
@@ -19,7 +20,10 @@ pub fn VoteSettingsCard(challenge_id: i64) -> impl IntoView {
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                let Ok(s) = settings.await else { return ().into_any() };
+                let s = match settings.await {
+                    Ok(s) => s,
+                    Err(e) => return crate::layout::refused(e, locale),
+                };
                 if !s.enabled {
                     return ().into_any();
                 }

@@ -3,30 +3,30 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    TransactionSession, TransactionTrait,
 };
 
-use super::cards::status_of;
 use super::entity::{kpi, measurement, milestone, pilot};
 use super::plan::{find, find_managed, is_member, refuse_if_ended};
 use super::rules::{self, MilestoneStatus, Owner};
 use crate::audit::service::Record;
-use crate::auth::Viewer;
+use crate::auth::Requester;
 use crate::error::{AppError, FieldError};
-use crate::notify::model::NotificationKind;
 use crate::org::entity::org_staff;
-use crate::team::entity::member;
 
 pub async fn add_kpi(
-    db: &impl ConnectionTrait,
-    staff: &Viewer,
+    conn: &(impl ConnectionTrait + TransactionTrait),
+    requester: &Requester,
     pilot_id: i64,
     name: &str,
     unit: &str,
     baseline: &str,
     target: &str,
 ) -> Result<(), AppError> {
+    let staff = requester.signed_in()?;
+    let txn = crate::group_commit::begin_writing(conn).await?;
+    let db = &txn;
     let p = find_managed(db, pilot_id, staff).await?;
     refuse_if_ended(&p)?;
     let mut errors: Vec<FieldError> = [
@@ -61,23 +61,28 @@ pub async fn add_kpi(
     .insert(db)
     .await?;
     Record::new("pilot.kpi", "pilot", Some(pilot_id))
-        .by(staff)
+        .by_requester(requester)
         .details(serde_json::json!({ "kpi": name.trim(), "unit": unit.trim(),
             "baseline": rules::format_figure(baseline), "target": rules::format_figure(target) }))
         .save(db)
-        .await
+        .await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// Records a dated measurement of a KPI (staff of the pilot's organisation).
 pub async fn measure(
-    db: &impl ConnectionTrait,
-    staff: &Viewer,
+    conn: &(impl ConnectionTrait + TransactionTrait),
+    requester: &Requester,
     kpi_id: i64,
     measured_on: &str,
     value: &str,
     note: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    let staff = requester.signed_in()?;
+    let txn = crate::group_commit::begin_writing(conn).await?;
+    let db = &txn;
     let k = kpi::Entity::find_by_id(kpi_id)
         .one(db)
         .await?
@@ -108,13 +113,15 @@ pub async fn measure(
     .insert(db)
     .await?;
     Record::new("pilot.measure", "pilot", Some(p.id))
-        .by(staff)
+        .by_requester(requester)
         .details(
             serde_json::json!({ "kpi": k.name, "on": day.format("%d/%m/%Y").to_string(),
             "value": rules::format_figure(value) }),
         )
         .save(db)
-        .await
+        .await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// Whose a milestone is, from the form: "team", or an official's account id who must be staff
@@ -161,13 +168,16 @@ fn due_with_text(
 }
 
 pub async fn add_milestone(
-    db: &impl ConnectionTrait,
-    staff: &Viewer,
+    conn: &(impl ConnectionTrait + TransactionTrait),
+    requester: &Requester,
     pilot_id: i64,
     title: &str,
     owner: &str,
     due_on: &str,
 ) -> Result<i64, AppError> {
+    let staff = requester.signed_in()?;
+    let txn = crate::group_commit::begin_writing(conn).await?;
+    let db = &txn;
     let p = find_managed(db, pilot_id, staff).await?;
     refuse_if_ended(&p)?;
     let due = due_with_text(due_on, ("title", title, 3, 200))?;
@@ -200,24 +210,28 @@ pub async fn add_milestone(
     .insert(db)
     .await?;
     Record::new("milestone.add", "pilot", Some(pilot_id))
-        .by(staff)
+        .by_requester(requester)
         .details(
             serde_json::json!({ "milestone": m.title, "due": due.format("%d/%m/%Y").to_string() }),
         )
         .public()
         .save(db)
         .await?;
+    txn.commit().await?;
     Ok(m.id)
 }
 
 /// Moves a milestone's due date, for a reason the public sees beside the first date.
 pub async fn move_milestone(
-    db: &impl ConnectionTrait,
-    staff: &Viewer,
+    conn: &(impl ConnectionTrait + TransactionTrait),
+    requester: &Requester,
     milestone_id: i64,
     due_on: &str,
     reason: &str,
 ) -> Result<(), AppError> {
+    let staff = requester.signed_in()?;
+    let txn = crate::group_commit::begin_writing(conn).await?;
+    let db = &txn;
     let m = milestone::Entity::find_by_id(milestone_id)
         .one(db)
         .await?
@@ -243,7 +257,7 @@ pub async fn move_milestone(
     a.updated_at = Set(Utc::now());
     a.update(db).await?;
     Record::new("milestone.move", "pilot", Some(p.id))
-        .by(staff)
+        .by_requester(requester)
         .reason(reason.trim())
         .details(serde_json::json!({
             "milestone": title,
@@ -252,7 +266,9 @@ pub async fn move_milestone(
         }))
         .public()
         .save(db)
-        .await
+        .await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// A status change as the form sends it.
@@ -266,15 +282,17 @@ pub struct StatusChange {
 }
 
 /// The owner of a milestone (or staff) moves it on. Blocked needs a reason; done needs evidence
-/// (a text, a link or a file) and records when.
+/// (a text, a link or a file) and records when. A file is stored first (cleaning a PDF takes a
+/// while, and no write waits for it); the milestone and its record are written together.
 pub async fn set_status(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     storage: &crate::upload::storage::Storage,
-    viewer: &Viewer,
+    requester: &Requester,
     milestone_id: i64,
     change: StatusChange,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
+    let viewer = requester.verified()?;
     let m = milestone::Entity::find_by_id(milestone_id)
         .one(db)
         .await?
@@ -346,98 +364,22 @@ pub async fn set_status(
     }
     a.status = Set(status.code().to_owned());
     a.updated_at = Set(now);
-    a.update(db).await?;
+    let txn = crate::group_commit::begin_writing(db).await?;
+    a.update(&txn).await?;
     let mut record = Record::new("milestone.status", "pilot", Some(p.id))
-        .by(viewer)
+        .by_requester(requester)
         .details(serde_json::json!({ "milestone": m.title, "status": status.code() }))
         .public();
     // A team member acts as one, whatever office they hold elsewhere: not named in public.
-    if !viewer.is_staff_of(p.organisation_id) {
+    if !staff {
         record = record.acting_as("team");
     }
     if status == MilestoneStatus::Blocked {
         record = record.reason(change.blocked_reason.trim());
     }
-    record.save(db).await?;
+    record.save(&txn).await?;
+    txn.commit().await?;
     Ok(p.id)
-}
-
-/// Reminds milestone owners three days before a due date and once when it passes unfinished;
-/// each reminder claimed first, so that several instances send it once.
-pub async fn remind_milestones(
-    db: &sea_orm::DatabaseConnection,
-    links: &crate::links::Links,
-    now: DateTime<Utc>,
-) -> Result<usize, AppError> {
-    let open = milestone::Entity::find()
-        .filter(milestone::Column::Status.ne(MilestoneStatus::Done.code()))
-        .filter(
-            sea_orm::Condition::any()
-                .add(milestone::Column::RemindedSoonAt.is_null())
-                .add(milestone::Column::RemindedLateAt.is_null()),
-        )
-        .all(db)
-        .await?;
-    let mut sent = 0;
-    for m in open {
-        let deadline = rules::end_of_day(m.due_on);
-        let (kind, column) = if now >= deadline && m.reminded_late_at.is_none() {
-            (
-                NotificationKind::MilestoneOverdue,
-                milestone::Column::RemindedLateAt,
-            )
-        } else if now < deadline
-            && deadline - now <= chrono::Duration::days(REMIND_DAYS)
-            && m.reminded_soon_at.is_none()
-        {
-            (
-                NotificationKind::MilestoneDueSoon,
-                milestone::Column::RemindedSoonAt,
-            )
-        } else {
-            continue;
-        };
-        let Some(p) = pilot::Entity::find_by_id(m.pilot_id).one(db).await? else {
-            continue;
-        };
-        if !status_of(&p).is_active() {
-            continue;
-        }
-        let claim = milestone::Entity::update_many()
-            .col_expr(column, sea_orm::sea_query::Expr::value(now))
-            .filter(milestone::Column::Id.eq(m.id))
-            .filter(column.is_null());
-        let Some(txn) = crate::group_commit::claim(db, claim).await? else {
-            continue;
-        };
-        let owners: Vec<i64> = match Owner::from_columns(&m.owner_kind, m.owner_user_id) {
-            Owner::Official(uid) => vec![uid],
-            Owner::Team => {
-                member::Entity::find()
-                    .select_only()
-                    .column(member::Column::UserId)
-                    .filter(member::Column::TeamId.eq(p.team_id))
-                    .into_tuple()
-                    .all(&txn)
-                    .await?
-            }
-        };
-        let due = m.due_on.format("%d/%m/%Y").to_string();
-        for user_id in owners {
-            crate::notify::service::notify(
-                &txn,
-                links,
-                user_id,
-                kind,
-                &[("milestone", &m.title), ("title", &p.title), ("date", &due)],
-                &format!("/pilots/{}", p.id),
-            )
-            .await?;
-        }
-        txn.commit().await?;
-        sent += 1;
-    }
-    Ok(sent)
 }
 
 /// Days before a due date that its owner is reminded.

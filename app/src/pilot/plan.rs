@@ -14,8 +14,8 @@ use super::model::{PilotCandidate, PilotForm};
 use super::rules::{self, Outcome, PilotStatus, Terms};
 
 use crate::audit::service::Record;
-use crate::auth::Viewer;
 use crate::auth::entity::user;
+use crate::auth::{Requester, Viewer};
 use crate::entry::entity::entry;
 use crate::error::{AppError, FieldError};
 use crate::judging::entity::award;
@@ -187,10 +187,11 @@ pub async fn candidate(
 pub async fn create(
     db: &(impl ConnectionTrait + TransactionTrait),
     links: &crate::links::Links,
-    staff: &Viewer,
+    requester: &Requester,
     entry_id: i64,
     form: &PilotForm,
 ) -> Result<i64, AppError> {
+    let staff = requester.signed_in()?;
     let cand = candidate(db, staff, entry_id).await?;
     if cand.pilot_id.is_some() {
         return Err(AppError::conflict("error.pilot_exists"));
@@ -201,7 +202,7 @@ pub async fn create(
         .await?
         .ok_or(AppError::NotFound)?;
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::group_commit::begin_writing(db).await?;
     let p = pilot::ActiveModel {
         challenge_id: Set(e.challenge_id),
         entry_id: Set(e.id),
@@ -234,20 +235,19 @@ pub async fn create(
         }
     })?;
     Record::new("pilot.create", "pilot", Some(p.id))
-        .by(staff)
+        .by_requester(requester)
         .details(serde_json::json!({ "entry": e.title, "award": cand.award }))
         .public()
         .save(&txn)
         .await?;
-    txn.commit().await?;
-    if let Some(t) = team::Entity::find_by_id(e.team_id).one(db).await? {
+    if let Some(t) = team::Entity::find_by_id(e.team_id).one(&txn).await? {
         for m in member::Entity::find()
             .filter(member::Column::TeamId.eq(t.id))
-            .all(db)
+            .all(&txn)
             .await?
         {
             crate::notify::service::notify(
-                db,
+                &txn,
                 links,
                 m.user_id,
                 NotificationKind::PilotStarted,
@@ -257,16 +257,20 @@ pub async fn create(
             .await?;
         }
     }
+    txn.commit().await?;
     Ok(p.id)
 }
 
 /// Staff change what a pilot is, who answers for it, its budget and dates.
 pub async fn update_terms(
-    db: &impl ConnectionTrait,
-    staff: &Viewer,
+    conn: &(impl ConnectionTrait + TransactionTrait),
+    requester: &Requester,
     id: i64,
     form: &PilotForm,
 ) -> Result<(), AppError> {
+    let staff = requester.signed_in()?;
+    let txn = crate::group_commit::begin_writing(conn).await?;
+    let db = &txn;
     let p = find_managed(db, id, staff).await?;
     let checked = check_form(form)?;
     let first_due = milestone::Entity::find()
@@ -301,7 +305,7 @@ pub async fn update_terms(
         checked.terms.planned_end_on,
     );
     let mut record = Record::new("pilot.terms", "pilot", Some(id))
-        .by(staff)
+        .by_requester(requester)
         .details(serde_json::json!({
             "budget": crate::i18n::format_vnd(after.0),
             "disbursed": crate::i18n::format_vnd(after.1),
@@ -311,20 +315,25 @@ pub async fn update_terms(
     if before != after {
         record = record.public();
     }
-    record.save(db).await
+    record.save(db).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// Ends a pilot's term: rolled out, stopped, or extended to a new end date; the closing statement
 /// is public and followers are told.
 pub async fn close(
-    db: &impl ConnectionTrait,
+    conn: &(impl ConnectionTrait + TransactionTrait),
     links: &crate::links::Links,
-    staff: &Viewer,
+    requester: &Requester,
     pilot_id: i64,
     outcome: &str,
     statement: &str,
     new_end_on: &str,
 ) -> Result<(), AppError> {
+    let staff = requester.signed_in()?;
+    let txn = crate::group_commit::begin_writing(conn).await?;
+    let db = &txn;
     let p = find_managed(db, pilot_id, staff).await?;
     refuse_if_ended(&p)?;
     let outcome = Outcome::from_code(outcome)
@@ -351,13 +360,15 @@ pub async fn close(
     a.updated_at = Set(Utc::now());
     let p = a.update(db).await?;
     Record::new("pilot.close", "pilot", Some(p.id))
-        .by(staff)
+        .by_requester(requester)
         .reason(statement.trim())
         .details(details)
         .public()
         .save(db)
         .await?;
-    notify_followers(db, links, &p, NotificationKind::PilotEnded, None).await
+    notify_followers(db, links, &p, NotificationKind::PilotEnded, None).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 pub(crate) async fn notify_followers(

@@ -2,25 +2,29 @@
 //! ratings of the piloted service, and followers who are told of each update.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    TransactionSession, TransactionTrait,
+};
 
 use super::entity::{comment, follow, rating, update};
 use super::plan::{find, find_managed, is_member, notify_followers, refuse_if_ended};
 use crate::audit::service::Record;
-use crate::auth::Viewer;
+use crate::auth::Requester;
 use crate::error::{AppError, FieldError};
 use crate::notify::model::NotificationKind;
 
 /// Staff or a team member posts a dated update; followers are told.
 pub async fn post_update(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     links: &crate::links::Links,
     storage: &crate::upload::storage::Storage,
-    viewer: &Viewer,
+    requester: &Requester,
     pilot_id: i64,
     body: &str,
     photos: Vec<crate::upload::form::Incoming>,
 ) -> Result<(), AppError> {
+    let viewer = requester.verified()?;
     let p = find(db, pilot_id).await?;
     let staff = viewer.is_staff_of(p.organisation_id);
     let member = is_member(db, p.team_id, viewer.id).await?;
@@ -50,6 +54,9 @@ pub async fn post_update(
         .map_err(AppError::Invalid)?;
         ids.push(link.id);
     }
+    // The photos are stored first (each is cleaned, which takes a while); the update, its record
+    // and the followers' notices are written together.
+    let txn = crate::group_commit::begin_writing(db).await?;
     let u = update::ActiveModel {
         pilot_id: Set(pilot_id),
         author_id: Set(Some(viewer.id)),
@@ -60,21 +67,23 @@ pub async fn post_update(
         created_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
     Record::new("pilot.post", "pilot", Some(pilot_id))
-        .by(viewer)
+        .by_requester(requester)
         .details(serde_json::json!({ "update": u.id }))
-        .save(db)
+        .save(&txn)
         .await?;
     notify_followers(
-        db,
+        &txn,
         links,
         &p,
         NotificationKind::PilotUpdated,
         Some(viewer.id),
     )
-    .await
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// Photos on one update.
@@ -83,10 +92,11 @@ pub const MAX_PHOTOS: usize = 4;
 /// A verified citizen comments on an update.
 pub async fn comment(
     db: &impl ConnectionTrait,
-    viewer: &Viewer,
+    requester: &Requester,
     update_id: i64,
     body: &str,
 ) -> Result<i64, AppError> {
+    let viewer = requester.verified()?;
     let u = update::Entity::find_by_id(update_id)
         .one(db)
         .await?
@@ -112,11 +122,14 @@ pub async fn comment(
 
 /// Staff hide a comment, with a reason shown in its place.
 pub async fn hide_comment(
-    db: &impl ConnectionTrait,
-    staff: &Viewer,
+    conn: &(impl ConnectionTrait + TransactionTrait),
+    requester: &Requester,
     comment_id: i64,
     reason: &str,
 ) -> Result<i64, AppError> {
+    let staff = requester.signed_in()?;
+    let txn = crate::group_commit::begin_writing(conn).await?;
+    let db = &txn;
     let c = comment::Entity::find_by_id(comment_id)
         .one(db)
         .await?
@@ -134,23 +147,25 @@ pub async fn hide_comment(
     a.hidden_reason = Set(Some(reason.trim().to_owned()));
     a.update(db).await?;
     Record::new("pilot.hide_comment", "pilot", Some(p.id))
-        .by(staff)
+        .by_requester(requester)
         .reason(reason.trim())
         .details(serde_json::json!({ "comment": comment_id }))
         .public()
         .save(db)
         .await?;
+    txn.commit().await?;
     Ok(p.id)
 }
 
 /// A citizen rates how the piloted service works for them: one rating each, changeable.
 pub async fn rate(
     db: &impl ConnectionTrait,
-    viewer: &Viewer,
+    requester: &Requester,
     pilot_id: i64,
     stars: i32,
     text: &str,
 ) -> Result<(), AppError> {
+    let viewer = requester.verified()?;
     find(db, pilot_id).await?;
     let mut errors: Vec<FieldError> = FieldError::length("comment", text, 0, 1000)
         .into_iter()
@@ -208,10 +223,11 @@ pub async fn rate(
 
 pub async fn set_follow(
     db: &impl ConnectionTrait,
-    viewer: &Viewer,
+    requester: &Requester,
     pilot_id: i64,
     on: bool,
 ) -> Result<(), AppError> {
+    let viewer = requester.signed_in()?;
     find(db, pilot_id).await?;
     let existing = follow::Entity::find_by_id((pilot_id, viewer.id))
         .one(db)

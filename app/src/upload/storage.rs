@@ -56,6 +56,12 @@ impl Storage {
     }
 
     pub fn s3(config: &S3Config) -> Result<Storage, StorageError> {
+        Self::s3_trusting(config, None)
+    }
+
+    /// A bucket whose endpoint's TLS may be signed by the city's own certificate authority:
+    /// `city_ca` (PEM) is trusted beside the public roots.
+    pub fn s3_trusting(config: &S3Config, city_ca: Option<&[u8]>) -> Result<Storage, StorageError> {
         let endpoint = config
             .endpoint
             .parse()
@@ -67,9 +73,13 @@ impl Storage {
             config.region.clone(),
         )
         .map_err(|e| StorageError::Config(e.to_string()))?;
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(60))
-            .build()?;
+        let mut http = reqwest::Client::builder().timeout(Duration::from_secs(60));
+        if let Some(pem) = city_ca {
+            for certificate in reqwest::Certificate::from_pem_bundle(pem)? {
+                http = http.add_root_certificate(certificate);
+            }
+        }
+        let http = http.build()?;
         Ok(Storage::S3(Arc::new(S3Store {
             bucket,
             credentials: Credentials::new(config.access_key.clone(), config.secret_key.clone()),
@@ -117,6 +127,47 @@ impl Storage {
                 let answer = ok(s3.http.get(url).send().await?, key).await?;
                 Ok(answer.bytes().await?.to_vec())
             }
+        }
+    }
+
+    /// Whether the store takes a write and gives it back (a small file of its own): what the
+    /// health check asks.
+    pub async fn check(&self) -> Result<(), StorageError> {
+        const PROBE: &[u8] = b"vidan health";
+        let back = match self {
+            Storage::Folder(root) => {
+                // A file of its own each time: checks at once do not read each other's writes.
+                let path = root.join(format!("health-{}", crate::token::random_token(8)));
+                tokio::fs::write(&path, PROBE).await?;
+                let back = tokio::fs::read(&path).await;
+                tokio::fs::remove_file(&path).await?;
+                back?
+            }
+            Storage::S3(s3) => {
+                let key = "health-probe";
+                let put = s3
+                    .bucket
+                    .put_object(Some(&s3.credentials), key)
+                    .sign(SIGNED_FOR);
+                ok(s3.http.put(put).body(PROBE.to_vec()).send().await?, key).await?;
+                let get = s3
+                    .bucket
+                    .get_object(Some(&s3.credentials), key)
+                    .sign(SIGNED_FOR);
+                ok(s3.http.get(get).send().await?, key)
+                    .await?
+                    .bytes()
+                    .await?
+                    .to_vec()
+            }
+        };
+        if back == PROBE {
+            Ok(())
+        } else {
+            Err(StorageError::Status(
+                200,
+                "health-probe came back changed".into(),
+            ))
         }
     }
 

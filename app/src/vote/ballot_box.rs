@@ -13,6 +13,8 @@
 //! time: each vote a batch of one in a transaction of its own, read and decided afresh.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -49,15 +51,37 @@ struct Request {
 #[derive(Clone)]
 pub struct BallotBox {
     lanes: Lanes<Request>,
+    tally: Arc<Tally>,
+}
+
+/// What the ballot box has written since the instance started, for its metrics.
+#[derive(Default)]
+pub struct Tally {
+    /// Batches committed, and how long each took, from its first statement to its commit.
+    pub batches: crate::measure::Histogram,
+    /// Votes decided in committed batches.
+    pub votes: AtomicU64,
+    /// Batches that failed whole (their votes were then written one by one).
+    pub failed: AtomicU64,
 }
 
 impl BallotBox {
     /// Starts the writers on the given database ([`writers_for`] its kind).
     pub fn start(db: DatabaseConnection) -> BallotBox {
         let writers = writers_for(db.get_database_backend());
+        let tally = Arc::new(Tally::default());
+        let counted = tally.clone();
         BallotBox {
-            lanes: Lanes::start(writers, move |batch| write(db.clone(), batch)),
+            lanes: Lanes::start(writers, move |batch| {
+                write(db.clone(), counted.clone(), batch)
+            }),
+            tally,
         }
+    }
+
+    /// What this instance's ballot box has written.
+    pub fn tally(&self) -> &Tally {
+        &self.tally
     }
 
     /// Casts or withdraws `viewer`'s vote for an entry, seen from `network`; answers with the
@@ -84,15 +108,19 @@ impl BallotBox {
     }
 }
 
-async fn write(db: DatabaseConnection, batch: Vec<Request>) {
+async fn write(db: DatabaseConnection, tally: Arc<Tally>, batch: Vec<Request>) {
     let (asks, replies): (Vec<Ask>, Vec<_>) = batch.into_iter().map(|r| (r.ask, r.reply)).unzip();
+    let started = std::time::Instant::now();
     match write_batch(&db, &asks).await {
         Ok(answers) => {
+            tally.batches.observe(started.elapsed());
+            tally.votes.fetch_add(asks.len() as u64, Ordering::Relaxed);
             for (reply, answer) in replies.into_iter().zip(answers) {
                 let _ = reply.send(answer);
             }
         }
         Err(err) => {
+            tally.failed.fetch_add(1, Ordering::Relaxed);
             tracing::warn!(%err, size = asks.len(), "a batch of votes failed; writing them one by one");
             for (ask, reply) in asks.iter().zip(replies) {
                 let _ = reply.send(write_alone(&db, ask).await);

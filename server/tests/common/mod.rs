@@ -88,6 +88,10 @@ pub struct Options {
     pub base_url: Option<String>,
     /// The network address is the one `X-Forwarded-For` names (see `TestApp::visitor_from`).
     pub trust_proxy: bool,
+    /// Certificates (PEM) the mail server's and the bucket's TLS trust beside the public ones.
+    pub city_ca: Option<Vec<u8>>,
+    /// The token that opens `/metrics` on the site's address.
+    pub metrics_token: Option<String>,
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
@@ -166,6 +170,9 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         db_acquire_timeout_ms: options.db_acquire_timeout_ms.unwrap_or(10_000),
         files_dir: dir.path().join("files"),
         s3: options.s3.clone(),
+        city_ca: options.city_ca.clone(),
+        metrics_token: options.metrics_token.clone().map(Secret::new),
+        metrics_addr: None,
     };
     let app = server::Application::build(config)
         .await
@@ -209,6 +216,9 @@ pub async fn spawn_second_instance(first: &TestApp) -> String {
         db_acquire_timeout_ms: 10_000,
         files_dir: first._dir.path().join("files"),
         s3: first.s3.clone(),
+        city_ca: None,
+        metrics_token: None,
+        metrics_addr: None,
     };
     let app = server::Application::build(config)
         .await

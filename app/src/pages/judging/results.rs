@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::judging::{load_public_results, load_team_feedback};
+use crate::error::AppError;
 use crate::i18n::{format_datetime, k, t, tf, use_locale};
 use crate::judging::model::PublicResults;
 use crate::pages::judging::score_label;
@@ -163,7 +164,10 @@ pub fn TeamFeedbackPanel(team_id: i64) -> impl IntoView {
                             </section>
                         }.into_any()
                     }
-                    _ => ().into_any(),
+                    // Before results, and for anyone but the team's members, the panel is not
+                    // there: the team's page is public, its judges' words are the team's own.
+                    Ok(None) | Err(AppError::Forbidden | AppError::Unauthenticated) => ().into_any(),
+                    Err(e) => crate::layout::refused(e, locale),
                 }
             })}
         </Suspense>

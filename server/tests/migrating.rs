@@ -1,9 +1,9 @@
 //! Every migration goes up, comes down and goes up again, on SQLite and PostgreSQL; two instances
 //! on one database behave as one site.
 
-mod common;
+use crate::common;
 
-use common::{Backend, spawn_app};
+use crate::common::{Backend, spawn_app};
 use migrations::{Migrator, MigratorTrait};
 
 async fn migrations_go_down_and_up_again(backend: Backend) {
