@@ -5,6 +5,8 @@ import { defineConfig, devices } from '@playwright/test';
 const target = process.env.CARGO_TARGET_DIR || '../target';
 const site = '../target';
 const port = Number(process.env.E2E_PORT || 3100);
+// The same server through the nginx site in deploy/ (TLS, HTTP/2), as a city deploys it.
+const nginxPort = Number(process.env.E2E_NGINX_PORT || 3443);
 
 const chromium = {
   executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
@@ -26,10 +28,21 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   projects: [
-    { name: 'desktop', use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 900 }, launchOptions: chromium } },
-    { name: 'phone', testIgnore: /((judging|pilots)-journey|blind-judging)\.spec\.ts/, use: { ...devices['Pixel 5'], viewport: { width: 360, height: 740 }, launchOptions: chromium } },
+    { name: 'desktop', testIgnore: /through-nginx\.spec\.ts/, use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 900 }, launchOptions: chromium } },
+    { name: 'phone', testIgnore: /((judging|pilots)-journey|blind-judging|through-nginx)\.spec\.ts/, use: { ...devices['Pixel 5'], viewport: { width: 360, height: 740 }, launchOptions: chromium } },
+    {
+      name: 'nginx',
+      testMatch: /through-nginx\.spec\.ts/,
+      use: {
+        ...devices['Desktop Chrome'],
+        baseURL: `https://localhost:${nginxPort}`,
+        // The certificate is made for the run, by nobody browsers know.
+        ignoreHTTPSErrors: true,
+        launchOptions: chromium,
+      },
+    },
   ],
-  webServer: {
+  webServer: [{
     command: `rm -rf ${site}/e2e && mkdir -p ${site}/e2e && exec ${target}/debug/vidan`,
     url: `http://127.0.0.1:${port}/health`,
     reuseExistingServer: false,
@@ -46,7 +59,16 @@ export default defineConfig({
       // Journeys check what one person changed from another's point of view straight away;
       // the anonymous page cache (integration-tested in server/tests/site.rs) would hold it back.
       VIDAN_PAGE_CACHE_MS: '0',
+      // Behind nginx (the last project): the address and request id it gives are taken.
+      VIDAN_TRUST_PROXY: 'true',
       RUST_LOG: 'warn',
     },
-  },
+  }, {
+    command: 'exec nginx/serve.sh',
+    url: `https://localhost:${nginxPort}/health`,
+    ignoreHTTPSErrors: true,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    env: { E2E_PORT: String(port), E2E_NGINX_PORT: String(nginxPort) },
+  }],
 });

@@ -13,14 +13,35 @@ warn() { printf '\033[1;33m==> %s\033[0m\n' "$*"; }
 CARGO_LEPTOS_VERSION=0.3.10
 what=${1:-build}
 
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing Debian packages: ${missing[*]}"
+    local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+# What building needs beyond rustup: a C compiler and make (crates that build C), pkg-config,
+# and perl (building OpenSSL for cargo-leptos). A fresh Debian has none of them.
+apt_install build-essential pkg-config perl
+
+# rust-toolchain.toml names the Rust (with rustfmt, clippy and the wasm target); rustup
+# installs what is missing of it on first use.
 if ! rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
 fi
 
 if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
-  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 20 minutes, once)"
-  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+  # A tool, not something to make fast: its own release profile (link-time optimisation over
+  # one codegen unit) would take most of the time, so it is built without it.
+  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (once)"
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
 fi
 
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
@@ -32,16 +53,6 @@ if [ "$wbg_have" != "$wbg_lock" ]; then
 fi
 scripts/check-wasm-bindgen.sh
 
-apt_install() {
-  local missing=()
-  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
-  if [ ${#missing[@]} -gt 0 ]; then
-    say "installing Debian packages: ${missing[*]}"
-    local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    $sudo apt-get update -qq
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  fi
-}
 
 browser() {
   apt_install chromium
@@ -73,26 +84,33 @@ if [ "$what" = "bench" ]; then
 fi
 
 # The mail and file-storage tests talk to real servers written in Python (aiosmtpd, moto). They
-# live in a virtual environment of their own, outside the clone so that it is made once: a
-# Debian system Python refuses `pip install` outside one, and nothing else of the machine's is used.
+# live in a virtual environment inside the project (tools/python-venv), with exactly the versions
+# tools/python-requirements.txt pins: a Debian system Python refuses `pip install` outside one,
+# and nothing else of the machine's Python is used. It is made again when the pins change.
 python_tools() {
-  local venv
+  local venv pins stamp
   venv=$(scripts/python-env)
+  pins=tools/python-requirements.txt
+  if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+    apt_install python3-venv
+  fi
   if [ ! -x "$venv/bin/python" ]; then
-    if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
-      apt_install python3-venv
-    fi
     say "making a Python environment for the test servers in $venv"
     python3 -m venv "$venv"
   fi
-  if ! "$venv/bin/python" -c 'import aiosmtpd, moto.server' 2>/dev/null; then
-    say "installing aiosmtpd and moto (the SMTP and S3 servers the tests talk to) into $venv"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check aiosmtpd 'moto[server]'
+  stamp=$(sha256sum "$pins" | cut -d' ' -f1)
+  if [ "$(cat "$venv/.pins" 2>/dev/null)" != "$stamp" ]; then
+    say "installing the test servers' Python packages, as $pins pins them"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$pins"
+    echo "$stamp" > "$venv/.pins"
   fi
 }
 
 if [ "$what" = "test" ]; then
   python_tools
   browser
+  # The browser tests also run the site through deploy/nginx/vidan.conf (end2end/nginx/serve.sh).
+  command -v nginx >/dev/null 2>&1 || apt_install nginx
+  apt_install openssl
 fi
 say "setup done"

@@ -35,6 +35,9 @@ cargo test -p app -p server -p migrations --features app/ssr -- "${skip[@]}"
 say "building the site"
 cargo leptos build --split
 
+say "the open data API, as a generic client reads its document"
+scripts/api-check.sh
+
 say "browser journeys (Playwright in Debian Chromium)"
 (cd end2end && npx playwright test)
 say "all tests passed"

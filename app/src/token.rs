@@ -20,7 +20,12 @@ pub fn one_time_code() -> String {
 }
 
 pub fn sha256_hex(value: &str) -> String {
-    hex::encode(Sha256::digest(value.as_bytes()))
+    sha256_hex_bytes(value.as_bytes())
+}
+
+/// The SHA-256 of `bytes` in lowercase hex (a stored file's name is its content's).
+pub fn sha256_hex_bytes(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
 }
 
 #[cfg(test)]

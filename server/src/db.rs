@@ -57,6 +57,11 @@ pub async fn backup(db: &DatabaseConnection, target: &std::path::Path) -> anyhow
     Ok(())
 }
 
+/// The SQLite file a `DATABASE_URL` names, if it names one.
+pub fn sqlite_file(url: &str) -> Option<String> {
+    sqlite_path(url)
+}
+
 /// The file path inside a `sqlite://path?query` URL.
 fn sqlite_path(url: &str) -> Option<String> {
     let rest = url

@@ -3,6 +3,7 @@
 // Page views nest deeply as types; the whole app is rendered from this crate.
 #![recursion_limit = "256"]
 
+pub mod backups;
 pub mod config;
 pub mod db;
 pub mod mailer;

@@ -1,16 +1,20 @@
-//! `vidan`: serve the site (default), run migrations, create an admin, or back up SQLite.
+//! `vidan`: serve the site (default), run migrations, create an admin, back up and restore SQLite.
 
 use server::{Application, Config};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const USAGE: &str = "usage: vidan [serve | migrate | create-admin EMAIL NAME | backup FILE\n\
-  \x20            | bench-seed FIXTURE | bench-compute FIXTURE]\n\
+const USAGE: &str = "usage: vidan [serve | migrate | create-admin EMAIL NAME | backup FOLDER\n\
+  \x20            | backup FILE.db | restore FOLDER [--replace] | bench-seed FIXTURE\n\
+  \x20            | bench-compute FIXTURE]\n\
   create-admin reads the password from VIDAN_ADMIN_PASSWORD or, failing that, standard input.\n\
-  backup writes a consistent copy of the SQLite database to FILE, also while the server runs.\n\
-  bench-seed fills a new, empty database with the benchmark's large data set and writes what the\n\
-  benchmark needs to know of it to FIXTURE (JSON); bench-compute times the heavy computations on it.";
+  backup FOLDER writes a consistent copy of the SQLite database and the files' folder, also while\n\
+  the server runs (backup FILE.db: the database alone). restore FOLDER checks a backup whole and\n\
+  puts it where DATABASE_URL and VIDAN_FILES_DIR say (stop the server; --replace keeps the\n\
+  database that was there aside). bench-seed fills a new, empty database with the benchmark's\n\
+  large data set and writes what the benchmark needs to know of it to FIXTURE (JSON);\n\
+  bench-compute times the heavy computations on it.";
 
 fn main() -> anyhow::Result<()> {
     no_transparent_huge_pages();
@@ -85,10 +89,48 @@ async fn run() -> anyhow::Result<()> {
             println!("{email} is an admin");
             Ok(())
         }
-        ["backup", file] => {
+        ["backup", file] if file.ends_with(".db") => {
             let db = server::db::connect(&config).await?;
             server::db::backup(&db, std::path::Path::new(file)).await?;
-            println!("backed up to {file}");
+            println!("backed up the database to {file}");
+            Ok(())
+        }
+        ["backup", folder] => {
+            let db = server::db::connect(&config).await?;
+            let files = config.s3.is_none().then_some(config.files_dir.as_path());
+            let made = server::backups::backup(&db, files, std::path::Path::new(folder)).await?;
+            println!(
+                "backed up the database and {} files ({} bytes) to {folder}",
+                made.files, made.bytes
+            );
+            if config.s3.is_some() {
+                println!("the files are in the bucket: copy it with its own tools");
+            }
+            Ok(())
+        }
+        ["restore", folder, rest @ ..] if rest.is_empty() || rest == ["--replace"] => {
+            let Some(database) = server::db::sqlite_file(&config.database_url) else {
+                anyhow::bail!(
+                    "restore puts back a SQLite site; for PostgreSQL use pg_restore (README)"
+                );
+            };
+            let restored = server::backups::restore(
+                std::path::Path::new(folder),
+                server::backups::Destination {
+                    database: std::path::Path::new(&database),
+                    files_dir: &config.files_dir,
+                    replace: !rest.is_empty(),
+                },
+            )
+            .await?;
+            if let Some(aside) = restored.set_aside {
+                println!("the database that was there is kept as {}", aside.display());
+            }
+            println!(
+                "restored the database to {database} and {} files to {}",
+                restored.files,
+                config.files_dir.display()
+            );
             Ok(())
         }
         ["bench-seed", fixture] => {

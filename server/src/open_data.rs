@@ -16,6 +16,7 @@ use app::open::csv;
 use app::open::model as api;
 use app::open::pilots::{self, PilotFilter};
 use app::open::query::{self, PageRequest, ReportFilter};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Extension, Path, Query, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -61,6 +62,7 @@ times are ISO 8601 with the city's offset (+07:00). Requests are limited per add
         milestones_csv,
         dashboard,
     ),
+    modifiers(&EveryAnswer),
     tags(
         (name = "reports", description = "Problems citizens raised"),
         (name = "challenges", description = "Challenges, their entries, results and votes"),
@@ -68,6 +70,50 @@ times are ISO 8601 with the city's offset (+07:00). Requests are limited per add
     )
 )]
 pub struct ApiDoc;
+
+/// What every operation may answer besides its own: 429 past the address's rate limit (with
+/// `Retry-After`), and 304 to an `If-None-Match` that names the current ETag.
+struct EveryAnswer;
+
+impl utoipa::Modify for EveryAnswer {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{RefOr, ResponseBuilder, content::ContentBuilder};
+        let error = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(utoipa::openapi::Ref::from_schema_name("ApiError")))
+                        .build(),
+                )
+                .build()
+        };
+        let limited =
+            error("Too many requests from this address: wait the seconds `Retry-After` says");
+        let missing =
+            error("Not found: no such organisation, challenge or pilot, or not published");
+        let unchanged = ResponseBuilder::new()
+            .description("Not modified: the ETag sent in `If-None-Match` is current")
+            .build();
+        for item in doc.paths.paths.values_mut() {
+            if let Some(get) = item.get.as_mut() {
+                get.responses
+                    .responses
+                    .entry("429".into())
+                    .or_insert_with(|| RefOr::T(limited.clone()));
+                get.responses
+                    .responses
+                    .entry("304".into())
+                    .or_insert_with(|| RefOr::T(unchanged.clone()));
+                get.responses
+                    .responses
+                    .entry("404".into())
+                    .or_insert_with(|| RefOr::T(missing.clone()));
+            }
+        }
+    }
+}
 
 pub fn router(state: &AppState) -> Router<AppState> {
     let cors = CorsLayer::new()
@@ -370,15 +416,25 @@ fn answer_locale(headers: &HeaderMap, auth: &RequestAuth) -> Locale {
 }
 
 /// A moment or a city date (from its midnight), as a filter.
+/// A query the API cannot read (a parameter given twice, say): refused as the document says,
+/// with 422 and the reason.
+fn unreadable_query() -> AppError {
+    AppError::invalid("query", "error.query_unreadable")
+}
+
+/// `updated_since`, a city date (YYYY-MM-DD) as the document says, and nothing else.
 fn parse_since(value: Option<&str>) -> Result<Option<DateTime<Utc>>, AppError> {
-    let Some(raw) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+    let Some(raw) = value else {
         return Ok(None);
     };
-    if let Ok(at) = DateTime::parse_from_rfc3339(raw) {
-        return Ok(Some(at.with_timezone(&Utc)));
-    }
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .ok()
+    let shaped = raw.len() == 10
+        && raw.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    shaped
+        .then(|| NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok())
+        .flatten()
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .and_then(|t| {
             t.and_local_timezone(app::i18n::format::city_offset())
@@ -388,13 +444,15 @@ fn parse_since(value: Option<&str>) -> Result<Option<DateTime<Utc>>, AppError> {
         .ok_or_else(|| AppError::invalid("updated_since", "error.date_invalid"))
 }
 
+/// `limit`, 1 to 200 written plainly (no sign, space or leading zero), as the document says.
 fn parse_limit(value: Option<&str>) -> Result<Option<u64>, AppError> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(raw) => raw
-            .parse()
-            .map(Some)
-            .map_err(|_| AppError::invalid("limit", "error.limit")),
+    let Some(raw) = value else {
+        return Ok(None);
+    };
+    let plain = !raw.is_empty() && !raw.starts_with('0') && raw.bytes().all(|b| b.is_ascii_digit());
+    match raw.parse::<u64>() {
+        Ok(n) if plain && n <= app::open::query::MAX_LIMIT => Ok(Some(n)),
+        _ => Err(AppError::invalid("limit", "error.limit")),
     }
 }
 
@@ -405,18 +463,35 @@ fn page_of(cursor: &Option<String>, limit: &Option<String>) -> Result<PageReques
     })
 }
 
+/// A query parameter given empty (`?organisation=&cursor=&limit=`, as forms and some clients send
+/// them) is a parameter not given, as the document says (a date, `updated_since`, is not: empty
+/// is no date).
+fn blank_is_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let value: Option<String> = Option::deserialize(d)?;
+    Ok(value.filter(|v| !v.trim().is_empty()))
+}
+
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ReportParams {
     /// An organisation's slug.
+    #[serde(default, deserialize_with = "blank_is_none")]
     organisation: Option<String>,
     /// `new`, `acknowledged`, `answered`, `merged`, `out_of_scope` or `became_challenge`.
+    #[serde(default, deserialize_with = "blank_is_none")]
+    #[param(pattern = r"^(new|acknowledged|answered|merged|out_of_scope|became_challenge)?$")]
     status: Option<String>,
-    /// Only those changed since this moment (ISO 8601) or city date (YYYY-MM-DD).
+    /// Only those changed since this city date (YYYY-MM-DD).
+    #[serde(default)]
+    #[param(format = Date)]
     updated_since: Option<String>,
     /// `next_cursor` from the previous page.
+    #[serde(default, deserialize_with = "blank_is_none")]
+    #[param(pattern = r"^(v1\.[0-9a-f]{1,15})?$")]
     cursor: Option<String>,
     /// Rows per page, 1 to 200 (default 50).
+    #[serde(default, deserialize_with = "blank_is_none")]
+    #[param(pattern = r"^([1-9]|[1-9][0-9]|1[0-9][0-9]|200)?$")]
     limit: Option<String>,
 }
 
@@ -424,27 +499,60 @@ pub struct ReportParams {
 #[into_params(parameter_in = Query)]
 pub struct ChallengeParams {
     /// An organisation's slug.
+    #[serde(default, deserialize_with = "blank_is_none")]
     organisation: Option<String>,
     /// `upcoming`, `open`, `judging`, `voting`, `results` or `cancelled`.
+    #[serde(default, deserialize_with = "blank_is_none")]
+    #[param(pattern = r"^(upcoming|open|judging|voting|results|cancelled)?$")]
     phase: Option<String>,
-    /// Only those changed since this moment (ISO 8601) or city date (YYYY-MM-DD).
+    /// Only those changed since this city date (YYYY-MM-DD).
+    #[serde(default)]
+    #[param(format = Date)]
     updated_since: Option<String>,
     /// `next_cursor` from the previous page.
+    #[serde(default, deserialize_with = "blank_is_none")]
+    #[param(pattern = r"^(v1\.[0-9a-f]{1,15})?$")]
     cursor: Option<String>,
     /// Rows per page, 1 to 200 (default 50).
+    #[serde(default, deserialize_with = "blank_is_none")]
+    #[param(pattern = r"^([1-9]|[1-9][0-9]|1[0-9][0-9]|200)?$")]
     limit: Option<String>,
+}
+
+/// The challenges' CSV: every row the filters keep, so no paging.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ChallengeCsvParams {
+    /// An organisation's slug.
+    #[serde(default, deserialize_with = "blank_is_none")]
+    organisation: Option<String>,
+    /// `upcoming`, `open`, `judging`, `voting`, `results` or `cancelled`.
+    #[serde(default, deserialize_with = "blank_is_none")]
+    #[param(pattern = r"^(upcoming|open|judging|voting|results|cancelled)?$")]
+    phase: Option<String>,
+    /// Only those changed since this city date (YYYY-MM-DD).
+    #[serde(default)]
+    #[param(format = Date)]
+    updated_since: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PilotParams {
     /// An organisation's slug.
+    #[serde(default, deserialize_with = "blank_is_none")]
     organisation: Option<String>,
     /// `running`, `extended`, `rolled_out` or `stopped`.
+    #[serde(default, deserialize_with = "blank_is_none")]
+    #[param(pattern = r"^(running|extended|rolled_out|stopped)?$")]
     status: Option<String>,
     /// `next_cursor` from the previous page.
+    #[serde(default, deserialize_with = "blank_is_none")]
+    #[param(pattern = r"^(v1\.[0-9a-f]{1,15})?$")]
     cursor: Option<String>,
     /// Rows per page, 1 to 200 (default 50).
+    #[serde(default, deserialize_with = "blank_is_none")]
+    #[param(pattern = r"^([1-9]|[1-9][0-9]|1[0-9][0-9]|200)?$")]
     limit: Option<String>,
 }
 
@@ -473,8 +581,12 @@ async fn reports(
     State(state): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
     headers: HeaderMap,
-    Query(q): Query<ReportParams>,
+    q: Result<Query<ReportParams>, QueryRejection>,
 ) -> Response {
+    let q = match q {
+        Ok(Query(q)) => q,
+        Err(_) => return json::<()>(&headers, &auth, Err(unreadable_query())),
+    };
     let result = async {
         let filter = ReportFilter {
             organisation: q.organisation.clone(),
@@ -508,8 +620,12 @@ async fn challenges(
     State(state): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
     headers: HeaderMap,
-    Query(q): Query<ChallengeParams>,
+    q: Result<Query<ChallengeParams>, QueryRejection>,
 ) -> Response {
+    let q = match q {
+        Ok(Query(q)) => q,
+        Err(_) => return json::<()>(&headers, &auth, Err(unreadable_query())),
+    };
     let result = async {
         let filter = challenge_filter(&q)?;
         challenges::challenges(
@@ -525,16 +641,24 @@ async fn challenges(
 }
 
 /// The same challenges as one CSV file (no paging).
-#[utoipa::path(get, path = "/api/v1/challenges.csv", tag = "challenges", params(ChallengeParams),
+#[utoipa::path(get, path = "/api/v1/challenges.csv", tag = "challenges", params(ChallengeCsvParams),
     responses((status = 200, content_type = "text/csv", body = String), (status = 422, body = api::ApiError)))]
 async fn challenges_csv(
     State(state): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
     headers: HeaderMap,
-    Query(q): Query<ChallengeParams>,
+    q: Result<Query<ChallengeCsvParams>, QueryRejection>,
 ) -> Response {
+    let q = match q {
+        Ok(Query(q)) => q,
+        Err(_) => return json::<()>(&headers, &auth, Err(unreadable_query())),
+    };
     let result = async {
-        let filter = challenge_filter(&q)?;
+        let filter = ChallengeFilter {
+            organisation: q.organisation.clone(),
+            phase: q.phase.clone(),
+            updated_since: parse_since(q.updated_since.as_deref())?,
+        };
         let all = challenges::all_challenges(&state.db, &filter, Utc::now()).await?;
         Ok(csv::challenges(&all))
     }
@@ -666,8 +790,12 @@ async fn pilots(
     State(state): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
     headers: HeaderMap,
-    Query(q): Query<PilotParams>,
+    q: Result<Query<PilotParams>, QueryRejection>,
 ) -> Response {
+    let q = match q {
+        Ok(Query(q)) => q,
+        Err(_) => return json::<()>(&headers, &auth, Err(unreadable_query())),
+    };
     let result = async {
         let filter = PilotFilter {
             organisation: q.organisation.clone(),
@@ -693,13 +821,19 @@ async fn pilot(
     State(state): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
 ) -> Response {
-    json(
-        &headers,
-        &auth,
-        pilots::pilot(&state.db, id, Utc::now()).await,
-    )
+    let result = match pilot_id(&id) {
+        Ok(id) => pilots::pilot(&state.db, id, Utc::now()).await,
+        Err(e) => Err(e),
+    };
+    json(&headers, &auth, result)
+}
+
+/// A pilot's id from the address: one that is no id (letters, a number past 64 bits) names no
+/// pilot.
+fn pilot_id(raw: &str) -> Result<i64, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
 }
 
 /// A pilot's milestones as CSV.
@@ -710,11 +844,14 @@ async fn milestones_csv(
     State(state): State<AppState>,
     Extension(auth): Extension<RequestAuth>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
 ) -> Response {
-    let result = pilots::pilot(&state.db, id, Utc::now())
-        .await
-        .map(|p| csv::milestones(&p));
+    let result = match pilot_id(&id) {
+        Ok(id) => pilots::pilot(&state.db, id, Utc::now())
+            .await
+            .map(|p| csv::milestones(&p)),
+        Err(e) => Err(e),
+    };
     csv_file(
         &headers,
         &auth,
@@ -776,14 +913,21 @@ mod tests {
     }
 
     #[test]
-    fn since_takes_a_moment_or_a_city_date() {
+    fn since_takes_a_city_date_as_the_document_says() {
         let at = parse_since(Some("2026-11-01")).unwrap().unwrap();
         assert_eq!(at.to_rfc3339(), "2026-10-31T17:00:00+00:00");
-        let at = parse_since(Some("2026-11-01T08:00:00+07:00"))
-            .unwrap()
-            .unwrap();
-        assert_eq!(at.to_rfc3339(), "2026-11-01T01:00:00+00:00");
-        assert!(parse_since(Some("yesterday")).is_err());
-        assert_eq!(parse_since(Some(" ")).unwrap(), None);
+        assert_eq!(parse_since(None).unwrap(), None);
+        // The document says `format: date`: anything else is refused, not guessed at.
+        for other in [
+            "2026-11-01T08:00:00+07:00",
+            "yesterday",
+            " ",
+            "",
+            "2026-1-01",
+            "2026-02-30",
+            "+2026-11-01",
+        ] {
+            assert!(parse_since(Some(other)).is_err(), "{other:?}");
+        }
     }
 }

@@ -157,7 +157,7 @@ const TABLE: &[(&str, May)] = &[
 /// Functions a signed-in person calls on their own things whose foreign-id forms must still be
 /// refused: with someone else's id they touch nothing.
 /// (Withdrawing a vote names only the caller's own vote: with someone else's entry it withdraws
-/// nothing, and the check that nothing changed covers it.)
+/// nothing, which `votes.rs` `a_citizen_votes_changes_and_withdraws…` tries.)
 const OWN_WITH_IDS: &[&str] = &["account/sessions/end", "judging/respond", "teams/respond"];
 
 /// Functions that take a file: called as a form with a file, as the page sends them.

@@ -8,6 +8,7 @@ mod common;
 mod accounts;
 mod bench_seed;
 mod challenges;
+mod drills;
 mod entries;
 mod every_door;
 mod hostile_input;

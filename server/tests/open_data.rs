@@ -403,10 +403,31 @@ async fn bad_requests_get_a_clear_translated_refusal(backend: Backend) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (status, _) = get_json(&v, "/api/v1/pilots?status=dreaming").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // No such organisation: not found, as the document says.
     let (status, _) = get_json(&v, "/api/v1/challenges?organisation=no-such-ward").await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = get_json(&v, "/api/v1/challenges?updated_since=yesterday").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Empty parameters are parameters not given, except a date (empty is no date); a parameter
+    // given twice is refused with the reason, in JSON like every refusal.
+    let (status, body) =
+        get_json(&v, "/api/v1/challenges?organisation=&phase=&cursor=&limit=").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _) = get_json(&v, "/api/v1/challenges?updated_since=").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, body) = get_json(&v, "/api/v1/reports?limit=5&limit=6").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"], "invalid");
+    for limit in ["007", "+5", " 5", "201"] {
+        let (status, _) = get_json(&v, &format!("/api/v1/reports?limit={limit}")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "limit {limit}");
+    }
+    let (status, _) = get_json(&v, "/api/v1/pilots/99999999999999999999999").await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "an id past 64 bits names no pilot"
+    );
     let (status, body) = get_json(&v, "/api/v1/challenges/no-such-challenge").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["error"], "not_found");

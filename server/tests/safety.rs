@@ -252,7 +252,7 @@ async fn a_request_too_large_is_refused_before_it_is_read(backend: Backend) {
     )
     .await;
     assert_eq!(status, 413);
-    // Every other function has the same limit, however its form is written.
+    // Every other function has the same limit, however its form is written, said or not.
     for path in [
         "/api/account/sign-in",
         "/api/entries/save",
@@ -265,6 +265,8 @@ async fn a_request_too_large_is_refused_before_it_is_read(backend: Backend) {
         let (status, body) = head_only(&app.base, path, 2 << 20, "application/json", form).await;
         assert_eq!(status, 413, "{path}");
         assert!(body.contains("error.request_too_large"), "{path}: {body}");
+        let (status, answer) = chunked_past(&app.base, path, 1 << 20, form).await;
+        assert_eq!(status, 413, "{path} in chunks: {answer}");
     }
     // Sent in chunks, without a length: refused where it passes the limit, text or files.
     let (status, answer) = chunked_past(&app.base, "/api/account/register", 1 << 20, form).await;

@@ -96,6 +96,10 @@ async fn a_citizen_votes_changes_and_withdraws_and_every_refusal_is_clear(backen
         [ids[1].parse::<i64>().unwrap()]
     );
     assert_eq!(app.scalar("SELECT COUNT(*) FROM votes").await, 1);
+    // Someone else withdrawing that entry withdraws only their own vote: none, so nothing.
+    let other = app.citizen("nguoi-khac@example.vn").await;
+    other.call("votes/withdraw", &[("entry_id", &ids[1])]).await;
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM votes").await, 1);
     voter
         .call("votes/withdraw", &[("entry_id", &ids[1])])
         .await

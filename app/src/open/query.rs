@@ -48,9 +48,14 @@ pub fn encode_cursor(id: i64) -> String {
     format!("v1.{id:x}")
 }
 
+/// The id a cursor names: `v1.` and 1 to 15 lowercase hex digits, nothing else.
 pub fn decode_cursor(cursor: &str) -> Option<i64> {
     let hex = cursor.strip_prefix("v1.")?;
-    i64::from_str_radix(hex, 16).ok().filter(|id| *id >= 0)
+    let plain = (1..=15).contains(&hex.len())
+        && hex
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    plain.then(|| i64::from_str_radix(hex, 16).ok()).flatten()
 }
 
 /// Keeps `limit` rows and says where the next page starts, if there is one.
@@ -86,7 +91,7 @@ pub(crate) async fn organisation_id(
         .one(db)
         .await?
         .map(|o| o.id)
-        .ok_or_else(|| AppError::invalid("organisation", "error.unknown_organisation"))
+        .ok_or(AppError::NotFound)
 }
 
 pub(crate) async fn organisation_slugs(

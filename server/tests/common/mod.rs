@@ -92,6 +92,9 @@ pub struct Options {
     pub city_ca: Option<Vec<u8>>,
     /// The token that opens `/metrics` on the site's address.
     pub metrics_token: Option<String>,
+    /// A SQLite database and files' folder that are there already (a restored backup), instead
+    /// of new ones.
+    pub sqlite_at: Option<(std::path::PathBuf, std::path::PathBuf)>,
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
@@ -114,7 +117,10 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let (database_url, pg_name) = match backend {
         Backend::Sqlite => (
-            format!("sqlite://{}/test.db?mode=rwc", dir.path().display()),
+            match &options.sqlite_at {
+                Some((file, _)) => format!("sqlite://{}?mode=rwc", file.display()),
+                None => format!("sqlite://{}/test.db?mode=rwc", dir.path().display()),
+            },
             None,
         ),
         Backend::Postgres => {
@@ -168,7 +174,10 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         header_read_timeout_ms: options.header_read_timeout_ms.unwrap_or(10_000),
         uploads_at_once: options.uploads_at_once.unwrap_or(4),
         db_acquire_timeout_ms: options.db_acquire_timeout_ms.unwrap_or(10_000),
-        files_dir: dir.path().join("files"),
+        files_dir: match &options.sqlite_at {
+            Some((_, files)) => files.clone(),
+            None => dir.path().join("files"),
+        },
         s3: options.s3.clone(),
         city_ca: options.city_ca.clone(),
         metrics_token: options.metrics_token.clone().map(Secret::new),
