@@ -82,6 +82,9 @@ pub struct Config {
     /// How long a connection may take to send a request's headers before it is closed, so
     /// that nobody holds connections open by sending a byte now and then.
     pub header_read_timeout_ms: u64,
+    /// How long a connection may stay silent, nothing going either way (an HTTP/2 connection
+    /// opened and left open, say), before it is closed.
+    pub idle_timeout_ms: u64,
     /// Forms with files read into memory at once on this instance (each up to 41 MB); more
     /// wait their turn (see `uploads`).
     pub uploads_at_once: usize,
@@ -326,6 +329,7 @@ impl Config {
             db_acquire_timeout_ms: env.parse("VIDAN_DB_ACQUIRE_TIMEOUT_MS", 10_000)?.max(1),
             page_deadline_ms: env.parse("VIDAN_PAGE_DEADLINE_MS", 15_000)?.max(1),
             header_read_timeout_ms: env.parse("VIDAN_HEADER_READ_TIMEOUT_MS", 10_000)?.max(1),
+            idle_timeout_ms: env.parse("VIDAN_IDLE_TIMEOUT_MS", 75_000)?.max(1),
             uploads_at_once: env.parse("VIDAN_UPLOADS_AT_ONCE", 4)?.max(1),
             files_dir: PathBuf::from(
                 env.var("VIDAN_FILES_DIR")

@@ -165,10 +165,12 @@ impl Application {
         }
         let header_read_timeout =
             std::time::Duration::from_millis(self.state.config.header_read_timeout_ms);
+        let idle_timeout = std::time::Duration::from_millis(self.state.config.idle_timeout_ms);
         serve::serve(
             self.listener,
             self.router,
             header_read_timeout,
+            idle_timeout,
             shutdown_signal(),
         )
         .await?;

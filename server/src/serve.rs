@@ -1,8 +1,15 @@
 //! Accepting connections: HTTP/1.1 and HTTP/2 on one port, each connection's address handed to
-//! the router, headers read within a time limit, and a graceful stop.
+//! the router, headers read within a time limit, connections that say nothing closed, and a
+//! graceful stop.
 
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use axum::Router;
 use axum::extract::ConnectInfo;
@@ -15,13 +22,83 @@ use tower::ServiceExt as _;
 /// How long requests already begun may take to finish once the process is told to stop.
 const FINISHING: Duration = Duration::from_secs(30);
 
+/// A connection's stream, noting when a byte last went either way.
+struct Watched {
+    inner: tokio::net::TcpStream,
+    born: Instant,
+    /// Milliseconds after `born` of the last byte read or written.
+    last: Arc<AtomicU64>,
+}
+
+impl Watched {
+    fn touch(&self) {
+        self.last
+            .store(self.born.elapsed().as_millis() as u64, Ordering::Relaxed);
+    }
+}
+
+impl AsyncRead for Watched {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut this.inner).poll_read(cx, buf);
+        if matches!(polled, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            this.touch();
+        }
+        polled
+    }
+}
+
+impl AsyncWrite for Watched {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let this = self.get_mut();
+        let polled = Pin::new(&mut this.inner).poll_write(cx, data);
+        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
+            this.touch();
+        }
+        polled
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}
+
+/// Resolves once `last` has not moved for `idle`.
+async fn silence(born: Instant, last: Arc<AtomicU64>, idle: Duration) {
+    loop {
+        let quiet_since = born + Duration::from_millis(last.load(Ordering::Relaxed));
+        let quiet_for = quiet_since.elapsed();
+        if quiet_for >= idle {
+            return;
+        }
+        tokio::time::sleep(idle - quiet_for).await;
+    }
+}
+
 /// Serves `router` on `listener` until `stop` completes. A connection that has not sent a whole
 /// request's headers within `header_read_timeout` of starting it (or of its previous request)
-/// is closed: a client that sends a byte now and then holds no connection for long.
+/// is closed: a client that sends a byte now and then holds no connection for long. And a
+/// connection on which nothing has gone either way for `idle_timeout` (an HTTP/2 connection
+/// opened and left silent, which no header time limit covers) is closed; a live-totals stream
+/// writes every 15 s, and every request's own time limit is shorter.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     header_read_timeout: Duration,
+    idle_timeout: Duration,
     stop: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     let mut builder = Builder::new(TokioExecutor::new());
@@ -58,13 +135,27 @@ pub async fn serve(
                 .insert(ConnectInfo::<SocketAddr>(peer));
             router.clone().oneshot(request)
         });
+        let born = Instant::now();
+        let last = Arc::new(AtomicU64::new(0));
+        let watched = Watched {
+            inner: tcp,
+            born,
+            last: last.clone(),
+        };
         let connection = builder
-            .serve_connection_with_upgrades(TokioIo::new(tcp), service)
+            .serve_connection_with_upgrades(TokioIo::new(watched), service)
             .into_owned();
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
-            if let Err(err) = connection.await {
-                tracing::trace!(%err, "connection ended with an error");
+            tokio::select! {
+                ended = connection => {
+                    if let Err(err) = ended {
+                        tracing::trace!(%err, "connection ended with an error");
+                    }
+                }
+                () = silence(born, last, idle_timeout) => {
+                    tracing::debug!(%peer, "closed a connection that said nothing");
+                }
             }
         });
     }

@@ -193,6 +193,46 @@ async fn a_connection_that_trickles_its_headers_is_closed(backend: Backend) {
     assert_eq!(status, 200);
 }
 
+/// An HTTP/2 connection opened and then left silent (no header time limit covers it: its
+/// headers come in frames, whenever) is closed once nothing has gone either way for the idle
+/// time; a live one, asking now and then, is not.
+async fn a_silent_http2_connection_is_closed(backend: Backend) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app_with(
+        backend,
+        common::Options {
+            idle_timeout_ms: Some(1_000),
+            ..Default::default()
+        },
+    )
+    .await;
+    let address = app.base.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    // HTTP/2 with prior knowledge: the preface and an empty SETTINGS frame, then nothing.
+    stream
+        .write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut said = Vec::new();
+    // Without a time for silence this waits forever (the test's own limit ends it).
+    let closed = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        stream.read_to_end(&mut said),
+    )
+    .await;
+    assert!(closed.is_ok(), "the silent connection is still open");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(900));
+    // The server spoke HTTP/2 (its SETTINGS frame) before it closed.
+    assert!(said.len() >= 9 && said[3] == 0x04, "{said:?}");
+    // A connection that keeps asking stays open past the idle time.
+    let v = app.visitor();
+    for _ in 0..4 {
+        assert_eq!(v.get("/health").await.status(), StatusCode::OK);
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    }
+}
+
 /// A page the server cannot make in time (here: every database connection is taken) is answered
 /// with a page that says so, in the visitor's language, instead of a connection that hangs.
 async fn a_page_that_cannot_be_made_in_time_says_so_instead_of_hanging(backend: Backend) {
@@ -625,6 +665,7 @@ on_both_databases!(
     a_page_that_cannot_be_made_in_time_says_so_instead_of_hanging,
     a_request_that_never_finishes_arriving_is_answered_and_closed,
     a_connection_that_trickles_its_headers_is_closed,
+    a_silent_http2_connection_is_closed,
     anonymous_visitors_share_a_kept_page_while_signed_in_people_see_changes_at_once,
     the_sites_own_files_carry_only_the_headers_a_file_needs,
     a_cross_site_post_is_refused_and_changes_nothing,

@@ -221,6 +221,10 @@ pub async fn send_code(
     .await
 }
 
+/// How long an answer to "send me a code" takes at least, whether the address has an account (a
+/// code and an email are written) or not (nothing is): how long it took cannot tell which.
+pub const CODE_ANSWER_TAKES: std::time::Duration = std::time::Duration::from_millis(300);
+
 /// Sends a fresh code if the last one is more than a minute old (a resend button cannot flood a
 /// mailbox); says nothing about whether the account exists.
 pub async fn resend_code(

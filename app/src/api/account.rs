@@ -64,17 +64,27 @@ pub async fn verify_email(email: String, code: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "account/resend")]
 pub async fn resend_code(email: String) -> Result<(), AppError> {
     use crate::account::service::{CodePurpose, resend_code};
+    let started = tokio::time::Instant::now();
     let db = crate::ctx::db()?;
     code_mail_from_here(&db).await?;
     let device = crate::ctx::request_private_cookie(crate::account::service::DEVICE_COOKIE);
-    resend_code(
+    let sent = resend_code(
         &db,
         &crate::ctx::links()?,
         &email,
         CodePurpose::Verify,
         device.as_deref(),
     )
-    .await
+    .await;
+    answer_in_even_time(started).await;
+    sent
+}
+
+/// Waits until an answer about a code has taken its even time (see
+/// [`crate::account::service::CODE_ANSWER_TAKES`]).
+#[cfg(feature = "ssr")]
+async fn answer_in_even_time(started: tokio::time::Instant) {
+    tokio::time::sleep_until(started + crate::account::service::CODE_ANSWER_TAKES).await;
 }
 
 /// Counts a request for a code email against the caller's network address (see
@@ -222,19 +232,22 @@ pub async fn sign_out() -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "account/forgot")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use crate::account::service::{CodePurpose, resend_code};
+    let started = tokio::time::Instant::now();
     let email = crate::account::rules::normalise_email(&email);
     crate::account::rules::check_email(&email).map_err(|e| AppError::Invalid(vec![e]))?;
     let db = crate::ctx::db()?;
     code_mail_from_here(&db).await?;
     let device = crate::ctx::request_private_cookie(crate::account::service::DEVICE_COOKIE);
-    resend_code(
+    let sent = resend_code(
         &db,
         &crate::ctx::links()?,
         &email,
         CodePurpose::Reset,
         device.as_deref(),
     )
-    .await?;
+    .await;
+    answer_in_even_time(started).await;
+    sent?;
     leptos_axum::redirect(&format!(
         "/reset-password?email={}",
         crate::links::url_encode(&email)

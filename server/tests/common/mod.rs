@@ -76,6 +76,8 @@ pub struct Options {
     pub page_deadline_ms: Option<u64>,
     /// How long a connection may take to send its headers (10 s).
     pub header_read_timeout_ms: Option<u64>,
+    /// How long a connection may stay silent (75 s).
+    pub idle_timeout_ms: Option<u64>,
     /// Forms with files read at once (4).
     pub uploads_at_once: Option<usize>,
     /// How long a request waits for a database connection (10 s).
@@ -172,6 +174,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         page_cache_ms: options.page_cache_ms,
         page_deadline_ms: options.page_deadline_ms.unwrap_or(15_000),
         header_read_timeout_ms: options.header_read_timeout_ms.unwrap_or(10_000),
+        idle_timeout_ms: options.idle_timeout_ms.unwrap_or(75_000),
         uploads_at_once: options.uploads_at_once.unwrap_or(4),
         db_acquire_timeout_ms: options.db_acquire_timeout_ms.unwrap_or(10_000),
         files_dir: match &options.sqlite_at {
@@ -221,6 +224,7 @@ pub async fn spawn_second_instance(first: &TestApp) -> String {
         page_cache_ms: 0,
         page_deadline_ms: 15_000,
         header_read_timeout_ms: 10_000,
+        idle_timeout_ms: 75_000,
         uploads_at_once: 4,
         db_acquire_timeout_ms: 10_000,
         files_dir: first._dir.path().join("files"),
