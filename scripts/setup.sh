@@ -110,7 +110,7 @@ if [ "$what" = "test" ]; then
   python_tools
   browser
   # The browser tests also run the site through deploy/nginx/vidan.conf (end2end/nginx/serve.sh).
-  command -v nginx >/dev/null 2>&1 || apt_install nginx
+  [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || apt_install nginx
   apt_install openssl
 fi
 say "setup done"

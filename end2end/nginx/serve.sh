@@ -44,4 +44,6 @@ http {
   include $work/site.conf;
 }
 CONF
-exec nginx -p "$work" -c "$work/nginx.conf" -g 'daemon off;'
+# Debian installs nginx in /usr/sbin, which a user's PATH may not hold.
+nginx=$(command -v nginx || echo /usr/sbin/nginx)
+exec "$nginx" -p "$work" -c "$work/nginx.conf" -g 'daemon off;'

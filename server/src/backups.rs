@@ -60,6 +60,11 @@ pub async fn backup(
         target.join("backup.json"),
         serde_json::to_vec_pretty(&manifest)?,
     )?;
+    // Checked as a restore would check it, before it is called a backup: the database whole
+    // and, for a folder store, every file it names.
+    if files_dir.is_some() {
+        check(&target.join("vidan.db"), &target.join("files")).await?;
+    }
     Ok(manifest)
 }
 

@@ -90,13 +90,13 @@ async fn run() -> anyhow::Result<()> {
             Ok(())
         }
         ["backup", file] if file.ends_with(".db") => {
-            let db = server::db::connect(&config).await?;
+            let db = existing_database(&config).await?;
             server::db::backup(&db, std::path::Path::new(file)).await?;
             println!("backed up the database to {file}");
             Ok(())
         }
         ["backup", folder] => {
-            let db = server::db::connect(&config).await?;
+            let db = existing_database(&config).await?;
             let files = config.s3.is_none().then_some(config.files_dir.as_path());
             let made = server::backups::backup(&db, files, std::path::Path::new(folder)).await?;
             println!(
@@ -173,4 +173,19 @@ async fn run() -> anyhow::Result<()> {
             std::process::exit(2);
         }
     }
+}
+
+/// The site's database for a backup: one that is there. (Started without the environment file,
+/// from cron say, `DATABASE_URL` falls back to `data/vidan.db` here, which would be made new and
+/// empty, and backed up as if it were the site.)
+async fn existing_database(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    if let Some(file) = server::db::sqlite_file(&config.database_url)
+        && !std::path::Path::new(&file).is_file()
+    {
+        anyhow::bail!(
+            "there is no database at {file}: is DATABASE_URL set as the server has it (the \
+             environment file)?"
+        );
+    }
+    server::db::connect(config).await
 }

@@ -76,9 +76,30 @@ impl AsyncWrite for Watched {
     }
 }
 
-/// Resolves once `last` has not moved for `idle`.
-async fn silence(born: Instant, last: Arc<AtomicU64>, idle: Duration) {
+/// Requests a connection is answering now; each counted until its answer is made (or it is
+/// dropped), however it ends.
+struct InFlight(Arc<AtomicU64>);
+
+impl InFlight {
+    fn start(count: &Arc<AtomicU64>) -> InFlight {
+        count.fetch_add(1, Ordering::Relaxed);
+        InFlight(count.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Resolves once `last` has not moved for `idle` while no request was being answered (a form
+/// with files waiting for its turn to be read sends nothing meanwhile, and is not silence).
+async fn silence(born: Instant, last: Arc<AtomicU64>, busy: Arc<AtomicU64>, idle: Duration) {
     loop {
+        if busy.load(Ordering::Relaxed) > 0 {
+            last.store(born.elapsed().as_millis() as u64, Ordering::Relaxed);
+        }
         let quiet_since = born + Duration::from_millis(last.load(Ordering::Relaxed));
         let quiet_for = quiet_since.elapsed();
         if quiet_for >= idle {
@@ -91,9 +112,9 @@ async fn silence(born: Instant, last: Arc<AtomicU64>, idle: Duration) {
 /// Serves `router` on `listener` until `stop` completes. A connection that has not sent a whole
 /// request's headers within `header_read_timeout` of starting it (or of its previous request)
 /// is closed: a client that sends a byte now and then holds no connection for long. And a
-/// connection on which nothing has gone either way for `idle_timeout` (an HTTP/2 connection
-/// opened and left silent, which no header time limit covers) is closed; a live-totals stream
-/// writes every 15 s, and every request's own time limit is shorter.
+/// connection on which nothing has gone either way for `idle_timeout` while it answered no
+/// request (an HTTP/2 connection opened and left silent, which no header time limit covers) is
+/// closed; a live-totals stream writes every 15 s.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
@@ -128,12 +149,20 @@ pub async fn serve(
             tracing::debug!(%err, "could not set TCP_NODELAY");
         }
         let router = router.clone();
+        let busy = Arc::new(AtomicU64::new(0));
+        let answering = busy.clone();
         let service = hyper::service::service_fn(move |request: http::Request<_>| {
             let mut request = request.map(axum::body::Body::new);
             request
                 .extensions_mut()
                 .insert(ConnectInfo::<SocketAddr>(peer));
-            router.clone().oneshot(request)
+            let in_flight = InFlight::start(&answering);
+            let answer = router.clone().oneshot(request);
+            async move {
+                let answered = answer.await;
+                drop(in_flight);
+                answered
+            }
         });
         let born = Instant::now();
         let last = Arc::new(AtomicU64::new(0));
@@ -153,7 +182,7 @@ pub async fn serve(
                         tracing::trace!(%err, "connection ended with an error");
                     }
                 }
-                () = silence(born, last, idle_timeout) => {
+                () = silence(born, last, busy, idle_timeout) => {
                     tracing::debug!(%peer, "closed a connection that said nothing");
                 }
             }

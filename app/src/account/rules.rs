@@ -20,16 +20,10 @@ pub const SIGN_IN_STRANGERS: Limit = Limit::new("sign_in_account", 5, Duration::
 #[cfg(feature = "ssr")]
 pub const SIGN_IN_STRANGERS_PER_DAY: Limit =
     Limit::new("sign_in_account_day", 20, Duration::days(1));
-/// Wrong passwords from one network address, on any accounts, per quarter hour. Strangers'
-/// tries hold a place here while they are checked (so a burst sent at once stops at the limit)
-/// and give it back when right.
+/// Wrong passwords from one network address, on any accounts, per quarter hour (strangers'
+/// tries from one address are checked one at a time, so a burst stops at the limit).
 #[cfg(feature = "ssr")]
 pub const SIGN_IN_PER_ADDRESS: Limit = Limit::new("sign_in_address", 20, Duration::minutes(15));
-/// The wrong passwords alone of [`SIGN_IN_PER_ADDRESS`], which tell a full address (refused)
-/// from one whose places are held by tries still being checked (wait for them).
-#[cfg(feature = "ssr")]
-pub const WRONG_SIGN_INS_PER_ADDRESS: Limit =
-    Limit::new("sign_in_address_wrong", 20, Duration::minutes(15));
 /// Tries from one browser that signed in to the account before, per quarter hour.
 #[cfg(feature = "ssr")]
 pub const SIGN_IN_PER_BROWSER: Limit = Limit::new("sign_in_browser", 10, Duration::minutes(15));

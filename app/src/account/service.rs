@@ -450,20 +450,19 @@ pub async fn check_credentials(
     let account = find_by_email(db, &email).await?;
     let trusted = trusted_device_of(db, account.as_ref(), device_token).await?;
     let address = throttle::address_of(ip);
-    // A stranger's try holds a place of the address's before the password is looked at (all
-    // sent at once count as many), given back if the password is right.
+    // A stranger's tries from one address are checked one at a time on this instance, each
+    // after the address's wrong passwords so far are counted: a burst sent at once stops at the
+    // limit. The turn ends with the request, however it ends.
+    let _turn = match trusted {
+        None => Some(address_turn(&address).await),
+        Some(_) => None,
+    };
     if trusted.is_none() {
-        hold_address_place(db, &address).await?;
+        throttle::check(db, rules::SIGN_IN_PER_ADDRESS, &address).await?;
     }
     let limits = sign_in_limits(&email, trusted.as_deref());
     for (limit, subject) in &limits {
-        if let Err(refused) = throttle::hit(db, *limit, subject).await {
-            // Held back by the account's limits: the address's place goes back unused.
-            if trusted.is_none() {
-                throttle::give_back(db, rules::SIGN_IN_PER_ADDRESS, &address).await?;
-            }
-            return Err(refused);
-        }
+        throttle::hit(db, *limit, subject).await?;
     }
     let ok = password::verify(
         password_given,
@@ -499,18 +498,10 @@ pub async fn check_credentials(
             for (limit, subject) in &limits {
                 throttle::give_back(db, *limit, subject).await?;
             }
-            if trusted.is_none() {
-                throttle::give_back(db, rules::SIGN_IN_PER_ADDRESS, &address).await?;
-            }
             Ok(account)
         }
         _ => {
-            // A known browser's wrong password counts against its address too (after the fact:
-            // it was not held back by it); a stranger's keeps the place it held.
-            if trusted.is_some() {
-                throttle::count(db, rules::SIGN_IN_PER_ADDRESS, &address).await?;
-            }
-            throttle::count(db, rules::WRONG_SIGN_INS_PER_ADDRESS, &address).await?;
+            throttle::count(db, rules::SIGN_IN_PER_ADDRESS, &address).await?;
             Err(AppError::conflict("error.credentials"))
         }
     }
@@ -533,25 +524,32 @@ pub async fn recheck_password(
     Ok(right)
 }
 
-/// Holds one of `address`'s places for a stranger's sign-in about to be checked. When the places
-/// are taken by wrong passwords, refused; when some are only held by tries still being checked
-/// (a classroom signing in at once behind one school address), this one waits for them, for up
-/// to ten seconds, then is told the server is busy.
-async fn hold_address_place(db: &impl ConnectionTrait, address: &str) -> Result<(), AppError> {
-    for _ in 0..200 {
-        let Err(refused) = throttle::hit(db, rules::SIGN_IN_PER_ADDRESS, address).await else {
-            return Ok(());
-        };
-        throttle::give_back(db, rules::SIGN_IN_PER_ADDRESS, address).await?;
-        if throttle::check(db, rules::WRONG_SIGN_INS_PER_ADDRESS, address)
-            .await
-            .is_err()
-        {
-            return Err(refused);
+/// The turn of a stranger's sign-in from `address` on this instance: one at a time per address
+/// (a classroom behind one school address waits a moment each), given back when the request
+/// ends, whether answered, failed or abandoned.
+async fn address_turn(address: &str) -> tokio::sync::OwnedSemaphorePermit {
+    use std::collections::HashMap;
+    use std::sync::{Arc, LazyLock, Mutex, Weak};
+    use tokio::sync::Semaphore;
+    static TURNS: LazyLock<Mutex<HashMap<String, Weak<Semaphore>>>> =
+        LazyLock::new(|| Mutex::new(HashMap::new()));
+    let turn = {
+        let mut turns = TURNS.lock().unwrap_or_else(|e| e.into_inner());
+        match turns.get(address).and_then(Weak::upgrade) {
+            Some(turn) => turn,
+            None => {
+                if turns.len() >= 10_000 {
+                    turns.retain(|_, t| t.strong_count() > 0);
+                }
+                let turn = Arc::new(Semaphore::new(1));
+                turns.insert(address.to_owned(), Arc::downgrade(&turn));
+                turn
+            }
         }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    Err(AppError::Busy)
+    };
+    turn.acquire_owned()
+        .await
+        .expect("a turn's semaphore is never closed")
 }
 
 /// How the record of sign-in tries names the address typed: a keyed digest of its mailbox, so

@@ -163,9 +163,19 @@ pub async fn declare(
             errors.push(e);
         }
     }
-    // A judge in conflict with most of the teams would be left to score the few they chose:
-    // such a declaration is refused, and the judge asks staff to be excused from the panel.
-    let blocked = teams
+    // A judge in conflict with most of the competing teams (those with an entry in, or every
+    // team while none is) would be left to score the few they chose: such a declaration is
+    // refused, and the judge asks staff to be excused from the panel.
+    let entered: std::collections::BTreeSet<i64> = eligible(db, c.id)
+        .await?
+        .iter()
+        .map(|e| e.team_id)
+        .collect();
+    let competing: Vec<&team::Model> = teams
+        .iter()
+        .filter(|t| entered.is_empty() || entered.contains(&t.id))
+        .collect();
+    let blocked = competing
         .iter()
         .filter(|t| {
             team_ids.contains(&t.id)
@@ -175,7 +185,7 @@ pub async fn declare(
                         .is_some_and(|theirs| same_organisation(organisation, theirs)))
         })
         .count();
-    if errors.is_empty() && blocked * 2 > teams.len() {
+    if errors.is_empty() && blocked * 2 > competing.len() {
         errors.push(FieldError::new("teams", "error.too_many_conflicts"));
     }
     if !errors.is_empty() {

@@ -3,9 +3,7 @@
 //! one transaction.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set, TransactionSession, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, TransactionSession, TransactionTrait};
 
 use super::model::CriterionInput;
 use super::rules::Scale;
@@ -196,7 +194,15 @@ pub async fn publish(
         },
     };
     let txn = crate::group_commit::begin_writing(db).await?;
-    let mut c = super::results::publish(&txn, &c, at).await?;
+    // Read again inside: another publish may have gone meanwhile.
+    let c = {
+        use sea_orm::EntityTrait;
+        challenge::Entity::find_by_id(c.id)
+            .one(&txn)
+            .await?
+            .ok_or(AppError::NotFound)?
+    };
+    let c = super::results::publish(&txn, &c, at).await?;
     let out = at.max(now);
     Record::new("judging.publish", "challenge", Some(c.id))
         .by_requester(requester)
@@ -204,12 +210,22 @@ pub async fn publish(
         .public()
         .save(&txn)
         .await?;
-    // Results out now are announced with them (later ones by the scheduled pass).
+    // Results out now are announced with them (later ones by the scheduled pass), once: the
+    // announcement is claimed by a conditional update, so two publishes at once tell teams once.
     if out <= now {
-        let mut active = c.into_active_model();
-        active.results_notified_at = Set(Some(now));
-        c = active.update(&txn).await?;
-        super::results::tell_teams(&txn, links, &c).await?;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let claimed = challenge::Entity::update_many()
+            .col_expr(
+                challenge::Column::ResultsNotifiedAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .filter(challenge::Column::Id.eq(c.id))
+            .filter(challenge::Column::ResultsNotifiedAt.is_null())
+            .exec(&txn)
+            .await?;
+        if claimed.rows_affected == 1 {
+            super::results::tell_teams(&txn, links, &c).await?;
+        }
     }
     txn.commit().await?;
     Ok(out)
