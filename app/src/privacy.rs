@@ -126,7 +126,7 @@ pub async fn delete_own(
     if !confirmed {
         errors.push(FieldError::new("confirm", "error.delete_confirm"));
     }
-    if !crate::account::service::recheck_password(db, &account, password).await? {
+    if !crate::account::sign_in::recheck_password(db, &account, password).await? {
         errors.push(FieldError::new("password", "error.password_current_wrong"));
     }
     if !errors.is_empty() {

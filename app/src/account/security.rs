@@ -86,7 +86,7 @@ pub async fn change_password(
     let account = find_by_email(db, &viewer.email)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    if !super::service::recheck_password(db, &account, current).await? {
+    if !super::sign_in::recheck_password(db, &account, current).await? {
         return Err(AppError::invalid(
             "current_password",
             "error.password_current_wrong",

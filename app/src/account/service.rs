@@ -6,7 +6,7 @@ use sea_orm::{
     TransactionSession, TransactionTrait,
 };
 
-use super::entity::{email_code, sign_in_attempt, trusted_device};
+use super::entity::{email_code, trusted_device};
 use super::rules;
 use crate::auth::entity::user;
 use crate::auth::password;
@@ -380,25 +380,13 @@ pub async fn verify_email(
     Ok(active.update(db).await?)
 }
 
-/// A sign-in as the limits see it: from a browser the account signed in from before, or not.
-/// Wrong passwords from elsewhere use up a stranger's tries, never the owner's browsers' own.
-fn sign_in_limits(email: &str, trusted: Option<&str>) -> Vec<(Limit, String)> {
-    match trusted {
-        Some(device) => vec![(rules::SIGN_IN_PER_BROWSER, device.to_owned())],
-        None => vec![
-            (rules::SIGN_IN_STRANGERS, email.to_owned()),
-            (rules::SIGN_IN_STRANGERS_PER_DAY, email.to_owned()),
-        ],
-    }
-}
-
 /// The key under which a browser's device token is trusted for one account.
 fn device_key(user_id: i64, device_token: &str) -> String {
     token::sha256_hex(&format!("device:{user_id}:{device_token}"))
 }
 
 /// Whether the browser holding `device_token` has signed in to `account` before.
-async fn trusted_device_of(
+pub(crate) async fn trusted_device_of(
     db: &impl ConnectionTrait,
     account: Option<&user::Model>,
     device_token: Option<&str>,
@@ -431,125 +419,6 @@ pub async fn trust_device(
     );
     db.execute_raw(statement).await?;
     Ok(())
-}
-
-/// Checks the credentials. Each try counts before the password is looked at: from a browser
-/// that signed in to this account before, against that browser; from anywhere else, against
-/// strangers' tries on this account (a few per quarter hour, a few dozen a day). A right password
-/// gives its try back. Wrong passwords also count against the caller's network address, which
-/// strangers' browsers cannot pass once it has had its share. Returns the account when the password
-/// is right (verified or not).
-pub async fn check_credentials(
-    db: &impl ConnectionTrait,
-    email: &str,
-    password_given: String,
-    ip: &str,
-    device_token: Option<&str>,
-) -> Result<user::Model, AppError> {
-    let email = rules::normalise_email(email);
-    let account = find_by_email(db, &email).await?;
-    let trusted = trusted_device_of(db, account.as_ref(), device_token).await?;
-    let address = throttle::address_of(ip);
-    // A stranger's tries from one address are checked one at a time on this instance, each
-    // after the address's wrong passwords so far are counted: a burst sent at once stops at the
-    // limit. The turn ends with the request, however it ends.
-    let _turn = match trusted {
-        None => Some(address_turn(&address).await),
-        Some(_) => None,
-    };
-    if trusted.is_none() {
-        throttle::check(db, rules::SIGN_IN_PER_ADDRESS, &address).await?;
-    }
-    let limits = sign_in_limits(&email, trusted.as_deref());
-    for (limit, subject) in &limits {
-        throttle::hit(db, *limit, subject).await?;
-    }
-    let ok = password::verify(
-        password_given,
-        account.as_ref().map(|a| a.password_hash.clone()),
-    )
-    .await?;
-    sign_in_attempt::ActiveModel {
-        email_key: Set(attempt_key(db, &email).await?),
-        ip: Set(ip.chars().take(64).collect()),
-        succeeded: Set(ok),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    let action = if ok {
-        "account.sign_in"
-    } else {
-        "account.sign_in_failed"
-    };
-    let mut record =
-        crate::audit::service::Record::new(action, "user", account.as_ref().map(|a| a.id))
-            .from_address(ip);
-    if let Some(a) = account.as_ref().filter(|_| ok) {
-        record = record.by_account(a.id, &a.display_name);
-    }
-    record
-        .details(serde_json::json!({ "known_browser": trusted.is_some() }))
-        .save(db)
-        .await?;
-    match account {
-        Some(account) if ok => {
-            for (limit, subject) in &limits {
-                throttle::give_back(db, *limit, subject).await?;
-            }
-            Ok(account)
-        }
-        _ => {
-            throttle::count(db, rules::SIGN_IN_PER_ADDRESS, &address).await?;
-            Err(AppError::conflict("error.credentials"))
-        }
-    }
-}
-
-/// Whether `given` is the account's current password, asked again by its owner (to change it,
-/// or to delete the account). Each try counts against the account before it is hashed (tries
-/// sent at once count as many), and a right one is given back.
-pub async fn recheck_password(
-    db: &impl ConnectionTrait,
-    account: &user::Model,
-    given: String,
-) -> Result<bool, AppError> {
-    let subject = account.id.to_string();
-    throttle::hit(db, rules::PASSWORD_RECHECKS, &subject).await?;
-    let right = password::verify(given, Some(account.password_hash.clone())).await?;
-    if right {
-        throttle::give_back(db, rules::PASSWORD_RECHECKS, &subject).await?;
-    }
-    Ok(right)
-}
-
-/// The turn of a stranger's sign-in from `address` on this instance: one at a time per address
-/// (a classroom behind one school address waits a moment each), given back when the request
-/// ends, whether answered, failed or abandoned.
-async fn address_turn(address: &str) -> tokio::sync::OwnedSemaphorePermit {
-    use std::collections::HashMap;
-    use std::sync::{Arc, LazyLock, Mutex, Weak};
-    use tokio::sync::Semaphore;
-    static TURNS: LazyLock<Mutex<HashMap<String, Weak<Semaphore>>>> =
-        LazyLock::new(|| Mutex::new(HashMap::new()));
-    let turn = {
-        let mut turns = TURNS.lock().unwrap_or_else(|e| e.into_inner());
-        match turns.get(address).and_then(Weak::upgrade) {
-            Some(turn) => turn,
-            None => {
-                if turns.len() >= 10_000 {
-                    turns.retain(|_, t| t.strong_count() > 0);
-                }
-                let turn = Arc::new(Semaphore::new(1));
-                turns.insert(address.to_owned(), Arc::downgrade(&turn));
-                turn
-            }
-        }
-    };
-    turn.acquire_owned()
-        .await
-        .expect("a turn's semaphore is never closed")
 }
 
 /// How the record of sign-in tries names the address typed: a keyed digest of its mailbox, so

@@ -4,11 +4,14 @@
 //! session in one transaction. What the browser is given back (cookies) is the server
 //! function's part: the commands say what to give.
 
-use sea_orm::{ConnectionTrait, EntityTrait, TransactionSession, TransactionTrait};
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, EntityTrait, Set, TransactionSession, TransactionTrait,
+};
 
 use crate::audit::service::Record;
 use crate::auth::entity::user;
-use crate::auth::{Requester, session, two_factor};
+use crate::auth::{Requester, session, throttle, two_factor};
 use crate::error::AppError;
 
 /// The browser asking, as its cookies and headers say.
@@ -43,7 +46,7 @@ pub enum Outcome {
 }
 
 /// The first step: email and password. Refused for a wrong password (counted, see
-/// [`super::service::check_credentials`]) and for an address not yet verified.
+/// [`check_credentials`]) and for an address not yet verified.
 pub async fn with_password(
     db: &(impl ConnectionTrait + TransactionTrait),
     requester: &Requester,
@@ -51,9 +54,7 @@ pub async fn with_password(
     password: String,
     browser: Browser<'_>,
 ) -> Result<Outcome, AppError> {
-    let account =
-        super::service::check_credentials(db, email, password, &requester.ip, browser.device)
-            .await?;
+    let account = check_credentials(db, email, password, &requester.ip, browser.device).await?;
     if account.email_verified_at.is_none() {
         return Err(AppError::conflict("error.not_verified"));
     }
@@ -143,4 +144,138 @@ pub(crate) async fn trust_browser(
     };
     super::service::trust_device(db, user_id, &token).await?;
     Ok(new)
+}
+
+/// A sign-in as the limits see it: from a browser the account signed in from before, or not.
+/// Wrong passwords from elsewhere use up a stranger's tries, never the owner's browsers' own.
+fn sign_in_limits(
+    email: &str,
+    trusted: Option<&str>,
+) -> Vec<(crate::auth::throttle::Limit, String)> {
+    match trusted {
+        Some(device) => vec![(super::rules::SIGN_IN_PER_BROWSER, device.to_owned())],
+        None => vec![
+            (super::rules::SIGN_IN_STRANGERS, email.to_owned()),
+            (super::rules::SIGN_IN_STRANGERS_PER_DAY, email.to_owned()),
+        ],
+    }
+}
+
+/// Checks the credentials. Each try counts before the password is looked at: from a browser
+/// that signed in to this account before, against that browser; from anywhere else, against
+/// strangers' tries on this account (a few per quarter hour, a few dozen a day). A right password
+/// gives its try back. Wrong passwords also count against the caller's network address, which
+/// strangers' browsers cannot pass once it has had its share. Returns the account when the password
+/// is right (verified or not).
+pub async fn check_credentials(
+    db: &impl ConnectionTrait,
+    email: &str,
+    password_given: String,
+    ip: &str,
+    device_token: Option<&str>,
+) -> Result<user::Model, AppError> {
+    let email = super::rules::normalise_email(email);
+    let account = super::service::find_by_email(db, &email).await?;
+    let trusted = super::service::trusted_device_of(db, account.as_ref(), device_token).await?;
+    let address = throttle::address_of(ip);
+    // A stranger's tries from one address are checked one at a time on this instance, each
+    // after the address's wrong passwords so far are counted: a burst sent at once stops at the
+    // limit. The turn ends with the request, however it ends.
+    let _turn = match trusted {
+        None => Some(address_turn(&address).await),
+        Some(_) => None,
+    };
+    if trusted.is_none() {
+        throttle::check(db, super::rules::SIGN_IN_PER_ADDRESS, &address).await?;
+    }
+    let limits = sign_in_limits(&email, trusted.as_deref());
+    for (limit, subject) in &limits {
+        throttle::hit(db, *limit, subject).await?;
+    }
+    let ok = crate::auth::password::verify(
+        password_given,
+        account.as_ref().map(|a| a.password_hash.clone()),
+    )
+    .await?;
+    super::entity::sign_in_attempt::ActiveModel {
+        email_key: Set(super::service::attempt_key(db, &email).await?),
+        ip: Set(ip.chars().take(64).collect()),
+        succeeded: Set(ok),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let action = if ok {
+        "account.sign_in"
+    } else {
+        "account.sign_in_failed"
+    };
+    let mut record =
+        crate::audit::service::Record::new(action, "user", account.as_ref().map(|a| a.id))
+            .from_address(ip);
+    if let Some(a) = account.as_ref().filter(|_| ok) {
+        record = record.by_account(a.id, &a.display_name);
+    }
+    record
+        .details(serde_json::json!({ "known_browser": trusted.is_some() }))
+        .save(db)
+        .await?;
+    match account {
+        Some(account) if ok => {
+            for (limit, subject) in &limits {
+                throttle::give_back(db, *limit, subject).await?;
+            }
+            Ok(account)
+        }
+        _ => {
+            throttle::count(db, super::rules::SIGN_IN_PER_ADDRESS, &address).await?;
+            Err(AppError::conflict("error.credentials"))
+        }
+    }
+}
+
+/// Whether `given` is the account's current password, asked again by its owner (to change it,
+/// or to delete the account). Each try counts against the account before it is hashed (tries
+/// sent at once count as many), and a right one is given back.
+pub async fn recheck_password(
+    db: &impl ConnectionTrait,
+    account: &user::Model,
+    given: String,
+) -> Result<bool, AppError> {
+    let subject = account.id.to_string();
+    throttle::hit(db, super::rules::PASSWORD_RECHECKS, &subject).await?;
+    let right = crate::auth::password::verify(given, Some(account.password_hash.clone())).await?;
+    if right {
+        throttle::give_back(db, super::rules::PASSWORD_RECHECKS, &subject).await?;
+    }
+    Ok(right)
+}
+
+/// The turn of a stranger's sign-in from `address` on this instance: one at a time per address
+/// (a classroom behind one school address waits a moment each), given back when the request
+/// ends, whether answered, failed or abandoned.
+async fn address_turn(address: &str) -> tokio::sync::OwnedSemaphorePermit {
+    use std::collections::HashMap;
+    use std::sync::{Arc, LazyLock, Mutex, Weak};
+    use tokio::sync::Semaphore;
+    static TURNS: LazyLock<Mutex<HashMap<String, Weak<Semaphore>>>> =
+        LazyLock::new(|| Mutex::new(HashMap::new()));
+    let turn = {
+        let mut turns = TURNS.lock().unwrap_or_else(|e| e.into_inner());
+        match turns.get(address).and_then(Weak::upgrade) {
+            Some(turn) => turn,
+            None => {
+                if turns.len() >= 10_000 {
+                    turns.retain(|_, t| t.strong_count() > 0);
+                }
+                let turn = Arc::new(Semaphore::new(1));
+                turns.insert(address.to_owned(), Arc::downgrade(&turn));
+                turn
+            }
+        }
+    };
+    turn.acquire_owned()
+        .await
+        .expect("a turn's semaphore is never closed")
 }
