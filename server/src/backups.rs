@@ -110,7 +110,11 @@ pub struct Restored {
 
 /// Puts the backup in `source` back, once it is checked whole: the database opens and passes
 /// SQLite's integrity check, and every file its uploads name as stored is in the backup with
-/// the content its name says.
+/// the content its name says. Refused while a server runs on the database. The files go first
+/// (each copied aside, then renamed into place), the database last: stopped halfway, the site
+/// is as it was, with some files more. A database already there is set aside whole, its
+/// write-ahead log with it. What is put back belongs to whoever owns the folder it goes into
+/// (the service's user, when an administrator restores as root).
 pub async fn restore(source: &Path, to: Destination<'_>) -> anyhow::Result<Restored> {
     let copy = source.join("vidan.db");
     if !copy.is_file() {
@@ -120,45 +124,104 @@ pub async fn restore(source: &Path, to: Destination<'_>) -> anyhow::Result<Resto
         );
     }
     let needed = check(&copy, &source.join("files")).await?;
-    let set_aside = if to.database.exists() {
-        if !to.replace {
-            anyhow::bail!(
-                "{} exists: stop the server, then restore with --replace (the database there is \
-                 kept aside, renamed)",
-                to.database.display()
-            );
-        }
-        let aside = to.database.with_extension(format!(
-            "before-restore-{}.db",
-            chrono::Utc::now().format("%Y%m%d%H%M%S")
-        ));
-        std::fs::rename(to.database, &aside)?;
-        Some(aside)
-    } else {
-        None
-    };
-    for stale in ["db-wal", "db-shm"] {
-        let _ = std::fs::remove_file(to.database.with_extension(stale));
+    let _nobody_serving = crate::db::nobody_serving(to.database)?;
+    if to.database.exists() && !to.replace {
+        anyhow::bail!(
+            "{} exists: stop the server, then restore with --replace (the database there is \
+             kept aside, renamed)",
+            to.database.display()
+        );
     }
-    if let Some(parent) = to.database.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    // Copied aside and renamed: a database is never half there.
-    let partial = to.database.with_extension("restoring");
-    std::fs::copy(&copy, &partial)?;
-    std::fs::rename(&partial, to.database)?;
     let mut files = 0;
     for relative in needed {
         let to_file = to.files_dir.join(&relative);
         if !to_file.exists() {
-            if let Some(parent) = to_file.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::copy(source.join("files").join(&relative), &to_file)?;
+            let parent = to_file.parent().unwrap_or(to.files_dir);
+            folder_as_its_parent(parent)?;
+            let partial = parent.join(format!(".restoring-{}", std::process::id()));
+            std::fs::copy(source.join("files").join(&relative), &partial)?;
+            owned_as(&partial, to.files_dir)?;
+            std::fs::rename(&partial, &to_file)?;
         }
         files += 1;
     }
+    let folder = match to.database.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    folder_as_its_parent(folder)?;
+    // Copied aside and renamed: a database is never half there.
+    let partial = to.database.with_extension("restoring");
+    std::fs::copy(&copy, &partial)?;
+    owned_as(&partial, folder)?;
+    let set_aside = if to.database.exists() {
+        let aside = to.database.with_extension(format!(
+            "before-restore-{}.db",
+            chrono::Utc::now().format("%Y%m%d%H%M%S")
+        ));
+        // The log holds what was written since the last checkpoint: it goes with its database.
+        for (from, to) in [
+            (sidecar(to.database, "-wal"), sidecar(&aside, "-wal")),
+            (sidecar(to.database, "-shm"), sidecar(&aside, "-shm")),
+        ] {
+            if from.exists() {
+                std::fs::rename(from, to)?;
+            }
+        }
+        std::fs::rename(to.database, &aside)?;
+        Some(aside)
+    } else {
+        for stale in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(sidecar(to.database, stale));
+        }
+        None
+    };
+    std::fs::rename(&partial, to.database)?;
     Ok(Restored { files, set_aside })
+}
+
+/// `database` with `suffix` after its whole name (SQLite's `vidan.db-wal`).
+fn sidecar(database: &Path, suffix: &str) -> PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Makes `folder` where it is not yet there, each folder made belonging to the owner of the one
+/// it is made in.
+fn folder_as_its_parent(folder: &Path) -> anyhow::Result<()> {
+    if folder.as_os_str().is_empty() || folder.is_dir() {
+        return Ok(());
+    }
+    let parent = folder.parent().unwrap_or(Path::new("/"));
+    folder_as_its_parent(parent)?;
+    std::fs::create_dir(folder)?;
+    owned_as(
+        folder,
+        if parent.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            parent
+        },
+    )
+}
+
+/// Gives `path`, made by root (a restore run as root into the service's folder), the owner of
+/// `folder`: the server must be able to write what was put back. What anyone else made is
+/// theirs already.
+fn owned_as(path: &Path, folder: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let (want, have) = (std::fs::metadata(folder)?, std::fs::metadata(path)?);
+    if have.uid() == 0 && (want.uid(), want.gid()) != (have.uid(), have.gid()) {
+        std::os::unix::fs::chown(path, Some(want.uid()), Some(want.gid())).map_err(|err| {
+            anyhow::anyhow!(
+                "{} could not be given to the owner of {} ({err}): restore as that user or as root",
+                path.display(),
+                folder.display()
+            )
+        })?;
+    }
+    Ok(())
 }
 
 /// Checks a backup's database and files; returns the files it needs (paths from the folder).

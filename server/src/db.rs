@@ -62,6 +62,51 @@ pub fn sqlite_file(url: &str) -> Option<String> {
     sqlite_path(url)
 }
 
+/// A SQLite site's server holds this while it serves: a shared lock on `<database>.lock` beside
+/// the database, which the system lets go however the process ends (a power cut, SIGKILL).
+/// `vidan restore` asks for it whole ([`nobody_serving`]), and is refused while a server runs.
+pub struct Serving(#[allow(dead_code)] std::fs::File);
+
+/// Takes the lock a serving server holds on `database`.
+pub fn serving(database: &std::path::Path) -> anyhow::Result<Serving> {
+    let file = lock_file(database)?;
+    match file.try_lock_shared() {
+        Ok(()) => Ok(Serving(file)),
+        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+            "{} is being restored: start the server once the restore is done",
+            database.display()
+        ),
+        Err(std::fs::TryLockError::Error(err)) => Err(err.into()),
+    }
+}
+
+/// The lock on `database` whole, held while nothing serves it (a restore); refused while a
+/// server does.
+pub fn nobody_serving(database: &std::path::Path) -> anyhow::Result<std::fs::File> {
+    let file = lock_file(database)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+            "a server is running on {}: stop it first (systemctl stop vidan)",
+            database.display()
+        ),
+        Err(std::fs::TryLockError::Error(err)) => Err(err.into()),
+    }
+}
+
+fn lock_file(database: &std::path::Path) -> anyhow::Result<std::fs::File> {
+    let mut name = database.as_os_str().to_owned();
+    name.push(".lock");
+    if let Some(parent) = database.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    Ok(std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(name)?)
+}
+
 /// The file path inside a `sqlite://path?query` URL.
 fn sqlite_path(url: &str) -> Option<String> {
     let rest = url

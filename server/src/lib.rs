@@ -56,11 +56,17 @@ pub struct Application {
     metrics_listener: Option<TcpListener>,
     router: Router,
     state: AppState,
+    /// A SQLite site's lock against a restore while this server runs.
+    _serving: Option<db::Serving>,
 }
 
 impl Application {
     /// Connects and migrates the database, seeds what a first start needs, binds the address.
     pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let serving = match db::sqlite_file(&config.database_url) {
+            Some(file) => Some(db::serving(std::path::Path::new(&file))?),
+            None => None,
+        };
         let db = db::connect(&config).await?;
         db::migrate(&db).await?;
         let storage = storage(&config).await?;
@@ -73,7 +79,7 @@ impl Application {
         if let Some(admin) = &config.first_admin
             && !app::account::service::has_admin(&db).await?
         {
-            app::account::service::create_admin(
+            app::org::service::appoint_admin(
                 &db,
                 &admin.email,
                 &admin.name,
@@ -100,6 +106,7 @@ impl Application {
             dev_mailbox: config.development && config.smtp.is_none(),
             demo_hints: config.development && config.demo_data,
             registrations_per_hour: config.registrations_per_hour.into(),
+            mails_per_hour: config.mails_per_hour.into(),
         };
         let mut leptos_options = get_configuration(None)?.leptos_options;
         if leptos_options.output_name.is_empty() {
@@ -130,6 +137,7 @@ impl Application {
             metrics_listener,
             router,
             state,
+            _serving: serving,
         })
     }
 

@@ -83,9 +83,9 @@ async fn run() -> anyhow::Result<()> {
             };
             let db = server::db::connect(&config).await?;
             server::db::migrate(&db).await?;
-            app::account::service::create_admin(&db, email, name, password)
+            app::org::service::appoint_admin(&db, email, name, password)
                 .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+                .map_err(|e| anyhow::anyhow!("{}", said(&e)))?;
             println!("{email} is an admin");
             Ok(())
         }
@@ -188,4 +188,20 @@ async fn existing_database(config: &Config) -> anyhow::Result<sea_orm::DatabaseC
         );
     }
     server::db::connect(config).await
+}
+
+/// An error as a person reads it, in English: the message, and each field's.
+fn said(err: &app::error::AppError) -> String {
+    use app::i18n::Locale;
+    match err {
+        app::error::AppError::Invalid(fields) => fields
+            .iter()
+            .filter_map(|f| {
+                err.field_message(&f.field, Locale::En)
+                    .map(|m| format!("{}: {m}", f.field))
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.message(Locale::En),
+    }
 }

@@ -422,11 +422,32 @@ fn unreadable_query() -> AppError {
     AppError::invalid("query", "error.query_unreadable")
 }
 
-/// `updated_since`, a city date (YYYY-MM-DD) as the document says, and nothing else.
+/// What `updated_since` takes, as the document says it: a date or a date-time.
+fn date_or_date_time() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{AnyOfBuilder, KnownFormat, ObjectBuilder, SchemaFormat, Type};
+    let string = |format| {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(format)))
+    };
+    AnyOfBuilder::new()
+        .item(string(KnownFormat::Date))
+        .item(string(KnownFormat::DateTime))
+        .build()
+        .into()
+}
+
+/// `updated_since`, a city date (YYYY-MM-DD) or an RFC 3339 date-time as the document says, and
+/// nothing else.
 fn parse_since(value: Option<&str>) -> Result<Option<DateTime<Utc>>, AppError> {
     let Some(raw) = value else {
         return Ok(None);
     };
+    if raw.len() > 10
+        && let Ok(at) = DateTime::parse_from_rfc3339(raw)
+    {
+        return Ok(Some(at.with_timezone(&Utc)));
+    }
     let shaped = raw.len() == 10
         && raw.bytes().enumerate().all(|(i, b)| match i {
             4 | 7 => b == b'-',
@@ -481,9 +502,10 @@ pub struct ReportParams {
     #[serde(default, deserialize_with = "blank_is_none")]
     #[param(pattern = r"^(new|acknowledged|answered|merged|out_of_scope|became_challenge)?$")]
     status: Option<String>,
-    /// Only those changed since this city date (YYYY-MM-DD).
+    /// Only those changed since this moment: a city date (YYYY-MM-DD, from its midnight in
+    /// Việt Nam) or an RFC 3339 date-time (2026-12-01T08:00:00+07:00).
     #[serde(default)]
-    #[param(format = Date)]
+    #[param(schema_with = date_or_date_time)]
     updated_since: Option<String>,
     /// `next_cursor` from the previous page.
     #[serde(default, deserialize_with = "blank_is_none")]
@@ -505,9 +527,10 @@ pub struct ChallengeParams {
     #[serde(default, deserialize_with = "blank_is_none")]
     #[param(pattern = r"^(upcoming|open|judging|voting|results|cancelled)?$")]
     phase: Option<String>,
-    /// Only those changed since this city date (YYYY-MM-DD).
+    /// Only those changed since this moment: a city date (YYYY-MM-DD, from its midnight in
+    /// Việt Nam) or an RFC 3339 date-time (2026-12-01T08:00:00+07:00).
     #[serde(default)]
-    #[param(format = Date)]
+    #[param(schema_with = date_or_date_time)]
     updated_since: Option<String>,
     /// `next_cursor` from the previous page.
     #[serde(default, deserialize_with = "blank_is_none")]
@@ -530,9 +553,10 @@ pub struct ChallengeCsvParams {
     #[serde(default, deserialize_with = "blank_is_none")]
     #[param(pattern = r"^(upcoming|open|judging|voting|results|cancelled)?$")]
     phase: Option<String>,
-    /// Only those changed since this city date (YYYY-MM-DD).
+    /// Only those changed since this moment: a city date (YYYY-MM-DD, from its midnight in
+    /// Việt Nam) or an RFC 3339 date-time (2026-12-01T08:00:00+07:00).
     #[serde(default)]
-    #[param(format = Date)]
+    #[param(schema_with = date_or_date_time)]
     updated_since: Option<String>,
 }
 
@@ -913,13 +937,20 @@ mod tests {
     }
 
     #[test]
-    fn since_takes_a_city_date_as_the_document_says() {
+    fn since_takes_a_city_date_or_a_date_time_as_the_document_says() {
         let at = parse_since(Some("2026-11-01")).unwrap().unwrap();
         assert_eq!(at.to_rfc3339(), "2026-10-31T17:00:00+00:00");
         assert_eq!(parse_since(None).unwrap(), None);
-        // The document says `format: date`: anything else is refused, not guessed at.
+        let moment = parse_since(Some("2026-11-01T08:00:00+07:00"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(moment.to_rfc3339(), "2026-11-01T01:00:00+00:00");
+        let utc = parse_since(Some("2026-11-01T01:00:00Z")).unwrap().unwrap();
+        assert_eq!(utc, moment);
+        // The document says a date or a date-time: anything else is refused, not guessed at.
         for other in [
-            "2026-11-01T08:00:00+07:00",
+            "2026-11-01T08:00:00",
+            "2026-11-01T25:00:00Z",
             "yesterday",
             " ",
             "",

@@ -375,7 +375,7 @@ async fn a_moved_deadline_is_on_the_public_record_and_followers_are_told(backend
 async fn followers_hear_when_a_phase_opens(backend: Backend) {
     let app = spawn_app(backend).await;
     let (org, staff) = app.org_with_staff("Phường 1", "canbo@p1.vn").await;
-    let e = published(&staff, org, Duration::seconds(3), Duration::days(10)).await;
+    let e = published(&staff, org, Duration::hours(1), Duration::days(10)).await;
     assert_eq!(e.phase, Phase::Upcoming);
     let follower = app.citizen("lan@example.vn").await;
     follower
@@ -385,6 +385,9 @@ async fn followers_hear_when_a_phase_opens(backend: Backend) {
         )
         .await
         .ok();
+    // It opens once the follower follows, however long that took.
+    app.challenge_opens(&e.id.to_string(), Utc::now() - Duration::seconds(1))
+        .await;
     app.wait_until(
         "SELECT COUNT(*) FROM notifications WHERE kind = 'challenge_phase_changed'",
         "the follower is told that entries opened",
@@ -406,7 +409,7 @@ async fn followers_hear_when_a_phase_opens(backend: Backend) {
 async fn questions_are_answered_in_public_until_entries_close(backend: Backend) {
     let app = spawn_app(backend).await;
     let (org, staff) = app.org_with_staff("Phường 1", "canbo@p1.vn").await;
-    let e = published(&staff, org, -Duration::days(1), Duration::seconds(4)).await;
+    let e = published(&staff, org, -Duration::days(1), Duration::hours(1)).await;
     let ids = e.id.to_string();
     let team = app.citizen("doi@example.vn").await;
     team.call(
@@ -445,7 +448,8 @@ async fn questions_are_answered_in_public_until_entries_close(backend: Backend) 
         1
     );
 
-    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+    app.entries_close(&ids, Utc::now() - Duration::seconds(1))
+        .await;
     let late = team
         .call(
             "challenges/ask",

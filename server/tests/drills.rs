@@ -132,16 +132,9 @@ async fn a_backup_taken_while_votes_and_uploads_arrive_restores_whole() {
         let fresh = tempfile::tempdir().unwrap();
         let database = fresh.path().join("vidan.db");
         let files = fresh.path().join("files");
-        let restored = server::backups::restore(
-            &folder,
-            server::backups::Destination {
-                database: &database,
-                files_dir: &files,
-                replace: false,
-            },
-        )
-        .await
-        .expect("the restore");
+        let restored = restore(&folder, &database, &files, false)
+            .await
+            .expect("the restore");
         assert!(restored.set_aside.is_none());
         let second = spawn_app_with(
             Backend::Sqlite,
@@ -210,51 +203,198 @@ async fn a_backup_taken_while_votes_and_uploads_arrive_restores_whole() {
         );
         let page = visitor.get(&format!("/challenges/{slug}/entries")).await;
         assert_eq!(page.status(), StatusCode::OK);
-        // A backup is not restored over a database that is there without being told.
-        let refused = server::backups::restore(
-            &folder,
-            server::backups::Destination {
-                database: &database,
-                files_dir: &files,
-                replace: false,
-            },
-        )
-        .await
-        .unwrap_err()
-        .to_string();
+        // Nothing is restored under a running server, even when told to replace.
+        let refused = restore(&folder, &database, &files, true)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(refused.contains("a server is running"), "{refused}");
+        // Stopped, it is still not restored over without being told.
+        second.stop().await;
+        let refused = restore(&folder, &database, &files, false)
+            .await
+            .unwrap_err()
+            .to_string();
         assert!(refused.contains("--replace"), "{refused}");
     })
     .await
+}
+
+/// Restoring over a site whose server has stopped: the database that was there is set aside
+/// whole, with the write-ahead log that holds its latest writes, and what is put back belongs to
+/// the owner of the site's folder (the service's user) when root restores it. A server cannot
+/// start on the database while a restore holds it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restore_sets_the_old_database_aside_whole_and_gives_the_site_its_owner() {
+    use std::os::unix::fs::MetadataExt;
+    common::within_limit(async {
+        // A backup of one site, with a photo.
+        let (first, _backup, folder) = backed_up_site().await;
+        // The site it goes back to, whose latest writes are still in its log.
+        let place = tempfile::tempdir().unwrap();
+        let (database, files) = (place.path().join("vidan.db"), place.path().join("files"));
+        let site = spawn_app_with(
+            Backend::Sqlite,
+            Options {
+                sqlite_at: Some((database.clone(), files.clone())),
+                ..Default::default()
+            },
+        )
+        .await;
+        site.citizen("hoa@example.vn").await;
+        site.stop().await;
+        let wal = place.path().join("vidan.db-wal");
+        assert!(
+            std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) > 0,
+            "the site's latest writes are in its log"
+        );
+        // The service's user owns the site's folders (root restores).
+        let root = effective_uid() == 0;
+        if root {
+            for folder in [place.path(), files.as_path()] {
+                std::os::unix::fs::chown(folder, Some(65534), Some(65534)).unwrap();
+            }
+        }
+        let restored = restore(&folder, &database, &files, true)
+            .await
+            .expect("the restore");
+        let aside = restored.set_aside.expect("the old database set aside");
+        let mut aside_wal = aside.clone().into_os_string();
+        aside_wal.push("-wal");
+        assert!(
+            std::path::Path::new(&aside_wal).exists(),
+            "its log went with it"
+        );
+        assert!(
+            !wal.exists(),
+            "the restored database starts without the old log"
+        );
+        // The old database, opened where it was set aside, still has its latest writes.
+        let old = sea_orm::Database::connect(format!("sqlite://{}?mode=ro", aside.display()))
+            .await
+            .unwrap();
+        let row = {
+            use sea_orm::{ConnectionTrait, Statement};
+            old.query_one_raw(Statement::from_string(
+                old.get_database_backend(),
+                "SELECT COUNT(*) AS n FROM users WHERE email = 'hoa@example.vn'",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+        };
+        assert_eq!(row.try_get::<i64>("", "n").unwrap(), 1);
+        if root {
+            let sha = first.text("SELECT sha256 FROM uploads LIMIT 1").await;
+            for put_back in [
+                database.clone(),
+                files.join(&sha[..2]).join(&sha),
+                files.join(&sha[..2]),
+            ] {
+                let meta = std::fs::metadata(&put_back).unwrap();
+                assert_eq!(
+                    (meta.uid(), meta.gid()),
+                    (65534, 65534),
+                    "{}",
+                    put_back.display()
+                );
+            }
+        } else {
+            eprintln!("not root: who owns what a restore puts back is not tried");
+        }
+        // While a restore holds the database, no server starts on it.
+        let held = server::db::nobody_serving(&database).unwrap();
+        let url = format!("sqlite://{}?mode=rwc", database.display());
+        let config = server::Config::from_vars(&|name| match name {
+            "DATABASE_URL" => Some(url.clone()),
+            "VIDAN_ENV" => Some("development".into()),
+            "VIDAN_ADDR" => Some("127.0.0.1:0".into()),
+            _ => None,
+        })
+        .unwrap();
+        let refused = server::Application::build(config)
+            .await
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(refused.contains("being restored"), "{refused}");
+        drop(held);
+        // The restored site serves the backup.
+        let again = spawn_app_with(
+            Backend::Sqlite,
+            Options {
+                sqlite_at: Some((database.clone(), files.clone())),
+                ..Default::default()
+            },
+        )
+        .await;
+        assert_eq!(
+            again
+                .scalar(
+                    "SELECT COUNT(*) FROM users WHERE email IN ('lan@example.vn', 'hoa@example.vn')"
+                )
+                .await,
+            1,
+            "the backup's people, not the old site's"
+        );
+    })
+    .await
+}
+
+/// Puts the backup in `folder` back into `database` and `files`.
+async fn restore(
+    folder: &std::path::Path,
+    database: &std::path::Path,
+    files: &std::path::Path,
+    replace: bool,
+) -> anyhow::Result<server::backups::Restored> {
+    server::backups::restore(
+        folder,
+        server::backups::Destination {
+            database,
+            files_dir: files,
+            replace,
+        },
+    )
+    .await
+}
+
+/// A site with one report and its photo, and a backup of it in the folder returned (the
+/// temporary folder holding it goes with it).
+async fn backed_up_site() -> (common::TestApp, tempfile::TempDir, std::path::PathBuf) {
+    let app = spawn_app(Backend::Sqlite).await;
+    let citizen = app.citizen("lan@example.vn").await;
+    app.report_with_photo(&citizen).await;
+    let backup = tempfile::tempdir().unwrap();
+    let folder = backup.path().join("sao-luu");
+    server::backups::backup(&app.db, Some(&app.files_dir()), &folder)
+        .await
+        .unwrap();
+    (app, backup, folder)
+}
+
+/// The effective user id, read from what this process owns.
+fn effective_uid() -> u32 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self")
+        .map(|m| m.uid())
+        .unwrap_or(u32::MAX)
 }
 
 /// A backup missing a file, or holding one changed, is refused before anything is touched.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_missing_a_file_is_refused_before_anything_is_touched() {
     common::within_limit(async {
-        let app = spawn_app(Backend::Sqlite).await;
-        let citizen = app.citizen("lan@example.vn").await;
-        app.report_with_photo(&citizen).await;
-        let backup = tempfile::tempdir().unwrap();
-        let folder = backup.path().join("sao-luu");
-        server::backups::backup(&app.db, Some(&app.files_dir()), &folder)
-            .await
-            .unwrap();
+        let (app, _backup, folder) = backed_up_site().await;
         let sha = app.text("SELECT sha256 FROM uploads LIMIT 1").await;
         let file = folder.join("files").join(&sha[..2]).join(&sha);
         std::fs::write(&file, b"changed").unwrap();
         let fresh = tempfile::tempdir().unwrap();
         let database = fresh.path().join("vidan.db");
-        let refused = server::backups::restore(
-            &folder,
-            server::backups::Destination {
-                database: &database,
-                files_dir: &fresh.path().join("files"),
-                replace: false,
-            },
-        )
-        .await
-        .unwrap_err()
-        .to_string();
+        let refused = restore(&folder, &database, &fresh.path().join("files"), false)
+            .await
+            .unwrap_err()
+            .to_string();
         assert!(refused.contains("lacks 1 of its 1 files"), "{refused}");
         assert!(!database.exists(), "nothing was put back");
     })
@@ -274,27 +414,46 @@ impl Drop for Running {
     }
 }
 
+/// Starts `vidan serve` on `app`'s database, on a port the system gives it (read from its
+/// "listening" line: a port picked here and handed over could be taken meanwhile by another
+/// test's server, which would then answer in its place).
 async fn start_vidan(app: &common::TestApp) -> Running {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_vidan"))
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vidan"))
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("VIDAN_ENV", "development")
         .env("VIDAN_DEMO_DATA", "false")
         .env("DATABASE_URL", &app.database_url)
-        .env("VIDAN_ADDR", format!("127.0.0.1:{port}"))
+        .env("VIDAN_ADDR", "127.0.0.1:0")
         .env("LEPTOS_SITE_ROOT", app.site_dir())
         .env("VIDAN_FILES_DIR", app.files_dir())
-        .env("RUST_LOG", "error")
+        .env("RUST_LOG", "error,vidan=info")
+        .env("NO_COLOR", "1")
         // Voters come from many networks, as on a vote night: each says its own address.
         .env("VIDAN_TRUST_PROXY", "true")
-        .stdout(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("the vidan binary");
+    let stdout = child.stdout.take().expect("its output");
+    let (told, port) = std::sync::mpsc::channel();
+    // Read to the end, so that the server never waits on a full pipe.
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if let Some(rest) = line.split("listening on http://127.0.0.1:").nth(1) {
+                let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                let _ = told.send(digits);
+            }
+        }
+    });
+    let port =
+        tokio::task::spawn_blocking(move || port.recv_timeout(std::time::Duration::from_secs(30)))
+            .await
+            .unwrap()
+            .expect("vidan said where it listens");
     let running = Running {
         child,
         base: format!("http://127.0.0.1:{port}"),
@@ -308,7 +467,7 @@ async fn start_vidan(app: &common::TestApp) -> Running {
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    panic!("vidan did not start on port {port}");
+    panic!("vidan did not answer on port {port}");
 }
 
 /// Casts the rush voter `i`'s vote for `entry` at `base`: whether the server acknowledged it.

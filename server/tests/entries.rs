@@ -324,7 +324,14 @@ async fn another_team_cannot_read_or_write_this_entry(backend: Backend) {
 
 async fn at_the_deadline_changes_are_refused_with_the_time_it_closed(backend: Backend) {
     let app = spawn_app(backend).await;
-    let (team, owner, _) = team_of_two(&app, Duration::seconds(4)).await;
+    let (team, owner, _) = team_of_two(&app, Duration::hours(1)).await;
+    // The deadline comes three seconds after the set-up, however long that took.
+    let challenge = app
+        .scalar("SELECT challenge_id FROM teams")
+        .await
+        .to_string();
+    app.entries_close(&challenge, Utc::now() + Duration::seconds(3))
+        .await;
     let mut version = get(&owner, team).await.version;
     let closes_at = get(&owner, team).await.closes_at;
     // Saves keep arriving across the deadline: each is accepted before it and refused after.
@@ -378,7 +385,7 @@ async fn at_the_deadline_changes_are_refused_with_the_time_it_closed(backend: Ba
 
 async fn staff_list_entries_mark_one_ineligible_and_extend_one_team(backend: Backend) {
     let app = spawn_app(backend).await;
-    let (team, owner, member) = team_of_two(&app, Duration::seconds(6)).await;
+    let (team, owner, member) = team_of_two(&app, Duration::hours(1)).await;
     let staff = app.official_again("canbo@p1.vn").await;
     let v = get(&owner, team).await.version;
     save(&owner, team, v, &complete("Số thứ tự qua tin nhắn"))
@@ -466,7 +473,8 @@ async fn staff_list_entries_mark_one_ineligible_and_extend_one_team(backend: Bac
         app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'challenge.extension' AND is_public = true").await,
         1
     );
-    tokio::time::sleep(std::time::Duration::from_secs(7)).await;
+    app.entries_close(&challenge, Utc::now() - Duration::seconds(1))
+        .await;
     let v = get(&owner, team).await.version;
     let late: EntryView = save(&owner, team, v, &complete("Sau hạn chung, trong hạn riêng"))
         .await
@@ -512,7 +520,7 @@ async fn staff_list_entries_mark_one_ineligible_and_extend_one_team(backend: Bac
 
 async fn members_of_a_draft_hear_a_day_before_and_when_entries_close(backend: Backend) {
     let app = spawn_app(backend).await;
-    let (team, owner, _) = team_of_two(&app, Duration::seconds(5)).await;
+    let (team, owner, _) = team_of_two(&app, Duration::hours(1)).await;
     let v = get(&owner, team).await.version;
     save(&owner, team, v, &complete("Số thứ tự qua tin nhắn"))
         .await
@@ -522,6 +530,12 @@ async fn members_of_a_draft_hear_a_day_before_and_when_entries_close(backend: Ba
         "members of the draft are reminded",
     )
     .await;
+    let challenge = app
+        .scalar("SELECT challenge_id FROM teams")
+        .await
+        .to_string();
+    app.entries_close(&challenge, Utc::now() - Duration::seconds(1))
+        .await;
     // Members hear when judging starts though they never followed the challenge.
     app.wait_until(
         "SELECT COUNT(*) FROM notifications WHERE kind = 'challenge_phase_changed'",
@@ -568,7 +582,7 @@ async fn files_are_kept_with_each_submission_and_shown_in_public_only_from_the_v
     backend: Backend,
 ) {
     let app = spawn_app(backend).await;
-    let (team, owner, member) = team_of_two_with(&app, Duration::seconds(8), true).await;
+    let (team, owner, member) = team_of_two_with(&app, Duration::hours(1), true).await;
     let t = team.to_string();
     let slug = owner
         .call("teams/get", &[("id", &t)])
@@ -694,9 +708,8 @@ async fn files_are_kept_with_each_submission_and_shown_in_public_only_from_the_v
     assert!(!files(&owner, team).await.files[1].public);
 
     // The vote opens as entries close.
-    let closes_at = get(&owner, team).await.closes_at;
-    let wait = (closes_at - Utc::now()).num_milliseconds().max(0) as u64 + 200;
-    tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+    app.entries_close(&challenge, Utc::now() - Duration::seconds(1))
+        .await;
     let late = attach(&owner, team, true, "muon.pdf", common::tiny_pdf()).await;
     assert!(
         matches!(late.error(), AppError::Conflict { key, .. } if key == "error.entries_closed")

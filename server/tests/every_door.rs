@@ -581,14 +581,12 @@ async fn contents(app: &TestApp) -> BTreeMap<String, String> {
     digests
 }
 
-async fn nobody_opens_a_door_that_is_not_theirs(backend: Backend) {
-    let app = spawn_demo(backend).await;
-    let id_of = |email: &'static str| {
-        let app = &app;
-        async move {
-            app.scalar(&format!("SELECT id FROM users WHERE email = '{email}'"))
-                .await
-        }
+/// Everyone who tries the doors: a visitor, a citizen, a member of another team, a judge of
+/// another panel, staff of another organisation (a new ward's officer) and an administrator.
+async fn callers(app: &TestApp) -> Vec<Caller> {
+    let id_of = |email: &'static str| async move {
+        app.scalar(&format!("SELECT id FROM users WHERE email = '{email}'"))
+            .await
     };
     let admin = app.visitor();
     admin.sign_in_demo("admin@vidan.local").await.ok();
@@ -621,7 +619,7 @@ async fn nobody_opens_a_door_that_is_not_theirs(backend: Backend) {
     member.sign_in_demo("doi@vidan.local").await.ok();
     let judge = app.visitor();
     judge.sign_in_demo("giamkhao@vidan.local").await.ok();
-    let callers = [
+    vec![
         Caller {
             name: "visitor",
             visitor: app.visitor(),
@@ -658,7 +656,12 @@ async fn nobody_opens_a_door_that_is_not_theirs(backend: Backend) {
             user: Some(id_of("admin@vidan.local").await),
             may: &[Staff, Admin],
         },
-    ];
+    ]
+}
+
+async fn nobody_opens_a_door_that_is_not_theirs(backend: Backend) {
+    let app = spawn_demo(backend).await;
+    let callers = callers(&app).await;
     // A file only its team may read: attached, not public, to the draft of Mai's team.
     let mai = app.visitor();
     mai.sign_in_demo("mai@vidan.local").await.ok();
@@ -806,4 +809,160 @@ async fn nobody_opens_a_door_that_is_not_theirs(backend: Backend) {
     assert!(changed.is_empty(), "tables that changed: {changed:?}");
 }
 
-on_both_databases!(nobody_opens_a_door_that_is_not_theirs);
+/// What anyone may read (public pages' functions, feeds, the open data) shows nothing private to
+/// anyone, whoever asks and whatever ids they name: not a draft challenge, not a team's draft,
+/// not a file that is not public, nobody's email address, join code or password hash.
+async fn what_anyone_may_read_shows_nothing_private(backend: Backend) {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_demo(backend).await;
+    let callers = callers(&app).await;
+    let admin = &callers.last().expect("the administrator").visitor;
+    // A draft challenge of the demo's ward, its title a marker.
+    let ward = app.scalar("SELECT MIN(id) FROM organisations").await;
+    let draft = app
+        .draft_challenge(admin, ward, chrono::Duration::days(10), None)
+        .await;
+    // Mai's team's draft entry, its title a marker, with a file that is not public.
+    let mai = app.visitor();
+    mai.sign_in_demo("mai@vidan.local").await.ok();
+    let (team, entry) = {
+        let sql = "SELECT e.team_id * 1000000 + e.id FROM entries e JOIN teams t ON t.id = e.team_id \
+                   WHERE t.owner_id = (SELECT id FROM users WHERE email = 'mai@vidan.local') \
+                   AND e.status = 'draft'";
+        let both = app.scalar(sql).await;
+        (both / 1_000_000, both % 1_000_000)
+    };
+    mai.call_multipart(
+        "entries/files/add",
+        &[("team_id", &team.to_string())],
+        Some(("file", "ke-hoach-noi-bo-QZX.pdf", common::tiny_pdf())),
+    )
+    .await
+    .ok();
+    let upload = app.scalar("SELECT MAX(id) FROM uploads").await;
+    for sql in [
+        format!("UPDATE challenges SET title = 'Thử thách kín QZX1' WHERE id = {draft}"),
+        format!("UPDATE entries SET title = 'Bản nháp kín QZX2' WHERE id = {entry}"),
+    ] {
+        app.db.execute_unprepared(&sql).await.unwrap();
+    }
+    let slug = app
+        .text(&format!("SELECT slug FROM challenges WHERE id = {draft}"))
+        .await;
+    let column = |sql: String| {
+        let app = &app;
+        async move {
+            use sea_orm::Statement;
+            app.db
+                .query_all_raw(Statement::from_string(app.db.get_database_backend(), sql))
+                .await
+                .unwrap()
+                .iter()
+                .map(|row| row.try_get::<String>("", "v").unwrap())
+                .collect::<Vec<String>>()
+        }
+    };
+    let emails = column("SELECT email AS v FROM users".into()).await;
+    let mut secrets: Vec<String> = vec![
+        "QZX1".into(),
+        "QZX2".into(),
+        "ke-hoach-noi-bo-QZX".into(),
+        "$argon2".into(),
+    ];
+    secrets.extend(column("SELECT join_code AS v FROM teams".into()).await);
+    let readers: Vec<&str> = TABLE
+        .iter()
+        .filter(|(endpoint, may)| {
+            *may == Anyone
+                && *endpoint != "dev/mailbox"
+                && (!endpoint.starts_with("account/") || *endpoint == "account/me")
+        })
+        .map(|(endpoint, _)| *endpoint)
+        .collect();
+    assert!(readers.len() >= 12, "the readers are found: {readers:?}");
+    let mut leaks = Vec::new();
+    for caller in &callers {
+        let own_email = match caller.user {
+            Some(id) => {
+                app.text(&format!("SELECT email FROM users WHERE id = {id}"))
+                    .await
+            }
+            None => String::new(),
+        };
+        let is_admin = caller.may.contains(&Admin);
+        let mut markers: Vec<&String> = emails.iter().filter(|e| **e != own_email).collect();
+        markers.extend(
+            secrets
+                .iter()
+                .filter(|m| !is_admin || !m.starts_with("QZX1")),
+        );
+        let foreign = foreign_form(&app, caller.user).await;
+        // The same form, its ids naming the private things.
+        let private: Vec<(String, String)> = foreign
+            .iter()
+            .map(|(k, v)| {
+                let v = match k.as_str() {
+                    "id" | "challenge_id" => draft.clone(),
+                    "slug" => slug.clone(),
+                    "team_id" => team.to_string(),
+                    "entry_id" => entry.to_string(),
+                    "upload_id" => upload.to_string(),
+                    _ => v.clone(),
+                };
+                (k.clone(), v)
+            })
+            .collect();
+        for form in [&foreign, &private] {
+            let pairs: Vec<(&str, &str)> =
+                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            for endpoint in &readers {
+                let answer = caller.visitor.call(endpoint, &pairs).await;
+                for marker in &markers {
+                    if answer.body.contains(marker.as_str()) {
+                        leaks.push(format!("{} → {endpoint} shows {marker}", caller.name));
+                    }
+                }
+            }
+        }
+        // The routes and pages for everyone, naming the draft.
+        let mut paths: Vec<String> = ROUTES
+            .iter()
+            .filter(|(route, may)| {
+                *may == Anyone && !matches!(*route, "/lang" | "/challenges/{slug}/votes/live")
+            })
+            .map(|(route, _)| route.replace("{slug}", &slug).replace("{id}", &draft))
+            .collect();
+        paths.extend([
+            format!("/challenges/{slug}"),
+            format!("/challenges/{draft}"),
+            format!("/teams/{team}"),
+            format!("/files/{upload}/x.pdf"),
+            "/challenges".to_owned(),
+            "/".to_owned(),
+        ]);
+        for path in paths {
+            let body = caller
+                .visitor
+                .get(&path)
+                .await
+                .text()
+                .await
+                .unwrap_or_default();
+            for marker in &markers {
+                if body.contains(marker.as_str()) {
+                    leaks.push(format!("{} → {path} shows {marker}", caller.name));
+                }
+            }
+        }
+    }
+    assert!(
+        leaks.is_empty(),
+        "private things shown:\n{}",
+        leaks.join("\n")
+    );
+}
+
+on_both_databases!(
+    nobody_opens_a_door_that_is_not_theirs,
+    what_anyone_may_read_shows_nothing_private,
+);

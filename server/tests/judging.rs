@@ -352,9 +352,8 @@ async fn a_judge_reads_only_the_files_the_submitted_entry_holds(backend: Backend
     let app = spawn_app(backend).await;
     let (org, staff) = app.org_with_staff("Phường 1", "canbo@p1.vn").await;
     let c = app
-        .open_challenge(&staff, org, Duration::seconds(6), None)
+        .open_challenge(&staff, org, Duration::hours(1), None)
         .await;
-    let closes = Utc::now() + Duration::seconds(6);
     let owner = app.citizen("doi@example.vn").await;
     let t = owner.create_team(&c, "Đội Kín Tên").await.to_string();
     let saved: app::entry::model::EntryView = owner
@@ -407,8 +406,8 @@ async fn a_judge_reads_only_the_files_the_submitted_entry_holds(backend: Backend
         .call("entries/submit", &[("team_id", &t), ("version", &version)])
         .await
         .ok();
-    let wait = (closes - Utc::now()).num_milliseconds().max(0) as u64 + 300;
-    tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+    app.entries_close(&c, Utc::now() - Duration::seconds(1))
+        .await;
     rubric(&staff, &c, &[("Tác động", "100")]).await.ok();
     settings(&staff, &c, "1", &["blind"]).await;
     let a = judge(&app, &staff, &c, "a@example.vn").await;
@@ -1244,8 +1243,76 @@ async fn the_organisers_staff_never_sit_on_a_blind_panel(backend: Backend) {
     assert!(!setup(&j.staff, c).await.blind);
 }
 
+/// A judge seated on a blind panel that still judges becomes neither staff of the organiser nor
+/// an administrator (either reads every entry with its team): refused with the reason, on the
+/// record; once the panel has closed, they may.
+async fn a_blind_judge_is_made_staff_or_admin_only_after_the_panel_closes(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let j = app.contest(1, None).await;
+    let c = j.challenge.as_str();
+    judge(&app, &j.staff, c, "giamkhao@ngoai.vn").await;
+    let organisation = app
+        .scalar(&format!(
+            "SELECT organisation_id FROM challenges WHERE id = {c}"
+        ))
+        .await
+        .to_string();
+    let admin = app.admin().await;
+    let form = [
+        ("organisation_id", organisation.as_str()),
+        ("email", "giamkhao@ngoai.vn"),
+    ];
+    let grant = || admin.call("admin/organisations/staff/add", &form);
+    assert_eq!(
+        grant().await.error(),
+        AppError::conflict("error.blind_judge_cannot_organise")
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'staff.refused' \
+             AND target_id = {organisation} AND reason = 'error.blind_judge_cannot_organise'"
+        ))
+        .await,
+        1
+    );
+    let made_admin = app::org::service::appoint_admin(
+        &app.db,
+        "giamkhao@ngoai.vn",
+        "Giám khảo",
+        common::PASSWORD.into(),
+    )
+    .await;
+    assert_eq!(
+        made_admin.map(|_| ()),
+        Err(AppError::conflict("error.blind_judge_cannot_organise"))
+    );
+    let roles = app
+        .scalar(
+            "SELECT (SELECT COUNT(*) FROM org_staff s JOIN users u ON u.id = s.user_id \
+             WHERE u.email = 'giamkhao@ngoai.vn') + (SELECT COUNT(*) FROM users \
+             WHERE email = 'giamkhao@ngoai.vn' AND is_admin = TRUE)",
+        )
+        .await;
+    assert_eq!(roles, 0, "no role was given");
+
+    j.staff
+        .call("judging/close", &[("challenge_id", c)])
+        .await
+        .ok();
+    grant().await.ok();
+    app::org::service::appoint_admin(
+        &app.db,
+        "giamkhao@ngoai.vn",
+        "Giám khảo",
+        common::PASSWORD.into(),
+    )
+    .await
+    .expect("an administrator once the panel has closed");
+}
+
 on_both_databases!(
     the_organisers_staff_never_sit_on_a_blind_panel,
+    a_blind_judge_is_made_staff_or_admin_only_after_the_panel_closes,
     a_judge_needs_two_step_sign_in_and_a_shorter_session,
     a_blind_panel_stays_blind_while_it_judges,
     a_judge_reads_an_entry_only_after_its_own_deadline,

@@ -283,10 +283,10 @@ async fn every_email_links_to_the_site_address(backend: Backend) {
         .await
         .to_string();
 
-    // A challenge whose entries close in a few seconds: a follower is told of its next phase,
-    // and a team with a draft is reminded.
+    // A challenge whose entries close within the day: a team with a draft is reminded; once
+    // they have closed, a follower is told of its next phase.
     let closing = app
-        .open_challenge(&j.staff, org.parse().unwrap(), Duration::seconds(4), None)
+        .open_challenge(&j.staff, org.parse().unwrap(), Duration::hours(1), None)
         .await;
     let follower = app.citizen("theo-doi@example.vn").await;
     follower
@@ -317,6 +317,13 @@ async fn every_email_links_to_the_site_address(backend: Backend) {
         )
         .await
         .ok();
+    app.wait_until(
+        "SELECT COUNT(*) FROM outbox WHERE kind = 'entry_deadline_soon'",
+        "the draft's reminder",
+    )
+    .await;
+    app.entries_close(&closing, Utc::now() - Duration::seconds(1))
+        .await;
 
     // Results published at a set time a few seconds ahead: the teams are told when it comes.
     for step in ["judging/setup", "judging/close"] {

@@ -472,6 +472,25 @@ async fn filters_narrow_the_lists(backend: Backend) {
     }
     let (_, future) = get_json(&v, "/api/v1/challenges?updated_since=2099-01-01").await;
     assert!(future["items"].as_array().unwrap().is_empty());
+    // A date-time, as a client that fetches what changed since its last visit sends it: the
+    // moment counts, not only its day.
+    let (status, past) = get_json(
+        &v,
+        "/api/v1/challenges?updated_since=2020-01-01T08:00:00%2B07:00&limit=200",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(past["items"].as_array().unwrap().len(), all.len());
+    let later = (chrono::Utc::now() + chrono::Duration::minutes(5))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let (status, none) = get_json(&v, &format!("/api/v1/challenges?updated_since={later}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        none["items"].as_array().unwrap().is_empty(),
+        "nothing changes in the future"
+    );
+    let (status, _) = get_json(&v, "/api/v1/challenges?updated_since=2026-12-01T25:00:00Z").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (_, rolled) = get_json(&v, "/api/v1/pilots?status=rolled_out").await;
     let rolled = rolled["items"].as_array().unwrap();
     assert_eq!(rolled.len(), 1);

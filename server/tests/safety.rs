@@ -510,6 +510,129 @@ async fn one_address_registers_only_so_many_accounts(backend: Backend) {
     );
 }
 
+/// Emails that anyone may cause to be sent have an hour's budget for the whole site: someone
+/// with many addresses (and many accounts) sends no more than it, whichever door they use
+/// (registering, a new code, a reset, a team invitation), and what is refused sends nothing and
+/// keeps nothing. Staff's own invitations are not held back by it.
+async fn the_site_sends_only_so_many_unasked_mails_an_hour(backend: Backend) {
+    let app = spawn_app_with(
+        backend,
+        Options {
+            mails_per_hour: Some(4),
+            trust_proxy: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    // The people, the challenge and the team, made first.
+    let (org, staff) = app.org_with_staff("Phường 1", "canbo@p1.vn").await;
+    let challenge = app
+        .open_challenge(&staff, org, chrono::Duration::days(10), None)
+        .await;
+    let owner = app.citizen("chu.doi@example.vn").await;
+    let team = owner.create_team(&challenge, "Đội Gió").await;
+    // The hour starts afresh after them.
+    {
+        use sea_orm::ConnectionTrait;
+        app.db
+            .execute_unprepared("DELETE FROM throttles WHERE bucket LIKE 'site_mails:%'")
+            .await
+            .unwrap();
+    }
+    let outbox = || app.scalar("SELECT COUNT(*) FROM outbox");
+    let mails_before = outbox().await;
+    // Four doors from four addresses: each one mail.
+    let from = |i: u8| app.visitor().behind(&format!("198.51.100.{i}"));
+    from(1)
+        .call(
+            "account/register",
+            &[
+                ("email", "moi1@example.vn"),
+                ("display_name", "Người mới"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await
+        .location();
+    // A new code is sent once the last is a minute old.
+    app.age_codes(2).await;
+    from(2)
+        .call("account/resend", &[("email", "moi1@example.vn")])
+        .await
+        .ok();
+    from(3)
+        .call("account/forgot", &[("email", "chu.doi@example.vn")])
+        .await
+        .location();
+    owner
+        .behind("198.51.100.4")
+        .call(
+            "teams/invite",
+            &[("team_id", &team.to_string()), ("email", "ban@example.vn")],
+        )
+        .await
+        .ok();
+    assert_eq!(outbox().await, mails_before + 4);
+    // The fifth, from a fifth address, by any door: refused, nothing sent or kept.
+    let refusals = [
+        from(5)
+            .call(
+                "account/register",
+                &[
+                    ("email", "moi2@example.vn"),
+                    ("display_name", "Người mới"),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await,
+        from(6)
+            .call("account/forgot", &[("email", "chu.doi@example.vn")])
+            .await,
+        from(7)
+            .call("account/resend", &[("email", "moi1@example.vn")])
+            .await,
+        owner
+            .behind("198.51.100.8")
+            .call(
+                "teams/invite",
+                &[("team_id", &team.to_string()), ("email", "ban2@example.vn")],
+            )
+            .await,
+    ];
+    for refused in &refusals {
+        assert_eq!(
+            refused.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{}",
+            refused.body
+        );
+        assert!(matches!(refused.error(), AppError::RateLimited { .. }));
+    }
+    assert_eq!(outbox().await, mails_before + 4, "nothing more was sent");
+    assert_eq!(
+        app.scalar(
+            "SELECT (SELECT COUNT(*) FROM users WHERE email = 'moi2@example.vn') \
+             + (SELECT COUNT(*) FROM invitations WHERE email = 'ban2@example.vn')"
+        )
+        .await,
+        0,
+        "nothing refused was kept"
+    );
+    // Staff invite a judge all the same.
+    staff
+        .call(
+            "judging/invite",
+            &[("challenge_id", &challenge), ("email", "giamkhao@ngoai.vn")],
+        )
+        .await
+        .ok();
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM invitations WHERE email = 'giamkhao@ngoai.vn'")
+            .await,
+        1
+    );
+}
+
 /// A report with a photo as a browser sends it: the form's body and its content type.
 fn report_form(org: i64) -> (Vec<u8>, &'static str) {
     let mut body = Vec::new();
@@ -686,5 +809,6 @@ on_both_databases!(
     a_request_too_large_is_refused_before_it_is_read,
     an_https_site_sends_hsts_and_host_only_cookies,
     one_address_registers_only_so_many_accounts,
+    the_site_sends_only_so_many_unasked_mails_an_hour,
     forms_with_files_are_read_only_for_people_who_may_send_them,
 );

@@ -225,12 +225,33 @@ async fn a_silent_http2_connection_is_closed(backend: Backend) {
     assert!(started.elapsed() >= std::time::Duration::from_millis(900));
     // The server spoke HTTP/2 (its SETTINGS frame) before it closed.
     assert!(said.len() >= 9 && said[3] == 0x04, "{said:?}");
-    // A connection that keeps asking stays open past the idle time.
-    let v = app.visitor();
-    for _ in 0..4 {
-        assert_eq!(v.get("/health").await.status(), StatusCode::OK);
+    // A connection that keeps asking stays open past the idle time: one connection, asked
+    // every 400 ms for two seconds, answers each time (a closed one would fail to).
+    let mut live = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let asked = std::time::Instant::now();
+    for i in 0..5 {
+        live.write_all(format!("GET /health HTTP/1.1\r\nHost: {address}\r\n\r\n").as_bytes())
+            .await
+            .unwrap_or_else(|e| panic!("request {i} could not be sent: {e}"));
+        let mut head = Vec::new();
+        while !head.ends_with(b"\r\n\r\n") {
+            let mut byte = [0u8; 1];
+            let n = live.read(&mut byte).await.unwrap();
+            assert!(n == 1, "the live connection was closed before answer {i}");
+            head.push(byte[0]);
+        }
+        let head = String::from_utf8_lossy(&head).to_lowercase();
+        assert!(head.starts_with("http/1.1 200"), "{head}");
+        let length: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .map(|v| v.trim().parse().unwrap())
+            .expect("a length");
+        let mut body = vec![0u8; length];
+        live.read_exact(&mut body).await.unwrap();
         tokio::time::sleep(std::time::Duration::from_millis(400)).await;
     }
+    assert!(asked.elapsed() >= std::time::Duration::from_millis(1_900));
 }
 
 /// A page the server cannot make in time (here: every database connection is taken) is answered

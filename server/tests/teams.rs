@@ -521,11 +521,12 @@ async fn outsiders_cannot_read_a_team_even_by_guessing_its_id(backend: Backend) 
 
 async fn teams_stop_changing_when_entries_close(backend: Backend) {
     let app = spawn_app(backend).await;
-    let challenge = open_challenge(&app, 5, Duration::seconds(3)).await;
+    let challenge = open_challenge(&app, 5, Duration::hours(1)).await;
     let owner = app.citizen("bao@example.vn").await;
     let id = form_team(&owner, challenge, "Nhóm Sen Hồng").await;
     let code = team(&owner, id).await.join_code;
-    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    app.entries_close(&challenge.to_string(), Utc::now() - Duration::seconds(1))
+        .await;
     let late = app
         .citizen("lan@example.vn")
         .await

@@ -7,7 +7,7 @@ use crate::common;
 use crate::common::{Backend, Contest, TestApp, Visitor, spawn_app};
 use app::error::AppError;
 use app::query::model::PublicEntries;
-use chrono::Duration;
+use chrono::{Duration, Utc};
 use reqwest::StatusCode;
 
 async fn slug(app: &TestApp, contest: &Contest) -> String {
@@ -305,7 +305,7 @@ async fn after_the_close_anyone_downloads_the_ballots_and_recounts(backend: Back
     ] {
         voters.push(app.citizen(email).await);
     }
-    let contest = app.contest(2, Some(Duration::seconds(6))).await;
+    let contest = app.contest(2, Some(Duration::days(1))).await;
     let slug = slug(&app, &contest).await;
     let ids = entry_ids(&app).await;
     let early = app
@@ -316,7 +316,8 @@ async fn after_the_close_anyone_downloads_the_ballots_and_recounts(backend: Back
     for (i, v) in voters.iter().take(3).enumerate() {
         cast(v, &ids[usize::from(i == 2)]).await.ok();
     }
-    tokio::time::sleep(std::time::Duration::from_secs(7)).await;
+    app.vote_closes(&contest.challenge, Utc::now() - Duration::seconds(1))
+        .await;
     let late = cast(&voters[3], &ids[0]).await;
     assert!(refused_with(&late, "error.vote_closed"));
 

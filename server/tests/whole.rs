@@ -198,9 +198,13 @@ enum Wire {
 }
 
 fn client(wire: Wire, compressed: bool) -> Client {
+    // The server closes a kept connection that sends no new request within its time for headers
+    // (10 s): a client keeps idle connections for less, as the deploy's nginx does, or it sends
+    // a request down a connection the server is closing at that moment.
     let mut builder = Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        .pool_idle_timeout(Duration::from_secs(5))
         .timeout(Duration::from_secs(30));
     if !compressed {
         builder = builder.no_gzip().no_brotli();

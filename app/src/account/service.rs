@@ -299,16 +299,16 @@ pub async fn consume_code(
     let address = throttle::address_of(asker.ip);
     // Counted against the address before it is looked at, given back when it is right; a try
     // the day's budget refuses takes nothing of the address's.
-    throttle::hit(db, CODE_GUESSES_PER_ADDRESS, &address).await?;
+    let from_the_address = throttle::hit(db, CODE_GUESSES_PER_ADDRESS, &address).await?;
     let account = find_by_email(db, &email).await?;
     let budget = budget_of(db, account.as_ref(), &email, asker.device).await?;
     if let Err(refused) = throttle::hit(db, CODE_GUESSES_PER_DAY, &budget).await {
-        throttle::give_back(db, CODE_GUESSES_PER_ADDRESS, &address).await?;
+        throttle::give_back(db, from_the_address).await?;
         return Err(refused);
     }
     let checked = check_code(db, &email, purpose, code).await;
     if checked.is_ok() {
-        throttle::give_back(db, CODE_GUESSES_PER_ADDRESS, &address).await?;
+        throttle::give_back(db, from_the_address).await?;
     }
     checked
 }
@@ -462,7 +462,8 @@ pub async fn set_profile(
     Ok(locale)
 }
 
-/// Creates a verified admin account, or makes an existing account admin (CLI and first start).
+/// Creates a verified admin account, or makes an existing account admin (see
+/// [`crate::org::service::appoint_admin`], which asks first whether the person may be one).
 pub async fn create_admin(
     db: &impl ConnectionTrait,
     email: &str,

@@ -188,9 +188,9 @@ pub async fn check_credentials(
     if trusted.is_none() {
         throttle::check(db, super::rules::SIGN_IN_PER_ADDRESS, &address).await?;
     }
-    let limits = sign_in_limits(&email, trusted.as_deref());
-    for (limit, subject) in &limits {
-        throttle::hit(db, *limit, subject).await?;
+    let mut counted = Vec::new();
+    for (limit, subject) in sign_in_limits(&email, trusted.as_deref()) {
+        counted.push(throttle::hit(db, limit, &subject).await?);
     }
     let ok = crate::auth::password::verify(
         password_given,
@@ -223,8 +223,8 @@ pub async fn check_credentials(
         .await?;
     match account {
         Some(account) if ok => {
-            for (limit, subject) in &limits {
-                throttle::give_back(db, *limit, subject).await?;
+            for try_counted in counted {
+                throttle::give_back(db, try_counted).await?;
             }
             Ok(account)
         }
@@ -244,10 +244,10 @@ pub async fn recheck_password(
     given: String,
 ) -> Result<bool, AppError> {
     let subject = account.id.to_string();
-    throttle::hit(db, super::rules::PASSWORD_RECHECKS, &subject).await?;
+    let counted = throttle::hit(db, super::rules::PASSWORD_RECHECKS, &subject).await?;
     let right = crate::auth::password::verify(given, Some(account.password_hash.clone())).await?;
     if right {
-        throttle::give_back(db, super::rules::PASSWORD_RECHECKS, &subject).await?;
+        throttle::give_back(db, counted).await?;
     }
     Ok(right)
 }

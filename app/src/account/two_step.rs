@@ -20,11 +20,11 @@ pub async fn prove(
     code: &str,
     budget: &str,
 ) -> Result<(), AppError> {
-    throttle::hit(db, two_factor::CODES_PER_ACCOUNT_PER_DAY, budget).await?;
+    let counted = throttle::hit(db, two_factor::CODES_PER_ACCOUNT_PER_DAY, budget).await?;
     if !two_factor::accept(db, user_id, code).await? {
         return Err(AppError::invalid("code", "error.two_factor_code_wrong"));
     }
-    throttle::give_back(db, two_factor::CODES_PER_ACCOUNT_PER_DAY, budget).await
+    throttle::give_back(db, counted).await
 }
 
 /// How the person asking proves it is them to turn two-step sign-in on: the app's first code

@@ -58,15 +58,35 @@ pub fn address_of(ip: &str) -> String {
     }
 }
 
+/// A try that [`hit`] counted, which [`give_back`] takes back if it turns out not to be one. It
+/// names the window it was counted in: given back after that window has ended, it is taken
+/// from no other.
+#[derive(Debug)]
+pub struct Counted {
+    key: String,
+}
+
 /// Counts one try of `subject`; refused once more than `max` tries fall in this window.
-pub async fn hit(db: &impl ConnectionTrait, limit: Limit, subject: &str) -> Result<(), AppError> {
-    let now = Utc::now();
+pub async fn hit(
+    db: &impl ConnectionTrait,
+    limit: Limit,
+    subject: &str,
+) -> Result<Counted, AppError> {
+    hit_at(db, limit, subject, Utc::now()).await
+}
+
+async fn hit_at(
+    db: &impl ConnectionTrait,
+    limit: Limit,
+    subject: &str,
+    now: DateTime<Utc>,
+) -> Result<Counted, AppError> {
     let (key, ends) = limit.key(subject, now);
     let hits = raise(db, &key, ends, 1).await?;
     if hits > limit.max {
         return Err(Limit::refused(ends, now));
     }
-    Ok(())
+    Ok(Counted { key })
 }
 
 /// Counts `amount` (bytes of an upload, say) against `subject`; refused, and not counted, once
@@ -95,17 +115,13 @@ pub async fn count(db: &impl ConnectionTrait, limit: Limit, subject: &str) -> Re
     Ok(())
 }
 
-/// Takes back a try counted by [`hit`] that turned out not to be one (the right password).
-pub async fn give_back(
-    db: &impl ConnectionTrait,
-    limit: Limit,
-    subject: &str,
-) -> Result<(), AppError> {
-    let (key, _) = limit.key(subject, Utc::now());
+/// Takes back a try counted by [`hit`] that turned out not to be one (the right password), from
+/// the window it was counted in.
+pub async fn give_back(db: &impl ConnectionTrait, counted: Counted) -> Result<(), AppError> {
     db.execute_raw(crate::sql::numbered(
         db.get_database_backend(),
         "UPDATE throttles SET hits = hits - 1 WHERE bucket = ?1 AND hits > 0",
-        [key.into()],
+        [counted.key.into()],
     ))
     .await?;
     Ok(())
@@ -176,5 +192,40 @@ mod tests {
         let (other, _) = TRIES.key("hoa@example.vn", at);
         assert_ne!(key, other);
         assert!(!key.contains("lan"), "the subject is hashed: {key}");
+    }
+
+    #[tokio::test]
+    async fn a_try_given_back_after_its_window_takes_nothing_from_the_next() {
+        use migrations::MigratorTrait;
+        let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+        migrations::Migrator::up(&db, None).await.unwrap();
+        let at = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let (_, ends) = TRIES.key("lan@example.vn", at);
+        let late = hit_at(&db, TRIES, "lan@example.vn", ends - Duration::seconds(1))
+            .await
+            .unwrap();
+        let next_window = hit_at(&db, TRIES, "lan@example.vn", ends).await.unwrap();
+        give_back(&db, late).await.unwrap();
+        let hits = |key: String| {
+            let db = &db;
+            async move {
+                let row = db
+                    .query_one_raw(crate::sql::numbered(
+                        db.get_database_backend(),
+                        "SELECT hits FROM throttles WHERE bucket = ?1",
+                        [key.into()],
+                    ))
+                    .await
+                    .unwrap()
+                    .unwrap();
+                row.try_get::<i64>("", "hits").unwrap()
+            }
+        };
+        assert_eq!(hits(TRIES.key("lan@example.vn", at).0).await, 0);
+        assert_eq!(
+            hits(next_window.key).await,
+            1,
+            "the next window keeps its try"
+        );
     }
 }

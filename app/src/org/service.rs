@@ -210,6 +210,24 @@ pub async fn grant_staff(
     Ok(account.id)
 }
 
+/// Makes an administrator (the command line, a first start): a new verified account, or the
+/// account already on the address. Not someone seated on a blind panel that still judges: an
+/// administrator reads every entry with its team.
+pub async fn appoint_admin(
+    db: &impl ConnectionTrait,
+    email: &str,
+    display_name: &str,
+    password: String,
+) -> Result<user::Model, AppError> {
+    let normalised = crate::account::rules::normalise_email(email);
+    if let Some(existing) = crate::account::service::find_by_email(db, &normalised).await?
+        && !existing.is_admin
+    {
+        crate::participation::may_administer(db, existing.id).await?;
+    }
+    crate::account::service::create_admin(db, email, display_name, password).await
+}
+
 /// Ends a person's staff role, on the record.
 pub async fn revoke_staff(
     db: &(impl ConnectionTrait + TransactionTrait),

@@ -398,11 +398,14 @@ pub async fn join_by_code(
     // (codes sent at once count as many), and given back when it is right. A try the account's
     // day refuses takes nothing of the address's.
     let account = viewer.id.to_string();
-    throttle::hit(db, JOIN_CODE_TRIES_PER_DAY, &account).await?;
-    if let Err(refused) = throttle::hit(db, WRONG_JOIN_CODES_PER_ADDRESS, &address).await {
-        throttle::give_back(db, JOIN_CODE_TRIES_PER_DAY, &account).await?;
-        return Err(refused);
-    }
+    let from_the_day = throttle::hit(db, JOIN_CODE_TRIES_PER_DAY, &account).await?;
+    let from_the_address = match throttle::hit(db, WRONG_JOIN_CODES_PER_ADDRESS, &address).await {
+        Ok(counted) => counted,
+        Err(refused) => {
+            throttle::give_back(db, from_the_day).await?;
+            return Err(refused);
+        }
+    };
     let Some(t) = team::Entity::find()
         .filter(team::Column::JoinCode.eq(normalise_code(code)))
         .one(db)
@@ -411,8 +414,8 @@ pub async fn join_by_code(
         return Err(AppError::invalid("code", "error.join_code"));
     };
     // A right code is no guess.
-    throttle::give_back(db, JOIN_CODE_TRIES_PER_DAY, &account).await?;
-    throttle::give_back(db, WRONG_JOIN_CODES_PER_ADDRESS, &address).await?;
+    throttle::give_back(db, from_the_day).await?;
+    throttle::give_back(db, from_the_address).await?;
     let c = open_challenge(db, t.challenge_id).await?;
     let txn = crate::group_commit::begin_writing(db).await?;
     if let Err(err) = add_member(&txn, &t, &c, viewer).await {

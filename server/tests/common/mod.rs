@@ -62,6 +62,8 @@ pub struct TestApp {
     pub s3: Option<app::upload::storage::S3Config>,
     /// The administrator, signed in (both steps) once per app: a code is accepted only once.
     admin: tokio::sync::OnceCell<Visitor>,
+    /// The server's task, until [`TestApp::stop`].
+    server: std::sync::Mutex<Option<tokio::task::JoinHandle<anyhow::Result<()>>>>,
 }
 
 #[derive(Default)]
@@ -70,6 +72,8 @@ pub struct Options {
     pub demo_data: bool,
     pub api_requests_per_minute: Option<u32>,
     pub registrations_per_hour: Option<u32>,
+    /// Emails anyone may cause to be sent in an hour, site-wide.
+    pub mails_per_hour: Option<u32>,
     /// Anonymous pages kept this long (0, the default here: every request renders).
     pub page_cache_ms: u64,
     /// How long a page may take before the visitor is told the server is busy (15 s).
@@ -171,6 +175,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         max_connections: 8,
         api_requests_per_minute: options.api_requests_per_minute.unwrap_or(10_000),
         registrations_per_hour: options.registrations_per_hour.unwrap_or(10_000),
+        mails_per_hour: options.mails_per_hour.unwrap_or(10_000),
         page_cache_ms: options.page_cache_ms,
         page_deadline_ms: options.page_deadline_ms.unwrap_or(15_000),
         header_read_timeout_ms: options.header_read_timeout_ms.unwrap_or(10_000),
@@ -191,7 +196,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         .expect("app builds");
     let port = app.port();
     let db = app.db();
-    tokio::spawn(app.run_until_stopped());
+    let server = tokio::spawn(app.run_until_stopped());
     TestApp {
         base: format!("http://127.0.0.1:{port}"),
         database_url,
@@ -201,6 +206,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         pg_name,
         s3: options.s3,
         admin: tokio::sync::OnceCell::new(),
+        server: std::sync::Mutex::new(Some(server)),
     }
 }
 
@@ -221,6 +227,7 @@ pub async fn spawn_second_instance(first: &TestApp) -> String {
         max_connections: 8,
         api_requests_per_minute: 10_000,
         registrations_per_hour: 10_000,
+        mails_per_hour: 10_000,
         page_cache_ms: 0,
         page_deadline_ms: 15_000,
         header_read_timeout_ms: 10_000,
@@ -349,6 +356,16 @@ impl TestApp {
     }
 
     /// The built site's folder (code, styles, fonts) this server serves.
+    /// Stops the server (as if its process ended): it lets go of what it held. The test's own
+    /// connection to the database stays open.
+    pub async fn stop(&self) {
+        let server = self.server.lock().unwrap().take();
+        if let Some(server) = server {
+            server.abort();
+            let _ = server.await;
+        }
+    }
+
     pub fn site_dir(&self) -> std::path::PathBuf {
         self._dir.path().join("site")
     }
@@ -658,9 +675,11 @@ impl TestApp {
         for i in 0..teams {
             owners.push(self.citizen(&format!("doi{i}@example.vn")).await);
         }
-        let close = chrono::Duration::seconds(4 + teams as i64);
-        let challenge = self.open_challenge(&staff, org, close, vote).await;
-        let closes_at = chrono::Utc::now() + close;
+        // Entries stay open for as long as the set-up takes (on a loaded machine, longer than
+        // any few seconds), and close once every entry is in.
+        let challenge = self
+            .open_challenge(&staff, org, chrono::Duration::hours(1), vote)
+            .await;
         let mut made = Vec::new();
         for (i, owner) in owners.into_iter().enumerate() {
             let organisation = if i == 0 { "Công ty Sen" } else { "" };
@@ -722,8 +741,11 @@ impl TestApp {
                 .ok();
             made.push((team, owner));
         }
-        let wait = (closes_at - chrono::Utc::now()).num_milliseconds().max(0) as u64 + 300;
-        tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+        self.entries_close(
+            &challenge,
+            chrono::Utc::now() - chrono::Duration::seconds(1),
+        )
+        .await;
         Contest {
             staff,
             challenge,
@@ -732,6 +754,56 @@ impl TestApp {
     }
 
     /// The administrator, signed in with two-step sign-in on (the same browser each call).
+    /// Moves the challenge's entries deadline to `at`, its public vote (if it has one) opening
+    /// then and lasting as long as it was set to, as if staff had set it so when they published:
+    /// a test sets up at its own pace, then lets the deadline come when it is ready.
+    pub async fn entries_close(&self, challenge: &str, at: chrono::DateTime<chrono::Utc>) {
+        use app::challenge::entity::challenge;
+        use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+        let c = challenge::Entity::find_by_id(challenge.parse::<i64>().expect("a challenge id"))
+            .one(&self.db)
+            .await
+            .expect("the challenge read")
+            .expect("the challenge");
+        let vote = c.vote_opens_at.zip(c.vote_closes_at);
+        let mut moved: challenge::ActiveModel = c.into();
+        moved.entries_close_at = Set(at);
+        if let Some((opens, closes)) = vote {
+            moved.vote_opens_at = Set(Some(at));
+            moved.vote_closes_at = Set(Some(at + (closes - opens)));
+        }
+        moved.update(&self.db).await.expect("the deadline moved");
+    }
+
+    /// Moves the close of the challenge's public vote to `at`, as [`Self::entries_close`] moves
+    /// its deadline.
+    pub async fn vote_closes(&self, challenge: &str, at: chrono::DateTime<chrono::Utc>) {
+        use app::challenge::entity::challenge;
+        use sea_orm::{ActiveModelTrait, Set};
+        challenge::ActiveModel {
+            id: Set(challenge.parse::<i64>().expect("a challenge id")),
+            vote_closes_at: Set(Some(at)),
+            ..Default::default()
+        }
+        .update(&self.db)
+        .await
+        .expect("the vote's close moved");
+    }
+
+    /// Moves the challenge's opening to `at`, as [`Self::entries_close`] moves its deadline.
+    pub async fn challenge_opens(&self, challenge: &str, at: chrono::DateTime<chrono::Utc>) {
+        use app::challenge::entity::challenge;
+        use sea_orm::{ActiveModelTrait, Set};
+        challenge::ActiveModel {
+            id: Set(challenge.parse::<i64>().expect("a challenge id")),
+            opens_at: Set(at),
+            ..Default::default()
+        }
+        .update(&self.db)
+        .await
+        .expect("the opening moved");
+    }
+
     pub async fn admin(&self) -> Visitor {
         self.admin
             .get_or_init(|| async {
