@@ -23,9 +23,6 @@ pub struct Settings {
     pub demo_hints: bool,
     /// Accounts one network address may register in an hour.
     pub registrations_per_hour: i64,
-    /// Emails anyone may cause the site to send in an hour, all addresses together (see
-    /// [`crate::account::rules::site_mails`]).
-    pub mails_per_hour: i64,
 }
 
 /// Provided to every server function and page render by the server's context closure.

@@ -200,10 +200,29 @@ pub async fn may_organise(
     Ok(())
 }
 
-/// Refused, with the reason, if `person` sits on a blind panel that has not closed, in any
-/// challenge: an administrator reads every entry with its team. They become one once their
-/// panel has closed (or after leaving it).
-pub async fn may_administer(db: &impl ConnectionTrait, user_id: i64) -> Result<(), AppError> {
+/// Refused, with the reason, if `person` competes (or is invited to) in any challenge that is
+/// not over yet, or sits on a blind panel that has not closed: an administrator organises every
+/// challenge and reads every entry with its team. They become one once their challenge is over
+/// (or their panel has closed).
+pub async fn may_administer(db: &impl ConnectionTrait, person: Person<'_>) -> Result<(), AppError> {
+    let user_id = person.user_id.unwrap_or(-1);
+    let members = "SELECT COUNT(*) AS n FROM team_members m JOIN challenges c ON c.id = m.challenge_id \
+               WHERE m.user_id = ?1 AND c.results_published_at IS NULL AND c.status <> 'cancelled'";
+    // Pending team invitations in challenges not over, on any team (`?1` is no filter: every
+    // challenge's id is above zero).
+    let invited = "SELECT i.email FROM invitations i JOIN challenges c ON c.id = i.challenge_id \
+               WHERE c.id > ?1 AND i.team_id IS NOT NULL AND i.status = 'pending' \
+               AND c.results_published_at IS NULL AND c.status <> 'cancelled'";
+    let mailbox =
+        crate::account::rules::mailbox_key(&crate::account::rules::normalise_email(person.email));
+    let competes = count(db, members, [user_id.into()]).await? > 0
+        || invited_addresses(db, invited, 0)
+            .await?
+            .iter()
+            .any(|email| crate::account::rules::mailbox_key(email) == mailbox);
+    if competes {
+        return Err(AppError::conflict("error.competitor_cannot_organise"));
+    }
     let judges_blind = "SELECT COUNT(*) AS n FROM judges j JOIN challenges c ON c.id = j.challenge_id \
                WHERE j.user_id = ?1 AND c.status <> 'cancelled' AND EXISTS \
                (SELECT 1 FROM panels p WHERE p.challenge_id = c.id AND p.blind = ?2 \

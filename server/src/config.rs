@@ -73,9 +73,6 @@ pub struct Config {
     pub api_requests_per_minute: u32,
     /// Accounts one network address may register in an hour (counted across instances).
     pub registrations_per_hour: u32,
-    /// Emails that anyone may cause to be sent (codes, registration notices, team invitations)
-    /// in an hour, from all addresses together (counted across instances).
-    pub mails_per_hour: u32,
     /// How long an instance serves one rendering of a page to every anonymous visitor (see
     /// `page_cache`); zero renders every page view.
     pub page_cache_ms: u64,
@@ -328,7 +325,6 @@ impl Config {
             max_connections: env.parse("VIDAN_DB_MAX_CONNECTIONS", 8)?,
             api_requests_per_minute: env.parse("VIDAN_API_RATE_PER_MINUTE", 600)?,
             registrations_per_hour: env.parse("VIDAN_REGISTRATIONS_PER_HOUR", 30)?,
-            mails_per_hour: env.parse("VIDAN_MAILS_PER_HOUR", 3000)?,
             page_cache_ms: env.parse("VIDAN_PAGE_CACHE_MS", 1000)?,
             db_acquire_timeout_ms: env.parse("VIDAN_DB_ACQUIRE_TIMEOUT_MS", 10_000)?.max(1),
             page_deadline_ms: env.parse("VIDAN_PAGE_DEADLINE_MS", 15_000)?.max(1),

@@ -106,7 +106,6 @@ impl Application {
             dev_mailbox: config.development && config.smtp.is_none(),
             demo_hints: config.development && config.demo_data,
             registrations_per_hour: config.registrations_per_hour.into(),
-            mails_per_hour: config.mails_per_hour.into(),
         };
         let mut leptos_options = get_configuration(None)?.leptos_options;
         if leptos_options.output_name.is_empty() {

@@ -1244,8 +1244,9 @@ async fn the_organisers_staff_never_sit_on_a_blind_panel(backend: Backend) {
 }
 
 /// A judge seated on a blind panel that still judges becomes neither staff of the organiser nor
-/// an administrator (either reads every entry with its team): refused with the reason, on the
-/// record; once the panel has closed, they may.
+/// an administrator (either reads every entry with its team), and someone who competes is no
+/// administrator either: refused with the reason, on the record; once the panel has closed, the
+/// judge may.
 async fn a_blind_judge_is_made_staff_or_admin_only_after_the_panel_closes(backend: Backend) {
     let app = spawn_app(backend).await;
     let j = app.contest(1, None).await;
@@ -1285,6 +1286,27 @@ async fn a_blind_judge_is_made_staff_or_admin_only_after_the_panel_closes(backen
     assert_eq!(
         made_admin.map(|_| ()),
         Err(AppError::conflict("error.blind_judge_cannot_organise"))
+    );
+    // Nor someone who competes in a challenge that is not over.
+    let competitor = app::org::service::appoint_admin(
+        &app.db,
+        "doi0@example.vn",
+        "Đội",
+        common::PASSWORD.into(),
+    )
+    .await;
+    assert_eq!(
+        competitor.map(|_| ()),
+        Err(AppError::conflict("error.competitor_cannot_organise"))
+    );
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'admin.refused' AND reason IN \
+             ('error.blind_judge_cannot_organise', 'error.competitor_cannot_organise')"
+        )
+        .await,
+        2,
+        "each refusal on the record"
     );
     let roles = app
         .scalar(

@@ -34,14 +34,6 @@ pub const SIGN_IN_PER_BROWSER: Limit = Limit::new("sign_in_browser", 10, Duratio
 pub const fn registrations_per_address(max: i64) -> Limit {
     Limit::new("register_address", max, Duration::hours(1))
 }
-/// Emails that anyone may cause the site to send in an hour (codes, registration notices, team
-/// invitations), from all network addresses together (`max` from the settings, 3000 unless
-/// told): someone with a thousand addresses fills neither the mail server's sending limits nor
-/// its reputation. Staff's own mail (panel invitations, notices to followers) is not counted.
-#[cfg(feature = "ssr")]
-pub const fn site_mails(max: i64) -> Limit {
-    Limit::new("site_mails", max, Duration::hours(1))
-}
 /// Invitations (to a team, to a panel) one account sends in a day: each is an email to someone
 /// who did not ask for it.
 #[cfg(feature = "ssr")]

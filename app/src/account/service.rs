@@ -465,7 +465,7 @@ pub async fn set_profile(
 /// Creates a verified admin account, or makes an existing account admin (see
 /// [`crate::org::service::appoint_admin`], which asks first whether the person may be one).
 pub async fn create_admin(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     email: &str,
     display_name: &str,
     password_given: String,
@@ -484,13 +484,15 @@ pub async fn create_admin(
     }
     let hash = password::hash(password_given).await?;
     let now = Utc::now();
-    let account = match find_by_email(db, &email).await? {
+    // The role and its record together.
+    let txn = crate::group_commit::begin_writing(db).await?;
+    let account = match find_by_email(&txn, &email).await? {
         Some(existing) => {
             let mut active: user::ActiveModel = existing.into();
             active.is_admin = Set(true);
             active.password_hash = Set(hash);
             active.email_verified_at = Set(Some(now));
-            active.update(db).await?
+            active.update(&txn).await?
         }
         None => {
             user::ActiveModel {
@@ -504,13 +506,14 @@ pub async fn create_admin(
                 created_at: Set(now),
                 ..Default::default()
             }
-            .insert(db)
+            .insert(&txn)
             .await?
         }
     };
     crate::audit::service::Record::new("account.admin_granted", "user", Some(account.id))
-        .save(db)
+        .save(&txn)
         .await?;
+    txn.commit().await?;
     Ok(account)
 }
 

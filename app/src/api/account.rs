@@ -28,7 +28,6 @@ pub async fn register(
         &throttle::address_of(&auth.ip),
     )
     .await?;
-    mail_from_the_site(&db).await?;
     let email = crate::account::service::register(
         &db,
         &ctx::links()?,
@@ -89,7 +88,7 @@ async fn answer_in_even_time(started: tokio::time::Instant) {
 }
 
 /// Counts a request for a code email against the caller's network address (see
-/// [`crate::account::service::CODE_MAILS_PER_NETWORK`]) and the site's hour.
+/// [`crate::account::service::CODE_MAILS_PER_NETWORK`]).
 #[cfg(feature = "ssr")]
 async fn code_mail_from_here(db: &sea_orm::DatabaseConnection) -> Result<(), AppError> {
     use crate::auth::throttle;
@@ -101,16 +100,6 @@ async fn code_mail_from_here(db: &sea_orm::DatabaseConnection) -> Result<(), App
         &throttle::address_of(&auth.ip),
     )
     .await?;
-    mail_from_the_site(db).await
-}
-
-/// Counts an email anyone may cause to be sent against the site's hour (see
-/// [`crate::account::rules::site_mails`]), before anything is looked up: the refusal says
-/// nothing about any account.
-#[cfg(feature = "ssr")]
-pub(crate) async fn mail_from_the_site(db: &sea_orm::DatabaseConnection) -> Result<(), AppError> {
-    let per_hour = crate::ctx::server_ctx()?.settings.mails_per_hour;
-    crate::auth::throttle::hit(db, crate::account::rules::site_mails(per_hour), "site").await?;
     Ok(())
 }
 

@@ -47,7 +47,6 @@ pub async fn invite_member(team_id: i64, email: String) -> Result<(), AppError> 
     use crate::ctx;
     ctx::require_verified()?;
     let (db, links, requester) = (ctx::db()?, ctx::links()?, ctx::requester()?);
-    super::account::mail_from_the_site(&db).await?;
     crate::team::service::invite(&db, &links, &requester, team_id, &email).await
 }
 

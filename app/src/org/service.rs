@@ -211,19 +211,36 @@ pub async fn grant_staff(
 }
 
 /// Makes an administrator (the command line, a first start): a new verified account, or the
-/// account already on the address. Not someone seated on a blind panel that still judges: an
-/// administrator reads every entry with its team.
+/// account already on the address. Not someone who competes in a challenge that is not over,
+/// nor someone seated on a blind panel that still judges: an administrator organises every
+/// challenge and reads every entry with its team. A refusal is on the record with its reason.
 pub async fn appoint_admin(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     email: &str,
     display_name: &str,
     password: String,
 ) -> Result<user::Model, AppError> {
     let normalised = crate::account::rules::normalise_email(email);
-    if let Some(existing) = crate::account::service::find_by_email(db, &normalised).await?
-        && !existing.is_admin
+    let person = crate::participation::Person {
+        user_id: None,
+        email: &normalised,
+    };
+    let existing = crate::account::service::find_by_email(db, &normalised).await?;
+    let person = crate::participation::Person {
+        user_id: existing.as_ref().map(|u| u.id),
+        ..person
+    };
+    if !existing.as_ref().is_some_and(|u| u.is_admin)
+        && let Err(err) = crate::participation::may_administer(db, person).await
     {
-        crate::participation::may_administer(db, existing.id).await?;
+        if let AppError::Conflict { key, .. } = &err {
+            Record::new("admin.refused", "user", person.user_id)
+                .reason(key)
+                .details(serde_json::json!({ "email": normalised }))
+                .save(db)
+                .await?;
+        }
+        return Err(err);
     }
     crate::account::service::create_admin(db, email, display_name, password).await
 }

@@ -72,8 +72,6 @@ pub struct Options {
     pub demo_data: bool,
     pub api_requests_per_minute: Option<u32>,
     pub registrations_per_hour: Option<u32>,
-    /// Emails anyone may cause to be sent in an hour, site-wide.
-    pub mails_per_hour: Option<u32>,
     /// Anonymous pages kept this long (0, the default here: every request renders).
     pub page_cache_ms: u64,
     /// How long a page may take before the visitor is told the server is busy (15 s).
@@ -175,7 +173,6 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         max_connections: 8,
         api_requests_per_minute: options.api_requests_per_minute.unwrap_or(10_000),
         registrations_per_hour: options.registrations_per_hour.unwrap_or(10_000),
-        mails_per_hour: options.mails_per_hour.unwrap_or(10_000),
         page_cache_ms: options.page_cache_ms,
         page_deadline_ms: options.page_deadline_ms.unwrap_or(15_000),
         header_read_timeout_ms: options.header_read_timeout_ms.unwrap_or(10_000),
@@ -227,7 +224,6 @@ pub async fn spawn_second_instance(first: &TestApp) -> String {
         max_connections: 8,
         api_requests_per_minute: 10_000,
         registrations_per_hour: 10_000,
-        mails_per_hour: 10_000,
         page_cache_ms: 0,
         page_deadline_ms: 15_000,
         header_read_timeout_ms: 10_000,

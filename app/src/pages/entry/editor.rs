@@ -276,11 +276,18 @@ pub fn EntryFilesPanel(team_id: i64, files_changed: RwSignal<u32>) -> impl IntoV
     let toggle = ServerAction::<SetEntryFilePublic>::new();
     Effect::new(move |_| {
         if matches!(remove.value().get(), Some(Ok(()))) {
-            files_changed.update(|n| *n += 1);
+            files_changed.try_update(|n| *n += 1);
         }
     });
+    // The counter belongs to the team page: while a server render of that page is dropped (the
+    // visitor went on), this resource may ask once more after it is gone, and reads none.
     let files = Resource::new(
-        move || (files_changed.get(), toggle.version().get()),
+        move || {
+            (
+                files_changed.try_get().unwrap_or_default(),
+                toggle.version().get(),
+            )
+        },
         move |_| entry_files(team_id),
     );
     let upload_error = RwSignal::new(url_error(AddEntryFile::PATH));
