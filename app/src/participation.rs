@@ -166,38 +166,7 @@ pub async fn may_organise(
     organisation_id: i64,
     person: Person<'_>,
 ) -> Result<(), AppError> {
-    let members = "SELECT COUNT(*) AS n FROM team_members m JOIN challenges c ON c.id = m.challenge_id \
-               WHERE c.organisation_id = ?1 AND m.user_id = ?2 \
-               AND c.results_published_at IS NULL AND c.status <> 'cancelled'";
-    let values = [organisation_id.into(), person.user_id.unwrap_or(-1).into()];
-    // Invitations go to addresses, compared by mailbox (`lan+x@` is Lan).
-    let invited = "SELECT i.email FROM invitations i \
-               JOIN challenges c ON c.id = i.challenge_id WHERE c.organisation_id = ?1 \
-               AND i.team_id IS NOT NULL AND i.status = 'pending' \
-               AND c.results_published_at IS NULL AND c.status <> 'cancelled'";
-    let mailbox =
-        crate::account::rules::mailbox_key(&crate::account::rules::normalise_email(person.email));
-    let competes = count(db, members, values).await? > 0
-        || invited_addresses(db, invited, organisation_id)
-            .await?
-            .iter()
-            .any(|email| crate::account::rules::mailbox_key(email) == mailbox);
-    if competes {
-        return Err(AppError::conflict("error.competitor_cannot_organise"));
-    }
-    let judges_blind = "SELECT COUNT(*) AS n FROM judges j JOIN challenges c ON c.id = j.challenge_id \
-               WHERE c.organisation_id = ?1 AND j.user_id = ?2 AND c.status <> 'cancelled' AND EXISTS \
-               (SELECT 1 FROM panels p WHERE p.challenge_id = c.id AND p.blind = ?3 \
-               AND p.closed_at IS NULL)";
-    let values = [
-        organisation_id.into(),
-        person.user_id.unwrap_or(-1).into(),
-        true.into(),
-    ];
-    if count(db, judges_blind, values).await? > 0 {
-        return Err(AppError::conflict("error.blind_judge_cannot_organise"));
-    }
-    Ok(())
+    reads_no_team_unseen(db, ("c.organisation_id = ?1", organisation_id), person).await
 }
 
 /// Refused, with the reason, if `person` competes (or is invited to) in any challenge that is
@@ -205,29 +174,48 @@ pub async fn may_organise(
 /// challenge and reads every entry with its team. They become one once their challenge is over
 /// (or their panel has closed).
 pub async fn may_administer(db: &impl ConnectionTrait, person: Person<'_>) -> Result<(), AppError> {
+    // Every challenge's id is above zero: no filter.
+    reads_no_team_unseen(db, ("c.id > ?1", 0), person).await
+}
+
+/// Whether `person` may take a role that reads every entry with its team in the challenges
+/// `scope` keeps (an SQL condition on `c`, the challenge, with its value as `?1`): not while
+/// they compete in one that is not over, nor while they sit on its blind panel.
+async fn reads_no_team_unseen(
+    db: &impl ConnectionTrait,
+    (scope, value): (&str, i64),
+    person: Person<'_>,
+) -> Result<(), AppError> {
     let user_id = person.user_id.unwrap_or(-1);
-    let members = "SELECT COUNT(*) AS n FROM team_members m JOIN challenges c ON c.id = m.challenge_id \
-               WHERE m.user_id = ?1 AND c.results_published_at IS NULL AND c.status <> 'cancelled'";
-    // Pending team invitations in challenges not over, on any team (`?1` is no filter: every
-    // challenge's id is above zero).
-    let invited = "SELECT i.email FROM invitations i JOIN challenges c ON c.id = i.challenge_id \
-               WHERE c.id > ?1 AND i.team_id IS NOT NULL AND i.status = 'pending' \
-               AND c.results_published_at IS NULL AND c.status <> 'cancelled'";
+    let members = format!(
+        "SELECT COUNT(*) AS n FROM team_members m JOIN challenges c ON c.id = m.challenge_id \
+         WHERE {scope} AND m.user_id = ?2 \
+         AND c.results_published_at IS NULL AND c.status <> 'cancelled'"
+    );
+    // Invitations go to addresses, compared by mailbox (`lan+x@` is Lan).
+    let invited = format!(
+        "SELECT i.email FROM invitations i JOIN challenges c ON c.id = i.challenge_id \
+         WHERE {scope} AND i.team_id IS NOT NULL AND i.status = 'pending' \
+         AND c.results_published_at IS NULL AND c.status <> 'cancelled'"
+    );
     let mailbox =
         crate::account::rules::mailbox_key(&crate::account::rules::normalise_email(person.email));
-    let competes = count(db, members, [user_id.into()]).await? > 0
-        || invited_addresses(db, invited, 0)
+    let competes = count(db, &members, [value.into(), user_id.into()]).await? > 0
+        || invited_addresses(db, &invited, value)
             .await?
             .iter()
             .any(|email| crate::account::rules::mailbox_key(email) == mailbox);
     if competes {
         return Err(AppError::conflict("error.competitor_cannot_organise"));
     }
-    let judges_blind = "SELECT COUNT(*) AS n FROM judges j JOIN challenges c ON c.id = j.challenge_id \
-               WHERE j.user_id = ?1 AND c.status <> 'cancelled' AND EXISTS \
-               (SELECT 1 FROM panels p WHERE p.challenge_id = c.id AND p.blind = ?2 \
-               AND p.closed_at IS NULL)";
-    if count(db, judges_blind, [user_id.into(), true.into()]).await? > 0 {
+    let judges_blind = format!(
+        "SELECT COUNT(*) AS n FROM judges j JOIN challenges c ON c.id = j.challenge_id \
+         WHERE {scope} AND j.user_id = ?2 AND c.status <> 'cancelled' AND EXISTS \
+         (SELECT 1 FROM panels p WHERE p.challenge_id = c.id AND p.blind = ?3 \
+         AND p.closed_at IS NULL)"
+    );
+    let values = [value.into(), user_id.into(), true.into()];
+    if count(db, &judges_blind, values).await? > 0 {
         return Err(AppError::conflict("error.blind_judge_cannot_organise"));
     }
     Ok(())

@@ -221,14 +221,10 @@ pub async fn appoint_admin(
     password: String,
 ) -> Result<user::Model, AppError> {
     let normalised = crate::account::rules::normalise_email(email);
-    let person = crate::participation::Person {
-        user_id: None,
-        email: &normalised,
-    };
     let existing = crate::account::service::find_by_email(db, &normalised).await?;
     let person = crate::participation::Person {
         user_id: existing.as_ref().map(|u| u.id),
-        ..person
+        email: &normalised,
     };
     if !existing.as_ref().is_some_and(|u| u.is_admin)
         && let Err(err) = crate::participation::may_administer(db, person).await
