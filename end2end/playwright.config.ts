@@ -1,9 +1,8 @@
 import { defineConfig, devices } from '@playwright/test';
 
-// The server cargo-leptos built, on a fresh SQLite file with demo data, on its own port.
-// The binary lives in cargo's target dir (which may be shared); the site files in ../target/site.
-const target = process.env.CARGO_TARGET_DIR || '../target';
-const site = '../target';
+import { binary, serverEnv, site } from './server';
+
+// The journeys' servers are the workers' own (tests/site.ts); this one is the server behind nginx.
 const port = Number(process.env.E2E_PORT || 3100);
 // The same server through the nginx site in deploy/ (TLS, HTTP/2), as a city deploys it.
 const nginxPort = Number(process.env.E2E_NGINX_PORT || 3443);
@@ -15,8 +14,10 @@ const chromium = {
 
 export default defineConfig({
   testDir: './tests',
+  // Two workers, each with its own server and data (tests/site.ts): a file's tests run in order,
+  // two files at a time.
   fullyParallel: false,
-  workers: 1,
+  workers: Number(process.env.E2E_WORKERS || 2),
   retries: 0,
   reporter: [['list']],
   timeout: 60_000,
@@ -43,26 +44,11 @@ export default defineConfig({
     },
   ],
   webServer: [{
-    command: `rm -rf ${site}/e2e && mkdir -p ${site}/e2e && exec ${target}/debug/vidan`,
+    command: `rm -rf ${site}/e2e-nginx-server && mkdir -p ${site}/e2e-nginx-server && exec ${binary}`,
     url: `http://127.0.0.1:${port}/health`,
     reuseExistingServer: false,
     timeout: 120_000,
-    env: {
-      VIDAN_ADDR: `127.0.0.1:${port}`,
-      DATABASE_URL: `sqlite://${site}/e2e/vidan.db?mode=rwc`,
-      // Stored files' bytes beside the database, made anew each run (never in the source tree).
-      VIDAN_FILES_DIR: `${site}/e2e/files`,
-      LEPTOS_SITE_ROOT: `${site}/site`,
-      // The demo accounts and the development mailbox (which shows the codes) are asked for.
-      VIDAN_ENV: 'development',
-      VIDAN_DEMO_DATA: 'true',
-      // Journeys check what one person changed from another's point of view straight away;
-      // the anonymous page cache (integration-tested in server/tests/site.rs) would hold it back.
-      VIDAN_PAGE_CACHE_MS: '0',
-      // Behind nginx (the last project): the address and request id it gives are taken.
-      VIDAN_TRUST_PROXY: 'true',
-      RUST_LOG: 'warn',
-    },
+    env: serverEnv(port, `${site}/e2e-nginx-server`),
   }, {
     command: 'exec nginx/serve.sh',
     url: `https://localhost:${nginxPort}/health`,

@@ -98,6 +98,14 @@ pub async fn roles_of(
     Ok(roles)
 }
 
+/// Holds the person `user_id` until the transaction `db` ends. Every transaction that gives a
+/// person a role in a challenge (a seat on a team or a panel, staff, administrator) holds the
+/// person first and checks the rules above inside it: two roles given to one person at once are
+/// checked one after the other, and the second sees the first.
+pub async fn hold(db: &impl ConnectionTrait, user_id: i64) -> Result<(), AppError> {
+    Ok(crate::sql::hold_row(db, ("users", "id"), user_id).await?)
+}
+
 /// The addresses `sql` lists (numbered parameter `?1`: a challenge or an organisation) in its
 /// column `email`.
 async fn invited_addresses(

@@ -1,7 +1,7 @@
 //! Raw statements that both databases run: written with SQLite's numbered parameters (`?1`,
 //! `?2`…), which PostgreSQL spells `$1`, `$2`…
 
-use sea_orm::{DatabaseBackend, Statement, Value};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, Statement, Value};
 
 /// The statement `sql` (numbered parameters, no other `?` in it) for `backend`, with `values`.
 pub fn numbered(
@@ -14,6 +14,23 @@ pub fn numbered(
         _ => sql.to_owned(),
     };
     Statement::from_sql_and_values(backend, sql, values)
+}
+
+/// Holds the row of `table` whose `column` is `id` until the transaction `db` ends: another
+/// transaction that holds it waits, and then reads what this one wrote. SQLite's writing
+/// transactions run one at a time already (`crate::group_commit::begin_writing`); PostgreSQL
+/// locks the row.
+pub async fn hold_row(
+    db: &impl ConnectionTrait,
+    (table, column): (&str, &str),
+    id: i64,
+) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    if backend == DatabaseBackend::Postgres {
+        let sql = format!("SELECT 1 FROM {table} WHERE {column} = ?1 FOR UPDATE");
+        db.execute_raw(numbered(backend, &sql, [id.into()])).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-import { expect, test, type APIResponse } from '@playwright/test';
+import { type APIResponse } from '@playwright/test';
+import { expect, test } from './site';
 // Runs in the desktop project only (see playwright.config.ts), before the judging journey closes
 // the demo panel (files run in name order): once a panel closes, teams are named again.
 import { live, signInAs, snap } from './helpers';

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './site';
 import { cityDate, expectAccessible, live, signInAs, snap } from './helpers';
 
 test('a citizen reports a problem, staff make it a challenge, a visitor finds it without diacritics and follows it', async ({ page }, info) => {

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './site';
 // Runs in the desktop project only (see playwright.config.ts): it closes the demo challenge's
 // judging for good, so a second run in the same database would find nothing left to do.
 import { expectAccessible, live, signInAs, snap } from './helpers';

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './site';
 import { expectAccessible, signInAs, snap } from './helpers';
 
 const HOTLINE = 'Tiếp nhận phản ánh qua điện thoại cho người không dùng mạng';

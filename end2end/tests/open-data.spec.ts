@@ -1,5 +1,5 @@
 import { readFileSync } from 'fs';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './site';
 import { codeFor, expectAccessible, live, PASSWORD, snap } from './helpers';
 
 test('a journalist finds the open data page, tries an endpoint and downloads a CSV', async ({ page, request }, info) => {

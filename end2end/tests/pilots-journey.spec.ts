@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './site';
 // Runs in the desktop project only (see playwright.config.ts): it turns the demo's last award
 // into a pilot, which can happen once per database.
 import { expectAccessible, live, signInAs, snap } from './helpers';

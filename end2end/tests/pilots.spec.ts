@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './site';
 import { expectAccessible, live, signInAs, snap } from './helpers';
 
 const PILOT = 'Đặt lịch hẹn qua tin nhắn ở Trung tâm Phục vụ hành chính công';

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './site';
 import { expectAccessible, live, onePagePdf, signInAs, snap } from './helpers';
 
 test('a team forms from the challenge page, a member joins with its code, they write, submit and resubmit their entry', async ({ page }, info) => {

@@ -1,9 +1,9 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './site';
 import { DEMO_PASSWORD, expectAccessible, live, signInAs, snap } from './helpers';
 
 const HOTLINE_ENTRIES = '/challenges/tiep-nhan-phan-anh-qua-dien-thoai-cho-nguoi-khong-dung-mang/entries';
 
-test('a citizen votes for an entry, changes the vote, and anyone downloads a closed vote’s ballots', async ({ page, browser }, info) => {
+test('a citizen votes for an entry, changes the vote, and anyone downloads a closed vote’s ballots', async ({ page, browser, baseURL }, info) => {
   // Each project votes as a different citizen: the demo vote is shared.
   await signInAs(page, info.project.name === 'desktop' ? 'vy@vidan.local' : 'lan@vidan.local');
   await page.goto(HOTLINE_ENTRIES);
@@ -32,7 +32,7 @@ test('a citizen votes for an entry, changes the vote, and anyone downloads a clo
   // Another citizen votes elsewhere: the total moves on this page without a reload.
   const third = 'Cán bộ gọi lại theo lịch, có nhắc việc';
   const thirdBefore = await countOf(third);
-  const other = await browser.newContext({ baseURL: info.project.use.baseURL, locale: 'vi-VN' });
+  const other = await browser.newContext({ baseURL, locale: 'vi-VN' });
   const otherPage = await other.newPage();
   await otherPage.goto('/sign-in');
   await otherPage.getByLabel('Email').fill(info.project.name === 'desktop' ? 'hung@vidan.local' : 'tuan@vidan.local');

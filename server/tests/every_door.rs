@@ -25,6 +25,8 @@ enum May {
     Staff,
     /// An administrator.
     Admin,
+    /// Staff of any organisation (their own desk), and administrators.
+    Office,
     /// Whoever shows the metrics token (Prometheus): no person, an administrator neither.
     Monitor,
 }
@@ -203,6 +205,107 @@ const ROUTES: &[(&str, May)] = &[
     ("/staff/challenges/{id}/entries.csv", Staff),
 ];
 
+/// Every page, with who may open it. Checked against the app's routes, so a new page without a
+/// row fails here. A page for `Member`, `Judge` or `Staff` is opened by everyone else with the
+/// ids of things that are not theirs; a page for `Own` by a visitor.
+const PAGES: &[(&str, May)] = &[
+    ("/", Anyone),
+    ("/organisations", Anyone),
+    ("/challenges", Anyone),
+    ("/challenges/:slug", Anyone),
+    ("/challenges/:slug/entries", Anyone),
+    ("/challenges/:slug/results", Anyone),
+    ("/judging", Own),
+    // An invitation's page shows what it invites to whoever holds its link.
+    ("/judging/invitations/:token", Anyone),
+    ("/judging/entries/:id", Judge),
+    ("/judging/:id", Judge),
+    ("/pilots", Anyone),
+    ("/pilots/:id", Anyone),
+    ("/pilots/:id/manage", Staff),
+    ("/dashboard", Anyone),
+    ("/open-data", Anyone),
+    ("/reports", Anyone),
+    ("/reports/new", Own),
+    ("/reports/:id", Anyone),
+    ("/teams", Own),
+    ("/teams/new", Own),
+    ("/teams/invitations/:token", Anyone),
+    ("/teams/:id", Member),
+    ("/staff", Office),
+    ("/staff/challenges/new", Office),
+    ("/staff/challenges/:id", Staff),
+    ("/staff/challenges/:id/judging", Staff),
+    ("/staff/challenges/:id/votes", Staff),
+    ("/staff/pilots/new", Office),
+    ("/register", Anyone),
+    ("/verify", Anyone),
+    ("/sign-in", Anyone),
+    ("/sign-in/code", Anyone),
+    ("/forgot-password", Anyone),
+    ("/reset-password", Anyone),
+    ("/account", Own),
+    ("/notifications", Own),
+    ("/admin", Admin),
+    ("/admin/audit", Admin),
+    // The development mailbox (off in production): every mail the instance would have sent.
+    ("/dev/mailbox", Anyone),
+];
+
+/// The pages the app's source declares (`path!("…")`).
+fn declared_pages() -> BTreeSet<String> {
+    include_str!("../../app/src/lib.rs")
+        .split("path!(\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `page` with its parameters filled from `form` (a challenge's slug, the ids the form names).
+fn page_path(page: &str, form: &[(String, String)]) -> String {
+    let value = |key: &str| {
+        form.iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let id = if page.starts_with("/judging/entries/") {
+        value("entry_id")
+    } else if page.starts_with("/teams/") {
+        value("team_id")
+    } else if page.starts_with("/pilots/") {
+        value("pilot_id")
+    } else if page.starts_with("/reports/") {
+        value("into_id")
+    } else {
+        value("challenge_id")
+    };
+    page.replace(":slug", &value("slug"))
+        .replace(":token", &value("token"))
+        .replace(":id", &id)
+}
+
+/// Fails unless `rows` name exactly what the source `declared`, each once, and the source was
+/// read (at least `least` of them).
+fn rows_match(what: &str, rows: &[(&str, May)], declared: BTreeSet<String>, least: usize) {
+    let listed: BTreeSet<String> = rows.iter().map(|(r, _)| (*r).to_owned()).collect();
+    assert_eq!(listed.len(), rows.len(), "each of the {what} once");
+    assert!(declared.len() >= least, "the {what} are read: {declared:?}");
+    let unlisted: Vec<_> = declared.difference(&listed).collect();
+    let gone: Vec<_> = listed.difference(&declared).collect();
+    assert!(
+        unlisted.is_empty(),
+        "{what} without a row saying who may ask: {unlisted:?}"
+    );
+    assert!(gone.is_empty(), "rows for {what} that are gone: {gone:?}");
+}
+
+#[test]
+fn every_page_has_a_row_and_every_row_a_page() {
+    rows_match("pages", PAGES, declared_pages(), 30);
+}
+
 /// The routes the server's source declares (`.route("…"`).
 fn declared_routes() -> BTreeSet<String> {
     [
@@ -218,17 +321,7 @@ fn declared_routes() -> BTreeSet<String> {
 
 #[test]
 fn every_route_has_a_row_and_every_row_a_route() {
-    let listed: BTreeSet<String> = ROUTES.iter().map(|(r, _)| (*r).to_owned()).collect();
-    assert_eq!(listed.len(), ROUTES.len(), "each route once");
-    let declared = declared_routes();
-    assert!(declared.len() >= 20, "the routes are read: {declared:?}");
-    let unlisted: Vec<_> = declared.difference(&listed).collect();
-    let gone: Vec<_> = listed.difference(&declared).collect();
-    assert!(
-        unlisted.is_empty(),
-        "routes without a row saying who may ask: {unlisted:?}"
-    );
-    assert!(gone.is_empty(), "rows for routes that are gone: {gone:?}");
+    rows_match("routes", ROUTES, declared_routes(), 20);
 }
 
 /// The server functions the server answers, as `prefix/endpoint` without `/api/`.
@@ -648,13 +741,13 @@ async fn callers(app: &TestApp) -> Vec<Caller> {
             name: "staff of another organisation",
             visitor: other_staff,
             user: Some(id_of("canbo@khac.vn").await),
-            may: &[],
+            may: &[Office],
         },
         Caller {
             name: "administrator",
             visitor: admin,
             user: Some(id_of("admin@vidan.local").await),
-            may: &[Staff, Admin],
+            may: &[Staff, Admin, Office],
         },
     ]
 }
@@ -763,6 +856,17 @@ async fn nobody_opens_a_door_that_is_not_theirs(backend: Backend) {
             paths.push("/account/export.json".to_owned());
         }
         paths.push("/metrics".to_owned());
+        // The pages that are not for everyone, with ids of things that are not theirs.
+        for (page, may) in PAGES {
+            let tried = match may {
+                Anyone => false,
+                Own => caller.user.is_none(),
+                other => !caller.may.contains(other),
+            };
+            if tried {
+                paths.push(page_path(page, &form));
+            }
+        }
         for path in paths {
             let status = caller.visitor.get(&path).await.status();
             if status.is_success() || status.is_server_error() {
@@ -932,13 +1036,17 @@ async fn what_anyone_may_read_shows_nothing_private(backend: Backend) {
             })
             .map(|(route, _)| route.replace("{slug}", &slug).replace("{id}", &draft))
             .collect();
+        // Every page for everyone, naming the private things (and the draft by its id).
+        paths.extend(
+            PAGES
+                .iter()
+                .filter(|(page, may)| *may == Anyone && *page != "/dev/mailbox")
+                .map(|(page, _)| page_path(page, &private)),
+        );
         paths.extend([
-            format!("/challenges/{slug}"),
             format!("/challenges/{draft}"),
             format!("/teams/{team}"),
             format!("/files/{upload}/x.pdf"),
-            "/challenges".to_owned(),
-            "/".to_owned(),
         ]);
         for path in paths {
             let body = caller

@@ -59,6 +59,12 @@ async fn seated(app: &TestApp, staff: &Visitor, challenge: &str, email: &str) ->
         )
         .await
         .ok();
+    take_seat(&judge).await.ok();
+    judge
+}
+
+/// Accepts the panel invitation in `judge`'s notifications.
+async fn take_seat(judge: &Visitor) -> common::Answer {
     let list: Vec<app::notify::model::NotificationItem> =
         judge.call("notifications/list", &[]).await.json();
     let link = list
@@ -71,8 +77,6 @@ async fn seated(app: &TestApp, staff: &Visitor, challenge: &str, email: &str) ->
     judge
         .call("judging/respond", &[("token", token), ("accept", "true")])
         .await
-        .ok();
-    judge
 }
 
 /// A judge acts as one only once two-step sign-in is on: until then the panel's functions
@@ -1332,9 +1336,110 @@ async fn a_blind_judge_is_made_staff_or_admin_only_after_the_panel_closes(backen
     .expect("an administrator once the panel has closed");
 }
 
+/// Two roles asked for one person at the same moment are checked one after the other, never
+/// both against what was there before: of a seat on a team and a staff role, a seat on a team and
+/// a seat on the blind panel, or a seat on the blind panel and a staff role, one is given and
+/// the other refused. Five people each ask for every pair at once.
+async fn two_roles_asked_at_once_are_never_both_given(backend: Backend) {
+    use std::future::Future;
+    use std::pin::Pin;
+    type Ask = Pin<Box<dyn Future<Output = common::Answer> + Send>>;
+    let app = spawn_app(backend).await;
+    let (org, staff) = app.org_with_staff("Phường 2", "canbo@p2.vn").await;
+    let c = app
+        .open_challenge(&staff, org, Duration::days(3), None)
+        .await;
+    let admin = app.admin().await;
+    let org = org.to_string();
+    let team = |v: &Visitor, name: String| -> Ask {
+        let (v, c) = (v.clone(), c.clone());
+        Box::pin(async move {
+            v.call(
+                "teams/create",
+                &[
+                    ("challenge_id", &c),
+                    ("name", &name),
+                    ("contact", "0909 123 456"),
+                ],
+            )
+            .await
+        })
+    };
+    let grant = |email: String| -> Ask {
+        let (admin, org) = (admin.clone(), org.clone());
+        Box::pin(async move {
+            admin
+                .call(
+                    "admin/organisations/staff/add",
+                    &[("organisation_id", &org), ("email", &email)],
+                )
+                .await
+        })
+    };
+    let seat = |v: &Visitor| -> Ask {
+        let v = v.clone();
+        Box::pin(async move { take_seat(&v).await })
+    };
+    let mut asked = tokio::task::JoinSet::new();
+    for race in ["team+staff", "team+panel", "panel+staff"] {
+        for i in 0..5 {
+            let email = format!("{}{i}@example.vn", race.replace('+', "-"));
+            let v = app.citizen(&email).await;
+            if race.contains("panel") {
+                staff
+                    .call("judging/invite", &[("challenge_id", &c), ("email", &email)])
+                    .await
+                    .ok();
+            }
+            let pair = match race {
+                "team+staff" => [team(&v, format!("Đội {race} {i}")), grant(email.clone())],
+                "team+panel" => [team(&v, format!("Đội {race} {i}")), seat(&v)],
+                _ => [seat(&v), grant(email.clone())],
+            };
+            for ask in pair {
+                let email = email.clone();
+                asked.spawn(async move { (email, ask.await) });
+            }
+        }
+    }
+    let mut given = std::collections::BTreeMap::<String, Vec<StatusCode>>::new();
+    while let Some(done) = asked.join_next().await {
+        let (email, answer) = done.unwrap();
+        assert!(
+            answer.status.is_success()
+                || answer.status.is_redirection()
+                || app::participation::is_role_refusal(&answer.error()),
+            "{email}: {} {}",
+            answer.status,
+            answer.body
+        );
+        given.entry(email).or_default().push(answer.status);
+    }
+    for (email, answers) in &given {
+        let refused = answers
+            .iter()
+            .filter(|s| **s == StatusCode::CONFLICT)
+            .count();
+        assert_eq!(refused, 1, "{email}: one of two roles given, {answers:?}");
+        let roles = app
+            .scalar(&format!(
+                "SELECT (SELECT COUNT(*) FROM org_staff s JOIN users u ON u.id = s.user_id \
+                 WHERE u.email = '{email}') \
+                 + (SELECT COUNT(*) FROM judges j JOIN users u ON u.id = j.user_id \
+                 WHERE u.email = '{email}') \
+                 + (SELECT COUNT(*) FROM team_members m JOIN users u ON u.id = m.user_id \
+                 WHERE u.email = '{email}')"
+            ))
+            .await;
+        assert_eq!(roles, 1, "{email} holds one role");
+    }
+    assert_eq!(given.len(), 15);
+}
+
 on_both_databases!(
     the_organisers_staff_never_sit_on_a_blind_panel,
     a_blind_judge_is_made_staff_or_admin_only_after_the_panel_closes,
+    two_roles_asked_at_once_are_never_both_given,
     a_judge_needs_two_step_sign_in_and_a_shorter_session,
     a_blind_panel_stays_blind_while_it_judges,
     a_judge_reads_an_entry_only_after_its_own_deadline,

@@ -86,8 +86,14 @@ async fn pages_with_nothing_to_do_in_the_browser_are_sent_without_code_to_load(b
         html.contains("<title>Kết quả: Đặt lịch hẹn trước khi đến làm thủ tục · Vì Dân</title>"),
         "{html}"
     );
-    for path in ["/sign-in", "/register", "/reports/new"] {
-        let (status, html) = v.page(path).await;
+    // A visitor is asked to sign in before writing a report; a citizen gets the form.
+    let citizen = app.citizen("lan@example.vn").await;
+    for (who, path) in [
+        (&v, "/sign-in"),
+        (&v, "/register"),
+        (&citizen, "/reports/new"),
+    ] {
+        let (status, html) = who.page(path).await;
         assert_eq!(status, StatusCode::OK, "{path}");
         assert!(html.contains("modulepreload"), "{path} loads its code");
         assert!(html.contains("type=\"module\""), "{path} starts its code");

@@ -462,58 +462,79 @@ pub async fn set_profile(
     Ok(locale)
 }
 
-/// Creates a verified admin account, or makes an existing account admin (see
-/// [`crate::org::service::appoint_admin`], which asks first whether the person may be one).
-pub async fn create_admin(
-    db: &(impl ConnectionTrait + TransactionTrait),
-    email: &str,
-    display_name: &str,
-    password_given: String,
-) -> Result<user::Model, AppError> {
-    let email = rules::normalise_email(email);
-    let errors: Vec<FieldError> = [
-        rules::check_email(&email),
-        rules::check_display_name(display_name.trim()),
-        rules::check_new_password("password", &password_given, &email),
-    ]
-    .into_iter()
-    .filter_map(Result::err)
-    .collect();
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(errors));
+/// An administrator's account as given (the command line, a first start): checked, its
+/// password hashed.
+pub struct NewAdmin {
+    pub email: String,
+    display_name: String,
+    hash: String,
+}
+
+impl NewAdmin {
+    /// Checks the address, the name and the password, and hashes the password (before any
+    /// transaction begins: hashing takes a while).
+    pub async fn check(
+        email: &str,
+        display_name: &str,
+        password_given: String,
+    ) -> Result<NewAdmin, AppError> {
+        let email = rules::normalise_email(email);
+        let errors: Vec<FieldError> = [
+            rules::check_email(&email),
+            rules::check_display_name(display_name.trim()),
+            rules::check_new_password("password", &password_given, &email),
+        ]
+        .into_iter()
+        .filter_map(Result::err)
+        .collect();
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        Ok(NewAdmin {
+            hash: password::hash(password_given).await?,
+            email,
+            display_name: display_name.trim().to_owned(),
+        })
     }
-    let hash = password::hash(password_given).await?;
+}
+
+/// Makes `existing` (the account on the new admin's address, if there is one) an administrator,
+/// verified and with the password given, or creates the account; with its record, in the
+/// transaction `txn` (see [`crate::org::service::appoint_admin`], which asks first whether the
+/// person may be one).
+pub async fn make_admin(
+    txn: &impl ConnectionTrait,
+    existing: Option<user::Model>,
+    admin: NewAdmin,
+) -> Result<user::Model, AppError> {
     let now = Utc::now();
-    // The role and its record together.
-    let txn = crate::group_commit::begin_writing(db).await?;
-    let account = match find_by_email(&txn, &email).await? {
+    let account = match existing {
         Some(existing) => {
             let mut active: user::ActiveModel = existing.into();
             active.is_admin = Set(true);
-            active.password_hash = Set(hash);
+            active.password_hash = Set(admin.hash);
             active.email_verified_at = Set(Some(now));
-            active.update(&txn).await?
+            active.update(txn).await?
         }
         None => {
             user::ActiveModel {
-                mailbox_key: Set(Some(rules::mailbox_key(&email))),
-                email: Set(email),
-                display_name: Set(display_name.trim().to_owned()),
-                password_hash: Set(hash),
+                mailbox_key: Set(Some(rules::mailbox_key(&admin.email))),
+                email: Set(admin.email),
+                display_name: Set(admin.display_name),
+                password_hash: Set(admin.hash),
                 email_verified_at: Set(Some(now)),
                 is_admin: Set(true),
                 locale: Set("vi".into()),
                 created_at: Set(now),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert(txn)
             .await?
         }
     };
     crate::audit::service::Record::new("account.admin_granted", "user", Some(account.id))
-        .save(&txn)
+        .save(txn)
         .await?;
-    txn.commit().await?;
     Ok(account)
 }
 

@@ -54,21 +54,39 @@ pub async fn with_password(
     password: String,
     browser: Browser<'_>,
 ) -> Result<Outcome, AppError> {
-    let account = check_credentials(db, email, password, &requester.ip, browser.device).await?;
+    let Checked {
+        account,
+        known_browser,
+    } = check_credentials(db, email, password, &requester.ip, browser.device).await?;
+    // A right password alone signs nobody in yet: on the record as what it led to, and the
+    // sign-in itself only with the session it starts.
+    let halfway = |action: &'static str| {
+        Record::new(action, "user", Some(account.id))
+            .by_account(account.id, &account.display_name)
+            .from_address(&requester.ip)
+            .details(serde_json::json!({ "known_browser": known_browser }))
+    };
     if account.email_verified_at.is_none() {
+        halfway("account.sign_in_unverified").save(db).await?;
         return Err(AppError::conflict("error.not_verified"));
     }
     if two_factor::is_on(db, account.id).await? {
         let step = two_factor::wait_for_code(db, account.id).await?;
+        halfway("account.sign_in_code_asked").save(db).await?;
         return Ok(Outcome::CodeNext { step });
     }
+    let how = How {
+        known_browser,
+        step: None,
+    };
     Ok(Outcome::Session(
-        start(db, requester, &account, browser).await?,
+        start(db, requester, &account, browser, how).await?,
     ))
 }
 
 /// The second step: the app's code (or a recovery code) for the password given a moment ago in
-/// this browser (`step`, from its private cookie). Every try is on the record, right or wrong.
+/// this browser (`step`, from its private cookie). Every try is on the record: a wrong one at
+/// once, a right one as the sign-in it completes.
 pub async fn with_code(
     db: &(impl ConnectionTrait + TransactionTrait),
     requester: &Requester,
@@ -87,37 +105,63 @@ pub async fn with_code(
     // signed in to the account before has its own, so they cannot lock the owner out.
     let budget =
         super::service::budget_of(db, Some(&account), &user_id.to_string(), browser.device).await?;
-    let proved = super::two_step::prove(db, user_id, code, &budget).await;
-    let action = if proved.is_ok() {
-        "account.two_step"
-    } else {
-        "account.two_step_failed"
+    if let Err(wrong) = super::two_step::prove(db, user_id, code, &budget).await {
+        Record::new("account.two_step_failed", "user", Some(user_id))
+            .by_account(account.id, &account.display_name)
+            .from_address(&requester.ip)
+            .save(db)
+            .await?;
+        return Err(wrong);
+    }
+    let known_browser = super::service::trusted_device_of(db, Some(&account), browser.device)
+        .await?
+        .is_some();
+    let how = How {
+        known_browser,
+        step: Some(step),
     };
-    Record::new(action, "user", Some(user_id))
-        .by_account(account.id, &account.display_name)
-        .from_address(&requester.ip)
-        .save(db)
-        .await?;
-    proved?;
-    let started = start(db, requester, &account, browser).await?;
-    two_factor::done_waiting(db, step).await?;
-    Ok(started)
+    start(db, requester, &account, browser, how).await
 }
 
-/// Starts the session of a sign-in whose every step was right, in one transaction: whatever
-/// this browser held before ends, and the browser is trusted for the account.
+/// How a sign-in got to its session.
+struct How<'a> {
+    /// From a browser that signed in to the account before.
+    known_browser: bool,
+    /// The waiting sign-in whose app code was right (none without two-step sign-in).
+    step: Option<&'a str>,
+}
+
+/// Starts the session of a sign-in whose every step was right, in one transaction with its
+/// record: whatever this browser held before ends, the browser is trusted for the account, and a
+/// waiting second step is used up (of two right codes sent at once, one signs in).
 async fn start(
     db: &(impl ConnectionTrait + TransactionTrait),
     requester: &Requester,
     account: &user::Model,
     browser: Browser<'_>,
+    how: How<'_>,
 ) -> Result<Started, AppError> {
     let txn = crate::group_commit::begin_writing(db).await?;
+    if let Some(step) = how.step
+        && !two_factor::done_waiting(&txn, step).await?
+    {
+        txn.rollback().await?;
+        return Err(AppError::conflict("error.two_factor_step_expired"));
+    }
     let new_device = trust_browser(&txn, account.id, browser.device).await?;
     if let Some(old) = browser.session {
         session::end(&txn, old).await?;
     }
     let token = session::start(&txn, account.id, &requester.ip, browser.user_agent).await?;
+    Record::new("account.sign_in", "user", Some(account.id))
+        .by_account(account.id, &account.display_name)
+        .from_address(&requester.ip)
+        .details(serde_json::json!({
+            "known_browser": how.known_browser,
+            "two_step": how.step.is_some(),
+        }))
+        .save(&txn)
+        .await?;
     txn.commit().await?;
     Ok(Started {
         token,
@@ -166,14 +210,14 @@ fn sign_in_limits(
 /// strangers' tries on this account (a few per quarter hour, a few dozen a day). A right password
 /// gives its try back. Wrong passwords also count against the caller's network address, which
 /// strangers' browsers cannot pass once it has had its share. Returns the account when the password
-/// is right (verified or not).
+/// is right (verified or not); a wrong one is on the record.
 pub async fn check_credentials(
     db: &impl ConnectionTrait,
     email: &str,
     password_given: String,
     ip: &str,
     device_token: Option<&str>,
-) -> Result<user::Model, AppError> {
+) -> Result<Checked, AppError> {
     let email = super::rules::normalise_email(email);
     let account = super::service::find_by_email(db, &email).await?;
     let trusted = super::service::trusted_device_of(db, account.as_ref(), device_token).await?;
@@ -206,33 +250,37 @@ pub async fn check_credentials(
     }
     .insert(db)
     .await?;
-    let action = if ok {
-        "account.sign_in"
-    } else {
-        "account.sign_in_failed"
-    };
-    let mut record =
-        crate::audit::service::Record::new(action, "user", account.as_ref().map(|a| a.id))
-            .from_address(ip);
-    if let Some(a) = account.as_ref().filter(|_| ok) {
-        record = record.by_account(a.id, &a.display_name);
-    }
-    record
-        .details(serde_json::json!({ "known_browser": trusted.is_some() }))
-        .save(db)
-        .await?;
     match account {
         Some(account) if ok => {
             for try_counted in counted {
                 throttle::give_back(db, try_counted).await?;
             }
-            Ok(account)
+            Ok(Checked {
+                account,
+                known_browser: trusted.is_some(),
+            })
         }
         _ => {
+            crate::audit::service::Record::new(
+                "account.sign_in_failed",
+                "user",
+                account.as_ref().map(|a| a.id),
+            )
+            .from_address(ip)
+            .details(serde_json::json!({ "known_browser": trusted.is_some() }))
+            .save(db)
+            .await?;
             throttle::count(db, super::rules::SIGN_IN_PER_ADDRESS, &address).await?;
             Err(AppError::conflict("error.credentials"))
         }
     }
+}
+
+/// A right password, for the account it opens.
+pub struct Checked {
+    pub account: user::Model,
+    /// Given from a browser that signed in to the account before.
+    pub known_browser: bool,
 }
 
 /// Whether `given` is the account's current password, asked again by its owner (to change it,

@@ -456,15 +456,17 @@ pub async fn peek(db: &impl ConnectionTrait, token: &str) -> Result<Option<i64>,
     Ok(row.map(|r| r.try_get("", "user_id")).transpose()?)
 }
 
-/// Ends a waiting sign-in (its second step was given, or it is abandoned).
-pub async fn done_waiting(db: &impl ConnectionTrait, token: &str) -> Result<(), AppError> {
-    db.execute_raw(numbered(
-        db.get_database_backend(),
-        "DELETE FROM sign_in_steps WHERE id = ?1",
-        [sha256_hex(token).into()],
-    ))
-    .await?;
-    Ok(())
+/// Ends a waiting sign-in (its second step was given, or it is abandoned); whether it was still
+/// waiting.
+pub async fn done_waiting(db: &impl ConnectionTrait, token: &str) -> Result<bool, AppError> {
+    let done = db
+        .execute_raw(numbered(
+            db.get_database_backend(),
+            "DELETE FROM sign_in_steps WHERE id = ?1",
+            [sha256_hex(token).into()],
+        ))
+        .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// The code a demo account's authenticator would show next (demo sites only: the demo accounts'

@@ -123,6 +123,8 @@ pub async fn save_settings(
     blind: bool,
     show_judge_names: bool,
 ) -> Result<(), AppError> {
+    // Held until the settings are saved: a seat taken at the same moment is seen.
+    crate::sql::hold_row(db, ("panels", "challenge_id"), c.id).await?;
     let p = panel_of(db, c.id).await?;
     refuse_if_closed(&p)?;
     let mut errors = Vec::new();
@@ -360,17 +362,25 @@ pub async fn respond(
         return Err(AppError::conflict("error.invitation_other_email"));
     }
     if accept {
+        panel_of(db, c.id).await?;
+    }
+    let txn = crate::group_commit::begin_writing(db).await?;
+    if accept {
+        // The panel, then the person: a panel made blind, or a role given to them, at the same
+        // moment is seen.
+        crate::sql::hold_row(&txn, ("panels", "challenge_id"), c.id).await?;
+        crate::participation::hold(&txn, viewer.id).await?;
         let person = crate::participation::Person {
             user_id: Some(viewer.id),
             email: &viewer.email,
         };
-        let blind = panel_of(db, c.id).await?.blind;
-        if let Err(err) = crate::participation::may_judge(db, c.id, person, blind).await {
+        let blind = panel_of(&txn, c.id).await?.blind;
+        if let Err(err) = crate::participation::may_judge(&txn, c.id, person, blind).await {
+            txn.rollback().await?;
             crate::participation::record_refusal(db, viewer, c.id, &err).await?;
             return Err(err);
         }
     }
-    let txn = crate::group_commit::begin_writing(db).await?;
     if accept
         && judge::Entity::find_by_id((c.id, viewer.id))
             .one(&txn)

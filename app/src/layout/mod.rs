@@ -91,14 +91,28 @@ pub fn refused(error: AppError, locale: crate::i18n::Locale) -> AnyView {
     }
 }
 
-/// Shown where a page needs a signed-in person and there is none.
+/// Shown where a page needs a signed-in person and there is none; signing in leads back here.
 #[component]
 pub fn SignInPrompt() -> impl IntoView {
+    // The page answers 401, as a server function would.
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::UNAUTHORIZED);
+    }
+    let location = leptos_router::hooks::use_location();
+    let sign_in = move || {
+        let search = location.search.get();
+        let here = match search.is_empty() {
+            true => location.pathname.get(),
+            false => format!("{}?{search}", location.pathname.get()),
+        };
+        format!("/sign-in?next={}", crate::links::url_encode(&here))
+    };
     view! {
         <section class="card narrow">
             <h1>{t(k::AUTH_REQUIRED_TITLE)}</h1>
             <p>{t(k::AUTH_REQUIRED_BODY)}</p>
-            <a class="button" href="/sign-in">{t(k::NAV_SIGN_IN)}</a>
+            <a class="button" href=sign_in>{t(k::NAV_SIGN_IN)}</a>
         </section>
     }
 }

@@ -164,11 +164,15 @@ pub async fn grant_staff(
     {
         return Err(AppError::invalid("email", "error.already_staff"));
     }
+    let txn = crate::group_commit::begin_writing(db).await?;
+    // Held, then checked: a seat on a team or a panel given at the same moment is seen.
+    crate::participation::hold(&txn, account.id).await?;
     let person = crate::participation::Person {
         user_id: Some(account.id),
         email: &account.email,
     };
-    if let Err(err) = crate::participation::may_organise(db, organisation_id, person).await {
+    if let Err(err) = crate::participation::may_organise(&txn, organisation_id, person).await {
+        txn.rollback().await?;
         if crate::participation::is_role_refusal(&err)
             && let AppError::Conflict { key, .. } = &err
         {
@@ -181,7 +185,6 @@ pub async fn grant_staff(
         }
         return Err(err);
     }
-    let txn = crate::group_commit::begin_writing(db).await?;
     org_staff::ActiveModel {
         organisation_id: Set(organisation_id),
         user_id: Set(account.id),
@@ -220,25 +223,34 @@ pub async fn appoint_admin(
     display_name: &str,
     password: String,
 ) -> Result<user::Model, AppError> {
-    let normalised = crate::account::rules::normalise_email(email);
-    let existing = crate::account::service::find_by_email(db, &normalised).await?;
-    let person = crate::participation::Person {
-        user_id: existing.as_ref().map(|u| u.id),
-        email: &normalised,
-    };
-    if !existing.as_ref().is_some_and(|u| u.is_admin)
-        && let Err(err) = crate::participation::may_administer(db, person).await
-    {
-        if let AppError::Conflict { key, .. } = &err {
-            Record::new("admin.refused", "user", person.user_id)
-                .reason(key)
-                .details(serde_json::json!({ "email": normalised }))
-                .save(db)
-                .await?;
+    let admin = crate::account::service::NewAdmin::check(email, display_name, password).await?;
+    let txn = crate::group_commit::begin_writing(db).await?;
+    let existing = crate::account::service::find_by_email(&txn, &admin.email).await?;
+    if !existing.as_ref().is_some_and(|u| u.is_admin) {
+        // Held, then checked: a seat on a team or a panel given at the same moment is seen.
+        let user_id = existing.as_ref().map(|u| u.id);
+        if let Some(id) = user_id {
+            crate::participation::hold(&txn, id).await?;
         }
-        return Err(err);
+        let person = crate::participation::Person {
+            user_id,
+            email: &admin.email,
+        };
+        if let Err(err) = crate::participation::may_administer(&txn, person).await {
+            txn.rollback().await?;
+            if let AppError::Conflict { key, .. } = &err {
+                Record::new("admin.refused", "user", user_id)
+                    .reason(key)
+                    .details(serde_json::json!({ "email": admin.email }))
+                    .save(db)
+                    .await?;
+            }
+            return Err(err);
+        }
     }
-    crate::account::service::create_admin(db, email, display_name, password).await
+    let account = crate::account::service::make_admin(&txn, existing, admin).await?;
+    txn.commit().await?;
+    Ok(account)
 }
 
 /// Ends a person's staff role, on the record.

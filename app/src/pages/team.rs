@@ -108,21 +108,35 @@ pub fn TeamNewPage() -> impl IntoView {
     let challenge_id = move || query.read().get("challenge").unwrap_or_default();
     let create = ServerAction::<CreateTeam>::new();
     let error = error_signal(move || create.value().get());
+    let viewer = crate::layout::viewer_resource();
+    let locale = use_locale();
     view! {
         <Title text=t(k::TEAM_NEW_TITLE)/>
-        <section class="card narrow-wide">
-            <h1>{t(k::TEAM_NEW_TITLE)}</h1>
-            <p class="lead">{t(k::TEAM_NEW_INTRO)}</p>
-            <ActionForm action=create>
-                <FormAlert error/>
-                <input type="hidden" name="challenge_id" value=challenge_id/>
-                <FieldInput name="name" label=k::FIELD_TEAM_NAME error=field_error(error, "name")/>
-                <FieldInput name="organisation_name" label=k::FIELD_TEAM_ORGANISATION required=false hint=k::HINT_TEAM_ORGANISATION error=field_error(error, "organisation_name")/>
-                <FieldTextarea name="description" label=k::FIELD_TEAM_DESCRIPTION required=false rows=3 maxlength=1000usize error=field_error(error, "description")/>
-                <FieldInput name="contact" label=k::FIELD_TEAM_CONTACT hint=k::HINT_TEAM_CONTACT error=field_error(error, "contact")/>
-                <SubmitButton label=k::TEAM_CREATE_SUBMIT pending=create.pending()/>
-            </ActionForm>
-        </section>
+        // A visitor is asked to sign in first, not after filling the form in.
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match viewer.await.ok().flatten() {
+                    None => view! { <crate::layout::SignInPrompt/> }.into_any(),
+                    Some(v) if !v.verified => crate::layout::refused(AppError::Forbidden, locale),
+                    Some(_) => view! {
+                        <section class="card narrow-wide">
+                            <h1>{t(k::TEAM_NEW_TITLE)}</h1>
+                            <p class="lead">{t(k::TEAM_NEW_INTRO)}</p>
+                            <ActionForm action=create>
+                                <FormAlert error/>
+                                <input type="hidden" name="challenge_id" value=challenge_id/>
+                                <FieldInput name="name" label=k::FIELD_TEAM_NAME error=field_error(error, "name")/>
+                                <FieldInput name="organisation_name" label=k::FIELD_TEAM_ORGANISATION required=false hint=k::HINT_TEAM_ORGANISATION error=field_error(error, "organisation_name")/>
+                                <FieldTextarea name="description" label=k::FIELD_TEAM_DESCRIPTION required=false rows=3 maxlength=1000usize error=field_error(error, "description")/>
+                                <FieldInput name="contact" label=k::FIELD_TEAM_CONTACT hint=k::HINT_TEAM_CONTACT error=field_error(error, "contact")/>
+                                <SubmitButton label=k::TEAM_CREATE_SUBMIT pending=create.pending()/>
+                            </ActionForm>
+                        </section>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 

@@ -91,7 +91,8 @@ fn one_team_per_challenge(err: DbErr) -> AppError {
 
 /// Adds a person to a team, within the challenge's size limit, unless they organise or judge
 /// the challenge. Run inside a transaction: its first statement takes the team's row, so that
-/// joins arriving at once are counted one after another and the limit holds exactly.
+/// joins arriving at once are counted one after another and the limit holds exactly, and the
+/// next holds the person, so that a role given to them at the same moment is seen.
 async fn add_member(
     db: &impl ConnectionTrait,
     t: &team::Model,
@@ -104,6 +105,7 @@ async fn add_member(
         .filter(team::Column::Id.eq(t.id))
         .exec(db)
         .await?;
+    crate::participation::hold(db, user.id).await?;
     crate::participation::may_compete(
         db,
         c.id,
