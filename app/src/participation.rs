@@ -85,7 +85,7 @@ pub async fn roles_of(
         ];
         let holds = count(db, sql, values).await? > 0
             || match invited {
-                Some(sql) => invited_addresses(db, sql, challenge_id)
+                Some(sql) => invited_addresses(db, sql, [challenge_id.into()])
                     .await?
                     .iter()
                     .any(|email| crate::account::rules::mailbox_key(email) == mailbox),
@@ -98,27 +98,27 @@ pub async fn roles_of(
     Ok(roles)
 }
 
-/// Holds the person `user_id` until the transaction `db` ends. Every transaction that gives a
-/// person a role in a challenge (a seat on a team or a panel, staff, administrator) holds the
-/// person first and checks the rules above inside it: two roles given to one person at once are
-/// checked one after the other, and the second sees the first.
-pub async fn hold(db: &impl ConnectionTrait, user_id: i64) -> Result<(), AppError> {
-    Ok(crate::sql::hold_row(db, ("users", "id"), user_id).await?)
+/// Holds the person `user_id` until the transaction `db` ends; whether their account is still
+/// there (not deleted). Every transaction that gives a person a role in a challenge (a seat on a
+/// team or a panel, staff, administrator) holds the person first and checks the rules above
+/// inside it: two roles given to one person at once are checked one after the other, and the
+/// second sees the first; a role given as the account is deleted finds it gone.
+pub async fn hold(db: &impl ConnectionTrait, user_id: i64) -> Result<bool, AppError> {
+    use crate::auth::entity::user;
+    use sea_orm::EntityTrait;
+    crate::sql::hold_row(db, ("users", "id"), user_id).await?;
+    let account = user::Entity::find_by_id(user_id).one(db).await?;
+    Ok(account.is_some_and(|a| !crate::account::rules::is_deleted_address(&a.email)))
 }
 
-/// The addresses `sql` lists (numbered parameter `?1`: a challenge or an organisation) in its
-/// column `email`.
+/// The addresses `sql` (numbered parameters, `values`) lists in its column `email`.
 async fn invited_addresses(
     db: &impl ConnectionTrait,
     sql: &str,
-    id: i64,
+    values: impl IntoIterator<Item = sea_orm::Value>,
 ) -> Result<Vec<String>, AppError> {
     let rows = db
-        .query_all_raw(crate::sql::numbered(
-            db.get_database_backend(),
-            sql,
-            [id.into()],
-        ))
+        .query_all_raw(crate::sql::numbered(db.get_database_backend(), sql, values))
         .await?;
     rows.iter()
         .map(|row| Ok(row.try_get::<String>("", "email")?))
@@ -195,21 +195,25 @@ async fn reads_no_team_unseen(
     person: Person<'_>,
 ) -> Result<(), AppError> {
     let user_id = person.user_id.unwrap_or(-1);
+    // A challenge is over once its results are out (not merely scheduled) or it is cancelled.
     let members = format!(
         "SELECT COUNT(*) AS n FROM team_members m JOIN challenges c ON c.id = m.challenge_id \
          WHERE {scope} AND m.user_id = ?2 \
-         AND c.results_published_at IS NULL AND c.status <> 'cancelled'"
+         AND (c.results_published_at IS NULL OR c.results_published_at > ?3) \
+         AND c.status <> 'cancelled'"
     );
     // Invitations go to addresses, compared by mailbox (`lan+x@` is Lan).
     let invited = format!(
         "SELECT i.email FROM invitations i JOIN challenges c ON c.id = i.challenge_id \
          WHERE {scope} AND i.team_id IS NOT NULL AND i.status = 'pending' \
-         AND c.results_published_at IS NULL AND c.status <> 'cancelled'"
+         AND (c.results_published_at IS NULL OR c.results_published_at > ?2) \
+         AND c.status <> 'cancelled'"
     );
     let mailbox =
         crate::account::rules::mailbox_key(&crate::account::rules::normalise_email(person.email));
-    let competes = count(db, &members, [value.into(), user_id.into()]).await? > 0
-        || invited_addresses(db, &invited, value)
+    let now = chrono::Utc::now();
+    let competes = count(db, &members, [value.into(), user_id.into(), now.into()]).await? > 0
+        || invited_addresses(db, &invited, [value.into(), now.into()])
             .await?
             .iter()
             .any(|email| crate::account::rules::mailbox_key(email) == mailbox);

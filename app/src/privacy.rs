@@ -138,6 +138,10 @@ pub async fn delete_own(
 /// Deletes an account. The last administrator cannot: the platform would have none.
 pub async fn delete(db: &sea_orm::DatabaseConnection, user_id: i64) -> Result<(), AppError> {
     let txn = db.begin().await?;
+    // Held first, and whole (the address changes): a seat on a team or a panel, a role, a vote or
+    // a sign-in for the person at this moment waits, and then finds the account gone (or is
+    // withdrawn with the rest).
+    crate::sql::hold_row_to_rekey(&txn, ("users", "id"), user_id).await?;
     let backend = txn.get_database_backend();
     let exec = |sql: String| Statement::from_string(backend, sql);
     // Writing first makes SQLite take the write lock before anything is read.
@@ -344,7 +348,7 @@ pub async fn delete(db: &sea_orm::DatabaseConnection, user_id: i64) -> Result<()
         }
     }
     let mut active: user::ActiveModel = account.into();
-    active.email = Set(format!("deleted-{user_id}@deleted.invalid"));
+    active.email = Set(crate::account::rules::deleted_address(user_id));
     active.mailbox_key = Set(None);
     active.display_name = Set(String::new());
     active.password_hash = Set(String::new());

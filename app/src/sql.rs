@@ -19,15 +19,36 @@ pub fn numbered(
 /// Holds the row of `table` whose `column` is `id` until the transaction `db` ends: another
 /// transaction that holds it waits, and then reads what this one wrote. SQLite's writing
 /// transactions run one at a time already (`crate::group_commit::begin_writing`); PostgreSQL
-/// locks the row.
+/// locks the row, as an update that keeps its key does: rows that merely refer to it (a
+/// departure naming the person) are still written meanwhile. Take it first, before writing
+/// anything that refers to the row, so that two transactions never wait on each other.
 pub async fn hold_row(
     db: &impl ConnectionTrait,
     (table, column): (&str, &str),
     id: i64,
 ) -> Result<(), DbErr> {
+    lock_row(db, (table, column), id, "FOR NO KEY UPDATE").await
+}
+
+/// As [`hold_row`], for a transaction that will change the row's key (an address with a unique
+/// index): rows that refer to it wait too. Taken as the transaction's first statement.
+pub async fn hold_row_to_rekey(
+    db: &impl ConnectionTrait,
+    (table, column): (&str, &str),
+    id: i64,
+) -> Result<(), DbErr> {
+    lock_row(db, (table, column), id, "FOR UPDATE").await
+}
+
+async fn lock_row(
+    db: &impl ConnectionTrait,
+    (table, column): (&str, &str),
+    id: i64,
+    strength: &str,
+) -> Result<(), DbErr> {
     let backend = db.get_database_backend();
     if backend == DatabaseBackend::Postgres {
-        let sql = format!("SELECT 1 FROM {table} WHERE {column} = ?1 FOR UPDATE");
+        let sql = format!("SELECT 1 FROM {table} WHERE {column} = ?1 {strength}");
         db.execute_raw(numbered(backend, &sql, [id.into()])).await?;
     }
     Ok(())

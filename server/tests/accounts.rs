@@ -1589,7 +1589,70 @@ async fn the_demo_site_shows_its_demo_codes(backend: Backend) {
     assert!(v.viewer().await.unwrap().is_admin);
 }
 
+/// A reset gives the owner the account back, whatever someone who knows the old password sends
+/// at the same moment: ten sign-ins with it from other browsers, and a change of it from the
+/// session they hold, leave them signed in nowhere, and the owner's new password the account's.
+async fn a_reset_takes_the_account_back_from_whoever_knows_the_old_password(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let email = "dung@example.vn";
+    let thief = app.citizen(email).await;
+    let owner = app.visitor();
+    owner.call("account/forgot", &[("email", email)]).await.ok();
+    let code = owner.last_code_for(email).await;
+    let renewed = "mật khẩu mới của chủ tài khoản";
+    let mut at_once = tokio::task::JoinSet::new();
+    let mut browsers = Vec::new();
+    for i in 0..10 {
+        let b = app.visitor_from(&format!("203.0.113.{}", 10 + i));
+        browsers.push(b.clone());
+        at_once.spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(15 * i)).await;
+            b.sign_in(email, PASSWORD).await.status
+        });
+    }
+    let changer = thief.clone();
+    at_once.spawn(async move {
+        changer
+            .call(
+                "account/password",
+                &[
+                    ("current_password", PASSWORD),
+                    ("new_password", "kẻ gian đổi mật khẩu rồi"),
+                ],
+            )
+            .await
+            .status
+    });
+    let resetter = owner.clone();
+    at_once.spawn(async move {
+        resetter
+            .call(
+                "account/reset",
+                &[("email", email), ("code", &code), ("password", renewed)],
+            )
+            .await
+            .status
+    });
+    while let Some(done) = at_once.join_next().await {
+        done.unwrap();
+    }
+    for b in browsers.iter().chain([&thief]) {
+        assert_eq!(
+            b.viewer().await,
+            None,
+            "signed in with the old password after the reset"
+        );
+    }
+    // The owner's browser (trusted by the reset) has its own tries, whatever strangers used up.
+    owner.sign_in(email, renewed).await.ok();
+    assert!(
+        owner.viewer().await.is_some(),
+        "the owner's password opens it"
+    );
+}
+
 on_both_databases!(
+    a_reset_takes_the_account_back_from_whoever_knows_the_old_password,
     signing_in_replaces_the_session_the_browser_held,
     a_stranger_with_the_password_cannot_lock_the_owner_out_of_the_second_step,
     an_officials_session_ends_sooner_than_a_citizens,

@@ -1280,36 +1280,54 @@ async fn a_blind_judge_is_made_staff_or_admin_only_after_the_panel_closes(backen
         .await,
         1
     );
-    let made_admin = app::org::service::appoint_admin(
-        &app.db,
-        "giamkhao@ngoai.vn",
-        "Giám khảo",
-        common::PASSWORD.into(),
-    )
-    .await;
+    // Made an administrator, as `vidan create-admin` makes one: the refusal, if any.
+    let appoint = |email: &'static str| {
+        let db = app.db.clone();
+        async move {
+            app::org::service::appoint_admin(&db, email, "Người thử", common::PASSWORD.into())
+                .await
+                .map(|_| ())
+        }
+    };
     assert_eq!(
-        made_admin.map(|_| ()),
+        appoint("giamkhao@ngoai.vn").await,
         Err(AppError::conflict("error.blind_judge_cannot_organise"))
     );
     // Nor someone who competes in a challenge that is not over.
-    let competitor = app::org::service::appoint_admin(
-        &app.db,
-        "doi0@example.vn",
-        "Đội",
-        common::PASSWORD.into(),
-    )
-    .await;
     assert_eq!(
-        competitor.map(|_| ()),
+        appoint("doi0@example.vn").await,
         Err(AppError::conflict("error.competitor_cannot_organise"))
     );
+    // Results scheduled for a later date are not out yet: the challenge is not over.
+    let results_at = |at: Option<chrono::DateTime<Utc>>| {
+        use app::challenge::entity::challenge;
+        use sea_orm::{ActiveModelTrait, Set};
+        let db = app.db.clone();
+        let id: i64 = c.parse().unwrap();
+        async move {
+            challenge::ActiveModel {
+                id: Set(id),
+                results_published_at: Set(at),
+                ..Default::default()
+            }
+            .update(&db)
+            .await
+            .expect("the results' date moved");
+        }
+    };
+    results_at(Some(Utc::now() + Duration::days(2))).await;
+    assert_eq!(
+        appoint("doi0@example.vn").await,
+        Err(AppError::conflict("error.competitor_cannot_organise"))
+    );
+    results_at(None).await;
     assert_eq!(
         app.scalar(
             "SELECT COUNT(*) FROM audit_log WHERE action = 'admin.refused' AND reason IN \
              ('error.blind_judge_cannot_organise', 'error.competitor_cannot_organise')"
         )
         .await,
-        2,
+        3,
         "each refusal on the record"
     );
     let roles = app
@@ -1326,14 +1344,53 @@ async fn a_blind_judge_is_made_staff_or_admin_only_after_the_panel_closes(backen
         .await
         .ok();
     grant().await.ok();
-    app::org::service::appoint_admin(
-        &app.db,
-        "giamkhao@ngoai.vn",
-        "Giám khảo",
-        common::PASSWORD.into(),
-    )
-    .await
-    .expect("an administrator once the panel has closed");
+    appoint("giamkhao@ngoai.vn")
+        .await
+        .expect("an administrator once the panel has closed");
+}
+
+/// A judge declares once: two declarations sent at once, each within the limit and together
+/// past it (two teams of five each), are one declaration and one refusal, never four conflicts.
+async fn two_declarations_sent_at_once_are_one(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let j = judged(&app, 5).await;
+    let c = j.challenge.clone();
+    let e = judge(&app, &j.staff, &c, "giamkhao@ngoai.vn").await;
+    let offered = queue(&e, &c).await.teams;
+    assert_eq!(offered.len(), 5);
+    let mut at_once = tokio::task::JoinSet::new();
+    for pair in [&offered[0..2], &offered[2..4]] {
+        let mut form: Vec<(String, String)> = pair
+            .iter()
+            .map(|t| ("teams[]".to_owned(), t.token.clone()))
+            .collect();
+        form.push(("challenge_id".into(), c.clone()));
+        form.push(("team_reason".into(), "Tôi quen các trưởng nhóm.".into()));
+        let e = e.clone();
+        at_once.spawn(async move {
+            let pairs: Vec<(&str, &str)> =
+                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            e.call("judging/declare", &pairs).await
+        });
+    }
+    let mut answers = Vec::new();
+    while let Some(done) = at_once.join_next().await {
+        answers.push(done.unwrap());
+    }
+    let taken = answers.iter().filter(|a| a.status.is_success()).count();
+    assert_eq!(
+        taken,
+        1,
+        "{:?}",
+        answers.iter().map(|a| &a.body).collect::<Vec<_>>()
+    );
+    assert!(answers.iter().any(|a| !a.status.is_success()
+        && matches!(a.error(), AppError::Conflict { key, .. } if key == "error.already_declared")));
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM conflicts").await,
+        2,
+        "one declaration's two conflicts"
+    );
 }
 
 /// Two roles asked for one person at the same moment are checked one after the other, never
@@ -1440,6 +1497,7 @@ on_both_databases!(
     the_organisers_staff_never_sit_on_a_blind_panel,
     a_blind_judge_is_made_staff_or_admin_only_after_the_panel_closes,
     two_roles_asked_at_once_are_never_both_given,
+    two_declarations_sent_at_once_are_one,
     a_judge_needs_two_step_sign_in_and_a_shorter_session,
     a_blind_panel_stays_blind_while_it_judges,
     a_judge_reads_an_entry_only_after_its_own_deadline,

@@ -837,7 +837,72 @@ async fn organisers_never_compete_and_nobody_judges_a_challenge_they_compete_in(
     );
 }
 
+/// An account deleted while it forms teams is left in none: five citizens each ask for their
+/// account's deletion and keep forming a team and leaving it (which dissolves it) until they are
+/// signed out. A team formed before the deletion loses them with the rest (their having been in
+/// it stays known, by mailbox); none is formed with them after it.
+async fn an_account_deleted_while_it_forms_teams_is_left_in_none(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (org, staff) = app.org_with_staff("Phường 3", "canbo@p3.vn").await;
+    let c = app
+        .open_challenge(&staff, org, Duration::days(3), None)
+        .await;
+    let mut at_once = tokio::task::JoinSet::new();
+    for i in 0..5 {
+        let v = app.citizen(&format!("roi-{i}@example.vn")).await;
+        let former = v.clone();
+        let c = c.clone();
+        at_once.spawn(async move {
+            for n in 0..15 {
+                let name = format!("Đội {i}-{n}");
+                let formed = former
+                    .call(
+                        "teams/create",
+                        &[
+                            ("challenge_id", c.as_str()),
+                            ("name", &name),
+                            ("contact", "0909 123 456"),
+                        ],
+                    )
+                    .await;
+                assert!(!formed.status.is_server_error(), "{}", formed.body);
+                // Signed out once the deletion is through (or, before it, refused for another
+                // reason this test does not look at).
+                if !(formed.status.is_success() || formed.status.is_redirection()) {
+                    break;
+                }
+                let team = formed.location().trim_start_matches("/teams/").to_owned();
+                if former
+                    .call("teams/leave", &[("team_id", &team)])
+                    .await
+                    .status
+                    == StatusCode::UNAUTHORIZED
+                {
+                    break;
+                }
+            }
+        });
+        at_once.spawn(async move {
+            v.delete_account_after(std::time::Duration::from_millis(10 * i as u64))
+                .await
+        });
+    }
+    while let Some(done) = at_once.join_next().await {
+        done.unwrap();
+    }
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM team_members m JOIN users u ON u.id = m.user_id \
+             WHERE u.email LIKE 'deleted-%'"
+        )
+        .await,
+        0,
+        "no deleted account sits in a team"
+    );
+}
+
 on_both_databases!(
+    an_account_deleted_while_it_forms_teams_is_left_in_none,
     invitations_are_bounded_per_account_address_and_mailbox,
     fifty_joins_at_once_fill_a_team_exactly,
     organisers_never_compete_and_nobody_judges_a_challenge_they_compete_in,

@@ -7,6 +7,7 @@ use crate::common;
 use crate::common::{Backend, Contest, TestApp, Visitor, spawn_app};
 use app::error::AppError;
 use app::query::model::PublicEntries;
+use app::vote::rules;
 use chrono::{Duration, Utc};
 use reqwest::StatusCode;
 
@@ -786,7 +787,58 @@ async fn an_unverified_account_cannot_vote(backend: Backend) {
     assert_eq!(app.scalar("SELECT COUNT(*) FROM votes").await, 0);
 }
 
+/// An account deleted while its votes are on their way holds no counted ballot afterwards: five
+/// citizens each ask for their account's deletion and keep voting (a new ballot each time: cast,
+/// withdraw, cast again) until they are signed out. Whichever comes first, the deletion
+/// withdraws every ballot written before it, and no ballot is written after it.
+async fn an_account_deleted_while_it_votes_keeps_no_counted_ballot(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.contest(2, Some(Duration::days(3))).await;
+    let ids = entry_ids(&app).await;
+    let mut at_once = tokio::task::JoinSet::new();
+    for i in 0..5 {
+        let v = app.citizen(&format!("xoa-{i}@example.vn")).await;
+        let voter = v.clone();
+        let ids = ids.clone();
+        at_once.spawn(async move {
+            for n in 0..rules::RATE_PER_ACCOUNT as usize {
+                let answer = match n % 2 {
+                    0 => cast(&voter, &ids[0]).await,
+                    _ => voter.call("votes/withdraw", &[("entry_id", &ids[0])]).await,
+                };
+                assert!(!answer.status.is_server_error(), "{}", answer.body);
+                if answer.status == StatusCode::UNAUTHORIZED {
+                    break;
+                }
+            }
+        });
+        at_once.spawn(async move {
+            v.delete_account_after(std::time::Duration::from_millis(10 * i as u64))
+                .await
+        });
+    }
+    while let Some(done) = at_once.join_next().await {
+        done.unwrap();
+    }
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM users WHERE email LIKE 'xoa-%'")
+            .await,
+        0,
+        "every account deleted"
+    );
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM votes v JOIN users u ON u.id = v.user_id \
+             WHERE u.email LIKE 'deleted-%' AND v.voided_at IS NULL"
+        )
+        .await,
+        0,
+        "no deleted account holds a counted vote"
+    );
+}
+
 on_both_databases!(
+    an_account_deleted_while_it_votes_keeps_no_counted_ballot,
     votes_are_rate_limited_per_network,
     an_unverified_account_cannot_vote,
     staff_see_signals_and_void_votes_with_a_public_reason,

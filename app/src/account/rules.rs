@@ -67,6 +67,16 @@ pub const WRONG_JOIN_CODES_PER_ADDRESS: Limit =
 
 static COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
 
+/// The address a deleted account is left with: no mailbox, nobody's.
+pub fn deleted_address(user_id: i64) -> String {
+    format!("deleted-{user_id}@deleted.invalid")
+}
+
+/// Whether `email` is what a deleted account is left with.
+pub fn is_deleted_address(email: &str) -> bool {
+    email.ends_with("@deleted.invalid")
+}
+
 /// Emails are compared in lower case and without surrounding spaces.
 pub fn normalise_email(raw: &str) -> String {
     raw.trim().to_lowercase()

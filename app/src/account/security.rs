@@ -56,6 +56,8 @@ async fn replace_password(
     active.password_hash = Set(hash);
     let account = active.update(txn).await?;
     session::end_all_for(txn, account.id, None).await?;
+    // A sign-in waiting for its app code was started with the old password: it opens nothing now.
+    crate::auth::two_factor::end_waiting_for(txn, account.id).await?;
     Record::new(action, "user", Some(account.id))
         .by_requester(requester)
         .save(txn)
@@ -96,6 +98,15 @@ pub async fn change_password(
         .map_err(|e| AppError::Invalid(vec![e]))?;
     let hash = password::hash(new).await?;
     let txn = crate::group_commit::begin_writing(db).await?;
+    // A reset (or another change) that landed since the current password was checked wins: the
+    // old password no longer changes anything.
+    if !super::service::still_the_password(&txn, &account).await? {
+        txn.rollback().await?;
+        return Err(AppError::invalid(
+            "current_password",
+            "error.password_current_wrong",
+        ));
+    }
     let account = replace_password(
         &txn,
         links,

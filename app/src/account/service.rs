@@ -546,3 +546,16 @@ pub async fn has_admin(db: &impl ConnectionTrait) -> Result<bool, AppError> {
         .await?
         .is_some())
 }
+
+/// Whether `account`'s password (as it was read, and checked) is still its password, in the
+/// transaction `txn`, which holds the account until it ends: a password reset or change that
+/// commits first is seen, one that comes later waits and then ends what this transaction starts.
+pub(crate) async fn still_the_password(
+    txn: &impl ConnectionTrait,
+    account: &user::Model,
+) -> Result<bool, AppError> {
+    use sea_orm::EntityTrait;
+    crate::sql::hold_row(txn, ("users", "id"), account.id).await?;
+    let now = user::Entity::find_by_id(account.id).one(txn).await?;
+    Ok(now.is_some_and(|now| now.password_hash == account.password_hash))
+}

@@ -131,8 +131,8 @@ struct How<'a> {
     step: Option<&'a str>,
 }
 
-/// Starts the session of a sign-in whose every step was right, in one transaction with its
-/// record: whatever this browser held before ends, the browser is trusted for the account, and a
+/// Starts the session of a sign-in whose every step was right (and whose password is still the
+/// account's), in one transaction with its record: whatever this browser held before ends, the browser is trusted for the account, and a
 /// waiting second step is used up (of two right codes sent at once, one signs in).
 async fn start(
     db: &(impl ConnectionTrait + TransactionTrait),
@@ -142,6 +142,12 @@ async fn start(
     how: How<'_>,
 ) -> Result<Started, AppError> {
     let txn = crate::group_commit::begin_writing(db).await?;
+    // The password checked is still the account's: a reset that landed meanwhile is not undone
+    // by a session started with the old one.
+    if !super::service::still_the_password(&txn, account).await? {
+        txn.rollback().await?;
+        return Err(AppError::conflict("error.credentials"));
+    }
     if let Some(step) = how.step
         && !two_factor::done_waiting(&txn, step).await?
     {

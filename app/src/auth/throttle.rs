@@ -5,7 +5,8 @@
 //! as fifty, and only those within the limit go on. Where a whole network address is counted (a
 //! ward office, a school, a phone operator's many users behind one address), only wrong answers
 //! count ([`check`] before, [`count`] after), so that many people doing things right at once are
-//! never held back.
+//! never held back. A limit looks back one window's length from now, not to the top of the hour
+//! (see [`At`]).
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::ConnectionTrait;
@@ -27,19 +28,72 @@ impl Limit {
 
     /// The counter's key for `subject` in the window holding `now`, and when that window ends.
     /// The subject is hashed: the table holds no email or address in the clear.
+    #[cfg(test)]
     fn key(&self, subject: &str, now: DateTime<Utc>) -> (String, DateTime<Utc>) {
+        let at = self.at(subject, now);
+        (at.key, at.ends)
+    }
+
+    /// Where `now` falls for `subject`: this window's counter, the one before it, and how much
+    /// of the window before still counts.
+    fn at(&self, subject: &str, now: DateTime<Utc>) -> At {
         let secs = self.window.num_seconds().max(1);
         let window = now.timestamp().div_euclid(secs);
         let ends = DateTime::from_timestamp((window + 1) * secs, 0).unwrap_or(now);
         let subject = crate::token::sha256_hex(subject);
-        (format!("{}:{}:{window}", self.scope, &subject[..32]), ends)
+        let name = |w: i64| format!("{}:{}:{w}", self.scope, &subject[..32]);
+        At {
+            key: name(window),
+            before: name(window - 1),
+            ends,
+            // The tries of the window before count for the part of it that lies within one
+            // window's length of now: all of them at its end, none a whole window later.
+            weight: (ends - now).num_milliseconds() as f64 / (secs * 1000) as f64,
+            // A counter is read until the end of the window after its own.
+            expires: ends + Duration::seconds(secs),
+        }
     }
-
     fn refused(ends: DateTime<Utc>, now: DateTime<Utc>) -> AppError {
         AppError::RateLimited {
             retry_after_secs: (ends - now).num_seconds().max(1),
         }
     }
+}
+
+/// A moment as a limit counts it. Tries are counted in windows of fixed length; a limit looks at
+/// the last window's length, this window's tries and a share of the window before's, so that
+/// nothing starts afresh on the hour: tries made just before a window ends still count just after
+/// it (a burst across the edge is not twice the limit, and a test that fills a window is not
+/// undone by the clock).
+struct At {
+    key: String,
+    before: String,
+    ends: DateTime<Utc>,
+    weight: f64,
+    expires: DateTime<Utc>,
+}
+
+impl At {
+    /// The tries that count now: this window's `hits` and the share of the window before's.
+    async fn counted(&self, db: &impl ConnectionTrait, hits: i64) -> Result<f64, AppError> {
+        let before = hits_in(db, &self.before).await?;
+        Ok(hits as f64 + before as f64 * self.weight)
+    }
+}
+
+/// The tries counted under `key` (none if there is no counter).
+async fn hits_in(db: &impl ConnectionTrait, key: &str) -> Result<i64, AppError> {
+    let row = db
+        .query_one_raw(crate::sql::numbered(
+            db.get_database_backend(),
+            "SELECT hits FROM throttles WHERE bucket = ?1",
+            [key.into()],
+        ))
+        .await?;
+    Ok(match row {
+        Some(row) => row.try_get("", "hits")?,
+        None => 0,
+    })
 }
 
 /// The network address that tries are counted against: an IPv4 address, or an IPv6 address's
@@ -81,12 +135,12 @@ async fn hit_at(
     subject: &str,
     now: DateTime<Utc>,
 ) -> Result<Counted, AppError> {
-    let (key, ends) = limit.key(subject, now);
-    let hits = raise(db, &key, ends, 1).await?;
-    if hits > limit.max {
-        return Err(Limit::refused(ends, now));
+    let at = limit.at(subject, now);
+    let hits = raise(db, &at.key, at.expires, 1).await?;
+    if at.counted(db, hits).await? > limit.max as f64 {
+        return Err(Limit::refused(at.ends, now));
     }
-    Ok(Counted { key })
+    Ok(Counted { key: at.key })
 }
 
 /// Counts `amount` (bytes of an upload, say) against `subject`; refused, and not counted, once
@@ -98,11 +152,11 @@ pub async fn hit_by(
     amount: i64,
 ) -> Result<(), AppError> {
     let now = Utc::now();
-    let (key, ends) = limit.key(subject, now);
-    let total = raise(db, &key, ends, amount).await?;
-    if total > limit.max {
-        raise(db, &key, ends, -amount).await?;
-        return Err(Limit::refused(ends, now));
+    let at = limit.at(subject, now);
+    let total = raise(db, &at.key, at.expires, amount).await?;
+    if at.counted(db, total).await? > limit.max as f64 {
+        raise(db, &at.key, at.expires, -amount).await?;
+        return Err(Limit::refused(at.ends, now));
     }
     Ok(())
 }
@@ -110,8 +164,8 @@ pub async fn hit_by(
 /// Counts one try of `subject` that already happened (a wrong answer), refusing nothing: what
 /// [`check`] reads next time.
 pub async fn count(db: &impl ConnectionTrait, limit: Limit, subject: &str) -> Result<(), AppError> {
-    let (key, ends) = limit.key(subject, Utc::now());
-    raise(db, &key, ends, 1).await?;
+    let at = limit.at(subject, Utc::now());
+    raise(db, &at.key, at.expires, 1).await?;
     Ok(())
 }
 
@@ -130,20 +184,10 @@ pub async fn give_back(db: &impl ConnectionTrait, counted: Counted) -> Result<()
 /// Refused if `subject` has used up this window's tries, without counting one.
 pub async fn check(db: &impl ConnectionTrait, limit: Limit, subject: &str) -> Result<(), AppError> {
     let now = Utc::now();
-    let (key, ends) = limit.key(subject, now);
-    let row = db
-        .query_one_raw(crate::sql::numbered(
-            db.get_database_backend(),
-            "SELECT hits FROM throttles WHERE bucket = ?1",
-            [key.into()],
-        ))
-        .await?;
-    let hits: i64 = match row {
-        Some(row) => row.try_get("", "hits")?,
-        None => 0,
-    };
-    if hits >= limit.max {
-        return Err(Limit::refused(ends, now));
+    let at = limit.at(subject, now);
+    let hits = hits_in(db, &at.key).await?;
+    if at.counted(db, hits).await? >= limit.max as f64 {
+        return Err(Limit::refused(at.ends, now));
     }
     Ok(())
 }
@@ -192,6 +236,34 @@ mod tests {
         let (other, _) = TRIES.key("hoa@example.vn", at);
         assert_ne!(key, other);
         assert!(!key.contains("lan"), "the subject is hashed: {key}");
+    }
+
+    #[tokio::test]
+    async fn tries_made_just_before_a_window_ends_still_count_just_after_it() {
+        use migrations::MigratorTrait;
+        let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+        migrations::Migrator::up(&db, None).await.unwrap();
+        let at = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let (_, ends) = TRIES.key("lan@example.vn", at);
+        for _ in 0..TRIES.max {
+            hit_at(&db, TRIES, "lan@example.vn", ends - Duration::seconds(2))
+                .await
+                .unwrap();
+        }
+        let hit = |now| hit_at(&db, TRIES, "lan@example.vn", now);
+        assert!(
+            hit(ends + Duration::seconds(1)).await.is_err(),
+            "the window's edge gives no new tries"
+        );
+        // As the window before slides out of reach, its tries count less (refused tries count
+        // too): a fifth of the way in, 2 + 5 × 0.8 is still past 5; at seven tenths, 3 + 5 × 0.3
+        // is not.
+        assert!(hit(ends + TRIES.window / 5).await.is_err());
+        assert!(hit(ends + TRIES.window * 7 / 10).await.is_ok());
+        assert!(
+            hit(ends + TRIES.window * 2).await.is_ok(),
+            "two windows later, nothing before counts"
+        );
     }
 
     #[tokio::test]

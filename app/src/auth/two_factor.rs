@@ -456,6 +456,17 @@ pub async fn peek(db: &impl ConnectionTrait, token: &str) -> Result<Option<i64>,
     Ok(row.map(|r| r.try_get("", "user_id")).transpose()?)
 }
 
+/// Ends every sign-in of the account that waits for its app code (its password has changed).
+pub async fn end_waiting_for(db: &impl ConnectionTrait, user_id: i64) -> Result<(), AppError> {
+    db.execute_raw(numbered(
+        db.get_database_backend(),
+        "DELETE FROM sign_in_steps WHERE user_id = ?1",
+        [user_id.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
 /// Ends a waiting sign-in (its second step was given, or it is abandoned); whether it was still
 /// waiting.
 pub async fn done_waiting(db: &impl ConnectionTrait, token: &str) -> Result<bool, AppError> {

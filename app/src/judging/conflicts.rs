@@ -5,11 +5,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
     TransactionSession, TransactionTrait,
 };
 
-use super::entity::{assignment, conflict};
+use super::entity::{assignment, conflict, judge};
 use super::panel::eligible;
 use super::panel::{refuse_if_closed, seat};
 use crate::auth::Viewer;
@@ -193,6 +193,22 @@ pub async fn declare(
     }
     let now = Utc::now();
     let txn = crate::group_commit::begin_writing(db).await?;
+    // A judge declares once: of two declarations sent at once (each within the limit, together
+    // past it), the first to mark the seat as declared is taken, the other refused.
+    let marked = judge::Entity::update_many()
+        .col_expr(
+            judge::Column::DeclaredAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(judge::Column::ChallengeId.eq(c.id))
+        .filter(judge::Column::UserId.eq(viewer.id))
+        .filter(judge::Column::DeclaredAt.is_null())
+        .exec(&txn)
+        .await?;
+    if marked.rows_affected != 1 {
+        txn.rollback().await?;
+        return Err(AppError::conflict("error.already_declared"));
+    }
     let mut made = Vec::new();
     for id in &team_ids {
         made.push(
@@ -224,9 +240,6 @@ pub async fn declare(
             .await?,
         );
     }
-    let mut active = j.into_active_model();
-    active.declared_at = Set(Some(now));
-    active.update(&txn).await?;
     // A conflict declared after an assignment was made undoes it, unless a score was submitted.
     let entries = eligible(&txn, c.id).await?;
     for (judge_id, entry_id) in conflict_pairs(&txn, c.id, &entries).await? {

@@ -153,6 +153,23 @@ pub async fn save_settings(
     }
     // Staff of the organiser read every entry with its team: a panel they sit on cannot be
     // blind (they are refused a seat on one; here, one cannot be made blind around them).
+    if blind && !p.blind {
+        // The panel is held, so no seat is taken meanwhile; each seated judge is held too, so
+        // that one made staff or an administrator at this moment is seen (or waits, and is
+        // then refused as a judge of a blind panel).
+        let mut seated: Vec<i64> = judge::Entity::find()
+            .filter(judge::Column::ChallengeId.eq(c.id))
+            .all(db)
+            .await?
+            .iter()
+            .map(|j| j.user_id)
+            .collect();
+        seated.sort_unstable();
+        for user_id in seated {
+            // A judge whose account is gone has no role to hide.
+            let _ = crate::participation::hold(db, user_id).await?;
+        }
+    }
     if blind && !p.blind && organiser_seated(db, c).await? {
         return Err(AppError::conflict("error.blind_with_organiser"));
     }
@@ -369,7 +386,10 @@ pub async fn respond(
         // The panel, then the person: a panel made blind, or a role given to them, at the same
         // moment is seen.
         crate::sql::hold_row(&txn, ("panels", "challenge_id"), c.id).await?;
-        crate::participation::hold(&txn, viewer.id).await?;
+        if !crate::participation::hold(&txn, viewer.id).await? {
+            txn.rollback().await?;
+            return Err(AppError::Unauthenticated);
+        }
         let person = crate::participation::Person {
             user_id: Some(viewer.id),
             email: &viewer.email,

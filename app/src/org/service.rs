@@ -166,7 +166,10 @@ pub async fn grant_staff(
     }
     let txn = crate::group_commit::begin_writing(db).await?;
     // Held, then checked: a seat on a team or a panel given at the same moment is seen.
-    crate::participation::hold(&txn, account.id).await?;
+    if !crate::participation::hold(&txn, account.id).await? {
+        txn.rollback().await?;
+        return Err(AppError::invalid("email", "error.no_such_account"));
+    }
     let person = crate::participation::Person {
         user_id: Some(account.id),
         email: &account.email,
@@ -229,8 +232,11 @@ pub async fn appoint_admin(
     if !existing.as_ref().is_some_and(|u| u.is_admin) {
         // Held, then checked: a seat on a team or a panel given at the same moment is seen.
         let user_id = existing.as_ref().map(|u| u.id);
-        if let Some(id) = user_id {
-            crate::participation::hold(&txn, id).await?;
+        if let Some(id) = user_id
+            && !crate::participation::hold(&txn, id).await?
+        {
+            txn.rollback().await?;
+            return Err(AppError::invalid("email", "error.no_such_account"));
         }
         let person = crate::participation::Person {
             user_id,

@@ -90,9 +90,10 @@ fn one_team_per_challenge(err: DbErr) -> AppError {
 }
 
 /// Adds a person to a team, within the challenge's size limit, unless they organise or judge
-/// the challenge. Run inside a transaction: its first statement takes the team's row, so that
-/// joins arriving at once are counted one after another and the limit holds exactly, and the
-/// next holds the person, so that a role given to them at the same moment is seen.
+/// the challenge. Run inside a transaction, before anything else in it names the person: it
+/// first holds the person, so that a role given to them (or their account's deletion) at the
+/// same moment is seen, then takes the team's row, so that joins arriving at once are counted
+/// one after another and the limit holds exactly.
 async fn add_member(
     db: &impl ConnectionTrait,
     t: &team::Model,
@@ -100,12 +101,14 @@ async fn add_member(
     user: &Viewer,
 ) -> Result<(), AppError> {
     use sea_orm::sea_query::Expr;
+    if !crate::participation::hold(db, user.id).await? {
+        return Err(AppError::Unauthenticated);
+    }
     team::Entity::update_many()
         .col_expr(team::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(team::Column::Id.eq(t.id))
         .exec(db)
         .await?;
-    crate::participation::hold(db, user.id).await?;
     crate::participation::may_compete(
         db,
         c.id,
@@ -183,6 +186,11 @@ pub async fn create(
     }
     let now = Utc::now();
     let txn = crate::group_commit::begin_writing(db).await?;
+    // The owner is held before the team that names them is written (see `add_member`).
+    if !crate::participation::hold(&txn, owner.id).await? {
+        txn.rollback().await?;
+        return Err(AppError::Unauthenticated);
+    }
     let created = team::ActiveModel {
         challenge_id: Set(c.id),
         name: Set(name),
@@ -446,6 +454,14 @@ pub async fn hand_over(
         return Err(AppError::invalid("user_id", "error.not_a_member"));
     }
     let txn = crate::group_commit::begin_writing(db).await?;
+    // Held, then asked again: a member who leaves (or whose account goes) at this moment is
+    // not handed a team they are no longer in.
+    if !crate::participation::hold(&txn, new_owner).await?
+        || !is_member(&txn, t.id, new_owner).await?
+    {
+        txn.rollback().await?;
+        return Err(AppError::invalid("user_id", "error.not_a_member"));
+    }
     let mut active = t.into_active_model();
     active.owner_id = Set(new_owner);
     active.updated_at = Set(Utc::now());
@@ -474,6 +490,8 @@ pub async fn remove(
     }
     open_challenge(db, t.challenge_id).await?;
     let txn = crate::group_commit::begin_writing(db).await?;
+    // The person is held before their departure, which names them, is written.
+    crate::participation::hold(&txn, user_id).await?;
     let removed = member::Entity::delete_by_id((t.id, user_id))
         .exec(&txn)
         .await?;
@@ -547,6 +565,12 @@ pub async fn leave(
         return Err(AppError::conflict("error.owner_hands_over_first"));
     }
     let txn = crate::group_commit::begin_writing(db).await?;
+    // The person is held before their departure, which names them, is written; a handover to
+    // them at this moment waits, and then finds them gone.
+    if !crate::participation::hold(&txn, viewer.id).await? {
+        txn.rollback().await?;
+        return Err(AppError::Unauthenticated);
+    }
     let dissolved = t.owner_id == viewer.id;
     if dissolved {
         team::Entity::delete_by_id(t.id).exec(&txn).await?;

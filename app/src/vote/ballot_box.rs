@@ -193,6 +193,9 @@ async fn decide_and_write(
     let answers: Vec<_> = batch
         .iter()
         .map(|r| {
+            if !known.live.contains(&r.viewer.id) {
+                return Err(AppError::Unauthenticated);
+            }
             let e = known.entries.get(&r.entry).ok_or(AppError::NotFound)?;
             let c = known
                 .challenges
@@ -362,8 +365,45 @@ fn trace(change: &Change, at: DateTime<Utc>) -> crate::audit::entity::ActiveMode
     }
 }
 
+/// Of `users`, those whose accounts are still there (verified, not deleted), each held until the
+/// batch commits: on PostgreSQL a share lock, so that an account's deletion (which holds its
+/// row) either comes first and its vote is refused here, or waits and then withdraws it. SQLite
+/// writes one transaction at a time.
+async fn live_voters(
+    txn: &impl ConnectionTrait,
+    users: &BTreeSet<i64>,
+) -> Result<BTreeSet<i64>, AppError> {
+    if users.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    let backend = txn.get_database_backend();
+    let ids = users
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let share = match backend {
+        sea_orm::DatabaseBackend::Postgres => " ORDER BY id FOR SHARE",
+        _ => "",
+    };
+    let rows = txn
+        .query_all_raw(sea_orm::Statement::from_string(
+            backend,
+            format!(
+                "SELECT id FROM users WHERE id IN ({ids}) AND email_verified_at IS NOT NULL{share}"
+            ),
+        ))
+        .await?;
+    rows.iter()
+        .map(|row| Ok(row.try_get::<i64>("", "id")?))
+        .collect()
+}
+
 /// What the batch read before deciding.
 struct Known {
+    /// The batch's voters whose accounts are still there (an account deleted as its vote
+    /// waited in the batch does not vote).
+    live: BTreeSet<i64>,
     entries: HashMap<i64, entry::Model>,
     challenges: HashMap<i64, challenge::Model>,
     allowance: HashMap<i64, i32>,
@@ -376,6 +416,8 @@ impl Known {
         batch: &[Ask],
         now: DateTime<Utc>,
     ) -> Result<Known, AppError> {
+        let users: BTreeSet<i64> = batch.iter().map(|r| r.viewer.id).collect();
+        let live = live_voters(txn, &users).await?;
         let entry_ids: BTreeSet<i64> = batch.iter().map(|r| r.entry).collect();
         let entries: HashMap<i64, entry::Model> = entry::Entity::find()
             .filter(entry::Column::Id.is_in(entry_ids))
@@ -404,7 +446,6 @@ impl Known {
                 allowance.insert(*id, service::settings_of(txn, *id).await?.allowance);
             }
         }
-        let users: BTreeSet<i64> = batch.iter().map(|r| r.viewer.id).collect();
         let networks: BTreeSet<&str> = batch.iter().map(|r| r.network.as_str()).collect();
         let since = now - chrono::Duration::minutes(rules::RATE_WINDOW_MINUTES);
         let votes = vote::Entity::find()
@@ -430,6 +471,7 @@ impl Known {
                 });
         }
         Ok(Known {
+            live,
             entries,
             challenges,
             allowance,

@@ -968,6 +968,17 @@ impl Visitor {
         )
     }
 
+    /// Deletes this visitor's account (confirmed, with the test password) after `wait`.
+    pub async fn delete_account_after(&self, wait: std::time::Duration) {
+        tokio::time::sleep(wait).await;
+        self.call(
+            "account/delete",
+            &[("password", PASSWORD), ("confirm", "yes")],
+        )
+        .await
+        .ok();
+    }
+
     pub async fn viewer(&self) -> Option<app::auth::Viewer> {
         self.call("account/me", &[]).await.json()
     }
