@@ -104,11 +104,15 @@ async fn add_member(
     if !crate::participation::hold(db, user.id).await? {
         return Err(AppError::Unauthenticated);
     }
-    team::Entity::update_many()
+    let touched = team::Entity::update_many()
         .col_expr(team::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(team::Column::Id.eq(t.id))
         .exec(db)
         .await?;
+    // Dissolved at this moment by its owner: there is no team to join.
+    if touched.rows_affected != 1 {
+        return Err(AppError::NotFound);
+    }
     crate::participation::may_compete(
         db,
         c.id,
