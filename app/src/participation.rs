@@ -104,10 +104,7 @@ pub async fn roles_of(
 /// inside it: two roles given to one person at once are checked one after the other, and the
 /// second sees the first; a role given as the account is deleted finds it gone.
 pub async fn hold(db: &impl ConnectionTrait, user_id: i64) -> Result<bool, AppError> {
-    use crate::auth::entity::user;
-    use sea_orm::EntityTrait;
-    crate::sql::hold_row(db, ("users", "id"), user_id).await?;
-    let account = user::Entity::find_by_id(user_id).one(db).await?;
+    let account = crate::account::service::held(db, user_id).await?;
     Ok(account.is_some_and(|a| !crate::account::rules::is_deleted_address(&a.email)))
 }
 

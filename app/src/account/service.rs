@@ -554,8 +554,17 @@ pub(crate) async fn still_the_password(
     txn: &impl ConnectionTrait,
     account: &user::Model,
 ) -> Result<bool, AppError> {
-    use sea_orm::EntityTrait;
-    crate::sql::hold_row(txn, ("users", "id"), account.id).await?;
-    let now = user::Entity::find_by_id(account.id).one(txn).await?;
+    let now = held(txn, account.id).await?;
     Ok(now.is_some_and(|now| now.password_hash == account.password_hash))
+}
+
+/// Holds the account `user_id` until the transaction `txn` ends (see [`crate::sql::hold_row`])
+/// and reads it as it is now, if it is there.
+pub async fn held(
+    txn: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Option<user::Model>, AppError> {
+    use sea_orm::EntityTrait;
+    crate::sql::hold_row(txn, ("users", "id"), user_id).await?;
+    Ok(user::Entity::find_by_id(user_id).one(txn).await?)
 }
