@@ -1,5 +1,5 @@
 //! Who takes part in a challenge, and in which role: its organisers (the running organisation's
-//! staff), its judges (on the panel or invited to it) and its competitors (in a team, or once
+//! staff, and those who were while it existed), its judges (on the panel or invited to it) and its competitors (in a team, or once
 //! in one). A person holds at most one of judge and competitor, and an organiser never competes:
 //! nobody has to declare these conflicts, they are refused. And while a blind panel judges,
 //! nobody learns from a public page which team wrote which entry. This room reads the tables of
@@ -14,6 +14,9 @@ use crate::error::AppError;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
     Organiser,
+    /// Was staff of the organiser (or an administrator) while the challenge existed: they have
+    /// read its entries with their teams, or could have.
+    FormerOrganiser,
     Judge,
     Competitor,
 }
@@ -35,6 +38,7 @@ pub async fn roles_of(
     // same person, and so is the account on it.
     let mailbox =
         crate::account::rules::mailbox_key(&crate::account::rules::normalise_email(person.email));
+    let mailbox_hash = crate::account::rules::mailbox_hash(person.email);
     let user_id = match person.user_id {
         Some(id) => id,
         None => {
@@ -54,6 +58,15 @@ pub async fn roles_of(
             "SELECT (SELECT COUNT(*) FROM org_staff s JOIN challenges c \
              ON c.organisation_id = s.organisation_id WHERE c.id = ?1 AND s.user_id = ?2) \
              + (SELECT COUNT(*) FROM users WHERE id = ?2 AND is_admin = ?3) AS n",
+            None,
+        ),
+        // A departure counts for the challenges that existed before it: a person who left
+        // knows nothing of a challenge created after.
+        (
+            Role::FormerOrganiser,
+            "SELECT COUNT(*) AS n FROM staff_departures d JOIN challenges c ON c.id = ?1 \
+             AND (d.organisation_id = c.organisation_id OR d.organisation_id IS NULL) \
+             WHERE (d.user_id = ?2 OR d.mailbox_hash = ?4) AND c.created_at <= d.left_at",
             None,
         ),
         (
@@ -81,7 +94,7 @@ pub async fn roles_of(
             challenge_id.into(),
             user_id.into(),
             true.into(),
-            crate::token::sha256_hex(&mailbox).into(),
+            mailbox_hash.clone().into(),
         ];
         let holds = count(db, sql, values).await? > 0
             || match invited {
@@ -106,6 +119,41 @@ pub async fn roles_of(
 pub async fn hold(db: &impl ConnectionTrait, user_id: i64) -> Result<bool, AppError> {
     let account = crate::account::service::held(db, user_id).await?;
     Ok(account.is_some_and(|a| !crate::account::rules::is_deleted_address(&a.email)))
+}
+
+/// Whether someone who organises the challenge, or did while it existed (staff of its
+/// organisation, an administrator, former staff), sits on its panel: it cannot be made blind
+/// around them. Called with the panel held, so that no seat is taken meanwhile; each seated
+/// judge is held too (one statement), so that one made staff or an administrator at this moment
+/// is seen, or waits and is then refused as a judge of a blind panel.
+pub async fn organiser_seated(
+    db: &impl ConnectionTrait,
+    challenge_id: i64,
+) -> Result<bool, AppError> {
+    let backend = db.get_database_backend();
+    let hold = match backend {
+        sea_orm::DatabaseBackend::Postgres => " FOR NO KEY UPDATE OF u",
+        _ => "",
+    };
+    let sql = format!(
+        "SELECT u.id, u.email FROM judges j JOIN users u ON u.id = j.user_id \
+         WHERE j.challenge_id = ?1 ORDER BY u.id{hold}"
+    );
+    let rows = db
+        .query_all_raw(crate::sql::numbered(backend, &sql, [challenge_id.into()]))
+        .await?;
+    for row in rows {
+        let (user_id, email): (i64, String) = (row.try_get("", "id")?, row.try_get("", "email")?);
+        let person = Person {
+            user_id: Some(user_id),
+            email: &email,
+        };
+        let roles = roles_of(db, challenge_id, person).await?;
+        if roles.contains(&Role::Organiser) || roles.contains(&Role::FormerOrganiser) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// The addresses `sql` (numbered parameters, `values`) lists in its column `email`.
@@ -246,6 +294,8 @@ pub async fn may_judge(
 pub fn refusal_to_compete(roles: &[Role]) -> Option<&'static str> {
     if roles.contains(&Role::Organiser) {
         Some("error.organiser_cannot_compete")
+    } else if roles.contains(&Role::FormerOrganiser) {
+        Some("error.former_organiser_cannot_compete")
     } else if roles.contains(&Role::Judge) {
         Some("error.judge_cannot_compete")
     } else {
@@ -261,6 +311,8 @@ pub fn refusal_to_judge(roles: &[Role], blind: bool) -> Option<&'static str> {
         Some("error.competitor_cannot_judge")
     } else if blind && roles.contains(&Role::Organiser) {
         Some("error.organiser_cannot_judge_blind")
+    } else if blind && roles.contains(&Role::FormerOrganiser) {
+        Some("error.former_organiser_cannot_judge_blind")
     } else {
         None
     }
@@ -271,7 +323,8 @@ pub fn is_role_refusal(err: &AppError) -> bool {
     matches!(err, AppError::Conflict { key, .. } if matches!(key.as_str(),
         "error.organiser_cannot_compete" | "error.judge_cannot_compete" | "error.competitor_cannot_judge"
         | "error.competitor_cannot_organise" | "error.organiser_cannot_judge_blind"
-        | "error.blind_judge_cannot_organise"))
+        | "error.blind_judge_cannot_organise" | "error.former_organiser_cannot_compete"
+        | "error.former_organiser_cannot_judge_blind"))
 }
 
 /// Records that `actor` was refused a role in the challenge, and why (not public: it names a
@@ -307,8 +360,19 @@ mod tests {
             refusal_to_compete(&[Role::Judge]),
             Some("error.judge_cannot_compete")
         );
-        // Staff may sit on their own challenge's panel when it shows the teams, not a blind one.
+        // Nor someone who was staff while the challenge existed.
+        assert_eq!(
+            refusal_to_compete(&[Role::FormerOrganiser]),
+            Some("error.former_organiser_cannot_compete")
+        );
+        // Staff may sit on their own challenge's panel when it shows the teams, not a blind one;
+        // nor may former staff.
         assert_eq!(refusal_to_judge(&[Role::Organiser], false), None);
+        assert_eq!(refusal_to_judge(&[Role::FormerOrganiser], false), None);
+        assert_eq!(
+            refusal_to_judge(&[Role::FormerOrganiser], true),
+            Some("error.former_organiser_cannot_judge_blind")
+        );
         assert_eq!(
             refusal_to_judge(&[Role::Organiser], true),
             Some("error.organiser_cannot_judge_blind")

@@ -193,6 +193,19 @@ pub async fn delete(db: &sea_orm::DatabaseConnection, user_id: i64) -> Result<()
             crate::team::service::record_departure(&txn, &t, user_id).await?;
         }
     }
+    // Having been staff (or an administrator) stays known too, by mailbox: registered again,
+    // the person does not compete in a challenge whose teams they could read.
+    use crate::org::entity::org_staff;
+    for staff in org_staff::Entity::find()
+        .filter(org_staff::Column::UserId.eq(user_id))
+        .all(&txn)
+        .await?
+    {
+        crate::org::service::record_departure(&txn, Some(staff.organisation_id), &account).await?;
+    }
+    if account.is_admin {
+        crate::org::service::record_departure(&txn, None, &account).await?;
+    }
     for (table, column) in [
         ("email_codes", "user_id"),
         ("trusted_devices", "user_id"),

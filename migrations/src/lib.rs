@@ -26,6 +26,7 @@ mod m20261205_000021_mailbox_keys;
 mod m20261205_000022_team_departures;
 mod m20261205_000023_invitations;
 mod m20261206_000024_sign_in_keys;
+mod m20261206_000025_staff_departures;
 
 pub struct Migrator;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000022_team_departures::Migration),
             Box::new(m20261205_000023_invitations::Migration),
             Box::new(m20261206_000024_sign_in_keys::Migration),
+            Box::new(m20261206_000025_staff_departures::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@ use crate::common;
 
 use crate::common::{Backend, spawn_app};
 use migrations::{Migrator, MigratorTrait};
+use sea_orm::ConnectionTrait;
 
 async fn migrations_go_down_and_up_again(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -71,8 +72,44 @@ async fn a_second_instance_serves_what_the_first_stored(backend: Backend) {
     assert!(listed["items"][0]["photo"]["url"].is_string());
 }
 
+/// Staff taken off before departures were kept are on the record (`staff.revoke`): the migration
+/// that starts keeping departures makes them departures too, so they still do not compete in
+/// their former organisation's challenges.
+async fn staff_taken_off_before_departures_were_kept_become_departures(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (org, _staff) = app.org_with_staff("Phường 7", "canbo@p7.vn").await;
+    let user = app
+        .scalar("SELECT id FROM users WHERE email = 'canbo@p7.vn'")
+        .await;
+    Migrator::down(&app.db, Some(1)).await.unwrap();
+    app.db
+        .execute_unprepared(&format!(
+            "DELETE FROM org_staff WHERE user_id = {user}; \
+             INSERT INTO audit_log (actor_name, actor_role, action, target_kind, target_id, \
+             reason, details, is_public, created_at) VALUES ('', 'admin', 'staff.revoke', \
+             'organisation', {org}, NULL, '{{\"user_id\":{user}}}', {no}, CURRENT_TIMESTAMP)",
+            no = if backend == Backend::Postgres {
+                "false"
+            } else {
+                "0"
+            },
+        ))
+        .await
+        .unwrap();
+    Migrator::up(&app.db, None).await.unwrap();
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM staff_departures WHERE organisation_id = {org} \
+             AND user_id = {user}"
+        ))
+        .await,
+        1
+    );
+}
+
 on_both_databases!(
     migrations_go_down_and_up_again,
+    staff_taken_off_before_departures_were_kept_become_departures,
     a_second_instance_on_the_same_database_shares_sessions,
     a_second_instance_serves_what_the_first_stored,
 );

@@ -901,7 +901,209 @@ async fn an_account_deleted_while_it_forms_teams_is_left_in_none(backend: Backen
     );
 }
 
+/// Someone taken off the organiser's staff, or whose staff (or administrator) account was
+/// deleted and registered again on the same mailbox, has read the teams of the challenges that
+/// existed meanwhile: they compete in none of them, nor sit on its blind panel. A challenge
+/// created after they left is open to them.
+async fn former_staff_neither_compete_nor_judge_blind_where_they_could_read_the_teams(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let challenge = open_challenge(&app, 5, Duration::days(20)).await;
+    let c = challenge.to_string();
+    let org = app
+        .scalar(&format!(
+            "SELECT organisation_id FROM challenges WHERE id = {c}"
+        ))
+        .await;
+    let staff = app.official_again("canbo@p1.vn").await;
+    staff
+        .call("judging/setup", &[("challenge_id", &c)])
+        .await
+        .ok();
+    let admin = app.admin().await;
+    let owner = app.citizen("bao@example.vn").await;
+    let team_id = form_team(&owner, challenge, "Nhóm Sen Hồng").await;
+    let code = team(&owner, team_id).await.join_code;
+    let refused_as = |answer: &common::Answer, key: &str| {
+        assert_eq!(answer.status, StatusCode::CONFLICT, "{}", answer.body);
+        assert!(
+            matches!(answer.error(), AppError::Conflict { key: k, .. } if k == key),
+            "{}",
+            answer.body
+        );
+    };
+    let make_staff = |email: &'static str| {
+        let admin = admin.clone();
+        async move {
+            let added = admin
+                .call(
+                    "admin/organisations/staff/add",
+                    &[("organisation_id", &org.to_string()), ("email", email)],
+                )
+                .await;
+            assert!(added.status.is_success(), "{}", added.body);
+        }
+    };
+
+    // Taken off the staff: the departure is kept, and counts.
+    let former = app.citizen("cu@p1.vn").await;
+    make_staff("cu@p1.vn").await;
+    let former_id = app
+        .scalar("SELECT id FROM users WHERE email = 'cu@p1.vn'")
+        .await;
+    let removed = admin
+        .call(
+            "admin/organisations/staff/remove",
+            &[
+                ("organisation_id", &org.to_string()),
+                ("user_id", &former_id.to_string()),
+            ],
+        )
+        .await;
+    assert!(removed.status.is_success(), "{}", removed.body);
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM org_staff WHERE user_id = {former_id}"
+        ))
+        .await,
+        0
+    );
+    let create = |v: Visitor, challenge: String, name: &'static str| async move {
+        v.call(
+            "teams/create",
+            &[
+                ("challenge_id", &challenge),
+                ("name", name),
+                ("contact", "0909 123 456"),
+            ],
+        )
+        .await
+    };
+    refused_as(
+        &create(former.clone(), c.clone(), "Đội cán bộ cũ").await,
+        "error.former_organiser_cannot_compete",
+    );
+    refused_as(
+        &former.call("teams/join", &[("code", &code)]).await,
+        "error.former_organiser_cannot_compete",
+    );
+    // Nor seated on the blind panel (a panel that shows the teams may seat them).
+    refused_as(
+        &staff
+            .call(
+                "judging/invite",
+                &[("challenge_id", &c), ("email", "cu@p1.vn")],
+            )
+            .await,
+        "error.former_organiser_cannot_judge_blind",
+    );
+    // A panel that shows the teams may seat them; it cannot then be made blind around them.
+    let panel = |blind: bool| {
+        let mut form = vec![
+            ("challenge_id", c.as_str()),
+            ("scale_min", "1"),
+            ("scale_max", "10"),
+            ("judges_per_entry", "1"),
+        ];
+        if blind {
+            form.push(("blind", "on"));
+        }
+        let staff = staff.clone();
+        let form: Vec<(String, String)> = form
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        async move {
+            let form: Vec<(&str, &str)> =
+                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            staff.call("judging/settings", &form).await
+        }
+    };
+    assert!(panel(false).await.status.is_success());
+    let invited = staff
+        .call(
+            "judging/invite",
+            &[("challenge_id", &c), ("email", "cu@p1.vn")],
+        )
+        .await;
+    assert!(invited.status.is_success(), "{}", invited.body);
+    let token = emailed_token(&app, "cu@p1.vn", "/judging/invitations/").await;
+    let seated = former
+        .call("judging/respond", &[("token", &token), ("accept", "true")])
+        .await;
+    assert!(seated.status.is_success(), "{}", seated.body);
+    refused_as(&panel(true).await, "error.blind_with_organiser");
+    // Each refusal is on the record, with its reason.
+    assert!(
+        app.scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'participation.refused' \
+             AND reason = 'error.former_organiser_cannot_compete'"
+        )
+        .await
+            >= 2
+    );
+
+    // Staff who delete their account and register again on the same mailbox.
+    let leaver = app.citizen("xoa@p1.vn").await;
+    make_staff("xoa@p1.vn").await;
+    let deleted = leaver
+        .call(
+            "account/delete",
+            &[("password", common::PASSWORD), ("confirm", "yes")],
+        )
+        .await;
+    assert!(
+        deleted.status.is_success() || deleted.status.is_redirection(),
+        "{}",
+        deleted.body
+    );
+    let back = app.citizen("xoa+lai@p1.vn").await;
+    refused_as(
+        &create(back.clone(), c.clone(), "Đội quay lại").await,
+        "error.former_organiser_cannot_compete",
+    );
+
+    // An administrator whose account is deleted organised every challenge.
+    app::org::service::appoint_admin(
+        &app.db,
+        "quantri2@example.vn",
+        "Quản trị hai",
+        common::PASSWORD.into(),
+    )
+    .await
+    .unwrap();
+    let second_admin = app
+        .scalar("SELECT id FROM users WHERE email = 'quantri2@example.vn'")
+        .await;
+    app::privacy::delete(&app.db, second_admin).await.unwrap();
+    let admin_back = app.citizen("quantri2@example.vn").await;
+    refused_as(
+        &admin_back.call("teams/join", &[("code", &code)]).await,
+        "error.former_organiser_cannot_compete",
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM staff_departures WHERE organisation_id IS NULL")
+            .await,
+        1
+    );
+
+    // A challenge created after they left is one whose teams they never read.
+    let later = app
+        .open_challenge(&staff, org, Duration::days(20), None)
+        .await;
+    for (v, name) in [
+        (&former, "Đội mới của người cũ"),
+        (&back, "Đội mới quay lại"),
+        (&admin_back, "Đội của quản trị cũ"),
+    ] {
+        let made = create(v.clone(), later.clone(), name).await;
+        assert!(made.status.is_success(), "{name}: {}", made.body);
+    }
+}
+
 on_both_databases!(
+    former_staff_neither_compete_nor_judge_blind_where_they_could_read_the_teams,
     an_account_deleted_while_it_forms_teams_is_left_in_none,
     invitations_are_bounded_per_account_address_and_mailbox,
     fifty_joins_at_once_fill_a_team_exactly,

@@ -97,6 +97,14 @@ pub fn mailbox_key(email: &str) -> String {
     }
 }
 
+/// The digest kept of a person's mailbox where the person must be known again after their
+/// account is gone (a departure from a team or from an organisation's staff): SHA-256 of its
+/// [`mailbox_key`], never the address itself.
+#[cfg(feature = "ssr")]
+pub fn mailbox_hash(email: &str) -> String {
+    crate::token::sha256_hex(&mailbox_key(&normalise_email(email)))
+}
+
 pub fn check_email(email: &str) -> Result<(), FieldError> {
     let invalid = || FieldError::new("email", "error.email_invalid");
     if email.is_empty() || email.len() > 254 || email.chars().any(char::is_whitespace) {

@@ -153,24 +153,7 @@ pub async fn save_settings(
     }
     // Staff of the organiser read every entry with its team: a panel they sit on cannot be
     // blind (they are refused a seat on one; here, one cannot be made blind around them).
-    if blind && !p.blind {
-        // The panel is held, so no seat is taken meanwhile; each seated judge is held too, so
-        // that one made staff or an administrator at this moment is seen (or waits, and is
-        // then refused as a judge of a blind panel).
-        let mut seated: Vec<i64> = judge::Entity::find()
-            .filter(judge::Column::ChallengeId.eq(c.id))
-            .all(db)
-            .await?
-            .iter()
-            .map(|j| j.user_id)
-            .collect();
-        seated.sort_unstable();
-        for user_id in seated {
-            // A judge whose account is gone has no role to hide.
-            let _ = crate::participation::hold(db, user_id).await?;
-        }
-    }
-    if blind && !p.blind && organiser_seated(db, c).await? {
+    if blind && !p.blind && crate::participation::organiser_seated(db, c.id).await? {
         return Err(AppError::conflict("error.blind_with_organiser"));
     }
     if (scale_changes || unblinds) && any_score(db, c.id).await? {
@@ -189,25 +172,6 @@ pub async fn save_settings(
     active.updated_at = Set(Utc::now());
     active.update(db).await?;
     Ok(())
-}
-
-/// Whether someone who organises the challenge (its organisation's staff, an administrator)
-/// sits on its panel.
-async fn organiser_seated(
-    db: &impl ConnectionTrait,
-    c: &challenge::Model,
-) -> Result<bool, AppError> {
-    let row = db
-        .query_one_raw(crate::sql::numbered(
-            db.get_database_backend(),
-            "SELECT COUNT(*) AS n FROM judges j WHERE j.challenge_id = ?1 AND (j.user_id IN \
-             (SELECT user_id FROM org_staff WHERE organisation_id = ?2) OR j.user_id IN \
-             (SELECT id FROM users WHERE is_admin = ?3))",
-            [c.id.into(), c.organisation_id.into(), true.into()],
-        ))
-        .await?;
-    let n: i64 = row.map_or(Ok(0), |r| r.try_get("", "n"))?;
-    Ok(n > 0)
 }
 
 /// Replaces the rubric. Refused once the first score is saved: scores against another rubric

@@ -70,3 +70,29 @@ pub mod org_staff {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// Someone who stopped being staff of an organisation (taken off, or their account deleted), or
+/// an administrator whose account was deleted: they knew the teams of the challenges that existed
+/// meanwhile (`participation::Role::FormerOrganiser`).
+pub mod staff_departure {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "staff_departures")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// None for an administrator: they organised every organisation's challenges.
+        pub organisation_id: Option<i64>,
+        /// Emptied when the account is deleted; the mailbox stays.
+        pub user_id: Option<i64>,
+        /// SHA-256 of the person's mailbox key (`account::rules::mailbox_hash`).
+        pub mailbox_hash: String,
+        pub left_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -6,7 +6,7 @@ use sea_orm::{
     TransactionSession, TransactionTrait,
 };
 
-use super::entity::{org_staff, organisation};
+use super::entity::{org_staff, organisation, staff_departure};
 use super::model::{OrgKind, Organisation, OrganisationAdmin, StaffMember, check_names, slugify};
 use crate::audit::service::Record;
 use crate::auth::Requester;
@@ -259,7 +259,9 @@ pub async fn appoint_admin(
     Ok(account)
 }
 
-/// Ends a person's staff role, on the record.
+/// Ends a person's staff role, on the record. That they were staff is kept
+/// ([`record_departure`]): they do not compete in, nor judge blind, a challenge of the
+/// organisation's that existed meanwhile.
 pub async fn revoke_staff(
     db: &(impl ConnectionTrait + TransactionTrait),
     requester: &Requester,
@@ -267,18 +269,42 @@ pub async fn revoke_staff(
     user_id: i64,
 ) -> Result<(), AppError> {
     let txn = crate::group_commit::begin_writing(db).await?;
+    // Held first, as every change of a person's roles is.
+    crate::participation::hold(&txn, user_id).await?;
     let removed = org_staff::Entity::delete_by_id((organisation_id, user_id))
         .exec(&txn)
         .await?;
-    if removed.rows_affected == 0 {
+    let account = user::Entity::find_by_id(user_id).one(&txn).await?;
+    let (1.., Some(account)) = (removed.rows_affected, account) else {
         return Err(AppError::NotFound);
-    }
+    };
+    record_departure(&txn, Some(organisation_id), &account).await?;
     Record::new("staff.revoke", "organisation", Some(organisation_id))
         .by_requester(requester)
         .details(serde_json::json!({ "user_id": user_id }))
         .save(&txn)
         .await?;
     txn.commit().await?;
+    Ok(())
+}
+
+/// Keeps that `account` stops, now, being staff of the organisation `organisation_id` (`None`:
+/// an administrator, of every organisation), by account and by mailbox: an account deleted and
+/// registered again on the same address is still the person who read those teams.
+pub async fn record_departure(
+    db: &impl ConnectionTrait,
+    organisation_id: Option<i64>,
+    account: &user::Model,
+) -> Result<(), AppError> {
+    staff_departure::ActiveModel {
+        organisation_id: Set(organisation_id),
+        user_id: Set(Some(account.id)),
+        mailbox_hash: Set(crate::account::rules::mailbox_hash(&account.email)),
+        left_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
     Ok(())
 }
 

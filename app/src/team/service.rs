@@ -23,7 +23,6 @@ use crate::i18n::k;
 use crate::invitation::entity::invitation;
 use crate::invitation::service::{self as invitations, Kind, Owner};
 use crate::notify::model::NotificationKind;
-use crate::token::sha256_hex;
 
 pub struct TeamForm {
     pub name: String,
@@ -517,12 +516,6 @@ pub async fn remove(
     Ok(t)
 }
 
-/// The digest a departure keeps of a person's mailbox.
-pub fn mailbox_hash(email: &str) -> String {
-    use crate::account::rules::{mailbox_key, normalise_email};
-    sha256_hex(&mailbox_key(&normalise_email(email)))
-}
-
 /// Keeps that `user_id` was in team `t`: they may not judge its challenge, under this account
 /// or another on the same mailbox.
 pub async fn record_departure(
@@ -539,7 +532,7 @@ pub async fn record_departure(
         challenge_id: Set(t.challenge_id),
         team_id: Set(t.id),
         user_id: Set(Some(user_id)),
-        mailbox_hash: Set(mailbox_hash(&email)),
+        mailbox_hash: Set(crate::account::rules::mailbox_hash(&email)),
         left_at: Set(Utc::now()),
         ..Default::default()
     }
