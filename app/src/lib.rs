@@ -201,6 +201,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/pilots/:id/manage") view={Lazy::<routes::PilotManage>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard") view={Lazy::<routes::Dashboard>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/open-data") view={Lazy::<routes::OpenData>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/calendar") view={Lazy::<routes::Calendar>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/reports") view={Lazy::<routes::ReportList>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/reports/new") view={Lazy::<routes::ReportNew>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/reports/:id") view={Lazy::<routes::Report>::new()} ssr=SsrMode::Async/>

@@ -65,6 +65,7 @@ lazy_pages! {
     Notifications => crate::pages::notify::NotificationsPage,
     Admin => crate::pages::org::AdminPage,
     Audit => crate::pages::audit::AuditPage,
+    Calendar => crate::pages::calendar::CalendarPage,
     Mailbox => crate::pages::mail::MailboxPage,
 }
 

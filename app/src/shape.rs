@@ -16,7 +16,7 @@ use std::path::Path;
 /// prefix naming it. A domain file may use its own floor and those below.
 const FLOORS: &[&[&str]] = &[
     // What everything may use: errors, languages, SQL, the site's links and keys, random
-    // tokens, dates, the writer that batches small writes.
+    // tokens, the writer that batches small writes.
     &[
         "error",
         "i18n",
@@ -24,7 +24,6 @@ const FLOORS: &[&[&str]] = &[
         "csv",
         "markdown",
         "links",
-        "calendar",
         "token",
         "site_key",
         "group_commit",
@@ -34,6 +33,9 @@ const FLOORS: &[&[&str]] = &[
     // Who is asking: the people, their sessions, passwords, second steps and counters of tries.
     &["auth"],
     &["audit"],
+    // The working-day calendar: the law's holidays, and each year's decisions entered on the
+    // record.
+    &["calendar"],
     &["notify"],
     &["account"],
     &["invitation"],

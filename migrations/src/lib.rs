@@ -27,6 +27,7 @@ mod m20261205_000022_team_departures;
 mod m20261205_000023_invitations;
 mod m20261206_000024_sign_in_keys;
 mod m20261206_000025_staff_departures;
+mod m20261206_000026_working_calendar;
 
 pub struct Migrator;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000023_invitations::Migration),
             Box::new(m20261206_000024_sign_in_keys::Migration),
             Box::new(m20261206_000025_staff_departures::Migration),
+            Box::new(m20261206_000026_working_calendar::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ mod common;
 
 mod accounts;
 mod bench_seed;
+mod calendar;
 mod challenges;
 mod drills;
 mod entries;

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod calendar;
 pub mod challenge;
 pub mod entry;
 pub mod judging;

@@ -68,11 +68,9 @@ async fn report(
     let mut active = r.into_active_model();
     active.created_at = Set(created);
     active.updated_at = Set(created);
-    active.response_due_at = Set(crate::calendar::working_days_after(
-        created,
-        org.response_days as u32,
-        &[],
-    ));
+    active.response_due_at = Set(crate::calendar::service::load(db)
+        .await?
+        .working_days_after(created, org.response_days as u32));
     active.update(db).await?;
     Ok(id)
 }

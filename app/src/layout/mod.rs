@@ -43,6 +43,7 @@ pub fn Footer() -> impl IntoView {
                 <p class="footer-links">
                     <a href="/dashboard">{t(k::DASHBOARD_TITLE)}</a>
                     <a href="/open-data">{t(k::OPEN_TITLE)}</a>
+                    <a href="/calendar">{t(k::NAV_CALENDAR)}</a>
                     <a href="/feed.atom" type="application/atom+xml" rel="external">{t(k::FEED_CITY)}</a>
                 </p>
                 <p class="muted">{t(k::FOOTER_OPEN_SOURCE)}</p>

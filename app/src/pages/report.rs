@@ -228,7 +228,7 @@ fn ReportBody(
             </div>
             <dl class="facts">
                 <div><dt>{t(k::REPORT_SENT_ON)}</dt><dd>{format_datetime(s.created_at)}</dd></div>
-                <div><dt>{t(k::REPORT_DUE_BY)}</dt><dd>{format_datetime(s.response_due_at)}</dd></div>
+                <div><dt>{t(k::REPORT_DUE_BY)}</dt><dd>{format_datetime(s.response_due_at)}" "<a class="muted" href="/calendar">{t(k::REPORT_DUE_WORKING_DAYS)}</a></dd></div>
             </dl>
             <div class="grid-report">
                 <div>

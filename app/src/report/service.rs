@@ -118,7 +118,9 @@ pub async fn create(
     };
     let title = new.title.trim().to_owned();
     let description = new.description.trim().to_owned();
-    let due = crate::calendar::working_days_after(now, org.response_days.max(1) as u32, &[]);
+    let due = crate::calendar::service::load(&txn)
+        .await?
+        .working_days_after(now, org.response_days.max(1) as u32);
     let model = report::ActiveModel {
         organisation_id: Set(org.id),
         author_id: Set(Some(author.id)),
