@@ -205,6 +205,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reports") view={Lazy::<routes::ReportList>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/reports/new") view={Lazy::<routes::ReportNew>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/reports/:id") view={Lazy::<routes::Report>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/receipt") view={Lazy::<routes::Receipt>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/teams") view={Lazy::<routes::MyTeams>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/teams/new") view={Lazy::<routes::TeamNew>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/teams/invitations/:token") view={Lazy::<routes::TeamInvitation>::new()} ssr=SsrMode::Async/>

@@ -45,6 +45,7 @@ lazy_pages! {
     ReportList => crate::pages::report::ReportListPage,
     ReportNew => crate::pages::report::ReportNewPage,
     Report => crate::pages::report::ReportPage,
+    Receipt => crate::pages::report::ReceiptPage,
     MyTeams => crate::pages::team::MyTeamsPage,
     TeamNew => crate::pages::team::TeamNewPage,
     TeamInvitation => crate::pages::team::InvitationPage,

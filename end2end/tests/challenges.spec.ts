@@ -33,6 +33,20 @@ test('a citizen reports a problem, staff make it a challenge, a visitor finds it
   await expectAccessible(page);
   await snap(page, info, 'report');
 
+  // Its receipt, as a one-stop desk gives one: whoever holds the code follows it without an account.
+  const receipt = page.getByRole('region', { name: 'Phiếu theo dõi phản ánh' });
+  const code = (await receipt.locator('.receipt-code').innerText()).trim();
+  expect(code).toMatch(/^PA-[2-9A-Z]{4}-[2-9A-Z]{2}$/);
+  await expect(receipt.getByRole('img', { name: 'Mã QR dẫn đến trang theo dõi phản ánh' })).toBeVisible();
+  await page.context().clearCookies();
+  await page.goto('/reports');
+  await page.getByRole('link', { name: 'Đã có mã phiếu? Tra cứu phản ánh' }).click();
+  await page.getByLabel('Mã phiếu').fill(code.replaceAll('-', ' ').toLowerCase());
+  await page.getByRole('button', { name: 'Tra cứu' }).click();
+  await expect(page).toHaveURL(reportUrl);
+  await expect(page.getByRole('heading', { name: title })).toBeVisible();
+  await expect(page.getByText(code)).toHaveCount(0);
+
   // Staff of Phường 1 turn it into a challenge and publish it.
   await signInAs(page, 'canbo@vidan.local');
   await page.goto(reportUrl);

@@ -28,6 +28,7 @@ mod m20261205_000023_invitations;
 mod m20261206_000024_sign_in_keys;
 mod m20261206_000025_staff_departures;
 mod m20261206_000026_working_calendar;
+mod m20261206_000027_report_receipts;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000024_sign_in_keys::Migration),
             Box::new(m20261206_000025_staff_departures::Migration),
             Box::new(m20261206_000026_working_calendar::Migration),
+            Box::new(m20261206_000027_report_receipts::Migration),
         ]
     }
 }

@@ -34,8 +34,11 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
     Ok(Database::connect(options).await?)
 }
 
+/// Brings the schema up to date, then gives what the new schema asks of old rows and SQL cannot
+/// give (a receipt code drawn at random for each report filed before codes existed).
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None).await?;
+    app::report::service::give_receipts(db).await?;
     Ok(())
 }
 

@@ -8,6 +8,7 @@ use app::error::AppError;
 use app::report::model::{ReportDetail, ReportPage, ReportStatus};
 use app::report::rules::Timeliness;
 use reqwest::StatusCode;
+use sea_orm::ConnectionTrait;
 
 /// A JPEG as a phone sends it: with an EXIF block that says where it was taken.
 pub fn jpeg_with_gps() -> Vec<u8> {
@@ -351,7 +352,137 @@ async fn the_public_list_filters_and_sorts(backend: Backend) {
     );
 }
 
+/// Every report has a receipt code, shown to its author (and the desk) only; whoever holds it,
+/// written any way, reaches the report without an account; a code no report has reads as one
+/// that is not a code, and one address tries only so many; reports filed before codes existed
+/// are given theirs at start-up.
+async fn a_receipt_code_leads_anyone_who_holds_it_to_the_report(backend: Backend) {
+    let app = common::spawn_app_with(
+        backend,
+        common::Options {
+            trust_proxy: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    let author = app.citizen("ba.tu@example.vn").await;
+    let (org, staff) = app.org_with_staff("Phường 1", "canbo@p1.vn").await;
+    let filed = author
+        .file_report(org, "hang-cho.png", common::tiny_png())
+        .await;
+    let id = filed.location().trim_start_matches("/reports/").to_owned();
+    let mine: ReportDetail = author.call("reports/get", &[("id", &id)]).await.json();
+    let code = mine
+        .receipt_code
+        .clone()
+        .expect("the author sees the receipt");
+    assert_eq!(app::report::receipt::read(&code).as_ref(), Some(&code));
+    let (url, qr) = mine.receipt_link.clone().unwrap();
+    assert!(url.ends_with(&format!("/receipt?code={code}")), "{url}");
+    assert!(qr.starts_with("<?xml") || qr.contains("<svg"), "{qr}");
+    let desk: ReportDetail = staff.call("reports/get", &[("id", &id)]).await.json();
+    assert_eq!(desk.receipt_code.as_ref(), Some(&code));
+    // Nobody else: not another citizen, not a visitor, not the page they read.
+    let other = app.citizen("khac@example.vn").await;
+    for v in [&other, &app.visitor()] {
+        let seen: ReportDetail = v.call("reports/get", &[("id", &id)]).await.json();
+        assert_eq!((seen.receipt_code, seen.receipt_link), (None, None));
+        let (_, page) = v.page(&format!("/reports/{id}")).await;
+        assert!(!page.contains(&code), "the public page shows no code");
+    }
+    let (_, page) = author.page(&format!("/reports/{id}")).await;
+    assert!(page.contains(&code) && page.contains("<svg"), "{page}");
+
+    // Anyone holding it, however written, reaches the report.
+    let bare = code.replace('-', "").to_lowercase();
+    let spaced = code.replace('-', " ");
+    for typed in [code.as_str(), bare.as_str(), spaced.as_str()] {
+        let found = app
+            .visitor_from("198.51.100.20")
+            .call("reports/receipt", &[("code", typed)])
+            .await;
+        assert_eq!(found.json::<i64>().to_string(), id, "{typed}");
+    }
+    // A browser (a phone that read the QR code) is sent on to the report.
+    let page = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}/receipt?code={bare}", app.base))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert!(page.status().is_redirection(), "{}", page.status());
+    assert_eq!(
+        page.headers()["location"].to_str().unwrap(),
+        format!("/reports/{id}")
+    );
+    // A code no report has, and one that cannot be a code, read the same.
+    let guesser = app.visitor_from("198.51.100.7");
+    let wrong = if code.ends_with('2') {
+        "PA-2222-23"
+    } else {
+        "PA-2222-22"
+    };
+    for typed in [wrong, "PA-0000-00", "hello"] {
+        let answer = guesser.call("reports/receipt", &[("code", typed)]).await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{typed}");
+        assert_eq!(
+            answer.error().field_message("code", app::i18n::Locale::Vi),
+            Some("Không có phản ánh nào mang mã này. Hãy xem lại mã trên phiếu.".into())
+        );
+    }
+    let (status, page) = guesser.page(&format!("/receipt?code={wrong}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Không có phản ánh nào mang mã này"), "{page}");
+    // Thirty wrong codes an hour from one address; then even the right one waits.
+    for _ in 0..27 {
+        guesser.call("reports/receipt", &[("code", wrong)]).await;
+    }
+    let refused = guesser.call("reports/receipt", &[("code", &code)]).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        refused.body
+    );
+    let found = app
+        .visitor_from("198.51.100.8")
+        .call("reports/receipt", &[("code", &code)])
+        .await;
+    assert_eq!(
+        found.json::<i64>().to_string(),
+        id,
+        "another address is not held back"
+    );
+
+    // A report filed before codes existed gets one at start-up.
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE reports SET receipt_code = NULL WHERE id = {id}"
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        app::report::service::give_receipts(&app.db).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM reports WHERE id = {id} AND receipt_code LIKE 'PA-%'"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app::report::service::give_receipts(&app.db).await.unwrap(),
+        0
+    );
+}
+
 on_both_databases!(
+    a_receipt_code_leads_anyone_who_holds_it_to_the_report,
     a_citizen_reports_a_problem_and_the_photo_loses_its_location,
     bad_reports_are_refused_field_by_field_and_nothing_is_saved,
     others_say_it_affects_them_too_once_each,

@@ -29,7 +29,22 @@ pub async fn list_reports(
 pub async fn get_report(id: i64) -> Result<ReportDetail, AppError> {
     use crate::ctx;
     let viewer = ctx::viewer()?;
-    crate::query::report::detail(&ctx::db()?, id, viewer.as_ref(), chrono::Utc::now()).await
+    let mut detail =
+        crate::query::report::detail(&ctx::db()?, id, viewer.as_ref(), chrono::Utc::now()).await?;
+    if let Some(code) = &detail.receipt_code {
+        let url = ctx::links()?.to(&format!("/receipt?code={code}"));
+        let qr = crate::auth::two_factor::qr_svg(&url)?;
+        detail.receipt_link = Some((url, qr));
+    }
+    Ok(detail)
+}
+
+/// The report a receipt code belongs to (the code written any way: `pa 7k3m q9`). Wrong codes
+/// are counted per network address.
+#[server(prefix = "/api", endpoint = "reports/receipt")]
+pub async fn find_receipt(code: String) -> Result<i64, AppError> {
+    use crate::ctx;
+    crate::report::service::by_receipt(&ctx::db()?, &ctx::requester()?, &code).await
 }
 
 /// Files a report: a form with `title`, `description`, `category`, `organisation_id` and an

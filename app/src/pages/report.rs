@@ -79,6 +79,7 @@ pub fn ReportListPage() -> impl IntoView {
             <div>
                 <h1>{t(k::REPORTS_TITLE)}</h1>
                 <p class="lead">{t(k::REPORTS_INTRO)}</p>
+                <p><a href="/receipt">{t(k::RECEIPT_FIND_LINK)}</a></p>
             </div>
             <a class="button" href="/reports/new">{t(k::REPORTS_NEW)}</a>
         </div>
@@ -259,6 +260,9 @@ fn ReportBody(
                 </aside>
             </div>
             <ResponseSection report=report.clone()/>
+            {report.receipt_code.clone().zip(report.receipt_link.clone()).map(|(code, (url, qr))| view! {
+                <ReceiptCard code due=s.response_due_at url qr/>
+            })}
             {report.can_triage.then(|| view! { <TriagePanel report=report.clone() triage/> })}
         </article>
     }
@@ -358,5 +362,74 @@ fn TriagePanel(report: ReportDetail, triage: ServerAction<TriageReport>) -> impl
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// The report's receipt, as the desk prints it (one small page: the print style hides the rest):
+/// its code, the deadline, and where to follow it, also as a QR code.
+#[component]
+fn ReceiptCard(
+    code: String,
+    due: chrono::DateTime<chrono::Utc>,
+    url: String,
+    qr: String,
+) -> impl IntoView {
+    view! {
+        <section class="card receipt" aria-labelledby="receipt-title">
+            <h2 id="receipt-title">{t(k::RECEIPT_TITLE)}</h2>
+            <div class="receipt-body">
+                <div>
+                    <p class="receipt-code" translate="no">{code.clone()}</p>
+                    <p>{tf(k::RECEIPT_DUE, &[("date", &format_datetime(due))])}</p>
+                    <p class="hint">{t(k::RECEIPT_HOW)}</p>
+                    <p class="receipt-url"><a href=url.clone()>{url.clone()}</a></p>
+                </div>
+                <div class="qr receipt-qr" role="img" aria-label=t(k::RECEIPT_QR) inner_html=qr></div>
+            </div>
+            <p class="hint no-print">{t(k::RECEIPT_PRINT_HINT)}</p>
+        </section>
+    }
+}
+
+/// Following a report by its receipt code, without an account: the code (typed, or read from
+/// the receipt's QR code) leads to the report.
+#[component]
+pub fn ReceiptPage() -> impl IntoView {
+    use leptos_router::components::Redirect;
+    let query = use_query_map();
+    let code = Memo::new(move |_| query.read().get("code").filter(|c| !c.trim().is_empty()));
+    let found = Resource::new(
+        move || code.get(),
+        |code| async move {
+            match code {
+                Some(code) => Some(crate::api::report::find_receipt(code).await),
+                None => None,
+            }
+        },
+    );
+    view! {
+        <Title text=t(k::RECEIPT_FIND_TITLE)/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let answer = found.await;
+                if let Some(Ok(id)) = answer {
+                    return view! { <Redirect path=format!("/reports/{id}")/> }.into_any();
+                }
+                let error: Signal<Option<AppError>> = Signal::stored(answer.and_then(Result::err));
+                view! {
+                    <section class="card narrow">
+                        <h1>{t(k::RECEIPT_FIND_TITLE)}</h1>
+                        <p>{t(k::RECEIPT_FIND_INTRO)}</p>
+                        <form method="get" action="/receipt">
+                            <FormAlert error/>
+                            <FieldInput name="code" label=k::FIELD_RECEIPT_CODE hint=k::FIELD_RECEIPT_CODE_HINT
+                                autocomplete="off" value=code.get_untracked().unwrap_or_default()
+                                error=field_error(error, "code")/>
+                            <button type="submit" class="button">{t(k::RECEIPT_FIND_SUBMIT)}</button>
+                        </form>
+                    </section>
+                }.into_any()
+            })}
+        </Suspense>
     }
 }

@@ -54,6 +54,8 @@ pub async fn detail(
             .is_some(),
         None => false,
     };
+    let is_author = viewer.is_some_and(|v| Some(v.id) == r.author_id);
+    let can_triage = viewer.is_some_and(|v| v.is_staff_of(r.organisation_id));
     Ok(ReportDetail {
         summary: summary(&r, &org, now),
         description: r.description.clone(),
@@ -65,7 +67,13 @@ pub async fn detail(
         merged_into,
         challenges,
         supported,
-        is_author: viewer.is_some_and(|v| Some(v.id) == r.author_id),
-        can_triage: viewer.is_some_and(|v| v.is_staff_of(r.organisation_id)),
+        is_author,
+        can_triage,
+        // The receipt is the author's (and the desk's that answers it): whoever holds it may
+        // follow the report as its author does.
+        receipt_code: (is_author || can_triage)
+            .then(|| r.receipt_code.clone())
+            .flatten(),
+        receipt_link: None,
     })
 }

@@ -23,6 +23,8 @@ pub mod report {
         pub response: Option<String>,
         pub responder_id: Option<i64>,
         pub merged_into_id: Option<i64>,
+        /// `PA-7K3M-Q9` (`crate::report::receipt`): given when filed, unique.
+        pub receipt_code: Option<String>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
     }

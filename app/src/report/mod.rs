@@ -2,6 +2,7 @@
 //! it affects them too, and the organisation concerned answers in public within its deadline.
 
 pub mod model;
+pub mod receipt;
 pub mod rules;
 
 #[cfg(feature = "ssr")]

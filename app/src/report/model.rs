@@ -168,6 +168,11 @@ pub struct ReportDetail {
     pub is_author: bool,
     /// The viewer is staff of the organisation concerned.
     pub can_triage: bool,
+    /// The receipt code (`PA-7K3M-Q9`), shown to the author and the organisation's staff only.
+    pub receipt_code: Option<String>,
+    /// Where the receipt leads (`/receipt?code=…` on this site), and that address as a QR code
+    /// (SVG), when the receipt is shown.
+    pub receipt_link: Option<(String, String)>,
 }
 
 /// What the public list shows: filters and one page of results.

@@ -132,6 +132,7 @@ pub async fn create(
         photo_id: Set(photo_id),
         supporters: Set(0),
         response_due_at: Set(due),
+        receipt_code: Set(Some(unused_receipt(&txn).await?)),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -477,4 +478,83 @@ pub async fn open_for(
 
 pub async fn author_of(db: &impl ConnectionTrait, id: i64) -> Result<Option<i64>, AppError> {
     Ok(find(db, id).await?.author_id)
+}
+
+/// A receipt code no report has yet (two draws in a million reports meet about once in two
+/// thousand filings: the draw is checked, not trusted).
+async fn unused_receipt(db: &impl ConnectionTrait) -> Result<String, AppError> {
+    loop {
+        let code = super::receipt::new_code();
+        let taken = report::Entity::find()
+            .filter(report::Column::ReceiptCode.eq(&code))
+            .count(db)
+            .await?;
+        if taken == 0 {
+            return Ok(code);
+        }
+    }
+}
+
+/// Gives a receipt code to every report that has none (those filed before codes existed): run
+/// at start-up, after the migrations. Returns how many it gave.
+pub async fn give_receipts(
+    db: &(impl ConnectionTrait + TransactionTrait),
+) -> Result<u64, AppError> {
+    let missing: Vec<i64> = report::Entity::find()
+        .select_only()
+        .column(report::Column::Id)
+        .filter(report::Column::ReceiptCode.is_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut given = 0;
+    for id in missing {
+        let txn = crate::group_commit::begin_writing(db).await?;
+        let code = unused_receipt(&txn).await?;
+        // Another instance starting at the same moment may have given it one.
+        given += report::Entity::update_many()
+            .col_expr(report::Column::ReceiptCode, Expr::value(code))
+            .filter(report::Column::Id.eq(id))
+            .filter(report::Column::ReceiptCode.is_null())
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        txn.commit().await?;
+    }
+    Ok(given)
+}
+
+/// Wrong receipt codes one network address may try in an hour: a desk helping many people
+/// mistypes some; finding one of 900 million codes at thirty an hour would take millennia.
+const WRONG_RECEIPTS_PER_ADDRESS: crate::auth::throttle::Limit =
+    crate::auth::throttle::Limit::new("receipt_lookup", 30, chrono::Duration::hours(1));
+
+/// The report whose receipt code is `typed` (however it was written). Wrong codes are counted
+/// per network address before the code is looked at (and given back when it is right), so codes
+/// cannot be found by trying them; a code that is not one, and one no report has, read the same.
+pub async fn by_receipt(
+    db: &impl ConnectionTrait,
+    requester: &Requester,
+    typed: &str,
+) -> Result<i64, AppError> {
+    use crate::auth::throttle;
+    let address = throttle::address_of(&requester.ip);
+    let counted = throttle::hit(db, WRONG_RECEIPTS_PER_ADDRESS, &address).await?;
+    let found = match super::receipt::read(typed) {
+        Some(code) => {
+            report::Entity::find()
+                .select_only()
+                .column(report::Column::Id)
+                .filter(report::Column::ReceiptCode.eq(code))
+                .into_tuple::<i64>()
+                .one(db)
+                .await?
+        }
+        None => None,
+    };
+    let Some(id) = found else {
+        return Err(AppError::invalid("code", "error.receipt_unknown"));
+    };
+    throttle::give_back(db, counted).await?;
+    Ok(id)
 }
