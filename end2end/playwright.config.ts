@@ -20,7 +20,10 @@ export default defineConfig({
   workers: Number(process.env.E2E_WORKERS || 2),
   retries: 0,
   reporter: [['list']],
-  timeout: 60_000,
+  // A journey is a whole visit (several people, sign-ins, every page checked for accessibility):
+  // the longest take close to a minute on two loaded cores. The limit is there to stop a hung
+  // journey, not to time one: speed is measured by `make bench`.
+  timeout: 180_000,
   expect: { timeout: 10_000 },
   use: {
     baseURL: `http://127.0.0.1:${port}`,

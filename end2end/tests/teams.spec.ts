@@ -50,7 +50,8 @@ test('a team forms from the challenge page, a member joins with its code, they w
   await page.goto(teamUrl, { waitUntil: 'domcontentloaded' });
   await page.getByLabel('Tên giải pháp').fill('Số thứ tự qua tin nhắn');
   release();
-  await expect(page.getByText(/Đã lưu lúc/)).toBeVisible();
+  // The page goes live only once its code has arrived and run (as `live` waits for it).
+  await expect(page.getByText(/Đã lưu lúc/)).toBeVisible({ timeout: 30_000 });
   await page.unroute('**/*.wasm');
   await page.reload();
   await expect(page.getByLabel('Tên giải pháp')).toHaveValue('Số thứ tự qua tin nhắn');
