@@ -213,12 +213,16 @@ impl Calendar {
 
     /// Whether offices work on `date`.
     pub fn is_working_day(&self, date: NaiveDate) -> bool {
+        self.works_in(date, &statutory_holidays(date.year()))
+    }
+
+    /// As [`Self::is_working_day`], with the law's `holidays` of the date's year computed already.
+    fn works_in(&self, date: NaiveDate, holidays: &BTreeMap<NaiveDate, Holiday>) -> bool {
         match self.decisions.get(&date) {
-            Some(Decision::Worked) => true,
-            Some(Decision::Off) => false,
+            Some(decision) => *decision == Decision::Worked,
             None => {
                 !matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
-                    && !statutory_holidays(date.year()).contains_key(&date)
+                    && !holidays.contains_key(&date)
             }
         }
     }
@@ -235,14 +239,7 @@ impl Calendar {
             if date.ordinal() == 1 {
                 holidays = statutory_holidays(date.year());
             }
-            let works = match self.decisions.get(&date) {
-                Some(d) => *d == Decision::Worked,
-                None => {
-                    !matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
-                        && !holidays.contains_key(&date)
-                }
-            };
-            if works {
+            if self.works_in(date, &holidays) {
                 left -= 1;
             }
         }
