@@ -1173,6 +1173,90 @@ async fn a_blind_panel_stays_blind_while_it_judges(backend: Backend) {
     ));
 }
 
+/// A judge who declared a conflict with a team tries to learn its entry by elimination: the
+/// public vote lists every entry, so if their queue held every entry but one, the missing one
+/// would be that team's. Staff are told, before assigning, that a panel with no judge to spare
+/// cannot hide it; with one more judge, another entry is left out of the queue as cover.
+async fn a_judge_cannot_find_a_declared_team_by_elimination(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let j = app.contest(4, Some(Duration::days(3))).await;
+    let c = &j.challenge;
+    rubric(&j.staff, c, &[("Tác động", "100")]).await.ok();
+    settings(&j.staff, c, "2", &["blind"]).await;
+    let a = judge(&app, &j.staff, c, "a@example.vn").await;
+    let b = judge(&app, &j.staff, c, "b@example.vn").await;
+    let friend = queue(&a, c)
+        .await
+        .teams
+        .into_iter()
+        .find(|t| t.name == "Đội số 2")
+        .unwrap();
+    a.call(
+        "judging/declare",
+        &[
+            ("challenge_id", c),
+            ("teams[]", &friend.token),
+            ("team_reason", "Con tôi ở trong đội này."),
+        ],
+    )
+    .await
+    .ok();
+    declare_none(&b, c).await;
+
+    // Two judges, two per entry: both would score every entry they may, so staff are warned
+    // before assigning, on their judging page.
+    let warned = setup(&j.staff, c).await;
+    assert_eq!(warned.exposed.len(), 1, "{:?}", warned.exposed);
+    let (_, page) = j
+        .staff
+        .page(&format!("/staff/challenges/{c}/judging"))
+        .await;
+    assert!(
+        page.contains("Hội đồng chưa đủ người để giữ kín xung đột đã khai"),
+        "{page}"
+    );
+
+    // A third judge joins before anything is assigned: the warning goes.
+    let d = judge(&app, &j.staff, c, "d@example.vn").await;
+    declare_none(&d, c).await;
+    assert!(setup(&j.staff, c).await.exposed.is_empty());
+    let (_, short): (usize, Vec<(String, usize)>) = j
+        .staff
+        .call("judging/assign", &[("challenge_id", c)])
+        .await
+        .json();
+    assert!(
+        short.is_empty(),
+        "every entry has its two judges: {short:?}"
+    );
+
+    // The judge's elimination: the public list, less their own queue.
+    let slug = app
+        .text(&format!("SELECT slug FROM challenges WHERE id = {c}"))
+        .await;
+    let public: app::query::model::PublicEntries =
+        a.call("entries/public", &[("slug", &slug)]).await.json();
+    assert_eq!(public.entries.len(), 4);
+    let mine: Vec<String> = queue(&a, c)
+        .await
+        .items
+        .into_iter()
+        .map(|i| i.title)
+        .collect();
+    let candidates: Vec<&str> = public
+        .entries
+        .iter()
+        .map(|e| e.title.as_str())
+        .filter(|t| !mine.iter().any(|m| m == t))
+        .collect();
+    assert!(
+        candidates.contains(&"Giải pháp số 2") && candidates.len() >= 2,
+        "the missing entries are the friend's and at least one other: {candidates:?}"
+    );
+    let after = setup(&j.staff, c).await;
+    assert!(after.exposed.is_empty() && after.short.is_empty());
+}
+
 /// Staff of the organiser, and administrators, read every entry with its team: they may sit on
 /// a panel that shows the teams, never on a blind one (refused on the record), and a panel one of
 /// them sits on cannot be made blind.
@@ -1494,6 +1578,7 @@ async fn two_roles_asked_at_once_are_never_both_given(backend: Backend) {
 }
 
 on_both_databases!(
+    a_judge_cannot_find_a_declared_team_by_elimination,
     the_organisers_staff_never_sit_on_a_blind_panel,
     a_blind_judge_is_made_staff_or_admin_only_after_the_panel_closes,
     two_roles_asked_at_once_are_never_both_given,

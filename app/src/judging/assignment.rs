@@ -19,7 +19,9 @@ use crate::entry::entity::entry;
 use crate::error::AppError;
 
 /// Gives every eligible entry judges until it has k, least-loaded judges first, never one with a
-/// declared conflict; judges who have not declared yet are not assigned. Returns how many
+/// declared conflict; judges who have not declared yet are not assigned. On a blind panel, no
+/// judge is given every entry but the ones they declared a conflict with, where another judge
+/// can take one (see [`rules::keep_conflicts_hidden`]); staff are told of those left exposed. Returns how many
 /// assignments were added and the codes of entries still short of k.
 pub async fn auto_assign(
     db: &(impl ConnectionTrait + TransactionTrait),
@@ -47,21 +49,33 @@ pub async fn auto_assign(
         .filter(|a| a.recused_at.is_none())
         .map(|a| (a.user_id, a.entry_id))
         .collect();
-    let mut blocked = conflict_pairs(&txn, c.id, &entries).await?;
-    blocked.extend(
-        current
-            .iter()
-            .filter(|a| a.recused_at.is_some())
-            .map(|a| (a.user_id, a.entry_id)),
-    );
+    let conflicts = conflict_pairs(&txn, c.id, &entries).await?;
+    let recused: BTreeSet<(i64, i64)> = current
+        .iter()
+        .filter(|a| a.recused_at.is_some())
+        .map(|a| (a.user_id, a.entry_id))
+        .collect();
+    let blocked: BTreeSet<(i64, i64)> = conflicts.union(&recused).copied().collect();
     let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
-    let plan = rules::assign(
+    let mut plan = rules::assign(
         &ids,
         &judges,
         p.judges_per_entry as usize,
         &existing,
         &blocked,
     );
+    if p.blind {
+        // The seed is drawn here, so that which entry covers a conflict cannot be foreseen.
+        rules::keep_conflicts_hidden(
+            &mut plan,
+            &ids,
+            &judges,
+            &existing,
+            &conflicts,
+            &recused,
+            rand::random(),
+        );
+    }
     let now = Utc::now();
     let mut added = 0;
     for (j, e) in plan.pairs.difference(&existing) {

@@ -69,6 +69,9 @@ pub struct PanelSetup {
     pub entries: Vec<PanelEntry>,
     /// Entries below k judges: (code, judges they have).
     pub short: Vec<(String, usize)>,
+    /// On a blind panel: judges who score, or would be given, every entry but the ones they
+    /// declared a conflict with, so that the public list of entries tells them which is whose.
+    pub exposed: Vec<String>,
     pub entries_closed: bool,
     pub closed_at: Option<DateTime<Utc>>,
     pub results: Option<Vec<RankedEntry>>,

@@ -212,6 +212,98 @@ pub fn assign(
     Assignment { pairs, short }
 }
 
+/// Judges who could tell which entries their conflicts are: they have entries to score, and
+/// every entry missing from their queue is one they declared a conflict with (or stepped back
+/// from, having seen it). Anyone who lists the entries (the public vote does) then knows that the
+/// missing ones are the declared team's. A judge with conflicts on every entry scores nothing and
+/// learns nothing.
+pub fn exposed_judges(
+    entries: &[i64],
+    pairs: &BTreeSet<(i64, i64)>,
+    conflicts: &BTreeSet<(i64, i64)>,
+    recused: &BTreeSet<(i64, i64)>,
+) -> Vec<i64> {
+    let judges: BTreeSet<i64> = conflicts.iter().map(|(j, _)| *j).collect();
+    judges
+        .into_iter()
+        .filter(|j| {
+            let hidden = |e: &i64| conflicts.contains(&(*j, *e));
+            let open: Vec<i64> = entries
+                .iter()
+                .copied()
+                .filter(|e| !hidden(e) && !recused.contains(&(*j, *e)))
+                .collect();
+            entries.iter().any(hidden)
+                && !open.is_empty()
+                && open.iter().all(|e| pairs.contains(&(*j, *e)))
+        })
+        .collect()
+}
+
+/// A number from `seed` and `x` that looks random: it orders the cover taken from a judge, so
+/// that which entry is left out says nothing.
+fn mix(seed: u64, x: i64) -> u64 {
+    let mut z = seed ^ (x as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Keeps declared conflicts from showing in a blind panel's queues. A judge whose queue would
+/// hold every entry but the conflicted ones hands one entry, chosen by `seed`, to another judge
+/// who can take it without being exposed in turn, least loaded first, so the missing entries
+/// are the conflicted team's and one other. Only assignments the plan adds move: an entry a judge
+/// has already seen stays theirs. Returns the judges still exposed, whom only one more judge on
+/// the panel can cover.
+pub fn keep_conflicts_hidden(
+    plan: &mut Assignment,
+    entries: &[i64],
+    judges: &[i64],
+    existing: &BTreeSet<(i64, i64)>,
+    conflicts: &BTreeSet<(i64, i64)>,
+    recused: &BTreeSet<(i64, i64)>,
+    seed: u64,
+) -> Vec<i64> {
+    let blocked = |j: i64, e: i64| conflicts.contains(&(j, e)) || recused.contains(&(j, e));
+    let mut stuck = BTreeSet::new();
+    loop {
+        let exposed = exposed_judges(entries, &plan.pairs, conflicts, recused);
+        let Some(j) = exposed.into_iter().find(|j| !stuck.contains(j)) else {
+            break;
+        };
+        let load =
+            |x: i64, pairs: &BTreeSet<(i64, i64)>| pairs.iter().filter(|(y, _)| *y == x).count();
+        let mut moves: Vec<(usize, u64, i64, i64)> = Vec::new();
+        for e in entries.iter().copied() {
+            if !plan.pairs.contains(&(j, e)) || existing.contains(&(j, e)) {
+                continue;
+            }
+            for other in judges.iter().copied() {
+                if other == j || blocked(other, e) || plan.pairs.contains(&(other, e)) {
+                    continue;
+                }
+                let mut after = plan.pairs.clone();
+                after.remove(&(j, e));
+                after.insert((other, e));
+                if exposed_judges(entries, &after, conflicts, recused).contains(&other) {
+                    continue;
+                }
+                moves.push((load(other, &plan.pairs), mix(seed, e), e, other));
+            }
+        }
+        match moves.into_iter().min() {
+            Some((_, _, e, other)) => {
+                plan.pairs.remove(&(j, e));
+                plan.pairs.insert((other, e));
+            }
+            None => {
+                stuck.insert(j);
+            }
+        }
+    }
+    stuck.into_iter().collect()
+}
+
 /// One judge's submitted weighted total for one entry.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Sheet {
@@ -466,6 +558,132 @@ mod tests {
         let a = assign(&[1, 2], &[10, 11, 12], 2, &existing, &BTreeSet::new());
         assert!(a.pairs.contains(&(12, 1)) && a.pairs.contains(&(12, 2)));
         assert_eq!(a.pairs.len(), 4);
+    }
+
+    /// What a judge does to unblind a panel: the public list of entries, less their queue.
+    fn missing(entries: &[i64], pairs: &BTreeSet<(i64, i64)>, judge: i64) -> Vec<i64> {
+        entries
+            .iter()
+            .copied()
+            .filter(|e| !pairs.contains(&(judge, *e)))
+            .collect()
+    }
+
+    #[test]
+    fn a_judge_cannot_find_the_declared_team_by_elimination() {
+        let entries = [1, 2, 3, 4, 5];
+        let judges = [10, 11, 12];
+        let conflicts: BTreeSet<(i64, i64)> = [(10, 3)].into();
+        let none = BTreeSet::new();
+        let mut covers = BTreeSet::new();
+        for seed in 0..64 {
+            let mut plan = assign(&entries, &judges, 2, &none, &conflicts);
+            let per_entry =
+                |p: &Assignment, e: i64| p.pairs.iter().filter(|(_, x)| *x == e).count();
+            let before: Vec<usize> = entries.iter().map(|e| per_entry(&plan, *e)).collect();
+            let stuck =
+                keep_conflicts_hidden(&mut plan, &entries, &judges, &none, &conflicts, &none, seed);
+            assert!(stuck.is_empty(), "seed {seed}");
+            let gone = missing(&entries, &plan.pairs, 10);
+            assert!(
+                gone.contains(&3) && gone.len() >= 2,
+                "seed {seed}: {gone:?}"
+            );
+            covers.extend(gone.into_iter().filter(|e| *e != 3));
+            assert!(plan.pairs.is_disjoint(&conflicts));
+            let after: Vec<usize> = entries.iter().map(|e| per_entry(&plan, *e)).collect();
+            assert_eq!(before, after, "every entry keeps its judges");
+            let l = loads(&plan, &judges);
+            assert!(
+                l.iter().max().unwrap() - l.iter().min().unwrap() <= 1,
+                "{l:?}"
+            );
+        }
+        assert!(
+            covers.len() >= 3,
+            "the cover is not always the same entry: {covers:?}"
+        );
+    }
+
+    #[test]
+    fn a_panel_with_no_judge_to_spare_says_who_could_tell() {
+        let entries = [1, 2, 3];
+        let conflicts: BTreeSet<(i64, i64)> = [(10, 2)].into();
+        let none = BTreeSet::new();
+        // Two judges, two per entry: the other judge must take everything, so nothing can move.
+        let mut plan = assign(&entries, &[10, 11], 2, &none, &conflicts);
+        let stuck =
+            keep_conflicts_hidden(&mut plan, &entries, &[10, 11], &none, &conflicts, &none, 7);
+        assert_eq!(stuck, [10]);
+        assert_eq!(missing(&entries, &plan.pairs, 10), [2]);
+        // Entries the judge has already seen are theirs: a third judge covers nothing now.
+        let seen = plan.pairs.clone();
+        let mut plan = assign(&entries, &[10, 11, 12], 2, &seen, &conflicts);
+        let stuck = keep_conflicts_hidden(
+            &mut plan,
+            &entries,
+            &[10, 11, 12],
+            &seen,
+            &conflicts,
+            &none,
+            7,
+        );
+        assert_eq!(stuck, [10]);
+        // Before anyone has seen a queue, the third judge is what covers the conflict.
+        let mut plan = assign(&entries, &[10, 11, 12], 2, &none, &conflicts);
+        let stuck = keep_conflicts_hidden(
+            &mut plan,
+            &entries,
+            &[10, 11, 12],
+            &none,
+            &conflicts,
+            &none,
+            7,
+        );
+        assert!(stuck.is_empty());
+        assert_eq!(missing(&entries, &plan.pairs, 10).len(), 2);
+        // A judge in conflict with every entry scores nothing and learns nothing.
+        let all: BTreeSet<(i64, i64)> = entries.iter().map(|e| (10, *e)).collect();
+        assert!(exposed_judges(&entries, &BTreeSet::new(), &all, &none).is_empty());
+        // Stepping back from an entry one has seen does not cover a conflict.
+        let recused: BTreeSet<(i64, i64)> = [(10, 1)].into();
+        let pairs: BTreeSet<(i64, i64)> = [(10, 3), (11, 1), (11, 2), (11, 3)].into();
+        assert_eq!(exposed_judges(&entries, &pairs, &conflicts, &recused), [10]);
+    }
+
+    #[test]
+    fn hiding_conflicts_never_breaks_a_conflict_or_an_entrys_judges() {
+        // Small panels of every shape, with conflicts scattered by a fixed rule.
+        for n_entries in 1..7_i64 {
+            for n_judges in 1..6_i64 {
+                for k in 1..=n_judges as usize {
+                    let entries: Vec<i64> = (1..=n_entries).collect();
+                    let judges: Vec<i64> = (100..100 + n_judges).collect();
+                    let conflicts: BTreeSet<(i64, i64)> = judges
+                        .iter()
+                        .flat_map(|j| entries.iter().map(move |e| (*j, *e)))
+                        .filter(|(j, e)| mix(3, j * 31 + e).is_multiple_of(5))
+                        .collect();
+                    let none = BTreeSet::new();
+                    let mut plan = assign(&entries, &judges, k, &none, &conflicts);
+                    let short = plan.short.clone();
+                    let stuck = keep_conflicts_hidden(
+                        &mut plan, &entries, &judges, &none, &conflicts, &none, 11,
+                    );
+                    assert!(plan.pairs.is_disjoint(&conflicts));
+                    for e in &entries {
+                        let n = plan.pairs.iter().filter(|(_, x)| x == e).count();
+                        let was = short.iter().find(|(x, _)| x == e).map_or(k, |(_, n)| *n);
+                        assert_eq!(n, was, "entry {e}");
+                    }
+                    assert_eq!(
+                        exposed_judges(&entries, &plan.pairs, &conflicts, &none),
+                        stuck,
+                        "{n_entries} entries, {n_judges} judges, k {k}"
+                    );
+                }
+            }
+        }
     }
 
     fn sheet(judge: i64, entry: i64, total: f64) -> Sheet {

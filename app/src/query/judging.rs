@@ -2,6 +2,8 @@
 //! the staff's page of a panel, and the public results with their awards, the pilots they
 //! became and the people's choice.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -131,6 +133,32 @@ async fn peoples_choice(
     })
 }
 
+/// The judges whose queue tells, or would tell once entries are assigned, which entries are the
+/// ones they declared a conflict with: the assignment as it stands, completed the way automatic
+/// assignment would complete it.
+fn exposed_by_assignment(
+    entries: &[entry::Model],
+    judges: &[judge::Model],
+    k: usize,
+    assignments: &[assignment::Model],
+    conflicts: &BTreeSet<(i64, i64)>,
+) -> Vec<i64> {
+    let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
+    let seated: Vec<i64> = judges
+        .iter()
+        .filter(|j| j.declared_at.is_some())
+        .map(|j| j.user_id)
+        .collect();
+    let (recused, existing): (Vec<&assignment::Model>, Vec<&assignment::Model>) =
+        assignments.iter().partition(|a| a.recused_at.is_some());
+    let pair = |a: &&assignment::Model| (a.user_id, a.entry_id);
+    let recused: BTreeSet<(i64, i64)> = recused.iter().map(pair).collect();
+    let existing: BTreeSet<(i64, i64)> = existing.iter().map(pair).collect();
+    let blocked: BTreeSet<(i64, i64)> = conflicts.union(&recused).copied().collect();
+    let mut plan = rules::assign(&ids, &seated, k, &existing, &blocked);
+    rules::keep_conflicts_hidden(&mut plan, &ids, &seated, &existing, conflicts, &recused, 0)
+}
+
 /// The staff's page of a challenge's judging.
 pub async fn setup(
     db: &impl ConnectionTrait,
@@ -240,6 +268,14 @@ pub async fn setup(
             }
         })
         .collect();
+    let exposed = if p.blind {
+        exposed_by_assignment(&entries, &judges, k, &assignments, &conflicts)
+            .into_iter()
+            .map(name)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let waiting = invitations::pending_of(db, Owner::Panel { challenge_id: c.id })
         .await?
         .into_iter()
@@ -264,6 +300,7 @@ pub async fn setup(
         invitations: waiting,
         entries: panel_entries,
         short,
+        exposed,
         entries_closed: now >= c.entries_close_at,
         closed_at: p.closed_at,
         results,

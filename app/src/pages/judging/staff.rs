@@ -321,6 +321,11 @@ fn Assignments(panel: PanelSetup, actions: Actions) -> impl IntoView {
                     <ul>{panel.short.iter().map(|(code, n)| view! { <li>{tf(k::JUDGING_SHORT_ONE, &[("code", code), ("n", &n.to_string()), ("k", &panel.judges_per_entry.to_string())])}</li> }).collect_view()}</ul>
                 </div>
             })}
+            {(!panel.exposed.is_empty() && !panel.entries.is_empty()).then(|| view! {
+                <div class="alert alert-error" role="status">
+                    <p>{tf(k::JUDGING_EXPOSED, &[("names", &panel.exposed.join(", "))])}</p>
+                </div>
+            })}
             {open.then(|| view! {
                 <ActionForm action=actions.assign attr:class="inline-form">
                     <input type="hidden" name="challenge_id" value=id.to_string()/>
