@@ -55,6 +55,9 @@ test('a judge declares a conflict, scores three entries by keyboard through a dr
   await expect(short).toHaveCount(1);
   await expect(short).toHaveText(/: 2\/3 giám khảo/);
   await expect(page.getByText('Có bài chưa đủ số giám khảo:')).toBeVisible();
+  // Three judges, three per entry: each judge with a declared conflict scores every other entry,
+  // so the public list would tell them which is the conflicted team's, and staff are told.
+  await expect(page.getByText(/Hội đồng chưa đủ người để giữ kín xung đột đã khai/)).toBeVisible();
   await expectAccessible(page);
   await snap(page, info, 'judging-setup');
 
