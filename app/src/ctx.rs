@@ -19,6 +19,10 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// No SMTP server is configured: the development mailbox page shows the outbox.
     pub dev_mailbox: bool,
+    /// No SMS gateway is configured in development: the SMS page shows the SMS outbox.
+    pub dev_sms: bool,
+    /// Text messages reach people: a gateway is configured, or the SMS page shows them.
+    pub sms: bool,
     /// The site serves the demo's accounts: the two-step page shows their (public) codes.
     pub demo_hints: bool,
     /// Accounts one network address may register in an hour.

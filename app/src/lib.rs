@@ -62,6 +62,7 @@ mod routes;
 mod shape;
 #[cfg(feature = "ssr")]
 pub mod site_key;
+pub mod sms;
 #[cfg(feature = "ssr")]
 pub mod sql;
 pub mod team;
@@ -227,6 +228,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin") view={Lazy::<routes::Admin>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view={Lazy::<routes::Audit>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/dev/mailbox") view={Lazy::<routes::Mailbox>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/dev/sms") view={Lazy::<routes::Sms>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>

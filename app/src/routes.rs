@@ -68,6 +68,7 @@ lazy_pages! {
     Audit => crate::pages::audit::AuditPage,
     Calendar => crate::pages::calendar::CalendarPage,
     Mailbox => crate::pages::mail::MailboxPage,
+    Sms => crate::pages::mail::SmsPage,
 }
 
 /// Whether the page at `path` is sent with the scripts that load its code in the browser.

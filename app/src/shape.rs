@@ -32,6 +32,8 @@ const FLOORS: &[&[&str]] = &[
     &["mail"],
     // Who is asking: the people, their sessions, passwords, second steps and counters of tries.
     &["auth"],
+    // Text messages: phone numbers, their outbox and the codes that prove them.
+    &["sms"],
     &["audit"],
     // The working-day calendar: the law's holidays, and each year's decisions entered on the
     // record.

@@ -47,6 +47,28 @@ test('a citizen reports a problem, staff make it a challenge, a visitor finds it
   await expect(page.getByRole('heading', { name: title })).toBeVisible();
   await expect(page.getByText(code)).toHaveCount(0);
 
+  // A neighbour without an account follows it by SMS: a code texted to the number (read here from
+  // the development SMS page), then a text message at each decision staff take.
+  const phone = info.project.name === 'phone' ? '0912 345 601' : '0912 345 602';
+  const sms = page.getByRole('region', { name: 'Nhận tin nhắn khi có cập nhật' });
+  await live(page);
+  await sms.getByLabel('Số điện thoại di động').first().fill(`84-${phone.replaceAll(' ', '-').slice(1)}`);
+  await sms.getByRole('button', { name: 'Gửi mã xác nhận' }).first().click();
+  await expect(sms.getByText(`Đã gửi mã tới ${phone}. Nhập mã để xác nhận.`)).toBeVisible();
+  const texts = await page.context().newPage();
+  const smsCode = async (says: RegExp) => {
+    await texts.goto('/dev/sms');
+    const message = texts.locator('article.mail', { has: texts.locator('.mail-to', { hasText: phone }) }).first();
+    await expect(message).toContainText(says);
+    return (await message.locator('.mail-body').innerText()).match(/\b\d{8}\b/)?.[0];
+  };
+  const smsOne = await smsCode(/để nhận tin nhắn về phản ánh số/);
+  await sms.getByLabel('Mã trong tin nhắn').fill(smsOne!);
+  await sms.getByRole('button', { name: 'Xác nhận', exact: true }).click();
+  await expect(sms.getByText('Đã đăng ký: số này sẽ nhận tin nhắn mỗi khi phản ánh có cập nhật.')).toBeVisible();
+  await expectAccessible(page);
+  await snap(page, info, 'report-sms');
+
   // Staff of Phường 1 turn it into a challenge and publish it.
   await signInAs(page, 'canbo@vidan.local');
   await page.goto(reportUrl);
@@ -94,6 +116,12 @@ test('a citizen reports a problem, staff make it a challenge, a visitor finds it
   await page.getByRole('button', { name: 'Theo dõi' }).click();
   await expect(page.getByRole('button', { name: 'Bỏ theo dõi' })).toBeVisible();
   await expect(page.getByText('1 người theo dõi')).toBeVisible();
+
+  // The number that follows the report was told where it went.
+  await texts.goto('/dev/sms');
+  await expect(texts.locator('article.mail', { has: texts.locator('.mail-to', { hasText: phone }) }).first())
+    .toContainText('có cập nhật: Đã thành thử thách');
+  await texts.close();
 
   // The citizen who reported it sees where it went.
   await signInAs(page, 'dan@vidan.local');

@@ -29,6 +29,7 @@ mod m20261206_000024_sign_in_keys;
 mod m20261206_000025_staff_departures;
 mod m20261206_000026_working_calendar;
 mod m20261206_000027_report_receipts;
+mod m20261206_000028_sms;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000025_staff_departures::Migration),
             Box::new(m20261206_000026_working_calendar::Migration),
             Box::new(m20261206_000027_report_receipts::Migration),
+            Box::new(m20261206_000028_sms::Migration),
         ]
     }
 }

@@ -43,6 +43,20 @@ pub struct SmtpConfig {
     pub from: String,
 }
 
+/// An eSMS (esms.vn) account that text messages go out through: its JSON API, the
+/// account's keys, the registered sender name (brand name), and how many messages the site may
+/// send in a day (the city's credit).
+#[derive(Clone, Debug)]
+pub struct SmsConfig {
+    pub url: String,
+    pub api_key: String,
+    pub secret_key: Secret,
+    pub brandname: String,
+    /// Asks eSMS to check each request without delivering or charging it.
+    pub sandbox: bool,
+    pub per_day: u64,
+}
+
 #[derive(Clone, Debug)]
 pub struct FirstAdmin {
     pub email: String,
@@ -58,6 +72,9 @@ pub struct Config {
     pub development: bool,
     pub site_root: PathBuf,
     pub smtp: Option<SmtpConfig>,
+    /// Where text messages go out; without one they wait in the SMS outbox (in development,
+    /// the SMS page shows them).
+    pub sms: Option<SmsConfig>,
     pub first_admin: Option<FirstAdmin>,
     pub demo_data: bool,
     pub trust_proxy: bool,
@@ -233,6 +250,33 @@ impl Config {
                     .unwrap_or_else(|| "Vì Dân <no-reply@vidan.local>".into()),
             }),
         };
+        let sms = match env.var("VIDAN_ESMS_API_KEY") {
+            None => None,
+            Some(api_key) => Some(SmsConfig {
+                url: env.var("VIDAN_ESMS_URL").unwrap_or_else(|| {
+                    "https://rest.esms.vn/MainService.svc/json/SendMultipleMessage_V4_post_json/"
+                        .into()
+                }),
+                api_key,
+                secret_key: env.secret("VIDAN_ESMS_SECRET_KEY")?.map(Secret::new).ok_or_else(
+                    || {
+                        ConfigError(
+                            "VIDAN_ESMS_API_KEY is set: set VIDAN_ESMS_SECRET_KEY (or its _FILE) too"
+                                .into(),
+                        )
+                    },
+                )?,
+                brandname: env.var("VIDAN_ESMS_BRANDNAME").ok_or_else(|| {
+                    ConfigError(
+                        "VIDAN_ESMS_API_KEY is set: set VIDAN_ESMS_BRANDNAME, the sender name \
+                         registered with eSMS"
+                            .into(),
+                    )
+                })?,
+                sandbox: env.flag("VIDAN_ESMS_SANDBOX", false)?,
+                per_day: env.parse("VIDAN_SMS_PER_DAY", 2000)?,
+            }),
+        };
         let demo_data = env.flag("VIDAN_DEMO_DATA", development)?;
         let first_admin = match (
             env.var("VIDAN_ADMIN_EMAIL"),
@@ -317,6 +361,7 @@ impl Config {
                     .unwrap_or_else(|| "target/site".into()),
             ),
             smtp,
+            sms,
             first_admin,
             demo_data,
             trust_proxy: env.flag("VIDAN_TRUST_PROXY", false)?,

@@ -13,6 +13,7 @@ pub mod open_data;
 pub mod page_cache;
 mod routes;
 mod serve;
+pub mod sms_gateway;
 mod uploads;
 mod workers;
 
@@ -104,6 +105,8 @@ impl Application {
             secure_cookies: base_url.starts_with("https://"),
             base_url,
             dev_mailbox: config.development && config.smtp.is_none(),
+            dev_sms: config.development && config.sms.is_none(),
+            sms: config.sms.is_some() || config.development,
             demo_hints: config.development && config.demo_data,
             registrations_per_hour: config.registrations_per_hour.into(),
         };

@@ -1,4 +1,4 @@
-//! Background work: the outbox worker (when SMTP is configured), telling followers when a
+//! Background work: the outbox workers (email when SMTP is configured, SMS when a gateway is), telling followers when a
 //! challenge enters a new phase, reminding teams of drafts due within a day and milestone owners of due dates, and periodic clean-up of expired sessions, codes and old sign-in
 //! attempts. Safe to run on several instances at once.
 
@@ -26,6 +26,26 @@ pub fn spawn(state: AppState) {
             loop {
                 if let Err(err) = mailer.deliver_due(&db).await {
                     tracing::error!(%err, "outbox delivery failed");
+                }
+                tokio::time::sleep(every).await;
+            }
+        });
+    }
+    if let Some(sms) = state.config.sms.clone() {
+        let city_ca = state.config.city_ca.clone();
+        let db = state.db.clone();
+        let every = Duration::from_secs(state.config.outbox_interval_secs.max(1));
+        tokio::spawn(async move {
+            let gateway = match crate::sms_gateway::Gateway::new(&sms, city_ca.as_deref()) {
+                Ok(g) => g,
+                Err(err) => {
+                    tracing::error!(%err, "SMS settings are unusable; messages stay in the outbox");
+                    return;
+                }
+            };
+            loop {
+                if let Err(err) = gateway.deliver_due(&db).await {
+                    tracing::error!(%err, "SMS delivery failed");
                 }
                 tokio::time::sleep(every).await;
             }

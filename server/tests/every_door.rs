@@ -112,6 +112,7 @@ const TABLE: &[(&str, May)] = &[
     ("judging/results", Anyone),
     ("judging/feedback", Member),
     ("dev/mailbox", Anyone),
+    ("dev/sms", Anyone),
     ("notifications/list", Own),
     ("notifications/read-all", Own),
     ("notifications/preferences", Own),
@@ -136,6 +137,8 @@ const TABLE: &[(&str, May)] = &[
     ("reports/list", Anyone),
     ("reports/get", Anyone),
     ("reports/receipt", Anyone),
+    ("reports/sms", Anyone),
+    ("reports/sms_confirm", Anyone),
     ("reports/create", Own),
     ("reports/support", Own),
     ("reports/triage", Staff),
@@ -255,6 +258,8 @@ const PAGES: &[(&str, May)] = &[
     ("/admin/audit", Admin),
     // The development mailbox (off in production): every mail the instance would have sent.
     ("/dev/mailbox", Anyone),
+    // And the development SMS outbox: every text message it would have sent.
+    ("/dev/sms", Anyone),
 ];
 
 /// The pages the app's source declares (`path!("…")`).
@@ -990,6 +995,7 @@ async fn what_anyone_may_read_shows_nothing_private(backend: Backend) {
         .filter(|(endpoint, may)| {
             *may == Anyone
                 && *endpoint != "dev/mailbox"
+                && *endpoint != "dev/sms"
                 && (!endpoint.starts_with("account/") || *endpoint == "account/me")
         })
         .map(|(endpoint, _)| *endpoint)
@@ -1051,7 +1057,7 @@ async fn what_anyone_may_read_shows_nothing_private(backend: Backend) {
         paths.extend(
             PAGES
                 .iter()
-                .filter(|(page, may)| *may == Anyone && *page != "/dev/mailbox")
+                .filter(|(page, may)| *may == Anyone && !page.starts_with("/dev/"))
                 .map(|(page, _)| page_path(page, &private)),
         );
         paths.extend([

@@ -23,6 +23,7 @@ mod reports;
 mod roles;
 mod safety;
 mod site;
+mod sms;
 mod storage;
 mod teams;
 mod votes;

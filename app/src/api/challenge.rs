@@ -57,9 +57,15 @@ pub async fn create_challenge(
 ) -> Result<(), AppError> {
     use crate::ctx;
     let (db, requester) = (ctx::db()?, ctx::requester()?);
-    let created =
-        crate::challenge::staff::create(&db, &requester, organisation_id, &form, &report_ids)
-            .await?;
+    let created = crate::challenge::staff::create(
+        &db,
+        &ctx::links()?,
+        &requester,
+        organisation_id,
+        &form,
+        &report_ids,
+    )
+    .await?;
     leptos_axum::redirect(&format!("/staff/challenges/{}", created.id));
     Ok(())
 }

@@ -1,4 +1,5 @@
-//! The development mailbox: what would have been emailed, when no SMTP server is configured.
+//! The development mailbox and SMS outbox: what would have been emailed or texted, when no SMTP
+//! server or SMS gateway is configured.
 
 use leptos::prelude::*;
 
@@ -12,4 +13,14 @@ pub async fn list_mailbox() -> Result<Vec<MailboxMessage>, AppError> {
         return Err(AppError::NotFound);
     }
     crate::mail::service::recent(&ctx.db, 50).await
+}
+
+/// The development SMS outbox: what would have been sent to phones, when no SMS gateway is set.
+#[server(prefix = "/api", endpoint = "dev/sms")]
+pub async fn list_sms() -> Result<Vec<crate::sms::model::SmsMessage>, AppError> {
+    let ctx = crate::ctx::server_ctx()?;
+    if !ctx.settings.dev_sms {
+        return Err(AppError::NotFound);
+    }
+    crate::sms::service::recent(&ctx.db, 50).await
 }

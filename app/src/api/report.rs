@@ -36,6 +36,7 @@ pub async fn get_report(id: i64) -> Result<ReportDetail, AppError> {
         let qr = crate::auth::two_factor::qr_svg(&url)?;
         detail.receipt_link = Some((url, qr));
     }
+    detail.sms_updates = ctx::server_ctx()?.settings.sms && detail.summary.status.is_open();
     Ok(detail)
 }
 
@@ -45,6 +46,37 @@ pub async fn get_report(id: i64) -> Result<ReportDetail, AppError> {
 pub async fn find_receipt(code: String) -> Result<i64, AppError> {
     use crate::ctx;
     crate::report::service::by_receipt(&ctx::db()?, &ctx::requester()?, &code).await
+}
+
+/// Sends a code to `phone` that starts (or, with `stop`, stops) SMS messages about the report's
+/// answer; returns the number as people write it. Only where the site can send SMS.
+#[server(prefix = "/api", endpoint = "reports/sms")]
+pub async fn ask_report_sms(
+    report_id: i64,
+    phone: String,
+    #[server(default)] stop: bool,
+) -> Result<String, AppError> {
+    use crate::ctx;
+    if !ctx::server_ctx()?.settings.sms {
+        return Err(AppError::NotFound);
+    }
+    crate::report::sms::ask(&ctx::db()?, &ctx::requester()?, report_id, &phone, stop).await
+}
+
+/// The code [`ask_report_sms`] sent: the number follows the report (or, if the code was asked
+/// to stop, no longer does). Returns whether it follows it now.
+#[server(prefix = "/api", endpoint = "reports/sms_confirm")]
+pub async fn confirm_report_sms(
+    report_id: i64,
+    phone: String,
+    code: String,
+) -> Result<bool, AppError> {
+    use crate::ctx;
+    if !ctx::server_ctx()?.settings.sms {
+        return Err(AppError::NotFound);
+    }
+    let (db, requester) = (ctx::db()?, ctx::requester()?);
+    crate::report::sms::confirm(&db, &requester, report_id, &phone, &code).await
 }
 
 /// Files a report: a form with `title`, `description`, `category`, `organisation_id` and an

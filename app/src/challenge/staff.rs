@@ -33,6 +33,7 @@ use crate::upload::service::Purpose;
 /// marked as having become a challenge).
 pub async fn create(
     db: &(impl ConnectionTrait + TransactionTrait),
+    links: &crate::links::Links,
     requester: &Requester,
     organisation_id: i64,
     form: &ChallengeForm,
@@ -84,7 +85,7 @@ pub async fn create(
         .insert(&txn)
         .await?;
     }
-    crate::report::service::mark_became_challenge(&txn, report_ids, staff.id).await?;
+    crate::report::service::mark_became_challenge(&txn, links, report_ids, staff.id).await?;
     Record::new("challenge.create", "challenge", Some(created.id))
         .by_requester(requester)
         .details(serde_json::json!({ "title": created.title, "reports": report_ids }))

@@ -91,6 +91,7 @@ struct DemoChallenge<'a> {
 
 async fn challenge(
     db: &(impl ConnectionTrait + TransactionTrait),
+    links: &crate::links::Links,
     staff: &Viewer,
     c: DemoChallenge<'_>,
     reports: &[i64],
@@ -125,9 +126,15 @@ async fn challenge(
         vote_closes_at: c.vote.map(|v| at(v.1, 20)).unwrap_or_default(),
         results_at: at(c.days.3, 9),
     };
-    let created =
-        crate::challenge::staff::create(db, &Requester::acting(staff), c.org, &form, reports)
-            .await?;
+    let created = crate::challenge::staff::create(
+        db,
+        links,
+        &Requester::acting(staff),
+        c.org,
+        &form,
+        reports,
+    )
+    .await?;
     if !c.publish {
         return Ok(created);
     }
@@ -235,7 +242,7 @@ pub async fn seed(
         "Đèn chiếu sáng đoạn này do Công ty Điện lực quản lý; phường đã chuyển phản ánh sang Điện lực Tây Ninh.".into())).await?;
     let _ = hotline;
 
-    let one_stop = challenge(db, &staff, DemoChallenge {
+    let one_stop = challenge(db, links, &staff, DemoChallenge {
         org: ward1,
         title: "Rút ngắn thời gian chờ ở bộ phận một cửa",
         summary: "Người dân đang chờ trung bình hơn hai tiếng để chứng thực giấy tờ. Tìm cách để không ai phải chờ quá 30 phút.",
@@ -288,7 +295,7 @@ pub async fn seed(
     )
     .await?;
 
-    challenge(db, &staff, DemoChallenge {
+    challenge(db, links, &staff, DemoChallenge {
         org: centre,
         title: "Theo dõi hồ sơ đất đai trên điện thoại",
         summary: "Người dân nộp hồ sơ đất đai xong là mất dấu. Hãy giúp mỗi hồ sơ có hạn xử lý công khai mà ai cũng tra được.",
@@ -303,7 +310,7 @@ pub async fn seed(
         publish: true,
     }, &[]).await?;
 
-    challenge(db, &admin, DemoChallenge {
+    challenge(db, links, &admin, DemoChallenge {
         org: ninh_son,
         title: "Hỗ trợ người cao tuổi và người không biết chữ làm thủ tục",
         summary: "Nhiều người cao tuổi không tự điền được tờ khai. Tìm cách để họ làm thủ tục một lần là xong.",
@@ -317,7 +324,7 @@ pub async fn seed(
         publish: true,
     }, &[elderly]).await?;
 
-    challenge(db, &admin, DemoChallenge {
+    challenge(db, links, &admin, DemoChallenge {
         org: science,
         title: "Tiếp nhận phản ánh qua điện thoại cho người không dùng mạng",
         summary: "Đường dây nóng hay bận hoặc không ai nghe. Hãy đề xuất cách nhận và trả lời phản ánh qua điện thoại.",
@@ -331,7 +338,7 @@ pub async fn seed(
         publish: true,
     }, &[]).await?;
 
-    challenge(db, &staff, DemoChallenge {
+    challenge(db, links, &staff, DemoChallenge {
         org: centre,
         title: "Đặt lịch hẹn trước khi đến làm thủ tục",
         summary: "Người dân muốn biết trước giờ được tiếp, thay vì đến từ sáng sớm để xếp hàng. Hãy đề xuất cách đặt lịch hẹn ai cũng dùng được.",
@@ -345,7 +352,7 @@ pub async fn seed(
         publish: true,
     }, &[]).await?;
 
-    challenge(db, &staff, DemoChallenge {
+    challenge(db, links, &staff, DemoChallenge {
         org: ward1,
         title: "Số hoá sổ hộ tịch cũ của phường",
         summary: "Bản nháp: sổ hộ tịch giấy từ năm 1976 cần được số hoá để tra cứu nhanh khi người dân xin trích lục.",

@@ -8,7 +8,8 @@ use server_fn::ServerFn;
 
 use crate::api::org::list_organisations;
 use crate::api::report::{
-    CreateReport, SupportReport, TriageReport, create_report, get_report, list_reports,
+    AskReportSms, ConfirmReportSms, CreateReport, SupportReport, TriageReport, create_report,
+    get_report, list_reports,
 };
 use crate::error::AppError;
 use crate::i18n::{format_date, format_datetime, k, t, tf, use_locale};
@@ -263,6 +264,7 @@ fn ReportBody(
             {report.receipt_code.clone().zip(report.receipt_link.clone()).map(|(code, (url, qr))| view! {
                 <ReceiptCard code due=s.response_due_at url qr/>
             })}
+            {report.sms_updates.then(|| view! { <SmsUpdates report_id=id/> })}
             {report.can_triage.then(|| view! { <TriagePanel report=report.clone() triage/> })}
         </article>
     }
@@ -361,6 +363,81 @@ fn TriagePanel(report: ReportDetail, triage: ServerAction<TriageReport>) -> impl
                     </div>
                 }.into_any()
             }}
+        </section>
+    }
+}
+
+/// Following the report by SMS without an account (or an email): a mobile number, a code texted
+/// to it, then a text message at each decision staff take; the same two steps stop them.
+#[component]
+fn SmsUpdates(report_id: i64) -> impl IntoView {
+    let ask = ServerAction::<AskReportSms>::new();
+    let stop = ServerAction::<AskReportSms>::new();
+    let confirm = ServerAction::<ConfirmReportSms>::new();
+    let ask_error = error_signal(move || ask.value().get());
+    let stop_error = error_signal(move || stop.value().get());
+    let confirm_error = error_signal(move || confirm.value().get());
+    // The number a code was last sent to, by either form.
+    let sent = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some(Ok(phone)) = ask.value().get() {
+            sent.set(Some(phone));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(phone)) = stop.value().get() {
+            sent.set(Some(phone));
+        }
+    });
+    // Confirmed: the step is done, and what it said goes.
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = confirm.value().get() {
+            sent.set(None);
+        }
+    });
+    let id = report_id.to_string();
+    let hidden_id =
+        move || view! { <input type="hidden" name="report_id" value=report_id.to_string()/> };
+    view! {
+        <section class="section card sms-updates" aria-labelledby="sms-heading">
+            <h2 id="sms-heading">{t(k::REPORT_SMS_HEADING)}</h2>
+            <p class="hint">{t(k::REPORT_SMS_HINT)}</p>
+            {move || confirm.value().get().and_then(|r| r.ok()).map(|following| view! {
+                <p class="alert alert-success" role="status">
+                    {if following { t(k::REPORT_SMS_FOLLOWING) } else { t(k::REPORT_SMS_STOPPED) }}
+                </p>
+            })}
+            <ActionForm action=ask attr:class="sms-form">
+                {hidden_id()}
+                <FieldInput name="phone" id="sms-phone" label=k::REPORT_SMS_PHONE kind="tel" inputmode="tel" autocomplete="tel" error=field_error(ask_error, "phone")/>
+                <SubmitButton label=k::REPORT_SMS_SEND_CODE pending=ask.pending()/>
+            </ActionForm>
+            <FormAlert error=ask_error/>
+            {move || sent.get().map(|phone| view! {
+                <p class="alert alert-info" role="status">{tf(k::REPORT_SMS_CODE_SENT, &[("phone", &phone)])}</p>
+            })}
+            <details class="sms-step" open=move || sent.get().is_some()>
+                <summary>{t(k::REPORT_SMS_HAVE_CODE)}</summary>
+                <ActionForm action=confirm attr:class="sms-form">
+                    {hidden_id()}
+                    {move || view! {
+                        <FieldInput name="phone" id="sms-confirm-phone" label=k::REPORT_SMS_PHONE kind="tel" inputmode="tel" autocomplete="tel" value=sent.get().unwrap_or_default() error=field_error(confirm_error, "phone")/>
+                    }}
+                    <FieldInput name="code" id="sms-code" label=k::REPORT_SMS_CODE inputmode="numeric" autocomplete="one-time-code" error=field_error(confirm_error, "code")/>
+                    <SubmitButton label=k::REPORT_SMS_CONFIRM pending=confirm.pending()/>
+                </ActionForm>
+                <FormAlert error=confirm_error/>
+            </details>
+            <details class="sms-step">
+                <summary>{t(k::REPORT_SMS_STOP)}</summary>
+                <ActionForm action=stop attr:class="sms-form">
+                    <input type="hidden" name="report_id" value=id/>
+                    <input type="hidden" name="stop" value="true"/>
+                    <FieldInput name="phone" id="sms-stop-phone" label=k::REPORT_SMS_PHONE kind="tel" inputmode="tel" autocomplete="tel" error=field_error(stop_error, "phone")/>
+                    <button type="submit" class="button-secondary">{t(k::REPORT_SMS_SEND_CODE)}</button>
+                </ActionForm>
+                <FormAlert error=stop_error/>
+            </details>
         </section>
     }
 }

@@ -75,5 +75,6 @@ pub async fn detail(
             .then(|| r.receipt_code.clone())
             .flatten(),
         receipt_link: None,
+        sms_updates: false,
     })
 }

@@ -66,3 +66,25 @@ pub mod report_support {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A phone number that follows a report's answer by SMS, proved by a code sent to it.
+pub mod sms_follower {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "report_sms_followers")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub report_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub phone: String,
+        /// The language the messages are written in: the page's when the number was proved.
+        pub locale: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -9,3 +9,5 @@ pub mod rules;
 pub mod entity;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod sms;

@@ -173,6 +173,9 @@ pub struct ReportDetail {
     /// Where the receipt leads (`/receipt?code=…` on this site), and that address as a QR code
     /// (SVG), when the receipt is shown.
     pub receipt_link: Option<(String, String)>,
+    /// Anyone may ask for its updates by SMS: the site sends text messages, and the report is
+    /// still open.
+    pub sms_updates: bool,
 }
 
 /// What the public list shows: filters and one page of results.

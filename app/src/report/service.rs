@@ -379,6 +379,7 @@ pub async fn triage(
     }
     active.update(&txn).await?;
     record.save(&txn).await?;
+    super::sms::tell_followers(&txn, links, &before, outcome).await?;
     if let (Some(author), false) = (before.author_id, outcome == ReportStatus::Acknowledged) {
         crate::notify::service::notify(
             &txn,
@@ -429,9 +430,11 @@ async fn move_supporters(
     recount(db, target_id).await
 }
 
-/// Marks reports as having become a challenge (they count as answered now).
+/// Marks reports as having become a challenge (they count as answered now); the numbers that
+/// follow them are told.
 pub async fn mark_became_challenge(
     db: &impl ConnectionTrait,
+    links: &crate::links::Links,
     report_ids: &[i64],
     staff_id: i64,
 ) -> Result<Vec<report::Model>, AppError> {
@@ -447,6 +450,7 @@ pub async fn mark_became_challenge(
         active.status = Set(ReportStatus::BecameChallenge.code().into());
         active.updated_at = Set(now);
         active.update(db).await?;
+        super::sms::tell_followers(db, links, &r, ReportStatus::BecameChallenge).await?;
         changed.push(r);
     }
     Ok(changed)

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use app::error::AppError;
 use reqwest::{Client, StatusCode, redirect};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
-use server::config::{Config, FirstAdmin, Secret, SmtpConfig};
+use server::config::{Config, FirstAdmin, Secret, SmsConfig, SmtpConfig};
 
 pub const ADMIN_EMAIL: &str = "admin@test.vidan";
 pub const PASSWORD: &str = "một câu dài đủ mạnh";
@@ -164,6 +164,8 @@ pub struct TestApp {
 #[derive(Default)]
 pub struct Options {
     pub smtp: Option<SmtpConfig>,
+    /// An SMS gateway (a local server that speaks eSMS's API, `sms_gateway.py`).
+    pub sms: Option<SmsConfig>,
     pub demo_data: bool,
     pub api_requests_per_minute: Option<u32>,
     pub registrations_per_hour: Option<u32>,
@@ -252,6 +254,7 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         development: true,
         site_root: dir.path().join("site"),
         smtp: options.smtp,
+        sms: options.sms,
         first_admin: Some(FirstAdmin {
             email: ADMIN_EMAIL.into(),
             name: "Quản trị".into(),
@@ -307,6 +310,7 @@ pub async fn spawn_second_instance(first: &TestApp) -> String {
         development: true,
         site_root: first._dir.path().join("site"),
         smtp: None,
+        sms: None,
         first_admin: None,
         demo_data: false,
         trust_proxy: false,

@@ -1,0 +1,143 @@
+//! Following a report's answer by SMS, for people who have a phone and no account (or no
+//! email): anyone proves a number with a code sent to it, and the number is then sent each
+//! decision staff take on the report, until its holder stops it the same way.
+
+use chrono::Utc;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+
+use super::entity::{report, sms_follower};
+use super::model::ReportStatus;
+use crate::auth::Requester;
+use crate::error::AppError;
+use crate::i18n::{Locale, k};
+use crate::links::Links;
+use crate::sms::rules::{display_phone, normalise_phone};
+use crate::sms::service::{self as sms, Purpose};
+
+/// Starting or stopping the messages: what a code proves.
+fn purpose(report_id: i64, stop: bool) -> Purpose<'static> {
+    Purpose {
+        name: if stop {
+            "report_sms_stop"
+        } else {
+            "report_sms_follow"
+        },
+        subject_id: Some(report_id),
+    }
+}
+
+async fn report_of(db: &impl ConnectionTrait, id: i64) -> Result<report::Model, AppError> {
+    report::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Sends `phone` a code that starts (or, with `stop`, stops) the report's messages. A closed
+/// report has nothing more to tell, so it cannot be followed. Returns the number as people
+/// write it.
+pub async fn ask(
+    db: &impl ConnectionTrait,
+    requester: &Requester,
+    report_id: i64,
+    phone: &str,
+    stop: bool,
+) -> Result<String, AppError> {
+    let phone = normalise_phone(phone).map_err(|e| AppError::Invalid(vec![e]))?;
+    let r = report_of(db, report_id).await?;
+    let open = ReportStatus::from_code(&r.status).is_some_and(ReportStatus::is_open);
+    if !stop && !open {
+        return Err(AppError::conflict("error.report_closed_for_sms"));
+    }
+    let locale = requester.locale;
+    // The report's number, never its receipt code: anyone may follow a public report, and the
+    // receipt is its author's.
+    let number = r.id.to_string();
+    let text = if stop {
+        k::SMS_REPORT_STOP_CODE
+    } else {
+        k::SMS_REPORT_FOLLOW_CODE
+    };
+    sms::send_code(
+        db,
+        &requester.ip,
+        &phone,
+        purpose(report_id, stop),
+        |code, minutes| {
+            locale.tf(
+                text,
+                &[
+                    ("code", code),
+                    ("number", &number),
+                    ("minutes", &minutes.to_string()),
+                ],
+            )
+        },
+    )
+    .await?;
+    Ok(display_phone(&phone))
+}
+
+/// Checks the code sent by [`ask`] and starts or stops the messages to that number, as the
+/// holder asked when the code was sent (the newest open code decides). Returns whether the
+/// number follows the report now.
+pub async fn confirm(
+    db: &impl ConnectionTrait,
+    requester: &Requester,
+    report_id: i64,
+    phone: &str,
+    code: &str,
+) -> Result<bool, AppError> {
+    let phone = normalise_phone(phone).map_err(|e| AppError::Invalid(vec![e]))?;
+    report_of(db, report_id).await?;
+    let (follow, stop) = (purpose(report_id, false), purpose(report_id, true));
+    let asked = sms::open_purpose(db, &phone, &[follow.name, stop.name], Some(report_id)).await?;
+    let stopping = asked.as_deref() == Some(stop.name);
+    let purpose = if stopping { stop } else { follow };
+    sms::consume_code(db, &requester.ip, &phone, purpose, code).await?;
+    if stopping {
+        sms_follower::Entity::delete_many()
+            .filter(sms_follower::Column::ReportId.eq(report_id))
+            .filter(sms_follower::Column::Phone.eq(&phone))
+            .exec(db)
+            .await?;
+        return Ok(false);
+    }
+    sms_follower::Entity::insert(sms_follower::ActiveModel {
+        report_id: Set(report_id),
+        phone: Set(phone),
+        locale: Set(requester.locale.code().to_owned()),
+        created_at: Set(Utc::now()),
+    })
+    .on_conflict_do_nothing()
+    .exec(db)
+    .await?;
+    Ok(true)
+}
+
+/// Tells every number that follows the report what staff decided (in the transaction that
+/// records the decision), each in the language it chose, within each number's daily cap.
+pub async fn tell_followers(
+    db: &impl ConnectionTrait,
+    links: &Links,
+    r: &report::Model,
+    outcome: ReportStatus,
+) -> Result<(), AppError> {
+    let followers = sms_follower::Entity::find()
+        .filter(sms_follower::Column::ReportId.eq(r.id))
+        .all(db)
+        .await?;
+    let link = links.to(&format!("/reports/{}", r.id));
+    let number = r.id.to_string();
+    for f in followers {
+        let locale = Locale::from_code(&f.locale);
+        let status =
+            crate::i18n::localise_value(&format!("t:report.status.{}", outcome.code()), locale);
+        let body = locale.tf(
+            k::SMS_REPORT_UPDATE,
+            &[("number", &number), ("status", &status), ("link", &link)],
+        );
+        sms::enqueue(db, &f.phone, "report_update", &body).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,318 @@
+//! Writing text messages to the outbox within each number's daily cap, claiming them for the
+//! gateway safely across several instances, and the one-time codes that prove a number.
+
+use chrono::{Duration, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+
+use super::entity::{outbox, phone_code};
+use super::model::SmsMessage;
+use super::rules::{MAX_SMS_ATTEMPTS, display_phone};
+use crate::auth::throttle::{self, Limit};
+use crate::error::AppError;
+use crate::mail::model::retry_delay_secs;
+use crate::token;
+
+/// Messages one number may be sent in a day, whoever asks: nobody can make the site pester a
+/// phone (or spend the city's credit on one).
+pub const PER_NUMBER_PER_DAY: Limit = Limit::new("sms_number", 8, Duration::days(1));
+/// Code messages one network address may ask for in an hour, whatever the numbers.
+pub const CODES_PER_NETWORK: Limit = Limit::new("sms_code_ip", 20, Duration::hours(1));
+/// Tries of one code, the right one included.
+pub const CODE_MAX_ATTEMPTS: i32 = 5;
+/// Tries of any code for one number a day, across new codes.
+pub const GUESSES_PER_NUMBER: Limit = Limit::new("sms_code_guess", 10, Duration::days(1));
+/// Wrong codes from one network address an hour, across numbers.
+pub const GUESSES_PER_ADDRESS: Limit = Limit::new("sms_code_guess_ip", 30, Duration::hours(1));
+pub const CODE_MINUTES: i64 = 15;
+
+/// Queues a message to `phone` (international form) unless the number has had its day's
+/// messages; says which.
+pub async fn enqueue(
+    db: &impl ConnectionTrait,
+    phone: &str,
+    kind: &str,
+    body: &str,
+) -> Result<bool, AppError> {
+    if throttle::hit(db, PER_NUMBER_PER_DAY, phone).await.is_err() {
+        tracing::info!(
+            kind,
+            "an SMS was not queued: the number had its messages today"
+        );
+        return Ok(false);
+    }
+    let now = Utc::now();
+    outbox::ActiveModel {
+        to_phone: Set(phone.to_owned()),
+        kind: Set(kind.to_owned()),
+        body: Set(body.to_owned()),
+        request_id: Set(token::random_token(16)),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        locked_until: Set(None),
+        sent_at: Set(None),
+        gave_up_at: Set(None),
+        provider_id: Set(None),
+        last_error: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(true)
+}
+
+/// Takes up to `limit` due messages for this worker, each locked for five minutes (another
+/// instance does not send it too; a worker that dies lets it go again).
+pub async fn claim_due(
+    db: &impl ConnectionTrait,
+    limit: u64,
+) -> Result<Vec<outbox::Model>, AppError> {
+    let now = Utc::now();
+    let due = outbox::Entity::find()
+        .filter(outbox::Column::SentAt.is_null())
+        .filter(outbox::Column::GaveUpAt.is_null())
+        .filter(outbox::Column::NextAttemptAt.lte(now))
+        .filter(
+            Condition::any()
+                .add(outbox::Column::LockedUntil.is_null())
+                .add(outbox::Column::LockedUntil.lt(now)),
+        )
+        .order_by_asc(outbox::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let mut claimed = Vec::with_capacity(due.len());
+    for message in due {
+        let lock_condition = match message.locked_until {
+            Some(previous) => outbox::Column::LockedUntil.eq(previous),
+            None => outbox::Column::LockedUntil.is_null(),
+        };
+        let taken = outbox::Entity::update_many()
+            .col_expr(
+                outbox::Column::LockedUntil,
+                Expr::value(now + Duration::minutes(5)),
+            )
+            .filter(outbox::Column::Id.eq(message.id))
+            .filter(outbox::Column::SentAt.is_null())
+            .filter(lock_condition)
+            .exec(db)
+            .await?
+            .rows_affected
+            == 1;
+        if taken {
+            claimed.push(message);
+        }
+    }
+    Ok(claimed)
+}
+
+/// Messages the gateway took since `since`: the site's daily cap counts them.
+pub async fn sent_since(
+    db: &impl ConnectionTrait,
+    since: chrono::DateTime<Utc>,
+) -> Result<u64, AppError> {
+    use sea_orm::PaginatorTrait;
+    Ok(outbox::Entity::find()
+        .filter(outbox::Column::SentAt.gte(since))
+        .count(db)
+        .await?)
+}
+
+pub async fn mark_sent(
+    db: &impl ConnectionTrait,
+    message: outbox::Model,
+    provider_id: Option<String>,
+) -> Result<(), AppError> {
+    let attempts = message.attempts + 1;
+    let mut active: outbox::ActiveModel = message.into();
+    active.sent_at = Set(Some(Utc::now()));
+    active.attempts = Set(attempts);
+    active.locked_until = Set(None);
+    active.last_error = Set(None);
+    active.provider_id = Set(provider_id.map(|id| id.chars().take(80).collect()));
+    active.update(db).await?;
+    Ok(())
+}
+
+/// A failed try: tried again later with the outbox's back-off, or given up (`for_good`, or
+/// after [`MAX_SMS_ATTEMPTS`]). A message given up stays, with why, for staff to read.
+pub async fn mark_failed(
+    db: &impl ConnectionTrait,
+    message: outbox::Model,
+    error: &str,
+    for_good: bool,
+) -> Result<(), AppError> {
+    let attempts = message.attempts + 1;
+    let now = Utc::now();
+    let mut active: outbox::ActiveModel = message.into();
+    active.attempts = Set(attempts);
+    active.locked_until = Set(None);
+    active.last_error = Set(Some(error.chars().take(500).collect()));
+    if for_good || attempts >= MAX_SMS_ATTEMPTS {
+        active.gave_up_at = Set(Some(now));
+    } else {
+        active.next_attempt_at = Set(now + Duration::seconds(retry_delay_secs(attempts)));
+    }
+    active.update(db).await?;
+    Ok(())
+}
+
+/// The newest messages, for the development SMS page.
+pub async fn recent(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<SmsMessage>, AppError> {
+    Ok(outbox::Entity::find()
+        .order_by_desc(outbox::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| SmsMessage {
+            id: m.id,
+            to_phone: display_phone(&m.to_phone),
+            body: m.body,
+            created_at: m.created_at,
+            sent: m.sent_at.is_some(),
+            gave_up: m.gave_up_at.is_some(),
+        })
+        .collect())
+}
+
+/// What a code proves a number's holder wants, and for what (a report's number, say).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Purpose<'a> {
+    pub name: &'a str,
+    pub subject_id: Option<i64>,
+}
+
+/// Sends `phone` a new code for `purpose` (an open one is replaced), in the words `body` makes
+/// of it. Refused (and nothing sent) once the asker's network address has asked for its hour's
+/// codes, or the number has had its day's messages.
+pub async fn send_code(
+    db: &impl ConnectionTrait,
+    ip: &str,
+    phone: &str,
+    purpose: Purpose<'_>,
+    body: impl FnOnce(&str, i64) -> String,
+) -> Result<(), AppError> {
+    throttle::hit(db, CODES_PER_NETWORK, &throttle::address_of(ip)).await?;
+    let code = token::one_time_code();
+    // The message first: a number that has had its day's messages keeps the code it was sent.
+    if !enqueue(db, phone, purpose.name, &body(&code, CODE_MINUTES)).await? {
+        return Err(AppError::RateLimited {
+            retry_after_secs: 3600,
+        });
+    }
+    let now = Utc::now();
+    let open = phone_code::Entity::delete_many()
+        .filter(phone_code::Column::Phone.eq(phone))
+        .filter(phone_code::Column::Purpose.eq(purpose.name))
+        .filter(phone_code::Column::UsedAt.is_null());
+    match purpose.subject_id {
+        Some(id) => open.filter(phone_code::Column::SubjectId.eq(id)),
+        None => open.filter(phone_code::Column::SubjectId.is_null()),
+    }
+    .exec(db)
+    .await?;
+    phone_code::ActiveModel {
+        phone: Set(phone.to_owned()),
+        purpose: Set(purpose.name.to_owned()),
+        subject_id: Set(purpose.subject_id),
+        code_hash: Set(code_hash(phone, &code)),
+        attempts: Set(0),
+        expires_at: Set(now + Duration::minutes(CODE_MINUTES)),
+        used_at: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+fn code_hash(phone: &str, code: &str) -> String {
+    token::sha256_hex(&format!("{phone}:{code}"))
+}
+
+/// Which of `names` the newest open code sent to `phone` for `subject_id` is for, if any: one
+/// form takes the code whichever the holder asked for.
+pub async fn open_purpose(
+    db: &impl ConnectionTrait,
+    phone: &str,
+    names: &[&str],
+    subject_id: Option<i64>,
+) -> Result<Option<String>, AppError> {
+    let open = phone_code::Entity::find()
+        .filter(phone_code::Column::Phone.eq(phone))
+        .filter(phone_code::Column::Purpose.is_in(names.iter().copied()))
+        .filter(phone_code::Column::UsedAt.is_null())
+        .filter(phone_code::Column::ExpiresAt.gt(Utc::now()));
+    Ok(match subject_id {
+        Some(id) => open.filter(phone_code::Column::SubjectId.eq(id)),
+        None => open.filter(phone_code::Column::SubjectId.is_null()),
+    }
+    .order_by_desc(phone_code::Column::Id)
+    .one(db)
+    .await?
+    .map(|c| c.purpose))
+}
+
+/// Checks a code and marks it used. Every try counts before it is looked at (against the code,
+/// the number's day and the asker's network address), so tries sent at once cannot outrun the
+/// limits; every wrong answer reads the same.
+pub async fn consume_code(
+    db: &impl ConnectionTrait,
+    ip: &str,
+    phone: &str,
+    purpose: Purpose<'_>,
+    code: &str,
+) -> Result<(), AppError> {
+    let address = throttle::address_of(ip);
+    let from_the_address = throttle::hit(db, GUESSES_PER_ADDRESS, &address).await?;
+    if let Err(refused) = throttle::hit(db, GUESSES_PER_NUMBER, phone).await {
+        throttle::give_back(db, from_the_address).await?;
+        return Err(refused);
+    }
+    let wrong = || AppError::invalid("code", "error.code_invalid");
+    let now = Utc::now();
+    let open = phone_code::Entity::find()
+        .filter(phone_code::Column::Phone.eq(phone))
+        .filter(phone_code::Column::Purpose.eq(purpose.name))
+        .filter(phone_code::Column::UsedAt.is_null())
+        .filter(phone_code::Column::ExpiresAt.gt(now));
+    let open = match purpose.subject_id {
+        Some(id) => open.filter(phone_code::Column::SubjectId.eq(id)),
+        None => open.filter(phone_code::Column::SubjectId.is_null()),
+    }
+    .order_by_desc(phone_code::Column::Id)
+    .one(db)
+    .await?
+    .ok_or_else(wrong)?;
+    let taken = phone_code::Entity::update_many()
+        .col_expr(
+            phone_code::Column::Attempts,
+            Expr::col(phone_code::Column::Attempts).add(1),
+        )
+        .filter(phone_code::Column::Id.eq(open.id))
+        .filter(phone_code::Column::Attempts.lt(CODE_MAX_ATTEMPTS))
+        .filter(phone_code::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    let given: String = code.chars().filter(char::is_ascii_digit).collect();
+    if taken.rows_affected != 1 || code_hash(phone, &given) != open.code_hash {
+        return Err(wrong());
+    }
+    let used = phone_code::Entity::update_many()
+        .col_expr(phone_code::Column::UsedAt, Expr::value(now))
+        .filter(phone_code::Column::Id.eq(open.id))
+        .filter(phone_code::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    if used.rows_affected != 1 {
+        return Err(wrong());
+    }
+    throttle::give_back(db, from_the_address).await?;
+    Ok(())
+}
