@@ -54,6 +54,53 @@ async fn lock_row(
     Ok(())
 }
 
+/// The columns by which an outbox's worker claims a row: its key, the time its lock ends, and
+/// the time it was sent.
+pub struct OutboxColumns<C> {
+    pub id: C,
+    pub locked_until: C,
+    pub sent_at: C,
+}
+
+/// Locks each row (`id`, and its lock as it was read) of an outbox for five minutes, each with
+/// one conditional update: only the worker whose update finds the lock it read gets the row, so
+/// two instances never send one message twice, and a worker that dies lets its rows go when the
+/// lock ends. Returns the rows this worker got.
+pub async fn claim_outbox_rows<E>(
+    db: &impl ConnectionTrait,
+    columns: &OutboxColumns<E::Column>,
+    rows: Vec<(i64, Option<chrono::DateTime<chrono::Utc>>)>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<i64>, DbErr>
+where
+    E: sea_orm::EntityTrait,
+{
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let mut claimed = Vec::with_capacity(rows.len());
+    for (id, lock) in rows {
+        let lock_condition = match lock {
+            Some(previous) => columns.locked_until.eq(previous),
+            None => columns.locked_until.is_null(),
+        };
+        let taken = E::update_many()
+            .col_expr(
+                columns.locked_until,
+                sea_orm::sea_query::Expr::value(now + chrono::Duration::minutes(5)),
+            )
+            .filter(columns.id.eq(id))
+            .filter(columns.sent_at.is_null())
+            .filter(lock_condition)
+            .exec(db)
+            .await?
+            .rows_affected
+            == 1;
+        if taken {
+            claimed.push(id);
+        }
+    }
+    Ok(claimed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -55,30 +55,14 @@ pub async fn claim_due(
         .limit(limit)
         .all(db)
         .await?;
-    let mut claimed = Vec::with_capacity(due.len());
-    for message in due {
-        // Only the worker whose update matches the lock it read gets the message.
-        let lock_condition = match message.locked_until {
-            Some(previous) => outbox::Column::LockedUntil.eq(previous),
-            None => outbox::Column::LockedUntil.is_null(),
-        };
-        let taken = outbox::Entity::update_many()
-            .col_expr(
-                outbox::Column::LockedUntil,
-                sea_orm::sea_query::Expr::value(now + Duration::minutes(5)),
-            )
-            .filter(outbox::Column::Id.eq(message.id))
-            .filter(outbox::Column::SentAt.is_null())
-            .filter(lock_condition)
-            .exec(db)
-            .await?
-            .rows_affected
-            == 1;
-        if taken {
-            claimed.push(message);
-        }
-    }
-    Ok(claimed)
+    let columns = crate::sql::OutboxColumns {
+        id: outbox::Column::Id,
+        locked_until: outbox::Column::LockedUntil,
+        sent_at: outbox::Column::SentAt,
+    };
+    let rows = due.iter().map(|m| (m.id, m.locked_until)).collect();
+    let got = crate::sql::claim_outbox_rows::<outbox::Entity>(db, &columns, rows, now).await?;
+    Ok(due.into_iter().filter(|m| got.contains(&m.id)).collect())
 }
 
 pub async fn mark_sent(db: &impl ConnectionTrait, message: outbox::Model) -> Result<(), AppError> {
