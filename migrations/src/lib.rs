@@ -30,6 +30,7 @@ mod m20261206_000025_staff_departures;
 mod m20261206_000026_working_calendar;
 mod m20261206_000027_report_receipts;
 mod m20261206_000028_sms;
+mod m20261206_000029_report_satisfaction;
 
 pub struct Migrator;
 
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000026_working_calendar::Migration),
             Box::new(m20261206_000027_report_receipts::Migration),
             Box::new(m20261206_000028_sms::Migration),
+            Box::new(m20261206_000029_report_satisfaction::Migration),
         ]
     }
 }

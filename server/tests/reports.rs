@@ -481,7 +481,170 @@ async fn a_receipt_code_leads_anyone_who_holds_it_to_the_report(backend: Backend
     );
 }
 
+/// The person who filed a report says whether the answer solved it: an answer that did not
+/// reopens the report once, in public, with the reason and a new deadline; the next answer is
+/// rated again and reopens nothing; each answer is rated once, by its author only.
+async fn the_person_who_filed_says_whether_the_answer_solved_it(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (org, staff) = app.org_with_staff("Phường 1", "canbo@p1.vn").await;
+    let author = app.citizen("ba.tu@example.vn").await;
+    let id = file_report(&author, org, None).await;
+    let ids = id.to_string();
+    let rate = |v: &Visitor, satisfied: &str, reason: &str| {
+        let (v, ids) = (v.clone(), ids.clone());
+        let (satisfied, reason) = (satisfied.to_owned(), reason.to_owned());
+        async move {
+            v.call(
+                "reports/rate",
+                &[
+                    ("report_id", ids.as_str()),
+                    ("satisfied", &satisfied),
+                    ("reason", &reason),
+                ],
+            )
+            .await
+        }
+    };
+    let answer = |text: &'static str| {
+        let (staff, ids) = (staff.clone(), ids.clone());
+        async move {
+            staff
+                .call(
+                    "reports/triage",
+                    &[("id", ids.as_str()), ("decision", "answer"), ("text", text)],
+                )
+                .await
+                .ok();
+        }
+    };
+    // Nothing to rate before an answer.
+    let early = rate(&author, "true", "").await;
+    assert!(
+        matches!(early.error(), AppError::Conflict { key, .. } if key == "error.report_not_answered")
+    );
+    answer("Từ tháng sau phường mở thêm một quầy chứng thực.").await;
+    let before = get(&author, id).await;
+    assert!(before.can_rate && before.satisfied.is_none());
+    // Only its author: not a visitor, not another citizen, not the staff who answered.
+    let other = app.citizen("khac@example.vn").await;
+    assert_eq!(
+        rate(&app.visitor(), "true", "").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    for v in [&other, &staff] {
+        assert_eq!(rate(v, "true", "").await.status, StatusCode::FORBIDDEN);
+        assert!(!get(v, id).await.can_rate);
+    }
+    // Filed long ago: its new deadline, if it reopens, is counted from today.
+    app.db
+        .execute_raw(app::sql::numbered(
+            app.db.get_database_backend(),
+            "UPDATE reports SET response_due_at = ?1 WHERE id = ?2",
+            [
+                (chrono::Utc::now() - chrono::Duration::days(20)).into(),
+                id.into(),
+            ],
+        ))
+        .await
+        .unwrap();
+    let before = get(&author, id).await;
+    // Not solved needs a reason, and nothing changes without one.
+    let bare = rate(&author, "false", "  ").await;
+    assert_eq!(bare.invalid_fields(), ["reason"]);
+    assert_eq!(
+        get(&author, id).await.summary.status,
+        ReportStatus::Answered
+    );
+    rate(
+        &author,
+        "false",
+        "Quầy mới vẫn chưa mở, sáng nay tôi lại chờ hai tiếng.",
+    )
+    .await
+    .ok();
+    // Reopened in public, with the reason and a new deadline; there is nothing to rate now.
+    let reopened = get(&app.visitor(), id).await;
+    assert_eq!(reopened.summary.status, ReportStatus::Acknowledged);
+    assert_eq!(reopened.satisfied, Some(false));
+    let (_, why) = reopened.reopened.clone().expect("reopened in public");
+    assert!(why.contains("chờ hai tiếng"), "{why}");
+    assert!(reopened.responded_at.is_none());
+    assert!(reopened.summary.response_due_at > before.summary.response_due_at);
+    assert_eq!(reopened.summary.timeliness, Timeliness::Waiting);
+    assert!(!get(&author, id).await.can_rate);
+    // Answered again: rated again, and a second "not solved" reopens nothing.
+    answer("Quầy thứ hai đã mở từ thứ Hai, làm việc cả sáng thứ Bảy.").await;
+    assert!(get(&author, id).await.can_rate);
+    rate(
+        &author,
+        "false",
+        "Vẫn phải chờ hơn một tiếng vào sáng thứ Hai.",
+    )
+    .await
+    .ok();
+    let after = get(&app.visitor(), id).await;
+    assert_eq!(after.summary.status, ReportStatus::Answered);
+    assert_eq!(after.satisfied, Some(false));
+    assert!(
+        after
+            .reopened
+            .is_some_and(|(_, why)| why.contains("chờ hai tiếng"))
+    );
+    let again = rate(&author, "true", "").await;
+    assert!(
+        matches!(again.error(), AppError::Conflict { key, .. } if key == "error.report_already_rated")
+    );
+    let (_, page) = app.visitor().page(&format!("/reports/{id}")).await;
+    assert!(page.contains("chưa giải quyết được việc") && page.contains("chờ hai tiếng"));
+
+    // Two words on one answer sent at once: one counts.
+    let second = file_report(&author, org, None).await;
+    let seconds = second.to_string();
+    staff
+        .call(
+            "reports/triage",
+            &[
+                ("id", seconds.as_str()),
+                ("decision", "answer"),
+                ("text", "Đã sửa xong đèn đường."),
+            ],
+        )
+        .await
+        .ok();
+    let at_once = futures_util::future::join_all((0..6).map(|i| {
+        let v = author.clone();
+        let seconds = seconds.clone();
+        async move {
+            v.call(
+                "reports/rate",
+                &[
+                    ("report_id", seconds.as_str()),
+                    ("satisfied", if i % 2 == 0 { "true" } else { "false" }),
+                    ("reason", "Đèn vẫn tắt sau mười giờ đêm."),
+                ],
+            )
+            .await
+            .status
+        }
+    }))
+    .await;
+    assert_eq!(
+        at_once.iter().filter(|s| s.is_success()).count(),
+        1,
+        "{at_once:?}"
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE target_id = {second} \
+             AND action IN ('report.rate', 'report.reopen')"
+        ))
+        .await,
+        1
+    );
+}
+
 on_both_databases!(
+    the_person_who_filed_says_whether_the_answer_solved_it,
     a_receipt_code_leads_anyone_who_holds_it_to_the_report,
     a_citizen_reports_a_problem_and_the_photo_loses_its_location,
     bad_reports_are_refused_field_by_field_and_nothing_is_saved,

@@ -79,6 +79,27 @@ pub async fn confirm_report_sms(
     crate::report::sms::confirm(&db, &requester, report_id, &phone, &code).await
 }
 
+/// The person who filed the report says whether its answer solved the problem; `satisfied`
+/// false needs a `reason`, and reopens the report once.
+#[server(prefix = "/api", endpoint = "reports/rate")]
+pub async fn rate_report(
+    report_id: i64,
+    satisfied: bool,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    use crate::ctx;
+    let (db, requester) = (ctx::db()?, ctx::requester()?);
+    crate::report::service::rate(
+        &db,
+        &ctx::links()?,
+        &requester,
+        report_id,
+        satisfied,
+        &reason,
+    )
+    .await
+}
+
 /// Files a report: a form with `title`, `description`, `category`, `organisation_id` and an
 /// optional `photo`.
 #[server(prefix = "/api", endpoint = "reports/create", input = MultipartFormData)]

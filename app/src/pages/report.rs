@@ -8,8 +8,8 @@ use server_fn::ServerFn;
 
 use crate::api::org::list_organisations;
 use crate::api::report::{
-    AskReportSms, ConfirmReportSms, CreateReport, SupportReport, TriageReport, create_report,
-    get_report, list_reports,
+    AskReportSms, ConfirmReportSms, CreateReport, RateReport, SupportReport, TriageReport,
+    create_report, get_report, list_reports,
 };
 use crate::error::AppError;
 use crate::i18n::{format_date, format_datetime, k, t, tf, use_locale};
@@ -180,6 +180,7 @@ pub fn ReportPage() -> impl IntoView {
     let params = use_params_map();
     let support = ServerAction::<SupportReport>::new();
     let triage = ServerAction::<TriageReport>::new();
+    let rate = ServerAction::<RateReport>::new();
     let report = Resource::new(
         move || {
             (
@@ -189,9 +190,10 @@ pub fn ReportPage() -> impl IntoView {
                     .and_then(|id| id.parse::<i64>().ok()),
                 support.version().get(),
                 triage.version().get(),
+                rate.version().get(),
             )
         },
-        |(id, _, _)| async move {
+        |(id, _, _, _)| async move {
             match id {
                 Some(id) => get_report(id).await,
                 None => Err(AppError::NotFound),
@@ -201,7 +203,7 @@ pub fn ReportPage() -> impl IntoView {
     view! {
         <Title text=t(k::NAV_REPORTS)/>
         <Loaded resource=report let:r>
-            {view! { <ReportBody report=r support triage/> }}
+            {view! { <ReportBody report=r support triage rate/> }}
         </Loaded>
     }
 }
@@ -211,6 +213,7 @@ fn ReportBody(
     report: ReportDetail,
     support: ServerAction<SupportReport>,
     triage: ServerAction<TriageReport>,
+    rate: ServerAction<RateReport>,
 ) -> impl IntoView {
     let locale = use_locale();
     let viewer = viewer_resource();
@@ -261,6 +264,18 @@ fn ReportBody(
                 </aside>
             </div>
             <ResponseSection report=report.clone()/>
+            {report.reopened.clone().map(|(at, why)| view! {
+                <div class="card response reopened">
+                    <p class="eyebrow">{tf(k::REPORT_REOPENED_ON, &[("at", &format_datetime(at))])}</p>
+                    <p class="pre-line">{why}</p>
+                </div>
+            })}
+            {report.satisfied.map(|yes| view! {
+                <p class=if yes { "verdict verdict-good" } else { "verdict verdict-bad" }>
+                    {if yes { t(k::REPORT_SATISFIED) } else { t(k::REPORT_NOT_SATISFIED) }}
+                </p>
+            })}
+            {report.can_rate.then(|| view! { <RateAnswer report_id=id rate/> })}
             {report.receipt_code.clone().zip(report.receipt_link.clone()).map(|(code, (url, qr))| view! {
                 <ReceiptCard code due=s.response_due_at url qr/>
             })}
@@ -301,6 +316,14 @@ fn ResponseSection(report: ReportDetail) -> impl IntoView {
                     </div>
                 }.into_any(),
                 _ => view! {
+                    // Reopened: the answer that did not solve it stays in view.
+                    {report.reopened.is_some().then(|| report.response.clone()).flatten().map(|text| view! {
+                        <div class="card response previous">
+                            <p class="eyebrow">{t(k::REPORT_PREVIOUS_ANSWER)}</p>
+                            <p class="pre-line">{text}</p>
+                            <p class="muted">{report.responder.clone().unwrap_or_default()}</p>
+                        </div>
+                    })}
                     <p class="empty">
                         {match report.acknowledged_at {
                             Some(at) => tf(k::REPORT_ACKNOWLEDGED_ON, &[("at", &format_datetime(at))]),
@@ -363,6 +386,37 @@ fn TriagePanel(report: ReportDetail, triage: ServerAction<TriageReport>) -> impl
                     </div>
                 }.into_any()
             }}
+        </section>
+    }
+}
+
+/// The person who filed the report says whether the answer solved it; one that did not reopens
+/// the report (once) with their reason.
+#[component]
+fn RateAnswer(report_id: i64, rate: ServerAction<RateReport>) -> impl IntoView {
+    let error = error_signal(move || rate.value().get());
+    let hidden = move |satisfied: &'static str| {
+        view! {
+            <input type="hidden" name="report_id" value=report_id.to_string()/>
+            <input type="hidden" name="satisfied" value=satisfied/>
+        }
+    };
+    view! {
+        <section class="section card rate-answer" aria-labelledby="rate-heading">
+            <h2 id="rate-heading">{t(k::REPORT_RATE_TITLE)}</h2>
+            <p class="hint">{t(k::REPORT_RATE_HINT)}</p>
+            <FormAlert error/>
+            <div class="grid-2">
+                <ActionForm action=rate>
+                    {hidden("true")}
+                    <button type="submit" class="button">{t(k::REPORT_RATE_YES)}</button>
+                </ActionForm>
+                <ActionForm action=rate>
+                    {hidden("false")}
+                    <FieldTextarea name="reason" id="rate-reason" label=k::REPORT_RATE_REASON rows=3 error=field_error(error, "reason")/>
+                    <button type="submit" class="button-secondary">{t(k::REPORT_RATE_NO)}</button>
+                </ActionForm>
+            </div>
         </section>
     }
 }

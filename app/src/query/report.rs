@@ -7,7 +7,7 @@ use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::org::entity::organisation;
 use crate::report::entity::{report, report_support};
-use crate::report::model::{Linked, ReportDetail};
+use crate::report::model::{Linked, ReportDetail, ReportStatus};
 use crate::report::service::summary;
 
 pub async fn detail(
@@ -76,5 +76,14 @@ pub async fn detail(
             .flatten(),
         receipt_link: None,
         sms_updates: false,
+        satisfied: r.rated_at.and(r.satisfied),
+        can_rate: is_author
+            && crate::report::rules::verdict(
+                ReportStatus::from_code(&r.status).is_some_and(ReportStatus::is_answer),
+                r.satisfied,
+                r.rated_at,
+                r.responded_at,
+            ) == crate::report::rules::Verdict::Open,
+        reopened: r.reopened_at.zip(r.reopen_reason.clone()),
     })
 }

@@ -27,6 +27,12 @@ pub mod report {
         pub receipt_code: Option<String>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// What the person who filed it said of the answer: it solved the problem, or not.
+        pub satisfied: Option<bool>,
+        pub rated_at: Option<DateTimeUtc>,
+        /// Reopened (once) because the answer did not solve it, and why.
+        pub reopened_at: Option<DateTimeUtc>,
+        pub reopen_reason: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -108,6 +108,11 @@ impl ReportStatus {
         }
     }
 
+    /// It has an answer its author may rate: an answer, or the reason it is out of scope.
+    pub fn is_answer(self) -> bool {
+        matches!(self, ReportStatus::Answered | ReportStatus::OutOfScope)
+    }
+
     /// Staff can still act on it: answer, merge, refuse or make a challenge of it.
     pub fn is_open(self) -> bool {
         matches!(self, ReportStatus::New | ReportStatus::Acknowledged)
@@ -176,6 +181,12 @@ pub struct ReportDetail {
     /// Anyone may ask for its updates by SMS: the site sends text messages, and the report is
     /// still open.
     pub sms_updates: bool,
+    /// What the person who filed it said of the latest answer (shown to everyone).
+    pub satisfied: Option<bool>,
+    /// Whether the viewer, who filed it, may say now whether the answer solved it.
+    pub can_rate: bool,
+    /// Reopened because an answer did not solve it: when, and why (shown to everyone).
+    pub reopened: Option<(DateTime<Utc>, String)>,
 }
 
 /// What the public list shows: filters and one page of results.

@@ -72,6 +72,50 @@ pub fn check_response(field: &str, text: &str) -> Vec<FieldError> {
         .collect()
 }
 
+/// What the person who filed a report may say of its answer now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Verdict {
+    /// Nothing to rate: no answer yet (or the report was merged, or became a challenge).
+    NotYet,
+    /// An answer (or a reason it is out of scope) waits for their word.
+    Open,
+    /// They said it, for this answer.
+    Given { satisfied: bool },
+}
+
+/// Whether the answer a report has can be rated: `answered` (an answer, or a reason it is out
+/// of scope: `ReportStatus::is_answer`), not rated since it was given. A report reopened once
+/// and answered again is rated again.
+pub fn verdict(
+    answered: bool,
+    satisfied: Option<bool>,
+    rated_at: Option<DateTime<Utc>>,
+    responded_at: Option<DateTime<Utc>>,
+) -> Verdict {
+    if !answered {
+        return Verdict::NotYet;
+    }
+    match (satisfied, rated_at, responded_at) {
+        (Some(satisfied), Some(rated), Some(answered)) if rated >= answered => {
+            Verdict::Given { satisfied }
+        }
+        _ => Verdict::Open,
+    }
+}
+
+/// An answer that did not solve the problem reopens the report, once: a second answer that does
+/// not is recorded, and the report stays closed.
+pub fn reopens(satisfied: bool, reopened_before: bool) -> bool {
+    !satisfied && !reopened_before
+}
+
+/// Why an answer did not solve it: a sentence, at least.
+pub fn check_reopen_reason(text: &str) -> Vec<FieldError> {
+    FieldError::length("reason", text, 10, 2000)
+        .into_iter()
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,6 +123,28 @@ mod tests {
 
     fn day(d: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 5, d, 10, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn an_answer_is_rated_once_and_reopens_the_report_once() {
+        let answered = Some(day(9));
+        assert_eq!(verdict(false, None, None, None), Verdict::NotYet);
+        assert_eq!(verdict(false, None, None, answered), Verdict::NotYet);
+        assert_eq!(verdict(true, None, None, answered), Verdict::Open);
+        assert_eq!(
+            verdict(true, Some(false), Some(day(10)), answered),
+            Verdict::Given { satisfied: false }
+        );
+        // Reopened and answered again after the first word: the new answer waits for one.
+        assert_eq!(
+            verdict(true, Some(false), Some(day(10)), Some(day(12))),
+            Verdict::Open
+        );
+        assert!(reopens(false, false));
+        assert!(!reopens(false, true), "once");
+        assert!(!reopens(true, false));
+        assert_eq!(check_reopen_reason("Chưa").len(), 1);
+        assert!(check_reopen_reason("Quầy mới vẫn chưa mở.").is_empty());
     }
 
     #[test]

@@ -398,6 +398,99 @@ pub async fn triage(
     Ok(before)
 }
 
+/// The person who filed a report says whether its answer solved the problem. An answer that did
+/// not reopens the report, once, with their reason and a new deadline counted from today; the
+/// numbers that follow it are told. Each answer is rated once (two words sent at once: one
+/// counts).
+pub async fn rate(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    links: &crate::links::Links,
+    requester: &Requester,
+    report_id: i64,
+    satisfied: bool,
+    reason: &str,
+) -> Result<(), AppError> {
+    use super::rules::{Verdict, check_reopen_reason, reopens, verdict};
+    let citizen = requester.signed_in()?;
+    let r = find(db, report_id).await?;
+    if r.author_id != Some(citizen.id) {
+        return Err(AppError::Forbidden);
+    }
+    let status = ReportStatus::from_code(&r.status).unwrap_or(ReportStatus::New);
+    match verdict(status.is_answer(), r.satisfied, r.rated_at, r.responded_at) {
+        Verdict::Open => {}
+        Verdict::NotYet => return Err(AppError::conflict("error.report_not_answered")),
+        Verdict::Given { .. } => return Err(AppError::conflict("error.report_already_rated")),
+    }
+    let reason = reason.trim();
+    if !satisfied {
+        let errors = check_reopen_reason(reason);
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+    }
+    let reopen = reopens(satisfied, r.reopened_at.is_some());
+    let now = Utc::now();
+    let txn = crate::group_commit::begin_writing(db).await?;
+    let mut update = report::Entity::update_many()
+        .col_expr(report::Column::Satisfied, Expr::value(satisfied))
+        .col_expr(report::Column::RatedAt, Expr::value(now))
+        .col_expr(report::Column::UpdatedAt, Expr::value(now));
+    if reopen {
+        let org = organisation::Entity::find_by_id(r.organisation_id)
+            .one(&txn)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let due = crate::calendar::service::load(&txn)
+            .await?
+            .working_days_after(now, org.response_days.max(1) as u32);
+        update = update
+            .col_expr(
+                report::Column::Status,
+                Expr::value(ReportStatus::Acknowledged.code()),
+            )
+            .col_expr(report::Column::ReopenedAt, Expr::value(now))
+            .col_expr(report::Column::ReopenReason, Expr::value(reason))
+            .col_expr(
+                report::Column::RespondedAt,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
+            .col_expr(report::Column::ResponseDueAt, Expr::value(due));
+    }
+    // Only if nobody rated it (or staff changed it) since it was read.
+    let rated_before = match r.rated_at {
+        Some(at) => report::Column::RatedAt.eq(at),
+        None => report::Column::RatedAt.is_null(),
+    };
+    let done = update
+        .filter(report::Column::Id.eq(report_id))
+        .filter(report::Column::Status.eq(&r.status))
+        .filter(rated_before)
+        .exec(&txn)
+        .await?;
+    if done.rows_affected != 1 {
+        return Err(AppError::conflict("error.report_already_rated"));
+    }
+    Record::new(
+        if reopen {
+            "report.reopen"
+        } else {
+            "report.rate"
+        },
+        "report",
+        Some(report_id),
+    )
+    .by_requester(requester)
+    .details(serde_json::json!({ "satisfied": satisfied }))
+    .save(&txn)
+    .await?;
+    if reopen {
+        super::sms::tell_followers(&txn, links, &r, ReportStatus::Acknowledged).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
 /// The people a duplicate affected are affected by the original too: its author and supporters
 /// become the original's supporters (its own author excepted).
 async fn move_supporters(
