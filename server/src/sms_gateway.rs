@@ -72,6 +72,14 @@ impl Gateway {
                         .await
                         .map_err(err)?;
                 }
+                Outcome::Wait(why) => {
+                    // The account, not the message: the rest of the batch would meet the same.
+                    tracing::error!(id = message.id, error = %why, "the SMS account cannot send; messages wait");
+                    app::sms::service::mark_waiting(db, message, &why)
+                        .await
+                        .map_err(err)?;
+                    break;
+                }
                 Outcome::GiveUp(why) => {
                     tracing::warn!(id = message.id, error = %why, "SMS given up");
                     app::sms::service::mark_failed(db, message, &why, true)

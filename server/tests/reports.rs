@@ -565,7 +565,10 @@ async fn the_person_who_filed_says_whether_the_answer_solved_it(backend: Backend
     // Reopened in public, with the reason and a new deadline; there is nothing to rate now.
     let reopened = get(&app.visitor(), id).await;
     assert_eq!(reopened.summary.status, ReportStatus::Acknowledged);
-    assert_eq!(reopened.satisfied, Some(false));
+    assert_eq!(
+        reopened.satisfied, None,
+        "said of an answer it no longer has"
+    );
     let (_, why) = reopened.reopened.clone().expect("reopened in public");
     assert!(why.contains("chờ hai tiếng"), "{why}");
     assert!(reopened.responded_at.is_none());
@@ -574,7 +577,12 @@ async fn the_person_who_filed_says_whether_the_answer_solved_it(backend: Backend
     assert!(!get(&author, id).await.can_rate);
     // Answered again: rated again, and a second "not solved" reopens nothing.
     answer("Quầy thứ hai đã mở từ thứ Hai, làm việc cả sáng thứ Bảy.").await;
-    assert!(get(&author, id).await.can_rate);
+    let answered_again = get(&author, id).await;
+    assert!(answered_again.can_rate);
+    assert_eq!(
+        answered_again.satisfied, None,
+        "the new answer waits for its word"
+    );
     rate(
         &author,
         "false",

@@ -356,9 +356,10 @@ async fn numbers_that_cannot_receive_are_given_up_and_each_day_has_a_cap(backend
         1
     );
 
-    // One number is sent at most eight messages a day, whoever asks: the ninth is refused.
+    // One number is sent at most three codes a day, whoever asks: the fourth is refused, and
+    // the code already sent still works (and the number's day of updates is untouched).
     let mut refused = 0;
-    for i in 0..9 {
+    for i in 0..4 {
         let answer = ask(&format!("198.51.100.{}", 30 + i), "0912 000 009").await;
         if answer.status == StatusCode::TOO_MANY_REQUESTS {
             refused += 1;
@@ -368,12 +369,19 @@ async fn numbers_that_cannot_receive_are_given_up_and_each_day_has_a_cap(backend
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM sms_outbox WHERE to_phone = '+84912000009'")
             .await,
-        8
+        3
+    );
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM phone_codes WHERE phone = '+84912000009' AND used_at IS NULL"
+        )
+        .await,
+        1
     );
 }
 
-/// Fifty wrong guesses sent at once use up the number's day (ten): the right code is refused
-/// after them, and no guess slipped past the count.
+/// Guesses while no code is open lock nobody out; fifty wrong guesses at a code sent at once use
+/// up the number's day (ten): the right code is refused after them, and no guess slipped past.
 async fn codes_sent_by_sms_cannot_be_guessed(backend: Backend) {
     let app = common::spawn_app_with(
         backend,
@@ -385,6 +393,20 @@ async fn codes_sent_by_sms_cannot_be_guessed(backend: Backend) {
     .await;
     let (id, _) = filed(&app).await;
     let v = app.visitor_from("198.51.100.50");
+    for i in 0..12 {
+        let early = app
+            .visitor_from(&format!("203.0.113.{}", 100 + i))
+            .call(
+                "reports/sms_confirm",
+                &[
+                    ("report_id", id.as_str()),
+                    ("phone", "0912111222"),
+                    ("code", "11111111"),
+                ],
+            )
+            .await;
+        assert_eq!(early.invalid_fields(), ["code"]);
+    }
     v.call(
         "reports/sms",
         &[("report_id", &id), ("phone", "0912 111 222")],

@@ -56,6 +56,17 @@ pub async fn detail(
     };
     let is_author = viewer.is_some_and(|v| Some(v.id) == r.author_id);
     let can_triage = viewer.is_some_and(|v| v.is_staff_of(r.organisation_id));
+    // What the author said is shown beside the answer it was said of, never a later one.
+    let verdict = crate::report::rules::verdict(
+        ReportStatus::from_code(&r.status).is_some_and(ReportStatus::is_answer),
+        r.satisfied,
+        r.rated_at,
+        r.responded_at,
+    );
+    let satisfied = match verdict {
+        crate::report::rules::Verdict::Given { satisfied } => Some(satisfied),
+        _ => None,
+    };
     Ok(ReportDetail {
         summary: summary(&r, &org, now),
         description: r.description.clone(),
@@ -76,14 +87,8 @@ pub async fn detail(
             .flatten(),
         receipt_link: None,
         sms_updates: false,
-        satisfied: r.rated_at.and(r.satisfied),
-        can_rate: is_author
-            && crate::report::rules::verdict(
-                ReportStatus::from_code(&r.status).is_some_and(ReportStatus::is_answer),
-                r.satisfied,
-                r.rated_at,
-                r.responded_at,
-            ) == crate::report::rules::Verdict::Open,
+        satisfied,
+        can_rate: is_author && verdict == crate::report::rules::Verdict::Open,
         reopened: r.reopened_at.zip(r.reopen_reason.clone()),
     })
 }

@@ -481,7 +481,11 @@ pub async fn rate(
         Some(report_id),
     )
     .by_requester(requester)
-    .details(serde_json::json!({ "satisfied": satisfied }))
+    .details(if satisfied {
+        serde_json::json!({ "satisfied": true })
+    } else {
+        serde_json::json!({ "satisfied": false, "reason": reason })
+    })
     .save(&txn)
     .await?;
     if reopen {

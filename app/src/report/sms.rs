@@ -37,7 +37,7 @@ async fn report_of(db: &impl ConnectionTrait, id: i64) -> Result<report::Model, 
 /// report has nothing more to tell, so it cannot be followed. Returns the number as people
 /// write it.
 pub async fn ask(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + sea_orm::TransactionTrait),
     requester: &Requester,
     report_id: i64,
     phone: &str,

@@ -47,7 +47,9 @@ pub fn normalise_phone(raw: &str) -> Result<String, FieldError> {
 /// A number as people in Vietnam write it: `0912 345 678`.
 pub fn display_phone(international: &str) -> String {
     match international.strip_prefix("+84") {
-        Some(n) if n.len() == 9 => format!("0{} {} {}", &n[..3], &n[3..6], &n[6..]),
+        Some(n) if n.len() == 9 && n.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("0{} {} {}", &n[..3], &n[3..6], &n[6..])
+        }
         _ => international.to_owned(),
     }
 }
@@ -80,9 +82,12 @@ pub fn masked_phone(international: &str) -> String {
 pub enum Outcome {
     /// The gateway took it (its id, if it gave one).
     Sent(Option<String>),
-    /// Try again later: the connection failed, the gateway is unwell, the account needs money or
-    /// its settings fixing (which staff can do without the message being lost).
+    /// Try again later: the connection failed, or the gateway is unwell.
     Retry(String),
+    /// The sender's account cannot send (its keys, balance, brand name, template, an address it
+    /// does not know): nothing is wrong with the message, which waits, its tries not counted,
+    /// until staff fix the account.
+    Wait(String),
     /// This message can never be sent (the number is blocked or not a number the networks know).
     GiveUp(String),
 }
@@ -90,8 +95,9 @@ pub enum Outcome {
 /// What eSMS's answer to "send this message" means (its table of error codes): `100` taken;
 /// `124`, a request id it has seen, means an earlier try was taken and only its answer was lost;
 /// `99` (number blocked) and `108` (number not valid) will never change; the rest (credentials,
-/// balance, brand name, template, network not registered) is the sender's to fix, so the
-/// message waits.
+/// balance, brand name, template, network not registered, address not allowed) is the
+/// sender's to fix, so the message waits without its tries counted; anything else is tried
+/// again, up to [`MAX_SMS_ATTEMPTS`].
 pub fn esms_outcome(code_result: &str, sms_id: Option<&str>, message: Option<&str>) -> Outcome {
     let told = |what: &str| match message {
         Some(m) if !m.is_empty() => format!("eSMS {code_result}: {m}"),
@@ -102,6 +108,9 @@ pub fn esms_outcome(code_result: &str, sms_id: Option<&str>, message: Option<&st
         "124" => Outcome::Sent(None),
         "99" => Outcome::GiveUp(told("the number is blocked")),
         "108" => Outcome::GiveUp(told("the number is not valid")),
+        "101" | "102" | "103" | "104" | "140" | "146" | "177" => {
+            Outcome::Wait(told("the sending account must be fixed"))
+        }
         _ => Outcome::Retry(told("refused")),
     }
 }
@@ -180,10 +189,16 @@ mod tests {
         );
         assert!(matches!(esms_outcome("108", None, None), Outcome::GiveUp(m) if m.contains("108")));
         assert!(matches!(esms_outcome("99", None, None), Outcome::GiveUp(_)));
-        for waits in ["101", "103", "104", "146", "177", "300", ""] {
+        for waits in ["101", "102", "103", "104", "140", "146", "177"] {
             assert!(
-                matches!(esms_outcome(waits, None, None), Outcome::Retry(_)),
+                matches!(esms_outcome(waits, None, None), Outcome::Wait(_)),
                 "{waits}"
+            );
+        }
+        for again in ["300", ""] {
+            assert!(
+                matches!(esms_outcome(again, None, None), Outcome::Retry(_)),
+                "{again}"
             );
         }
     }

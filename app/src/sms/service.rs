@@ -19,6 +19,10 @@ use crate::token;
 /// Messages one number may be sent in a day, whoever asks: nobody can make the site pester a
 /// phone (or spend the city's credit on one).
 pub const PER_NUMBER_PER_DAY: Limit = Limit::new("sms_number", 8, Duration::days(1));
+/// Code messages one number may be sent in a day: codes have a budget of their own, so that
+/// nobody who asks for codes to someone else's number can use up the day of messages that
+/// number follows. A refused request is not counted.
+pub const CODE_TEXTS_PER_NUMBER: Limit = Limit::new("sms_code_number", 3, Duration::days(1));
 /// Code messages one network address may ask for in an hour, whatever the numbers.
 pub const CODES_PER_NETWORK: Limit = Limit::new("sms_code_ip", 20, Duration::hours(1));
 /// Tries of one code, the right one included.
@@ -38,12 +42,22 @@ pub async fn enqueue(
     body: &str,
 ) -> Result<bool, AppError> {
     if throttle::hit(db, PER_NUMBER_PER_DAY, phone).await.is_err() {
-        tracing::info!(
+        tracing::warn!(
             kind,
             "an SMS was not queued: the number had its messages today"
         );
         return Ok(false);
     }
+    queue(db, phone, kind, body).await?;
+    Ok(true)
+}
+
+async fn queue(
+    db: &impl ConnectionTrait,
+    phone: &str,
+    kind: &str,
+    body: &str,
+) -> Result<(), AppError> {
     let now = Utc::now();
     outbox::ActiveModel {
         to_phone: Set(phone.to_owned()),
@@ -62,7 +76,7 @@ pub async fn enqueue(
     }
     .insert(db)
     .await?;
-    Ok(true)
+    Ok(())
 }
 
 /// Takes up to `limit` due messages for this worker, each locked for five minutes (another
@@ -146,6 +160,21 @@ pub async fn mark_failed(
     Ok(())
 }
 
+/// The sender's account cannot send now (its keys, its balance, its brand name): the message
+/// waits ten minutes without a try counted against it, until staff have fixed the account.
+pub async fn mark_waiting(
+    db: &impl ConnectionTrait,
+    message: outbox::Model,
+    error: &str,
+) -> Result<(), AppError> {
+    let mut active: outbox::ActiveModel = message.into();
+    active.locked_until = Set(None);
+    active.next_attempt_at = Set(Utc::now() + Duration::minutes(10));
+    active.last_error = Set(Some(error.chars().take(500).collect()));
+    active.update(db).await?;
+    Ok(())
+}
+
 /// The newest messages, for the development SMS page.
 pub async fn recent(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<SmsMessage>, AppError> {
     Ok(outbox::Entity::find()
@@ -174,22 +203,22 @@ pub struct Purpose<'a> {
 
 /// Sends `phone` a new code for `purpose` (an open one is replaced), in the words `body` makes
 /// of it. Refused (and nothing sent) once the asker's network address has asked for its hour's
-/// codes, or the number has had its day's messages.
+/// codes, or the number has had its day's codes.
 pub async fn send_code(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + sea_orm::TransactionTrait),
     ip: &str,
     phone: &str,
     purpose: Purpose<'_>,
     body: impl FnOnce(&str, i64) -> String,
 ) -> Result<(), AppError> {
+    use sea_orm::TransactionSession;
     throttle::hit(db, CODES_PER_NETWORK, &throttle::address_of(ip)).await?;
     let code = token::one_time_code();
-    // The message first: a number that has had its day's messages keeps the code it was sent.
-    if !enqueue(db, phone, purpose.name, &body(&code, CODE_MINUTES)).await? {
-        return Err(AppError::RateLimited {
-            retry_after_secs: 3600,
-        });
-    }
+    // The number's codes, the message and the code that replaces an open one, together: a
+    // refused request leaves the code already sent working, and counts for nothing.
+    let txn = crate::group_commit::begin_writing(db).await?;
+    throttle::hit(&txn, CODE_TEXTS_PER_NUMBER, phone).await?;
+    queue(&txn, phone, purpose.name, &body(&code, CODE_MINUTES)).await?;
     let now = Utc::now();
     let open = phone_code::Entity::delete_many()
         .filter(phone_code::Column::Phone.eq(phone))
@@ -199,7 +228,7 @@ pub async fn send_code(
         Some(id) => open.filter(phone_code::Column::SubjectId.eq(id)),
         None => open.filter(phone_code::Column::SubjectId.is_null()),
     }
-    .exec(db)
+    .exec(&txn)
     .await?;
     phone_code::ActiveModel {
         phone: Set(phone.to_owned()),
@@ -212,8 +241,9 @@ pub async fn send_code(
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -244,9 +274,9 @@ pub async fn open_purpose(
     .map(|c| c.purpose))
 }
 
-/// Checks a code and marks it used. Every try counts before it is looked at (against the code,
-/// the number's day and the asker's network address), so tries sent at once cannot outrun the
-/// limits; every wrong answer reads the same.
+/// Checks a code and marks it used. Every try counts before the code is compared (against the
+/// asker's network address, and, once an open code is found, the number's day and the code), so
+/// tries sent at once cannot outrun the limits; every wrong answer reads the same.
 pub async fn consume_code(
     db: &impl ConnectionTrait,
     ip: &str,
@@ -256,10 +286,6 @@ pub async fn consume_code(
 ) -> Result<(), AppError> {
     let address = throttle::address_of(ip);
     let from_the_address = throttle::hit(db, GUESSES_PER_ADDRESS, &address).await?;
-    if let Err(refused) = throttle::hit(db, GUESSES_PER_NUMBER, phone).await {
-        throttle::give_back(db, from_the_address).await?;
-        return Err(refused);
-    }
     let wrong = || AppError::invalid("code", "error.code_invalid");
     let now = Utc::now();
     let open = phone_code::Entity::find()
@@ -275,6 +301,12 @@ pub async fn consume_code(
     .one(db)
     .await?
     .ok_or_else(wrong)?;
+    // The number's day counts tries at a code it was sent: guesses while none is open lock
+    // nobody out.
+    if let Err(refused) = throttle::hit(db, GUESSES_PER_NUMBER, phone).await {
+        throttle::give_back(db, from_the_address).await?;
+        return Err(refused);
+    }
     let taken = phone_code::Entity::update_many()
         .col_expr(
             phone_code::Column::Attempts,
