@@ -498,9 +498,9 @@ pub struct ReportParams {
     /// An organisation's slug.
     #[serde(default, deserialize_with = "blank_is_none")]
     organisation: Option<String>,
-    /// `new`, `acknowledged`, `answered`, `merged`, `out_of_scope` or `became_challenge`.
+    /// `new`, `acknowledged`, `answered`, `merged`, `out_of_scope` or `challenge` (it became one).
     #[serde(default, deserialize_with = "blank_is_none")]
-    #[param(pattern = r"^(new|acknowledged|answered|merged|out_of_scope|became_challenge)?$")]
+    #[param(pattern = r"^(new|acknowledged|answered|merged|out_of_scope|challenge)?$")]
     status: Option<String>,
     /// Only those changed since this moment: a city date (YYYY-MM-DD, from its midnight in
     /// Việt Nam) or an RFC 3339 date-time (2026-12-01T08:00:00+07:00).

@@ -65,7 +65,7 @@ pub struct Report {
     pub title: String,
     pub description: String,
     pub category: String,
-    /// `new`, `acknowledged`, `answered`, `merged`, `out_of_scope` or `became_challenge`.
+    /// `new`, `acknowledged`, `answered`, `merged`, `out_of_scope` or `challenge` (it became one).
     pub status: String,
     pub supporters: i32,
     pub created_at: DateTime<FixedOffset>,
