@@ -224,12 +224,7 @@ pub async fn send_code(
         .filter(phone_code::Column::Phone.eq(phone))
         .filter(phone_code::Column::Purpose.eq(purpose.name))
         .filter(phone_code::Column::UsedAt.is_null());
-    match purpose.subject_id {
-        Some(id) => open.filter(phone_code::Column::SubjectId.eq(id)),
-        None => open.filter(phone_code::Column::SubjectId.is_null()),
-    }
-    .exec(&txn)
-    .await?;
+    for_subject(open, purpose.subject_id).exec(&txn).await?;
     phone_code::ActiveModel {
         phone: Set(phone.to_owned()),
         purpose: Set(purpose.name.to_owned()),
@@ -245,6 +240,14 @@ pub async fn send_code(
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// Narrows a query of codes to those for `subject_id` (none: codes for no subject).
+fn for_subject<Q: QueryFilter>(query: Q, subject_id: Option<i64>) -> Q {
+    match subject_id {
+        Some(id) => query.filter(phone_code::Column::SubjectId.eq(id)),
+        None => query.filter(phone_code::Column::SubjectId.is_null()),
+    }
 }
 
 fn code_hash(phone: &str, code: &str) -> String {
@@ -264,14 +267,11 @@ pub async fn open_purpose(
         .filter(phone_code::Column::Purpose.is_in(names.iter().copied()))
         .filter(phone_code::Column::UsedAt.is_null())
         .filter(phone_code::Column::ExpiresAt.gt(Utc::now()));
-    Ok(match subject_id {
-        Some(id) => open.filter(phone_code::Column::SubjectId.eq(id)),
-        None => open.filter(phone_code::Column::SubjectId.is_null()),
-    }
-    .order_by_desc(phone_code::Column::Id)
-    .one(db)
-    .await?
-    .map(|c| c.purpose))
+    Ok(for_subject(open, subject_id)
+        .order_by_desc(phone_code::Column::Id)
+        .one(db)
+        .await?
+        .map(|c| c.purpose))
 }
 
 /// Checks a code and marks it used. Every try counts before the code is compared (against the
@@ -293,14 +293,11 @@ pub async fn consume_code(
         .filter(phone_code::Column::Purpose.eq(purpose.name))
         .filter(phone_code::Column::UsedAt.is_null())
         .filter(phone_code::Column::ExpiresAt.gt(now));
-    let open = match purpose.subject_id {
-        Some(id) => open.filter(phone_code::Column::SubjectId.eq(id)),
-        None => open.filter(phone_code::Column::SubjectId.is_null()),
-    }
-    .order_by_desc(phone_code::Column::Id)
-    .one(db)
-    .await?
-    .ok_or_else(wrong)?;
+    let open = for_subject(open, purpose.subject_id)
+        .order_by_desc(phone_code::Column::Id)
+        .one(db)
+        .await?
+        .ok_or_else(wrong)?;
     // The number's day counts tries at a code it was sent: guesses while none is open lock
     // nobody out.
     if let Err(refused) = throttle::hit(db, GUESSES_PER_NUMBER, phone).await {
