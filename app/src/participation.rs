@@ -118,7 +118,11 @@ pub async fn roles_of(
 /// second sees the first; a role given as the account is deleted finds it gone.
 pub async fn hold(db: &impl ConnectionTrait, user_id: i64) -> Result<bool, AppError> {
     let account = crate::account::service::held(db, user_id).await?;
-    Ok(account.is_some_and(|a| !crate::account::rules::is_deleted_address(&a.email)))
+    Ok(account.is_some_and(|a| {
+        !a.email
+            .as_deref()
+            .is_some_and(crate::account::rules::is_deleted_address)
+    }))
 }
 
 /// Whether someone who organises the challenge, or did while it existed (staff of its
@@ -136,17 +140,19 @@ pub async fn organiser_seated(
         _ => "",
     };
     let sql = format!(
-        "SELECT u.id, u.email FROM judges j JOIN users u ON u.id = j.user_id \
+        "SELECT u.id, COALESCE(u.email, u.phone) AS email FROM judges j \
+         JOIN users u ON u.id = j.user_id \
          WHERE j.challenge_id = ?1 ORDER BY u.id{hold}"
     );
     let rows = db
         .query_all_raw(crate::sql::numbered(backend, &sql, [challenge_id.into()]))
         .await?;
     for row in rows {
-        let (user_id, email): (i64, String) = (row.try_get("", "id")?, row.try_get("", "email")?);
+        let (user_id, email): (i64, Option<String>) =
+            (row.try_get("", "id")?, row.try_get("", "email")?);
         let person = Person {
             user_id: Some(user_id),
-            email: &email,
+            email: email.as_deref().unwrap_or_default(),
         };
         let roles = roles_of(db, challenge_id, person).await?;
         if roles.contains(&Role::Organiser) || roles.contains(&Role::FormerOrganiser) {

@@ -70,6 +70,23 @@ async fn rows_of(
         .collect())
 }
 
+/// The text messages the account itself was sent at its number (codes, notices), not those the
+/// number asked for without an account (following a report).
+fn account_texts(phone: Option<&str>) -> sea_orm::Select<crate::sms::entity::outbox::Entity> {
+    use crate::sms::entity::outbox;
+    outbox::Entity::find()
+        .filter(outbox::Column::ToPhone.eq(phone.unwrap_or_default()))
+        .filter(outbox::Column::Kind.is_in([
+            "verify",
+            "reset",
+            "two_step",
+            "two_step_reset",
+            "phone_added",
+            "already_registered",
+        ]))
+        .order_by_asc(outbox::Column::Id)
+}
+
 /// Everything about one account, for its owner to download.
 pub async fn export(db: &impl ConnectionTrait, user_id: i64) -> Result<JsonValue, AppError> {
     let account = user::Entity::find_by_id(user_id)
@@ -83,9 +100,11 @@ pub async fn export(db: &impl ConnectionTrait, user_id: i64) -> Result<JsonValue
         json!({
             "id": account.id,
             "email": account.email,
+            "phone": account.phone,
             "display_name": account.display_name,
             "locale": account.locale,
             "email_verified_at": account.email_verified_at,
+            "phone_verified_at": account.phone_verified_at,
             "is_admin": account.is_admin,
             "created_at": account.created_at,
         }),
@@ -97,7 +116,7 @@ pub async fn export(db: &impl ConnectionTrait, user_id: i64) -> Result<JsonValue
         );
     }
     let mails = crate::mail::entity::Entity::find()
-        .filter(crate::mail::entity::Column::ToEmail.eq(&account.email))
+        .filter(crate::mail::entity::Column::ToEmail.eq(account.email.as_deref().unwrap_or_default()))
         .order_by_asc(crate::mail::entity::Column::Id)
         .all(db)
         .await?
@@ -106,6 +125,13 @@ pub async fn export(db: &impl ConnectionTrait, user_id: i64) -> Result<JsonValue
         .map(|m| json!({ "subject": m.subject, "kind": m.kind, "created_at": m.created_at, "sent_at": m.sent_at }))
         .collect();
     out.insert("emails_sent".into(), JsonValue::Array(mails));
+    let texts = account_texts(account.phone.as_deref())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| json!({ "kind": m.kind, "created_at": m.created_at, "sent_at": m.sent_at }))
+        .collect();
+    out.insert("text_messages_sent".into(), JsonValue::Array(texts));
     Ok(JsonValue::Object(out))
 }
 
@@ -119,7 +145,8 @@ pub async fn delete_own(
 ) -> Result<(), AppError> {
     use crate::error::FieldError;
     let viewer = requester.signed_in()?;
-    let account = crate::account::service::find_by_email(db, &viewer.email)
+    let account = user::Entity::find_by_id(viewer.id)
+        .one(db)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     let mut errors = Vec::new();
@@ -288,9 +315,11 @@ pub async fn delete(db: &sea_orm::DatabaseConnection, user_id: i64) -> Result<()
     // keep what happened, not to whom.
     // Invitations reach a mailbox however its address was written (`lan+x@`): each spelling.
     use crate::audit::entity as audit;
-    let mut spellings =
-        crate::invitation::service::addresses_of_mailbox(&txn, &account.email).await?;
-    spellings.push(account.email.clone());
+    let email = account.email.clone().unwrap_or_default();
+    let mut spellings = crate::invitation::service::addresses_of_mailbox(&txn, &email).await?;
+    spellings.push(email.clone());
+    spellings.extend(account.phone.clone());
+    spellings.retain(|s| !s.is_empty());
     spellings.sort();
     spellings.dedup();
     for spelling in spellings {
@@ -306,16 +335,28 @@ pub async fn delete(db: &sea_orm::DatabaseConnection, user_id: i64) -> Result<()
             active.update(&txn).await?;
         }
     }
-    let attempts = crate::account::service::attempt_key(&txn, &account.email).await?;
-    crate::account::entity::sign_in_attempt::Entity::delete_many()
-        .filter(crate::account::entity::sign_in_attempt::Column::EmailKey.eq(attempts))
-        .exec(&txn)
-        .await?;
+    use crate::account::rules::Login;
+    let logins = [
+        account.email.clone().map(Login::Email),
+        account.phone.clone().map(Login::Phone),
+    ];
+    for login in logins.iter().flatten() {
+        let attempts = crate::account::service::attempt_key(&txn, login).await?;
+        crate::account::entity::sign_in_attempt::Entity::delete_many()
+            .filter(crate::account::entity::sign_in_attempt::Column::EmailKey.eq(attempts))
+            .exec(&txn)
+            .await?;
+    }
     crate::mail::entity::Entity::delete_many()
-        .filter(crate::mail::entity::Column::ToEmail.eq(&account.email))
+        .filter(crate::mail::entity::Column::ToEmail.eq(&email))
         .exec(&txn)
         .await?;
-    crate::invitation::service::forget_address(&txn, &account.email).await?;
+    for text in account_texts(account.phone.as_deref()).all(&txn).await? {
+        crate::sms::entity::outbox::Entity::delete_by_id(text.id)
+            .exec(&txn)
+            .await?;
+    }
+    crate::invitation::service::forget_address(&txn, &email).await?;
     // A vote still running loses the person's ballots (withdrawn, on the record, anonymous): the
     // same address, registered again, could otherwise vote twice. A closed vote keeps them, as
     // the count that was published.
@@ -361,8 +402,10 @@ pub async fn delete(db: &sea_orm::DatabaseConnection, user_id: i64) -> Result<()
         }
     }
     let mut active: user::ActiveModel = account.into();
-    active.email = Set(crate::account::rules::deleted_address(user_id));
+    active.email = Set(Some(crate::account::rules::deleted_address(user_id)));
     active.mailbox_key = Set(None);
+    active.phone = Set(None);
+    active.phone_verified_at = Set(None);
     active.display_name = Set(String::new());
     active.password_hash = Set(String::new());
     active.email_verified_at = Set(None);

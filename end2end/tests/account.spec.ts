@@ -32,7 +32,7 @@ test('a new citizen registers, verifies by email, signs in, switches language an
   await page.getByLabel('Mật khẩu').fill(PASSWORD);
   await page.getByRole('button', { name: 'Tạo tài khoản' }).click();
   await expect(page).toHaveURL(/\/verify\?email=/);
-  await expect(page.getByRole('heading', { name: 'Xác thực email' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Xác thực tài khoản' })).toBeVisible();
   await expectAccessible(page);
 
   const code = await codeFor(page, email);

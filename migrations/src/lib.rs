@@ -31,6 +31,7 @@ mod m20261206_000026_working_calendar;
 mod m20261206_000027_report_receipts;
 mod m20261206_000028_sms;
 mod m20261206_000029_report_satisfaction;
+mod m20261207_000030_phone_accounts;
 
 pub struct Migrator;
 
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000027_report_receipts::Migration),
             Box::new(m20261206_000028_sms::Migration),
             Box::new(m20261206_000029_report_satisfaction::Migration),
+            Box::new(m20261207_000030_phone_accounts::Migration),
         ]
     }
 }

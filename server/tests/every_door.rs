@@ -54,6 +54,8 @@ const TABLE: &[(&str, May)] = &[
     ("account/two-step/confirm", Own),
     ("account/two-step/recovery-codes", Own),
     ("account/two-step/off", Own),
+    ("account/phone", Own),
+    ("account/phone/confirm", Own),
     ("admin/audit", Admin),
     ("admin/organisations", Admin),
     ("admin/organisations/create", Admin),
@@ -548,6 +550,7 @@ async fn foreign_form(app: &TestApp, user: Option<i64>) -> Vec<(String, String)>
         ("current_password", common::PASSWORD.into()),
         ("new_password", "một mật khẩu mới khá dài".into()),
         ("password", common::PASSWORD.into()),
+        ("phone", "0912 345 678".into()),
         ("display_name", "Thử".into()),
         ("locale", "vi".into()),
         ("confirm", "yes".into()),
@@ -985,7 +988,12 @@ async fn what_anyone_may_read_shows_nothing_private(backend: Backend) {
                 .collect::<Vec<String>>()
         }
     };
-    let emails = column("SELECT email AS v FROM users".into()).await;
+    // People's addresses and phone numbers, the numbers also as people write them.
+    let mut emails = column("SELECT email AS v FROM users WHERE email IS NOT NULL".into()).await;
+    for phone in column("SELECT phone AS v FROM users WHERE phone IS NOT NULL".into()).await {
+        emails.push(app::sms::rules::display_phone(&phone));
+        emails.push(phone);
+    }
     let mut secrets: Vec<String> = vec![
         "QZX1".into(),
         "QZX2".into(),
@@ -1008,8 +1016,10 @@ async fn what_anyone_may_read_shows_nothing_private(backend: Backend) {
     for caller in &callers {
         let own_email = match caller.user {
             Some(id) => {
-                app.text(&format!("SELECT email FROM users WHERE id = {id}"))
-                    .await
+                app.text(&format!(
+                    "SELECT COALESCE(email, phone) FROM users WHERE id = {id}"
+                ))
+                .await
             }
             None => String::new(),
         };

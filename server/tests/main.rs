@@ -17,6 +17,7 @@ mod judging;
 mod mail;
 mod migrating;
 mod open_data;
+mod phone_accounts;
 mod pilots;
 mod privacy;
 mod reports;

@@ -115,8 +115,59 @@ async fn staff_taken_off_before_departures_were_kept_become_departures(backend: 
     );
 }
 
+/// The rows that name an account, by table, and the accounts themselves.
+async fn what_refers_to_accounts(app: &common::TestApp) -> Vec<(&'static str, i64)> {
+    let mut counts = Vec::new();
+    for (table, sql) in [
+        ("users", "SELECT CAST(COUNT(*) + COALESCE(SUM(id), 0) AS BIGINT) FROM users"),
+        ("team_members", "SELECT COUNT(*) FROM team_members"),
+        ("votes", "SELECT COUNT(*) FROM votes"),
+        (
+            "reports",
+            "SELECT COUNT(*) FROM reports WHERE author_id IS NOT NULL",
+        ),
+        ("org_staff", "SELECT COUNT(*) FROM org_staff"),
+        ("judges", "SELECT COUNT(*) FROM judges"),
+        ("two_factor", "SELECT COUNT(*) FROM two_factor"),
+    ] {
+        counts.push((table, app.scalar(sql).await));
+    }
+    counts
+}
+
+async fn an_address_becoming_optional_keeps_every_account_and_what_refers_to_it(backend: Backend) {
+    let app = common::spawn_demo(backend).await;
+    // Back to before accounts by phone (the demo's account without an address goes with it).
+    Migrator::down(&app.db, Some(1)).await.unwrap();
+    let before = what_refers_to_accounts(&app).await;
+    assert!(
+        before.iter().all(|(_, n)| *n > 0),
+        "the demo fills them: {before:?}"
+    );
+    let highest = app.scalar("SELECT MAX(id) FROM users").await;
+    // Up again: on SQLite the table is made anew, and nothing that names an account is lost.
+    Migrator::up(&app.db, None).await.unwrap();
+    assert_eq!(what_refers_to_accounts(&app).await, before);
+    // New accounts take new ids, and foreign keys hold again on every connection.
+    app.citizen("moi@example.vn").await;
+    assert!(
+        app.scalar("SELECT id FROM users WHERE email = 'moi@example.vn'")
+            .await
+            > highest
+    );
+    let orphan = app
+        .db
+        .execute_unprepared(
+            "INSERT INTO sessions (id, user_id, created_at, expires_at, last_seen_at) \
+             VALUES ('x', 999999, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+        )
+        .await;
+    assert!(orphan.is_err(), "a session of nobody is refused");
+}
+
 on_both_databases!(
     migrations_go_down_and_up_again,
+    an_address_becoming_optional_keeps_every_account_and_what_refers_to_it,
     staff_taken_off_before_departures_were_kept_become_departures,
     a_second_instance_on_the_same_database_shares_sessions,
     a_second_instance_serves_what_the_first_stored,

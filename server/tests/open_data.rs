@@ -130,16 +130,20 @@ async fn every_endpoint_keeps_its_promised_shape_and_nothing_personal(backend: B
             .unwrap_or_default()
             .starts_with("3.")
     );
+    // Addresses, and phone numbers as stored and as people write them.
     let emails = {
         let n = app.scalar("SELECT COUNT(*) FROM users").await;
         let mut out = Vec::new();
         for i in 0..n {
-            out.push(
-                app.text(&format!(
-                    "SELECT email FROM users ORDER BY id LIMIT 1 OFFSET {i}"
+            let contact = app
+                .text(&format!(
+                    "SELECT COALESCE(email, phone) FROM users ORDER BY id LIMIT 1 OFFSET {i}"
                 ))
-                .await,
-            );
+                .await;
+            if contact.starts_with("+84") {
+                out.push(app::sms::rules::display_phone(&contact));
+            }
+            out.push(contact);
         }
         out
     };

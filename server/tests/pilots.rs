@@ -413,7 +413,7 @@ async fn milestone_owners_move_them_on_with_evidence_and_moves_need_a_reason(bac
         )
         .await
         .json();
-    let member_email = a.team().viewer().await.unwrap().email;
+    let member_email = a.team().viewer().await.unwrap().email.unwrap();
     admin
         .call(
             "admin/organisations/staff/add",

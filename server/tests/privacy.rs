@@ -436,9 +436,12 @@ async fn nobody_reads_a_deleted_persons_name_or_address_afterwards(backend: Back
         .await
         .unwrap();
     // The record of sign-in tries names her mailbox by a keyed digest, never in the clear.
-    let attempts = app::account::service::attempt_key(&app.db, "LAN+x@example.vn")
-        .await
-        .unwrap();
+    let attempts = app::account::service::attempt_key(
+        &app.db,
+        &app::account::rules::Login::read("LAN+x@example.vn"),
+    )
+    .await
+    .unwrap();
     assert!(
         app.scalar(&format!(
             "SELECT COUNT(*) FROM sign_in_attempts WHERE email_key = '{attempts}'"

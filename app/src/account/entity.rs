@@ -16,6 +16,9 @@ pub mod email_code {
         pub expires_at: DateTimeUtc,
         pub used_at: Option<DateTimeUtc>,
         pub created_at: DateTimeUtc,
+        /// Where the code went: the email address or the phone number it proves (none for
+        /// codes sent before numbers could be, which went to the account's address).
+        pub sent_to: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,7 +1,9 @@
-//! Accounts: registration, email verification, signing in and out, passwords and profile, a person's own data and deleting an account.
+//! Accounts: registration by email or phone, proving the address or number, signing in and out, passwords and profile, a person's own data and deleting an account.
 
 #[cfg(feature = "ssr")]
 pub mod entity;
+#[cfg(feature = "ssr")]
+pub mod phone;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod security;

@@ -77,6 +77,69 @@ pub fn is_deleted_address(email: &str) -> bool {
     email.ends_with("@deleted.invalid")
 }
 
+/// What a person signs in with: an email address, or a Vietnamese mobile number (in its
+/// international form). Either identifies one account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Login {
+    Email(String),
+    Phone(String),
+}
+
+impl Login {
+    /// Reads the "email or phone number" field of a sign-up: an address if it has an `@`, a
+    /// mobile number if it is made of digits and the signs numbers are written with; refused in
+    /// words otherwise (`field` names the form field).
+    pub fn parse(field: &str, raw: &str) -> Result<Login, FieldError> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err(FieldError::new(field, "error.login_required"));
+        }
+        if raw.contains('@') {
+            let email = normalise_email(raw);
+            return check_email(&email)
+                .map(|()| Login::Email(email))
+                .map_err(|e| FieldError::new(field, &e.key));
+        }
+        if raw.chars().any(|c| c.is_ascii_digit()) && !raw.chars().any(char::is_alphabetic) {
+            return crate::sms::rules::normalise_phone(raw)
+                .map(Login::Phone)
+                .map_err(|e| FieldError::new(field, &e.key));
+        }
+        Err(FieldError::new(field, "error.login_invalid"))
+    }
+
+    /// Reads the field of a sign-in or a code, where a wrong answer must not say what was
+    /// wrong: a mobile number if it reads as one, an email address otherwise (one nobody has,
+    /// if it is not one).
+    pub fn read(raw: &str) -> Login {
+        match crate::sms::rules::normalise_phone(raw) {
+            Ok(phone) if !raw.contains('@') => Login::Phone(phone),
+            _ => Login::Email(normalise_email(raw)),
+        }
+    }
+
+    /// The login as one string: the address, or the number in its international form (the two
+    /// cannot be mistaken for each other). Limits on codes and sign-ins count against it.
+    pub fn key(&self) -> &str {
+        match self {
+            Login::Email(email) => email,
+            Login::Phone(phone) => phone,
+        }
+    }
+
+    /// The login as its owner writes it: the address, or the number as `0912 345 678`.
+    pub fn shown(&self) -> String {
+        match self {
+            Login::Email(email) => email.clone(),
+            Login::Phone(phone) => crate::sms::rules::display_phone(phone),
+        }
+    }
+
+    pub fn is_phone(&self) -> bool {
+        matches!(self, Login::Phone(_))
+    }
+}
+
 /// Emails are compared in lower case and without surrounding spaces.
 pub fn normalise_email(raw: &str) -> String {
     raw.trim().to_lowercase()
@@ -130,8 +193,9 @@ pub fn check_display_name(name: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
-/// Checks a new password; `field` is the form field it came from.
-pub fn check_new_password(field: &str, password: &str, email: &str) -> Result<(), FieldError> {
+/// Checks a new password; `field` is the form field it came from, `login` the account's address
+/// or number ([`Login::key`]), which the password must not be.
+pub fn check_new_password(field: &str, password: &str, login: &str) -> Result<(), FieldError> {
     let count = password.chars().count();
     if count < PASSWORD_MIN_CHARS {
         return Err(
@@ -144,7 +208,10 @@ pub fn check_new_password(field: &str, password: &str, email: &str) -> Result<()
         );
     }
     let lowered = password.trim().to_lowercase();
-    if lowered == email
+    let is_the_login = lowered == login
+        || (login.starts_with("+84")
+            && crate::sms::rules::normalise_phone(&lowered).as_deref() == Ok(login));
+    if is_the_login
         || COMMON_PASSWORDS
             .lines()
             .any(|common| common.trim() == lowered)
@@ -223,6 +290,54 @@ mod tests {
     #[test]
     fn a_password_that_is_the_email_is_refused() {
         assert!(check_new_password("password", "lan@example.vn", "lan@example.vn").is_err());
+    }
+
+    #[test]
+    fn a_login_is_an_address_or_a_mobile_number_however_written() {
+        for written in [
+            "0912 345 678",
+            "+84912345678",
+            "84-912-345-678",
+            " 0912.345.678 ",
+        ] {
+            assert_eq!(
+                Login::parse("email", written),
+                Ok(Login::Phone("+84912345678".into())),
+                "{written}"
+            );
+            assert_eq!(Login::read(written), Login::Phone("+84912345678".into()));
+        }
+        assert_eq!(
+            Login::parse("email", " Lan@Example.VN "),
+            Ok(Login::Email("lan@example.vn".into()))
+        );
+        let refused = |raw: &str| Login::parse("email", raw).unwrap_err().key;
+        assert_eq!(refused(""), "error.login_required");
+        assert_eq!(refused("lan"), "error.login_invalid");
+        assert_eq!(refused("lan@"), "error.email_invalid");
+        assert_eq!(
+            refused("024 3825 1234"),
+            "error.phone_invalid",
+            "a landline"
+        );
+        assert_eq!(
+            refused("+33 6 12 34 56 78"),
+            "error.phone_invalid",
+            "abroad"
+        );
+        assert_eq!(
+            Login::parse("email", "0912345678").unwrap().shown(),
+            "0912 345 678"
+        );
+        // A sign-in reads anything, and finds nobody behind what is neither.
+        assert_eq!(Login::read("lan"), Login::Email("lan".into()));
+    }
+
+    #[test]
+    fn a_password_that_is_the_phone_number_is_refused() {
+        assert!(check_new_password("password", "0912 345 678", "+84912345678").is_err());
+        assert!(check_new_password("password", "+84912345678", "+84912345678").is_err());
+        assert!(check_new_password("password", "0912 345 678 và nhà", "+84912345678").is_ok());
     }
 
     #[test]

@@ -4,20 +4,25 @@
 //! write; then the change, its record and the owner's notification commit together.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set, TransactionSession, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, EntityTrait, Set, TransactionSession, TransactionTrait,
+};
 
-use super::service::{Asker, CodePurpose, consume_code, find_by_email};
+use super::rules::Login;
+use super::service::{Asker, CodePurpose, consume_code};
 use crate::audit::service::Record;
 use crate::auth::entity::user;
 use crate::auth::{Requester, password, session};
 use crate::error::AppError;
 use crate::links::Links;
 
-/// Marks the address as proved by its emailed code, on the record.
+/// Marks the address or number `login` as proved by the code sent to it, on the record. An
+/// address already proved has no code to give, so its answer is a wrong code's: nobody learns
+/// who is verified here.
 pub async fn verify(
     db: &(impl ConnectionTrait + TransactionTrait),
     requester: &Requester,
-    email: &str,
+    login: &str,
     code: &str,
     device: Option<&str>,
 ) -> Result<user::Model, AppError> {
@@ -25,21 +30,53 @@ pub async fn verify(
         ip: &requester.ip,
         device,
     };
-    let account = consume_code(db, email, CodePurpose::Verify, code, asker).await?;
+    let login = Login::read(login);
+    // Outside a transaction: a wrong code must count against the code even though we refuse.
+    let account = consume_code(db, &login, CodePurpose::Verify, code, asker).await?;
     let txn = crate::group_commit::begin_writing(db).await?;
-    let account = if account.email_verified_at.is_some() {
-        account
-    } else {
-        let mut active: user::ActiveModel = account.into();
-        active.email_verified_at = Set(Some(Utc::now()));
-        active.update(&txn).await?
-    };
+    let account = mark_proved(&txn, account, &login).await?;
     Record::new("account.verify", "user", Some(account.id))
         .by_requester(requester)
+        .details(serde_json::json!({ "phone": login.is_phone() }))
         .save(&txn)
         .await?;
     txn.commit().await?;
     Ok(account)
+}
+
+/// Marks `login` (the account's address or number) proved, if it was not yet.
+async fn mark_proved(
+    txn: &impl ConnectionTrait,
+    account: user::Model,
+    login: &Login,
+) -> Result<user::Model, AppError> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    if super::service::proved(&account, login) {
+        return Ok(account);
+    }
+    // Proved only if it is still the account's (a number given to someone who proved it
+    // meanwhile is theirs).
+    let (column, still_there) = match login {
+        Login::Email(email) => (
+            user::Column::EmailVerifiedAt,
+            user::Column::Email.eq(email.as_str()),
+        ),
+        Login::Phone(phone) => (
+            user::Column::PhoneVerifiedAt,
+            user::Column::Phone.eq(phone.as_str()),
+        ),
+    };
+    user::Entity::update_many()
+        .col_expr(column, Expr::value(Utc::now()))
+        .filter(user::Column::Id.eq(account.id))
+        .filter(still_there)
+        .exec(txn)
+        .await?;
+    user::Entity::find_by_id(account.id)
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// Writes a new password's hash, ends every session of the account, records `action` and tells
@@ -85,7 +122,8 @@ pub async fn change_password(
     new: String,
 ) -> Result<String, AppError> {
     let viewer = requester.signed_in()?;
-    let account = find_by_email(db, &viewer.email)
+    let account = user::Entity::find_by_id(viewer.id)
+        .one(db)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     if !super::sign_in::recheck_password(db, &account, current).await? {
@@ -94,8 +132,10 @@ pub async fn change_password(
             "error.password_current_wrong",
         ));
     }
-    super::rules::check_new_password("new_password", &new, &account.email)
-        .map_err(|e| AppError::Invalid(vec![e]))?;
+    for login in [account.email.as_deref(), account.phone.as_deref()] {
+        super::rules::check_new_password("new_password", &new, login.unwrap_or_default())
+            .map_err(|e| AppError::Invalid(vec![e]))?;
+    }
     let hash = password::hash(new).await?;
     let txn = crate::group_commit::begin_writing(db).await?;
     // A reset (or another change) that landed since the current password was checked wins: the
@@ -121,28 +161,28 @@ pub async fn change_password(
     Ok(token)
 }
 
-/// Sets a new password with the code emailed to `email` (which also proves the address). Every
-/// session of the account ends.
+/// Sets a new password with the code sent to `login` (which also proves that address or
+/// number). Every session of the account ends.
 pub async fn reset_password(
     db: &(impl ConnectionTrait + TransactionTrait),
     links: &Links,
     requester: &Requester,
-    email: &str,
+    login: &str,
     code: &str,
     new: String,
     device: Option<&str>,
 ) -> Result<(user::Model, Option<String>), AppError> {
-    let email = super::rules::normalise_email(email);
-    super::rules::check_new_password("password", &new, &email)
+    let login = Login::read(login);
+    super::rules::check_new_password("password", &new, login.key())
         .map_err(|e| AppError::Invalid(vec![e]))?;
     let asker = Asker {
         ip: &requester.ip,
         device,
     };
-    let account = consume_code(db, &email, CodePurpose::Reset, code, asker).await?;
+    let account = consume_code(db, &login, CodePurpose::Reset, code, asker).await?;
     let hash = password::hash(new).await?;
     let txn = crate::group_commit::begin_writing(db).await?;
-    let mut account = replace_password(
+    let account = replace_password(
         &txn,
         links,
         requester,
@@ -151,11 +191,7 @@ pub async fn reset_password(
         "account.password_reset",
     )
     .await?;
-    if account.email_verified_at.is_none() {
-        let mut active: user::ActiveModel = account.into();
-        active.email_verified_at = Set(Some(Utc::now()));
-        account = active.update(&txn).await?;
-    }
+    let account = mark_proved(&txn, account, &login).await?;
     // The code proved this browser is the owner's: strangers' tries no longer hold it back.
     let new_device = super::sign_in::trust_browser(&txn, account.id, device).await?;
     txn.commit().await?;

@@ -2,12 +2,12 @@
 
 use chrono::{Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, Set, TransactionSession, TransactionTrait,
 };
 
 use super::entity::{email_code, trusted_device};
-use super::rules;
+use super::rules::{self, Login};
 use crate::auth::entity::user;
 use crate::auth::password;
 use crate::auth::throttle::{self, Limit};
@@ -63,84 +63,119 @@ pub async fn find_by_email(
         .await?)
 }
 
+/// The account an email address or a phone number identifies.
+pub async fn find_by_login(
+    db: &impl ConnectionTrait,
+    login: &Login,
+) -> Result<Option<user::Model>, AppError> {
+    match login {
+        Login::Email(email) => find_by_email(db, email).await,
+        Login::Phone(phone) => Ok(user::Entity::find()
+            .filter(user::Column::Phone.eq(phone.as_str()))
+            .one(db)
+            .await?),
+    }
+}
+
+/// The one string that names the person behind an account where roles are checked by address
+/// (invitations, the departures kept after an account is gone): its email address, or else its
+/// phone number (which no invitation is sent to).
+pub fn identity(account: &user::Model) -> &str {
+    account
+        .email
+        .as_deref()
+        .or(account.phone.as_deref())
+        .unwrap_or_default()
+}
+
+/// Whether `login` is proved on `account` (its code was answered).
+pub fn proved(account: &user::Model, login: &Login) -> bool {
+    match login {
+        Login::Email(_) => account.email_verified_at.is_some(),
+        Login::Phone(_) => account.phone_verified_at.is_some(),
+    }
+}
+
+/// Whatever the account can be reached at, for a code or a notice: its address, or else its
+/// number.
+pub fn reachable_at(account: &user::Model) -> Option<Login> {
+    match (&account.email, &account.phone) {
+        (Some(email), _) if !rules::is_deleted_address(email) => Some(Login::Email(email.clone())),
+        (_, Some(phone)) => Some(Login::Phone(phone.clone())),
+        _ => None,
+    }
+}
+
 pub struct Registration {
-    pub email: String,
+    /// An email address or a mobile number, as typed.
+    pub login: String,
     pub display_name: String,
     pub password: String,
     pub locale: Locale,
 }
 
-/// Creates an unverified account and emails it a code. An email that already has an account gets
-/// a notice instead, and the caller sees the same answer either way (no one learns who is here).
+/// Creates an unverified account and sends a code to the address or number it was made with. An
+/// address or number that already has an account gets a notice instead, and the caller sees the
+/// same answer either way (no one learns who is here). Answers with the login, as given.
 pub async fn register(
     db: &(impl ConnectionTrait + TransactionTrait),
     links: &Links,
     requester: &crate::auth::Requester,
     form: Registration,
-) -> Result<String, AppError> {
-    let email = rules::normalise_email(&form.email);
+) -> Result<Login, AppError> {
+    let login = Login::parse("email", &form.login);
     let display_name = form.display_name.trim().to_owned();
+    let password_checked = match &login {
+        Ok(login) => rules::check_new_password("password", &form.password, login.key()),
+        Err(_) => rules::check_new_password("password", &form.password, ""),
+    };
     let errors: Vec<FieldError> = [
-        rules::check_email(&email),
+        login.clone().map(|_| ()),
         rules::check_display_name(&display_name),
-        rules::check_new_password("password", &form.password, &email),
+        password_checked,
     ]
     .into_iter()
     .filter_map(Result::err)
     .collect();
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(errors));
-    }
-    // Hash before looking the email up, so both paths cost the same.
+    let login = match login {
+        Ok(login) if errors.is_empty() => login,
+        _ => return Err(AppError::Invalid(errors)),
+    };
+    // Hash before looking the login up, so both paths cost the same.
     let hash = password::hash(form.password).await?;
     // Looked up before the transaction, whose first statement is then a write: on SQLite a
     // transaction that reads and then writes fails at once (no waiting) when another connection
     // wrote in between; one that starts by writing waits its turn.
     // The same mailbox under another spelling (`+tag`, Gmail's dots) is the same person.
-    let mailbox = rules::mailbox_key(&email);
-    let existing = match find_by_email(db, &email).await? {
-        Some(found) => Some(found),
-        None => {
+    let mailbox = match &login {
+        Login::Email(email) => Some(rules::mailbox_key(email)),
+        Login::Phone(_) => None,
+    };
+    let existing = match (find_by_login(db, &login).await?, &mailbox) {
+        (Some(found), _) => Some(found),
+        (None, Some(mailbox)) => {
             user::Entity::find()
-                .filter(user::Column::MailboxKey.eq(&mailbox))
+                .filter(user::Column::MailboxKey.eq(mailbox))
                 .one(db)
                 .await?
         }
+        (None, None) => None,
     };
     let txn = db.begin().await?;
     if let Some(existing) = existing {
-        // Counted against the owner's own address, whichever spelling of it was typed
-        // (`lan+1@`, `lan+2@`…), with the codes it is sent.
-        if throttle::hit(&txn, MAILS_PER_ADDRESS_PER_DAY, &existing.email)
-            .await
-            .is_err()
-        {
-            // The owner has had their notices today: the answer stays the same.
-            txn.commit().await?;
-            return Ok(email);
-        }
-        let locale = Locale::from_code(&existing.locale);
-        let body = locale.tf(
-            k::MAIL_ALREADY_REGISTERED_BODY,
-            &[
-                ("name", &existing.display_name),
-                ("link", &links.to("/sign-in")),
-            ],
-        );
-        crate::mail::service::enqueue(
-            &txn,
-            &email,
-            "already_registered",
-            locale.t(k::MAIL_ALREADY_REGISTERED_SUBJECT),
-            &body,
-        )
-        .await?;
+        tell_already_registered(&txn, links, &existing, &login).await?;
         txn.commit().await?;
-        return Ok(email);
+        return Ok(login);
     }
+    let (email, phone) = match &login {
+        Login::Email(email) => (Some(email.clone()), None),
+        Login::Phone(phone) => (None, Some(phone.clone())),
+    };
     let account = user::ActiveModel {
-        email: Set(email.clone()),
-        mailbox_key: Set(Some(mailbox)),
+        email: Set(email),
+        mailbox_key: Set(mailbox),
+        phone: Set(phone),
+        phone_verified_at: Set(None),
         display_name: Set(display_name),
         password_hash: Set(hash),
         email_verified_at: Set(None),
@@ -154,24 +189,106 @@ pub async fn register(
     let account = match account {
         Ok(account) => account,
         // Registered by a simultaneous request: that one sends the code; the answer is the same.
-        Err(err) if crate::error::is_unique_violation(&err) => return Ok(email),
+        Err(err) if crate::error::is_unique_violation(&err) => return Ok(login),
         Err(err) => return Err(err.into()),
     };
-    send_code(&txn, links, &account, CodePurpose::Verify).await?;
+    send_code(&txn, links, &account, CodePurpose::Verify, &login).await?;
     crate::audit::service::Record::new("account.register", "user", Some(account.id))
         .by_requester(requester)
+        .details(serde_json::json!({ "by_phone": login.is_phone() }))
         .save(&txn)
         .await?;
     txn.commit().await?;
-    Ok(email)
+    Ok(login)
 }
 
-/// Replaces any open code of this purpose with a new one and emails it.
+/// Something to tell an account's owner, as an email and as a text message.
+pub struct Message<'a> {
+    pub kind: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+    /// The same, short enough for a text message.
+    pub text: &'a str,
+}
+
+/// Tells the owner of `account` something that happened to it: by email to its address, or by
+/// text message to its number if it has no address.
+pub async fn tell_owner(
+    db: &impl ConnectionTrait,
+    account: &user::Model,
+    message: Message<'_>,
+) -> Result<(), AppError> {
+    match reachable_at(account) {
+        Some(Login::Email(email)) => {
+            crate::mail::service::enqueue(db, &email, message.kind, message.subject, message.body)
+                .await
+        }
+        Some(Login::Phone(phone)) => {
+            crate::sms::service::enqueue_for_account(db, &phone, message.kind, message.text)
+                .await?;
+            Ok(())
+        }
+        None => Ok(()),
+    }
+}
+
+/// Tells the owner of `existing` that someone tried to register with their address or number
+/// (`login`): an email, or a text message. Counted against the owner's own address or number
+/// (whichever spelling of it was typed: `lan+1@`, `lan+2@`…) with the codes it is sent; once
+/// they have had their notices today, nothing more is sent, and the answer stays the same.
+async fn tell_already_registered(
+    txn: &impl ConnectionTrait,
+    links: &Links,
+    existing: &user::Model,
+    login: &Login,
+) -> Result<(), AppError> {
+    let owned = match login {
+        Login::Email(_) => existing.email.clone().map(Login::Email),
+        Login::Phone(_) => Some(login.clone()),
+    };
+    let Some(owned) = owned else {
+        return Ok(());
+    };
+    if throttle::hit(txn, MAILS_PER_ADDRESS_PER_DAY, owned.key())
+        .await
+        .is_err()
+    {
+        return Ok(());
+    }
+    let locale = Locale::from_code(&existing.locale);
+    let link = links.to("/sign-in");
+    match login {
+        Login::Email(typed) => {
+            let body = locale.tf(
+                k::MAIL_ALREADY_REGISTERED_BODY,
+                &[("name", &existing.display_name), ("link", &link)],
+            );
+            crate::mail::service::enqueue(
+                txn,
+                typed,
+                "already_registered",
+                locale.t(k::MAIL_ALREADY_REGISTERED_SUBJECT),
+                &body,
+            )
+            .await
+        }
+        Login::Phone(phone) => {
+            let body = locale.tf(k::SMS_ALREADY_REGISTERED, &[("link", &link)]);
+            crate::sms::service::enqueue_for_account(txn, phone, "already_registered", &body)
+                .await?;
+            Ok(())
+        }
+    }
+}
+
+/// Replaces any open code of this purpose with a new one and sends it to `to` (the account's
+/// address or number, or a number being added to it): by email, or by text message.
 pub async fn send_code(
     db: &impl ConnectionTrait,
     links: &Links,
     account: &user::Model,
     purpose: CodePurpose,
+    to: &Login,
 ) -> Result<(), AppError> {
     let code = token::one_time_code();
     let now = Utc::now();
@@ -189,19 +306,34 @@ pub async fn send_code(
         expires_at: Set(now + Duration::minutes(CODE_MINUTES)),
         used_at: Set(None),
         created_at: Set(now),
+        sent_to: Set(Some(to.key().to_owned())),
         ..Default::default()
     }
     .insert(db)
     .await?;
     let locale = Locale::from_code(&account.locale);
-    let email_q = crate::links::url_encode(&account.email);
+    let minutes = CODE_MINUTES.to_string();
+    let email = match to {
+        Login::Email(email) => email,
+        Login::Phone(phone) => {
+            // A text is short, and carries no link: the code is typed where it was asked for.
+            let text = match purpose {
+                CodePurpose::Verify => k::SMS_ACCOUNT_VERIFY,
+                CodePurpose::Reset => k::SMS_ACCOUNT_RESET,
+                CodePurpose::TwoStep => k::SMS_ACCOUNT_TWO_STEP,
+            };
+            let body = locale.tf(text, &[("code", &code), ("minutes", &minutes)]);
+            crate::sms::service::enqueue_for_account(db, phone, purpose.code(), &body).await?;
+            return Ok(());
+        }
+    };
+    let email_q = crate::links::url_encode(email);
     let (subject, body_text, path) = match purpose {
         CodePurpose::Verify => (k::MAIL_VERIFY_SUBJECT, k::MAIL_VERIFY_BODY, "verify"),
         CodePurpose::Reset => (k::MAIL_RESET_SUBJECT, k::MAIL_RESET_BODY, "reset-password"),
         CodePurpose::TwoStep => (k::MAIL_TWO_STEP_SUBJECT, k::MAIL_TWO_STEP_BODY, "account"),
     };
     let link = links.to(&format!("/{path}?email={email_q}&code={code}"));
-    let minutes = CODE_MINUTES.to_string();
     let body = locale.tf(
         body_text,
         &[
@@ -213,7 +345,7 @@ pub async fn send_code(
     );
     crate::mail::service::enqueue(
         db,
-        &account.email,
+        email,
         purpose.code(),
         &locale.tf(subject, &[("code", &code)]),
         &body,
@@ -225,22 +357,37 @@ pub async fn send_code(
 /// code and an email are written) or not (nothing is): how long it took cannot tell which.
 pub const CODE_ANSWER_TAKES: std::time::Duration = std::time::Duration::from_millis(300);
 
-/// Sends a fresh code if the last one is more than a minute old (a resend button cannot flood a
-/// mailbox); says nothing about whether the account exists.
+/// Sends a fresh code to the address or number `login` if the last one is more than a minute
+/// old (a resend button cannot flood a mailbox or a phone); says nothing about whether the
+/// account exists.
 pub async fn resend_code(
     db: &impl ConnectionTrait,
     links: &Links,
-    email: &str,
+    login: &str,
     purpose: CodePurpose,
     device: Option<&str>,
 ) -> Result<(), AppError> {
-    let email = rules::normalise_email(email);
-    let Some(account) = find_by_email(db, &email).await? else {
+    let login = Login::read(login);
+    let Some(account) = find_by_login(db, &login).await? else {
         return Ok(());
     };
-    if purpose == CodePurpose::Verify && account.email_verified_at.is_some() {
+    if purpose == CodePurpose::Verify && proved(&account, &login) {
         return Ok(());
     }
+    send_within_limits(db, links, &account, purpose, &login, device).await
+}
+
+/// Sends `account` a code for `purpose` to `to` if its last one is more than a minute old and
+/// the address or number has not had its codes today (the owner's own browser has a day of its
+/// own); nothing otherwise, and nobody is told which.
+pub async fn send_within_limits(
+    db: &impl ConnectionTrait,
+    links: &Links,
+    account: &user::Model,
+    purpose: CodePurpose,
+    to: &Login,
+    device: Option<&str>,
+) -> Result<(), AppError> {
     // A code still unused and less than a minute old is on its way; a used one asks for a new.
     let last = email_code::Entity::find()
         .filter(email_code::Column::UserId.eq(account.id))
@@ -252,14 +399,14 @@ pub async fn resend_code(
     if last.is_some_and(|c| Utc::now() - c.created_at < Duration::minutes(1)) {
         return Ok(());
     }
-    let budget = budget_of(db, Some(&account), &email, device).await?;
+    let budget = budget_of(db, Some(account), to.key(), device).await?;
     if throttle::hit(db, MAILS_PER_ADDRESS_PER_DAY, &budget)
         .await
         .is_err()
     {
         return Ok(());
     }
-    send_code(db, links, &account, purpose).await
+    send_code(db, links, account, purpose, to).await
 }
 
 /// Who asks for a code or gives one: their network address, and their browser's device token.
@@ -284,29 +431,40 @@ pub(crate) async fn budget_of(
         .unwrap_or_else(|| strangers.to_owned()))
 }
 
-/// Checks a code and marks it used. Every try counts before it is looked at, against the code and
-/// the email address's day, so tries sent at once cannot outrun those limits; wrong answers count
-/// against the caller's network address too. Every wrong answer reads the same, whether the
-/// account exists, is verified, or its code expired.
+/// Checks a code sent to the address or number `login` and marks it used. Every try counts before
+/// it is looked at, against the code and the login's day, so tries sent at once cannot outrun
+/// those limits; wrong answers count against the caller's network address too. Every wrong
+/// answer reads the same, whether the account exists, is verified, or its code expired.
 pub async fn consume_code(
     db: &impl ConnectionTrait,
-    email: &str,
+    login: &Login,
     purpose: CodePurpose,
     code: &str,
     asker: Asker<'_>,
 ) -> Result<user::Model, AppError> {
-    let email = rules::normalise_email(email);
+    let account = find_by_login(db, login).await?;
+    consume_code_of(db, account, login, purpose, code, asker).await
+}
+
+/// [`consume_code`] for a code of `account` (if there is one) sent to `to`.
+pub async fn consume_code_of(
+    db: &impl ConnectionTrait,
+    account: Option<user::Model>,
+    to: &Login,
+    purpose: CodePurpose,
+    code: &str,
+    asker: Asker<'_>,
+) -> Result<user::Model, AppError> {
     let address = throttle::address_of(asker.ip);
     // Counted against the address before it is looked at, given back when it is right; a try
     // the day's budget refuses takes nothing of the address's.
     let from_the_address = throttle::hit(db, CODE_GUESSES_PER_ADDRESS, &address).await?;
-    let account = find_by_email(db, &email).await?;
-    let budget = budget_of(db, account.as_ref(), &email, asker.device).await?;
+    let budget = budget_of(db, account.as_ref(), to.key(), asker.device).await?;
     if let Err(refused) = throttle::hit(db, CODE_GUESSES_PER_DAY, &budget).await {
         throttle::give_back(db, from_the_address).await?;
         return Err(refused);
     }
-    let checked = check_code(db, &email, purpose, code).await;
+    let checked = check_code(db, account, to, purpose, code).await;
     if checked.is_ok() {
         throttle::give_back(db, from_the_address).await?;
     }
@@ -316,17 +474,27 @@ pub async fn consume_code(
 /// [`consume_code`] past its limits.
 async fn check_code(
     db: &impl ConnectionTrait,
-    email: &str,
+    account: Option<user::Model>,
+    to: &Login,
     purpose: CodePurpose,
     code: &str,
 ) -> Result<user::Model, AppError> {
     use sea_orm::sea_query::{Expr, ExprTrait};
     let wrong = || AppError::invalid("code", "error.code_invalid");
-    let account = find_by_email(db, email).await?.ok_or_else(wrong)?;
+    let account = account.ok_or_else(wrong)?;
     let now = Utc::now();
+    // A code went where it proves: the address or number typed (codes from before numbers,
+    // which name no place, went to the account's address).
+    let sent_there = match to {
+        Login::Email(_) => Condition::any()
+            .add(email_code::Column::SentTo.eq(to.key()))
+            .add(email_code::Column::SentTo.is_null()),
+        Login::Phone(_) => Condition::all().add(email_code::Column::SentTo.eq(to.key())),
+    };
     let open = email_code::Entity::find()
         .filter(email_code::Column::UserId.eq(account.id))
         .filter(email_code::Column::Purpose.eq(purpose.code()))
+        .filter(sent_there)
         .filter(email_code::Column::UsedAt.is_null())
         .filter(email_code::Column::ExpiresAt.gt(now))
         .order_by_desc(email_code::Column::Id)
@@ -360,24 +528,6 @@ async fn check_code(
         return Err(wrong());
     }
     Ok(account)
-}
-
-/// Marks the address verified once its code is right. An address already verified has no code
-/// to give, so its answer is a wrong code's: nobody learns who is verified here.
-pub async fn verify_email(
-    db: &impl ConnectionTrait,
-    email: &str,
-    code: &str,
-    asker: Asker<'_>,
-) -> Result<user::Model, AppError> {
-    // Outside a transaction: a wrong code must count against the code even though we refuse.
-    let account = consume_code(db, email, CodePurpose::Verify, code, asker).await?;
-    if account.email_verified_at.is_some() {
-        return Ok(account);
-    }
-    let mut active: user::ActiveModel = account.into();
-    active.email_verified_at = Set(Some(Utc::now()));
-    Ok(active.update(db).await?)
 }
 
 /// The key under which a browser's device token is trusted for one account.
@@ -424,9 +574,13 @@ pub async fn trust_device(
 /// How the record of sign-in tries names the address typed: a keyed digest of its mailbox, so
 /// the record holds no address in the clear (whoever typed it, and whether or not it has an
 /// account), and every spelling of one mailbox is one key, forgotten with the account.
-pub async fn attempt_key(db: &impl ConnectionTrait, email: &str) -> Result<String, AppError> {
+pub async fn attempt_key(db: &impl ConnectionTrait, login: &Login) -> Result<String, AppError> {
     let key = crate::site_key::key(db, crate::site_key::Purpose::SignInAddress).await?;
-    Ok(key.digest(&rules::mailbox_key(&rules::normalise_email(email)), 64))
+    let named = match login {
+        Login::Email(email) => rules::mailbox_key(email),
+        Login::Phone(phone) => phone.clone(),
+    };
+    Ok(key.digest(&named, 64))
 }
 
 pub async fn set_password(
@@ -519,7 +673,7 @@ pub async fn make_admin(
         None => {
             user::ActiveModel {
                 mailbox_key: Set(Some(rules::mailbox_key(&admin.email))),
-                email: Set(admin.email),
+                email: Set(Some(admin.email)),
                 display_name: Set(admin.display_name),
                 password_hash: Set(admin.hash),
                 email_verified_at: Set(Some(now)),

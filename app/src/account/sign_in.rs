@@ -45,19 +45,20 @@ pub enum Outcome {
     CodeNext { step: String },
 }
 
-/// The first step: email and password. Refused for a wrong password (counted, see
-/// [`check_credentials`]) and for an address not yet verified.
+/// The first step: the email address or phone number, and the password. Refused for a wrong
+/// password (counted, see [`check_credentials`]) and for an account whose address or number is
+/// not yet proved.
 pub async fn with_password(
     db: &(impl ConnectionTrait + TransactionTrait),
     requester: &Requester,
-    email: &str,
+    login: &str,
     password: String,
     browser: Browser<'_>,
 ) -> Result<Outcome, AppError> {
     let Checked {
         account,
         known_browser,
-    } = check_credentials(db, email, password, &requester.ip, browser.device).await?;
+    } = check_credentials(db, login, password, &requester.ip, browser.device).await?;
     // A right password alone signs nobody in yet: on the record as what it led to, and the
     // sign-in itself only with the session it starts.
     let halfway = |action: &'static str| {
@@ -66,7 +67,7 @@ pub async fn with_password(
             .from_address(&requester.ip)
             .details(serde_json::json!({ "known_browser": known_browser }))
     };
-    if account.email_verified_at.is_none() {
+    if account.email_verified_at.is_none() && account.phone_verified_at.is_none() {
         halfway("account.sign_in_unverified").save(db).await?;
         return Err(AppError::conflict("error.not_verified"));
     }
@@ -199,14 +200,14 @@ pub(crate) async fn trust_browser(
 /// A sign-in as the limits see it: from a browser the account signed in from before, or not.
 /// Wrong passwords from elsewhere use up a stranger's tries, never the owner's browsers' own.
 fn sign_in_limits(
-    email: &str,
+    account: &str,
     trusted: Option<&str>,
 ) -> Vec<(crate::auth::throttle::Limit, String)> {
     match trusted {
         Some(device) => vec![(super::rules::SIGN_IN_PER_BROWSER, device.to_owned())],
         None => vec![
-            (super::rules::SIGN_IN_STRANGERS, email.to_owned()),
-            (super::rules::SIGN_IN_STRANGERS_PER_DAY, email.to_owned()),
+            (super::rules::SIGN_IN_STRANGERS, account.to_owned()),
+            (super::rules::SIGN_IN_STRANGERS_PER_DAY, account.to_owned()),
         ],
     }
 }
@@ -219,13 +220,13 @@ fn sign_in_limits(
 /// is right (verified or not); a wrong one is on the record.
 pub async fn check_credentials(
     db: &impl ConnectionTrait,
-    email: &str,
+    login: &str,
     password_given: String,
     ip: &str,
     device_token: Option<&str>,
 ) -> Result<Checked, AppError> {
-    let email = super::rules::normalise_email(email);
-    let account = super::service::find_by_email(db, &email).await?;
+    let login = super::rules::Login::read(login);
+    let account = super::service::find_by_login(db, &login).await?;
     let trusted = super::service::trusted_device_of(db, account.as_ref(), device_token).await?;
     let address = throttle::address_of(ip);
     // A stranger's tries from one address are checked one at a time on this instance, each
@@ -239,7 +240,12 @@ pub async fn check_credentials(
         throttle::check(db, super::rules::SIGN_IN_PER_ADDRESS, &address).await?;
     }
     let mut counted = Vec::new();
-    for (limit, subject) in sign_in_limits(&email, trusted.as_deref()) {
+    // An account's tries are one budget, whichever of its address and number is typed.
+    let subject = match &account {
+        Some(account) => format!("user:{}", account.id),
+        None => login.key().to_owned(),
+    };
+    for (limit, subject) in sign_in_limits(&subject, trusted.as_deref()) {
         counted.push(throttle::hit(db, limit, &subject).await?);
     }
     let ok = crate::auth::password::verify(
@@ -248,7 +254,7 @@ pub async fn check_credentials(
     )
     .await?;
     super::entity::sign_in_attempt::ActiveModel {
-        email_key: Set(super::service::attempt_key(db, &email).await?),
+        email_key: Set(super::service::attempt_key(db, &login).await?),
         ip: Set(ip.chars().take(64).collect()),
         succeeded: Set(ok),
         created_at: Set(Utc::now()),

@@ -2,12 +2,9 @@
 //! it off, and an administrator's reset. Codes are checked first (their tries count even when
 //! the rest fails); then the change and its record are written in one transaction.
 
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, TransactionSession, TransactionTrait};
 
 use crate::audit::service::Record;
-use crate::auth::entity::user;
 use crate::auth::{Requester, session, throttle, two_factor};
 use crate::error::{AppError, FieldError};
 use crate::i18n::{Locale, k};
@@ -58,7 +55,7 @@ pub async fn turn_on(
         };
         consume_code(
             db,
-            &viewer.email,
+            &crate::account::rules::Login::read(viewer.reached_at()),
             CodePurpose::TwoStep,
             proof.email_code,
             asker,
@@ -135,9 +132,8 @@ pub async fn reset(
     if let Some(e) = FieldError::length("reason", reason, 10, 500) {
         return Err(AppError::Invalid(vec![e]));
     }
-    let account = user::Entity::find()
-        .filter(user::Column::Email.eq(crate::account::rules::normalise_email(email)))
-        .one(db)
+    let login = crate::account::rules::Login::read(email);
+    let account = crate::account::service::find_by_login(db, &login)
         .await?
         .ok_or_else(|| AppError::invalid("email", "error.no_such_account"))?;
     if account.id == admin.id {
@@ -155,20 +151,17 @@ pub async fn reset(
         .save(&txn)
         .await?;
     let locale = Locale::from_code(&account.locale);
-    crate::mail::service::enqueue(
-        &txn,
-        &account.email,
-        "two_step_reset",
-        locale.t(k::MAIL_TWO_STEP_RESET_SUBJECT),
-        &locale.tf(
+    let link = links.to("/account#two-step-heading");
+    let message = crate::account::service::Message {
+        kind: "two_step_reset",
+        subject: locale.t(k::MAIL_TWO_STEP_RESET_SUBJECT),
+        body: &locale.tf(
             k::MAIL_TWO_STEP_RESET_BODY,
-            &[
-                ("name", &account.display_name),
-                ("link", &links.to("/account#two-step-heading")),
-            ],
+            &[("name", &account.display_name), ("link", &link)],
         ),
-    )
-    .await?;
+        text: &locale.tf(k::SMS_TWO_STEP_RESET, &[("link", &link)]),
+    };
+    crate::account::service::tell_owner(&txn, &account, message).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -187,12 +180,12 @@ pub async fn begin(
 ) -> Result<(), AppError> {
     let viewer = requester.signed_in()?;
     let txn = crate::group_commit::begin_writing(db).await?;
-    two_factor::begin(&txn, viewer.id, &viewer.email, session).await?;
+    two_factor::begin(&txn, viewer.id, viewer.reached_at(), session).await?;
     if viewer.office_waiting {
         super::service::resend_code(
             &txn,
             links,
-            &viewer.email,
+            viewer.reached_at(),
             super::service::CodePurpose::TwoStep,
             device,
         )

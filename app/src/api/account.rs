@@ -11,6 +11,8 @@ pub async fn get_viewer() -> Result<Option<Viewer>, AppError> {
     crate::ctx::viewer()
 }
 
+/// Makes an account with an email address or a Vietnamese mobile number (`email` takes either),
+/// and sends a code to it.
 #[server(prefix = "/api", endpoint = "account/register")]
 pub async fn register(
     email: String,
@@ -28,12 +30,12 @@ pub async fn register(
         &throttle::address_of(&auth.ip),
     )
     .await?;
-    let email = crate::account::service::register(
+    let login = crate::account::service::register(
         &db,
         &ctx::links()?,
         &ctx::requester()?,
         crate::account::service::Registration {
-            email,
+            login: email,
             display_name,
             password,
             locale: auth.locale,
@@ -42,21 +44,21 @@ pub async fn register(
     .await?;
     leptos_axum::redirect(&format!(
         "/verify?email={}",
-        crate::links::url_encode(&email)
+        crate::links::url_encode(login.key())
     ));
     Ok(())
 }
 
+/// Proves the address or number `email` with the code sent to it.
 #[server(prefix = "/api", endpoint = "account/verify")]
 pub async fn verify_email(email: String, code: String) -> Result<(), AppError> {
     use crate::ctx;
     let device = ctx::request_private_cookie(crate::account::service::DEVICE_COOKIE);
     let (db, requester) = (ctx::db()?, ctx::requester()?);
-    let account =
-        crate::account::security::verify(&db, &requester, &email, &code, device.as_deref()).await?;
+    crate::account::security::verify(&db, &requester, &email, &code, device.as_deref()).await?;
     leptos_axum::redirect(&format!(
         "/sign-in?verified=1&email={}",
-        crate::links::url_encode(&account.email)
+        crate::links::url_encode(crate::account::rules::Login::read(&email).key())
     ));
     Ok(())
 }
@@ -230,19 +232,22 @@ pub async fn sign_out() -> Result<(), AppError> {
     Ok(())
 }
 
+/// Sends a code to reset the password to the address or number `email`, if an account has it;
+/// the answer is the same either way.
 #[server(prefix = "/api", endpoint = "account/forgot")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use crate::account::service::{CodePurpose, resend_code};
     let started = tokio::time::Instant::now();
-    let email = crate::account::rules::normalise_email(&email);
-    crate::account::rules::check_email(&email).map_err(|e| AppError::Invalid(vec![e]))?;
+    let login = crate::account::rules::Login::parse("email", &email)
+        .map_err(|e| AppError::Invalid(vec![e]))?;
+    let email = login.key();
     let db = crate::ctx::db()?;
     code_mail_from_here(&db).await?;
     let device = crate::ctx::request_private_cookie(crate::account::service::DEVICE_COOKIE);
     let sent = resend_code(
         &db,
         &crate::ctx::links()?,
-        &email,
+        email,
         CodePurpose::Reset,
         device.as_deref(),
     )
@@ -251,7 +256,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     sent?;
     leptos_axum::redirect(&format!(
         "/reset-password?email={}",
-        crate::links::url_encode(&email)
+        crate::links::url_encode(email)
     ));
     Ok(())
 }
@@ -261,7 +266,7 @@ pub async fn reset_password(email: String, code: String, password: String) -> Re
     use crate::ctx;
     let device = device_cookie();
     let (db, links, requester) = (ctx::db()?, ctx::links()?, ctx::requester()?);
-    let (account, new_device) = crate::account::security::reset_password(
+    let (_, new_device) = crate::account::security::reset_password(
         &db,
         &links,
         &requester,
@@ -274,8 +279,41 @@ pub async fn reset_password(email: String, code: String, password: String) -> Re
     keep_device(new_device.as_deref());
     leptos_axum::redirect(&format!(
         "/sign-in?reset=1&email={}",
-        crate::links::url_encode(&account.email)
+        crate::links::url_encode(crate::account::rules::Login::read(&email).key())
     ));
+    Ok(())
+}
+
+/// Sends a code by text message to `phone`, to add it to the signed-in person's account (or to
+/// replace the one it has). Within the limits of every code; the answer says nothing of whether
+/// another account has the number.
+#[server(prefix = "/api", endpoint = "account/phone")]
+pub async fn add_phone(phone: String, password: String) -> Result<(), AppError> {
+    use crate::ctx;
+    let started = tokio::time::Instant::now();
+    let (db, links, requester) = (ctx::db()?, ctx::links()?, ctx::requester()?);
+    code_mail_from_here(&db).await?;
+    let asked = crate::account::phone::ask(&db, &links, &requester, &phone, password).await;
+    answer_in_even_time(started).await;
+    match asked? {
+        Some(number) => leptos_axum::redirect(&format!(
+            "/account?phone={}#phone-heading",
+            crate::links::url_encode(&number)
+        )),
+        None => leptos_axum::redirect("/account?phone_added=1#phone-heading"),
+    }
+    Ok(())
+}
+
+/// Adds the number `phone` to the signed-in person's account with the code sent to it.
+#[server(prefix = "/api", endpoint = "account/phone/confirm")]
+pub async fn confirm_phone(phone: String, code: String) -> Result<(), AppError> {
+    use crate::ctx;
+    let (db, links, requester) = (ctx::db()?, ctx::links()?, ctx::requester()?);
+    let device = device_cookie();
+    crate::account::phone::confirm(&db, &links, &requester, &phone, &code, device.as_deref())
+        .await?;
+    leptos_axum::redirect("/account?phone_added=1#phone-heading");
     Ok(())
 }
 

@@ -46,7 +46,7 @@ pub async fn two_step_status() -> Result<TwoStepState, AppError> {
     let session = ctx::request_auth()?.session_id.unwrap_or_default();
     let db = ctx::db()?;
     let state = two_factor::state(&db, viewer.id).await?;
-    let pending = two_factor::pending(&db, viewer.id, &viewer.email, &session)
+    let pending = two_factor::pending(&db, viewer.id, viewer.reached_at(), &session)
         .await?
         .map(|e| PendingSecret {
             secret: e.secret,

@@ -64,17 +64,16 @@ pub async fn save_vote_settings(
     challenge_id: i64,
     allowance: i32,
     live_totals: Option<String>,
+    requires_phone: Option<String>,
 ) -> Result<(), AppError> {
     use crate::ctx;
     let (db, requester) = (ctx::db()?, ctx::requester()?);
-    crate::vote::service::configure(
-        &db,
-        &requester,
-        challenge_id,
+    let choice = crate::vote::service::Choice {
         allowance,
-        live_totals.is_some(),
-    )
-    .await
+        live_totals: live_totals.is_some(),
+        requires_phone: requires_phone.is_some(),
+    };
+    crate::vote::service::configure(&db, &requester, challenge_id, choice).await
 }
 
 /// The ballots and the tally of a closed vote, for anyone to recount.

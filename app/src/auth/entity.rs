@@ -8,8 +8,9 @@ pub mod user {
     pub struct Model {
         #[sea_orm(primary_key)]
         pub id: i64,
+        /// The account's email address, if it has one (an account may have a phone instead).
         #[sea_orm(unique)]
-        pub email: String,
+        pub email: Option<String>,
         pub display_name: String,
         pub password_hash: String,
         pub email_verified_at: Option<DateTimeUtc>,
@@ -19,6 +20,11 @@ pub mod user {
         /// The mailbox behind the address ([`crate::account::rules::mailbox_key`]): one per
         /// account, however the address is written.
         pub mailbox_key: Option<String>,
+        /// A Vietnamese mobile number in its international form (`+84912345678`), one account's
+        /// at most.
+        #[sea_orm(unique)]
+        pub phone: Option<String>,
+        pub phone_verified_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,9 +15,15 @@ pub struct StaffRole {
 pub struct Viewer {
     pub id: i64,
     pub display_name: String,
-    pub email: String,
+    /// The account's email address; an account made with a phone number may have none.
+    pub email: Option<String>,
+    /// The account's mobile number (international form), once proved.
+    pub phone: Option<String>,
     pub is_admin: bool,
+    /// The account's address or number is proved.
     pub verified: bool,
+    /// The account's phone number is proved (a vote may ask for one).
+    pub phone_verified: bool,
     pub staff: Vec<StaffRole>,
     pub unread_notifications: u64,
     /// Sits on at least one judging panel.
@@ -80,6 +86,14 @@ impl Requester {
 }
 
 impl Viewer {
+    /// Where the account is reached: its email address, or else its phone number.
+    pub fn reached_at(&self) -> &str {
+        self.email
+            .as_deref()
+            .or(self.phone.as_deref())
+            .unwrap_or_default()
+    }
+
     /// Why an office's act is refused: an official whose roles wait for two-step sign-in is told
     /// so; anyone else is simply not allowed.
     pub fn refusal(&self) -> crate::error::AppError {
@@ -125,9 +139,11 @@ mod tests {
         Viewer {
             id: 1,
             display_name: "Lan".into(),
-            email: "lan@example.vn".into(),
+            email: Some("lan@example.vn".into()),
+            phone: None,
             is_admin: false,
             verified: true,
+            phone_verified: false,
             staff: vec![],
             unread_notifications: 0,
             is_judge: false,

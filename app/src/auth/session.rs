@@ -259,8 +259,12 @@ fn viewer_of(
         id: account.id,
         display_name: account.display_name,
         email: account.email,
+        phone_verified: account.phone.is_some() && account.phone_verified_at.is_some(),
+        phone: account
+            .phone
+            .filter(|_| account.phone_verified_at.is_some()),
         is_admin: account.is_admin,
-        verified: account.email_verified_at.is_some(),
+        verified: account.email_verified_at.is_some() || account.phone_verified_at.is_some(),
         staff,
         unread_notifications: unread.max(0) as u64,
         is_judge: judging > 0,
@@ -422,9 +426,11 @@ mod tests {
             viewer: Viewer {
                 id: 1,
                 display_name: "Lan".into(),
-                email: "lan@example.vn".into(),
+                email: Some("lan@example.vn".into()),
+                phone: None,
                 is_admin,
                 verified: true,
+                phone_verified: false,
                 staff: Vec::new(),
                 unread_notifications: 0,
                 is_judge: false,

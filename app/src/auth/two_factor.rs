@@ -498,7 +498,10 @@ pub async fn demo_hint(
         return Ok(None);
     };
     let secret = row_secret(&row)?;
-    let email: String = row.try_get("", "email")?;
+    // Demo accounts have addresses; an account without one has no demo secret.
+    let Some(email) = row.try_get::<Option<String>>("", "email")? else {
+        return Ok(None);
+    };
     if secret != demo_secret(&email) {
         return Ok(None);
     }

@@ -305,7 +305,7 @@ pub async fn seed(db: &DatabaseConnection, scale: &Scale) -> Result<Fixture, App
             .map(|i| {
                 user::Model {
                     id: citizen(i),
-                    email: format!("citizen{i}@bench.vidan.local"),
+                    email: Some(format!("citizen{i}@bench.vidan.local")),
                     display_name: citizen_name(i),
                     password_hash: hash.clone(),
                     email_verified_at: Some(now - Duration::days(30)),
@@ -313,6 +313,8 @@ pub async fn seed(db: &DatabaseConnection, scale: &Scale) -> Result<Fixture, App
                     locale: if i % 5 == 0 { "en" } else { "vi" }.into(),
                     created_at: now - Duration::days(30),
                     mailbox_key: Some(format!("citizen{i}@bench.vidan.local")),
+                    phone: None,
+                    phone_verified_at: None,
                 }
                 .into_active_model()
                 .reset_all()
@@ -557,6 +559,7 @@ pub async fn seed(db: &DatabaseConnection, scale: &Scale) -> Result<Fixture, App
         challenge_id: c,
         allowance,
         live_totals: live,
+        requires_phone: false,
         voter_key: crate::token::random_token(32),
         updated_at: now,
     };

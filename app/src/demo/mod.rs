@@ -21,6 +21,9 @@ use crate::org::service::{NewOrganisation, create, grant_staff};
 /// The password of every demo account (documented in the README).
 pub const DEMO_PASSWORD: &str = "vidan-demo-2026";
 
+/// A demo citizen who has a phone and no email (she signs in with `0912 000 071`).
+pub const DEMO_PHONE_ACCOUNT: (&str, &str) = ("+84912000071", "Bà Nguyễn Thị Tư");
+
 pub struct DemoAccount {
     pub email: &'static str,
     pub name: &'static str,
@@ -135,7 +138,7 @@ pub async fn seed_if_empty(
     let joined = Utc::now() - chrono::Duration::days(120);
     for account in DEMO_ACCOUNTS {
         user::ActiveModel {
-            email: Set(account.email.to_owned()),
+            email: Set(Some(account.email.to_owned())),
             mailbox_key: Set(Some(crate::account::rules::mailbox_key(account.email))),
             display_name: Set(account.name.to_owned()),
             password_hash: Set(hash.clone()),
@@ -148,6 +151,20 @@ pub async fn seed_if_empty(
         .insert(db)
         .await?;
     }
+    let (phone, name) = DEMO_PHONE_ACCOUNT;
+    user::ActiveModel {
+        email: Set(None),
+        phone: Set(Some(phone.to_owned())),
+        phone_verified_at: Set(Some(joined)),
+        display_name: Set(name.to_owned()),
+        password_hash: Set(hash.clone()),
+        is_admin: Set(false),
+        locale: Set("vi".to_owned()),
+        created_at: Set(joined),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
     grant_staff(
         db,
         links,
@@ -165,7 +182,7 @@ pub async fn seed_if_empty(
     officials_sign_in_in_two_steps(db).await?;
     crate::audit::service::Record::new("demo.seed", "site", None)
         .reason("Dữ liệu mẫu cho lần chạy đầu tiên")
-        .details(serde_json::json!({ "organisations": 7, "accounts": DEMO_ACCOUNTS.len() }))
+        .details(serde_json::json!({ "organisations": 7, "accounts": DEMO_ACCOUNTS.len() + 1 }))
         .save(db)
         .await?;
     Ok(true)
@@ -192,8 +209,10 @@ async fn officials_sign_in_in_two_steps(db: &impl ConnectionTrait) -> Result<(),
         .await?;
     for row in rows {
         let id: i64 = row.try_get("", "id")?;
-        let email: String = row.try_get("", "email")?;
-        crate::auth::two_factor::enable_for_demo(db, id, &email).await?;
+        let email: Option<String> = row.try_get("", "email")?;
+        if let Some(email) = email {
+            crate::auth::two_factor::enable_for_demo(db, id, &email).await?;
+        }
     }
     Ok(())
 }

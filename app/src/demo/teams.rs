@@ -24,7 +24,7 @@ pub(crate) async fn viewer(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (id, email) = (account.id, account.email.clone());
+    let (id, email) = (account.id, account.email.clone().unwrap_or_default());
     let seen = crate::auth::session::load_viewer(db, account.clone()).await?;
     if !seen.office_waiting {
         return Ok(seen);
@@ -210,7 +210,7 @@ pub(super) async fn submitted(
         name: Set(name.into()),
         organisation_name: Set(Some(organisation.into())),
         description: Set(format!("{organisation}.")),
-        contact: Set(owner.email.clone()),
+        contact: Set(owner.email.clone().unwrap_or_default()),
         join_code: Set(code.into()),
         owner_id: Set(owner.id),
         created_at: Set(at - Duration::days(10)),

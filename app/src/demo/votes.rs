@@ -30,7 +30,16 @@ pub async fn seed(db: &impl ConnectionTrait) -> Result<(), AppError> {
         "tiep-nhan-phan-anh-qua-dien-thoai-cho-nguoi-khong-dung-mang",
     )
     .await?;
-    crate::vote::service::save_settings(db, &hotline, 1, true).await?;
+    crate::vote::service::save_settings(
+        db,
+        &hotline,
+        crate::vote::service::Choice {
+            allowance: 1,
+            live_totals: true,
+            requires_phone: false,
+        },
+    )
+    .await?;
     let entries = entries_of(db, hotline.id).await?;
     for (i, email) in ["dan@vidan.local", "doi@vidan.local", "mai@vidan.local"]
         .iter()
@@ -49,7 +58,16 @@ pub async fn seed(db: &impl ConnectionTrait) -> Result<(), AppError> {
 
     // Closed: every ballot is published.
     let booking = challenge_by_slug(db, "dat-lich-hen-truoc-khi-den-lam-thu-tuc").await?;
-    crate::vote::service::save_settings(db, &booking, 1, false).await?;
+    crate::vote::service::save_settings(
+        db,
+        &booking,
+        crate::vote::service::Choice {
+            allowance: 1,
+            live_totals: false,
+            requires_phone: false,
+        },
+    )
+    .await?;
     let entries = entries_of(db, booking.id).await?;
     let opened = booking.vote_opens_at.unwrap_or_else(Utc::now);
     let choices = [0usize, 1, 1, 0, 0, 1, 1];

@@ -307,8 +307,8 @@ pub async fn preview(
     let i = invitations::pending_by_token(db, Kind::Panel, token).await?;
     // Only the invitee, signed in, is told which of their team invitations a seat declines.
     let declines_teams = match viewer {
-        Some(v) if invitations::is_for(&i, &v.email) => {
-            crate::team::service::invitations_to(db, i.challenge_id, &v.email)
+        Some(v) if invitations::is_for(&i, v.reached_at()) => {
+            crate::team::service::invitations_to(db, i.challenge_id, v.reached_at())
                 .await?
                 .into_iter()
                 .map(|(_, name)| name)
@@ -339,7 +339,7 @@ pub async fn respond(
     let i = invitations::pending_by_token(db, Kind::Panel, token).await?;
     let c = crate::challenge::service::find(db, i.challenge_id).await?;
     // The link is for the address it was sent to: whoever else holds it cannot sit on the panel.
-    if !invitations::is_for(&i, &viewer.email) {
+    if !invitations::is_for(&i, viewer.reached_at()) {
         return Err(AppError::conflict("error.invitation_other_email"));
     }
     if accept {
@@ -356,7 +356,7 @@ pub async fn respond(
         }
         let person = crate::participation::Person {
             user_id: Some(viewer.id),
-            email: &viewer.email,
+            email: viewer.reached_at(),
         };
         let blind = panel_of(&txn, c.id).await?.blind;
         if let Err(err) = crate::participation::may_judge(&txn, c.id, person, blind).await {
@@ -382,7 +382,7 @@ pub async fn respond(
         .await?;
     }
     let declined = if accept {
-        crate::team::service::decline_invitations_to(&txn, c.id, &viewer.email).await?
+        crate::team::service::decline_invitations_to(&txn, c.id, viewer.reached_at()).await?
     } else {
         0
     };

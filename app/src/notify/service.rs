@@ -51,7 +51,11 @@ pub async fn notify(
         .one(db)
         .await?
         .is_some();
-    if !opted_out && account.email_verified_at.is_some() {
+    let email = account
+        .email
+        .as_deref()
+        .filter(|_| account.email_verified_at.is_some());
+    if let Some(email) = email.filter(|_| !opted_out) {
         let locale = Locale::from_code(&account.locale);
         let owned: Vec<(String, String)> = params
             .iter()
@@ -71,7 +75,7 @@ pub async fn notify(
                 ("link", &links.to(link)),
             ],
         );
-        crate::mail::service::enqueue(db, &account.email, kind.code(), &subject, &body).await?;
+        crate::mail::service::enqueue(db, email, kind.code(), &subject, &body).await?;
     }
     Ok(())
 }

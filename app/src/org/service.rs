@@ -53,7 +53,7 @@ pub async fn list_with_staff(
                     u.as_ref().map(|u| StaffMember {
                         user_id: u.id,
                         display_name: u.display_name.clone(),
-                        email: u.email.clone(),
+                        email: u.email.clone().unwrap_or_default(),
                         title: s.title.clone(),
                     })
                 })
@@ -172,7 +172,7 @@ pub async fn grant_staff(
     }
     let person = crate::participation::Person {
         user_id: Some(account.id),
-        email: &account.email,
+        email: crate::account::service::identity(&account),
     };
     if let Err(err) = crate::participation::may_organise(&txn, organisation_id, person).await {
         txn.rollback().await?;
@@ -299,7 +299,9 @@ pub async fn record_departure(
     staff_departure::ActiveModel {
         organisation_id: Set(organisation_id),
         user_id: Set(Some(account.id)),
-        mailbox_hash: Set(crate::account::rules::mailbox_hash(&account.email)),
+        mailbox_hash: Set(crate::account::rules::mailbox_hash(
+            crate::account::service::identity(account),
+        )),
         left_at: Set(Utc::now()),
         ..Default::default()
     }

@@ -51,6 +51,13 @@ pub fn VoteSettingsCard(challenge_id: i64) -> impl IntoView {
                                 <input type="checkbox" name="live_totals" value="on" checked=s.live_totals/>
                                 <span>{t(k::FIELD_VOTE_LIVE_TOTALS)}</span>
                             </label>
+                            <label class="check">
+                                <input type="checkbox" name="requires_phone" value="on" checked=s.requires_phone disabled=s.locked/>
+                                <span>{t(k::FIELD_VOTE_REQUIRES_PHONE)}</span>
+                            </label>
+                            {(s.locked && s.requires_phone).then(|| view! {
+                                <input type="hidden" name="requires_phone" value="on"/>
+                            })}
                             <SubmitButton label=k::JUDGING_SAVE pending=save.pending()/>
                         </ActionForm>
                         <p><a href=format!("/staff/challenges/{challenge_id}/votes")>{t(k::VOTE_REVIEW_LINK)}</a></p>

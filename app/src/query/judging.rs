@@ -209,7 +209,7 @@ pub async fn setup(
             name: name(j.user_id),
             email: people
                 .get(&j.user_id)
-                .map(|u| u.email.clone())
+                .and_then(|u| u.email.clone())
                 .unwrap_or_default(),
             declared: j.declared_at.is_some(),
             conflicts: declared

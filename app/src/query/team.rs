@@ -106,7 +106,7 @@ pub async fn mine(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<MyTeams,
         teams.push(detail_of(db, find(db, m.team_id).await?, viewer).await?);
     }
     let mut invitations = Vec::new();
-    for i in invitations::pending_team_invitations_to(db, &viewer.email, None).await? {
+    for i in invitations::pending_team_invitations_to(db, viewer.reached_at(), None).await? {
         invitations.push(describe(db, &i).await?);
     }
     Ok(MyTeams { teams, invitations })

@@ -33,6 +33,33 @@ pub const GUESSES_PER_NUMBER: Limit = Limit::new("sms_code_guess", 10, Duration:
 pub const GUESSES_PER_ADDRESS: Limit = Limit::new("sms_code_guess_ip", 30, Duration::hours(1));
 pub const CODE_MINUTES: i64 = 15;
 
+/// Texts about an account (its codes, its notices) one number may be sent in a day, whoever
+/// asks: a budget of their own, so that strangers who ask for codes to a number cannot use up
+/// the day of updates that number follows.
+pub const ACCOUNT_TEXTS_PER_NUMBER: Limit = Limit::new("sms_account_number", 6, Duration::days(1));
+
+/// Queues a text about an account to `phone` unless the number has had its day's account texts
+/// ([`ACCOUNT_TEXTS_PER_NUMBER`]); says which.
+pub async fn enqueue_for_account(
+    db: &impl ConnectionTrait,
+    phone: &str,
+    kind: &str,
+    body: &str,
+) -> Result<bool, AppError> {
+    if throttle::hit(db, ACCOUNT_TEXTS_PER_NUMBER, phone)
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            kind,
+            "an account's SMS was not queued: the number had its account texts today"
+        );
+        return Ok(false);
+    }
+    queue(db, phone, kind, body).await?;
+    Ok(true)
+}
+
 /// Queues a message to `phone` (international form) unless the number has had its day's
 /// messages; says which.
 pub async fn enqueue(

@@ -117,7 +117,7 @@ async fn add_member(
         c.id,
         crate::participation::Person {
             user_id: Some(user.id),
-            email: &user.email,
+            email: user.reached_at(),
         },
     )
     .await?;
@@ -315,7 +315,9 @@ pub async fn respond(
     let viewer = requester.verified()?;
     let i = match (token.filter(|t| !t.trim().is_empty()), id) {
         (Some(token), _) => invitations::pending_by_token(db, Kind::Team, token).await?,
-        (None, Some(id)) => invitations::pending_to_me(db, Kind::Team, id, &viewer.email).await?,
+        (None, Some(id)) => {
+            invitations::pending_to_me(db, Kind::Team, id, viewer.reached_at()).await?
+        }
         (None, None) => return Err(AppError::NotFound),
     };
     let t = find(db, i.team_id.ok_or(AppError::NotFound)?).await?;
@@ -526,7 +528,7 @@ pub async fn record_departure(
     let email = user::Entity::find_by_id(user_id)
         .one(db)
         .await?
-        .map(|u| u.email)
+        .map(|u| crate::account::service::identity(&u).to_owned())
         .unwrap_or_default();
     departure::ActiveModel {
         challenge_id: Set(t.challenge_id),

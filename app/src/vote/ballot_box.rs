@@ -193,14 +193,18 @@ async fn decide_and_write(
     let answers: Vec<_> = batch
         .iter()
         .map(|r| {
-            if !known.live.contains(&r.viewer.id) {
+            let Some(&phone_proved) = known.live.get(&r.viewer.id) else {
                 return Err(AppError::Unauthenticated);
-            }
+            };
             let e = known.entries.get(&r.entry).ok_or(AppError::NotFound)?;
             let c = known
                 .challenges
                 .get(&e.challenge_id)
                 .ok_or(AppError::NotFound)?;
+            // One number, one voter: a number is one account's at most.
+            if r.act == Act::Cast && known.phone_only.contains(&c.id) && !phone_proved {
+                return Err(AppError::conflict("error.vote_needs_phone"));
+            }
             match r.act {
                 Act::Cast => check_votable(e, c, now)?,
                 Act::Withdraw => check_open(c, now)?,
@@ -365,16 +369,17 @@ fn trace(change: &Change, at: DateTime<Utc>) -> crate::audit::entity::ActiveMode
     }
 }
 
-/// Of `users`, those whose accounts are still there (verified, not deleted), each held until the
+/// Of `users`, those whose accounts are still there (verified, not deleted), and whether each
+/// has a proved phone number, each held until the
 /// batch commits: on PostgreSQL a share lock, so that an account's deletion (which holds its
 /// row) either comes first and its vote is refused here, or waits and then withdraws it. SQLite
 /// writes one transaction at a time.
 async fn live_voters(
     txn: &impl ConnectionTrait,
     users: &BTreeSet<i64>,
-) -> Result<BTreeSet<i64>, AppError> {
+) -> Result<HashMap<i64, bool>, AppError> {
     if users.is_empty() {
-        return Ok(BTreeSet::new());
+        return Ok(HashMap::new());
     }
     let backend = txn.get_database_backend();
     let ids = users
@@ -390,23 +395,33 @@ async fn live_voters(
         .query_all_raw(sea_orm::Statement::from_string(
             backend,
             format!(
-                "SELECT id FROM users WHERE id IN ({ids}) AND email_verified_at IS NOT NULL{share}"
+                "SELECT id, (phone IS NOT NULL AND phone_verified_at IS NOT NULL) AS phone_proved \
+                 FROM users \
+                 WHERE id IN ({ids}) \
+                 AND (email_verified_at IS NOT NULL OR phone_verified_at IS NOT NULL){share}"
             ),
         ))
         .await?;
     rows.iter()
-        .map(|row| Ok(row.try_get::<i64>("", "id")?))
+        .map(|row| {
+            Ok((
+                row.try_get::<i64>("", "id")?,
+                row.try_get::<bool>("", "phone_proved")?,
+            ))
+        })
         .collect()
 }
 
 /// What the batch read before deciding.
 struct Known {
     /// The batch's voters whose accounts are still there (an account deleted as its vote
-    /// waited in the batch does not vote).
-    live: BTreeSet<i64>,
+    /// waited in the batch does not vote), and whether each has a proved phone number.
+    live: HashMap<i64, bool>,
     entries: HashMap<i64, entry::Model>,
     challenges: HashMap<i64, challenge::Model>,
     allowance: HashMap<i64, i32>,
+    /// The challenges whose vote needs a proved phone number.
+    phone_only: BTreeSet<i64>,
     ledger: Ledger,
 }
 
@@ -434,18 +449,27 @@ impl Known {
             .into_iter()
             .map(|c| (c.id, c))
             .collect();
-        let mut allowance: HashMap<i64, i32> = settings::Entity::find()
+        let mut found: HashMap<i64, settings::Model> = settings::Entity::find()
             .filter(settings::Column::ChallengeId.is_in(challenge_ids.iter().copied()))
             .all(txn)
             .await?
             .into_iter()
-            .map(|s| (s.challenge_id, s.allowance))
+            .map(|s| (s.challenge_id, s))
             .collect();
         for id in &challenge_ids {
-            if !allowance.contains_key(id) {
-                allowance.insert(*id, service::settings_of(txn, *id).await?.allowance);
+            if !found.contains_key(id) {
+                found.insert(*id, service::settings_of(txn, *id).await?);
             }
         }
+        let allowance = found
+            .values()
+            .map(|s| (s.challenge_id, s.allowance))
+            .collect();
+        let phone_only = found
+            .values()
+            .filter(|s| s.requires_phone)
+            .map(|s| s.challenge_id)
+            .collect();
         let networks: BTreeSet<&str> = batch.iter().map(|r| r.network.as_str()).collect();
         let since = now - chrono::Duration::minutes(rules::RATE_WINDOW_MINUTES);
         let votes = vote::Entity::find()
@@ -475,6 +499,7 @@ impl Known {
             entries,
             challenges,
             allowance,
+            phone_only,
             ledger,
         })
     }
@@ -556,7 +581,7 @@ mod tests {
                 .await
                 .unwrap()
                 .unwrap();
-            found.insert((who.email, v.entry_id));
+            found.insert((who.email.unwrap_or_default(), v.entry_id));
         }
         found
     }

@@ -10,6 +10,8 @@ pub mod settings {
         pub challenge_id: i64,
         pub allowance: i32,
         pub live_totals: bool,
+        /// Only accounts with a proved phone number vote: one number, one voter.
+        pub requires_phone: bool,
         /// The key of the anonymous voter ids in the published ballots; never shown.
         pub voter_key: String,
         pub updated_at: DateTimeUtc,

@@ -16,6 +16,10 @@ pub struct VoteBox {
     pub mine: Vec<i64>,
     pub signed_in: bool,
     pub verified: bool,
+    /// Only accounts with a proved phone number vote (one number, one voter).
+    pub requires_phone: bool,
+    /// The viewer's account has a proved phone number.
+    pub phone_proved: bool,
     /// Votes per entry, when staff show them during the vote, and once it is closed.
     pub totals: Option<Vec<(i64, u64)>>,
     /// People who voted, with the totals.
@@ -38,7 +42,9 @@ pub struct VoteSettings {
     pub enabled: bool,
     pub allowance: i32,
     pub live_totals: bool,
-    /// Votes exist: the allowance can no longer change.
+    /// Only accounts with a proved phone number vote.
+    pub requires_phone: bool,
+    /// Votes exist: the allowance and the phone rule can no longer change.
     pub locked: bool,
 }
 

@@ -31,6 +31,7 @@ pub(crate) async fn settings_of(
         challenge_id: Set(challenge_id),
         allowance: Set(1),
         live_totals: Set(false),
+        requires_phone: Set(false),
         voter_key: Set(crate::token::random_token(32)),
         updated_at: Set(Utc::now()),
     }
@@ -63,17 +64,34 @@ pub async fn settings_view(
         enabled: c.vote_enabled,
         allowance: s.allowance,
         live_totals: s.live_totals,
+        requires_phone: s.requires_phone,
         locked: any_vote(db, c.id).await?,
     })
 }
 
-/// Staff set the allowance (locked once votes exist) and whether totals show during the vote.
+/// How staff set a vote.
+#[derive(Clone, Copy, Debug)]
+pub struct Choice {
+    /// Votes each voter has.
+    pub allowance: i32,
+    /// Totals show while the vote runs.
+    pub live_totals: bool,
+    /// Only accounts with a proved phone number vote.
+    pub requires_phone: bool,
+}
+
+/// Staff set the allowance and whether a proved phone is needed (both locked once votes exist:
+/// the rules of a vote do not change while people vote), and whether totals show during it.
 pub async fn save_settings(
     db: &impl ConnectionTrait,
     c: &challenge::Model,
-    allowance: i32,
-    live_totals: bool,
+    choice: Choice,
 ) -> Result<(), AppError> {
+    let Choice {
+        allowance,
+        live_totals,
+        requires_phone,
+    } = choice;
     if !c.vote_enabled {
         return Err(AppError::conflict("error.vote_not_enabled"));
     }
@@ -84,12 +102,15 @@ pub async fn save_settings(
         ]));
     }
     let s = settings_of(db, c.id).await?;
-    if s.allowance != allowance && any_vote(db, c.id).await? {
+    if (s.allowance != allowance || s.requires_phone != requires_phone)
+        && any_vote(db, c.id).await?
+    {
         return Err(AppError::conflict("error.vote_settings_locked"));
     }
     let mut active = s.into_active_model();
     active.allowance = Set(allowance);
     active.live_totals = Set(live_totals);
+    active.requires_phone = Set(requires_phone);
     active.updated_at = Set(Utc::now());
     active.update(db).await?;
     Ok(())
@@ -101,16 +122,19 @@ pub async fn configure(
     db: &(impl ConnectionTrait + TransactionTrait),
     requester: &crate::auth::Requester,
     challenge_id: i64,
-    allowance: i32,
-    live_totals: bool,
+    choice: Choice,
 ) -> Result<(), AppError> {
     let staff = requester.signed_in()?;
     let c = crate::challenge::service::find_managed(db, challenge_id, staff).await?;
     let txn = crate::group_commit::begin_writing(db).await?;
-    save_settings(&txn, &c, allowance, live_totals).await?;
+    save_settings(&txn, &c, choice).await?;
     crate::audit::service::Record::new("vote.settings", "challenge", Some(c.id))
         .by_requester(requester)
-        .details(serde_json::json!({ "allowance": allowance, "live_totals": live_totals }))
+        .details(serde_json::json!({
+            "allowance": choice.allowance,
+            "live_totals": choice.live_totals,
+            "requires_phone": choice.requires_phone,
+        }))
         .public()
         .save(&txn)
         .await?;
@@ -211,6 +235,8 @@ pub async fn vote_box(
         mine,
         signed_in: viewer.is_some(),
         verified: viewer.is_some_and(|v| v.verified),
+        requires_phone: s.requires_phone,
+        phone_proved: viewer.is_some_and(|v| v.phone_verified),
         totals,
         voters,
     }))

@@ -1091,7 +1091,12 @@ impl Visitor {
             .replace(' ', "");
         // An office waiting for it also takes the code emailed for it.
         let email_code = if status.required {
-            let email = self.viewer().await.expect("signed in").email;
+            let email = self
+                .viewer()
+                .await
+                .expect("signed in")
+                .email
+                .expect("an official has an address");
             self.last_code_for(&email).await
         } else {
             String::new()
@@ -1153,6 +1158,19 @@ impl Visitor {
             .filter(|m| m.to_email == email)
             .find_map(|m| one_time_code_in(&m.body_text))
             .unwrap_or_else(|| panic!("no email with a code to {email}"))
+    }
+}
+
+impl Visitor {
+    /// The newest code texted to the number shown as `phone` (`0912 345 678`), read from the
+    /// development SMS page.
+    pub async fn last_text_code_for(&self, phone: &str) -> String {
+        let messages: Vec<app::sms::model::SmsMessage> = self.call("dev/sms", &[]).await.json();
+        messages
+            .iter()
+            .filter(|m| m.to_phone == phone)
+            .find_map(|m| one_time_code_in(&m.body))
+            .unwrap_or_else(|| panic!("no text message with a code to {phone}"))
     }
 }
 

@@ -18,3 +18,12 @@ pub(crate) fn query(name: &'static str) -> Memo<Option<String>> {
     let query = use_query_map();
     Memo::new(move |_| query.read().get(name))
 }
+
+/// The address or number a link carries (`?email=`), as its owner writes it: a phone number
+/// as `0912 345 678`, not in its international form.
+pub(crate) fn shown_login(carried: Option<String>) -> String {
+    match carried.filter(|c| !c.trim().is_empty()) {
+        Some(carried) => crate::account::rules::Login::read(&carried).shown(),
+        None => String::new(),
+    }
+}

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::account::{
-    ChangePassword, DeleteAccount, EndSessions, SignOut, UpdateProfile, my_sessions,
+    AddPhone, ChangePassword, ConfirmPhone, DeleteAccount, EndSessions, SignOut, UpdateProfile,
+    my_sessions,
 };
 use crate::api::notify::{SaveEmailPreferences, email_preferences};
 use crate::api::two_step::{
@@ -54,7 +55,7 @@ fn AccountForms(viewer: Viewer) -> impl IntoView {
         <div class="page-head">
             <div>
                 <h1>{t(k::ACCOUNT_TITLE)}</h1>
-                <p class="muted">{viewer.email.clone()}</p>
+                <p class="muted">{viewer.email.clone().or(viewer.phone.as_deref().map(crate::sms::rules::display_phone))}</p>
             </div>
             <ActionForm action=sign_out>
                 <button type="submit" class="button-secondary">{t(k::NAV_SIGN_OUT)}</button>
@@ -89,6 +90,7 @@ fn AccountForms(viewer: Viewer) -> impl IntoView {
                     <SubmitButton label=k::ACCOUNT_PASSWORD_SUBMIT pending=password.pending()/>
                 </ActionForm>
             </section>
+            <PhoneNumber current=viewer.phone.clone()/>
             <TwoStep/>
             <Sessions/>
             <EmailPreferences/>
@@ -102,6 +104,46 @@ fn AccountForms(viewer: Viewer) -> impl IntoView {
             </section>
             <YourData/>
         </div>
+    }
+}
+
+/// The account's mobile number: added, or replaced, with a code sent to it by text message. With
+/// it the person signs in by phone, gets codes by text, and votes where a vote asks for a number.
+#[component]
+fn PhoneNumber(current: Option<String>) -> impl IntoView {
+    use crate::sms::rules::display_phone;
+    let ask = ServerAction::<AddPhone>::new();
+    let ask_error = error_signal(move || ask.value().get());
+    let confirm = ServerAction::<ConfirmPhone>::new();
+    let confirm_error = error_signal(move || confirm.value().get());
+    let asked = query("phone");
+    let added = query("phone_added");
+    let has_one = current.is_some();
+    view! {
+        <section class="card" aria-labelledby="phone-heading">
+            <h2 id="phone-heading">{t(k::ACCOUNT_PHONE)}</h2>
+            <p class="alert alert-success" role="status" hidden=move || added.get().is_none()>{t(k::ACCOUNT_PHONE_ADDED)}</p>
+            <p>{match current {
+                Some(phone) => tf(k::ACCOUNT_PHONE_CURRENT, &[("phone", &display_phone(&phone))]),
+                None => t(k::ACCOUNT_PHONE_NONE).to_owned(),
+            }}</p>
+            <p class="hint">{t(k::ACCOUNT_PHONE_WHY)}</p>
+            {move || asked.get().map(|number| view! {
+                <ActionForm action=confirm>
+                    <p class="alert alert-info" role="status">{tf(k::ACCOUNT_PHONE_CODE_SENT, &[("phone", &display_phone(&number))])}</p>
+                    <FormAlert error=confirm_error/>
+                    <input type="hidden" name="phone" value=number.clone()/>
+                    <FieldInput name="code" id="phone-code" label=k::FIELD_CODE autocomplete="one-time-code" inputmode="numeric" error=field_error(confirm_error, "code")/>
+                    <SubmitButton label=k::ACCOUNT_PHONE_CONFIRM pending=confirm.pending()/>
+                </ActionForm>
+            })}
+            <ActionForm action=ask>
+                <FormAlert error=ask_error/>
+                <FieldInput name="phone" label=if has_one { k::ACCOUNT_PHONE_NEW } else { k::REPORT_SMS_PHONE } kind="tel" autocomplete="tel" inputmode="tel" error=field_error(ask_error, "phone")/>
+                <FieldInput name="password" id="phone-password" label=k::FIELD_CURRENT_PASSWORD kind="password" autocomplete="current-password" error=field_error(ask_error, "password")/>
+                <SubmitButton label=k::ACCOUNT_PHONE_SEND pending=ask.pending()/>
+            </ActionForm>
+        </section>
     }
 }
 

@@ -1,4 +1,4 @@
-//! Registering and verifying the email with the code that was sent.
+//! Registering with an email address or a mobile number, and proving it with the code sent to it.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use crate::api::account::{Register, ResendCode, VerifyEmail};
 use crate::i18n::{k, t};
 use crate::layout::{FieldInput, FormAlert, SubmitButton, error_signal, field_error};
-use crate::pages::account::query;
+use crate::pages::account::{query, shown_login};
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
@@ -20,7 +20,7 @@ pub fn RegisterPage() -> impl IntoView {
             <ActionForm action=action>
                 <FormAlert error=error/>
                 <FieldInput name="display_name" label=k::FIELD_DISPLAY_NAME autocomplete="name" hint=k::FIELD_DISPLAY_NAME_HINT error=field_error(error, "display_name")/>
-                <FieldInput name="email" label=k::FIELD_EMAIL kind="email" autocomplete="email" error=field_error(error, "email")/>
+                <FieldInput name="email" label=k::FIELD_LOGIN autocomplete="username" hint=k::FIELD_LOGIN_HINT error=field_error(error, "email")/>
                 <FieldInput name="password" label=k::FIELD_PASSWORD kind="password" autocomplete="new-password" hint=k::FIELD_PASSWORD_HINT error=field_error(error, "password")/>
                 <SubmitButton label=k::REGISTER_SUBMIT pending=action.pending()/>
             </ActionForm>
@@ -44,7 +44,7 @@ pub fn VerifyPage() -> impl IntoView {
             <p class="lead">{t(k::VERIFY_INTRO)}</p>
             <ActionForm action=action>
                 <FormAlert error=error/>
-                <FieldInput name="email" label=k::FIELD_EMAIL kind="email" autocomplete="email" value=email.get_untracked().unwrap_or_default() error=field_error(error, "email")/>
+                <FieldInput name="email" label=k::FIELD_LOGIN autocomplete="username" value=shown_login(email.get_untracked()) error=field_error(error, "email")/>
                 <FieldInput name="code" label=k::FIELD_CODE autocomplete="one-time-code" inputmode="numeric" value=code.get_untracked().unwrap_or_default() error=field_error(error, "code")/>
                 <SubmitButton label=k::VERIFY_SUBMIT pending=action.pending()/>
             </ActionForm>

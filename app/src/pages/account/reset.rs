@@ -1,4 +1,4 @@
-//! Resetting a forgotten password with a code sent by email.
+//! Resetting a forgotten password with a code sent by email or text message.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use crate::api::account::{RequestPasswordReset, ResetPassword};
 use crate::i18n::{k, t};
 use crate::layout::{FieldInput, FormAlert, SubmitButton, error_signal, field_error};
-use crate::pages::account::query;
+use crate::pages::account::{query, shown_login};
 
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
@@ -19,7 +19,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             <p class="lead">{t(k::FORGOT_INTRO)}</p>
             <ActionForm action=action>
                 <FormAlert error=error/>
-                <FieldInput name="email" label=k::FIELD_EMAIL kind="email" autocomplete="email" error=field_error(error, "email")/>
+                <FieldInput name="email" label=k::FIELD_LOGIN autocomplete="username" hint=k::FIELD_LOGIN_HINT error=field_error(error, "email")/>
                 <SubmitButton label=k::FORGOT_SUBMIT pending=action.pending()/>
             </ActionForm>
         </section>
@@ -39,7 +39,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
             <p class="lead">{t(k::RESET_INTRO)}</p>
             <ActionForm action=action>
                 <FormAlert error=error/>
-                <FieldInput name="email" label=k::FIELD_EMAIL kind="email" autocomplete="email" value=email.get_untracked().unwrap_or_default() error=field_error(error, "email")/>
+                <FieldInput name="email" label=k::FIELD_LOGIN autocomplete="username" value=shown_login(email.get_untracked()) error=field_error(error, "email")/>
                 <FieldInput name="code" label=k::FIELD_CODE autocomplete="one-time-code" inputmode="numeric" value=code.get_untracked().unwrap_or_default() error=field_error(error, "code")/>
                 <FieldInput name="password" label=k::FIELD_NEW_PASSWORD kind="password" autocomplete="new-password" hint=k::FIELD_PASSWORD_HINT error=field_error(error, "password")/>
                 <SubmitButton label=k::RESET_SUBMIT pending=action.pending()/>

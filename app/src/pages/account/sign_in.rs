@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::i18n::{k, t, tf};
 use crate::layout::{FieldInput, FormAlert, SubmitButton, error_signal, field_error};
 use crate::links::url_encode;
-use crate::pages::account::query;
+use crate::pages::account::{query, shown_login};
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -32,7 +32,7 @@ pub fn SignInPage() -> impl IntoView {
                     <a href=move || format!("/verify?email={}", url_encode(&email.get().unwrap_or_default()))>{t(k::SIGN_IN_GO_VERIFY)}</a>
                 </p>
                 <input type="hidden" name="next" value=move || next.get().unwrap_or_default()/>
-                <FieldInput name="email" label=k::FIELD_EMAIL kind="email" autocomplete="email" value=email.get_untracked().unwrap_or_default() error=field_error(error, "email")/>
+                <FieldInput name="email" label=k::FIELD_LOGIN autocomplete="username" value=shown_login(email.get_untracked()) error=field_error(error, "email")/>
                 <FieldInput name="password" label=k::FIELD_PASSWORD kind="password" autocomplete="current-password" error=field_error(error, "password")/>
                 <SubmitButton label=k::SIGN_IN_SUBMIT pending=action.pending()/>
             </ActionForm>

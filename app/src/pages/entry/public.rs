@@ -118,6 +118,13 @@ fn VoteSummary(vote: VoteBox, slug: String) -> impl IntoView {
                         <p><a class="button" href=format!("/sign-in?next={next}")>{t(k::VOTE_SIGN_IN)}</a></p>
                     })}
                     {(vote.signed_in && !vote.verified).then(|| view! { <p class="alert alert-error">{t(k::VOTE_VERIFY_FIRST)}</p> })}
+                    {vote.requires_phone.then(|| view! { <p class="hint">{t(k::VOTE_ONE_NUMBER)}</p> })}
+                    {(vote.signed_in && vote.verified && vote.requires_phone && !vote.phone_proved).then(|| view! {
+                        <p class="alert alert-info" role="status">
+                            {t(k::VOTE_NEEDS_PHONE)}" "
+                            <a href="/account#phone-heading">{t(k::VOTE_ADD_PHONE)}</a>
+                        </p>
+                    })}
                 }.into_any()
             } else if now < vote.opens_at {
                 view! { <p>{tf(k::VOTE_OPENS_AT, &[("at", &format_datetime(vote.opens_at))])}</p> }.into_any()
@@ -151,7 +158,9 @@ fn EntryCard(entry: PublicEntry, vote: Option<VoteBox>, actions: VoteActions) ->
             .and_then(|l| l.totals.iter().find(|(e, _)| *e == id).map(|(_, n)| *n))
             .or(loaded)
     };
-    let button = vote.filter(|v| v.open && v.verified).map(|v| {
+    let button = vote
+        .filter(|v| v.open && v.verified && (v.phone_proved || !v.requires_phone))
+        .map(|v| {
         let mine = v.mine.contains(&id);
         let title = entry.title.clone();
         if mine {
