@@ -119,7 +119,10 @@ async fn staff_taken_off_before_departures_were_kept_become_departures(backend: 
 async fn what_refers_to_accounts(app: &common::TestApp) -> Vec<(&'static str, i64)> {
     let mut counts = Vec::new();
     for (table, sql) in [
-        ("users", "SELECT CAST(COUNT(*) + COALESCE(SUM(id), 0) AS BIGINT) FROM users"),
+        (
+            "users",
+            "SELECT CAST(COUNT(*) + COALESCE(SUM(id), 0) AS BIGINT) FROM users",
+        ),
         ("team_members", "SELECT COUNT(*) FROM team_members"),
         ("votes", "SELECT COUNT(*) FROM votes"),
         (
