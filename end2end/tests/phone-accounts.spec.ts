@@ -51,6 +51,16 @@ test('a citizen with a phone and no email signs up with her number, signs in wit
   // Her account shows her number as she writes it, and no email.
   await page.goto('/account');
   await expect(page.getByText(`Số đã xác minh: ${shown}`)).toBeVisible();
+  // She has no email: she chooses what also comes by text message.
+  await live(page);
+  const prefs = page.getByRole('region', { name: 'Nhận thông báo' });
+  await expect(prefs.getByText('Tài khoản chưa có email')).toBeVisible();
+  const byText = prefs.getByRole('group', { name: 'Cũng nhận qua tin nhắn (SMS)' });
+  await byText.getByLabel('Phản ánh của tôi được trả lời').check();
+  await prefs.getByRole('button', { name: 'Lưu' }).click();
+  await expect(prefs.getByText('Đã lưu.')).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('group', { name: 'Cũng nhận qua tin nhắn (SMS)' }).getByLabel('Phản ánh của tôi được trả lời')).toBeChecked();
   await expectAccessible(page);
   await snap(page, info, 'account-phone');
 

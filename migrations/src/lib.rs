@@ -32,6 +32,7 @@ mod m20261206_000027_report_receipts;
 mod m20261206_000028_sms;
 mod m20261206_000029_report_satisfaction;
 mod m20261207_000030_phone_accounts;
+mod m20261207_000031_sms_notifications;
 
 pub struct Migrator;
 
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000028_sms::Migration),
             Box::new(m20261206_000029_report_satisfaction::Migration),
             Box::new(m20261207_000030_phone_accounts::Migration),
+            Box::new(m20261207_000031_sms_notifications::Migration),
         ]
     }
 }

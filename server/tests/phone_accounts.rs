@@ -471,7 +471,104 @@ async fn a_phone_account_downloads_its_data_and_its_deletion_frees_the_number(ba
     phone_citizen(&app, "0912345678").await;
 }
 
+/// The texts sent to `number` of one kind.
+async fn texts(app: &TestApp, number: &str, kind: &str) -> i64 {
+    app.scalar(&format!(
+        "SELECT COUNT(*) FROM sms_outbox WHERE to_phone = '{number}' AND kind = '{kind}'"
+    ))
+    .await
+}
+
+async fn a_citizen_chooses_which_notifications_also_come_by_text(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (org, staff) = app.org_with_staff("Phường 1", "canbo@p1.vn").await;
+    let tu = phone_citizen(&app, SHOWN).await;
+    let org = org.to_string();
+    let file = |title: &'static str| {
+        let (tu, org) = (tu.clone(), org.clone());
+        async move {
+            let filed = tu
+                .call_multipart(
+                    "reports/create",
+                    &[
+                        ("organisation_id", org.as_str()),
+                        ("category", "admin_procedures"),
+                        ("title", title),
+                        (
+                            "description",
+                            "Tổ dân phố 3 không có ai hướng dẫn người già làm hồ sơ trực tuyến.",
+                        ),
+                    ],
+                    None,
+                )
+                .await;
+            filed.location().trim_start_matches("/reports/").to_owned()
+        }
+    };
+    let answer = |id: String| {
+        let staff = staff.clone();
+        async move {
+            staff
+                .call(
+                    "reports/triage",
+                    &[
+                        ("id", id.as_str()),
+                        ("decision", "answer"),
+                        ("text", "Phường cử đoàn viên hướng dẫn từ thứ Hai tới."),
+                    ],
+                )
+                .await
+                .ok();
+        }
+    };
+    // Nothing by text until she chooses it: the answer is in her list only.
+    answer(file("Không ai hướng dẫn làm hồ sơ trực tuyến").await).await;
+    assert_eq!(texts(&app, NUMBER, "report_responded").await, 0);
+    // Her choices: the answers to her reports by text. Kinds that cannot come by text are
+    // ignored, and an account with no address keeps its email choices for later.
+    let prefs: Vec<app::notify::model::EmailPreference> =
+        tu.call("notifications/preferences", &[]).await.json();
+    let textable: Vec<_> = prefs.iter().filter(|p| p.sms.is_some()).collect();
+    assert!(textable.iter().any(|p| p.kind.code() == "report_responded"));
+    assert!(!textable.iter().any(|p| p.kind.code() == "team_invitation"));
+    tu.call(
+        "notifications/preferences/save",
+        &[
+            ("sms_on[]", "report_responded"),
+            ("sms_on[]", "team_invitation"),
+        ],
+    )
+    .await
+    .ok();
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM sms_choices").await,
+        1,
+        "only what can come by text is kept"
+    );
+    answer(file("Xin hướng dẫn làm hồ sơ đất đai").await).await;
+    assert_eq!(texts(&app, NUMBER, "report_responded").await, 1);
+    let (_, page) = tu.page("/dev/sms").await;
+    assert!(page.contains("Xem: http"), "the text links to the report");
+    // Someone without a proved number is offered nothing by text, and nothing is sent.
+    let lan = app.citizen("lan@example.vn").await;
+    let prefs: Vec<app::notify::model::EmailPreference> =
+        lan.call("notifications/preferences", &[]).await.json();
+    assert!(prefs.iter().all(|p| p.sms.is_none()));
+    // A password changed on an account with no address is told by text, chosen or not.
+    tu.call(
+        "account/password",
+        &[
+            ("current_password", PASSWORD),
+            ("new_password", "cây đa đầu làng 1975"),
+        ],
+    )
+    .await
+    .ok();
+    assert_eq!(texts(&app, NUMBER, "password_changed").await, 1);
+}
+
 on_both_databases!(
+    a_citizen_chooses_which_notifications_also_come_by_text,
     a_citizen_signs_up_and_in_with_a_phone_number_however_written,
     registering_a_number_twice_reveals_nothing_and_texts_its_owner,
     what_is_neither_an_address_nor_a_mobile_is_refused_in_words,

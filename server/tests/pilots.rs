@@ -813,6 +813,12 @@ async fn owners_are_reminded_once_before_a_due_date_and_once_when_it_passes(back
     let official = user_id(&app, STAFF).await;
     milestone(a.staff(), &id, "Lắp máy lấy số", "team", 10).await;
     milestone(a.staff(), &id, "Ký hợp đồng tin nhắn", &official, 20).await;
+    // A citizen follows the pilot in public.
+    let follower = app.citizen("theo.doi@example.vn").await;
+    follower
+        .call("pilots/follow", &[("id", &id), ("follow", "true")])
+        .await
+        .ok();
     let count = |kind: &str, email: &str| {
         format!(
             "SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id \
@@ -847,6 +853,18 @@ async fn owners_are_reminded_once_before_a_due_date_and_once_when_it_passes(back
     assert_eq!(app.scalar(&count("milestone_overdue", TEAM)).await, 1);
     assert_eq!(app.scalar(&count("milestone_due_soon", STAFF)).await, 1);
     assert_eq!(app.scalar(&count("milestone_due_soon", TEAM)).await, 1);
+    // Its follower hears that the team's milestone is late (not that one is due soon), once.
+    assert_eq!(
+        app.scalar(&count("followed_milestone_late", "theo.doi@example.vn"))
+            .await,
+        1
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM notifications WHERE kind = 'followed_milestone_late'")
+            .await,
+        1,
+        "owners are told as owners"
+    );
     let link = format!("/pilots/{id}");
     let list: Vec<NotificationItem> = a.team().call("notifications/list", &[]).await.json();
     assert!(

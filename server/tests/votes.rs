@@ -837,7 +837,53 @@ async fn an_account_deleted_while_it_votes_keeps_no_counted_ballot(backend: Back
     );
 }
 
+async fn those_who_voted_are_told_when_the_results_are_out(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let contest = app.contest(2, Some(Duration::days(3))).await;
+    let ids = entry_ids(&app).await;
+    let voter = app.citizen("dan@example.vn").await;
+    cast(&voter, &ids[0]).await.ok();
+    let other = app.citizen("lan@example.vn").await;
+    cast(&other, &ids[1]).await.ok();
+    // And withdrew it: no longer a voter.
+    other
+        .call("votes/withdraw", &[("entry_id", &ids[1])])
+        .await
+        .ok();
+    let results_at = app
+        .text(&format!(
+            "SELECT CAST(results_at AS TEXT) FROM challenges WHERE id = {}",
+            contest.challenge
+        ))
+        .await;
+    let results_at = chrono::DateTime::parse_from_rfc3339(&results_at.replace(' ', "T"))
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|_| {
+            chrono::NaiveDateTime::parse_from_str(&results_at, "%Y-%m-%d %H:%M:%S%.f%#z")
+                .map(|t| t.and_utc())
+                .expect("a time")
+        });
+    let links = app::links::Links::new("http://127.0.0.1:0");
+    app::jobs::phase_changes::notify_phase_changes(
+        &app.db,
+        &links,
+        results_at + Duration::minutes(1),
+    )
+    .await
+    .unwrap();
+    let told = |email: &str| {
+        format!(
+            "SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id \
+             WHERE u.email = '{email}' AND n.kind = 'challenge_phase_changed' \
+             AND n.params LIKE '%phase.results%'"
+        )
+    };
+    assert_eq!(app.scalar(&told("dan@example.vn")).await, 1);
+    assert_eq!(app.scalar(&told("lan@example.vn")).await, 0);
+}
+
 on_both_databases!(
+    those_who_voted_are_told_when_the_results_are_out,
     an_account_deleted_while_it_votes_keeps_no_counted_ballot,
     votes_are_rate_limited_per_network,
     an_unverified_account_cannot_vote,

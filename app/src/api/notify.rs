@@ -23,16 +23,26 @@ pub async fn email_preferences() -> Result<Vec<EmailPreference>, AppError> {
     crate::notify::service::preferences(&crate::ctx::db()?, viewer.id).await
 }
 
-/// `email_on` lists the codes of the kinds that should also come by email (checked boxes).
+/// `email_on` lists the codes of the kinds that should also come by email, `sms_on` those that
+/// should also come by text message (checked boxes).
 #[server(prefix = "/api", endpoint = "notifications/preferences/save")]
 pub async fn save_email_preferences(
     #[server(default)] email_on: Vec<String>,
+    #[server(default)] sms_on: Vec<String>,
 ) -> Result<(), AppError> {
     use crate::notify::model::NotificationKind;
     let viewer = crate::ctx::require_user()?;
-    let kinds: Vec<NotificationKind> = email_on
-        .iter()
-        .filter_map(|code| NotificationKind::from_code(code))
-        .collect();
-    crate::notify::service::set_preferences(&crate::ctx::db()?, viewer.id, &kinds).await
+    let kinds = |codes: &[String]| -> Vec<NotificationKind> {
+        codes
+            .iter()
+            .filter_map(|code| NotificationKind::from_code(code))
+            .collect()
+    };
+    crate::notify::service::set_preferences(
+        &crate::ctx::db()?,
+        viewer.id,
+        &kinds(&email_on),
+        &kinds(&sms_on),
+    )
+    .await
 }

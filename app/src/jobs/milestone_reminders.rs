@@ -1,5 +1,5 @@
-//! The pass that reminds milestone owners of a pilot: three days before a due date, and once
-//! when it passes unfinished.
+//! The pass that reminds milestone owners of a pilot three days before a due date, and once
+//! when it passes unfinished; then the pilot's followers learn it is late too.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
@@ -72,16 +72,36 @@ pub async fn remind_milestones(
             }
         };
         let due = m.due_on.format("%d/%m/%Y").to_string();
-        for user_id in owners {
-            crate::notify::service::notify(
-                &txn,
-                links,
-                user_id,
-                kind,
-                &[("milestone", &m.title), ("title", &p.title), ("date", &due)],
-                &format!("/pilots/{}", p.id),
-            )
-            .await?;
+        let params = [
+            ("milestone", m.title.as_str()),
+            ("title", &p.title),
+            ("date", &due),
+        ];
+        let link = format!("/pilots/{}", p.id);
+        for user_id in &owners {
+            crate::notify::service::notify(&txn, links, *user_id, kind, &params, &link).await?;
+        }
+        // Those who follow the pilot in public learn of a late milestone too (its owners were
+        // told above).
+        if kind == NotificationKind::MilestoneOverdue {
+            let followers: Vec<i64> = crate::pilot::entity::follow::Entity::find()
+                .select_only()
+                .column(crate::pilot::entity::follow::Column::UserId)
+                .filter(crate::pilot::entity::follow::Column::PilotId.eq(p.id))
+                .into_tuple()
+                .all(&txn)
+                .await?;
+            for user_id in followers.into_iter().filter(|u| !owners.contains(u)) {
+                crate::notify::service::notify(
+                    &txn,
+                    links,
+                    user_id,
+                    NotificationKind::FollowedMilestoneLate,
+                    &params,
+                    &link,
+                )
+                .await?;
+            }
         }
         txn.commit().await?;
         sent += 1;

@@ -1,5 +1,6 @@
 //! The pass that tells followers and team members when a published challenge enters a new
-//! phase (entries open, entries close, the vote, the results).
+//! phase (entries open, entries close, the vote, the results), and its voters when the results
+//! are out.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -51,6 +52,20 @@ pub async fn notify_phase_changes(
                 .into_iter()
                 .map(|member| member.user_id),
         );
+        // The results are news to everyone who voted, too.
+        if phase == crate::challenge::rules::Phase::Results {
+            use crate::vote::entity::vote;
+            use sea_orm::QuerySelect;
+            let voters: Vec<i64> = vote::Entity::find()
+                .select_only()
+                .column(vote::Column::UserId)
+                .filter(vote::Column::ChallengeId.eq(m.id))
+                .filter(vote::Column::VoidedAt.is_null())
+                .into_tuple()
+                .all(&txn)
+                .await?;
+            people.extend(voters);
+        }
         people.sort_unstable();
         people.dedup();
         for user_id in &people {

@@ -40,3 +40,23 @@ pub mod email_opt_out {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod sms_choice {
+    use sea_orm::entity::prelude::*;
+
+    /// A kind of notification its person also wants by text message.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "sms_choices")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub kind: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -49,10 +49,12 @@ pub enum NotificationKind {
     MilestoneDueSoon,
     /// A milestone you answer for passed its due date unfinished.
     MilestoneOverdue,
+    /// A milestone of a pilot you follow passed its due date unfinished.
+    FollowedMilestoneLate,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 20] = [
+    pub const ALL: [NotificationKind; 21] = [
         NotificationKind::StaffRoleGranted,
         NotificationKind::PasswordChanged,
         NotificationKind::ReportResponded,
@@ -73,6 +75,7 @@ impl NotificationKind {
         NotificationKind::PilotEnded,
         NotificationKind::MilestoneDueSoon,
         NotificationKind::MilestoneOverdue,
+        NotificationKind::FollowedMilestoneLate,
     ];
 
     pub fn code(self) -> &'static str {
@@ -97,6 +100,7 @@ impl NotificationKind {
             NotificationKind::PilotEnded => "pilot_ended",
             NotificationKind::MilestoneDueSoon => "milestone_due_soon",
             NotificationKind::MilestoneOverdue => "milestone_overdue",
+            NotificationKind::FollowedMilestoneLate => "followed_milestone_late",
         }
     }
 
@@ -127,6 +131,7 @@ impl NotificationKind {
             NotificationKind::PilotEnded => k::NOTIFY_PILOT_ENDED,
             NotificationKind::MilestoneDueSoon => k::NOTIFY_MILESTONE_DUE_SOON,
             NotificationKind::MilestoneOverdue => k::NOTIFY_MILESTONE_OVERDUE,
+            NotificationKind::FollowedMilestoneLate => k::NOTIFY_FOLLOWED_MILESTONE_LATE,
         }
     }
 
@@ -153,7 +158,26 @@ impl NotificationKind {
             NotificationKind::PilotEnded => k::PREFS_PILOT_ENDED,
             NotificationKind::MilestoneDueSoon => k::PREFS_MILESTONE_DUE_SOON,
             NotificationKind::MilestoneOverdue => k::PREFS_MILESTONE_OVERDUE,
+            NotificationKind::FollowedMilestoneLate => k::PREFS_FOLLOWED_MILESTONE_LATE,
         }
+    }
+
+    /// Whether this kind may also come by text message, to those who choose it: what a
+    /// citizen waits for (the answer to their report, the results of a challenge they follow or
+    /// voted in, a pilot they follow), and their password changing.
+    pub fn by_text(self) -> bool {
+        matches!(
+            self,
+            NotificationKind::PasswordChanged
+                | NotificationKind::ReportResponded
+                | NotificationKind::ReportBecameChallenge
+                | NotificationKind::ChallengePhaseChanged
+                | NotificationKind::ResultsPublished
+                | NotificationKind::PilotUpdated
+                | NotificationKind::PilotEnded
+                | NotificationKind::MilestoneOverdue
+                | NotificationKind::FollowedMilestoneLate
+        )
     }
 }
 
@@ -189,6 +213,9 @@ pub struct NotificationItem {
 pub struct EmailPreference {
     pub kind: NotificationKind,
     pub email: bool,
+    /// Also by text message; `None` where this kind cannot come by text, or the account has
+    /// no proved phone number.
+    pub sms: Option<bool>,
 }
 
 #[cfg(test)]

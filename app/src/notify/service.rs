@@ -6,7 +6,7 @@ use sea_orm::{
     QuerySelect, Set, sea_query::Expr,
 };
 
-use super::entity::{email_opt_out, notification};
+use super::entity::{email_opt_out, notification, sms_choice};
 use super::model::{EmailPreference, NotificationItem, NotificationKind};
 use crate::auth::entity::user;
 use crate::error::AppError;
@@ -47,6 +47,18 @@ pub async fn notify(
     .insert(db)
     .await?;
 
+    let locale = Locale::from_code(&account.locale);
+    let owned: Vec<(String, String)> = params
+        .iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .collect();
+    let shown = super::model::localise_params(&owned, locale);
+    let shown: Vec<(&str, &str)> = shown
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let subject = fill(kind.text().get(locale), &shown);
+
     let opted_out = email_opt_out::Entity::find_by_id((user_id, kind.code().to_owned()))
         .one(db)
         .await?
@@ -56,17 +68,6 @@ pub async fn notify(
         .as_deref()
         .filter(|_| account.email_verified_at.is_some());
     if let Some(email) = email.filter(|_| !opted_out) {
-        let locale = Locale::from_code(&account.locale);
-        let owned: Vec<(String, String)> = params
-            .iter()
-            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
-            .collect();
-        let shown = super::model::localise_params(&owned, locale);
-        let shown: Vec<(&str, &str)> = shown
-            .iter()
-            .map(|(a, b)| (a.as_str(), b.as_str()))
-            .collect();
-        let subject = fill(kind.text().get(locale), &shown);
         let body = locale.tf(
             k::MAIL_NOTIFICATION_BODY,
             &[
@@ -77,7 +78,40 @@ pub async fn notify(
         );
         crate::mail::service::enqueue(db, email, kind.code(), &subject, &body).await?;
     }
+    if let Some(phone) = by_text(db, &account, kind).await? {
+        let text = locale.tf(
+            k::SMS_NOTIFICATION,
+            &[("message", &subject), ("link", &links.to(link))],
+        );
+        // Within the number's day of texts: a phone is not an inbox.
+        crate::sms::service::enqueue(db, &phone, kind.code(), &text).await?;
+    }
     Ok(())
+}
+
+/// The proved number `kind` goes to by text message for `account`, if it does: when its person
+/// chose it, and always for a password that changed on an account with no address (it would
+/// learn of it nowhere else).
+async fn by_text(
+    db: &impl ConnectionTrait,
+    account: &user::Model,
+    kind: NotificationKind,
+) -> Result<Option<String>, AppError> {
+    let Some(phone) = account
+        .phone
+        .clone()
+        .filter(|_| account.phone_verified_at.is_some() && kind.by_text())
+    else {
+        return Ok(None);
+    };
+    if kind == NotificationKind::PasswordChanged && account.email.is_none() {
+        return Ok(Some(phone));
+    }
+    let chosen = sms_choice::Entity::find_by_id((account.id, kind.code().to_owned()))
+        .one(db)
+        .await?
+        .is_some();
+    Ok(chosen.then_some(phone))
 }
 
 pub async fn list(
@@ -122,6 +156,8 @@ pub async fn mark_all_read(db: &impl ConnectionTrait, user_id: i64) -> Result<()
     Ok(())
 }
 
+/// What the person gets by email (every kind unless switched off) and by text message (the
+/// kinds they chose, once their number is proved).
 pub async fn preferences(
     db: &impl ConnectionTrait,
     user_id: i64,
@@ -133,21 +169,48 @@ pub async fn preferences(
         .into_iter()
         .map(|o| o.kind)
         .collect();
+    let texted: Vec<String> = sms_choice::Entity::find()
+        .filter(sms_choice::Column::UserId.eq(user_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.kind)
+        .collect();
+    let has_phone = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .is_some_and(|u| u.phone.is_some() && u.phone_verified_at.is_some());
     Ok(NotificationKind::ALL
         .into_iter()
         .map(|kind| EmailPreference {
             kind,
             email: !off.iter().any(|c| c == kind.code()),
+            sms: (has_phone && kind.by_text()).then(|| texted.iter().any(|c| c == kind.code())),
         })
         .collect())
 }
 
-/// Replaces the person's opt-outs: email is on exactly for the kinds in `email_on`.
+/// Replaces the person's choices: email is on exactly for the kinds in `email_on`, text
+/// messages exactly for the kinds in `sms_on` that can come by text.
 pub async fn set_preferences(
     db: &impl ConnectionTrait,
     user_id: i64,
     email_on: &[NotificationKind],
+    sms_on: &[NotificationKind],
 ) -> Result<(), AppError> {
+    sms_choice::Entity::delete_many()
+        .filter(sms_choice::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    for kind in sms_on.iter().filter(|k| k.by_text()) {
+        sms_choice::ActiveModel {
+            user_id: Set(user_id),
+            kind: Set(kind.code().to_owned()),
+            created_at: Set(Utc::now()),
+        }
+        .insert(db)
+        .await?;
+    }
     email_opt_out::Entity::delete_many()
         .filter(email_opt_out::Column::UserId.eq(user_id))
         .exec(db)

@@ -93,7 +93,7 @@ fn AccountForms(viewer: Viewer) -> impl IntoView {
             <PhoneNumber current=viewer.phone.clone()/>
             <TwoStep/>
             <Sessions/>
-            <EmailPreferences/>
+            <EmailPreferences has_email=viewer.email.is_some() has_phone=viewer.phone_verified/>
             <section class="card" aria-labelledby="roles-heading">
                 <h2 id="roles-heading">{t(k::ACCOUNT_ROLES)}</h2>
                 <ul class="plain-list">
@@ -234,27 +234,53 @@ fn Sessions() -> impl IntoView {
 }
 
 #[component]
-fn EmailPreferences() -> impl IntoView {
+fn EmailPreferences(has_email: bool, has_phone: bool) -> impl IntoView {
     let save = ServerAction::<SaveEmailPreferences>::new();
     let prefs = Resource::new(move || save.version().get(), |_| email_preferences());
     let saved = move || matches!(save.value().get(), Some(Ok(())));
     view! {
         <section class="card" aria-labelledby="prefs-heading">
             <h2 id="prefs-heading">{t(k::PREFS_TITLE)}</h2>
-            <p class="muted">{t(k::PREFS_INTRO)}</p>
+            <p class="muted">{t(if has_email { k::PREFS_INTRO } else { k::PREFS_NO_EMAIL })}</p>
             <p class="alert alert-success" role="status" hidden=move || !saved()>{t(k::ACCOUNT_SAVED)}</p>
             <ActionForm action=save>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
-                        prefs.await.unwrap_or_default().into_iter().map(|p| {
+                        let prefs = prefs.await.unwrap_or_default();
+                        let by_email = prefs.iter().map(|p| {
                             let id = format!("pref-{}", p.kind.code());
+                            if has_email {
+                                view! {
+                                    <div class="check">
+                                        <input type="checkbox" id=id.clone() name="email_on[]" value=p.kind.code() checked=p.email/>
+                                        <label for=id>{t(p.kind.preference_label())}</label>
+                                    </div>
+                                }.into_any()
+                            } else {
+                                // Kept as they are for when an address is added.
+                                p.email.then(|| view! { <input type="hidden" name="email_on[]" value=p.kind.code()/> }).into_any()
+                            }
+                        }).collect_view();
+                        let by_text = prefs.iter().filter_map(|p| p.sms.map(|on| (p.kind, on))).map(|(kind, on)| {
+                            let id = format!("sms-{}", kind.code());
                             view! {
                                 <div class="check">
-                                    <input type="checkbox" id=id.clone() name="email_on[]" value=p.kind.code() checked=p.email/>
-                                    <label for=id>{t(p.kind.preference_label())}</label>
+                                    <input type="checkbox" id=id.clone() name="sms_on[]" value=kind.code() checked=on/>
+                                    <label for=id>{t(kind.preference_label())}</label>
                                 </div>
                             }
-                        }).collect_view()
+                        }).collect_view();
+                        view! {
+                            {by_email}
+                            <fieldset class="sms-choices">
+                                <legend>{t(k::PREFS_BY_TEXT)}</legend>
+                                {if has_phone {
+                                    view! { <p class="hint">{t(k::PREFS_BY_TEXT_INTRO)}</p>{by_text} }.into_any()
+                                } else {
+                                    view! { <p class="hint">{t(k::PREFS_BY_TEXT_NEEDS_PHONE)}" "<a href="#phone-heading">{t(k::VOTE_ADD_PHONE)}</a></p> }.into_any()
+                                }}
+                            </fieldset>
+                        }
                     })}
                 </Transition>
                 <SubmitButton label=k::ACCOUNT_SAVE pending=save.pending()/>
