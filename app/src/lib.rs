@@ -140,6 +140,26 @@ fn request_path() -> String {
     }
 }
 
+/// The site's own address ([`layout::SiteOrigin`]): the configured one while the server renders,
+/// the one the browser reached once it runs the page.
+fn site_origin() -> layout::SiteOrigin {
+    use layout::SiteOrigin;
+    #[cfg(feature = "ssr")]
+    {
+        SiteOrigin(
+            crate::ctx::links()
+                .map(|links| links.to(""))
+                .unwrap_or_default()
+                .trim_end_matches('/')
+                .to_owned(),
+        )
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        SiteOrigin(window().location().origin().unwrap_or_default())
+    }
+}
+
 /// The page's language: on the server from the request, in the browser from `<html lang>`.
 /// Outside a request (the router rendering the app once at start-up to list its routes) it is
 /// Vietnamese, without logging an error.
@@ -167,6 +187,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let locale = request_locale();
     provide_context(locale);
+    provide_context(site_origin());
     let viewer: ViewerResource = Resource::new_blocking(|| (), |_| api::account::get_viewer());
     provide_context(viewer);
     view! {

@@ -52,4 +52,44 @@ test('staff answer a report in public; its author says the answer did not solve 
   await expect(page.getByText('Tối qua đèn vẫn tắt lúc mười giờ, chưa ai đến thay.')).toBeVisible();
   await expect(page.getByText('Câu trả lời trước (chưa giải quyết được việc)')).toBeVisible();
   await expect(page.getByText('Phường đã báo điện lực thay bộ hẹn giờ')).toBeVisible();
+
+  // Anyone passes it on: a text message with its link, or the phone's own share sheet.
+  await page.locator('details.share > summary').click();
+  await expect(page.getByRole('link', { name: 'Gửi bằng tin nhắn' })).toHaveAttribute('href', /^sms:\?&body=.*%2Freports%2F\d+$/);
+  await expect(page.getByLabel('Địa chỉ trang (chép để gửi)')).toHaveValue(new RegExp(`${reportUrl.replace(/[.?]/g, '\\$&')}$`));
+  await expect(page.getByRole('button', { name: 'Chia sẻ qua Zalo, Messenger…' })).toBeVisible();
+  await expectAccessible(page);
+  await snap(page, info, 'report-share');
+});
+
+test('a report is read aloud with the phone’s Vietnamese voice, and the page says when the phone has none', async ({ page }, info) => {
+  // The phone's speech, as a phone with a Vietnamese voice offers it (recorded, not spoken).
+  await page.addInitScript(() => {
+    const w = window as any;
+    w.__spoken = [];
+    w.__voices = [{ lang: 'vi-VN', name: 'Tiếng Việt' }];
+    Object.defineProperty(w.speechSynthesis, 'getVoices', { value: () => w.__voices });
+    Object.defineProperty(w.speechSynthesis, 'speak', { value: (u: any) => w.__spoken.push({ text: u.text, lang: u.lang }) });
+    Object.defineProperty(w.speechSynthesis, 'cancel', { value: () => {} });
+  });
+  await page.goto('/reports');
+  await page.locator('a[href^="/reports/"]:not([href="/reports/new"])').first().click();
+  await expect(page).toHaveURL(/\/reports\/\d+$/);
+  const title = await page.getByRole('heading', { level: 1 }).innerText();
+  await live(page);
+  await page.getByRole('button', { name: '🔊 Đọc to' }).click();
+  await expect(page.getByRole('button', { name: 'Dừng đọc' })).toBeVisible();
+  const spoken = await page.evaluate(() => (window as any).__spoken);
+  expect(spoken).toHaveLength(1);
+  expect(spoken[0].lang).toBe('vi-VN');
+  expect(spoken[0].text.startsWith(title)).toBe(true);
+  await expectAccessible(page);
+  await snap(page, info, 'report-read-aloud');
+
+  // A phone without a Vietnamese voice: said in words, nothing read.
+  await page.getByRole('button', { name: 'Dừng đọc' }).click();
+  await page.evaluate(() => { (window as any).__voices = [{ lang: 'en-US', name: 'English' }]; });
+  await page.getByRole('button', { name: '🔊 Đọc to' }).click();
+  await expect(page.getByText('Điện thoại này chưa có giọng đọc tiếng Việt.')).toBeVisible();
+  expect(await page.evaluate(() => (window as any).__spoken.length)).toBe(1);
 });

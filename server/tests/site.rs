@@ -689,7 +689,84 @@ async fn a_backup_is_a_consistent_copy_taken_while_the_server_runs(backend: Back
     }
 }
 
+/// The `<head>` of a page as sent (what a messaging app's crawler reads).
+fn head_of(html: &str) -> &str {
+    html.split("</head>").next().unwrap_or_default()
+}
+
+/// A link pasted in Zalo or Messenger shows the page's title, a line about it and its picture;
+/// and the page offers to share it, a text message and an email working without any code.
+async fn a_shared_link_shows_the_pages_title_line_and_picture(backend: Backend) {
+    let app = spawn_demo(backend).await;
+    let v = app.visitor();
+    let slug = "dat-lich-hen-truoc-khi-den-lam-thu-tuc";
+    let (status, html) = v.page(&format!("/challenges/{slug}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let head = head_of(&html);
+    assert!(
+        head.contains(
+            "<meta property=\"og:title\" content=\"Đặt lịch hẹn trước khi đến làm thủ tục\">"
+        ),
+        "{head}"
+    );
+    assert!(
+        head.contains(&format!(
+            "<meta property=\"og:url\" content=\"{}/challenges/{slug}\">",
+            app.base
+        )),
+        "{head}"
+    );
+    assert!(head.contains("property=\"og:description\""));
+    let share = html
+        .split("class=\"share\"")
+        .nth(1)
+        .expect("a share section");
+    assert!(share.contains("href=\"sms:?&amp;body="), "{share}");
+    assert!(share.contains("mailto:?subject="));
+
+    // A report with a photo: its picture, at an address a crawler can fetch. Whatever its
+    // author wrote stays text inside the tags.
+    let citizen = app.citizen("lan@example.vn").await;
+    let org = app
+        .scalar("SELECT MIN(id) FROM organisations")
+        .await
+        .to_string();
+    let filed = citizen
+        .call_multipart(
+            "reports/create",
+            &[
+                ("organisation_id", org.as_str()),
+                ("category", "admin_procedures"),
+                ("title", "Đèn \"hỏng\" ở hẻm <b>12</b>"),
+                (
+                    "description",
+                    "Cả dãy đèn trong hẻm 12 tắt từ mười giờ đêm.\n\n\"><script>alert(1)</script>",
+                ),
+            ],
+            Some(("photo", "den.png", common::tiny_png())),
+        )
+        .await;
+    let path = filed.location();
+    let (_, html) = app.visitor().page(&path).await;
+    let head = head_of(&html);
+    assert!(head.contains(&format!(
+        "<meta property=\"og:image\" content=\"{}/",
+        app.base
+    )));
+    assert!(
+        !head.contains("<b>12</b>") && !head.contains("<script>alert"),
+        "{head}"
+    );
+    assert!(
+        head.contains(
+            "property=\"og:title\" content=\"Đèn &quot;hỏng&quot; ở hẻm &lt;b&gt;12&lt;/b&gt;\""
+        ),
+        "{head}"
+    );
+}
+
 on_both_databases!(
+    a_shared_link_shows_the_pages_title_line_and_picture,
     a_backup_is_a_consistent_copy_taken_while_the_server_runs,
     pages_are_vietnamese_first_and_english_one_click_away,
     an_unknown_address_is_a_404_page_in_the_visitors_language,

@@ -388,7 +388,8 @@ pub async fn send_within_limits(
     to: &Login,
     device: Option<&str>,
 ) -> Result<(), AppError> {
-    // A code still unused and less than a minute old is on its way; a used one asks for a new.
+    // A code to the same place still unused and less than a minute old is on its way; a used
+    // one asks for a new. (Codes from before numbers name no place: they went to the address.)
     let last = email_code::Entity::find()
         .filter(email_code::Column::UserId.eq(account.id))
         .filter(email_code::Column::Purpose.eq(purpose.code()))
@@ -396,7 +397,11 @@ pub async fn send_within_limits(
         .order_by_desc(email_code::Column::Id)
         .one(db)
         .await?;
-    if last.is_some_and(|c| Utc::now() - c.created_at < Duration::minutes(1)) {
+    let same_place = |c: &email_code::Model| match c.sent_to.as_deref() {
+        Some(sent_to) => sent_to == to.key(),
+        None => !to.is_phone(),
+    };
+    if last.is_some_and(|c| same_place(&c) && Utc::now() - c.created_at < Duration::minutes(1)) {
         return Ok(());
     }
     let budget = budget_of(db, Some(account), to.key(), device).await?;

@@ -5,6 +5,8 @@ mod form;
 mod header;
 mod not_found;
 mod parts;
+mod read_aloud;
+mod share;
 
 pub use form::{
     FieldInput, FieldSelect, FieldTextarea, FormAlert, SubmitButton, error_signal, field_error,
@@ -13,6 +15,8 @@ pub use form::{
 pub use header::Header;
 pub use not_found::NotFound;
 pub use parts::{Countdown, MultipartForm, Pager, PhaseBadge, query_string, time_left, url_error};
+pub use read_aloud::ReadAloud;
+pub use share::{Share, SharedAs, SiteOrigin, site_origin};
 
 use leptos::prelude::*;
 use leptos::server_fn::client::Client;

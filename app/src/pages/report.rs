@@ -13,11 +13,11 @@ use crate::api::report::{
 };
 use crate::error::AppError;
 use crate::i18n::{format_date, format_datetime, k, t, tf, use_locale};
-use crate::layout::viewer_resource;
 use crate::layout::{
     FieldInput, FieldSelect, FieldTextarea, FormAlert, Loaded, MultipartForm, Pager, SignInPrompt,
     SubmitButton, error_signal, field_error, query_string, url_error,
 };
+use crate::layout::{ReadAloud, Share, SharedAs, viewer_resource};
 use crate::report::model::{Category, ReportDetail, ReportStatus, ReportSummary};
 
 fn category_options() -> Vec<(String, String)> {
@@ -223,6 +223,7 @@ fn ReportBody(
     let signed_in = move || viewer.get().and_then(|v| v.ok()).flatten().is_some();
     view! {
         <Title text=s.title.clone()/>
+        <SharedAs title=s.title.clone() description=report.description.clone() path=format!("/reports/{id}") image=report.photo.as_ref().map(|f| f.url())/>
         <article class="report">
             <p class="eyebrow">{tf(k::REPORT_NUMBER, &[("id", &id.to_string())])}" · "{s.organisation.name(locale).to_owned()}</p>
             <h1>{s.title.clone()}</h1>
@@ -235,6 +236,8 @@ fn ReportBody(
                 <div><dt>{t(k::REPORT_SENT_ON)}</dt><dd>{format_datetime(s.created_at)}</dd></div>
                 <div><dt>{t(k::REPORT_DUE_BY)}</dt><dd>{format_datetime(s.response_due_at)}" "<a class="muted" href="/calendar">{t(k::REPORT_DUE_WORKING_DAYS)}</a></dd></div>
             </dl>
+            <ReadAloud text=format!("{}. {}", s.title, report.description)/>
+            <Share title=s.title.clone() path=format!("/reports/{id}")/>
             <div class="grid-report">
                 <div>
                     <p class="prose pre-line">{report.description.clone()}</p>

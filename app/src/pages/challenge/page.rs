@@ -10,11 +10,11 @@ use crate::api::challenge::{AskQuestion, FollowChallenge, get_challenge};
 use crate::challenge::model::{ChallengeDetail, HistoryEntry};
 use crate::challenge::rules::{Milestone, Phase, questions_open};
 use crate::i18n::{Locale, format_datetime, format_vnd, k, lookup, t, tf, use_locale};
-use crate::layout::viewer_resource;
 use crate::layout::{
     Countdown, FieldTextarea, FormAlert, Loaded, PhaseBadge, SubmitButton, error_signal,
     field_error,
 };
+use crate::layout::{ReadAloud, Share, SharedAs, viewer_resource};
 
 #[component]
 pub fn ChallengePage() -> impl IntoView {
@@ -58,6 +58,7 @@ fn ChallengeBody(
     let sign_in_next = format!("/sign-in?next=/challenges/{}", c.slug);
     view! {
         <Title text=c.title.clone()/>
+        <SharedAs title=c.title.clone() description=c.summary.clone() path=format!("/challenges/{}", c.slug) image=c.cover.as_ref().map(|f| f.url())/>
         <article class="challenge">
             {view! {
             <header class="challenge-head">
@@ -66,6 +67,8 @@ fn ChallengeBody(
                     <h1>{c.title.clone()}</h1>
                     <p class="lead">{c.summary.clone()}</p>
                     <div class="card-meta"><PhaseBadge phase=c.phase/></div>
+                    <ReadAloud text=format!("{}. {}", c.title, c.summary)/>
+                    <Share title=c.title.clone() path=format!("/challenges/{}", c.slug)/>
                     {challenge.can_manage.then(|| view! {
                         <p><a class="button-secondary" href=format!("/staff/challenges/{id}")>{t(k::CHALLENGE_MANAGE)}</a></p>
                     })}

@@ -14,10 +14,10 @@ use crate::api::pilot::{
 use crate::challenge::model::HistoryEntry;
 use crate::error::AppError;
 use crate::i18n::{Locale, format_datetime, format_vnd, k, lookup, t, tf, use_locale};
-use crate::layout::viewer_resource;
 use crate::layout::{
     FieldInput, FieldTextarea, FormAlert, Loaded, MultipartForm, error_signal, field_error,
 };
+use crate::layout::{ReadAloud, Share, SharedAs, viewer_resource};
 use crate::pages::pilot::charts::KpiChart;
 use crate::pages::pilot::{PilotStatusBadge, ProgressBar, ShareBar, TimingBadge, day};
 use crate::pilot::model::{KpiView, MilestoneView, PilotPage as Page, Ratings, UpdateView};
@@ -85,6 +85,7 @@ fn PilotBody(page: Page, actions: Actions) -> impl IntoView {
     let following = page.following;
     view! {
         <Title text=card.title.clone()/>
+        <SharedAs title=card.title.clone() description=page.summary.clone() path=format!("/pilots/{id}") image=None/>
         <article class="pilot">
             {view! {
             <header class="challenge-head">
@@ -93,6 +94,8 @@ fn PilotBody(page: Page, actions: Actions) -> impl IntoView {
                     <h1>{card.title.clone()}</h1>
                     <p class="lead">{page.summary.clone()}</p>
                     <div class="card-meta"><PilotStatusBadge status=card.status/></div>
+                    <ReadAloud text=format!("{}. {}", card.title, page.summary)/>
+                    <Share title=card.title.clone() path=format!("/pilots/{id}")/>
                     {page.can_manage.then(|| view! {
                         <p><a class="button-secondary" href=format!("/pilots/{id}/manage")>{t(k::PILOT_MANAGE)}</a></p>
                     })}
