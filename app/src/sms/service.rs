@@ -46,18 +46,7 @@ pub async fn enqueue_for_account(
     kind: &str,
     body: &str,
 ) -> Result<bool, AppError> {
-    if throttle::hit(db, ACCOUNT_TEXTS_PER_NUMBER, phone)
-        .await
-        .is_err()
-    {
-        tracing::warn!(
-            kind,
-            "an account's SMS was not queued: the number had its account texts today"
-        );
-        return Ok(false);
-    }
-    queue(db, phone, kind, body).await?;
-    Ok(true)
+    enqueue_within(db, ACCOUNT_TEXTS_PER_NUMBER, phone, kind, body).await
 }
 
 /// Queues a message to `phone` (international form) unless the number has had its day's
@@ -68,10 +57,22 @@ pub async fn enqueue(
     kind: &str,
     body: &str,
 ) -> Result<bool, AppError> {
-    if throttle::hit(db, PER_NUMBER_PER_DAY, phone).await.is_err() {
+    enqueue_within(db, PER_NUMBER_PER_DAY, phone, kind, body).await
+}
+
+/// Queues a message to `phone` unless the number has used up `budget` today; says which.
+async fn enqueue_within(
+    db: &impl ConnectionTrait,
+    budget: Limit,
+    phone: &str,
+    kind: &str,
+    body: &str,
+) -> Result<bool, AppError> {
+    if throttle::hit(db, budget, phone).await.is_err() {
         tracing::warn!(
             kind,
-            "an SMS was not queued: the number had its messages today"
+            budget = budget.scope,
+            "an SMS was not queued: the number had its day's share of these"
         );
         return Ok(false);
     }
