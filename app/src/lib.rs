@@ -33,6 +33,7 @@ pub mod error;
 pub mod feed;
 #[cfg(feature = "ssr")]
 pub mod group_commit;
+pub mod helper;
 pub mod i18n;
 pub mod invitation;
 #[cfg(feature = "ssr")]
@@ -226,6 +227,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/calendar") view={Lazy::<routes::Calendar>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/reports") view={Lazy::<routes::ReportList>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/reports/new") view={Lazy::<routes::ReportNew>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/reports/new/assisted") view={Lazy::<routes::ReportAssisted>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/helpers") view={Lazy::<routes::Helpers>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/reports/:id") view={Lazy::<routes::Report>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/receipt") view={Lazy::<routes::Receipt>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/teams") view={Lazy::<routes::MyTeams>::new()} ssr=SsrMode::Async/>

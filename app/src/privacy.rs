@@ -28,6 +28,14 @@ const SECTIONS: &[(&str, &str, &str, &[&str])] = &[
     ("notifications", "notifications", "user_id", &[]),
     ("email_opt_outs", "email_opt_outs", "user_id", &[]),
     ("reports", "reports", "author_id", &[]),
+    // Reports filed for others: the person helped's phone is theirs, not the helper's.
+    (
+        "reports_filed_for_others",
+        "reports",
+        "assisted_by_id",
+        &["filed_for_phone"],
+    ),
+    ("helper_groups", "helper_members", "user_id", &[]),
     ("report_supports", "report_supports", "user_id", &[]),
     ("challenge_follows", "challenge_follows", "user_id", &[]),
     ("questions", "challenge_questions", "author_id", &[]),
@@ -242,6 +250,7 @@ pub async fn delete(db: &sea_orm::DatabaseConnection, user_id: i64) -> Result<()
         ("notifications", "user_id"),
         ("email_opt_outs", "user_id"),
         ("org_staff", "user_id"),
+        ("helper_members", "user_id"),
         ("team_members", "user_id"),
         ("challenge_follows", "user_id"),
         ("pilot_follows", "user_id"),
@@ -252,6 +261,11 @@ pub async fn delete(db: &sea_orm::DatabaseConnection, user_id: i64) -> Result<()
         )))
         .await?;
     }
+    // The reports they filed for others stay, helped by the group or desk, by nobody named.
+    txn.execute_raw(exec(format!(
+        "UPDATE reports SET assisted_by_id = NULL WHERE assisted_by_id = {user_id}"
+    )))
+    .await?;
     // What they wrote for their team stays, without their name (an official's updates for the
     // city keep it: the record of an office).
     txn.execute_raw(exec(format!(

@@ -44,6 +44,8 @@ lazy_pages! {
     OpenData => crate::pages::OpenDataPage,
     ReportList => crate::pages::report::ReportListPage,
     ReportNew => crate::pages::report::ReportNewPage,
+    ReportAssisted => crate::pages::report::AssistedReportPage,
+    Helpers => crate::pages::helper::HelpersPage,
     Report => crate::pages::report::ReportPage,
     Receipt => crate::pages::report::ReceiptPage,
     MyTeams => crate::pages::team::MyTeamsPage,

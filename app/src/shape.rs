@@ -43,6 +43,8 @@ const FLOORS: &[&[&str]] = &[
     &["invitation"],
     &["participation"],
     &["org"],
+    // Volunteers registered to file reports for people who cannot (a Youth Union branch).
+    &["helper"],
     &["upload"],
     &["report"],
     &["challenge"],

@@ -29,6 +29,11 @@ enum May {
     Office,
     /// Whoever shows the metrics token (Prometheus): no person, an administrator neither.
     Monitor,
+    /// Who files reports for others: staff at their organisation's desk, members of a helper
+    /// group, administrators.
+    Helper,
+    /// The coordinator of the helper group named (and administrators).
+    Coordinator,
 }
 
 use May::*;
@@ -64,6 +69,10 @@ const TABLE: &[(&str, May)] = &[
     ("admin/two-step/reset", Admin),
     ("admin/calendar/save", Admin),
     ("calendar", Anyone),
+    ("helpers", Own),
+    ("helpers/register", Admin),
+    ("helpers/add", Coordinator),
+    ("helpers/remove", Coordinator),
     ("organisations", Anyone),
     ("organisations/settings", Staff),
     ("challenges/list", Anyone),
@@ -142,6 +151,9 @@ const TABLE: &[(&str, May)] = &[
     ("reports/sms", Anyone),
     ("reports/sms_confirm", Anyone),
     ("reports/create", Own),
+    ("reports/create_assisted", Helper),
+    // Takes a report filed for the caller, named by its receipt code.
+    ("reports/claim", Own),
     ("reports/support", Own),
     ("reports/rate", Own),
     ("reports/triage", Staff),
@@ -178,6 +190,7 @@ const MULTIPART: &[&str] = &[
     "pilots/milestones/status",
     "pilots/updates/post",
     "reports/create",
+    "reports/create_assisted",
 ];
 
 /// Every route that is not a server function or a page, with who may ask for it: files, feeds,
@@ -237,6 +250,8 @@ const PAGES: &[(&str, May)] = &[
     ("/calendar", Anyone),
     ("/reports", Anyone),
     ("/reports/new", Own),
+    ("/reports/new/assisted", Own),
+    ("/helpers", Own),
     ("/reports/:id", Anyone),
     ("/receipt", Anyone),
     ("/teams", Own),
@@ -506,12 +521,20 @@ async fn foreign_form(app: &TestApp, user: Option<i64>) -> Vec<(String, String)>
         ("upload_id", upload),
         ("into_id", report.clone()),
         ("report_id", report.clone()),
+        (
+            "group_id",
+            app.scalar("SELECT MIN(id) FROM helper_groups")
+                .await
+                .to_string(),
+        ),
         ("satisfied", "true".into()),
         ("slug", slug),
         ("version", "1".into()),
         ("token", "0".repeat(64)),
         ("code", "12345678".into()),
         ("email", "ai.do@example.vn".into()),
+        ("login", "ai.do@example.vn".into()),
+        ("coordinator", "ai.do@example.vn".into()),
         ("reason", "Thử xem có được không".into()),
         ("statement", "Thử".into()),
         ("outcome", "rollout".into()),
@@ -632,6 +655,8 @@ async fn contents(app: &TestApp) -> BTreeMap<String, String> {
         "pilot_comments",
         "reports",
         "report_supports",
+        "helper_groups",
+        "helper_members",
         "notifications",
         "outbox",
         "two_factor",
@@ -763,13 +788,13 @@ async fn callers(app: &TestApp) -> Vec<Caller> {
             name: "staff of another organisation",
             visitor: other_staff,
             user: Some(id_of("canbo@khac.vn").await),
-            may: &[Office],
+            may: &[Office, Helper],
         },
         Caller {
             name: "administrator",
             visitor: admin,
             user: Some(id_of("admin@vidan.local").await),
-            may: &[Staff, Admin, Office],
+            may: &[Staff, Admin, Office, Helper, Coordinator],
         },
     ]
 }

@@ -6,6 +6,7 @@
 mod common;
 
 mod accounts;
+mod assisted_reports;
 mod bench_seed;
 mod calendar;
 mod challenges;

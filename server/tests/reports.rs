@@ -414,9 +414,10 @@ async fn a_receipt_code_leads_anyone_who_holds_it_to_the_report(backend: Backend
         .await
         .unwrap();
     assert!(page.status().is_redirection(), "{}", page.status());
+    // With the code, which tells the page who holds the receipt.
     assert_eq!(
         page.headers()["location"].to_str().unwrap(),
-        format!("/reports/{id}")
+        format!("/reports/{id}?receipt={bare}")
     );
     // A code no report has, and one that cannot be a code, read the same.
     let guesser = app.visitor_from("198.51.100.7");

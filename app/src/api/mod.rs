@@ -7,6 +7,7 @@ pub mod audit;
 pub mod calendar;
 pub mod challenge;
 pub mod entry;
+pub mod helper;
 pub mod judging;
 pub mod mail;
 pub mod notify;

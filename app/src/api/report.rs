@@ -25,12 +25,23 @@ pub async fn list_reports(
     crate::report::service::list(&crate::ctx::db()?, &query, chrono::Utc::now()).await
 }
 
+/// A report's page; `receipt`, the receipt code it was opened with, shows the person a report
+/// was filed for what its author would see (its receipt, the word on its answer).
 #[server(prefix = "/api", endpoint = "reports/get")]
-pub async fn get_report(id: i64) -> Result<ReportDetail, AppError> {
+pub async fn get_report(
+    id: i64,
+    #[server(default)] receipt: Option<String>,
+) -> Result<ReportDetail, AppError> {
     use crate::ctx;
-    let viewer = ctx::viewer()?;
-    let mut detail =
-        crate::query::report::detail(&ctx::db()?, id, viewer.as_ref(), chrono::Utc::now()).await?;
+    let requester = ctx::requester()?;
+    let mut detail = crate::query::report::detail(
+        &ctx::db()?,
+        &requester,
+        id,
+        receipt.as_deref(),
+        chrono::Utc::now(),
+    )
+    .await?;
     if let Some(code) = &detail.receipt_code {
         let url = ctx::links()?.to(&format!("/receipt?code={code}"));
         let qr = crate::auth::two_factor::qr_svg(&url)?;
@@ -80,12 +91,14 @@ pub async fn confirm_report_sms(
 }
 
 /// The person who filed the report says whether its answer solved the problem; `satisfied`
-/// false needs a `reason`, and reopens the report once.
+/// false needs a `reason`, and reopens the report once. The person a report was filed for
+/// sends its `receipt` code instead of signing in.
 #[server(prefix = "/api", endpoint = "reports/rate")]
 pub async fn rate_report(
     report_id: i64,
     satisfied: bool,
     #[server(default)] reason: String,
+    #[server(default)] receipt: Option<String>,
 ) -> Result<(), AppError> {
     use crate::ctx;
     let (db, requester) = (ctx::db()?, ctx::requester()?);
@@ -96,6 +109,7 @@ pub async fn rate_report(
         report_id,
         satisfied,
         &reason,
+        receipt.as_deref(),
     )
     .await
 }
@@ -149,4 +163,50 @@ pub async fn triage_report(
     let (db, links, requester) = (ctx::db()?, ctx::links()?, ctx::requester()?);
     crate::report::service::triage(&db, &links, &requester, id, form).await?;
     Ok(())
+}
+
+/// A helper files a report for someone else (a form as [`create_report`]'s, with `desk`,
+/// `filed_for_name`, `filed_for_phone`, `consent` and the `consented` box), then opens it, its
+/// receipt ready to print.
+#[server(prefix = "/api", endpoint = "reports/create_assisted", input = MultipartFormData)]
+pub async fn create_assisted_report(data: MultipartData) -> Result<(), AppError> {
+    use crate::ctx;
+    use crate::upload::form::MultipartForm;
+    use crate::upload::service::Purpose;
+    let requester = ctx::requester()?;
+    requester.verified()?;
+    let max = Purpose::ReportPhoto.max_bytes();
+    let mut form = MultipartForm::read(data, max).await?;
+    let report = crate::report::service::NewReport {
+        organisation_id: form.text("organisation_id").parse().ok(),
+        title: form.text("title"),
+        description: form.text("description"),
+        category: form.text("category"),
+        photo: form.take_file("photo", max),
+    };
+    let new = crate::report::assisted::NewAssisted {
+        desk: form.text("desk"),
+        filed_for_name: form.text("filed_for_name"),
+        filed_for_phone: form.text("filed_for_phone"),
+        consent: form.text("consent"),
+        consented: !form.text("consented").is_empty(),
+        report,
+    };
+    let server = ctx::server_ctx()?;
+    let links = ctx::links()?;
+    let texts = server.settings.sms.then_some(&links);
+    let id = crate::report::assisted::create(&server.db, &server.storage, texts, &requester, new)
+        .await?;
+    leptos_axum::redirect(&format!("/reports/{id}"));
+    Ok(())
+}
+
+/// The person a report was filed for takes it into their account: its receipt `code`, signed in
+/// with the phone number given at the desk proved. Opens the report.
+#[server(prefix = "/api", endpoint = "reports/claim")]
+pub async fn claim_report(code: String) -> Result<i64, AppError> {
+    use crate::ctx;
+    let id = crate::report::assisted::claim(&ctx::db()?, &ctx::requester()?, &code).await?;
+    leptos_axum::redirect(&format!("/reports/{id}"));
+    Ok(id)
 }

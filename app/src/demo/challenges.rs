@@ -21,7 +21,7 @@ use crate::org::entity::organisation;
 use crate::report::entity::report;
 use crate::report::service::{NewReport, Triage};
 
-async fn org_id(db: &impl ConnectionTrait, slug: &str) -> Result<i64, AppError> {
+pub(super) async fn org_id(db: &impl ConnectionTrait, slug: &str) -> Result<i64, AppError> {
     Ok(organisation::Entity::find()
         .filter(organisation::Column::Slug.eq(slug))
         .one(db)
@@ -56,6 +56,16 @@ async fn report(
         },
     )
     .await?;
+    backdate(db, id, days_ago).await?;
+    Ok(id)
+}
+
+/// Dates a report filed now `days_ago`, its deadline counted from then.
+pub(super) async fn backdate(
+    db: &impl ConnectionTrait,
+    id: i64,
+    days_ago: i64,
+) -> Result<(), AppError> {
     let r = report::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -72,7 +82,7 @@ async fn report(
         .await?
         .working_days_after(created, org.response_days as u32));
     active.update(db).await?;
-    Ok(id)
+    Ok(())
 }
 
 struct DemoChallenge<'a> {

@@ -2,6 +2,7 @@
 //! so a newcomer can sign in and look around. Runs only on an empty database.
 
 mod challenges;
+mod helpers;
 mod judging;
 pub mod large;
 pub mod pdf;
@@ -175,6 +176,7 @@ pub async fn seed_if_empty(
     )
     .await?;
     challenges::seed(db, links, storage).await?;
+    helpers::seed(db, links, storage).await?;
     teams::seed(db, links, storage).await?;
     judging::seed(db).await?;
     votes::seed(db).await?;

@@ -76,6 +76,9 @@ pub struct Report {
     /// `waiting`, `answered_on_time`, `answered_late` or `overdue`.
     pub timeliness: String,
     pub merged_into: Option<i64>,
+    /// Filed for someone else, at a one-stop desk or by a helper group (who was helped is on
+    /// the report's page, as they wished to be named; never their phone).
+    pub assisted: bool,
     pub photo: Option<File>,
     /// The report's page on this site.
     pub url: String,
@@ -449,6 +452,8 @@ pub struct StatusCount {
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Chain {
     pub reports: u64,
+    /// Of the reports, those filed for someone else (at a one-stop desk, or by a helper group).
+    pub reports_assisted: u64,
     pub challenges: u64,
     pub entries: u64,
     pub pilots: u64,

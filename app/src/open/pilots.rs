@@ -224,6 +224,7 @@ pub async fn dashboard(
             .collect(),
         chain: api::Chain {
             reports: d.chain.reports,
+            reports_assisted: d.chain.reports_assisted,
             challenges: d.chain.challenges,
             entries: d.chain.entries,
             pilots: d.chain.pilots,

@@ -183,6 +183,7 @@ pub async fn reports(
             responded_at: r.responded_at.map(city_time),
             response: r.response,
             merged_into: r.merged_into_id,
+            assisted: r.filed_for_name.is_some(),
         })
         .collect();
     Ok(api::ReportList { items, next_cursor })

@@ -8,8 +8,8 @@ use server_fn::ServerFn;
 
 use crate::api::org::list_organisations;
 use crate::api::report::{
-    AskReportSms, ConfirmReportSms, CreateReport, RateReport, SupportReport, TriageReport,
-    create_report, get_report, list_reports,
+    AskReportSms, ClaimReport, ConfirmReportSms, CreateAssistedReport, CreateReport, RateReport,
+    SupportReport, TriageReport, create_assisted_report, create_report, get_report, list_reports,
 };
 use crate::error::AppError;
 use crate::i18n::{format_date, format_datetime, k, t, tf, use_locale};
@@ -36,6 +36,7 @@ pub fn ReportItem(report: ReportSummary) -> impl IntoView {
             <div class="report-badges">
                 <span class=format!("status status-{}", report.status.code())>{t(report.status.label())}</span>
                 <span class=format!("timeliness tone-{}", report.timeliness.tone())>{t(report.timeliness.label())}</span>
+                {report.assisted.then(|| view! { <span class="tag">{t(k::ASSISTED_BADGE)}</span> })}
             </div>
             <h3><a href=format!("/reports/{}", report.id)>{report.title.clone()}</a></h3>
             <p class="muted">
@@ -80,7 +81,7 @@ pub fn ReportListPage() -> impl IntoView {
             <div>
                 <h1>{t(k::REPORTS_TITLE)}</h1>
                 <p class="lead">{t(k::REPORTS_INTRO)}</p>
-                <p><a href="/receipt">{t(k::RECEIPT_FIND_LINK)}</a></p>
+                <p><a href="/receipt">{t(k::RECEIPT_FIND_LINK)}</a>" · "<a href="/helpers">{t(k::HELPERS_LINK)}</a></p>
             </div>
             <a class="button" href="/reports/new">{t(k::REPORTS_NEW)}</a>
         </div>
@@ -129,6 +130,26 @@ pub fn ReportListPage() -> impl IntoView {
     }
 }
 
+/// What every report says: where it goes, what it is about, the problem, and a photo.
+#[component]
+fn ReportFields(
+    org_options: Vec<(String, String)>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    view! {
+        <FieldSelect name="organisation_id" label=k::FIELD_WARD options=org_options empty_option=k::FIELD_CHOOSE error=field_error(error, "organisation_id")/>
+        <FieldSelect name="category" label=k::FIELD_CATEGORY options=category_options() empty_option=k::FIELD_CHOOSE error=field_error(error, "category")/>
+        <FieldInput name="title" label=k::FIELD_REPORT_TITLE hint=k::HINT_REPORT_TITLE error=field_error(error, "title")/>
+        <FieldTextarea name="description" label=k::FIELD_DESCRIPTION hint=k::HINT_REPORT_DESCRIPTION rows=7 maxlength=crate::report::rules::DESCRIPTION_MAX error=field_error(error, "description")/>
+        <div class="field" class:has-error=move || field_error(error, "photo").get().is_some()>
+            <label for="field-photo">{t(k::FIELD_PHOTO)}</label>
+            <p class="hint" id="field-photo-hint">{t(k::HINT_PHOTO)}</p>
+            <input id="field-photo" type="file" name="photo" accept="image/jpeg,image/png,image/webp" aria-describedby="field-photo-hint"/>
+            <p class="field-error" role="alert" hidden=move || field_error(error, "photo").get().is_none()>{move || field_error(error, "photo").get()}</p>
+        </div>
+    }
+}
+
 #[component]
 pub fn ReportNewPage() -> impl IntoView {
     let locale = use_locale();
@@ -146,25 +167,87 @@ pub fn ReportNewPage() -> impl IntoView {
                 match viewer {
                     None => view! { <SignInPrompt/> }.into_any(),
                     Some(v) if !v.verified => crate::layout::refused(AppError::Forbidden, locale),
-                    Some(_) => {
+                    Some(v) => {
                         let org_options: Vec<(String, String)> = orgs.iter().map(|o| (o.id.to_string(), o.name(locale).to_owned())).collect();
                         view! {
                             <section class="card narrow-wide">
                                 <h1>{t(k::REPORT_NEW_TITLE)}</h1>
                                 <p class="lead">{t(k::REPORT_NEW_INTRO)}</p>
+                                {v.is_staff().then(|| view! {
+                                    <p class="hint"><a href="/reports/new/assisted">{t(k::ASSISTED_LINK)}</a></p>
+                                })}
                                 <MultipartForm action=CreateReport::PATH send=create_report error pending>
                                     <FormAlert error=error_signal/>
-                                    <FieldSelect name="organisation_id" label=k::FIELD_WARD options=org_options empty_option=k::FIELD_CHOOSE error=field_error(error_signal, "organisation_id")/>
-                                    <FieldSelect name="category" label=k::FIELD_CATEGORY options=category_options() empty_option=k::FIELD_CHOOSE error=field_error(error_signal, "category")/>
-                                    <FieldInput name="title" label=k::FIELD_REPORT_TITLE hint=k::HINT_REPORT_TITLE error=field_error(error_signal, "title")/>
-                                    <FieldTextarea name="description" label=k::FIELD_DESCRIPTION hint=k::HINT_REPORT_DESCRIPTION rows=7 maxlength=crate::report::rules::DESCRIPTION_MAX error=field_error(error_signal, "description")/>
-                                    <div class="field" class:has-error=move || field_error(error_signal, "photo").get().is_some()>
-                                        <label for="field-photo">{t(k::FIELD_PHOTO)}</label>
-                                        <p class="hint" id="field-photo-hint">{t(k::HINT_PHOTO)}</p>
-                                        <input id="field-photo" type="file" name="photo" accept="image/jpeg,image/png,image/webp" aria-describedby="field-photo-hint"/>
-                                        <p class="field-error" role="alert" hidden=move || field_error(error_signal, "photo").get().is_none()>{move || field_error(error_signal, "photo").get()}</p>
-                                    </div>
+                                    <ReportFields org_options error=error_signal/>
                                     <SubmitButton label=k::REPORT_SUBMIT pending=pending/>
+                                </MultipartForm>
+                            </section>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// A report filed for someone else, at a one-stop desk or by a helper group's volunteer: who the
+/// person is (their name as they wish it shown, their phone if they have one), how they
+/// agreed, and the report itself. It opens on the report, its receipt ready to print.
+#[component]
+pub fn AssistedReportPage() -> impl IntoView {
+    let locale = use_locale();
+    let viewer = viewer_resource();
+    let orgs = Resource::new(|| (), |_| list_organisations());
+    let helping = Resource::new(|| (), |_| crate::api::helper::helper_overview());
+    let error = RwSignal::new(url_error(CreateAssistedReport::PATH));
+    let pending = RwSignal::new(false);
+    let error_signal: Signal<Option<AppError>> = error.into();
+    view! {
+        <Title text=t(k::ASSISTED_TITLE)/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let viewer = viewer.await.ok().flatten();
+                let orgs = orgs.await.unwrap_or_default();
+                let desks = helping.await.map(|h| h.desks).unwrap_or_default();
+                match viewer {
+                    None => view! { <SignInPrompt/> }.into_any(),
+                    Some(v) if !v.verified || desks.is_empty() => crate::layout::refused(v.refusal(), locale),
+                    Some(_) => {
+                        let org_options: Vec<(String, String)> = orgs.iter().map(|o| (o.id.to_string(), o.name(locale).to_owned())).collect();
+                        let desk_options: Vec<(String, String)> = desks.iter().map(|d| {
+                            let name = match d.desk {
+                                crate::helper::model::Desk::Organisation(id) => {
+                                    let org = orgs.iter().find(|o| o.id == id).map(|o| o.name(locale).to_owned()).unwrap_or_else(|| d.name.clone());
+                                    locale.tf(k::ASSISTED_DESK_OF, &[("organisation", &org)])
+                                }
+                                crate::helper::model::Desk::Group(_) => d.name.clone(),
+                            };
+                            (d.desk.code(), name)
+                        }).collect();
+                        let only = (desk_options.len() == 1).then(|| desk_options[0].0.clone());
+                        let consent_options: Vec<(String, String)> = crate::report::rules::Consent::ALL.iter().map(|c| (c.code().to_owned(), locale.t(c.label()).to_owned())).collect();
+                        view! {
+                            <section class="card narrow-wide">
+                                <h1>{t(k::ASSISTED_TITLE)}</h1>
+                                <p class="lead">{t(k::ASSISTED_INTRO)}</p>
+                                <MultipartForm action=CreateAssistedReport::PATH send=create_assisted_report error pending>
+                                    <FormAlert error=error_signal/>
+                                    <fieldset>
+                                        <legend>{t(k::ASSISTED_PERSON)}</legend>
+                                        <FieldSelect name="desk" label=k::ASSISTED_DESK options=desk_options selected=only.unwrap_or_default() error=field_error(error_signal, "desk")/>
+                                        <FieldInput name="filed_for_name" label=k::ASSISTED_NAME hint=k::ASSISTED_NAME_HINT autocomplete="off" error=field_error(error_signal, "filed_for_name")/>
+                                        <FieldInput name="filed_for_phone" label=k::ASSISTED_PHONE hint=k::ASSISTED_PHONE_HINT kind="tel" inputmode="tel" autocomplete="off" required=false error=field_error(error_signal, "filed_for_phone")/>
+                                        <FieldSelect name="consent" label=k::ASSISTED_CONSENT_HOW options=consent_options empty_option=k::FIELD_CHOOSE error=field_error(error_signal, "consent")/>
+                                        <label class="check">
+                                            <input id="field-consented" type="checkbox" name="consented" value="true"/>
+                                            <span>{t(k::ASSISTED_CONSENTED)}</span>
+                                        </label>
+                                    </fieldset>
+                                    <fieldset>
+                                        <legend>{t(k::ASSISTED_REPORT)}</legend>
+                                        <ReportFields org_options error=error_signal/>
+                                    </fieldset>
+                                    <SubmitButton label=k::ASSISTED_SUBMIT pending=pending/>
                                 </MultipartForm>
                             </section>
                         }.into_any()
@@ -178,6 +261,8 @@ pub fn ReportNewPage() -> impl IntoView {
 #[component]
 pub fn ReportPage() -> impl IntoView {
     let params = use_params_map();
+    // Opened from a receipt (its QR code, its text message): the code says who is reading.
+    let query = use_query_map();
     let support = ServerAction::<SupportReport>::new();
     let triage = ServerAction::<TriageReport>::new();
     let rate = ServerAction::<RateReport>::new();
@@ -188,14 +273,15 @@ pub fn ReportPage() -> impl IntoView {
                     .read()
                     .get("id")
                     .and_then(|id| id.parse::<i64>().ok()),
+                query.read().get("receipt"),
                 support.version().get(),
                 triage.version().get(),
                 rate.version().get(),
             )
         },
-        |(id, _, _, _)| async move {
+        |(id, receipt, _, _, _)| async move {
             match id {
-                Some(id) => get_report(id).await,
+                Some(id) => get_report(id, receipt).await,
                 None => Err(AppError::NotFound),
             }
         },
@@ -221,6 +307,13 @@ fn ReportBody(
     let id = s.id;
     let support_error = error_signal(move || support.value().get());
     let signed_in = move || viewer.get().and_then(|v| v.ok()).flatten().is_some();
+    // What the printed receipt is for: the report's number, where it went, and its title.
+    let receipt_about = format!(
+        "{} · {} · {}",
+        tf(k::REPORT_NUMBER, &[("id", &id.to_string())]),
+        s.organisation.name(locale),
+        s.title
+    );
     view! {
         <Title text=s.title.clone()/>
         <SharedAs title=s.title.clone() description=report.description.clone() path=format!("/reports/{id}") image=report.photo.as_ref().map(|f| f.url())/>
@@ -236,6 +329,10 @@ fn ReportBody(
                 <div><dt>{t(k::REPORT_SENT_ON)}</dt><dd>{format_datetime(s.created_at)}</dd></div>
                 <div><dt>{t(k::REPORT_DUE_BY)}</dt><dd>{format_datetime(s.response_due_at)}" "<a class="muted" href="/calendar">{t(k::REPORT_DUE_WORKING_DAYS)}</a></dd></div>
             </dl>
+            {report.assisted.clone().map(|a| view! { <AssistedNote assisted=a organisation=s.organisation.name(locale).to_owned()/> })}
+            {report.assisted.is_some().then(|| report.receipt_code.clone().zip(report.receipt_link.clone()).map(|(code, (url, qr))| view! {
+                <ReceiptCard code due=s.response_due_at url qr assisted=report.assisted.clone() about=receipt_about.clone()/>
+            })).flatten()}
             <ReadAloud text=format!("{}. {}", s.title, report.description)/>
             <Share title=s.title.clone() path=format!("/reports/{id}")/>
             <div class="grid-report">
@@ -278,10 +375,11 @@ fn ReportBody(
                     {if yes { t(k::REPORT_SATISFIED) } else { t(k::REPORT_NOT_SATISFIED) }}
                 </p>
             })}
-            {report.can_rate.then(|| view! { <RateAnswer report_id=id rate/> })}
-            {report.receipt_code.clone().zip(report.receipt_link.clone()).map(|(code, (url, qr))| view! {
-                <ReceiptCard code due=s.response_due_at url qr/>
-            })}
+            {report.can_rate.then(|| view! { <RateAnswer report_id=id rate receipt=report.receipt_holder.clone()/> })}
+            {report.assisted.is_none().then(|| report.receipt_code.clone().zip(report.receipt_link.clone()).map(|(code, (url, qr))| view! {
+                <ReceiptCard code due=s.response_due_at url qr assisted=None about=receipt_about.clone()/>
+            })).flatten()}
+            {report.claimable.then(|| view! { <ClaimReportForm/> })}
             {report.sms_updates.then(|| view! { <SmsUpdates report_id=id/> })}
             {report.can_triage.then(|| view! { <TriagePanel report=report.clone() triage/> })}
         </article>
@@ -396,14 +494,21 @@ fn TriagePanel(report: ReportDetail, triage: ServerAction<TriageReport>) -> impl
 /// The person who filed the report says whether the answer solved it; one that did not reopens
 /// the report (once) with their reason.
 #[component]
-fn RateAnswer(report_id: i64, rate: ServerAction<RateReport>) -> impl IntoView {
+fn RateAnswer(
+    report_id: i64,
+    rate: ServerAction<RateReport>,
+    /// The receipt code of a report filed for someone, who rates it by holding it.
+    receipt: Option<String>,
+) -> impl IntoView {
     let error = error_signal(move || rate.value().get());
     let hidden = move |satisfied: &'static str| {
         view! {
             <input type="hidden" name="report_id" value=report_id.to_string()/>
             <input type="hidden" name="satisfied" value=satisfied/>
+            {receipt.clone().map(|code| view! { <input type="hidden" name="receipt" value=code/> })}
         }
     };
+    let yes = hidden.clone();
     view! {
         <section class="section card rate-answer" aria-labelledby="rate-heading">
             <h2 id="rate-heading">{t(k::REPORT_RATE_TITLE)}</h2>
@@ -411,7 +516,7 @@ fn RateAnswer(report_id: i64, rate: ServerAction<RateReport>) -> impl IntoView {
             <FormAlert error/>
             <div class="grid-2">
                 <ActionForm action=rate>
-                    {hidden("true")}
+                    {yes("true")}
                     <button type="submit" class="button">{t(k::REPORT_RATE_YES)}</button>
                 </ActionForm>
                 <ActionForm action=rate>
@@ -507,21 +612,88 @@ fn ReceiptCard(
     due: chrono::DateTime<chrono::Utc>,
     url: String,
     qr: String,
+    /// Filed for someone: the receipt names them, and says their phone is sent the news.
+    assisted: Option<crate::report::model::Assisted>,
+    /// The report's number, organisation and title, printed with the code.
+    about: String,
 ) -> impl IntoView {
+    let phone = assisted.as_ref().and_then(|a| a.phone.clone());
     view! {
         <section class="card receipt" aria-labelledby="receipt-title">
             <h2 id="receipt-title">{t(k::RECEIPT_TITLE)}</h2>
             <div class="receipt-body">
                 <div>
+                    <p class="receipt-about">{about}</p>
+                    {assisted.as_ref().map(|a| view! { <p class="receipt-for">{tf(k::RECEIPT_FOR, &[("name", &a.for_name)])}</p> })}
                     <p class="receipt-code" translate="no">{code.clone()}</p>
                     <p>{tf(k::RECEIPT_DUE, &[("date", &format_datetime(due))])}</p>
                     <p class="hint">{t(k::RECEIPT_HOW)}</p>
                     <p class="receipt-url"><a href=url.clone()>{url.clone()}</a></p>
+                    {phone.map(|p| view! { <p class="hint">{tf(k::RECEIPT_SMS_TO, &[("phone", &p)])}</p> })}
                 </div>
                 <div class="qr receipt-qr" role="img" aria-label=t(k::RECEIPT_QR) inner_html=qr></div>
             </div>
             <p class="hint no-print">{t(k::RECEIPT_PRINT_HINT)}</p>
+            {assisted.is_some().then(|| view! { <PrintButton/> })}
         </section>
+    }
+}
+
+/// Prints the page (its print style keeps the receipt alone): a button once the page's code has
+/// loaded, the browser's own print command before.
+#[component]
+fn PrintButton() -> impl IntoView {
+    let print = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(window) = leptos::web_sys::window() {
+            let _ = window.print();
+        }
+    };
+    view! { <button type="button" class="button no-print" on:click=print>{t(k::RECEIPT_PRINT)}</button> }
+}
+
+/// Says a report was filed for someone, by whom (a helper group or the one-stop desk), and, to
+/// the organisation's staff and the helper, the helper's name.
+#[component]
+fn AssistedNote(assisted: crate::report::model::Assisted, organisation: String) -> impl IntoView {
+    let by = match &assisted.group {
+        Some(group) => tf(
+            k::ASSISTED_BY_GROUP,
+            &[("group", group), ("name", &assisted.for_name)],
+        ),
+        None => tf(
+            k::ASSISTED_BY_DESK,
+            &[
+                ("organisation", &organisation),
+                ("name", &assisted.for_name),
+            ],
+        ),
+    };
+    view! {
+        <p class="assisted-note">
+            <span class="tag">{t(k::ASSISTED_BADGE)}</span>" "{by}
+            {assisted.helper.map(|h| view! { " "<span class="muted">{tf(k::ASSISTED_HELPER, &[("name", &h)])}</span> })}
+            {assisted.claimed.then(|| view! { " "<span class="muted">{t(k::ASSISTED_CLAIMED)}</span> })}
+        </p>
+    }
+}
+
+/// The person a report was filed for takes it into their account: with its receipt code, signed
+/// in with the phone they gave at the desk.
+#[component]
+fn ClaimReportForm() -> impl IntoView {
+    let claim = ServerAction::<ClaimReport>::new();
+    let error = error_signal(move || claim.value().get());
+    view! {
+        <details class="section card claim">
+            <summary>{t(k::CLAIM_TITLE)}</summary>
+            <p class="hint">{t(k::CLAIM_HINT)}</p>
+            <ActionForm action=claim>
+                <FormAlert error/>
+                <FieldInput name="code" id="claim-code" label=k::FIELD_RECEIPT_CODE hint=k::FIELD_RECEIPT_CODE_HINT autocomplete="off" error=field_error(error, "code")/>
+                <SubmitButton label=k::CLAIM_SUBMIT pending=claim.pending()/>
+            </ActionForm>
+        </details>
     }
 }
 
@@ -547,7 +719,10 @@ pub fn ReceiptPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let answer = found.await;
                 if let Some(Ok(id)) = answer {
-                    return view! { <Redirect path=format!("/reports/{id}")/> }.into_any();
+                    // The code goes along: the page shows its holder what the receipt is for.
+                    let code = code.get_untracked().unwrap_or_default();
+                    let path = format!("/reports/{id}?receipt={}", crate::links::url_encode(code.trim()));
+                    return view! { <Redirect path/> }.into_any();
                 }
                 let error: Signal<Option<AppError>> = Signal::stored(answer.and_then(Result::err));
                 view! {

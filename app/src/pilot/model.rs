@@ -194,6 +194,8 @@ pub struct Overdue {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Chain {
     pub reports: u64,
+    /// Of the reports, those filed for someone else (a one-stop desk, a helper group).
+    pub reports_assisted: u64,
     pub challenges: u64,
     pub entries: u64,
     pub pilots: u64,

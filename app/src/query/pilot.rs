@@ -373,6 +373,10 @@ pub async fn dashboard(
         reports: crate::report::entity::report::Entity::find()
             .count(db)
             .await?,
+        reports_assisted: crate::report::entity::report::Entity::find()
+            .filter(crate::report::entity::report::Column::FiledForName.is_not_null())
+            .count(db)
+            .await?,
         challenges: challenge::Entity::find()
             .filter(challenge::Column::PublishedAt.is_not_null())
             .count(db)

@@ -33,6 +33,18 @@ pub mod report {
         /// Reopened (once) because the answer did not solve it, and why.
         pub reopened_at: Option<DateTimeUtc>,
         pub reopen_reason: Option<String>,
+        /// Filed for someone else (`crate::report::assisted`): the account that helped, and the
+        /// helper group it helped for (none: the organisation's one-stop desk).
+        pub assisted_by_id: Option<i64>,
+        pub helper_group_id: Option<i64>,
+        /// The person helped: their name as they wish it shown, and the phone they gave
+        /// (international form, never shown in public).
+        pub filed_for_name: Option<String>,
+        pub filed_for_phone: Option<String>,
+        /// How the person helped consented (`crate::report::rules::Consent`).
+        pub consent: Option<String>,
+        /// When the person helped took the report into their own account (`author_id`).
+        pub claimed_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,7 +6,11 @@ pub mod receipt;
 pub mod rules;
 
 #[cfg(feature = "ssr")]
+pub mod assisted;
+#[cfg(feature = "ssr")]
 pub mod entity;
+#[cfg(feature = "ssr")]
+mod filing;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]

@@ -147,6 +147,23 @@ pub struct ReportSummary {
     pub created_at: DateTime<Utc>,
     pub response_due_at: DateTime<Utc>,
     pub timeliness: Timeliness,
+    /// Filed for someone else, at a one-stop desk or by a helper group.
+    pub assisted: bool,
+}
+
+/// A report filed for someone else, as its page says so.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assisted {
+    /// The helper group that helped; none: the organisation's one-stop desk.
+    pub group: Option<String>,
+    /// The person helped, as they wish to be named.
+    pub for_name: String,
+    /// The phone they gave, all but its last digits hidden: shown with the receipt only.
+    pub phone: Option<String>,
+    /// The helper's name: shown to the organisation's staff and the helper only.
+    pub helper: Option<String>,
+    /// Taken into the person's own account.
+    pub claimed: bool,
 }
 
 /// A link to another thing a report points at (the report it was merged into, its challenge).
@@ -187,6 +204,14 @@ pub struct ReportDetail {
     pub can_rate: bool,
     /// Reopened because an answer did not solve it: when, and why (shown to everyone).
     pub reopened: Option<(DateTime<Utc>, String)>,
+    /// Filed for someone else: by whom and for whom.
+    pub assisted: Option<Assisted>,
+    /// The viewer opened the page with its receipt code, and is taken to be the person it was
+    /// filed for (it has no account holder): the code, which the rating form sends back.
+    pub receipt_holder: Option<String>,
+    /// The viewer is signed in and may take this report, filed for someone, into their account
+    /// (with its receipt code and the phone given when it was filed).
+    pub claimable: bool,
 }
 
 /// What the public list shows: filters and one page of results.

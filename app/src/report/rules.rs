@@ -116,6 +116,57 @@ pub fn check_reopen_reason(text: &str) -> Vec<FieldError> {
         .collect()
 }
 
+/// How a person helped to file a report agreed to it being filed in their name, as the helper
+/// records it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Consent {
+    /// They said so, in front of the helper.
+    Spoken,
+    /// They signed (or put their fingerprint on) the desk's paper form.
+    Signed,
+    /// A relative or guardian agreed for them.
+    Relative,
+}
+
+impl Consent {
+    pub const ALL: [Consent; 3] = [Consent::Spoken, Consent::Signed, Consent::Relative];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Consent::Spoken => "spoken",
+            Consent::Signed => "signed",
+            Consent::Relative => "relative",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.code() == code)
+    }
+
+    pub fn label(self) -> Text {
+        match self {
+            Consent::Spoken => k::CONSENT_SPOKEN,
+            Consent::Signed => k::CONSENT_SIGNED,
+            Consent::Relative => k::CONSENT_RELATIVE,
+        }
+    }
+}
+
+pub const FILED_FOR_NAME_MAX: usize = 120;
+
+/// What a helper must record besides the report: the person's name as they wish it shown, and
+/// their consent, asked (`consented`, the box the helper ticks) and how it was given.
+pub fn check_assisted(name: &str, consent: &str, consented: bool) -> Vec<FieldError> {
+    let mut errors: Vec<FieldError> =
+        FieldError::length("filed_for_name", name, 2, FILED_FOR_NAME_MAX)
+            .into_iter()
+            .collect();
+    if !consented || Consent::from_code(consent).is_none() {
+        errors.push(FieldError::new("consent", "error.consent_required"));
+    }
+    errors
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +174,27 @@ mod tests {
 
     fn day(d: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 5, d, 10, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn a_report_filed_for_someone_names_them_and_records_their_consent() {
+        assert!(check_assisted("Bà Tư", "spoken", true).is_empty());
+        let fields = |errors: Vec<FieldError>| -> Vec<String> {
+            errors.into_iter().map(|e| e.field).collect()
+        };
+        assert_eq!(
+            fields(check_assisted(" ", "spoken", true)),
+            ["filed_for_name"]
+        );
+        assert_eq!(
+            fields(check_assisted("Bà Tư", "spoken", false)),
+            ["consent"]
+        );
+        assert_eq!(fields(check_assisted("Bà Tư", "", true)), ["consent"]);
+        assert_eq!(fields(check_assisted("Bà Tư", "nodded", true)), ["consent"]);
+        for c in Consent::ALL {
+            assert_eq!(Consent::from_code(c.code()), Some(c));
+        }
     }
 
     #[test]

@@ -9,14 +9,11 @@ use sea_orm::{
 
 use super::entity::{report, report_support};
 use super::model::{Category, OrgName, ReportPage, ReportQuery, ReportStatus, ReportSummary};
-use super::rules::{check_report, check_response, timeliness};
+use super::rules::{check_response, timeliness};
 use crate::audit::service::Record;
 use crate::auth::{Requester, Viewer};
-use crate::error::{AppError, FieldError};
-use crate::i18n::format::fold_for_search;
+use crate::error::AppError;
 use crate::org::entity::organisation;
-use crate::upload::form::Incoming;
-use crate::upload::service::Purpose;
 
 pub const PER_PAGE: u64 = 20;
 
@@ -43,16 +40,11 @@ pub(crate) fn summary(
         created_at: r.created_at,
         response_due_at: r.response_due_at,
         timeliness: timeliness(r.response_due_at, r.responded_at, now),
+        assisted: r.filed_for_name.is_some(),
     }
 }
 
-pub struct NewReport {
-    pub organisation_id: Option<i64>,
-    pub title: String,
-    pub description: String,
-    pub category: String,
-    pub photo: Result<Option<Incoming>, FieldError>,
-}
+pub use super::filing::NewReport;
 
 /// Files a report for the person asking; its response deadline counts the organisation's
 /// working days from today. The report, its photo and the record commit together.
@@ -62,89 +54,11 @@ pub async fn create(
     requester: &Requester,
     new: NewReport,
 ) -> Result<i64, AppError> {
-    let author = requester.verified()?;
-    let mut errors = check_report(&new.title, &new.description);
-    let category = Category::from_code(&new.category);
-    if category.is_none() {
-        errors.push(FieldError::new("category", "error.category"));
-    }
-    let org = match new.organisation_id {
-        Some(id) => organisation::Entity::find_by_id(id).one(db).await?,
-        None => None,
-    };
-    if org.is_none() {
-        errors.push(FieldError::new(
-            "organisation_id",
-            "error.organisation_choose",
-        ));
-    }
-    let photo = new.photo.unwrap_or_else(|e| {
-        errors.push(e);
-        None
-    });
-    if let Some(file) = &photo
-        && let Err(e) = crate::upload::service::check(Purpose::ReportPhoto, "photo", file)
-    {
-        errors.extend(e);
-    }
-    let (Some(org), Some(category), true) = (org, category, errors.is_empty()) else {
-        return Err(AppError::Invalid(errors));
-    };
-    let now = Utc::now();
-    let photo = match photo {
-        Some(file) => Some(
-            crate::upload::service::prepare(
-                db,
-                storage,
-                author.id,
-                Purpose::ReportPhoto,
-                "photo",
-                file,
-            )
-            .await
-            .map_err(AppError::Invalid)?,
-        ),
-        None => None,
-    };
-    let txn = crate::group_commit::begin_writing(db).await?;
-    let photo_id = match photo {
-        Some(file) => Some(
-            crate::upload::service::record(&txn, file, "photo")
-                .await
-                .map_err(AppError::Invalid)?
-                .id,
-        ),
-        None => None,
-    };
-    let title = new.title.trim().to_owned();
-    let description = new.description.trim().to_owned();
-    let due = crate::calendar::service::load(&txn)
-        .await?
-        .working_days_after(now, org.response_days.max(1) as u32);
-    let model = report::ActiveModel {
-        organisation_id: Set(org.id),
-        author_id: Set(Some(author.id)),
-        search_key: Set(fold_for_search(&format!("{title} {description}"))),
-        title: Set(title),
-        description: Set(description),
-        category: Set(category.code().to_owned()),
-        status: Set(ReportStatus::New.code().to_owned()),
-        photo_id: Set(photo_id),
-        supporters: Set(0),
-        response_due_at: Set(due),
-        receipt_code: Set(Some(unused_receipt(&txn).await?)),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    Record::new("report.create", "report", Some(model.id))
-        .by_requester(requester)
-        .save(&txn)
-        .await?;
-    txn.commit().await?;
-    Ok(model.id)
+    Ok(
+        super::filing::file(db, storage, requester, new, Vec::new(), None)
+            .await?
+            .id,
+    )
 }
 
 pub async fn list(
@@ -398,10 +312,11 @@ pub async fn triage(
     Ok(before)
 }
 
-/// The person who filed a report says whether its answer solved the problem. An answer that did
-/// not reopens the report, once, with their reason and a new deadline counted from today; the
-/// numbers that follow it are told. Each answer is rated once (two words sent at once: one
-/// counts).
+/// The person who filed a report says whether its answer solved the problem: its author, or,
+/// for a report filed for someone without an account, whoever holds its `receipt` code. An
+/// answer that did not reopens the report, once, with their reason and a new deadline counted
+/// from today; the numbers that follow it are told. Each answer is rated once (two words sent
+/// at once: one counts).
 pub async fn rate(
     db: &(impl ConnectionTrait + TransactionTrait),
     links: &crate::links::Links,
@@ -409,12 +324,26 @@ pub async fn rate(
     report_id: i64,
     satisfied: bool,
     reason: &str,
+    receipt: Option<&str>,
 ) -> Result<(), AppError> {
     use super::rules::{Verdict, check_reopen_reason, reopens, verdict};
-    let citizen = requester.signed_in()?;
     let r = find(db, report_id).await?;
-    if r.author_id != Some(citizen.id) {
-        return Err(AppError::Forbidden);
+    let by_author = requester
+        .viewer
+        .as_ref()
+        .is_some_and(|v| r.author_id == Some(v.id));
+    if !by_author {
+        match receipt.filter(|code| !code.trim().is_empty()) {
+            Some(code) => {
+                if !held_by_person_helped(db, requester, &r, code).await? {
+                    return Err(AppError::invalid("code", "error.receipt_unknown"));
+                }
+            }
+            None => {
+                requester.signed_in()?;
+                return Err(AppError::Forbidden);
+            }
+        }
     }
     let status = ReportStatus::from_code(&r.status).unwrap_or(ReportStatus::New);
     match verdict(status.is_answer(), r.satisfied, r.rated_at, r.responded_at) {
@@ -581,21 +510,6 @@ pub async fn author_of(db: &impl ConnectionTrait, id: i64) -> Result<Option<i64>
     Ok(find(db, id).await?.author_id)
 }
 
-/// A receipt code no report has yet (two draws in a million reports meet about once in two
-/// thousand filings: the draw is checked, not trusted).
-async fn unused_receipt(db: &impl ConnectionTrait) -> Result<String, AppError> {
-    loop {
-        let code = super::receipt::new_code();
-        let taken = report::Entity::find()
-            .filter(report::Column::ReceiptCode.eq(&code))
-            .count(db)
-            .await?;
-        if taken == 0 {
-            return Ok(code);
-        }
-    }
-}
-
 /// Gives a receipt code to every report that has none (those filed before codes existed): run
 /// at start-up, after the migrations. Returns how many it gave.
 pub async fn give_receipts(
@@ -611,7 +525,7 @@ pub async fn give_receipts(
     let mut given = 0;
     for id in missing {
         let txn = crate::group_commit::begin_writing(db).await?;
-        let code = unused_receipt(&txn).await?;
+        let code = super::filing::unused_receipt(&txn).await?;
         // Another instance starting at the same moment may have given it one.
         given += report::Entity::update_many()
             .col_expr(report::Column::ReceiptCode, Expr::value(code))
@@ -658,4 +572,17 @@ pub async fn by_receipt(
     };
     throttle::give_back(db, counted).await?;
     Ok(id)
+}
+
+/// Whether the receipt code `typed` is the one of `r`, a report filed for someone who has not
+/// taken it into an account: its holder is taken to be that person. Wrong codes are counted
+/// per network address ([`by_receipt`]).
+pub async fn held_by_person_helped(
+    db: &impl ConnectionTrait,
+    requester: &Requester,
+    r: &report::Model,
+    typed: &str,
+) -> Result<bool, AppError> {
+    let id = by_receipt(db, requester, typed).await?;
+    Ok(id == r.id && r.filed_for_name.is_some() && r.author_id.is_none())
 }

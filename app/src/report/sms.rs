@@ -127,9 +127,16 @@ pub async fn tell_followers(
         .filter(sms_follower::Column::ReportId.eq(r.id))
         .all(db)
         .await?;
-    let link = links.to(&format!("/reports/{}", r.id));
     let number = r.id.to_string();
     for f in followers {
+        // The person a report was filed for is sent its receipt's address: holding it, they may
+        // say whether the answer solved it.
+        let link = match (&r.receipt_code, &r.filed_for_phone) {
+            (Some(code), Some(phone)) if *phone == f.phone && r.author_id.is_none() => {
+                links.to(&format!("/receipt?code={code}"))
+            }
+            _ => links.to(&format!("/reports/{}", r.id)),
+        };
         let locale = Locale::from_code(&f.locale);
         let status =
             crate::i18n::localise_value(&format!("t:report.status.{}", outcome.code()), locale);

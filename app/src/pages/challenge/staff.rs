@@ -105,7 +105,7 @@ pub fn ChallengeCreatePage() -> impl IntoView {
     let data = Resource::new(|| (), |_| staff_dashboard());
     let source = Resource::new(from, |from| async move {
         match from {
-            Some(id) => get_report(id).await.ok(),
+            Some(id) => get_report(id, None).await.ok(),
             None => None,
         }
     });

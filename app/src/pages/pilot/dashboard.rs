@@ -153,6 +153,7 @@ fn DashboardBody(d: Dashboard, locale: Locale) -> impl IntoView {
             <ol class="chain-counts">
                 {chain_rows.into_iter().map(|(label, n)| view! { <li><strong>{n.to_string()}</strong>" "{label}</li> }).collect_view()}
             </ol>
+            <p class="hint">{tf(k::DASHBOARD_REPORTS_ASSISTED, &[("n", &d.chain.reports_assisted.to_string())])}</p>
         </section>
         <p class="muted small">{tf(k::DASHBOARD_AS_OF, &[("at", &format_datetime(d.at))])}</p>
         }.into_any()}
