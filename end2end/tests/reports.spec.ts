@@ -77,7 +77,7 @@ test('a report is read aloud with the phone’s Vietnamese voice, and the page s
   await expect(page).toHaveURL(/\/reports\/\d+$/);
   const title = await page.getByRole('heading', { level: 1 }).innerText();
   await live(page);
-  await page.getByRole('button', { name: '🔊 Đọc to' }).click();
+  await page.getByRole('button', { name: 'Đọc to' }).click();
   await expect(page.getByRole('button', { name: 'Dừng đọc' })).toBeVisible();
   const spoken = await page.evaluate(() => (window as any).__spoken);
   expect(spoken).toHaveLength(1);
@@ -89,7 +89,7 @@ test('a report is read aloud with the phone’s Vietnamese voice, and the page s
   // A phone without a Vietnamese voice: said in words, nothing read.
   await page.getByRole('button', { name: 'Dừng đọc' }).click();
   await page.evaluate(() => { (window as any).__voices = [{ lang: 'en-US', name: 'English' }]; });
-  await page.getByRole('button', { name: '🔊 Đọc to' }).click();
+  await page.getByRole('button', { name: 'Đọc to' }).click();
   await expect(page.getByText('Điện thoại này chưa có giọng đọc tiếng Việt.')).toBeVisible();
   expect(await page.evaluate(() => (window as any).__spoken.length)).toBe(1);
 });

@@ -34,6 +34,7 @@ mod m20261206_000029_report_satisfaction;
 mod m20261207_000030_phone_accounts;
 mod m20261207_000031_sms_notifications;
 mod m20261208_000032_assisted_reports;
+mod m20261208_000033_report_apologies;
 
 pub struct Migrator;
 
@@ -73,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000030_phone_accounts::Migration),
             Box::new(m20261207_000031_sms_notifications::Migration),
             Box::new(m20261208_000032_assisted_reports::Migration),
+            Box::new(m20261208_000033_report_apologies::Migration),
         ]
     }
 }

@@ -652,7 +652,206 @@ async fn the_person_who_filed_says_whether_the_answer_solved_it(backend: Backend
     );
 }
 
+/// A missed deadline is answered in public: staff apologise with a reason and appoint a new
+/// working day; the report shows both dates and still counts as late; its author and the
+/// numbers that follow it are told; each re-appointment is counted, one per missed date.
+async fn a_missed_deadline_is_answered_in_public_with_a_new_date(backend: Backend) {
+    use chrono::{Duration, Utc};
+    let app = spawn_app(backend).await;
+    let (org, staff) = app.org_with_staff("Phường 1", "canbo@p1.vn").await;
+    let author = app.citizen("ba.tu@example.vn").await;
+    let id = file_report(&author, org, None).await;
+    let ids = id.to_string();
+    app.db
+        .execute_unprepared(&format!(
+            "INSERT INTO report_sms_followers (report_id, phone, locale, created_at) \
+             VALUES ({id}, '+84912345678', 'vi', CURRENT_TIMESTAMP)"
+        ))
+        .await
+        .unwrap();
+    let calendar = app::calendar::service::load(&app.db).await.unwrap();
+    let today = Utc::now()
+        .with_timezone(&app::i18n::format::city_offset())
+        .date_naive();
+    let next = calendar.add_working_days(today, 2);
+    let sunday = (1..8)
+        .map(|d| today + Duration::days(d))
+        .find(|d| chrono::Datelike::weekday(d) == chrono::Weekday::Sun)
+        .unwrap();
+    let apologise = |v: &Visitor, reason: &str, date: &str| {
+        let (v, ids, reason, date) = (v.clone(), ids.clone(), reason.to_owned(), date.to_owned());
+        async move {
+            v.call(
+                "reports/apologise",
+                &[
+                    ("id", ids.as_str()),
+                    ("reason", &reason),
+                    ("new_date", &date),
+                ],
+            )
+            .await
+        }
+    };
+    const WHY: &str = "Hồ sơ cần ý kiến của Sở Tài nguyên và Môi trường, Sở chưa trả lời.";
+    let date = next.format("%Y-%m-%d").to_string();
+    // Not late yet: nothing to apologise for.
+    let early = apologise(&staff, WHY, &date).await;
+    assert!(
+        matches!(early.error(), AppError::Conflict { key, .. } if key == "error.apology_not_late")
+    );
+    let late_by = |days: i64| {
+        let app = &app;
+        async move {
+            app.db
+                .execute_raw(app::sql::numbered(
+                    app.db.get_database_backend(),
+                    "UPDATE reports SET response_due_at = ?1 WHERE id = ?2",
+                    [(Utc::now() - Duration::days(days)).into(), id.into()],
+                ))
+                .await
+                .unwrap();
+        }
+    };
+    late_by(3).await;
+    // Only the organisation's staff.
+    assert_eq!(
+        apologise(&app.visitor(), WHY, &date).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        apologise(&author, WHY, &date).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert!(!get(&author, id).await.can_apologise);
+    assert!(get(&staff, id).await.can_apologise);
+    // Every mistake at once, nothing saved: a reason, a date after today, a working day.
+    let bad = apologise(&staff, "Bận", &today.format("%Y-%m-%d").to_string()).await;
+    let mut fields = bad.invalid_fields();
+    fields.sort();
+    assert_eq!(fields, ["new_date", "reason"]);
+    let day_off = apologise(&staff, WHY, &sunday.format("%Y-%m-%d").to_string()).await;
+    assert_eq!(
+        day_off
+            .error()
+            .field_message("new_date", app::i18n::Locale::Vi),
+        Some("Ngày này là ngày nghỉ. Hãy chọn một ngày làm việc.".into())
+    );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM report_apologies").await, 0);
+
+    apologise(&staff, WHY, &date).await.ok();
+    let public = get(&app.visitor(), id).await;
+    assert_eq!(public.apologies.len(), 1);
+    let a = &public.apologies[0];
+    assert_eq!(a.reason, WHY);
+    assert_eq!(a.by.as_deref(), Some("Người dân"));
+    assert!(a.missed_due_at < Utc::now() && a.new_due_at > Utc::now());
+    assert_eq!(
+        a.new_due_at
+            .with_timezone(&app::i18n::format::city_offset())
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+        format!("{date} 23:59")
+    );
+    assert_eq!(public.summary.appointed_due_at, Some(a.new_due_at));
+    assert_eq!(
+        public.summary.timeliness,
+        Timeliness::Overdue,
+        "still late against its first deadline"
+    );
+    assert!(
+        !get(&staff, id).await.can_apologise,
+        "the new date is ahead"
+    );
+    let (_, page) = app.visitor().page(&format!("/reports/{id}")).await;
+    assert!(
+        page.contains("Phiếu xin lỗi và hẹn lại") && page.contains("Sở chưa trả lời"),
+        "{page}"
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'report.reappoint' AND target_id = {id} AND is_public = TRUE"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM sms_outbox WHERE to_phone = '+84912345678' AND body LIKE '%xin lỗi%'")
+            .await,
+        1,
+        "the number that follows it is told"
+    );
+    let author_id = app
+        .scalar("SELECT id FROM users WHERE email = 'ba.tu@example.vn'")
+        .await;
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM notifications WHERE user_id = {author_id} AND params LIKE '%reappointed%'"
+        ))
+        .await,
+        1
+    );
+    // One apology per missed date: the same again is refused.
+    let again = apologise(&staff, WHY, &date).await;
+    assert!(
+        matches!(again.error(), AppError::Conflict { key, .. } if key == "error.apology_not_late")
+    );
+    // The new date missed too: a second apology, counted.
+    app.db
+        .execute_raw(app::sql::numbered(
+            app.db.get_database_backend(),
+            "UPDATE reports SET appointed_due_at = ?1 WHERE id = ?2",
+            [(Utc::now() - Duration::hours(1)).into(), id.into()],
+        ))
+        .await
+        .unwrap();
+    apologise(
+        &staff,
+        "Sở đã trả lời, phường cần thêm hai ngày để thẩm định lại.",
+        &date,
+    )
+    .await
+    .ok();
+    assert_eq!(get(&app.visitor(), id).await.apologies.len(), 2);
+    let (_, page) = app.visitor().page(&format!("/reports/{id}")).await;
+    assert!(page.contains("đã hẹn lại 2 lần"), "{page}");
+    let open: serde_json::Value = serde_json::from_str(
+        &app.visitor()
+            .get("/api/v1/reports")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(open["items"][0]["appointed_due_at"].is_string(), "{open}");
+    // Answered: nothing more to appoint.
+    staff
+        .call(
+            "reports/triage",
+            &[
+                ("id", ids.as_str()),
+                ("decision", "answer"),
+                ("text", "Đã cấp giấy, mời bà đến nhận."),
+            ],
+        )
+        .await
+        .ok();
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE reports SET appointed_due_at = NULL, response_due_at = response_due_at WHERE id = {id}"
+        ))
+        .await
+        .unwrap();
+    let closed = apologise(&staff, WHY, &date).await;
+    assert!(
+        matches!(closed.error(), AppError::Conflict { key, .. } if key == "error.report_closed")
+    );
+    let answered = get(&app.visitor(), id).await;
+    assert_eq!(answered.summary.timeliness, Timeliness::AnsweredLate);
+}
+
 on_both_databases!(
+    a_missed_deadline_is_answered_in_public_with_a_new_date,
     the_person_who_filed_says_whether_the_answer_solved_it,
     a_receipt_code_leads_anyone_who_holds_it_to_the_report,
     a_citizen_reports_a_problem_and_the_photo_loses_its_location,

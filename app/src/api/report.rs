@@ -210,3 +210,12 @@ pub async fn claim_report(code: String) -> Result<i64, AppError> {
     leptos_axum::redirect(&format!("/reports/{id}"));
     Ok(id)
 }
+
+/// Staff of the organisation concerned answer a missed deadline in public: an apology with its
+/// `reason` and a new appointment `new_date` (`YYYY-MM-DD`, a working day after today).
+#[server(prefix = "/api", endpoint = "reports/apologise")]
+pub async fn apologise_report(id: i64, reason: String, new_date: String) -> Result<(), AppError> {
+    use crate::ctx;
+    let (db, links, requester) = (ctx::db()?, ctx::links()?, ctx::requester()?);
+    crate::report::apology::apologise(&db, &links, &requester, id, &reason, &new_date).await
+}

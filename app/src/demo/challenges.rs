@@ -217,6 +217,32 @@ pub async fn seed(
         "Rác ứ đọng ở khu chợ sau mỗi phiên chợ",
         "Sau phiên chợ sáng, rác để lại đến chiều mới được thu gom, mùi hôi và ruồi nhặng ảnh hưởng các hộ xung quanh.", 2).await?;
 
+    // Two more the desks have not answered in time, and have not yet apologised for.
+    let business = report(db, storage, &citizen, centre, "admin_procedures",
+        "Hồ sơ đăng ký hộ kinh doanh quá hẹn trả kết quả",
+        "Tôi nộp hồ sơ đăng ký hộ kinh doanh tại Trung tâm, phiếu hẹn ghi trả kết quả sau 3 ngày làm việc. \
+         Đã gần ba tuần, gọi điện hỏi thì được bảo chờ thêm, không ai nói rõ hồ sơ đang vướng ở đâu.", 16).await?;
+    let flood = report(
+        db,
+        storage,
+        &team,
+        ward1,
+        "environment",
+        "Hẻm 12 ngập nước mỗi khi mưa lớn",
+        "Mỗi trận mưa lớn, hẻm 12 ngập đến đầu gối trong hơn một giờ vì cống thoát nước bị tắc. \
+         Người già và học sinh không ra vào được.",
+        14,
+    )
+    .await?;
+    crate::report::service::triage(
+        db,
+        links,
+        &Requester::acting(&staff),
+        flood,
+        Triage::Acknowledge,
+    )
+    .await?;
+    let _ = business;
     crate::report::service::support(db, queue, &team, true).await?;
     crate::report::service::support(db, land, &team, true).await?;
     crate::report::service::triage(
@@ -250,7 +276,25 @@ pub async fn seed(
     .await?;
     crate::report::service::triage(db, links, &Requester::acting(&admin), lamp, Triage::OutOfScope(
         "Đèn chiếu sáng đoạn này do Công ty Điện lực quản lý; phường đã chuyển phản ánh sang Điện lực Tây Ninh.".into())).await?;
-    let _ = hotline;
+    // The hotline report missed its deadline: the ward apologised in public and appointed a
+    // new date, three working days from today.
+    let calendar = crate::calendar::service::load(db).await?;
+    let today = Utc::now()
+        .with_timezone(&crate::i18n::format::city_offset())
+        .date_naive();
+    crate::report::apology::apologise(
+        db,
+        links,
+        &Requester::acting(&staff),
+        hotline,
+        "Tổng đài của phường đang được thay thiết bị; phường phải xin ý kiến Trung tâm Phục vụ \
+         hành chính công về việc chuyển cuộc gọi ngoài giờ.",
+        &calendar
+            .add_working_days(today, 3)
+            .format("%Y-%m-%d")
+            .to_string(),
+    )
+    .await?;
 
     let one_stop = challenge(db, links, &staff, DemoChallenge {
         org: ward1,

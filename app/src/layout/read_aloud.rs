@@ -30,6 +30,11 @@ pub fn ReadAloud(text: String) -> impl IntoView {
     view! {
         <div class="read-aloud" hidden=move || !ready.get()>
             <button type="button" class="button-secondary" aria-pressed=move || speaking.get().to_string() on:click=toggle>
+                // A speaker drawn here: an emoji would need a font a cheap phone may lack.
+                <svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+                    <path d="M4 9h4l5-4v14l-5-4H4z" fill="currentColor"/>
+                    <path d="M16 8.5a5 5 0 0 1 0 7M18.5 6a8.5 8.5 0 0 1 0 12" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>
+                </svg>
                 {move || if speaking.get() { t(k::READ_ALOUD_STOP) } else { t(k::READ_ALOUD) }}
             </button>
             <p class="hint" role="status">{move || said.get().map(t)}</p>

@@ -71,6 +71,9 @@ pub struct Report {
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
     pub response_due_at: DateTime<FixedOffset>,
+    /// The deadline was missed: the new date the organisation appointed, with an apology on the
+    /// report's page (timeliness is still counted against `response_due_at`).
+    pub appointed_due_at: Option<DateTime<FixedOffset>>,
     pub responded_at: Option<DateTime<FixedOffset>>,
     pub response: Option<String>,
     /// `waiting`, `answered_on_time`, `answered_late` or `overdue`.

@@ -180,6 +180,7 @@ pub async fn reports(
             created_at: city_time(r.created_at),
             updated_at: city_time(r.updated_at),
             response_due_at: city_time(r.response_due_at),
+            appointed_due_at: r.appointed_due_at.map(city_time),
             responded_at: r.responded_at.map(city_time),
             response: r.response,
             merged_into: r.merged_into_id,

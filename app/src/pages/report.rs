@@ -8,8 +8,9 @@ use server_fn::ServerFn;
 
 use crate::api::org::list_organisations;
 use crate::api::report::{
-    AskReportSms, ClaimReport, ConfirmReportSms, CreateAssistedReport, CreateReport, RateReport,
-    SupportReport, TriageReport, create_assisted_report, create_report, get_report, list_reports,
+    ApologiseReport, AskReportSms, ClaimReport, ConfirmReportSms, CreateAssistedReport,
+    CreateReport, RateReport, SupportReport, TriageReport, create_assisted_report, create_report,
+    get_report, list_reports,
 };
 use crate::error::AppError;
 use crate::i18n::{format_date, format_datetime, k, t, tf, use_locale};
@@ -37,6 +38,7 @@ pub fn ReportItem(report: ReportSummary) -> impl IntoView {
                 <span class=format!("status status-{}", report.status.code())>{t(report.status.label())}</span>
                 <span class=format!("timeliness tone-{}", report.timeliness.tone())>{t(report.timeliness.label())}</span>
                 {report.assisted.then(|| view! { <span class="tag">{t(k::ASSISTED_BADGE)}</span> })}
+                {report.appointed_due_at.map(|at| view! { <span class="tag">{tf(k::REPORT_APPOINTED_BADGE, &[("date", &format_date(at))])}</span> })}
             </div>
             <h3><a href=format!("/reports/{}", report.id)>{report.title.clone()}</a></h3>
             <p class="muted">
@@ -266,6 +268,7 @@ pub fn ReportPage() -> impl IntoView {
     let support = ServerAction::<SupportReport>::new();
     let triage = ServerAction::<TriageReport>::new();
     let rate = ServerAction::<RateReport>::new();
+    let apologise = ServerAction::<ApologiseReport>::new();
     let report = Resource::new(
         move || {
             (
@@ -276,7 +279,7 @@ pub fn ReportPage() -> impl IntoView {
                 query.read().get("receipt"),
                 support.version().get(),
                 triage.version().get(),
-                rate.version().get(),
+                (rate.version().get(), apologise.version().get()),
             )
         },
         |(id, receipt, _, _, _)| async move {
@@ -289,7 +292,7 @@ pub fn ReportPage() -> impl IntoView {
     view! {
         <Title text=t(k::NAV_REPORTS)/>
         <Loaded resource=report let:r>
-            {view! { <ReportBody report=r support triage rate/> }}
+            {view! { <ReportBody report=r support triage rate apologise/> }}
         </Loaded>
     }
 }
@@ -300,6 +303,7 @@ fn ReportBody(
     support: ServerAction<SupportReport>,
     triage: ServerAction<TriageReport>,
     rate: ServerAction<RateReport>,
+    apologise: ServerAction<ApologiseReport>,
 ) -> impl IntoView {
     let locale = use_locale();
     let viewer = viewer_resource();
@@ -328,6 +332,9 @@ fn ReportBody(
             <dl class="facts">
                 <div><dt>{t(k::REPORT_SENT_ON)}</dt><dd>{format_datetime(s.created_at)}</dd></div>
                 <div><dt>{t(k::REPORT_DUE_BY)}</dt><dd>{format_datetime(s.response_due_at)}" "<a class="muted" href="/calendar">{t(k::REPORT_DUE_WORKING_DAYS)}</a></dd></div>
+                {s.appointed_due_at.map(|at| view! {
+                    <div><dt>{t(k::REPORT_APPOINTED)}</dt><dd>{format_datetime(at)}" "<a class="muted" href="#apologies-heading">{tf(k::REPORT_APPOINTED_TIMES, &[("n", &report.apologies.len().to_string())])}</a></dd></div>
+                })}
             </dl>
             {report.assisted.clone().map(|a| view! { <AssistedNote assisted=a organisation=s.organisation.name(locale).to_owned()/> })}
             {report.assisted.is_some().then(|| report.receipt_code.clone().zip(report.receipt_link.clone()).map(|(code, (url, qr))| view! {
@@ -363,6 +370,7 @@ fn ReportBody(
                     }}
                 </aside>
             </div>
+            {(!report.apologies.is_empty()).then(|| view! { <Apologies apologies=report.apologies.clone() organisation=s.organisation.name(locale).to_owned()/> })}
             <ResponseSection report=report.clone()/>
             {report.reopened.clone().map(|(at, why)| view! {
                 <div class="card response reopened">
@@ -381,6 +389,7 @@ fn ReportBody(
             })).flatten()}
             {report.claimable.then(|| view! { <ClaimReportForm/> })}
             {report.sms_updates.then(|| view! { <SmsUpdates report_id=id/> })}
+            {report.can_apologise.then(|| view! { <ApologyForm report_id=id apologise/> })}
             {report.can_triage.then(|| view! { <TriagePanel report=report.clone() triage/> })}
         </article>
     }
@@ -487,6 +496,48 @@ fn TriagePanel(report: ReportDetail, triage: ServerAction<TriageReport>) -> impl
                     </div>
                 }.into_any()
             }}
+        </section>
+    }
+}
+
+/// Missed deadlines answered in public: each apology with its reason, the date missed and the
+/// one appointed, signed by the official.
+#[component]
+fn Apologies(
+    apologies: Vec<crate::report::model::ApologyView>,
+    organisation: String,
+) -> impl IntoView {
+    view! {
+        <section class="section" aria-labelledby="apologies-heading">
+            <h2 id="apologies-heading">{t(k::APOLOGY_HEADING)}</h2>
+            {apologies.into_iter().map(|a| view! {
+                <div class="card response apology">
+                    <p class="eyebrow">{format_datetime(a.at)}</p>
+                    <p>{tf(k::APOLOGY_SAYS, &[("organisation", &organisation), ("missed", &format_datetime(a.missed_due_at))])}</p>
+                    <p class="pre-line">{a.reason}</p>
+                    <p><strong>{tf(k::APOLOGY_NEW_DATE, &[("date", &format_datetime(a.new_due_at))])}</strong></p>
+                    {a.by.map(|name| view! { <p class="muted">{tf(k::APOLOGY_SIGNED, &[("name", &name)])}</p> })}
+                </div>
+            }).collect_view()}
+        </section>
+    }
+}
+
+/// Staff answer a missed deadline in public: the reason, and a new appointment (a working day).
+#[component]
+fn ApologyForm(report_id: i64, apologise: ServerAction<ApologiseReport>) -> impl IntoView {
+    let error = error_signal(move || apologise.value().get());
+    view! {
+        <section class="section card apology-form" aria-labelledby="apology-form-heading">
+            <h2 id="apology-form-heading">{t(k::APOLOGY_FORM_TITLE)}</h2>
+            <p class="hint">{t(k::APOLOGY_FORM_HINT)}</p>
+            <ActionForm action=apologise>
+                <FormAlert error/>
+                <input type="hidden" name="id" value=report_id.to_string()/>
+                <FieldTextarea name="reason" id="apology-reason" label=k::APOLOGY_REASON rows=3 error=field_error(error, "reason")/>
+                <FieldInput name="new_date" label=k::APOLOGY_DATE kind="date" hint=k::APOLOGY_DATE_HINT error=field_error(error, "new_date")/>
+                <SubmitButton label=k::APOLOGY_SUBMIT pending=apologise.pending()/>
+            </ActionForm>
         </section>
     }
 }

@@ -132,5 +132,9 @@ pub async fn detail(
         assisted,
         receipt_holder: holder.then(|| r.receipt_code.clone()).flatten(),
         claimable: unclaimed && viewer.is_some_and(|v| v.verified) && !can_triage && !is_helper,
+        apologies: crate::report::apology::of_report(db, r.id).await?,
+        can_apologise: can_triage
+            && ReportStatus::from_code(&r.status).is_some_and(ReportStatus::is_open)
+            && crate::report::rules::due_now(r.response_due_at, r.appointed_due_at) <= now,
     })
 }

@@ -45,6 +45,9 @@ pub mod report {
         pub consent: Option<String>,
         /// When the person helped took the report into their own account (`author_id`).
         pub claimed_at: Option<DateTimeUtc>,
+        /// The latest date the organisation appointed after missing a deadline (`apology`);
+        /// `response_due_at` stays the first deadline, which on time is counted against.
+        pub appointed_due_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -98,6 +101,30 @@ pub mod sms_follower {
         pub phone: String,
         /// The language the messages are written in: the page's when the number was proved.
         pub locale: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A missed deadline answered in public: the organisation's apology, its reason and the new
+/// appointment it gave.
+pub mod apology {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "report_apologies")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub report_id: i64,
+        pub staff_id: Option<i64>,
+        pub reason: String,
+        pub missed_due_at: DateTimeUtc,
+        pub new_due_at: DateTimeUtc,
         pub created_at: DateTimeUtc,
     }
 

@@ -6,6 +6,8 @@ pub mod receipt;
 pub mod rules;
 
 #[cfg(feature = "ssr")]
+pub mod apology;
+#[cfg(feature = "ssr")]
 pub mod assisted;
 #[cfg(feature = "ssr")]
 pub mod entity;

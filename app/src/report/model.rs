@@ -149,6 +149,20 @@ pub struct ReportSummary {
     pub timeliness: Timeliness,
     /// Filed for someone else, at a one-stop desk or by a helper group.
     pub assisted: bool,
+    /// The deadline was missed and the organisation appointed this date instead (the latest of
+    /// its apologies); `response_due_at` stays the first deadline.
+    pub appointed_due_at: Option<DateTime<Utc>>,
+}
+
+/// A missed deadline answered in public: when, why, the date missed and the one appointed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApologyView {
+    pub at: DateTime<Utc>,
+    pub reason: String,
+    pub missed_due_at: DateTime<Utc>,
+    pub new_due_at: DateTime<Utc>,
+    /// The official who signed it.
+    pub by: Option<String>,
 }
 
 /// A report filed for someone else, as its page says so.
@@ -212,6 +226,11 @@ pub struct ReportDetail {
     /// The viewer is signed in and may take this report, filed for someone, into their account
     /// (with its receipt code and the phone given when it was filed).
     pub claimable: bool,
+    /// Missed deadlines answered in public, oldest first.
+    pub apologies: Vec<ApologyView>,
+    /// The viewer is staff of the organisation, the report is open and its deadline (first or
+    /// appointed) has passed: they may apologise and appoint a new date.
+    pub can_apologise: bool,
 }
 
 /// What the public list shows: filters and one page of results.

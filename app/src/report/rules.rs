@@ -167,6 +167,41 @@ pub fn check_assisted(name: &str, consent: &str, consented: bool) -> Vec<FieldEr
     errors
 }
 
+/// The deadline a report must be answered by now: the latest appointment the organisation gave
+/// after missing one, or else its first deadline.
+pub fn due_now(
+    response_due_at: DateTime<Utc>,
+    appointed_due_at: Option<DateTime<Utc>>,
+) -> DateTime<Utc> {
+    appointed_due_at.unwrap_or(response_due_at)
+}
+
+pub const APOLOGY_REASON_MAX: usize = 2000;
+
+/// A new appointment after a missed deadline: the reason (a sentence at least), and a date
+/// (`YYYY-MM-DD`, as a date field sends it) after `today` that is a working day in `calendar`.
+/// Returns the errors, and the date if it is one.
+pub fn check_apology(
+    reason: &str,
+    date: &str,
+    today: chrono::NaiveDate,
+    calendar: &crate::calendar::Calendar,
+) -> (Vec<FieldError>, Option<chrono::NaiveDate>) {
+    let mut errors: Vec<FieldError> = FieldError::length("reason", reason, 10, APOLOGY_REASON_MAX)
+        .into_iter()
+        .collect();
+    let date = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok();
+    match date {
+        None => errors.push(FieldError::new("new_date", "error.appointment_date")),
+        Some(d) if d <= today => errors.push(FieldError::new("new_date", "error.appointment_past")),
+        Some(d) if !calendar.is_working_day(d) => {
+            errors.push(FieldError::new("new_date", "error.appointment_day_off"))
+        }
+        Some(_) => {}
+    }
+    (errors, date)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,6 +230,45 @@ mod tests {
         for c in Consent::ALL {
             assert_eq!(Consent::from_code(c.code()), Some(c));
         }
+    }
+
+    #[test]
+    fn a_new_appointment_is_a_later_working_day_with_a_reason() {
+        let calendar = crate::calendar::Calendar::statutory();
+        let today = chrono::NaiveDate::from_ymd_opt(2027, 2, 1).unwrap();
+        let reason = "Hồ sơ cần xin ý kiến của Sở Tài nguyên và Môi trường.";
+        let fields = |(errors, _): (Vec<FieldError>, Option<chrono::NaiveDate>)| -> Vec<String> {
+            errors.into_iter().map(|e| e.key).collect()
+        };
+        assert_eq!(
+            fields(check_apology(reason, "2027-02-03", today, &calendar)),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            fields(check_apology(reason, "2027-02-01", today, &calendar)),
+            ["error.appointment_past"]
+        );
+        assert_eq!(
+            fields(check_apology(reason, "03/02/2027", today, &calendar)),
+            ["error.appointment_date"]
+        );
+        // Tết 2027: the Lunar New Year falls on 6 February; the days around it are off.
+        assert_eq!(
+            fields(check_apology(reason, "2027-02-08", today, &calendar)),
+            ["error.appointment_day_off"]
+        );
+        // A Sunday.
+        assert_eq!(
+            fields(check_apology(reason, "2027-02-28", today, &calendar)),
+            ["error.appointment_day_off"]
+        );
+        assert_eq!(
+            fields(check_apology("Xin lỗi", "2027-02-03", today, &calendar)),
+            ["error.text_too_short"]
+        );
+        let first = day(10);
+        assert_eq!(due_now(first, None), first);
+        assert_eq!(due_now(first, Some(day(20))), day(20));
     }
 
     #[test]

@@ -41,6 +41,7 @@ pub(crate) fn summary(
         response_due_at: r.response_due_at,
         timeliness: timeliness(r.response_due_at, r.responded_at, now),
         assisted: r.filed_for_name.is_some(),
+        appointed_due_at: r.appointed_due_at,
     }
 }
 
@@ -293,7 +294,7 @@ pub async fn triage(
     }
     active.update(&txn).await?;
     record.save(&txn).await?;
-    super::sms::tell_followers(&txn, links, &before, outcome).await?;
+    super::sms::tell_followers(&txn, links, &before, super::sms::News::Decided(outcome)).await?;
     if let (Some(author), false) = (before.author_id, outcome == ReportStatus::Acknowledged) {
         crate::notify::service::notify(
             &txn,
@@ -384,7 +385,12 @@ pub async fn rate(
                 report::Column::RespondedAt,
                 Expr::value(Option::<DateTime<Utc>>::None),
             )
-            .col_expr(report::Column::ResponseDueAt, Expr::value(due));
+            .col_expr(report::Column::ResponseDueAt, Expr::value(due))
+            // A new deadline: what was appointed for the old one no longer stands.
+            .col_expr(
+                report::Column::AppointedDueAt,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            );
     }
     // Only if nobody rated it (or staff changed it) since it was read.
     let rated_before = match r.rated_at {
@@ -418,7 +424,13 @@ pub async fn rate(
     .save(&txn)
     .await?;
     if reopen {
-        super::sms::tell_followers(&txn, links, &r, ReportStatus::Acknowledged).await?;
+        super::sms::tell_followers(
+            &txn,
+            links,
+            &r,
+            super::sms::News::Decided(ReportStatus::Acknowledged),
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(())
@@ -476,7 +488,13 @@ pub async fn mark_became_challenge(
         active.status = Set(ReportStatus::BecameChallenge.code().into());
         active.updated_at = Set(now);
         active.update(db).await?;
-        super::sms::tell_followers(db, links, &r, ReportStatus::BecameChallenge).await?;
+        super::sms::tell_followers(
+            db,
+            links,
+            &r,
+            super::sms::News::Decided(ReportStatus::BecameChallenge),
+        )
+        .await?;
         changed.push(r);
     }
     Ok(changed)

@@ -115,13 +115,22 @@ pub async fn confirm(
     Ok(true)
 }
 
-/// Tells every number that follows the report what staff decided (in the transaction that
-/// records the decision), each in the language it chose, within each number's daily cap.
+/// What a follower is told of a report.
+pub enum News<'a> {
+    /// Staff decided: the report's status now.
+    Decided(ReportStatus),
+    /// The deadline was missed: the organisation apologised and appointed this date (as the
+    /// city writes it).
+    Reappointed(&'a str),
+}
+
+/// Tells every number that follows the report the `news` (in the transaction that records it),
+/// each in the language it chose, within each number's daily cap.
 pub async fn tell_followers(
     db: &impl ConnectionTrait,
     links: &Links,
     r: &report::Model,
-    outcome: ReportStatus,
+    news: News<'_>,
 ) -> Result<(), AppError> {
     let followers = sms_follower::Entity::find()
         .filter(sms_follower::Column::ReportId.eq(r.id))
@@ -129,22 +138,36 @@ pub async fn tell_followers(
         .await?;
     let number = r.id.to_string();
     for f in followers {
-        // The person a report was filed for is sent its receipt's address: holding it, they may
-        // say whether the answer solved it.
-        let link = match (&r.receipt_code, &r.filed_for_phone) {
-            (Some(code), Some(phone)) if *phone == f.phone && r.author_id.is_none() => {
-                links.to(&format!("/receipt?code={code}"))
-            }
-            _ => links.to(&format!("/reports/{}", r.id)),
-        };
+        let link = follower_link(links, r, &f.phone);
         let locale = Locale::from_code(&f.locale);
-        let status =
-            crate::i18n::localise_value(&format!("t:report.status.{}", outcome.code()), locale);
-        let body = locale.tf(
-            k::SMS_REPORT_UPDATE,
-            &[("number", &number), ("status", &status), ("link", &link)],
-        );
+        let body = match news {
+            News::Decided(outcome) => {
+                let status = crate::i18n::localise_value(
+                    &format!("t:report.status.{}", outcome.code()),
+                    locale,
+                );
+                locale.tf(
+                    k::SMS_REPORT_UPDATE,
+                    &[("number", &number), ("status", &status), ("link", &link)],
+                )
+            }
+            News::Reappointed(date) => locale.tf(
+                k::SMS_REPORT_REAPPOINTED,
+                &[("number", &number), ("date", date), ("link", &link)],
+            ),
+        };
         sms::enqueue(db, &f.phone, "report_update", &body).await?;
     }
     Ok(())
+}
+
+/// Where a follower's text leads: the person a report was filed for is sent its receipt's
+/// address (holding it, they may say whether the answer solved it); anyone else, the report.
+fn follower_link(links: &Links, r: &report::Model, phone: &str) -> String {
+    match (&r.receipt_code, &r.filed_for_phone) {
+        (Some(code), Some(given)) if given == phone && r.author_id.is_none() => {
+            links.to(&format!("/receipt?code={code}"))
+        }
+        _ => links.to(&format!("/reports/{}", r.id)),
+    }
 }
