@@ -261,11 +261,26 @@ pub async fn delete(db: &sea_orm::DatabaseConnection, user_id: i64) -> Result<()
         )))
         .await?;
     }
-    // The reports they filed for others stay, helped by the group or desk, by nobody named.
+    // The reports they filed for others stay, helped by the group or desk, by nobody named; an
+    // apology they signed for their organisation keeps their name (the record of an office),
+    // not their account.
     txn.execute_raw(exec(format!(
         "UPDATE reports SET assisted_by_id = NULL WHERE assisted_by_id = {user_id}"
     )))
     .await?;
+    txn.execute_raw(exec(format!(
+        "UPDATE report_apologies SET staff_id = NULL WHERE staff_id = {user_id}"
+    )))
+    .await?;
+    // A report filed for them and taken into this account forgets the number they gave, and
+    // their number follows no report any more.
+    txn.execute_raw(exec(format!(
+        "UPDATE reports SET filed_for_phone = NULL WHERE author_id = {user_id}"
+    )))
+    .await?;
+    if let Some(phone) = &account.phone {
+        crate::report::sms::forget_number(&txn, phone).await?;
+    }
     // What they wrote for their team stays, without their name (an official's updates for the
     // city keep it: the record of an office).
     txn.execute_raw(exec(format!(

@@ -80,5 +80,7 @@ test('an elderly citizen helped at the desk follows her report by its receipt, g
   await page.goto(reportUrl);
   await expect(page.getByText('Người gửi cho biết câu trả lời đã giải quyết được việc.')).toBeVisible();
   await expect(page.getByText(code)).toHaveCount(0);
+  // Her number, in any form: as given, or hidden but for its last digits.
   await expect(page.getByText(phone)).toHaveCount(0);
+  await expect(page.getByText(`0••• ••• ${phone.slice(-3)}`)).toHaveCount(0);
 });

@@ -13,6 +13,7 @@ enum ReportApologies {
     Id,
     ReportId,
     StaffId,
+    SignedBy,
     Reason,
     MissedDueAt,
     NewDueAt,
@@ -35,9 +36,10 @@ impl MigrationTrait for Migration {
                     .table(ReportApologies::Table)
                     .col(big_pk_auto(ReportApologies::Id))
                     .col(big_integer(ReportApologies::ReportId))
-                    // The official who signed it; cleared if their account is deleted (the
-                    // apology is the organisation's).
+                    // The official who signed it: their account (cleared if it is deleted) and
+                    // their name, kept as the record of an office.
                     .col(big_integer_null(ReportApologies::StaffId))
+                    .col(string_len(ReportApologies::SignedBy, 120))
                     .col(text(ReportApologies::Reason))
                     .col(timestamp_with_time_zone(ReportApologies::MissedDueAt))
                     .col(timestamp_with_time_zone(ReportApologies::NewDueAt))

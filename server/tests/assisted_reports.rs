@@ -117,6 +117,17 @@ async fn the_desk_files_for_an_elderly_citizen_who_follows_rates_and_claims_it(b
     )
     .await;
     let id = filed_id(&filed);
+    // A desk files about its own organisation only.
+    let (other_org, _) = app.org_with_staff("Phường 9", "canbo@p9.vn").await;
+    let elsewhere = file_for(
+        &desk,
+        &format!("org:{org}"),
+        other_org,
+        ("Bà Tư, tổ 5", "", "spoken", true),
+        TITLE,
+    )
+    .await;
+    assert_eq!(elsewhere.invalid_fields(), ["desk"]);
     let staff_id = app
         .scalar("SELECT id FROM users WHERE email = 'canbo@p1.vn'")
         .await;
@@ -226,6 +237,23 @@ async fn the_desk_files_for_an_elderly_citizen_who_follows_rates_and_claims_it(b
         .unwrap();
     assert!(!get(&her, id, None).await.can_rate);
     assert!(!get(&her, id, Some(&other_code)).await.can_rate);
+    // A mistyped code in the address shows the public page.
+    let (status, page) = her.page(&format!("/reports/{id}?receipt=PA-2222-22")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(TITLE));
+    // The desk printed the receipt: its word is not hers.
+    assert!(!get(&desk, id, Some(&code)).await.can_rate);
+    let by_desk = desk
+        .call(
+            "reports/rate",
+            &[
+                ("report_id", &id.to_string()),
+                ("satisfied", "true"),
+                ("receipt", &code),
+            ],
+        )
+        .await;
+    assert_eq!(by_desk.invalid_fields(), ["code"]);
     let wrong = her
         .call(
             "reports/rate",
@@ -516,8 +544,7 @@ async fn a_helper_group_files_through_its_members_only(backend: Backend) {
     let overview: app::helper::model::Helping = coordinator.call("helpers", &[]).await.json();
     assert_eq!(overview.groups[0].reports_filed, 1);
 
-    // The volunteer leaves the platform: the report stays, filed by the group, by nobody named;
-    // the volunteer's export held the report without the person's phone.
+    // The volunteer leaves the platform: the report stays, filed by the group, by nobody named.
     volunteer
         .call(
             "account/delete",

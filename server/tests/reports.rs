@@ -659,7 +659,7 @@ async fn a_missed_deadline_is_answered_in_public_with_a_new_date(backend: Backen
     use chrono::{Duration, Utc};
     let app = spawn_app(backend).await;
     let (org, staff) = app.org_with_staff("Phường 1", "canbo@p1.vn").await;
-    let author = app.citizen("ba.tu@example.vn").await;
+    let author = app.citizen_named("ba.tu@example.vn", "Bà Tư").await;
     let id = file_report(&author, org, None).await;
     let ids = id.to_string();
     app.db
@@ -848,6 +848,25 @@ async fn a_missed_deadline_is_answered_in_public_with_a_new_date(backend: Backen
     );
     let answered = get(&app.visitor(), id).await;
     assert_eq!(answered.summary.timeliness, Timeliness::AnsweredLate);
+    // The official leaves the platform: the apologies stay signed, by no account.
+    staff
+        .call(
+            "account/delete",
+            &[("password", common::PASSWORD), ("confirm", "yes")],
+        )
+        .await
+        .ok();
+    let kept = get(&app.visitor(), id).await;
+    assert!(
+        kept.apologies
+            .iter()
+            .all(|a| a.by.as_deref() == Some("Người dân"))
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM report_apologies WHERE staff_id IS NULL")
+            .await,
+        2
+    );
 }
 
 on_both_databases!(

@@ -307,6 +307,8 @@ pub async fn remove_member(
     let viewer = requester.signed_in()?;
     let g = managed(db, viewer, group_id).await?;
     let txn = crate::group_commit::begin_writing(db).await?;
+    // Held first: two coordinators taking each other off at once are counted one after the other.
+    crate::sql::hold_row(&txn, ("helper_groups", "id"), g.id).await?;
     let Some(leaving) = member::Entity::find_by_id((g.id, user_id))
         .one(&txn)
         .await?

@@ -62,7 +62,11 @@ pub async fn detail(
     let is_helper = viewer.is_some_and(|v| r.assisted_by_id == Some(v.id));
     let holder = match receipt.filter(|c| !c.trim().is_empty()) {
         Some(code) => {
-            crate::report::service::held_by_person_helped(db, requester, &r, code).await?
+            // A wrong code shows the public page (the page of a mistyped link), counted.
+            match crate::report::service::held_by_person_helped(db, requester, &r, code).await {
+                Err(AppError::RateLimited { .. }) => false,
+                held => held?,
+            }
         }
         None => false,
     };

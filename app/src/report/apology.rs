@@ -81,6 +81,7 @@ pub async fn apologise(
     apology::ActiveModel {
         report_id: Set(r.id),
         staff_id: Set(Some(staff.id)),
+        signed_by: Set(staff.display_name.clone()),
         reason: Set(reason.to_owned()),
         missed_due_at: Set(missed),
         new_due_at: Set(new_due),
@@ -121,27 +122,18 @@ pub async fn of_report(
     db: &impl ConnectionTrait,
     report_id: i64,
 ) -> Result<Vec<ApologyView>, AppError> {
-    let rows = apology::Entity::find()
+    Ok(apology::Entity::find()
         .filter(apology::Column::ReportId.eq(report_id))
         .order_by_asc(apology::Column::Id)
         .all(db)
-        .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for a in rows {
-        let by = match a.staff_id {
-            Some(uid) => crate::auth::entity::user::Entity::find_by_id(uid)
-                .one(db)
-                .await?
-                .map(|u| u.display_name),
-            None => None,
-        };
-        out.push(ApologyView {
+        .await?
+        .into_iter()
+        .map(|a| ApologyView {
             at: a.created_at,
             reason: a.reason,
             missed_due_at: a.missed_due_at,
             new_due_at: a.new_due_at,
-            by,
-        });
-    }
-    Ok(out)
+            by: Some(a.signed_by).filter(|name| !name.is_empty()),
+        })
+        .collect())
 }

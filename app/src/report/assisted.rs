@@ -67,6 +67,13 @@ pub async fn create(
             None
         }
     };
+    // A one-stop desk files about its own organisation (the page says "filed at the desk of"
+    // the organisation concerned); a helper group may help with any.
+    if let (Some(Desk::Organisation(at)), Some(to)) = (desk, new.report.organisation_id)
+        && at != to
+    {
+        errors.push(FieldError::new("desk", "error.desk_other_organisation"));
+    }
     let phone = match new.filed_for_phone.trim() {
         "" => None,
         typed => match crate::sms::rules::normalise_phone(typed) {
@@ -138,7 +145,15 @@ pub async fn claim(
         .await?;
     if done.rows_affected != 1 {
         txn.rollback().await?;
-        return Err(AppError::invalid("code", "error.receipt_unknown"));
+        // Taken a moment ago: by this person (a second press of the button) it is done.
+        let now_by = report::Entity::find_by_id(r.id)
+            .one(db)
+            .await?
+            .and_then(|r| r.author_id);
+        return match now_by {
+            Some(author) if author == viewer.id => Ok(r.id),
+            _ => Err(AppError::invalid("code", "error.receipt_unknown")),
+        };
     }
     Record::new("report.claim", "report", Some(r.id))
         .by_requester(requester)

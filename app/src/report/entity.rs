@@ -122,6 +122,8 @@ pub mod apology {
         pub id: i64,
         pub report_id: i64,
         pub staff_id: Option<i64>,
+        /// The official's name when they signed it (kept if their account is deleted).
+        pub signed_by: String,
         pub reason: String,
         pub missed_due_at: DateTimeUtc,
         pub new_due_at: DateTimeUtc,

@@ -178,6 +178,9 @@ pub fn due_now(
 
 pub const APOLOGY_REASON_MAX: usize = 2000;
 
+/// How far ahead a new appointment may be: a missed deadline is not put off for months.
+pub const APPOINTMENT_MAX_DAYS: i64 = 60;
+
 /// A new appointment after a missed deadline: the reason (a sentence at least), and a date
 /// (`YYYY-MM-DD`, as a date field sends it) after `today` that is a working day in `calendar`.
 /// Returns the errors, and the date if it is one.
@@ -194,6 +197,10 @@ pub fn check_apology(
     match date {
         None => errors.push(FieldError::new("new_date", "error.appointment_date")),
         Some(d) if d <= today => errors.push(FieldError::new("new_date", "error.appointment_past")),
+        Some(d) if d > today + chrono::Duration::days(APPOINTMENT_MAX_DAYS) => errors.push(
+            FieldError::new("new_date", "error.appointment_too_far")
+                .with("days", APPOINTMENT_MAX_DAYS),
+        ),
         Some(d) if !calendar.is_working_day(d) => {
             errors.push(FieldError::new("new_date", "error.appointment_day_off"))
         }
@@ -251,6 +258,10 @@ mod tests {
         assert_eq!(
             fields(check_apology(reason, "03/02/2027", today, &calendar)),
             ["error.appointment_date"]
+        );
+        assert_eq!(
+            fields(check_apology(reason, "2027-04-05", today, &calendar)),
+            ["error.appointment_too_far"]
         );
         // Tết 2027: the Lunar New Year falls on 6 February; the days around it are off.
         assert_eq!(

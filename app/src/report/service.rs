@@ -333,12 +333,14 @@ pub async fn rate(
         .viewer
         .as_ref()
         .is_some_and(|v| r.author_id == Some(v.id));
+    let mut by_receipt_holder = false;
     if !by_author {
         match receipt.filter(|code| !code.trim().is_empty()) {
             Some(code) => {
                 if !held_by_person_helped(db, requester, &r, code).await? {
                     return Err(AppError::invalid("code", "error.receipt_unknown"));
                 }
+                by_receipt_holder = true;
             }
             None => {
                 requester.signed_in()?;
@@ -417,9 +419,9 @@ pub async fn rate(
     )
     .by_requester(requester)
     .details(if satisfied {
-        serde_json::json!({ "satisfied": true })
+        serde_json::json!({ "satisfied": true, "by_receipt": by_receipt_holder })
     } else {
-        serde_json::json!({ "satisfied": false, "reason": reason })
+        serde_json::json!({ "satisfied": false, "reason": reason, "by_receipt": by_receipt_holder })
     })
     .save(&txn)
     .await?;
@@ -593,14 +595,31 @@ pub async fn by_receipt(
 }
 
 /// Whether the receipt code `typed` is the one of `r`, a report filed for someone who has not
-/// taken it into an account: its holder is taken to be that person. Wrong codes are counted
-/// per network address ([`by_receipt`]).
+/// taken it into an account: its holder is taken to be that person. Never the organisation's
+/// staff nor the helper who filed it (they printed the receipt: their word is not the
+/// person's). A code that is not this report's is counted against the network address, as every
+/// wrong receipt lookup is ([`by_receipt`]); it is an error only once the address has used up
+/// its tries.
 pub async fn held_by_person_helped(
     db: &impl ConnectionTrait,
     requester: &Requester,
     r: &report::Model,
     typed: &str,
 ) -> Result<bool, AppError> {
-    let id = by_receipt(db, requester, typed).await?;
-    Ok(id == r.id && r.filed_for_name.is_some() && r.author_id.is_none())
+    use crate::auth::throttle;
+    let on_its_side = requester
+        .viewer
+        .as_ref()
+        .is_some_and(|v| v.is_staff_of(r.organisation_id) || r.assisted_by_id == Some(v.id));
+    if on_its_side {
+        return Ok(false);
+    }
+    let right = super::receipt::read(typed)
+        .is_some_and(|code| r.receipt_code.as_deref() == Some(code.as_str()));
+    if !right {
+        let address = throttle::address_of(&requester.ip);
+        throttle::hit(db, WRONG_RECEIPTS_PER_ADDRESS, &address).await?;
+        return Ok(false);
+    }
+    Ok(r.filed_for_name.is_some() && r.author_id.is_none())
 }

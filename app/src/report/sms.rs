@@ -171,3 +171,12 @@ fn follower_link(links: &Links, r: &report::Model, phone: &str) -> String {
         _ => links.to(&format!("/reports/{}", r.id)),
     }
 }
+
+/// The number follows no report any more (its holder deleted their account).
+pub async fn forget_number(db: &impl ConnectionTrait, phone: &str) -> Result<(), AppError> {
+    sms_follower::Entity::delete_many()
+        .filter(sms_follower::Column::Phone.eq(phone))
+        .exec(db)
+        .await?;
+    Ok(())
+}
