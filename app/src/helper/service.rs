@@ -45,8 +45,7 @@ async fn groups_of(
 /// groups).
 pub async fn overview(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<Helping, AppError> {
     let groups = groups_of(db, viewer).await?;
-    let orgs: HashMap<i64, organisation::Model> = organisation::Entity::find()
-        .all(db)
+    let orgs: HashMap<i64, crate::org::model::Organisation> = crate::org::service::list(db)
         .await?
         .into_iter()
         .map(|o| (o.id, o))
@@ -84,7 +83,7 @@ pub async fn overview(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<Help
         shown.push(HelperGroup {
             id: g.id,
             name: g.name.clone(),
-            organisation: crate::org::service::find(db, org.id).await?,
+            organisation: org.clone(),
             members: of_group
                 .iter()
                 .filter_map(|m| {
@@ -103,7 +102,7 @@ pub async fn overview(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<Help
             reports_filed: 0,
         });
     }
-    let mut org_desks: Vec<&organisation::Model> = orgs
+    let mut org_desks: Vec<&crate::org::model::Organisation> = orgs
         .values()
         .filter(|o| viewer.is_staff_of(o.id) && !viewer.office_waiting)
         .collect();
@@ -120,6 +119,15 @@ pub async fn overview(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<Help
         desks,
         registers: viewer.is_admin,
     })
+}
+
+/// Whether the account is a member of any helper group.
+pub async fn helps_in_a_group(db: &impl ConnectionTrait, user_id: i64) -> Result<bool, AppError> {
+    Ok(member::Entity::find()
+        .filter(member::Column::UserId.eq(user_id))
+        .count(db)
+        .await?
+        > 0)
 }
 
 /// Whether `viewer` may file at `desk`: staff of the organisation (an administrator at every

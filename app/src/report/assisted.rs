@@ -49,12 +49,8 @@ pub async fn create(
     new: NewAssisted,
 ) -> Result<i64, AppError> {
     let helper = requester.verified()?;
-    let helps = helper.is_staff()
-        || crate::helper::service::overview(db, helper)
-            .await?
-            .desks
-            .iter()
-            .any(|d| matches!(d.desk, Desk::Group(_)));
+    let helps =
+        helper.is_staff() || crate::helper::service::helps_in_a_group(db, helper.id).await?;
     if !helps {
         return Err(helper.refusal());
     }
