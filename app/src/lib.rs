@@ -22,6 +22,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod challenge;
+pub mod commitment;
 pub mod csv;
 #[cfg(feature = "ssr")]
 pub mod ctx;
@@ -229,6 +230,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reports/new") view={Lazy::<routes::ReportNew>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/reports/new/assisted") view={Lazy::<routes::ReportAssisted>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/helpers") view={Lazy::<routes::Helpers>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/commitments") view={Lazy::<routes::CommitmentList>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/commitments/new") view={Lazy::<routes::CommitmentNew>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/commitments/:id") view={Lazy::<routes::Commitment>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/reports/:id") view={Lazy::<routes::Report>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/receipt") view={Lazy::<routes::Receipt>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/teams") view={Lazy::<routes::MyTeams>::new()} ssr=SsrMode::Async/>

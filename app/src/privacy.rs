@@ -36,6 +36,13 @@ const SECTIONS: &[(&str, &str, &str, &[&str])] = &[
         &["filed_for_phone"],
     ),
     ("helper_groups", "helper_members", "user_id", &[]),
+    ("reports_forwarded", "report_forwards", "staff_id", &[]),
+    (
+        "report_apologies_signed",
+        "report_apologies",
+        "staff_id",
+        &[],
+    ),
     ("report_supports", "report_supports", "user_id", &[]),
     ("challenge_follows", "challenge_follows", "user_id", &[]),
     ("questions", "challenge_questions", "author_id", &[]),
@@ -48,6 +55,14 @@ const SECTIONS: &[(&str, &str, &str, &[&str])] = &[
     ("pilot_comments", "pilot_comments", "user_id", &[]),
     ("pilot_ratings", "pilot_ratings", "user_id", &[]),
     ("pilot_follows", "pilot_follows", "user_id", &[]),
+    ("commitment_follows", "commitment_follows", "user_id", &[]),
+    ("commitments_given", "commitments", "official_id", &[]),
+    (
+        "commitment_dates_moved",
+        "commitment_moves",
+        "staff_id",
+        &[],
+    ),
     ("pilot_updates", "pilot_updates", "author_id", &[]),
     ("milestones_owned", "milestones", "owner_user_id", &[]),
     ("actions_recorded", "audit_log", "actor_id", &[]),
@@ -254,6 +269,7 @@ pub async fn delete(db: &sea_orm::DatabaseConnection, user_id: i64) -> Result<()
         ("team_members", "user_id"),
         ("challenge_follows", "user_id"),
         ("pilot_follows", "user_id"),
+        ("commitment_follows", "user_id"),
         ("vote_attempts", "user_id"),
     ] {
         txn.execute_raw(exec(format!(
@@ -262,14 +278,22 @@ pub async fn delete(db: &sea_orm::DatabaseConnection, user_id: i64) -> Result<()
         .await?;
     }
     // The reports they filed for others stay, helped by the group or desk, by nobody named; an
-    // apology they signed for their organisation keeps their name (the record of an office),
-    // not their account.
+    // apology, forwarding or date moved that they signed for their organisation keeps their name
+    // (the record of an office), not their account.
     txn.execute_raw(exec(format!(
         "UPDATE reports SET assisted_by_id = NULL WHERE assisted_by_id = {user_id}"
     )))
     .await?;
+    for table in ["report_apologies", "report_forwards", "commitment_moves"] {
+        txn.execute_raw(exec(format!(
+            "UPDATE {table} SET staff_id = NULL WHERE staff_id = {user_id}"
+        )))
+        .await?;
+    }
+    // A commitment they gave for their organisation keeps their name and office (the record of
+    // an office), not their account.
     txn.execute_raw(exec(format!(
-        "UPDATE report_apologies SET staff_id = NULL WHERE staff_id = {user_id}"
+        "UPDATE commitments SET official_id = NULL WHERE official_id = {user_id}"
     )))
     .await?;
     // A report filed for them and taken into this account forgets the number they gave, and

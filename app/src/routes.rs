@@ -46,6 +46,9 @@ lazy_pages! {
     ReportNew => crate::pages::report::ReportNewPage,
     ReportAssisted => crate::pages::report::AssistedReportPage,
     Helpers => crate::pages::helper::HelpersPage,
+    CommitmentList => crate::pages::commitment::CommitmentListPage,
+    CommitmentNew => crate::pages::commitment::CommitmentNewPage,
+    Commitment => crate::pages::commitment::CommitmentPage,
     Report => crate::pages::report::ReportPage,
     Receipt => crate::pages::report::ReceiptPage,
     MyTeams => crate::pages::team::MyTeamsPage,
@@ -94,6 +97,7 @@ pub fn runs_in_browser(path: &str) -> bool {
             | ["dashboard"]
             | ["open-data"]
             | ["reports"]
+            | ["commitments"]
     )
 }
 
@@ -116,6 +120,7 @@ mod tests {
         assert!(!runs_in_browser("/challenges/mot-cua/results"));
         assert!(!runs_in_browser("/reports"));
         assert!(!runs_in_browser("/organisations"));
+        assert!(!runs_in_browser("/commitments"));
     }
 
     #[test]

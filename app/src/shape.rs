@@ -53,6 +53,8 @@ const FLOORS: &[&[&str]] = &[
     &["vote"],
     &["judging"],
     &["pilot"],
+    // Leaders' public commitments, which answer reports, challenges and pilots.
+    &["commitment"],
     // Commands and passes that span every folder: deleting an account, the background passes.
     &["privacy", "jobs"],
 ];

@@ -17,7 +17,7 @@ test('a visitor follows a pilot milestone by milestone and reads the city’s da
   await page.getByRole('link', { name: PILOT }).click();
   await expect(page.getByRole('heading', { name: PILOT, level: 1 })).toBeVisible();
   // Late now, finished late, and a due date moved with its reason beside the first date.
-  await expect(page.locator('.milestone', { hasText: 'Báo cáo giữa kỳ' }).getByText('Trễ 2 ngày')).toBeVisible();
+  await expect(page.locator('.milestone', { hasText: 'Báo cáo giữa kỳ' }).getByText(/Trễ \d+ ngày/)).toBeVisible();
   await expect(page.locator('.milestone', { hasText: 'Kết nối tổng đài' }).getByText('Xong trễ hạn')).toBeVisible();
   await expect(page.locator('.milestone', { hasText: 'Mở rộng sang thủ tục đất đai' })).toContainText('Sở Tài nguyên và Môi trường');
   await expect(page.getByRole('img', { name: 'Thời gian chờ trung bình ở bộ phận một cửa' })).toBeVisible();
@@ -30,7 +30,7 @@ test('a visitor follows a pilot milestone by milestone and reads the city’s da
 
   await page.goto('/dashboard');
   await expect(page.getByRole('heading', { name: 'Bảng theo dõi cam kết' })).toBeVisible();
-  await expect(page.locator('.overdue li', { hasText: 'Báo cáo giữa kỳ' })).toContainText('Trễ 2 ngày');
+  await expect(page.locator('.overdue li', { hasText: 'Báo cáo giữa kỳ' })).toContainText(/Trễ \d+ ngày/);
   await expect(page.getByRole('img', { name: 'Mốc hoàn thành đúng hạn theo đơn vị' })).toBeVisible();
   await expectAccessible(page);
   await snap(page, info, 'dashboard');

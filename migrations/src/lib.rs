@@ -35,6 +35,8 @@ mod m20261207_000030_phone_accounts;
 mod m20261207_000031_sms_notifications;
 mod m20261208_000032_assisted_reports;
 mod m20261208_000033_report_apologies;
+mod m20261209_000034_report_routing;
+mod m20261209_000035_commitments;
 
 pub struct Migrator;
 
@@ -75,6 +77,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000031_sms_notifications::Migration),
             Box::new(m20261208_000032_assisted_reports::Migration),
             Box::new(m20261208_000033_report_apologies::Migration),
+            Box::new(m20261209_000034_report_routing::Migration),
+            Box::new(m20261209_000035_commitments::Migration),
         ]
     }
 }

@@ -61,6 +61,7 @@ times are ISO 8601 with the city's offset (+07:00). Requests are limited per add
         pilot,
         milestones_csv,
         dashboard,
+        commitments,
     ),
     modifiers(&EveryAnswer),
     tags(
@@ -145,6 +146,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/api/v1/pilots/{id}", get(pilot))
         .route("/api/v1/pilots/{id}/milestones.csv", get(milestones_csv))
         .route("/api/v1/dashboard", get(dashboard))
+        .route("/api/v1/commitments", get(commitments))
         .layer(axum::middleware::from_fn_with_state(
             Arc::new(PageCache::of_types(
                 Duration::from_millis(state.config.page_cache_ms),
@@ -896,6 +898,21 @@ async fn dashboard(
         &headers,
         &auth,
         pilots::dashboard(&state.db, Utc::now()).await,
+    )
+}
+
+/// Leaders' public commitments, with each organisation's record.
+#[utoipa::path(get, path = "/api/v1/commitments", tag = "pilots",
+    responses((status = 200, body = api::CommitmentList)))]
+async fn commitments(
+    State(state): State<AppState>,
+    Extension(auth): Extension<RequestAuth>,
+    headers: HeaderMap,
+) -> Response {
+    json(
+        &headers,
+        &auth,
+        app::open::commitments::commitments(&state.db, Utc::now()).await,
     )
 }
 

@@ -73,6 +73,11 @@ pub fn spawn(state: AppState) {
                 Ok(n) => tracing::info!(milestones = n, "milestone owners reminded"),
                 Err(err) => tracing::error!(%err, "milestone reminders failed"),
             }
+            match app::jobs::commitment_late::tell_late(&db, &links, Utc::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(commitments = n, "followers told of late commitments"),
+                Err(err) => tracing::error!(%err, "late commitment notices failed"),
+            }
             match app::jobs::results_notices::notify_results(&db, &links, Utc::now()).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(challenges = n, "teams told their results are out"),

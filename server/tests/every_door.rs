@@ -158,6 +158,14 @@ const TABLE: &[(&str, May)] = &[
     ("reports/rate", Own),
     ("reports/triage", Staff),
     ("reports/apologise", Staff),
+    ("commitments/list", Anyone),
+    ("commitments/get", Anyone),
+    ("commitments/publish", Staff),
+    ("commitments/move", Staff),
+    ("commitments/complete", Staff),
+    ("commitments/follow", Own),
+    ("reports/forward", Staff),
+    ("reports/urgency", Staff),
     ("teams/create", Own),
     ("teams/mine", Own),
     ("teams/join", Own),
@@ -214,6 +222,7 @@ const ROUTES: &[(&str, May)] = &[
     ("/api/v1/pilots/{id}", Anyone),
     ("/api/v1/pilots/{id}/milestones.csv", Anyone),
     ("/api/v1/dashboard", Anyone),
+    ("/api/v1/commitments", Anyone),
     ("/lang", Anyone),
     ("/health", Anyone),
     ("/metrics", Monitor),
@@ -253,6 +262,9 @@ const PAGES: &[(&str, May)] = &[
     ("/reports/new", Own),
     ("/reports/new/assisted", Own),
     ("/helpers", Own),
+    ("/commitments", Anyone),
+    ("/commitments/new", Office),
+    ("/commitments/:id", Anyone),
     ("/reports/:id", Anyone),
     ("/receipt", Anyone),
     ("/teams", Own),
@@ -307,6 +319,8 @@ fn page_path(page: &str, form: &[(String, String)]) -> String {
         value("pilot_id")
     } else if page.starts_with("/reports/") {
         value("into_id")
+    } else if page.starts_with("/commitments/") {
+        value("commitment_id")
     } else {
         value("challenge_id")
     };
@@ -508,6 +522,7 @@ async fn foreign_form(app: &TestApp, user: Option<i64>) -> Vec<(String, String)>
     let pairs: Vec<(&str, String)> = vec![
         ("id", challenge.clone()),
         ("challenge_id", challenge.clone()),
+        ("form[organisation_id]", organisation.clone()),
         ("organisation_id", organisation),
         ("team_id", team),
         ("entry_id", entry),
@@ -525,6 +540,12 @@ async fn foreign_form(app: &TestApp, user: Option<i64>) -> Vec<(String, String)>
         (
             "group_id",
             app.scalar("SELECT MIN(id) FROM helper_groups")
+                .await
+                .to_string(),
+        ),
+        (
+            "commitment_id",
+            app.scalar("SELECT MIN(id) FROM commitments")
                 .await
                 .to_string(),
         ),
@@ -561,6 +582,7 @@ async fn foreign_form(app: &TestApp, user: Option<i64>) -> Vec<(String, String)>
         ("accept", "true".into()),
         ("follow", "true".into()),
         ("support", "true".into()),
+        ("urgent", "true".into()),
         ("on", "true".into()),
         ("public", "on".into()),
         ("allowance", "3".into()),
@@ -612,6 +634,12 @@ async fn foreign_form(app: &TestApp, user: Option<i64>) -> Vec<(String, String)>
         ("form[entries_close_at]", "2027-02-01T08:00".into()),
         ("form[judging_closes_at]", "2027-03-01T08:00".into()),
         ("form[results_at]", "2027-03-02T08:00".into()),
+        ("form[body]", "Thử".into()),
+        ("form[official_role]", "Thử".into()),
+        ("form[due_on]", "2027-01-04".into()),
+        ("form[reports]", String::new()),
+        ("form[challenge_id]", String::new()),
+        ("form[pilot_id]", String::new()),
         ("terms[title]", "Thí điểm thử".into()),
         ("terms[summary]", "Thử".into()),
         ("terms[official_name]", "Thử".into()),
@@ -660,6 +688,11 @@ async fn contents(app: &TestApp) -> BTreeMap<String, String> {
         "helper_groups",
         "helper_members",
         "report_apologies",
+        "report_forwards",
+        "commitments",
+        "commitment_links",
+        "commitment_moves",
+        "commitment_follows",
         "notifications",
         "outbox",
         "two_factor",

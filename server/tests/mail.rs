@@ -394,9 +394,9 @@ async fn every_email_links_to_the_site_address(backend: Backend) {
         .await
         .to_string();
     let city = chrono::FixedOffset::east_opt(7 * 3600).unwrap();
-    let due = (Utc::now().with_timezone(&city).date_naive() + Duration::days(2))
-        .format("%Y-%m-%d")
-        .to_string();
+    let due_day = app::calendar::Calendar::statutory()
+        .shift_working_days(Utc::now().with_timezone(&city).date_naive(), 2);
+    let due = due_day.format("%Y-%m-%d").to_string();
     staff
         .call(
             "pilots/milestones/add",
@@ -409,6 +409,15 @@ async fn every_email_links_to_the_site_address(backend: Backend) {
         )
         .await
         .ok();
+    // The reminders' pass as it runs two days before that day ends (the scheduler runs it with
+    // the real time; a long holiday could put the day further off than three days).
+    app::jobs::milestone_reminders::remind_milestones(
+        &demo.db,
+        &app::links::Links::new(SITE),
+        app::pilot::rules::end_of_day(due_day) - Duration::days(2),
+    )
+    .await
+    .expect("reminders");
     for kind in ["milestone_overdue", "milestone_due_soon"] {
         demo.wait_until(
             &format!("SELECT COUNT(*) FROM outbox WHERE kind = '{kind}'"),

@@ -278,6 +278,7 @@ async fn a_deleted_account_leaves_the_public_record_whole(backend: Backend) {
         "notifications",
         "challenge_follows",
         "pilot_follows",
+        "commitment_follows",
         "team_members",
     ] {
         assert_eq!(

@@ -6,6 +6,7 @@ pub mod account;
 pub mod audit;
 pub mod calendar;
 pub mod challenge;
+pub mod commitment;
 pub mod entry;
 pub mod helper;
 pub mod judging;

@@ -219,3 +219,25 @@ pub async fn apologise_report(id: i64, reason: String, new_date: String) -> Resu
     let (db, links, requester) = (ctx::db()?, ctx::links()?, ctx::requester()?);
     crate::report::apology::apologise(&db, &links, &requester, id, &reason, &new_date).await
 }
+
+/// Staff of the organisation concerned send a report on to the organisation `organisation_id`
+/// that can act on it, with a public `reason` (see [`crate::report::routing::forward`]).
+#[server(prefix = "/api", endpoint = "reports/forward")]
+pub async fn forward_report(
+    id: i64,
+    organisation_id: Option<i64>,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::ctx;
+    let (db, links, requester) = (ctx::db()?, ctx::links()?, ctx::requester()?);
+    crate::report::routing::forward(&db, &links, &requester, id, organisation_id, &reason).await
+}
+
+/// Staff of the organisation concerned mark a report `urgent` (answered within a working day of
+/// office hours) or no longer urgent.
+#[server(prefix = "/api", endpoint = "reports/urgency")]
+pub async fn set_report_urgency(id: i64, urgent: bool) -> Result<(), AppError> {
+    use crate::ctx;
+    let (db, requester) = (ctx::db()?, ctx::requester()?);
+    crate::report::routing::set_urgency(&db, &requester, id, urgent).await
+}

@@ -246,6 +246,23 @@ impl Calendar {
         date
     }
 
+    /// The working day `days` working days after `date` (before it, when negative); `date`
+    /// itself for 0.
+    pub fn shift_working_days(&self, date: NaiveDate, days: i64) -> NaiveDate {
+        if days >= 0 {
+            return self.add_working_days(date, days as u32);
+        }
+        let mut date = date;
+        let mut left = days.unsigned_abs();
+        while left > 0 {
+            date = date.pred_opt().expect("date within range");
+            if self.is_working_day(date) {
+                left -= 1;
+            }
+        }
+        date
+    }
+
     /// The first working day from `date` on (`date` itself if it is one).
     pub fn next_working_day(&self, date: NaiveDate) -> NaiveDate {
         if self.is_working_day(date) {
@@ -267,6 +284,47 @@ impl Calendar {
             .expect("fixed offset")
             .with_timezone(&Utc)
     }
+
+    /// The moment `minutes` of office hours after `from` have passed, as "answered within 8
+    /// working hours" is read: only the offices' sessions ([`OFFICE_HOURS`], city time) of
+    /// working days count. A report received outside them starts at the next session.
+    pub fn working_minutes_after(&self, from: DateTime<Utc>, minutes: u32) -> DateTime<Utc> {
+        let offset = city_offset();
+        let local = from.with_timezone(&offset).naive_local();
+        let mut date = local.date();
+        let mut left = i64::from(minutes);
+        loop {
+            if self.is_working_day(date) {
+                for (open, close) in OFFICE_HOURS {
+                    let open = date.and_time(session_time(open));
+                    let close = date.and_time(session_time(close));
+                    let start = open.max(local);
+                    if start >= close {
+                        continue;
+                    }
+                    let here = (close - start).num_minutes();
+                    if left <= here {
+                        let at = start + chrono::Duration::minutes(left);
+                        return offset
+                            .from_local_datetime(&at)
+                            .single()
+                            .expect("fixed offset")
+                            .with_timezone(&Utc);
+                    }
+                    left -= here;
+                }
+            }
+            date = date.succ_opt().expect("date within range");
+        }
+    }
+}
+
+/// The offices' sessions on a working day, city time, as hours and minutes: the morning and the
+/// afternoon, eight hours in all.
+pub const OFFICE_HOURS: [((u32, u32), (u32, u32)); 2] = [((7, 30), (11, 30)), ((13, 0), (17, 0))];
+
+fn session_time((hour, minute): (u32, u32)) -> chrono::NaiveTime {
+    chrono::NaiveTime::from_hms_opt(hour, minute, 0).expect("a valid time")
 }
 
 #[cfg(test)]
@@ -309,6 +367,19 @@ mod tests {
             end_of(ymd(2026, 5, 7))
         );
         assert_eq!(decided.day_off(ymd(2026, 5, 4)), Some(Holiday::Decided));
+    }
+
+    #[test]
+    fn working_days_shift_both_ways() {
+        let law = Calendar::statutory();
+        // Monday 15 February 2027 back 3 working days: Friday 12th, then over Tết to Thursday 4th
+        // and Wednesday 3rd.
+        assert_eq!(
+            law.shift_working_days(ymd(2027, 2, 15), -3),
+            ymd(2027, 2, 3)
+        );
+        assert_eq!(law.shift_working_days(ymd(2027, 2, 3), 3), ymd(2027, 2, 15));
+        assert_eq!(law.shift_working_days(ymd(2027, 2, 6), 0), ymd(2027, 2, 6));
     }
 
     #[test]
@@ -385,6 +456,57 @@ mod tests {
         // 30 April and 1 May 2028 are Sunday and Monday: Tuesday 2 May is off in lieu.
         assert_eq!(law.day_off(ymd(2028, 5, 2)), Some(Holiday::InLieu));
         assert_eq!(law.next_working_day(ymd(2028, 4, 29)), ymd(2028, 5, 3));
+    }
+
+    fn at_minute(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+        city_offset()
+            .with_ymd_and_hms(y, m, d, h, min, 0)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn working_hours_count_only_the_offices_sessions() {
+        let law = Calendar::statutory();
+        let hours = |h: u32| h * 60;
+        // Tuesday 3 March 2026, 9:00: four hours is 13:30 (two before noon, the lunch break
+        // skipped, one and a half after).
+        assert_eq!(
+            law.working_minutes_after(at_minute(2026, 3, 3, 9, 0), hours(4)),
+            at_minute(2026, 3, 3, 14, 30)
+        );
+        // Friday 16:00 + 8 hours: one on Friday, then Monday 7:30 to 11:30 and 13:00 to 16:00.
+        assert_eq!(
+            law.working_minutes_after(at_minute(2026, 3, 6, 16, 0), hours(8)),
+            at_minute(2026, 3, 9, 16, 0)
+        );
+        // Received at night or at lunch: the clock starts when the office opens.
+        assert_eq!(
+            law.working_minutes_after(at_minute(2026, 3, 3, 21, 0), hours(8)),
+            at_minute(2026, 3, 4, 17, 0)
+        );
+        assert_eq!(
+            law.working_minutes_after(at_minute(2026, 3, 3, 12, 15), 30),
+            at_minute(2026, 3, 3, 13, 30)
+        );
+        // Exactly at closing: the next morning.
+        assert_eq!(
+            law.working_minutes_after(at_minute(2026, 3, 3, 17, 0), 60),
+            at_minute(2026, 3, 4, 8, 30)
+        );
+        // Thursday 4 February 2027, 15:00, the day before Tết's eve: 2 hours today, then the
+        // offices are closed until Friday 12 February.
+        assert_eq!(
+            law.working_minutes_after(at_minute(2027, 2, 4, 15, 0), hours(8)),
+            at_minute(2027, 2, 12, 15, 0)
+        );
+        // Tết 2028 (eve Tuesday 25 January) with a bridge Monday 24th off: Friday 21st at 16:00
+        // runs to 1 February.
+        let year = Calendar::with_decisions([(ymd(2028, 1, 24), Decision::Off)]);
+        assert_eq!(
+            year.working_minutes_after(at_minute(2028, 1, 21, 16, 0), hours(8)),
+            at_minute(2028, 2, 1, 16, 0)
+        );
     }
 
     #[test]

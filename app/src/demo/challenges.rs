@@ -296,6 +296,46 @@ pub async fn seed(
     )
     .await?;
 
+    // Filed with the ward, though the Centre issues driving licences: Phường 1 forwards it there,
+    // with the reason in public.
+    let licence = report(
+        db,
+        storage,
+        &citizen,
+        ward1,
+        "admin_procedures",
+        "Phường không nhận hồ sơ đổi giấy phép lái xe",
+        "Tôi mang hồ sơ đổi giấy phép lái xe hết hạn đến bộ phận một cửa của phường nhưng không \
+         được nhận, cũng không ai chỉ cho tôi phải nộp ở đâu.",
+        2,
+    )
+    .await?;
+    crate::report::routing::forward(
+        db,
+        links,
+        &Requester::acting(&staff),
+        licence,
+        Some(centre),
+        "Cấp đổi giấy phép lái xe do Trung tâm Phục vụ hành chính công tiếp nhận, không thuộc \
+         thẩm quyền của phường. Phường đã chuyển phản ánh để Trung tâm trả lời và hướng dẫn.",
+    )
+    .await?;
+    // An open drain on a school route: the ward marks it urgent, due within a working day of
+    // office hours.
+    let drain = report(
+        db,
+        storage,
+        &citizen,
+        ward1,
+        "transport",
+        "Nắp cống vỡ trên vỉa hè đường Trần Hưng Đạo",
+        "Nắp cống trước số nhà 214 đường Trần Hưng Đạo bị vỡ một nửa, hố sâu ngay trên lối học sinh \
+         đi bộ đến trường. Buổi tối không có biển báo, đã có người đi xe đạp bị sụp bánh.",
+        0,
+    )
+    .await?;
+    crate::report::routing::set_urgency(db, &Requester::acting(&staff), drain, true).await?;
+
     let one_stop = challenge(db, links, &staff, DemoChallenge {
         org: ward1,
         title: "Rút ngắn thời gian chờ ở bộ phận một cửa",

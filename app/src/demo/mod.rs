@@ -2,7 +2,9 @@
 //! so a newcomer can sign in and look around. Runs only on an empty database.
 
 mod challenges;
+mod commitments;
 mod helpers;
+mod history;
 mod judging;
 pub mod large;
 pub mod pdf;
@@ -177,10 +179,12 @@ pub async fn seed_if_empty(
     .await?;
     challenges::seed(db, links, storage).await?;
     helpers::seed(db, links, storage).await?;
+    history::seed(db, links, storage).await?;
     teams::seed(db, links, storage).await?;
     judging::seed(db).await?;
     votes::seed(db).await?;
     pilots::seed(db, links, storage).await?;
+    commitments::seed(db, links).await?;
     officials_sign_in_in_two_steps(db).await?;
     crate::audit::service::Record::new("demo.seed", "site", None)
         .reason("Dữ liệu mẫu cho lần chạy đầu tiên")

@@ -18,8 +18,13 @@ use crate::pilot::model::PilotForm;
 use crate::pilot::rules::city_today;
 use crate::pilot::{milestones, plan, updates};
 
+/// Now, moved `n` working days (the law's calendar: the demo's dates fall on working days, so
+/// what is late, on time or due stays so whatever the weekday the demo starts on).
 fn days(n: i64) -> DateTime<Utc> {
-    Utc::now() + Duration::days(n)
+    let now = Utc::now();
+    let today = city_today(now);
+    let day = crate::calendar::Calendar::statutory().shift_working_days(today, n);
+    now + Duration::days((day - today).num_days())
 }
 
 fn day_input(n: i64) -> String {

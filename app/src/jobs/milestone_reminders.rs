@@ -28,8 +28,9 @@ pub async fn remind_milestones(
         .all(db)
         .await?;
     let mut sent = 0;
+    let calendar = crate::calendar::service::load(db).await?;
     for m in open {
-        let deadline = rules::end_of_day(m.due_on);
+        let deadline = rules::end_of_day(rules::last_day(m.due_on, &calendar));
         let (kind, column) = if now >= deadline && m.reminded_late_at.is_none() {
             (
                 NotificationKind::MilestoneOverdue,

@@ -51,10 +51,12 @@ pub enum NotificationKind {
     MilestoneOverdue,
     /// A milestone of a pilot you follow passed its due date unfinished.
     FollowedMilestoneLate,
+    /// A commitment you follow moved its date, was kept, or passed its date unkept.
+    FollowedCommitment,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 21] = [
+    pub const ALL: [NotificationKind; 22] = [
         NotificationKind::StaffRoleGranted,
         NotificationKind::PasswordChanged,
         NotificationKind::ReportResponded,
@@ -76,6 +78,7 @@ impl NotificationKind {
         NotificationKind::MilestoneDueSoon,
         NotificationKind::MilestoneOverdue,
         NotificationKind::FollowedMilestoneLate,
+        NotificationKind::FollowedCommitment,
     ];
 
     pub fn code(self) -> &'static str {
@@ -101,6 +104,7 @@ impl NotificationKind {
             NotificationKind::MilestoneDueSoon => "milestone_due_soon",
             NotificationKind::MilestoneOverdue => "milestone_overdue",
             NotificationKind::FollowedMilestoneLate => "followed_milestone_late",
+            NotificationKind::FollowedCommitment => "followed_commitment",
         }
     }
 
@@ -132,6 +136,7 @@ impl NotificationKind {
             NotificationKind::MilestoneDueSoon => k::NOTIFY_MILESTONE_DUE_SOON,
             NotificationKind::MilestoneOverdue => k::NOTIFY_MILESTONE_OVERDUE,
             NotificationKind::FollowedMilestoneLate => k::NOTIFY_FOLLOWED_MILESTONE_LATE,
+            NotificationKind::FollowedCommitment => k::NOTIFY_FOLLOWED_COMMITMENT,
         }
     }
 
@@ -159,6 +164,7 @@ impl NotificationKind {
             NotificationKind::MilestoneDueSoon => k::PREFS_MILESTONE_DUE_SOON,
             NotificationKind::MilestoneOverdue => k::PREFS_MILESTONE_OVERDUE,
             NotificationKind::FollowedMilestoneLate => k::PREFS_FOLLOWED_MILESTONE_LATE,
+            NotificationKind::FollowedCommitment => k::PREFS_FOLLOWED_COMMITMENT,
         }
     }
 
@@ -177,6 +183,7 @@ impl NotificationKind {
                 | NotificationKind::PilotEnded
                 | NotificationKind::MilestoneOverdue
                 | NotificationKind::FollowedMilestoneLate
+                | NotificationKind::FollowedCommitment
         )
     }
 }

@@ -2,6 +2,7 @@
 //! citizens' apps, as JSON (`/api/v1/`, described by a generated OpenAPI document) and as CSV.
 
 pub mod challenges;
+pub mod commitments;
 pub mod csv;
 pub mod model;
 pub mod pilots;

@@ -82,6 +82,12 @@ pub struct Report {
     /// Filed for someone else, at a one-stop desk or by a helper group (who was helped is on
     /// the report's page, as they wished to be named; never their phone).
     pub assisted: bool,
+    /// Staff marked it urgent: its deadline is counted in office hours (7:30–11:30 and
+    /// 13:00–17:00 on working days).
+    pub urgent: bool,
+    /// When the organisation that holds it received it from another (its reason is on the
+    /// report's page); `response_due_at` counts from then.
+    pub forwarded_at: Option<DateTime<FixedOffset>>,
     pub photo: Option<File>,
     /// The report's page on this site.
     pub url: String,
@@ -322,6 +328,9 @@ pub struct Milestone {
     pub owner: String,
     pub owner_name: String,
     pub due_on: NaiveDate,
+    /// `due_on` is a day off (a weekend, a holiday): the working day after it, the last day it
+    /// may be done on time.
+    pub last_day: Option<NaiveDate>,
     /// The first due date, when it was moved.
     pub original_due_on: Option<NaiveDate>,
     pub move_reason: Option<String>,
@@ -463,6 +472,123 @@ pub struct Chain {
     pub rolled_out: u64,
 }
 
+/// What an organisation (or the city) did with the reports it received, as the wards publish
+/// it. A report counts in the month its organisation received it (filed there or forwarded to
+/// it); a report forwarded elsewhere counts for the one that forwarded it as answered, on time
+/// if it left before that one's deadline.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ReportCounts {
+    pub received: u32,
+    /// Answered, refused with a reason, merged, made a challenge of, or forwarded.
+    pub answered: u32,
+    /// Answered by the first deadline (a re-appointment does not make a late answer on time).
+    pub answered_on_time: u32,
+    /// Still open past the deadline.
+    pub overdue_now: u32,
+    /// Deadline missed, answered in public with an apology and a new date.
+    pub reappointed: u32,
+    pub forwarded: u32,
+    /// Answers the person who filed rated, and those that solved the problem.
+    pub rated: u32,
+    pub satisfied: u32,
+    /// `answered_on_time` among `answered` + `overdue_now`, in percent; absent when both are 0.
+    pub on_time_percent: Option<u8>,
+    /// `satisfied` among `rated`, in percent; absent before any rating.
+    pub satisfaction_percent: Option<u8>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ReportMonth {
+    /// `YYYY-MM`, in the city's time.
+    pub month: String,
+    #[serde(flatten)]
+    pub counts: ReportCounts,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct OrganisationReports {
+    /// The organisation's slug.
+    pub organisation: String,
+    /// Each month of the window, oldest first.
+    pub months: Vec<ReportMonth>,
+    pub total: ReportCounts,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct OverdueReport {
+    pub report_id: i64,
+    pub title: String,
+    /// The organisation's slug.
+    pub organisation: String,
+    pub due_at: DateTime<FixedOffset>,
+    /// A new date the organisation appointed with an apology, if it did.
+    pub appointed_due_at: Option<DateTime<FixedOffset>>,
+    pub days_overdue: i64,
+}
+
+/// The city's answers to reports over the last twelve months.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ReportAnswers {
+    /// The whole city, each month, oldest first.
+    pub city: Vec<ReportMonth>,
+    pub city_total: ReportCounts,
+    /// Organisations that received a report in the window, most received first.
+    pub organisations: Vec<OrganisationReports>,
+    /// Open past the deadline, the longest overdue first (at most 20).
+    pub overdue: Vec<OverdueReport>,
+    pub overdue_total: u64,
+}
+
+/// An organisation's commitments, counted as milestones are.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct OrganisationCommitments {
+    /// The organisation's slug.
+    pub organisation: String,
+    pub total: usize,
+    pub kept: usize,
+    pub kept_on_time: usize,
+    pub late_now: usize,
+    /// Kept on time among those whose outcome is known (kept, or late now), in percent; absent
+    /// before any is known.
+    pub on_time_percent: Option<u8>,
+}
+
+/// A leader's public commitment: what, by when, who gave it, what it answers, how it stands.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Commitment {
+    pub id: i64,
+    /// The organisation's slug.
+    pub organisation: String,
+    pub title: String,
+    pub body: String,
+    /// The official who gave it, and their office, as published.
+    pub official_name: String,
+    pub official_role: String,
+    pub due_on: NaiveDate,
+    /// `due_on` is a day off: the working day after it, the last day it may be kept on time.
+    pub last_day: Option<NaiveDate>,
+    /// The date first promised, when it moved (each move's reason is on its page).
+    pub original_due_on: Option<NaiveDate>,
+    /// `ahead`, `late`, `on-time` (kept on time) or `done-late`.
+    pub timing: String,
+    pub days_overdue: i64,
+    pub done_at: Option<DateTime<FixedOffset>>,
+    pub done_note: Option<String>,
+    /// What it answers: `report:12`, `challenge:3`, `pilot:5`.
+    pub answers: Vec<String>,
+    pub moves: usize,
+    pub followers: u64,
+    /// Its page on this site.
+    pub url: String,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CommitmentList {
+    /// Late first, then ahead by date, then kept (latest first).
+    pub items: Vec<Commitment>,
+    pub organisations: Vec<OrganisationCommitments>,
+}
+
 /// The city dashboard's figures.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Dashboard {
@@ -472,6 +598,9 @@ pub struct Dashboard {
     pub overdue: Vec<OverdueMilestone>,
     pub pilots_by_status: Vec<StatusCount>,
     pub chain: Chain,
+    pub reports: ReportAnswers,
+    /// Each organisation's commitments kept on time.
+    pub commitments: Vec<OrganisationCommitments>,
 }
 
 /// What an error answers.

@@ -161,6 +161,7 @@ pub fn milestone(m: crate::pilot::model::MilestoneView) -> api::Milestone {
         owner: if m.owner_is_team { "team" } else { "official" }.to_owned(),
         owner_name: m.owner_name,
         due_on: m.due_on,
+        last_day: m.last_day,
         original_due_on: m.original_due_on,
         move_reason: m.move_reason,
         status: m.status.code().to_owned(),
@@ -230,5 +231,63 @@ pub async fn dashboard(
             pilots: d.chain.pilots,
             rolled_out: d.chain.rolled_out,
         },
+        reports: report_answers(d.reports),
+        commitments: super::commitments::organisations(
+            &crate::query::commitment::board(db, None, None, now).await?,
+        ),
     })
+}
+
+fn report_counts(f: crate::report::figures::ReportFigures) -> api::ReportCounts {
+    api::ReportCounts {
+        on_time_percent: f.on_time_share(),
+        satisfaction_percent: f.satisfaction_share(),
+        received: f.received,
+        answered: f.answered,
+        answered_on_time: f.answered_on_time,
+        overdue_now: f.overdue_now,
+        reappointed: f.reappointed,
+        forwarded: f.forwarded,
+        rated: f.rated,
+        satisfied: f.satisfied,
+    }
+}
+
+fn report_answers(b: crate::report::model::ReportBoard) -> api::ReportAnswers {
+    let months = |figures: Vec<crate::report::figures::ReportFigures>| -> Vec<api::ReportMonth> {
+        b.months
+            .iter()
+            .zip(figures)
+            .map(|(m, f)| api::ReportMonth {
+                month: m.code(),
+                counts: report_counts(f),
+            })
+            .collect()
+    };
+    api::ReportAnswers {
+        city: months(b.city.clone()),
+        city_total: report_counts(b.city_total),
+        organisations: b
+            .organisations
+            .iter()
+            .map(|o| api::OrganisationReports {
+                organisation: o.slug.clone(),
+                months: months(o.by_month.clone()),
+                total: report_counts(o.total),
+            })
+            .collect(),
+        overdue: b
+            .overdue
+            .iter()
+            .map(|r| api::OverdueReport {
+                report_id: r.id,
+                title: r.title.clone(),
+                organisation: r.slug.clone(),
+                due_at: city_time(r.due_at),
+                appointed_due_at: r.appointed_due_at.map(city_time),
+                days_overdue: r.days,
+            })
+            .collect(),
+        overdue_total: b.overdue_total,
+    }
 }

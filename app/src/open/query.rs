@@ -185,6 +185,8 @@ pub async fn reports(
             response: r.response,
             merged_into: r.merged_into_id,
             assisted: r.filed_for_name.is_some(),
+            urgent: r.urgent_at.is_some(),
+            forwarded_at: r.forwarded_at.map(city_time),
         })
         .collect();
     Ok(api::ReportList { items, next_cursor })

@@ -32,6 +32,11 @@ const ENDPOINTS: &[(Text, &[Endpoint])] = &[
                 what: k::OPEN_EP_DASHBOARD,
                 example: "/api/v1/dashboard",
             },
+            Endpoint {
+                path: "/api/v1/commitments",
+                what: k::OPEN_EP_COMMITMENTS,
+                example: "/api/v1/commitments",
+            },
         ],
     ),
     (

@@ -9,8 +9,8 @@ use server_fn::ServerFn;
 use crate::api::org::list_organisations;
 use crate::api::report::{
     ApologiseReport, AskReportSms, ClaimReport, ConfirmReportSms, CreateAssistedReport,
-    CreateReport, RateReport, SupportReport, TriageReport, create_assisted_report, create_report,
-    get_report, list_reports,
+    CreateReport, ForwardReport, RateReport, SetReportUrgency, SupportReport, TriageReport,
+    create_assisted_report, create_report, get_report, list_reports,
 };
 use crate::error::AppError;
 use crate::i18n::{format_date, format_datetime, k, t, tf, use_locale};
@@ -37,6 +37,7 @@ pub fn ReportItem(report: ReportSummary) -> impl IntoView {
             <div class="report-badges">
                 <span class=format!("status status-{}", report.status.code())>{t(report.status.label())}</span>
                 <span class=format!("timeliness tone-{}", report.timeliness.tone())>{t(report.timeliness.label())}</span>
+                {report.urgent.then(|| view! { <span class="timeliness tone-warn">{t(k::REPORT_URGENT)}</span> })}
                 {report.assisted.then(|| view! { <span class="tag">{t(k::ASSISTED_BADGE)}</span> })}
                 {report.appointed_due_at.map(|at| view! { <span class="tag">{tf(k::REPORT_APPOINTED_BADGE, &[("date", &format_date(at))])}</span> })}
             </div>
@@ -91,7 +92,9 @@ pub fn ReportListPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let orgs = orgs.await.unwrap_or_default();
                 let org_options: Vec<(String, String)> = orgs.iter().map(|o| (o.id.to_string(), o.name(locale).to_owned())).collect();
-                let status_options: Vec<(String, String)> = ReportStatus::ALL.into_iter().map(|s| (s.code().to_owned(), t(s.label()).to_owned())).collect();
+                let status_options: Vec<(String, String)> = ReportStatus::ALL.into_iter().map(|s| (s.code().to_owned(), t(s.label()).to_owned()))
+                    .chain([("overdue".to_owned(), t(k::REPORT_TIMELINESS_OVERDUE).to_owned())])
+                    .collect();
                 let sort_options = vec![
                     ("newest".to_owned(), t(k::REPORTS_SORT_NEWEST).to_owned()),
                     ("supported".to_owned(), t(k::REPORTS_SORT_SUPPORTED).to_owned()),
@@ -269,6 +272,10 @@ pub fn ReportPage() -> impl IntoView {
     let triage = ServerAction::<TriageReport>::new();
     let rate = ServerAction::<RateReport>::new();
     let apologise = ServerAction::<ApologiseReport>::new();
+    let routing = Routing {
+        forward: ServerAction::<ForwardReport>::new(),
+        urgency: ServerAction::<SetReportUrgency>::new(),
+    };
     let report = Resource::new(
         move || {
             (
@@ -280,9 +287,13 @@ pub fn ReportPage() -> impl IntoView {
                 support.version().get(),
                 triage.version().get(),
                 (rate.version().get(), apologise.version().get()),
+                (
+                    routing.forward.version().get(),
+                    routing.urgency.version().get(),
+                ),
             )
         },
-        |(id, receipt, _, _, _)| async move {
+        |(id, receipt, _, _, _, _)| async move {
             match id {
                 Some(id) => get_report(id, receipt).await,
                 None => Err(AppError::NotFound),
@@ -292,7 +303,7 @@ pub fn ReportPage() -> impl IntoView {
     view! {
         <Title text=t(k::NAV_REPORTS)/>
         <Loaded resource=report let:r>
-            {view! { <ReportBody report=r support triage rate apologise/> }}
+            {view! { <ReportBody report=r support triage rate apologise routing/> }}
         </Loaded>
     }
 }
@@ -304,6 +315,7 @@ fn ReportBody(
     triage: ServerAction<TriageReport>,
     rate: ServerAction<RateReport>,
     apologise: ServerAction<ApologiseReport>,
+    routing: Routing,
 ) -> impl IntoView {
     let locale = use_locale();
     let viewer = viewer_resource();
@@ -327,11 +339,15 @@ fn ReportBody(
             <div class="report-badges">
                 <span class=format!("status status-{}", s.status.code())>{t(s.status.label())}</span>
                 <span class=format!("timeliness tone-{}", s.timeliness.tone())>{t(s.timeliness.label())}</span>
+                {s.urgent.then(|| view! { <span class="timeliness tone-warn">{t(k::REPORT_URGENT)}</span> })}
                 <span class="tag">{t(s.category.label())}</span>
             </div>
             <dl class="facts">
                 <div><dt>{t(k::REPORT_SENT_ON)}</dt><dd>{format_datetime(s.created_at)}</dd></div>
-                <div><dt>{t(k::REPORT_DUE_BY)}</dt><dd>{format_datetime(s.response_due_at)}" "<a class="muted" href="/calendar">{t(k::REPORT_DUE_WORKING_DAYS)}</a></dd></div>
+                <div><dt>{t(k::REPORT_DUE_BY)}</dt><dd>{format_datetime(s.response_due_at)}" "<a class="muted" href="/calendar">{if s.urgent { t(k::REPORT_DUE_WORKING_HOURS) } else { t(k::REPORT_DUE_WORKING_DAYS) }}</a></dd></div>
+                {report.forwards.last().map(|f| view! {
+                    <div><dt>{t(k::REPORT_RECEIVED_ON)}</dt><dd>{format_datetime(f.at)}" "<a class="muted" href="#forwards-heading">{tf(k::REPORT_FORWARDED_FROM, &[("organisation", f.from.name(locale))])}</a></dd></div>
+                })}
                 {s.appointed_due_at.map(|at| view! {
                     <div><dt>{t(k::REPORT_APPOINTED)}</dt><dd>{format_datetime(at)}" "<a class="muted" href="#apologies-heading">{tf(k::REPORT_APPOINTED_TIMES, &[("n", &report.apologies.len().to_string())])}</a></dd></div>
                 })}
@@ -370,6 +386,7 @@ fn ReportBody(
                     }}
                 </aside>
             </div>
+            {(!report.forwards.is_empty()).then(|| view! { <Forwards forwards=report.forwards.clone()/> })}
             {(!report.apologies.is_empty()).then(|| view! { <Apologies apologies=report.apologies.clone() organisation=s.organisation.name(locale).to_owned()/> })}
             <ResponseSection report=report.clone()/>
             {report.reopened.clone().map(|(at, why)| view! {
@@ -391,6 +408,7 @@ fn ReportBody(
             {report.sms_updates.then(|| view! { <SmsUpdates report_id=id/> })}
             {report.can_apologise.then(|| view! { <ApologyForm report_id=id apologise/> })}
             {report.can_triage.then(|| view! { <TriagePanel report=report.clone() triage/> })}
+            {(report.can_set_urgency || !report.forward_to.is_empty()).then(|| view! { <RoutingPanel report=report.clone() routing/> })}
         </article>
     }
 }
@@ -500,6 +518,82 @@ fn TriagePanel(report: ReportDetail, triage: ServerAction<TriageReport>) -> impl
     }
 }
 
+/// The staff's actions that say where a report goes and how fast.
+#[derive(Clone, Copy)]
+struct Routing {
+    forward: ServerAction<ForwardReport>,
+    urgency: ServerAction<SetReportUrgency>,
+}
+
+/// Where a report has been sent on, and why: each forwarding with its reason, who signed it, and
+/// whether it left within the first organisation's deadline; the clock rule said once.
+#[component]
+fn Forwards(forwards: Vec<crate::report::model::ForwardView>) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <section class="section" aria-labelledby="forwards-heading">
+            <h2 id="forwards-heading">{t(k::FORWARD_HEADING)}</h2>
+            <p class="hint">{t(k::FORWARD_CLOCK_RULE)}</p>
+            {forwards.into_iter().map(|f| view! {
+                <div class="card response forward">
+                    <p class="eyebrow">{format_datetime(f.at)}</p>
+                    <p>{tf(k::FORWARD_SAYS, &[("from", f.from.name(locale)), ("to", f.to.name(locale))])}</p>
+                    <p class="pre-line">{f.reason}</p>
+                    <p class="muted small">
+                        <span class=if f.on_time { "timeliness tone-good" } else { "timeliness tone-warn" }>
+                            {if f.returned { t(k::FORWARD_RETURNED) } else if f.on_time { t(k::FORWARD_ON_TIME) } else { t(k::FORWARD_LATE) }}
+                        </span>" "
+                        {tf(k::FORWARD_DUE_BEFORE, &[("date", &format_datetime(f.due_before))])}
+                    </p>
+                    {f.by.map(|name| view! { <p class="muted">{tf(k::APOLOGY_SIGNED, &[("name", &name)])}</p> })}
+                </div>
+            }).collect_view()}
+        </section>
+    }
+}
+
+/// Staff say how fast a report must be answered, or send it to the organisation that can act.
+#[component]
+fn RoutingPanel(report: ReportDetail, routing: Routing) -> impl IntoView {
+    let locale = use_locale();
+    let forward_error = error_signal(move || routing.forward.value().get());
+    let urgency_error = error_signal(move || routing.urgency.value().get());
+    let id = report.summary.id;
+    let urgent = report.summary.urgent;
+    let options: Vec<(String, String)> = report
+        .forward_to
+        .iter()
+        .map(|o| (o.id.to_string(), o.name(locale).to_owned()))
+        .collect();
+    view! {
+        <section class="section card routing" aria-labelledby="routing-heading">
+            <h2 id="routing-heading">{t(k::ROUTING_TITLE)}</h2>
+            {report.can_set_urgency.then(|| view! {
+                <ActionForm action=routing.urgency attr:class="inline-form">
+                    <FormAlert error=urgency_error/>
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <input type="hidden" name="urgent" value=(!urgent).to_string()/>
+                    <p class="hint">{if urgent { t(k::ROUTING_URGENT_NOW) } else { t(k::ROUTING_URGENT_HINT) }}</p>
+                    <button type="submit" class="button-secondary">
+                        {if urgent { t(k::ROUTING_NOT_URGENT) } else { t(k::ROUTING_MAKE_URGENT) }}
+                    </button>
+                </ActionForm>
+            })}
+            {(!options.is_empty()).then(|| view! {
+                <ActionForm action=routing.forward attr:class="secondary-form">
+                    <h3>{t(k::ROUTING_FORWARD)}</h3>
+                    <p class="hint">{t(k::FORWARD_CLOCK_RULE)}</p>
+                    <FormAlert error=forward_error/>
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <FieldSelect name="organisation_id" label=k::ROUTING_FORWARD_TO options empty_option=k::FIELD_CHOOSE error=field_error(forward_error, "organisation_id")/>
+                    <FieldTextarea name="reason" id="forward-reason" label=k::ROUTING_FORWARD_REASON rows=3 error=field_error(forward_error, "reason")/>
+                    <SubmitButton label=k::ROUTING_FORWARD_SUBMIT pending=routing.forward.pending()/>
+                </ActionForm>
+            })}
+        </section>
+    }
+}
+
 /// Missed deadlines answered in public: each apology with its reason, the date missed and the
 /// one appointed, signed by the official.
 #[component]
@@ -507,13 +601,14 @@ fn Apologies(
     apologies: Vec<crate::report::model::ApologyView>,
     organisation: String,
 ) -> impl IntoView {
+    let locale = use_locale();
     view! {
         <section class="section" aria-labelledby="apologies-heading">
             <h2 id="apologies-heading">{t(k::APOLOGY_HEADING)}</h2>
             {apologies.into_iter().map(|a| view! {
                 <div class="card response apology">
                     <p class="eyebrow">{format_datetime(a.at)}</p>
-                    <p>{tf(k::APOLOGY_SAYS, &[("organisation", &organisation), ("missed", &format_datetime(a.missed_due_at))])}</p>
+                    <p>{tf(k::APOLOGY_SAYS, &[("organisation", a.organisation.as_ref().map_or(organisation.as_str(), |o| o.name(locale))), ("missed", &format_datetime(a.missed_due_at))])}</p>
                     <p class="pre-line">{a.reason}</p>
                     <p><strong>{tf(k::APOLOGY_NEW_DATE, &[("date", &format_datetime(a.new_due_at))])}</strong></p>
                     {a.by.map(|name| view! { <p class="muted">{tf(k::APOLOGY_SIGNED, &[("name", &name)])}</p> })}

@@ -53,13 +53,15 @@ pub(crate) async fn cards(
         .await?
         .into_iter()
         .collect();
+    let calendar = crate::calendar::service::load(db).await?;
     Ok(pilots
         .into_iter()
         .filter_map(|p| {
             let own: Vec<&milestone::Model> =
                 milestones.iter().filter(|m| m.pilot_id == p.id).collect();
             let figures = MilestoneFigures::count(
-                own.iter().map(|m| rules::timing(m.due_on, m.done_at, now)),
+                own.iter()
+                    .map(|m| rules::timing(rules::last_day(m.due_on, &calendar), m.done_at, now)),
             );
             Some(PilotCard {
                 id: p.id,

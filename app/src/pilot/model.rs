@@ -33,6 +33,8 @@ pub struct MilestoneView {
     pub owner_is_team: bool,
     pub owner_user_id: Option<i64>,
     pub due_on: NaiveDate,
+    /// The due date is a day off: the working day after it, when it may still be done on time.
+    pub last_day: Option<NaiveDate>,
     /// Set when the due date moved: the first one, and why it moved.
     pub original_due_on: Option<NaiveDate>,
     pub move_reason: Option<String>,
@@ -211,6 +213,8 @@ pub struct Dashboard {
     /// How many pilots in each status, in the order of [`PilotStatus::ALL`].
     pub by_status: Vec<(PilotStatus, usize)>,
     pub chain: Chain,
+    /// The city's answers to its citizens' reports.
+    pub reports: crate::report::model::ReportBoard,
     pub at: DateTime<Utc>,
 }
 

@@ -188,7 +188,15 @@ pub fn city_today(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&city_offset()).date_naive()
 }
 
-/// A milestone is late the moment its due day ends unfinished, and finished late when it was
+/// The last day a milestone due on `due_on` may be done on: that day, or, when it is a day off,
+/// the next working day (a time limit whose last day is a weekend or a holiday ends with the
+/// working day after it, as the Civil Code, art. 148, counts it). One calendar for report
+/// deadlines and milestone dates.
+pub fn last_day(due_on: NaiveDate, calendar: &crate::calendar::Calendar) -> NaiveDate {
+    calendar.next_working_day(due_on)
+}
+
+/// A milestone is late the moment its last day (`last_day`) ends unfinished, and finished late when it was
 /// done after that.
 pub fn timing(due_on: NaiveDate, done_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Timing {
     let deadline = end_of_day(due_on);
@@ -200,7 +208,7 @@ pub fn timing(due_on: NaiveDate, done_at: Option<DateTime<Utc>>, now: DateTime<U
     }
 }
 
-/// Whole city days a milestone has been overdue: 1 on the day after its due day, 0 before.
+/// Whole city days a milestone has been overdue: 1 on the day after its last day, 0 before.
 pub fn days_overdue(due_on: NaiveDate, now: DateTime<Utc>) -> i64 {
     if now < end_of_day(due_on) {
         0
@@ -353,6 +361,12 @@ impl MilestoneFigures {
     pub fn on_time_share(&self) -> Option<u8> {
         on_time_share(self.finished_on_time, self.finished)
     }
+
+    /// Finished on time among those whose outcome is known (finished, or late now: they can no
+    /// longer be on time), in whole percent; none known is no figure.
+    pub fn known_share(&self) -> Option<u8> {
+        on_time_share(self.finished_on_time, self.finished + self.late_now)
+    }
 }
 
 #[cfg(test)]
@@ -406,6 +420,25 @@ mod tests {
         assert_eq!(
             timing(due, Some(utc("2026-02-10T03:00:00Z")), now),
             Timing::DoneOnTime
+        );
+    }
+
+    #[test]
+    fn a_milestone_due_on_a_day_off_may_be_done_the_next_working_day() {
+        let law = crate::calendar::Calendar::statutory();
+        let d = |m, d| NaiveDate::from_ymd_opt(2027, m, d).unwrap();
+        // Due on mùng 3 Tết (Monday 8 February 2027): the offices reopen on Friday the 12th.
+        assert_eq!(last_day(d(2, 8), &law), d(2, 12));
+        // Due on a Sunday: Monday.
+        assert_eq!(last_day(d(3, 7), &law), d(3, 8));
+        // A working day is its own last day.
+        assert_eq!(last_day(d(3, 9), &law), d(3, 9));
+        // Late only once the Friday ends.
+        let friday_evening =
+            crate::pilot::rules::end_of_day(d(2, 12)) - chrono::Duration::minutes(1);
+        assert_eq!(
+            timing(last_day(d(2, 8), &law), None, friday_evening),
+            Timing::Ahead
         );
     }
 

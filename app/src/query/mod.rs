@@ -7,6 +7,8 @@ pub mod model;
 #[cfg(feature = "ssr")]
 pub mod challenge;
 #[cfg(feature = "ssr")]
+pub mod commitment;
+#[cfg(feature = "ssr")]
 pub mod entry;
 #[cfg(feature = "ssr")]
 pub mod judging;

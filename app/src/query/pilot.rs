@@ -73,11 +73,13 @@ pub async fn page(
             .into_iter()
             .map(|l| (l.id, l))
             .collect();
+    let calendar = crate::calendar::service::load(db).await?;
     let milestones = ms
         .into_iter()
         .map(|m| {
             let owner = Owner::from_columns(&m.owner_kind, m.owner_user_id);
-            let timing = rules::timing(m.due_on, m.done_at, now);
+            let last_day = rules::last_day(m.due_on, &calendar);
+            let timing = rules::timing(last_day, m.done_at, now);
             MilestoneView {
                 id: m.id,
                 owner_name: match owner {
@@ -96,10 +98,11 @@ pub async fn page(
                 evidence_url: m.evidence_url,
                 evidence_file: m.evidence_upload_id.and_then(|u| evidence.get(&u).cloned()),
                 days_overdue: if timing == Timing::Late {
-                    rules::days_overdue(m.due_on, now)
+                    rules::days_overdue(last_day, now)
                 } else {
                     0
                 },
+                last_day: (last_day != m.due_on).then_some(last_day),
                 timing,
                 can_update: active
                     && viewer.is_some_and(|v| {
@@ -322,6 +325,7 @@ pub async fn dashboard(
         .await?
         .into_iter()
         .collect();
+    let calendar = crate::calendar::service::load(db).await?;
     let mut per_org: HashMap<i64, Vec<Timing>> = HashMap::new();
     let mut overdue = Vec::new();
     let mut all = Vec::new();
@@ -330,7 +334,8 @@ pub async fn dashboard(
             continue;
         };
         // A stopped pilot's unfinished milestones will never be done: they are not "late now".
-        let timing = match rules::timing(*due_on, *done_at, now) {
+        let last_day = rules::last_day(*due_on, &calendar);
+        let timing = match rules::timing(last_day, *done_at, now) {
             Timing::Late if !status_of(p).is_active() => continue,
             t => t,
         };
@@ -348,7 +353,7 @@ pub async fn dashboard(
                 },
                 organisation: org.map(|o| o.name_vi.clone()).unwrap_or_default(),
                 due_on: *due_on,
-                days: rules::days_overdue(*due_on, now),
+                days: rules::days_overdue(last_day, now),
             });
         }
     }
@@ -397,6 +402,7 @@ pub async fn dashboard(
         overdue,
         by_status,
         chain,
+        reports: crate::query::report::board(db, now).await?,
         at: now,
     })
 }

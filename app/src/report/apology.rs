@@ -67,6 +67,7 @@ pub async fn apologise(
         .col_expr(report::Column::AppointedDueAt, Expr::value(new_due))
         .col_expr(report::Column::UpdatedAt, Expr::value(now))
         .filter(report::Column::Id.eq(r.id))
+        .filter(report::Column::OrganisationId.eq(r.organisation_id))
         .filter(report::Column::Status.eq(&r.status))
         .filter(match r.appointed_due_at {
             Some(at) => report::Column::AppointedDueAt.eq(at),
@@ -86,6 +87,7 @@ pub async fn apologise(
         missed_due_at: Set(missed),
         new_due_at: Set(new_due),
         created_at: Set(now),
+        organisation_id: Set(Some(r.organisation_id)),
         ..Default::default()
     }
     .insert(&txn)
@@ -98,21 +100,14 @@ pub async fn apologise(
         .save(&txn)
         .await?;
     let date_shown = crate::i18n::format::format_date(new_due);
-    super::sms::tell_followers(&txn, links, &r, super::sms::News::Reappointed(&date_shown)).await?;
-    if let Some(author) = r.author_id {
-        crate::notify::service::notify(
-            &txn,
-            links,
-            author,
-            crate::notify::model::NotificationKind::ReportResponded,
-            &[
-                ("report", &r.title),
-                ("status", "t:report.status.reappointed"),
-            ],
-            &format!("/reports/{}", r.id),
-        )
-        .await?;
-    }
+    super::sms::tell_author_and_followers(
+        &txn,
+        links,
+        &r,
+        super::sms::News::Reappointed(&date_shown),
+        "t:report.status.reappointed",
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -122,11 +117,26 @@ pub async fn of_report(
     db: &impl ConnectionTrait,
     report_id: i64,
 ) -> Result<Vec<ApologyView>, AppError> {
-    Ok(apology::Entity::find()
+    let rows = apology::Entity::find()
         .filter(apology::Column::ReportId.eq(report_id))
         .order_by_asc(apology::Column::Id)
         .all(db)
-        .await?
+        .await?;
+    let orgs: std::collections::HashMap<i64, crate::report::model::OrgName> =
+        crate::org::entity::organisation::Entity::find()
+            .filter(
+                crate::org::entity::organisation::Column::Id.is_in(
+                    rows.iter()
+                        .filter_map(|a| a.organisation_id)
+                        .collect::<Vec<_>>(),
+                ),
+            )
+            .all(db)
+            .await?
+            .iter()
+            .map(|o| (o.id, super::service::org_name(o)))
+            .collect();
+    Ok(rows
         .into_iter()
         .map(|a| ApologyView {
             at: a.created_at,
@@ -134,6 +144,7 @@ pub async fn of_report(
             missed_due_at: a.missed_due_at,
             new_due_at: a.new_due_at,
             by: Some(a.signed_by).filter(|name| !name.is_empty()),
+            organisation: a.organisation_id.and_then(|id| orgs.get(&id).cloned()),
         })
         .collect())
 }

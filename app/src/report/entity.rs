@@ -48,6 +48,16 @@ pub mod report {
         /// The latest date the organisation appointed after missing a deadline (`apology`);
         /// `response_due_at` stays the first deadline, which on time is counted against.
         pub appointed_due_at: Option<DateTimeUtc>,
+        /// When staff marked it urgent (`crate::report::routing`): its deadline is then counted
+        /// in office hours.
+        pub urgent_at: Option<DateTimeUtc>,
+        /// When the organisation that holds it received it by forwarding (none: filed there);
+        /// its deadline counts from then.
+        pub forwarded_at: Option<DateTimeUtc>,
+        /// Once an answer is reopened: the deadline and the time of the answer it was first
+        /// counted by (`crate::report::figures`); a forwarding clears them.
+        pub first_due_at: Option<DateTimeUtc>,
+        pub first_responded_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -127,6 +137,37 @@ pub mod apology {
         pub reason: String,
         pub missed_due_at: DateTimeUtc,
         pub new_due_at: DateTimeUtc,
+        pub created_at: DateTimeUtc,
+        /// The organisation that apologised (none: written before this was kept).
+        pub organisation_id: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A report sent on to the organisation that can act on it, with the public reason.
+pub mod forward {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "report_forwards")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub report_id: i64,
+        pub from_organisation_id: i64,
+        pub to_organisation_id: i64,
+        pub staff_id: Option<i64>,
+        /// The official's name when they forwarded it (kept if their account is deleted).
+        pub signed_by: String,
+        pub reason: String,
+        /// When the organisation that forwarded it had received it, and the deadline it was held
+        /// to: forwarding before it is answering on time.
+        pub received_at: DateTimeUtc,
+        pub due_at: DateTimeUtc,
         pub created_at: DateTimeUtc,
     }
 

@@ -152,6 +152,24 @@ pub struct ReportSummary {
     /// The deadline was missed and the organisation appointed this date instead (the latest of
     /// its apologies); `response_due_at` stays the first deadline.
     pub appointed_due_at: Option<DateTime<Utc>>,
+    /// Staff marked it urgent: its deadline is counted in office hours.
+    pub urgent: bool,
+}
+
+/// A report sent on to another organisation: when, from where to where, why, by whom, and the
+/// deadline the first organisation was held to (forwarding before it counts as on time).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForwardView {
+    pub at: DateTime<Utc>,
+    pub from: OrgName,
+    pub to: OrgName,
+    pub reason: String,
+    pub by: Option<String>,
+    pub due_before: DateTime<Utc>,
+    /// Forwarded before the first organisation's deadline, to one that had not held it.
+    pub on_time: bool,
+    /// Sent back to an organisation that held it before (never counted on time).
+    pub returned: bool,
 }
 
 /// A missed deadline answered in public: when, why, the date missed and the one appointed.
@@ -163,6 +181,8 @@ pub struct ApologyView {
     pub new_due_at: DateTime<Utc>,
     /// The official who signed it.
     pub by: Option<String>,
+    /// The organisation that apologised (it may since have forwarded the report).
+    pub organisation: Option<OrgName>,
 }
 
 /// A report filed for someone else, as its page says so.
@@ -231,6 +251,15 @@ pub struct ReportDetail {
     /// The viewer is staff of the organisation, the report is open and its deadline (first or
     /// appointed) has passed: they may apologise and appoint a new date.
     pub can_apologise: bool,
+    /// Sent on from other organisations, oldest first.
+    pub forwards: Vec<ForwardView>,
+    /// When staff marked it urgent, if they did.
+    pub urgent_at: Option<DateTime<Utc>>,
+    /// The viewer is staff of the organisation, the report is open and within its deadline: they
+    /// may change its urgency.
+    pub can_set_urgency: bool,
+    /// Where staff may forward it (every other organisation), when they may.
+    pub forward_to: Vec<OrgName>,
 }
 
 /// What the public list shows: filters and one page of results.
@@ -251,3 +280,47 @@ pub struct ReportPage {
     pub page: u64,
     pub pages: u64,
 }
+
+/// A report still waiting for its answer past its deadline, as the dashboard names it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverdueReport {
+    pub id: i64,
+    pub title: String,
+    pub organisation: OrgName,
+    /// The organisation's slug, as open data names it.
+    pub slug: String,
+    pub due_at: DateTime<Utc>,
+    pub appointed_due_at: Option<DateTime<Utc>>,
+    /// Whole days since the deadline.
+    pub days: i64,
+}
+
+/// An organisation's answers to reports: per month of the window, and over it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgReportRow {
+    pub organisation: OrgName,
+    pub slug: String,
+    /// In the order of [`ReportBoard::months`].
+    pub by_month: Vec<super::figures::ReportFigures>,
+    pub total: super::figures::ReportFigures,
+}
+
+/// The city's answers to its citizens' reports, as the wards publish them: per organisation and
+/// month, and the reports overdue now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportBoard {
+    /// The months counted, oldest first (the last twelve).
+    pub months: Vec<super::figures::Month>,
+    /// The whole city, per month.
+    pub city: Vec<super::figures::ReportFigures>,
+    pub city_total: super::figures::ReportFigures,
+    /// Organisations that received a report in the window, most received first.
+    pub organisations: Vec<OrgReportRow>,
+    /// Open past the deadline, the longest overdue first (at most [`OVERDUE_LISTED`]).
+    pub overdue: Vec<OverdueReport>,
+    /// How many are overdue in all.
+    pub overdue_total: u64,
+}
+
+/// How many overdue reports the dashboard names.
+pub const OVERDUE_LISTED: u64 = 20;

@@ -209,6 +209,43 @@ pub fn check_apology(
     (errors, date)
 }
 
+/// How long an urgent report may wait for its answer: one working day of office hours, counted
+/// in the offices' sessions from when staff marked it urgent.
+pub const URGENT_MINUTES: u32 = 8 * 60;
+
+/// A report's deadline once it is marked urgent at `now`: `URGENT_MINUTES` of office hours, or
+/// its deadline as it stood if that is sooner.
+pub fn urgent_due(
+    now: DateTime<Utc>,
+    due_as_it_stood: DateTime<Utc>,
+    calendar: &crate::calendar::Calendar,
+) -> DateTime<Utc> {
+    calendar
+        .working_minutes_after(now, URGENT_MINUTES)
+        .min(due_as_it_stood)
+}
+
+/// A report's urgency changes only while it is open and within its deadline: a deadline already
+/// missed is not moved by calling the report urgent (or no longer urgent) after the fact.
+pub fn may_change_urgency(open: bool, due: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    open && now <= due
+}
+
+pub const FORWARD_REASON_MAX: usize = 2000;
+
+/// Why a report goes to another organisation: a sentence at least, said in public.
+pub fn check_forward(from: i64, to: Option<i64>, reason: &str) -> Vec<FieldError> {
+    let mut errors: Vec<FieldError> = FieldError::length("reason", reason, 10, FORWARD_REASON_MAX)
+        .into_iter()
+        .collect();
+    match to {
+        Some(to) if to != from => {}
+        Some(_) => errors.push(FieldError::new("organisation_id", "error.forward_same")),
+        None => errors.push(FieldError::new("organisation_id", "error.required")),
+    }
+    errors
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,6 +317,55 @@ mod tests {
         let first = day(10);
         assert_eq!(due_now(first, None), first);
         assert_eq!(due_now(first, Some(day(20))), day(20));
+    }
+
+    #[test]
+    fn an_urgent_report_is_due_within_a_working_day_of_office_hours() {
+        let calendar = crate::calendar::Calendar::statutory();
+        let city = crate::i18n::format::city_offset();
+        let local = |d: u32, h: u32| {
+            city.with_ymd_and_hms(2026, 3, d, h, 0, 0)
+                .unwrap()
+                .with_timezone(&Utc)
+        };
+        // Marked urgent on Friday 6 March 2026 at 10:00: due Monday at 10:00.
+        let due_in_days = local(13, 23);
+        assert_eq!(
+            urgent_due(local(6, 10), due_in_days, &calendar),
+            local(9, 10)
+        );
+        // A deadline already sooner stays.
+        assert_eq!(
+            urgent_due(local(6, 10), local(6, 17), &calendar),
+            local(6, 17)
+        );
+        assert!(may_change_urgency(true, local(9, 10), local(9, 9)));
+        assert!(
+            !may_change_urgency(true, local(9, 10), local(9, 11)),
+            "missed"
+        );
+        assert!(
+            !may_change_urgency(false, local(9, 10), local(9, 9)),
+            "closed"
+        );
+    }
+
+    #[test]
+    fn a_report_is_forwarded_elsewhere_with_a_reason() {
+        let reason = "Tuyến đường do Sở Giao thông vận tải quản lý.";
+        assert!(check_forward(1, Some(2), reason).is_empty());
+        let keys = |errors: Vec<FieldError>| -> Vec<String> {
+            errors.into_iter().map(|e| e.key).collect()
+        };
+        assert_eq!(
+            keys(check_forward(1, Some(1), reason)),
+            ["error.forward_same"]
+        );
+        assert_eq!(keys(check_forward(1, None, reason)), ["error.required"]);
+        assert_eq!(
+            keys(check_forward(1, Some(2), "Sai")),
+            ["error.text_too_short"]
+        );
     }
 
     #[test]

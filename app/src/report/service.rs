@@ -17,6 +17,9 @@ use crate::org::entity::organisation;
 
 pub const PER_PAGE: u64 = 20;
 
+/// The list's status filter for open reports past their deadline.
+pub const OVERDUE: &str = "overdue";
+
 pub(crate) fn org_name(o: &organisation::Model) -> OrgName {
     OrgName {
         id: o.id,
@@ -42,6 +45,7 @@ pub(crate) fn summary(
         timeliness: timeliness(r.response_due_at, r.responded_at, now),
         assisted: r.filed_for_name.is_some(),
         appointed_due_at: r.appointed_due_at,
+        urgent: r.urgent_at.is_some(),
     }
 }
 
@@ -74,13 +78,27 @@ pub async fn list(
     if let Some(category) = query.category.as_deref().and_then(Category::from_code) {
         select = select.filter(report::Column::Category.eq(category.code()));
     }
-    if let Some(status) = query.status.as_deref().and_then(ReportStatus::from_code) {
+    // Overdue: still open past the deadline, the longest overdue first (as the dashboard lists
+    // them).
+    let overdue = query.status.as_deref() == Some(OVERDUE);
+    if overdue {
+        select = select
+            .filter(
+                report::Column::Status
+                    .is_in([ReportStatus::New.code(), ReportStatus::Acknowledged.code()]),
+            )
+            .filter(report::Column::ResponseDueAt.lt(now));
+    } else if let Some(status) = query.status.as_deref().and_then(ReportStatus::from_code) {
         select = select.filter(report::Column::Status.eq(status.code()));
     }
     select = if query.sort.as_deref() == Some("supported") {
         select
             .order_by_desc(report::Column::Supporters)
             .order_by_desc(report::Column::Id)
+    } else if overdue {
+        select
+            .order_by_asc(report::Column::ResponseDueAt)
+            .order_by_asc(report::Column::Id)
     } else {
         select.order_by_desc(report::Column::Id)
     };
@@ -292,6 +310,19 @@ pub async fn triage(
             move_supporters(&txn, &before, target.id).await?;
         }
     }
+    // Only if it is still where and as it was read (not forwarded or decided meanwhile): the
+    // row is held from here to the commit.
+    let held = report::Entity::update_many()
+        .col_expr(report::Column::UpdatedAt, Expr::value(now))
+        .filter(report::Column::Id.eq(before.id))
+        .filter(report::Column::OrganisationId.eq(before.organisation_id))
+        .filter(report::Column::Status.eq(&before.status))
+        .exec(&txn)
+        .await?;
+    if held.rows_affected != 1 {
+        txn.rollback().await?;
+        return Err(AppError::conflict("error.report_changed"));
+    }
     active.update(&txn).await?;
     record.save(&txn).await?;
     super::sms::tell_followers(&txn, links, &before, super::sms::News::Decided(outcome)).await?;
@@ -373,9 +404,13 @@ pub async fn rate(
             .one(&txn)
             .await?
             .ok_or(AppError::NotFound)?;
-        let due = crate::calendar::service::load(&txn)
-            .await?
-            .working_days_after(now, org.response_days.max(1) as u32);
+        let calendar = crate::calendar::service::load(&txn).await?;
+        let in_days = calendar.working_days_after(now, org.response_days.max(1) as u32);
+        // An urgent report stays urgent: a working day of office hours again.
+        let due = match r.urgent_at {
+            Some(_) => super::rules::urgent_due(now, in_days, &calendar),
+            None => in_days,
+        };
         update = update
             .col_expr(
                 report::Column::Status,
@@ -392,6 +427,15 @@ pub async fn rate(
             .col_expr(
                 report::Column::AppointedDueAt,
                 Expr::value(Option::<DateTime<Utc>>::None),
+            )
+            // On time stays counted by the first answer and its deadline (kept once).
+            .col_expr(
+                report::Column::FirstDueAt,
+                Expr::value(r.first_due_at.or(Some(r.response_due_at))),
+            )
+            .col_expr(
+                report::Column::FirstRespondedAt,
+                Expr::value(r.first_responded_at.or(r.responded_at)),
             );
     }
     // Only if nobody rated it (or staff changed it) since it was read.

@@ -122,6 +122,12 @@ pub enum News<'a> {
     /// The deadline was missed: the organisation apologised and appointed this date (as the
     /// city writes it).
     Reappointed(&'a str),
+    /// Sent on to the organisation that can act on it (its names, Vietnamese and English), with
+    /// a new deadline (as the city writes it).
+    Forwarded {
+        to: (&'a str, &'a str),
+        date: &'a str,
+    },
 }
 
 /// Tells every number that follows the report the `news` (in the transaction that records it),
@@ -155,8 +161,47 @@ pub async fn tell_followers(
                 k::SMS_REPORT_REAPPOINTED,
                 &[("number", &number), ("date", date), ("link", &link)],
             ),
+            News::Forwarded { to, date } => locale.tf(
+                k::SMS_REPORT_FORWARDED,
+                &[
+                    ("number", &number),
+                    (
+                        "organisation",
+                        match locale {
+                            Locale::Vi => to.0,
+                            Locale::En => to.1,
+                        },
+                    ),
+                    ("date", date),
+                    ("link", &link),
+                ],
+            ),
         };
         sms::enqueue(db, &f.phone, "report_update", &body).await?;
+    }
+    Ok(())
+}
+
+/// Tells a report's news to the numbers that follow it and to its author (a notification whose
+/// `status` is a text key, `t:report.status.…`), in the transaction that records it.
+pub async fn tell_author_and_followers(
+    db: &impl ConnectionTrait,
+    links: &Links,
+    r: &report::Model,
+    news: News<'_>,
+    status: &str,
+) -> Result<(), AppError> {
+    tell_followers(db, links, r, news).await?;
+    if let Some(author) = r.author_id {
+        crate::notify::service::notify(
+            db,
+            links,
+            author,
+            crate::notify::model::NotificationKind::ReportResponded,
+            &[("report", &r.title), ("status", status)],
+            &format!("/reports/{}", r.id),
+        )
+        .await?;
     }
     Ok(())
 }

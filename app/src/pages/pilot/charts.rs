@@ -153,3 +153,45 @@ pub fn FunnelBars(
     }
     .into_any()
 }
+
+/// A share per month as columns, oldest on the left, so a trend is seen at a glance: each column
+/// its percent above it and its month below (the year under January and the first month).
+#[component]
+pub fn MonthColumns(
+    id: &'static str,
+    title: String,
+    describe: String,
+    /// Each month as (month, year) and its share.
+    columns: Vec<((u32, i32), Option<u8>)>,
+) -> impl IntoView {
+    let width = W + 60.0;
+    let (top, plot_h) = (22.0, 110.0);
+    let n = columns.len().max(1) as f64;
+    let step = width / n;
+    let bar_w = (step * 0.62).min(28.0);
+    let height = top + plot_h + 40.0;
+    view! {
+        <svg class="chart month-columns" viewBox=format!("0 0 {width} {height}") role="img" aria-labelledby=format!("{id}-title {id}-desc")>
+            <title id=format!("{id}-title")>{title}</title>
+            <desc id=format!("{id}-desc")>{describe}</desc>
+            <line class="axis" x1="0" x2=width y1=top + plot_h y2=top + plot_h/>
+            {columns.into_iter().enumerate().map(|(i, ((month, year), share))| {
+                let x = i as f64 * step + (step - bar_w) / 2.0;
+                let h = f64::from(share.unwrap_or(0)) / 100.0 * plot_h;
+                let centre = x + bar_w / 2.0;
+                view! {
+                    <g>
+                        <rect class="track" x=x y=top width=bar_w height=plot_h rx="3"/>
+                        <rect class="bar" x=x y=top + plot_h - h width=bar_w height=h rx="3"/>
+                        <text class="tick" text-anchor="middle" x=centre y=top - 6.0>{share.map(|s| s.to_string()).unwrap_or_else(|| "–".into())}</text>
+                        <text class="tick" text-anchor="middle" x=centre y=top + plot_h + 16.0>{month.to_string()}</text>
+                        {(month == 1 || i == 0).then(|| view! {
+                            <text class="tick" text-anchor="middle" x=centre y=top + plot_h + 32.0>{year.to_string()}</text>
+                        })}
+                    </g>
+                }
+            }).collect_view()}
+        </svg>
+    }
+    .into_any()
+}

@@ -8,15 +8,19 @@ use crate::layout::Loaded;
 use leptos_meta::Title;
 
 use crate::api::pilot::load_dashboard;
-use crate::i18n::{Locale, format_datetime, k, t, tf, use_locale};
-use crate::pages::pilot::charts::{FunnelBars, ShareBars};
+use crate::commitment::model::CommitmentBoard;
+use crate::i18n::{Locale, Text, format_datetime, k, t, tf, use_locale};
+use crate::pages::pilot::charts::{FunnelBars, MonthColumns, ShareBars};
 use crate::pages::pilot::day;
 use crate::pilot::model::Dashboard;
+use crate::report::figures::ReportFigures;
+use crate::report::model::ReportBoard;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let locale = use_locale();
     let data = Resource::new(|| (), |_| load_dashboard());
+    let commitments = Resource::new(|| (), |_| crate::api::commitment::list_commitments(None));
     view! {
         <Title text=t(k::DASHBOARD_TITLE)/>
         <header class="page-head">
@@ -28,6 +32,16 @@ pub fn DashboardPage() -> impl IntoView {
         </header>
         <Loaded resource=data let:d>
             {view! { <DashboardBody d locale/> }}
+        </Loaded>
+        <Loaded resource=commitments let:b>
+            {view! {
+                <section class="section card" aria-labelledby="commitments-heading">
+                    <h2 id="commitments-heading">{t(k::COMMITMENTS_TITLE)}</h2>
+                    <p class="muted">{t(k::COMMITMENTS_LEAD)}</p>
+                    <CommitmentRecord board=b locale/>
+                    <p><a href="/commitments">{t(k::COMMITMENTS_SEE_ALL)}</a></p>
+                </section>
+            }}
         </Loaded>
     }
     .into_any()
@@ -71,6 +85,8 @@ fn DashboardBody(d: Dashboard, locale: Locale) -> impl IntoView {
         .collect::<Vec<_>>()
         .join("; ");
     view! {
+        <ReportAnswers board=d.reports.clone() locale/>
+        <h2 class="section">{t(k::DASHBOARD_MILESTONES_TITLE)}</h2>
         <div class="stat-row">
             <div class="card stat">
                 <p class="big-number">{share.map(|s| format!("{s}%")).unwrap_or_else(|| "–".into())}</p>
@@ -157,6 +173,204 @@ fn DashboardBody(d: Dashboard, locale: Locale) -> impl IntoView {
         </section>
         <p class="muted small">{tf(k::DASHBOARD_AS_OF, &[("at", &format_datetime(d.at))])}</p>
         }.into_any()}
+    }
+    .into_any()
+}
+
+fn percent(share: Option<u8>) -> String {
+    share.map(|s| format!("{s}%")).unwrap_or_else(|| "–".into())
+}
+
+/// One row of report figures, as the tables write it: received, answered, on time (with the
+/// share), overdue now, re-appointed, forwarded, satisfied (with the share).
+#[component]
+fn FigureCells(f: ReportFigures) -> impl IntoView {
+    view! {
+        <td>{f.received.to_string()}</td>
+        <td>{f.answered.to_string()}</td>
+        <td>{match f.on_time_share() {
+            Some(s) => format!("{} ({s}%)", f.answered_on_time),
+            None => "–".into(),
+        }}</td>
+        <td>{f.overdue_now.to_string()}</td>
+        <td>{f.reappointed.to_string()}</td>
+        <td>{f.forwarded.to_string()}</td>
+        <td>{match f.satisfaction_share() {
+            Some(s) => format!("{}/{} ({s}%)", f.satisfied, f.rated),
+            None => "–".into(),
+        }}</td>
+    }
+}
+
+#[component]
+fn FigureHeads(first: Text) -> impl IntoView {
+    view! {
+        <thead><tr>
+            <th scope="col">{t(first)}</th>
+            <th scope="col">{t(k::ANSWERS_RECEIVED)}</th>
+            <th scope="col">{t(k::ANSWERS_ANSWERED)}</th>
+            <th scope="col">{t(k::ANSWERS_ON_TIME)}</th>
+            <th scope="col">{t(k::ANSWERS_OVERDUE_NOW)}</th>
+            <th scope="col">{t(k::ANSWERS_REAPPOINTED)}</th>
+            <th scope="col">{t(k::ANSWERS_FORWARDED)}</th>
+            <th scope="col">{t(k::ANSWERS_SATISFIED)}</th>
+        </tr></thead>
+    }
+}
+
+/// The city's answers to its citizens' reports, as the wards publish them: on time over the last
+/// twelve months, the trend month by month, each organisation, and what is overdue now.
+#[component]
+fn ReportAnswers(board: ReportBoard, locale: Locale) -> impl IntoView {
+    let total = board.city_total;
+    let columns: Vec<((u32, i32), Option<u8>)> = board
+        .months
+        .iter()
+        .zip(&board.city)
+        .map(|(m, f)| ((m.month, m.year), f.on_time_share()))
+        .collect();
+    let describe = board
+        .months
+        .iter()
+        .zip(&board.city)
+        .map(|(m, f)| format!("{}: {}", m.short(), percent(f.on_time_share())))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let title = locale.t(k::ANSWERS_TREND).to_owned();
+    let months: Vec<_> = board
+        .months
+        .iter()
+        .copied()
+        .zip(board.city.iter().copied())
+        .rev()
+        .collect();
+    view! {
+        <section class="section" aria-labelledby="answers-heading">
+            <h2 id="answers-heading">{t(k::ANSWERS_TITLE)}</h2>
+            <p class="muted">{t(k::ANSWERS_WINDOW)}</p>
+            <div class="stat-row">
+                <div class="card stat">
+                    <p class="big-number">{percent(total.on_time_share())}</p>
+                    <p>{tf(k::ANSWERS_ON_TIME_LINE, &[("on_time", &total.answered_on_time.to_string()), ("known", &(total.answered + total.overdue_now).to_string())])}</p>
+                </div>
+                <div class="card stat">
+                    <p class="big-number">{board.overdue_total.to_string()}</p>
+                    <p>{t(k::ANSWERS_OVERDUE_NOW_LINE)}</p>
+                </div>
+                <div class="card stat">
+                    <p class="big-number">{percent(total.satisfaction_share())}</p>
+                    <p>{tf(k::ANSWERS_SATISFIED_LINE, &[("satisfied", &total.satisfied.to_string()), ("rated", &total.rated.to_string())])}</p>
+                </div>
+                <div class="card stat">
+                    <p class="big-number">{total.reappointed.to_string()}</p>
+                    <p>{t(k::ANSWERS_REAPPOINTED_LINE)}</p>
+                </div>
+                <div class="card stat">
+                    <p class="big-number">{total.forwarded.to_string()}</p>
+                    <p>{t(k::ANSWERS_FORWARDED_LINE)}</p>
+                </div>
+            </div>
+            <div class="card">
+                <h3>{title.clone()}</h3>
+                <MonthColumns id="answers-chart" title describe columns/>
+                <details class="month-table">
+                    <summary>{t(k::ANSWERS_BY_MONTH)}</summary>
+                    <div class="table-wrap" tabindex="0" role="region" aria-label=locale.t(k::ANSWERS_BY_MONTH)>
+                        <table class="data-table">
+                            <FigureHeads first=k::ANSWERS_MONTH/>
+                            <tbody>
+                                {months.into_iter().map(|(m, f)| view! {
+                                    <tr><th scope="row">{m.short()}</th><FigureCells f/></tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                </details>
+            </div>
+            <div class="card section">
+                <h3 id="answers-orgs-heading">{t(k::ANSWERS_BY_ORG)}</h3>
+                {if board.organisations.is_empty() {
+                    view! { <p class="empty">{t(k::ANSWERS_NONE)}</p> }.into_any()
+                } else {
+                    view! {
+                        <div class="table-wrap" tabindex="0" role="region" aria-labelledby="answers-orgs-heading">
+                            <table class="data-table">
+                                <FigureHeads first=k::DASHBOARD_ORG/>
+                                <tbody>
+                                    {board.organisations.iter().map(|o| view! {
+                                        <tr><th scope="row">{o.organisation.name(locale).to_owned()}</th><FigureCells f=o.total/></tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any()
+                }}
+                <p class="hint">{t(k::ANSWERS_HOW_COUNTED)}" "<a href="/open-data">{t(k::ANSWERS_OPEN_DATA)}</a></p>
+            </div>
+            <div class="card section">
+                <h3 id="answers-overdue-heading">{t(k::ANSWERS_OVERDUE_TITLE)}</h3>
+                {if board.overdue.is_empty() {
+                    view! { <p class="empty">{t(k::ANSWERS_NOTHING_OVERDUE)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="plain-list overdue" aria-labelledby="answers-overdue-heading">
+                            {board.overdue.iter().map(|r| view! {
+                                <li>
+                                    <p><a href=format!("/reports/{}", r.id)>{r.title.clone()}</a></p>
+                                    <p class="muted small">
+                                        <span class="timeliness tone-bad">{tf(k::TIMING_LATE_DAYS, &[("n", &r.days.to_string())])}</span>" "
+                                        {tf(k::ANSWERS_OVERDUE_LINE, &[("date", &format_datetime(r.due_at)), ("org", r.organisation.name(locale))])}
+                                        {r.appointed_due_at.map(|at| view! { " · "{tf(k::REPORT_APPOINTED_BADGE, &[("date", &format_datetime(at))])} })}
+                                    </p>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                        {(board.overdue_total > board.overdue.len() as u64).then(|| view! {
+                            <p class="hint"><a href="/reports?status=overdue">{tf(k::ANSWERS_OVERDUE_MORE, &[("n", &board.overdue_total.to_string())])}</a></p>
+                        })}
+                    }.into_any()
+                }}
+            </div>
+        </section>
+    }
+}
+
+/// Each organisation's record: commitments, kept on time, kept late, late now.
+#[component]
+pub fn CommitmentRecord(board: CommitmentBoard, locale: Locale) -> impl IntoView {
+    if board.organisations.is_empty() {
+        return view! { <p class="empty">{t(k::COMMITMENTS_NONE)}</p> }.into_any();
+    }
+    view! {
+        <div class="table-wrap" tabindex="0" role="region" aria-labelledby="commitments-record-heading">
+            <table class="data-table">
+                <caption id="commitments-record-heading">{t(k::COMMITMENTS_RECORD)}</caption>
+                <thead><tr>
+                    <th scope="col">{t(k::DASHBOARD_ORG)}</th>
+                    <th scope="col">{t(k::COMMITMENTS_COUNT)}</th>
+                    <th scope="col">{t(k::COMMITMENTS_KEPT_ON_TIME)}</th>
+                    <th scope="col">{t(k::TIMING_DONE_LATE)}</th>
+                    <th scope="col">{t(k::TIMING_LATE)}</th>
+                </tr></thead>
+                <tbody>
+                    {board.organisations.into_iter().map(|o| {
+                        let f = o.figures;
+                        view! {
+                            <tr>
+                                <th scope="row"><a href=format!("/commitments?organisation_id={}", o.organisation.id)>{o.organisation.name(locale).to_owned()}</a></th>
+                                <td>{f.total.to_string()}</td>
+                                <td>{match f.known_share() {
+                                    Some(s) => format!("{}/{} ({s}%)", f.finished_on_time, f.finished + f.late_now),
+                                    None => "–".into(),
+                                }}</td>
+                                <td>{(f.finished - f.finished_on_time).to_string()}</td>
+                                <td>{f.late_now.to_string()}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
     .into_any()
 }

@@ -1,7 +1,7 @@
 //! Pilot pages: the list, one pilot in public, the page that runs it, the city's dashboard.
 
 mod charts;
-mod dashboard;
+pub mod dashboard;
 mod list;
 mod manage;
 mod page;

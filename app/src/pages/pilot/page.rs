@@ -211,6 +211,7 @@ fn MilestoneItem(m: MilestoneView) -> impl IntoView {
                 <span>{t(m.status.label())}</span>" · "
                 <span>{t(k::MILESTONE_OWNER)}": "{owner}</span>" · "
                 <span>{t(k::MILESTONE_DUE)}": "<time>{day(m.due_on)}</time></span>
+                {m.last_day.map(|last| view! { " "<a class="muted small" href="/calendar">{tf(k::MILESTONE_LAST_DAY, &[("date", &day(last))])}</a> })}
                 {m.done_at.map(|at| view! { " · "<span>{t(k::MILESTONE_DONE_AT)}": "{format_datetime(at)}</span> })}
             </p>
             {m.original_due_on.map(|first| view! {
