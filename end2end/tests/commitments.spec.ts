@@ -14,7 +14,7 @@ test('the city publishes how it answers citizens, and leaders keep their commitm
   await expect(page.getByRole('img', { name: 'Tỷ lệ trả lời đúng hạn theo tháng (%)' })).toBeVisible();
   await expect(page.getByText(/trả lời đúng hạn \(\d+\/\d+ phản ánh đã rõ kết quả\)/)).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Phản ánh đang quá hạn (lâu nhất trước)' })).toBeVisible();
-  await expect(page.getByRole('table', { name: 'Giữ lời đúng hạn theo cơ quan' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Giữ lời đúng hạn theo cơ quan' })).toBeVisible();
   await expectAccessible(page);
   await snap(page, info, 'dashboard-answers');
 
@@ -32,8 +32,9 @@ test('the city publishes how it answers citizens, and leaders keep their commitm
 
   // A citizen follows it (each project as its own citizen).
   const citizen = info.project.name.includes('phone') ? 'mai@vidan.local' : 'tuan@vidan.local';
+  const commitmentUrl = page.url();
   await signInAs(page, citizen);
-  await page.goto(page.url());
+  await page.goto(commitmentUrl);
   await live(page);
   const follow = page.getByRole('button', { name: /Theo dõi cam kết|Bỏ theo dõi/ });
   if ((await follow.textContent())?.includes('Bỏ theo dõi')) await follow.click();

@@ -55,7 +55,7 @@ test('a report sent to the wrong office is forwarded with a public reason, and s
   await live(page);
   await page.getByRole('button', { name: 'Đánh dấu khẩn' }).click();
   await expect(page.getByText('Khẩn', { exact: true }).first()).toBeVisible();
-  await expect(page.getByText(/tính theo giờ làm việc/)).toBeVisible();
+  await expect(page.getByRole('link', { name: /tính theo giờ làm việc/ })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Bỏ đánh dấu khẩn' })).toBeVisible();
   await expectAccessible(page);
 });

@@ -177,9 +177,10 @@ pub async fn seed_if_empty(
         Some("Phó Chủ tịch UBND phường".into()),
     )
     .await?;
+    // The past year first: its reports list after today's (the newest first).
+    history::seed(db, links, storage).await?;
     challenges::seed(db, links, storage).await?;
     helpers::seed(db, links, storage).await?;
-    history::seed(db, links, storage).await?;
     teams::seed(db, links, storage).await?;
     judging::seed(db).await?;
     votes::seed(db).await?;

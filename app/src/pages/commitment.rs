@@ -39,7 +39,7 @@ fn DueLine(summary: CommitmentSummary) -> impl IntoView {
 fn CommitmentItem(c: CommitmentSummary) -> impl IntoView {
     let locale = use_locale();
     view! {
-        <li class=format!("card commitment timing-{}", c.timing.code())>
+        <li class=format!("card report-item commitment timing-{}", c.timing.code())>
             <div class="milestone-head">
                 <h3><a href=format!("/commitments/{}", c.id)>{c.title.clone()}</a></h3>
                 <TimingBadge timing=c.timing days=c.days_overdue/>
@@ -91,7 +91,7 @@ pub fn CommitmentListPage() -> impl IntoView {
                         view! { <p class="empty">{t(k::COMMITMENTS_NONE)}</p> }.into_any()
                     } else {
                         view! {
-                            <ul class="plain-list commitments">
+                            <ul class="report-list commitments">
                                 {b.items.into_iter().map(|c| view! { <CommitmentItem c/> }).collect_view()}
                             </ul>
                         }.into_any()

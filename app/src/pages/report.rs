@@ -345,6 +345,9 @@ fn ReportBody(
             <dl class="facts">
                 <div><dt>{t(k::REPORT_SENT_ON)}</dt><dd>{format_datetime(s.created_at)}</dd></div>
                 <div><dt>{t(k::REPORT_DUE_BY)}</dt><dd>{format_datetime(s.response_due_at)}" "<a class="muted" href="/calendar">{if s.urgent { t(k::REPORT_DUE_WORKING_HOURS) } else { t(k::REPORT_DUE_WORKING_DAYS) }}</a></dd></div>
+                {report.urgent_at.map(|at| view! {
+                    <div><dt>{t(k::REPORT_URGENT_SINCE)}</dt><dd>{format_datetime(at)}</dd></div>
+                })}
                 {report.forwards.last().map(|f| view! {
                     <div><dt>{t(k::REPORT_RECEIVED_ON)}</dt><dd>{format_datetime(f.at)}" "<a class="muted" href="#forwards-heading">{tf(k::REPORT_FORWARDED_FROM, &[("organisation", f.from.name(locale))])}</a></dd></div>
                 })}

@@ -155,7 +155,11 @@ pub async fn forward(
         }))
         .save(&txn)
         .await?;
-    let date = crate::i18n::format::format_date(due);
+    // An urgent deadline is a matter of hours: its time is said too.
+    let date = match r.urgent_at {
+        Some(_) => crate::i18n::format::format_datetime(due),
+        None => crate::i18n::format::format_date(due),
+    };
     super::sms::tell_author_and_followers(
         &txn,
         links,

@@ -335,42 +335,35 @@ fn ReportAnswers(board: ReportBoard, locale: Locale) -> impl IntoView {
     }
 }
 
-/// Each organisation's record: commitments, kept on time, kept late, late now.
+/// Each organisation's record: commitments, kept on time (among those whose outcome is known),
+/// kept late, late now. A list, not a table: it reads on a narrow phone without scrolling sideways.
 #[component]
 pub fn CommitmentRecord(board: CommitmentBoard, locale: Locale) -> impl IntoView {
     if board.organisations.is_empty() {
         return view! { <p class="empty">{t(k::COMMITMENTS_NONE)}</p> }.into_any();
     }
     view! {
-        <div class="table-wrap" tabindex="0" role="region" aria-labelledby="commitments-record-heading">
-            <table class="data-table">
-                <caption id="commitments-record-heading">{t(k::COMMITMENTS_RECORD)}</caption>
-                <thead><tr>
-                    <th scope="col">{t(k::DASHBOARD_ORG)}</th>
-                    <th scope="col">{t(k::COMMITMENTS_COUNT)}</th>
-                    <th scope="col">{t(k::COMMITMENTS_KEPT_ON_TIME)}</th>
-                    <th scope="col">{t(k::TIMING_DONE_LATE)}</th>
-                    <th scope="col">{t(k::TIMING_LATE)}</th>
-                </tr></thead>
-                <tbody>
-                    {board.organisations.into_iter().map(|o| {
-                        let f = o.figures;
-                        view! {
-                            <tr>
-                                <th scope="row"><a href=format!("/commitments?organisation_id={}", o.organisation.id)>{o.organisation.name(locale).to_owned()}</a></th>
-                                <td>{f.total.to_string()}</td>
-                                <td>{match f.known_share() {
-                                    Some(s) => format!("{}/{} ({s}%)", f.finished_on_time, f.finished + f.late_now),
-                                    None => "–".into(),
-                                }}</td>
-                                <td>{(f.finished - f.finished_on_time).to_string()}</td>
-                                <td>{f.late_now.to_string()}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <h3 id="commitments-record-heading">{t(k::COMMITMENTS_RECORD)}</h3>
+        <ul class="plain-list commitment-record" aria-labelledby="commitments-record-heading">
+            {board.organisations.into_iter().map(|o| {
+                let f = o.figures;
+                view! {
+                    <li>
+                        <p><a href=format!("/commitments?organisation_id={}", o.organisation.id)><strong>{o.organisation.name(locale).to_owned()}</strong></a></p>
+                        <p class="small">
+                            <strong>{percent(f.known_share())}</strong>" "
+                            {tf(k::COMMITMENTS_RECORD_LINE, &[
+                                ("total", &f.total.to_string()),
+                                ("on_time", &f.finished_on_time.to_string()),
+                                ("known", &(f.finished + f.late_now).to_string()),
+                                ("done_late", &(f.finished - f.finished_on_time).to_string()),
+                                ("late", &f.late_now.to_string()),
+                            ])}
+                        </p>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
     }
     .into_any()
 }
