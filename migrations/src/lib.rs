@@ -37,6 +37,7 @@ mod m20261208_000032_assisted_reports;
 mod m20261208_000033_report_apologies;
 mod m20261209_000034_report_routing;
 mod m20261209_000035_commitments;
+mod m20261209_000036_sms_expiry;
 
 pub struct Migrator;
 
@@ -79,6 +80,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000033_report_apologies::Migration),
             Box::new(m20261209_000034_report_routing::Migration),
             Box::new(m20261209_000035_commitments::Migration),
+            Box::new(m20261209_000036_sms_expiry::Migration),
         ]
     }
 }

@@ -116,6 +116,13 @@ async fn clean_up(db: &impl ConnectionTrait) -> anyhow::Result<()> {
             "DELETE FROM trusted_devices WHERE last_used_at < $1",
             now - chrono::Duration::days(app::account::service::DEVICE_DAYS),
         ),
+        // A phone code used or expired a day ago proves nothing any more; nor does the text
+        // that carried it (kept, without the code, as the record of a message sent).
+        ("DELETE FROM phone_codes WHERE expires_at < $1", day_ago),
+        (
+            "UPDATE sms_outbox SET body = '' WHERE expires_at < $1 AND body <> ''",
+            day_ago,
+        ),
         // Past the vote rate limit's window, an attempt counts for nothing.
         (
             "DELETE FROM vote_attempts WHERE at < $1",

@@ -270,6 +270,20 @@ async fn a_duplicate_is_merged_and_its_people_count_on_the_original(backend: Bac
         .await
         .ok();
 
+    // A number follows the duplicate by text, and another follows both.
+    for (report, phone) in [
+        (duplicate, "+84912000031"),
+        (duplicate, "+84912000032"),
+        (original, "+84912000032"),
+    ] {
+        app.db
+            .execute_unprepared(&format!(
+                "INSERT INTO report_sms_followers (report_id, phone, locale, created_at) \
+                 VALUES ({report}, '{phone}', 'vi', CURRENT_TIMESTAMP)"
+            ))
+            .await
+            .unwrap();
+    }
     let across = staff
         .call(
             "reports/triage",
@@ -302,6 +316,29 @@ async fn a_duplicate_is_merged_and_its_people_count_on_the_original(backend: Bac
         get(&first, original).await.summary.supporters,
         2,
         "the duplicate's author and supporter"
+    );
+    // The numbers that followed the duplicate were told it was merged, and follow the original
+    // now (the one that followed both, once).
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM sms_outbox WHERE to_phone IN ('+84912000031', '+84912000032')"
+        )
+        .await,
+        2
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM report_sms_followers WHERE report_id = {original}"
+        ))
+        .await,
+        2
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM report_sms_followers WHERE report_id = {duplicate}"
+        ))
+        .await,
+        0
     );
 }
 

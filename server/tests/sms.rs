@@ -355,6 +355,29 @@ async fn numbers_that_cannot_receive_are_given_up_and_each_day_has_a_cap(backend
             .await,
         1
     );
+    // Still waiting when its code stops working (fifteen minutes on), the code's text is given
+    // up, never sent late.
+    {
+        use sea_orm::ConnectionTrait;
+        app.db
+            .execute_raw(app::sql::numbered(
+                app.db.get_database_backend(),
+                "UPDATE sms_outbox SET expires_at = ?1 WHERE sent_at IS NULL AND gave_up_at IS NULL",
+                [(chrono::Utc::now() - chrono::Duration::minutes(1)).into()],
+            ))
+            .await
+            .unwrap();
+    }
+    let claimed = app::sms::service::claim_due(&app.db, 10).await.unwrap();
+    assert!(claimed.is_empty(), "{claimed:?}");
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM sms_outbox WHERE to_phone = '+84912000004' \
+             AND gave_up_at IS NOT NULL AND last_error LIKE '%expired%'"
+        )
+        .await,
+        1
+    );
 
     // One number is sent at most three codes a day, whoever asks: the fourth is refused, and
     // the code already sent still works (and the number's day of updates is untouched).

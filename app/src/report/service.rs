@@ -260,6 +260,10 @@ pub async fn triage(
         active.responder_id = Set(Some(staff.id));
     };
     let answered = matches!(decision, Triage::Answer(_));
+    let merged_into = match decision {
+        Triage::MergeInto(target_id) => Some(target_id),
+        _ => None,
+    };
     let outcome = decision.outcome();
     let mut record = Record::new(
         &format!("report.{}", outcome.code()),
@@ -326,6 +330,10 @@ pub async fn triage(
     active.update(&txn).await?;
     record.save(&txn).await?;
     super::sms::tell_followers(&txn, links, &before, super::sms::News::Decided(outcome)).await?;
+    // Told it was merged, the numbers that followed the duplicate follow the original now.
+    if let Some(target_id) = merged_into {
+        super::sms::move_followers(&txn, before.id, target_id).await?;
+    }
     if let (Some(author), false) = (before.author_id, outcome == ReportStatus::Acknowledged) {
         crate::notify::service::notify(
             &txn,

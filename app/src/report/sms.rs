@@ -217,6 +217,31 @@ fn follower_link(links: &Links, r: &report::Model, phone: &str) -> String {
     }
 }
 
+/// The numbers that follow report `from` follow report `to` instead (a duplicate merged into
+/// its original): a number that followed both follows it once.
+pub async fn move_followers(db: &impl ConnectionTrait, from: i64, to: i64) -> Result<(), AppError> {
+    let followers = sms_follower::Entity::find()
+        .filter(sms_follower::Column::ReportId.eq(from))
+        .all(db)
+        .await?;
+    for f in followers {
+        sms_follower::Entity::insert(sms_follower::ActiveModel {
+            report_id: Set(to),
+            phone: Set(f.phone.clone()),
+            locale: Set(f.locale.clone()),
+            created_at: Set(f.created_at),
+        })
+        .on_conflict_do_nothing()
+        .exec(db)
+        .await?;
+    }
+    sms_follower::Entity::delete_many()
+        .filter(sms_follower::Column::ReportId.eq(from))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// The number follows no report any more (its holder deleted their account).
 pub async fn forget_number(db: &impl ConnectionTrait, phone: &str) -> Result<(), AppError> {
     sms_follower::Entity::delete_many()

@@ -23,6 +23,8 @@ pub mod outbox {
         pub provider_id: Option<String>,
         pub last_error: Option<String>,
         pub created_at: DateTimeUtc,
+        /// A code's text: when its code stops working (still queued then, it is given up).
+        pub expires_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

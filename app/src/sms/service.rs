@@ -76,15 +76,17 @@ async fn enqueue_within(
         );
         return Ok(false);
     }
-    queue(db, phone, kind, body).await?;
+    queue(db, phone, kind, body, None).await?;
     Ok(true)
 }
 
+/// Writes a message to the outbox; `expires_at`: when it is no longer worth sending (a code's).
 async fn queue(
     db: &impl ConnectionTrait,
     phone: &str,
     kind: &str,
     body: &str,
+    expires_at: Option<chrono::DateTime<Utc>>,
 ) -> Result<(), AppError> {
     let now = Utc::now();
     outbox::ActiveModel {
@@ -100,6 +102,7 @@ async fn queue(
         provider_id: Set(None),
         last_error: Set(None),
         created_at: Set(now),
+        expires_at: Set(expires_at),
         ..Default::default()
     }
     .insert(db)
@@ -114,6 +117,24 @@ pub async fn claim_due(
     limit: u64,
 ) -> Result<Vec<outbox::Model>, AppError> {
     let now = Utc::now();
+    // A code still queued when it stops working is given up, not sent (the day's cap or the
+    // gateway held it back): it would only confuse its reader.
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::GaveUpAt, Expr::value(now))
+        .col_expr(
+            outbox::Column::LastError,
+            Expr::value("the code expired before it could be sent"),
+        )
+        .filter(outbox::Column::SentAt.is_null())
+        .filter(outbox::Column::GaveUpAt.is_null())
+        .filter(outbox::Column::ExpiresAt.lte(now))
+        .filter(
+            Condition::any()
+                .add(outbox::Column::LockedUntil.is_null())
+                .add(outbox::Column::LockedUntil.lt(now)),
+        )
+        .exec(db)
+        .await?;
     let due = outbox::Entity::find()
         .filter(outbox::Column::SentAt.is_null())
         .filter(outbox::Column::GaveUpAt.is_null())
@@ -246,8 +267,16 @@ pub async fn send_code(
     // refused request leaves the code already sent working, and counts for nothing.
     let txn = crate::group_commit::begin_writing(db).await?;
     throttle::hit(&txn, CODE_TEXTS_PER_NUMBER, phone).await?;
-    queue(&txn, phone, purpose.name, &body(&code, CODE_MINUTES)).await?;
     let now = Utc::now();
+    let expires_at = now + Duration::minutes(CODE_MINUTES);
+    queue(
+        &txn,
+        phone,
+        purpose.name,
+        &body(&code, CODE_MINUTES),
+        Some(expires_at),
+    )
+    .await?;
     let open = phone_code::Entity::delete_many()
         .filter(phone_code::Column::Phone.eq(phone))
         .filter(phone_code::Column::Purpose.eq(purpose.name))
@@ -259,7 +288,7 @@ pub async fn send_code(
         subject_id: Set(purpose.subject_id),
         code_hash: Set(code_hash(phone, &code)),
         attempts: Set(0),
-        expires_at: Set(now + Duration::minutes(CODE_MINUTES)),
+        expires_at: Set(expires_at),
         used_at: Set(None),
         created_at: Set(now),
         ..Default::default()
