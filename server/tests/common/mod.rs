@@ -129,11 +129,16 @@ async fn pg_template() -> &'static str {
                         .await
                         .ok();
                 }
+                // Another build's template goes once that build is well past (a day older than
+                // this one): two builds tested at once on one server (two checkouts, a clean
+                // clone beside the working tree) keep each other's.
                 for old in listed(format!(
                     "SELECT datname FROM pg_database WHERE datname LIKE 'vidan\\_template\\_%' \
                      AND datname <> '{name}'"
                 ))
                 .await
+                .into_iter()
+                .filter(|old| template_is_stale(old, built))
                 {
                     admin
                         .execute_unprepared(&format!("DROP DATABASE IF EXISTS {old} WITH (FORCE)"))
@@ -145,6 +150,31 @@ async fn pg_template() -> &'static str {
             name
         })
         .await
+}
+
+/// Whether the template `name` (`vidan_template_{built:x}_{size:x}`) was made by a build a day
+/// or more older than the one built at `built` (nanoseconds since 1970).
+fn template_is_stale(name: &str, built: u64) -> bool {
+    const DAY: u64 = 24 * 3600 * 1_000_000_000;
+    name.trim_start_matches("vidan_template_")
+        .split('_')
+        .next()
+        .and_then(|hex| u64::from_str_radix(hex, 16).ok())
+        .is_some_and(|old| old.saturating_add(DAY) < built)
+}
+
+#[test]
+fn only_templates_of_builds_a_day_older_are_removed() {
+    let now: u64 = 1_800_000_000 * 1_000_000_000;
+    let hour = 3600 * 1_000_000_000;
+    let name = |built: u64| format!("vidan_template_{built:x}_{:x}", 123_456);
+    assert!(
+        !template_is_stale(&name(now - 2 * hour), now),
+        "a build tested beside this one"
+    );
+    assert!(!template_is_stale(&name(now + hour), now), "a newer build");
+    assert!(template_is_stale(&name(now - 25 * hour), now));
+    assert!(!template_is_stale("vidan_template_garbage", now));
 }
 
 pub struct TestApp {
