@@ -26,7 +26,6 @@ use crate::pages::pilot::{TimingBadge, day};
 fn DueLine(summary: CommitmentSummary) -> impl IntoView {
     view! {
         <span>
-            {t(k::COMMITMENT_DUE)}": "
             {summary.original_due_on.map(|first| view! { <del>{day(first)}</del>" → " })}
             <time>{day(summary.due_on)}</time>
             {summary.last_day.map(|last| view! { " "<a class="muted small" href="/calendar">{tf(k::MILESTONE_LAST_DAY, &[("date", &day(last))])}</a> })}
@@ -48,7 +47,7 @@ fn CommitmentItem(c: CommitmentSummary) -> impl IntoView {
                 {c.organisation.name(locale).to_owned()}" · "{c.official_name.clone()}", "{c.official_role.clone()}
             </p>
             <p class="small">
-                <DueLine summary=c.clone()/>
+                {t(k::COMMITMENT_DUE)}": "<DueLine summary=c.clone()/>
                 {c.done_at.map(|at| view! { " · "<span>{t(k::COMMITMENT_KEPT_ON)}": "{format_datetime(at)}</span> })}
                 {(c.followers > 0).then(|| view! { " · "<span>{tf(k::COMMITMENT_FOLLOWERS, &[("n", &c.followers.to_string())])}</span> })}
             </p>
@@ -156,6 +155,8 @@ fn CommitmentBody(
     let s = d.summary.clone();
     let id = s.id;
     let following = d.following;
+    // A commitment kept has nothing more to tell: it is no longer followed.
+    let kept = s.done_at.is_some();
     let follow_error = error_signal(move || follow.value().get());
     view! {
         <Title text=s.title.clone()/>
@@ -184,6 +185,7 @@ fn CommitmentBody(
                     <p class="big-number">{s.followers.to_string()}</p>
                     <p>{t(k::COMMITMENT_FOLLOWING_PEOPLE)}</p>
                     <FormAlert error=follow_error/>
+                    {(!kept).then(|| view! {
                     <Show when=signed_in fallback=move || view! { <a class="button-secondary" href=format!("/sign-in?next=/commitments/{id}")>{t(k::COMMITMENT_SIGN_IN_TO_FOLLOW)}</a> }>
                         <ActionForm action=follow>
                             <input type="hidden" name="id" value=id.to_string()/>
@@ -193,7 +195,8 @@ fn CommitmentBody(
                             </button>
                         </ActionForm>
                     </Show>
-                    <p class="hint">{t(k::COMMITMENT_FOLLOW_HINT)}</p>
+                    })}
+                    {(!kept).then(|| view! { <p class="hint">{t(k::COMMITMENT_FOLLOW_HINT)}</p> })}
                 </aside>
             </div>
             {(!d.links.is_empty()).then(|| view! {
