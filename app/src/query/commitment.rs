@@ -15,14 +15,6 @@ use crate::error::AppError;
 use crate::pilot::rules::{self, MilestoneFigures, Timing};
 use crate::report::model::OrgName;
 
-fn org_name(o: &crate::org::model::Organisation) -> OrgName {
-    OrgName {
-        id: o.id,
-        name_vi: o.name_vi.clone(),
-        name_en: o.name_en.clone(),
-    }
-}
-
 fn summary(
     c: &commitment::Model,
     org: OrgName,
@@ -84,7 +76,7 @@ pub async fn board(
     let rows = select.order_by_asc(commitment::Column::Id).all(db).await?;
     let followers = follower_counts(db, rows.iter().map(|c| c.id).collect()).await?;
     let calendar = crate::calendar::service::load(db).await?;
-    let names: HashMap<i64, OrgName> = orgs.iter().map(|o| (o.id, org_name(o))).collect();
+    let names: HashMap<i64, OrgName> = orgs.iter().map(|o| (o.id, OrgName::from(o))).collect();
     let mut items: Vec<CommitmentSummary> = rows
         .iter()
         .filter_map(|c| {
@@ -113,7 +105,7 @@ pub async fn board(
                 .map(|s| s.timing)
                 .collect();
             (!own.is_empty()).then(|| OrgCommitments {
-                organisation: org_name(o),
+                organisation: OrgName::from(o),
                 slug: o.slug.clone(),
                 figures: MilestoneFigures::count(own),
             })
@@ -122,7 +114,7 @@ pub async fn board(
     let may_publish_for: Vec<OrgName> = orgs
         .iter()
         .filter(|o| viewer.is_some_and(|v| v.is_staff_of(o.id)))
-        .map(org_name)
+        .map(OrgName::from)
         .collect();
     let (challenges, pilots) = if may_publish_for.is_empty() {
         (Vec::new(), Vec::new())
@@ -234,7 +226,7 @@ pub async fn detail(
     Ok(CommitmentDetail {
         summary: summary(
             &c,
-            org_name(&org),
+            OrgName::from(&org),
             followers.get(&c.id).copied().unwrap_or(0),
             &calendar,
             now,

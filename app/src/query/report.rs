@@ -124,11 +124,7 @@ pub async fn detail(
             .await?
             .into_iter()
             .filter(|o| o.id != r.organisation_id && staffed.contains(&o.id))
-            .map(|o| crate::report::model::OrgName {
-                id: o.id,
-                name_vi: o.name_vi,
-                name_en: o.name_en,
-            })
+            .map(|o| crate::report::model::OrgName::from(&o))
             .collect()
     } else {
         Vec::new()
@@ -324,11 +320,6 @@ pub async fn board(
     let figures = tally(&held, &passed, now);
     let city_figures = tally(&city_held, &[], now);
     let orgs = crate::org::service::list(db).await?;
-    let name = |o: &crate::org::model::Organisation| crate::report::model::OrgName {
-        id: o.id,
-        name_vi: o.name_vi.clone(),
-        name_en: o.name_en.clone(),
-    };
     let city: Vec<ReportFigures> = months
         .iter()
         .map(|m| {
@@ -349,7 +340,7 @@ pub async fn board(
                 total.add(f);
             }
             (total.received > 0).then(|| OrgReportRow {
-                organisation: name(o),
+                organisation: o.into(),
                 slug: o.slug.clone(),
                 by_month,
                 total,
@@ -380,7 +371,7 @@ pub async fn board(
             Some(OverdueReport {
                 id: r.id,
                 title: r.title,
-                organisation: name(o),
+                organisation: o.into(),
                 slug: o.slug.clone(),
                 due_at: r.response_due_at,
                 appointed_due_at: r.appointed_due_at,

@@ -122,20 +122,9 @@ pub async fn of_report(
         .order_by_asc(apology::Column::Id)
         .all(db)
         .await?;
-    let orgs: std::collections::HashMap<i64, crate::report::model::OrgName> =
-        crate::org::entity::organisation::Entity::find()
-            .filter(
-                crate::org::entity::organisation::Column::Id.is_in(
-                    rows.iter()
-                        .filter_map(|a| a.organisation_id)
-                        .collect::<Vec<_>>(),
-                ),
-            )
-            .all(db)
-            .await?
-            .iter()
-            .map(|o| (o.id, super::service::org_name(o)))
-            .collect();
+    let orgs =
+        super::service::org_names(db, rows.iter().filter_map(|a| a.organisation_id).collect())
+            .await?;
     Ok(rows
         .into_iter()
         .map(|a| ApologyView {

@@ -127,6 +127,16 @@ pub struct OrgName {
     pub name_en: String,
 }
 
+impl From<&crate::org::model::Organisation> for OrgName {
+    fn from(o: &crate::org::model::Organisation) -> Self {
+        OrgName {
+            id: o.id,
+            name_vi: o.name_vi.clone(),
+            name_en: o.name_en.clone(),
+        }
+    }
+}
+
 impl OrgName {
     pub fn name(&self, locale: crate::i18n::Locale) -> &str {
         match locale {

@@ -263,13 +263,7 @@ pub async fn of_report(
         .iter()
         .flat_map(|f| [f.from_organisation_id, f.to_organisation_id])
         .collect();
-    let orgs: std::collections::HashMap<i64, organisation::Model> = organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o))
-        .collect();
+    let orgs = super::service::org_names(db, ids).await?;
     let returned = super::figures::returned(
         &rows
             .iter()
@@ -284,8 +278,8 @@ pub async fn of_report(
             let to = orgs.get(&f.to_organisation_id)?;
             Some(ForwardView {
                 at: f.created_at,
-                from: super::service::org_name(from),
-                to: super::service::org_name(to),
+                from: from.clone(),
+                to: to.clone(),
                 reason: f.reason,
                 by: Some(f.signed_by).filter(|name| !name.is_empty()),
                 due_before: f.due_at,

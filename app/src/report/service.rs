@@ -28,6 +28,20 @@ pub(crate) fn org_name(o: &organisation::Model) -> OrgName {
     }
 }
 
+/// The names of organisations `ids`, by id (an id no organisation has is left out).
+pub(crate) async fn org_names(
+    db: &impl ConnectionTrait,
+    ids: Vec<i64>,
+) -> Result<std::collections::HashMap<i64, OrgName>, AppError> {
+    Ok(organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .iter()
+        .map(|o| (o.id, org_name(o)))
+        .collect())
+}
+
 pub(crate) fn summary(
     r: &report::Model,
     org: &organisation::Model,
