@@ -22,5 +22,7 @@ export function serverEnv(port: number, dir: string): Record<string, string> {
     // Behind nginx (the last project): the address and request id it gives are taken.
     VIDAN_TRUST_PROXY: 'true',
     RUST_LOG: 'warn',
+    // A panic's backtrace names the frames of our code that led to it (site.ts reports them).
+    RUST_BACKTRACE: '1',
   };
 }

@@ -124,11 +124,17 @@ impl AppError {
             AppError::Invalid(_) => locale.t(k::ERROR_INVALID).into(),
             AppError::Conflict { key, params } => translate(key, params, locale),
             AppError::RateLimited { retry_after_secs } => {
-                let minutes = (retry_after_secs + 59) / 60;
-                locale.tf(
-                    k::ERROR_RATE_LIMITED,
-                    &[("minutes", &minutes.max(1).to_string())],
-                )
+                // A day's budget (a number's codes) waits hours, not "1,300 minutes".
+                let minutes = ((retry_after_secs + 59) / 60).max(1);
+                if minutes <= 90 {
+                    locale.tf(k::ERROR_RATE_LIMITED, &[("minutes", &minutes.to_string())])
+                } else {
+                    let hours = (minutes + 59) / 60;
+                    locale.tf(
+                        k::ERROR_RATE_LIMITED_HOURS,
+                        &[("hours", &hours.to_string())],
+                    )
+                }
             }
             AppError::Busy => locale.t(k::ERROR_BUSY).into(),
             AppError::Internal { request_id } => {
@@ -352,6 +358,25 @@ mod tests {
             }
             .status(),
             429
+        );
+    }
+
+    #[test]
+    fn a_wait_is_told_in_minutes_or_in_hours() {
+        let wait = |secs| {
+            AppError::RateLimited {
+                retry_after_secs: secs,
+            }
+            .message(Locale::En)
+        };
+        assert!(wait(1).contains("in 1 minutes"), "{}", wait(1));
+        assert!(wait(61).contains("in 2 minutes"));
+        assert!(wait(90 * 60).contains("in 90 minutes"));
+        assert!(wait(90 * 60 + 1).contains("about 2 hours"));
+        assert!(
+            wait(23 * 3600 + 1).contains("about 24 hours"),
+            "{}",
+            wait(23 * 3600 + 1)
         );
     }
 }

@@ -85,7 +85,7 @@ where
         let taken = E::update_many()
             .col_expr(
                 columns.locked_until,
-                sea_orm::sea_query::Expr::value(now + chrono::Duration::minutes(5)),
+                sea_orm::sea_query::Expr::value(claimed_until(now)),
             )
             .filter(columns.id.eq(id))
             .filter(columns.sent_at.is_null())
@@ -99,6 +99,42 @@ where
         }
     }
     Ok(claimed)
+}
+
+/// When a row an outbox's worker claims (or renews its claim on) at `now` is let go.
+pub fn claimed_until(now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    now + chrono::Duration::minutes(5)
+}
+
+/// Renews a worker's claim on one outbox row just before it sends the row's message: a batch
+/// whose sends are slow (a gateway taking its whole timeout for each) outlasts the first five
+/// minutes, and a row whose lock ended meanwhile may be another instance's now. Only the worker
+/// whose claim (`held`, the lock it set) still stands gets the row again, for five more
+/// minutes; returns the new lock, or `None`: the row is no longer this worker's to send.
+pub async fn renew_outbox_claim<E>(
+    db: &impl ConnectionTrait,
+    columns: &OutboxColumns<E::Column>,
+    id: i64,
+    held: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, DbErr>
+where
+    E: sea_orm::EntityTrait,
+{
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let Some(held) = held else {
+        return Ok(None);
+    };
+    let until = claimed_until(chrono::Utc::now());
+    let renewed = E::update_many()
+        .col_expr(columns.locked_until, sea_orm::sea_query::Expr::value(until))
+        .filter(columns.id.eq(id))
+        .filter(columns.sent_at.is_null())
+        .filter(columns.locked_until.eq(held))
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1;
+    Ok(renewed.then_some(until))
 }
 
 #[cfg(test)]

@@ -45,9 +45,13 @@ test('an elderly citizen helped at the desk follows her report by its receipt, g
   await expect(page.getByText(`Bộ phận một cửa của Phường 1 gửi hộ cho ${name}.`)).toBeVisible();
   await expectAccessible(page);
   await snap(page, info, 'assisted-receipt');
-  // Printed, the receipt is the whole page.
+  // Printed, the receipt is the whole page: one A6 sheet, with its code and QR code on it.
   await page.emulateMedia({ media: 'print' });
   await snap(page, info, 'assisted-receipt-print');
+  await expect(receipt.locator('.receipt-code')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toBeHidden();
+  const pdf = (await page.pdf({ preferCSSPageSize: true })).toString('latin1');
+  expect(pdf.match(/\/Type\s*\/Page(?!s)/g)?.length, 'the receipt prints on one sheet').toBe(1);
   await page.emulateMedia({ media: 'screen' });
 
   // The desk answers in public.

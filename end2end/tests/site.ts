@@ -57,10 +57,20 @@ export const test = base.extend<object, { site: string }>({
       }
       writeFileSync(log, output.join(''));
       expect(output.join(''), `the server stopped when asked (${log})`).not.toContain('did not stop within');
-      // Each panic with the lines after it (what was disposed, where it was made, the backtrace's
-      // first frames): the log file is written again when a later worker restarts the server.
+      // Each panic with what it said (what was missing or disposed, where it was made) and the
+      // frames of our own code in its backtrace: the log file is written again when a later
+      // worker restarts the server.
       const lines = output.join('').split('\n');
-      const panics = lines.flatMap((line, i) => (line.includes('panicked') ? [lines.slice(i, i + 12).join('\n')] : []));
+      const ours = /^\s+\d+: (app|server|vidan)::/;
+      const panics = lines.flatMap((line, i) => {
+        if (!line.includes('panicked')) return [];
+        const trace = lines.slice(i + 2, i + 400);
+        const end = trace.findIndex((l) => !/^\s/.test(l) && !l.startsWith('stack backtrace'));
+        const frames = (end < 0 ? trace : trace.slice(0, end)).flatMap((l, j, all) =>
+          ours.test(l) ? [l, all[j + 1] ?? ''] : [],
+        );
+        return [[line, lines[i + 1] ?? '', ...frames.slice(0, 24)].join('\n')];
+      });
       expect(panics, `the server panicked (${log})`).toEqual([]);
     },
     { scope: 'worker', timeout: 180_000 },

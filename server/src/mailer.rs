@@ -48,7 +48,14 @@ impl Mailer {
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         let mut sent = 0;
-        for message in due {
+        for mut message in due {
+            // A slow batch may have outlasted its claim: another instance sends what it took.
+            if !app::mail::service::still_ours(db, &mut message)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+            {
+                continue;
+            }
             match self.send(&message).await {
                 Ok(()) => {
                     app::mail::service::mark_sent(db, message)

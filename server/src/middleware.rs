@@ -100,7 +100,8 @@ pub async fn page_deadline(
     let locale = language_of(request.headers());
     let limit = std::time::Duration::from_millis(state.config.page_deadline_ms);
     let deadline = tokio::time::Instant::now() + limit;
-    let Ok(response) = tokio::time::timeout_at(deadline, next.run(request)).await else {
+    let Ok(response) = tokio::time::timeout_at(deadline, render_to_the_end(next, request)).await
+    else {
         tracing::error!(%path, ?limit, "a page was not ready in time; answered 503");
         return server_busy(locale);
     };
@@ -109,6 +110,29 @@ pub async fn page_deadline(
     }
     let (parts, body) = response.into_parts();
     Response::from_parts(parts, cut_off_at(body, deadline, path))
+}
+
+/// Renders a page in a task of its own, which finishes its rendering even when nobody waits for
+/// it any more (the visitor went elsewhere, or the page's deadline passed).
+///
+/// A page left half-rendered is not simply dropped: a `Suspense` keeps an effect, run by the
+/// runtime, that renders its content again when the data it waits for arrive. Arriving after
+/// the request was dropped, they had it render inside a reactive tree whose upper owners were
+/// gone, and the server panicked (the router's context, or a signal, missing). Finished, the
+/// page's effects are disposed of as every page's are.
+async fn render_to_the_end(next: Next, request: Request) -> Response {
+    use tracing::Instrument;
+    let render = next.run(request).in_current_span();
+    let rendering = match app::error::REQUEST_ID.try_with(Clone::clone) {
+        Ok(id) => tokio::spawn(app::error::REQUEST_ID.scope(id, render)),
+        Err(_) => tokio::spawn(render),
+    };
+    match rendering.await {
+        Ok(response) => response,
+        Err(failed) if failed.is_panic() => std::panic::resume_unwind(failed.into_panic()),
+        // Cancelled: the server is stopping.
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    }
 }
 
 /// Bounds the time every other request takes to be answered (a page has its own deadline, see

@@ -1,13 +1,16 @@
 //! Sends the SMS outbox through eSMS (esms.vn), a gateway Vietnamese agencies use: one JSON
 //! request per message to its customer-care API, with the message's own request id each time,
-//! so that a try whose answer was lost is recognised rather than sent twice (`124`). What the
-//! answer means is `app::sms::rules::esms_outcome`; a message waits (the outbox's back-off) when
-//! the gateway or the account is unwell, and is given up when the number can never receive it.
-//! The site sends at most `per_day` messages a day; the rest wait for the next.
+//! so that a try whose answer was lost is recognised rather than sent twice (`124`); a try the
+//! gateway answered no to goes next under a new id, which it cannot take for one it sent. What
+//! the answer means is `app::sms::rules::esms_outcome`; a message waits (the outbox's back-off)
+//! when the gateway or the account is unwell, and is given up when the number can never
+//! receive it. The site sends at most `per_day` messages a day, codes at most three quarters of
+//! them; the rest wait for the next.
 
 use std::time::Duration;
 
 use app::sms::rules::{Outcome, esms_outcome};
+use app::sms::service::Failed;
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
@@ -29,6 +32,11 @@ struct Answer {
     error_message: Option<String>,
 }
 
+/// The messages of a day's cap that codes may take.
+fn code_share(per_day: u64) -> u64 {
+    per_day * 3 / 4
+}
+
 impl Gateway {
     pub fn new(config: &SmsConfig, city_ca: Option<&[u8]>) -> anyhow::Result<Self> {
         let mut http = reqwest::Client::builder().timeout(Duration::from_secs(20));
@@ -47,18 +55,28 @@ impl Gateway {
     pub async fn deliver_due(&self, db: &DatabaseConnection) -> anyhow::Result<usize> {
         let err = |e: app::error::AppError| anyhow::anyhow!("{e}");
         let day_start = Utc::now() - chrono::Duration::days(1);
-        let sent_today = app::sms::service::sent_since(db, day_start)
+        let (sent_today, codes_today) = app::sms::service::sent_since(db, day_start)
             .await
             .map_err(err)?;
         let room = self.config.per_day.saturating_sub(sent_today);
         if room == 0 {
             return Ok(0);
         }
-        let due = app::sms::service::claim_due(db, room.min(20))
+        // Codes, which anyone may ask for, take at most three quarters of the day: the answers
+        // and updates people wait for always have the rest.
+        let code_room = code_share(self.config.per_day).saturating_sub(codes_today);
+        let due = app::sms::service::claim_due(db, room.min(20), code_room.min(room))
             .await
             .map_err(err)?;
         let mut sent = 0;
-        for message in due {
+        for mut message in due {
+            // A slow batch may have outlasted its claim: another instance sends what it took.
+            if !app::sms::service::still_ours(db, &mut message)
+                .await
+                .map_err(err)?
+            {
+                continue;
+            }
             match self.send(&message).await {
                 Outcome::Sent(provider_id) => {
                     app::sms::service::mark_sent(db, message, provider_id)
@@ -68,7 +86,13 @@ impl Gateway {
                 }
                 Outcome::Retry(why) => {
                     tracing::warn!(id = message.id, error = %why, "SMS not sent; will retry");
-                    app::sms::service::mark_failed(db, message, &why, false)
+                    app::sms::service::mark_failed(db, message, &why, Failed::Unanswered)
+                        .await
+                        .map_err(err)?;
+                }
+                Outcome::Refused(why) => {
+                    tracing::warn!(id = message.id, error = %why, "SMS refused; will retry");
+                    app::sms::service::mark_failed(db, message, &why, Failed::Refused)
                         .await
                         .map_err(err)?;
                 }
@@ -82,7 +106,7 @@ impl Gateway {
                 }
                 Outcome::GiveUp(why) => {
                     tracing::warn!(id = message.id, error = %why, "SMS given up");
-                    app::sms::service::mark_failed(db, message, &why, true)
+                    app::sms::service::mark_failed(db, message, &why, Failed::ForGood)
                         .await
                         .map_err(err)?;
                 }

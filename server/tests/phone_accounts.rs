@@ -521,16 +521,28 @@ async fn a_citizen_chooses_which_notifications_also_come_by_text(backend: Backen
                 .ok();
         }
     };
-    // Nothing by text until she chooses it: the answer is in her list only.
+    // With no email, the answer to her own report comes by text from the start (she would
+    // learn of it nowhere she looks)…
     answer(file("Không ai hướng dẫn làm hồ sơ trực tuyến").await).await;
-    assert_eq!(texts(&app, NUMBER, "report_responded").await, 0);
-    // Her choices: the answers to her reports by text. Kinds that cannot come by text are
-    // ignored, and an account with no address keeps its email choices for later.
+    assert_eq!(texts(&app, NUMBER, "report_responded").await, 1);
     let prefs: Vec<app::notify::model::EmailPreference> =
         tu.call("notifications/preferences", &[]).await.json();
     let textable: Vec<_> = prefs.iter().filter(|p| p.sms.is_some()).collect();
     assert!(textable.iter().any(|p| p.kind.code() == "report_responded"));
     assert!(!textable.iter().any(|p| p.kind.code() == "team_invitation"));
+    assert!(
+        textable
+            .iter()
+            .all(|p| p.sms == Some(p.kind.code() == "report_responded")),
+        "ticked for her: the answers to her reports only"
+    );
+    // …until she unticks it: then the answer is in her list only.
+    tu.call("notifications/preferences/save", &[]).await.ok();
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM sms_choices").await, 0);
+    answer(file("Vẫn chưa có ai hướng dẫn làm hồ sơ").await).await;
+    assert_eq!(texts(&app, NUMBER, "report_responded").await, 1);
+    // Her choices again: the answers to her reports by text. Kinds that cannot come by text
+    // are ignored, and an account with no address keeps its email choices for later.
     tu.call(
         "notifications/preferences/save",
         &[
@@ -546,7 +558,7 @@ async fn a_citizen_chooses_which_notifications_also_come_by_text(backend: Backen
         "only what can come by text is kept"
     );
     answer(file("Xin hướng dẫn làm hồ sơ đất đai").await).await;
-    assert_eq!(texts(&app, NUMBER, "report_responded").await, 1);
+    assert_eq!(texts(&app, NUMBER, "report_responded").await, 2);
     let (_, page) = tu.page("/dev/sms").await;
     assert!(page.contains("Xem: http"), "the text links to the report");
     // Someone without a proved number is offered nothing by text, and nothing is sent.

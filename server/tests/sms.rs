@@ -163,6 +163,11 @@ async fn a_number_proved_by_a_code_follows_a_report_by_sms(backend: Backend) {
             .await;
         assert_eq!(refused.invalid_fields(), ["phone"], "{wrong}");
     }
+    let (_, page) = app.visitor().page(&format!("/reports/{id}")).await;
+    assert!(
+        page.contains(r#"id="field-sms-stop-phone""#) && page.contains(r#"id="field-sms-phone""#),
+        "an open report is followed and stopped on its page"
+    );
     let asked = ba
         .call(
             "reports/sms",
@@ -264,7 +269,14 @@ async fn a_number_proved_by_a_code_follows_a_report_by_sms(backend: Backend) {
         .collect();
     assert_eq!(ids.len(), 3);
 
-    // An answered report has nothing more to tell: it cannot be followed now…
+    // An answered report has nothing more to tell: its page offers no following now, only
+    // stopping (it texts its followers again if it reopens)…
+    let (_, page) = app.visitor().page(&format!("/reports/{id}")).await;
+    assert!(
+        page.contains(r#"id="field-sms-stop-phone""#) && !page.contains(r#"id="field-sms-phone""#),
+        "{page}"
+    );
+    // …and it cannot be followed by any other route either…
     let closed = app
         .visitor_from("198.51.100.8")
         .call(
@@ -310,8 +322,8 @@ async fn a_number_proved_by_a_code_follows_a_report_by_sms(backend: Backend) {
 
 async fn numbers_that_cannot_receive_are_given_up_and_each_day_has_a_cap(backend: Backend) {
     let gateway = start_gateway(0, "503");
-    // The site may send three messages a day.
-    let app = with_gateway(backend, &gateway, 3).await;
+    // The site may send four messages a day, three of them codes.
+    let app = with_gateway(backend, &gateway, 4).await;
     let (id, _) = filed(&app).await;
     let ask = |ip: &str, phone: &'static str| {
         let id = id.clone();
@@ -338,7 +350,7 @@ async fn numbers_that_cannot_receive_are_given_up_and_each_day_has_a_cap(backend
         .await,
         1
     );
-    // Four numbers ask; three messages go today, the fourth waits for tomorrow.
+    // Four numbers ask; three codes go today, the fourth waits for tomorrow.
     for phone in [
         "0912 000 001",
         "0912 000 002",
@@ -349,7 +361,21 @@ async fn numbers_that_cannot_receive_are_given_up_and_each_day_has_a_cap(backend
     }
     gateway.wait_for(3, "three codes").await;
     tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
-    assert_eq!(gateway.taken().len(), 3, "the day's cap holds");
+    assert_eq!(
+        gateway.taken().len(),
+        3,
+        "the codes' share of the day holds"
+    );
+    // What people wait for has the rest of the day: an answer still goes, the code still waits.
+    assert!(
+        app::sms::service::enqueue(&app.db, "+84912000005", "report_update", "Đã trả lời")
+            .await
+            .unwrap()
+    );
+    let taken = gateway.wait_for(4, "the answer").await;
+    assert_eq!(taken[3]["content"], "Đã trả lời");
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(gateway.taken().len(), 4, "the day's cap holds");
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM sms_outbox WHERE sent_at IS NULL AND gave_up_at IS NULL")
             .await,
@@ -368,7 +394,7 @@ async fn numbers_that_cannot_receive_are_given_up_and_each_day_has_a_cap(backend
             .await
             .unwrap();
     }
-    let claimed = app::sms::service::claim_due(&app.db, 10).await.unwrap();
+    let claimed = app::sms::service::claim_due(&app.db, 10, 10).await.unwrap();
     assert!(claimed.is_empty(), "{claimed:?}");
     assert_eq!(
         app.scalar(
@@ -481,7 +507,234 @@ async fn codes_sent_by_sms_cannot_be_guessed(backend: Backend) {
     );
 }
 
+/// A message the gateway refused (the account's balance ran out) goes again, once the account
+/// can send, under a new request id: the gateway remembers the ids it has seen, and would call
+/// the old one taken ("124") though it never sent it.
+async fn a_refused_message_goes_again_under_a_new_request_id(backend: Backend) {
+    let gateway = start_gateway(1, "103");
+    let app = with_gateway(backend, &gateway, 100).await;
+    let (id, _) = filed(&app).await;
+    app.visitor_from("198.51.100.60")
+        .call(
+            "reports/sms",
+            &[("report_id", &id), ("phone", "0912 345 600")],
+        )
+        .await
+        .ok();
+    app.wait_until(
+        "SELECT COUNT(*) FROM sms_outbox WHERE last_error LIKE '%103%'",
+        "the gateway never refused",
+    )
+    .await;
+    // Under the id it refused, the gateway would answer "124, taken" and send nothing.
+    due_now(&app).await;
+    gateway
+        .wait_for(1, "the code, once the account can send")
+        .await;
+    // The worker writes down what the gateway answered a moment after the gateway took it.
+    app.wait_until(
+        "SELECT COUNT(*) FROM sms_outbox WHERE sent_at IS NOT NULL AND provider_id IS NOT NULL",
+        "taken by the gateway, with its id, not mistaken for taken",
+    )
+    .await;
+}
+
+/// A worker sends only what it still holds: its claim is renewed before each message, and a
+/// message another instance took after the claim ran out (a batch slowed by a gateway taking
+/// its whole timeout each time) is let go.
+async fn a_worker_sends_only_what_it_still_holds(backend: Backend) {
+    use sea_orm::ConnectionTrait;
+    let app = common::spawn_app_with(
+        backend,
+        common::Options {
+            trust_proxy: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    let (id, _) = filed(&app).await;
+    app.visitor_from("198.51.100.61")
+        .call(
+            "reports/sms",
+            &[("report_id", &id), ("phone", "0912 345 601")],
+        )
+        .await
+        .ok();
+    let mut mine = app::sms::service::claim_due(&app.db, 10, 10).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert!(
+        app::sms::service::claim_due(&app.db, 10, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "claimed once"
+    );
+    assert!(
+        app::sms::service::still_ours(&app.db, &mut mine[0])
+            .await
+            .unwrap()
+    );
+    // The claim runs out; another instance takes the message.
+    app.db
+        .execute_raw(app::sql::numbered(
+            app.db.get_database_backend(),
+            "UPDATE sms_outbox SET locked_until = ?1",
+            [(chrono::Utc::now() - chrono::Duration::seconds(1)).into()],
+        ))
+        .await
+        .unwrap();
+    let mut theirs = app::sms::service::claim_due(&app.db, 10, 10).await.unwrap();
+    assert_eq!(theirs.len(), 1);
+    assert!(
+        !app::sms::service::still_ours(&app.db, &mut mine[0])
+            .await
+            .unwrap(),
+        "let go"
+    );
+    assert!(
+        app::sms::service::still_ours(&app.db, &mut theirs[0])
+            .await
+            .unwrap()
+    );
+    // The same for email (with no mail server, the citizens' codes wait in the outbox).
+    let mails = app::mail::service::claim_due(&app.db, 50).await.unwrap();
+    let mut mail = mails.into_iter().next().expect("a citizen's code, unsent");
+    {
+        assert!(
+            app::mail::service::still_ours(&app.db, &mut mail)
+                .await
+                .unwrap()
+        );
+        app.db
+            .execute_raw(app::sql::numbered(
+                app.db.get_database_backend(),
+                "UPDATE outbox SET locked_until = ?1 WHERE id = ?2",
+                [chrono::Utc::now().into(), mail.id.into()],
+            ))
+            .await
+            .unwrap();
+        assert!(
+            !app::mail::service::still_ours(&app.db, &mut mail)
+                .await
+                .unwrap()
+        );
+    }
+}
+
+/// Someone asking for a stop code to a number at the moment its holder confirms a follow code
+/// changes nothing: the follow code follows, the stop code stops.
+async fn a_stop_code_asked_meanwhile_does_not_change_a_follow_code(backend: Backend) {
+    let app = common::spawn_app_with(
+        backend,
+        common::Options {
+            trust_proxy: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    let (id, _) = filed(&app).await;
+    let holder = app.visitor_from("198.51.100.62");
+    holder
+        .call(
+            "reports/sms",
+            &[("report_id", &id), ("phone", "0912 345 602")],
+        )
+        .await
+        .ok();
+    app.visitor_from("203.0.113.62")
+        .call(
+            "reports/sms",
+            &[
+                ("report_id", &id),
+                ("phone", "0912345602"),
+                ("stop", "true"),
+            ],
+        )
+        .await
+        .ok();
+    let shown: Vec<app::sms::model::SmsMessage> = holder.call("dev/sms", &[]).await.json();
+    assert_eq!(shown.len(), 2);
+    let (stop, follow) = (
+        common::one_time_code_in(&shown[0].body).unwrap(),
+        common::one_time_code_in(&shown[1].body).unwrap(),
+    );
+    let confirm = |code: String| {
+        let (holder, id) = (&holder, id.clone());
+        async move {
+            holder
+                .call(
+                    "reports/sms_confirm",
+                    &[
+                        ("report_id", id.as_str()),
+                        ("phone", "0912 345 602"),
+                        ("code", code.as_str()),
+                    ],
+                )
+                .await
+                .json::<bool>()
+        }
+    };
+    assert!(confirm(follow).await, "the follow code follows");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM report_sms_followers")
+            .await,
+        1
+    );
+    assert!(!confirm(stop).await, "the stop code stops");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM report_sms_followers")
+            .await,
+        0
+    );
+
+    // Without the page's code (an old phone, a slow line): each step comes back to the report,
+    // which says where the code went, opens the step that takes it with the number filled in,
+    // and says what the code did.
+    let page = format!("/reports/{id}");
+    let plain = app.visitor_from("198.51.100.63");
+    let sent = plain
+        .post_from_page(
+            &page,
+            "reports/sms",
+            &[("report_id", id.as_str()), ("phone", "0912 345 603")],
+        )
+        .await;
+    assert_eq!(sent.status(), StatusCode::FOUND);
+    let back = sent.headers()["location"].to_str().unwrap().to_owned();
+    assert!(back.starts_with(&format!("{page}?sms_sent=")), "{back}");
+    let (_, html) = plain.page(&back).await;
+    assert!(
+        html.contains("Đã gửi mã tới 0912 345 603")
+            && html.contains(r#"value="0912 345 603""#)
+            && html.contains(r#"<details open class="sms-step">"#),
+        "{html}"
+    );
+    let shown: Vec<app::sms::model::SmsMessage> = plain.call("dev/sms", &[]).await.json();
+    let code = common::one_time_code_in(&shown[0].body).unwrap();
+    let confirmed = plain
+        .post_from_page(
+            &back,
+            "reports/sms_confirm",
+            &[
+                ("report_id", id.as_str()),
+                ("phone", "0912 345 603"),
+                ("code", code.as_str()),
+            ],
+        )
+        .await;
+    let back = confirmed.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(back, format!("{page}?sms=following#sms-heading"));
+    let (_, html) = plain.page(&back).await;
+    assert!(
+        html.contains("Đã đăng ký: số này sẽ nhận tin nhắn"),
+        "{html}"
+    );
+}
+
 on_both_databases!(
+    a_refused_message_goes_again_under_a_new_request_id,
+    a_worker_sends_only_what_it_still_holds,
+    a_stop_code_asked_meanwhile_does_not_change_a_follow_code,
     a_number_proved_by_a_code_follows_a_report_by_sms,
     numbers_that_cannot_receive_are_given_up_and_each_day_has_a_cap,
     codes_sent_by_sms_cannot_be_guessed,

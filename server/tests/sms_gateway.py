@@ -1,9 +1,10 @@
 """A local server that speaks eSMS's customer-care API as its documentation describes it
 (POST JSON to /MainService.svc/json/SendMultipleMessage_V4_post_json/, answered with
 {"CodeResult": "100", "SMSID": …}), for the tests: it checks the keys and the brand name, knows a
-RequestId it has taken (124), refuses numbers eSMS would not take (108), and can be told to
-fail the first N requests (HTTP 503, or a "balance too low" 103). Every message it takes is
-appended to a file as one JSON line."""
+RequestId it has seen (124: one it took, and, as the safe reading of eSMS's table, one it
+refused too), refuses numbers eSMS would not take (108), and can be told to fail the first N
+requests (HTTP 503, which answers nothing, or a "balance too low" 103). Every message it takes
+is appended to a file as one JSON line."""
 
 import argparse
 import json
@@ -46,27 +47,30 @@ def main():
                 request = json.loads(self.rfile.read(length))
             except ValueError:
                 return self.answer(400, {"error": "Invalid request"})
+            request_id = request.get("RequestId")
+
+            def refuse(code, message):
+                # The id is seen: a try again under it would be answered 124.
+                if request_id:
+                    state["seen"].add(request_id)
+                return self.answer(200, {"CodeResult": code, "CountRegenerate": 0,
+                                         "ErrorMessage": message})
+
             if state["fail_left"] > 0:
                 state["fail_left"] -= 1
                 if args.fail_with == "503":
                     return self.answer(503, {"error": "Service Unavailable"})
-                return self.answer(200, {"CodeResult": "103", "CountRegenerate": 0,
-                                         "ErrorMessage": "Balance not enough to send message"})
+                return refuse("103", "Balance not enough to send message")
             if request.get("ApiKey") != args.api_key or request.get("SecretKey") != args.secret_key:
-                return self.answer(200, {"CodeResult": "101", "CountRegenerate": 0,
-                                         "ErrorMessage": "Authorize Failed"})
+                return refuse("101", "Authorize Failed")
             if request.get("Brandname") != args.brandname:
-                return self.answer(200, {"CodeResult": "104", "CountRegenerate": 0,
-                                         "ErrorMessage": "Brand name code is not exist"})
+                return refuse("104", "Brand name code is not exist")
             if str(request.get("SmsType")) != "2" or not request.get("Content"):
-                return self.answer(200, {"CodeResult": "300", "CountRegenerate": 0,
-                                         "ErrorMessage": "Missing message type"})
+                return refuse("300", "Missing message type")
             phone = str(request.get("Phone", ""))
             if not re.fullmatch(r"0[35789]\d{8}", phone) or phone.startswith("0999"):
                 # 0999… stands for a number no network knows.
-                return self.answer(200, {"CodeResult": "108", "CountRegenerate": 0,
-                                         "ErrorMessage": "Phone number is not valid"})
-            request_id = request.get("RequestId")
+                return refuse("108", "Phone number is not valid")
             if request_id and request_id in state["seen"]:
                 return self.answer(200, {"CodeResult": "124", "CountRegenerate": 0,
                                          "ErrorMessage": "Request exist 1", "SendStatus": "5"})

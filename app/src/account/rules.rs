@@ -135,6 +135,21 @@ impl Login {
         }
     }
 
+    /// The login half hidden (`l•••@example.vn`, `0••• ••• 678`): enough for whoever already
+    /// knows it to recognise it, too little to learn it from.
+    pub fn masked(&self) -> String {
+        match self {
+            Login::Email(email) => match email.split_once('@') {
+                Some((local, domain)) => {
+                    let first: String = local.chars().take(1).collect();
+                    format!("{first}•••@{domain}")
+                }
+                None => "•••".to_owned(),
+            },
+            Login::Phone(phone) => crate::sms::rules::masked_phone(phone),
+        }
+    }
+
     pub fn is_phone(&self) -> bool {
         matches!(self, Login::Phone(_))
     }
@@ -242,6 +257,12 @@ mod tests {
             "dots count elsewhere"
         );
         assert_eq!(mailbox_key("khong-hop-le"), "khong-hop-le");
+    }
+
+    #[test]
+    fn a_login_half_hidden_keeps_what_recognises_it() {
+        assert_eq!(Login::read("lan@example.vn").masked(), "l•••@example.vn");
+        assert_eq!(Login::read("0912 345 678").masked(), "0••• ••• 678");
     }
 
     #[test]

@@ -34,7 +34,13 @@ pub async fn verify(
     // Outside a transaction: a wrong code must count against the code even though we refuse.
     let account = consume_code(db, &login, CodePurpose::Verify, code, asker).await?;
     let txn = crate::group_commit::begin_writing(db).await?;
+    let newly = !super::service::proved(&account, &login);
     let account = mark_proved(&txn, account, &login).await?;
+    // A person with a phone and no email learns of the answer to their report by text unless
+    // they untick it: the site would otherwise tell them nowhere they look.
+    if newly && login.is_phone() && account.email.is_none() {
+        crate::notify::service::text_by_default(&txn, account.id).await?;
+    }
     Record::new("account.verify", "user", Some(account.id))
         .by_requester(requester)
         .details(serde_json::json!({ "phone": login.is_phone() }))

@@ -47,7 +47,9 @@ pub async fn get_report(
         let qr = crate::auth::two_factor::qr_svg(&url)?;
         detail.receipt_link = Some((url, qr));
     }
-    detail.sms_updates = ctx::server_ctx()?.settings.sms && detail.summary.status.is_open();
+    // A closed report is not followed anew, but the numbers that follow it can still stop: it
+    // texts them again if it reopens.
+    detail.sms_updates = ctx::server_ctx()?.settings.sms;
     Ok(detail)
 }
 
@@ -71,7 +73,17 @@ pub async fn ask_report_sms(
     if !ctx::server_ctx()?.settings.sms {
         return Err(AppError::NotFound);
     }
-    crate::report::sms::ask(&ctx::db()?, &ctx::requester()?, report_id, &phone, stop).await
+    let shown =
+        crate::report::sms::ask(&ctx::db()?, &ctx::requester()?, report_id, &phone, stop).await?;
+    // Sent without the page's code: back to the report, which says where the code went and
+    // opens the step that takes it.
+    if ctx::plain_form_post() {
+        leptos_axum::redirect(&format!(
+            "/reports/{report_id}?sms_sent={}#sms-heading",
+            crate::links::url_encode(&shown)
+        ));
+    }
+    Ok(shown)
 }
 
 /// The code [`ask_report_sms`] sent: the number follows the report (or, if the code was asked
@@ -87,7 +99,12 @@ pub async fn confirm_report_sms(
         return Err(AppError::NotFound);
     }
     let (db, requester) = (ctx::db()?, ctx::requester()?);
-    crate::report::sms::confirm(&db, &requester, report_id, &phone, &code).await
+    let following = crate::report::sms::confirm(&db, &requester, report_id, &phone, &code).await?;
+    if ctx::plain_form_post() {
+        let now = if following { "following" } else { "stopped" };
+        leptos_axum::redirect(&format!("/reports/{report_id}?sms={now}#sms-heading"));
+    }
+    Ok(following)
 }
 
 /// The person who filed the report says whether its answer solved the problem; `satisfied`

@@ -44,8 +44,8 @@ pub struct DeskChoice {
 pub struct HelperMember {
     pub user_id: i64,
     pub name: String,
-    /// How the account is reached (email, or phone as people write it): shown to the group's
-    /// coordinators and administrators only.
+    /// How the account is reached (email, or phone as people write it), half hidden: shown to
+    /// the group's coordinators and administrators only.
     pub reached_at: Option<String>,
     pub coordinator: bool,
 }

@@ -91,8 +91,10 @@ pub async fn overview(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<Help
                     Some(HelperMember {
                         user_id: m.user_id,
                         name: person.display_name.clone(),
+                        // Half hidden: a coordinator who names a member by their number
+                        // does not learn their address from the list.
                         reached_at: manages.then(|| {
-                            Login::read(crate::account::service::identity(person)).shown()
+                            Login::read(crate::account::service::identity(person)).masked()
                         }),
                         coordinator: m.coordinator,
                     })
@@ -151,6 +153,10 @@ fn check_name(name: &str) -> Vec<FieldError> {
         .into_iter()
         .collect()
 }
+
+/// Members a coordinator may try to add in a day, whether or not the account is found.
+pub const MEMBERS_TRIED_PER_DAY: crate::auth::throttle::Limit =
+    crate::auth::throttle::Limit::new("helper_member_tries", 30, chrono::Duration::days(1));
 
 /// The account a coordinator or administrator names by its email or phone number.
 async fn account_named(
@@ -276,6 +282,9 @@ pub async fn add_member(
 ) -> Result<i64, AppError> {
     let viewer = requester.signed_in()?;
     let g = managed(db, viewer, group_id).await?;
+    // Each name tried counts, found or not: a coordinator cannot run through numbers to learn
+    // who has an account.
+    crate::auth::throttle::hit(db, MEMBERS_TRIED_PER_DAY, &viewer.id.to_string()).await?;
     let account = account_named(db, "login", login).await?;
     let txn = crate::group_commit::begin_writing(db).await?;
     let added = member::Entity::insert(member::ActiveModel {

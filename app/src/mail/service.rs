@@ -62,7 +62,36 @@ pub async fn claim_due(
     };
     let rows = due.iter().map(|m| (m.id, m.locked_until)).collect();
     let got = crate::sql::claim_outbox_rows::<outbox::Entity>(db, &columns, rows, now).await?;
-    Ok(due.into_iter().filter(|m| got.contains(&m.id)).collect())
+    Ok(due
+        .into_iter()
+        .filter(|m| got.contains(&m.id))
+        .map(|mut m| {
+            m.locked_until = Some(crate::sql::claimed_until(now));
+            m
+        })
+        .collect())
+}
+
+/// Renews this worker's claim on `message` just before it is sent (see
+/// [`crate::sql::renew_outbox_claim`]); `false`: it is no longer this worker's to send.
+pub async fn still_ours(
+    db: &impl ConnectionTrait,
+    message: &mut outbox::Model,
+) -> Result<bool, AppError> {
+    let columns = crate::sql::OutboxColumns {
+        id: outbox::Column::Id,
+        locked_until: outbox::Column::LockedUntil,
+        sent_at: outbox::Column::SentAt,
+    };
+    let renewed = crate::sql::renew_outbox_claim::<outbox::Entity>(
+        db,
+        &columns,
+        message.id,
+        message.locked_until,
+    )
+    .await?;
+    message.locked_until = renewed.or(message.locked_until);
+    Ok(renewed.is_some())
 }
 
 pub async fn mark_sent(db: &impl ConnectionTrait, message: outbox::Model) -> Result<(), AppError> {

@@ -190,6 +190,20 @@ pub async fn preferences(
         .collect())
 }
 
+/// Turns on the text messages a person with no email gets unless they untick them: the answer
+/// to their own report.
+pub async fn text_by_default(db: &impl ConnectionTrait, user_id: i64) -> Result<(), AppError> {
+    sms_choice::Entity::insert(sms_choice::ActiveModel {
+        user_id: Set(user_id),
+        kind: Set(NotificationKind::ReportResponded.code().to_owned()),
+        created_at: Set(Utc::now()),
+    })
+    .on_conflict_do_nothing()
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
 /// Replaces the person's choices: email is on exactly for the kinds in `email_on`, text
 /// messages exactly for the kinds in `sms_on` that can come by text.
 pub async fn set_preferences(

@@ -408,7 +408,7 @@ fn ReportBody(
                 <ReceiptCard code due=s.response_due_at url qr assisted=None about=receipt_about.clone()/>
             })).flatten()}
             {report.claimable.then(|| view! { <ClaimReportForm/> })}
-            {report.sms_updates.then(|| view! { <SmsUpdates report_id=id/> })}
+            {report.sms_updates.then(|| view! { <SmsUpdates report_id=id open=s.status.is_open()/> })}
             {report.can_apologise.then(|| view! { <ApologyForm report_id=id apologise/> })}
             {report.can_triage.then(|| view! { <TriagePanel report=report.clone() triage/> })}
             {(report.can_set_urgency || !report.forward_to.is_empty()).then(|| view! { <RoutingPanel report=report.clone() routing/> })}
@@ -679,17 +679,23 @@ fn RateAnswer(
 }
 
 /// Following the report by SMS without an account (or an email): a mobile number, a code texted
-/// to it, then a text message at each decision staff take; the same two steps stop them.
+/// to it, then a text message at each decision staff take; the same two steps stop them. A
+/// closed report is not followed anew, but its followers can stop (it texts them if it reopens).
 #[component]
-fn SmsUpdates(report_id: i64) -> impl IntoView {
+fn SmsUpdates(report_id: i64, open: bool) -> impl IntoView {
     let ask = ServerAction::<AskReportSms>::new();
     let stop = ServerAction::<AskReportSms>::new();
     let confirm = ServerAction::<ConfirmReportSms>::new();
     let ask_error = error_signal(move || ask.value().get());
     let stop_error = error_signal(move || stop.value().get());
     let confirm_error = error_signal(move || confirm.value().get());
-    // The number a code was last sent to, by either form.
-    let sent = RwSignal::new(None::<String>);
+    // The number a code was last sent to, by either form (sent without the page's code, the
+    // answer comes back in the address).
+    let query = use_query_map();
+    let sent = RwSignal::new(query.with_untracked(|q| q.get("sms_sent")));
+    let confirmed_without_code = query
+        .with_untracked(|q| q.get("sms"))
+        .map(|now| now == "following");
     Effect::new(move |_| {
         if let Some(Ok(phone)) = ask.value().get() {
             sent.set(Some(phone));
@@ -712,18 +718,20 @@ fn SmsUpdates(report_id: i64) -> impl IntoView {
     view! {
         <section class="section card sms-updates" aria-labelledby="sms-heading">
             <h2 id="sms-heading">{t(k::REPORT_SMS_HEADING)}</h2>
-            <p class="hint">{t(k::REPORT_SMS_HINT)}</p>
-            {move || confirm.value().get().and_then(|r| r.ok()).map(|following| view! {
+            <p class="hint">{if open { t(k::REPORT_SMS_HINT) } else { t(k::REPORT_SMS_CLOSED_HINT) }}</p>
+            {move || confirm.value().get().and_then(|r| r.ok()).or(confirmed_without_code).map(|following| view! {
                 <p class="alert alert-success" role="status">
                     {if following { t(k::REPORT_SMS_FOLLOWING) } else { t(k::REPORT_SMS_STOPPED) }}
                 </p>
             })}
-            <ActionForm action=ask attr:class="sms-form">
-                {hidden_id()}
-                <FieldInput name="phone" id="sms-phone" label=k::REPORT_SMS_PHONE kind="tel" inputmode="tel" autocomplete="tel" error=field_error(ask_error, "phone")/>
-                <SubmitButton label=k::REPORT_SMS_SEND_CODE pending=ask.pending()/>
-            </ActionForm>
-            <FormAlert error=ask_error/>
+            {open.then(|| view! {
+                <ActionForm action=ask attr:class="sms-form">
+                    {hidden_id()}
+                    <FieldInput name="phone" id="sms-phone" label=k::REPORT_SMS_PHONE kind="tel" inputmode="tel" autocomplete="tel" error=field_error(ask_error, "phone")/>
+                    <SubmitButton label=k::REPORT_SMS_SEND_CODE pending=ask.pending()/>
+                </ActionForm>
+                <FormAlert error=ask_error/>
+            })}
             {move || sent.get().map(|phone| view! {
                 <p class="alert alert-info" role="status">{tf(k::REPORT_SMS_CODE_SENT, &[("phone", &phone)])}</p>
             })}
@@ -739,7 +747,7 @@ fn SmsUpdates(report_id: i64) -> impl IntoView {
                 </ActionForm>
                 <FormAlert error=confirm_error/>
             </details>
-            <details class="sms-step">
+            <details class="sms-step" open=!open>
                 <summary>{t(k::REPORT_SMS_STOP)}</summary>
                 <ActionForm action=stop attr:class="sms-form">
                     <input type="hidden" name="report_id" value=id/>

@@ -70,7 +70,12 @@ pub async fn detail(
         }
         None => false,
     };
-    let sees_receipt = is_author || can_triage || is_helper || holder;
+    // Whoever holds the receipt says whether the answer solved it, so the office that answers
+    // never holds it: its staff do not see it, except the one who filed the report at the desk,
+    // on the day they filed it (to print it again). A helper of a group keeps seeing it.
+    let filed_recently = now - r.created_at < chrono::Duration::hours(24);
+    let helper_sees = is_helper && (!can_triage || filed_recently);
+    let sees_receipt = is_author || helper_sees || holder;
     let assisted = match &r.filed_for_name {
         Some(name) => {
             let group = match r.helper_group_id {
@@ -146,8 +151,8 @@ pub async fn detail(
         supported,
         is_author,
         can_triage,
-        // The receipt is the author's (and the desk's that answers it, and the helper's who
-        // filed it): whoever holds it may follow the report as its author does.
+        // The receipt is the author's (and the helper's who filed it): whoever holds it may
+        // follow the report as its author does.
         receipt_code: sees_receipt.then(|| r.receipt_code.clone()).flatten(),
         receipt_link: None,
         sms_updates: false,

@@ -79,8 +79,8 @@ pub async fn ask(
 }
 
 /// Checks the code sent by [`ask`] and starts or stops the messages to that number, as the
-/// holder asked when the code was sent (the newest open code decides). Returns whether the
-/// number follows the report now.
+/// holder asked when that code was sent (a code for the other, asked for meanwhile by anyone,
+/// changes nothing). Returns whether the number follows the report now.
 pub async fn confirm(
     db: &impl ConnectionTrait,
     requester: &Requester,
@@ -90,12 +90,16 @@ pub async fn confirm(
 ) -> Result<bool, AppError> {
     let phone = normalise_phone(phone).map_err(|e| AppError::Invalid(vec![e]))?;
     report_of(db, report_id).await?;
-    let (follow, stop) = (purpose(report_id, false), purpose(report_id, true));
-    let asked = sms::open_purpose(db, &phone, &[follow.name, stop.name], Some(report_id)).await?;
-    let stopping = asked.as_deref() == Some(stop.name);
-    let purpose = if stopping { stop } else { follow };
-    sms::consume_code(db, &requester.ip, &phone, purpose, code).await?;
-    if stopping {
+    let stop = purpose(report_id, true);
+    let proved = sms::consume_code(
+        db,
+        &requester.ip,
+        &phone,
+        &[purpose(report_id, false), stop],
+        code,
+    )
+    .await?;
+    if proved == stop {
         sms_follower::Entity::delete_many()
             .filter(sms_follower::Column::ReportId.eq(report_id))
             .filter(sms_follower::Column::Phone.eq(&phone))

@@ -82,8 +82,13 @@ pub fn masked_phone(international: &str) -> String {
 pub enum Outcome {
     /// The gateway took it (its id, if it gave one).
     Sent(Option<String>),
-    /// Try again later: the connection failed, or the gateway is unwell.
+    /// Try again later: the connection failed, or the gateway is unwell, and its answer (if it
+    /// took the message after all) was lost: tried again under the same request id, which the
+    /// gateway recognises (`124`) if it did.
     Retry(String),
+    /// The gateway answered and did not take it: tried again later, under a new request id (the
+    /// gateway remembers the ids it has seen, and would call the next try one it took).
+    Refused(String),
     /// The sender's account cannot send (its keys, balance, brand name, template, an address it
     /// does not know): nothing is wrong with the message, which waits, its tries not counted,
     /// until staff fix the account.
@@ -96,8 +101,8 @@ pub enum Outcome {
 /// `124`, a request id it has seen, means an earlier try was taken and only its answer was lost;
 /// `99` (number blocked) and `108` (number not valid) will never change; the rest (credentials,
 /// balance, brand name, template, network not registered, address not allowed) is the
-/// sender's to fix, so the message waits without its tries counted; anything else is tried
-/// again, up to [`MAX_SMS_ATTEMPTS`].
+/// sender's to fix, so the message waits without its tries counted; anything else was refused
+/// and is tried again, up to [`MAX_SMS_ATTEMPTS`].
 pub fn esms_outcome(code_result: &str, sms_id: Option<&str>, message: Option<&str>) -> Outcome {
     let told = |what: &str| match message {
         Some(m) if !m.is_empty() => format!("eSMS {code_result}: {m}"),
@@ -111,7 +116,7 @@ pub fn esms_outcome(code_result: &str, sms_id: Option<&str>, message: Option<&st
         "101" | "102" | "103" | "104" | "140" | "146" | "177" => {
             Outcome::Wait(told("the sending account must be fixed"))
         }
-        _ => Outcome::Retry(told("refused")),
+        _ => Outcome::Refused(told("refused")),
     }
 }
 
@@ -197,7 +202,7 @@ mod tests {
         }
         for again in ["300", ""] {
             assert!(
-                matches!(esms_outcome(again, None, None), Outcome::Retry(_)),
+                matches!(esms_outcome(again, None, None), Outcome::Refused(_)),
                 "{again}"
             );
         }

@@ -110,11 +110,13 @@ async fn queue(
     Ok(())
 }
 
-/// Takes up to `limit` due messages for this worker, each locked for five minutes (another
-/// instance does not send it too; a worker that dies lets it go again).
+/// Takes up to `limit` due messages for this worker, codes among them up to `codes`, each
+/// locked for five minutes (another instance does not send it too; a worker that dies lets it
+/// go again). What people wait for (answers, updates) goes before codes, oldest first.
 pub async fn claim_due(
     db: &impl ConnectionTrait,
     limit: u64,
+    codes: u64,
 ) -> Result<Vec<outbox::Model>, AppError> {
     let now = Utc::now();
     // A code still queued when it stops working is given up, not sent (the day's cap or the
@@ -135,19 +137,34 @@ pub async fn claim_due(
         )
         .exec(db)
         .await?;
-    let due = outbox::Entity::find()
-        .filter(outbox::Column::SentAt.is_null())
-        .filter(outbox::Column::GaveUpAt.is_null())
-        .filter(outbox::Column::NextAttemptAt.lte(now))
-        .filter(
-            Condition::any()
-                .add(outbox::Column::LockedUntil.is_null())
-                .add(outbox::Column::LockedUntil.lt(now)),
-        )
-        .order_by_asc(outbox::Column::Id)
+    let due_now = || {
+        outbox::Entity::find()
+            .filter(outbox::Column::SentAt.is_null())
+            .filter(outbox::Column::GaveUpAt.is_null())
+            .filter(outbox::Column::NextAttemptAt.lte(now))
+            .filter(
+                Condition::any()
+                    .add(outbox::Column::LockedUntil.is_null())
+                    .add(outbox::Column::LockedUntil.lt(now)),
+            )
+            .order_by_asc(outbox::Column::Id)
+    };
+    // A code's text is the one kind that expires.
+    let mut due = due_now()
+        .filter(outbox::Column::ExpiresAt.is_null())
         .limit(limit)
         .all(db)
         .await?;
+    let codes = Ord::min(codes, limit.saturating_sub(due.len() as u64));
+    if codes > 0 {
+        due.extend(
+            due_now()
+                .filter(outbox::Column::ExpiresAt.is_not_null())
+                .limit(codes)
+                .all(db)
+                .await?,
+        );
+    }
     let columns = crate::sql::OutboxColumns {
         id: outbox::Column::Id,
         locked_until: outbox::Column::LockedUntil,
@@ -155,19 +172,53 @@ pub async fn claim_due(
     };
     let rows = due.iter().map(|m| (m.id, m.locked_until)).collect();
     let got = crate::sql::claim_outbox_rows::<outbox::Entity>(db, &columns, rows, now).await?;
-    Ok(due.into_iter().filter(|m| got.contains(&m.id)).collect())
+    Ok(due
+        .into_iter()
+        .filter(|m| got.contains(&m.id))
+        .map(|mut m| {
+            m.locked_until = Some(crate::sql::claimed_until(now));
+            m
+        })
+        .collect())
 }
 
-/// Messages the gateway took since `since`: the site's daily cap counts them.
+/// Renews this worker's claim on `message` just before it is sent (see
+/// [`crate::sql::renew_outbox_claim`]); `false`: it is no longer this worker's to send.
+pub async fn still_ours(
+    db: &impl ConnectionTrait,
+    message: &mut outbox::Model,
+) -> Result<bool, AppError> {
+    let columns = crate::sql::OutboxColumns {
+        id: outbox::Column::Id,
+        locked_until: outbox::Column::LockedUntil,
+        sent_at: outbox::Column::SentAt,
+    };
+    let renewed = crate::sql::renew_outbox_claim::<outbox::Entity>(
+        db,
+        &columns,
+        message.id,
+        message.locked_until,
+    )
+    .await?;
+    message.locked_until = renewed.or(message.locked_until);
+    Ok(renewed.is_some())
+}
+
+/// Messages the gateway took since `since`, and codes among them: the site's daily cap counts
+/// them.
 pub async fn sent_since(
     db: &impl ConnectionTrait,
     since: chrono::DateTime<Utc>,
-) -> Result<u64, AppError> {
+) -> Result<(u64, u64), AppError> {
     use sea_orm::PaginatorTrait;
-    Ok(outbox::Entity::find()
-        .filter(outbox::Column::SentAt.gte(since))
-        .count(db)
-        .await?)
+    let sent = || outbox::Entity::find().filter(outbox::Column::SentAt.gte(since));
+    Ok((
+        sent().count(db).await?,
+        sent()
+            .filter(outbox::Column::ExpiresAt.is_not_null())
+            .count(db)
+            .await?,
+    ))
 }
 
 pub async fn mark_sent(
@@ -186,17 +237,33 @@ pub async fn mark_sent(
     Ok(())
 }
 
-/// A failed try: tried again later with the outbox's back-off, or given up (`for_good`, or
-/// after [`MAX_SMS_ATTEMPTS`]). A message given up stays, with why, for staff to read.
+/// What became of a try that did not send the message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failed {
+    /// No answer came (or none that could be read): the next try keeps the request id, so the
+    /// gateway recognises the message if it took it after all.
+    Unanswered,
+    /// The gateway answered no: the next try has a new request id.
+    Refused,
+    /// It can never be sent.
+    ForGood,
+}
+
+/// A failed try: tried again later with the outbox's back-off, or given up (for good, or after
+/// [`MAX_SMS_ATTEMPTS`]). A message given up stays, with why, for staff to read.
 pub async fn mark_failed(
     db: &impl ConnectionTrait,
     message: outbox::Model,
     error: &str,
-    for_good: bool,
+    failed: Failed,
 ) -> Result<(), AppError> {
     let attempts = message.attempts + 1;
     let now = Utc::now();
+    let for_good = failed == Failed::ForGood;
     let mut active: outbox::ActiveModel = message.into();
+    if failed == Failed::Refused {
+        active.request_id = Set(token::random_token(16));
+    }
     active.attempts = Set(attempts);
     active.locked_until = Set(None);
     active.last_error = Set(Some(error.chars().take(500).collect()));
@@ -210,13 +277,15 @@ pub async fn mark_failed(
 }
 
 /// The sender's account cannot send now (its keys, its balance, its brand name): the message
-/// waits ten minutes without a try counted against it, until staff have fixed the account.
+/// waits ten minutes without a try counted against it, until staff have fixed the account, and
+/// goes then under a new request id (the gateway refused this one).
 pub async fn mark_waiting(
     db: &impl ConnectionTrait,
     message: outbox::Model,
     error: &str,
 ) -> Result<(), AppError> {
     let mut active: outbox::ActiveModel = message.into();
+    active.request_id = Set(token::random_token(16));
     active.locked_until = Set(None);
     active.next_attempt_at = Set(Utc::now() + Duration::minutes(10));
     active.last_error = Set(Some(error.chars().take(500).collect()));
@@ -311,73 +380,71 @@ fn code_hash(phone: &str, code: &str) -> String {
     token::sha256_hex(&format!("{phone}:{code}"))
 }
 
-/// Which of `names` the newest open code sent to `phone` for `subject_id` is for, if any: one
-/// form takes the code whichever the holder asked for.
-pub async fn open_purpose(
-    db: &impl ConnectionTrait,
-    phone: &str,
-    names: &[&str],
-    subject_id: Option<i64>,
-) -> Result<Option<String>, AppError> {
-    let open = phone_code::Entity::find()
-        .filter(phone_code::Column::Phone.eq(phone))
-        .filter(phone_code::Column::Purpose.is_in(names.iter().copied()))
-        .filter(phone_code::Column::UsedAt.is_null())
-        .filter(phone_code::Column::ExpiresAt.gt(Utc::now()));
-    Ok(for_subject(open, subject_id)
-        .order_by_desc(phone_code::Column::Id)
-        .one(db)
-        .await?
-        .map(|c| c.purpose))
-}
-
-/// Checks a code and marks it used. Every try counts before the code is compared (against the
-/// asker's network address, and, once an open code is found, the number's day and the code), so
-/// tries sent at once cannot outrun the limits; every wrong answer reads the same.
-pub async fn consume_code(
+/// Checks a code sent to `phone` for any of `purposes` and marks it used; returns the purpose it
+/// was sent for (one form takes the code whichever the holder asked for, and a code asked for
+/// at the same moment for another purpose, by anyone, does not change what this one does).
+/// Every try counts before any code is compared (against the asker's network address, and,
+/// once an open code is found, the number's day and each open code), so tries sent at once
+/// cannot outrun the limits; every wrong answer reads the same.
+pub async fn consume_code<'p>(
     db: &impl ConnectionTrait,
     ip: &str,
     phone: &str,
-    purpose: Purpose<'_>,
+    purposes: &[Purpose<'p>],
     code: &str,
-) -> Result<(), AppError> {
+) -> Result<Purpose<'p>, AppError> {
     let address = throttle::address_of(ip);
     let from_the_address = throttle::hit(db, GUESSES_PER_ADDRESS, &address).await?;
     let wrong = || AppError::invalid("code", "error.code_invalid");
     let now = Utc::now();
+    let mut asked = Condition::any();
+    for purpose in purposes {
+        let this = Condition::all().add(phone_code::Column::Purpose.eq(purpose.name));
+        asked = asked.add(match purpose.subject_id {
+            Some(id) => this.add(phone_code::Column::SubjectId.eq(id)),
+            None => this.add(phone_code::Column::SubjectId.is_null()),
+        });
+    }
     let open = phone_code::Entity::find()
         .filter(phone_code::Column::Phone.eq(phone))
-        .filter(phone_code::Column::Purpose.eq(purpose.name))
+        .filter(asked)
         .filter(phone_code::Column::UsedAt.is_null())
-        .filter(phone_code::Column::ExpiresAt.gt(now));
-    let open = for_subject(open, purpose.subject_id)
+        .filter(phone_code::Column::ExpiresAt.gt(now))
         .order_by_desc(phone_code::Column::Id)
-        .one(db)
-        .await?
-        .ok_or_else(wrong)?;
+        .all(db)
+        .await?;
+    if open.is_empty() {
+        return Err(wrong());
+    }
     // The number's day counts tries at a code it was sent: guesses while none is open lock
     // nobody out.
     if let Err(refused) = throttle::hit(db, GUESSES_PER_NUMBER, phone).await {
         throttle::give_back(db, from_the_address).await?;
         return Err(refused);
     }
-    let taken = phone_code::Entity::update_many()
-        .col_expr(
-            phone_code::Column::Attempts,
-            Expr::col(phone_code::Column::Attempts).add(1),
-        )
-        .filter(phone_code::Column::Id.eq(open.id))
-        .filter(phone_code::Column::Attempts.lt(CODE_MAX_ATTEMPTS))
-        .filter(phone_code::Column::UsedAt.is_null())
-        .exec(db)
-        .await?;
     let given: String = code.chars().filter(char::is_ascii_digit).collect();
-    if taken.rows_affected != 1 || code_hash(phone, &given) != open.code_hash {
-        return Err(wrong());
+    let given_hash = code_hash(phone, &given);
+    let mut right = None;
+    for candidate in open {
+        // A try at each open code, whichever is right: each code has its own few.
+        let taken = phone_code::Entity::update_many()
+            .col_expr(
+                phone_code::Column::Attempts,
+                Expr::col(phone_code::Column::Attempts).add(1),
+            )
+            .filter(phone_code::Column::Id.eq(candidate.id))
+            .filter(phone_code::Column::Attempts.lt(CODE_MAX_ATTEMPTS))
+            .filter(phone_code::Column::UsedAt.is_null())
+            .exec(db)
+            .await?;
+        if taken.rows_affected == 1 && right.is_none() && candidate.code_hash == given_hash {
+            right = Some(candidate);
+        }
     }
+    let right = right.ok_or_else(wrong)?;
     let used = phone_code::Entity::update_many()
         .col_expr(phone_code::Column::UsedAt, Expr::value(now))
-        .filter(phone_code::Column::Id.eq(open.id))
+        .filter(phone_code::Column::Id.eq(right.id))
         .filter(phone_code::Column::UsedAt.is_null())
         .exec(db)
         .await?;
@@ -385,5 +452,9 @@ pub async fn consume_code(
         return Err(wrong());
     }
     throttle::give_back(db, from_the_address).await?;
-    Ok(())
+    purposes
+        .iter()
+        .copied()
+        .find(|p| p.name == right.purpose && p.subject_id == right.subject_id)
+        .ok_or_else(wrong)
 }
