@@ -110,31 +110,35 @@ pub fn claimed_until(now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chr
 /// whose sends are slow (a gateway taking its whole timeout for each) outlasts the first five
 /// minutes, and a row whose lock ended meanwhile may be another instance's now. Only the worker
 /// whose claim (`held`, the lock it set) still stands gets the row again, for five more
-/// minutes; returns the new lock, or `None`: the row is no longer this worker's to send.
+/// minutes, and `held` becomes the new lock; `false`: the row is no longer this worker's to
+/// send.
 pub async fn renew_outbox_claim<E>(
     db: &impl ConnectionTrait,
     columns: &OutboxColumns<E::Column>,
     id: i64,
-    held: Option<chrono::DateTime<chrono::Utc>>,
-) -> Result<Option<chrono::DateTime<chrono::Utc>>, DbErr>
+    held: &mut Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<bool, DbErr>
 where
     E: sea_orm::EntityTrait,
 {
     use sea_orm::{ColumnTrait, QueryFilter};
-    let Some(held) = held else {
-        return Ok(None);
+    let Some(lock) = *held else {
+        return Ok(false);
     };
     let until = claimed_until(chrono::Utc::now());
     let renewed = E::update_many()
         .col_expr(columns.locked_until, sea_orm::sea_query::Expr::value(until))
         .filter(columns.id.eq(id))
         .filter(columns.sent_at.is_null())
-        .filter(columns.locked_until.eq(held))
+        .filter(columns.locked_until.eq(lock))
         .exec(db)
         .await?
         .rows_affected
         == 1;
-    Ok(renewed.then_some(until))
+    if renewed {
+        *held = Some(until);
+    }
+    Ok(renewed)
 }
 
 #[cfg(test)]

@@ -165,13 +165,8 @@ pub async fn claim_due(
                 .await?,
         );
     }
-    let columns = crate::sql::OutboxColumns {
-        id: outbox::Column::Id,
-        locked_until: outbox::Column::LockedUntil,
-        sent_at: outbox::Column::SentAt,
-    };
     let rows = due.iter().map(|m| (m.id, m.locked_until)).collect();
-    let got = crate::sql::claim_outbox_rows::<outbox::Entity>(db, &columns, rows, now).await?;
+    let got = crate::sql::claim_outbox_rows::<outbox::Entity>(db, &columns(), rows, now).await?;
     Ok(due
         .into_iter()
         .filter(|m| got.contains(&m.id))
@@ -188,20 +183,22 @@ pub async fn still_ours(
     db: &impl ConnectionTrait,
     message: &mut outbox::Model,
 ) -> Result<bool, AppError> {
-    let columns = crate::sql::OutboxColumns {
+    Ok(crate::sql::renew_outbox_claim::<outbox::Entity>(
+        db,
+        &columns(),
+        message.id,
+        &mut message.locked_until,
+    )
+    .await?)
+}
+
+/// The columns the outbox's worker claims a row by.
+fn columns() -> crate::sql::OutboxColumns<outbox::Column> {
+    crate::sql::OutboxColumns {
         id: outbox::Column::Id,
         locked_until: outbox::Column::LockedUntil,
         sent_at: outbox::Column::SentAt,
-    };
-    let renewed = crate::sql::renew_outbox_claim::<outbox::Entity>(
-        db,
-        &columns,
-        message.id,
-        message.locked_until,
-    )
-    .await?;
-    message.locked_until = renewed.or(message.locked_until);
-    Ok(renewed.is_some())
+    }
 }
 
 /// Messages the gateway took since `since`, and codes among them: the site's daily cap counts
