@@ -1,0 +1,84 @@
+import { expect, test } from './site';
+import { DEMO_PASSWORD, PASSWORD, snap } from './helpers';
+
+// An old phone, or a slow line where the page's code has not arrived: every step here is a plain
+// form the browser sends itself, answered with a page. (The accessibility checker runs in the
+// page's JavaScript: the same pages are checked by the other journeys.)
+test.use({ javaScriptEnabled: false });
+
+test('without the page’s code, a citizen files a report, a neighbour follows it by its receipt and by SMS, and signs up with her number', async ({ page }, info) => {
+  test.slow();
+  const tag = `${info.project.name} ${Date.now() % 100000}`;
+  const title = `Đèn đường tổ 4 tắt cả tuần ${tag}`;
+  // Each project uses numbers of its own: the demo data is shared within a worker.
+  const [follower, signUp] = info.project.name === 'phone' ? ['0912 345 621', '0912 345 631'] : ['0912 345 622', '0912 345 632'];
+  const texts = await page.context().newPage();
+  const textCode = async (phone: string, says: RegExp) => {
+    await texts.goto('/dev/sms');
+    const message = texts.locator('article.mail', { has: texts.locator('.mail-to', { hasText: phone }) }).first();
+    await expect(message).toContainText(says);
+    return (await message.locator('.mail-body').innerText()).match(/\b\d{8}\b/)?.[0] ?? '';
+  };
+
+  // She signs in and files her report.
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill('dan@vidan.local');
+  await page.getByLabel('Mật khẩu').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await page.goto('/reports/new');
+  await page.getByLabel('Phường, xã, đơn vị').selectOption({ label: 'Phường 1' });
+  await page.getByLabel('Lĩnh vực').selectOption({ label: 'Lĩnh vực khác' });
+  await page.getByLabel('Vấn đề bạn gặp').fill(title);
+  await page.getByLabel('Mô tả').fill('Đèn đường ở tổ 4 tắt suốt một tuần, người già đi chợ sớm phải dò đường trong bóng tối.');
+  await page.getByRole('button', { name: 'Gửi phản ánh' }).click();
+  await expect(page).toHaveURL(/\/reports\/\d+$/);
+  const reportUrl = page.url();
+  await expect(page.getByRole('heading', { name: title })).toBeVisible();
+  const receipt = (await page.locator('.receipt-code').innerText()).trim();
+  expect(receipt).toMatch(/^PA-[2-9A-Z]{4}-[2-9A-Z]{2}$/);
+
+  // A neighbour without an account looks it up by its receipt: a wrong code is named as one.
+  await page.context().clearCookies();
+  await page.goto('/receipt');
+  await page.getByLabel('Mã phiếu').fill('PA-2222-22');
+  await page.getByRole('button', { name: 'Tra cứu' }).click();
+  await expect(page.getByText('Không có phản ánh nào mang mã này. Hãy xem lại mã trên phiếu.')).toBeVisible();
+  await page.getByLabel('Mã phiếu').fill(receipt.replaceAll('-', ' ').toLowerCase());
+  await page.getByRole('button', { name: 'Tra cứu' }).click();
+  await expect(page).toHaveURL(new RegExp(`^${reportUrl.replace(/[.?]/g, '\\$&')}\\?receipt=`));
+  await expect(page.getByRole('heading', { name: title })).toBeVisible();
+
+  // She follows it by SMS: the page comes back saying where the code went, with the step that
+  // takes it open and her number filled in; a wrong code is named; the right one follows.
+  const sms = page.getByRole('region', { name: 'Nhận tin nhắn khi có cập nhật' });
+  await sms.getByLabel('Số điện thoại di động').first().fill(follower.replaceAll(' ', ''));
+  await sms.getByRole('button', { name: 'Gửi mã xác nhận' }).first().click();
+  await expect(page.getByText(`Đã gửi mã tới ${follower}. Nhập mã để xác nhận.`)).toBeVisible();
+  await expect(sms.getByLabel('Mã trong tin nhắn')).toBeVisible();
+  await expect(sms.getByLabel('Số điện thoại di động').nth(1)).toHaveValue(follower);
+  const code = await textCode(follower, /để nhận tin nhắn về phản ánh số/);
+  await sms.getByLabel('Mã trong tin nhắn').fill(code);
+  await sms.getByRole('button', { name: 'Xác nhận', exact: true }).click();
+  await expect(page.getByText('Đã đăng ký: số này sẽ nhận tin nhắn mỗi khi phản ánh có cập nhật.')).toBeVisible();
+  await snap(page, info, 'before-code-sms');
+
+  // Another citizen signs up with her number, proves it with the texted code and signs in.
+  await page.goto('/register');
+  await page.getByLabel('Họ và tên').fill('Trần Thị Năm');
+  await page.getByLabel('Email hoặc số điện thoại di động').fill(signUp);
+  await page.getByLabel('Mật khẩu').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Tạo tài khoản' }).click();
+  await expect(page).toHaveURL(/\/verify\?email=%2B849/);
+  const proof = await textCode(signUp, /mã xác minh của bạn là/);
+  await page.getByLabel('Mã xác thực (8 chữ số)').fill(proof);
+  await page.getByRole('button', { name: 'Xác thực' }).click();
+  await expect(page).toHaveURL(/\/sign-in\?verified=1/);
+  await page.getByLabel('Email hoặc số điện thoại di động').fill(signUp);
+  await page.getByLabel('Mật khẩu').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await page.goto('/account');
+  await expect(page.getByText(`Số đã xác minh: ${signUp}`)).toBeVisible();
+  await snap(page, info, 'before-code-account');
+});
