@@ -1,5 +1,5 @@
 import { expect, test } from './site';
-import { expectAccessible, live, signInAs, snap } from './helpers';
+import { expectAccessible, live, PASSWORD, signInAs, snap } from './helpers';
 
 test('an elderly citizen helped at the desk follows her report by its receipt, gets the answer by text and rates it', async ({ page }, info) => {
   test.slow();
@@ -87,4 +87,35 @@ test('an elderly citizen helped at the desk follows her report by its receipt, g
   // Her number, in any form: as given, or hidden but for its last digits.
   await expect(page.getByText(phone)).toHaveCount(0);
   await expect(page.getByText(`0••• ••• ${phone.slice(-3)}`)).toHaveCount(0);
+
+  // Later her grandson makes her an account with her number, and she takes the report into it
+  // with the receipt: a wrong code is named, the right one makes it hers.
+  await page.goto('/register');
+  await page.getByLabel('Họ và tên').fill('Bà Sáu');
+  await page.getByLabel('Email hoặc số điện thoại di động').fill(phone);
+  await page.getByLabel('Mật khẩu').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Tạo tài khoản' }).click();
+  await expect(page).toHaveURL(/\/verify\?email=%2B849/);
+  await page.goto('/dev/sms');
+  const proof = (await texts.first().locator('.mail-body').innerText()).match(/\b\d{8}\b/)?.[0];
+  await page.goBack();
+  await page.getByLabel('Mã xác thực (8 chữ số)').fill(proof!);
+  await page.getByRole('button', { name: 'Xác thực' }).click();
+  await expect(page).toHaveURL(/\/sign-in\?verified=1/);
+  await page.getByLabel('Mật khẩu').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await page.goto(reportUrl);
+  await live(page);
+  const claim = page.locator('details.claim');
+  await claim.getByText('Phản ánh này được gửi hộ cho bạn? Nhận về tài khoản').click();
+  await claim.getByLabel('Mã phiếu').fill('PA-2222-22');
+  await claim.getByRole('button', { name: 'Nhận phản ánh' }).click();
+  await expect(claim.getByRole('alert').filter({ hasText: /\S/ }).first()).toBeVisible();
+  await claim.getByLabel('Mã phiếu').fill(code);
+  await claim.getByRole('button', { name: 'Nhận phản ánh' }).click();
+  await expect(page.getByText('Người dân đã nhận phản ánh về tài khoản của mình.')).toBeVisible();
+  await expect(page.locator('details.claim')).toHaveCount(0);
+  await expectAccessible(page);
+  await snap(page, info, 'assisted-claimed');
 });

@@ -11,7 +11,7 @@ test('without the page’s code, a citizen files a report, a neighbour follows i
   const tag = `${info.project.name} ${Date.now() % 100000}`;
   const title = `Đèn đường tổ 4 tắt cả tuần ${tag}`;
   // Each project uses numbers of its own: the demo data is shared within a worker.
-  const [follower, signUp] = info.project.name === 'phone' ? ['0912 345 621', '0912 345 631'] : ['0912 345 622', '0912 345 632'];
+  const [follower, signUp] = info.project.name === 'phone' ? ['0912 345 641', '0912 345 651'] : ['0912 345 642', '0912 345 652'];
   const texts = await page.context().newPage();
   const textCode = async (phone: string, says: RegExp) => {
     await texts.goto('/dev/sms');
