@@ -432,6 +432,15 @@ async fn a_helper_group_files_through_its_members_only(backend: Backend) {
         add(&coordinator, "+84987111222").await.invalid_fields(),
         ["login"]
     );
+    // The person added learns who added them, and where (once).
+    assert_eq!(
+        count(
+            "SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id \
+             WHERE n.kind = 'helper_group_added' AND u.phone = '+84987111222'"
+        )
+        .await,
+        1
+    );
     let unknown = add(&coordinator, "0900 000 009").await;
     assert_eq!(
         unknown

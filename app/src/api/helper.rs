@@ -45,7 +45,15 @@ pub async fn add_helper(
 ) -> Result<i64, AppError> {
     use crate::ctx;
     let (db, requester) = (ctx::db()?, ctx::requester()?);
-    crate::helper::service::add_member(&db, &requester, group_id, &login, as_coordinator).await
+    crate::helper::service::add_member(
+        &db,
+        &ctx::links()?,
+        &requester,
+        group_id,
+        &login,
+        as_coordinator,
+    )
+    .await
 }
 
 /// A coordinator (or an administrator) takes a member off the group.

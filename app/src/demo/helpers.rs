@@ -68,7 +68,8 @@ pub async fn seed(
     )
     .await?;
     let coordinator = Requester::acting(&viewer(db, "vy@vidan.local").await?);
-    crate::helper::service::add_member(db, &coordinator, group, "hung@vidan.local", false).await?;
+    crate::helper::service::add_member(db, links, &coordinator, group, "hung@vidan.local", false)
+        .await?;
 
     let lonely = file_for(db, storage, "hung@vidan.local", format!("group:{group}"),
         ("Cụ Phạm Văn Bảy, khu phố 4", "0912 000 082", "signed"), ninh_son,

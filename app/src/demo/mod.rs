@@ -1,6 +1,7 @@
 //! Demo data for a first start: a city with wards and departments, and an account for each role,
 //! so a newcomer can sign in and look around. Runs only on an empty database.
 
+mod calendar;
 mod challenges;
 mod commitments;
 mod helpers;
@@ -177,6 +178,7 @@ pub async fn seed_if_empty(
         Some("Phó Chủ tịch UBND phường".into()),
     )
     .await?;
+    calendar::seed(db).await?;
     // The past year first: its reports list after today's (the newest first).
     history::seed(db, links, storage).await?;
     challenges::seed(db, links, storage).await?;

@@ -275,6 +275,7 @@ async fn managed(
 /// makes them one too. Returns the member's account id.
 pub async fn add_member(
     db: &(impl ConnectionTrait + TransactionTrait),
+    links: &crate::links::Links,
     requester: &Requester,
     group_id: i64,
     login: &str,
@@ -309,6 +310,20 @@ pub async fn add_member(
         .details(serde_json::json!({ "user_id": account.id, "coordinator": coordinator }))
         .save(&txn)
         .await?;
+    // Named by their address or number, the person learns who added them, and where.
+    crate::notify::service::notify(
+        &txn,
+        links,
+        account.id,
+        crate::notify::model::NotificationKind::HelperGroupAdded,
+        &[
+            ("name", &viewer.display_name),
+            ("group", &g.name),
+            (crate::notify::model::ACTOR, &viewer.id.to_string()),
+        ],
+        "/helpers",
+    )
+    .await?;
     txn.commit().await?;
     Ok(account.id)
 }

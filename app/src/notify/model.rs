@@ -53,10 +53,12 @@ pub enum NotificationKind {
     FollowedMilestoneLate,
     /// A commitment you follow moved its date, was kept, or passed its date unkept.
     FollowedCommitment,
+    /// A coordinator added you to a helper group (you file reports for people it helps).
+    HelperGroupAdded,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 22] = [
+    pub const ALL: [NotificationKind; 23] = [
         NotificationKind::StaffRoleGranted,
         NotificationKind::PasswordChanged,
         NotificationKind::ReportResponded,
@@ -79,6 +81,7 @@ impl NotificationKind {
         NotificationKind::MilestoneOverdue,
         NotificationKind::FollowedMilestoneLate,
         NotificationKind::FollowedCommitment,
+        NotificationKind::HelperGroupAdded,
     ];
 
     pub fn code(self) -> &'static str {
@@ -105,6 +108,7 @@ impl NotificationKind {
             NotificationKind::MilestoneOverdue => "milestone_overdue",
             NotificationKind::FollowedMilestoneLate => "followed_milestone_late",
             NotificationKind::FollowedCommitment => "followed_commitment",
+            NotificationKind::HelperGroupAdded => "helper_group_added",
         }
     }
 
@@ -137,6 +141,7 @@ impl NotificationKind {
             NotificationKind::MilestoneOverdue => k::NOTIFY_MILESTONE_OVERDUE,
             NotificationKind::FollowedMilestoneLate => k::NOTIFY_FOLLOWED_MILESTONE_LATE,
             NotificationKind::FollowedCommitment => k::NOTIFY_FOLLOWED_COMMITMENT,
+            NotificationKind::HelperGroupAdded => k::NOTIFY_HELPER_GROUP_ADDED,
         }
     }
 
@@ -165,6 +170,7 @@ impl NotificationKind {
             NotificationKind::MilestoneOverdue => k::PREFS_MILESTONE_OVERDUE,
             NotificationKind::FollowedMilestoneLate => k::PREFS_FOLLOWED_MILESTONE_LATE,
             NotificationKind::FollowedCommitment => k::PREFS_FOLLOWED_COMMITMENT,
+            NotificationKind::HelperGroupAdded => k::PREFS_HELPER_GROUP_ADDED,
         }
     }
 

@@ -188,6 +188,97 @@ async fn links_of(db: &impl ConnectionTrait, id: i64) -> Result<Vec<CommitmentLi
     Ok(links)
 }
 
+/// What open data adds to each commitment of the list, read for all of them at once: its text,
+/// the note it was kept with, what it answers (`kind:id`, as its page lists it: a challenge
+/// only once published) and how many times its date moved.
+pub struct OpenParts {
+    pub body: String,
+    pub done_note: Option<String>,
+    pub answers: Vec<String>,
+    pub moves: usize,
+}
+
+pub async fn open_parts(db: &impl ConnectionTrait) -> Result<HashMap<i64, OpenParts>, AppError> {
+    use crate::challenge::entity::challenge;
+    use crate::pilot::entity::pilot;
+    use crate::report::entity::report;
+    let links = link::Entity::find()
+        .order_by_asc(link::Column::CommitmentId)
+        .all(db)
+        .await?;
+    let targets = |kind: LinkKind| -> Vec<i64> {
+        links
+            .iter()
+            .filter(|l| l.kind == kind.code())
+            .map(|l| l.target_id)
+            .collect()
+    };
+    let reports: std::collections::HashSet<i64> = report::Entity::find()
+        .select_only()
+        .column(report::Column::Id)
+        .filter(report::Column::Id.is_in(targets(LinkKind::Report)))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let challenges: std::collections::HashSet<i64> = challenge::Entity::find()
+        .select_only()
+        .column(challenge::Column::Id)
+        .filter(challenge::Column::Id.is_in(targets(LinkKind::Challenge)))
+        .filter(challenge::Column::PublishedAt.is_not_null())
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let pilots: std::collections::HashSet<i64> = pilot::Entity::find()
+        .select_only()
+        .column(pilot::Column::Id)
+        .filter(pilot::Column::Id.is_in(targets(LinkKind::Pilot)))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut moves: HashMap<i64, usize> = HashMap::new();
+    for id in moved::Entity::find()
+        .select_only()
+        .column(moved::Column::CommitmentId)
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+    {
+        *moves.entry(id).or_insert(0) += 1;
+    }
+    let mut parts: HashMap<i64, OpenParts> = commitment::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let parts = OpenParts {
+                body: c.body,
+                done_note: c.done_note,
+                answers: Vec::new(),
+                moves: moves.get(&c.id).copied().unwrap_or(0),
+            };
+            (c.id, parts)
+        })
+        .collect();
+    for l in links {
+        let shown = match LinkKind::from_code(&l.kind) {
+            Some(LinkKind::Report) => reports.contains(&l.target_id),
+            Some(LinkKind::Challenge) => challenges.contains(&l.target_id),
+            Some(LinkKind::Pilot) => pilots.contains(&l.target_id),
+            None => false,
+        };
+        if let (true, Some(p)) = (shown, parts.get_mut(&l.commitment_id)) {
+            p.answers.push(format!("{}:{}", l.kind, l.target_id));
+        }
+    }
+    Ok(parts)
+}
+
 /// One commitment's page for `viewer`.
 pub async fn detail(
     db: &impl ConnectionTrait,
