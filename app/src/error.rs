@@ -369,9 +369,9 @@ mod tests {
             }
             .message(Locale::En)
         };
-        assert!(wait(1).contains("in 1 minutes"), "{}", wait(1));
-        assert!(wait(61).contains("in 2 minutes"));
-        assert!(wait(90 * 60).contains("in 90 minutes"));
+        assert!(wait(1).contains("in 1 min."), "{}", wait(1));
+        assert!(wait(61).contains("in 2 min."));
+        assert!(wait(90 * 60).contains("in 90 min."));
         assert!(wait(90 * 60 + 1).contains("about 2 hours"));
         assert!(
             wait(23 * 3600 + 1).contains("about 24 hours"),

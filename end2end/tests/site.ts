@@ -64,8 +64,9 @@ export const test = base.extend<object, { site: string }>({
       const ours = /^\s+\d+: (app|server|vidan)::/;
       const panics = lines.flatMap((line, i) => {
         if (!line.includes('panicked')) return [];
-        const trace = lines.slice(i + 2, i + 400);
-        const end = trace.findIndex((l) => !/^\s/.test(l) && !l.startsWith('stack backtrace'));
+        // Up to the next panic: a message may take several lines.
+        const trace = lines.slice(i + 1, i + 400);
+        const end = trace.findIndex((l) => l.includes('panicked'));
         const frames = (end < 0 ? trace : trace.slice(0, end)).flatMap((l, j, all) =>
           ours.test(l) ? [l, all[j + 1] ?? ''] : [],
         );

@@ -100,8 +100,7 @@ pub async fn page_deadline(
     let locale = language_of(request.headers());
     let limit = std::time::Duration::from_millis(state.config.page_deadline_ms);
     let deadline = tokio::time::Instant::now() + limit;
-    let Ok(response) = tokio::time::timeout_at(deadline, render_to_the_end(next, request)).await
-    else {
+    let Some(response) = render_to_the_end(next, request, deadline).await else {
         tracing::error!(%path, ?limit, "a page was not ready in time; answered 503");
         return server_busy(locale);
     };
@@ -113,25 +112,32 @@ pub async fn page_deadline(
 }
 
 /// Renders a page in a task of its own, which finishes its rendering even when nobody waits for
-/// it any more (the visitor went elsewhere, or the page's deadline passed).
+/// it any more (the visitor went elsewhere), up to the page's deadline; `None`: the deadline
+/// passed first.
 ///
 /// A page left half-rendered is not simply dropped: a `Suspense` keeps an effect, run by the
 /// runtime, that renders its content again when the data it waits for arrive. Arriving after
 /// the request was dropped, they had it render inside a reactive tree whose upper owners were
 /// gone, and the server panicked (the router's context, or a signal, missing). Finished, the
-/// page's effects are disposed of as every page's are.
-async fn render_to_the_end(next: Next, request: Request) -> Response {
+/// page's effects are disposed of as every page's are. The deadline still bounds the work a
+/// page costs, visitor or not: a page that is not ready by then is dropped (its data are not
+/// coming either), and answered `503` if anyone still waits.
+async fn render_to_the_end(
+    next: Next,
+    request: Request,
+    deadline: tokio::time::Instant,
+) -> Option<Response> {
     use tracing::Instrument;
-    let render = next.run(request).in_current_span();
+    let render = tokio::time::timeout_at(deadline, next.run(request)).in_current_span();
     let rendering = match app::error::REQUEST_ID.try_with(Clone::clone) {
         Ok(id) => tokio::spawn(app::error::REQUEST_ID.scope(id, render)),
         Err(_) => tokio::spawn(render),
     };
     match rendering.await {
-        Ok(response) => response,
+        Ok(rendered) => rendered.ok(),
         Err(failed) if failed.is_panic() => std::panic::resume_unwind(failed.into_panic()),
         // Cancelled: the server is stopping.
-        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+        Err(_) => None,
     }
 }
 

@@ -580,6 +580,43 @@ async fn a_helper_group_files_through_its_members_only(backend: Backend) {
     let overview: app::helper::model::Helping = coordinator.call("helpers", &[]).await.json();
     assert_eq!(overview.groups[0].reports_filed, 1);
 
+    // Someone added without asking leaves of their own accord (nobody else can take a member
+    // off but a coordinator).
+    add(&coordinator, "khac@example.vn").await.ok();
+    let outsider_id = app
+        .scalar("SELECT id FROM users WHERE email = 'khac@example.vn'")
+        .await
+        .to_string();
+    let volunteer_id = app
+        .scalar("SELECT id FROM users WHERE phone = '+84987111222'")
+        .await
+        .to_string();
+    let mine: app::helper::model::Helping = outsider.call("helpers", &[]).await.json();
+    assert!(
+        mine.groups[0]
+            .members
+            .iter()
+            .any(|m| m.you && m.user_id.to_string() == outsider_id)
+    );
+    assert_eq!(
+        outsider
+            .call(
+                "helpers/remove",
+                &[("group_id", gid.as_str()), ("user_id", &volunteer_id)],
+            )
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    outsider
+        .call(
+            "helpers/remove",
+            &[("group_id", gid.as_str()), ("user_id", &outsider_id)],
+        )
+        .await
+        .ok();
+    assert_eq!(count("SELECT COUNT(*) FROM helper_members").await, 2);
+
     // The volunteer leaves the platform: the report stays, filed by the group, by nobody named.
     volunteer
         .call(

@@ -374,7 +374,7 @@ async fn numbers_that_cannot_receive_are_given_up_and_each_day_has_a_cap(backend
     );
     let taken = gateway.wait_for(4, "the answer").await;
     assert_eq!(taken[3]["content"], "Đã trả lời");
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
     assert_eq!(gateway.taken().len(), 4, "the day's cap holds");
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM sms_outbox WHERE sent_at IS NULL AND gave_up_at IS NULL")
@@ -507,36 +507,38 @@ async fn codes_sent_by_sms_cannot_be_guessed(backend: Backend) {
     );
 }
 
-/// A message the gateway refused (the account's balance ran out) goes again, once the account
-/// can send, under a new request id: the gateway remembers the ids it has seen, and would call
-/// the old one taken ("124") though it never sent it.
+/// A message the gateway refused goes again under a new request id: once the account can send
+/// (a balance that ran out, 103), or at its next try (a plain refusal, 300). The gateway
+/// remembers the ids it has seen, and would call the old one taken ("124") though it never sent
+/// it.
 async fn a_refused_message_goes_again_under_a_new_request_id(backend: Backend) {
-    let gateway = start_gateway(1, "103");
-    let app = with_gateway(backend, &gateway, 100).await;
-    let (id, _) = filed(&app).await;
-    app.visitor_from("198.51.100.60")
-        .call(
-            "reports/sms",
-            &[("report_id", &id), ("phone", "0912 345 600")],
+    for refusal in ["103", "300"] {
+        let gateway = start_gateway(1, refusal);
+        let app = with_gateway(backend, &gateway, 100).await;
+        let (id, _) = filed(&app).await;
+        app.visitor_from("198.51.100.60")
+            .call(
+                "reports/sms",
+                &[("report_id", &id), ("phone", "0912 345 600")],
+            )
+            .await
+            .ok();
+        app.wait_until(
+            &format!("SELECT COUNT(*) FROM sms_outbox WHERE last_error LIKE '%{refusal}%'"),
+            "the gateway never refused",
         )
-        .await
-        .ok();
-    app.wait_until(
-        "SELECT COUNT(*) FROM sms_outbox WHERE last_error LIKE '%103%'",
-        "the gateway never refused",
-    )
-    .await;
-    // Under the id it refused, the gateway would answer "124, taken" and send nothing.
-    due_now(&app).await;
-    gateway
-        .wait_for(1, "the code, once the account can send")
         .await;
-    // The worker writes down what the gateway answered a moment after the gateway took it.
-    app.wait_until(
-        "SELECT COUNT(*) FROM sms_outbox WHERE sent_at IS NOT NULL AND provider_id IS NOT NULL",
-        "taken by the gateway, with its id, not mistaken for taken",
-    )
-    .await;
+        due_now(&app).await;
+        gateway
+            .wait_for(1, &format!("the code, after {refusal}"))
+            .await;
+        // The worker writes down what the gateway answered a moment after the gateway took it.
+        app.wait_until(
+            "SELECT COUNT(*) FROM sms_outbox WHERE sent_at IS NOT NULL AND provider_id IS NOT NULL",
+            "taken by the gateway, with its id, not mistaken for taken",
+        )
+        .await;
+    }
 }
 
 /// A worker sends only what it still holds: its claim is renewed before each message, and a
@@ -701,11 +703,11 @@ async fn a_stop_code_asked_meanwhile_does_not_change_a_follow_code(backend: Back
         .await;
     assert_eq!(sent.status(), StatusCode::FOUND);
     let back = sent.headers()["location"].to_str().unwrap().to_owned();
-    assert!(back.starts_with(&format!("{page}?sms_sent=")), "{back}");
+    // The number's last digits only: the whole number stays out of addresses and logs.
+    assert_eq!(back, format!("{page}?sms_sent=603#sms-heading"));
     let (_, html) = plain.page(&back).await;
     assert!(
-        html.contains("Đã gửi mã tới 0912 345 603")
-            && html.contains(r#"value="0912 345 603""#)
+        html.contains("Đã gửi mã tới 0••• ••• 603")
             && html.contains(r#"<details open class="sms-step">"#),
         "{html}"
     );
@@ -727,6 +729,16 @@ async fn a_stop_code_asked_meanwhile_does_not_change_a_follow_code(backend: Back
     let (_, html) = plain.page(&back).await;
     assert!(
         html.contains("Đã đăng ký: số này sẽ nhận tin nhắn"),
+        "{html}"
+    );
+    // A made-up link cannot make the page say that a code went anywhere but a mobile number.
+    let (_, html) = plain
+        .page(&format!(
+            "{page}?sms_sent=G%E1%BB%8Di%201900%201234%20%C4%91%E1%BB%83%20nh%E1%BA%ADn%20m%C3%A3"
+        ))
+        .await;
+    assert!(
+        !html.contains("Đã gửi mã tới") && !html.contains("1900 1234"),
         "{html}"
     );
 }

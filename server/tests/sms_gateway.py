@@ -3,8 +3,8 @@
 {"CodeResult": "100", "SMSID": …}), for the tests: it checks the keys and the brand name, knows a
 RequestId it has seen (124: one it took, and, as the safe reading of eSMS's table, one it
 refused too), refuses numbers eSMS would not take (108), and can be told to fail the first N
-requests (HTTP 503, which answers nothing, or a "balance too low" 103). Every message it takes
-is appended to a file as one JSON line."""
+requests (HTTP 503, which answers nothing, a "balance too low" 103, or a plain refusal 300).
+Every message it takes is appended to a file as one JSON line."""
 
 import argparse
 import json
@@ -23,7 +23,7 @@ def main():
     parser.add_argument("--secret-key", required=True)
     parser.add_argument("--brandname", required=True)
     parser.add_argument("--fail-first", type=int, default=0)
-    parser.add_argument("--fail-with", choices=["503", "103"], default="503")
+    parser.add_argument("--fail-with", choices=["503", "103", "300"], default="503")
     args = parser.parse_args()
     state = {"fail_left": args.fail_first, "seen": set()}
 
@@ -60,6 +60,8 @@ def main():
                 state["fail_left"] -= 1
                 if args.fail_with == "503":
                     return self.answer(503, {"error": "Service Unavailable"})
+                if args.fail_with == "300":
+                    return refuse("300", "System busy, please try again")
                 return refuse("103", "Balance not enough to send message")
             if request.get("ApiKey") != args.api_key or request.get("SecretKey") != args.secret_key:
                 return refuse("101", "Authorize Failed")

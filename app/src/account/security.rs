@@ -34,13 +34,7 @@ pub async fn verify(
     // Outside a transaction: a wrong code must count against the code even though we refuse.
     let account = consume_code(db, &login, CodePurpose::Verify, code, asker).await?;
     let txn = crate::group_commit::begin_writing(db).await?;
-    let newly = !super::service::proved(&account, &login);
     let account = mark_proved(&txn, account, &login).await?;
-    // A person with a phone and no email learns of the answer to their report by text unless
-    // they untick it: the site would otherwise tell them nowhere they look.
-    if newly && login.is_phone() && account.email.is_none() {
-        crate::notify::service::text_by_default(&txn, account.id).await?;
-    }
     Record::new("account.verify", "user", Some(account.id))
         .by_requester(requester)
         .details(serde_json::json!({ "phone": login.is_phone() }))
@@ -73,12 +67,17 @@ async fn mark_proved(
             user::Column::Phone.eq(phone.as_str()),
         ),
     };
-    user::Entity::update_many()
+    let proved = user::Entity::update_many()
         .col_expr(column, Expr::value(Utc::now()))
         .filter(user::Column::Id.eq(account.id))
         .filter(still_there)
         .exec(txn)
         .await?;
+    // A person with a phone and no email learns of the answer to their report by text unless
+    // they untick it: the site would otherwise tell them nowhere they look.
+    if proved.rows_affected == 1 && login.is_phone() && account.email.is_none() {
+        crate::notify::service::text_by_default(txn, account.id).await?;
+    }
     user::Entity::find_by_id(account.id)
         .one(txn)
         .await?

@@ -75,13 +75,13 @@ pub async fn ask_report_sms(
     }
     let shown =
         crate::report::sms::ask(&ctx::db()?, &ctx::requester()?, report_id, &phone, stop).await?;
-    // Sent without the page's code: back to the report, which says where the code went and
+    // Sent without the page's code: back to the report, which says where the code went (the
+    // number's last digits: the whole number stays out of addresses, logs and histories) and
     // opens the step that takes it.
     if ctx::plain_form_post() {
-        leptos_axum::redirect(&format!(
-            "/reports/{report_id}?sms_sent={}#sms-heading",
-            crate::links::url_encode(&shown)
-        ));
+        let last: String = shown.chars().filter(char::is_ascii_digit).collect();
+        let last = &last[last.len().saturating_sub(3)..];
+        leptos_axum::redirect(&format!("/reports/{report_id}?sms_sent={last}#sms-heading"));
     }
     Ok(shown)
 }

@@ -48,6 +48,8 @@ pub struct HelperMember {
     /// the group's coordinators and administrators only.
     pub reached_at: Option<String>,
     pub coordinator: bool,
+    /// The person reading: they may leave the group.
+    pub you: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -97,6 +97,7 @@ pub async fn overview(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<Help
                             Login::read(crate::account::service::identity(person)).masked()
                         }),
                         coordinator: m.coordinator,
+                        you: m.user_id == viewer.id,
                     })
                 })
                 .collect(),
@@ -328,8 +329,8 @@ pub async fn add_member(
     Ok(account.id)
 }
 
-/// A coordinator (or an administrator) takes a member off the group. The last coordinator stays:
-/// a group nobody manages could not take anyone on again.
+/// A coordinator (or an administrator) takes a member off the group, or a member leaves it. The
+/// last coordinator stays: a group nobody manages could not take anyone on again.
 pub async fn remove_member(
     db: &(impl ConnectionTrait + TransactionTrait),
     requester: &Requester,
@@ -337,7 +338,15 @@ pub async fn remove_member(
     user_id: i64,
 ) -> Result<(), AppError> {
     let viewer = requester.signed_in()?;
-    let g = managed(db, viewer, group_id).await?;
+    // A member leaves of their own accord; anyone else is taken off by a coordinator.
+    let g = if user_id == viewer.id {
+        group::Entity::find_by_id(group_id)
+            .one(db)
+            .await?
+            .ok_or(AppError::NotFound)?
+    } else {
+        managed(db, viewer, group_id).await?
+    };
     let txn = crate::group_commit::begin_writing(db).await?;
     // Held first: two coordinators taking each other off at once are counted one after the other.
     crate::sql::hold_row(&txn, ("helper_groups", "id"), g.id).await?;

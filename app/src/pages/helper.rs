@@ -101,7 +101,7 @@ fn GroupCard(
             </p>
             <ul class="plain-list">
                 {group.members.iter().map(|m| {
-                    let user_id = m.user_id;
+                    let (user_id, you) = (m.user_id, m.you);
                     view! {
                         <li class="member-row">
                             <span>
@@ -109,19 +109,21 @@ fn GroupCard(
                                 {m.coordinator.then(|| view! { " "<span class="tag">{t(k::HELPERS_COORDINATOR_BADGE)}</span> })}
                                 {m.reached_at.clone().map(|r| view! { " "<span class="muted small">{r}</span> })}
                             </span>
-                            {group.manages.then(|| view! {
+                            {(group.manages || you).then(|| view! {
                                 <ActionForm action=remove>
                                     <input type="hidden" name="group_id" value=id.to_string()/>
                                     <input type="hidden" name="user_id" value=user_id.to_string()/>
-                                    <button type="submit" class="button-secondary small">{t(k::HELPERS_REMOVE)}</button>
+                                    <button type="submit" class="button-secondary small">
+                                        {if you { t(k::HELPERS_LEAVE) } else { t(k::HELPERS_REMOVE) }}
+                                    </button>
                                 </ActionForm>
                             })}
                         </li>
                     }
                 }).collect_view()}
             </ul>
+            <FormAlert error=remove_error/>
             {group.manages.then(|| view! {
-                <FormAlert error=remove_error/>
                 <ActionForm action=add attr:class="add-helper">
                     <FormAlert error=add_error/>
                     <input type="hidden" name="group_id" value=id.to_string()/>

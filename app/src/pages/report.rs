@@ -692,7 +692,13 @@ fn SmsUpdates(report_id: i64, open: bool) -> impl IntoView {
     // The number a code was last sent to, by either form (sent without the page's code, the
     // answer comes back in the address).
     let query = use_query_map();
-    let sent = RwSignal::new(query.with_untracked(|q| q.get("sms_sent")));
+    // Sent without the page's code, the address names the number by its last three digits
+    // only: a made-up link cannot make the page say anything else.
+    let sent = RwSignal::new(query.with_untracked(|q| {
+        q.get("sms_sent")
+            .filter(|d| d.len() == 3 && d.bytes().all(|b| b.is_ascii_digit()))
+            .map(|d| format!("0••• ••• {d}"))
+    }));
     let confirmed_without_code = query
         .with_untracked(|q| q.get("sms"))
         .map(|now| now == "following");
@@ -740,7 +746,7 @@ fn SmsUpdates(report_id: i64, open: bool) -> impl IntoView {
                 <ActionForm action=confirm attr:class="sms-form">
                     {hidden_id()}
                     {move || view! {
-                        <FieldInput name="phone" id="sms-confirm-phone" label=k::REPORT_SMS_PHONE kind="tel" inputmode="tel" autocomplete="tel" value=sent.get().unwrap_or_default() error=field_error(confirm_error, "phone")/>
+                        <FieldInput name="phone" id="sms-confirm-phone" label=k::REPORT_SMS_PHONE kind="tel" inputmode="tel" autocomplete="tel" value=sent.get().filter(|p| !p.contains('•')).unwrap_or_default() error=field_error(confirm_error, "phone")/>
                     }}
                     <FieldInput name="code" id="sms-code" label=k::REPORT_SMS_CODE inputmode="numeric" autocomplete="one-time-code" error=field_error(confirm_error, "code")/>
                     <SubmitButton label=k::REPORT_SMS_CONFIRM pending=confirm.pending()/>

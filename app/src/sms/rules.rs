@@ -87,7 +87,9 @@ pub enum Outcome {
     /// gateway recognises (`124`) if it did.
     Retry(String),
     /// The gateway answered and did not take it: tried again later, under a new request id (the
-    /// gateway remembers the ids it has seen, and would call the next try one it took).
+    /// gateway remembers the ids it has seen, and would call the next try one it took). If an
+    /// earlier try under the old id went unanswered and was taken after all, the message may
+    /// arrive twice: a text arriving twice is the lesser harm than one that never arrives.
     Refused(String),
     /// The sender's account cannot send (its keys, balance, brand name, template, an address it
     /// does not know): nothing is wrong with the message, which waits, its tries not counted,

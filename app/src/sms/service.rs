@@ -112,7 +112,7 @@ async fn queue(
 
 /// Takes up to `limit` due messages for this worker, codes among them up to `codes`, each
 /// locked for five minutes (another instance does not send it too; a worker that dies lets it
-/// go again). What people wait for (answers, updates) goes before codes, oldest first.
+/// go again). Codes first (they stop working in minutes), then the rest, oldest first.
 pub async fn claim_due(
     db: &impl ConnectionTrait,
     limit: u64,
@@ -149,18 +149,24 @@ pub async fn claim_due(
             )
             .order_by_asc(outbox::Column::Id)
     };
-    // A code's text is the one kind that expires.
-    let mut due = due_now()
-        .filter(outbox::Column::ExpiresAt.is_null())
-        .limit(limit)
-        .all(db)
-        .await?;
-    let codes = Ord::min(codes, limit.saturating_sub(due.len() as u64));
-    if codes > 0 {
-        due.extend(
+    // A code's text is the one kind that expires: codes go first, within their share (a long
+    // queue of updates would keep them until they stop working), then everything else.
+    let mut due = match Ord::min(codes, limit) {
+        0 => Vec::new(),
+        codes => {
             due_now()
                 .filter(outbox::Column::ExpiresAt.is_not_null())
                 .limit(codes)
+                .all(db)
+                .await?
+        }
+    };
+    let rest = limit.saturating_sub(due.len() as u64);
+    if rest > 0 {
+        due.extend(
+            due_now()
+                .filter(outbox::Column::ExpiresAt.is_null())
+                .limit(rest)
                 .all(db)
                 .await?,
         );
