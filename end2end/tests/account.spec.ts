@@ -53,7 +53,7 @@ test('a new citizen registers, verifies by email, signs in, switches language an
 
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
-  await expect(page.getByText('Welcome back, Nguyễn Thị Lan.')).toBeVisible();
+  await expect(page.getByText('Hello, Nguyễn Thị Lan. Good to see you.')).toBeVisible();
   await expectAccessible(page);
   await snap(page, info, 'home-english');
 

@@ -20,6 +20,8 @@ test('a citizen votes for an entry, changes the vote, and anyone downloads a clo
   await card(first).getByRole('button', { name: `Bình chọn cho “${first}”` }).click();
   await expect(card(first).getByRole('button', { name: `Đã bình chọn “${first}” — bấm để rút phiếu` })).toBeVisible();
   await expect(card(first).locator('.vote-count')).toHaveText(`${before + 1} phiếu`);
+  // Said in words beside the button: what happened, and until when it can change.
+  await expect(card(first).getByRole('status')).toContainText(/Bạn đã bình chọn bài này\. Bạn có thể rút phiếu hoặc chuyển sang bài khác đến \d\d:\d\d \d\d\/\d\d\/\d{4}\./);
   await expectAccessible(page);
   await snap(page, info, 'vote');
 
@@ -28,6 +30,8 @@ test('a citizen votes for an entry, changes the vote, and anyone downloads a clo
   await expect(card(second).getByRole('button', { name: `Đã bình chọn “${second}” — bấm để rút phiếu` })).toBeVisible();
   await expect(card(first).locator('.vote-count')).toHaveText(`${before} phiếu`);
   await expect(page.getByText('Mỗi người có 1 phiếu; bạn đã dùng 1.')).toBeVisible();
+  await expect(card(first).getByText('Bạn đã bình chọn bài này.')).toHaveCount(0);
+  await expect(card(second).getByText('Bạn đã bình chọn bài này.')).toBeVisible();
 
   // Another citizen votes elsewhere: the total moves on this page without a reload.
   const third = 'Cán bộ gọi lại theo lịch, có nhắc việc';

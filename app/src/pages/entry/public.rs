@@ -164,6 +164,9 @@ fn EntryCard(entry: PublicEntry, vote: Option<VoteBox>, actions: VoteActions) ->
         let mine = v.mine.contains(&id);
         let title = entry.title.clone();
         if mine {
+            // Said in words beside the button (the page may be long, the change small): what
+            // happened, and that it can change until the vote closes.
+            let until = format_datetime(v.closes_at);
             view! {
                 <ActionForm action=actions.withdraw attr:class="inline-form">
                     <input type="hidden" name="entry_id" value=id.to_string()/>
@@ -171,6 +174,7 @@ fn EntryCard(entry: PublicEntry, vote: Option<VoteBox>, actions: VoteActions) ->
                         "✓ "{t(k::VOTE_VOTED)}
                     </button>
                 </ActionForm>
+                <p class="vote-done" role="status">{tf(k::VOTE_DONE, &[("at", &until)])}</p>
             }
             .into_any()
         } else {
@@ -194,6 +198,13 @@ fn EntryCard(entry: PublicEntry, vote: Option<VoteBox>, actions: VoteActions) ->
                     {entry.organisation_name.map(|o| format!(" · {o}"))}
                 </p>
             })}
+            // The vote first, under the title: on a phone the rest of an entry is screens long.
+            {(button.is_some() || loaded.is_some()).then(|| view! {
+                <div class="vote-row">
+                    {button}
+                    {move || count().map(|n| view! { <span class="vote-count" aria-live="polite">{tf(k::VOTE_COUNT, &[("n", &n.to_string())])}</span> })}
+                </div>
+            })}
             <p>{entry.summary}</p>
             {(!entry.files.is_empty()).then(|| view! {
                 <ul class="plain-list files">
@@ -201,12 +212,6 @@ fn EntryCard(entry: PublicEntry, vote: Option<VoteBox>, actions: VoteActions) ->
                         <li><a href=f.url()>{f.name.clone()}</a>" "<span class="muted">{f.size_label()}</span></li>
                     }).collect_view()}
                 </ul>
-            })}
-            {(button.is_some() || loaded.is_some()).then(|| view! {
-                <div class="vote-row">
-                    {button}
-                    {move || count().map(|n| view! { <span class="vote-count" aria-live="polite">{tf(k::VOTE_COUNT, &[("n", &n.to_string())])}</span> })}
-                </div>
             })}
         </article>
     }
