@@ -765,7 +765,93 @@ async fn a_shared_link_shows_the_pages_title_line_and_picture(backend: Backend) 
     );
 }
 
+/// Panics of a page rendered after its visitor left, as this process has seen them.
+fn renders_in_a_freed_tree() -> &'static std::sync::Mutex<Vec<String>> {
+    static SEEN: std::sync::OnceLock<std::sync::Mutex<Vec<String>>> = std::sync::OnceLock::new();
+    SEEN.get_or_init(|| {
+        let earlier = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let said = info.to_string();
+            if said.contains("outside a <Router") || said.contains("already been disposed") {
+                renders_in_a_freed_tree()
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(said);
+            }
+            earlier(info);
+        }));
+        std::sync::Mutex::new(Vec::new())
+    })
+}
+
+/// Visitors who leave a page before it is ready (a phone that moved on, a tab closed) leave the
+/// server as it was. Left half-rendered, a page's `Suspense` once rendered its content again when
+/// its data arrived, inside a reactive tree already freed, and the server panicked ("… outside
+/// a <Router>", a disposed signal): a journey's server log failed CI at random. Thousands of
+/// pages are asked for here and hung up on at random moments.
+async fn pages_their_visitors_leave_half_way_leave_the_server_as_it_was(backend: Backend) {
+    use tokio::io::AsyncWriteExt;
+    let seen = renders_in_a_freed_tree();
+    let app = spawn_demo(backend).await;
+    let address = app.base.trim_start_matches("http://").to_owned();
+    let paths = [
+        "/",
+        "/dashboard",
+        "/commitments",
+        "/reports",
+        "/pilots",
+        "/challenges",
+        "/calendar",
+        "/organisations",
+        "/reports?status=overdue",
+        "/commitments/1",
+        "/pilots/1",
+    ];
+    // The same moments each run: a small generator, not the clock.
+    let mut state: u64 = 0x5eed;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        state >> 33
+    };
+    for batch in 0..200 {
+        let visits: Vec<_> = (0..16)
+            .map(|i| {
+                let path = paths[(next() % paths.len() as u64) as usize];
+                let wait = std::time::Duration::from_micros(next() % 30_000);
+                let address = address.clone();
+                let n = batch * 16 + i;
+                tokio::spawn(async move {
+                    let Ok(mut stream) = tokio::net::TcpStream::connect(&address).await else {
+                        return;
+                    };
+                    let sep = if path.contains('?') { '&' } else { '?' };
+                    let request = format!(
+                        "GET {path}{sep}visit={n} HTTP/1.1\r\nHost: {address}\r\nAccept: text/html\r\n\r\n"
+                    );
+                    let _ = stream.write_all(request.as_bytes()).await;
+                    tokio::time::sleep(wait).await;
+                    // Hung up without waiting for the answer.
+                    drop(stream);
+                })
+            })
+            .collect();
+        for visit in visits {
+            visit.await.unwrap();
+        }
+    }
+    // Whatever was left rendering has had time to end.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let panics = seen.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    assert!(panics.is_empty(), "{panics:#?}");
+    // And the server answers as before.
+    let (status, _) = app.visitor().page("/").await;
+    assert_eq!(status, StatusCode::OK);
+}
+
 on_both_databases!(
+    pages_their_visitors_leave_half_way_leave_the_server_as_it_was,
     a_shared_link_shows_the_pages_title_line_and_picture,
     a_backup_is_a_consistent_copy_taken_while_the_server_runs,
     pages_are_vietnamese_first_and_english_one_click_away,
