@@ -54,48 +54,31 @@ async fn lock_row(
     Ok(())
 }
 
-/// The columns by which an outbox's worker claims a row: its key, the time its lock ends, and
-/// the time it was sent.
-pub struct OutboxColumns<C> {
-    pub id: C,
-    pub locked_until: C,
-    pub sent_at: C,
+/// A row of an outbox (email, SMS) that a worker claims before sending it: the columns it is
+/// claimed by (its key, the time its lock ends, the time it was sent), and its own key and lock.
+pub trait OutboxRow: Sized + Send {
+    type Entity: sea_orm::EntityTrait;
+    fn id_column() -> <Self::Entity as sea_orm::EntityTrait>::Column;
+    fn locked_until_column() -> <Self::Entity as sea_orm::EntityTrait>::Column;
+    fn sent_at_column() -> <Self::Entity as sea_orm::EntityTrait>::Column;
+    fn id(&self) -> i64;
+    fn locked_until(&mut self) -> &mut Option<chrono::DateTime<chrono::Utc>>;
 }
 
-/// Locks each row (`id`, and its lock as it was read) of an outbox for five minutes, each with
+/// Locks each of the `due` rows (as they were read) of an outbox for five minutes, each with
 /// one conditional update: only the worker whose update finds the lock it read gets the row, so
 /// two instances never send one message twice, and a worker that dies lets its rows go when the
-/// lock ends. Returns the rows this worker got.
-pub async fn claim_outbox_rows<E>(
+/// lock ends. Returns the rows this worker got, each with the lock it set.
+pub async fn claim_outbox_rows<R: OutboxRow>(
     db: &impl ConnectionTrait,
-    columns: &OutboxColumns<E::Column>,
-    rows: Vec<(i64, Option<chrono::DateTime<chrono::Utc>>)>,
+    due: Vec<R>,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<Vec<i64>, DbErr>
-where
-    E: sea_orm::EntityTrait,
-{
-    use sea_orm::{ColumnTrait, QueryFilter};
-    let mut claimed = Vec::with_capacity(rows.len());
-    for (id, lock) in rows {
-        let lock_condition = match lock {
-            Some(previous) => columns.locked_until.eq(previous),
-            None => columns.locked_until.is_null(),
-        };
-        let taken = E::update_many()
-            .col_expr(
-                columns.locked_until,
-                sea_orm::sea_query::Expr::value(claimed_until(now)),
-            )
-            .filter(columns.id.eq(id))
-            .filter(columns.sent_at.is_null())
-            .filter(lock_condition)
-            .exec(db)
-            .await?
-            .rows_affected
-            == 1;
-        if taken {
-            claimed.push(id);
+) -> Result<Vec<R>, DbErr> {
+    let mut claimed = Vec::with_capacity(due.len());
+    for mut row in due {
+        let until = claimed_until(now);
+        if take_lock(db, &mut row, until).await? {
+            claimed.push(row);
         }
     }
     Ok(claimed)
@@ -109,36 +92,46 @@ pub fn claimed_until(now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chr
 /// Renews a worker's claim on one outbox row just before it sends the row's message: a batch
 /// whose sends are slow (a gateway taking its whole timeout for each) outlasts the first five
 /// minutes, and a row whose lock ended meanwhile may be another instance's now. Only the worker
-/// whose claim (`held`, the lock it set) still stands gets the row again, for five more
-/// minutes, and `held` becomes the new lock; `false`: the row is no longer this worker's to
-/// send.
-pub async fn renew_outbox_claim<E>(
+/// whose claim (the lock it set) still stands gets the row again, for five more minutes;
+/// `false`: the row is no longer this worker's to send.
+pub async fn renew_outbox_claim<R: OutboxRow>(
     db: &impl ConnectionTrait,
-    columns: &OutboxColumns<E::Column>,
-    id: i64,
-    held: &mut Option<chrono::DateTime<chrono::Utc>>,
-) -> Result<bool, DbErr>
-where
-    E: sea_orm::EntityTrait,
-{
-    use sea_orm::{ColumnTrait, QueryFilter};
-    let Some(lock) = *held else {
+    row: &mut R,
+) -> Result<bool, DbErr> {
+    if row.locked_until().is_none() {
         return Ok(false);
+    }
+    take_lock(db, row, claimed_until(chrono::Utc::now())).await
+}
+
+/// Moves the row's lock to `until` if it is still unsent and its lock is still the one `row`
+/// holds; the row then holds the new one.
+async fn take_lock<R: OutboxRow>(
+    db: &impl ConnectionTrait,
+    row: &mut R,
+    until: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let held = match *row.locked_until() {
+        Some(previous) => R::locked_until_column().eq(previous),
+        None => R::locked_until_column().is_null(),
     };
-    let until = claimed_until(chrono::Utc::now());
-    let renewed = E::update_many()
-        .col_expr(columns.locked_until, sea_orm::sea_query::Expr::value(until))
-        .filter(columns.id.eq(id))
-        .filter(columns.sent_at.is_null())
-        .filter(columns.locked_until.eq(lock))
+    let taken = R::Entity::update_many()
+        .col_expr(
+            R::locked_until_column(),
+            sea_orm::sea_query::Expr::value(until),
+        )
+        .filter(R::id_column().eq(row.id()))
+        .filter(R::sent_at_column().is_null())
+        .filter(held)
         .exec(db)
         .await?
         .rows_affected
         == 1;
-    if renewed {
-        *held = Some(until);
+    if taken {
+        *row.locked_until() = Some(until);
     }
-    Ok(renewed)
+    Ok(taken)
 }
 
 #[cfg(test)]

@@ -50,7 +50,7 @@ impl Mailer {
         let mut sent = 0;
         for mut message in due {
             // A slow batch may have outlasted its claim: another instance sends what it took.
-            if !app::mail::service::still_ours(db, &mut message)
+            if !app::sql::renew_outbox_claim(db, &mut message)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?
             {

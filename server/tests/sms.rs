@@ -572,7 +572,7 @@ async fn a_worker_sends_only_what_it_still_holds(backend: Backend) {
         "claimed once"
     );
     assert!(
-        app::sms::service::still_ours(&app.db, &mut mine[0])
+        app::sql::renew_outbox_claim(&app.db, &mut mine[0])
             .await
             .unwrap()
     );
@@ -588,13 +588,13 @@ async fn a_worker_sends_only_what_it_still_holds(backend: Backend) {
     let mut theirs = app::sms::service::claim_due(&app.db, 10, 10).await.unwrap();
     assert_eq!(theirs.len(), 1);
     assert!(
-        !app::sms::service::still_ours(&app.db, &mut mine[0])
+        !app::sql::renew_outbox_claim(&app.db, &mut mine[0])
             .await
             .unwrap(),
         "let go"
     );
     assert!(
-        app::sms::service::still_ours(&app.db, &mut theirs[0])
+        app::sql::renew_outbox_claim(&app.db, &mut theirs[0])
             .await
             .unwrap()
     );
@@ -603,7 +603,7 @@ async fn a_worker_sends_only_what_it_still_holds(backend: Backend) {
     let mut mail = mails.into_iter().next().expect("a citizen's code, unsent");
     {
         assert!(
-            app::mail::service::still_ours(&app.db, &mut mail)
+            app::sql::renew_outbox_claim(&app.db, &mut mail)
                 .await
                 .unwrap()
         );
@@ -616,7 +616,7 @@ async fn a_worker_sends_only_what_it_still_holds(backend: Backend) {
             .await
             .unwrap();
         assert!(
-            !app::mail::service::still_ours(&app.db, &mut mail)
+            !app::sql::renew_outbox_claim(&app.db, &mut mail)
                 .await
                 .unwrap()
         );

@@ -55,39 +55,25 @@ pub async fn claim_due(
         .limit(limit)
         .all(db)
         .await?;
-    let rows = due.iter().map(|m| (m.id, m.locked_until)).collect();
-    let got = crate::sql::claim_outbox_rows::<outbox::Entity>(db, &columns(), rows, now).await?;
-    Ok(due
-        .into_iter()
-        .filter(|m| got.contains(&m.id))
-        .map(|mut m| {
-            m.locked_until = Some(crate::sql::claimed_until(now));
-            m
-        })
-        .collect())
+    Ok(crate::sql::claim_outbox_rows(db, due, now).await?)
 }
 
-/// Renews this worker's claim on `message` just before it is sent (see
-/// [`crate::sql::renew_outbox_claim`]); `false`: it is no longer this worker's to send.
-pub async fn still_ours(
-    db: &impl ConnectionTrait,
-    message: &mut outbox::Model,
-) -> Result<bool, AppError> {
-    Ok(crate::sql::renew_outbox_claim::<outbox::Entity>(
-        db,
-        &columns(),
-        message.id,
-        &mut message.locked_until,
-    )
-    .await?)
-}
-
-/// The columns the outbox's worker claims a row by.
-fn columns() -> crate::sql::OutboxColumns<outbox::Column> {
-    crate::sql::OutboxColumns {
-        id: outbox::Column::Id,
-        locked_until: outbox::Column::LockedUntil,
-        sent_at: outbox::Column::SentAt,
+impl crate::sql::OutboxRow for outbox::Model {
+    type Entity = outbox::Entity;
+    fn id_column() -> outbox::Column {
+        outbox::Column::Id
+    }
+    fn locked_until_column() -> outbox::Column {
+        outbox::Column::LockedUntil
+    }
+    fn sent_at_column() -> outbox::Column {
+        outbox::Column::SentAt
+    }
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn locked_until(&mut self) -> &mut Option<chrono::DateTime<Utc>> {
+        &mut self.locked_until
     }
 }
 

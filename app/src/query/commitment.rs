@@ -213,34 +213,19 @@ pub async fn open_parts(db: &impl ConnectionTrait) -> Result<HashMap<i64, OpenPa
             .map(|l| l.target_id)
             .collect()
     };
-    let reports: std::collections::HashSet<i64> = report::Entity::find()
-        .select_only()
-        .column(report::Column::Id)
-        .filter(report::Column::Id.is_in(targets(LinkKind::Report)))
-        .into_tuple::<i64>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    let challenges: std::collections::HashSet<i64> = challenge::Entity::find()
-        .select_only()
-        .column(challenge::Column::Id)
-        .filter(challenge::Column::Id.is_in(targets(LinkKind::Challenge)))
-        .filter(challenge::Column::PublishedAt.is_not_null())
-        .into_tuple::<i64>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    let pilots: std::collections::HashSet<i64> = pilot::Entity::find()
-        .select_only()
-        .column(pilot::Column::Id)
-        .filter(pilot::Column::Id.is_in(targets(LinkKind::Pilot)))
-        .into_tuple::<i64>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+    let reports =
+        ids_among::<report::Entity>(db, report::Column::Id, targets(LinkKind::Report), None)
+            .await?;
+    let published = challenge::Column::PublishedAt.is_not_null();
+    let challenges = ids_among::<challenge::Entity>(
+        db,
+        challenge::Column::Id,
+        targets(LinkKind::Challenge),
+        Some(published),
+    )
+    .await?;
+    let pilots =
+        ids_among::<pilot::Entity>(db, pilot::Column::Id, targets(LinkKind::Pilot), None).await?;
     let mut moves: HashMap<i64, usize> = HashMap::new();
     for id in moved::Entity::find()
         .select_only()
@@ -277,6 +262,25 @@ pub async fn open_parts(db: &impl ConnectionTrait) -> Result<HashMap<i64, OpenPa
         }
     }
     Ok(parts)
+}
+
+/// Which of `ids` name a row of `id`'s table (that also meets `also`).
+async fn ids_among<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    id: E::Column,
+    ids: Vec<i64>,
+    also: Option<sea_orm::sea_query::SimpleExpr>,
+) -> Result<std::collections::HashSet<i64>, AppError> {
+    let mut found = E::find().select_only().column(id).filter(id.is_in(ids));
+    if let Some(also) = also {
+        found = found.filter(also);
+    }
+    Ok(found
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
 }
 
 /// One commitment's page for `viewer`.
