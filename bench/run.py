@@ -23,6 +23,8 @@ import tempfile
 import time
 import urllib.request
 
+import lighthouse
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -297,6 +299,35 @@ def drafting(server, fixture, seconds, connections=64, threads=2):
     return run
 
 
+def lighthouse_pages(fixture):
+    """Every public page, and the pages of a signed-in voter and a judge: (name, path, cookie)."""
+    voter = f"vidan_session=bench-voter-{fixture['rush']['voters'] - 1}"
+    judge = "vidan_session=bench-judge-0"
+    drafting = fixture["drafting"]
+    return [
+        ("home", "/", None),
+        ("challenge list", "/challenges", None),
+        ("challenge search", "/challenges?q=phuong+an+7", None),
+        ("challenge page", f"/challenges/{fixture['big_vote']}", None),
+        ("public entries", f"/challenges/{fixture['finished']}/entries", None),
+        ("results", f"/challenges/{fixture['finished']}/results", None),
+        ("pilot list", "/pilots", None),
+        ("pilot page", f"/pilots/{fixture['pilot_id']}", None),
+        ("dashboard", "/dashboard", None),
+        ("reports", "/reports", None),
+        ("organisations", "/organisations", None),
+        ("open data", "/open-data", None),
+        ("calendar", "/calendar", None),
+        ("commitments", "/commitments", None),
+        ("sign in", "/sign-in", None),
+        ("register", "/register", None),
+        ("voter: entries with the vote", f"/challenges/{fixture['rush']['slug']}/entries", voter),
+        ("voter: challenge page", f"/challenges/{fixture['rush']['slug']}", voter),
+        ("judge: queue", f"/judging/{drafting['challenge_id']}", judge),
+        ("judge: score sheet", f"/judging/entries/{drafting['judges'][0][0]}", judge),
+    ]
+
+
 def query_counts(binary, site, database_url, pages):
     """Database statements per page: one request each, counted in sqlx's statement log, on a
     server started anew on the large set (its start is timed too)."""
@@ -404,6 +435,8 @@ def main():
     phase_peaks["vote rush, SQLite"] = server.phase_peak_mb()
     weights = weight(site, base, [p for p in pages if p[0] in ("challenge page", "pilot page")])
     phase_peaks["first visits"] = server.phase_peak_mb()
+    scores = lighthouse.audit_all(base, lighthouse_pages(fixture))
+    phase_peaks["Lighthouse"] = server.phase_peak_mb()
     peaks.append(server.peak_rss_mb())
     peaks.extend(phase_peaks.values())
     server.stop()
@@ -450,6 +483,7 @@ def main():
         "vote_rush": {"sqlite": rush_sqlite, "postgres": rush_pg},
         "computations": computations,
         "weight": weights,
+        "lighthouse": scores,
         "peak_rss_mb": max(p for p in peaks if p is not None),
         "peak_rss_mb_by_phase": phase_peaks,
     }
@@ -592,6 +626,21 @@ def markdown(r):
     for enc, visit in (("gzip", gz), ("br", br)):
         for err in visit["errors"]:
             lines.append(f"\nThe page reported an error ({enc}): `{err}`")
+    scores = r.get("lighthouse") or []
+    if scores:
+        lines += ["", "## Lighthouse", "",
+                  "Lighthouse 12.2 in its mobile configuration (a mid-range phone on a slow 4G line, "
+                  "simulated), Debian's Chromium, each page once, against the server as deployed "
+                  "(release build, hashed and compressed files).", "",
+                  "| page | signed in | performance | accessibility | best practices | FCP ms | LCP ms "
+                  "| TBT ms | CLS | audits below 90 |",
+                  "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+        for row in scores:
+            lines.append(
+                f"| {row['name']} (`{row['path']}`) | {'yes' if row['signed_in'] else ''} | "
+                f"{row['performance']} | {row['accessibility']} | {row['best-practices']} | "
+                f"{row['fcp_ms']:,} | {row['lcp_ms']:,} | {row['tbt_ms']:,} | {row['cls']} | "
+                f"{', '.join(row['below'])} |")
     ready = r["ready_seconds"]
     lines += [
         "",
@@ -636,6 +685,15 @@ def markdown(r):
                  f"{verdict(dash['median_ms'] < 100)} |")
     lines.append(f"| first visit < 400 KB (gzip, headers included) | {w['first_visit_bytes'] / 1000:.0f} KB | "
                  f"{verdict(w['first_visit_bytes'] < 400_000)} |")
+    if scores:
+        low = [row for row in scores
+               if min(row["performance"], row["accessibility"], row["best-practices"]) < 95]
+        worst = min(min(row["performance"], row["accessibility"], row["best-practices"])
+                    for row in scores)
+        lines.append(f"| Lighthouse ≥ 95 (performance, accessibility, best practices) on "
+                     f"{len(scores)} pages | lowest {worst}" +
+                     (f"; below on {', '.join(row['name'] for row in low)}" if low else "") +
+                     f" | {verdict(not low)} |")
     lines.append(f"| peak RSS < 150 MB | {r['peak_rss_mb']:.0f} MB | "
                  f"{verdict(r['peak_rss_mb'] < 150)} |")
     lines.append("")

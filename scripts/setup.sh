@@ -90,8 +90,12 @@ fi
 if [ "$what" = "bench" ]; then
   release_tools
   apt_install wrk brotli
-  # The benchmark weighs a first visit in Chromium.
+  # The benchmark weighs a first visit in Chromium, and Lighthouse scores the pages in it.
   browser
+  if [ ! -x tools/lighthouse/node_modules/.bin/lighthouse ]; then
+    say "installing Lighthouse from npm (the benchmark's page scores)"
+    (cd tools/lighthouse && npm ci --no-audit --no-fund --loglevel=error)
+  fi
 fi
 
 # The mail and file-storage tests talk to real servers written in Python (aiosmtpd, moto). They

@@ -99,6 +99,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // The stylesheet under its content-hashed name in a release build.
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 {scripts.then(|| view! { <HydrationScripts options/> })}
+                // Keeps the reader's place when the language changes (`public/place.js`).
+                <script src="/place.js" defer=true></script>
                 <MetaTags/>
             </head>
             <body>

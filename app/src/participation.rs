@@ -206,6 +206,39 @@ pub async fn blind_judging_runs(
     Ok(count(db, sql, [challenge_id.into(), true.into()]).await? > 0)
 }
 
+/// Of `challenge_ids`, those whose teams are hidden now ([`blind_judging_runs`] for each, read
+/// at once): all but those whose panel exists and does not judge blind, or has closed.
+pub async fn blind_judging_runs_among(
+    db: &impl ConnectionTrait,
+    challenge_ids: &[i64],
+) -> Result<std::collections::HashSet<i64>, AppError> {
+    if challenge_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let marks: Vec<String> = (1..=challenge_ids.len()).map(|i| format!("?{i}")).collect();
+    let sql = format!(
+        "SELECT challenge_id FROM panels WHERE challenge_id IN ({}) \
+         AND NOT (blind = ?{} AND closed_at IS NULL)",
+        marks.join(", "),
+        challenge_ids.len() + 1
+    );
+    let values = challenge_ids
+        .iter()
+        .map(|id| sea_orm::Value::from(*id))
+        .chain([true.into()]);
+    let shown = db
+        .query_all_raw(crate::sql::numbered(db.get_database_backend(), &sql, values))
+        .await?
+        .into_iter()
+        .map(|row| row.try_get::<i64>("", "challenge_id"))
+        .collect::<Result<std::collections::HashSet<i64>, _>>()?;
+    Ok(challenge_ids
+        .iter()
+        .copied()
+        .filter(|id| !shown.contains(id))
+        .collect())
+}
+
 /// Refused, with the reason, if `person` may not compete in the challenge.
 pub async fn may_compete(
     db: &impl ConnectionTrait,

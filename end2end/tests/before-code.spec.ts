@@ -1,5 +1,5 @@
 import { expect, test } from './site';
-import { DEMO_PASSWORD, PASSWORD, snap } from './helpers';
+import { DEMO_PASSWORD, PASSWORD, snap, textedCode } from './helpers';
 
 // An old phone, or a slow line where the page's code has not arrived: every step here is a plain
 // form the browser sends itself, answered with a page. (The accessibility checker runs in the
@@ -12,13 +12,7 @@ test('without the page’s code, a citizen files a report, a neighbour follows i
   const title = `Đèn đường tổ 4 tắt cả tuần ${tag}`;
   // Each project uses numbers of its own: the demo data is shared within a worker.
   const [follower, signUp] = info.project.name === 'phone' ? ['0912 345 641', '0912 345 651'] : ['0912 345 642', '0912 345 652'];
-  const texts = await page.context().newPage();
-  const textCode = async (phone: string, says: RegExp) => {
-    await texts.goto('/dev/sms');
-    const message = texts.locator('article.mail', { has: texts.locator('.mail-to', { hasText: phone }) }).first();
-    await expect(message).toContainText(says);
-    return (await message.locator('.mail-body').innerText()).match(/\b\d{8}\b/)?.[0] ?? '';
-  };
+  const textCode = (phone: string, says: RegExp) => textedCode(page, phone, says);
 
   // She signs in and files her report.
   await page.goto('/sign-in');

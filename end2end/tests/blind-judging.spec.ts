@@ -2,7 +2,7 @@ import { type APIResponse } from '@playwright/test';
 import { expect, test } from './site';
 // Runs in the desktop project only (see playwright.config.ts), before the judging journey closes
 // the demo panel (files run in name order): once a panel closes, teams are named again.
-import { live, signInAs, snap } from './helpers';
+import { live, signInAs, snap, mainMenu } from './helpers';
 
 const HOTLINE = 'Tiếp nhận phản ánh qua điện thoại cho người không dùng mạng';
 const SLUG = 'tiep-nhan-phan-anh-qua-dien-thoai-cho-nguoi-khong-dung-mang';
@@ -27,7 +27,7 @@ async function read(response: APIResponse): Promise<string> {
 test('a judge on a blind panel cannot learn whose entry they score, by any route they can reach', async ({ page }, info) => {
   test.slow();
   await signInAs(page, 'hang@vidan.local');
-  await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Chấm thi' }).click();
+  await (await mainMenu(page)).getByRole('link', { name: 'Chấm thi' }).click();
   await page.getByRole('link', { name: HOTLINE }).click();
   await expect(page.getByText('Chấm ẩn danh', { exact: false }).first()).toBeVisible();
   // The queue lists codes and titles; the teams it also carries (for declaring conflicts) are

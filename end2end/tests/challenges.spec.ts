@@ -1,5 +1,5 @@
 import { expect, test } from './site';
-import { cityDate, expectAccessible, live, signInAs, snap } from './helpers';
+import { cityDate, expectAccessible, live, signInAs, snap, mainMenu, textedCode } from './helpers';
 
 test('a citizen reports a problem, staff make it a challenge, a visitor finds it without diacritics and follows it', async ({ page }, info) => {
   const tag = `${info.project.name} ${Date.now() % 100000}`;
@@ -7,7 +7,7 @@ test('a citizen reports a problem, staff make it a challenge, a visitor finds it
 
   // A citizen reports the problem.
   await signInAs(page, 'dan@vidan.local');
-  await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Phản ánh' }).click();
+  await (await mainMenu(page)).getByRole('link', { name: 'Phản ánh' }).click();
   await expect(page.getByRole('heading', { name: 'Phản ánh của người dân', level: 1 })).toBeVisible();
   await expectAccessible(page);
   await snap(page, info, 'reports');
@@ -56,13 +56,7 @@ test('a citizen reports a problem, staff make it a challenge, a visitor finds it
   await sms.getByLabel('Số điện thoại di động').first().fill(`84-${phone.replaceAll(' ', '-').slice(1)}`);
   await sms.getByRole('button', { name: 'Gửi mã xác nhận' }).first().click();
   await expect(sms.getByText(`Đã gửi mã tới ${phone}. Nhập mã để xác nhận.`)).toBeVisible();
-  const texts = await page.context().newPage();
-  const smsCode = async (says: RegExp) => {
-    await texts.goto('/dev/sms');
-    const message = texts.locator('article.mail', { has: texts.locator('.mail-to', { hasText: phone }) }).first();
-    await expect(message).toContainText(says);
-    return (await message.locator('.mail-body').innerText()).match(/\b\d{8}\b/)?.[0];
-  };
+  const smsCode = (says: RegExp) => textedCode(page, phone, says);
   const smsOne = await smsCode(/để nhận tin nhắn về phản ánh số/);
   await sms.getByLabel('Mã trong tin nhắn').fill(smsOne!);
   await sms.getByRole('button', { name: 'Xác nhận', exact: true }).click();
@@ -119,6 +113,7 @@ test('a citizen reports a problem, staff make it a challenge, a visitor finds it
   await expect(page.getByText('1 người theo dõi')).toBeVisible();
 
   // The number that follows the report was told where it went.
+  const texts = await page.context().newPage();
   await texts.goto('/dev/sms');
   await expect(texts.locator('article.mail', { has: texts.locator('.mail-to', { hasText: phone }) }).first())
     .toContainText('có cập nhật: Đã thành thử thách');
@@ -139,7 +134,7 @@ test('the home page shows what is open and a staff member sees their desk', asyn
   await snap(page, info, 'home-challenges');
 
   await signInAs(page, 'canbo@vidan.local');
-  await page.getByRole('link', { name: 'Bàn làm việc' }).click();
+  await (await mainMenu(page)).getByRole('link', { name: 'Bàn làm việc' }).click();
   await expect(page.getByRole('heading', { name: 'Bàn làm việc của cán bộ' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Phường 1', level: 2 })).toBeVisible();
   await expect(page.getByText('Số hoá sổ hộ tịch cũ của phường')).toBeVisible();

@@ -107,3 +107,29 @@ export async function live(page: Page) {
   await expect(page.locator('html[data-live]')).toHaveCount(1, { timeout: 30_000 });
   await page.waitForLoadState('networkidle');
 }
+
+/** The site's main menu, opened first on a phone, where it folds away behind its button. */
+export async function mainMenu(page: Page) {
+  const nav = page.locator('nav#main-nav');
+  const button = page.locator('label[for="nav-toggle"]');
+  if (await button.isVisible()) {
+    if (!(await nav.isVisible())) await button.click();
+    await expect(nav).toBeVisible();
+  }
+  return nav;
+}
+
+/**
+ * The 8-digit code in the newest text message to `phone` (the development SMS page shows what
+ * would have been sent), read in a tab of its own; the message must say `says`.
+ */
+export async function textedCode(page: Page, phone: string, says: string | RegExp): Promise<string> {
+  const texts = await page.context().newPage();
+  await texts.goto('/dev/sms');
+  const message = texts.locator('article.mail', { has: texts.locator('.mail-to', { hasText: phone }) }).first();
+  await expect(message).toContainText(says);
+  const code = (await message.locator('.mail-body').innerText()).match(/\b\d{8}\b/)?.[0];
+  await texts.close();
+  expect(code, `a code in the text to ${phone}`).toBeTruthy();
+  return code!;
+}

@@ -2,7 +2,7 @@ import { type Page } from '@playwright/test';
 import { expect, test } from './site';
 // Runs in the desktop project only (see playwright.config.ts): it closes the demo challenge's
 // judging for good, so a second run in the same database would find nothing left to do.
-import { expectAccessible, live, signInAs, snap } from './helpers';
+import { expectAccessible, live, signInAs, snap, mainMenu } from './helpers';
 
 const HOTLINE = 'Tiếp nhận phản ánh qua điện thoại cho người không dùng mạng';
 const CRITERIA = ['Tác động đến người dân', 'Khả thi và chi phí', 'Dễ dùng cho mọi người'];
@@ -33,7 +33,7 @@ test('a judge declares a conflict, scores three entries by keyboard through a dr
   test.slow();
   // The judge declares, before any entry is shown.
   await signInAs(page, 'giamkhao@vidan.local');
-  await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Chấm thi' }).click();
+  await (await mainMenu(page)).getByRole('link', { name: 'Chấm thi' }).click();
   await expect(page.getByText('Cần khai báo xung đột lợi ích')).toBeVisible();
   await page.getByRole('link', { name: HOTLINE }).click();
   await expect(page.getByRole('heading', { name: 'Khai báo xung đột lợi ích' })).toBeVisible();

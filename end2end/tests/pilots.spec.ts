@@ -1,5 +1,5 @@
 import { expect, test } from './site';
-import { expectAccessible, live, signInAs, snap } from './helpers';
+import { expectAccessible, live, signInAs, snap, mainMenu } from './helpers';
 
 const PILOT = 'Đặt lịch hẹn qua tin nhắn ở Trung tâm Phục vụ hành chính công';
 
@@ -9,7 +9,7 @@ test('a visitor follows a pilot milestone by milestone and reads the city’s da
   const refused: string[] = [];
   page.on('console', (m) => m.type() === 'error' && m.text().includes('Content Security Policy') && refused.push(m.text()));
   await page.goto('/');
-  await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Thí điểm' }).click();
+  await (await mainMenu(page)).getByRole('link', { name: 'Thí điểm' }).click();
   await expect(page.getByRole('heading', { name: 'Thí điểm', level: 1 })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Phiếu hẹn in sẵn cho ngày hôm sau' })).toBeVisible();
   await expectAccessible(page);

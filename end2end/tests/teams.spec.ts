@@ -1,5 +1,5 @@
 import { expect, test } from './site';
-import { expectAccessible, live, onePagePdf, signInAs, snap } from './helpers';
+import { expectAccessible, live, onePagePdf, signInAs, snap, mainMenu } from './helpers';
 
 test('a team forms from the challenge page, a member joins with its code, they write, submit and resubmit their entry', async ({ page }, info) => {
   // Each project enters a different demo challenge: one person is in one team per challenge.
@@ -30,7 +30,7 @@ test('a team forms from the challenge page, a member joins with its code, they w
   await snap(page, info, 'team');
 
   await signInAs(page, 'dan@vidan.local');
-  await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Đội của tôi' }).click();
+  await (await mainMenu(page)).getByRole('link', { name: 'Đội của tôi' }).click();
   await live(page);
   await page.getByLabel('Mã tham gia').fill(code.toLowerCase());
   await page.getByRole('button', { name: 'Vào đội' }).click();

@@ -38,6 +38,7 @@ mod m20261208_000033_report_apologies;
 mod m20261209_000034_report_routing;
 mod m20261209_000035_commitments;
 mod m20261209_000036_sms_expiry;
+mod m20261210_000037_entry_search;
 
 pub struct Migrator;
 
@@ -81,6 +82,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000034_report_routing::Migration),
             Box::new(m20261209_000035_commitments::Migration),
             Box::new(m20261209_000036_sms_expiry::Migration),
+            Box::new(m20261210_000037_entry_search::Migration),
         ]
     }
 }

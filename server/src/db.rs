@@ -35,10 +35,13 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
 }
 
 /// Brings the schema up to date, then gives what the new schema asks of old rows and SQL cannot
-/// give (a receipt code drawn at random for each report filed before codes existed).
+/// give (a receipt code drawn at random for each report filed before codes existed; entries' and
+/// teams' names folded for search as the application folds them).
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None).await?;
     app::report::service::give_receipts(db).await?;
+    app::team::service::give_search_keys(db).await?;
+    app::entry::service::give_search_keys(db).await?;
     Ok(())
 }
 

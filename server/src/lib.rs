@@ -329,6 +329,12 @@ fn with_site_files(
                 .service(ServeDir::new(root.join("fonts"))),
         )
         .route_service(
+            "/place.js",
+            ServiceBuilder::new()
+                .layer(cached("public, max-age=86400"))
+                .service(ServeFile::new(root.join("place.js"))),
+        )
+        .route_service(
             "/favicon.svg",
             ServiceBuilder::new()
                 .layer(cached("public, max-age=86400"))

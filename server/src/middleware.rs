@@ -61,7 +61,8 @@ pub async fn resolve_session(
         locale: cookie_locale.unwrap_or_default(),
     };
     let path = request.uri().path();
-    let anyones = is_site_file(path) || matches!(path, "/favicon.svg" | "/health" | "/metrics");
+    let anyones =
+        is_site_file(path) || matches!(path, "/favicon.svg" | "/place.js" | "/health" | "/metrics");
     let session_cookie =
         app::ctx::private_cookie_name(SESSION_COOKIE, state.ctx.settings.secure_cookies);
     if !anyones && let Some(token) = cookie_value(headers, &session_cookie) {

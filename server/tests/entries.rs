@@ -689,6 +689,11 @@ async fn files_are_kept_with_each_submission_and_shown_in_public_only_from_the_v
         .await
         .ok();
     assert!(!get(&owner, team).await.unsubmitted_changes);
+    assert!(
+        app.search_entries("so thu tu").await.hits.is_empty()
+            && app.search_entries("sen hong").await.hits.is_empty(),
+        "a submitted entry is not found before the vote opens"
+    );
     let png_id = png.id.to_string();
     owner
         .call(
@@ -726,6 +731,40 @@ async fn files_are_kept_with_each_submission_and_shown_in_public_only_from_the_v
     assert_eq!(
         (shown.title.as_str(), shown.team_name.as_str()),
         ("Số thứ tự qua tin nhắn", "Nhóm Sen Hồng")
+    );
+    // Found by a word of its title or its team's name, with or without marks; an entry's
+    // search key is filled at start-up for entries submitted before keys existed.
+    for q in ["so thu tu", "TIN NHẮN", "sen hong", "hồng tin"] {
+        let found = app.search_entries(q).await;
+        assert_eq!(found.hits.len(), 1, "{q}");
+        assert_eq!(
+            (
+                found.hits[0].title.as_str(),
+                found.hits[0].team_name.as_str()
+            ),
+            ("Số thứ tự qua tin nhắn", "Nhóm Sen Hồng"),
+        );
+        assert!(found.hits[0].voting && !found.more);
+    }
+    assert!(app.search_entries("thu tuc").await.hits.is_empty());
+    assert!(
+        app.search_entries(" %_ ").await.hits.is_empty(),
+        "nothing to look for"
+    );
+    for table in ["entries", "teams"] {
+        use sea_orm::ConnectionTrait;
+        app.db
+            .execute_unprepared(&format!("UPDATE {table} SET search_key = NULL"))
+            .await
+            .unwrap();
+    }
+    assert!(app.search_entries("sen hong").await.hits.is_empty());
+    server::db::migrate(&app.db).await.unwrap();
+    assert_eq!(app.search_entries("sen hong tin nhan").await.hits.len(), 1);
+    let (_, html) = app.visitor().page("/challenges?q=sen+hong").await;
+    assert!(
+        html.contains("Số thứ tự qua tin nhắn") && html.contains("#entry-"),
+        "the challenge search lists the entry, linked to its place"
     );
     assert_eq!(shown.files.len(), 1, "only the file marked public");
     assert_eq!(shown.files[0], pdf);

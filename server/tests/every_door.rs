@@ -91,6 +91,7 @@ const TABLE: &[(&str, May)] = &[
     ("challenges/files/remove", Staff),
     ("staff/dashboard", Own),
     ("entries/public", Anyone),
+    ("entries/search", Anyone),
     ("entries/get", Member),
     ("entries/save", Member),
     ("entries/submit", Member),

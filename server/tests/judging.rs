@@ -1083,6 +1083,45 @@ async fn a_blind_panel_stays_blind_while_it_judges(backend: Backend) {
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Giải pháp số 0"), "the entries are listed");
     assert!(!page.contains("Đội số") && !page.contains("Công ty Sen"));
+    // Nor does a search pair them: a team's name finds nothing, an entry's title finds it
+    // without its team, on every way in (the search, the list's filter, their pages).
+    let by_team = app.search_entries("doi so 0").await;
+    assert!(
+        by_team.hits.is_empty() && by_team.teams_hidden,
+        "and says why"
+    );
+    assert!(app.search_entries("Công ty Sen").await.hits.is_empty());
+    let found = app.search_entries("giai phap so 1").await;
+    assert_eq!(found.hits.len(), 1);
+    assert_eq!(found.hits[0].title, "Giải pháp số 1");
+    assert!(found.hits[0].team_name.is_empty() && found.hits[0].voting);
+    let filtered = |q: &'static str| {
+        let (slug, visitor) = (slug.clone(), app.visitor());
+        async move {
+            visitor
+                .call("entries/public", &[("slug", &slug), ("q", q)])
+                .await
+                .json::<app::query::model::PublicEntries>()
+        }
+    };
+    let by_team = filtered("Đội số 0").await;
+    assert!(by_team.entries.is_empty() && by_team.total == 2);
+    assert_eq!(filtered("so 1").await.entries.len(), 1);
+    for page in [
+        "/challenges?q=doi+so".to_owned(),
+        "/challenges?q=giai+phap".to_owned(),
+        format!("/challenges/{slug}/entries?q=doi+so+0"),
+        format!("/challenges/{slug}/entries?q=giai+phap"),
+    ] {
+        let (status, html) = app.visitor().page(&page).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(
+            !html.contains("Đội số") && !html.contains("Công ty Sen"),
+            "{page}"
+        );
+    }
+    let (_, html) = app.visitor().page("/challenges?q=giai+phap").await;
+    assert!(html.contains("Giải pháp số 0") && html.contains("Giải pháp số 1"));
     let api: serde_json::Value = app
         .visitor()
         .get(&format!("/api/v1/challenges/{slug}/entries"))
@@ -1171,6 +1210,22 @@ async fn a_blind_panel_stays_blind_while_it_judges(backend: Backend) {
     assert!(after.entries.iter().any(
         |e| e.team_name == "Đội số 0" && e.organisation_name.as_deref() == Some("Công ty Sen")
     ));
+    let found = app.search_entries("doi so 0").await;
+    assert_eq!(found.hits.len(), 1);
+    assert!(!found.teams_hidden);
+    assert_eq!(
+        (
+            found.hits[0].title.as_str(),
+            found.hits[0].team_name.as_str()
+        ),
+        ("Giải pháp số 0", "Đội số 0")
+    );
+    let by_organisation = app.search_entries("cong ty sen").await;
+    assert_eq!(by_organisation.hits.len(), 1);
+    assert_eq!(by_organisation.hits[0].team_name, "Đội số 0");
+    let by_team = filtered("Đội số 0").await;
+    assert_eq!(by_team.entries.len(), 1);
+    assert_eq!(by_team.entries[0].title, "Giải pháp số 0");
 }
 
 /// A judge who declared a conflict with a team tries to learn its entry by elimination: the

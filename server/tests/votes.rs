@@ -156,8 +156,28 @@ async fn a_citizen_votes_changes_and_withdraws_and_every_refusal_is_clear(backen
         )
         .await
         .ok();
-    cast(&voter, &ids[0]).await.ok();
-    cast(&voter, &ids[1]).await.ok();
+    // The page's code keeps the voter where she is (no reload is asked for); a plain form (the
+    // code not loaded) goes back to the entry voted on, in the list as she had narrowed it.
+    let in_place = cast(&voter, &ids[0]).await;
+    in_place.ok();
+    assert!(in_place.headers.get("location").is_none());
+    let plain = voter
+        .client
+        .post(format!("{}/api/votes/cast", voter.base))
+        .header("accept", "text/html")
+        .form(&[("entry_id", ids[1].as_str()), ("q", " số 1 ")])
+        .send()
+        .await
+        .unwrap();
+    assert!(plain.status().is_redirection(), "{}", plain.status());
+    assert_eq!(
+        plain.headers()["location"].to_str().unwrap(),
+        format!(
+            "/challenges/{slug}/entries?q={}#entry-{}",
+            app::links::url_encode("số 1"),
+            ids[1]
+        )
+    );
     let full = cast(&voter, &ids[2]).await;
     assert!(refused_with(&full, "error.vote_allowance"));
     let locked = contest

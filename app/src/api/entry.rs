@@ -131,7 +131,10 @@ pub async fn set_entry_file_public(
 
 /// The entries of a challenge as everyone sees them (none before they are public).
 #[server(prefix = "/api", endpoint = "entries/public")]
-pub async fn public_entries(slug: String) -> Result<crate::query::model::PublicEntries, AppError> {
+pub async fn public_entries(
+    slug: String,
+    q: Option<String>,
+) -> Result<crate::query::model::PublicEntries, AppError> {
     use crate::ctx;
     let auth = ctx::request_auth()?;
     // Each visitor sees the entries in an order of their own: by account, or else by address and
@@ -149,8 +152,21 @@ pub async fn public_entries(slug: String) -> Result<crate::query::model::PublicE
         &server.db,
         &server.votes.totals,
         &slug,
-        auth.viewer.as_ref(),
-        &seed,
+        (auth.viewer.as_ref(), &seed),
+        q.as_deref().unwrap_or_default(),
+        chrono::Utc::now(),
+    )
+    .await
+}
+
+/// Public entries found by a word of their title or their team's name (not while a blind panel
+/// judges: then by title only).
+#[server(prefix = "/api", endpoint = "entries/search")]
+pub async fn search_entries(q: Option<String>) -> Result<crate::query::model::EntryHits, AppError> {
+    use crate::ctx;
+    crate::query::entry::search(
+        &ctx::db()?,
+        q.as_deref().unwrap_or_default(),
         chrono::Utc::now(),
     )
     .await

@@ -6,14 +6,26 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::vote::model::{Ballots, VoteReview, VoteSettings};
 
+/// A plain form (the page's code not loaded) goes back to the entry voted on, in the list as the
+/// voter had narrowed it, where the page says what the vote did. The page's code stays where it
+/// is and shows it in place: a reload would lose the voter's place in a long list.
 #[cfg(feature = "ssr")]
-fn back_to_entries(slug: &str) {
-    leptos_axum::redirect(&format!("/challenges/{slug}/entries"));
+fn back_to_entries(slug: &str, entry_id: i64, q: Option<&str>) {
+    if !crate::ctx::plain_form_post() {
+        return;
+    }
+    let search = match q.map(str::trim).filter(|q| !q.is_empty()) {
+        Some(q) => format!("?q={}", crate::links::url_encode(q)),
+        None => String::new(),
+    };
+    leptos_axum::redirect(&format!(
+        "/challenges/{slug}/entries{search}#entry-{entry_id}"
+    ));
 }
 
 /// Votes for an entry (with one vote each, moves the vote there). Works as a plain form.
 #[server(prefix = "/api", endpoint = "votes/cast")]
-pub async fn cast_vote(entry_id: i64) -> Result<(), AppError> {
+pub async fn cast_vote(entry_id: i64, q: Option<String>) -> Result<(), AppError> {
     use crate::ctx;
     let viewer = ctx::require_verified()?;
     let network = crate::vote::rules::network_of(&ctx::request_auth()?.ip);
@@ -25,12 +37,12 @@ pub async fn cast_vote(entry_id: i64) -> Result<(), AppError> {
         .await?;
     let backend = sea_orm::ConnectionTrait::get_database_backend(&server.db);
     crate::vote::live::announce(backend, &server.votes, c.id);
-    back_to_entries(&c.slug);
+    back_to_entries(&c.slug, entry_id, q.as_deref());
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "votes/withdraw")]
-pub async fn withdraw_vote(entry_id: i64) -> Result<(), AppError> {
+pub async fn withdraw_vote(entry_id: i64, q: Option<String>) -> Result<(), AppError> {
     use crate::ctx;
     let viewer = ctx::require_verified()?;
     let network = crate::vote::rules::network_of(&ctx::request_auth()?.ip);
@@ -46,7 +58,7 @@ pub async fn withdraw_vote(entry_id: i64) -> Result<(), AppError> {
         .await?;
     let backend = sea_orm::ConnectionTrait::get_database_backend(&server.db);
     crate::vote::live::announce(backend, &server.votes, c.id);
-    back_to_entries(&c.slug);
+    back_to_entries(&c.slug, entry_id, q.as_deref());
     Ok(())
 }
 

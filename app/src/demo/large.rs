@@ -354,6 +354,10 @@ pub async fn seed(db: &DatabaseConnection, scale: &Scale) -> Result<Fixture, App
                 id: next_team,
                 challenge_id: c.id,
                 name: format!("Nhóm {} – {}", k + 1, citizen_name(owner)),
+                search_key: Some(crate::team::service::search_key(
+                    &format!("Nhóm {} – {}", k + 1, citizen_name(owner)),
+                    t.open_team.organisation_name.as_deref(),
+                )),
                 join_code: format!("B{next_team:07}"),
                 owner_id,
                 ..t.open_team.clone()
@@ -374,6 +378,11 @@ pub async fn seed(db: &DatabaseConnection, scale: &Scale) -> Result<Fixture, App
                 team_id: next_team,
                 challenge_id: c.id,
                 title: format!("{} – phương án {}", template_entry.title, k + 1),
+                search_key: Some(crate::i18n::format::fold_for_search(&format!(
+                    "{} – phương án {}",
+                    template_entry.title,
+                    k + 1
+                ))),
                 updated_by: Some(owner_id),
                 ..template_entry.clone()
             };

@@ -209,6 +209,10 @@ pub(super) async fn submitted(
         challenge_id: Set(c.id),
         name: Set(name.into()),
         organisation_name: Set(Some(organisation.into())),
+        search_key: Set(Some(crate::team::service::search_key(
+            name,
+            Some(organisation),
+        ))),
         description: Set(format!("{organisation}.")),
         contact: Set(owner.email.clone().unwrap_or_default()),
         join_code: Set(code.into()),
@@ -231,6 +235,7 @@ pub(super) async fn submitted(
     let e = entry::ActiveModel {
         team_id: Set(t.id),
         challenge_id: Set(c.id),
+        search_key: Set(Some(crate::i18n::format::fold_for_search(&fields.title))),
         title: Set(fields.title.clone()),
         summary: Set(fields.summary.clone()),
         solution_md: Set(fields.solution.clone()),

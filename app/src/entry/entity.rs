@@ -33,6 +33,9 @@ pub mod entry {
         pub extension_reason: Option<String>,
         /// When the members of this draft were told the deadline is a day away.
         pub reminded_at: Option<DateTimeUtc>,
+        /// The title last submitted, folded for search ([`crate::i18n::format::fold_for_search`]);
+        /// none before the first submission.
+        pub search_key: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

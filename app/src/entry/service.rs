@@ -336,6 +336,7 @@ pub async fn submit(
             status: Set(EntryStatus::Submitted.code().into()),
             submitted_version: Set(Some(current.version)),
             submitted_at: Set(Some(now)),
+            search_key: Set(Some(crate::i18n::format::fold_for_search(&fields.title))),
             ..Default::default()
         })
         .filter(entry::Column::Id.eq(current.id))
@@ -392,4 +393,46 @@ pub async fn submit(
     txn.commit().await?;
     let saved = load_or_create(db, &t).await?;
     view_of(db, saved, deadline).await
+}
+
+/// Gives a search key (the title last submitted) to each entry submitted before entries had one;
+/// how many it gave.
+pub async fn give_search_keys(db: &impl ConnectionTrait) -> Result<u64, AppError> {
+    use sea_orm::QuerySelect;
+    let missing: Vec<(i64, i32)> = entry::Entity::find()
+        .select_only()
+        .columns([entry::Column::Id, entry::Column::SubmittedVersion])
+        .filter(entry::Column::SearchKey.is_null())
+        .filter(entry::Column::SubmittedVersion.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut given = 0;
+    for chunk in missing.chunks(500) {
+        let versions = version::Entity::find()
+            .filter(version::Column::EntryId.is_in(chunk.iter().map(|(id, _)| *id)))
+            .order_by_desc(version::Column::Number)
+            .all(db)
+            .await?;
+        for (id, _) in chunk {
+            // The newest version is what the entry last submitted.
+            let Some(v) = versions.iter().find(|v| v.entry_id == *id) else {
+                continue;
+            };
+            let fields: EntryFields = serde_json::from_str(&v.content).unwrap_or_default();
+            given += entry::Entity::update_many()
+                .col_expr(
+                    entry::Column::SearchKey,
+                    sea_orm::sea_query::Expr::value(crate::i18n::format::fold_for_search(
+                        &fields.title,
+                    )),
+                )
+                .filter(entry::Column::Id.eq(*id))
+                .filter(entry::Column::SearchKey.is_null())
+                .exec(db)
+                .await?
+                .rows_affected;
+        }
+    }
+    Ok(given)
 }

@@ -86,6 +86,23 @@ pub fn fold_for_search(text: &str) -> String {
     out.trim_end().to_owned()
 }
 
+/// The words of what was typed, folded for search: at most eight, as the search queries take.
+pub fn search_words(typed: &str) -> Vec<String> {
+    fold_for_search(typed)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .take(8)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Whether each of `words` (from [`search_words`]) is in `text` (folded here), as the database's
+/// search finds them: anywhere, also inside a longer word.
+pub fn has_words(text: &str, words: &[String]) -> bool {
+    let folded = fold_for_search(text);
+    words.iter().all(|w| folded.contains(w.as_str()))
+}
+
 /// The base letter of a lower-case Vietnamese letter (đ → d, ắ → a, ợ → o, …).
 pub fn strip_diacritic(ch: char) -> char {
     const GROUPS: [(&str, char); 7] = [
@@ -152,5 +169,16 @@ mod tests {
             "thu tuc hanh chinh mot cua"
         );
         assert_eq!(fold_for_search("Đất đai"), "dat dai");
+    }
+
+    #[test]
+    fn words_are_found_with_or_without_marks_in_any_order() {
+        let words = search_words("tong DAI");
+        assert_eq!(words, ["tong", "dai"]);
+        assert!(has_words("Tổng đài 1022 cho người cao tuổi", &words));
+        assert!(has_words("Đài tổng hợp", &words));
+        assert!(!has_words("Tổng hợp ý kiến", &words));
+        assert!(has_words("anything", &search_words(" ,, ")));
+        assert_eq!(search_words("a b c d e f g h i j").len(), 8);
     }
 }

@@ -15,6 +15,15 @@ pub fn Header(viewer: Option<Viewer>) -> impl IntoView {
     let is_judge = viewer.as_ref().is_some_and(|v| v.is_judge);
     let signed_in = viewer.is_some();
     let office_waiting = viewer.as_ref().is_some_and(|v| v.office_waiting);
+    let account_name = viewer.as_ref().map(|v| v.display_name.clone());
+    // On a phone the menu folds away behind a button (a checkbox and its label: it opens before
+    // the page's code has loaded, and without it); a link followed in place closes it again.
+    let toggle = NodeRef::<leptos::html::Input>::new();
+    let close_menu = move |_| {
+        if let Some(input) = toggle.get() {
+            input.set_checked(false);
+        }
+    };
     view! {
         <header class="site-header">
             <div class="container header-top">
@@ -31,12 +40,19 @@ pub fn Header(viewer: Option<Viewer>) -> impl IntoView {
                         Some(v) => view! { <AccountLinks viewer=v/> }.into_any(),
                         None => view! {
                             <a class="header-link" href="/sign-in">{t(k::NAV_SIGN_IN)}</a>
-                            <a class="button button-small" href="/register">{t(k::NAV_REGISTER)}</a>
+                            <a class="button button-small hide-on-phone" href="/register">{t(k::NAV_REGISTER)}</a>
                         }.into_any(),
                     }}
+                    <label for="nav-toggle" class="nav-toggle-label" title=t(k::NAV_MENU)>
+                        <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
+                            <path d="M3 6h18v2H3zm0 5h18v2H3zm0 5h18v2H3z" fill="currentColor"/>
+                        </svg>
+                        <span class="visually-hidden">{t(k::NAV_MENU)}</span>
+                    </label>
                 </div>
             </div>
-            <nav class="container main-nav" aria-label=t(k::NAV_LABEL)>
+            <input type="checkbox" id="nav-toggle" class="nav-toggle" aria-controls="main-nav" node_ref=toggle/>
+            <nav id="main-nav" class="container main-nav" aria-label=t(k::NAV_LABEL) on:click=close_menu>
                 <A href="/" exact=true>{t(k::NAV_HOME)}</A>
                 <A href="/challenges">{t(k::NAV_CHALLENGES)}</A>
                 <A href="/reports">{t(k::NAV_REPORTS)}</A>
@@ -49,6 +65,11 @@ pub fn Header(viewer: Option<Viewer>) -> impl IntoView {
                     <A href="/admin" exact=true>{t(k::NAV_ADMIN)}</A>
                     <A href="/admin/audit" exact=true>{t(k::NAV_AUDIT)}</A>
                 })}
+                // What the header's row has no room for on a phone.
+                {match account_name {
+                    Some(name) => view! { <A href="/account" attr:class="phone-only">{name}</A> }.into_any(),
+                    None => view! { <a class="phone-only" href="/register">{t(k::NAV_REGISTER)}</a> }.into_any(),
+                }}
             </nav>
             {office_waiting.then(|| view! {
                 <div class="office-banner" role="status">
@@ -80,10 +101,11 @@ fn LanguageSwitch() -> impl IntoView {
             format!("{path}?{search}")
         }
     };
-    // Each language is named in itself, so a reader of either can find it.
-    let name = match other {
-        Locale::En => "English",
-        Locale::Vi => "Tiếng Việt",
+    // Each language is named in itself, so a reader of either can find it; a narrow phone shows
+    // its code (the name is still what is heard).
+    let (name, short) = match other {
+        Locale::En => ("English", "EN"),
+        Locale::Vi => ("Tiếng Việt", "VI"),
     };
     view! {
         <form method="post" action="/lang" class="lang-switch">
@@ -93,7 +115,8 @@ fn LanguageSwitch() -> impl IntoView {
                 <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
                     <path d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20Zm6.9 6h-3a15.7 15.7 0 0 0-1.3-3.9A8 8 0 0 1 18.9 8ZM12 4c.8 1.2 1.5 2.5 1.9 4h-3.8c.4-1.5 1.1-2.8 1.9-4ZM4.3 14a8.2 8.2 0 0 1 0-4h3.4a16.5 16.5 0 0 0 0 4H4.3Zm.8 2h3a15.7 15.7 0 0 0 1.3 3.9A8 8 0 0 1 5.1 16Zm3-8h-3a8 8 0 0 1 4.3-3.9C8.9 5.3 8.4 6.6 8.1 8ZM12 20c-.8-1.2-1.5-2.5-1.9-4h3.8c-.4 1.5-1.1 2.8-1.9 4Zm2.3-6H9.7a14.7 14.7 0 0 1 0-4h4.6a14.7 14.7 0 0 1 0 4Zm.3 5.9c.6-1.2 1-2.5 1.3-3.9h3a8 8 0 0 1-4.3 3.9Zm1.7-5.9a16.5 16.5 0 0 0 0-4h3.4a8.2 8.2 0 0 1 0 4h-3.4Z" fill="currentColor"/>
                 </svg>
-                {name}
+                <span class="lang-name">{name}</span>
+                <span class="lang-code" aria-hidden="true">{short}</span>
             </button>
         </form>
     }
@@ -114,7 +137,7 @@ fn AccountLinks(viewer: Viewer) -> impl IntoView {
             </svg>
             {(unread > 0).then(|| view! { <span class="badge" aria-hidden="true">{unread.min(99)}</span> })}
         </a>
-        <a class="header-link account-link" href="/account">{viewer.display_name}</a>
+        <a class="header-link account-link hide-on-phone" href="/account">{viewer.display_name}</a>
         // On a phone the account page has the sign-out button; the header keeps to one row.
         <ActionForm action=sign_out attr:class="inline-form hide-on-phone">
             <button type="submit" class="button-ghost">{t(k::NAV_SIGN_OUT)}</button>

@@ -183,7 +183,7 @@ pub async fn entries(
     slug: &str,
     now: DateTime<Utc>,
 ) -> Result<api::EntryList, AppError> {
-    let list = crate::query::entry::list(db, kept, slug, None, "", now).await?;
+    let list = crate::query::entry::list(db, kept, slug, (None, ""), "", now).await?;
     let mut items: Vec<api::Entry> = list
         .entries
         .into_iter()

@@ -118,6 +118,7 @@ pub fn ReportListPage() -> impl IntoView {
                     let filters = (param("organisation_id"), param("category"), param("status"), param("sort"));
                     view! {
                         <p class="muted">{tf(k::LIST_TOTAL, &[("n", &page.total.to_string())])}</p>
+                        <h2 class="visually-hidden">{t(k::REPORTS_LIST_HEADING)}</h2>
                         <ul class="report-list">
                             {page.items.into_iter().map(|r| view! { <ReportItem report=r/> }).collect_view()}
                         </ul>

@@ -18,7 +18,7 @@ use crate::challenge::model::{
 use crate::challenge::rules::{Phase, Status};
 use crate::challenge::service::{fields_of, phase_of, prizes_of, timetable_of};
 use crate::error::AppError;
-use crate::i18n::format::fold_for_search;
+use crate::i18n::format::search_words;
 use crate::org::entity::{org_staff, organisation};
 use crate::report::entity::report;
 use crate::report::model::{Category, Linked, ReportQuery};
@@ -112,8 +112,7 @@ fn public_select(query: &ChallengeQuery, now: DateTime<Utc>) -> Select<challenge
     if let Some(category) = query.category.as_deref().and_then(Category::from_code) {
         select = select.filter(challenge::Column::Category.eq(category.code()));
     }
-    let words = fold_for_search(query.q.as_deref().unwrap_or_default());
-    for word in words.split(' ').filter(|w| !w.is_empty()).take(8) {
+    for word in search_words(query.q.as_deref().unwrap_or_default()) {
         select = select.filter(challenge::Column::SearchKey.contains(word));
     }
     select

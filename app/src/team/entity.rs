@@ -18,6 +18,8 @@ pub mod team {
         pub owner_id: i64,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// The name and organisation, folded for search.
+        pub search_key: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -160,6 +160,11 @@ async fn refused(
 
 /// Forms a team whose owner is the person asking: the team, its first member and the record,
 /// in one transaction.
+/// What a team is found by: its name and organisation, folded as search folds what is typed.
+pub fn search_key(name: &str, organisation: Option<&str>) -> String {
+    crate::i18n::format::fold_for_search(&format!("{name} {}", organisation.unwrap_or_default()))
+}
+
 pub async fn create(
     db: &(impl ConnectionTrait + TransactionTrait),
     requester: &Requester,
@@ -194,12 +199,13 @@ pub async fn create(
         txn.rollback().await?;
         return Err(AppError::Unauthenticated);
     }
+    let organisation_name =
+        Some(form.organisation_name.trim().to_owned()).filter(|o| !o.is_empty());
     let created = team::ActiveModel {
         challenge_id: Set(c.id),
+        search_key: Set(Some(search_key(&name, organisation_name.as_deref()))),
         name: Set(name),
-        organisation_name: Set(
-            Some(form.organisation_name.trim().to_owned()).filter(|o| !o.is_empty())
-        ),
+        organisation_name: Set(organisation_name),
         description: Set(form.description.trim().to_owned()),
         contact: Set(form.contact.trim().to_owned()),
         join_code: Set(join_code()),
@@ -616,4 +622,33 @@ pub async fn notify_members(
         .await?;
     }
     Ok(())
+}
+
+/// Gives a search key to each team written before teams had one; how many it gave.
+pub async fn give_search_keys(db: &impl ConnectionTrait) -> Result<u64, AppError> {
+    use sea_orm::QuerySelect;
+    let missing: Vec<(i64, String, Option<String>)> = team::Entity::find()
+        .select_only()
+        .columns([
+            team::Column::Id,
+            team::Column::Name,
+            team::Column::OrganisationName,
+        ])
+        .filter(team::Column::SearchKey.is_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut given = 0;
+    for (id, name, organisation) in missing {
+        given += team::Entity::update_many()
+            .col_expr(
+                team::Column::SearchKey,
+                sea_orm::sea_query::Expr::value(search_key(&name, organisation.as_deref())),
+            )
+            .filter(team::Column::Id.eq(id))
+            .exec(db)
+            .await?
+            .rows_affected;
+    }
+    Ok(given)
 }

@@ -527,6 +527,14 @@ impl TestApp {
         row.try_get_by_index::<i64>(0).expect("an integer")
     }
 
+    /// What an anonymous search for entries and teams finds.
+    pub async fn search_entries(&self, q: &str) -> app::query::model::EntryHits {
+        self.visitor()
+            .call("entries/search", &[("q", q)])
+            .await
+            .json()
+    }
+
     /// Makes every one-time code look `minutes` older (as if the wait before a resend had passed).
     pub async fn age_codes(&self, minutes: i64) {
         let at = chrono::Utc::now() - chrono::Duration::minutes(minutes);

@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::challenge::list_challenges;
+use crate::api::entry::search_entries;
 use crate::api::org::list_organisations;
 use crate::challenge::rules::Phase;
 use crate::i18n::{k, t, tf, use_locale};
@@ -38,6 +39,15 @@ pub fn ChallengeListPage() -> impl IntoView {
         },
     );
     let orgs = Resource::new(|| (), |_| list_organisations());
+    let entries = Resource::new(
+        move || param("q"),
+        |q| async move {
+            match q {
+                Some(q) => search_entries(Some(q)).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
     view! {
         <Title text=t(k::CHALLENGES_TITLE)/>
         <h1>{t(k::CHALLENGES_TITLE)}</h1>
@@ -50,7 +60,8 @@ pub fn ChallengeListPage() -> impl IntoView {
                 let category_options: Vec<(String, String)> = Category::ALL.into_iter().map(|c| (c.code().to_owned(), t(c.label()).to_owned())).collect();
                 let none = Signal::derive(|| None::<String>);
                 view! {
-                    <form method="get" action="/challenges" class="filter-bar card" role="search">
+                    // Sent, the page opens at what was found (on a phone the form is a screen tall).
+                    <form method="get" action="/challenges#results" class="filter-bar card" role="search">
                         <div class="field search-field">
                             <label for="field-q">{t(k::FIELD_SEARCH)}</label>
                             <p class="hint" id="field-q-hint">{t(k::HINT_SEARCH)}</p>
@@ -64,6 +75,12 @@ pub fn ChallengeListPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <div id="results" class="anchor"></div>
+        <Loaded resource=entries let:found>
+            {found.map(|found| view! { <EntryHitList found query=param("q").unwrap_or_default()/> })}
+        </Loaded>
+        // The cards' headings sit under this one: seen beside a search's entries, heard always.
+        <h2 class:visually-hidden=move || param("q").is_none()>{t(k::SEARCH_CHALLENGES)}</h2>
         <Loaded resource=challenges let:data>
             {match data {
                 page if page.items.is_empty() => view! { <p class="empty">{t(k::CHALLENGES_EMPTY)}</p> }.into_any(),
@@ -85,5 +102,42 @@ pub fn ChallengeListPage() -> impl IntoView {
                 }
             }}
         </Loaded>
+    }
+}
+
+/// The entries (and so the teams) a search found, each linked to its place among the
+/// challenge's public entries, where it can be voted for.
+#[component]
+fn EntryHitList(found: crate::query::model::EntryHits, query: String) -> impl IntoView {
+    let n = found.hits.len().to_string();
+    let q = crate::links::url_encode(&query);
+    view! {
+        <section class="entry-hits" aria-labelledby="entry-hits-heading">
+            <h2 id="entry-hits-heading">{t(k::SEARCH_ENTRIES)}</h2>
+            {found.teams_hidden.then(|| view! { <p class="hint">{t(k::SEARCH_TEAMS_HIDDEN)}</p> })}
+            {if found.hits.is_empty() {
+                view! { <p class="muted">{t(k::SEARCH_ENTRIES_NONE)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="plain-list">
+                        {found.hits.into_iter().map(|h| {
+                            let href = format!("/challenges/{}/entries?q={q}#entry-{}", h.slug, h.id);
+                            view! {
+                                <li>
+                                    <a href=href>{h.title}</a>
+                                    {h.voting.then(|| view! { <span class="badge-vote">{t(k::SEARCH_VOTING)}</span> })}
+                                    <br/>
+                                    <span class="muted">
+                                        {(!h.team_name.is_empty()).then(|| format!("{} · ", h.team_name))}
+                                        {h.challenge_title}
+                                    </span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    {found.more.then(|| view! { <p class="hint">{tf(k::SEARCH_ENTRIES_MORE, &[("n", &n)])}</p> })}
+                }.into_any()
+            }}
+        </section>
     }
 }

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::entry::public_entries;
 use crate::api::vote::{CastVote, WithdrawVote};
@@ -25,6 +25,7 @@ struct VoteActions {
 #[component]
 pub fn PublicEntriesPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let actions = VoteActions {
         cast: ServerAction::new(),
         withdraw: ServerAction::new(),
@@ -34,10 +35,11 @@ pub fn PublicEntriesPage() -> impl IntoView {
         move || {
             (
                 params.read().get("slug").unwrap_or_default(),
+                query.read().get("q").filter(|q| !q.trim().is_empty()),
                 actions.cast.version().get() + actions.withdraw.version().get(),
             )
         },
-        |(slug, _)| public_entries(slug),
+        |(slug, q, _)| public_entries(slug, q),
     );
     view! {
         <Title text=t(k::PUBLIC_ENTRIES_TITLE)/>
@@ -62,6 +64,8 @@ fn EntriesBody(list: PublicEntries, actions: VoteActions) -> impl IntoView {
     });
     let vote = list.vote.clone();
     let slug = list.slug.clone();
+    let shown = list.entries.len();
+    let query = list.query.clone();
     if vote.as_ref().is_some_and(|v| v.open && v.totals.is_some()) {
         #[cfg(feature = "hydrate")]
         follow_totals(&slug, actions.live);
@@ -77,14 +81,17 @@ fn EntriesBody(list: PublicEntries, actions: VoteActions) -> impl IntoView {
             </p>
         }
         .into_any()
-    } else if list.entries.is_empty() {
+    } else if list.total == 0 {
         view! { <p class="empty">{t(k::PUBLIC_ENTRIES_NONE)}</p> }.into_any()
+    } else if list.entries.is_empty() {
+        view! { <p class="empty">{tf(k::PUBLIC_ENTRIES_NO_MATCH, &[("q", &list.query)])}</p> }
+            .into_any()
     } else {
         view! {
             <ul class="plain-list entry-list">
                 {list.entries.into_iter().map(|e| {
                     let vote = vote.clone();
-                    view! { <li><EntryCard entry=e vote actions/></li> }
+                    view! { <li><EntryCard entry=e vote actions query=query.clone()/></li> }
                 }).collect_view()}
             </ul>
         }
@@ -96,8 +103,47 @@ fn EntriesBody(list: PublicEntries, actions: VoteActions) -> impl IntoView {
         <h1>{title}</h1>
         {(list.public && list.teams_hidden).then(|| view! { <p class="hint">{t(k::PUBLIC_ENTRIES_TEAMS_HIDDEN)}</p> })}
         {list.vote.clone().map(|v| view! { <VoteSummary vote=v slug=slug.clone()/> })}
+        {(list.public && list.total > 1).then(|| view! {
+            <EntrySearch slug=slug.clone() query=list.query.clone() teams_hidden=list.teams_hidden shown total=list.total/>
+        })}
         <FormAlert error/>
         {body}
+    }
+}
+
+/// Finds an entry by a word of its name or its team's (a plain form: it works before the page's
+/// code has loaded), and says how many the words matched.
+#[component]
+fn EntrySearch(
+    slug: String,
+    query: String,
+    teams_hidden: bool,
+    shown: usize,
+    total: usize,
+) -> impl IntoView {
+    let path = format!("/challenges/{slug}/entries");
+    let total_text = total.to_string();
+    let hint = if teams_hidden {
+        k::PUBLIC_ENTRIES_SEARCH_HINT_BLIND
+    } else {
+        k::PUBLIC_ENTRIES_SEARCH_HINT
+    };
+    view! {
+        // Sent, the page opens at the search and what it found, below the vote's summary.
+        <form method="get" action=format!("{path}#entry-search") id="entry-search" class="entry-search" role="search">
+            <label for="field-entry-q">{t(k::PUBLIC_ENTRIES_SEARCH)}</label>
+            <p class="hint" id="field-entry-q-hint">{t(hint)}</p>
+            <div class="search-row">
+                <input id="field-entry-q" type="search" name="q" value=query.clone() aria-describedby="field-entry-q-hint" enterkeyhint="search"/>
+                <button type="submit" class="button">{t(k::FILTER_SEARCH)}</button>
+            </div>
+        </form>
+        {(!query.is_empty()).then(|| view! {
+            <p class="muted" role="status">
+                {(shown > 0).then(|| tf(k::PUBLIC_ENTRIES_MATCHED, &[("n", &shown.to_string()), ("total", &total_text), ("q", &query)]))}
+                " "<a href=path>{tf(k::PUBLIC_ENTRIES_SHOW_ALL, &[("total", &total_text)])}</a>
+            </p>
+        })}
     }
 }
 
@@ -145,7 +191,12 @@ fn VoteSummary(vote: VoteBox, slug: String) -> impl IntoView {
 }
 
 #[component]
-fn EntryCard(entry: PublicEntry, vote: Option<VoteBox>, actions: VoteActions) -> impl IntoView {
+fn EntryCard(
+    entry: PublicEntry,
+    vote: Option<VoteBox>,
+    actions: VoteActions,
+    query: String,
+) -> impl IntoView {
     let heading = format!("entry-{}", entry.id);
     let id = entry.id;
     let loaded = vote
@@ -170,6 +221,7 @@ fn EntryCard(entry: PublicEntry, vote: Option<VoteBox>, actions: VoteActions) ->
             view! {
                 <ActionForm action=actions.withdraw attr:class="inline-form">
                     <input type="hidden" name="entry_id" value=id.to_string()/>
+                    <input type="hidden" name="q" value=query.clone()/>
                     <button type="submit" class="button-secondary" aria-pressed="true" aria-label=tf(k::VOTE_WITHDRAW_FOR, &[("title", &title)])>
                         "✓ "{t(k::VOTE_VOTED)}
                     </button>
@@ -181,6 +233,7 @@ fn EntryCard(entry: PublicEntry, vote: Option<VoteBox>, actions: VoteActions) ->
             view! {
                 <ActionForm action=actions.cast attr:class="inline-form">
                     <input type="hidden" name="entry_id" value=id.to_string()/>
+                    <input type="hidden" name="q" value=query.clone()/>
                     <button type="submit" class="button" aria-pressed="false" aria-label=tf(k::VOTE_FOR, &[("title", &title)])>
                         {t(k::VOTE_CAST)}
                     </button>

@@ -336,8 +336,10 @@ fn Assignments(panel: PanelSetup, actions: Actions) -> impl IntoView {
                 view! { <p class="empty">{t(k::JUDGING_NO_ENTRIES)}</p> }.into_any()
             } else {
                 view! {
+                    // On a phone each entry is a block of its own (`stack`): three columns of
+                    // names and buttons do not fit 360 px.
                     <div class="table-wrap">
-                        <table class="data-table">
+                        <table class="data-table stack">
                             <thead><tr>
                                 <th scope="col">{t(k::JUDGING_CODE)}</th>
                                 <th scope="col">{t(k::STAFF_ENTRIES_TEAM)}</th>
@@ -349,9 +351,9 @@ fn Assignments(panel: PanelSetup, actions: Actions) -> impl IntoView {
                                     let code = e.code.clone();
                                     view! {
                                         <tr>
-                                            <td><code>{code.clone()}</code></td>
-                                            <td>{e.team_name.clone()}<br/><span class="muted small">{e.title.clone()}</span></td>
-                                            <td>
+                                            <td data-label=t(k::JUDGING_CODE)><code>{code.clone()}</code></td>
+                                            <td data-label=t(k::STAFF_ENTRIES_TEAM)>{e.team_name.clone()}<br/><span class="muted small">{e.title.clone()}</span></td>
+                                            <td data-label=t(k::JUDGING_JUDGES)>
                                                 <ul class="chip-list">
                                                     {e.judges.clone().into_iter().map(|(judge_id, name, submitted, recused)| view! {
                                                         <li class="chip">
@@ -428,7 +430,7 @@ fn Closing(panel: PanelSetup, actions: Actions) -> impl IntoView {
             <h2 id="results-heading">{t(k::JUDGING_RESULTS)}</h2>
             <p class="hint">{t(k::HINT_NORMALISED)}</p>
             <div class="table-wrap">
-                <table class="data-table">
+                <table class="data-table stack">
                     <thead><tr>
                         <th scope="col">{t(k::RESULTS_RANK)}</th>
                         <th scope="col">{t(k::STAFF_ENTRIES_TEAM)}</th>
@@ -440,16 +442,16 @@ fn Closing(panel: PanelSetup, actions: Actions) -> impl IntoView {
                     <tbody>
                         {results.iter().map(|r| view! {
                             <tr>
-                                <td>{r.standing.rank}</td>
-                                <td><strong>{r.team_name.clone()}</strong>" "<code class="small">{r.code.clone()}</code><br/><span class="muted small">{r.title.clone()}</span></td>
-                                <td>{score_label(r.standing.normalised)}</td>
-                                <td>{score_label(r.standing.raw)}</td>
-                                <td>
+                                <td data-label=t(k::RESULTS_RANK)>{r.standing.rank}</td>
+                                <td data-label=t(k::STAFF_ENTRIES_TEAM)><strong>{r.team_name.clone()}</strong>" "<code class="small">{r.code.clone()}</code><br/><span class="muted small">{r.title.clone()}</span></td>
+                                <td data-label=t(k::RESULTS_NORMALISED)>{score_label(r.standing.normalised)}</td>
+                                <td data-label=t(k::RESULTS_RAW)>{score_label(r.standing.raw)}</td>
+                                <td data-label=t(k::RESULTS_SCORES)>
                                     {r.standing.scores}
                                     {r.standing.short.then(|| view! { " "<span class="tag tag-warn">{t(k::RESULTS_SHORT)}</span> })}
                                     {r.standing.tied.then(|| view! { " "<span class="tag tag-warn">{t(k::RESULTS_TIED)}</span> })}
                                 </td>
-                                <td>{r.award.clone()}</td>
+                                <td data-label=t(k::RESULTS_AWARD)>{r.award.clone()}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

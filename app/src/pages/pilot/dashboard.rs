@@ -112,7 +112,7 @@ fn DashboardBody(d: Dashboard, locale: Locale) -> impl IntoView {
                 view! {
                     <ShareBars id="on-time-chart" title=locale.t(k::DASHBOARD_BY_ORG).to_owned() describe=describe_share rows=rows.clone()/>
                     <div class="table-wrap" tabindex="0" role="region" aria-labelledby="orgs-heading">
-                        <table class="data-table">
+                        <table class="data-table stack stack-pairs">
                             <thead><tr>
                                 <th scope="col">{t(k::DASHBOARD_ORG)}</th>
                                 <th scope="col">{t(k::DASHBOARD_PILOTS)}</th>
@@ -125,14 +125,14 @@ fn DashboardBody(d: Dashboard, locale: Locale) -> impl IntoView {
                                 {d.organisations.iter().map(|o| view! {
                                     <tr>
                                         <th scope="row">{o.organisation.name(locale).to_owned()}</th>
-                                        <td>{o.pilots.to_string()}</td>
-                                        <td>{o.milestones.total.to_string()}</td>
-                                        <td>{o.milestones.finished.to_string()}</td>
-                                        <td>{match o.milestones.on_time_share() {
+                                        <td data-label=t(k::DASHBOARD_PILOTS)>{o.pilots.to_string()}</td>
+                                        <td data-label=t(k::DASHBOARD_MILESTONES)>{o.milestones.total.to_string()}</td>
+                                        <td data-label=t(k::DASHBOARD_FINISHED)>{o.milestones.finished.to_string()}</td>
+                                        <td data-label=t(k::TIMING_ON_TIME)>{match o.milestones.on_time_share() {
                                             Some(s) => format!("{} ({s}%)", o.milestones.finished_on_time),
                                             None => "–".into(),
                                         }}</td>
-                                        <td>{o.milestones.late_now.to_string()}</td>
+                                        <td data-label=t(k::TIMING_LATE)>{o.milestones.late_now.to_string()}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>
@@ -186,16 +186,16 @@ fn percent(share: Option<u8>) -> String {
 #[component]
 fn FigureCells(f: ReportFigures) -> impl IntoView {
     view! {
-        <td>{f.received.to_string()}</td>
-        <td>{f.answered.to_string()}</td>
-        <td>{match f.on_time_share() {
+        <td data-label=t(k::ANSWERS_RECEIVED)>{f.received.to_string()}</td>
+        <td data-label=t(k::ANSWERS_ANSWERED)>{f.answered.to_string()}</td>
+        <td data-label=t(k::ANSWERS_ON_TIME)>{match f.on_time_share() {
             Some(s) => format!("{} ({s}%)", f.answered_on_time),
             None => "–".into(),
         }}</td>
-        <td>{f.overdue_now.to_string()}</td>
-        <td>{f.reappointed.to_string()}</td>
-        <td>{f.forwarded.to_string()}</td>
-        <td>{match f.satisfaction_share() {
+        <td data-label=t(k::ANSWERS_OVERDUE_NOW)>{f.overdue_now.to_string()}</td>
+        <td data-label=t(k::ANSWERS_REAPPOINTED)>{f.reappointed.to_string()}</td>
+        <td data-label=t(k::ANSWERS_FORWARDED)>{f.forwarded.to_string()}</td>
+        <td data-label=t(k::ANSWERS_SATISFIED)>{match f.satisfaction_share() {
             Some(s) => format!("{}/{} ({s}%)", f.satisfied, f.rated),
             None => "–".into(),
         }}</td>
@@ -276,7 +276,7 @@ fn ReportAnswers(board: ReportBoard, locale: Locale) -> impl IntoView {
                 <details class="month-table">
                     <summary>{t(k::ANSWERS_BY_MONTH)}</summary>
                     <div class="table-wrap" tabindex="0" role="region" aria-label=locale.t(k::ANSWERS_BY_MONTH)>
-                        <table class="data-table">
+                        <table class="data-table stack stack-pairs">
                             <FigureHeads first=k::ANSWERS_MONTH/>
                             <tbody>
                                 {months.into_iter().map(|(m, f)| view! {
@@ -294,7 +294,7 @@ fn ReportAnswers(board: ReportBoard, locale: Locale) -> impl IntoView {
                 } else {
                     view! {
                         <div class="table-wrap" tabindex="0" role="region" aria-labelledby="answers-orgs-heading">
-                            <table class="data-table">
+                            <table class="data-table stack stack-pairs">
                                 <FigureHeads first=k::DASHBOARD_ORG/>
                                 <tbody>
                                     {board.organisations.iter().map(|o| view! {

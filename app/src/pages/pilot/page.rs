@@ -395,7 +395,7 @@ fn UpdateItem(u: UpdateView, can_moderate: bool, actions: Actions) -> impl IntoV
                 </div>
             })}
             <div class="comments">
-                <h4 class="visually-hidden">{t(k::PILOT_COMMENTS)}</h4>
+                <h3 class="visually-hidden">{t(k::PILOT_COMMENTS)}</h3>
                 {u.comments.clone().into_iter().map(|c| {
                     let cid = c.id;
                     let reason_id = format!("hide-reason-{cid}");
