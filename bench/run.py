@@ -299,6 +299,41 @@ def drafting(server, fixture, seconds, connections=64, threads=2):
     return run
 
 
+def signed_in_pages(fixture):
+    """The pages signed-in people open on a vote night: (name, path, token prefix, sessions).
+    Voters are the rush's citizens (before the rush: none has voted yet); the judges are the
+    drafting room's panel, and one of them opens a score sheet of their own."""
+    rush, drafting = fixture["rush"], fixture["drafting"]
+    voters, judges = ("bench-voter-", rush["voters"]), ("bench-judge-", len(drafting["judges"]))
+    return [
+        ("home", "/", *voters),
+        ("challenge page", f"/challenges/{rush['slug']}", *voters),
+        ("public entries, own vote shown", f"/challenges/{rush['slug']}/entries", *voters),
+        ("pilot page", f"/pilots/{fixture['pilot_id']}", *voters),
+        ("dashboard", "/dashboard", *voters),
+        ("judging queue", f"/judging/{drafting['challenge_id']}", *judges),
+        ("score sheet", f"/judging/entries/{drafting['judges'][0][0]}", "bench-judge-", 1),
+    ]
+
+
+def signed_in(server, fixture, seconds, connections=64, threads=2):
+    """wrk on each page with a different person's session on each request."""
+    rows = []
+    lua = script("wrk-report.lua", "signed-in.lua")
+    for name, path, prefix, sessions in signed_in_pages(fixture):
+        env = dict(os.environ, VIDAN_PATH=path, VIDAN_SESSIONS=str(sessions),
+                   VIDAN_TOKEN_PREFIX=prefix, VIDAN_THREADS=str(threads))
+        out = subprocess.run(
+            ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", lua,
+             server.base], env=env, capture_output=True, text=True, check=True).stdout
+        run = json.loads([l for l in out.splitlines() if l.startswith("{")][-1])
+        run.update({"name": name, "path": path, "sessions": sessions})
+        rows.append(run)
+        print(f"signed in: {name:32} {run['rps']:>8.0f} req/s  p99 {run['p99_ms']:.1f} ms  "
+              f"errors {run['errors']}", flush=True)
+    return rows
+
+
 def lighthouse_pages(fixture):
     """Every public page, and the pages of a signed-in voter and a judge: (name, path, cookie)."""
     voter = f"vidan_session=bench-voter-{fixture['rush']['voters'] - 1}"
@@ -335,9 +370,9 @@ def query_counts(binary, site, database_url, pages):
     server = Server(binary, site, demo=False, database_url=database_url, log=log,
                     rust_log="warn,sqlx::query=info")
     counts = {}
-    for name, path in pages:
+    for name, path, *cookie in pages:
         before = open(log, errors="replace").read().count("sqlx::query")
-        get(server.base + path)
+        get(server.base + path, {"Cookie": cookie[0]} if cookie else None)
         time.sleep(0.3)
         counts[name] = open(log, errors="replace").read().count("sqlx::query") - before
     peak = server.peak_rss_mb()
@@ -433,6 +468,9 @@ def main():
           f"p99 {rush_sqlite['p99_ms']:.1f} ms  accepted {rush_sqlite['accepted']}  "
           f"in database {rush_sqlite['votes_in_database']}", flush=True)
     phase_peaks["vote rush, SQLite"] = server.phase_peak_mb()
+    # After the rush every voter has voted: each page shows that person's own vote.
+    signed = signed_in(server, fixture, args.seconds)
+    phase_peaks["pages, signed in"] = server.phase_peak_mb()
     weights = weight(site, base, [p for p in pages if p[0] in ("challenge page", "pilot page")])
     phase_peaks["first visits"] = server.phase_peak_mb()
     scores = lighthouse.audit_all(base, lighthouse_pages(fixture))
@@ -441,7 +479,11 @@ def main():
     peaks.extend(phase_peaks.values())
     server.stop()
 
-    counts, ready_large, peak = query_counts(binary, site, sqlite_url, pages)
+    signed_pages = [(f"signed in: {name}", path, f"vidan_session={prefix}0")
+                    for name, path, prefix, _ in signed_in_pages(fixture)]
+    counts, ready_large, peak = query_counts(binary, site, sqlite_url, pages + signed_pages)
+    for row in signed:
+        row["queries"] = counts.pop(f"signed in: {row['name']}", None)
     peaks.append(peak)
     shutil.rmtree(work, ignore_errors=True)
 
@@ -478,6 +520,7 @@ def main():
         "ready_seconds": {"empty database": ready_empty, "large data set": ready_large},
         "pages": results,
         "pages_rendered": rendered,
+        "pages_signed_in": signed,
         "queries_per_page": counts,
         "judging_drafts": drafts,
         "vote_rush": {"sqlite": rush_sqlite, "postgres": rush_pg},
@@ -539,6 +582,20 @@ def markdown(r):
             share = f"{p['share_of_static'] * 100:.1f} %" if p["share_of_static"] else ""
             lines.append(f"| {p['name']} | {p['rps']:.0f} | {p['p50_ms']:.1f} | {p['p95_ms']:.1f} | "
                          f"{p['p99_ms']:.1f} | {p['errors']} | {share} |")
+        lines.append("")
+    signed = r.get("pages_signed_in") or []
+    if signed:
+        lines += ["## Pages signed in", "",
+                  "Each request carries another person's session (made beforehand), so each answer "
+                  "is rendered for its person: their name, their vote, their unread count. Voters "
+                  "are the rush's citizens after the rush (each has voted); judges the drafting "
+                  "room's panel. 64 connections, same data.", "",
+                  "| page | sessions | req/s | p50 ms | p95 ms | p99 ms | errors | queries |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        for p in signed:
+            lines.append(f"| {p['name']} (`{p['path']}`) | {p['sessions']:,} | {p['rps']:.0f} | "
+                         f"{p['p50_ms']:.1f} | {p['p95_ms']:.1f} | {p['p99_ms']:.1f} | "
+                         f"{p['errors']} | {p.get('queries', '')} |")
         lines.append("")
     j = r["judging_drafts"]
     lines += [
@@ -666,6 +723,10 @@ def markdown(r):
             continue
         ok = p["rps"] >= 2000 and p["p99_ms"] < 50 and p["rps"] >= 0.05 * static["rps"]
         lines.append(f"| {p['name']}: ≥ 2,000 req/s, p99 < 50 ms, ≥ 5 % of static | "
+                     f"{p['rps']:.0f} req/s, p99 {p['p99_ms']:.1f} ms | {verdict(ok)} |")
+    for p in signed:
+        ok = p["rps"] >= 2000 and p["p99_ms"] < 50 and p["errors"] == 0
+        lines.append(f"| signed in, {p['name']}: ≥ 2,000 req/s, p99 < 50 ms | "
                      f"{p['rps']:.0f} req/s, p99 {p['p99_ms']:.1f} ms | {verdict(ok)} |")
     for name, target, p99 in (("sqlite", 1500, 100), ("postgres", 3000, None)):
         v = r["vote_rush"].get(name)
