@@ -227,7 +227,11 @@ pub async fn blind_judging_runs_among(
         .map(|id| sea_orm::Value::from(*id))
         .chain([true.into()]);
     let shown = db
-        .query_all_raw(crate::sql::numbered(db.get_database_backend(), &sql, values))
+        .query_all_raw(crate::sql::numbered(
+            db.get_database_backend(),
+            &sql,
+            values,
+        ))
         .await?
         .into_iter()
         .map(|row| row.try_get::<i64>("", "challenge_id"))
