@@ -200,10 +200,9 @@ pub async fn blind_judging_runs(
     // A challenge whose panel is not set up yet will judge blind (a new panel is): its teams are
     // not paired with entries before the panel exists either, or a public vote opened first
     // would have shown them to the judges-to-be.
-    let sql = "SELECT (SELECT COUNT(*) FROM panels WHERE challenge_id = ?1 AND blind = ?2 \
-               AND closed_at IS NULL) \
-               + (1 - (SELECT COUNT(*) FROM panels WHERE challenge_id = ?1)) AS n";
-    Ok(count(db, sql, [challenge_id.into(), true.into()]).await? > 0)
+    Ok(blind_judging_runs_among(db, &[challenge_id])
+        .await?
+        .contains(&challenge_id))
 }
 
 /// Of `challenge_ids`, those whose teams are hidden now ([`blind_judging_runs`] for each, read
