@@ -239,6 +239,80 @@ def rush(server, fixture, count_votes, newest_vote, connections=256, threads=2):
     return run
 
 
+def percentiles(times):
+    """p50, p95 and p99 of a list of milliseconds."""
+    times = sorted(times)
+    if not times:
+        return {"p50_ms": None, "p95_ms": None, "p99_ms": None}
+    at = lambda q: times[min(len(times) - 1, int(q * len(times)))]
+    return {"p50_ms": at(0.50), "p95_ms": at(0.95), "p99_ms": at(0.99)}
+
+
+VISIT_STEPS = ("entries page", "vote", "confirmation")
+
+
+def print_visit(database, v):
+    steps = ", ".join(f"{s['name']} p99 {s['p99_ms']:.1f} ms" for s in v["steps"] if s["p99_ms"])
+    print(f"vote visits ({database}) {v['visits_per_second']:.0f}/s  {steps}  visits {v['visits']}  "
+          f"in database {v['votes_in_database']}  unconfirmed {v['unconfirmed']}", flush=True)
+
+
+def visit(server, fixture, count_votes, voters=20_000, threads=64):
+    """Whole vote visits (the entries page, the vote, the page confirming it), one connection per
+    wrk thread; each step's percentiles from the visiting threads' own clocks, and the votes
+    counted in the database afterwards."""
+    room = fixture["visit"]
+    voters = min(voters, room["voters"])
+    done_file = tempfile.mktemp(prefix="vidan-visit-")
+    env = dict(os.environ, VIDAN_VOTERS=str(voters), VIDAN_SLUG=room["slug"],
+               VIDAN_ENTRIES=",".join(map(str, room["entry_ids"])),
+               VIDAN_THREADS=str(threads), VIDAN_DONE_FILE=done_file)
+    lua = script("wrk-report.lua", "vote-visit.lua")
+    process = subprocess.Popen(
+        ["wrk", f"-t{threads}", f"-c{threads}", "-d900s", "--timeout", "10s", "-s", lua,
+         server.base], env=env, stdout=subprocess.PIPE, text=True)
+    files = [f"{done_file}.{t}" for t in range(threads)]
+    started = time.monotonic()
+    while process.poll() is None and time.monotonic() - started < 900:
+        if all(os.path.exists(f) for f in files):
+            break
+        time.sleep(0.2)
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    process.communicate()
+    visits = refused = unconfirmed = 0
+    began, ended = [], []
+    steps = [[] for _ in VISIT_STEPS]
+    for f in files:
+        if not os.path.exists(f):
+            continue
+        lines = open(f).read().splitlines()
+        os.unlink(f)
+        v, r, u, first, last = lines[0].split()
+        visits, refused, unconfirmed = visits + int(v), refused + int(r), unconfirmed + int(u)
+        began.append(float(first))
+        ended.append(float(last))
+        for s, line in enumerate(lines[1:4]):
+            steps[s].extend(float(x) for x in line.split())
+    seconds = (max(ended) - min(began)) / 1000 if began else 0.0
+    rows, distinct, _ = count_votes(room["slug"])
+    return {
+        "threads": threads,
+        "voters": voters,
+        "finished_threads": len(began),
+        "visits": visits,
+        "refused": refused,
+        "unconfirmed": unconfirmed,
+        "seconds": seconds,
+        "visits_per_second": visits / seconds if seconds else 0.0,
+        "steps": [dict(name=n, **percentiles(t)) for n, t in zip(VISIT_STEPS, steps)],
+        "votes_in_database": rows,
+        "lost": max(visits - rows, 0),
+        "doubled": rows - distinct,
+        "unexpected": max(rows - visits, 0),
+    }
+
+
 NEWEST_VOTE = "SELECT COALESCE(MAX(id), 0) FROM votes"
 
 
@@ -471,6 +545,9 @@ def main():
     # After the rush every voter has voted: each page shows that person's own vote.
     signed = signed_in(server, fixture, args.seconds)
     phase_peaks["pages, signed in"] = server.phase_peak_mb()
+    visit_sqlite = visit(server, fixture, sqlite_votes(db_path))
+    print_visit("SQLite", visit_sqlite)
+    phase_peaks["vote visits, SQLite"] = server.phase_peak_mb()
     weights = weight(site, base, [p for p in pages if p[0] in ("challenge page", "pilot page")])
     phase_peaks["first visits"] = server.phase_peak_mb()
     scores = lighthouse.audit_all(base, lighthouse_pages(fixture))
@@ -488,7 +565,7 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
 
     # The rush again on PostgreSQL.
-    rush_pg = None
+    rush_pg = visit_pg = None
     seed_pg = None
     if shutil.which("psql"):
         fresh_postgres(args.postgres)
@@ -501,6 +578,9 @@ def main():
         pg.phase_peak_mb()
         rush_pg = rush(pg, pg_fixture, postgres_votes(args.postgres), postgres_newest_vote(args.postgres))
         phase_peaks["vote rush, PostgreSQL"] = pg.phase_peak_mb()
+        visit_pg = visit(pg, pg_fixture, postgres_votes(args.postgres))
+        print_visit("PostgreSQL", visit_pg)
+        phase_peaks["vote visits, PostgreSQL"] = pg.phase_peak_mb()
         print(f"vote rush (PostgreSQL) {rush_pg['accepted_per_second']:.0f} votes/s  "
               f"p99 {rush_pg['p99_ms']:.1f} ms  accepted {rush_pg['accepted']}  "
               f"in database {rush_pg['votes_in_database']}", flush=True)
@@ -524,6 +604,7 @@ def main():
         "queries_per_page": counts,
         "judging_drafts": drafts,
         "vote_rush": {"sqlite": rush_sqlite, "postgres": rush_pg},
+        "vote_visit": {"sqlite": visit_sqlite, "postgres": visit_pg},
         "computations": computations,
         "weight": weights,
         "lighthouse": scores,
@@ -534,9 +615,75 @@ def main():
     stem = os.path.join(args.out, f"{report['date'][:10]}-{report['machine']['host']}")
     with open(stem + ".json", "w") as f:
         json.dump(report, f, indent=2, ensure_ascii=False)
+    before = previous_report(args.out, report["date"])
     with open(stem + ".md", "w") as f:
-        f.write(markdown(report))
+        f.write(markdown(report) + "\n".join(compared(report, before)) + "\n")
     print(f"wrote {stem}.md and {stem}.json")
+
+
+def figures(r):
+    """The report's headline figures by name, as (value, unit, better): what two reports are
+    compared by. A figure a report does not have is left out."""
+    out = {}
+    for p in r.get("pages") or []:
+        out[f"{p['name']}: req/s"] = (p["rps"], "req/s", "more")
+        out[f"{p['name']}: p99"] = (p["p99_ms"], "ms", "less")
+    for p in r.get("pages_signed_in") or []:
+        out[f"signed in, {p['name']}: req/s"] = (p["rps"], "req/s", "more")
+        out[f"signed in, {p['name']}: p99"] = (p["p99_ms"], "ms", "less")
+    j = r.get("judging_drafts")
+    if j:
+        out["judges' drafts: saves/s"] = (j["rps"], "/s", "more")
+    for name, v in (r.get("vote_rush") or {}).items():
+        if v:
+            out[f"vote rush ({name}): votes/s"] = (v["accepted_per_second"], "/s", "more")
+            out[f"vote rush ({name}): p99"] = (v["p99_ms"], "ms", "less")
+    for name, v in (r.get("vote_visit") or {}).items():
+        if v:
+            out[f"vote visits ({name}): visits/s"] = (v["visits_per_second"], "/s", "more")
+    for c in r.get("computations") or []:
+        out[c["name"]] = (c["median_ms"], "ms", "less")
+    w = r.get("weight") or {}
+    if w.get("first_visit_bytes"):
+        out["first visit to home (gzip)"] = (w["first_visit_bytes"] / 1000, "KB", "less")
+    for name, v in (w.get("first_visit_other_pages") or {}).items():
+        out[f"first visit to {name} (gzip)"] = (v["total"] / 1000, "KB", "less")
+        out[f"first visit to {name}: responses"] = (v["responses"], "", "less")
+    if r.get("peak_rss_mb"):
+        out["peak RSS"] = (r["peak_rss_mb"], "MB", "less")
+    return out
+
+
+def previous_report(folder, date):
+    """The newest report in `folder` from before `date` (its JSON), or None."""
+    if not os.path.isdir(folder):
+        return None
+    older = sorted(f for f in os.listdir(folder)
+                   if f.endswith(".json") and f[:10] < date[:10])
+    return json.load(open(os.path.join(folder, older[-1]))) if older else None
+
+
+def compared(r, before):
+    """A table of this report's figures beside the previous report's."""
+    if not before:
+        return []
+    now, then = figures(r), figures(before)
+    lines = ["", f"## Beside the previous report ({before['date'][:10]}, commit "
+             f"{before.get('commit') or 'unknown'})", "",
+             "| figure | before | now | change |", "|---|---:|---:|---:|"]
+    for name, (value, unit, better) in now.items():
+        if name not in then:
+            lines.append(f"| {name} | — | {value:,.1f} {unit} | new |")
+            continue
+        old = then[name][0]
+        change = ""
+        if old:
+            ratio = value / old
+            change = f"{ratio:.2f}×" + (" better" if (ratio > 1.05 if better == "more" else ratio < 0.95)
+                                         else " worse" if (ratio < 0.95 if better == "more" else ratio > 1.05)
+                                         else "")
+        lines.append(f"| {name} | {old:,.1f} {unit} | {value:,.1f} {unit} | {change} |")
+    return lines
 
 
 def verdict(ok):
@@ -622,6 +769,22 @@ def markdown(r):
             f"| {name} | {v['voters']:,} | {v['connections']} | {v['accepted_per_second']:.0f} | "
             f"{v['p50_ms']:.1f} | {v['p95_ms']:.1f} | {v['p99_ms']:.1f} | {v['accepted']:,} | "
             f"{v['refused']:,} | {v['votes_in_database']:,} | {v['lost']} | {v['doubled']} |")
+    visits = {k: v for k, v in (r.get("vote_visit") or {}).items() if v}
+    if visits:
+        lines += ["", "## Vote visits", "",
+                  "A whole vote as a citizen lives it, each of 64 connections one citizen after "
+                  "another: the challenge's entries page signed in, the vote as its form sends it, "
+                  "the page the answer leads back to (which must show the vote as theirs). Each "
+                  "step's time is read by the visiting thread from request to answer.", "",
+                  "| database | visits | visits/s | entries page p50 / p99 ms | vote p50 / p99 ms "
+                  "| confirmation p50 / p99 ms | refused | unconfirmed | in database | lost | doubled |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for name, v in visits.items():
+            steps = " | ".join(f"{s['p50_ms']:.1f} / {s['p99_ms']:.1f}" if s["p99_ms"] is not None
+                               else "" for s in v["steps"])
+            lines.append(f"| {name} | {v['visits']:,} | {v['visits_per_second']:.0f} | {steps} | "
+                         f"{v['refused']} | {v['unconfirmed']} | {v['votes_in_database']:,} | "
+                         f"{v['lost']} | {v['doubled']} |")
     lines += ["", "## Computations", "", "| what | median ms | runs ms |", "|---|---:|---|"]
     for c in r["computations"]:
         runs = ", ".join(f"{x:.0f}" for x in c["runs_ms"])
@@ -738,6 +901,16 @@ def markdown(r):
         lines.append(f"| vote rush on {name}: {need} | {v['accepted_per_second']:.0f}/s, "
                      f"p99 {v['p99_ms']:.1f} ms, lost {v['lost']}, doubled {v['doubled']} "
                      f"| {verdict(ok)} |")
+    for name, target in (("sqlite", 1500), ("postgres", 2500)):
+        v = visits.get(name)
+        if v is None:
+            continue
+        ok = (v["visits_per_second"] >= target and v["lost"] == 0 and v["doubled"] == 0
+              and v["unexpected"] == 0 and v["unconfirmed"] == 0 and v["refused"] == 0)
+        p99s = ", ".join(f"{s['name']} {s['p99_ms']:.0f} ms" for s in v["steps"] if s["p99_ms"])
+        lines.append(f"| vote visits on {name}: ≥ {target:,} visits/s, each confirmed, none lost "
+                     f"or doubled | {v['visits_per_second']:.0f}/s (p99 {p99s}), lost {v['lost']}, "
+                     f"doubled {v['doubled']}, unconfirmed {v['unconfirmed']} | {verdict(ok)} |")
     tally = next(c for c in r["computations"] if c["name"].startswith("tally of every"))
     dash = next(c for c in r["computations"] if c["name"].startswith("dashboard"))
     lines.append(f"| tally of {d['votes']:,} votes < 1 s | {tally['median_ms']:.0f} ms | "

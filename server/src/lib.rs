@@ -234,7 +234,10 @@ fn router(state: AppState) -> Router {
             middleware::record_refusals,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            kept_pages,
+            page_cache::Pages {
+                cache: kept_pages,
+                db: state.db.clone(),
+            },
             page_cache::serve,
         ))
         .layer(axum::middleware::from_fn_with_state(

@@ -273,7 +273,7 @@ async fn keep_answers(
         asked.append(header::IF_NONE_MATCH, tag.clone());
     }
     request.headers_mut().remove(header::IF_NONE_MATCH);
-    let response = cache.kept_or_render(key, || next.run(request)).await;
+    let response = cache.kept_or_render(key, None, || next.run(request)).await;
     let unchanged = response.status() == StatusCode::OK
         && response
             .headers()

@@ -1,16 +1,23 @@
-//! A short-lived cache of the pages that anonymous visitors see, per instance.
+//! A short-lived cache of the pages people see, per instance.
 //!
-//! On a vote night a TV spot sends thousands of people to the same few pages within a minute,
-//! nearly all of them not signed in. Each of them gets the same HTML, so an instance renders a
-//! page once and serves that rendering for a moment ([`Config::page_cache_ms`], one second by
-//! default) to every anonymous visitor who asks for the same address in the same language. Anyone
-//! signed in always gets a fresh rendering, so a decision a person has just made shows on their
-//! own next page at once; everybody else sees it a moment later.
+//! On a vote night a TV spot sends thousands of people to the same few pages within a minute.
+//! Anonymous visitors all get the same HTML, so an instance renders a page once and serves that
+//! rendering for a moment ([`Config::page_cache_ms`], one second by default) to every anonymous
+//! visitor who asks for the same address in the same language.
 //!
-//! What is kept: successful HTML answers to GET requests without a `Set-Cookie`. Each answer from
-//! the cache gets a new CSP nonce (in the header and in the page's scripts), so no two visitors
-//! share one. When a kept page is too old, one request renders it anew while the others still get
-//! the kept copy, for at most [`STALE_GRACE`] more; a crowd never renders the same page at once.
+//! Signed-in people share a rendering too, with those of their class
+//! ([`app::query::page_class`]): alike in everything the page shows of them but their name,
+//! email address and phone number. Such a page is rendered for the class's stand-in
+//! ([`app::auth::Viewer::stand_in`]), whose words are marks that each answer replaces with its
+//! own person's. What a person does changes their class (a vote, a follow, a notification read),
+//! so their own decision shows on their next page at once; what others do shows a moment later.
+//! Staff, and anyone on a page whose reads by person are not known, get a rendering of their own.
+//!
+//! What is kept: successful HTML answers to GET requests without a `Set-Cookie`, cut once into
+//! pieces at what differs per answer ([`Template`]). Each answer from the cache gets a new CSP
+//! nonce (in the header and in the page's scripts), so no two visitors share one. When a kept
+//! page is too old, one request renders it anew while the others still get the kept copy, for at
+//! most [`STALE_GRACE`] more; a crowd never renders the same page at once.
 //!
 //! [`Config::page_cache_ms`]: crate::Config
 
@@ -19,6 +26,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
+use app::auth::Viewer;
 use app::ctx::RequestAuth;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -38,10 +46,117 @@ const MAX_TOTAL_BYTES: usize = 32 * 1024 * 1024;
 
 struct Kept {
     headers: HeaderMap,
-    body: Bytes,
+    /// The nonce the kept page was rendered with (in its CSP header).
     nonce: Option<String>,
+    body: Template,
     stored: Instant,
     renewing: AtomicBool,
+}
+
+/// What is filled into a kept page for each visitor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Hole {
+    /// This answer's own CSP nonce.
+    Nonce,
+    /// The signed-in person's name, email address and phone number, on a page kept for everyone
+    /// of their class ([`app::auth::Viewer::stand_in`]).
+    Name,
+    Email,
+    Phone,
+}
+
+enum Piece {
+    Text(Bytes),
+    Hole(Hole),
+}
+
+/// A kept page cut once, where it was kept, at the places that differ per visitor.
+struct Template {
+    pieces: Vec<Piece>,
+    /// The bytes of its text pieces.
+    text_len: usize,
+}
+
+impl Template {
+    /// `body` cut at every occurrence of the given marks. Marks are letters and digits only, so
+    /// HTML and JSON write them as they are; they never overlap.
+    fn cut(body: Bytes, marks: &[(&str, Hole)]) -> Template {
+        let mut found: Vec<(usize, usize, Hole)> = Vec::new();
+        if let Ok(text) = std::str::from_utf8(&body) {
+            for (mark, hole) in marks.iter().filter(|(m, _)| !m.is_empty()) {
+                found.extend(
+                    text.match_indices(mark)
+                        .map(|(at, _)| (at, mark.len(), *hole)),
+                );
+            }
+        }
+        found.sort_unstable_by_key(|(at, _, _)| *at);
+        let mut pieces = Vec::with_capacity(found.len() * 2 + 1);
+        let mut from = 0;
+        for (at, len, hole) in found {
+            if at < from {
+                continue;
+            }
+            pieces.push(Piece::Text(body.slice(from..at)));
+            pieces.push(Piece::Hole(hole));
+            from = at + len;
+        }
+        pieces.push(Piece::Text(body.slice(from..)));
+        let text_len = pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Text(t) => t.len(),
+                Piece::Hole(_) => 0,
+            })
+            .sum();
+        Template { pieces, text_len }
+    }
+
+    /// Whether the page has a place for `hole`.
+    #[cfg(test)]
+    fn has(&self, hole: Hole) -> bool {
+        self.pieces
+            .iter()
+            .any(|p| matches!(p, Piece::Hole(h) if *h == hole))
+    }
+
+    /// The page with its holes filled.
+    fn fill(&self, fills: &Fills) -> Bytes {
+        if let [Piece::Text(whole)] = self.pieces.as_slice() {
+            return whole.clone();
+        }
+        let mut out = Vec::with_capacity(self.text_len + 256);
+        for piece in &self.pieces {
+            match piece {
+                Piece::Text(t) => out.extend_from_slice(t),
+                Piece::Hole(h) => out.extend_from_slice(fills.of(*h).as_bytes()),
+            }
+        }
+        Bytes::from(out)
+    }
+
+    fn len(&self) -> usize {
+        self.text_len
+    }
+}
+
+/// What goes into one answer's holes.
+struct Fills<'a> {
+    nonce: &'a str,
+    /// The signed-in person the answer is for, on a page kept for their class.
+    person: Option<&'a app::auth::Viewer>,
+}
+
+impl Fills<'_> {
+    fn of(&self, hole: Hole) -> &str {
+        let person = self.person;
+        match hole {
+            Hole::Nonce => self.nonce,
+            Hole::Name => person.map_or("", |v| v.display_name.as_str()),
+            Hole::Email => person.and_then(|v| v.email.as_deref()).unwrap_or_default(),
+            Hole::Phone => person.and_then(|v| v.phone.as_deref()).unwrap_or_default(),
+        }
+    }
 }
 
 /// The kept pages of one instance.
@@ -116,9 +231,9 @@ impl PageCache {
     }
 }
 
-/// The cache's key for a request it may answer: an anonymous GET of a page, by language and
-/// address. `None` for anything else.
-fn key_of(request: &Request) -> Option<String> {
+/// The address of a GET of a page, as the cache keys it (path and query); `None` for anything
+/// else.
+fn page_view(request: &Request) -> Option<String> {
     if request.method() != Method::GET {
         return None;
     }
@@ -126,15 +241,13 @@ fn key_of(request: &Request) -> Option<String> {
     if !crate::middleware::is_page_address(path) {
         return None;
     }
-    let auth = request.extensions().get::<RequestAuth>()?;
-    if auth.viewer.is_some() {
-        return None;
-    }
-    let address = request
-        .uri()
-        .path_and_query()
-        .map_or(path, |pq| pq.as_str());
-    Some(format!("{}|{address}", auth.locale.code()))
+    Some(
+        request
+            .uri()
+            .path_and_query()
+            .map_or(path, |pq| pq.as_str())
+            .to_owned(),
+    )
 }
 
 /// The nonce a page's CSP names (`'nonce-…'`).
@@ -158,10 +271,11 @@ fn keepable(response: &Response, types: &[&str]) -> bool {
             .is_some_and(|v| types.iter().any(|t| v.starts_with(t)))
 }
 
-/// A kept page as one visitor gets it: with a nonce of its own.
-fn answer(kept: &Kept) -> Response {
+/// A kept page as one visitor gets it: with a nonce of its own, and on a page kept for a class
+/// of signed-in people, their own name, email address and phone number.
+fn answer(kept: &Kept, person: Option<&Viewer>) -> Response {
     let mut headers = kept.headers.clone();
-    let body = match &kept.nonce {
+    let nonce = match &kept.nonce {
         Some(old) => {
             let new = app::token::random_token(16);
             if let Some(policy) = headers
@@ -171,18 +285,34 @@ fn answer(kept: &Kept) -> Response {
             {
                 headers.insert(header::CONTENT_SECURITY_POLICY, policy);
             }
-            match std::str::from_utf8(&kept.body) {
-                Ok(html) => Bytes::from(html.replace(old.as_str(), &new)),
-                Err(_) => kept.body.clone(),
-            }
+            new
         }
-        None => kept.body.clone(),
+        None => String::new(),
     };
+    let body = kept.body.fill(&Fills {
+        nonce: &nonce,
+        person,
+    });
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
     let mut response = Response::new(Body::from(body));
     *response.headers_mut() = headers;
     response.extensions_mut().insert(CacheUse::Hit);
     response
+}
+
+/// The marks a page rendered for `stand_in` (or for nobody) carries in place of what each
+/// answer fills in.
+fn marks(nonce: Option<&str>, for_class: bool) -> Vec<(&str, Hole)> {
+    let mut marks: Vec<(&str, Hole)> = nonce.map(|n| (n, Hole::Nonce)).into_iter().collect();
+    if for_class {
+        let own = app::auth::model::stand_in_marks();
+        marks.extend([
+            (own.name.as_str(), Hole::Name),
+            (own.email.as_str(), Hole::Email),
+            (own.phone.as_str(), Hole::Phone),
+        ]);
+    }
+    marks
 }
 
 /// Whether an anonymous page view was answered from the cache (as the metrics count it).
@@ -192,15 +322,50 @@ pub enum CacheUse {
     Miss,
 }
 
-/// Answers anonymous page views from the cache, and keeps what it renders for them.
-pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: Next) -> Response {
+/// The page cache and what it needs to tell a signed-in person's class.
+#[derive(Clone)]
+pub struct Pages {
+    pub cache: Arc<PageCache>,
+    pub db: sea_orm::DatabaseConnection,
+}
+
+/// Answers page views from the cache, and keeps what it renders for them: anonymous ones by
+/// address and language, a signed-in person's by their class too ([`app::query::page_class`]),
+/// rendered for their class's stand-in and filled in with their own words.
+pub async fn serve(State(pages): State<Pages>, mut request: Request, next: Next) -> Response {
+    let cache = pages.cache;
     if !cache.is_on() {
         return next.run(request).await;
     }
-    let Some(key) = key_of(&request) else {
+    let (Some(address), Some(auth)) = (
+        page_view(&request),
+        request.extensions().get::<RequestAuth>().cloned(),
+    ) else {
         return next.run(request).await;
     };
-    let mut response = cache.kept_or_render(key, || next.run(request)).await;
+    let locale = auth.locale.code();
+    let (key, person) = match auth.viewer {
+        None => (format!("{locale}|{address}"), None),
+        Some(viewer) => {
+            let path = request.uri().path();
+            match app::query::page_class::class_of(&pages.db, &viewer, path).await {
+                Ok(Some(class)) => {
+                    if let Some(auth) = request.extensions_mut().get_mut::<RequestAuth>() {
+                        auth.viewer = Some(viewer.stand_in());
+                    }
+                    (format!("{locale}|{class}|{address}"), Some(viewer))
+                }
+                Ok(None) => return next.run(request).await,
+                Err(err) => {
+                    tracing::warn!(?err, "could not tell a page's class; rendered alone");
+                    return next.run(request).await;
+                }
+            }
+        }
+    };
+    let mut response = cache
+        .kept_or_render(key, person.as_ref(), || next.run(request))
+        .await;
     if response.extensions().get::<CacheUse>().is_none() {
         response.extensions_mut().insert(CacheUse::Miss);
     }
@@ -215,26 +380,32 @@ impl PageCache {
 
     /// The kept page for `key`, or else `render`'s answer, kept if it may be. When a page is not
     /// kept yet (or no longer), one request renders it and those arriving meanwhile wait for that
-    /// rendering instead of each rendering the same page.
-    pub async fn kept_or_render<F, R>(&self, key: String, render: F) -> Response
+    /// rendering instead of each rendering the same page. With a `person`, `render` renders for
+    /// their stand-in and every answer, kept or not, is filled in for them.
+    pub async fn kept_or_render<F, R>(
+        &self,
+        key: String,
+        person: Option<&Viewer>,
+        render: F,
+    ) -> Response
     where
         F: FnOnce() -> R,
         R: std::future::Future<Output = Response>,
     {
         if let Lookup::Serve(kept) = self.lookup(&key, Instant::now()) {
-            return answer(&kept);
+            return answer(&kept, person);
         }
         let gate = self.gate(&key);
         if let Ok(_turn) = gate.try_lock() {
             // First in line: render for everyone who asks meanwhile.
-            return self.render_and_keep(&key, render().await).await;
+            return self.render_and_keep(&key, person, render().await).await;
         }
         // Someone renders this page now: wait for it and take what it kept; if it kept nothing
         // (an error page, a page too large), render alone rather than one after another.
         drop(gate.lock().await);
         match self.fresh(&key) {
-            Some(kept) => answer(&kept),
-            None => self.render_and_keep(&key, render().await).await,
+            Some(kept) => answer(&kept, person),
+            None => self.render_and_keep(&key, person, render().await).await,
         }
     }
 
@@ -261,12 +432,29 @@ impl PageCache {
             .cloned()
     }
 
-    async fn render_and_keep(&self, key: &str, response: Response) -> Response {
-        if !keepable(&response, self.types) {
+    async fn render_and_keep(
+        &self,
+        key: &str,
+        person: Option<&Viewer>,
+        response: Response,
+    ) -> Response {
+        let keep = keepable(&response, self.types);
+        if !keep && person.is_none() {
             self.renewal_failed(key);
             return response;
         }
-        let (parts, body) = response.into_parts();
+        let (mut parts, body) = response.into_parts();
+        let nonce = nonce_of(&parts.headers);
+        let marks = marks(nonce.as_deref(), person.is_some());
+        let fills = Fills {
+            nonce: nonce.as_deref().unwrap_or_default(),
+            person,
+        };
+        // A page rendered for a stand-in is read whole: its marks are filled in before it goes.
+        let limit = match person {
+            Some(_) => usize::MAX,
+            None => MAX_BYTES,
+        };
         let mut stream = body.into_data_stream();
         let mut read = Vec::new();
         while let Some(chunk) = stream.next().await {
@@ -275,36 +463,50 @@ impl PageCache {
                 Err(err) => {
                     // The rendering failed midway: the visitor gets what a stream would have given.
                     self.renewal_failed(key);
+                    let read = Template::cut(Bytes::from(read), &marks).fill(&fills);
+                    parts.headers.remove(header::CONTENT_LENGTH);
                     let failed = futures_util::stream::once(async move { Err(err) });
                     return read_so_far_then(parts, read, failed);
                 }
             }
-            if read.len() > MAX_BYTES {
+            if read.len() > limit {
                 // Too large to keep: the visitor gets the rest as it comes.
                 self.renewal_failed(key);
-                return read_so_far_then(parts, read, stream);
+                return read_so_far_then(parts, Bytes::from(read), stream);
             }
         }
-        let body = Bytes::from(read);
-        let kept = Kept {
-            nonce: nonce_of(&parts.headers),
-            headers: parts.headers.clone(),
-            body: body.clone(),
-            stored: Instant::now(),
-            renewing: AtomicBool::new(false),
-        };
-        self.store(key.to_owned(), kept);
-        Response::from_parts(parts, Body::from(body))
+        let body = Template::cut(Bytes::from(read), &marks);
+        let sent = body.fill(&fills);
+        if keep && body.len() <= MAX_BYTES {
+            self.store(
+                key.to_owned(),
+                Kept {
+                    nonce,
+                    headers: parts.headers.clone(),
+                    body,
+                    stored: Instant::now(),
+                    renewing: AtomicBool::new(false),
+                },
+            );
+        } else {
+            self.renewal_failed(key);
+        }
+        if person.is_some() {
+            parts
+                .headers
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(sent.len()));
+        }
+        Response::from_parts(parts, Body::from(sent))
     }
 }
 
 /// An answer whose body is what was read of it so far, then `rest`.
 fn read_so_far_then(
     parts: http::response::Parts,
-    read: Vec<u8>,
+    read: Bytes,
     rest: impl futures_util::Stream<Item = Result<Bytes, axum::Error>> + Send + 'static,
 ) -> Response {
-    let head = futures_util::stream::once(async move { Ok(Bytes::from(read)) });
+    let head = futures_util::stream::once(async move { Ok(read) });
     Response::from_parts(parts, Body::from_stream(head.chain(rest)))
 }
 
@@ -322,7 +524,13 @@ mod tests {
         }
         Kept {
             headers,
-            body: Bytes::from(body.to_owned()),
+            body: Template::cut(
+                Bytes::from(body.to_owned()),
+                &nonce
+                    .map(|n| (n, Hole::Nonce))
+                    .into_iter()
+                    .collect::<Vec<_>>(),
+            ),
             nonce: nonce.map(str::to_owned),
             stored,
             renewing: AtomicBool::new(false),
@@ -372,7 +580,7 @@ mod tests {
             Some("abc123"),
             Instant::now(),
         );
-        let (one, two) = (answer(&k), answer(&k));
+        let (one, two) = (answer(&k, None), answer(&k, None));
         let n1 = nonce_of(one.headers()).unwrap();
         let n2 = nonce_of(two.headers()).unwrap();
         assert_ne!(n1, "abc123");
@@ -382,6 +590,66 @@ mod tests {
             format!(r#"<script nonce="{n1}">x</script>"#)
                 .len()
                 .to_string()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_page_kept_for_a_class_is_filled_in_with_each_persons_own_words() {
+        let own = app::auth::model::stand_in_marks();
+        let body = format!(
+            r#"<script nonce="n0nce">x={{"display_name":"{name}","email":"{email}"}}</script><a>{name}</a>"#,
+            name = own.name,
+            email = own.email,
+        );
+        let kept = Kept {
+            headers: HeaderMap::new(),
+            body: Template::cut(Bytes::from(body), &marks(Some("n0nce"), true)),
+            nonce: Some("n0nce".into()),
+            stored: Instant::now(),
+            renewing: AtomicBool::new(false),
+        };
+        assert!(kept.body.has(Hole::Name) && kept.body.has(Hole::Email));
+        assert!(!kept.body.has(Hole::Phone));
+        let person = |name: &str, email: Option<&str>| app::auth::Viewer {
+            id: 7,
+            display_name: name.into(),
+            email: email.map(str::to_owned),
+            phone: None,
+            is_admin: false,
+            verified: true,
+            phone_verified: false,
+            staff: Vec::new(),
+            unread_notifications: 0,
+            is_judge: false,
+            locale: app::i18n::Locale::Vi,
+            two_factor: false,
+            office_waiting: false,
+        };
+        let body = |response: Response| axum::body::to_bytes(response.into_body(), 1 << 20);
+        let lan = person("Lê Lan", Some("lan@example.vn"));
+        let sent = body(answer(&kept, Some(&lan))).await.unwrap();
+        let sent = std::str::from_utf8(&sent).unwrap();
+        assert!(sent.contains(r#""display_name":"Lê Lan","email":"lan@example.vn""#));
+        assert!(sent.ends_with("<a>Lê Lan</a>"));
+        assert!(!sent.contains("n0nce") && !sent.contains(&own.name));
+        // The page for the next person of the class has nothing of the first's.
+        let hung = person("Phạm Hùng", Some("h@example.vn"));
+        let sent = body(answer(&kept, Some(&hung))).await.unwrap();
+        let sent = std::str::from_utf8(&sent).unwrap();
+        assert!(sent.contains("Phạm Hùng") && !sent.contains("Lan"));
+    }
+
+    #[test]
+    fn a_template_cut_at_no_mark_is_the_page_itself() {
+        let page = Bytes::from_static(b"<p>trang</p>");
+        let template = Template::cut(page.clone(), &[("", Hole::Name), ("zz", Hole::Nonce)]);
+        assert_eq!(template.pieces.len(), 1);
+        assert_eq!(
+            template.fill(&Fills {
+                nonce: "x",
+                person: None
+            }),
+            page
         );
     }
 
@@ -403,7 +671,7 @@ mod tests {
                 let (cache, renders) = (cache.clone(), renders.clone());
                 tokio::spawn(async move {
                     let response = cache
-                        .kept_or_render("vi|/".into(), || async move {
+                        .kept_or_render("vi|/".into(), None, || async move {
                             renders.fetch_add(1, Ordering::SeqCst);
                             tokio::time::sleep(Duration::from_millis(50)).await;
                             html("<p>trang</p>")
@@ -496,7 +764,7 @@ mod tests {
                 let (cache, rendering, most) = (cache.clone(), rendering.clone(), most.clone());
                 tokio::spawn(async move {
                     cache
-                        .kept_or_render("vi|/loi".into(), || async move {
+                        .kept_or_render("vi|/loi".into(), None, || async move {
                             let now = rendering.fetch_add(1, Ordering::SeqCst) + 1;
                             most.fetch_max(now, Ordering::SeqCst);
                             tokio::time::sleep(Duration::from_millis(50)).await;

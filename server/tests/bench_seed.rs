@@ -52,10 +52,10 @@ async fn the_benchmark_set_holds_what_it_reports_and_its_sessions_work(backend: 
         ]
     );
     assert_eq!(made.citizens, scale.citizens);
-    assert_eq!(made.challenges, scale.challenges + 2);
+    assert_eq!(made.challenges, scale.challenges + 3);
     assert_eq!(
         made.entries,
-        (scale.challenges + 2) * scale.entries_per_challenge
+        (scale.challenges + 3) * scale.entries_per_challenge
     );
     assert_eq!(
         made.votes,

@@ -10,6 +10,7 @@ mod assisted_reports;
 mod bench_seed;
 mod calendar;
 mod challenges;
+mod class_pages;
 mod commitments;
 mod drills;
 mod entries;

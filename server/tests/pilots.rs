@@ -18,7 +18,7 @@ const TEAM: &str = "doi0@example.vn";
 
 /// A challenge whose judging is closed, the first prize decided for the first team's entry; the
 /// results are not published yet.
-struct Awarded {
+pub(crate) struct Awarded {
     contest: Contest,
     entry: String,
     unawarded: String,
@@ -30,7 +30,7 @@ impl Awarded {
     }
 
     /// The (only) member of the awarded team.
-    fn team(&self) -> &Visitor {
+    pub(crate) fn team(&self) -> &Visitor {
         &self.contest.teams[0].1
     }
 }
@@ -119,7 +119,7 @@ async fn create(v: &Visitor, entry: &str, form: &[(&'static str, String)]) -> co
 
 /// Results out, and a running pilot made from the awarded entry, started `starts` days from
 /// today (negative: in the past) and planned to end in 60 days.
-async fn running(app: &TestApp, starts: i64) -> (Awarded, String) {
+pub(crate) async fn running(app: &TestApp, starts: i64) -> (Awarded, String) {
     let a = decided(app).await;
     publish(&a, "").await;
     let id = create(a.staff(), &a.entry, &terms(starts, 60, "120000000", "0"))

@@ -141,7 +141,12 @@ async fn an_admin_creates_an_organisation_and_makes_a_citizen_its_staff(backend:
             "admin/organisations/staff/remove",
             &[
                 ("organisation_id", &ward.id.to_string()),
-                ("user_id", &viewer.id.to_string()),
+                (
+                    "user_id",
+                    &app.scalar("SELECT id FROM users WHERE email = 'hoa@example.vn'")
+                        .await
+                        .to_string(),
+                ),
             ],
         )
         .await

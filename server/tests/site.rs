@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use crate::common::{Backend, PASSWORD, spawn_app, spawn_app_with, spawn_demo};
+use crate::common::{Backend, PASSWORD, nonce_and_page, spawn_app, spawn_app_with, spawn_demo};
 use reqwest::StatusCode;
 
 async fn pages_are_vietnamese_first_and_english_one_click_away(backend: Backend) {
@@ -310,25 +310,6 @@ async fn a_page_that_cannot_be_made_in_time_says_so_instead_of_hanging(backend: 
         "the page again once the database answers"
     );
     assert!(html.contains("Participating organisations"));
-}
-
-/// The nonce of a page's policy and the page, whose scripts must carry that nonce.
-async fn nonce_and_page(response: reqwest::Response) -> (String, String) {
-    let csp = response.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    let nonce = csp
-        .split("'nonce-")
-        .nth(1)
-        .unwrap()
-        .split('\'')
-        .next()
-        .unwrap()
-        .to_owned();
-    let html = response.text().await.unwrap();
-    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "{csp}");
-    (nonce, html)
 }
 
 async fn anonymous_visitors_share_a_kept_page_while_signed_in_people_see_changes_at_once(

@@ -438,8 +438,15 @@ async fn owners_hand_over_remove_and_a_team_always_has_an_owner(backend: Backend
     lan.call("teams/join", &[("code", &code)]).await.ok();
     let chi = app.citizen("chi@example.vn").await;
     chi.call("teams/join", &[("code", &code)]).await.ok();
-    let lan_id = lan.viewer().await.unwrap().id.to_string();
-    let chi_id = chi.viewer().await.unwrap().id.to_string();
+    let id_of = |email: &'static str| {
+        let app = &app;
+        async move {
+            app.scalar(&format!("SELECT id FROM users WHERE email = '{email}'"))
+                .await
+                .to_string()
+        }
+    };
+    let (lan_id, chi_id) = (id_of("lan@example.vn").await, id_of("chi@example.vn").await);
 
     let not_owner = lan
         .call("teams/remove", &[("team_id", &ids), ("user_id", &chi_id)])

@@ -13,6 +13,9 @@ pub struct StaffRole {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Viewer {
+    /// The account's id. Pages never send it to the browser (which has no use for it): a page
+    /// rendered for one person of a class is sent to the others ([`Viewer::stand_in`]).
+    #[serde(skip_serializing, default)]
     pub id: i64,
     pub display_name: String,
     /// The account's email address; an account made with a phone number may have none.
@@ -35,6 +38,26 @@ pub struct Viewer {
     /// Holds an office (administrator, staff, judge) that waits for two-step sign-in: until it
     /// is on, the roles above are withheld and the person acts as a citizen.
     pub office_waiting: bool,
+}
+
+/// The stand-ins for a person's own words in a page shared by their class: letters and digits
+/// only (so that HTML and JSON write them as they are), random per process (so that nobody can
+/// name a team after one).
+#[cfg(feature = "ssr")]
+pub struct StandInMarks {
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+}
+
+#[cfg(feature = "ssr")]
+pub fn stand_in_marks() -> &'static StandInMarks {
+    static MARKS: std::sync::LazyLock<StandInMarks> = std::sync::LazyLock::new(|| StandInMarks {
+        name: format!("vdname{}", crate::token::random_token(12)),
+        email: format!("vdemail{}", crate::token::random_token(12)),
+        phone: format!("vdphone{}", crate::token::random_token(12)),
+    });
+    &MARKS
 }
 
 /// Who is asking, as the edge of a request finds them (their account, if signed in, their
@@ -117,6 +140,36 @@ impl Viewer {
         self.is_admin || !self.staff.is_empty()
     }
 
+    /// This person as a page shared with everyone of their class is rendered for (see
+    /// `query::page_class`): their own account, so what is read by it is theirs and, by their
+    /// class, everyone's; with [`stand_in_marks`] for their name, email address and phone
+    /// number, which each answer fills in with its own person's.
+    #[cfg(feature = "ssr")]
+    pub fn stand_in(&self) -> Viewer {
+        let marks = stand_in_marks();
+        Viewer {
+            display_name: marks.name.clone(),
+            email: self.email.as_ref().map(|_| marks.email.clone()),
+            phone: self.phone.as_ref().map(|_| marks.phone.clone()),
+            ..self.clone()
+        }
+    }
+
+    /// Whether this person's name, email address and phone number read the same wherever a page
+    /// writes them (HTML text and attributes, JSON inside a script): only then can they be filled
+    /// into a shared page as they are. Letters, digits, spaces and `.-_@+` do; anything else
+    /// (`&`, quotes, a combining mark) gets a page rendered for this person alone.
+    pub fn plainly_written(&self) -> bool {
+        let plain = |s: &str| {
+            s.chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | '-' | '_' | '@' | '+'))
+                && format!("{s:?}") == format!("\"{s}\"")
+        };
+        plain(&self.display_name)
+            && self.email.as_deref().is_none_or(plain)
+            && self.phone.as_deref().is_none_or(plain)
+    }
+
     /// The role shown beside this person's name in the audit log.
     pub fn role_code(&self) -> &'static str {
         if self.is_admin {
@@ -177,6 +230,49 @@ mod tests {
     fn a_verified_account_without_other_roles_is_a_citizen() {
         assert_eq!(citizen().role_code(), "citizen");
         assert!(!citizen().is_staff());
+    }
+
+    #[test]
+    fn only_words_that_every_part_of_a_page_writes_as_they_are_can_be_filled_in() {
+        let named = |name: &str| Viewer {
+            display_name: name.into(),
+            ..citizen()
+        };
+        for plain in [
+            "Lan",
+            "Nguyễn Thị Hồng Nhung",
+            "Tổ 5 - P.Bến Nghé",
+            "Мария",
+            "李雷",
+        ] {
+            assert!(named(plain).plainly_written(), "{plain}");
+        }
+        // Escaped by HTML, JSON or a script's string; a combining mark (the decomposed "ế")
+        // is escaped when written into a script.
+        for odd in [
+            "A & B",
+            "<b>",
+            "O'Neil",
+            "\"Ba\"",
+            "a\\b",
+            "Ne\u{301}",
+            "tab\there",
+        ] {
+            assert!(!named(odd).plainly_written(), "{odd}");
+        }
+        let phone = Viewer {
+            phone: Some("+84912345678".into()),
+            ..citizen()
+        };
+        assert!(phone.plainly_written());
+    }
+
+    #[test]
+    fn the_account_id_never_goes_to_the_browser() {
+        let sent = serde_json::to_string(&citizen()).unwrap();
+        assert!(!sent.contains("\"id\""), "{sent}");
+        let back: Viewer = serde_json::from_str(&sent).unwrap();
+        assert_eq!(back.id, 0);
     }
 }
 

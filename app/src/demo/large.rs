@@ -3,8 +3,9 @@
 //! results out), each with a hundred entries from as many teams; 200,000 verified citizens; a
 //! city-wide people's choice of 600,000 votes and twenty closed votes of 20,000; five judges who
 //! scored every entry of every challenge; pilots with their milestones and indicators. Beside it
-//! stand the two rooms the benchmark fills: a vote about to be rushed, whose voters already hold
-//! sessions, and a challenge whose judges, signed in, are about to save drafts.
+//! stand the three rooms the benchmark fills: a vote about to be rushed, whose voters already hold
+//! sessions; another that the same voters are about to visit (each opens its entries, votes and
+//! reads the confirmation); and a challenge whose judges, signed in, are about to save drafts.
 //!
 //! Rows go in by hundreds per statement with ids given up front, so the set builds in about a
 //! minute on SQLite; on PostgreSQL the id sequences are moved past them afterwards.
@@ -111,6 +112,8 @@ pub struct Fixture {
     /// The city-wide people's choice (the largest tally).
     pub big_vote: String,
     pub rush: Rush,
+    /// A vote the same voters visit whole: the entries page, the vote, the page confirming it.
+    pub visit: Rush,
     pub drafting: Drafting,
     /// A finished challenge (its entries are public) and a pilot, for the page scenarios.
     pub finished: String,
@@ -323,9 +326,9 @@ pub async fn seed(db: &DatabaseConnection, scale: &Scale) -> Result<Fixture, App
     )
     .await?;
 
-    // Challenges: the scored ones alternate open and finished; then the rush and the drafting
-    // room, both copies of the open template.
-    let total = scale.challenges + 2;
+    // Challenges: the scored ones alternate open and finished; then the rush, the drafting room
+    // and the visited vote, copies of the open template.
+    let total = scale.challenges + 3;
     let mut next_challenge = next_id(&txn, "challenges").await?;
     let mut next_team = next_id(&txn, "teams").await?;
     let mut next_entry = next_id(&txn, "entries").await?;
@@ -408,7 +411,7 @@ pub async fn seed(db: &DatabaseConnection, scale: &Scale) -> Result<Fixture, App
         });
     }
     let (scored, rooms) = copies.split_at(scale.challenges);
-    let (rush, drafting) = (&rooms[0], &rooms[1]);
+    let (rush, drafting, visit) = (&rooms[0], &rooms[1], &rooms[2]);
 
     // Judging: a panel and the template's rubric for every challenge; five judges score every
     // entry of each scored one.
@@ -560,7 +563,8 @@ pub async fn seed(db: &DatabaseConnection, scale: &Scale) -> Result<Fixture, App
     }
 
     // Votes: the city-wide people's choice (three votes each), closed votes of finished
-    // challenges, and the rush's settings (one vote each, totals shown live) with no vote yet.
+    // challenges, and the settings of the rush and the visited vote (one vote each, totals shown
+    // live) with no vote yet.
     let big = &scored[0];
     let mut next_vote = next_id(&txn, "votes").await?;
     let mut votes = 0usize;
@@ -577,6 +581,7 @@ pub async fn seed(db: &DatabaseConnection, scale: &Scale) -> Result<Fixture, App
         active(vec![
             vote_settings(big.challenge.id, 3, true),
             vote_settings(rush.challenge.id, 1, true),
+            vote_settings(visit.challenge.id, 1, true),
         ]),
     )
     .await?;
@@ -734,6 +739,11 @@ pub async fn seed(db: &DatabaseConnection, scale: &Scale) -> Result<Fixture, App
         rush: Rush {
             slug: rush.challenge.slug.clone(),
             entry_ids: rush.entries.iter().map(|e| e.id).collect(),
+            voters: scale.rush_voters.min(scale.citizens),
+        },
+        visit: Rush {
+            slug: visit.challenge.slug.clone(),
+            entry_ids: visit.entries.iter().map(|e| e.id).collect(),
             voters: scale.rush_voters.min(scale.citizens),
         },
         drafting: Drafting {

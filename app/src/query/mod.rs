@@ -13,6 +13,8 @@ pub mod entry;
 #[cfg(feature = "ssr")]
 pub mod judging;
 #[cfg(feature = "ssr")]
+pub mod page_class;
+#[cfg(feature = "ssr")]
 pub mod pilot;
 #[cfg(feature = "ssr")]
 pub mod report;

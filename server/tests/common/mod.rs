@@ -39,6 +39,25 @@ macro_rules! on_both_databases {
     };
 }
 
+/// The nonce of a page's policy and the page, whose scripts must carry that nonce.
+pub async fn nonce_and_page(response: reqwest::Response) -> (String, String) {
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap()
+        .to_owned();
+    let html = response.text().await.unwrap();
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "{csp}");
+    (nonce, html)
+}
+
 pub async fn within_limit(test: impl std::future::Future<Output = ()>) {
     tokio::time::timeout(std::time::Duration::from_secs(120), test)
         .await
