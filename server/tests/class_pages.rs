@@ -153,7 +153,7 @@ async fn people_alike_share_a_page_each_with_their_own_name_votes_and_follow(bac
     }
 }
 
-async fn a_pilots_page_is_shared_by_followers_and_by_others_but_not_by_its_team_or_raters(
+async fn a_pilots_page_is_shared_by_followers_and_by_others_but_not_by_its_team_raters_or_commenters(
     backend: Backend,
 ) {
     let (app, alone) = kept_and_alone(backend).await;
@@ -203,9 +203,37 @@ async fn a_pilots_page_is_shared_by_followers_and_by_others_but_not_by_its_team_
         .replace("Lê Thị An", "X");
     let not = page_without_nonce(&chi, &path).await.replace("Đỗ Chi", "X");
     assert_ne!(followed, not, "the follow shows");
+
+    // The team posts an update and Chi comments on it: her comment is on her next page at once,
+    // though her class's page was kept before she wrote it.
+    awarded
+        .team()
+        .call_multipart(
+            "pilots/updates/post",
+            &[
+                ("pilot_id", id.as_str()),
+                ("body", "Tuần đầu: 312 lượt lấy số."),
+            ],
+            None,
+        )
+        .await
+        .ok();
+    let seen: app::pilot::model::PilotPage = chi.call("pilots/get", &[("id", &id)]).await.json();
+    let update = seen.updates[0].id.to_string();
+    chi.call(
+        "pilots/comments/add",
+        &[
+            ("update_id", &update),
+            ("body", "Sáng nay tôi chờ có 20 phút."),
+        ],
+    )
+    .await
+    .ok();
+    let page = same_as_alone(&chi, &alone, &path).await;
+    assert!(page.contains("Sáng nay tôi chờ có 20 phút."));
 }
 
 on_both_databases!(
     people_alike_share_a_page_each_with_their_own_name_votes_and_follow,
-    a_pilots_page_is_shared_by_followers_and_by_others_but_not_by_its_team_or_raters,
+    a_pilots_page_is_shared_by_followers_and_by_others_but_not_by_its_team_raters_or_commenters,
 );

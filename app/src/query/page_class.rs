@@ -28,8 +28,9 @@ enum Reads {
     Following(String),
     /// Their votes in the challenge, by slot.
     Votes(String),
-    /// Whether they follow the pilot; a member of its team, the owner of one of its milestones
-    /// and anyone who rated it (the rating form holds their own words) get it alone.
+    /// Whether they follow the pilot; a member of its team, the owner of one of its milestones,
+    /// anyone who rated it (the rating form holds their own words) and anyone who commented on
+    /// it (their comment shows on their next page, not a moment later) get it alone.
     Pilot(i64),
 }
 
@@ -102,7 +103,8 @@ pub async fn class_of(
                      (SELECT COUNT(*) FROM pilots p JOIN team_members m ON m.team_id = p.team_id \
                       WHERE p.id = ?1 AND m.user_id = ?2) \
                      + (SELECT COUNT(*) FROM milestones WHERE pilot_id = ?1 AND owner_user_id = ?2) \
-                     + (SELECT COUNT(*) FROM pilot_ratings WHERE pilot_id = ?1 AND user_id = ?2)",
+                     + (SELECT COUNT(*) FROM pilot_ratings WHERE pilot_id = ?1 AND user_id = ?2) \
+                     + (SELECT COUNT(*) FROM pilot_comments WHERE pilot_id = ?1 AND user_id = ?2)",
                     [id.into(), viewer.id.into()],
                 ))
                 .await?
