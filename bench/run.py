@@ -734,9 +734,10 @@ def markdown(r):
     if signed:
         lines += ["## Pages signed in", "",
                   "Each request carries another person's session (made beforehand), so each answer "
-                  "is rendered for its person: their name, their vote, their unread count. Voters "
-                  "are the rush's citizens after the rush (each has voted); judges the drafting "
-                  "room's panel. 64 connections, same data.", "",
+                  "is for its person: their name, their vote, their unread count (rendered for "
+                  "them, or a rendering shared by citizens alike with their own words filled in). "
+                  "Voters are the rush's citizens after the rush (each has voted); judges the "
+                  "drafting room's panel. 64 connections, same data.", "",
                   "| page | sessions | req/s | p50 ms | p95 ms | p99 ms | errors | queries |",
                   "|---|---:|---:|---:|---:|---:|---:|---:|"]
         for p in signed:
