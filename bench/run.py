@@ -121,7 +121,9 @@ def brotli_size(data):
 
 def first_visit(url, encoding):
     out = subprocess.run(["node", os.path.join(HERE, "first-visit.mjs"), url, encoding],
-                         capture_output=True, text=True, check=True)
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(f"first visit to {url} failed: {out.stderr.strip()[-2000:]}")
     return json.loads(out.stdout)
 
 
@@ -138,12 +140,21 @@ def weight(site, base, other_pages):
     # once accepting brotli (as browsers do) and once gzip only (the target's measure).
     visits = {encoding: first_visit(base + "/", encoding) for encoding in ("gzip", "br")}
     # Other pages a first visit may open on (a link someone shared), gzip only.
-    others = {name: first_visit(base + path, "gzip") for name, path in other_pages}
+    # A page that could not be visited is reported as such (with the browser's words), and the
+    # rest of the benchmark goes on.
+    others = {}
+    for name, path in other_pages:
+        try:
+            v = first_visit(base + path, "gzip")
+            others[name] = {"path": path, "total": v["total"], "body": v["body"],
+                            "headers": v["headers"], "responses": len(v["responses"]),
+                            "errors": v["errors"]}
+        except RuntimeError as failed:
+            print(failed, flush=True)
+            others[name] = {"path": path, "total": 0, "body": 0, "headers": 0, "responses": 0,
+                            "errors": [str(failed)]}
     return {"files": files, "first_visit": visits, "first_visit_bytes": visits["gzip"]["total"],
-            "first_visit_other_pages": {
-                name: {"path": path, "total": v["total"], "body": v["body"], "headers": v["headers"],
-                       "responses": len(v["responses"]), "errors": v["errors"]}
-                for (name, path), v in zip(other_pages, others.values())}}
+            "first_visit_other_pages": others}
 
 
 def machine():
