@@ -589,12 +589,12 @@ def main():
         pg.phase_peak_mb()
         rush_pg = rush(pg, pg_fixture, postgres_votes(args.postgres), postgres_newest_vote(args.postgres))
         phase_peaks["vote rush, PostgreSQL"] = pg.phase_peak_mb()
-        visit_pg = visit(pg, pg_fixture, postgres_votes(args.postgres))
-        print_visit("PostgreSQL", visit_pg)
-        phase_peaks["vote visits, PostgreSQL"] = pg.phase_peak_mb()
         print(f"vote rush (PostgreSQL) {rush_pg['accepted_per_second']:.0f} votes/s  "
               f"p99 {rush_pg['p99_ms']:.1f} ms  accepted {rush_pg['accepted']}  "
               f"in database {rush_pg['votes_in_database']}", flush=True)
+        visit_pg = visit(pg, pg_fixture, postgres_votes(args.postgres))
+        print_visit("PostgreSQL", visit_pg)
+        phase_peaks["vote visits, PostgreSQL"] = pg.phase_peak_mb()
         peaks.append(pg.peak_rss_mb())
         pg.stop()
 
