@@ -46,6 +46,8 @@ pub fn PilotListPage() -> impl IntoView {
             {match data {
                 list if list.is_empty() => view! { <p class="empty">{t(k::PILOTS_NONE)}</p> }.into_any(),
                 list => view! {
+                    // The cards' headings are h3, as on the dashboard; the list has its own h2.
+                    <h2 class="visually-hidden">{t(k::PILOTS_LIST_HEADING)}</h2>
                     <div class="challenge-grid">
                         {list.into_iter().map(|card| view! { <PilotCardView card/> }).collect_view()}
                     </div>
