@@ -339,12 +339,13 @@ pub async fn serve(State(pages): State<Pages>, mut request: Request, next: Next)
     }
     let (Some(address), Some(auth)) = (
         page_view(&request),
-        request.extensions().get::<RequestAuth>().cloned(),
+        request.extensions().get::<RequestAuth>(),
     ) else {
         return next.run(request).await;
     };
-    let locale = auth.locale.code();
-    let (key, person) = match auth.viewer {
+    // Only the person is taken from the request's auth (none for an anonymous view).
+    let (locale, viewer) = (auth.locale.code(), auth.viewer.clone());
+    let (key, person) = match viewer {
         None => (format!("{locale}|{address}"), None),
         Some(viewer) => {
             let path = request.uri().path();
