@@ -55,6 +55,10 @@ pub struct RequestAuth {
     pub ip: String,
     pub user_agent: Option<String>,
     pub locale: Locale,
+    /// The answer is rendered once for many people (every anonymous visitor of the page, or a
+    /// signed-in class, see `query::page_class`), who see others' doings a moment later anyway:
+    /// what is costly to keep exact (the vote totals during a rush) may be that moment old.
+    pub shared: bool,
 }
 
 pub fn server_ctx() -> Result<ServerCtx, AppError> {

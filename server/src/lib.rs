@@ -122,7 +122,11 @@ impl Application {
                 db: db.clone(),
                 settings: Arc::new(settings),
                 sessions: app::auth::session::SessionReader::start(db.clone()),
-                votes: app::vote::live::Hub::default(),
+                // What others do shows on shared pages a moment later: the page cache's moment
+                // is also that of the vote totals.
+                votes: app::vote::live::Hub::new(std::time::Duration::from_millis(
+                    config.page_cache_ms,
+                )),
                 ballots: app::vote::ballot_box::BallotBox::start(db.clone()),
                 writes: app::group_commit::GroupCommit::start(db.clone()),
                 storage,

@@ -59,6 +59,7 @@ pub async fn resolve_session(
         ip,
         user_agent,
         locale: cookie_locale.unwrap_or_default(),
+        shared: false,
     };
     let path = request.uri().path();
     let anyones =

@@ -346,13 +346,19 @@ pub async fn serve(State(pages): State<Pages>, mut request: Request, next: Next)
     // Only the person is taken from the request's auth (none for an anonymous view).
     let (locale, viewer) = (auth.locale.code(), auth.viewer.clone());
     let (key, person) = match viewer {
-        None => (format!("{locale}|{address}"), None),
+        None => {
+            if let Some(auth) = request.extensions_mut().get_mut::<RequestAuth>() {
+                auth.shared = true;
+            }
+            (format!("{locale}|{address}"), None)
+        }
         Some(viewer) => {
             let path = request.uri().path();
             match app::query::page_class::class_of(&pages.db, &viewer, path).await {
                 Ok(Some(class)) => {
                     if let Some(auth) = request.extensions_mut().get_mut::<RequestAuth>() {
                         auth.viewer = Some(viewer.stand_in());
+                        auth.shared = true;
                     }
                     (format!("{locale}|{class}|{address}"), Some(viewer))
                 }

@@ -205,7 +205,7 @@ async fn live_totals(
     Path(slug): Path<String>,
 ) -> Response {
     use app::vote::live::{FOLLOWERS_PER_ADDRESS, FOLLOWERS_PER_INSTANCE};
-    use axum::response::sse::{Event, KeepAlive, Sse};
+    use axum::response::sse::{KeepAlive, Sse};
     let challenge = match app::vote::service::followable(&state.db, &slug).await {
         Ok(c) => c,
         Err(app::error::AppError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
@@ -227,34 +227,60 @@ async fn live_totals(
     let changes = state.ctx.votes.subscribe();
     let db = state.db.clone();
     let kept = state.ctx.votes.totals.clone();
+    // Totals are sent at first, then after each change, at most once per the totals' moment:
+    // during a rush, the changes of a moment go out together.
     let stream = futures_util::stream::unfold(
-        (true, changes, db, kept, challenge, follower),
-        move |(first, mut changes, db, kept, c, follower)| async move {
-            if !first {
-                loop {
-                    match changes.recv().await {
-                        Ok(id) if id == c.id => break,
-                        Ok(_) => continue,
-                        // Missed some: send the totals as they are now.
-                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => break,
-                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+        (
+            None::<tokio::time::Instant>,
+            changes,
+            db,
+            kept,
+            challenge,
+            follower,
+        ),
+        move |(sent, mut changes, db, kept, c, follower)| async move {
+            let woken = match sent {
+                None => std::time::Instant::now(),
+                Some(sent) => {
+                    loop {
+                        match changes.recv().await {
+                            Ok(id) if id == c.id => break,
+                            Ok(_) => continue,
+                            // Missed some: send the totals as they are now.
+                            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => break,
+                            Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                        }
                     }
+                    let woken = std::time::Instant::now();
+                    tokio::time::sleep_until(sent + kept.moment()).await;
+                    woken
                 }
-            }
-            let (totals, voters) = app::vote::service::kept_totals(&db, &kept, &c).await.ok()?;
-            let next = Event::default()
-                .event("totals")
-                .json_data(app::vote::model::LiveTotals { totals, voters })
+            };
+            let (totals, voters) = app::vote::service::kept_totals(&db, &kept, &c, woken)
+                .await
                 .ok()?;
+            let sent = Some(tokio::time::Instant::now());
             Some((
-                Ok::<_, std::convert::Infallible>(next),
-                (false, changes, db, kept, c, follower),
+                totals_event(totals, voters)?,
+                (sent, changes, db, kept, c, follower),
             ))
         },
     );
     Sse::new(stream)
         .keep_alive(KeepAlive::default())
         .into_response()
+}
+
+/// The live totals as one server-sent event.
+fn totals_event(
+    totals: Vec<(i64, u64)>,
+    voters: u64,
+) -> Option<Result<axum::response::sse::Event, std::convert::Infallible>> {
+    let event = axum::response::sse::Event::default()
+        .event("totals")
+        .json_data(app::vote::model::LiveTotals { totals, voters })
+        .ok()?;
+    Some(Ok(event))
 }
 
 /// An Atom feed as the response, or the status its error calls for.

@@ -522,6 +522,60 @@ async fn one_address_cannot_hold_every_live_stream(backend: Backend) {
     assert!(reopened.is_some(), "a place freed is taken again");
 }
 
+/// During a rush the totals change many times a second: a follower is sent them at most once
+/// per moment (the page cache's), the last it is sent holds every vote, and a voter's own
+/// request counts their vote at once.
+async fn a_follower_is_sent_a_rush_once_a_moment_and_the_last_holds_every_vote(backend: Backend) {
+    const MOMENT_MS: u64 = 1_000;
+    let app = common::spawn_app_with(
+        backend,
+        common::Options {
+            page_cache_ms: MOMENT_MS,
+            ..Default::default()
+        },
+    )
+    .await;
+    let contest = app.contest(2, Some(Duration::days(3))).await;
+    let slug = slug(&app, &contest).await;
+    let ids = entry_ids(&app).await;
+    show_totals_during_the_vote(&contest).await;
+    let mut voters = Vec::new();
+    for n in 0..6 {
+        voters.push(app.citizen(&format!("rush{n}@example.vn")).await);
+    }
+    let mut stream = app
+        .visitor()
+        .get(&format!("/challenges/{slug}/votes/live"))
+        .await;
+    let mut buffer = String::new();
+    assert_eq!(next_event(&mut stream, &mut buffer).await["voters"], 0);
+    let first = std::time::Instant::now();
+    for (n, voter) in voters.iter().enumerate() {
+        cast(voter, &ids[n % 2]).await.ok();
+        let own = entries(voter, &slug).await.vote.unwrap();
+        assert_eq!(
+            own.voters,
+            Some(n as u64 + 1),
+            "the voter's own page counts their vote"
+        );
+    }
+    let mut sent = 0u64;
+    loop {
+        let event = next_event(&mut stream, &mut buffer).await;
+        sent += 1;
+        if event["voters"] == 6 {
+            break;
+        }
+    }
+    let took = first.elapsed().as_millis() as u64;
+    // Each send waits a moment after the one before (give or take one, for the moments the
+    // sends straddle): without that, each of the six votes is a send of its own.
+    assert!(
+        sent <= took / MOMENT_MS + 1,
+        "{sent} sends in {took} ms, at most one a moment"
+    );
+}
+
 async fn totals_read_through_any_instance_count_every_change_at_once(backend: Backend) {
     let app = spawn_app(backend).await;
     let contest = app.contest(2, Some(Duration::days(3))).await;
@@ -916,6 +970,7 @@ on_both_databases!(
     running_totals_reach_every_instance_as_votes_arrive,
     one_address_cannot_hold_every_live_stream,
     totals_read_through_any_instance_count_every_change_at_once,
+    a_follower_is_sent_a_rush_once_a_moment_and_the_last_holds_every_vote,
     a_citizen_votes_changes_and_withdraws_and_every_refusal_is_clear,
     a_vote_outside_its_window_is_refused_with_when,
     simultaneous_votes_from_one_account_end_as_one_and_many_accounts_lose_none,

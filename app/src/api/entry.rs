@@ -150,7 +150,9 @@ pub async fn public_entries(
     let server = ctx::server_ctx()?;
     crate::query::entry::list(
         &server.db,
-        &server.votes.totals,
+        // A page shared by many people may show totals a moment old; a person's own request
+        // (the list again after their vote) counts their change.
+        (&server.votes.totals, auth.shared),
         &slug,
         (auth.viewer.as_ref(), &seed),
         q.as_deref().unwrap_or_default(),

@@ -18,7 +18,7 @@ use crate::team::entity::team;
 /// The submitted entries of a published challenge, once they are public; none before.
 pub async fn list(
     db: &impl ConnectionTrait,
-    kept: &crate::vote::totals::TotalsCache,
+    totals: (&crate::vote::totals::TotalsCache, bool),
     slug: &str,
     (viewer, visitor_seed): (Option<&crate::auth::Viewer>, &str),
     query: &str,
@@ -53,7 +53,7 @@ pub async fn list(
         )
     });
     let vote = if public {
-        crate::vote::service::vote_box(db, kept, &c, viewer, &ids, now).await?
+        crate::vote::service::vote_box(db, totals, &c, viewer, &ids, now).await?
     } else {
         None
     };

@@ -62,6 +62,15 @@ impl Drop for Follower {
 }
 
 impl Hub {
+    /// A hub whose totals are kept for shared pages and sent to live followers at most once per
+    /// `moment` (see `super::totals`).
+    pub fn new(moment: std::time::Duration) -> Hub {
+        Hub {
+            totals: super::totals::TotalsCache::new(moment),
+            ..Hub::default()
+        }
+    }
+
     pub fn subscribe(&self) -> broadcast::Receiver<i64> {
         self.tx.subscribe()
     }

@@ -195,10 +195,11 @@ fn tallied(counted: &Counted, entries: &[i64]) -> (Vec<(i64, u64)>, u64) {
     (rules::tally(&counted.per_entry, entries), counted.voters)
 }
 
-/// The vote as the entries page shows it, if the challenge has one.
+/// The vote as the entries page shows it, if the challenge has one; `shared`: the page is
+/// rendered once for many people, whose totals may be a moment old (see `super::totals`).
 pub async fn vote_box(
     db: &impl ConnectionTrait,
-    kept: &TotalsCache,
+    (kept, shared): (&TotalsCache, bool),
     c: &challenge::Model,
     viewer: Option<&Viewer>,
     entries: &[i64],
@@ -222,7 +223,11 @@ pub async fn vote_box(
     };
     let show = s.live_totals || now >= closes_at;
     let (totals, voters) = if show {
-        let (t, n) = tallied(&*kept.get(db, c.id).await?, entries);
+        let counted = match shared {
+            true => kept.shared(db, c.id).await?,
+            false => kept.get(db, c.id).await?,
+        };
+        let (t, n) = tallied(&counted, entries);
         (Some(t), Some(n))
     } else {
         (None, None)
@@ -352,15 +357,16 @@ pub async fn current_totals(
     totals(db, c, &submitted(db, c).await?).await
 }
 
-/// [`current_totals`] from this instance's kept count when it is current, for the live
-/// followers, who ask after every change: never a count from before that change.
+/// [`current_totals`] from this instance's kept count, for a live follower woken at `woken` by
+/// a change: never a count begun before that change.
 pub async fn kept_totals(
     db: &impl ConnectionTrait,
     kept: &TotalsCache,
     c: &challenge::Model,
+    woken: std::time::Instant,
 ) -> Result<(Vec<(i64, u64)>, u64), AppError> {
     let entries = submitted(db, c).await?;
-    Ok(tallied(&*kept.current(db, c.id).await?, &entries))
+    Ok(tallied(&*kept.since(db, c.id, woken).await?, &entries))
 }
 
 async fn submitted(db: &impl ConnectionTrait, c: &challenge::Model) -> Result<Vec<i64>, AppError> {

@@ -7,8 +7,15 @@
 //! counted at that revision, so a reader after a change never sees the totals from before it.
 //! Only one count of a challenge runs at a time; while one runs, page readers get the last count
 //! instead of queueing behind it (during a rush, the totals shown trail by one count). A live
-//! follower woken because the votes changed waits for the count of that change instead: it is
-//! sent nothing more until the next change, so a stale count would stay on its screen.
+//! follower woken because the votes changed waits for a count begun after that change instead:
+//! it is sent nothing more until the next change, so a stale count would stay on its screen.
+//!
+//! During a rush the votes change many times a second, and each count reads every vote. A page
+//! rendered once for many people (who see others' doings a moment later anyway: the page
+//! cache's moment) takes a count made within that moment whatever changed since, and a live
+//! follower is sent totals at most once per moment; so each instance counts about once per
+//! moment however many people vote, read or follow. A person's own request (their vote, then
+//! the page it brings back) still gets a count of their change.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -34,6 +41,8 @@ pub struct Counted {
 
 struct Kept {
     revision: i64,
+    /// When its count began (after its revision was read): it holds every change before then.
+    started: Instant,
     at: Instant,
     counted: Arc<Counted>,
 }
@@ -53,13 +62,15 @@ impl Slot {
     /// Keeps a count made at `revision` (it may hold later votes too: the revision is read before
     /// counting), unless the one kept was made at a later revision: a reader that waited never
     /// puts an older count back.
-    fn keep(&self, revision: i64, counted: Arc<Counted>) {
+    fn keep(&self, revision: i64, started: Instant, counted: Arc<Counted>) {
         let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
         if last.as_ref().is_none_or(|k| {
-            k.revision < revision || (k.revision == revision && k.at.elapsed() >= MAX_AGE)
+            k.revision < revision
+                || (k.revision == revision && (k.at.elapsed() >= MAX_AGE || k.started < started))
         }) {
             *last = Some(Kept {
                 revision,
+                started,
                 at: Instant::now(),
                 counted,
             });
@@ -83,9 +94,75 @@ impl Slot {
 #[derive(Clone, Default)]
 pub struct TotalsCache {
     slots: Arc<Mutex<HashMap<i64, Arc<Slot>>>>,
+    /// How old a count may be for a page shared by many people, and how often a live follower
+    /// is sent totals (the page cache's moment; zero: always exact).
+    moment: Duration,
 }
 
 impl TotalsCache {
+    /// Counts kept for shared pages and live followers for `moment` (see the module's notes).
+    pub fn new(moment: Duration) -> TotalsCache {
+        TotalsCache {
+            moment,
+            ..Default::default()
+        }
+    }
+
+    /// How often a live follower is sent totals at most.
+    pub fn moment(&self) -> Duration {
+        self.moment
+    }
+
+    /// For a page rendered once for many people: the last count if it was made within the
+    /// moment, whatever changed since (no statement at all), else as [`TotalsCache::get`].
+    pub async fn shared(
+        &self,
+        db: &impl ConnectionTrait,
+        challenge_id: i64,
+    ) -> Result<Arc<Counted>, AppError> {
+        if !self.moment.is_zero()
+            && let Some(kept) = self
+                .slot(challenge_id)
+                .kept(|k| k.at.elapsed() < self.moment)
+        {
+            return Ok(kept);
+        }
+        self.get(db, challenge_id).await
+    }
+
+    /// For a live follower woken at `woken` by a change: a count begun after then, which holds
+    /// that change (waiting for one that runs, or counting).
+    pub async fn since(
+        &self,
+        db: &impl ConnectionTrait,
+        challenge_id: i64,
+        woken: Instant,
+    ) -> Result<Arc<Counted>, AppError> {
+        let slot = self.slot(challenge_id);
+        let fresh = |k: &Kept| k.started >= woken;
+        if let Some(kept) = slot.kept(fresh) {
+            return Ok(kept);
+        }
+        let _counting = slot.counting.lock().await;
+        if let Some(kept) = slot.kept(fresh) {
+            return Ok(kept);
+        }
+        let revision = revision(db, challenge_id).await?;
+        let started = Instant::now();
+        let counted = Arc::new(count(db, challenge_id).await?);
+        slot.keep(revision, started, counted.clone());
+        Ok(counted)
+    }
+
+    fn slot(&self, challenge_id: i64) -> Arc<Slot> {
+        self.slots
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(challenge_id)
+            .or_default()
+            .clone()
+    }
+
     /// The counted votes of a challenge, from this instance's last count when it is current (or,
     /// while another count runs, the last count).
     pub async fn get(
@@ -93,33 +170,16 @@ impl TotalsCache {
         db: &impl ConnectionTrait,
         challenge_id: i64,
     ) -> Result<Arc<Counted>, AppError> {
-        self.read(db, challenge_id, true).await
-    }
-
-    /// As [`TotalsCache::get`], but never a count older than the revision as it is now: waits
-    /// for a count that runs.
-    pub async fn current(
-        &self,
-        db: &impl ConnectionTrait,
-        challenge_id: i64,
-    ) -> Result<Arc<Counted>, AppError> {
-        self.read(db, challenge_id, false).await
+        self.read(db, challenge_id).await
     }
 
     async fn read(
         &self,
         db: &impl ConnectionTrait,
         challenge_id: i64,
-        last_will_do: bool,
     ) -> Result<Arc<Counted>, AppError> {
         let revision = revision(db, challenge_id).await?;
-        let slot = self
-            .slots
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(challenge_id)
-            .or_default()
-            .clone();
+        let slot = self.slot(challenge_id);
         if let Some(kept) = slot.current(revision) {
             return Ok(kept);
         }
@@ -127,7 +187,7 @@ impl TotalsCache {
             Ok(guard) => guard,
             Err(_) => {
                 // Someone is counting already: show the last count rather than wait for theirs.
-                if last_will_do && let Some(kept) = slot.last() {
+                if let Some(kept) = slot.last() {
                     return Ok(kept);
                 }
                 slot.counting.lock().await
@@ -137,8 +197,9 @@ impl TotalsCache {
         if let Some(kept) = slot.current(revision) {
             return Ok(kept);
         }
+        let started = Instant::now();
         let counted = Arc::new(count(db, challenge_id).await?);
-        slot.keep(revision, counted.clone());
+        slot.keep(revision, started, counted.clone());
         Ok(counted)
     }
 }
@@ -278,14 +339,15 @@ mod tests {
                 voters,
             })
         };
-        slot.keep(6, counted(60));
+        let now = Instant::now();
+        slot.keep(6, now, counted(60));
         assert_eq!(slot.current(5).unwrap().voters, 60, "newer than asked");
         assert_eq!(slot.current(6).unwrap().voters, 60);
         assert!(slot.current(7).is_none());
         // A reader that read revision 5 and counted after waiting does not replace it.
-        slot.keep(5, counted(50));
+        slot.keep(5, now, counted(50));
         assert_eq!(slot.current(6).unwrap().voters, 60);
-        slot.keep(7, counted(70));
+        slot.keep(7, now, counted(70));
         assert_eq!(slot.current(7).unwrap().voters, 70);
     }
 
@@ -318,7 +380,8 @@ mod tests {
         let counting = slot.counting.lock().await;
         let woken = {
             let (db, kept) = (db.clone(), kept.clone());
-            tokio::spawn(async move { kept.current(&db, 1).await.unwrap() })
+            let woken = Instant::now();
+            tokio::spawn(async move { kept.since(&db, 1, woken).await.unwrap() })
         };
         // Ample time to read the revision and, were it allowed, to take the last count.
         tokio::time::sleep(Duration::from_millis(300)).await;
@@ -328,5 +391,53 @@ mod tests {
         );
         drop(counting);
         assert_eq!(woken.await.unwrap().voters, 2);
+    }
+
+    #[tokio::test]
+    async fn a_shared_page_takes_a_count_of_the_moment_and_a_person_their_own_change() {
+        let (db, kept) = (db().await, TotalsCache::new(Duration::from_millis(300)));
+        vote(&db, 10, 1).await;
+        assert_eq!(kept.shared(&db, 1).await.unwrap().voters, 1);
+        vote(&db, 10, 2).await;
+        bump(&db, 1).await.unwrap();
+        assert_eq!(
+            kept.shared(&db, 1).await.unwrap().voters,
+            1,
+            "within the moment, whatever changed"
+        );
+        assert_eq!(
+            kept.get(&db, 1).await.unwrap().voters,
+            2,
+            "a person's own request counts the change"
+        );
+        vote(&db, 10, 3).await;
+        bump(&db, 1).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(
+            kept.shared(&db, 1).await.unwrap().voters,
+            3,
+            "past the moment, counted again"
+        );
+        // Without a moment (the page cache off), every shared page is exact.
+        let exact = TotalsCache::default();
+        assert_eq!(exact.shared(&db, 1).await.unwrap().voters, 3);
+        vote(&db, 11, 4).await;
+        bump(&db, 1).await.unwrap();
+        assert_eq!(exact.shared(&db, 1).await.unwrap().voters, 4);
+    }
+
+    #[tokio::test]
+    async fn followers_woken_before_a_count_began_share_it_and_later_ones_do_not() {
+        let (db, kept) = (db().await, TotalsCache::default());
+        vote(&db, 10, 1).await;
+        let early = Instant::now();
+        bump(&db, 1).await.unwrap();
+        assert_eq!(kept.since(&db, 1, early).await.unwrap().voters, 1);
+        // A vote nobody was told of: a follower woken before the last count began takes that
+        // count; one woken after it needs a count of its own, which sees the vote.
+        vote(&db, 10, 2).await;
+        assert_eq!(kept.since(&db, 1, early).await.unwrap().voters, 1);
+        let later = Instant::now();
+        assert_eq!(kept.since(&db, 1, later).await.unwrap().voters, 2);
     }
 }
