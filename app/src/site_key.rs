@@ -33,6 +33,9 @@ pub enum Purpose {
     ConflictToken,
     /// How the record of sign-in tries names the mailbox typed (never in the clear).
     SignInAddress,
+    /// The order each visitor sees a challenge's entries in: from their account or address,
+    /// which the order must not give away (a page shared by many shows one of theirs).
+    EntryOrder,
 }
 
 impl Purpose {
@@ -40,6 +43,7 @@ impl Purpose {
         match self {
             Purpose::ConflictToken => "conflict_token",
             Purpose::SignInAddress => "sign_in_address",
+            Purpose::EntryOrder => "entry_order",
         }
     }
 }
@@ -78,6 +82,12 @@ pub async fn key(db: &impl ConnectionTrait, purpose: Purpose) -> Result<Key, App
 pub struct Key(Vec<u8>);
 
 impl Key {
+    /// A key of these bytes (tests make their own).
+    #[cfg(test)]
+    pub(crate) fn of(secret: &[u8]) -> Key {
+        Key(secret.to_vec())
+    }
+
     /// The keyed digest of `message`, hex, cut to `hex_len` characters (at most 64).
     pub fn digest(&self, message: &str, hex_len: usize) -> String {
         let mut mac =

@@ -263,6 +263,7 @@ fn nonce_of(headers: &HeaderMap) -> Option<String> {
 
 fn keepable(response: &Response, types: &[&str]) -> bool {
     response.status() == StatusCode::OK
+        && response.extensions().get::<Alone>().is_none()
         && !response.headers().contains_key(header::SET_COOKIE)
         && response
             .headers()
@@ -315,6 +316,12 @@ fn marks(nonce: Option<&str>, for_class: bool) -> Vec<(&str, Hole)> {
     marks
 }
 
+/// Marks a page rendered for a class's stand-in whose person changed their class meanwhile (a
+/// vote or a follow in another tab while it rendered): it may show what the class does not
+/// hold, so it goes to them alone and is not kept.
+#[derive(Clone, Copy, Debug)]
+struct Alone;
+
 /// Whether an anonymous page view was answered from the cache (as the metrics count it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CacheUse {
@@ -345,6 +352,8 @@ pub async fn serve(State(pages): State<Pages>, mut request: Request, next: Next)
     };
     // Only the person is taken from the request's auth (none for an anonymous view).
     let (locale, viewer) = (auth.locale.code(), auth.viewer.clone());
+    // For a class's page: the class and the path, to check the class again once rendered.
+    let mut recheck = None;
     let (key, person) = match viewer {
         None => {
             if let Some(auth) = request.extensions_mut().get_mut::<RequestAuth>() {
@@ -353,14 +362,16 @@ pub async fn serve(State(pages): State<Pages>, mut request: Request, next: Next)
             (format!("{locale}|{address}"), None)
         }
         Some(viewer) => {
-            let path = request.uri().path();
-            match app::query::page_class::class_of(&pages.db, &viewer, path).await {
+            let path = request.uri().path().to_owned();
+            match app::query::page_class::class_of(&pages.db, &viewer, &path).await {
                 Ok(Some(class)) => {
                     if let Some(auth) = request.extensions_mut().get_mut::<RequestAuth>() {
                         auth.viewer = Some(viewer.stand_in());
                         auth.shared = true;
                     }
-                    (format!("{locale}|{class}|{address}"), Some(viewer))
+                    let key = format!("{locale}|{class}|{address}");
+                    recheck = Some((class, path));
+                    (key, Some(viewer))
                 }
                 Ok(None) => return next.run(request).await,
                 Err(err) => {
@@ -370,9 +381,19 @@ pub async fn serve(State(pages): State<Pages>, mut request: Request, next: Next)
             }
         }
     };
-    let mut response = cache
-        .kept_or_render(key, person.as_ref(), || next.run(request))
-        .await;
+    let db = pages.db.clone();
+    let rendered_for = person.clone();
+    let render = || async move {
+        let mut response = next.run(request).await;
+        if let (Some((class, path)), Some(person)) = (recheck, rendered_for) {
+            let after = app::query::page_class::class_of(&db, &person, &path).await;
+            if !matches!(after, Ok(Some(after)) if after == class) {
+                response.extensions_mut().insert(Alone);
+            }
+        }
+        response
+    };
+    let mut response = cache.kept_or_render(key, person.as_ref(), render).await;
     if response.extensions().get::<CacheUse>().is_none() {
         response.extensions_mut().insert(CacheUse::Miss);
     }

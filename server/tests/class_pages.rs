@@ -233,7 +233,48 @@ async fn a_pilots_page_is_shared_by_followers_and_by_others_but_not_by_its_team_
     assert!(page.contains("Sáng nay tôi chờ có 20 phút."));
 }
 
+/// A page reads its address decoded (`%6D` is `m`): a class told from the address as written
+/// would read no challenge, and a voter's page kept for it would reach those who have not voted,
+/// their votes in it. An address written with escapes gets a page of its own.
+async fn an_address_written_with_escapes_gets_a_page_of_its_own(backend: Backend) {
+    let (app, _alone) = kept_and_alone(backend).await;
+    let contest = app.contest(1, Some(Duration::days(3))).await;
+    let slug = app
+        .text(&format!(
+            "SELECT slug FROM challenges WHERE id = {}",
+            contest.challenge
+        ))
+        .await;
+    let entry = app.scalar("SELECT id FROM entries").await.to_string();
+    let escaped = format!(
+        "/challenges/%{:02X}{}/entries",
+        slug.as_bytes()[0],
+        &slug[1..]
+    );
+    let an = app.citizen_named("an@example.vn", "Lê Thị An").await;
+    let binh = app
+        .citizen_named("binh@example.vn", "Nguyễn Văn Bình")
+        .await;
+    let cast = binh.call("votes/cast", &[("entry_id", &entry)]).await;
+    assert!(cast.status.is_success(), "{}", cast.body);
+    let voted = |page: &str| page.contains(&format!("\\\"mine\\\":[{entry}]"));
+    let (status, page) = binh.page(&escaped).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the escaped address is the entries page"
+    );
+    assert!(voted(&page), "his own vote, at the escaped address");
+    let (_, page) = an.page(&escaped).await;
+    assert!(page.contains("Lê Thị An"));
+    assert!(
+        !voted(&page) && page.contains("\\\"mine\\\":[]"),
+        "An gets a page without Bình's vote"
+    );
+}
+
 on_both_databases!(
+    an_address_written_with_escapes_gets_a_page_of_its_own,
     people_alike_share_a_page_each_with_their_own_name_votes_and_follow,
     a_pilots_page_is_shared_by_followers_and_by_others_but_not_by_its_team_raters_or_commenters,
 );

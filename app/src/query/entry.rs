@@ -33,7 +33,8 @@ pub async fn list(
         Vec::new()
     };
     let mut order: Vec<i64> = entries.iter().map(|e| e.id).collect();
-    crate::vote::rules::visitor_order(&mut order, &format!("{}:{visitor_seed}", c.id));
+    let key = crate::site_key::key(db, crate::site_key::Purpose::EntryOrder).await?;
+    crate::vote::rules::visitor_order(&mut order, &key, &format!("{}:{visitor_seed}", c.id));
     entries.sort_by_key(|e| order.iter().position(|id| *id == e.id));
     // The vote box is for every public entry (the voter's own votes among them), whatever the
     // search shows.

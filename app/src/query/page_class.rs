@@ -35,6 +35,11 @@ enum Reads {
 }
 
 fn reads_of(path: &str) -> Option<Reads> {
+    // The page reads its address decoded (`m%6Ft-cua` is `mot-cua`), and the class must read
+    // the very challenge the page does: an address written with escapes is rendered alone.
+    if path.contains('%') {
+        return None;
+    }
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     match segments.as_slice() {
         [""]

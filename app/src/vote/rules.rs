@@ -50,9 +50,13 @@ pub fn voter_id(key: &str, challenge_id: i64, user_id: i64) -> String {
 }
 
 #[cfg(feature = "ssr")]
-/// The order a visitor sees the entries in: shuffled by a seed of theirs, the same on every visit.
-pub fn visitor_order(entries: &mut [i64], seed: &str) {
-    entries.sort_by_key(|e| Sha256::digest(format!("{seed}:{e}").as_bytes()).to_vec());
+/// The order a visitor sees the entries in: shuffled by a seed of theirs (their account, or
+/// their address and browser), the same on every visit. Keyed (`key`, the site's
+/// [`crate::site_key::Purpose::EntryOrder`]): an order seen cannot be worked back to the seed,
+/// so a page rendered for one person and shared with others of their class, or an anonymous
+/// page shared with every visitor, names nobody.
+pub fn visitor_order(entries: &mut [i64], key: &crate::site_key::Key, seed: &str) {
+    entries.sort_by_cached_key(|e| key.digest(&format!("{seed}:{e}"), 32));
 }
 
 /// The network an address belongs to (IPv4 /24, IPv6 /48), to see many accounts from one place.
@@ -185,15 +189,31 @@ mod tests {
     }
 
     #[test]
-    fn each_visitor_has_an_order_of_their_own() {
+    fn each_visitor_has_an_order_of_their_own_that_only_the_key_ties_to_them() {
+        let key = crate::site_key::Key::of(&[7; 32]);
         let mut a: Vec<i64> = (1..=8).collect();
         let mut b = a.clone();
-        visitor_order(&mut a, "visitor-a");
-        visitor_order(&mut b, "visitor-b");
+        visitor_order(&mut a, &key, "visitor-a");
+        visitor_order(&mut b, &key, "visitor-b");
         assert_ne!(a, b);
         let mut again: Vec<i64> = (1..=8).rev().collect();
-        visitor_order(&mut again, "visitor-a");
+        visitor_order(&mut again, &key, "visitor-a");
         assert_eq!(a, again, "the same visitor sees the same order");
+        // Without the site's key, the seed does not make the order: a page shared by many does
+        // not tell whose it was rendered for.
+        let unkeyed = |seed: &str| {
+            let mut order: Vec<i64> = (1..=8).collect();
+            order.sort_by_key(|e| Sha256::digest(format!("{seed}:{e}").as_bytes()).to_vec());
+            order
+        };
+        assert_ne!(a, unkeyed("visitor-a"));
+        let mut other_site: Vec<i64> = (1..=8).collect();
+        visitor_order(
+            &mut other_site,
+            &crate::site_key::Key::of(&[8; 32]),
+            "visitor-a",
+        );
+        assert_ne!(a, other_site, "another key, another order");
     }
 
     #[test]
