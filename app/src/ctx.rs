@@ -29,9 +29,28 @@ pub struct Settings {
     pub registrations_per_hour: i64,
 }
 
-/// Provided to every server function and page render by the server's context closure.
+/// Provided to every server function and page render by the server's context closure: one
+/// shared pointer to [`ServerParts`], so that providing it to each request costs one reference
+/// count instead of one per part.
 #[derive(Clone)]
-pub struct ServerCtx {
+pub struct ServerCtx(Arc<ServerParts>);
+
+impl ServerCtx {
+    pub fn new(parts: ServerParts) -> ServerCtx {
+        ServerCtx(Arc::new(parts))
+    }
+}
+
+impl std::ops::Deref for ServerCtx {
+    type Target = ServerParts;
+
+    fn deref(&self) -> &ServerParts {
+        &self.0
+    }
+}
+
+/// What the server runs on, made once at its start.
+pub struct ServerParts {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
     /// Reads the sessions of the requests arriving together in one statement.
@@ -66,7 +85,7 @@ pub fn server_ctx() -> Result<ServerCtx, AppError> {
 }
 
 pub fn db() -> Result<DatabaseConnection, AppError> {
-    Ok(server_ctx()?.db)
+    Ok(server_ctx()?.db.clone())
 }
 
 pub fn request_auth() -> Result<RequestAuth, AppError> {
