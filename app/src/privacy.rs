@@ -7,7 +7,6 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JsonValue,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, Statement,
-    TransactionTrait,
 };
 use serde_json::{Map, json};
 
@@ -187,7 +186,7 @@ pub async fn delete_own(
 
 /// Deletes an account. The last administrator cannot: the platform would have none.
 pub async fn delete(db: &sea_orm::DatabaseConnection, user_id: i64) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::group_commit::begin_writing(db).await?;
     // Held first, and whole (the address changes): a seat on a team or a panel, a role, a vote or
     // a sign-in for the person at this moment waits, and then finds the account gone (or is
     // withdrawn with the rest).

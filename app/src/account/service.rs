@@ -161,7 +161,7 @@ pub async fn register(
         }
         (None, None) => None,
     };
-    let txn = db.begin().await?;
+    let txn = crate::group_commit::begin_writing(db).await?;
     if let Some(existing) = existing {
         tell_already_registered(&txn, links, &existing, &login).await?;
         txn.commit().await?;

@@ -248,7 +248,7 @@ pub async fn confirm(
     secret: &str,
     step: i64,
 ) -> Result<Vec<String>, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::group_commit::begin_writing(db).await?;
     // The secret the code was checked against, not one drawn again meanwhile.
     let enabled = txn
         .execute_raw(numbered(

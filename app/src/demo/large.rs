@@ -13,7 +13,7 @@
 use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
-    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Statement, TransactionTrait,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Statement,
 };
 use serde::{Deserialize, Serialize};
 
@@ -294,7 +294,7 @@ async fn templates(db: &impl ConnectionTrait) -> Result<Templates, AppError> {
 /// Builds the set on a database that holds the demo data and nothing more.
 pub async fn seed(db: &DatabaseConnection, scale: &Scale) -> Result<Fixture, AppError> {
     let t = templates(db).await?;
-    let txn = db.begin().await?;
+    let txn = crate::group_commit::begin_writing(db).await?;
     let now = Utc::now();
     let mut dice = Dice(0x9E37_79B9_7F4A_7C15);
 

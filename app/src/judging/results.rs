@@ -118,7 +118,7 @@ pub async fn decide_awards(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let txn = db.begin().await?;
+    let txn = crate::group_commit::begin_writing(db).await?;
     award::Entity::delete_many()
         .filter(award::Column::ChallengeId.eq(c.id))
         .exec(&txn)
