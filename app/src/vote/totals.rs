@@ -148,10 +148,7 @@ impl TotalsCache {
             return Ok(kept);
         }
         let revision = revision(db, challenge_id).await?;
-        let started = Instant::now();
-        let counted = Arc::new(count(db, challenge_id).await?);
-        slot.keep(revision, started, counted.clone());
-        Ok(counted)
+        count_and_keep(db, &slot, challenge_id, revision).await
     }
 
     fn slot(&self, challenge_id: i64) -> Arc<Slot> {
@@ -166,14 +163,6 @@ impl TotalsCache {
     /// The counted votes of a challenge, from this instance's last count when it is current (or,
     /// while another count runs, the last count).
     pub async fn get(
-        &self,
-        db: &impl ConnectionTrait,
-        challenge_id: i64,
-    ) -> Result<Arc<Counted>, AppError> {
-        self.read(db, challenge_id).await
-    }
-
-    async fn read(
         &self,
         db: &impl ConnectionTrait,
         challenge_id: i64,
@@ -197,11 +186,21 @@ impl TotalsCache {
         if let Some(kept) = slot.current(revision) {
             return Ok(kept);
         }
-        let started = Instant::now();
-        let counted = Arc::new(count(db, challenge_id).await?);
-        slot.keep(revision, started, counted.clone());
-        Ok(counted)
+        count_and_keep(db, &slot, challenge_id, revision).await
     }
+}
+
+/// Counts now, with the slot's counting lock held and `revision` read before, and keeps it.
+async fn count_and_keep(
+    db: &impl ConnectionTrait,
+    slot: &Slot,
+    challenge_id: i64,
+    revision: i64,
+) -> Result<Arc<Counted>, AppError> {
+    let started = Instant::now();
+    let counted = Arc::new(count(db, challenge_id).await?);
+    slot.keep(revision, started, counted.clone());
+    Ok(counted)
 }
 
 /// Counts a challenge's votes in the database: not voided ones per entry, and distinct voters.
