@@ -23,6 +23,9 @@ fn main() {
          pub fn lookup(key: &str) -> Option<Text> {\n    match key {\n",
     );
     let keys: std::collections::BTreeSet<&String> = vi.keys().chain(en.keys()).collect();
+    // In the browser, only the islands' code runs, and what it looks up by a key the server sent
+    // is an error's message: the rest of the texts stay on the server, out of the WebAssembly.
+    let in_browser = env::var_os("CARGO_FEATURE_SSR").is_none();
     for key in keys {
         let v = vi
             .get(key)
@@ -33,7 +36,9 @@ fn main() {
         out.push_str(&format!(
             "    pub const {name}: Text = Text([{v:?}, {e:?}]);\n"
         ));
-        lookup.push_str(&format!("        {key:?} => Some(k::{name}),\n"));
+        if !in_browser || key.starts_with("error.") || key.starts_with("field.") {
+            lookup.push_str(&format!("        {key:?} => Some(k::{name}),\n"));
+        }
     }
     out.push_str("}\n\n");
     lookup.push_str("        _ => None,\n    }\n}\n");

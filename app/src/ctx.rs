@@ -184,6 +184,10 @@ pub fn wants_page(headers: &http::HeaderMap) -> bool {
         .is_some_and(|v| v.contains("text/html"))
 }
 
+/// The cookie a form that succeeded leaves for the page it comes back to: the server function's
+/// address, read once by that page (which says what was done) and gone with its answer.
+pub const DONE_COOKIE: &str = "vidan_done";
+
 /// Adds a `Set-Cookie` header to the response of this server function or page.
 pub fn set_cookie(value: String) {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>()

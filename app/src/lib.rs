@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! Vì Dân: a city's innovation challenges for its public services, from the problem to the pilot.
 //!
 //! One folder per noun of the product (its domain: `model.rs`, types shared with the browser;
@@ -76,7 +77,7 @@ pub mod vote;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{Lazy, SsrMode, path};
+use leptos_router::{SsrMode, path};
 
 use crate::i18n::{Locale, k, t};
 use crate::layout::{Footer, Header, ViewerResource};
@@ -89,6 +90,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_content_security_policy();
     let scripts = routes::runs_in_browser(&request_path());
+    // Only islands carry their data into the page, and only on a page that loads their code:
+    // without it, nothing of the page's reads is written into it for a browser to pick up.
+    if !scripts && let Some(shared) = Owner::current_shared_context() {
+        shared.set_is_hydrating(false);
+    }
     view! {
         <!DOCTYPE html>
         <html lang=locale.code()>
@@ -98,7 +104,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 // The stylesheet under its content-hashed name in a release build.
                 <HashedStylesheet options=options.clone() id="leptos"/>
-                {scripts.then(|| view! { <HydrationScripts options/> })}
+                {scripts.then(|| view! { <HydrationScripts options islands=true/> })}
                 // Keeps the reader's place when the language changes (`public/place.js`).
                 <script src="/place.js" defer=true></script>
                 <MetaTags/>
@@ -164,6 +170,18 @@ fn site_origin() -> layout::SiteOrigin {
     }
 }
 
+/// The form that succeeded and came back to this page, if one did (read on the server only).
+fn form_done() -> layout::FormDone {
+    #[cfg(feature = "ssr")]
+    {
+        layout::FormDone(crate::ctx::request_cookie(crate::ctx::DONE_COOKIE))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        layout::FormDone(None)
+    }
+}
+
 /// The page's language: on the server from the request, in the browser from `<html lang>`.
 /// Outside a request (the router rendering the app once at start-up to list its routes) it is
 /// Vietnamese, without logging an error.
@@ -192,6 +210,7 @@ pub fn App() -> impl IntoView {
     let locale = request_locale();
     provide_context(locale);
     provide_context(site_origin());
+    provide_context(form_done());
     let viewer: ViewerResource = Resource::new_blocking(|| (), |_| api::account::get_viewer());
     provide_context(viewer);
     view! {
@@ -212,56 +231,57 @@ pub fn App() -> impl IntoView {
             </Suspense>
             <main id="main" class="container main" tabindex="-1">
                 <Routes fallback=|| view! { <pages::NotFound/> }>
-                    <Route path=path!("/") view={Lazy::<routes::Home>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/organisations") view={Lazy::<routes::Organisations>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/challenges") view={Lazy::<routes::ChallengeList>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/challenges/:slug") view={Lazy::<routes::Challenge>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/challenges/:slug/entries") view={Lazy::<routes::PublicEntries>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/challenges/:slug/results") view={Lazy::<routes::Results>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/judging") view={Lazy::<routes::JudgingHome>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/judging/invitations/:token") view={Lazy::<routes::PanelInvitation>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/judging/entries/:id") view={Lazy::<routes::ScoreSheet>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/judging/:id") view={Lazy::<routes::JudgeQueue>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/pilots") view={Lazy::<routes::PilotList>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/pilots/:id") view={Lazy::<routes::Pilot>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/pilots/:id/manage") view={Lazy::<routes::PilotManage>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/dashboard") view={Lazy::<routes::Dashboard>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/open-data") view={Lazy::<routes::OpenData>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/calendar") view={Lazy::<routes::Calendar>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/reports") view={Lazy::<routes::ReportList>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/reports/new") view={Lazy::<routes::ReportNew>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/reports/new/assisted") view={Lazy::<routes::ReportAssisted>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/helpers") view={Lazy::<routes::Helpers>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/commitments") view={Lazy::<routes::CommitmentList>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/commitments/new") view={Lazy::<routes::CommitmentNew>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/commitments/:id") view={Lazy::<routes::Commitment>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/reports/:id") view={Lazy::<routes::Report>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/receipt") view={Lazy::<routes::Receipt>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/teams") view={Lazy::<routes::MyTeams>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/teams/new") view={Lazy::<routes::TeamNew>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/teams/invitations/:token") view={Lazy::<routes::TeamInvitation>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/teams/:id") view={Lazy::<routes::Team>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/staff") view={Lazy::<routes::Staff>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/staff/challenges/new") view={Lazy::<routes::ChallengeCreate>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/staff/challenges/:id") view={Lazy::<routes::ChallengeEdit>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/staff/challenges/:id/judging") view={Lazy::<routes::JudgingSetup>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/staff/challenges/:id/votes") view={Lazy::<routes::VoteReview>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/staff/pilots/new") view={Lazy::<routes::PilotNew>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/register") view={Lazy::<routes::Register>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/verify") view={Lazy::<routes::Verify>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/sign-in") view={Lazy::<routes::SignIn>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/sign-in/code") view={Lazy::<routes::SignInCode>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/forgot-password") view={Lazy::<routes::ForgotPassword>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/reset-password") view={Lazy::<routes::ResetPassword>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/account") view={Lazy::<routes::Account>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/notifications") view={Lazy::<routes::Notifications>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/admin") view={Lazy::<routes::Admin>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/audit") view={Lazy::<routes::Audit>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/dev/mailbox") view={Lazy::<routes::Mailbox>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/dev/sms") view={Lazy::<routes::Sms>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/") view=pages::HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/organisations") view=pages::org::OrganisationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/challenges") view=pages::challenge::ChallengeListPage ssr=SsrMode::Async/>
+                    <Route path=path!("/challenges/:slug") view=pages::challenge::ChallengePage ssr=SsrMode::Async/>
+                    <Route path=path!("/challenges/:slug/entries") view=pages::entry::public::PublicEntriesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/challenges/:slug/results") view=pages::judging::ResultsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/judging") view=pages::judging::JudgingHomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/judging/invitations/:token") view=pages::judging::PanelInvitationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/judging/entries/:id") view=pages::judging::ScoreSheetPage ssr=SsrMode::Async/>
+                    <Route path=path!("/judging/:id") view=pages::judging::JudgeQueuePage ssr=SsrMode::Async/>
+                    <Route path=path!("/pilots") view=pages::pilot::PilotListPage ssr=SsrMode::Async/>
+                    <Route path=path!("/pilots/:id") view=pages::pilot::PilotPage ssr=SsrMode::Async/>
+                    <Route path=path!("/pilots/:id/manage") view=pages::pilot::PilotManagePage ssr=SsrMode::Async/>
+                    <Route path=path!("/dashboard") view=pages::pilot::DashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/open-data") view=pages::OpenDataPage ssr=SsrMode::Async/>
+                    <Route path=path!("/calendar") view=pages::calendar::CalendarPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reports") view=pages::report::ReportListPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reports/new") view=pages::report::ReportNewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reports/new/assisted") view=pages::report::AssistedReportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/helpers") view=pages::helper::HelpersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/commitments") view=pages::commitment::CommitmentListPage ssr=SsrMode::Async/>
+                    <Route path=path!("/commitments/new") view=pages::commitment::CommitmentNewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/commitments/:id") view=pages::commitment::CommitmentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reports/:id") view=pages::report::ReportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/receipt") view=pages::report::ReceiptPage ssr=SsrMode::Async/>
+                    <Route path=path!("/teams") view=pages::team::MyTeamsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/teams/new") view=pages::team::TeamNewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/teams/invitations/:token") view=pages::team::InvitationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/teams/:id") view=pages::team::TeamPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff") view=pages::challenge::StaffDashboard ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/challenges/new") view=pages::challenge::ChallengeCreatePage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/challenges/:id") view=pages::challenge::ChallengeEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/challenges/:id/judging") view=pages::judging::JudgingSetupPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/challenges/:id/votes") view=pages::vote::VoteReviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/pilots/new") view=pages::pilot::PilotNewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/register") view=pages::account::RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/verify") view=pages::account::VerifyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-in") view=pages::account::SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-in/code") view=pages::account::SignInCodePage ssr=SsrMode::Async/>
+                    <Route path=path!("/forgot-password") view=pages::account::ForgotPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reset-password") view=pages::account::ResetPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/notifications") view=pages::notify::NotificationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=pages::org::AdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view=pages::audit::AuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/dev/mailbox") view=pages::mail::MailboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("/dev/sms") view=pages::mail::SmsPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>
+            {routes::runs_in_browser(&request_path()).then(|| view! { <layout::FormsInPlace/> })}
         </Router>
     }
 }
@@ -287,26 +307,20 @@ pub fn hydrate() {
             let _ = location.reload();
         }
     });
-    // Waits for the opened page's pieces of WebAssembly before hydrating it; once every part is
-    // live, says so on <html data-live> (what a press does from then on is done in place; the
+    // Every island of the page hydrates under one root; what they all read (the page's language,
+    // the site's address) is provided on it, as the server provides it around the whole page.
+    leptos::mount::hydrate_islands();
+    provide_context(request_locale());
+    provide_context(site_origin());
+    // The islands hydrate in the microtasks queued meanwhile; a timer's turn comes after all of
+    // them. Then <html data-live> says that what a press does from now on is done in place (the
     // browser tests wait for it).
-    wasm_bindgen_futures::spawn_local(async {
-        let Some(body) = document().body() else {
-            return;
-        };
-        leptos::mount::hydrate_from_async(body, App).await.forget();
-        // What hydrates in tasks of its own (the content of a Suspense, once its data is read)
-        // runs in the microtasks queued meanwhile; a timer's turn comes after all of them.
-        let next_turn = wasm_bindgen_futures::js_sys::Promise::new(&mut |resolve, _| {
-            if let Some(window) = web_sys::window() {
-                let _ = window.set_timeout_with_callback(&resolve);
-            }
-        });
-        let _ = wasm_bindgen_futures::JsFuture::from(next_turn).await;
+    let live = wasm_bindgen::closure::Closure::once_into_js(|| {
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("data-live", "");
         }
     });
+    let _ = window().set_timeout_with_callback(wasm_bindgen::JsCast::unchecked_ref(&live));
 }
 
 /// `title` as text inside the page's `<title>` element.

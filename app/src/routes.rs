@@ -1,89 +1,13 @@
-//! Every page's code is a piece of WebAssembly of its own, fetched when the page is first shown
-//! (`cargo leptos build --split`): a first visit downloads the frame of the site and the page it
-//! opens, not the whole application. On the server the pages render as before.
+//! Which pages load code in the browser.
 
-use leptos::prelude::*;
-use leptos_router::{LazyRoute, lazy_route};
-
-/// A lazily loaded route per page component: `Route` name => the component.
-macro_rules! lazy_pages {
-    ($($route:ident => $page:path),* $(,)?) => {
-        $(
-            pub struct $route;
-
-            #[lazy_route]
-            impl LazyRoute for $route {
-                fn data() -> Self {
-                    $route
-                }
-
-                fn view(this: Self) -> AnyView {
-                    let _ = this;
-                    $page().into_any()
-                }
-            }
-        )*
-    };
-}
-
-lazy_pages! {
-    Home => crate::pages::HomePage,
-    Organisations => crate::pages::org::OrganisationsPage,
-    ChallengeList => crate::pages::challenge::ChallengeListPage,
-    Challenge => crate::pages::challenge::ChallengePage,
-    PublicEntries => crate::pages::entry::public::PublicEntriesPage,
-    Results => crate::pages::judging::ResultsPage,
-    JudgingHome => crate::pages::judging::JudgingHomePage,
-    PanelInvitation => crate::pages::judging::PanelInvitationPage,
-    ScoreSheet => crate::pages::judging::ScoreSheetPage,
-    JudgeQueue => crate::pages::judging::JudgeQueuePage,
-    PilotList => crate::pages::pilot::PilotListPage,
-    Pilot => crate::pages::pilot::PilotPage,
-    PilotManage => crate::pages::pilot::PilotManagePage,
-    Dashboard => crate::pages::pilot::DashboardPage,
-    OpenData => crate::pages::OpenDataPage,
-    ReportList => crate::pages::report::ReportListPage,
-    ReportNew => crate::pages::report::ReportNewPage,
-    ReportAssisted => crate::pages::report::AssistedReportPage,
-    Helpers => crate::pages::helper::HelpersPage,
-    CommitmentList => crate::pages::commitment::CommitmentListPage,
-    CommitmentNew => crate::pages::commitment::CommitmentNewPage,
-    Commitment => crate::pages::commitment::CommitmentPage,
-    Report => crate::pages::report::ReportPage,
-    Receipt => crate::pages::report::ReceiptPage,
-    MyTeams => crate::pages::team::MyTeamsPage,
-    TeamNew => crate::pages::team::TeamNewPage,
-    TeamInvitation => crate::pages::team::InvitationPage,
-    Team => crate::pages::team::TeamPage,
-    Staff => crate::pages::challenge::StaffDashboard,
-    ChallengeCreate => crate::pages::challenge::ChallengeCreatePage,
-    ChallengeEdit => crate::pages::challenge::ChallengeEditPage,
-    JudgingSetup => crate::pages::judging::JudgingSetupPage,
-    VoteReview => crate::pages::vote::VoteReviewPage,
-    PilotNew => crate::pages::pilot::PilotNewPage,
-    Register => crate::pages::account::RegisterPage,
-    Verify => crate::pages::account::VerifyPage,
-    SignIn => crate::pages::account::SignInPage,
-    SignInCode => crate::pages::account::SignInCodePage,
-    ForgotPassword => crate::pages::account::ForgotPasswordPage,
-    ResetPassword => crate::pages::account::ResetPasswordPage,
-    Account => crate::pages::account::AccountPage,
-    Notifications => crate::pages::notify::NotificationsPage,
-    Admin => crate::pages::org::AdminPage,
-    Audit => crate::pages::audit::AuditPage,
-    Calendar => crate::pages::calendar::CalendarPage,
-    Mailbox => crate::pages::mail::MailboxPage,
-    Sms => crate::pages::mail::SmsPage,
-}
-
-/// Whether the page at `path` is sent with the scripts that load its code in the browser.
+/// Whether the page at `path` is sent with the scripts that load its islands' code.
 ///
-/// Some pages have nothing to do there: they read, link, and filter with plain `GET` forms, and
-/// the forms every page has (the language switch, signing out) work without JavaScript. They are
-/// sent without the hydration scripts, so a first visit to one (the home page, above all)
-/// downloads no WebAssembly. The first page with something to do in the browser (a form that
-/// shows its errors in place, live vote totals, a score sheet that saves itself) loads the code,
-/// and from there the router shows every page, these too, without a page load.
+/// Some pages have nothing to do in the browser: they read, link, and filter with plain `GET`
+/// forms, and the forms every page has (the language switch, signing out) work without
+/// JavaScript. They are sent without the scripts, so a first visit to one (the home page, above
+/// all) downloads no WebAssembly. Every other page loads the islands' code: its forms show their
+/// errors in place (`layout::FormsInPlace`), and some have more (live vote totals, a score sheet
+/// that saves itself).
 ///
 /// A page not listed here, a new one included, gets its code.
 pub fn runs_in_browser(path: &str) -> bool {

@@ -178,9 +178,11 @@ test('the home page loads no code; the first page with a form loads it and shows
   await expect(page).not.toHaveURL(/__err=/);
   await expect(page.getByLabel('Email')).toHaveValue('admin@vidan.local');
 
-  // From here the router shows the home page itself, without loading the document again.
-  const loaded = documents.length;
+  // A link loads its page: the home page, again without any code.
+  const fetched = wasm.length;
   await page.locator('a.brand').click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Cùng chính quyền');
-  expect(documents.length).toBe(loaded);
+  await page.waitForLoadState('networkidle');
+  expect(wasm.length).toBe(fetched);
+  expect(documents.at(-1)).toMatch(/\/$/);
 });

@@ -6,6 +6,7 @@
 pub mod backups;
 pub mod config;
 pub mod db;
+mod in_place;
 pub mod mailer;
 pub mod middleware;
 pub mod observe;
@@ -267,6 +268,7 @@ fn router(state: AppState) -> Router {
             state.clone(),
             uploads::hold_uploads,
         ))
+        .layer(axum::middleware::from_fn(in_place::forms_in_place))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::resolve_session,

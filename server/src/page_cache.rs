@@ -241,6 +241,10 @@ fn page_view(request: &Request) -> Option<String> {
     if !crate::middleware::is_page_address(path) {
         return None;
     }
+    // The page a form came back to says what the form did: for this person, this once.
+    if app::ctx::cookie_value(request.headers(), app::ctx::DONE_COOKIE).is_some() {
+        return None;
+    }
     Some(
         request
             .uri()

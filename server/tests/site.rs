@@ -438,6 +438,108 @@ async fn a_cross_site_post_is_refused_and_changes_nothing(backend: Backend) {
     );
 }
 
+/// The page's code sends a form as the browser would, marked to be answered in place: it gets
+/// the errors in words beside their fields, or where to go, never a redirect; and the page a form
+/// that worked comes back to says so, once, rendered for that person alone.
+async fn a_form_sent_by_the_pages_code_is_answered_in_place(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let v = app.visitor();
+    let post = |endpoint: &'static str, from: &'static str, form: Vec<(&'static str, String)>| {
+        v.client
+            .post(format!("{}/api/{endpoint}", v.base))
+            .header("x-vidan-in-place", "1")
+            .header("accept", "application/json")
+            .header("referer", format!("{}{from}", v.base))
+            .form(&form)
+            .send()
+    };
+    let failed = post(
+        "account/sign-in",
+        "/sign-in",
+        vec![
+            ("email", common::ADMIN_EMAIL.into()),
+            ("password", "sai mật khẩu rồi".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert!(failed.status().is_client_error(), "{}", failed.status());
+    assert!(failed.headers().get("location").is_none());
+    let said: serde_json::Value = failed.json().await.unwrap();
+    assert!(said["go"].is_null(), "{said}");
+    assert!(
+        said.to_string().contains("Email hoặc mật khẩu không đúng."),
+        "the error in the visitor's words: {said}"
+    );
+    // A field refused is named, with its message.
+    let blank = post(
+        "account/register",
+        "/register",
+        vec![
+            ("email", "lan@example.vn".into()),
+            ("display_name", String::new()),
+            ("password", PASSWORD.into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(blank.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let said: serde_json::Value = blank.json().await.unwrap();
+    let fields = said["fields"].as_array().unwrap();
+    assert!(
+        fields
+            .iter()
+            .any(|f| f[0] == "display_name" && !f[1].as_str().unwrap().is_empty()),
+        "{said}"
+    );
+
+    let ok = post(
+        "account/sign-in",
+        "/sign-in",
+        vec![
+            ("email", common::ADMIN_EMAIL.into()),
+            ("password", PASSWORD.into()),
+        ],
+    )
+    .await
+    .unwrap();
+    let status = ok.status();
+    let said: serde_json::Value = ok.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{said}");
+    assert_eq!(said["go"], "/");
+    assert_eq!(
+        v.viewer().await.unwrap().email.as_deref(),
+        Some(common::ADMIN_EMAIL)
+    );
+
+    // Saved, back to the page it came from, which says so once.
+    let saved = post(
+        "notifications/preferences/save",
+        "/account",
+        vec![("email_on[]", "report_responded".into())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(saved.status(), StatusCode::OK);
+    let said: serde_json::Value = saved.json().await.unwrap();
+    assert_eq!(said["go"], "/account");
+    let (_, html) = v.page("/account").await;
+    assert!(
+        says_saved(&html),
+        "the page the form came back to says it was saved"
+    );
+    let (_, html) = v.page("/account").await;
+    assert!(!says_saved(&html), "said once, not on every visit");
+}
+
+/// Whether a page shows "Đã lưu." (the page has such notes, hidden until something is saved).
+fn says_saved(html: &str) -> bool {
+    html.match_indices(">Đã lưu.</p>").any(|(at, _)| {
+        let element = &html[html[..at].rfind("<p").unwrap_or(0)..at];
+        !element.contains(" hidden")
+    })
+}
+
 async fn forms_work_without_javascript_and_errors_come_back_to_the_page(backend: Backend) {
     let app = spawn_app(backend).await;
     let v = app.visitor();
@@ -848,6 +950,7 @@ on_both_databases!(
     the_sites_own_files_carry_only_the_headers_a_file_needs,
     a_cross_site_post_is_refused_and_changes_nothing,
     forms_work_without_javascript_and_errors_come_back_to_the_page,
+    a_form_sent_by_the_pages_code_is_answered_in_place,
     the_health_check_names_each_part,
     administrators_read_request_ids_and_metrics,
 );

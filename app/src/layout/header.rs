@@ -16,14 +16,8 @@ pub fn Header(viewer: Option<Viewer>) -> impl IntoView {
     let signed_in = viewer.is_some();
     let office_waiting = viewer.as_ref().is_some_and(|v| v.office_waiting);
     let account_name = viewer.as_ref().map(|v| v.display_name.clone());
-    // On a phone the menu folds away behind a button (a checkbox and its label: it opens before
-    // the page's code has loaded, and without it); a link followed in place closes it again.
-    let toggle = NodeRef::<leptos::html::Input>::new();
-    let close_menu = move |_| {
-        if let Some(input) = toggle.get() {
-            input.set_checked(false);
-        }
-    };
+    // On a phone the menu folds away behind a button (a checkbox and its label: it opens
+    // without any code); a link followed loads its page, with the menu folded again.
     view! {
         <header class="site-header">
             <div class="container header-top">
@@ -51,8 +45,8 @@ pub fn Header(viewer: Option<Viewer>) -> impl IntoView {
                     </label>
                 </div>
             </div>
-            <input type="checkbox" id="nav-toggle" class="nav-toggle" aria-controls="main-nav" node_ref=toggle/>
-            <nav id="main-nav" class="container main-nav" aria-label=t(k::NAV_LABEL) on:click=close_menu>
+            <input type="checkbox" id="nav-toggle" class="nav-toggle" aria-controls="main-nav"/>
+            <nav id="main-nav" class="container main-nav" aria-label=t(k::NAV_LABEL)>
                 <A href="/" exact=true>{t(k::NAV_HOME)}</A>
                 <A href="/challenges">{t(k::NAV_CHALLENGES)}</A>
                 <A href="/reports">{t(k::NAV_REPORTS)}</A>

@@ -3,6 +3,7 @@
 
 mod form;
 mod header;
+pub mod in_place;
 mod not_found;
 mod parts;
 mod read_aloud;
@@ -13,6 +14,7 @@ pub use form::{
     textarea_text,
 };
 pub use header::Header;
+pub use in_place::{FormDone, FormsInPlace, succeeded};
 pub use not_found::NotFound;
 pub use parts::{Countdown, MultipartForm, Pager, PhaseBadge, query_string, time_left, url_error};
 pub use read_aloud::ReadAloud;

@@ -2,7 +2,6 @@
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use server_fn::codec::MultipartData;
 
 use crate::challenge::rules::Phase;
 use crate::error::AppError;
@@ -17,59 +16,18 @@ pub fn url_error(path: &str) -> Option<AppError> {
         .map(|e| ServerFnUrlError::<AppError>::decode_err(e.err()))
 }
 
-/// A form that sends files. Without JavaScript it posts `multipart/form-data` to the server
-/// function, which redirects back; with it, the same data goes through `send` and errors show
-/// in place, with everything typed still in the form.
+/// A form that sends files (`multipart/form-data`) to a server function, which redirects back.
+/// Once the page's code runs, it is sent in place like every other form (`FormsInPlace`): its
+/// errors show beside the fields, with everything chosen still in the form.
 #[component]
-pub fn MultipartForm<F, Fut>(
+pub fn MultipartForm(
     /// The server function's path.
     action: &'static str,
-    send: F,
-    error: RwSignal<Option<AppError>>,
-    pending: RwSignal<bool>,
     #[prop(optional)] class: &'static str,
-    /// Called after a successful upload (the form is emptied too).
-    #[prop(optional)]
-    done: Option<Callback<()>>,
     children: Children,
-) -> impl IntoView
-where
-    F: Fn(MultipartData) -> Fut + Copy + Send + Sync + 'static,
-    Fut: std::future::Future<Output = Result<(), AppError>> + 'static,
-{
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        #[cfg(feature = "hydrate")]
-        {
-            use leptos::wasm_bindgen::JsCast;
-            let Some(form) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<leptos::web_sys::HtmlFormElement>().ok())
-            else {
-                return;
-            };
-            let Ok(data) = leptos::web_sys::FormData::new_with_form(&form) else {
-                return;
-            };
-            ev.prevent_default();
-            pending.set(true);
-            leptos::task::spawn_local(async move {
-                let result = send(MultipartData::from(data)).await;
-                pending.set(false);
-                let ok = result.is_ok();
-                error.set(result.err());
-                if ok {
-                    form.reset();
-                    if let Some(done) = done {
-                        done.run(());
-                    }
-                }
-            });
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, send, error, pending, done);
-    };
+) -> impl IntoView {
     view! {
-        <form method="post" action=action enctype="multipart/form-data" class=class on:submit=on_submit>
+        <form method="post" action=action enctype="multipart/form-data" class=class>
             {children()}
         </form>
     }
@@ -102,24 +60,11 @@ pub fn time_left(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
-/// Time left until `at`, kept current in the browser once a minute.
+/// Time left until `at`, as the page is made.
 #[component]
 pub fn Countdown(at: DateTime<Utc>) -> impl IntoView {
-    let now = RwSignal::new(Utc::now());
-    #[cfg(feature = "hydrate")]
-    {
-        let handle = set_interval_with_handle(
-            move || now.set(Utc::now()),
-            std::time::Duration::from_secs(30),
-        );
-        on_cleanup(move || {
-            if let Ok(h) = handle {
-                h.clear();
-            }
-        });
-    }
     view! {
-        <time datetime=at.to_rfc3339() class="countdown">{move || time_left(at, now.get())}</time>
+        <time datetime=at.to_rfc3339() class="countdown">{time_left(at, Utc::now())}</time>
     }
 }
 

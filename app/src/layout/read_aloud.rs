@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::i18n::{Text, k, t};
 
-#[component]
+#[island]
 pub fn ReadAloud(text: String) -> impl IntoView {
     let (ready, set_ready) = signal(false);
     let (speaking, set_speaking) = signal(false);

@@ -68,7 +68,6 @@ fn one_line(text: &str, max: usize) -> String {
 #[component]
 pub fn Share(title: String, path: String) -> impl IntoView {
     let url = format!("{}{path}", site_origin());
-    let (said, say) = signal(None::<crate::i18n::Text>);
     let message = format!("{title} {url}");
     let sms = format!("sms:?&body={}", crate::links::url_encode(&message));
     let mail = format!(
@@ -76,16 +75,11 @@ pub fn Share(title: String, path: String) -> impl IntoView {
         crate::links::url_encode(&title),
         crate::links::url_encode(&url)
     );
-    let sheet = {
-        let (title, url) = (title.clone(), url.clone());
-        move |_| open_sheet(&title, &url, say)
-    };
     view! {
         <details class="share">
             <summary>{t(k::SHARE)}</summary>
             <div class="share-body">
-                <button type="button" class="button-secondary" on:click=sheet>{t(k::SHARE_SHEET)}</button>
-                <p class="hint" role="status">{move || said.get().map(t)}</p>
+                <ShareSheet title=title.clone() url=url.clone()/>
                 <p><a href=sms>{t(k::SHARE_BY_SMS)}</a>" · "<a href=mail>{t(k::SHARE_BY_EMAIL)}</a></p>
                 <label class="share-address">
                     <span>{t(k::SHARE_ADDRESS)}</span>
@@ -93,6 +87,17 @@ pub fn Share(title: String, path: String) -> impl IntoView {
                 </label>
             </div>
         </details>
+    }
+}
+
+/// The button that opens the phone's share sheet, and what it has to say.
+#[island]
+fn ShareSheet(title: String, url: String) -> impl IntoView {
+    let (said, say) = signal(None::<crate::i18n::Text>);
+    let sheet = move |_| open_sheet(&title, &url, say);
+    view! {
+        <button type="button" class="button-secondary" on:click=sheet>{t(k::SHARE_SHEET)}</button>
+        <p class="hint" role="status">{move || said.get().map(t)}</p>
     }
 }
 

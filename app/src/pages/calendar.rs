@@ -151,7 +151,7 @@ fn YearForm(view: YearView, save: ServerAction<SaveCalendarYear>) -> impl IntoVi
     };
     let (off, worked) = (listed(Decision::Off), listed(Decision::Worked));
     let source = view.entered.as_ref().map(|e| e.source.clone());
-    let saved = move || matches!(save.value().get(), Some(Ok(_)));
+    let saved = crate::layout::succeeded(save);
     view! {
         <section class="card" aria-labelledby="calendar-enter">
             <h2 id="calendar-enter">
@@ -160,7 +160,7 @@ fn YearForm(view: YearView, save: ServerAction<SaveCalendarYear>) -> impl IntoVi
             <p class="hint">{t(k::CALENDAR_ENTER_HINT)}</p>
             <ActionForm action=save>
                 <FormAlert error=error/>
-                {move || saved().then(|| view! {
+                {move || saved.get().then(|| view! {
                     <p class="alert alert-success" role="status">{t(k::CALENDAR_SAVED)}</p>
                 })}
                 <input type="hidden" name="replace" value=if entered { view.year.to_string() } else { String::new() }/>

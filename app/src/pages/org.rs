@@ -109,7 +109,7 @@ pub fn AdminPage() -> impl IntoView {
                         <p class="hint">{t(k::ADMIN_TWO_STEP_RESET_INTRO)}</p>
                         <ActionForm action=reset>
                             <FormAlert error=reset_error/>
-                            {move || matches!(reset.value().get(), Some(Ok(()))).then(|| view! {
+                            {move || crate::layout::succeeded(reset).get().then(|| view! {
                                 <p class="alert alert-success" role="status">{t(k::ADMIN_TWO_STEP_RESET_DONE)}</p>
                             })}
                             <div class="grid-2 tight">

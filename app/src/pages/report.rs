@@ -10,7 +10,7 @@ use crate::api::org::list_organisations;
 use crate::api::report::{
     ApologiseReport, AskReportSms, ClaimReport, ConfirmReportSms, CreateAssistedReport,
     CreateReport, ForwardReport, RateReport, SetReportUrgency, SupportReport, TriageReport,
-    create_assisted_report, create_report, get_report, list_reports,
+    get_report, list_reports,
 };
 use crate::error::AppError;
 use crate::i18n::{format_date, format_datetime, k, t, tf, use_locale};
@@ -182,7 +182,7 @@ pub fn ReportNewPage() -> impl IntoView {
                                 {v.is_staff().then(|| view! {
                                     <p class="hint"><a href="/reports/new/assisted">{t(k::ASSISTED_LINK)}</a></p>
                                 })}
-                                <MultipartForm action=CreateReport::PATH send=create_report error pending>
+                                <MultipartForm action=CreateReport::PATH>
                                     <FormAlert error=error_signal/>
                                     <ReportFields org_options error=error_signal/>
                                     <SubmitButton label=k::REPORT_SUBMIT pending=pending/>
@@ -236,7 +236,7 @@ pub fn AssistedReportPage() -> impl IntoView {
                             <section class="card narrow-wide">
                                 <h1>{t(k::ASSISTED_TITLE)}</h1>
                                 <p class="lead">{t(k::ASSISTED_INTRO)}</p>
-                                <MultipartForm action=CreateAssistedReport::PATH send=create_assisted_report error pending>
+                                <MultipartForm action=CreateAssistedReport::PATH>
                                     <FormAlert error=error_signal/>
                                     <fieldset>
                                         <legend>{t(k::ASSISTED_PERSON)}</legend>
@@ -805,7 +805,7 @@ fn ReceiptCard(
 
 /// Prints the page (its print style keeps the receipt alone): a button once the page's code has
 /// loaded, the browser's own print command before.
-#[component]
+#[island]
 fn PrintButton() -> impl IntoView {
     let print = move |_| {
         #[cfg(feature = "hydrate")]

@@ -180,7 +180,7 @@ fn TeamBody(
 ) -> impl IntoView {
     let leave = ServerAction::<LeaveTeam>::new();
     let invite_error = error_signal(move || invite.value().get());
-    let invited = move || matches!(invite.value().get(), Some(Ok(())));
+    let invited = crate::layout::succeeded(invite);
     let member_error = Signal::derive(move || {
         hand_over
             .value()
@@ -248,7 +248,7 @@ fn TeamBody(
                 <p class="muted small">{t(k::TEAMS_CONTACT)}": "{team.contact.clone()}</p>
                 {is_owner.then(|| view! {
                     <ActionForm action=invite attr:class="secondary-form">
-                        <p class="alert alert-success" role="status" hidden=move || !invited()>{t(k::TEAMS_INVITED)}</p>
+                        <p class="alert alert-success" role="status" hidden=move || !invited.get()>{t(k::TEAMS_INVITED)}</p>
                         <FormAlert error=invite_error/>
                         <input type="hidden" name="team_id" value=id.to_string()/>
                         <FieldInput name="email" label=k::FIELD_INVITE_EMAIL kind="email" autocomplete="off" error=field_error(invite_error, "email")/>
@@ -257,7 +257,7 @@ fn TeamBody(
                 })}
             </section>
         </div>
-        <crate::pages::entry::editor::EntryEditor team_id=id files_changed/>
+        <crate::pages::entry::editor::EntryEditor team_id=id/>
         <crate::pages::entry::editor::EntryFilesPanel team_id=id files_changed/>
         <crate::pages::judging::TeamFeedbackPanel team_id=id/>
     }

@@ -16,7 +16,7 @@ pub fn VoteSettingsCard(challenge_id: i64) -> impl IntoView {
         move |_| load_vote_settings(challenge_id),
     );
     let error = error_signal(move || save.value().get());
-    let saved = move || matches!(save.value().get(), Some(Ok(())));
+    let saved = crate::layout::succeeded(save);
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -31,7 +31,7 @@ pub fn VoteSettingsCard(challenge_id: i64) -> impl IntoView {
                     <section class="card" aria-labelledby="vote-settings-heading">
                         <h2 id="vote-settings-heading">{t(k::VOTE_TITLE)}</h2>
                         <ActionForm action=save>
-                            <p class="alert alert-success" role="status" hidden=move || !saved()>{t(k::JUDGING_SAVED)}</p>
+                            <p class="alert alert-success" role="status" hidden=move || !saved.get()>{t(k::JUDGING_SAVED)}</p>
                             <FormAlert error/>
                             <input type="hidden" name="challenge_id" value=challenge_id.to_string()/>
                             <div class="field">

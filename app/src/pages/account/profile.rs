@@ -44,7 +44,7 @@ fn AccountForms(viewer: Viewer) -> impl IntoView {
     let saved = query("saved");
     let password = ServerAction::<ChangePassword>::new();
     let password_error = error_signal(move || password.value().get());
-    let password_done = move || matches!(password.value().get(), Some(Ok(())));
+    let password_done = crate::layout::succeeded(password);
     let roles: Vec<String> = viewer
         .staff
         .iter()
@@ -82,7 +82,7 @@ fn AccountForms(viewer: Viewer) -> impl IntoView {
             </section>
             <section class="card" aria-labelledby="password-heading">
                 <h2 id="password-heading">{t(k::ACCOUNT_PASSWORD)}</h2>
-                <p class="alert alert-success" role="status" hidden=move || !password_done()>{t(k::ACCOUNT_PASSWORD_CHANGED)}</p>
+                <p class="alert alert-success" role="status" hidden=move || !password_done.get()>{t(k::ACCOUNT_PASSWORD_CHANGED)}</p>
                 <ActionForm action=password>
                     <FormAlert error=password_error/>
                     <FieldInput name="current_password" label=k::FIELD_CURRENT_PASSWORD kind="password" autocomplete="current-password" error=field_error(password_error, "current_password")/>
@@ -237,12 +237,12 @@ fn Sessions() -> impl IntoView {
 fn EmailPreferences(has_email: bool, has_phone: bool) -> impl IntoView {
     let save = ServerAction::<SaveEmailPreferences>::new();
     let prefs = Resource::new(move || save.version().get(), |_| email_preferences());
-    let saved = move || matches!(save.value().get(), Some(Ok(())));
+    let saved = crate::layout::succeeded(save);
     view! {
         <section class="card" aria-labelledby="prefs-heading">
             <h2 id="prefs-heading">{t(k::PREFS_TITLE)}</h2>
             <p class="muted">{t(if has_email { k::PREFS_INTRO } else { k::PREFS_NO_EMAIL })}</p>
-            <p class="alert alert-success" role="status" hidden=move || !saved()>{t(k::ACCOUNT_SAVED)}</p>
+            <p class="alert alert-success" role="status" hidden=move || !saved.get()>{t(k::ACCOUNT_SAVED)}</p>
             <ActionForm action=save>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {

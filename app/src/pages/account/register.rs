@@ -36,7 +36,7 @@ pub fn VerifyPage() -> impl IntoView {
     let error = error_signal(move || action.value().get());
     let email = query("email");
     let code = query("code");
-    let resent = move || matches!(resend.value().get(), Some(Ok(())));
+    let resent = crate::layout::succeeded(resend);
     view! {
         <Title text=t(k::VERIFY_TITLE)/>
         <section class="card narrow">
@@ -53,7 +53,7 @@ pub fn VerifyPage() -> impl IntoView {
                 <p>{t(k::VERIFY_NO_CODE)}" "
                     <button type="submit" class="button-link">{t(k::VERIFY_RESEND)}</button>
                 </p>
-                <p class="alert alert-success" role="status" hidden=move || !resent()>{t(k::VERIFY_RESENT)}</p>
+                <p class="alert alert-success" role="status" hidden=move || !resent.get()>{t(k::VERIFY_RESENT)}</p>
             </ActionForm>
         </section>
     }

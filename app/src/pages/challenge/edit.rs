@@ -8,7 +8,7 @@ use server_fn::ServerFn;
 
 use crate::api::challenge::{
     AddChallengeFile, AnswerQuestion, CancelChallenge, MoveDeadline, PublishChallenge,
-    RemoveChallengeFile, UpdateChallenge, add_challenge_file, load_challenge_editor,
+    RemoveChallengeFile, UpdateChallenge, load_challenge_editor,
 };
 use crate::challenge::model::ChallengeEditor;
 use crate::challenge::rules::Phase;
@@ -78,7 +78,7 @@ fn Editor(editor: ChallengeEditor, actions: Actions) -> impl IntoView {
     let id = editor.id;
     let phase = editor.phase;
     let update_error = error_signal(move || actions.update.value().get());
-    let saved = move || matches!(actions.update.value().get(), Some(Ok(())));
+    let saved = crate::layout::succeeded(actions.update);
     let publish_error = error_signal(move || actions.publish.value().get());
     let form = editor.form.clone();
     view! {
@@ -112,7 +112,7 @@ fn Editor(editor: ChallengeEditor, actions: Actions) -> impl IntoView {
                 } else {
                     view! {
                         <ActionForm action=actions.update attr:class="card challenge-form">
-                            <p class="alert alert-success" role="status" hidden=move || !saved()>{t(k::ACCOUNT_SAVED)}</p>
+                            <p class="alert alert-success" role="status" hidden=move || !saved.get()>{t(k::ACCOUNT_SAVED)}</p>
                             <FormAlert error=update_error/>
                             <input type="hidden" name="id" value=id.to_string()/>
                             <ChallengeFields form=form error=update_error dates_locked=phase != Phase::Draft/>
@@ -143,7 +143,7 @@ fn Editor(editor: ChallengeEditor, actions: Actions) -> impl IntoView {
 #[component]
 fn MoveDeadlineCard(editor: ChallengeEditor, action: ServerAction<MoveDeadline>) -> impl IntoView {
     let error = error_signal(move || action.value().get());
-    let done = move || matches!(action.value().get(), Some(Ok(())));
+    let done = crate::layout::succeeded(action);
     let now = chrono::Utc::now();
     let options: Vec<(String, String)> = editor
         .timetable
@@ -162,7 +162,7 @@ fn MoveDeadlineCard(editor: ChallengeEditor, action: ServerAction<MoveDeadline>)
             <h2 id="move-heading">{t(k::CHALLENGE_MOVE_DEADLINE)}</h2>
             <p class="hint">{t(k::HINT_MOVE_DEADLINE)}</p>
             <ActionForm action>
-                <p class="alert alert-success" role="status" hidden=move || !done()>{t(k::CHALLENGE_DEADLINE_MOVED)}</p>
+                <p class="alert alert-success" role="status" hidden=move || !done.get()>{t(k::CHALLENGE_DEADLINE_MOVED)}</p>
                 <FormAlert error/>
                 <input type="hidden" name="id" value=editor.id.to_string()/>
                 <FieldSelect name="milestone" label=k::FIELD_MILESTONE options error=field_error(error, "milestone")/>
@@ -224,7 +224,7 @@ fn Files(editor: ChallengeEditor, remove: ServerAction<RemoveChallengeFile>) -> 
                     </li>
                 }).collect_view()}
             </ul>
-            <MultipartForm action=AddChallengeFile::PATH send=add_challenge_file error pending>
+            <MultipartForm action=AddChallengeFile::PATH>
                 <FormAlert error=error_read/>
                 <input type="hidden" name="challenge_id" value=id.to_string()/>
                 <FieldSelect name="purpose" label=k::FIELD_FILE_PURPOSE options=vec![

@@ -52,7 +52,7 @@ fn ChallengeBody(
     let viewer = viewer_resource();
     let signed_in = move || viewer.get().and_then(|v| v.ok()).flatten().is_some();
     let ask_error = error_signal(move || ask.value().get());
-    let asked = move || matches!(ask.value().get(), Some(Ok(())));
+    let asked = crate::layout::succeeded(ask);
     let next = c.next;
     let moments = challenge.timetable.moments();
     let sign_in_next = format!("/sign-in?next=/challenges/{}", c.slug);
@@ -156,7 +156,7 @@ fn ChallengeBody(
                             view! {
                                 <Show when=signed_in fallback=|| view! { <p class="muted">{t(k::CHALLENGE_SIGN_IN_TO_ASK)}</p> }>
                                     <ActionForm action=ask attr:class="card ask-form">
-                                        <p class="alert alert-success" role="status" hidden=move || !asked()>{t(k::CHALLENGE_ASKED)}</p>
+                                        <p class="alert alert-success" role="status" hidden=move || !asked.get()>{t(k::CHALLENGE_ASKED)}</p>
                                         <FormAlert error=ask_error/>
                                         <input type="hidden" name="id" value=id.to_string()/>
                                         <FieldTextarea name="question" label=k::CHALLENGE_ASK rows=3 maxlength=1000usize error=field_error(ask_error, "question")/>

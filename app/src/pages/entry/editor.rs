@@ -8,8 +8,8 @@ use leptos::prelude::*;
 use server_fn::ServerFn;
 
 use crate::api::entry::{
-    AddEntryFile, RemoveEntryFile, SaveEntry, SetEntryFilePublic, SubmitEntry, add_entry_file,
-    entry_files, get_entry,
+    AddEntryFile, RemoveEntryFile, SaveEntry, SetEntryFilePublic, SubmitEntry, entry_files,
+    get_entry,
 };
 use crate::entry::model::{EntryStatus, EntryView};
 use crate::error::AppError;
@@ -19,20 +19,21 @@ use crate::layout::{
     error_signal, field_error, url_error,
 };
 
-/// The entry editor; `files_changed` counts changes to the entry's files (they change whether
-/// the entry differs from its last submission).
+/// The entry editor, as the entry stands when the page is made (a file added or removed
+/// reloads the page, which then says whether the entry differs from its last submission).
 #[component]
-pub fn EntryEditor(team_id: i64, files_changed: RwSignal<u32>) -> impl IntoView {
+pub fn EntryEditor(team_id: i64) -> impl IntoView {
     let entry = Resource::new(move || team_id, get_entry);
     view! {
         <Loaded resource=entry let:e>
-            {view! { <EntryForm entry=e files_changed/> }}
+            {view! { <EntryForm entry=e/> }}
         </Loaded>
     }
 }
 
-#[component]
-fn EntryForm(entry: EntryView, files_changed: RwSignal<u32>) -> impl IntoView {
+/// The entry's form, saved as it is typed: an island, whose code runs in the browser.
+#[island]
+fn EntryForm(entry: EntryView) -> impl IntoView {
     let save = ServerAction::<SaveEntry>::new();
     let submit = ServerAction::<SubmitEntry>::new();
     let version = RwSignal::new(entry.version);
@@ -76,19 +77,7 @@ fn EntryForm(entry: EntryView, files_changed: RwSignal<u32>) -> impl IntoView {
             unsubmitted.set(false);
         }
     });
-    // A file added or removed may make the entry differ from its last submission.
     let team_id = entry.team_id;
-    Effect::new(move |seen: Option<u32>| {
-        let now = files_changed.get();
-        if seen.is_some_and(|n| n != now) {
-            leptos::task::spawn_local(async move {
-                if let Ok(v) = get_entry(team_id).await {
-                    unsubmitted.set(v.unsubmitted_changes);
-                }
-            });
-        }
-        now
-    });
     let save_error = error_signal(move || save.value().get());
     let submit_error = error_signal(move || submit.value().get());
     // A submission refused as incomplete names its fields (each is marked above).
@@ -340,7 +329,7 @@ pub fn EntryFilesPanel(team_id: i64, files_changed: RwSignal<u32>) -> impl IntoV
                         </ul>
                         {(open && full).then(|| view! { <p class="hint">{t(k::ENTRY_FILES_FULL)}</p> })}
                         {(open && !full).then(|| view! {
-                                <MultipartForm action=AddEntryFile::PATH send=add_entry_file error=upload_error pending done=Callback::new(move |_| files_changed.update(|n| *n += 1))>
+                                <MultipartForm action=AddEntryFile::PATH>
                                     <FormAlert error=upload_error_read/>
                                     <input type="hidden" name="team_id" value=team_id.to_string()/>
                                     <div class="field" class:has-error=move || field_error(upload_error_read, "file").get().is_some()>

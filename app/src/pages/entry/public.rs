@@ -12,14 +12,12 @@ use crate::entry::model::PublicEntry;
 use crate::i18n::{format_datetime, k, t, tf};
 use crate::layout::{FormAlert, Loaded};
 use crate::query::model::PublicEntries;
-use crate::vote::model::{LiveTotals, VoteBox};
+use crate::vote::model::VoteBox;
 
 #[derive(Clone, Copy)]
 struct VoteActions {
     cast: ServerAction<CastVote>,
     withdraw: ServerAction<WithdrawVote>,
-    /// Totals pushed by the server since the page loaded: (entry, votes), and the voters.
-    live: RwSignal<Option<LiveTotals>>,
 }
 
 #[component]
@@ -29,7 +27,6 @@ pub fn PublicEntriesPage() -> impl IntoView {
     let actions = VoteActions {
         cast: ServerAction::new(),
         withdraw: ServerAction::new(),
-        live: RwSignal::new(None),
     };
     let entries = Resource::new(
         move || {
@@ -66,10 +63,10 @@ fn EntriesBody(list: PublicEntries, actions: VoteActions) -> impl IntoView {
     let slug = list.slug.clone();
     let shown = list.entries.len();
     let query = list.query.clone();
-    if vote.as_ref().is_some_and(|v| v.open && v.totals.is_some()) {
-        #[cfg(feature = "hydrate")]
-        follow_totals(&slug, actions.live);
-    }
+    let live = vote
+        .as_ref()
+        .is_some_and(|v| v.open && v.totals.is_some())
+        .then(|| view! { <FollowTotals slug=slug.clone()/> });
     let body = if !list.public {
         let when = list.public_from.map(format_datetime);
         view! {
@@ -108,6 +105,7 @@ fn EntriesBody(list: PublicEntries, actions: VoteActions) -> impl IntoView {
         })}
         <FormAlert error/>
         {body}
+        {live}
     }
 }
 
@@ -203,12 +201,6 @@ fn EntryCard(
         .as_ref()
         .and_then(|v| v.totals.as_ref())
         .and_then(|t| t.iter().find(|(e, _)| *e == id).map(|(_, n)| *n));
-    let live = actions.live;
-    let count = move || {
-        live.get()
-            .and_then(|l| l.totals.iter().find(|(e, _)| *e == id).map(|(_, n)| *n))
-            .or(loaded)
-    };
     let button = vote
         .filter(|v| v.open && v.verified && (v.phone_proved || !v.requires_phone))
         .map(|v| {
@@ -255,7 +247,7 @@ fn EntryCard(
             {(button.is_some() || loaded.is_some()).then(|| view! {
                 <div class="vote-row">
                     {button}
-                    {move || count().map(|n| view! { <span class="vote-count" aria-live="polite">{tf(k::VOTE_COUNT, &[("n", &n.to_string())])}</span> })}
+                    {loaded.map(|n| view! { <span class="vote-count" aria-live="polite" data-entry=id.to_string()>{tf(k::VOTE_COUNT, &[("n", &n.to_string())])}</span> })}
                 </div>
             })}
             <p>{entry.summary}</p>
@@ -270,9 +262,18 @@ fn EntryCard(
     }
 }
 
-/// Follows the running totals the server pushes (server-sent events) while the page is open.
+/// Follows the running totals the server pushes (server-sent events) while the page is open,
+/// and writes each entry's count where the page shows it.
+#[island]
+fn FollowTotals(slug: String) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    follow_totals(&slug);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = slug;
+}
+
 #[cfg(feature = "hydrate")]
-fn follow_totals(slug: &str, live: RwSignal<Option<LiveTotals>>) {
+fn follow_totals(slug: &str) {
     use leptos::wasm_bindgen::JsCast;
     use leptos::wasm_bindgen::closure::Closure;
     let Ok(source) = web_sys::EventSource::new(&format!("/challenges/{slug}/votes/live")) else {
@@ -280,10 +281,22 @@ fn follow_totals(slug: &str, live: RwSignal<Option<LiveTotals>>) {
     };
     let on_totals =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-            if let Some(text) = e.data().as_string()
-                && let Ok(pushed) = serde_json::from_str::<LiveTotals>(&text)
-            {
-                live.set(Some(pushed));
+            let Some(pushed) = e.data().as_string().and_then(|text| {
+                serde_json::from_str::<crate::vote::model::LiveTotals>(&text).ok()
+            }) else {
+                return;
+            };
+            for (entry, votes) in pushed.totals {
+                let shown = document()
+                    .query_selector(&format!(".vote-count[data-entry='{entry}']"))
+                    .ok()
+                    .flatten();
+                if let Some(shown) = shown {
+                    let text = tf(k::VOTE_COUNT, &[("n", &votes.to_string())]);
+                    if shown.text_content().as_deref() != Some(text.as_str()) {
+                        shown.set_text_content(Some(&text));
+                    }
+                }
             }
         });
     let _ = source.add_event_listener_with_callback("totals", on_totals.as_ref().unchecked_ref());

@@ -52,7 +52,9 @@ pub fn ScoreSheetPage() -> impl IntoView {
     }
 }
 
-#[component]
+/// The sheet itself: an island, whose code runs in the browser (marks saved as they change,
+/// kept through a lost connection).
+#[island]
 fn Sheet(sheet: ScoreSheet) -> impl IntoView {
     let locale = use_locale();
     let submit = ServerAction::<SubmitMarks>::new();

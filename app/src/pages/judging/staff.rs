@@ -100,13 +100,13 @@ fn Setup(panel: PanelSetup, actions: Actions) -> impl IntoView {
 #[component]
 fn Settings(panel: PanelSetup, action: ServerAction<SavePanelSettings>) -> impl IntoView {
     let error = error_signal(move || action.value().get());
-    let saved = move || matches!(action.value().get(), Some(Ok(())));
+    let saved = crate::layout::succeeded(action);
     let closed = panel.closed_at.is_some();
     view! {
         <section class="card" aria-labelledby="settings-heading">
             <h2 id="settings-heading">{t(k::JUDGING_SETTINGS)}</h2>
             <ActionForm action>
-                <p class="alert alert-success" role="status" hidden=move || !saved()>{t(k::JUDGING_SAVED)}</p>
+                <p class="alert alert-success" role="status" hidden=move || !saved.get()>{t(k::JUDGING_SAVED)}</p>
                 <FormAlert error/>
                 <input type="hidden" name="challenge_id" value=panel.challenge_id.to_string()/>
                 <fieldset class="plain-fieldset" disabled=closed>
@@ -134,7 +134,7 @@ fn Settings(panel: PanelSetup, action: ServerAction<SavePanelSettings>) -> impl 
 #[component]
 fn Panel(panel: PanelSetup, action: ServerAction<InviteJudge>) -> impl IntoView {
     let error = error_signal(move || action.value().get());
-    let invited = move || matches!(action.value().get(), Some(Ok(())));
+    let invited = crate::layout::succeeded(action);
     view! {
         <section class="card" aria-labelledby="panel-heading">
             <h2 id="panel-heading">{t(k::JUDGING_PANEL)}</h2>
@@ -164,7 +164,7 @@ fn Panel(panel: PanelSetup, action: ServerAction<InviteJudge>) -> impl IntoView 
             })}
             {panel.closed_at.is_none().then(|| view! {
                 <ActionForm action attr:class="secondary-form">
-                    <p class="alert alert-success" role="status" hidden=move || !invited()>{t(k::JUDGING_INVITE_SENT)}</p>
+                    <p class="alert alert-success" role="status" hidden=move || !invited.get()>{t(k::JUDGING_INVITE_SENT)}</p>
                     <FormAlert error/>
                     <input type="hidden" name="challenge_id" value=panel.challenge_id.to_string()/>
                     <FieldInput name="email" label=k::FIELD_JUDGE_EMAIL kind="email" autocomplete="off" error=field_error(error, "email")/>
@@ -179,7 +179,7 @@ fn Panel(panel: PanelSetup, action: ServerAction<InviteJudge>) -> impl IntoView 
 fn Rubric(panel: PanelSetup, action: ServerAction<SaveRubric>) -> impl IntoView {
     let locale = use_locale();
     let error = error_signal(move || action.value().get());
-    let saved = move || matches!(action.value().get(), Some(Ok(())));
+    let saved = crate::layout::succeeded(action);
     let total: i32 = panel.criteria.iter().map(|c| c.weight).sum();
     if panel.locked || panel.closed_at.is_some() {
         return view! {
@@ -202,7 +202,7 @@ fn Rubric(panel: PanelSetup, action: ServerAction<SaveRubric>) -> impl IntoView 
             <h2 id="rubric-heading">{t(k::JUDGING_RUBRIC)}</h2>
             <p class="hint">{t(k::HINT_RUBRIC)}</p>
             <ActionForm action attr:class="rubric-form">
-                <p class="alert alert-success" role="status" hidden=move || !saved()>{t(k::JUDGING_SAVED)}</p>
+                <p class="alert alert-success" role="status" hidden=move || !saved.get()>{t(k::JUDGING_SAVED)}</p>
                 <FormAlert error/>
                 <p class="field-error" role="alert" hidden=move || field_error(error, "weights").get().is_none()>{move || field_error(error, "weights").get()}</p>
                 <p class="field-error" role="alert" hidden=move || field_error(error, "criteria").get().is_none()>{move || field_error(error, "criteria").get()}</p>

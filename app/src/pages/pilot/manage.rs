@@ -191,7 +191,7 @@ fn ManageBody(page: PilotPage, actions: Actions) -> impl IntoView {
     let id = page.card.id;
     let active = page.card.status.is_active();
     let terms_error = error_signal(move || actions.terms.value().get());
-    let terms_saved = move || matches!(actions.terms.value().get(), Some(Ok(())));
+    let terms_saved = crate::layout::succeeded(actions.terms);
     let values = TermsValues {
         title: page.card.title.clone(),
         summary: page.summary.clone(),
@@ -216,7 +216,7 @@ fn ManageBody(page: PilotPage, actions: Actions) -> impl IntoView {
                     <TermsFields values error=terms_error/>
                     <div class="form-actions">
                         <SubmitButton label=k::CHALLENGE_SAVE pending=actions.terms.pending()/>
-                        <span class="muted" role="status">{move || terms_saved().then(|| t(k::ACCOUNT_SAVED))}</span>
+                        <span class="muted" role="status">{move || terms_saved.get().then(|| t(k::ACCOUNT_SAVED))}</span>
                     </div>
                 </ActionForm>
             </section>

@@ -7,10 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use server_fn::ServerFn;
 
-use crate::api::pilot::{
-    CommentOnUpdate, FollowPilot, HidePilotComment, RatePilot, get_pilot, post_pilot_update,
-    set_milestone_status,
-};
+use crate::api::pilot::{CommentOnUpdate, FollowPilot, HidePilotComment, RatePilot, get_pilot};
 use crate::challenge::model::HistoryEntry;
 use crate::error::AppError;
 use crate::i18n::{Locale, format_datetime, format_vnd, k, lookup, t, tf, use_locale};
@@ -232,7 +229,7 @@ fn MilestoneItem(m: MilestoneView) -> impl IntoView {
             {m.can_update.then(|| view! {
                 <details class="secondary-form">
                     <summary>{t(k::MILESTONE_UPDATE_STATUS)}</summary>
-                    <MultipartForm action=crate::api::pilot::SetMilestoneStatus::PATH send=set_milestone_status error pending>
+                    <MultipartForm action=crate::api::pilot::SetMilestoneStatus::PATH>
                         <input type="hidden" name="milestone_id" value=id.to_string()/>
                         <FormAlert error=error/>
                         <div class="field">
@@ -346,7 +343,7 @@ fn Updates(
             {can_post.then(|| view! {
                 <details class="card section-tight post-update">
                     <summary>{if is_team { t(k::PILOT_POST_FOR_TEAM) } else { t(k::PILOT_POST_FOR_CITY) }}</summary>
-                    <MultipartForm action=crate::api::pilot::PostPilotUpdate::PATH send=post_pilot_update error pending>
+                    <MultipartForm action=crate::api::pilot::PostPilotUpdate::PATH>
                         <input type="hidden" name="pilot_id" value=pilot_id.to_string()/>
                         <FormAlert error=error/>
                         <crate::layout::FieldTextarea name="body" id="update-body" label=k::PILOT_UPDATE_BODY error=body_error rows=4 maxlength=5000/>
@@ -446,7 +443,7 @@ fn RatingsSection(pilot_id: i64, ratings: Ratings, actions: Actions) -> impl Int
     let viewer = viewer_resource();
     let signed_in = move || viewer.get().and_then(|v| v.ok()).flatten().is_some();
     let error = error_signal(move || actions.rate.value().get());
-    let saved = move || matches!(actions.rate.value().get(), Some(Ok(())));
+    let saved = crate::layout::succeeded(actions.rate);
     let (mine, my_text) = ratings.mine.clone().unwrap_or((0, String::new()));
     let my_text = StoredValue::new(my_text);
     let total = ratings.count.max(1);
@@ -504,7 +501,7 @@ fn RatingsSection(pilot_id: i64, ratings: Ratings, actions: Actions) -> impl Int
                         <FormAlert error/>
                         <p class="field-error" role="alert" hidden=move || error.get().is_none()>{move || error.get().map(|e| e.message(use_locale()))}</p>
                         <button type="submit" class="button">{t(k::RATING_SAVE)}</button>
-                        <p class="muted small" role="status">{move || saved().then(|| t(k::RATING_SAVED))}</p>
+                        <p class="muted small" role="status">{move || saved.get().then(|| t(k::RATING_SAVED))}</p>
                     </ActionForm>
                 </Show>
             </div>

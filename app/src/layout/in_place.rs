@@ -1,0 +1,299 @@
+//! Forms answered in place, once the page's code runs.
+//!
+//! Every form is a plain `POST` to its server function and works before any code has loaded
+//! (the server sends the browser back to the page, with the error in its address). Once this
+//! island runs, a form sent to a server function goes by `fetch` instead: the server answers
+//! where to go next, or each refused field's message in the reader's language, which is shown
+//! beside the field (or at the top of the form) without reloading, so nothing typed is lost.
+//! A form that succeeded reloads its page (or goes where the function says), which then says
+//! what was done.
+
+use leptos::prelude::*;
+
+/// The header the page's code sends with a form it answers in place.
+pub const IN_PLACE_HEADER: &str = "x-vidan-in-place";
+
+/// Takes over the page's forms (one per page, anywhere in it).
+#[island]
+pub fn FormsInPlace() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    browser::take_over_forms();
+    view! { <span hidden=true data-forms-in-place=""></span> }
+}
+
+/// The server function (its address) whose form succeeded and came back to this page, as the
+/// app's shell read it from the request (the `vidan_done` note).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FormDone(pub Option<String>);
+
+/// Whether the last submission of `action` succeeded: in place (an island's own action), or
+/// as a form that came back to this page.
+pub fn succeeded<F>(action: ServerAction<F>) -> Signal<bool>
+where
+    F: server_fn::ServerFn + Send + Sync + Clone + 'static,
+    F::Output: Send + Sync + Clone + 'static,
+    F::Error: Send + Sync + Clone + 'static,
+{
+    let came_back =
+        use_context::<FormDone>().is_some_and(|done| done.0.as_deref() == Some(F::PATH));
+    Signal::derive(move || came_back || action.value().with(|v| matches!(v, Some(Ok(_)))))
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use leptos::prelude::*;
+    use leptos::wasm_bindgen::closure::Closure;
+    use leptos::wasm_bindgen::{JsCast, JsValue};
+    use serde::Deserialize;
+    use web_sys::{Element, FormData, HtmlFormElement, RequestInit, SubmitEvent};
+
+    use crate::i18n::{k, t};
+
+    use super::IN_PLACE_HEADER;
+
+    /// The server's answer (`server/src/in_place.rs`).
+    #[derive(Debug, Default, Deserialize)]
+    struct Answer {
+        go: Option<String>,
+        alert: Option<String>,
+        #[serde(default)]
+        fields: Vec<(String, String)>,
+    }
+
+    pub fn take_over_forms() {
+        let on_submit = Closure::<dyn FnMut(SubmitEvent)>::new(on_submit);
+        let _ = document()
+            .add_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref());
+        on_submit.forget();
+    }
+
+    fn on_submit(event: SubmitEvent) {
+        // An island sends its own forms.
+        if event.default_prevented() {
+            return;
+        }
+        let Some(form) = event
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlFormElement>().ok())
+        else {
+            return;
+        };
+        if form.closest("leptos-island").ok().flatten().is_some() {
+            return;
+        }
+        let action = form.get_attribute("action").unwrap_or_default();
+        if !form.method().eq_ignore_ascii_case("post") || !action.starts_with("/api/") {
+            return;
+        }
+        if form.has_attribute("aria-busy") {
+            event.prevent_default();
+            return;
+        }
+        let Ok(data) = FormData::new_with_form(&form) else {
+            return;
+        };
+        // The button pressed is part of what the form says (`submit=true`, the decision made).
+        if let Some(button) = event.submitter()
+            && let Some(name) = button.get_attribute("name")
+            && !name.is_empty()
+        {
+            let value = button.get_attribute("value").unwrap_or_default();
+            let _ = data.append_with_str(&name, &value);
+        }
+        event.prevent_default();
+        let multipart = form.enctype().eq_ignore_ascii_case("multipart/form-data");
+        leptos::task::spawn_local(send(form, action, data, multipart));
+    }
+
+    async fn send(form: HtmlFormElement, action: String, data: FormData, multipart: bool) {
+        let _ = form.set_attribute("aria-busy", "true");
+        let buttons = form
+            .query_selector_all("button[type=submit], button:not([type])")
+            .ok();
+        let each_button = |f: &dyn Fn(&Element)| {
+            if let Some(list) = &buttons {
+                for i in 0..list.length() {
+                    if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                        f(&el);
+                    }
+                }
+            }
+        };
+        each_button(&|b| {
+            let _ = b.set_attribute("disabled", "");
+        });
+        let answer = post(&action, &data, multipart).await;
+        let _ = form.remove_attribute("aria-busy");
+        each_button(&|b| {
+            let _ = b.remove_attribute("disabled");
+        });
+        clear_errors(&form);
+        match answer {
+            Some(Answer { go: Some(go), .. }) => go_to(&go),
+            Some(answer) if answer.alert.is_some() || !answer.fields.is_empty() => {
+                show_errors(&form, answer)
+            }
+            Some(_) => {
+                let _ = window().location().reload();
+            }
+            None => show_errors(
+                &form,
+                Answer {
+                    alert: Some(t(k::ERROR_NETWORK).to_owned()),
+                    ..Answer::default()
+                },
+            ),
+        }
+    }
+
+    async fn post(action: &str, data: &FormData, multipart: bool) -> Option<Answer> {
+        let init = RequestInit::new();
+        init.set_method("POST");
+        let body: JsValue = if multipart {
+            data.clone().into()
+        } else {
+            web_sys::UrlSearchParams::new_with_str_sequence_sequence(data)
+                .ok()?
+                .into()
+        };
+        init.set_body(&body);
+        let headers = web_sys::Headers::new().ok()?;
+        headers.set(IN_PLACE_HEADER, "1").ok()?;
+        headers.set("accept", "application/json").ok()?;
+        init.set_headers(&headers);
+        let request = web_sys::Request::new_with_str_and_init(action, &init).ok()?;
+        let response = wasm_bindgen_futures::JsFuture::from(window().fetch_with_request(&request))
+            .await
+            .ok()?
+            .dyn_into::<web_sys::Response>()
+            .ok()?;
+        let text = wasm_bindgen_futures::JsFuture::from(response.text().ok()?)
+            .await
+            .ok()?
+            .as_string()?;
+        serde_json::from_str(&text).ok()
+    }
+
+    /// To `target`, loading the page again when it is this very page (perhaps at another
+    /// `#fragment`, where the browser would only scroll).
+    pub fn go_to(target: &str) {
+        let location = window().location();
+        let here = format!(
+            "{}{}",
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        );
+        let path = target.split('#').next().unwrap_or_default();
+        if path.is_empty() || path == here {
+            let _ = location.reload();
+        } else {
+            let _ = location.set_href(target);
+        }
+    }
+
+    /// Marks what this script showed, so the next answer starts from the page as it came.
+    const SHOWN: &str = "data-shown-in-place";
+
+    fn clear_errors(form: &HtmlFormElement) {
+        if let Ok(list) = form.query_selector_all(&format!("[{SHOWN}]")) {
+            for i in 0..list.length() {
+                if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                    if el.get_attribute(SHOWN).as_deref() == Some("made") {
+                        el.remove();
+                    } else {
+                        el.set_text_content(None);
+                        let _ = el.set_attribute("hidden", "");
+                        let _ = el.remove_attribute(SHOWN);
+                    }
+                }
+            }
+        }
+        if let Ok(list) = form.query_selector_all("[aria-invalid]") {
+            for i in 0..list.length() {
+                if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                    let _ = el.remove_attribute("aria-invalid");
+                }
+            }
+        }
+    }
+
+    fn show_errors(form: &HtmlFormElement, answer: Answer) {
+        let mut unplaced: Vec<String> = answer.alert.into_iter().collect();
+        let mut first: Option<Element> = None;
+        for (field, message) in answer.fields {
+            match place_for(form, &field) {
+                Some((control, place)) => {
+                    let _ = control.set_attribute("aria-invalid", "true");
+                    show(&place, &message);
+                    first.get_or_insert(control);
+                }
+                None => unplaced.push(message),
+            }
+        }
+        if !unplaced.is_empty() {
+            let alert = form_alert(form);
+            show(&alert, &unplaced.join(" "));
+            if first.is_none() {
+                let _ = alert.set_attribute("tabindex", "-1");
+                first = Some(alert);
+            }
+        }
+        if let Some(el) = first.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = el.focus();
+        }
+    }
+
+    fn show(place: &Element, message: &str) {
+        place.set_text_content(Some(message));
+        let _ = place.remove_attribute("hidden");
+        if place.get_attribute(SHOWN).is_none() {
+            let _ = place.set_attribute(SHOWN, "");
+        }
+    }
+
+    /// The control that holds `field` (named so, `…[field]` or `field[]`), and where its
+    /// message goes: the field's own error line, made when it has none.
+    fn place_for(form: &HtmlFormElement, field: &str) -> Option<(Element, Element)> {
+        let elements = form.elements();
+        let bracketed = format!("[{field}]");
+        let listed = format!("{field}[]");
+        let control = (0..elements.length())
+            .filter_map(|i| elements.item(i))
+            .find(|el| {
+                el.get_attribute("name")
+                    .is_some_and(|n| n == field || n.ends_with(&bracketed) || n == listed)
+            })?;
+        let holder = control
+            .closest(".field")
+            .ok()
+            .flatten()
+            .or_else(|| control.parent_element())?;
+        let place = match holder.query_selector(".field-error").ok().flatten() {
+            Some(place) => place,
+            None => {
+                let made = document().create_element("p").ok()?;
+                made.set_class_name("field-error");
+                let _ = made.set_attribute("role", "alert");
+                let _ = made.set_attribute(SHOWN, "made");
+                let _ = holder.append_child(&made);
+                made
+            }
+        };
+        Some((control, place))
+    }
+
+    /// The form's own alert, made at its top when the page shows its alert elsewhere.
+    fn form_alert(form: &HtmlFormElement) -> Element {
+        if let Ok(Some(alert)) = form.query_selector(".alert-error") {
+            return alert;
+        }
+        let made = document()
+            .create_element("div")
+            .expect("a document makes elements");
+        made.set_class_name("alert alert-error");
+        let _ = made.set_attribute("role", "alert");
+        let _ = made.set_attribute(SHOWN, "made");
+        let _ = form.prepend_with_node_1(&made);
+        made
+    }
+}
