@@ -76,7 +76,9 @@ pub async fn forms_in_place(mut request: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let error = location.as_deref().and_then(error_in_address);
-    let succeeded = location.is_some() && error.is_none();
+    // Sent back to a page without an error, or answered at once (a function that redirects
+    // nowhere, a browser that sent no Referer).
+    let succeeded = (location.is_some() && error.is_none()) || status.is_success();
     if !in_place {
         let mut response = response;
         if succeeded {

@@ -194,8 +194,12 @@ mod browser {
     /// Marks what this script showed, so the next answer starts from the page as it came.
     const SHOWN: &str = "data-shown-in-place";
 
+    /// Before an answer is shown, the form says nothing wrong: what this script showed, and what
+    /// the server showed when the page came back from a form sent without code.
     fn clear_errors(form: &HtmlFormElement) {
-        if let Ok(list) = form.query_selector_all(&format!("[{SHOWN}]")) {
+        if let Ok(list) = form.query_selector_all(&format!(
+            ".field-error, .alert-error[role=alert], [{SHOWN}]"
+        )) {
             for i in 0..list.length() {
                 if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
                     if el.get_attribute(SHOWN).as_deref() == Some("made") {
