@@ -292,21 +292,7 @@ pub fn hydrate() {
     console_error_panic_hook::set_once();
     // A server function that redirects (sign in, sign out, …) reloads the whole page, so every
     // part of it sees the new session; set before the router sets its own hook.
-    let _ = server_fn::redirect::set_redirect_hook(|target: &str| {
-        let location = window().location();
-        let here = format!(
-            "{}{}",
-            location.pathname().unwrap_or_default(),
-            location.search().unwrap_or_default()
-        );
-        let _ = location.set_href(target);
-        // To this very page, perhaps at another #fragment, the browser would only scroll:
-        // load it again so that it shows what the server function changed.
-        let path = target.split('#').next().unwrap_or_default();
-        if path.is_empty() || path == here {
-            let _ = location.reload();
-        }
-    });
+    let _ = server_fn::redirect::set_redirect_hook(layout::in_place::go_to);
     // Every island of the page hydrates under one root; what they all read (the page's language,
     // the site's address) is provided on it, as the server provides it around the whole page.
     leptos::mount::hydrate_islands();

@@ -40,6 +40,9 @@ where
 }
 
 #[cfg(feature = "hydrate")]
+pub use browser::go_to;
+
+#[cfg(feature = "hydrate")]
 mod browser {
     use leptos::prelude::*;
     use leptos::wasm_bindgen::closure::Closure;
