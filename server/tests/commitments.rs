@@ -329,18 +329,18 @@ async fn a_commitment_past_its_date_is_late_and_its_followers_are_told_once(back
         late.summary.days_overdue,
         (today() - working(-3)).num_days()
     );
+    // The scheduler in the background (every second here) and two passes of our own race to
+    // tell the followers: whoever claims it first tells them, and only once.
     let links = app::links::Links::new("http://127.0.0.1:0");
     let tell = || app::jobs::commitment_late::tell_late(&app.db, &links, Utc::now());
-    assert_eq!(tell().await.unwrap(), 1);
+    let (a, b) = tokio::join!(tell(), tell());
+    assert!(a.unwrap() + b.unwrap() <= 1, "two passes at once tell once");
+    let told = "SELECT COUNT(*) FROM notifications WHERE kind = 'followed_commitment' \
+                AND params LIKE '%commitment.news.late%'";
+    app.wait_until(told, "the followers are told it is late")
+        .await;
     assert_eq!(tell().await.unwrap(), 0, "once");
-    assert_eq!(
-        app.scalar(
-            "SELECT COUNT(*) FROM notifications WHERE kind = 'followed_commitment' \
-             AND params LIKE '%commitment.news.late%'"
-        )
-        .await,
-        1
-    );
+    assert_eq!(app.scalar(told).await, 1);
     let board: CommitmentBoard = app.visitor().call("commitments/list", &[]).await.json();
     assert_eq!(board.items[0].timing, Timing::Late);
     assert_eq!(board.organisations[0].figures.late_now, 1);
