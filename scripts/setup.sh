@@ -65,8 +65,24 @@ fi
 scripts/check-wasm-bindgen.sh
 
 
+# The browser tests, wasm-opt and Lighthouse run on Node.js 20 or newer (npm comes with it).
+node_tools() {
+  local major
+  major=$(node --version 2>/dev/null | sed -E 's/^v([0-9]+).*/\1/' || true)
+  if [ -z "$major" ]; then
+    apt_install nodejs npm
+    major=$(node --version | sed -E 's/^v([0-9]+).*/\1/')
+  fi
+  if [ "$major" -lt 20 ]; then
+    warn "Node.js $(node --version) is too old: the browser tests and the release tools need 20 or newer (Debian 13's nodejs, or nodejs.org); install it and run this again"
+    exit 1
+  fi
+}
+
 browser() {
-  apt_install chromium
+  node_tools
+  # The open data API check (scripts/api-check.sh) asks the server with curl.
+  apt_install chromium curl
   if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/@axe-core/playwright ]; then
     say "installing Playwright and axe-core for the browser tests (no browser download)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
@@ -76,6 +92,7 @@ browser() {
 # Release builds optimise the WebAssembly with binaryen's wasm-opt from npm (Debian's is too old)
 # and gzip their files beforehand with zopfli (scripts/precompress.sh).
 release_tools() {
+  node_tools
   apt_install zopfli
   if [ ! -x tools/node_modules/.bin/wasm-opt ]; then
     say "installing binaryen's wasm-opt from npm (release builds)"
