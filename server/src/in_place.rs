@@ -143,12 +143,11 @@ fn done_cookie_value(function: Option<&str>) -> HeaderValue {
 
 /// The error a redirect carries in its address (`__err`), if any.
 fn error_in_address(location: &str) -> Option<AppError> {
-    use leptos::server_fn::error::ServerFnUrlError;
     let query = location.split_once('?')?.1;
     let query = query.split('#').next().unwrap_or_default();
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).ok()?;
     let value = pairs.into_iter().find(|(k, _)| k == "__err")?.1;
-    Some(ServerFnUrlError::<AppError>::decode_err(&value).from_address())
+    Some(crate::middleware::address_error(&value).1)
 }
 
 /// The address as a path on this site: a plain form comes back to the page it was sent from

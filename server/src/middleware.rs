@@ -445,9 +445,17 @@ pub async fn own_errors_only(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
+/// An error as a page's address carries it (`__err`, which anyone can write): what it says,
+/// and what of it the site itself would say.
+pub(crate) fn address_error(value: &str) -> (AppError, AppError) {
+    use leptos::server_fn::error::ServerFnUrlError;
+    let given = ServerFnUrlError::<AppError>::decode_err(value);
+    let safe = given.clone().from_address();
+    (given, safe)
+}
+
 /// The query with its `__err` made safe, or `None` when it already is.
 fn own_error_query(query: &str) -> Option<String> {
-    use app::error::AppError;
     use leptos::server_fn::error::ServerFnUrlError;
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).ok()?;
     let mut changed = false;
@@ -457,8 +465,7 @@ fn own_error_query(query: &str) -> Option<String> {
             if name != "__err" {
                 return (name, value);
             }
-            let given = ServerFnUrlError::<AppError>::decode_err(&value);
-            let safe = given.clone().from_address();
+            let (given, safe) = address_error(&value);
             if safe == given {
                 return (name, value);
             }
