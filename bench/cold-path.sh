@@ -25,7 +25,7 @@ timed setup scripts/setup.sh test
 timed first-make-test make test
 timed warm-make-test make test
 CARGO_TARGET_DIR="$work/target-run" timed first-make-run-build \
-  bash -c 'scripts/setup.sh build && cargo leptos build'
+  bash -c 'scripts/setup.sh build && cargo leptos build --split'
 
 host=$(hostname -s)
 out="$root/bench/results/$(date +%F)-$host-cold.md"

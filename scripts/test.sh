@@ -50,7 +50,7 @@ cargo test -p app -p server -p migrations --features app/ssr -- \
   --test-threads "${VIDAN_TEST_THREADS:-4}" "${skip[@]}"
 
 say "building the site (with clippy)"
-cargo leptos build
+cargo leptos build --split
 
 say "the open data API, as a generic client reads its document"
 scripts/api-check.sh

@@ -298,15 +298,8 @@ pub fn hydrate() {
     leptos::mount::hydrate_islands();
     provide_context(request_locale());
     provide_context(site_origin());
-    // The islands hydrate in the microtasks queued meanwhile; a timer's turn comes after all of
-    // them. Then <html data-live> says that what a press does from now on is done in place (the
-    // browser tests wait for it).
-    let live = wasm_bindgen::closure::Closure::once_into_js(|| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-live", "");
-        }
-    });
-    let _ = window().set_timeout_with_callback(wasm_bindgen::JsCast::unchecked_ref(&live));
+    // The islands hydrate after this, the lazy ones once their code has loaded; the last to run
+    // marks the page live (`layout::in_place::hydrated`).
 }
 
 /// `title` as text inside the page's `<title>` element.

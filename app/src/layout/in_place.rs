@@ -18,6 +18,8 @@ pub const IN_PLACE_HEADER: &str = "x-vidan-in-place";
 pub fn FormsInPlace() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     browser::take_over_forms();
+    #[cfg(feature = "hydrate")]
+    hydrated();
     view! { <span hidden=true data-forms-in-place=""></span> }
 }
 
@@ -41,6 +43,84 @@ where
 
 #[cfg(feature = "hydrate")]
 pub use browser::go_to;
+
+/// The first thing a lazy island does. On the server, it names the island's code (`name`, its
+/// loader as `cargo leptos --split` calls it: `entry_form_loader` for `EntryForm`) in the
+/// page's head, so that the browser fetches it beside the main WebAssembly file instead of
+/// after it. In the browser, the island counts as running ([`hydrated`]).
+pub fn lazy_island(name: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = name;
+        hydrated();
+    }
+    #[cfg(feature = "ssr")]
+    preload(name);
+}
+
+/// Names the pieces of the lazy island `name` in the page's head (`<link rel=preload>`), when
+/// the site was built split: its manifest lists each island's loader (under a hashed name,
+/// `entry_form_loader_123…`) with the pieces it needs.
+#[cfg(feature = "ssr")]
+fn preload(name: &str) {
+    use leptos::tachys::view::RenderHtml;
+    use leptos_meta::Link;
+    let Some(manifest) = use_context::<leptos::WasmSplitManifest>() else {
+        return;
+    };
+    let nonce = leptos::nonce::use_nonce();
+    let prefix = format!("{name}_");
+    let (root, pieces, split_js) = manifest.0.with_value(|(root, loaders, split_js)| {
+        let pieces = loaders
+            .iter()
+            .find(|(loader, _)| loader.starts_with(&prefix))
+            .map(|(_, pieces)| pieces.clone())
+            .unwrap_or_default();
+        (root.clone(), pieces, split_js.clone())
+    });
+    if pieces.is_empty() {
+        return;
+    }
+    // Rendered to HTML, a `Link` joins the page's head (`MetaTags`) instead of the body.
+    for piece in pieces {
+        let _ = view! {
+            <Link rel="preload" href=format!("{root}/{piece}.wasm") as_="fetch" type_="application/wasm" crossorigin=nonce.clone()/>
+        }
+        .to_html();
+    }
+    let _ = view! { <Link rel="modulepreload" href=format!("{root}/{split_js}") crossorigin=nonce/> }
+        .to_html();
+}
+
+/// Counts an island of the page as running; once every island has run (the lazy ones load their
+/// own code first), `<html data-live>` says that what a press does from now on is done in
+/// place (the browser tests wait for it). Each island calls it first thing in the browser.
+#[cfg(feature = "hydrate")]
+pub fn hydrated() {
+    use std::cell::Cell;
+    thread_local! {
+        static RUNNING: Cell<u32> = const { Cell::new(0) };
+    }
+    let running = RUNNING.with(|n| {
+        n.set(n.get() + 1);
+        n.get()
+    });
+    let islands = document()
+        .query_selector_all("leptos-island")
+        .map(|list| list.length())
+        .unwrap_or_default();
+    if running < islands {
+        return;
+    }
+    // The island's view is hydrated after its body has run, in the same turn: a timer's turn
+    // comes after it.
+    let live = leptos::wasm_bindgen::closure::Closure::once_into_js(|| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-live", "");
+        }
+    });
+    let _ = window().set_timeout_with_callback(leptos::wasm_bindgen::JsCast::unchecked_ref(&live));
+}
 
 #[cfg(feature = "hydrate")]
 mod browser {

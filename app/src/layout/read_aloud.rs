@@ -6,8 +6,10 @@ use leptos::prelude::*;
 
 use crate::i18n::{Text, k, t};
 
-#[island]
+#[cfg_attr(feature = "hydrate", island(lazy))]
+#[cfg_attr(not(feature = "hydrate"), island)]
 pub fn ReadAloud(text: String) -> impl IntoView {
+    crate::layout::in_place::lazy_island("read_aloud_loader");
     let (ready, set_ready) = signal(false);
     let (speaking, set_speaking) = signal(false);
     let (said, say) = signal(None::<Text>);

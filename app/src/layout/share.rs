@@ -91,8 +91,10 @@ pub fn Share(title: String, path: String) -> impl IntoView {
 }
 
 /// The button that opens the phone's share sheet, and what it has to say.
-#[island]
+#[cfg_attr(feature = "hydrate", island(lazy))]
+#[cfg_attr(not(feature = "hydrate"), island)]
 fn ShareSheet(title: String, url: String) -> impl IntoView {
+    crate::layout::in_place::lazy_island("share_sheet_loader");
     let (said, say) = signal(None::<crate::i18n::Text>);
     let sheet = move |_| open_sheet(&title, &url, say);
     view! {

@@ -805,8 +805,10 @@ fn ReceiptCard(
 
 /// Prints the page (its print style keeps the receipt alone): a button once the page's code has
 /// loaded, the browser's own print command before.
-#[island]
+#[cfg_attr(feature = "hydrate", island(lazy))]
+#[cfg_attr(not(feature = "hydrate"), island)]
 fn PrintButton() -> impl IntoView {
+    crate::layout::in_place::lazy_island("print_button_loader");
     let print = move |_| {
         #[cfg(feature = "hydrate")]
         if let Some(window) = leptos::web_sys::window() {

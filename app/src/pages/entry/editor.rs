@@ -32,8 +32,10 @@ pub fn EntryEditor(team_id: i64) -> impl IntoView {
 }
 
 /// The entry's form, saved as it is typed: an island, whose code runs in the browser.
-#[island]
+#[cfg_attr(feature = "hydrate", island(lazy))]
+#[cfg_attr(not(feature = "hydrate"), island)]
 fn EntryForm(entry: EntryView) -> impl IntoView {
+    crate::layout::in_place::lazy_island("entry_form_loader");
     let save = ServerAction::<SaveEntry>::new();
     let submit = ServerAction::<SubmitEntry>::new();
     let version = RwSignal::new(entry.version);

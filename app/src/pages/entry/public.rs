@@ -264,8 +264,10 @@ fn EntryCard(
 
 /// Follows the running totals the server pushes (server-sent events) while the page is open,
 /// and writes each entry's count where the page shows it.
-#[island]
+#[cfg_attr(feature = "hydrate", island(lazy))]
+#[cfg_attr(not(feature = "hydrate"), island)]
 fn FollowTotals(slug: String) -> impl IntoView {
+    crate::layout::in_place::lazy_island("follow_totals_loader");
     #[cfg(feature = "hydrate")]
     follow_totals(&slug);
     #[cfg(not(feature = "hydrate"))]

@@ -11,6 +11,7 @@ use crate::api::judging::{Recuse, SubmitMarks, load_score_sheet};
 use crate::error::AppError;
 use crate::i18n::{format_datetime, format_vnd, k, t, tf, use_locale};
 use crate::judging::model::ScoreSheet;
+use crate::judging::rules::{Criterion, Marks, Scale};
 use crate::layout::{FieldTextarea, FormAlert, Loaded, error_signal, field_error};
 use crate::pages::judging::staff::criterion_text;
 
@@ -47,20 +48,108 @@ pub fn ScoreSheetPage() -> impl IntoView {
     view! {
         <Title text=t(k::JUDGING_SHEET_TITLE)/>
         <Loaded resource=sheet let:s>
-            {view! { <Sheet sheet=s/> }}
+            {view! { <SheetView sheet=s/> }}
         </Loaded>
     }
 }
 
-/// The sheet itself: an island, whose code runs in the browser (marks saved as they change,
+/// The entry beside the rubric: the entry as the server renders it, the rubric an island.
+#[component]
+fn SheetView(sheet: ScoreSheet) -> impl IntoView {
+    let ScoreSheet {
+        challenge_id,
+        challenge_title,
+        entry_id,
+        code,
+        team_name,
+        title,
+        summary,
+        solution_html,
+        pilot_plan,
+        cost_vnd,
+        experience,
+        demo_url,
+        files,
+        criteria,
+        scale,
+        marks,
+        submitted,
+        closed,
+        position,
+        of,
+        next_entry,
+    } = sheet;
+    let rubric = Rubric {
+        challenge_id,
+        entry_id,
+        criteria,
+        scale,
+        marks,
+        submitted,
+        closed,
+        next_entry,
+    };
+    view! {
+        <p class="breadcrumb"><a href=format!("/judging/{challenge_id}")>{challenge_title}</a></p>
+        <div class="page-head">
+            <h1><code>{code}</code>" "{title}</h1>
+            <p class="muted">{tf(k::JUDGING_POSITION, &[("n", &position.to_string()), ("of", &of.to_string())])}</p>
+        </div>
+        {team_name.map(|n| view! { <p class="eyebrow">{n}</p> })}
+        <div class="sheet-layout">
+            <article class="card sheet-entry" aria-labelledby="entry-read-heading">
+                <h2 id="entry-read-heading" class="visually-hidden">{t(k::JUDGING_THE_ENTRY)}</h2>
+                <p class="lead">{summary}</p>
+                <h3>{t(k::FIELD_ENTRY_SOLUTION)}</h3>
+                <div class="prose" inner_html=solution_html></div>
+                <h3>{t(k::FIELD_ENTRY_PILOT_PLAN)}</h3>
+                <p class="pre-line">{pilot_plan}</p>
+                <dl class="facts">
+                    <div><dt>{t(k::FIELD_ENTRY_COST)}</dt><dd>{format_vnd(cost_vnd)}</dd></div>
+                    {(!demo_url.is_empty()).then(|| view! {
+                        <div><dt>{t(k::FIELD_ENTRY_DEMO_URL)}</dt><dd><a href=demo_url.clone() rel="noopener noreferrer nofollow" target="_blank">{demo_url.clone()}</a></dd></div>
+                    })}
+                </dl>
+                {(!experience.is_empty()).then(|| view! {
+                    <h3>{t(k::FIELD_ENTRY_EXPERIENCE)}</h3>
+                    <p class="pre-line">{experience}</p>
+                })}
+                {(!files.is_empty()).then(|| view! {
+                    <h3>{t(k::ENTRY_FILES)}</h3>
+                    <ul class="plain-list files">
+                        {files.iter().map(|f| view! { <li><a href=f.url()>{f.name.clone()}</a>" "<span class="muted">{f.size_label()}</span></li> }).collect_view()}
+                    </ul>
+                })}
+            </article>
+            <Sheet rubric/>
+        </div>
+    }
+}
+
+/// What the rubric's island is given: the judge's marks and where the sheet stands.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Rubric {
+    challenge_id: i64,
+    entry_id: i64,
+    criteria: Vec<Criterion>,
+    scale: Scale,
+    marks: Marks,
+    submitted: bool,
+    closed: bool,
+    next_entry: Option<i64>,
+}
+
+/// The judge's score: an island, whose code runs in the browser (marks saved as they change,
 /// kept through a lost connection).
-#[island]
-fn Sheet(sheet: ScoreSheet) -> impl IntoView {
+#[cfg_attr(feature = "hydrate", island(lazy))]
+#[cfg_attr(not(feature = "hydrate"), island)]
+fn Sheet(rubric: Rubric) -> impl IntoView {
+    crate::layout::in_place::lazy_island("sheet_loader");
     let locale = use_locale();
     let submit = ServerAction::<SubmitMarks>::new();
     let recuse = ServerAction::<Recuse>::new();
     let state = RwSignal::new(SaveState::Idle);
-    let submitted = RwSignal::new(sheet.submitted);
+    let submitted = RwSignal::new(rubric.submitted);
     let form_ref = NodeRef::<Form>::new();
     Effect::new(move || {
         if let Some(Ok(at)) = submit.value().get() {
@@ -77,9 +166,9 @@ fn Sheet(sheet: ScoreSheet) -> impl IntoView {
     };
     #[cfg(feature = "hydrate")]
     autosave::resend_when_online(form_ref, state);
-    let closed = sheet.closed;
-    let scale = sheet.scale;
-    let entry_id = sheet.entry_id;
+    let closed = rubric.closed;
+    let scale = rubric.scale;
+    let entry_id = rubric.entry_id;
     let status = move || match state.get() {
         SaveState::Idle if submitted.get() => t(k::JUDGING_STATE_SUBMITTED).to_owned(),
         SaveState::Idle => String::new(),
@@ -108,41 +197,8 @@ fn Sheet(sheet: ScoreSheet) -> impl IntoView {
             })
         })
     };
-    let next = sheet.next_entry;
+    let next = rubric.next_entry;
     view! {
-        <p class="breadcrumb"><a href=format!("/judging/{}", sheet.challenge_id)>{sheet.challenge_title.clone()}</a></p>
-        <div class="page-head">
-            <h1><code>{sheet.code.clone()}</code>" "{sheet.title.clone()}</h1>
-            <p class="muted">{tf(k::JUDGING_POSITION, &[("n", &sheet.position.to_string()), ("of", &sheet.of.to_string())])}</p>
-        </div>
-        {sheet.team_name.clone().map(|n| view! { <p class="eyebrow">{n}</p> })}
-        <div class="sheet-layout">
-            {view! {
-            <article class="card sheet-entry" aria-labelledby="entry-read-heading">
-                <h2 id="entry-read-heading" class="visually-hidden">{t(k::JUDGING_THE_ENTRY)}</h2>
-                <p class="lead">{sheet.summary.clone()}</p>
-                <h3>{t(k::FIELD_ENTRY_SOLUTION)}</h3>
-                <div class="prose" inner_html=sheet.solution_html.clone()></div>
-                <h3>{t(k::FIELD_ENTRY_PILOT_PLAN)}</h3>
-                <p class="pre-line">{sheet.pilot_plan.clone()}</p>
-                <dl class="facts">
-                    <div><dt>{t(k::FIELD_ENTRY_COST)}</dt><dd>{format_vnd(sheet.cost_vnd)}</dd></div>
-                    {(!sheet.demo_url.is_empty()).then(|| view! {
-                        <div><dt>{t(k::FIELD_ENTRY_DEMO_URL)}</dt><dd><a href=sheet.demo_url.clone() rel="noopener noreferrer nofollow" target="_blank">{sheet.demo_url.clone()}</a></dd></div>
-                    })}
-                </dl>
-                {(!sheet.experience.is_empty()).then(|| view! {
-                    <h3>{t(k::FIELD_ENTRY_EXPERIENCE)}</h3>
-                    <p class="pre-line">{sheet.experience.clone()}</p>
-                })}
-                {(!sheet.files.is_empty()).then(|| view! {
-                    <h3>{t(k::ENTRY_FILES)}</h3>
-                    <ul class="plain-list files">
-                        {sheet.files.iter().map(|f| view! { <li><a href=f.url()>{f.name.clone()}</a>" "<span class="muted">{f.size_label()}</span></li> }).collect_view()}
-                    </ul>
-                })}
-            </article>
-            }.into_any()}
             <section class="card sheet-rubric" aria-labelledby="rubric-score-heading">
                 <h2 id="rubric-score-heading">{t(k::JUDGING_YOUR_SCORE)}</h2>
                 {closed.then(|| view! { <p class="alert alert-error">{t(k::JUDGING_CLOSED)}</p> })}
@@ -150,10 +206,10 @@ fn Sheet(sheet: ScoreSheet) -> impl IntoView {
                     <FormAlert error=submit_error/>
                     <input type="hidden" name="entry_id" value=entry_id.to_string()/>
                     <fieldset class="plain-fieldset" disabled=closed>
-                    {sheet.criteria.iter().map(|c| {
+                    {rubric.criteria.iter().map(|c| {
                         let (name, guidance) = criterion_text(c, locale);
-                        let value = sheet.marks.values.get(&c.id).copied();
-                        let comment = sheet.marks.comments.get(&c.id).cloned().unwrap_or_default();
+                        let value = rubric.marks.values.get(&c.id).copied();
+                        let comment = rubric.marks.comments.get(&c.id).cloned().unwrap_or_default();
                         let value_error = field_msg(format!("value_{}", c.id));
                         let comment_error = field_msg(format!("comment_{}", c.id));
                         let comment_id = format!("comment-{}", c.id);
@@ -178,7 +234,7 @@ fn Sheet(sheet: ScoreSheet) -> impl IntoView {
                             </fieldset>
                         }
                     }).collect_view()}
-                    <FieldTextarea name="marks[overall]" id="overall" label=k::FIELD_OVERALL_COMMENT hint=k::HINT_OVERALL_COMMENT rows=3 required=false value=sheet.marks.overall.clone() error=field_error(submit_error, "overall")/>
+                    <FieldTextarea name="marks[overall]" id="overall" label=k::FIELD_OVERALL_COMMENT hint=k::HINT_OVERALL_COMMENT rows=3 required=false value=rubric.marks.overall.clone() error=field_error(submit_error, "overall")/>
                     <div class="form-actions sticky-actions">
                         <button type="submit" class="button" disabled=move || submit.pending().get()>
                             {move || if submitted.get() { t(k::JUDGING_RESUBMIT) } else { t(k::JUDGING_SUBMIT) }}
@@ -192,7 +248,7 @@ fn Sheet(sheet: ScoreSheet) -> impl IntoView {
                         {t(k::JUDGING_SUBMITTED_NOTE)}" "
                         {match next {
                             Some(id) => view! { <a href=format!("/judging/entries/{id}")>{t(k::JUDGING_NEXT)}</a> }.into_any(),
-                            None => view! { <a href=format!("/judging/{}", sheet.challenge_id)>{t(k::JUDGING_BACK_TO_QUEUE)}</a> }.into_any(),
+                            None => view! { <a href=format!("/judging/{}", rubric.challenge_id)>{t(k::JUDGING_BACK_TO_QUEUE)}</a> }.into_any(),
                         }}
                     </p>
                 })}
@@ -208,7 +264,6 @@ fn Sheet(sheet: ScoreSheet) -> impl IntoView {
                     </details>
                 })}
             </section>
-        </div>
     }
 }
 
