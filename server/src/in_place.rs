@@ -28,6 +28,10 @@ use app::layout::in_place::IN_PLACE_HEADER;
 struct Answer {
     /// Go to this address (the page itself when it is the one the form came from).
     go: Option<String>,
+    /// What the function answered, as JSON, when the page asked for it (`X-Vidan-In-Place:
+    /// value`: a draft saved as it is typed stays on its page and reads when it was saved).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<serde_json::Value>,
     /// The message for the whole form.
     alert: Option<String>,
     /// (field, message) for each field refused.
@@ -48,10 +52,9 @@ pub async fn forms_in_place(mut request: Request, next: Next) -> Response {
         }
         return response;
     }
-    let in_place = request
-        .headers()
-        .get(IN_PLACE_HEADER)
-        .is_some_and(|v| v.as_bytes() == b"1");
+    let mode = request.headers().get(IN_PLACE_HEADER).map(|v| v.as_bytes());
+    let wants_value = mode == Some(b"value".as_slice());
+    let in_place = mode == Some(b"1".as_slice()) || wants_value;
     let plain = app::ctx::wants_page(request.headers());
     if !in_place && !plain {
         return next.run(request).await;
@@ -62,10 +65,15 @@ pub async fn forms_in_place(mut request: Request, next: Next) -> Response {
         .map(|auth| auth.locale)
         .unwrap_or_default();
     if in_place {
-        // Run as the plain form it is.
+        // Run as the plain form it is, or for its value.
+        let accept = if wants_value {
+            "application/json"
+        } else {
+            "text/html"
+        };
         request
             .headers_mut()
-            .insert(header::ACCEPT, HeaderValue::from_static("text/html"));
+            .insert(header::ACCEPT, HeaderValue::from_static(accept));
     }
     let response = next.run(request).await;
     let status = response.status();
@@ -89,7 +97,17 @@ pub async fn forms_in_place(mut request: Request, next: Next) -> Response {
         return response;
     }
     let (mut parts, body) = response.into_parts();
-    let (answer, status) = if succeeded {
+    let (answer, status) = if succeeded && wants_value {
+        let bytes = to_bytes(body, 1 << 20).await.unwrap_or_default();
+        let value = serde_json::from_slice::<serde_json::Value>(&bytes).ok();
+        (
+            Answer {
+                value,
+                ..Answer::default()
+            },
+            StatusCode::OK,
+        )
+    } else if succeeded {
         (
             Answer {
                 go: location.map(|l| without_error(&on_this_site(&l))),
@@ -112,7 +130,8 @@ pub async fn forms_in_place(mut request: Request, next: Next) -> Response {
         };
         (said(&error, locale), status)
     };
-    if succeeded {
+    // A value asked for stays on its page: no page comes back to say what was done.
+    if succeeded && !wants_value {
         parts
             .headers
             .append(header::SET_COOKIE, done_cookie_value(Some(&path)));

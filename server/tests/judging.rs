@@ -592,22 +592,100 @@ async fn conflicts_come_first_and_assignment_avoids_them_evenly(backend: Backend
     );
 }
 
-async fn scores_are_refused_outside_the_scale_from_others_and_after_closing(backend: Backend) {
-    let app = spawn_app(backend).await;
-    let j = judged(&app, 2).await;
+/// A panel scoring on a rubric of two criteria (60 / 40), one judge per entry, the boxes named
+/// in `on` ticked: each of `emails` seated, declaring no conflict, and the entries assigned.
+async fn scoring(app: &TestApp, j: &common::Contest, on: &[&str], emails: &[&str]) -> Vec<Visitor> {
     let c = &j.challenge;
     rubric(&j.staff, c, &[("Tác động", "60"), ("Khả thi", "40")])
         .await
         .ok();
-    settings(&j.staff, c, "1", &["blind"]).await;
-    let a = judge(&app, &j.staff, c, "a@example.vn").await;
-    let b = judge(&app, &j.staff, c, "b@example.vn").await;
-    declare_none(&a, c).await;
-    declare_none(&b, c).await;
+    settings(&j.staff, c, "1", on).await;
+    let mut judges = Vec::new();
+    for email in emails {
+        let seated = judge(app, &j.staff, c, email).await;
+        declare_none(&seated, c).await;
+        judges.push(seated);
+    }
     j.staff
         .call("judging/assign", &[("challenge_id", c)])
         .await
         .ok();
+    judges
+}
+
+/// The score sheet's code saves a draft as it is typed and stays on the page: sent in place for
+/// its value, the save answers when it was saved; a refusal names the field in the judge's words;
+/// neither leaves the page a note that a form was done.
+async fn a_draft_saved_by_the_sheets_code_answers_when_it_was_saved(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let j = judged(&app, 1).await;
+    let judge = scoring(&app, &j, &[], &["a@example.vn"]).await.remove(0);
+    let entry = queue(&judge, &j.challenge).await.items[0].entry_id;
+    let sheet: ScoreSheet = judge
+        .call("judging/sheet", &[("entry_id", &entry.to_string())])
+        .await
+        .json();
+    let save = |form: Vec<(String, String)>| {
+        judge
+            .client
+            .post(format!("{}/api/judging/save", judge.base))
+            .header("x-vidan-in-place", "value")
+            .header("accept", "application/json")
+            .header("referer", format!("{}/judging/entries/{entry}", judge.base))
+            .form(&form)
+            .send()
+    };
+    let kept = || async {
+        let sheet: ScoreSheet = judge
+            .call("judging/sheet", &[("entry_id", &entry.to_string())])
+            .await
+            .json();
+        sheet.marks.values.into_values().collect::<Vec<_>>()
+    };
+    let saved = save(marks(&sheet, &[7, 8])).await.unwrap();
+    assert_eq!(saved.status(), StatusCode::OK);
+    assert!(saved.headers().get("location").is_none());
+    assert!(
+        saved
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .all(|c| !c.to_str().unwrap_or_default().starts_with("vidan_done=")),
+        "the page stays; no note for a page coming back"
+    );
+    let said: serde_json::Value = saved.json().await.unwrap();
+    let at = said["value"].as_str().unwrap_or_default();
+    let at = chrono::DateTime::parse_from_rfc3339(at).expect("when it was saved");
+    assert!(
+        (Utc::now() - at.with_timezone(&Utc)).num_seconds().abs() < 60,
+        "{said}"
+    );
+    assert!(said["go"].is_null(), "{said}");
+    assert_eq!(kept().await, [7, 8]);
+    // A mark off the scale: refused, the field named, in the judge's language; nothing saved.
+    let refused = save(marks(&sheet, &[11, 8])).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let said: serde_json::Value = refused.json().await.unwrap();
+    assert!(said["value"].is_null(), "{said}");
+    let field = format!("value_{}", sheet.criteria[0].id);
+    let fields = said["fields"].as_array().cloned().unwrap_or_default();
+    assert!(
+        fields
+            .iter()
+            .any(|f| f[0] == field.as_str() && !f[1].as_str().unwrap_or_default().is_empty()),
+        "{said}"
+    );
+    assert_eq!(kept().await, [7, 8]);
+}
+
+async fn scores_are_refused_outside_the_scale_from_others_and_after_closing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let j = judged(&app, 2).await;
+    let c = &j.challenge;
+    let [a, b]: [Visitor; 2] = scoring(&app, &j, &["blind"], &["a@example.vn", "b@example.vn"])
+        .await
+        .try_into()
+        .unwrap_or_else(|_| unreachable!("two judges"));
     let mine = queue(&a, c).await.items[0].entry_id;
     let theirs = queue(&b, c).await.items[0].entry_id;
     assert_ne!(mine, theirs);
@@ -1633,6 +1711,7 @@ async fn two_roles_asked_at_once_are_never_both_given(backend: Backend) {
 }
 
 on_both_databases!(
+    a_draft_saved_by_the_sheets_code_answers_when_it_was_saved,
     a_judge_cannot_find_a_declared_team_by_elimination,
     the_organisers_staff_never_sit_on_a_blind_panel,
     a_blind_judge_is_made_staff_or_admin_only_after_the_panel_closes,

@@ -13,7 +13,8 @@ use leptos::prelude::*;
 /// The header the page's code sends with a form it answers in place.
 pub const IN_PLACE_HEADER: &str = "x-vidan-in-place";
 
-/// Takes over the page's forms (one per page, anywhere in it).
+/// Takes over the page's forms (one per page, anywhere in it), and answers the buttons that only
+/// work with the page's code (reading aloud, sharing, printing).
 #[island]
 pub fn FormsInPlace() -> impl IntoView {
     #[cfg(feature = "hydrate")]
@@ -42,7 +43,7 @@ where
 }
 
 #[cfg(feature = "hydrate")]
-pub use browser::go_to;
+pub use browser::{Sent, go_to, send_for_value};
 
 /// The first thing a lazy island does. On the server, it names the island's code (`name`, its
 /// loader as `cargo leptos --split` calls it: `entry_form_loader` for `EntryForm`) in the
@@ -68,7 +69,6 @@ fn preload(name: &str) {
     let Some(manifest) = use_context::<leptos::WasmSplitManifest>() else {
         return;
     };
-    let nonce = leptos::nonce::use_nonce();
     let prefix = format!("{name}_");
     let (root, pieces, split_js) = manifest.0.with_value(|(root, loaders, split_js)| {
         let pieces = loaders
@@ -81,14 +81,15 @@ fn preload(name: &str) {
     if pieces.is_empty() {
         return;
     }
-    // Rendered to HTML, a `Link` joins the page's head (`MetaTags`) instead of the body.
+    // Rendered to HTML, a `Link` joins the page's head (`MetaTags`) instead of the body. The
+    // pieces are fetched as the split loader fetches them (same site, no credentials asked).
     for piece in pieces {
         let _ = view! {
-            <Link rel="preload" href=format!("{root}/{piece}.wasm") as_="fetch" type_="application/wasm" crossorigin=nonce.clone()/>
+            <Link rel="preload" href=format!("{root}/{piece}.wasm") as_="fetch" type_="application/wasm" crossorigin="anonymous"/>
         }
         .to_html();
     }
-    let _ = view! { <Link rel="modulepreload" href=format!("{root}/{split_js}") crossorigin=nonce/> }
+    let _ = view! { <Link rel="modulepreload" href=format!("{root}/{split_js}") crossorigin="anonymous"/> }
         .to_html();
 }
 
@@ -148,6 +149,28 @@ mod browser {
         let _ = document()
             .add_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref());
         on_submit.forget();
+        // The page's buttons that only work with its code: reading aloud, sharing, printing.
+        crate::layout::read_aloud::browser::show_buttons();
+        let on_click = Closure::<dyn FnMut(web_sys::MouseEvent)>::new(on_click);
+        let _ =
+            document().add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+        on_click.forget();
+    }
+
+    fn on_click(event: web_sys::MouseEvent) {
+        let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+            return;
+        };
+        let closest = |selector: &str| target.closest(selector).ok().flatten();
+        if let Some(holder) = closest("[data-read-aloud]")
+            && closest("button").is_some()
+        {
+            crate::layout::read_aloud::browser::pressed(&holder);
+        } else if let Some(button) = closest("[data-share-sheet]") {
+            crate::layout::share::browser::pressed(&button);
+        } else if closest("[data-print]").is_some() {
+            let _ = window().print();
+        }
     }
 
     fn on_submit(event: SubmitEvent) {
@@ -229,7 +252,59 @@ mod browser {
         }
     }
 
+    /// What a form sent for its value (`send_for_value`) came back with.
+    pub enum Sent {
+        /// What the function answered.
+        Value(JsValue),
+        /// Refused, with what to say (the form shows it beside its fields too).
+        Refused(String),
+        /// Never answered (no connection), or the site is too busy: worth sending again later.
+        Lost,
+    }
+
+    /// Sends `form` to the server function at `action` for its value, without leaving the page
+    /// (a draft saved as it is typed). A refusal is shown in the form as any form's is.
+    pub async fn send_for_value(form: &HtmlFormElement, action: &str) -> Sent {
+        let Ok(data) = FormData::new_with_form(form) else {
+            return Sent::Lost;
+        };
+        let Some((status, text)) = fetch_form(action, &data, false, "value").await else {
+            return Sent::Lost;
+        };
+        if status == 503 || status == 429 {
+            return Sent::Lost;
+        }
+        clear_errors(form);
+        if (200..300).contains(&status) {
+            let value = web_sys::js_sys::JSON::parse(&text)
+                .ok()
+                .and_then(|answer| web_sys::js_sys::Reflect::get(&answer, &"value".into()).ok())
+                .unwrap_or(JsValue::NULL);
+            return Sent::Value(value);
+        }
+        let answer: Answer = serde_json::from_str(&text).unwrap_or_default();
+        let said = answer
+            .alert
+            .clone()
+            .or_else(|| answer.fields.first().map(|(_, message)| message.clone()))
+            .unwrap_or_else(|| t(k::ERROR_NETWORK).to_owned());
+        show_errors(form, answer);
+        Sent::Refused(said)
+    }
+
     async fn post(action: &str, data: &FormData, multipart: bool) -> Option<Answer> {
+        let (_, text) = fetch_form(action, data, multipart, "1").await?;
+        serde_json::from_str(&text).ok()
+    }
+
+    /// Sends `data` to `action` in place (`mode`: `1` for where to go, `value` for what the
+    /// function answered): the answer's status and text, or `None` when none came.
+    async fn fetch_form(
+        action: &str,
+        data: &FormData,
+        multipart: bool,
+        mode: &str,
+    ) -> Option<(u16, String)> {
         let init = RequestInit::new();
         init.set_method("POST");
         let body: JsValue = if multipart {
@@ -241,7 +316,7 @@ mod browser {
         };
         init.set_body(&body);
         let headers = web_sys::Headers::new().ok()?;
-        headers.set(IN_PLACE_HEADER, "1").ok()?;
+        headers.set(IN_PLACE_HEADER, mode).ok()?;
         headers.set("accept", "application/json").ok()?;
         init.set_headers(&headers);
         let request = web_sys::Request::new_with_str_and_init(action, &init).ok()?;
@@ -254,7 +329,7 @@ mod browser {
             .await
             .ok()?
             .as_string()?;
-        serde_json::from_str(&text).ok()
+        Some((response.status(), text))
     }
 
     /// To `target`, loading the page again when it is this very page (perhaps at another

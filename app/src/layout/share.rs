@@ -90,46 +90,57 @@ pub fn Share(title: String, path: String) -> impl IntoView {
     }
 }
 
-/// The button that opens the phone's share sheet, and what it has to say.
-#[cfg_attr(feature = "hydrate", island(lazy))]
-#[cfg_attr(not(feature = "hydrate"), island)]
+/// The button that opens the phone's share sheet (the page's code handles its press,
+/// `layout::in_place`), with what it may have to say.
+#[component]
 fn ShareSheet(title: String, url: String) -> impl IntoView {
-    crate::layout::in_place::lazy_island("share_sheet_loader");
-    let (said, say) = signal(None::<crate::i18n::Text>);
-    let sheet = move |_| open_sheet(&title, &url, say);
     view! {
-        <button type="button" class="button-secondary" on:click=sheet>{t(k::SHARE_SHEET)}</button>
-        <p class="hint" role="status">{move || said.get().map(t)}</p>
+        <button
+            type="button"
+            class="button-secondary"
+            data-share-sheet=url
+            data-title=title
+            data-copied=t(k::SHARE_COPIED)
+            data-copy-by-hand=t(k::SHARE_COPY_BY_HAND)
+        >
+            {t(k::SHARE_SHEET)}
+        </button>
+        <p class="hint" role="status"></p>
     }
 }
 
-/// Opens the phone's share sheet with the page; a browser without one gets the address copied.
+/// What the button does in the browser.
 #[cfg(feature = "hydrate")]
-fn open_sheet(title: &str, url: &str, say: WriteSignal<Option<crate::i18n::Text>>) {
-    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else {
-        return;
-    };
-    let data = web_sys::ShareData::new();
-    data.set_title(title);
-    data.set_url(url);
-    if navigator.can_share_with_data(&data) {
-        // Closing the sheet without choosing rejects the promise: nothing to say then.
-        let _ = navigator.share_with_data(&data);
-        return;
-    }
-    let copied = navigator.clipboard().write_text(url);
-    leptos::task::spawn_local(async move {
-        let done = wasm_bindgen_futures::JsFuture::from(copied).await.is_ok();
-        say.set(Some(if done {
-            k::SHARE_COPIED
-        } else {
-            k::SHARE_COPY_BY_HAND
-        }));
-    });
-}
+pub(crate) mod browser {
+    use web_sys::Element;
 
-#[cfg(not(feature = "hydrate"))]
-fn open_sheet(_title: &str, _url: &str, _say: WriteSignal<Option<crate::i18n::Text>>) {}
+    /// Opens the phone's share sheet with the page; a browser without one gets the address
+    /// copied, and the button's status line says whether it was.
+    pub fn pressed(button: &Element) {
+        let Some(navigator) = web_sys::window().map(|w| w.navigator()) else {
+            return;
+        };
+        let word = |name: &str| button.get_attribute(name).unwrap_or_default();
+        let url = word("data-share-sheet");
+        let data = web_sys::ShareData::new();
+        data.set_title(&word("data-title"));
+        data.set_url(&url);
+        if navigator.can_share_with_data(&data) {
+            // Closing the sheet without choosing rejects the promise: nothing to say then.
+            let _ = navigator.share_with_data(&data);
+            return;
+        }
+        let copied = navigator.clipboard().write_text(&url);
+        let (copied_word, by_hand) = (word("data-copied"), word("data-copy-by-hand"));
+        let status = button.next_element_sibling();
+        leptos::task::spawn_local(async move {
+            let done = wasm_bindgen_futures::JsFuture::from(copied).await.is_ok();
+            if let Some(status) = status {
+                status.set_text_content(Some(if done { &copied_word } else { &by_hand }));
+            }
+        });
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -803,19 +803,11 @@ fn ReceiptCard(
     }
 }
 
-/// Prints the page (its print style keeps the receipt alone): a button once the page's code has
-/// loaded, the browser's own print command before.
-#[cfg_attr(feature = "hydrate", island(lazy))]
-#[cfg_attr(not(feature = "hydrate"), island)]
+/// Prints the page (its print style keeps the receipt alone): a button the page's code answers
+/// (`layout::in_place`), the browser's own print command before.
+#[component]
 fn PrintButton() -> impl IntoView {
-    crate::layout::in_place::lazy_island("print_button_loader");
-    let print = move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(window) = leptos::web_sys::window() {
-            let _ = window.print();
-        }
-    };
-    view! { <button type="button" class="button no-print" on:click=print>{t(k::RECEIPT_PRINT)}</button> }
+    view! { <button type="button" class="button no-print" data-print="">{t(k::RECEIPT_PRINT)}</button> }
 }
 
 /// Says a report was filed for someone, by whom (a helper group or the one-stop desk), and, to

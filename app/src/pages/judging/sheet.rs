@@ -2,31 +2,17 @@
 //! keys or a tap), with a comment; every change is saved as a draft within a second; when the
 //! connection drops, the marks stay in the page and are sent when it is back.
 
-use leptos::html::Form;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::judging::{Recuse, SubmitMarks, load_score_sheet};
 use crate::error::AppError;
-use crate::i18n::{format_datetime, format_vnd, k, t, tf, use_locale};
+use crate::i18n::{format_vnd, k, t, tf, use_locale};
 use crate::judging::model::ScoreSheet;
 use crate::judging::rules::{Criterion, Marks, Scale};
 use crate::layout::{FieldTextarea, FormAlert, Loaded, error_signal, field_error};
 use crate::pages::judging::staff::criterion_text;
-
-/// Where the judge’s latest marks stand (the states past `Unsaved` are set by the page script).
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-#[derive(Clone, Debug, PartialEq)]
-pub enum SaveState {
-    Idle,
-    Unsaved,
-    Saving,
-    Saved(String),
-    /// The connection dropped: the marks are kept in the page and sent when it is back.
-    Offline,
-    Refused(AppError),
-}
 
 #[component]
 pub fn ScoreSheetPage() -> impl IntoView {
@@ -127,7 +113,7 @@ fn SheetView(sheet: ScoreSheet) -> impl IntoView {
 }
 
 /// What the rubric's island is given: the judge's marks and where the sheet stands.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Rubric {
     challenge_id: i64,
     entry_id: i64,
@@ -139,62 +125,25 @@ pub struct Rubric {
     next_entry: Option<i64>,
 }
 
-/// The judge's score: an island, whose code runs in the browser (marks saved as they change,
-/// kept through a lost connection).
-#[cfg_attr(feature = "hydrate", island(lazy))]
-#[cfg_attr(not(feature = "hydrate"), island)]
+/// The judge's score, rendered by the server: a plain form that submits the marks without any
+/// code; once the page's code runs, every change is saved as a draft within a second and a lost
+/// connection keeps the marks in the page until it is back (`SheetCode`).
+#[component]
 fn Sheet(rubric: Rubric) -> impl IntoView {
-    crate::layout::in_place::lazy_island("sheet_loader");
     let locale = use_locale();
     let submit = ServerAction::<SubmitMarks>::new();
     let recuse = ServerAction::<Recuse>::new();
-    let state = RwSignal::new(SaveState::Idle);
-    let submitted = RwSignal::new(rubric.submitted);
-    let form_ref = NodeRef::<Form>::new();
-    Effect::new(move || {
-        if let Some(Ok(at)) = submit.value().get() {
-            submitted.set(true);
-            state.set(SaveState::Saved(format_datetime(at)));
-        }
-    });
     let submit_error = error_signal(move || submit.value().get());
     let recuse_error = error_signal(move || recuse.value().get());
-    let on_change = move |_| {
-        state.set(SaveState::Unsaved);
-        #[cfg(feature = "hydrate")]
-        autosave::schedule(form_ref, state, 700);
-    };
-    #[cfg(feature = "hydrate")]
-    autosave::resend_when_online(form_ref, state);
     let closed = rubric.closed;
     let scale = rubric.scale;
     let entry_id = rubric.entry_id;
-    let status = move || match state.get() {
-        SaveState::Idle if submitted.get() => t(k::JUDGING_STATE_SUBMITTED).to_owned(),
-        SaveState::Idle => String::new(),
-        SaveState::Unsaved => t(k::ENTRY_UNSAVED).to_owned(),
-        SaveState::Saving => t(k::ENTRY_SAVING).to_owned(),
-        SaveState::Saved(at) => tf(k::ENTRY_SAVED_AT, &[("at", &at)]),
-        SaveState::Offline => t(k::JUDGING_OFFLINE).to_owned(),
-        SaveState::Refused(e) => e.message(locale),
-    };
-    let state_class = move || match state.get() {
-        SaveState::Offline => "save-state offline",
-        SaveState::Refused(_) => "save-state refused",
-        SaveState::Saved(_) => "save-state saved",
-        _ => "save-state",
-    };
+    let submitted = rubric.submitted;
     let field_msg = move |field: String| {
         Signal::derive(move || {
-            let from_save = match state.get() {
-                SaveState::Refused(e) => e.field_message(&field, locale),
-                _ => None,
-            };
-            from_save.or_else(|| {
-                submit_error
-                    .get()
-                    .and_then(|e| e.field_message(&field, locale))
-            })
+            submit_error
+                .get()
+                .and_then(|e| e.field_message(&field, locale))
         })
     };
     let next = rubric.next_entry;
@@ -202,7 +151,7 @@ fn Sheet(rubric: Rubric) -> impl IntoView {
             <section class="card sheet-rubric" aria-labelledby="rubric-score-heading">
                 <h2 id="rubric-score-heading">{t(k::JUDGING_YOUR_SCORE)}</h2>
                 {closed.then(|| view! { <p class="alert alert-error">{t(k::JUDGING_CLOSED)}</p> })}
-                <ActionForm action=submit node_ref=form_ref attr:class="score-form" on:input=on_change>
+                <ActionForm action=submit attr:class="score-form">
                     <FormAlert error=submit_error/>
                     <input type="hidden" name="entry_id" value=entry_id.to_string()/>
                     <fieldset class="plain-fieldset" disabled=closed>
@@ -236,14 +185,26 @@ fn Sheet(rubric: Rubric) -> impl IntoView {
                     }).collect_view()}
                     <FieldTextarea name="marks[overall]" id="overall" label=k::FIELD_OVERALL_COMMENT hint=k::HINT_OVERALL_COMMENT rows=3 required=false value=rubric.marks.overall.clone() error=field_error(submit_error, "overall")/>
                     <div class="form-actions sticky-actions">
-                        <button type="submit" class="button" disabled=move || submit.pending().get()>
-                            {move || if submitted.get() { t(k::JUDGING_RESUBMIT) } else { t(k::JUDGING_SUBMIT) }}
+                        <button type="submit" class="button">
+                            {if submitted { t(k::JUDGING_RESUBMIT) } else { t(k::JUDGING_SUBMIT) }}
                         </button>
-                        <span class=state_class role="status" aria-live="polite">{status}</span>
+                        // Its words for each state of a draft, in the reader's language, for the
+                        // page's code to show.
+                        <span
+                            class="save-state"
+                            role="status"
+                            aria-live="polite"
+                            data-unsaved=t(k::ENTRY_UNSAVED)
+                            data-saving=t(k::ENTRY_SAVING)
+                            data-saved=t(k::ENTRY_SAVED_AT)
+                            data-offline=t(k::JUDGING_OFFLINE)
+                        >
+                            {submitted.then(|| t(k::JUDGING_STATE_SUBMITTED))}
+                        </span>
                     </div>
                     </fieldset>
                 </ActionForm>
-                {move || submitted.get().then(|| view! {
+                {submitted.then(|| view! {
                     <p class="alert alert-success">
                         {t(k::JUDGING_SUBMITTED_NOTE)}" "
                         {match next {
@@ -263,84 +224,162 @@ fn Sheet(rubric: Rubric) -> impl IntoView {
                         </ActionForm>
                     </details>
                 })}
+                <SheetCode/>
             </section>
     }
 }
 
+/// Saves the sheet's marks as a draft as they change, and keeps them through a lost connection:
+/// the code of a page whose sheet is open (`autosave`).
+#[cfg_attr(feature = "hydrate", island(lazy))]
+#[cfg_attr(not(feature = "hydrate"), island)]
+fn SheetCode() -> impl IntoView {
+    crate::layout::in_place::lazy_island("sheet_code_loader");
+    #[cfg(feature = "hydrate")]
+    autosave::start();
+}
+
 #[cfg(feature = "hydrate")]
 mod autosave {
-    use leptos::html::Form;
-    use leptos::prelude::*;
+    use std::cell::{Cell, RefCell};
 
-    use super::SaveState;
-    use crate::api::judging::{SaveMarks, save_marks};
-    use crate::error::AppError;
+    use leptos::prelude::*;
+    use leptos::wasm_bindgen::JsCast;
+    use leptos::wasm_bindgen::closure::Closure;
+    use web_sys::HtmlFormElement;
+
+    use crate::layout::in_place::{Sent, send_for_value};
+
+    /// Where the judge's latest marks stand.
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        Idle,
+        Unsaved,
+        Saving,
+        Saved,
+        /// The connection dropped: the marks are kept in the page and sent when it is back.
+        Offline,
+        Refused,
+    }
 
     thread_local! {
-        static TIMER: std::cell::Cell<Option<TimeoutHandle>> = const { std::cell::Cell::new(None) };
-        static IN_FLIGHT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+        static STATE: Cell<State> = const { Cell::new(State::Idle) };
+        static TIMER: Cell<Option<i32>> = const { Cell::new(None) };
+        static IN_FLIGHT: Cell<bool> = const { Cell::new(false) };
+        static FORM: RefCell<Option<HtmlFormElement>> = const { RefCell::new(None) };
     }
 
-    /// Saves the form `delay_ms` after the last change; one save at a time.
-    pub fn schedule(form: NodeRef<Form>, state: RwSignal<SaveState>, delay_ms: u64) {
-        TIMER.with(|timer| {
-            if let Some(handle) = timer.take() {
-                handle.clear();
-            }
-            let handle = set_timeout_with_handle(
-                move || send(form, state),
-                std::time::Duration::from_millis(delay_ms),
-            );
-            timer.set(handle.ok());
+    /// Takes the page's score form: a change is saved 0.7 s after the last one; when the browser
+    /// says it is back online, marks kept in the page are sent.
+    pub fn start() {
+        let Some(form) = document()
+            .query_selector("form.score-form")
+            .ok()
+            .flatten()
+            .and_then(|f| f.dyn_into::<HtmlFormElement>().ok())
+        else {
+            return;
+        };
+        let on_input = Closure::<dyn FnMut()>::new(|| {
+            set(State::Unsaved, None);
+            schedule(700);
         });
+        let _ = form.add_event_listener_with_callback("input", on_input.as_ref().unchecked_ref());
+        on_input.forget();
+        let on_online = Closure::<dyn FnMut()>::new(|| {
+            if matches!(STATE.get(), State::Offline | State::Unsaved) {
+                schedule(0);
+            }
+        });
+        let _ =
+            window().add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+        on_online.forget();
+        FORM.with_borrow_mut(|f| *f = Some(form));
     }
 
-    fn send(form: NodeRef<Form>, state: RwSignal<SaveState>) {
-        use leptos::form::FromFormData;
-        if IN_FLIGHT.with(|f| f.get()) {
-            schedule(form, state, 400);
+    fn schedule(delay_ms: i32) {
+        if let Some(handle) = TIMER.take() {
+            window().clear_timeout_with_handle(handle);
+        }
+        let send = Closure::once_into_js(send);
+        TIMER.set(
+            window()
+                .set_timeout_with_callback_and_timeout_and_arguments_0(
+                    send.unchecked_ref(),
+                    delay_ms,
+                )
+                .ok(),
+        );
+    }
+
+    /// Sends the marks as they are now to be saved as a draft; one save at a time.
+    fn send() {
+        TIMER.set(None);
+        if IN_FLIGHT.get() {
+            schedule(400);
             return;
         }
-        let Some(el) = form.get_untracked() else {
+        let Some(form) = FORM.with_borrow(Clone::clone) else {
             return;
         };
-        let Ok(data) = leptos::web_sys::FormData::new_with_form(&el) else {
-            return;
-        };
-        let Ok(input) = SaveMarks::from_form_data(&data) else {
-            return;
-        };
-        IN_FLIGHT.with(|f| f.set(true));
-        state.set(SaveState::Saving);
+        IN_FLIGHT.set(true);
+        set(State::Saving, None);
         leptos::task::spawn_local(async move {
-            let result = save_marks(input.entry_id, input.marks).await;
-            IN_FLIGHT.with(|f| f.set(false));
-            // A change typed while this save was on its way is saved by its own timer.
-            if state.get_untracked() == SaveState::Unsaved {
+            let sent = send_for_value(&form, "/api/judging/save").await;
+            IN_FLIGHT.set(false);
+            // A change made while this save was on its way is saved by its own timer.
+            if STATE.get() == State::Unsaved {
                 return;
             }
-            match result {
-                Ok(at) => state.set(SaveState::Saved(crate::i18n::format_datetime(at))),
-                Err(AppError::Transport(_) | AppError::Busy) => {
-                    state.set(SaveState::Offline);
+            match sent {
+                Sent::Value(at) => set(State::Saved, at.as_string().map(|at| city_time(&at))),
+                Sent::Refused(message) => set(State::Refused, Some(message)),
+                Sent::Lost => {
+                    set(State::Offline, None);
                     // Try again in a while, and at once when the browser says it is back online.
-                    schedule(form, state, 5000);
+                    schedule(5000);
                 }
-                Err(e) => state.set(SaveState::Refused(e)),
             }
         });
     }
 
-    /// When the browser is back online, sends the marks kept in the page.
-    pub fn resend_when_online(form: NodeRef<Form>, state: RwSignal<SaveState>) {
-        let handle = window_event_listener(leptos::ev::online, move |_| {
-            if matches!(
-                state.get_untracked(),
-                SaveState::Offline | SaveState::Unsaved
-            ) {
-                schedule(form, state, 0);
-            }
-        });
-        on_cleanup(move || handle.remove());
+    /// Shows `state` in the form's status line, in the words the page gave it.
+    fn set(state: State, said: Option<String>) {
+        STATE.set(state);
+        let Some(status) = FORM.with_borrow(|f| {
+            f.as_ref()
+                .and_then(|f| f.query_selector(".save-state").ok().flatten())
+        }) else {
+            return;
+        };
+        let word = |name: &str| status.get_attribute(name).unwrap_or_default();
+        let (text, class) = match state {
+            State::Idle => (String::new(), "save-state"),
+            State::Unsaved => (word("data-unsaved"), "save-state"),
+            State::Saving => (word("data-saving"), "save-state"),
+            State::Saved => (
+                word("data-saved").replace("{at}", &said.unwrap_or_default()),
+                "save-state saved",
+            ),
+            State::Offline => (word("data-offline"), "save-state offline"),
+            State::Refused => (said.unwrap_or_default(), "save-state refused"),
+        };
+        status.set_text_content(Some(&text));
+        status.set_class_name(class);
+    }
+
+    /// A moment (`2026-12-08T00:06:12Z`) as the city reads it (UTC+7): `07:06 08/12/2026`.
+    fn city_time(at: &str) -> String {
+        use web_sys::js_sys::Date;
+        let utc = Date::new(&at.into()).get_time();
+        let city = Date::new(&(utc + 7.0 * 3_600_000.0).into());
+        format!(
+            "{:02}:{:02} {:02}/{:02}/{}",
+            city.get_utc_hours(),
+            city.get_utc_minutes(),
+            city.get_utc_date(),
+            city.get_utc_month() + 1,
+            city.get_utc_full_year()
+        )
     }
 }
