@@ -43,7 +43,7 @@ where
 }
 
 #[cfg(feature = "hydrate")]
-pub use browser::{Sent, go_to, send_for_value};
+pub use browser::{Sent, city_time, go_to, send_for_value};
 
 /// The first thing a lazy island does. On the server, it names the island's code (`name`, its
 /// loader as `cargo leptos --split` calls it: `entry_form_loader` for `EntryForm`) in the
@@ -262,10 +262,23 @@ mod browser {
         Lost,
     }
 
-    /// Sends `form` to the server function at `action` for its value, without leaving the page
-    /// (a draft saved as it is typed). A refusal is shown in the form as any form's is.
-    pub async fn send_for_value(form: &HtmlFormElement, action: &str) -> Sent {
-        let Ok(data) = FormData::new_with_form(form) else {
+    /// Sends `form` (or only `fields`, the form's answer showing where they go wrong) to the
+    /// server function at `action` for its value, without leaving the page (a draft saved as it
+    /// is typed). A refusal is shown in the form as any form's is.
+    pub async fn send_for_value(
+        form: &HtmlFormElement,
+        action: &str,
+        fields: Option<&[(&str, String)]>,
+    ) -> Sent {
+        let data = match fields {
+            None => FormData::new_with_form(form),
+            Some(fields) => FormData::new().inspect(|data| {
+                for (name, value) in fields {
+                    let _ = data.append_with_str(name, value);
+                }
+            }),
+        };
+        let Ok(data) = data else {
             return Sent::Lost;
         };
         let Some((status, text)) = fetch_form(action, &data, false, "value").await else {
@@ -290,6 +303,21 @@ mod browser {
             .unwrap_or_else(|| t(k::ERROR_NETWORK).to_owned());
         show_errors(form, answer);
         Sent::Refused(said)
+    }
+
+    /// A moment (`2026-12-08T00:06:12Z`) as the city reads it (UTC+7): `07:06 08/12/2026`.
+    pub fn city_time(at: &str) -> String {
+        use web_sys::js_sys::Date;
+        let utc = Date::new(&at.into()).get_time();
+        let city = Date::new(&(utc + 7.0 * 3_600_000.0).into());
+        format!(
+            "{:02}:{:02} {:02}/{:02}/{}",
+            city.get_utc_hours(),
+            city.get_utc_minutes(),
+            city.get_utc_date(),
+            city.get_utc_month() + 1,
+            city.get_utc_full_year()
+        )
     }
 
     async fn post(action: &str, data: &FormData, multipart: bool) -> Option<Answer> {
@@ -353,10 +381,11 @@ mod browser {
     const SHOWN: &str = "data-shown-in-place";
 
     /// Before an answer is shown, the form says nothing wrong: what this script showed, and what
-    /// the server showed when the page came back from a form sent without code.
+    /// the server showed when the page came back from a form sent without code (an alert whose
+    /// words the page holds for its code, `data-incomplete`, is only hidden by that code).
     fn clear_errors(form: &HtmlFormElement) {
         if let Ok(list) = form.query_selector_all(&format!(
-            ".field-error, .alert-error[role=alert], [{SHOWN}]"
+            ".field-error, .alert-error[role=alert]:not([data-incomplete]), [{SHOWN}]"
         )) {
             for i in 0..list.length() {
                 if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {

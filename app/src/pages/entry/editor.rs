@@ -3,13 +3,11 @@
 //! with who changed what. Without JavaScript the same form saves with one button and saves then
 //! submits with the other.
 
-use leptos::html::Form;
 use leptos::prelude::*;
 use server_fn::ServerFn;
 
 use crate::api::entry::{
-    AddEntryFile, RemoveEntryFile, SaveEntry, SetEntryFilePublic, SubmitEntry, entry_files,
-    get_entry,
+    AddEntryFile, RemoveEntryFile, SaveEntry, SetEntryFilePublic, entry_files, get_entry,
 };
 use crate::entry::model::{EntryStatus, EntryView};
 use crate::error::AppError;
@@ -31,115 +29,40 @@ pub fn EntryEditor(team_id: i64) -> impl IntoView {
     }
 }
 
-/// The entry's form, saved as it is typed: an island, whose code runs in the browser.
-#[cfg_attr(feature = "hydrate", island(lazy))]
-#[cfg_attr(not(feature = "hydrate"), island)]
+/// The entry's form, rendered by the server: a plain form that saves with one button and saves
+/// then submits with the other, without any code. Once the page's code runs (`EntryCode`), every
+/// change saves itself a moment later and the second button submits the saved version.
+#[component]
 fn EntryForm(entry: EntryView) -> impl IntoView {
-    crate::layout::in_place::lazy_island("entry_form_loader");
     let save = ServerAction::<SaveEntry>::new();
-    let submit = ServerAction::<SubmitEntry>::new();
-    let version = RwSignal::new(entry.version);
-    let saved_at = RwSignal::new(None::<String>);
-    let status = RwSignal::new(entry.status);
-    let submissions = RwSignal::new(entry.submissions);
-    let unsubmitted = RwSignal::new(entry.unsubmitted_changes);
-    let dirty = RwSignal::new(false);
-    let form_ref = NodeRef::<Form>::new();
-    // Changes typed so far, and how many of them the save under way carries: what is typed while
-    // a save is on its way is not marked saved when that save returns, and is saved next.
-    let edits = StoredValue::new(0u64);
-    let sent = StoredValue::new(0u64);
-    Effect::new(move || {
-        if save.input().get().is_some() {
-            sent.set_value(edits.get_value());
-        }
-    });
-    Effect::new(move || {
-        if let Some(Ok(v)) = save.value().get() {
-            version.set(v.version);
-            status.set(v.status);
-            submissions.set(v.submissions);
-            unsubmitted.set(v.unsubmitted_changes);
-            saved_at.set(Some(format_datetime(v.updated_at)));
-            if edits.get_value() == sent.get_value() {
-                dirty.set(false);
-            } else {
-                #[cfg(feature = "hydrate")]
-                autosave(form_ref, save, dirty);
-            }
-            // What a refused submission marked belongs to the text before this save.
-            submit.value().set(None);
-        }
-    });
-    Effect::new(move || {
-        if let Some(Ok(v)) = submit.value().get() {
-            version.set(v.version);
-            status.set(v.status);
-            submissions.set(v.submissions);
-            unsubmitted.set(false);
-        }
-    });
-    let team_id = entry.team_id;
     let save_error = error_signal(move || save.value().get());
-    let submit_error = error_signal(move || submit.value().get());
-    // A submission refused as incomplete names its fields (each is marked above).
-    let incomplete = Signal::derive(
-        move || matches!(submit_error.get(), Some(AppError::Invalid(fields)) if !fields.is_empty()),
-    );
-    // The fields a save refused, or else those a submission found missing.
-    let marked = Signal::derive(move || {
-        save_error.get().or_else(|| {
-            submit_error
-                .get()
-                .filter(|e| matches!(e, AppError::Invalid(_)))
-        })
-    });
+    let marked = save_error;
     let acknowledge_error = field_error(marked, "acknowledged");
-    let on_input = move |_| {
-        edits.update_value(|n| *n += 1);
-        dirty.set(true);
-        #[cfg(feature = "hydrate")]
-        autosave(form_ref, save, dirty);
-    };
-    // What was typed while the page's code was still loading raised no input event here:
-    // once the form is live, it is saved like any other change.
-    #[cfg(feature = "hydrate")]
-    Effect::new(move || {
-        if let Some(form) = form_ref.get()
-            && typed_before_hydration(&form)
-        {
-            edits.update_value(|n| *n += 1);
-            dirty.set(true);
-            autosave(form_ref, save, dirty);
-        }
-    });
     let f = entry.fields.clone();
     let closes_at = entry.closes_at;
     let closed = closes_at <= chrono::Utc::now();
-    let state = move || {
-        if save.pending().get() {
-            t(k::ENTRY_SAVING).to_owned()
-        } else if dirty.get() {
-            t(k::ENTRY_UNSAVED).to_owned()
-        } else if let Some(at) = saved_at.get() {
-            tf(k::ENTRY_SAVED_AT, &[("at", &at)])
-        } else {
-            String::new()
-        }
-    };
+    let status = entry.status;
+    let submissions = entry.submissions.to_string();
     view! {
         <section class="section card entry-editor" aria-labelledby="entry-heading">
             <div class="page-head">
                 <h2 id="entry-heading">{t(k::ENTRY_TITLE)}</h2>
                 <p class="next-deadline">{t(k::MILESTONE_ENTRIES_CLOSE)}": "<Countdown at=closes_at/></p>
             </div>
-            <p class=move || format!("entry-status status-{}", status.get().code())>
-                {move || match status.get() {
+            // The words of each state, in the reader's language, for the page's code to show.
+            <p
+                class=format!("entry-status status-{}", status.code())
+                data-draft=t(k::ENTRY_STATUS_DRAFT)
+                data-submitted=t(k::ENTRY_STATUS_SUBMITTED)
+                data-ineligible=t(k::ENTRY_STATUS_INELIGIBLE)
+                data-unsubmitted=t(k::ENTRY_UNSUBMITTED)
+            >
+                {match status {
                     EntryStatus::Draft => t(k::ENTRY_STATUS_DRAFT).to_owned(),
-                    EntryStatus::Submitted => tf(k::ENTRY_STATUS_SUBMITTED, &[("n", &submissions.get().to_string())]),
+                    EntryStatus::Submitted => tf(k::ENTRY_STATUS_SUBMITTED, &[("n", &submissions)]),
                     EntryStatus::Ineligible => t(k::ENTRY_STATUS_INELIGIBLE).to_owned(),
                 }}
-                {move || unsubmitted.get().then(|| view! { " · "<strong>{t(k::ENTRY_UNSUBMITTED)}</strong> })}
+                {entry.unsubmitted_changes.then(|| view! { " · "<strong>{t(k::ENTRY_UNSUBMITTED)}</strong> })}
             </p>
             {entry.ineligible_reason.clone().map(|r| view! { <p class="alert alert-error">{r}</p> })}
             {closed.then(|| view! {
@@ -148,11 +71,11 @@ fn EntryForm(entry: EntryView) -> impl IntoView {
                     {t(if entry.status == EntryStatus::Draft { k::ENTRY_CLOSED_DRAFT } else { k::ENTRY_CLOSED_SUBMITTED })}
                 </p>
             })}
-            <ActionForm action=save node_ref=form_ref attr:class="entry-form" on:input=on_input>
+            <ActionForm action=save attr:class="entry-form">
                 <FormAlert error=save_error/>
                 <fieldset class="plain-fieldset" disabled=closed>
-                <input type="hidden" name="team_id" value=team_id.to_string()/>
-                <input type="hidden" name="version" value=move || version.get().to_string()/>
+                <input type="hidden" name="team_id" value=entry.team_id.to_string()/>
+                <input type="hidden" name="version" value=entry.version.to_string()/>
                 <FieldInput name="entry[title]" label=k::FIELD_ENTRY_TITLE value=f.title.clone() required=false error=field_error(marked, "title")/>
                 <FieldTextarea name="entry[summary]" id="entry-summary" label=k::FIELD_ENTRY_SUMMARY rows=3 maxlength=crate::entry::rules::SUMMARY_MAX required=false value=f.summary.clone() error=field_error(marked, "summary")/>
                 <FieldTextarea name="entry[solution]" id="entry-solution" label=k::FIELD_ENTRY_SOLUTION hint=k::HINT_BRIEF rows=10 required=false value=f.solution.clone() error=field_error(marked, "solution")/>
@@ -162,101 +85,297 @@ fn EntryForm(entry: EntryView) -> impl IntoView {
                     <FieldInput name="entry[demo_url]" label=k::FIELD_ENTRY_DEMO_URL kind="url" hint=k::HINT_BLIND_FIELD required=false value=f.demo_url.clone() error=field_error(marked, "demo_url")/>
                 </div>
                 <FieldTextarea name="entry[experience]" id="entry-experience" label=k::FIELD_ENTRY_EXPERIENCE hint=k::HINT_BLIND_FIELD rows=3 required=false value=f.experience.clone() error=field_error(marked, "experience")/>
-                <label class="check">
-                    <input type="checkbox" name="entry[acknowledged]" checked=f.acknowledged.is_some()/>
-                    <span>{t(k::FIELD_ENTRY_ACKNOWLEDGED)}</span>
-                </label>
-                <p class="field-error" role="alert" hidden=move || acknowledge_error.get().is_none()>{move || acknowledge_error.get()}</p>
+                <div class="field">
+                    <label class="check">
+                        <input type="checkbox" name="entry[acknowledged]" checked=f.acknowledged.is_some()/>
+                        <span>{t(k::FIELD_ENTRY_ACKNOWLEDGED)}</span>
+                    </label>
+                    <p class="field-error" role="alert" hidden=move || acknowledge_error.get().is_none()>{move || acknowledge_error.get()}</p>
+                </div>
                 <div class="form-actions">
                     <SubmitButton label=k::ENTRY_SAVE pending=save.pending()/>
-                    <span class="muted small" role="status" aria-live="polite">{state}</span>
+                    <span
+                        class="muted small"
+                        role="status"
+                        aria-live="polite"
+                        data-save-state=""
+                        data-unsaved=t(k::ENTRY_UNSAVED)
+                        data-saving=t(k::ENTRY_SAVING)
+                        data-saved=t(k::ENTRY_SAVED_AT)
+                    ></span>
                 </div>
                 <div class="secondary-form">
-                    <FormAlert error=submit_error/>
-                    {move || incomplete.get().then(|| view! {
-                        <p class="alert alert-error" role="alert">{t(k::ENTRY_INCOMPLETE)}</p>
-                    })}
+                    <p class="alert alert-error" role="alert" hidden=true data-incomplete="">{t(k::ENTRY_INCOMPLETE)}</p>
                     <p class="hint">{t(k::HINT_SUBMIT_ENTRY)}</p>
                     // Before the page's code has arrived (or without JavaScript) this button sends
                     // the whole form to be saved and submitted; once the page is live, the draft
                     // saves itself and the button submits the saved version.
-                    <button
-                        type="submit"
-                        name="submit"
-                        value="true"
-                        class="button"
-                        disabled=move || closed || dirty.get() || save.pending().get() || submit.pending().get()
-                        on:click=move |ev| {
-                            ev.prevent_default();
-                            submit.dispatch(SubmitEntry { team_id, version: version.get_untracked() });
-                        }
-                    >
+                    <button type="submit" name="submit" value="true" class="button" disabled=closed data-submit-entry="">
                         {t(k::ENTRY_SUBMIT)}
                     </button>
                 </div>
                 </fieldset>
             </ActionForm>
+            <EntryCode/>
         </section>
     }
 }
 
-/// Whether a field of `form` holds something other than what the page was sent with.
-#[cfg(feature = "hydrate")]
-fn typed_before_hydration(form: &leptos::web_sys::HtmlFormElement) -> bool {
-    use leptos::wasm_bindgen::JsCast;
-    use leptos::web_sys::{HtmlInputElement, HtmlTextAreaElement};
-    let fields = form.elements();
-    (0..fields.length())
-        .filter_map(|i| fields.item(i))
-        .any(|field| {
-            if let Some(input) = field.dyn_ref::<HtmlInputElement>() {
-                match input.type_().as_str() {
-                    "hidden" => false,
-                    "checkbox" | "radio" => input.checked() != input.default_checked(),
-                    _ => input.value() != input.default_value(),
-                }
-            } else if let Some(text) = field.dyn_ref::<HtmlTextAreaElement>() {
-                text.default_value().is_ok_and(|sent| text.value() != sent)
-            } else {
-                false
-            }
-        })
+/// Saves the entry a moment after each change and submits the saved version: the code of a page
+/// whose entry form is open (`autosave`).
+#[cfg_attr(feature = "hydrate", island(lazy))]
+#[cfg_attr(not(feature = "hydrate"), island)]
+fn EntryCode() -> impl IntoView {
+    crate::layout::in_place::lazy_island("entry_code_loader");
+    #[cfg(feature = "hydrate")]
+    autosave::start();
 }
 
-/// Saves the form a moment after the last keystroke, one save at a time.
 #[cfg(feature = "hydrate")]
-fn autosave(form: NodeRef<Form>, save: ServerAction<SaveEntry>, dirty: RwSignal<bool>) {
-    use leptos::form::FromFormData;
+mod autosave {
+    use std::cell::{Cell, RefCell};
+
+    use leptos::prelude::*;
+    use leptos::wasm_bindgen::JsCast;
+    use leptos::wasm_bindgen::closure::Closure;
+    use web_sys::js_sys::Reflect;
+    use web_sys::{Element, HtmlFormElement, HtmlInputElement};
+
+    use crate::layout::in_place::{Sent, city_time, send_for_value};
+
     thread_local! {
-        static TIMER: std::cell::Cell<Option<TimeoutHandle>> = const { std::cell::Cell::new(None) };
+        static FORM: RefCell<Option<HtmlFormElement>> = const { RefCell::new(None) };
+        static TIMER: Cell<Option<i32>> = const { Cell::new(None) };
+        static IN_FLIGHT: Cell<bool> = const { Cell::new(false) };
+        /// Changes typed so far, and how many of them the save under way carries: what is typed
+        /// while a save is on its way is not marked saved when that save returns, and is saved
+        /// next.
+        static EDITS: Cell<u64> = const { Cell::new(0) };
+        static SENT: Cell<u64> = const { Cell::new(0) };
     }
-    TIMER.with(|timer| {
-        if let Some(handle) = timer.take() {
-            handle.clear();
+
+    pub fn start() {
+        let Some(form) = document()
+            .query_selector("form.entry-form")
+            .ok()
+            .flatten()
+            .and_then(|f| f.dyn_into::<HtmlFormElement>().ok())
+        else {
+            return;
+        };
+        let on_input = Closure::<dyn FnMut()>::new(changed);
+        let _ = form.add_event_listener_with_callback("input", on_input.as_ref().unchecked_ref());
+        on_input.forget();
+        // The button submits the version saved: the draft saves itself first.
+        if let Ok(Some(button)) = form.query_selector("[data-submit-entry]") {
+            let on_click =
+                Closure::<dyn FnMut(web_sys::MouseEvent)>::new(|e: web_sys::MouseEvent| {
+                    e.prevent_default();
+                    if !IN_FLIGHT.get() && EDITS.get() == SENT.get() {
+                        leptos::task::spawn_local(submit());
+                    }
+                });
+            let _ =
+                button.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+            on_click.forget();
         }
-        let handle = set_timeout_with_handle(
-            move || {
-                if !dirty.get_untracked() {
-                    return;
-                }
-                // One save at a time: this one tries again when the one under way is back.
-                if save.pending().get_untracked() {
-                    autosave(form, save, dirty);
-                    return;
-                }
-                let Some(form) = form.get_untracked() else {
-                    return;
-                };
-                if let Ok(data) = leptos::web_sys::FormData::new_with_form(&form)
-                    && let Ok(input) = SaveEntry::from_form_data(&data)
-                {
-                    save.dispatch(input);
-                }
-            },
-            std::time::Duration::from_millis(1200),
+        let typed = typed_before_code(&form);
+        FORM.with_borrow_mut(|f| *f = Some(form));
+        // What was typed while the page's code was still loading raised no input event here.
+        if typed {
+            changed();
+        }
+    }
+
+    fn changed() {
+        EDITS.set(EDITS.get() + 1);
+        say("data-unsaved", None);
+        submit_button(false);
+        schedule(1200);
+    }
+
+    fn schedule(delay_ms: i32) {
+        if let Some(handle) = TIMER.take() {
+            window().clear_timeout_with_handle(handle);
+        }
+        let send = Closure::once_into_js(send);
+        TIMER.set(
+            window()
+                .set_timeout_with_callback_and_timeout_and_arguments_0(
+                    send.unchecked_ref(),
+                    delay_ms,
+                )
+                .ok(),
         );
-        timer.set(handle.ok());
-    });
+    }
+
+    /// Saves the form as it is now; one save at a time.
+    fn send() {
+        TIMER.set(None);
+        if IN_FLIGHT.get() {
+            schedule(400);
+            return;
+        }
+        let Some(form) = FORM.with_borrow(Clone::clone) else {
+            return;
+        };
+        IN_FLIGHT.set(true);
+        SENT.set(EDITS.get());
+        say("data-saving", None);
+        leptos::task::spawn_local(async move {
+            let sent = send_for_value(&form, "/api/entries/save", None).await;
+            IN_FLIGHT.set(false);
+            match sent {
+                Sent::Value(entry) => {
+                    shown(&entry);
+                    if EDITS.get() == SENT.get() {
+                        let at = Reflect::get(&entry, &"updated_at".into())
+                            .ok()
+                            .and_then(|at| at.as_string())
+                            .map(|at| city_time(&at));
+                        say("data-saved", at);
+                        submit_button(true);
+                    } else {
+                        schedule(0);
+                    }
+                }
+                Sent::Refused(_) => say("data-unsaved", None),
+                Sent::Lost => {
+                    say("data-unsaved", None);
+                    schedule(5000);
+                }
+            }
+        });
+    }
+
+    /// Submits the saved version; a submission refused as incomplete names its fields.
+    async fn submit() {
+        let Some(form) = FORM.with_borrow(Clone::clone) else {
+            return;
+        };
+        let field = |name: &str| {
+            form.query_selector(&format!("input[name='{name}']"))
+                .ok()
+                .flatten()
+                .and_then(|i| i.dyn_into::<HtmlInputElement>().ok())
+                .map(|i| i.value())
+                .unwrap_or_default()
+        };
+        let fields = [("team_id", field("team_id")), ("version", field("version"))];
+        submit_button(false);
+        let incomplete = form.query_selector("[data-incomplete]").ok().flatten();
+        let sent = send_for_value(&form, "/api/entries/submit", Some(&fields)).await;
+        submit_button(true);
+        if let Some(incomplete) = &incomplete {
+            let refused_fields = matches!(&sent, Sent::Refused(_))
+                && form
+                    .query_selector("[aria-invalid]")
+                    .ok()
+                    .flatten()
+                    .is_some();
+            let _ = if refused_fields {
+                incomplete.remove_attribute("hidden")
+            } else {
+                incomplete.set_attribute("hidden", "")
+            };
+        }
+        if let Sent::Value(entry) = sent {
+            shown(&entry);
+        }
+    }
+
+    /// The entry's state as a save or a submission answered it: its version (the next save
+    /// starts from it) and the line that says where it stands.
+    fn shown(entry: &leptos::wasm_bindgen::JsValue) {
+        let Some(form) = FORM.with_borrow(Clone::clone) else {
+            return;
+        };
+        let get = |key: &str| Reflect::get(entry, &key.into()).ok();
+        if let Some(version) = get("version").and_then(|v| v.as_f64())
+            && let Ok(Some(input)) = form.query_selector("input[name='version']")
+            && let Ok(input) = input.dyn_into::<HtmlInputElement>()
+        {
+            input.set_value(&version.to_string());
+        }
+        let Some(line) = document().query_selector(".entry-status").ok().flatten() else {
+            return;
+        };
+        let status = get("status")
+            .and_then(|s| s.as_string())
+            .unwrap_or_default();
+        let word = |name: &str| line.get_attribute(name).unwrap_or_default();
+        let text = match status.as_str() {
+            "Submitted" => word("data-submitted").replace(
+                "{n}",
+                &get("submissions")
+                    .and_then(|n| n.as_f64())
+                    .unwrap_or_default()
+                    .to_string(),
+            ),
+            "Ineligible" => word("data-ineligible"),
+            _ => word("data-draft"),
+        };
+        line.set_class_name(&format!("entry-status status-{}", status.to_lowercase()));
+        line.set_text_content(Some(&text));
+        let unsubmitted = get("unsubmitted_changes").and_then(|u| u.as_bool()) == Some(true);
+        if unsubmitted {
+            let _ = line.append_with_str_1(" · ");
+            if let Ok(strong) = document().create_element("strong") {
+                strong.set_text_content(Some(&word("data-unsubmitted")));
+                let _ = line.append_child(&strong);
+            }
+        }
+    }
+
+    /// The save line says `word` (an attribute holding its text), `{at}` filled in.
+    fn say(word: &str, at: Option<String>) {
+        let Some(line) = FORM.with_borrow(|f| {
+            f.as_ref()
+                .and_then(|f| f.query_selector("[data-save-state]").ok().flatten())
+        }) else {
+            return;
+        };
+        let text = line
+            .get_attribute(word)
+            .unwrap_or_default()
+            .replace("{at}", &at.unwrap_or_default());
+        line.set_text_content(Some(&text));
+    }
+
+    /// The submit button works only on a saved version.
+    fn submit_button(on: bool) {
+        if let Some(button) = FORM.with_borrow(|f| {
+            f.as_ref()
+                .and_then(|f| f.query_selector("[data-submit-entry]").ok().flatten())
+        }) {
+            let _ = if on {
+                button.remove_attribute("disabled")
+            } else {
+                button.set_attribute("disabled", "")
+            };
+        }
+    }
+
+    /// Whether a field of `form` holds something other than what the page was sent with.
+    fn typed_before_code(form: &HtmlFormElement) -> bool {
+        use web_sys::HtmlTextAreaElement;
+        let fields = form.elements();
+        (0..fields.length())
+            .filter_map(|i| fields.item(i))
+            .any(|field: Element| {
+                if let Some(input) = field.dyn_ref::<HtmlInputElement>() {
+                    match input.type_().as_str() {
+                        "hidden" => false,
+                        "checkbox" | "radio" => input.checked() != input.default_checked(),
+                        _ => input.value() != input.default_value(),
+                    }
+                } else if let Some(text) = field.dyn_ref::<HtmlTextAreaElement>() {
+                    text.default_value().is_ok_and(|sent| text.value() != sent)
+                } else {
+                    false
+                }
+            })
+    }
 }
 
 /// The files of the entry: each one linked, marked public or for the jury only, removable until

@@ -248,7 +248,7 @@ mod autosave {
     use leptos::wasm_bindgen::closure::Closure;
     use web_sys::HtmlFormElement;
 
-    use crate::layout::in_place::{Sent, send_for_value};
+    use crate::layout::in_place::{Sent, city_time, send_for_value};
 
     /// Where the judge's latest marks stand.
     #[derive(Clone, Copy, PartialEq)]
@@ -325,7 +325,7 @@ mod autosave {
         IN_FLIGHT.set(true);
         set(State::Saving, None);
         leptos::task::spawn_local(async move {
-            let sent = send_for_value(&form, "/api/judging/save").await;
+            let sent = send_for_value(&form, "/api/judging/save", None).await;
             IN_FLIGHT.set(false);
             // A change made while this save was on its way is saved by its own timer.
             if STATE.get() == State::Unsaved {
@@ -366,20 +366,5 @@ mod autosave {
         };
         status.set_text_content(Some(&text));
         status.set_class_name(class);
-    }
-
-    /// A moment (`2026-12-08T00:06:12Z`) as the city reads it (UTC+7): `07:06 08/12/2026`.
-    fn city_time(at: &str) -> String {
-        use web_sys::js_sys::Date;
-        let utc = Date::new(&at.into()).get_time();
-        let city = Date::new(&(utc + 7.0 * 3_600_000.0).into());
-        format!(
-            "{:02}:{:02} {:02}/{:02}/{}",
-            city.get_utc_hours(),
-            city.get_utc_minutes(),
-            city.get_utc_date(),
-            city.get_utc_month() + 1,
-            city.get_utc_full_year()
-        )
     }
 }
