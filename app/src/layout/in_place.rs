@@ -43,7 +43,7 @@ where
 }
 
 #[cfg(feature = "hydrate")]
-pub use browser::{Sent, city_time, go_to, send_for_value};
+pub use browser::{Later, Sent, city_time, form_with_changes, go_to, send_for_value};
 
 /// The first thing a lazy island does. On the server, it names the island's code (`name`, its
 /// loader as `cargo leptos --split` calls it: `entry_form_loader` for `EntryForm`) in the
@@ -303,6 +303,51 @@ mod browser {
             .unwrap_or_else(|| t(k::ERROR_NETWORK).to_owned());
         show_errors(form, answer);
         Sent::Refused(said)
+    }
+
+    /// The page's form that `selector` finds, with `on_change` called on each change in it.
+    pub fn form_with_changes(selector: &str, on_change: fn()) -> Option<HtmlFormElement> {
+        let form = document()
+            .query_selector(selector)
+            .ok()
+            .flatten()?
+            .dyn_into::<HtmlFormElement>()
+            .ok()?;
+        let listener = Closure::<dyn FnMut()>::new(on_change);
+        let _ = form.add_event_listener_with_callback("input", listener.as_ref().unchecked_ref());
+        listener.forget();
+        Some(form)
+    }
+
+    /// One timer: what it runs next replaces what it was to run.
+    #[derive(Default)]
+    pub struct Later(std::cell::Cell<Option<i32>>);
+
+    impl Later {
+        pub const fn new() -> Self {
+            Self(std::cell::Cell::new(None))
+        }
+
+        /// Runs `then` `delay_ms` from now, instead of what was waiting.
+        pub fn run(&self, delay_ms: i32, then: fn()) {
+            if let Some(handle) = self.0.take() {
+                window().clear_timeout_with_handle(handle);
+            }
+            let then = Closure::once_into_js(then);
+            self.0.set(
+                window()
+                    .set_timeout_with_callback_and_timeout_and_arguments_0(
+                        then.unchecked_ref(),
+                        delay_ms,
+                    )
+                    .ok(),
+            );
+        }
+
+        /// What was waiting has run.
+        pub fn ran(&self) {
+            self.0.set(None);
+        }
     }
 
     /// A moment (`2026-12-08T00:06:12Z`) as the city reads it (UTC+7): `07:06 08/12/2026`.

@@ -141,11 +141,11 @@ mod autosave {
     use web_sys::js_sys::Reflect;
     use web_sys::{Element, HtmlFormElement, HtmlInputElement};
 
-    use crate::layout::in_place::{Sent, city_time, send_for_value};
+    use crate::layout::in_place::{Later, Sent, city_time, form_with_changes, send_for_value};
 
     thread_local! {
         static FORM: RefCell<Option<HtmlFormElement>> = const { RefCell::new(None) };
-        static TIMER: Cell<Option<i32>> = const { Cell::new(None) };
+        static TIMER: Later = const { Later::new() };
         static IN_FLIGHT: Cell<bool> = const { Cell::new(false) };
         /// Changes typed so far, and how many of them the save under way carries: what is typed
         /// while a save is on its way is not marked saved when that save returns, and is saved
@@ -155,17 +155,9 @@ mod autosave {
     }
 
     pub fn start() {
-        let Some(form) = document()
-            .query_selector("form.entry-form")
-            .ok()
-            .flatten()
-            .and_then(|f| f.dyn_into::<HtmlFormElement>().ok())
-        else {
+        let Some(form) = form_with_changes("form.entry-form", changed) else {
             return;
         };
-        let on_input = Closure::<dyn FnMut()>::new(changed);
-        let _ = form.add_event_listener_with_callback("input", on_input.as_ref().unchecked_ref());
-        on_input.forget();
         // The button submits the version saved: the draft saves itself first.
         if let Ok(Some(button)) = form.query_selector("[data-submit-entry]") {
             let on_click =
@@ -195,23 +187,12 @@ mod autosave {
     }
 
     fn schedule(delay_ms: i32) {
-        if let Some(handle) = TIMER.take() {
-            window().clear_timeout_with_handle(handle);
-        }
-        let send = Closure::once_into_js(send);
-        TIMER.set(
-            window()
-                .set_timeout_with_callback_and_timeout_and_arguments_0(
-                    send.unchecked_ref(),
-                    delay_ms,
-                )
-                .ok(),
-        );
+        TIMER.with(|timer| timer.run(delay_ms, send));
     }
 
     /// Saves the form as it is now; one save at a time.
     fn send() {
-        TIMER.set(None);
+        TIMER.with(Later::ran);
         if IN_FLIGHT.get() {
             schedule(400);
             return;

@@ -248,7 +248,7 @@ mod autosave {
     use leptos::wasm_bindgen::closure::Closure;
     use web_sys::HtmlFormElement;
 
-    use crate::layout::in_place::{Sent, city_time, send_for_value};
+    use crate::layout::in_place::{Later, Sent, city_time, form_with_changes, send_for_value};
 
     /// Where the judge's latest marks stand.
     #[derive(Clone, Copy, PartialEq)]
@@ -264,7 +264,7 @@ mod autosave {
 
     thread_local! {
         static STATE: Cell<State> = const { Cell::new(State::Idle) };
-        static TIMER: Cell<Option<i32>> = const { Cell::new(None) };
+        static TIMER: Later = const { Later::new() };
         static IN_FLIGHT: Cell<bool> = const { Cell::new(false) };
         static FORM: RefCell<Option<HtmlFormElement>> = const { RefCell::new(None) };
     }
@@ -272,20 +272,12 @@ mod autosave {
     /// Takes the page's score form: a change is saved 0.7 s after the last one; when the browser
     /// says it is back online, marks kept in the page are sent.
     pub fn start() {
-        let Some(form) = document()
-            .query_selector("form.score-form")
-            .ok()
-            .flatten()
-            .and_then(|f| f.dyn_into::<HtmlFormElement>().ok())
-        else {
-            return;
-        };
-        let on_input = Closure::<dyn FnMut()>::new(|| {
+        let Some(form) = form_with_changes("form.score-form", || {
             set(State::Unsaved, None);
             schedule(700);
-        });
-        let _ = form.add_event_listener_with_callback("input", on_input.as_ref().unchecked_ref());
-        on_input.forget();
+        }) else {
+            return;
+        };
         let on_online = Closure::<dyn FnMut()>::new(|| {
             if matches!(STATE.get(), State::Offline | State::Unsaved) {
                 schedule(0);
@@ -298,23 +290,12 @@ mod autosave {
     }
 
     fn schedule(delay_ms: i32) {
-        if let Some(handle) = TIMER.take() {
-            window().clear_timeout_with_handle(handle);
-        }
-        let send = Closure::once_into_js(send);
-        TIMER.set(
-            window()
-                .set_timeout_with_callback_and_timeout_and_arguments_0(
-                    send.unchecked_ref(),
-                    delay_ms,
-                )
-                .ok(),
-        );
+        TIMER.with(|timer| timer.run(delay_ms, send));
     }
 
     /// Sends the marks as they are now to be saved as a draft; one save at a time.
     fn send() {
-        TIMER.set(None);
+        TIMER.with(Later::ran);
         if IN_FLIGHT.get() {
             schedule(400);
             return;
