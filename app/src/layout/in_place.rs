@@ -43,7 +43,7 @@ where
 }
 
 #[cfg(feature = "hydrate")]
-pub use browser::{Later, Sent, city_time, form_with_changes, go_to, send_for_value};
+pub use browser::{Drafts, Sent, city_time, form_with_changes, go_to, send_for_value};
 
 /// The first thing a lazy island does. On the server, it names the island's code (`name`, its
 /// loader as `cargo leptos --split` calls it: `entry_form_loader` for `EntryForm`) in the
@@ -319,34 +319,69 @@ mod browser {
         Some(form)
     }
 
-    /// One timer: what it runs next replaces what it was to run.
+    /// A form whose drafts are saved as it changes (the score sheet, the entry editor): the form,
+    /// the timer of its next save, and whether a save is on its way (one at a time).
     #[derive(Default)]
-    pub struct Later(std::cell::Cell<Option<i32>>);
+    pub struct Drafts {
+        form: std::cell::RefCell<Option<HtmlFormElement>>,
+        timer: std::cell::Cell<Option<i32>>,
+        saving: std::cell::Cell<bool>,
+    }
 
-    impl Later {
+    impl Drafts {
         pub const fn new() -> Self {
-            Self(std::cell::Cell::new(None))
+            Self {
+                form: std::cell::RefCell::new(None),
+                timer: std::cell::Cell::new(None),
+                saving: std::cell::Cell::new(false),
+            }
         }
 
-        /// Runs `then` `delay_ms` from now, instead of what was waiting.
-        pub fn run(&self, delay_ms: i32, then: fn()) {
-            if let Some(handle) = self.0.take() {
+        pub fn keep(&self, form: HtmlFormElement) {
+            *self.form.borrow_mut() = Some(form);
+        }
+
+        pub fn form(&self) -> Option<HtmlFormElement> {
+            self.form.borrow().clone()
+        }
+
+        /// Whether a save is on its way.
+        pub fn saving(&self) -> bool {
+            self.saving.get()
+        }
+
+        /// Runs `send` `delay_ms` from now, instead of what was waiting.
+        pub fn schedule(&self, delay_ms: i32, send: fn()) {
+            if let Some(handle) = self.timer.take() {
                 window().clear_timeout_with_handle(handle);
             }
-            let then = Closure::once_into_js(then);
-            self.0.set(
+            let send = Closure::once_into_js(send);
+            self.timer.set(
                 window()
                     .set_timeout_with_callback_and_timeout_and_arguments_0(
-                        then.unchecked_ref(),
+                        send.unchecked_ref(),
                         delay_ms,
                     )
                     .ok(),
             );
         }
 
-        /// What was waiting has run.
-        pub fn ran(&self) {
-            self.0.set(None);
+        /// `send`'s turn: the form to save now, or `None` while a save is on its way (`send`
+        /// tries again 0.4 s later).
+        pub fn turn(&self, send: fn()) -> Option<HtmlFormElement> {
+            self.timer.set(None);
+            if self.saving.get() {
+                self.schedule(400, send);
+                return None;
+            }
+            let form = self.form()?;
+            self.saving.set(true);
+            Some(form)
+        }
+
+        /// The save on its way came back.
+        pub fn saved(&self) {
+            self.saving.set(false);
         }
     }
 

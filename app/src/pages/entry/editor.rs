@@ -133,7 +133,7 @@ fn EntryCode() -> impl IntoView {
 
 #[cfg(feature = "hydrate")]
 mod autosave {
-    use std::cell::{Cell, RefCell};
+    use std::cell::Cell;
 
     use leptos::prelude::*;
     use leptos::wasm_bindgen::JsCast;
@@ -141,12 +141,10 @@ mod autosave {
     use web_sys::js_sys::Reflect;
     use web_sys::{Element, HtmlFormElement, HtmlInputElement};
 
-    use crate::layout::in_place::{Later, Sent, city_time, form_with_changes, send_for_value};
+    use crate::layout::in_place::{Drafts, Sent, city_time, form_with_changes, send_for_value};
 
     thread_local! {
-        static FORM: RefCell<Option<HtmlFormElement>> = const { RefCell::new(None) };
-        static TIMER: Later = const { Later::new() };
-        static IN_FLIGHT: Cell<bool> = const { Cell::new(false) };
+        static DRAFTS: Drafts = const { Drafts::new() };
         /// Changes typed so far, and how many of them the save under way carries: what is typed
         /// while a save is on its way is not marked saved when that save returns, and is saved
         /// next.
@@ -163,7 +161,7 @@ mod autosave {
             let on_click =
                 Closure::<dyn FnMut(web_sys::MouseEvent)>::new(|e: web_sys::MouseEvent| {
                     e.prevent_default();
-                    if !IN_FLIGHT.get() && EDITS.get() == SENT.get() {
+                    if !DRAFTS.with(Drafts::saving) && EDITS.get() == SENT.get() {
                         leptos::task::spawn_local(submit());
                     }
                 });
@@ -172,7 +170,7 @@ mod autosave {
             on_click.forget();
         }
         let typed = typed_before_code(&form);
-        FORM.with_borrow_mut(|f| *f = Some(form));
+        DRAFTS.with(|drafts| drafts.keep(form));
         // What was typed while the page's code was still loading raised no input event here.
         if typed {
             changed();
@@ -187,25 +185,19 @@ mod autosave {
     }
 
     fn schedule(delay_ms: i32) {
-        TIMER.with(|timer| timer.run(delay_ms, send));
+        DRAFTS.with(|drafts| drafts.schedule(delay_ms, send));
     }
 
     /// Saves the form as it is now; one save at a time.
     fn send() {
-        TIMER.with(Later::ran);
-        if IN_FLIGHT.get() {
-            schedule(400);
-            return;
-        }
-        let Some(form) = FORM.with_borrow(Clone::clone) else {
+        let Some(form) = DRAFTS.with(|drafts| drafts.turn(send)) else {
             return;
         };
-        IN_FLIGHT.set(true);
         SENT.set(EDITS.get());
         say("data-saving", None);
         leptos::task::spawn_local(async move {
             let sent = send_for_value(&form, "/api/entries/save", None).await;
-            IN_FLIGHT.set(false);
+            DRAFTS.with(Drafts::saved);
             match sent {
                 Sent::Value(entry) => {
                     shown(&entry);
@@ -231,7 +223,7 @@ mod autosave {
 
     /// Submits the saved version; a submission refused as incomplete names its fields.
     async fn submit() {
-        let Some(form) = FORM.with_borrow(Clone::clone) else {
+        let Some(form) = DRAFTS.with(Drafts::form) else {
             return;
         };
         let field = |name: &str| {
@@ -268,7 +260,7 @@ mod autosave {
     /// The entry's state as a save or a submission answered it: its version (the next save
     /// starts from it) and the line that says where it stands.
     fn shown(entry: &leptos::wasm_bindgen::JsValue) {
-        let Some(form) = FORM.with_borrow(Clone::clone) else {
+        let Some(form) = DRAFTS.with(Drafts::form) else {
             return;
         };
         let get = |key: &str| Reflect::get(entry, &key.into()).ok();
@@ -310,10 +302,10 @@ mod autosave {
 
     /// The save line says `word` (an attribute holding its text), `{at}` filled in.
     fn say(word: &str, at: Option<String>) {
-        let Some(line) = FORM.with_borrow(|f| {
-            f.as_ref()
-                .and_then(|f| f.query_selector("[data-save-state]").ok().flatten())
-        }) else {
+        let Some(line) = DRAFTS
+            .with(Drafts::form)
+            .and_then(|f| f.query_selector("[data-save-state]").ok().flatten())
+        else {
             return;
         };
         let text = line
@@ -325,10 +317,10 @@ mod autosave {
 
     /// The submit button works only on a saved version.
     fn submit_button(on: bool) {
-        if let Some(button) = FORM.with_borrow(|f| {
-            f.as_ref()
-                .and_then(|f| f.query_selector("[data-submit-entry]").ok().flatten())
-        }) {
+        if let Some(button) = DRAFTS
+            .with(Drafts::form)
+            .and_then(|f| f.query_selector("[data-submit-entry]").ok().flatten())
+        {
             let _ = if on {
                 button.remove_attribute("disabled")
             } else {

@@ -241,14 +241,13 @@ fn SheetCode() -> impl IntoView {
 
 #[cfg(feature = "hydrate")]
 mod autosave {
-    use std::cell::{Cell, RefCell};
+    use std::cell::Cell;
 
     use leptos::prelude::*;
     use leptos::wasm_bindgen::JsCast;
     use leptos::wasm_bindgen::closure::Closure;
-    use web_sys::HtmlFormElement;
 
-    use crate::layout::in_place::{Later, Sent, city_time, form_with_changes, send_for_value};
+    use crate::layout::in_place::{Drafts, Sent, city_time, form_with_changes, send_for_value};
 
     /// Where the judge's latest marks stand.
     #[derive(Clone, Copy, PartialEq)]
@@ -264,9 +263,7 @@ mod autosave {
 
     thread_local! {
         static STATE: Cell<State> = const { Cell::new(State::Idle) };
-        static TIMER: Later = const { Later::new() };
-        static IN_FLIGHT: Cell<bool> = const { Cell::new(false) };
-        static FORM: RefCell<Option<HtmlFormElement>> = const { RefCell::new(None) };
+        static DRAFTS: Drafts = const { Drafts::new() };
     }
 
     /// Takes the page's score form: a change is saved 0.7 s after the last one; when the browser
@@ -286,28 +283,22 @@ mod autosave {
         let _ =
             window().add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
         on_online.forget();
-        FORM.with_borrow_mut(|f| *f = Some(form));
+        DRAFTS.with(|drafts| drafts.keep(form));
     }
 
     fn schedule(delay_ms: i32) {
-        TIMER.with(|timer| timer.run(delay_ms, send));
+        DRAFTS.with(|drafts| drafts.schedule(delay_ms, send));
     }
 
     /// Sends the marks as they are now to be saved as a draft; one save at a time.
     fn send() {
-        TIMER.with(Later::ran);
-        if IN_FLIGHT.get() {
-            schedule(400);
-            return;
-        }
-        let Some(form) = FORM.with_borrow(Clone::clone) else {
+        let Some(form) = DRAFTS.with(|drafts| drafts.turn(send)) else {
             return;
         };
-        IN_FLIGHT.set(true);
         set(State::Saving, None);
         leptos::task::spawn_local(async move {
             let sent = send_for_value(&form, "/api/judging/save", None).await;
-            IN_FLIGHT.set(false);
+            DRAFTS.with(Drafts::saved);
             // A change made while this save was on its way is saved by its own timer.
             if STATE.get() == State::Unsaved {
                 return;
@@ -327,10 +318,10 @@ mod autosave {
     /// Shows `state` in the form's status line, in the words the page gave it.
     fn set(state: State, said: Option<String>) {
         STATE.set(state);
-        let Some(status) = FORM.with_borrow(|f| {
-            f.as_ref()
-                .and_then(|f| f.query_selector(".save-state").ok().flatten())
-        }) else {
+        let Some(status) = DRAFTS
+            .with(Drafts::form)
+            .and_then(|f| f.query_selector(".save-state").ok().flatten())
+        else {
             return;
         };
         let word = |name: &str| status.get_attribute(name).unwrap_or_default();
